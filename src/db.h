@@ -1,0 +1,75 @@
+/* db — one small interface over SQLite and PostgreSQL (SPEC §4).
+ *
+ * SQL is written once, in the subset both engines share, with `?`
+ * placeholders (the PostgreSQL backend rewrites them to $1…). Every value
+ * travels as a bound parameter. Each connection caches its prepared
+ * statements by SQL text, so a handler just names its SQL:
+ *
+ *     db_stmt *s = db_query(db, "SELECT id, name FROM orgs WHERE parent_id = ?", "I", parent);
+ *     while (db_next(s))
+ *             use(db_int(s, 0), db_text(s, 1));
+ *     if (db_done(s) != DB_OK) …
+ *
+ * Parameter type letters: 'i' int, 'I' int64_t, 't' const char * (NULL binds
+ * SQL NULL), 'n' SQL NULL (takes no argument).
+ *
+ * Portability rules for SQL in this project: integers are BIGINT (0/1 for
+ * booleans; never select a boolean expression, use CASE); times are BIGINT
+ * Unix seconds; dates are 'YYYY-MM-DD' TEXT; a parameter whose type the
+ * statement does not fix (`? IS NULL`) is written CAST(? AS TEXT) or
+ * CAST(? AS BIGINT); new ids come back through INSERT … RETURNING id.
+ * In migrations, the token @ID@ stands for the integer primary key column
+ * type of each engine. */
+#ifndef DJ_DB_H
+#define DJ_DB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
+enum db_status { DB_OK = 0, DB_ERR = -1, DB_CONSTRAINT = -2, DB_BUSY = -3 };
+
+/* url: a file path or sqlite:PATH for SQLite; postgres://… or postgresql://… for PostgreSQL. */
+db *db_open(const char *url, char *err, size_t errlen);
+void db_close(db *d);
+enum db_kind db_kind(const db *d);
+const char *db_errmsg(const db *d);
+
+/* Runs SQL text without parameters (may hold several statements): migrations only. */
+int db_exec(db *d, const char *sql);
+
+/* write=true takes the write lock at once (SQLite BEGIN IMMEDIATE), so two
+ * writers never deadlock on a lock upgrade; readers use a plain BEGIN. */
+int db_begin(db *d, bool write);
+int db_commit(db *d);
+void db_rollback(db *d);
+bool db_in_tx(const db *d);
+
+/* Prepares (or takes from the cache), binds and starts a statement. Never
+ * returns NULL: an error shows as db_next() == false and db_done() != DB_OK. */
+db_stmt *db_query(db *d, const char *sql, const char *types, ...);
+bool db_next(db_stmt *s);
+int64_t db_int(db_stmt *s, int col);
+const char *db_text(db_stmt *s, int col); /* NULL for SQL NULL; valid until the next db_next/db_done */
+const char *db_str(db_stmt *s, int col);  /* "" for SQL NULL */
+bool db_isnull(db_stmt *s, int col);
+/* Finishes the statement and gives back DB_OK or the error it met. */
+int db_done(db_stmt *s);
+
+/* A statement run for its effect; returns DB_OK, DB_CONSTRAINT or DB_ERR. */
+int db_run(db *d, const char *sql, const char *types, ...);
+/* Rows changed by the last db_run. */
+int64_t db_changes(db *d);
+/* The first column of the first row as an integer, or dflt when there is no row. */
+int64_t db_int1(db *d, int64_t dflt, const char *sql, const char *types, ...);
+
+/* Applies the numbered migrations (embedded in the binary) that are not yet
+ * recorded in schema_migrations; returns the number applied, or -1. */
+int db_migrate(db *d, char *err, size_t errlen);
+/* Runs the engine's own integrity check; writes a report into msg. */
+int db_integrity(db *d, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,165 @@
+/* db_sqlite — the SQLite backend: WAL, foreign keys on, a busy timeout. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_impl.h"
+
+static sqlite3 *H(db *d) { return d->impl; }
+
+static int status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE: return DB_OK;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return DB_BUSY;
+	default: return DB_ERR;
+	}
+}
+
+static void sq_close(db *d)
+{
+	sqlite3_close(H(d));
+	free(d);
+}
+
+static int sq_exec(db *d, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(H(d), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		db_set_err(d, msg ? msg : sqlite3_errmsg(H(d)));
+		sqlite3_free(msg);
+	}
+	return status_of(rc);
+}
+
+static db_stmt *sq_prepare(db *d, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(H(d), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		db_set_err(d, sqlite3_errmsg(H(d)));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	db_stmt *s = calloc(1, sizeof *s);
+	s->d = d;
+	s->sql = strdup(sql);
+	s->impl = st;
+	return s;
+}
+
+static int sq_start(db_stmt *s, int n, const db_param *p)
+{
+	sqlite3_stmt *st = s->impl;
+	if (n != sqlite3_bind_parameter_count(st)) {
+		db_set_err(s->d, "wrong number of parameters");
+		return DB_ERR;
+	}
+	for (int i = 0; i < n; i++) {
+		int rc;
+		if (p[i].type == 'I')
+			rc = sqlite3_bind_int64(st, i + 1, p[i].i);
+		else if (p[i].type == 't')
+			rc = sqlite3_bind_text(st, i + 1, p[i].t, -1, SQLITE_TRANSIENT);
+		else
+			rc = sqlite3_bind_null(st, i + 1);
+		if (rc != SQLITE_OK) {
+			db_set_err(s->d, sqlite3_errmsg(H(s->d)));
+			return DB_ERR;
+		}
+	}
+	return DB_OK;
+}
+
+static bool sq_next(db_stmt *s)
+{
+	int rc = sqlite3_step(s->impl);
+	if (rc == SQLITE_ROW)
+		return true;
+	if (rc != SQLITE_DONE) {
+		db_set_err(s->d, sqlite3_errmsg(H(s->d)));
+		s->status = status_of(rc);
+		if (s->status == DB_OK)
+			s->status = DB_ERR;
+	}
+	return false;
+}
+
+static int64_t sq_int(db_stmt *s, int col) { return sqlite3_column_int64(s->impl, col); }
+
+static const char *sq_text(db_stmt *s, int col)
+{
+	if (sqlite3_column_type(s->impl, col) == SQLITE_NULL)
+		return NULL;
+	return (const char *)sqlite3_column_text(s->impl, col);
+}
+
+static int sq_finish(db_stmt *s)
+{
+	sqlite3_reset(s->impl);
+	sqlite3_clear_bindings(s->impl);
+	return DB_OK;
+}
+
+static void sq_destroy(db_stmt *s) { sqlite3_finalize(s->impl); }
+
+static int64_t sq_changes(db *d) { return sqlite3_changes64(H(d)); }
+
+static int sq_integrity(db *d, char *msg, size_t msglen)
+{
+	sqlite3_stmt *st;
+	int bad = 0;
+	msg[0] = 0;
+	const char *checks[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
+	for (int c = 0; c < 2; c++) {
+		if (sqlite3_prepare_v2(H(d), checks[c], -1, &st, NULL) != SQLITE_OK) {
+			snprintf(msg, msglen, "%s", sqlite3_errmsg(H(d)));
+			return DB_ERR;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 0);
+			if (c == 0 && t && !strcmp(t, "ok"))
+				continue;
+			bad++;
+			size_t l = strlen(msg);
+			snprintf(msg + l, msglen - l, "%s%s", l ? "\n" : "", c == 0 ? (t ? t : "?") : "foreign key violation in table ");
+			if (c == 1 && t) {
+				l = strlen(msg);
+				snprintf(msg + l, msglen - l, "%s", t);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	if (!bad)
+		snprintf(msg, msglen, "ok");
+	return bad ? DB_ERR : DB_OK;
+}
+
+static const struct db_ops sqlite_ops = {
+	sq_close, sq_exec, sq_prepare, sq_start, sq_next, sq_int, sq_text, sq_finish, sq_destroy, sq_changes, sq_integrity,
+};
+
+db *db_sqlite_open(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, h ? sqlite3_errmsg(h) : "cannot open");
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_busy_timeout(h, 10000);
+	db *d = calloc(1, sizeof *d);
+	d->kind = DB_SQLITE;
+	d->ops = &sqlite_ops;
+	d->impl = h;
+	if (sq_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;") != DB_OK) {
+		snprintf(err, errlen, "%s: %s", path, d->err);
+		sq_close(d);
+		return NULL;
+	}
+	return d;
+}

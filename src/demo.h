@@ -1,0 +1,12 @@
+/* demo — a realistic town to try the system with (SPEC §3 `dangjian demo`). */
+#ifndef DJ_DEMO_H
+#define DJ_DEMO_H
+#include <stdio.h>
+
+#include "db.h"
+
+#define DEMO_PASSWORD "Demo2026"
+/* Fills an empty database; prints the logins to out. Returns 0 on success. */
+int demo_fill(db *d, FILE *out);
+
+#endif

@@ -1,0 +1,267 @@
+/* layout — the page shell of every HTML page (issue 2 §6): header with the
+ * user's name, role and org; navigation for each role; the 简/繁 switch;
+ * flash messages; form helpers that show errors beside their field. */
+#include "layout.h"
+
+#include <opencc/opencc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "embedded.h"
+#include "settings.h"
+#include "util.h"
+
+struct nav_item {
+	const char *href, *label;
+	int roles;
+};
+
+/* One table says which role sees which section. */
+static const struct nav_item nav[] = {
+	{"/console", "工作台", R_ANY},
+	{"/orgs", "组织架构", R_ANY},
+	{"/admin/users", "用户管理", R_ADMIN},
+	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE},
+	{"/account/password", "修改密码", R_ANY},
+};
+
+static const struct nav_item public_nav[] = {
+	{"/", "首页", 0},
+	{"/order", "我要点单", 0},
+	{"/notices", "公示公告", 0},
+};
+
+static void asset_link(buf *o, const char *name, bool css)
+{
+	const struct embedded_asset *a = embedded_asset_find(name);
+	if (css)
+		html_printf(o, "<link rel=\"stylesheet\" href=\"/static/%s?v=%s\">", name, a ? a->etag : "0");
+	else
+		html_printf(o, "<script src=\"/static/%s?v=%s\" defer></script>", name, a ? a->etag : "0");
+}
+
+static bool nav_active(const char *path, const char *href)
+{
+	size_t n = strlen(href);
+	if (!strcmp(href, "/"))
+		return !strcmp(path, "/");
+	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
+}
+
+const char *layout_csrf(req *r)
+{
+	if (!r->csrf[0]) {
+		const char *c = r->logged_in ? NULL : req_cookie(r, "dj_csrf");
+		if (c && strlen(c) >= 20 && strlen(c) < sizeof r->csrf)
+			snprintf(r->csrf, sizeof r->csrf, "%s", c);
+		else {
+			random_token(r->csrf, sizeof r->csrf, 24);
+			req_set_cookie(r, "dj_csrf", r->csrf, -1, true);
+		}
+	}
+	return r->csrf;
+}
+
+void page_begin(req *r, const char *title)
+{
+	buf *o = &r->out;
+	r->content_type = "text/html; charset=utf-8";
+	r->page_open = true;
+	const char *site = settings_site_name();
+	html_printf(o, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		       "<title>%s · %s</title>",
+		    r->hant ? "zh-Hant" : "zh-CN", title, site);
+	asset_link(o, "app.css", true);
+	asset_link(o, "app.js", false);
+	html_printf(o, "<link rel=\"icon\" href=\"/static/favicon.svg\"></head><body class=\"%s\">",
+		    r->logged_in ? role_key(r->u.role) : "public");
+	html_printf(o, "<header class=\"topbar\"><div class=\"topbar-inner\"><a class=\"brand\" href=\"%s\">"
+		       "<span class=\"brand-mark\" aria-hidden=\"true\">党</span><span class=\"brand-name\">%s</span></a>"
+		       "<div class=\"topbar-tools\">",
+		    r->logged_in ? "/console" : "/", site);
+	buf back = {0};
+	url_encode(&back, r->path);
+	html_printf(o, "<a class=\"lang-switch\" href=\"/lang?to=%s&amp;back=%s\" title=\"%s\">%s</a>", r->hant ? "hans" : "hant",
+		    buf_str(&back), r->hant ? "切换到简体中文" : "切换到繁体中文", r->hant ? "简" : "繁");
+	buf_free(&back);
+	if (r->logged_in) {
+		html_printf(o, "<span class=\"whoami\"><span class=\"who-name\">%s</span>"
+			       "<span class=\"who-meta\"><span class=\"role-badge\">%s</span> %s</span></span>",
+			    r->u.name, role_label(r->u.role), r->u.org_name);
+		html_printf(o, "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			       "<button class=\"btn-link\" type=\"submit\">退出</button></form>",
+			    r->csrf);
+	} else if (strcmp(r->path, "/login"))
+		html_printf(o, "<a class=\"btn btn-small\" href=\"/login\">登录</a>");
+	buf_puts(o, "</div></div><nav class=\"mainnav\" aria-label=\"主导航\">");
+	const struct nav_item *items = r->logged_in ? nav : public_nav;
+	size_t n = r->logged_in ? sizeof nav / sizeof nav[0] : sizeof public_nav / sizeof public_nav[0];
+	for (size_t i = 0; i < n; i++) {
+		if (r->logged_in && !(items[i].roles & r->u.role))
+			continue;
+		if (nav_active(r->path, items[i].href))
+			html_printf(o, "<a href=\"%s\" class=\"active\" aria-current=\"page\">%s</a>", items[i].href, items[i].label);
+		else
+			html_printf(o, "<a href=\"%s\">%s</a>", items[i].href, items[i].label);
+	}
+	buf_puts(o, "</nav></header><main class=\"page\">");
+	const char *flash = req_cookie(r, "dj_flash");
+	if (flash && *flash) {
+		kvlist l = {0};
+		if (form_urldecode(flash, strlen(flash), &l)) {
+			const kv *k = kvlist_get(&l, "k"), *m = kvlist_get(&l, "m");
+			if (m && utf8_valid(m->val))
+				html_printf(o, "<div class=\"flash flash-%s\" role=\"status\">%s</div>",
+					    k && !strcmp(k->val, "error") ? "error" : "ok", m->val);
+		}
+		kvlist_free(&l);
+		req_set_cookie(r, "dj_flash", "", 0, true);
+	}
+	html_printf(o, "<h1 class=\"page-title\">%s</h1>", title);
+}
+
+void page_end(req *r)
+{
+	html_printf(&r->out, "</main><footer class=\"site-footer\"><p>%s · 基层党建工作平台</p></footer></body></html>",
+		    settings_site_name());
+}
+
+void flash_set(req *r, const char *kind, const char *msg)
+{
+	buf v = {0}, q = {0};
+	buf_puts(&q, "k=");
+	url_encode(&q, kind);
+	buf_puts(&q, "&m=");
+	url_encode(&q, msg);
+	url_encode(&v, buf_str(&q)); /* a cookie value may not hold ; or , */
+	req_set_cookie(r, "dj_flash", buf_str(&v), 60, true);
+	buf_free(&v);
+	buf_free(&q);
+}
+
+/* ---- forms ---- */
+
+void form_error(req *r, const char *field, const char *msg)
+{
+	if (!r->errors)
+		r->errors = calloc(1, sizeof *r->errors);
+	struct form_errors *e = r->errors;
+	if (e->n >= (int)(sizeof e->e / sizeof e->e[0]))
+		return;
+	snprintf(e->e[e->n].field, sizeof e->e[e->n].field, "%s", field);
+	snprintf(e->e[e->n].msg, sizeof e->e[e->n].msg, "%s", msg);
+	e->n++;
+}
+
+bool form_has_errors(const req *r) { return r->errors && r->errors->n > 0; }
+
+const char *form_error_for(const req *r, const char *field)
+{
+	for (int i = 0; r->errors && i < r->errors->n; i++)
+		if (!strcmp(r->errors->e[i].field, field))
+			return r->errors->e[i].msg;
+	return NULL;
+}
+
+void form_begin(req *r, const char *action)
+{
+	html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"%s\" novalidate>"
+			     "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
+		    action, layout_csrf(r));
+	const char *general = form_error_for(r, "_form");
+	if (general)
+		html_printf(&r->out, "<div class=\"form-error\" role=\"alert\">%s</div>", general);
+}
+
+void form_end(req *r, const char *submit_label)
+{
+	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">%s</button></div></form>",
+		    submit_label);
+}
+
+const char *form_value(req *r, const char *name, const char *dflt)
+{
+	const char *v = req_form(r, name);
+	return v ? v : dflt;
+}
+
+static void field_open(req *r, const char *name, const char *label, const char **err)
+{
+	*err = form_error_for(r, name);
+	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>", *err ? " has-error" : "", name, label);
+}
+
+static void field_close(req *r, const char *name, const char *err, const char *hint)
+{
+	if (err)
+		html_printf(&r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", name, err);
+	else if (hint && *hint)
+		html_printf(&r->out, "<p class=\"field-hint\">%s</p>", hint);
+	buf_puts(&r->out, "</div>");
+}
+
+void form_input(req *r, const char *name, const char *label, const char *type, const char *value, const char *hint)
+{
+	const char *err;
+	field_open(r, name, label, &err);
+	bool secret = !strcmp(type, "password");
+	html_printf(&r->out, "<input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"%s\"%s%s>", name, name, type,
+		    secret ? "" : (value ? value : ""), err ? " aria-invalid=\"true\"" : "",
+		    secret ? " autocomplete=\"current-password\"" : "");
+	field_close(r, name, err, hint);
+}
+
+void form_select(req *r, const char *name, const char *label, const char *const *options, const char *selected)
+{
+	const char *err;
+	field_open(r, name, label, &err);
+	html_printf(&r->out, "<select id=\"f-%s\" name=\"%s\">", name, name);
+	for (const char *const *o = options; o[0]; o += 2)
+		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", o[0],
+			    selected && !strcmp(selected, o[0]) ? " selected" : "", o[1]);
+	buf_puts(&r->out, "</select>");
+	field_close(r, name, err, NULL);
+}
+
+/* ---- 繁體 ---- */
+
+static _Thread_local opencc_t tl_cc;
+static pthread_mutex_t g_cc_lock = PTHREAD_MUTEX_INITIALIZER;
+static opencc_t g_cc_all[256];
+static int g_cc_n;
+
+void layout_to_hant(buf *out)
+{
+	if (!tl_cc) {
+		tl_cc = opencc_open("s2twp.json");
+		if (tl_cc == (opencc_t)-1) {
+			tl_cc = NULL;
+			return;
+		}
+		pthread_mutex_lock(&g_cc_lock);
+		if (g_cc_n < 256)
+			g_cc_all[g_cc_n++] = tl_cc;
+		pthread_mutex_unlock(&g_cc_lock);
+	}
+	if (!out->len)
+		return;
+	char *conv = opencc_convert_utf8(tl_cc, out->p, out->len);
+	if (!conv)
+		return;
+	buf_reset(out);
+	buf_puts(out, conv);
+	opencc_convert_utf8_free(conv);
+}
+
+void layout_shutdown(void)
+{
+	pthread_mutex_lock(&g_cc_lock);
+	for (int i = 0; i < g_cc_n; i++)
+		opencc_close(g_cc_all[i]);
+	g_cc_n = 0;
+	pthread_mutex_unlock(&g_cc_lock);
+}

@@ -1,0 +1,44 @@
+/* layout — the page shell, navigation per role, flash messages, form helpers, 简/繁. */
+#ifndef DJ_LAYOUT_H
+#define DJ_LAYOUT_H
+#include <stdbool.h>
+
+#include "html.h"
+#include "server.h"
+
+/* Opens the page: status 200, the header with the user, the navigation, flash. */
+void page_begin(req *r, const char *title);
+void page_end(req *r);
+
+/* A message shown once on the next page (kept in a cookie across the redirect). */
+void flash_set(req *r, const char *kind, const char *msg); /* kind: ok | error */
+
+/* Form errors, shown beside their field. */
+struct form_errors {
+	int n;
+	struct {
+		char field[32];
+		char msg[160];
+	} e[24];
+};
+void form_error(req *r, const char *field, const char *msg);
+bool form_has_errors(const req *r);
+const char *form_error_for(const req *r, const char *field);
+
+/* <form method="post"> with the CSRF token; form_end closes it with a submit button. */
+void form_begin(req *r, const char *action);
+void form_end(req *r, const char *submit_label);
+void form_input(req *r, const char *name, const char *label, const char *type, const char *value, const char *attrs_hint);
+/* options: NULL-terminated pairs of value, label. */
+void form_select(req *r, const char *name, const char *label, const char *const *options, const char *selected);
+/* A value as posted, or dflt. */
+const char *form_value(req *r, const char *name, const char *dflt);
+
+/* Converts r->out (simplified Chinese) to 繁體 with OpenCC, one handle per thread. */
+void layout_to_hant(buf *out);
+void layout_shutdown(void);
+
+/* Helpers for the CSRF token of anonymous forms. */
+const char *layout_csrf(req *r);
+
+#endif

@@ -1,0 +1,405 @@
+/* main — the dangjian command: init, serve, user, demo, check (SPEC §3). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "db.h"
+#include "demo.h"
+#include "orgs.h"
+#include "server.h"
+#include "settings.h"
+#include "users.h"
+#include "util.h"
+
+#ifndef DJ_VERSION
+#define DJ_VERSION "0.1.0"
+#endif
+
+static const char *usage_main =
+	"usage: dangjian [--db URL] COMMAND [OPTIONS]\n"
+	"\n"
+	"A grassroots party-building work platform (基层党建工作平台).\n"
+	"\n"
+	"commands:\n"
+	"  init        create the database, or bring its schema up to date\n"
+	"  serve       run the web server (public site, console, JSON API)\n"
+	"  user        add, change the password of, or list accounts\n"
+	"  demo        fill an empty database with a demo town and print its logins\n"
+	"  check       check the database's integrity\n"
+	"\n"
+	"options:\n"
+	"  --db URL    a SQLite file (default dangjian.db, or $DANGJIAN_DB) or\n"
+	"              postgres://user@host:port/dbname\n"
+	"  --help      this text; COMMAND --help tells about one command\n"
+	"  --version   print the version\n";
+
+static const char *usage_serve =
+	"usage: dangjian [--db URL] serve [OPTIONS]\n"
+	"\n"
+	"Runs the web server until SIGINT or SIGTERM, then finishes the requests in\n"
+	"flight and stops. Applies pending migrations first.\n"
+	"\n"
+	"  --listen ADDR        IP address to listen on (default 127.0.0.1)\n"
+	"  --port N             TCP port (default 8080)\n"
+	"  --threads N          worker threads, each with its own database connection (default 4)\n"
+	"  --per-ip-limit N     open connections allowed per client address (default 256, 0: none)\n"
+	"  --idle-timeout S     seconds before an idle connection is closed (default 30)\n"
+	"  --access-log FILE    where to write the access log: a file, - for stderr (default), off\n";
+
+static const char *usage_user =
+	"usage: dangjian [--db URL] user add USERNAME --name NAME --role ROLE --org CODE\n"
+	"       dangjian [--db URL] user passwd USERNAME\n"
+	"       dangjian [--db URL] user list\n"
+	"\n"
+	"The password is read from standard input (one line), so scripts can pipe it.\n"
+	"ROLE is one of admin, committee, branch, member, grid, reviewer.\n"
+	"CODE is an organisation code (see `user list` or the 组织架构 page).\n";
+
+static const char *usage_demo =
+	"usage: dangjian [--db URL] demo\n"
+	"\n"
+	"Creates the schema and fills an empty database with the demo town 陈集镇:\n"
+	"its organisations and one login per role, which it prints.\n";
+
+static const char *usage_init =
+	"usage: dangjian [--db URL] init\n"
+	"\n"
+	"Creates the database if needed and applies every pending migration.\n";
+
+static const char *usage_check =
+	"usage: dangjian [--db URL] check\n"
+	"\n"
+	"Runs the engine's integrity check and the application's own consistency\n"
+	"checks (org paths, accounts' organisations). Exits 1 when anything is wrong.\n";
+
+static int bad_usage(const char *msg, const char *usage)
+{
+	fprintf(stderr, "dangjian: %s\n\n%s", msg, usage);
+	return 2;
+}
+
+static bool want_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+static db *open_migrated(const char *url)
+{
+	char err[512];
+	db *d = db_open(url, err, sizeof err);
+	if (!d) {
+		fprintf(stderr, "dangjian: cannot open database: %s\n", err);
+		return NULL;
+	}
+	if (db_migrate(d, err, sizeof err) < 0) {
+		fprintf(stderr, "dangjian: %s\n", err);
+		db_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+static bool parse_int_opt(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = s ? strtol(s, &end, 10) : 0;
+	if (!s || !*s || *end || v < lo || v > hi)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static int cmd_serve(const char *url, int argc, char **argv)
+{
+	struct serve_opts o = {url, "127.0.0.1", 8080, 4, 256, 30, "-"};
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char msg[200];
+		if (!strcmp(a, "--listen") && v)
+			o.listen = v, i++;
+		else if (!strcmp(a, "--port") && v) {
+			if (!parse_int_opt(v, 1, 65535, &o.port))
+				return snprintf(msg, sizeof msg, "--port: not a port number: %s", v), bad_usage(msg, usage_serve);
+			i++;
+		} else if (!strcmp(a, "--threads") && v) {
+			if (!parse_int_opt(v, 1, 64, &o.threads))
+				return snprintf(msg, sizeof msg, "--threads: want 1 to 64, got %s", v), bad_usage(msg, usage_serve);
+			i++;
+		} else if (!strcmp(a, "--per-ip-limit") && v) {
+			if (!parse_int_opt(v, 0, 100000, &o.per_ip_limit))
+				return snprintf(msg, sizeof msg, "--per-ip-limit: want 0 to 100000, got %s", v), bad_usage(msg, usage_serve);
+			i++;
+		} else if (!strcmp(a, "--idle-timeout") && v) {
+			if (!parse_int_opt(v, 1, 3600, &o.idle_timeout))
+				return snprintf(msg, sizeof msg, "--idle-timeout: want 1 to 3600 seconds, got %s", v), bad_usage(msg, usage_serve);
+			i++;
+		} else if (!strcmp(a, "--access-log") && v)
+			o.access_log = v, i++;
+		else
+			return snprintf(msg, sizeof msg, "serve: unknown or incomplete option %s", a), bad_usage(msg, usage_serve);
+	}
+	db *d = open_migrated(url);
+	if (!d)
+		return 1;
+	settings_load(d);
+	db_close(d);
+	return serve_run(&o);
+}
+
+/* One line from stdin, without echo when it is a terminal. */
+static bool read_password(char *out, size_t n)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		fprintf(stderr, "Password: ");
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	bool ok = fgets(out, (int)n, stdin) != NULL;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (ok)
+		out[strcspn(out, "\r\n")] = 0;
+	return ok && *out;
+}
+
+static int cmd_user(const char *url, int argc, char **argv)
+{
+	if (argc < 1)
+		return bad_usage("user: which action? add, passwd or list", usage_user);
+	const char *action = argv[0];
+	if (!strcmp(action, "list")) {
+		if (argc != 1)
+			return bad_usage("user list takes no arguments", usage_user);
+		db *d = open_migrated(url);
+		if (!d)
+			return 1;
+		db_stmt *s = db_query(d, "SELECT u.username, u.name, u.role, o.code, o.name, u.active FROM users u JOIN orgs o ON o.id = u.org_id ORDER BY o.path, u.username", "");
+		printf("%-16s %-10s %-10s %-12s %s\n", "USERNAME", "ROLE", "ORG", "ACTIVE", "NAME");
+		while (db_next(s))
+			printf("%-16s %-10s %-12s %-6s %s（%s）\n", db_str(s, 0), db_str(s, 2), db_str(s, 3), db_int(s, 5) ? "yes" : "no",
+			       db_str(s, 1), db_str(s, 4));
+		int rc = db_done(s);
+		db_close(d);
+		return rc == DB_OK ? 0 : 1;
+	}
+	if (!strcmp(action, "add")) {
+		const char *username = NULL, *name = NULL, *role = NULL, *org = NULL;
+		for (int i = 1; i < argc; i++) {
+			const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+			if (!strcmp(argv[i], "--name") && v) name = v, i++;
+			else if (!strcmp(argv[i], "--role") && v) role = v, i++;
+			else if (!strcmp(argv[i], "--org") && v) org = v, i++;
+			else if (argv[i][0] != '-' && !username) username = argv[i];
+			else {
+				char msg[200];
+				snprintf(msg, sizeof msg, "user add: unknown or incomplete argument %s", argv[i]);
+				return bad_usage(msg, usage_user);
+			}
+		}
+		if (!username || !name || !role || !org)
+			return bad_usage("user add needs USERNAME, --name, --role and --org", usage_user);
+		if (!role_from_key(role)) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "user add: --role must be one of admin, committee, branch, member, grid, reviewer (got %s)", role);
+			return bad_usage(msg, usage_user);
+		}
+		char pw[256];
+		if (!read_password(pw, sizeof pw)) {
+			fprintf(stderr, "dangjian: user add: no password on standard input\n");
+			return 2;
+		}
+		db *d = open_migrated(url);
+		if (!d)
+			return 1;
+		int64_t org_id = orgs_id_by_code(d, org);
+		if (!org_id) {
+			fprintf(stderr, "dangjian: user add: no organisation with code %s\n", org);
+			db_close(d);
+			return 1;
+		}
+		char err[200];
+		db_begin(d, true);
+		int64_t id = users_create(d, username, name, role, org_id, pw, err, sizeof err);
+		if (id)
+			db_run(d, "INSERT INTO audit (at, username, ip, action, entity, entity_id, org_id, summary) VALUES (?, 'cli', 'local', 'user.create', 'user', ?, ?, ?)",
+			       "IIIt", now_unix(), id, org_id, username);
+		if (!id || db_commit(d) != DB_OK) {
+			db_rollback(d);
+			fprintf(stderr, "dangjian: user add: %s\n", id ? db_errmsg(d) : err);
+			db_close(d);
+			return 1;
+		}
+		printf("created user %s (id %lld)\n", username, (long long)id);
+		db_close(d);
+		return 0;
+	}
+	if (!strcmp(action, "passwd")) {
+		if (argc != 2)
+			return bad_usage("user passwd needs exactly one USERNAME", usage_user);
+		char pw[256];
+		if (!read_password(pw, sizeof pw)) {
+			fprintf(stderr, "dangjian: user passwd: no password on standard input\n");
+			return 2;
+		}
+		const char *weak = password_weak(pw);
+		if (weak) {
+			fprintf(stderr, "dangjian: user passwd: %s\n", weak);
+			return 1;
+		}
+		db *d = open_migrated(url);
+		if (!d)
+			return 1;
+		int64_t id = db_int1(d, 0, "SELECT id FROM users WHERE username = ?", "t", argv[1]);
+		int rc = 1;
+		if (!id)
+			fprintf(stderr, "dangjian: user passwd: no user %s\n", argv[1]);
+		else {
+			db_begin(d, true);
+			if (users_set_password(d, id, pw) == DB_OK &&
+			    db_run(d, "DELETE FROM sessions WHERE user_id = ?", "I", id) == DB_OK &&
+			    db_run(d, "INSERT INTO audit (at, username, ip, action, entity, entity_id, summary) VALUES (?, 'cli', 'local', 'user.password', 'user', ?, '命令行重置密码')",
+				   "II", now_unix(), id) == DB_OK &&
+			    db_commit(d) == DB_OK) {
+				printf("password of %s changed; its sessions were ended\n", argv[1]);
+				rc = 0;
+			} else {
+				db_rollback(d);
+				fprintf(stderr, "dangjian: user passwd: %s\n", db_errmsg(d));
+			}
+		}
+		db_close(d);
+		return rc;
+	}
+	char msg[200];
+	snprintf(msg, sizeof msg, "user: unknown action %s", action);
+	return bad_usage(msg, usage_user);
+}
+
+static int cmd_check(const char *url)
+{
+	db *d = open_migrated(url);
+	if (!d)
+		return 1;
+	char msg[4096];
+	int problems = 0;
+	if (db_integrity(d, msg, sizeof msg) != DB_OK) {
+		printf("engine: %s\n", msg);
+		problems++;
+	} else
+		printf("engine integrity: ok\n");
+	/* An org's path must be its parent's path plus its own id. */
+	db_stmt *s = db_query(d,
+			      "SELECT o.code, o.path, p.path, o.id FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id", "");
+	int64_t orgs = 0;
+	while (db_next(s)) {
+		char want[320];
+		snprintf(want, sizeof want, "%s%lld/", db_isnull(s, 2) ? "/" : db_str(s, 2), (long long)db_int(s, 3));
+		if (strcmp(want, db_str(s, 1))) {
+			printf("org %s: path %s should be %s\n", db_str(s, 0), db_str(s, 1), want);
+			problems++;
+		}
+		orgs++;
+	}
+	db_done(s);
+	int64_t admins = db_int1(d, 0, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1", "");
+	printf("organisations: %lld, active admins: %lld\n", (long long)orgs, (long long)admins);
+	if (orgs > 0 && admins == 0) {
+		printf("no active admin account: create one with `dangjian user add`\n");
+		problems++;
+	}
+	db_close(d);
+	printf(problems ? "%d problem(s) found\n" : "ok\n", problems);
+	return problems ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "dangjian: libsodium failed to start\n");
+		return 1;
+	}
+	const char *url = getenv("DANGJIAN_DB");
+	if (!url || !*url)
+		url = "dangjian.db";
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("dangjian %s\n", DJ_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_main, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			url = argv[++i];
+		else {
+			char msg[200];
+			snprintf(msg, sizeof msg, "unknown option %s", argv[i]);
+			return bad_usage(msg, usage_main);
+		}
+	}
+	if (i >= argc)
+		return bad_usage("which command?", usage_main);
+	const char *cmd = argv[i++];
+	int rest = argc - i;
+	char **rv = argv + i;
+	/* --db may also follow the command */
+	for (int k = 0; k + 1 < rest; k++)
+		if (!strcmp(rv[k], "--db")) {
+			url = rv[k + 1];
+			memmove(rv + k, rv + k + 2, (size_t)(rest - k - 2) * sizeof *rv);
+			rest -= 2;
+			break;
+		}
+	if (!strcmp(cmd, "serve"))
+		return want_help(rest, rv) ? (fputs(usage_serve, stdout), 0) : cmd_serve(url, rest, rv);
+	if (!strcmp(cmd, "user"))
+		return want_help(rest, rv) ? (fputs(usage_user, stdout), 0) : cmd_user(url, rest, rv);
+	if (!strcmp(cmd, "init")) {
+		if (want_help(rest, rv))
+			return fputs(usage_init, stdout), 0;
+		if (rest)
+			return bad_usage("init takes no arguments", usage_init);
+		db *d = open_migrated(url);
+		if (!d)
+			return 1;
+		db_close(d);
+		printf("database ready: %s\n", strncmp(url, "postgres", 8) ? url : "postgresql");
+		return 0;
+	}
+	if (!strcmp(cmd, "demo")) {
+		if (want_help(rest, rv))
+			return fputs(usage_demo, stdout), 0;
+		if (rest)
+			return bad_usage("demo takes no arguments", usage_demo);
+		db *d = open_migrated(url);
+		if (!d)
+			return 1;
+		int rc = demo_fill(d, stdout);
+		db_close(d);
+		return rc;
+	}
+	if (!strcmp(cmd, "check")) {
+		if (want_help(rest, rv))
+			return fputs(usage_check, stdout), 0;
+		if (rest)
+			return bad_usage("check takes no arguments", usage_check);
+		return cmd_check(url);
+	}
+	char msg[200];
+	snprintf(msg, sizeof msg, "unknown command %s", cmd);
+	return bad_usage(msg, usage_main);
+}

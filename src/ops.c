@@ -1,0 +1,86 @@
+/* ops — GET /healthz and GET /metrics (issue 2 §8, SPEC §3). */
+#include "ops.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+
+/* Status codes counted one by one; anything else is counted as "other". */
+static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404, 405, 409, 413, 422, 429, 431, 500, 503};
+#define NSTATUS (sizeof statuses / sizeof statuses[0] + 1)
+#define MAX_ROUTES 256
+static const double buckets_ms[] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500};
+#define NBUCKETS (sizeof buckets_ms / sizeof buckets_ms[0])
+
+static atomic_ullong g_count[MAX_ROUTES + 1][NSTATUS];
+static atomic_ullong g_hist[NBUCKETS + 1];
+static atomic_ullong g_sum_us;
+static atomic_ullong g_total;
+
+void metrics_record(int route_index, int status, uint64_t micros)
+{
+	size_t ri = route_index >= 0 && route_index < MAX_ROUTES ? (size_t)route_index : MAX_ROUTES;
+	size_t si = NSTATUS - 1;
+	for (size_t i = 0; i < NSTATUS - 1; i++)
+		if (statuses[i] == status)
+			si = i;
+	atomic_fetch_add_explicit(&g_count[ri][si], 1, memory_order_relaxed);
+	size_t b = 0;
+	while (b < NBUCKETS && (double)micros / 1000.0 > buckets_ms[b])
+		b++;
+	atomic_fetch_add_explicit(&g_hist[b], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&g_sum_us, micros, memory_order_relaxed);
+	atomic_fetch_add_explicit(&g_total, 1, memory_order_relaxed);
+}
+
+void ops_healthz(req *r)
+{
+	int64_t one = db_int1(r->db, 0, "SELECT 1", "");
+	r->content_type = "text/plain; charset=utf-8";
+	if (one == 1) {
+		buf_puts(&r->out, "ok\n");
+	} else {
+		r->status = 503;
+		buf_puts(&r->out, "database unavailable\n");
+	}
+}
+
+void ops_metrics(req *r)
+{
+	buf *o = &r->out;
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	buf_puts(o, "# HELP dangjian_requests_total HTTP requests answered, by route and status.\n"
+		    "# TYPE dangjian_requests_total counter\n");
+	for (size_t ri = 0; ri <= MAX_ROUTES; ri++) {
+		if (ri < MAX_ROUTES && ri >= routes_count)
+			continue;
+		const char *name = ri < routes_count ? (routes[ri].name ? routes[ri].name : routes[ri].pattern) : "unmatched";
+		for (size_t si = 0; si < NSTATUS; si++) {
+			unsigned long long n = atomic_load_explicit(&g_count[ri][si], memory_order_relaxed);
+			if (!n)
+				continue;
+			buf_puts(o, "dangjian_requests_total{route=");
+			json_escape(o, name); /* a quoted, escaped label value */
+			if (si < NSTATUS - 1)
+				buf_printf(o, ",status=\"%d\"} %llu\n", statuses[si], n);
+			else
+				buf_printf(o, ",status=\"other\"} %llu\n", n);
+		}
+	}
+	buf_puts(o, "# HELP dangjian_request_duration_seconds Time from the first byte of a request to its completion.\n"
+		    "# TYPE dangjian_request_duration_seconds histogram\n");
+	unsigned long long cum = 0;
+	for (size_t b = 0; b < NBUCKETS; b++) {
+		cum += atomic_load_explicit(&g_hist[b], memory_order_relaxed);
+		buf_printf(o, "dangjian_request_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets_ms[b] / 1000.0, cum);
+	}
+	cum += atomic_load_explicit(&g_hist[NBUCKETS], memory_order_relaxed);
+	buf_printf(o, "dangjian_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
+	buf_printf(o, "dangjian_request_duration_seconds_sum %.6f\n", (double)atomic_load(&g_sum_us) / 1e6);
+	buf_printf(o, "dangjian_request_duration_seconds_count %llu\n", (unsigned long long)atomic_load(&g_total));
+	buf_printf(o, "# HELP dangjian_requests_in_flight Requests being served now.\n"
+		      "# TYPE dangjian_requests_in_flight gauge\ndangjian_requests_in_flight %d\n",
+		   server_inflight());
+}

@@ -1,0 +1,48 @@
+/* routes — the one route table: method, path, handler, who may call it.
+ * Reading it tells what the program serves and to whom (STYLE: cgit's cmd.c). */
+#include "api.h"
+#include "audit.h"
+#include "ops.h"
+#include "orgs.h"
+#include "pages.h"
+#include "server.h"
+#include "users.h"
+
+#define KiB 1024
+
+const route routes[] = {
+	/* public site */
+	{"GET", "/", page_home, R_PUBLIC, 0, 0, "home"},
+	{"GET", "/order", page_order_placeholder, R_PUBLIC, 0, 0, "order"},
+	{"GET", "/notices", page_notices_placeholder, R_PUBLIC, 0, 0, "notices"},
+	{"GET", "/lang", page_lang, R_PUBLIC, RF_NODB, 0, "lang"},
+	{"GET", "/static/*", static_file, R_PUBLIC, RF_NODB, 0, "static"},
+	{"GET", "/login", page_login, R_PUBLIC, 0, 0, "login"},
+	{"POST", "/login", page_login, R_PUBLIC, RF_OWNTX, 4 * KiB, "login"},
+	/* console */
+	{"POST", "/logout", page_logout, R_ANY, 0, 4 * KiB, "logout"},
+	{"GET", "/console", page_console, R_ANY, 0, 0, "console"},
+	{"GET", "/account/password", page_password, R_ANY, 0, 0, "password"},
+	{"POST", "/account/password", page_password, R_ANY, 0, 4 * KiB, "password"},
+	{"GET", "/orgs", orgs_page_list, R_ANY, 0, 0, "orgs"},
+	{"GET", "/orgs/:id", orgs_page_detail, R_ANY, 0, 0, "org"},
+	{"GET", "/admin/users", users_page_list, R_ADMIN, 0, 0, "users"},
+	{"GET", "/admin/users/new", users_page_new, R_ADMIN, 0, 0, "user_new"},
+	{"POST", "/admin/users/new", users_page_new, R_ADMIN, 0, 8 * KiB, "user_new"},
+	{"GET", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 0, "user"},
+	{"POST", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 8 * KiB, "user"},
+	{"GET", "/audit", audit_page, R_ADMIN | R_COMMITTEE, 0, 0, "audit"},
+	/* operations */
+	{"GET", "/healthz", ops_healthz, R_PUBLIC, 0, 0, "healthz"},
+	{"GET", "/metrics", ops_metrics, R_PUBLIC, RF_NODB, 0, "metrics"},
+	/* JSON API */
+	{"GET", "/api/v1/openapi.yaml", api_openapi, R_PUBLIC, RF_API | RF_NODB, 0, "api_openapi"},
+	{"POST", "/api/v1/session", api_session_create, R_PUBLIC, RF_API | RF_OWNTX, 4 * KiB, "api_session"},
+	{"DELETE", "/api/v1/session", api_session_delete, R_ANY, RF_API, 0, "api_session"},
+	{"GET", "/api/v1/me", api_me, R_ANY, RF_API, 0, "api_me"},
+	{"GET", "/api/v1/orgs", orgs_api_list, R_ANY, RF_API, 0, "api_orgs"},
+	{"GET", "/api/v1/orgs/:id", orgs_api_detail, R_ANY, RF_API, 0, "api_org"},
+	{"GET", "/api/*", api_not_found, R_PUBLIC, RF_API | RF_NODB, 0, "api_unknown"},
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];

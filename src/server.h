@@ -1,0 +1,151 @@
+/* server — the request context every handler receives, and the route table's types. */
+#ifndef DJ_SERVER_H
+#define DJ_SERVER_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "db.h"
+
+/* Roles of SPEC §1, as bits so a route can allow several. */
+enum role {
+	R_ADMIN = 1 << 0,
+	R_COMMITTEE = 1 << 1,
+	R_BRANCH = 1 << 2,
+	R_MEMBER = 1 << 3,
+	R_GRID = 1 << 4,
+	R_REVIEWER = 1 << 5,
+};
+#define R_PUBLIC 0 /* no login needed */
+#define R_ANY (R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_REVIEWER)
+#define R_STAFF (R_ADMIN | R_COMMITTEE | R_BRANCH)
+
+enum route_flags {
+	RF_API = 1 << 0,    /* JSON errors, bearer-token auth, no CSRF */
+	RF_NODB = 1 << 1,   /* needs no database connection (static files, metrics) */
+	RF_OWNTX = 1 << 2,  /* the handler opens its own transaction (slow work before the write, e.g. a password hash) */
+	RF_NOCSRF = 1 << 3, /* a POST that carries no session (e.g. the API login) */
+};
+
+typedef struct req req;
+typedef void (*handler_fn)(req *r);
+
+typedef struct route {
+	const char *method;
+	const char *pattern; /* "/orgs/:id"; a final "*" matches any rest */
+	handler_fn handler;
+	int roles;           /* R_PUBLIC or a mask of enum role */
+	int flags;
+	size_t body_limit;   /* 0: the default of 64 KiB */
+	const char *name;    /* a short label for metrics */
+} route;
+
+extern const route routes[];
+extern const size_t routes_count;
+
+typedef struct kv {
+	char *key;
+	char *val;
+	size_t len;         /* val's length (file parts may hold NUL bytes) */
+	char *filename;     /* multipart file parts */
+	char *content_type; /* multipart file parts */
+} kv;
+
+typedef struct kvlist {
+	kv *v;
+	size_t n, cap;
+} kvlist;
+
+typedef struct user {
+	int64_t id;
+	char username[64];
+	char name[64];
+	int role;
+	int64_t org_id;
+	char org_name[128];
+	char org_path[256];
+} user;
+
+struct MHD_Connection;
+
+struct req {
+	struct MHD_Connection *conn;
+	const route *route;
+	const char *method;
+	const char *path;
+	char ip[64];
+	kvlist path_params;
+	kvlist query;
+	kvlist form;
+	buf body;         /* raw request body */
+	bool body_too_large;
+	void *json;       /* parsed JSON body (json_t *), for API routes */
+
+	db *db;
+	bool logged_in;
+	user u;
+	char session_id[65]; /* hex hash of the session token */
+	char csrf[48];
+	bool hant;           /* 繁體 wanted */
+
+	/* the caller's org subtree, loaded once on first use */
+	bool scope_loaded;
+	int64_t *scope;      /* sorted org ids */
+	size_t scope_n;
+
+	/* the response */
+	int status;
+	buf out;
+	const char *content_type;
+	kvlist headers;
+	bool failed;         /* roll back the transaction whatever the status */
+	bool page_open;      /* page_begin was called */
+	struct form_errors *errors;
+	uint64_t start_ns;
+	bool responded;
+};
+
+/* Parameters. */
+const char *req_query(req *r, const char *key);
+const char *req_form(req *r, const char *key);
+const kv *req_form_kv(req *r, const char *key);
+const char *req_param(req *r, const char *key); /* path parameter */
+int64_t req_param_id(req *r, const char *key);  /* positive id or 0 */
+const char *req_header(req *r, const char *name);
+const char *req_cookie(req *r, const char *name);
+bool req_is_post(req *r);
+
+/* Responses. */
+void req_set_header(req *r, const char *name, const char *value);
+void req_set_cookie(req *r, const char *name, const char *value, int max_age, bool http_only);
+void req_redirect(req *r, const char *location); /* 303 See Other */
+/* An error in the route's own language: an HTML page or a JSON error object. */
+void req_error(req *r, int status, const char *code, const char *message);
+void req_json_begin(req *r, int status); /* content type and status; write with a jw over r->out */
+
+/* The parsed JSON body of an API request (json_t *), or NULL after answering 400. */
+void *req_json(req *r);
+void req_json_free(req *r);
+
+/* Utilities shared with tests. */
+void kvlist_add(kvlist *l, const char *key, size_t klen, const char *val, size_t vlen);
+const kv *kvlist_get(const kvlist *l, const char *key);
+void kvlist_free(kvlist *l);
+/* Splits a path against a pattern; fills params and returns true on a match. */
+bool route_match(const char *pattern, const char *path, kvlist *params);
+/* Decodes application/x-www-form-urlencoded text into l; returns false on malformed input. */
+bool form_urldecode(const char *s, size_t n, kvlist *l);
+
+/* The server. */
+struct serve_opts {
+	const char *db_url;
+	const char *listen; /* address */
+	int port;
+	int threads;
+	int per_ip_limit;
+	int idle_timeout;
+	const char *access_log; /* path, "-" for stderr, "off" */
+};
+int serve_run(const struct serve_opts *o);
+
+#endif

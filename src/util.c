@@ -1,0 +1,113 @@
+#include "util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int64_t now_unix(void)
+{
+	static int64_t pinned = -1;
+	if (pinned == -1) {
+		const char *e = getenv("DANGJIAN_NOW");
+		pinned = e && *e ? strtoll(e, NULL, 10) : 0;
+	}
+	return pinned > 0 ? pinned : (int64_t)time(NULL);
+}
+
+void fmt_time(int64_t t, char out[20])
+{
+	time_t tt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M", &tm);
+}
+
+int64_t parse_id(const char *s)
+{
+	if (!s || !*s || strlen(s) > 18)
+		return 0;
+	int64_t v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	return v;
+}
+
+bool str_eq_ct(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb)
+		return false;
+	return sodium_memcmp(a, b, la) == 0;
+}
+
+void random_token(char *out, size_t outlen, size_t nbytes)
+{
+	unsigned char raw[64];
+	if (nbytes > sizeof raw)
+		nbytes = sizeof raw;
+	randombytes_buf(raw, nbytes);
+	sodium_bin2base64(out, outlen, raw, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool utf8_valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		if (*u < 0x80) {
+			if (*u < 0x20 && *u != '\n' && *u != '\r' && *u != '\t')
+				return false;
+			u++;
+			continue;
+		}
+		int n;
+		uint32_t cp;
+		if ((*u & 0xe0) == 0xc0) n = 1, cp = *u & 0x1f;
+		else if ((*u & 0xf0) == 0xe0) n = 2, cp = *u & 0x0f;
+		else if ((*u & 0xf8) == 0xf0) n = 3, cp = *u & 0x07;
+		else return false;
+		for (int i = 1; i <= n; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (u[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		u += n + 1;
+	}
+	return true;
+}
+
+size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		if ((*u & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+char *str_trim(char *s)
+{
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = 0;
+	char *b = s;
+	while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
+		b++;
+	if (b != s)
+		memmove(s, b, strlen(b) + 1);
+	return s;
+}
