@@ -233,10 +233,6 @@ static char *migration_sql(db *d, const char *sql)
 
 int db_migrate(db *d, char *err, size_t errlen)
 {
-	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") != DB_OK) {
-		snprintf(err, errlen, "schema_migrations: %s", d->err);
-		return -1;
-	}
 	if (db_begin(d, true) != DB_OK) {
 		snprintf(err, errlen, "begin: %s", d->err);
 		return -1;
@@ -244,6 +240,11 @@ int db_migrate(db *d, char *err, size_t errlen)
 	/* Several nodes may start at once against one PostgreSQL: one migrates, the others wait. */
 	if (d->kind == DB_PG && db_run(d, "SELECT pg_advisory_xact_lock(4242)", "") != DB_OK) {
 		snprintf(err, errlen, "lock: %s", d->err);
+		db_rollback(d);
+		return -1;
+	}
+	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") != DB_OK) {
+		snprintf(err, errlen, "schema_migrations: %s", d->err);
 		db_rollback(d);
 		return -1;
 	}
