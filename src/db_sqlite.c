@@ -1,6 +1,5 @@
 /* db_sqlite — the SQLite backend: WAL, foreign keys on, a busy timeout. */
 #include <sqlite3.h>
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
