@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for SECONDS each (default 10; `make fuzz` runs
+# 300). Builds them with clang, ASan and UBSan in build-fuzz/. New corpus
+# entries go to a scratch copy, so the committed seeds stay small.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+if ! command -v clang >/dev/null; then echo "fuzz: clang missing; run scripts/setup.sh" >&2; exit 1; fi
+if [ ! -f build-fuzz/build.ninja ]; then
+  CC=clang meson setup build-fuzz --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+ninja -C build-fuzz >/dev/null
+status=0
+for t in tests/fuzz/fuzz_*.c; do
+  name=$(basename "$t" .c); name=${name#fuzz_}
+  work=$(mktemp -d)
+  cp -r "tests/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
+  echo "fuzz: $name for ${secs}s"
+  if ! ./build-fuzz/fuzz_"$name" -max_total_time="$secs" -max_len=4096 -print_final_stats=0 \
+        -artifact_prefix="build-fuzz/crash-$name-" "$work" 2>"build-fuzz/fuzz-$name.log"; then
+    echo "fuzz: $name FAILED; see build-fuzz/fuzz-$name.log and build-fuzz/crash-$name-*" >&2
+    tail -30 "build-fuzz/fuzz-$name.log" >&2
+    status=1
+  else
+    grep -E "^#[0-9]+.*DONE" "build-fuzz/fuzz-$name.log" | tail -1 || true
+  fi
+  rm -rf "$work"
+done
+exit $status
