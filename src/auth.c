@@ -59,6 +59,10 @@ static const int action_table[ACT__COUNT] = {
 	[ACT_USER_VIEW] = R_ADMIN | R_COMMITTEE | R_BRANCH,
 	[ACT_USER_MANAGE] = R_ADMIN,
 	[ACT_AUDIT_VIEW] = R_ADMIN | R_COMMITTEE,
+	[ACT_ORG_MANAGE] = R_ADMIN | R_COMMITTEE,
+	[ACT_MEMBER_VIEW] = R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID,
+	[ACT_MEMBER_EDIT] = R_ADMIN | R_COMMITTEE | R_BRANCH,
+	[ACT_MEMBER_REVEAL] = R_ADMIN | R_COMMITTEE | R_BRANCH,
 };
 
 int action_roles(enum action a) { return a < ACT__COUNT ? action_table[a] : 0; }

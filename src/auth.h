@@ -13,6 +13,10 @@ enum action {
 	ACT_USER_VIEW,    /* see accounts */
 	ACT_USER_MANAGE,  /* create accounts, reset passwords, deactivate */
 	ACT_AUDIT_VIEW,   /* read the audit log */
+	ACT_ORG_MANAGE,   /* create, rename, move, dissolve orgs */
+	ACT_MEMBER_VIEW,  /* see the roster (masked) */
+	ACT_MEMBER_EDIT,  /* add and change members, record 转正 and status changes, import */
+	ACT_MEMBER_REVEAL, /* read a full ID or phone number (audited) */
 	ACT__COUNT
 };
 

@@ -96,6 +96,14 @@ static db_stmt *stmt_get(db *d, const char *sql)
 	return d->ops->prepare(d, sql);
 }
 
+/* An SQL error other than a constraint is a bug or an outage: say so loudly,
+ * once, with the statement (the e2e tests fail on this line). */
+static void report(db *d, const char *sql, int rc)
+{
+	if (rc == DB_ERR)
+		fprintf(stderr, "dangjian: sql error: %s [%.200s]\n", d->err, sql ? sql : "");
+}
+
 static db_stmt error_stmt_template;
 
 static db_stmt *vquery(db *d, const char *sql, const char *types, va_list ap)
@@ -105,6 +113,7 @@ static db_stmt *vquery(db *d, const char *sql, const char *types, va_list ap)
 	for (const char *t = types ? types : ""; *t; t++) {
 		if (n == DB_MAX_PARAMS) {
 			db_set_err(d, "too many parameters");
+			report(d, sql, DB_ERR);
 			return NULL;
 		}
 		switch (*t) {
@@ -112,13 +121,15 @@ static db_stmt *vquery(db *d, const char *sql, const char *types, va_list ap)
 		case 'I': p[n].type = 'I', p[n].i = va_arg(ap, int64_t); break;
 		case 't': p[n].t = va_arg(ap, const char *), p[n].type = p[n].t ? 't' : 'n'; break;
 		case 'n': p[n].type = 'n'; break;
-		default: db_set_err(d, "bad parameter type letter"); return NULL;
+		default: db_set_err(d, "bad parameter type letter"); report(d, sql, DB_ERR); return NULL;
 		}
 		n++;
 	}
 	db_stmt *s = stmt_get(d, sql);
-	if (!s)
+	if (!s) {
+		report(d, sql, DB_ERR);
 		return NULL;
+	}
 	s->busy = true;
 	s->status = DB_OK;
 	s->status = d->ops->start(s, n, p);
@@ -164,13 +175,14 @@ const char *db_str(db_stmt *s, int col)
 int db_done(db_stmt *s)
 {
 	int rc = s->status;
-	if (!s->impl) { /* error stub */
+	if (!s->impl) { /* error stub, reported when it failed */
 		free(s);
 		return rc;
 	}
 	int rc2 = s->d->ops->finish(s);
 	if (rc == DB_OK)
 		rc = rc2;
+	report(s->d, s->sql, rc);
 	s->busy = false;
 	if (!s->cached) {
 		s->d->ops->destroy(s);

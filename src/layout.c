@@ -23,6 +23,7 @@ struct nav_item {
 static const struct nav_item nav[] = {
 	{"/console", "工作台", R_ANY},
 	{"/orgs", "组织架构", R_ANY},
+	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/admin/users", "用户管理", R_ADMIN},
 	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE},
 	{"/account/password", "修改密码", R_ANY},
@@ -149,23 +150,18 @@ void form_error(req *r, const char *field, const char *msg)
 {
 	if (!r->errors)
 		r->errors = calloc(1, sizeof *r->errors);
-	struct form_errors *e = r->errors;
-	if (e->n >= (int)(sizeof e->e / sizeof e->e[0]))
-		return;
-	snprintf(e->e[e->n].field, sizeof e->e[e->n].field, "%s", field);
-	snprintf(e->e[e->n].msg, sizeof e->e[e->n].msg, "%s", msg);
-	e->n++;
+	ferr_add(r->errors, field, "%s", msg);
+}
+
+void form_errors_add(req *r, const struct field_errors *e)
+{
+	for (int i = 0; i < e->n; i++)
+		form_error(r, e->e[i].field, e->e[i].msg);
 }
 
 bool form_has_errors(const req *r) { return r->errors && r->errors->n > 0; }
 
-const char *form_error_for(const req *r, const char *field)
-{
-	for (int i = 0; r->errors && i < r->errors->n; i++)
-		if (!strcmp(r->errors->e[i].field, field))
-			return r->errors->e[i].msg;
-	return NULL;
-}
+const char *form_error_for(const req *r, const char *field) { return ferr_get(r->errors, field); }
 
 void form_begin(req *r, const char *action)
 {

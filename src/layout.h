@@ -5,6 +5,7 @@
 
 #include "html.h"
 #include "server.h"
+#include "valid.h"
 
 /* Opens the page: status 200, the header with the user, the navigation, flash. */
 void page_begin(req *r, const char *title);
@@ -13,15 +14,10 @@ void page_end(req *r);
 /* A message shown once on the next page (kept in a cookie across the redirect). */
 void flash_set(req *r, const char *kind, const char *msg); /* kind: ok | error */
 
-/* Form errors, shown beside their field. */
-struct form_errors {
-	int n;
-	struct {
-		char field[32];
-		char msg[160];
-	} e[24];
-};
+/* Form errors, shown beside their field (struct field_errors of valid.h). */
 void form_error(req *r, const char *field, const char *msg);
+/* Takes over the errors a domain validator found. */
+void form_errors_add(req *r, const struct field_errors *e);
 bool form_has_errors(const req *r);
 const char *form_error_for(const req *r, const char *field);
 

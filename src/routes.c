@@ -6,6 +6,7 @@
 #include "orgs.h"
 #include "pages.h"
 #include "server.h"
+#include "members_web.h"
 #include "users.h"
 
 #define KiB 1024
@@ -32,6 +33,15 @@ const route routes[] = {
 	{"GET", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 0, "user"},
 	{"POST", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 8 * KiB, "user"},
 	{"GET", "/audit", audit_page, R_ADMIN | R_COMMITTEE, 0, 0, "audit"},
+	/* member roster (SPEC M1); the org scope is checked per record by authorize() */
+	{"GET", "/members", members_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "members"},
+	{"GET", "/members/new", members_page_new, R_STAFF, 0, 0, "member_new"},
+	{"POST", "/members/new", members_page_new, R_STAFF, 0, 16 * KiB, "member_new"},
+	{"GET", "/members/:id", members_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member"},
+	{"POST", "/members/:id/reveal", members_page_reveal, R_STAFF, 0, 4 * KiB, "member_reveal"},
+	{"POST", "/members/:id/change", members_page_change, R_STAFF, 0, 4 * KiB, "member_change"},
+	{"GET", "/members/:id/edit", members_page_edit, R_STAFF, 0, 0, "member_edit"},
+	{"POST", "/members/:id/edit", members_page_edit, R_STAFF, 0, 16 * KiB, "member_edit"},
 	/* operations */
 	{"GET", "/healthz", ops_healthz, R_PUBLIC, 0, 0, "healthz"},
 	{"GET", "/metrics", ops_metrics, R_PUBLIC, RF_NODB, 0, "metrics"},
@@ -42,6 +52,10 @@ const route routes[] = {
 	{"GET", "/api/v1/me", api_me, R_ANY, RF_API, 0, "api_me"},
 	{"GET", "/api/v1/orgs", orgs_api_list, R_ANY, RF_API, 0, "api_orgs"},
 	{"GET", "/api/v1/orgs/:id", orgs_api_detail, R_ANY, RF_API, 0, "api_org"},
+	{"GET", "/api/v1/members", members_api_list, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_members"},
+	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
+	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
+	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
 	{"GET", "/api/*", api_not_found, R_PUBLIC, RF_API | RF_NODB, 0, "api_unknown"},
 };
 

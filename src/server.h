@@ -100,7 +100,7 @@ struct req {
 	kvlist headers;
 	bool failed;         /* roll back the transaction whatever the status */
 	bool page_open;      /* page_begin was called */
-	struct form_errors *errors;
+	struct field_errors *errors;
 	uint64_t start_ns;
 	bool responded;
 };

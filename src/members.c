@@ -1,0 +1,461 @@
+/* members — the member roster (SPEC M1): one struct, one validator used by
+ * forms, the API and the importer, and dated history of every change. */
+#include "members.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *const member_fields[] = {
+	"name", "gender", "ethnicity", "birth_date", "education", "id_number", "phone", "address", "join_date",
+	"full_date", "category", "status", "org_code", "in_service", "service_org", "duties", NULL,
+};
+
+const char *const member_duty_list[] = {
+	"书记", "副书记", "组织委员", "宣传委员", "纪检委员", "委员", "党小组长", "网格员", "党员中心户", "讲师", "志愿者", NULL,
+};
+
+const char *const member_education_list[] = {
+	"博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学及以下", NULL,
+};
+
+const char *const member_status_keys[] = {"active", "retired", "mobile", "stopped", NULL};
+
+static const char *const ethnicities[] = {
+	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族",
+	"土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族",
+	"景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族",
+	"普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
+	"独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", NULL,
+};
+
+static const char *const category_map[] = {"full", "正式", "probationary", "预备", NULL};
+static const char *const status_map[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", NULL};
+
+static const char *label_of(const char *const *map, const char *key)
+{
+	for (const char *const *p = map; *p; p += 2)
+		if (!strcmp(p[0], key))
+			return p[1];
+	return key;
+}
+
+/* A key from either its key or its label; NULL when neither. */
+static const char *key_of(const char *const *map, const char *v)
+{
+	for (const char *const *p = map; *p; p += 2)
+		if (!strcmp(p[0], v) || !strcmp(p[1], v))
+			return p[0];
+	return NULL;
+}
+
+const char *member_category_label(const char *key) { return label_of(category_map, key); }
+const char *member_status_label(const char *key) { return label_of(status_map, key); }
+
+static bool in_list(const char *const *list, const char *v)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, v))
+			return true;
+	return false;
+}
+
+/* Copies v into a field; a value too long for it is remembered, not cut. */
+static void set_str(struct member *m, char *dst, size_t n, const char *v, const char *field)
+{
+	size_t l = strlen(v);
+	if (l >= n) {
+		if (!*m->too_long)
+			snprintf(m->too_long, sizeof m->too_long, "%s", field);
+		l = 0;
+	}
+	memcpy(dst, v, l);
+	dst[l] = 0;
+}
+#define SET(f) set_str(m, m->f, sizeof m->f, v, #f)
+
+bool member_set(struct member *m, const char *field, const char *value)
+{
+	char v[1024];
+	snprintf(v, sizeof v, "%s", value ? value : "");
+	str_trim(v);
+	if (!strcmp(field, "name")) SET(name);
+	else if (!strcmp(field, "gender")) SET(gender);
+	else if (!strcmp(field, "ethnicity")) SET(ethnicity);
+	else if (!strcmp(field, "birth_date")) SET(birth_date);
+	else if (!strcmp(field, "education")) SET(education);
+	else if (!strcmp(field, "id_number")) {
+		for (char *p = v; *p; p++)
+			if (*p == 'x')
+				*p = 'X';
+		SET(id_number);
+	} else if (!strcmp(field, "phone")) SET(phone);
+	else if (!strcmp(field, "address")) SET(address);
+	else if (!strcmp(field, "join_date")) SET(join_date);
+	else if (!strcmp(field, "full_date")) SET(full_date);
+	else if (!strcmp(field, "category")) {
+		const char *k = key_of(category_map, v);
+		snprintf(m->category, sizeof m->category, "%s", k ? k : (*v ? "?" : ""));
+	} else if (!strcmp(field, "status")) {
+		const char *k = key_of(status_map, v);
+		snprintf(m->status, sizeof m->status, "%s", k ? k : (*v ? "?" : ""));
+	} else if (!strcmp(field, "org_code")) SET(org_code);
+	else if (!strcmp(field, "service_org")) SET(service_org);
+	else if (!strcmp(field, "in_service"))
+		m->in_service = !strcmp(v, "是") || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "在职党员");
+	else if (!strcmp(field, "duties")) SET(duties);
+	else
+		return false;
+	return true;
+}
+
+/* Splits 、,，;； separated duties; calls fn for each trimmed item. */
+static int each_duty(const char *list, void (*fn)(void *, const char *), void *ctx)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", list);
+	int n = 0;
+	char *p = buf;
+	while (*p) {
+		size_t len = strcspn(p, ",;");
+		char *end = p + len;
+		/* also split on the multi-byte separators 、 ， ； */
+		const char *seps[] = {"、", "，", "；"};
+		for (int i = 0; i < 3; i++) {
+			char *s = strstr(p, seps[i]);
+			if (s && s < end)
+				end = s, len = (size_t)(s - p);
+		}
+		char item[96];
+		snprintf(item, sizeof item, "%.*s", (int)len, p);
+		str_trim(item);
+		if (*item) {
+			fn(ctx, item);
+			n++;
+		}
+		if (!*end)
+			break;
+		p = end + ((unsigned char)*end >= 0x80 ? 3 : 1);
+	}
+	return n;
+}
+
+struct duty_check {
+	struct field_errors *errs;
+	char seen[256];
+	char norm[256];
+};
+
+static void check_duty(void *ctx, const char *d)
+{
+	struct duty_check *c = ctx;
+	if (!in_list(member_duty_list, d)) {
+		ferr_add(c->errs, "duties", "职务“%.60s”不在职务表中（可用：书记、副书记、组织委员、宣传委员、纪检委员、委员、党小组长、网格员、党员中心户、讲师、志愿者）", d);
+		return;
+	}
+	char key[100];
+	snprintf(key, sizeof key, "|%s|", d);
+	if (strstr(c->seen, key))
+		return;
+	size_t l = strlen(c->seen);
+	snprintf(c->seen + l, sizeof c->seen - l, "%s", key);
+	l = strlen(c->norm);
+	snprintf(c->norm + l, sizeof c->norm - l, "%s%s", l ? "、" : "", d);
+}
+
+static int years_between(const char *a, const char *b)
+{
+	int ya = atoi(a), yb = atoi(b);
+	int n = yb - ya;
+	if (strcmp(b + 5, a + 5) < 0)
+		n--;
+	return n;
+}
+
+void member_validate(db *d, struct member *m, int64_t self_id, struct field_errors *errs)
+{
+	char birth[11] = "";
+	const char *gender = NULL, *why;
+	if (*m->too_long)
+		ferr_add(errs, m->too_long, "内容过长");
+
+	if (!*m->name)
+		ferr_add(errs, "name", "请填写姓名");
+	else if (!utf8_valid(m->name) || utf8_len(m->name) > 30)
+		ferr_add(errs, "name", "姓名不能超过 30 个字");
+
+	if ((why = idcard_check(m->id_number, birth, &gender)))
+		ferr_add(errs, "id_number", "%s", why);
+	else if (db_int1(d, 0, "SELECT COUNT(*) FROM members WHERE id_number = ? AND id <> ?", "tI", m->id_number, self_id))
+		ferr_add(errs, "id_number", "身份证号已登记在另一名党员名下");
+
+	if (!*m->gender && gender)
+		snprintf(m->gender, sizeof m->gender, "%s", gender);
+	if (strcmp(m->gender, "男") && strcmp(m->gender, "女"))
+		ferr_add(errs, "gender", "性别应为“男”或“女”");
+	else if (gender && strcmp(m->gender, gender))
+		ferr_add(errs, "gender", "性别与身份证号不符（身份证号显示为%s）", gender);
+
+	if (!*m->birth_date && *birth)
+		memcpy(m->birth_date, birth, sizeof birth);
+	if (!date_valid(m->birth_date))
+		ferr_add(errs, "birth_date", "出生日期应为有效日期，格式 YYYY-MM-DD");
+	else if (*birth && strcmp(m->birth_date, birth))
+		ferr_add(errs, "birth_date", "出生日期与身份证号不符（身份证号显示为 %s）", birth);
+
+	if (!*m->ethnicity)
+		snprintf(m->ethnicity, sizeof m->ethnicity, "汉族");
+	else if (!in_list(ethnicities, m->ethnicity))
+		ferr_add(errs, "ethnicity", "民族“%.40s”不是 56 个民族之一（如“汉族”“回族”）", m->ethnicity);
+
+	if (*m->education && !in_list(member_education_list, m->education))
+		ferr_add(errs, "education", "学历应为：博士研究生、硕士研究生、大学本科、大学专科、中专、高中、初中、小学及以下");
+
+	if (*m->phone && !phone_valid(m->phone))
+		ferr_add(errs, "phone", "手机号应为 11 位大陆手机号码，如 13812345678");
+
+	if (!utf8_valid(m->address) || utf8_len(m->address) > 100)
+		ferr_add(errs, "address", "住址不能超过 100 个字");
+
+	char now[11];
+	today(now);
+	if (!date_valid(m->join_date))
+		ferr_add(errs, "join_date", "入党日期应为有效日期，格式 YYYY-MM-DD");
+	else if (strcmp(m->join_date, now) > 0)
+		ferr_add(errs, "join_date", "入党日期不能晚于今天");
+	else if (date_valid(m->birth_date) && years_between(m->birth_date, m->join_date) < 18)
+		ferr_add(errs, "join_date", "入党日期应在年满 18 周岁之后（出生日期 %s）", m->birth_date);
+
+	if (!*m->category)
+		snprintf(m->category, sizeof m->category, "%s", *m->full_date ? "full" : "probationary");
+	if (strcmp(m->category, "full") && strcmp(m->category, "probationary"))
+		ferr_add(errs, "category", "党员类别应为“正式”或“预备”");
+	else if (!strcmp(m->category, "full")) {
+		if (!date_valid(m->full_date))
+			ferr_add(errs, "full_date", "正式党员须填写转正日期，格式 YYYY-MM-DD");
+		else if (date_valid(m->join_date) && strcmp(m->full_date, m->join_date) <= 0)
+			ferr_add(errs, "full_date", "转正日期应晚于入党日期（%s）", m->join_date);
+		else if (strcmp(m->full_date, now) > 0)
+			ferr_add(errs, "full_date", "转正日期不能晚于今天");
+	} else if (*m->full_date)
+		ferr_add(errs, "full_date", "预备党员没有转正日期；已转正请将类别填为“正式”");
+
+	if (!*m->status)
+		snprintf(m->status, sizeof m->status, "active");
+	if (!in_list(member_status_keys, m->status))
+		ferr_add(errs, "status", "党籍状态应为：正常、离退休、流动、停止党籍");
+
+	if (*m->org_code) {
+		int64_t id = db_int1(d, 0, "SELECT id FROM orgs WHERE code = ?", "t", m->org_code);
+		if (!id)
+			ferr_add(errs, "org_code", "组织编码“%.40s”不存在", m->org_code);
+		m->org_id = id;
+	}
+	if (m->org_id) {
+		db_stmt *s = db_query(d, "SELECT type, dissolved_at FROM orgs WHERE id = ?", "I", m->org_id);
+		if (!db_next(s))
+			ferr_add(errs, "org_code", "所属组织不存在");
+		else if (strcmp(db_str(s, 0), "branch") && strcmp(db_str(s, 0), "group"))
+			ferr_add(errs, "org_code", "党员应编入党支部或党小组");
+		else if (!db_isnull(s, 1))
+			ferr_add(errs, "org_code", "所属组织已撤销");
+		db_done(s);
+	} else if (!*m->org_code)
+		ferr_add(errs, "org_code", "请选择所在党组织");
+
+	m->service_org_id = 0;
+	if (*m->service_org) {
+		db_stmt *s = db_query(d, "SELECT id, kind FROM orgs WHERE (code = ? OR name = ?) AND dissolved_at IS NULL", "tt",
+				      m->service_org, m->service_org);
+		if (!db_next(s))
+			ferr_add(errs, "service_org", "报到社区“%.40s”不存在", m->service_org);
+		else if (strcmp(db_str(s, 1), "社区"))
+			ferr_add(errs, "service_org", "报到组织“%.40s”不是社区党组织", m->service_org);
+		else
+			m->service_org_id = db_int(s, 0);
+		db_done(s);
+	}
+	if (m->service_org_id && !m->in_service)
+		ferr_add(errs, "in_service", "只有在职党员需要到社区报到；请勾选“在职党员”或清空报到社区");
+
+	struct duty_check dc = {.errs = errs};
+	each_duty(m->duties, check_duty, &dc);
+	snprintf(m->duties, sizeof m->duties, "%s", dc.norm);
+}
+
+struct duty_write {
+	db *d;
+	int64_t id;
+	const char *since;
+	int rc;
+};
+
+static void write_duty(void *ctx, const char *duty)
+{
+	struct duty_write *w = ctx;
+	if (db_run(w->d, "INSERT INTO member_duties (member_id, duty, since) VALUES (?, ?, ?)", "Itt", w->id, duty, w->since) != DB_OK)
+		w->rc = DB_ERR;
+}
+
+static int history(db *d, int64_t id, const char *date, const char *kind, const char *from, const char *to, const char *note,
+		   int64_t by)
+{
+	return db_run(d,
+		      "INSERT INTO member_history (member_id, date, at, kind, from_value, to_value, note, user_id) "
+		      "VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0))",
+		      "ItIttttI", id, date, now_unix(), kind, from, to, note ? note : "", by);
+}
+
+static const char *tail4(const char *s) { return strlen(s) >= 4 ? s + strlen(s) - 4 : s; }
+
+int64_t member_insert(db *d, const struct member *m, int64_t by_user, const char *note)
+{
+	int64_t now = now_unix();
+	int64_t id = db_int1(d, 0,
+			     "INSERT INTO members (org_id, name, gender, ethnicity, birth_date, education, id_number, id_tail, phone, "
+			     "phone_tail, address, join_date, full_date, category, status, in_service, service_org_id, created_at, updated_at) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, NULLIF(?, 0), ?, ?) RETURNING id",
+			     "IttttttttttttttiIII", m->org_id, m->name, m->gender, m->ethnicity, m->birth_date, m->education,
+			     m->id_number, tail4(m->id_number), m->phone, tail4(m->phone), m->address, m->join_date, m->full_date,
+			     m->category, m->status, m->in_service ? 1 : 0, m->service_org_id, now, now);
+	if (!id)
+		return 0;
+	char date[11];
+	today(date);
+	struct duty_write w = {d, id, date, DB_OK};
+	each_duty(m->duties, write_duty, &w);
+	if (w.rc != DB_OK || history(d, id, date, "create", "", m->name, note, by_user) != DB_OK)
+		return 0;
+	return id;
+}
+
+bool member_load(db *d, int64_t id, struct member *m)
+{
+	memset(m, 0, sizeof *m);
+	db_stmt *s = db_query(d,
+			      "SELECT m.id, m.org_id, COALESCE(m.service_org_id, 0), o.code, COALESCE(so.code, ''), m.name, m.gender, "
+			      "m.ethnicity, m.birth_date, m.education, m.id_number, m.phone, m.address, m.join_date, COALESCE(m.full_date, ''), "
+			      "m.category, m.status, m.in_service FROM members m JOIN orgs o ON o.id = m.org_id "
+			      "LEFT JOIN orgs so ON so.id = m.service_org_id WHERE m.id = ?",
+			      "I", id);
+	bool found = db_next(s);
+	if (found) {
+		m->id = db_int(s, 0);
+		m->org_id = db_int(s, 1);
+		m->service_org_id = db_int(s, 2);
+#define COPY(f, i) snprintf(m->f, sizeof m->f, "%s", db_str(s, i))
+		COPY(org_code, 3);
+		COPY(service_org, 4);
+		COPY(name, 5);
+		COPY(gender, 6);
+		COPY(ethnicity, 7);
+		COPY(birth_date, 8);
+		COPY(education, 9);
+		COPY(id_number, 10);
+		COPY(phone, 11);
+		COPY(address, 12);
+		COPY(join_date, 13);
+		COPY(full_date, 14);
+		COPY(category, 15);
+		COPY(status, 16);
+#undef COPY
+		m->in_service = db_int(s, 17) != 0;
+	}
+	db_done(s);
+	if (!found)
+		return false;
+	s = db_query(d, "SELECT duty FROM member_duties WHERE member_id = ? ORDER BY duty", "I", id);
+	while (db_next(s)) {
+		size_t l = strlen(m->duties);
+		snprintf(m->duties + l, sizeof m->duties - l, "%s%s", l ? "、" : "", db_str(s, 0));
+	}
+	db_done(s);
+	return true;
+}
+
+int member_update(db *d, const struct member *b, const struct member *a, int64_t by)
+{
+	char date[11];
+	today(date);
+	int rc = db_run(d,
+			"UPDATE members SET org_id = ?, name = ?, gender = ?, ethnicity = ?, birth_date = ?, education = ?, id_number = ?, "
+			"id_tail = ?, phone = ?, phone_tail = ?, address = ?, join_date = ?, full_date = NULLIF(?, ''), category = ?, "
+			"status = ?, in_service = ?, service_org_id = NULLIF(?, 0), updated_at = ? WHERE id = ?",
+			"IttttttttttttttiIII", a->org_id, a->name, a->gender, a->ethnicity, a->birth_date, a->education, a->id_number,
+			tail4(a->id_number), a->phone, tail4(a->phone), a->address, a->join_date, a->full_date, a->category, a->status,
+			a->in_service ? 1 : 0, a->service_org_id, now_unix(), b->id);
+	if (rc != DB_OK)
+		return rc;
+	/* one history line per changed field that matters to the record's story */
+	struct {
+		const char *kind, *from, *to;
+	} ch[] = {
+		{"org", b->org_code, a->org_code},
+		{"full", member_category_label(b->category), member_category_label(a->category)},
+		{"status", member_status_label(b->status), member_status_label(a->status)},
+		{"duty", b->duties, a->duties},
+		{"service", b->service_org, a->service_org},
+	};
+	for (size_t i = 0; i < sizeof ch / sizeof ch[0] && rc == DB_OK; i++)
+		if (strcmp(ch[i].from, ch[i].to))
+			rc = history(d, b->id, date, ch[i].kind, ch[i].from, ch[i].to, "", by);
+	if (rc == DB_OK && strcmp(b->duties, a->duties)) {
+		rc = db_run(d, "DELETE FROM member_duties WHERE member_id = ?", "I", b->id);
+		struct duty_write w = {d, b->id, date, rc};
+		each_duty(a->duties, write_duty, &w);
+		rc = w.rc;
+	}
+	const char *other[][3] = {
+		{"name", b->name, a->name}, {"phone", b->phone, a->phone}, {"address", b->address, a->address},
+		{"education", b->education, a->education}, {"id_number", b->id_number, a->id_number},
+	};
+	char changed[200] = "";
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (strcmp(other[i][1], other[i][2])) {
+			size_t l = strlen(changed);
+			snprintf(changed + l, sizeof changed - l, "%s%s", l ? "," : "", other[i][0]);
+		}
+	if (rc == DB_OK && *changed)
+		rc = history(d, b->id, date, "edit", "", changed, "", by);
+	return rc;
+}
+
+const char *member_change(db *d, int64_t id, const char *kind, const char *to, const char *date, const char *note,
+			  int64_t by)
+{
+	struct member m;
+	if (!member_load(d, id, &m))
+		return "党员不存在";
+	char now[11];
+	today(now);
+	if (!date_valid(date))
+		return "请填写有效的日期，格式 YYYY-MM-DD";
+	if (strcmp(date, now) > 0)
+		return "日期不能晚于今天";
+	if (!strcmp(kind, "full")) {
+		if (strcmp(m.category, "probationary"))
+			return "该党员已是正式党员，无需转正";
+		if (strcmp(date, m.join_date) <= 0)
+			return "转正日期应晚于入党日期";
+		if (db_run(d, "UPDATE members SET category = 'full', full_date = ?, updated_at = ? WHERE id = ?", "tII", date, now_unix(), id) != DB_OK ||
+		    history(d, id, date, "full", "预备", "正式", note, by) != DB_OK)
+			return "保存失败，请稍后再试";
+		return NULL;
+	}
+	if (!strcmp(kind, "status")) {
+		if (!to || !in_list(member_status_keys, to))
+			return "党籍状态应为：正常、离退休、流动、停止党籍";
+		if (!strcmp(m.status, to))
+			return "党籍状态没有变化";
+		if (!strcmp(m.status, "stopped") && strcmp(to, "active"))
+			return "已停止党籍的党员只能恢复为正常";
+		if (db_run(d, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?", "tII", to, now_unix(), id) != DB_OK ||
+		    history(d, id, date, "status", member_status_label(m.status), member_status_label(to), note, by) != DB_OK)
+			return "保存失败，请稍后再试";
+		return NULL;
+	}
+	return "未知的变更类型";
+}

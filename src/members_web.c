@@ -1,0 +1,773 @@
+/* members_web — the roster's pages and API (issue 3): list with search,
+ * filters, sorting and pages; detail with history; add, edit, 转正 and status
+ * changes; the explicit, audited reading of a full ID or phone number. */
+#include "members_web.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "json.h"
+#include "layout.h"
+#include "members.h"
+#include "orgs.h"
+#include "util.h"
+
+/* ---- the one roster query, shared by the list page, its count and the API ---- */
+
+struct roster_query {
+	const char *prefix;   /* org subtree */
+	bool registered;      /* in-service members registered with the subtree (双报到) instead of its own members */
+	const char *q;        /* name part, or last 4 of ID or phone */
+	const char *status, *category, *duty;
+	int in_service;       /* -1 any */
+	const char *sort;     /* name | join_date | birth_date | org */
+	int64_t limit, offset;
+};
+
+#define ROSTER_FROM                                                                                             \
+	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id "          \
+	"WHERE ((CAST(? AS BIGINT) = 0 AND o.path LIKE ? || '%') OR (CAST(? AS BIGINT) = 1 AND so.path LIKE ? || '%')) " \
+	"AND (CAST(? AS TEXT) IS NULL OR m.name LIKE '%' || ? || '%' OR m.id_tail = ? OR m.phone_tail = ?) "     \
+	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) "        \
+	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                                      \
+	"AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM member_duties d WHERE d.member_id = m.id AND d.duty = ?)) "
+#define ROSTER_ARGS "ItItttttttttIItt"
+#define ROSTER_VALS(x)                                                                                         \
+	(int64_t)(x)->registered, (x)->prefix, (int64_t)(x)->registered, (x)->prefix, (x)->q, (x)->q, (x)->q, (x)->q, \
+		(x)->status, (x)->status, (x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, \
+		(x)->duty, (x)->duty
+#define ROSTER_COLS                                                                                             \
+	"SELECT m.id, m.name, m.gender, m.birth_date, m.ethnicity, m.education, m.id_number, m.phone, o.code, o.name, " \
+	"m.category, m.status, m.in_service, COALESCE(so.code, ''), COALESCE(so.name, ''), m.join_date, COALESCE(m.full_date, ''), " \
+	"(SELECT COUNT(*) FROM member_duties d WHERE d.member_id = m.id) "
+
+static int64_t roster_count(db *d, const struct roster_query *q)
+{
+	return db_int1(d, 0, "SELECT COUNT(*) " ROSTER_FROM, ROSTER_ARGS "", ROSTER_VALS(q));
+}
+
+/* ORDER BY comes from a fixed list: user text never enters SQL. */
+static db_stmt *roster_rows(db *d, const struct roster_query *q)
+{
+	const char *s = q->sort ? q->sort : "";
+	if (!strcmp(s, "join_date"))
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+	if (!strcmp(s, "birth_date"))
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+	if (!strcmp(s, "name"))
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+	return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+}
+
+static int age_of(const char *birth)
+{
+	char now[11];
+	today(now);
+	int n = atoi(now) - atoi(birth);
+	if (strcmp(now + 5, birth + 5) < 0)
+		n--;
+	return n;
+}
+
+static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
+
+/* Reads the filters of a list request; false (after answering) when the org is not the caller's. */
+static bool roster_query_from(req *r, struct roster_query *q, char *prefix, size_t plen, char *org_name, size_t nlen)
+{
+	memset(q, 0, sizeof *q);
+	const char *code = nonempty(req_query(r, "org"));
+	int64_t org = code ? orgs_id_by_code(r->db, code) : r->u.org_id;
+	if (!org || !authorize(r, ACT_MEMBER_VIEW, org)) {
+		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+		return false;
+	}
+	db_stmt *s = db_query(r->db, "SELECT path, name FROM orgs WHERE id = ?", "I", org);
+	if (db_next(s)) {
+		snprintf(prefix, plen, "%s", db_str(s, 0));
+		snprintf(org_name, nlen, "%s", db_str(s, 1));
+	}
+	db_done(s);
+	q->prefix = prefix;
+	q->registered = req_query(r, "registered") && !strcmp(req_query(r, "registered"), "1");
+	q->q = nonempty(req_query(r, "q"));
+	q->status = nonempty(req_query(r, "status"));
+	q->category = nonempty(req_query(r, "category"));
+	q->duty = nonempty(req_query(r, "duty"));
+	const char *ins = req_query(r, "in_service");
+	q->in_service = ins && !strcmp(ins, "1") ? 1 : ins && !strcmp(ins, "0") ? 0 : -1;
+	q->sort = nonempty(req_query(r, "sort"));
+	const char *lim = req_query(r, "limit");
+	q->limit = lim ? parse_id(lim) : 50;
+	if (q->limit < 1 || q->limit > 1000)
+		q->limit = 50;
+	const char *off = req_query(r, "offset");
+	q->offset = off ? parse_id(off) : 0;
+	int64_t page = parse_id(req_query(r, "page"));
+	if (page > 1)
+		q->offset = (page - 1) * q->limit;
+	if (q->q && strlen(q->q) > 60) {
+		req_error(r, 400, "invalid", "搜索内容过长（q 不能超过 60 个字符）");
+		return false;
+	}
+	return true;
+}
+
+/* ---- pages ---- */
+
+static void filter_select(req *r, const char *name, const char *label, const char *const *opts, const char *cur)
+{
+	html_printf(&r->out, "<label class=\"sr-only\" for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">%s</option>",
+		    name, label, name, name, label);
+	for (const char *const *o = opts; *o; o += 2)
+		if (cur && !strcmp(cur, o[0]))
+			html_printf(&r->out, "<option value=\"%s\" selected>%s</option>", o[0], o[1]);
+		else
+			html_printf(&r->out, "<option value=\"%s\">%s</option>", o[0], o[1]);
+	buf_puts(&r->out, "</select>");
+}
+
+static const char *const status_opts[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", NULL};
+static const char *const category_opts[] = {"full", "正式党员", "probationary", "预备党员", NULL};
+static const char *const in_service_opts[] = {"1", "在职党员", "0", "非在职党员", NULL};
+static const char *const sort_opts[] = {"org", "按组织", "name", "按姓名", "join_date", "按入党日期", "birth_date", "按出生日期", NULL};
+
+void members_page_list(req *r)
+{
+	struct roster_query q;
+	char prefix[256] = "", org_name[128] = "";
+	if (!roster_query_from(r, &q, prefix, sizeof prefix, org_name, sizeof org_name))
+		return;
+	int64_t total = roster_count(r->db, &q);
+	page_begin(r, "党员花名册");
+	html_printf(&r->out, "<p class=\"lead\">%s%s，共 <strong>%lld</strong> 名党员。</p>", org_name,
+		    q.registered ? "（到本社区报到的在职党员）" : "", (long long)total);
+	if (authorize(r, ACT_MEMBER_EDIT, r->u.org_id))
+		buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/members/new\">新增党员</a>"
+				  "<a class=\"btn\" href=\"/members/import\">导入花名册</a>");
+	else
+		buf_puts(&r->out, "<div class=\"actions\">");
+	const char *code = req_query(r, "org");
+	html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s\">导出 Excel</a></div>", code ? code : "");
+
+	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/members\">"
+			     "<input type=\"hidden\" name=\"org\" value=\"%s\">"
+			     "<label class=\"sr-only\" for=\"f-q\">搜索</label>"
+			     "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"姓名，或身份证号/手机号后四位\" value=\"%s\">",
+		    code ? code : "", q.q ? q.q : "");
+	filter_select(r, "status", "全部党籍状态", status_opts, q.status);
+	filter_select(r, "category", "全部类别", category_opts, q.category);
+	filter_select(r, "in_service", "在职与否", in_service_opts, req_query(r, "in_service"));
+	buf_puts(&r->out, "<label class=\"sr-only\" for=\"f-duty\">职务</label><select id=\"f-duty\" name=\"duty\"><option value=\"\">全部职务</option>");
+	for (const char *const *dl = member_duty_list; *dl; dl++)
+		html_printf(&r->out, q.duty && !strcmp(q.duty, *dl) ? "<option selected>%s</option>" : "<option>%s</option>", *dl);
+	buf_puts(&r->out, "</select>");
+	filter_select(r, "sort", "排序", sort_opts, q.sort);
+	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查询</button></form>");
+
+	db_stmt *s = roster_rows(r->db, &q);
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>姓名</th><th>性别</th><th>年龄</th>"
+			  "<th>所在组织</th><th>类别</th><th>党籍状态</th><th>手机号</th><th>身份证号</th></tr></thead><tbody>");
+	int rows = 0;
+	while (db_next(s)) {
+		char ph[24], id[24];
+		mask_phone(db_str(s, 7), ph);
+		mask_idcard(db_str(s, 6), id);
+		html_printf(&r->out, "<tr><td><a href=\"/members/%lld\">%s</a>", (long long)db_int(s, 0), db_str(s, 1));
+		if (db_int(s, 12))
+			buf_puts(&r->out, " <span class=\"badge\">在职</span>");
+		html_printf(&r->out, "</td><td>%s</td><td>%d</td><td>%s</td>", db_str(s, 2), age_of(db_str(s, 3)), db_str(s, 9));
+		if (!strcmp(db_str(s, 10), "probationary"))
+			buf_puts(&r->out, "<td><span class=\"badge badge-red\">预备</span></td>");
+		else
+			buf_puts(&r->out, "<td>正式</td>");
+		html_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", member_status_label(db_str(s, 11)), ph, id);
+		rows++;
+	}
+	db_done(s);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (!rows)
+		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的党员</p></div>");
+	int64_t pages = (total + q.limit - 1) / q.limit, page = q.offset / q.limit + 1;
+	if (pages > 1) {
+		buf link = {0};
+		for (size_t i = 0; i < r->query.n; i++)
+			if (strcmp(r->query.v[i].key, "page") && strcmp(r->query.v[i].key, "offset")) {
+				url_encode(&link, r->query.v[i].key);
+				buf_putc(&link, '=');
+				url_encode(&link, r->query.v[i].val);
+				buf_putc(&link, '&');
+			}
+		buf_puts(&r->out, "<nav class=\"pager\">");
+		if (page > 1)
+			html_printf(&r->out, "<a href=\"/members?%spage=%lld\">上一页</a>", buf_str(&link), (long long)page - 1);
+		html_printf(&r->out, "<span>第 %lld / %lld 页</span>", (long long)page, (long long)pages);
+		if (page < pages)
+			html_printf(&r->out, "<a href=\"/members?%spage=%lld\">下一页</a>", buf_str(&link), (long long)page + 1);
+		buf_puts(&r->out, "</nav>");
+		buf_free(&link);
+	}
+	page_end(r);
+}
+
+/* The member of the path, if the caller may see it: its own org or, for an
+ * in-service member, the community it registered with. Answers 404 otherwise. */
+static bool load_visible(req *r, struct member *m)
+{
+	int64_t id = req_param_id(r, "id");
+	if (!id || !member_load(r->db, id, m) ||
+	    !(authorize(r, ACT_MEMBER_VIEW, m->org_id) || (m->service_org_id && authorize(r, ACT_MEMBER_VIEW, m->service_org_id)))) {
+		req_error(r, 404, "not_found", "党员不存在或不在您的管辖范围内");
+		return false;
+	}
+	return true;
+}
+
+static const char *org_name_of(db *d, int64_t id, char *out, size_t n)
+{
+	db_stmt *s = db_query(d, "SELECT name FROM orgs WHERE id = ?", "I", id);
+	snprintf(out, n, "%s", db_next(s) ? db_str(s, 0) : "");
+	db_done(s);
+	return out;
+}
+
+static const char *history_label(const char *kind)
+{
+	static const char *const k[] = {"create", "建档", "full", "转正", "status", "党籍状态", "org", "组织关系", "duty", "职务",
+					"service", "报到社区", "edit", "信息修改", "import", "导入", "reveal", "查看完整信息", NULL};
+	for (const char *const *p = k; *p; p += 2)
+		if (!strcmp(*p, kind))
+			return p[1];
+	return kind;
+}
+
+static void member_detail(req *r, struct member *m, bool revealed)
+{
+	char title[128], org[128], sorg[128], ph[24], id[24];
+	snprintf(title, sizeof title, "%s", m->name);
+	page_begin(r, title);
+	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/members\">党员花名册</a> › <span>%s</span></div>", m->name);
+	if (revealed) {
+		snprintf(ph, sizeof ph, "%s", m->phone);
+		snprintf(id, sizeof id, "%s", m->id_number);
+	} else {
+		mask_phone(m->phone, ph);
+		mask_idcard(m->id_number, id);
+	}
+	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>姓名</dt><dd>%s</dd><dt>性别</dt><dd>%s</dd>"
+			     "<dt>民族</dt><dd>%s</dd><dt>出生日期</dt><dd>%s（%d 岁）</dd><dt>学历</dt><dd>%s</dd>"
+			     "<dt>身份证号</dt><dd>%s</dd><dt>手机号</dt><dd>%s</dd><dt>住址</dt><dd>%s</dd>"
+			     "<dt>所在组织</dt><dd><a href=\"/orgs/%lld\">%s</a></dd><dt>入党日期</dt><dd>%s</dd>"
+			     "<dt>党员类别</dt><dd>%s%s%s</dd><dt>党籍状态</dt><dd>%s</dd><dt>在职党员</dt><dd>%s</dd>"
+			     "<dt>报到社区</dt><dd>%s</dd><dt>职务</dt><dd>%s</dd></dl>",
+		    m->name, m->gender, m->ethnicity, m->birth_date, age_of(m->birth_date), *m->education ? m->education : "—",
+		    id, *ph ? ph : "—", revealed ? (*m->address ? m->address : "—") : (*m->address ? "（已隐藏）" : "—"),
+		    (long long)m->org_id, org_name_of(r->db, m->org_id, org, sizeof org), m->join_date,
+		    member_category_label(m->category), *m->full_date ? "，转正于 " : "", m->full_date,
+		    member_status_label(m->status), m->in_service ? "是" : "否",
+		    m->service_org_id ? org_name_of(r->db, m->service_org_id, sorg, sizeof sorg) : "—", *m->duties ? m->duties : "—");
+	bool can_edit = authorize(r, ACT_MEMBER_EDIT, m->org_id);
+	if (!revealed && authorize(r, ACT_MEMBER_REVEAL, m->org_id)) {
+		html_printf(&r->out, "<form method=\"post\" action=\"/members/%lld/reveal\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+				     "<button class=\"btn btn-small\" type=\"submit\">查看完整证件号与联系方式（将记入审计日志）</button></form>",
+			    (long long)m->id, layout_csrf(r));
+	}
+	buf_puts(&r->out, "</section>");
+
+	if (can_edit) {
+		html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">办理</h2><div class=\"actions\">"
+				     "<a class=\"btn\" href=\"/members/%lld/edit\">编辑信息</a></div>",
+			    (long long)m->id);
+		char now[11];
+		today(now);
+		char action[64];
+		snprintf(action, sizeof action, "/members/%lld/change", (long long)m->id);
+		if (!strcmp(m->category, "probationary")) {
+			buf_puts(&r->out, "<h3>预备党员转正</h3>");
+			form_begin(r, action);
+			buf_puts(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"full\">");
+			form_input(r, "date", "转正日期", "date", form_value(r, "date", now), "支部大会讨论通过、上级党委批准的日期");
+			form_input(r, "note", "备注", "text", form_value(r, "note", ""), NULL);
+			form_end(r, "记录转正");
+		}
+		buf_puts(&r->out, "<h3>党籍状态变更</h3>");
+		form_begin(r, action);
+		buf_puts(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"status\">");
+		form_select(r, "to", "变更为", status_opts, form_value(r, "to", m->status));
+		form_input(r, "date", "生效日期", "date", form_value(r, "date", now), NULL);
+		form_input(r, "note", "备注", "text", form_value(r, "note", ""), NULL);
+		form_end(r, "保存变更");
+		buf_puts(&r->out, "</section>");
+	}
+
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table\">"
+			  "<thead><tr><th>日期</th><th>事项</th><th>变更</th><th>备注</th><th>经办人</th></tr></thead><tbody>");
+	db_stmt *s = db_query(r->db,
+			      "SELECT h.date, h.kind, h.from_value, h.to_value, h.note, COALESCE(u.name, '') FROM member_history h "
+			      "LEFT JOIN users u ON u.id = h.user_id WHERE h.member_id = ? AND h.kind <> 'reveal' ORDER BY h.date DESC, h.id DESC",
+			      "I", m->id);
+	while (db_next(s))
+		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", db_str(s, 0),
+			    history_label(db_str(s, 1)), db_str(s, 2), *db_str(s, 2) ? " → " : "", db_str(s, 3), db_str(s, 4), db_str(s, 5));
+	db_done(s);
+	buf_puts(&r->out, "</tbody></table></div></section>");
+	page_end(r);
+}
+
+void members_page_detail(req *r)
+{
+	struct member m;
+	if (load_visible(r, &m))
+		member_detail(r, &m, false);
+}
+
+void members_page_reveal(req *r)
+{
+	struct member m;
+	if (!load_visible(r, &m))
+		return;
+	if (!authorize(r, ACT_MEMBER_REVEAL, m.org_id)) {
+		req_error(r, 403, "forbidden", "您的角色不能查看完整的身份证号和手机号");
+		return;
+	}
+	audit_log(r, "member.reveal", "member", m.id, m.org_id, m.name);
+	member_detail(r, &m, true);
+}
+
+void members_page_change(req *r)
+{
+	struct member m;
+	if (!load_visible(r, &m))
+		return;
+	if (!authorize(r, ACT_MEMBER_EDIT, m.org_id)) {
+		req_error(r, 403, "forbidden", "您的角色不能办理党员变更");
+		return;
+	}
+	const char *kind = req_form(r, "kind"), *to = req_form(r, "to"), *date = req_form(r, "date"), *note = req_form(r, "note");
+	if (note && (strlen(note) > 300 || !utf8_valid(note))) {
+		form_error(r, "note", "备注不能超过 100 个字");
+	} else {
+		const char *why = member_change(r->db, m.id, kind ? kind : "", to, date ? date : "", note, r->u.id);
+		if (!why) {
+			char sum[200];
+			snprintf(sum, sizeof sum, "%s：%s %s", m.name, kind && !strcmp(kind, "full") ? "转正" : "党籍状态变更为",
+				 kind && !strcmp(kind, "full") ? date : member_status_label(to ? to : ""));
+			audit_log(r, kind && !strcmp(kind, "full") ? "member.full" : "member.status", "member", m.id, m.org_id, sum);
+			flash_set(r, "ok", kind && !strcmp(kind, "full") ? "已记录转正" : "党籍状态已变更");
+			char loc[48];
+			snprintf(loc, sizeof loc, "/members/%lld", (long long)m.id);
+			req_redirect(r, loc);
+			return;
+		}
+		form_error(r, "date", why);
+	}
+	member_detail(r, &m, false);
+	r->status = 422;
+}
+
+/* ---- add and edit ---- */
+
+static void member_from_form(req *r, struct member *m)
+{
+	for (const char *const *f = member_fields; *f; f++)
+		if (strcmp(*f, "duties") && strcmp(*f, "org_code") && req_form(r, *f))
+			member_set(m, *f, req_form(r, *f));
+	if (!req_form(r, "in_service"))
+		m->in_service = false;
+	m->org_id = parse_id(req_form(r, "org_id"));
+	m->org_code[0] = 0;
+	char duties[256] = "";
+	for (size_t i = 0; i < r->form.n; i++)
+		if (!strcmp(r->form.v[i].key, "duties")) {
+			size_t l = strlen(duties);
+			snprintf(duties + l, sizeof duties - l, "%s%s", l ? "、" : "", r->form.v[i].val);
+		}
+	member_set(m, "duties", duties);
+}
+
+static void member_form(req *r, const char *action, const struct member *m)
+{
+	static const char *const gender_opts[] = {"男", "男", "女", "女", NULL};
+	static const char *const cat_opts[] = {"full", "正式党员", "probationary", "预备党员", NULL};
+	static const char *const ins_opts[] = {"0", "否", "1", "是（在职党员）", NULL};
+	const char *edu_opts[20];
+	int k = 0;
+	edu_opts[k++] = "", edu_opts[k++] = "（未填）";
+	for (const char *const *e = member_education_list; *e && k < 18; e++)
+		edu_opts[k++] = *e, edu_opts[k++] = *e;
+	edu_opts[k] = NULL;
+	form_begin(r, action);
+	form_input(r, "name", "姓名", "text", m->name, NULL);
+	form_input(r, "id_number", "身份证号", "text", m->id_number, "18 位，出生日期和性别将与之核对");
+	form_select(r, "gender", "性别", gender_opts, m->gender);
+	form_input(r, "birth_date", "出生日期", "date", m->birth_date, NULL);
+	form_input(r, "ethnicity", "民族", "text", *m->ethnicity ? m->ethnicity : "汉族", NULL);
+	form_select(r, "education", "学历", edu_opts, m->education);
+	form_input(r, "phone", "手机号", "tel", m->phone, NULL);
+	form_input(r, "address", "住址", "text", m->address, NULL);
+	char org[24];
+	snprintf(org, sizeof org, "%lld", (long long)m->org_id);
+	orgs_form_select(r, "org_id", "所在党组织（党支部或党小组）", org);
+	form_input(r, "join_date", "入党日期", "date", m->join_date, NULL);
+	form_select(r, "category", "党员类别", cat_opts, *m->category ? m->category : "full");
+	form_input(r, "full_date", "转正日期", "date", m->full_date, "预备党员不填");
+	form_select(r, "status", "党籍状态", status_opts, *m->status ? m->status : "active");
+	form_select(r, "in_service", "在职党员", ins_opts, m->in_service ? "1" : "0");
+	form_input(r, "service_org", "报到社区（组织编码）", "text", m->service_org, "在职党员到社区报到（双报到），填写社区党组织编码");
+	const char *err = form_error_for(r, "duties");
+	html_printf(&r->out, "<fieldset class=\"field%s\"><legend>职务</legend><div class=\"checks\">", err ? " has-error" : "");
+	for (const char *const *d = member_duty_list; *d; d++) {
+		char key[100];
+		snprintf(key, sizeof key, "%s", *d);
+		bool on = strstr(m->duties, key) != NULL;
+		html_printf(&r->out, on ? "<label><input type=\"checkbox\" name=\"duties\" value=\"%s\" checked> %s</label>"
+					: "<label><input type=\"checkbox\" name=\"duties\" value=\"%s\"> %s</label>",
+			    *d, *d);
+	}
+	buf_puts(&r->out, "</div>");
+	if (err)
+		html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
+	buf_puts(&r->out, "</fieldset>");
+	form_end(r, "保存");
+}
+
+void members_page_new(req *r)
+{
+	struct member m;
+	memset(&m, 0, sizeof m);
+	m.org_id = r->u.org_id;
+	if (req_is_post(r)) {
+		member_from_form(r, &m);
+		struct field_errors e = {0};
+		if (!m.org_id || !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+			ferr_add(&e, "org_id", "请选择您管辖范围内的党支部或党小组");
+		member_validate(r->db, &m, 0, &e);
+		if (!e.n) {
+			int64_t id = member_insert(r->db, &m, r->u.id, "新增");
+			if (id) {
+				audit_log(r, "member.create", "member", id, m.org_id, m.name);
+				flash_set(r, "ok", "党员已添加");
+				char loc[48];
+				snprintf(loc, sizeof loc, "/members/%lld", (long long)id);
+				req_redirect(r, loc);
+				return;
+			}
+			ferr_add(&e, "_form", "保存失败，请稍后再试");
+			r->failed = true;
+		}
+		/* the org select speaks of org_id; the validator of org_code */
+		for (int i = 0; i < e.n; i++)
+			form_error(r, strcmp(e.e[i].field, "org_code") ? e.e[i].field : "org_id", e.e[i].msg);
+	}
+	page_begin(r, "新增党员");
+	buf_puts(&r->out, "<section class=\"card\">");
+	member_form(r, "/members/new", &m);
+	buf_puts(&r->out, "</section>");
+	page_end(r);
+	if (form_has_errors(r))
+		r->status = 422;
+}
+
+void members_page_edit(req *r)
+{
+	struct member before, m;
+	if (!load_visible(r, &before))
+		return;
+	if (!authorize(r, ACT_MEMBER_EDIT, before.org_id)) {
+		req_error(r, 403, "forbidden", "您的角色不能修改党员信息");
+		return;
+	}
+	m = before;
+	if (req_is_post(r)) {
+		member_from_form(r, &m);
+		struct field_errors e = {0};
+		if (!m.org_id || !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+			ferr_add(&e, "org_id", "请选择您管辖范围内的党支部或党小组");
+		member_validate(r->db, &m, before.id, &e);
+		if (!e.n) {
+			db_stmt *s = db_query(r->db, "SELECT code FROM orgs WHERE id = ?", "I", m.org_id);
+			if (db_next(s))
+				snprintf(m.org_code, sizeof m.org_code, "%s", db_str(s, 0));
+			db_done(s);
+			if (member_update(r->db, &before, &m, r->u.id) == DB_OK) {
+				audit_log(r, "member.update", "member", m.id, m.org_id, m.name);
+				flash_set(r, "ok", "已保存");
+				char loc[48];
+				snprintf(loc, sizeof loc, "/members/%lld", (long long)m.id);
+				req_redirect(r, loc);
+				return;
+			}
+			ferr_add(&e, "_form", "保存失败，请稍后再试");
+			r->failed = true;
+		}
+		for (int i = 0; i < e.n; i++)
+			form_error(r, strcmp(e.e[i].field, "org_code") ? e.e[i].field : "org_id", e.e[i].msg);
+	} else
+		/* the edit form shows the full numbers: reading them is audited */
+		audit_log(r, "member.reveal", "member", before.id, before.org_id, "编辑时查看");
+	char title[128], action[64];
+	snprintf(title, sizeof title, "编辑 %s", before.name);
+	snprintf(action, sizeof action, "/members/%lld/edit", (long long)before.id);
+	page_begin(r, title);
+	buf_puts(&r->out, "<section class=\"card\">");
+	member_form(r, action, &m);
+	buf_puts(&r->out, "</section>");
+	page_end(r);
+	if (form_has_errors(r))
+		r->status = 422;
+}
+
+/* ---- API ---- */
+
+static void duties_json(jw *w, db *d, int64_t id)
+{
+	jw_key(w, "duties");
+	jw_arr(w);
+	db_stmt *s = db_query(d, "SELECT duty FROM member_duties WHERE member_id = ? ORDER BY duty", "I", id);
+	while (db_next(s))
+		jw_str(w, db_str(s, 0));
+	db_done(s);
+	jw_aend(w);
+}
+
+static void member_json(jw *w, db *d, const struct member *m, bool full)
+{
+	char ph[24], id[24], org[128];
+	if (full) {
+		snprintf(ph, sizeof ph, "%s", m->phone);
+		snprintf(id, sizeof id, "%s", m->id_number);
+	} else {
+		mask_phone(m->phone, ph);
+		mask_idcard(m->id_number, id);
+	}
+	jw_obj(w);
+	jw_kint(w, "id", m->id);
+	jw_kstr(w, "name", m->name);
+	jw_kstr(w, "gender", m->gender);
+	jw_kstr(w, "ethnicity", m->ethnicity);
+	jw_kstr(w, "birth_date", m->birth_date);
+	jw_kstr(w, "education", m->education);
+	jw_kstr(w, "id_number", id);
+	jw_kstr(w, "phone", ph);
+	if (full)
+		jw_kstr(w, "address", m->address);
+	jw_kstr(w, "org", m->org_code);
+	jw_kstr(w, "org_name", org_name_of(d, m->org_id, org, sizeof org));
+	jw_kstr(w, "join_date", m->join_date);
+	jw_kstr(w, "full_date", *m->full_date ? m->full_date : NULL);
+	jw_kstr(w, "category", m->category);
+	jw_kstr(w, "status", m->status);
+	jw_kbool(w, "in_service", m->in_service);
+	jw_kstr(w, "service_org", *m->service_org ? m->service_org : NULL);
+	jw_kbool(w, "masked", !full);
+	duties_json(w, d, m->id);
+	jw_end(w);
+}
+
+void members_api_list(req *r)
+{
+	struct roster_query q;
+	char prefix[256] = "", org_name[128] = "";
+	if (!roster_query_from(r, &q, prefix, sizeof prefix, org_name, sizeof org_name))
+		return;
+	int64_t total = roster_count(r->db, &q);
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "total", total);
+	jw_kint(&w, "limit", q.limit);
+	jw_kint(&w, "offset", q.offset);
+	jw_key(&w, "members");
+	jw_arr(&w);
+	db_stmt *s = roster_rows(r->db, &q);
+	while (db_next(s)) {
+		char ph[24], id[24];
+		mask_phone(db_str(s, 7), ph);
+		mask_idcard(db_str(s, 6), id);
+		jw_obj(&w);
+		jw_kint(&w, "id", db_int(s, 0));
+		jw_kstr(&w, "name", db_str(s, 1));
+		jw_kstr(&w, "gender", db_str(s, 2));
+		jw_kstr(&w, "birth_date", db_str(s, 3));
+		jw_kstr(&w, "ethnicity", db_str(s, 4));
+		jw_kstr(&w, "education", db_str(s, 5));
+		jw_kstr(&w, "id_number", id);
+		jw_kstr(&w, "phone", ph);
+		jw_kstr(&w, "org", db_str(s, 8));
+		jw_kstr(&w, "org_name", db_str(s, 9));
+		jw_kstr(&w, "category", db_str(s, 10));
+		jw_kstr(&w, "status", db_str(s, 11));
+		jw_kbool(&w, "in_service", db_int(s, 12) != 0);
+		jw_kstr(&w, "service_org", *db_str(s, 13) ? db_str(s, 13) : NULL);
+		jw_kstr(&w, "join_date", db_str(s, 15));
+		jw_kstr(&w, "full_date", *db_str(s, 16) ? db_str(s, 16) : NULL);
+		jw_kbool(&w, "masked", true);
+		if (db_int(s, 17))
+			duties_json(&w, r->db, db_int(s, 0));
+		else {
+			jw_key(&w, "duties");
+			jw_arr(&w);
+			jw_aend(&w);
+		}
+		jw_end(&w);
+	}
+	db_done(s);
+	jw_aend(&w);
+	jw_end(&w);
+}
+
+void members_api_get(req *r)
+{
+	struct member m;
+	if (!load_visible(r, &m))
+		return;
+	const char *rev = req_query(r, "reveal");
+	bool full = rev && !strcmp(rev, "1");
+	if (full && !authorize(r, ACT_MEMBER_REVEAL, m.org_id)) {
+		req_error(r, 403, "forbidden", "您的角色不能查看完整的身份证号和手机号");
+		return;
+	}
+	if (full)
+		audit_log(r, "member.reveal", "member", m.id, m.org_id, "API");
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	member_json(&w, r->db, &m, full);
+}
+
+static void invalid_json(req *r, const struct field_errors *e)
+{
+	req_json_begin(r, 422);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "error");
+	jw_obj(&w);
+	jw_kstr(&w, "code", "invalid");
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s：%s", e->e[0].field, e->e[0].msg);
+	jw_kstr(&w, "message", msg);
+	jw_key(&w, "fields");
+	jw_obj(&w);
+	for (int i = 0; i < e->n; i++)
+		if (!ferr_get(e, e->e[i].field) || ferr_get(e, e->e[i].field) == e->e[i].msg)
+			jw_kstr(&w, strcmp(e->e[i].field, "org_code") ? e->e[i].field : "org", e->e[i].msg);
+	jw_end(&w);
+	jw_end(&w);
+	jw_end(&w);
+}
+
+/* Applies a JSON object's fields to m; unknown fields and wrong types are errors. */
+static void member_from_json(json_t *j, struct member *m, struct field_errors *e)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(j, key, v)
+	{
+		const char *field = !strcmp(key, "org") ? "org_code" : key;
+		bool known = false;
+		for (const char *const *f = member_fields; *f; f++)
+			known |= !strcmp(*f, field);
+		if (!known) {
+			ferr_add(e, key, "未知字段");
+			continue;
+		}
+		if (!strcmp(field, "in_service")) {
+			if (!json_is_boolean(v))
+				ferr_add(e, key, "应为 true 或 false");
+			else
+				m->in_service = json_is_true(v);
+		} else if (!strcmp(field, "duties")) {
+			char list[256] = "";
+			if (json_is_array(v)) {
+				size_t i;
+				json_t *d;
+				json_array_foreach(v, i, d)
+				{
+					if (!json_is_string(d)) {
+						ferr_add(e, key, "应为字符串数组");
+						break;
+					}
+					size_t l = strlen(list);
+					snprintf(list + l, sizeof list - l, "%s%s", l ? "、" : "", json_string_value(d));
+				}
+				member_set(m, "duties", list);
+			} else
+				ferr_add(e, key, "应为字符串数组，如 [\"书记\"]");
+		} else if (json_is_null(v) && (!strcmp(field, "full_date") || !strcmp(field, "service_org")))
+			member_set(m, field, "");
+		else if (!json_is_string(v))
+			ferr_add(e, key, "应为字符串");
+		else
+			member_set(m, field, json_string_value(v));
+	}
+}
+
+void members_api_create(req *r)
+{
+	json_t *j = req_json(r);
+	if (!j)
+		return;
+	struct member m;
+	memset(&m, 0, sizeof m);
+	struct field_errors e = {0};
+	member_from_json(j, &m, &e);
+	if (!*m.org_code)
+		ferr_add(&e, "org", "请提供所在党组织的编码 org");
+	member_validate(r->db, &m, 0, &e);
+	if (!e.n && !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+		ferr_add(&e, "org", "组织不在您的管辖范围内");
+	if (e.n) {
+		invalid_json(r, &e);
+		return;
+	}
+	int64_t id = member_insert(r->db, &m, r->u.id, "API");
+	if (!id) {
+		req_error(r, 503, "db", "保存失败，请稍后再试");
+		return;
+	}
+	audit_log(r, "member.create", "member", id, m.org_id, m.name);
+	member_load(r->db, id, &m);
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	member_json(&w, r->db, &m, false);
+}
+
+void members_api_patch(req *r)
+{
+	struct member before, m;
+	if (!load_visible(r, &before))
+		return;
+	if (!authorize(r, ACT_MEMBER_EDIT, before.org_id)) {
+		req_error(r, 403, "forbidden", "您的角色不能修改党员信息");
+		return;
+	}
+	json_t *j = req_json(r);
+	if (!j)
+		return;
+	m = before;
+	struct field_errors e = {0};
+	member_from_json(j, &m, &e);
+	member_validate(r->db, &m, before.id, &e);
+	if (!e.n && !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+		ferr_add(&e, "org", "组织不在您的管辖范围内");
+	if (e.n) {
+		invalid_json(r, &e);
+		return;
+	}
+	if (member_update(r->db, &before, &m, r->u.id) != DB_OK) {
+		req_error(r, 503, "db", "保存失败，请稍后再试");
+		return;
+	}
+	audit_log(r, "member.update", "member", m.id, m.org_id, m.name);
+	member_load(r->db, m.id, &m);
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	member_json(&w, r->db, &m, false);
+}
