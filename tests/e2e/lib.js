@@ -88,7 +88,7 @@ async function startServer(opts = {}) {
       child.kill('SIGTERM');
       const { code, signal } = await exited;
       db.drop();
-      const bad = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(stderr);
+      const bad = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|sql error:/.exec(stderr);
       if (bad || code !== 0) throw new Error(`server exited with code ${code} signal ${signal}; sanitizer output:\n${stderr}`);
     },
   };
