@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "db.h"
 #include "demo.h"
+#include "import.h"
 #include "orgs.h"
 #include "server.h"
 #include "settings.h"
@@ -30,6 +31,7 @@ static const char *usage_main =
 	"  user        add, change the password of, or list accounts\n"
 	"  demo        fill an empty database with a demo town and print its logins\n"
 	"  check       check the database's integrity\n"
+	"  import      import a member roster (花名册) from .xlsx or .csv\n"
 	"\n"
 	"options:\n"
 	"  --db URL    a SQLite file (default dangjian.db, or $DANGJIAN_DB) or\n"
@@ -324,6 +326,49 @@ static int cmd_check(const char *url)
 	return problems ? 1 : 0;
 }
 
+/* ---- import (issue 3): `dangjian import members FILE --org CODE [--dry-run]` ---- */
+static const char *usage_import =
+	"usage: dangjian [--db URL] import members FILE [--org CODE] [--dry-run]\n"
+	"\n"
+	"Imports a member roster (花名册) from an .xlsx workbook (its first sheet) or a\n"
+	"CSV file in UTF-8 (with or without BOM) or GBK. Row 1 is the header: 姓名,\n"
+	"身份证号 and 入党日期 are required; 性别, 民族, 出生日期, 学历, 手机号, 住址,\n"
+	"转正日期, 党员类别, 党籍状态, 组织编码, 在职党员, 报到社区, 职务 are optional.\n"
+	"Every row is checked first; if any row is bad, the report lists each problem\n"
+	"(row, column, reason), nothing is imported and the exit status is 1.\n"
+	"Otherwise all rows are imported in one transaction.\n"
+	"\n"
+	"  --org CODE   the 党支部 or 党小组 for rows without a 组织编码\n"
+	"  --dry-run    check and report only; write nothing\n";
+
+static int cmd_import(const char *url, int argc, char **argv)
+{
+	const char *what = NULL, *file = NULL, *org = NULL;
+	bool dry = false;
+	for (int i = 0; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(argv[i], "--org") && v) org = v, i++;
+		else if (!strcmp(argv[i], "--dry-run")) dry = true;
+		else if (argv[i][0] != '-' && !what) what = argv[i];
+		else if (argv[i][0] != '-' && !file) file = argv[i];
+		else {
+			char msg[200];
+			snprintf(msg, sizeof msg, "import: unknown or incomplete argument %s", argv[i]);
+			return bad_usage(msg, usage_import);
+		}
+	}
+	if (!what || strcmp(what, "members"))
+		return bad_usage("import: what to import? only `members` for now", usage_import);
+	if (!file)
+		return bad_usage("import members needs a FILE", usage_import);
+	db *d = open_migrated(url);
+	if (!d)
+		return 1;
+	int rc = import_cli(d, file, org, dry, stdout);
+	db_close(d);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -392,6 +437,8 @@ int main(int argc, char **argv)
 		db_close(d);
 		return rc;
 	}
+	if (!strcmp(cmd, "import"))
+		return want_help(rest, rv) ? (fputs(usage_import, stdout), 0) : cmd_import(url, rest, rv);
 	if (!strcmp(cmd, "check")) {
 		if (want_help(rest, rv))
 			return fputs(usage_check, stdout), 0;

@@ -7,6 +7,7 @@
 #include "pages.h"
 #include "server.h"
 #include "members_web.h"
+#include "import_web.h"
 #include "users.h"
 
 #define KiB 1024
@@ -25,8 +26,22 @@ const route routes[] = {
 	{"GET", "/console", page_console, R_ANY, 0, 0, "console"},
 	{"GET", "/account/password", page_password, R_ANY, 0, 0, "password"},
 	{"POST", "/account/password", page_password, R_ANY, 0, 4 * KiB, "password"},
+	/* org tree (issue 3, SPEC M1): anyone sees the tree of its subtree; admin and
+	 * committee (ACT_ORG_MANAGE) create, edit, move and dissolve, the org scope
+	 * checked per record by authorize(). /orgs/new before /orgs/:id. */
 	{"GET", "/orgs", orgs_page_list, R_ANY, 0, 0, "orgs"},
+	{"GET", "/orgs/new", orgs_page_new, R_ADMIN | R_COMMITTEE, 0, 0, "org_new"},
+	{"POST", "/orgs/new", orgs_page_new, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "org_new"},
 	{"GET", "/orgs/:id", orgs_page_detail, R_ANY, 0, 0, "org"},
+	{"GET", "/orgs/:id/edit", orgs_page_edit, R_ADMIN | R_COMMITTEE, 0, 0, "org_edit"},
+	{"POST", "/orgs/:id/edit", orgs_page_edit, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "org_edit"},
+	{"POST", "/orgs/:id/move", orgs_page_move, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "org_move"},
+	{"POST", "/orgs/:id/dissolve", orgs_page_dissolve, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "org_dissolve"},
+	{"GET", "/api/v1/orgs", orgs_api_list, R_ANY, RF_API, 0, "api_orgs"},
+	{"POST", "/api/v1/orgs", orgs_api_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_orgs"},
+	{"GET", "/api/v1/orgs/:id", orgs_api_detail, R_ANY, RF_API, 0, "api_org"},
+	/* RF_OWNTX: a PATCH gets no write transaction from the server; the handler opens one before its first read */
+	{"PATCH", "/api/v1/orgs/:id", orgs_api_patch, R_ADMIN | R_COMMITTEE, RF_API | RF_OWNTX, 8 * KiB, "api_org"},
 	{"GET", "/admin/users", users_page_list, R_ADMIN, 0, 0, "users"},
 	{"GET", "/admin/users/new", users_page_new, R_ADMIN, 0, 0, "user_new"},
 	{"POST", "/admin/users/new", users_page_new, R_ADMIN, 0, 8 * KiB, "user_new"},
@@ -37,6 +52,11 @@ const route routes[] = {
 	{"GET", "/members", members_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "members"},
 	{"GET", "/members/new", members_page_new, R_STAFF, 0, 0, "member_new"},
 	{"POST", "/members/new", members_page_new, R_STAFF, 0, 16 * KiB, "member_new"},
+	/* roster import (issue 3): upload → preview → confirm; before /members/:id, which would take "import" for an id */
+	{"GET", "/members/import", import_page_form, R_STAFF, 0, 0, "member_import"},
+	{"POST", "/members/import", import_page_preview, R_STAFF, RF_OWNTX, 12 * 1024 * KiB, "member_import"},
+	{"GET", "/members/import/template.csv", import_template_csv, R_STAFF, 0, 0, "member_import_template"},
+	{"POST", "/members/import/:token/confirm", import_page_confirm, R_STAFF, 0, 4 * KiB, "member_import_confirm"},
 	{"GET", "/members/:id", members_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member"},
 	{"POST", "/members/:id/reveal", members_page_reveal, R_STAFF, 0, 4 * KiB, "member_reveal"},
 	{"POST", "/members/:id/change", members_page_change, R_STAFF, 0, 4 * KiB, "member_change"},
@@ -50,8 +70,6 @@ const route routes[] = {
 	{"POST", "/api/v1/session", api_session_create, R_PUBLIC, RF_API | RF_OWNTX, 4 * KiB, "api_session"},
 	{"DELETE", "/api/v1/session", api_session_delete, R_ANY, RF_API, 0, "api_session"},
 	{"GET", "/api/v1/me", api_me, R_ANY, RF_API, 0, "api_me"},
-	{"GET", "/api/v1/orgs", orgs_api_list, R_ANY, RF_API, 0, "api_orgs"},
-	{"GET", "/api/v1/orgs/:id", orgs_api_detail, R_ANY, RF_API, 0, "api_org"},
 	{"GET", "/api/v1/members", members_api_list, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_members"},
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
