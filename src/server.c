@@ -371,7 +371,8 @@ static void run_handler(req *r)
 			req_error(r, 503, "db_unavailable", "数据库暂时无法连接，请稍后再试");
 			return;
 		}
-		if (!own_tx && db_begin(r->db, req_is_post(r)) != DB_OK) {
+		/* any method but GET and HEAD may write: take the write lock up front */
+		if (!own_tx && db_begin(r->db, strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) != DB_OK) {
 			req_error(r, 503, "db_busy", "系统繁忙，请稍后再试");
 			return;
 		}
