@@ -7,6 +7,7 @@
 void html_escape_n(buf *b, const char *s, size_t n)
 {
 	size_t start = 0;
+	buf_reserve(b, n);
 	for (size_t i = 0; i < n; i++) {
 		const char *rep = NULL;
 		switch (s[i]) {
@@ -45,6 +46,13 @@ void html_vprintf(buf *b, const char *fmt, va_list ap)
 		p = pct + 1;
 		if (*p == '%') {
 			buf_putc(b, '%');
+			p++;
+			continue;
+		}
+		if (*p == 's') { /* the common case, without snprintf */
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				html_escape_n(b, s, strlen(s));
 			p++;
 			continue;
 		}

@@ -112,14 +112,20 @@ void page_begin(req *r, const char *title)
 	buf_puts(o, "</nav></header><main class=\"page\">");
 	const char *flash = req_cookie(r, "dj_flash");
 	if (flash && *flash) {
-		kvlist l = {0};
-		if (form_urldecode(flash, strlen(flash), &l)) {
+		/* the cookie holds "k=…&m=…" percent-encoded once more (a cookie value has no ; or ,) */
+		kvlist outer = {0}, l = {0};
+		buf wrapped = {0};
+		buf_printf(&wrapped, "f=%s", flash);
+		const kv *f = form_urldecode(wrapped.p, wrapped.len, &outer) ? kvlist_get(&outer, "f") : NULL;
+		if (f && form_urldecode(f->val, f->len, &l)) {
 			const kv *k = kvlist_get(&l, "k"), *m = kvlist_get(&l, "m");
 			if (m && utf8_valid(m->val))
 				html_printf(o, "<div class=\"flash flash-%s\" role=\"status\">%s</div>",
 					    k && !strcmp(k->val, "error") ? "error" : "ok", m->val);
 		}
 		kvlist_free(&l);
+		kvlist_free(&outer);
+		buf_free(&wrapped);
 		req_set_cookie(r, "dj_flash", "", 0, true);
 	}
 	html_printf(o, "<h1 class=\"page-title\">%s</h1>", title);

@@ -609,7 +609,9 @@ int serve_run(const struct serve_opts *o)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		/* the per-connection pool bounds the request headers (a larger header gets 431);
+		 * it is cleared between keep-alive requests, so bigger costs time too */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)511,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_END);

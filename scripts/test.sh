@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# What `make test` runs after building BUILD_DIR (the ASan/UBSan build):
+# unit tests, the db layer's smoke test and the end-to-end tests on SQLite
+# and on a throwaway PostgreSQL cluster, the browser tests, a short fuzz run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build-test}
+bin="$build/dangjian"
+[ -x "$bin" ] || { echo "test.sh: $bin missing; run make test" >&2; exit 1; }
+export DANGJIAN_BIN="$PWD/$bin"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+stage() { printf '\n==== %s ====\n' "$*"; }
+tmp=$(mktemp -d)
+chmod 755 "$tmp" # the cluster runs as the postgres user, which must reach it
+pgdir="$tmp/pg"
+cleanup() {
+  [ -d "$pgdir" ] && bash scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+stage "unit tests (criterion)"
+meson test -C "$build" --print-errorlogs
+
+if [ -x "$build/db_smoke" ]; then
+  stage "db layer smoke test on SQLite"
+  "$build/db_smoke" "$tmp/smoke.db"
+fi
+
+e2e_files=(tests/e2e/*.test.js)
+stage "end-to-end tests on SQLite"
+node --test --test-concurrency=1 "${e2e_files[@]}"
+
+stage "end-to-end tests on PostgreSQL"
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+pg_url=$(bash scripts/pg-cluster.sh start "$pgdir" "$port" | tail -n 1)
+if [ -x "$build/db_smoke" ]; then "$build/db_smoke" "$pg_url"; fi
+DANGJIAN_PG="$pg_url" node --test --test-concurrency=1 "${e2e_files[@]}"
+bash scripts/pg-cluster.sh stop "$pgdir" >/dev/null
+rm -rf "$pgdir"
+
+if compgen -G "tests/browser/*.test.js" >/dev/null; then
+  stage "browser tests (playwright-core, Debian chromium)"
+  node --test --test-concurrency=1 tests/browser/*.test.js
+fi
+
+stage "fuzzing (10 s per target)"
+bash scripts/fuzz.sh 10
+
+stage "all tests passed"
