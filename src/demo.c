@@ -31,6 +31,17 @@ static const struct demo_org demo_orgs[] = {
 	{"CJZ-DSQ", "CJZ", "东升社区党支部", "branch", "社区"},
 	{"CJZ-DSQ-1", "CJZ-DSQ", "东升社区第一党小组", "group", "社区"},
 	{"CJZ-XYSQ", "CJZ", "幸福社区党支部", "branch", "社区"},
+	{"CJZ-CJC-3", "CJZ-CJC", "陈集村第三党小组", "group", "农村"},
+	{"CJZ-XJC-2", "CJZ-XJC", "西街村第二党小组", "group", "农村"},
+	{"CJZ-HZC-1", "CJZ-HZC", "后赵村第一党小组", "group", "农村"},
+	{"CJZ-HZC-2", "CJZ-HZC", "后赵村第二党小组", "group", "农村"},
+	{"CJZ-WZC-1", "CJZ-WZC", "王庄村第一党小组", "group", "农村"},
+	{"CJZ-WZC-2", "CJZ-WZC", "王庄村第二党小组", "group", "农村"},
+	{"CJZ-LQC-1", "CJZ-LQC", "李桥村第一党小组", "group", "农村"},
+	{"CJZ-LQC-2", "CJZ-LQC", "李桥村第二党小组", "group", "农村"},
+	{"CJZ-DSQ-2", "CJZ-DSQ", "东升社区第二党小组", "group", "社区"},
+	{"CJZ-XYSQ-1", "CJZ-XYSQ", "幸福社区第一党小组", "group", "社区"},
+	{"CJZ-XYSQ-2", "CJZ-XYSQ", "幸福社区第二党小组", "group", "社区"},
 	{"CJZ-ZX", "CJZ", "陈集镇中学党支部", "branch", "学校"},
 	{"CJZ-XX", "CJZ", "陈集镇中心小学党支部", "branch", "学校"},
 	{"CJZ-EJ", "CJZ", "东阿阿胶陈集分厂党支部", "branch", "企业"},
@@ -77,6 +88,10 @@ int demo_fill(db *d, FILE *out)
 			db_rollback(d);
 			return 1;
 		}
+	}
+	if (demo_members(d, out) != 0) {
+		db_rollback(d);
+		return 1;
 	}
 	if (db_commit(d) != DB_OK)
 		return 1;

@@ -8,5 +8,7 @@
 #define DEMO_PASSWORD "Demo2026"
 /* Fills an empty database; prints the logins to out. Returns 0 on success. */
 int demo_fill(db *d, FILE *out);
+/* The roster of the demo town, inside demo_fill's transaction. */
+int demo_members(db *d, FILE *out);
 
 #endif

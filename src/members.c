@@ -166,6 +166,14 @@ static void check_duty(void *ctx, const char *d)
 	snprintf(c->norm + l, sizeof c->norm - l, "%s%s", l ? "、" : "", d);
 }
 
+/* Is date b at least one year after date a (预备期一年)? Both YYYY-MM-DD. */
+static bool year_after(const char *a, const char *b)
+{
+	char due[16];
+	snprintf(due, sizeof due, "%04d%s", atoi(a) + 1, a + 4);
+	return strcmp(b, due) >= 0;
+}
+
 static int years_between(const char *a, const char *b)
 {
 	int ya = atoi(a), yb = atoi(b);
@@ -236,8 +244,8 @@ void member_validate(db *d, struct member *m, int64_t self_id, struct field_erro
 	else if (!strcmp(m->category, "full")) {
 		if (!date_valid(m->full_date))
 			ferr_add(errs, "full_date", "正式党员须填写转正日期，格式 YYYY-MM-DD");
-		else if (date_valid(m->join_date) && strcmp(m->full_date, m->join_date) <= 0)
-			ferr_add(errs, "full_date", "转正日期应晚于入党日期（%s）", m->join_date);
+		else if (date_valid(m->join_date) && !year_after(m->join_date, m->full_date))
+			ferr_add(errs, "full_date", "转正日期应在入党满一年之后（预备期一年，入党日期 %s）", m->join_date);
 		else if (strcmp(m->full_date, now) > 0)
 			ferr_add(errs, "full_date", "转正日期不能晚于今天");
 	} else if (*m->full_date)
@@ -438,8 +446,8 @@ const char *member_change(db *d, int64_t id, const char *kind, const char *to, c
 	if (!strcmp(kind, "full")) {
 		if (strcmp(m.category, "probationary"))
 			return "该党员已是正式党员，无需转正";
-		if (strcmp(date, m.join_date) <= 0)
-			return "转正日期应晚于入党日期";
+		if (!year_after(m.join_date, date))
+			return "预备期一年：转正日期应在入党满一年之后";
 		if (db_run(d, "UPDATE members SET category = 'full', full_date = ?, updated_at = ? WHERE id = ?", "tII", date, now_unix(), id) != DB_OK ||
 		    history(d, id, date, "full", "预备", "正式", note, by) != DB_OK)
 			return "保存失败，请稍后再试";

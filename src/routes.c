@@ -6,6 +6,7 @@
 #include "orgs.h"
 #include "pages.h"
 #include "server.h"
+#include "export.h"
 #include "members_web.h"
 #include "import_web.h"
 #include "users.h"
@@ -57,6 +58,7 @@ const route routes[] = {
 	{"POST", "/members/import", import_page_preview, R_STAFF, RF_OWNTX, 12 * 1024 * KiB, "member_import"},
 	{"GET", "/members/import/template.csv", import_template_csv, R_STAFF, 0, 0, "member_import_template"},
 	{"POST", "/members/import/:token/confirm", import_page_confirm, R_STAFF, 0, 4 * KiB, "member_import_confirm"},
+	{"GET", "/members/export.xlsx", export_page_members, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member_export"},
 	{"GET", "/members/:id", members_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member"},
 	{"POST", "/members/:id/reveal", members_page_reveal, R_STAFF, 0, 4 * KiB, "member_reveal"},
 	{"POST", "/members/:id/change", members_page_change, R_STAFF, 0, 4 * KiB, "member_change"},

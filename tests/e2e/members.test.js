@@ -27,7 +27,7 @@ test.before(async () => {
     return r.json;
   };
   ids.a = await mk('chenji', { name: '测试甲', id_number: idNumber('1975-03-08', 11, true), phone: '13912340001', join_date: '2001-07-01', full_date: '2002-07-01', org: 'CJZ-CJC-1', duties: ['党员中心户'] });
-  ids.b = await mk('chenji', { name: '测试乙', id_number: idNumber('1998-10-20', 12, false), phone: '13912340002', join_date: '2025-12-01', org: 'CJZ-CJC' });
+  ids.b = await mk('chenji', { name: '测试乙', id_number: idNumber('1998-10-20', 12, false), phone: '13912340002', join_date: '2025-10-01', org: 'CJZ-CJC' });
   ids.c = await mk('xijie', { name: '测试丙', id_number: idNumber('1960-01-31', 13, true), phone: '13912340003', join_date: '1985-05-04', full_date: '1986-05-04', org: 'CJZ-XJC' });
 });
 test.after(async () => { await srv.stop(); });
@@ -74,8 +74,10 @@ test('bad fields are refused with the field named, and nothing is written', asyn
 test('search by name part, ID tail and phone tail within the caller\'s subtree', async () => {
   const q = async (who, s) => (await api(srv.base, tok[who], 'GET', `/api/v1/members?q=${encodeURIComponent(s)}`)).json;
   const full = (await api(srv.base, tok.admin, 'GET', `/api/v1/members/${ids.a.id}?reveal=1`)).json;
-  assert.deepEqual((await q('chenji', full.id_number.slice(-4))).members.map((m) => m.id), [ids.a.id]);
-  assert.deepEqual((await q('chenji', '0002')).members.map((m) => m.id), [ids.b.id]);
+  const byTail = (await q('chenji', full.id_number.slice(-4))).members;
+  assert.ok(byTail.some((m) => m.id === ids.a.id));
+  assert.ok(byTail.every((m) => m.id_number.endsWith(full.id_number.slice(-4)) || m.phone.endsWith(full.id_number.slice(-4)) || m.name.includes(full.id_number.slice(-4))));
+  assert.ok((await q('chenji', '0002')).members.some((m) => m.id === ids.b.id));
   assert.ok((await q('chenji', '测试')).members.every((m) => m.org.startsWith('CJZ-CJC')));
   assert.equal((await q('chenji', '测试丙')).total, 0, 'another branch\'s member is not found');
   assert.equal((await q('xijie', '测试丙')).total, 1);
@@ -133,7 +135,8 @@ test('转正 and status changes are dated history entries; illegal ones are refu
   const page = await b.get(`/members/${ids.b.id}`);
   const csrf = Browser.csrf(page.text);
   let r = await b.post(`/members/${ids.b.id}/change`, { _csrf: csrf, kind: 'full', date: '2025-11-30' });
-  assert.equal(r.status, 422, 'before the join date');
+  assert.equal(r.status, 422, 'before a year of probation');
+  assert.match(r.text, /预备期一年/);
   r = await b.post(`/members/${ids.b.id}/change`, { _csrf: csrf, kind: 'full', date: '2026-11-01', note: '支部大会通过' });
   assert.equal(r.status, 303);
   const after = (await api(srv.base, tok.chenji, 'GET', `/api/v1/members/${ids.b.id}`)).json;

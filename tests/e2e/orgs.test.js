@@ -46,8 +46,8 @@ test('GET /api/v1/orgs lists the caller\'s subtree with codes and the new fields
   assert.equal(r.json.orgs[0].code, 'CJZ', 'tree order: the committee first');
   assert.ok(!r.json.orgs.some((o) => o.code === 'DEX'), 'the county is above the committee');
   assert.ok((await codes('admin')).includes('DEX'));
-  assert.deepEqual(await codes('chenji'), ['CJZ-CJC', 'CJZ-CJC-1', 'CJZ-CJC-2']);
-  assert.deepEqual(await codes('zuzhi', '?under=CJZ-XJC'), ['CJZ-XJC', 'CJZ-XJC-1']);
+  assert.deepEqual(await codes('chenji'), ['CJZ-CJC', 'CJZ-CJC-1', 'CJZ-CJC-2', 'CJZ-CJC-3']);
+  assert.deepEqual(await codes('zuzhi', '?under=CJZ-XJC'), ['CJZ-XJC', 'CJZ-XJC-1', 'CJZ-XJC-2']);
   assert.equal((await get('chenji', '/api/v1/orgs?under=CJZ-XJC')).status, 404);
 });
 
@@ -144,9 +144,9 @@ test('moving a branch under a 党总支 takes its groups along; scopes follow th
   assert.equal(by['CJZ-CJC-1'].parent_code, 'CJZ-CJC');
   const order = all.map((o) => o.code);
   assert.ok(order.indexOf('CJZ-JG') < order.indexOf('CJZ-CJC') && order.indexOf('CJZ-CJC') < order.indexOf('CJZ-CJC-2'), 'tree order follows');
-  assert.deepEqual((await codes('zuzhi', '?under=CJZ-JG')).sort(), ['CJZ-CJC', 'CJZ-CJC-1', 'CJZ-CJC-2', 'CJZ-JG', 'CJZ-JG-1', 'CJZ-JG-2', 'CJZ-JG-3']);
+  assert.deepEqual((await codes('zuzhi', '?under=CJZ-JG')).sort(), ['CJZ-CJC', 'CJZ-CJC-1', 'CJZ-CJC-2', 'CJZ-CJC-3', 'CJZ-JG', 'CJZ-JG-1', 'CJZ-JG-2', 'CJZ-JG-3']);
   // the branch secretary of the moved branch still sees exactly its branch and groups
-  assert.deepEqual(await codes('chenji'), ['CJZ-CJC', 'CJZ-CJC-1', 'CJZ-CJC-2']);
+  assert.deepEqual(await codes('chenji'), ['CJZ-CJC', 'CJZ-CJC-1', 'CJZ-CJC-2', 'CJZ-CJC-3']);
   assert.equal((await get('chenji', '/api/v1/orgs/CJZ-CJC-2')).status, 200);
   assert.equal((await get('chenji', '/api/v1/orgs/CJZ-JG')).status, 404, 'not the new parent');
   assert.equal((await get('dangyuan', '/api/v1/orgs/CJZ-CJC-1')).status, 200);
@@ -177,7 +177,7 @@ test('moving through the page, with the select of possible parents', async () =>
   r = await b.post(`/orgs/${id['CJZ-XJC']}/move`, { _csrf: csrf, parent_id: String(id['CJZ-JG']) });
   assert.equal(r.status, 303);
   assert.equal((await get('zuzhi', '/api/v1/orgs/CJZ-XJC')).json.parent_code, 'CJZ-JG');
-  assert.deepEqual(await codes('xijie'), ['CJZ-XJC', 'CJZ-XJC-1']);
+  assert.deepEqual(await codes('xijie'), ['CJZ-XJC', 'CJZ-XJC-1', 'CJZ-XJC-2']);
   // and back again, so the branch is where the other tests expect it
   r = await patch('zuzhi', 'CJZ-XJC', { parent_code: 'CJZ' });
   assert.equal(r.status, 200, r.text);
@@ -221,7 +221,7 @@ test('dissolve: refused while not empty (409), done when empty, then hidden and 
   let r = await patch('zuzhi', 'CJZ-CJC', { dissolved: true });
   assert.equal(r.status, 409, r.text);
   assert.equal(r.json.error.code, 'conflict');
-  assert.match(r.json.error.message, /下级组织 2 个/);
+  assert.match(r.json.error.message, /下级组织 3 个/);
   assert.match(r.json.error.message, /在用账号/);
   // a child
   r = await patch('zuzhi', 'CJZ-T1', { dissolved: true });
@@ -279,7 +279,7 @@ test('dissolve through the page: a confirmation, the reason when refused, CSRF e
   const csrf = Browser.csrf(detail.text);
   r = await b.post(`/orgs/${id['CJZ-CJC']}/dissolve`, { _csrf: csrf });
   assert.equal(r.status, 409);
-  assert.match(r.text, /id="e-dissolve">不能撤销：仍有下级组织 2 个/);
+  assert.match(r.text, /id="e-dissolve">不能撤销：仍有下级组织 3 个/);
   r = await b.post(`/orgs/${t3}/dissolve`, { _csrf: csrf });
   assert.equal(r.status, 303);
   const after = await b.get(`/orgs/${t3}`);
