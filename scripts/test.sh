@@ -21,6 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+stage "release build (gcc -O3): its warnings differ from the debug build's, and are errors too"
+[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+ninja -C build >/dev/null
+
 stage "unit tests (criterion)"
 meson test -C "$build" --print-errorlogs
 

@@ -117,7 +117,9 @@ static void date_add_years(const char *from, int years, int extra_days, char out
 		if (++m > 12)
 			m = 1, y++;
 	}
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, dd < 1 ? 1 : dd);
+	char tmp[40];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m, dd < 1 ? 1 : dd);
+	snprintf(out, 11, "%.10s", tmp);
 }
 
 /* Today minus days, as a date. */

@@ -170,7 +170,7 @@ static void check_duty(void *ctx, const char *d)
 static bool year_after(const char *a, const char *b)
 {
 	char due[16];
-	snprintf(due, sizeof due, "%04d%s", atoi(a) + 1, a + 4);
+	snprintf(due, sizeof due, "%04d%.6s", (atoi(a) + 1) % 10000, a + 4);
 	return strcmp(b, due) >= 0;
 }
 
