@@ -210,7 +210,7 @@ static void norm_date(const char *in, bool number, bool date1904, char *out, siz
 			return;
 		}
 	}
-	char d[11];
+	char d[40]; /* room for any three ints: the compiler cannot see they are small */
 	if (number && sheet_serial_date(out, date1904, d)) {
 		snprintf(out, n, "%s", d);
 		return;
