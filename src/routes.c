@@ -8,6 +8,7 @@
 #include "server.h"
 #include "export.h"
 #include "members_web.h"
+#include "orders_api.h"
 #include "import_web.h"
 #include "users.h"
 
@@ -76,6 +77,14 @@ const route routes[] = {
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+	/* resident orders, the closed loop (SPEC M2): the state machine is in orders.c */
+	{"POST", "/api/v1/public/orders", orders_api_public_create, R_PUBLIC, RF_API, 8 * KiB, "api_public_orders"},
+	{"GET", "/api/v1/public/orders/:code", orders_api_public_get, R_PUBLIC, RF_API, 0, "api_public_order"},
+	{"POST", "/api/v1/public/orders/:code/actions/:action", orders_api_public_action, R_PUBLIC, RF_API, 8 * KiB, "api_public_order_action"},
+	{"GET", "/api/v1/orders/transitions", orders_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_order_transitions"},
+	{"GET", "/api/v1/orders", orders_api_list, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_orders"},
+	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_order"},
+	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
 	{"GET", "/api/*", api_not_found, R_PUBLIC, RF_API | RF_NODB, 0, "api_unknown"},
 };
 
