@@ -370,3 +370,11 @@ int orders_auto_close(db *d, int64_t now, int days)
 	}
 	return n;
 }
+
+int orders_tick(db *d, int64_t now)
+{
+	int64_t days = db_int1(d, 7, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'order_auto_close_days'", "");
+	if (days < 1 || days > 365)
+		days = 7;
+	return orders_auto_close(d, now, (int)days);
+}

@@ -70,5 +70,8 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 int64_t order_limit(const char *urgency, bool accepted);
 /* Closes delivered orders left unanswered for days (auto_close); returns how many. */
 int orders_auto_close(db *d, int64_t now, int days);
+/* The background task: auto-closes after the configured days (setting
+ * order_auto_close_days, default 7); returns how many, or -1. */
+int orders_tick(db *d, int64_t now);
 
 #endif

@@ -10,5 +10,6 @@ void orders_api_list(req *r);
 void orders_api_get(req *r);
 void orders_api_action(req *r);
 void orders_api_transitions(req *r);
+void orders_api_stats(req *r);
 
 #endif

@@ -8,6 +8,7 @@
 #include "server.h"
 #include "export.h"
 #include "members_web.h"
+#include "orders.h"
 #include "orders_api.h"
 #include "import_web.h"
 #include "users.h"
@@ -82,6 +83,7 @@ const route routes[] = {
 	{"GET", "/api/v1/public/orders/:code", orders_api_public_get, R_PUBLIC, RF_API, 0, "api_public_order"},
 	{"POST", "/api/v1/public/orders/:code/actions/:action", orders_api_public_action, R_PUBLIC, RF_API, 8 * KiB, "api_public_order_action"},
 	{"GET", "/api/v1/orders/transitions", orders_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_order_transitions"},
+	{"GET", "/api/v1/stats/orders", orders_api_stats, R_COMMITTEE | R_BRANCH | R_ADMIN, RF_API, 0, "api_stats_orders"},
 	{"GET", "/api/v1/orders", orders_api_list, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_orders"},
 	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_order"},
 	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
@@ -89,3 +91,8 @@ const route routes[] = {
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
+
+const background_fn background_tasks[] = {
+	orders_tick, /* 销单 of delivered orders nobody answered (SPEC M2) */
+};
+const size_t background_tasks_count = sizeof background_tasks / sizeof background_tasks[0];
