@@ -170,7 +170,7 @@ int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeat
 		ferr_add(errs, "org", "请选择您所在的村（社区）");
 	if (errs->n)
 		return 0;
-	int64_t now = now_unix();
+	int64_t now = o->at ? o->at : now_unix();
 	for (int attempt = 0; attempt < 3; attempt++) {
 		char code[24];
 		random_token(code, sizeof code, 9); /* 12 characters, 72 bits */

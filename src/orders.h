@@ -37,6 +37,7 @@ const struct order_transition *order_find(const char *from, const char *action, 
 struct order_new {
 	char kind[24], urgency[16], content[2048], org_code[64], grid_code[64], contact_name[64], contact_phone[24];
 	char idempotency_key[80], ip[64];
+	int64_t at; /* when it was placed; 0: now (the demo backdates) */
 };
 /* Validates and stores a new order; returns its id (and code), 0 with errs. A
  * repeated idempotency key returns the first order's id with *repeated set. */
