@@ -7,6 +7,7 @@
 #include "pages.h"
 #include "server.h"
 #include "export.h"
+#include "grids.h"
 #include "members_web.h"
 #include "orders.h"
 #include "orders_api.h"
@@ -78,6 +79,13 @@ const route routes[] = {
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+	/* grids and households (SPEC M9) */
+	{"GET", "/grids", grids_page_list, R_STAFF | R_GRID, 0, 0, "grids"},
+	{"GET", "/grids/:code", grids_page_detail, R_STAFF | R_GRID, 0, 0, "grid"},
+	{"GET", "/api/v1/grids", grids_api_list, R_STAFF | R_GRID, RF_API, 0, "api_grids"},
+	{"POST", "/api/v1/grids", grids_api_create, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 4 * KiB, "api_grids"},
+	{"GET", "/api/v1/grids/:code/households", grids_api_households, R_STAFF | R_GRID, RF_API, 0, "api_households"},
+	{"POST", "/api/v1/grids/:code/households", grids_api_add_household, R_STAFF | R_GRID, RF_API, 4 * KiB, "api_households"},
 	/* resident orders, the closed loop (SPEC M2): the state machine is in orders.c */
 	{"POST", "/api/v1/public/orders", orders_api_public_create, R_PUBLIC, RF_API, 8 * KiB, "api_public_orders"},
 	{"GET", "/api/v1/public/orders/:code", orders_api_public_get, R_PUBLIC, RF_API, 0, "api_public_order"},

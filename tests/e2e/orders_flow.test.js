@@ -16,7 +16,7 @@ const setClock = (t) => fs.writeFileSync(clockFile, String(t));
 
 let srv, tok = {}, ip = 1;
 test.before(async () => {
-  setClock(at('2026-10-01T09:00:00'));
+  setClock(at('2027-03-01T09:00:00'));
   srv = await startServer({ env: { DANGJIAN_NOW_FILE: clockFile } });
   await login();
 });
@@ -50,9 +50,10 @@ const confirm = async (o, rating) => {
 };
 
 test('a scripted month of orders comes out of the statistics exactly', async () => {
+  // March 2027: after the demo town's three months of orders, so the month holds only these
   const ratings = [5, 5, 4, 5, 3, 5, 4];
   for (let d = 0; d < 7; d++) { // resolved by the branch, closed a day after being placed
-    const t = at(`2026-10-${String(d + 1).padStart(2, '0')}T10:00:00`);
+    const t = at(`2027-03-${String(d + 1).padStart(2, '0')}T10:00:00`);
     setClock(t);
     const o = await place();
     await act('chenji', o, 'accept');
@@ -64,7 +65,7 @@ test('a scripted month of orders comes out of the statistics exactly', async () 
   }
   const escalated = [];
   for (let d = 0; d < 3; d++) { // escalated: two dispatched by the committee and closed in three days
-    const t = at(`2026-10-${String(d + 10)}T10:00:00`);
+    const t = at(`2027-03-${String(d + 10)}T10:00:00`);
     setClock(t);
     const o = await place({ kind: 'opinion', content: '村口道路破损需要修缮' });
     await act('chenji', o, 'accept');
@@ -79,18 +80,18 @@ test('a scripted month of orders comes out of the statistics exactly', async () 
     setClock(t + 72 * 3600);
     await confirm(o, [5, 4][i]);
   }
-  setClock(at('2026-10-20T10:00:00'));
+  setClock(at('2027-03-20T10:00:00'));
   await act('chenji', await place(), 'reject', { note: '不属于群众诉求范围，已电话说明' });
-  setClock(at('2026-10-21T10:00:00'));
+  setClock(at('2027-03-21T10:00:00'));
   const w = await place();
   const wr = await fetch(`${srv.base}/api/v1/public/orders/${w.code}/actions/withdraw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.equal(wr.status, 200);
-  setClock(at('2026-11-01T09:00:00'));
+  setClock(at('2027-04-01T09:00:00'));
   await login(); // API tokens last 30 days, on the moved clock too
   // one placed after the month does not count in it
   await place();
 
-  const s = (await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?org=CJZ&from=2026-10-01&to=2026-10-31')).json;
+  const s = (await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?org=CJZ&from=2027-03-01&to=2027-03-31')).json;
   assert.deepEqual(
     { c: s.collected, a: s.accepted, rej: s.rejected, b: s.resolved_by_branch, cm: s.resolved_by_committee, e: s.escalated, d: s.dispatched, w: s.withdrawn, o: s.open, od: s.overdue, r: s.rated },
     { c: 12, a: 10, rej: 1, b: 7, cm: 2, e: 3, d: 2, w: 1, o: 1, od: 1, r: 9 });
@@ -99,17 +100,17 @@ test('a scripted month of orders comes out of the statistics exactly', async () 
   assert.equal(s.median_hours_to_close, 24);
   assert.equal(s.summary, '共收集需求清单12项，支部有效解决及时销单7项，向上反馈3项');
   // the branch sees the same figures for its own subtree; another branch none of them
-  const b = (await api(srv.base, tok.chenji, 'GET', '/api/v1/stats/orders?from=2026-10-01&to=2026-10-31')).json;
+  const b = (await api(srv.base, tok.chenji, 'GET', '/api/v1/stats/orders?from=2027-03-01&to=2027-03-31')).json;
   assert.equal(b.collected, 12);
-  assert.equal((await api(srv.base, tok.chenji, 'GET', '/api/v1/stats/orders?org=CJZ&from=2026-10-01&to=2026-10-31')).status, 404);
-  assert.equal((await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?org=CJZ-XJC&from=2026-10-01&to=2026-10-31')).json.collected, 0);
+  assert.equal((await api(srv.base, tok.chenji, 'GET', '/api/v1/stats/orders?org=CJZ&from=2027-03-01&to=2027-03-31')).status, 404);
+  assert.equal((await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?org=CJZ-XJC&from=2027-03-01&to=2027-03-31')).json.collected, 0);
   const bad = await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?from=2026-13-01&to=x');
   assert.equal(bad.status, 422);
   assert.ok(bad.json.error.fields.from && bad.json.error.fields.to);
 });
 
 test('an order past its time limit is flagged overdue, and the level above can chase it', async () => {
-  const t = at('2026-11-05T08:00:00');
+  const t = at('2027-04-05T08:00:00');
   setClock(t);
   const o = await place({ urgency: 'urgent', content: '老人突发疾病需要送医' });
   let list = (await api(srv.base, tok.chenji, 'GET', '/api/v1/orders?overdue=1')).json.orders.map((x) => x.id);
@@ -128,7 +129,7 @@ test('an order past its time limit is flagged overdue, and the level above can c
 });
 
 test('a delivered order nobody answers is closed after 7 days by the background task', async () => {
-  const t = at('2026-11-06T10:00:00');
+  const t = at('2027-04-06T10:00:00');
   setClock(t);
   const o = await place();
   await act('chenji', o, 'accept');
@@ -144,7 +145,7 @@ test('a delivered order nobody answers is closed after 7 days by the background 
 });
 
 test('the public side: idempotent placing, tracking without personal data, rate limit, bad input', async () => {
-  setClock(at('2026-11-10T10:00:00'));
+  setClock(at('2027-04-10T10:00:00'));
   const req = (key, body, ipAddr = '192.0.2.50') => fetch(srv.base + '/api/v1/public/orders', {
     method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key, 'x-real-ip': ipAddr },
     body: JSON.stringify(body),
