@@ -32,6 +32,7 @@ static const struct nav_item nav[] = {
 static const struct nav_item public_nav[] = {
 	{"/", "首页", 0},
 	{"/order", "我要点单", 0},
+	{"/wishes", "微心愿", 0},
 	{"/notices", "公示公告", 0},
 };
 

@@ -15,6 +15,8 @@
 const struct order_transition order_transitions[] = {
 	{"submitted", "accept", R_BRANCH | R_GRID, "accepted"},
 	{"submitted", "reject", R_BRANCH, "rejected"},
+	{"submitted", "claim", R_MEMBER, "assigned"}, /* 认领 a micro-wish: the claim is the assignment */
+	{"accepted", "claim", R_MEMBER, "assigned"},
 	{"accepted", "assign", R_BRANCH | R_GRID, "assigned"},
 	{"assigned", "assign", R_BRANCH, "assigned"}, /* reassign */
 	{"accepted", "escalate", R_BRANCH, "escalated"},
@@ -51,7 +53,7 @@ const int order_transitions_count = sizeof order_transitions / sizeof order_tran
 
 const char *const order_states[] = {"submitted", "accepted", "assigned", "in_progress", "escalated", "delivered",
 				    "closed", "rejected", "withdrawn", NULL};
-const char *const order_actions[] = {"accept", "reject", "assign", "escalate", "dispatch", "start", "deliver", "confirm",
+const char *const order_actions[] = {"accept", "reject", "claim", "assign", "escalate", "dispatch", "start", "deliver", "confirm",
 				     "reopen", "auto_close", "close", "withdraw", "add_info", "remind", NULL};
 
 static const char *const state_labels[] = {
@@ -59,7 +61,7 @@ static const char *const state_labels[] = {
 	"delivered", "已送单", "closed", "已销单", "rejected", "不予受理", "withdrawn", "已撤回", NULL,
 };
 static const char *const action_labels[] = {
-	"create", "点单", "accept", "接单", "reject", "不予受理", "assign", "派单", "escalate", "向上反馈", "dispatch", "党委派单",
+	"create", "点单", "accept", "接单", "reject", "不予受理", "claim", "认领心愿", "assign", "派单", "escalate", "向上反馈", "dispatch", "党委派单",
 	"start", "开始办理", "deliver", "送单", "confirm", "确认销单", "reopen", "未解决，重新办理", "auto_close", "逾期未评价，自动销单",
 	"close", "办结", "withdraw", "撤回", "add_info", "补充信息", "remind", "催办", NULL,
 };
@@ -222,10 +224,10 @@ static bool text_ok(const char *s, int max) { return s && *s && utf8_valid(s) &&
 const char *order_apply(db *d, int64_t id, const char *action, const struct order_act *a, const struct order_actor *who,
 			int64_t now, int *status, struct field_errors *errs)
 {
-	char state[16] = "", path[256] = "", urgency[16] = "";
+	char state[16] = "", path[256] = "", urgency[16] = "", kind[24] = "";
 	int64_t assignee = 0, org = 0;
 	db_stmt *s = db_query(d,
-			      "SELECT o.state, g.path, COALESCE(o.assignee_user_id, 0), o.urgency, o.org_id FROM orders o "
+			      "SELECT o.state, g.path, COALESCE(o.assignee_user_id, 0), o.urgency, o.org_id, o.kind FROM orders o "
 			      "JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
 			      "I", id);
 	bool found = db_next(s);
@@ -235,6 +237,7 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 		assignee = db_int(s, 2);
 		snprintf(urgency, sizeof urgency, "%s", db_str(s, 3));
 		org = db_int(s, 4);
+		snprintf(kind, sizeof kind, "%s", db_str(s, 5));
 	}
 	db_done(s);
 	/* staff see only their subtree; out of it the order does not exist for them */
@@ -255,6 +258,10 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 		snprintf(msg, sizeof msg, exists ? "您的角色不能对“%s”的诉求执行“%s”" : "诉求处于“%s”状态，不能执行“%s”",
 			 order_state_label(state), order_action_label(action));
 		return msg;
+	}
+	if (!strcmp(action, "claim") && strcmp(kind, "wish")) {
+		*status = 409;
+		return "只有微心愿可以认领";
 	}
 	/* the people an order is assigned to act on their own orders only */
 	if ((!strcmp(action, "start") || !strcmp(action, "deliver")) && who->actor != R_BRANCH && assignee != who->user_id) {
@@ -308,11 +315,13 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 		}
 	} else if (!strcmp(action, "accept") && who->actor == R_GRID)
 		new_assignee = who->user_id; /* 网格员接单: the grid worker takes it */
+	else if (!strcmp(action, "claim"))
+		new_assignee = who->user_id;
 	if (errs->n) {
 		*status = 422;
 		return errs->e[0].msg;
 	}
-	if (!strcmp(action, "accept"))
+	if (!strcmp(action, "accept") || !strcmp(action, "claim"))
 		ldue = now + order_limit(urgency, true);
 	else if (!strcmp(action, "dispatch") || !strcmp(action, "reopen"))
 		ldue = now + order_limit(urgency, true);

@@ -359,8 +359,11 @@ void orders_api_list(req *r)
 			return;
 		}
 	}
-	/* members see the orders given to them; everyone else their subtree's */
+	/* members see the orders given to them, wherever they are (a claimed wish of
+	 * another village, a 头雁 dispatch); everyone else their subtree's */
 	int64_t only = r->u.role == R_MEMBER || (mine && !strcmp(mine, "1")) ? r->u.id : 0;
+	if (r->u.role == R_MEMBER && !(code && *code))
+		prefix = "/";
 	int64_t lim = parse_id(req_query(r, "limit")), off = parse_id(req_query(r, "offset")), now = now_unix();
 	if (lim < 1 || lim > 500)
 		lim = 50;
@@ -394,7 +397,8 @@ void orders_api_get(req *r)
 	int64_t id = req_param_id(r, "id");
 	int64_t org = db_int1(r->db, 0, "SELECT org_id FROM orders WHERE id = ?", "I", id);
 	int64_t assignee = db_int1(r->db, 0, "SELECT COALESCE(assignee_user_id, 0) FROM orders WHERE id = ?", "I", id);
-	if (!org || !scope_contains(r, org) || (r->u.role == R_MEMBER && assignee != r->u.id)) {
+	bool assigned_to_me = assignee && assignee == r->u.id;
+	if (!org || (r->u.role == R_MEMBER ? !assigned_to_me : !(scope_contains(r, org) || assigned_to_me))) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "orders_api.h"
 #include "import_web.h"
 #include "users.h"
+#include "wishes.h"
 
 #define KiB 1024
 
@@ -79,6 +80,10 @@ const route routes[] = {
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+	/* the micro-wish wall (微心愿): public, a member claims */
+	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
+	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},
+	{"GET", "/api/v1/public/wishes", wishes_api, R_PUBLIC, RF_API, 0, "api_wishes"},
 	/* grids and households (SPEC M9) */
 	{"GET", "/grids", grids_page_list, R_STAFF | R_GRID, 0, 0, "grids"},
 	{"GET", "/grids/:code", grids_page_detail, R_STAFF | R_GRID, 0, 0, "grid"},

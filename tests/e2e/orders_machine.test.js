@@ -11,11 +11,11 @@ let srv, table, tok = {};
 let ipSeq = 1;
 const USERS = { committee: 'zuzhi', branch: 'chenji', member: 'dangyuan', grid: 'wangge', admin: 'admin', reviewer: 'jiwei' };
 
-async function place() {
+async function place(kind = 'need') {
   const r = await fetch(srv.base + '/api/v1/public/orders', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-real-ip': `198.51.100.${(ipSeq++ % 250) + 1}` },
-    body: JSON.stringify({ kind: 'need', content: '路灯坏了，晚上出行不便', org: 'CJZ-CJC', contact_name: '王大爷', contact_phone: '13800001111' }),
+    body: JSON.stringify({ kind, content: '路灯坏了，晚上出行不便', org: 'CJZ-CJC', contact_name: '王大爷', contact_phone: '13800001111' }),
   });
   const text = await r.text();
   assert.equal(r.status, 201, text);
@@ -50,8 +50,8 @@ async function act(o, action, actor, expectOk = true) {
 }
 
 // The shortest way to each state, taken by the actors who may.
-async function reach(state, forActor) {
-  const o = await place();
+async function reach(state, forActor, action) {
+  const o = await place(action === 'claim' ? 'wish' : 'need'); // only micro-wishes can be claimed
   // to test a grid worker's own start or deliver, the order is the grid worker's
   const who = forActor === 'grid' && (state === 'assigned' || state === 'in_progress') ? 'grid' : 'branch';
   const steps = {
@@ -94,6 +94,19 @@ test('the table covers the states and actions of SPEC M2', () => {
   assert.ok(has('delivered', 'auto_close', 'system', 'closed'));
   assert.ok(has('delivered', 'reopen', 'public', 'assigned'));
   for (const s of ['submitted', 'accepted', 'assigned', 'in_progress', 'escalated', 'delivered']) assert.ok(has(s, 'withdraw', 'public', 'withdrawn'), s);
+  assert.ok(has('submitted', 'claim', 'member', 'assigned'), 'a member claims a micro-wish');
+});
+
+test('only micro-wishes can be claimed, and the claim makes the member its assignee', async () => {
+  const need = await place('need');
+  const r = await api(srv.base, tok.member, 'POST', `/api/v1/orders/${need.id}/actions/claim`, {});
+  assert.equal(r.status, 409);
+  assert.match(r.text, /只有微心愿可以认领/);
+  const wish = await place('wish');
+  const c = await api(srv.base, tok.member, 'POST', `/api/v1/orders/${wish.id}/actions/claim`, {});
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.assignee, 'dangyuan');
+  assert.equal(c.json.state, 'assigned');
 });
 
 const ACTORS = ['committee', 'branch', 'member', 'grid', 'admin', 'reviewer', 'public'];
@@ -104,7 +117,7 @@ for (const state of STATES) {
     let tried = 0;
     for (const action of table.actions.filter((a) => a !== 'auto_close')) {
       for (const actor of ACTORS) {
-        const o = await reach(state, actor);
+        const o = await reach(state, actor, action);
         const before = await stateOf(o);
         assert.equal(before.state, state);
         const rule = table.transitions.find((t) => t.from === state && t.action === action && t.actor === actor);
