@@ -26,6 +26,7 @@ static const struct nav_item nav[] = {
 	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/admin/users", "用户管理", R_ADMIN},
 	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE},
+	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/account/password", "修改密码", R_ANY},
 };
 

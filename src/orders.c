@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify.h"
 #include "server.h"
 #include "util.h"
 
@@ -190,6 +191,13 @@ int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeat
 				  "VALUES (?, ?, 'create', '', 'submitted', '群众', '', 1)",
 			       "II", id, now);
 			snprintf(code_out, 24, "%s", code);
+			/* the branch hears of it, and the grid worker when the resident named a grid */
+			char text[200];
+			snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", code, o->content);
+			notify_org_role(d, org, "branch", "new_order", id, text, now);
+			if (grid)
+				notify_user(d, db_int1(d, 0, "SELECT COALESCE(worker_user_id, 0) FROM grids WHERE id = ?", "I", grid), "new_order", id,
+					    text, now);
 			return id;
 		}
 	}
@@ -355,6 +363,22 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 	       "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
 	       "IItttIttI", id, now, action, state, t->to, who->user_id, who->label, note,
 	       (int64_t)(strcmp(action, "remind") != 0));
+	/* who hears of it */
+	char text[200], code[24] = "";
+	db_stmt *c = db_query(d, "SELECT code FROM orders WHERE id = ?", "I", id);
+	if (db_next(c))
+		snprintf(code, sizeof code, "%s", db_str(c, 0));
+	db_done(c);
+	if (!strcmp(action, "escalate")) {
+		snprintf(text, sizeof text, "诉求 %s 向上反馈：%.90s", code, note);
+		notify_committee_above(d, new_org, "escalated", id, text, now);
+	} else if ((!strcmp(action, "assign") || !strcmp(action, "dispatch")) && new_assignee && new_assignee != who->user_id) {
+		snprintf(text, sizeof text, "诉求 %s 已派给您办理", code);
+		notify_user(d, new_assignee, "assigned", id, text, now);
+	} else if (!strcmp(action, "reopen")) {
+		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", code, note);
+		notify_user(d, new_assignee, "reopened", id, text, now);
+	}
 	*status = 200;
 	return NULL;
 }

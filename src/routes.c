@@ -9,6 +9,7 @@
 #include "export.h"
 #include "grids.h"
 #include "members_web.h"
+#include "notify.h"
 #include "orders.h"
 #include "orders_api.h"
 #include "import_web.h"
@@ -80,6 +81,10 @@ const route routes[] = {
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+	/* the inbox of notifications */
+	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
+	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
+	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_inbox"},
 	/* the micro-wish wall (微心愿): public, a member claims */
 	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
 	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},
@@ -106,6 +111,8 @@ const route routes[] = {
 const size_t routes_count = sizeof routes / sizeof routes[0];
 
 const background_fn background_tasks[] = {
-	orders_tick, /* 销单 of delivered orders nobody answered (SPEC M2) */
+	orders_tick,    /* 销单 of delivered orders nobody answered (SPEC M2) */
+	notify_overdue, /* tell the branch when an order passes its time limit */
+	notify_flush,   /* send the outbox through the adapter */
 };
 const size_t background_tasks_count = sizeof background_tasks / sizeof background_tasks[0];

@@ -135,8 +135,9 @@ test('a delivered order nobody answers is closed after 7 days by the background 
   await act('chenji', o, 'accept');
   await act('chenji', o, 'assign', { assignee: 'dangyuan' });
   await act('dangyuan', o, 'deliver', { note: '已办结' });
-  assert.match(srv.run(['tick', '--now', String(t + 6 * 86400)]), /tick: 0 record/);
-  assert.match(srv.run(['tick', '--now', String(t + 8 * 86400)]), /tick: 1 record/);
+  srv.run(['tick', '--now', String(t + 6 * 86400)]);
+  assert.equal((await api(srv.base, tok.chenji, 'GET', `/api/v1/orders/${o.id}`)).json.state, 'delivered', 'not yet');
+  assert.match(srv.run(['tick', '--now', String(t + 8 * 86400)]), /tick: \d+ record/);
   const d = (await api(srv.base, tok.chenji, 'GET', `/api/v1/orders/${o.id}`)).json;
   assert.equal(d.state, 'closed');
   assert.equal(d.close_reason, 'resolved');
@@ -176,4 +177,31 @@ test('the public side: idempotent placing, tracking without personal data, rate 
   const r = await fetch(`${srv.base}/api/v1/public/orders/${ja.code}/actions/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"rating":5}' });
   assert.equal(r.status, 409);
   assert.equal((await (await fetch(`${srv.base}/api/v1/public/orders/${ja.code}`)).json()).state, 'submitted');
+});
+
+test('notifications: the branch hears of new and overdue orders, the committee of escalations, the assignee of its orders', async () => {
+  const t = at('2027-04-20T09:00:00');
+  setClock(t);
+  await login();
+  const inbox = async (u) => (await api(srv.base, tok[u], 'GET', '/api/v1/inbox')).json;
+  const before = { chenji: (await inbox('chenji')).notifications.length, zuzhi: (await inbox('zuzhi')).notifications.length, dangyuan: (await inbox('dangyuan')).notifications.length };
+  const o = await place({ content: '楼道灯不亮' });
+  let n = await inbox('chenji');
+  assert.equal(n.notifications.length, before.chenji + 1);
+  assert.equal(n.notifications[0].kind, 'new_order');
+  assert.equal(n.notifications[0].order_id, o.id);
+  await act('chenji', o, 'accept');
+  await act('chenji', o, 'assign', { assignee: 'dangyuan' });
+  assert.equal((await inbox('dangyuan')).notifications[0].kind, 'assigned');
+  await act('chenji', o, 'escalate', { note: '需要镇里协调' });
+  assert.equal((await inbox('zuzhi')).notifications[0].kind, 'escalated');
+  // overdue: the background task tells the branch once, and sends the outbox
+  const late = await place({ urgency: 'urgent', content: '急需送医' });
+  const out = srv.run(['tick', '--now', String(t + 3 * 3600)]);
+  assert.match(out, /tick: \d+ record/);
+  n = await inbox('chenji');
+  assert.ok(n.notifications.some((x) => x.kind === 'overdue' && x.order_id === late.id));
+  srv.run(['tick', '--now', String(t + 4 * 3600)]);
+  assert.equal((await inbox('chenji')).notifications.filter((x) => x.kind === 'overdue' && x.order_id === late.id).length, 1, 'once');
+  assert.ok(n.unread > 0);
 });
