@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "orders.h"
 #include "orders_api.h"
+#include "orders_pages.h"
 #include "import_web.h"
 #include "users.h"
 #include "wishes.h"
@@ -21,7 +22,11 @@
 const route routes[] = {
 	/* public site */
 	{"GET", "/", page_home, R_PUBLIC, 0, 0, "home"},
-	{"GET", "/order", page_order_placeholder, R_PUBLIC, 0, 0, "order"},
+	{"GET", "/order", order_page_form, R_PUBLIC, 0, 0, "order"},
+	{"POST", "/order", order_page_form, R_PUBLIC, 0, 8 * KiB, "order"},
+	{"GET", "/track", order_page_track_form, R_PUBLIC, 0, 0, "track"},
+	{"GET", "/track/:code", order_page_track, R_PUBLIC, 0, 0, "track"},
+	{"POST", "/track/:code/:action", order_page_track_action, R_PUBLIC, 0, 8 * KiB, "track_action"},
 	{"GET", "/notices", page_notices_placeholder, R_PUBLIC, 0, 0, "notices"},
 	{"GET", "/lang", page_lang, R_PUBLIC, RF_NODB, 0, "lang"},
 	{"GET", "/static/*", static_file, R_PUBLIC, RF_NODB, 0, "static"},
@@ -81,6 +86,10 @@ const route routes[] = {
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+	/* the console of orders */
+	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
+	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
+	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
 	/* the inbox of notifications */
 	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
 	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
