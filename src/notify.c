@@ -76,7 +76,7 @@ int notify_overdue(db *d, int64_t now)
 	db_done(s);
 	for (int i = 0; i < n; i++) {
 		char text[160];
-		snprintf(text, sizeof text, "诉求 %s 已超过办理时限，请尽快处理", codes[i]);
+		snprintf(text, sizeof text, "诉求 %.23s 已超过办理时限，请尽快处理", codes[i]);
 		notify_org_role(d, orgs[i], "branch", "overdue", ids[i], text, now);
 		db_run(d, "UPDATE orders SET overdue_notified = 1 WHERE id = ?", "I", ids[i]);
 	}

@@ -75,4 +75,17 @@ int orders_auto_close(db *d, int64_t now, int days);
  * order_auto_close_days, default 7); returns how many, or -1. */
 int orders_tick(db *d, int64_t now);
 
+/* What became of the orders placed in a period (issue 4 §9). */
+struct order_stats {
+	int64_t collected, accepted, rejected, resolved_by_branch, resolved_by_committee, escalated, dispatched, withdrawn,
+		open, overdue, rated, closed;
+	int64_t by_reason[4]; /* in the order of order_close_reasons */
+	double average_satisfaction, median_hours_to_close;
+	char summary[300];    /* 共收集需求清单N项，支部有效解决及时销单M项，向上反馈K项 */
+};
+extern const char *const order_close_reasons[]; /* resolved unresolvable not_ours duplicate */
+void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
+/* A date YYYY-MM-DD as the Unix time of its start in Asia/Shanghai. */
+bool day_start(const char *date, int64_t *out);
+
 #endif

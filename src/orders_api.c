@@ -471,7 +471,7 @@ void orders_api_transitions(req *r)
 }
 
 /* Days as Asia/Shanghai dates → Unix seconds at that day's start. */
-static bool day_start(const char *date, int64_t *out)
+bool day_start(const char *date, int64_t *out)
 {
 	if (!date_valid(date))
 		return false;
@@ -481,12 +481,6 @@ static bool day_start(const char *date, int64_t *out)
 	tm.tm_mday = atoi(date + 8);
 	*out = (int64_t)timegm(&tm) - 8 * 3600;
 	return true;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 /* GET /api/v1/stats/orders?org=CODE&from=DATE&to=DATE: the orders placed in
@@ -519,41 +513,8 @@ void orders_api_stats(req *r)
 	db_stmt *s = db_query(r->db, "SELECT path FROM orgs WHERE id = ?", "I", org);
 	snprintf(prefix, sizeof prefix, "%s", db_next(s) ? db_str(s, 0) : "/none/");
 	db_done(s);
-	int64_t now = now_unix();
-#define IN_PERIOD "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
-#define COUNT(cond) db_int1(r->db, 0, "SELECT COUNT(*) " IN_PERIOD cond, "tII", prefix, t0, t1)
-	int64_t collected = COUNT("");
-	int64_t accepted = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'accept')");
-	int64_t rejected = COUNT("AND o.state = 'rejected'");
-	int64_t escalated = COUNT("AND o.escalated = 1");
-	int64_t dispatched = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'dispatch')");
-	int64_t resolved_branch = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 0");
-	int64_t resolved_committee = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 1");
-	int64_t withdrawn = COUNT("AND o.state = 'withdrawn'");
-	int64_t open = COUNT("AND o.state NOT IN ('closed', 'rejected', 'withdrawn')");
-	int64_t overdue = db_int1(r->db, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?",
-				  "tIII", prefix, t0, t1, now);
-	static const char *const reasons[] = {"resolved", "unresolvable", "not_ours", "duplicate"};
-	int64_t by_reason[4];
-	for (int i = 0; i < 4; i++)
-		by_reason[i] = db_int1(r->db, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state = 'closed' AND o.close_reason = ?", "tIIt",
-				       prefix, t0, t1, reasons[i]);
-	int64_t rated = COUNT("AND o.rating IS NOT NULL");
-	int64_t rating_sum = db_int1(r->db, 0, "SELECT COALESCE(SUM(o.rating), 0) " IN_PERIOD, "tII", prefix, t0, t1);
-	/* the median time to close, in hours: sorted here, the same on both engines */
-	size_t n = 0, cap = 64;
-	int64_t *dur = malloc(cap * sizeof *dur);
-	s = db_query(r->db, "SELECT o.closed_at - o.created_at " IN_PERIOD "AND o.state = 'closed'", "tII", prefix, t0, t1);
-	while (db_next(s)) {
-		if (n == cap)
-			dur = realloc(dur, (cap *= 2) * sizeof *dur);
-		dur[n++] = db_int(s, 0);
-	}
-	db_done(s);
-	qsort(dur, n, sizeof *dur, cmp_i64);
-	double median_h = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
-	free(dur);
-#undef COUNT
+	struct order_stats st;
+	order_stats_compute(r->db, prefix, t0, t1, now_unix(), &st);
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
@@ -561,36 +522,33 @@ void orders_api_stats(req *r)
 	jw_kstr(&w, "org", code && *code ? code : "");
 	jw_kstr(&w, "from", from);
 	jw_kstr(&w, "to", to);
-	jw_kint(&w, "collected", collected);
-	jw_kint(&w, "accepted", accepted);
-	jw_kint(&w, "rejected", rejected);
-	jw_kint(&w, "resolved_by_branch", resolved_branch);
-	jw_kint(&w, "resolved_by_committee", resolved_committee);
-	jw_kint(&w, "escalated", escalated);
-	jw_kint(&w, "dispatched", dispatched);
-	jw_kint(&w, "withdrawn", withdrawn);
-	jw_kint(&w, "open", open);
-	jw_kint(&w, "overdue", overdue);
+	jw_kint(&w, "collected", st.collected);
+	jw_kint(&w, "accepted", st.accepted);
+	jw_kint(&w, "rejected", st.rejected);
+	jw_kint(&w, "resolved_by_branch", st.resolved_by_branch);
+	jw_kint(&w, "resolved_by_committee", st.resolved_by_committee);
+	jw_kint(&w, "escalated", st.escalated);
+	jw_kint(&w, "dispatched", st.dispatched);
+	jw_kint(&w, "withdrawn", st.withdrawn);
+	jw_kint(&w, "open", st.open);
+	jw_kint(&w, "overdue", st.overdue);
 	jw_key(&w, "closed_by_reason");
 	jw_obj(&w);
 	for (int i = 0; i < 4; i++)
-		jw_kint(&w, reasons[i], by_reason[i]);
+		jw_kint(&w, order_close_reasons[i], st.by_reason[i]);
 	jw_end(&w);
-	jw_kint(&w, "rated", rated);
+	jw_kint(&w, "rated", st.rated);
 	jw_key(&w, "average_satisfaction");
-	if (rated)
-		jw_double(&w, (double)rating_sum / (double)rated);
+	if (st.rated)
+		jw_double(&w, st.average_satisfaction);
 	else
 		jw_null(&w);
 	jw_key(&w, "median_hours_to_close");
-	if (n)
-		jw_double(&w, median_h);
+	if (st.closed)
+		jw_double(&w, st.median_hours_to_close);
 	else
 		jw_null(&w);
 	/* the sentence of the monthly bulletin (seed 004) */
-	char sentence[300];
-	snprintf(sentence, sizeof sentence, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)collected,
-		 (long long)resolved_branch, (long long)escalated);
-	jw_kstr(&w, "summary", sentence);
+	jw_kstr(&w, "summary", st.summary);
 	jw_end(&w);
 }
