@@ -23,7 +23,7 @@ trap cleanup EXIT INT TERM
 
 stage "release build (gcc -O3): its warnings differ from the debug build's, and are errors too"
 [ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
-ninja -C build >/dev/null
+if ! ninja -C build >"$tmp/release.log" 2>&1; then grep -E "error|FAILED" "$tmp/release.log" >&2; exit 1; fi
 
 stage "unit tests (criterion)"
 meson test -C "$build" --print-errorlogs

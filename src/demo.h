@@ -10,5 +10,7 @@
 int demo_fill(db *d, FILE *out);
 /* The roster of the demo town, inside demo_fill's transaction. */
 int demo_members(db *d, FILE *out);
+/* Grids, households and three months of orders, inside the same transaction. */
+int demo_orders(db *d, FILE *out);
 
 #endif

@@ -23,15 +23,18 @@ struct nav_item {
 static const struct nav_item nav[] = {
 	{"/console", "工作台", R_ANY},
 	{"/orgs", "组织架构", R_ANY},
+	{"/orders", "诉求办理", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/admin/users", "用户管理", R_ADMIN},
 	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE},
+	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/account/password", "修改密码", R_ANY},
 };
 
 static const struct nav_item public_nav[] = {
 	{"/", "首页", 0},
 	{"/order", "我要点单", 0},
+	{"/wishes", "微心愿", 0},
 	{"/notices", "公示公告", 0},
 };
 

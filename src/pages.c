@@ -34,16 +34,8 @@ void page_home(req *r)
 	page_end(r);
 }
 
-/* 点单 and 公示 arrive with their mechanisms (M2, M7); until then the public
- * pages say so plainly instead of pretending. */
-void page_order_placeholder(req *r)
-{
-	page_begin(r, "我要点单");
-	buf_puts(&r->out, "<section class=\"card\"><p>网上点单功能正在建设中。</p>"
-			  "<p class=\"muted\">如有急事，请直接联系您所在村（社区）党支部或网格员。</p></section>");
-	page_end(r);
-}
-
+/* 公示 arrives with its mechanism (M7); until then the public page says so
+ * plainly instead of pretending. */
 void page_notices_placeholder(req *r)
 {
 	page_begin(r, "公示公告");

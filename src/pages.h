@@ -4,7 +4,6 @@
 #include "server.h"
 
 void page_home(req *r);
-void page_order_placeholder(req *r);
 void page_notices_placeholder(req *r);
 void page_lang(req *r);
 void page_login(req *r);

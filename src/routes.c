@@ -7,16 +7,26 @@
 #include "pages.h"
 #include "server.h"
 #include "export.h"
+#include "grids.h"
 #include "members_web.h"
+#include "notify.h"
+#include "orders.h"
+#include "orders_api.h"
+#include "orders_pages.h"
 #include "import_web.h"
 #include "users.h"
+#include "wishes.h"
 
 #define KiB 1024
 
 const route routes[] = {
 	/* public site */
 	{"GET", "/", page_home, R_PUBLIC, 0, 0, "home"},
-	{"GET", "/order", page_order_placeholder, R_PUBLIC, 0, 0, "order"},
+	{"GET", "/order", order_page_form, R_PUBLIC, 0, 0, "order"},
+	{"POST", "/order", order_page_form, R_PUBLIC, 0, 8 * KiB, "order"},
+	{"GET", "/track", order_page_track_form, R_PUBLIC, 0, 0, "track"},
+	{"GET", "/track/:code", order_page_track, R_PUBLIC, 0, 0, "track"},
+	{"POST", "/track/:code/:action", order_page_track_action, R_PUBLIC, 0, 8 * KiB, "track_action"},
 	{"GET", "/notices", page_notices_placeholder, R_PUBLIC, 0, 0, "notices"},
 	{"GET", "/lang", page_lang, R_PUBLIC, RF_NODB, 0, "lang"},
 	{"GET", "/static/*", static_file, R_PUBLIC, RF_NODB, 0, "static"},
@@ -76,7 +86,42 @@ const route routes[] = {
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
 	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+	/* the console of orders */
+	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
+	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
+	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
+	/* the inbox of notifications */
+	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
+	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
+	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_inbox"},
+	/* the micro-wish wall (微心愿): public, a member claims */
+	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
+	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},
+	{"GET", "/api/v1/public/wishes", wishes_api, R_PUBLIC, RF_API, 0, "api_wishes"},
+	/* grids and households (SPEC M9) */
+	{"GET", "/grids", grids_page_list, R_STAFF | R_GRID, 0, 0, "grids"},
+	{"GET", "/grids/:code", grids_page_detail, R_STAFF | R_GRID, 0, 0, "grid"},
+	{"GET", "/api/v1/grids", grids_api_list, R_STAFF | R_GRID, RF_API, 0, "api_grids"},
+	{"POST", "/api/v1/grids", grids_api_create, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 4 * KiB, "api_grids"},
+	{"GET", "/api/v1/grids/:code/households", grids_api_households, R_STAFF | R_GRID, RF_API, 0, "api_households"},
+	{"POST", "/api/v1/grids/:code/households", grids_api_add_household, R_STAFF | R_GRID, RF_API, 4 * KiB, "api_households"},
+	/* resident orders, the closed loop (SPEC M2): the state machine is in orders.c */
+	{"POST", "/api/v1/public/orders", orders_api_public_create, R_PUBLIC, RF_API, 8 * KiB, "api_public_orders"},
+	{"GET", "/api/v1/public/orders/:code", orders_api_public_get, R_PUBLIC, RF_API, 0, "api_public_order"},
+	{"POST", "/api/v1/public/orders/:code/actions/:action", orders_api_public_action, R_PUBLIC, RF_API, 8 * KiB, "api_public_order_action"},
+	{"GET", "/api/v1/orders/transitions", orders_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_order_transitions"},
+	{"GET", "/api/v1/stats/orders", orders_api_stats, R_COMMITTEE | R_BRANCH | R_ADMIN, RF_API, 0, "api_stats_orders"},
+	{"GET", "/api/v1/orders", orders_api_list, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_orders"},
+	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_order"},
+	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
 	{"GET", "/api/*", api_not_found, R_PUBLIC, RF_API | RF_NODB, 0, "api_unknown"},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
+
+const background_fn background_tasks[] = {
+	orders_tick,    /* 销单 of delivered orders nobody answered (SPEC M2) */
+	notify_overdue, /* tell the branch when an order passes its time limit */
+	notify_flush,   /* send the outbox through the adapter */
+};
+const size_t background_tasks_count = sizeof background_tasks / sizeof background_tasks[0];

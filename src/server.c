@@ -548,6 +548,30 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 
 int server_inflight(void) { return atomic_load(&g_inflight); }
 
+/* The minute timer: runs the background tasks until the server stops. */
+static void *background_loop(void *arg)
+{
+	(void)arg;
+	db *d = NULL;
+	for (int tick = 0; !g_stopping; tick++) {
+		if (tick % 60 == 0) {
+			char err[256];
+			if (!d && !(d = db_open(g_db_url, err, sizeof err)))
+				fprintf(stderr, "dangjian: background: %s\n", err);
+			for (size_t i = 0; d && i < background_tasks_count; i++) {
+				if (db_begin(d, true) != DB_OK)
+					continue;
+				int n = background_tasks[i](d, now_unix());
+				if (n < 0 || db_commit(d) != DB_OK)
+					db_rollback(d);
+			}
+		}
+		sleep(1);
+	}
+	db_close(d);
+	return NULL;
+}
+
 int serve_run(const struct serve_opts *o)
 {
 	g_db_url = o->db_url;
@@ -622,9 +646,13 @@ int serve_run(const struct serve_opts *o)
 	fprintf(stderr, "dangjian: serving http://%s:%d/ with %d threads, database %s\n", o->listen, o->port, o->threads,
 		strncmp(o->db_url, "postgres", 8) ? o->db_url : "postgresql");
 
+	pthread_t bg;
+	bool bg_started = pthread_create(&bg, NULL, background_loop, NULL) == 0;
 	int sig = 0;
 	sigwait(&set, &sig);
 	g_stopping = 1;
+	if (bg_started)
+		pthread_join(bg, NULL);
 	fprintf(stderr, "dangjian: %s received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	MHD_socket ls = MHD_quiesce_daemon(daemon);
 	for (int i = 0; i < 100 && atomic_load(&g_inflight) > 0; i++)

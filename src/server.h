@@ -43,6 +43,12 @@ typedef struct route {
 extern const route routes[];
 extern const size_t routes_count;
 
+/* Work `serve` does by itself every minute (auto-closing orders, …), each in
+ * its own transaction on a connection of its own; listed beside the routes. */
+typedef int (*background_fn)(db *d, int64_t now);
+extern const background_fn background_tasks[];
+extern const size_t background_tasks_count;
+
 typedef struct kv {
 	char *key;
 	char *val;

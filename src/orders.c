@@ -1,0 +1,467 @@
+/* orders — the closed loop of SPEC M2 (seeds 000, 001). */
+#include "orders.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "notify.h"
+#include "server.h"
+#include "util.h"
+
+#define STAFF_B (R_BRANCH)
+#define ASSIGNEE (R_MEMBER | R_GRID | R_BRANCH)
+
+/* THE state machine. Every state change anywhere goes through this table. */
+const struct order_transition order_transitions[] = {
+	{"submitted", "accept", R_BRANCH | R_GRID, "accepted"},
+	{"submitted", "reject", R_BRANCH, "rejected"},
+	{"submitted", "claim", R_MEMBER, "assigned"}, /* 认领 a micro-wish: the claim is the assignment */
+	{"accepted", "claim", R_MEMBER, "assigned"},
+	{"accepted", "assign", R_BRANCH | R_GRID, "assigned"},
+	{"assigned", "assign", R_BRANCH, "assigned"}, /* reassign */
+	{"accepted", "escalate", R_BRANCH, "escalated"},
+	{"assigned", "escalate", R_BRANCH, "escalated"},
+	{"escalated", "dispatch", R_COMMITTEE, "assigned"},
+	{"assigned", "start", ASSIGNEE, "in_progress"},
+	{"assigned", "deliver", ASSIGNEE, "delivered"},
+	{"in_progress", "deliver", ASSIGNEE, "delivered"},
+	{"delivered", "confirm", A_PUBLIC, "closed"},
+	{"delivered", "reopen", A_PUBLIC, "assigned"},
+	{"delivered", "auto_close", A_SYSTEM, "closed"},
+	{"accepted", "close", R_BRANCH, "closed"},
+	{"assigned", "close", R_BRANCH, "closed"},
+	{"in_progress", "close", R_BRANCH, "closed"},
+	{"escalated", "close", R_COMMITTEE, "closed"},
+	{"submitted", "withdraw", A_PUBLIC, "withdrawn"},
+	{"accepted", "withdraw", A_PUBLIC, "withdrawn"},
+	{"assigned", "withdraw", A_PUBLIC, "withdrawn"},
+	{"in_progress", "withdraw", A_PUBLIC, "withdrawn"},
+	{"escalated", "withdraw", A_PUBLIC, "withdrawn"},
+	{"delivered", "withdraw", A_PUBLIC, "withdrawn"},
+	/* not a change of state, but in the table so that who may do it is written once */
+	{"submitted", "add_info", A_PUBLIC, "submitted"},
+	{"accepted", "add_info", A_PUBLIC, "accepted"},
+	{"assigned", "add_info", A_PUBLIC, "assigned"},
+	{"in_progress", "add_info", A_PUBLIC, "in_progress"},
+	{"escalated", "add_info", A_PUBLIC, "escalated"},
+	{"submitted", "remind", R_COMMITTEE, "submitted"}, /* 催办, by the level above */
+	{"accepted", "remind", R_COMMITTEE, "accepted"},
+	{"assigned", "remind", R_COMMITTEE, "assigned"},
+	{"in_progress", "remind", R_COMMITTEE, "in_progress"},
+};
+const int order_transitions_count = sizeof order_transitions / sizeof order_transitions[0];
+
+const char *const order_states[] = {"submitted", "accepted", "assigned", "in_progress", "escalated", "delivered",
+				    "closed", "rejected", "withdrawn", NULL};
+const char *const order_actions[] = {"accept", "reject", "claim", "assign", "escalate", "dispatch", "start", "deliver", "confirm",
+				     "reopen", "auto_close", "close", "withdraw", "add_info", "remind", NULL};
+
+static const char *const state_labels[] = {
+	"submitted", "已点单", "accepted", "已接单", "assigned", "已派单", "in_progress", "办理中", "escalated", "向上反馈",
+	"delivered", "已送单", "closed", "已销单", "rejected", "不予受理", "withdrawn", "已撤回", NULL,
+};
+static const char *const action_labels[] = {
+	"create", "点单", "accept", "接单", "reject", "不予受理", "claim", "认领心愿", "assign", "派单", "escalate", "向上反馈", "dispatch", "党委派单",
+	"start", "开始办理", "deliver", "送单", "confirm", "确认销单", "reopen", "未解决，重新办理", "auto_close", "逾期未评价，自动销单",
+	"close", "办结", "withdraw", "撤回", "add_info", "补充信息", "remind", "催办", NULL,
+};
+const char *const order_kinds[] = {
+	"need", "需求", "wish", "微心愿", "proxy_medical", "代办：医疗代办", "proxy_power", "代办：电费代缴",
+	"proxy_goods", "代办：物资代购", "opinion", "社情民意", NULL,
+};
+static const char *const close_labels[] = {
+	"resolved", "已解决", "unresolvable", "无法解决", "not_ours", "不属于本级职责", "duplicate", "重复诉求", NULL,
+};
+
+static const char *label(const char *const *map, const char *key)
+{
+	for (const char *const *p = map; key && *p; p += 2)
+		if (!strcmp(p[0], key))
+			return p[1];
+	return key ? key : "";
+}
+
+const char *order_state_label(const char *s) { return label(state_labels, s); }
+const char *order_action_label(const char *a) { return label(action_labels, a); }
+const char *order_kind_label(const char *k) { return label(order_kinds, k); }
+const char *order_close_label(const char *r) { return label(close_labels, r); }
+
+bool order_state_open(const char *s)
+{
+	return strcmp(s, "closed") && strcmp(s, "rejected") && strcmp(s, "withdrawn");
+}
+
+const struct order_transition *order_find(const char *from, const char *action, int actor)
+{
+	for (int i = 0; i < order_transitions_count; i++) {
+		const struct order_transition *t = &order_transitions[i];
+		if (!strcmp(t->from, from) && !strcmp(t->action, action) && (t->actors & actor))
+			return t;
+	}
+	return NULL;
+}
+
+/* 12345 pattern (SPEC M2): dispatch within 1 h for emergencies, 24 h
+ * normally; feedback within 24 h / 7 days / 15 days for complex matters. */
+int64_t order_limit(const char *urgency, bool accepted)
+{
+	bool urgent = !strcmp(urgency, "urgent"), complex = !strcmp(urgency, "complex");
+	if (!accepted)
+		return urgent ? 3600 : 24 * 3600;
+	return urgent ? 24 * 3600 : complex ? 15 * 86400 : 7 * 86400;
+}
+
+static bool in_list(const char *const *pairs, const char *v)
+{
+	for (const char *const *p = pairs; *p; p += 2)
+		if (!strcmp(*p, v))
+			return true;
+	return false;
+}
+
+int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *errs)
+{
+	*repeated = false;
+	if (*o->idempotency_key) {
+		db_stmt *s = db_query(d, "SELECT id, code FROM orders WHERE idempotency_key = ?", "t", o->idempotency_key);
+		int64_t id = 0;
+		if (db_next(s)) {
+			id = db_int(s, 0);
+			snprintf(code_out, 24, "%s", db_str(s, 1));
+		}
+		db_done(s);
+		if (id) {
+			*repeated = true;
+			return id;
+		}
+	}
+	str_trim(o->content);
+	str_trim(o->contact_name);
+	if (!in_list(order_kinds, o->kind))
+		ferr_add(errs, "kind", "请选择诉求类型：需求、微心愿、代办（医疗代办、电费代缴、物资代购）或社情民意");
+	if (!*o->urgency)
+		snprintf(o->urgency, sizeof o->urgency, "normal");
+	if (strcmp(o->urgency, "normal") && strcmp(o->urgency, "urgent") && strcmp(o->urgency, "complex"))
+		ferr_add(errs, "urgency", "紧急程度应为 normal、urgent 或 complex");
+	if (!*o->content)
+		ferr_add(errs, "content", "请写下您的诉求");
+	else if (!utf8_valid(o->content) || utf8_len(o->content) > 500)
+		ferr_add(errs, "content", "诉求内容不能超过 500 个字");
+	if (!*o->contact_name)
+		ferr_add(errs, "contact_name", "请填写联系人姓名");
+	else if (!utf8_valid(o->contact_name) || utf8_len(o->contact_name) > 20)
+		ferr_add(errs, "contact_name", "联系人姓名不能超过 20 个字");
+	if (!phone_valid(o->contact_phone))
+		ferr_add(errs, "contact_phone", "请填写 11 位手机号码，以便支部与您联系");
+	int64_t org = 0, grid = 0;
+	if (*o->grid_code) {
+		db_stmt *s = db_query(d, "SELECT id, org_id FROM grids WHERE code = ?", "t", o->grid_code);
+		if (db_next(s))
+			grid = db_int(s, 0), org = db_int(s, 1);
+		db_done(s);
+		if (!grid)
+			ferr_add(errs, "grid", "网格编码不存在");
+	} else if (*o->org_code) {
+		db_stmt *s = db_query(d, "SELECT id, type, kind FROM orgs WHERE code = ? AND dissolved_at IS NULL", "t", o->org_code);
+		if (db_next(s) && !strcmp(db_str(s, 1), "branch") && (!strcmp(db_str(s, 2), "农村") || !strcmp(db_str(s, 2), "社区")))
+			org = db_int(s, 0);
+		db_done(s);
+		if (!org)
+			ferr_add(errs, "org", "请选择您所在的村（社区）");
+	} else
+		ferr_add(errs, "org", "请选择您所在的村（社区）");
+	if (errs->n)
+		return 0;
+	int64_t now = o->at ? o->at : now_unix();
+	for (int attempt = 0; attempt < 3; attempt++) {
+		char code[24];
+		random_token(code, sizeof code, 9); /* 12 characters, 72 bits */
+		for (char *c = code; *c; c++)
+			if (*c == '-' || *c == '_')
+				*c = 'x';
+		int64_t id = db_int1(d, 0,
+				     "INSERT INTO orders (code, kind, urgency, content, org_id, grid_id, contact_name, contact_phone, state, "
+				     "idempotency_key, ip, created_at, updated_at, due_at) "
+				     "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, 'submitted', NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
+				     "ttttIItttt" "III", code, o->kind, o->urgency, o->content, org, grid, o->contact_name,
+				     o->contact_phone, o->idempotency_key, o->ip, now, now, now + order_limit(o->urgency, false));
+		if (id) {
+			db_run(d, "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
+				  "VALUES (?, ?, 'create', '', 'submitted', '群众', '', 1)",
+			       "II", id, now);
+			snprintf(code_out, 24, "%s", code);
+			/* the branch hears of it, and the grid worker when the resident named a grid */
+			char text[200];
+			snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", code, o->content);
+			notify_org_role(d, org, "branch", "new_order", id, text, now);
+			if (grid)
+				notify_user(d, db_int1(d, 0, "SELECT COALESCE(worker_user_id, 0) FROM grids WHERE id = ?", "I", grid), "new_order", id,
+					    text, now);
+			return id;
+		}
+	}
+	ferr_add(errs, "_form", "提交失败，请稍后再试");
+	return 0;
+}
+
+static bool in_scope(const char *path, const char *scope) { return !strncmp(path, scope, strlen(scope)); }
+
+/* A user of role member or grid inside the given subtree, by username. */
+static int64_t assignee_in(db *d, const char *username, const char *scope, struct field_errors *errs)
+{
+	int64_t uid = 0;
+	db_stmt *s = db_query(d,
+			      "SELECT u.id, u.role, o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ? AND u.active = 1",
+			      "t", username ? username : "");
+	if (db_next(s)) {
+		if (strcmp(db_str(s, 1), "member") && strcmp(db_str(s, 1), "grid") && strcmp(db_str(s, 1), "branch"))
+			ferr_add(errs, "assignee", "只能派给党员、网格员或支部书记");
+		else if (!in_scope(db_str(s, 2), scope))
+			ferr_add(errs, "assignee", "办理人不在本组织范围内");
+		else
+			uid = db_int(s, 0);
+	} else
+		ferr_add(errs, "assignee", "请选择办理人（用户名）");
+	db_done(s);
+	return uid;
+}
+
+static bool text_ok(const char *s, int max) { return s && *s && utf8_valid(s) && (int)utf8_len(s) <= max; }
+
+const char *order_apply(db *d, int64_t id, const char *action, const struct order_act *a, const struct order_actor *who,
+			int64_t now, int *status, struct field_errors *errs)
+{
+	char state[16] = "", path[256] = "", urgency[16] = "", kind[24] = "";
+	int64_t assignee = 0, org = 0;
+	db_stmt *s = db_query(d,
+			      "SELECT o.state, g.path, COALESCE(o.assignee_user_id, 0), o.urgency, o.org_id, o.kind FROM orders o "
+			      "JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
+			      "I", id);
+	bool found = db_next(s);
+	if (found) {
+		snprintf(state, sizeof state, "%s", db_str(s, 0));
+		snprintf(path, sizeof path, "%s", db_str(s, 1));
+		assignee = db_int(s, 2);
+		snprintf(urgency, sizeof urgency, "%s", db_str(s, 3));
+		org = db_int(s, 4);
+		snprintf(kind, sizeof kind, "%s", db_str(s, 5));
+	}
+	db_done(s);
+	/* staff see only their subtree; out of it the order does not exist for them */
+	/* staff see only their subtree, where the order does not exist for others;
+	 * whoever it is assigned to (a 头雁 of another branch, say) sees it too */
+	if (!found || (!(who->actor & (A_PUBLIC | A_SYSTEM)) && !in_scope(path, who->scope_path) &&
+		       !(assignee && assignee == who->user_id))) {
+		*status = 404;
+		return "诉求不存在或不在您的管辖范围内";
+	}
+	const struct order_transition *t = order_find(state, action, who->actor);
+	if (!t) {
+		bool exists = false;
+		for (int i = 0; i < order_transitions_count; i++)
+			exists |= !strcmp(order_transitions[i].from, state) && !strcmp(order_transitions[i].action, action);
+		*status = exists ? 403 : 409;
+		static char msg[160];
+		snprintf(msg, sizeof msg, exists ? "您的角色不能对“%s”的诉求执行“%s”" : "诉求处于“%s”状态，不能执行“%s”",
+			 order_state_label(state), order_action_label(action));
+		return msg;
+	}
+	if (!strcmp(action, "claim") && strcmp(kind, "wish")) {
+		*status = 409;
+		return "只有微心愿可以认领";
+	}
+	/* the people an order is assigned to act on their own orders only */
+	if ((!strcmp(action, "start") || !strcmp(action, "deliver")) && who->actor != R_BRANCH && assignee != who->user_id) {
+		*status = 403;
+		return "只有被派单的办理人才能办理此诉求";
+	}
+	const char *note = a->note ? a->note : "";
+	int64_t new_assignee = assignee, new_org = org, ldue = 0;
+	const char *level = NULL, *close_reason = NULL;
+	int64_t dup = 0;
+	bool need_note = !strcmp(action, "reject") || !strcmp(action, "escalate") || !strcmp(action, "deliver") ||
+			 !strcmp(action, "reopen") || !strcmp(action, "close") || !strcmp(action, "add_info");
+	if (need_note && !text_ok(note, 500))
+		ferr_add(errs, "note", !strcmp(action, "deliver") ? "请填写办理结果" : "请填写理由或说明（500 字以内）");
+	else if (*note && !text_ok(note, 500))
+		ferr_add(errs, "note", "说明不能超过 500 个字");
+	if (!strcmp(action, "assign")) {
+		new_assignee = assignee_in(d, a->assignee, who->actor == R_GRID ? who->scope_path : path, errs);
+		if (who->actor == R_GRID && new_assignee && new_assignee != who->user_id)
+			ferr_add(errs, "assignee", "网格员接单时派给自己");
+	} else if (!strcmp(action, "dispatch")) {
+		level = "committee";
+		if (a->to_org && *a->to_org) {
+			db_stmt *o = db_query(d, "SELECT id, path, type FROM orgs WHERE code = ? AND dissolved_at IS NULL", "t", a->to_org);
+			if (db_next(o) && in_scope(db_str(o, 1), who->scope_path) && !strcmp(db_str(o, 2), "branch"))
+				new_org = db_int(o, 0);
+			else
+				ferr_add(errs, "to_org", "请选择本镇范围内的党支部");
+			db_done(o);
+		}
+		if (a->assignee && *a->assignee)
+			new_assignee = assignee_in(d, a->assignee, who->scope_path, errs);
+		else
+			new_assignee = 0;
+		if (!(a->to_org && *a->to_org) && !(a->assignee && *a->assignee))
+			ferr_add(errs, "to_org", "请选择派往的支部或党员（头雁）");
+	} else if (!strcmp(action, "confirm")) {
+		if (a->rating < 1 || a->rating > 5)
+			ferr_add(errs, "rating", "请给出 1 到 5 星的评价");
+		close_reason = "resolved";
+	} else if (!strcmp(action, "auto_close"))
+		close_reason = "resolved";
+	else if (!strcmp(action, "close")) {
+		close_reason = a->reason ? a->reason : "";
+		if (strcmp(close_reason, "unresolvable") && strcmp(close_reason, "not_ours") && strcmp(close_reason, "duplicate"))
+			ferr_add(errs, "reason", "办结原因应为：无法解决、不属于本级职责、重复诉求");
+		else if (!strcmp(close_reason, "duplicate")) {
+			dup = db_int1(d, 0, "SELECT id FROM orders WHERE code = ? AND id <> ?", "tI", a->duplicate_of ? a->duplicate_of : "", id);
+			if (!dup)
+				ferr_add(errs, "duplicate_of", "请填写原诉求的查询码");
+		}
+	} else if (!strcmp(action, "accept") && who->actor == R_GRID)
+		new_assignee = who->user_id; /* 网格员接单: the grid worker takes it */
+	else if (!strcmp(action, "claim"))
+		new_assignee = who->user_id;
+	if (errs->n) {
+		*status = 422;
+		return errs->e[0].msg;
+	}
+	if (!strcmp(action, "accept") || !strcmp(action, "claim"))
+		ldue = now + order_limit(urgency, true);
+	else if (!strcmp(action, "dispatch") || !strcmp(action, "reopen"))
+		ldue = now + order_limit(urgency, true);
+	/* one statement, every column decided by the action; the WHERE on the old
+	 * state makes two clerks acting at once safe: the second changes nothing */
+	int rc = db_run(d,
+			"UPDATE orders SET state = ?, updated_at = ?, assignee_user_id = NULLIF(CAST(? AS BIGINT), 0), org_id = ?, "
+			"level = COALESCE(CAST(? AS TEXT), level), "
+			"escalated = CASE WHEN CAST(? AS TEXT) = 'escalate' THEN 1 ELSE escalated END, "
+			"due_at = CASE WHEN CAST(? AS BIGINT) > 0 THEN CAST(? AS BIGINT) ELSE due_at END, "
+			"result = CASE WHEN CAST(? AS TEXT) = 'deliver' THEN CAST(? AS TEXT) ELSE result END, "
+			"delivered_at = CASE WHEN CAST(? AS TEXT) = 'delivered' THEN CAST(? AS BIGINT) ELSE delivered_at END, "
+			"close_reason = COALESCE(CAST(? AS TEXT), close_reason), "
+			"close_note = CASE WHEN CAST(? AS TEXT) IN ('close', 'reject') THEN CAST(? AS TEXT) ELSE close_note END, "
+			"duplicate_of = CASE WHEN CAST(? AS BIGINT) > 0 THEN CAST(? AS BIGINT) ELSE duplicate_of END, "
+			"rating = CASE WHEN CAST(? AS TEXT) = 'confirm' THEN CAST(? AS BIGINT) ELSE rating END, "
+			"comment = CASE WHEN CAST(? AS TEXT) = 'confirm' THEN CAST(? AS TEXT) ELSE comment END, "
+			"closed_at = CASE WHEN CAST(? AS TEXT) IN ('closed', 'rejected', 'withdrawn') THEN CAST(? AS BIGINT) ELSE closed_at END, "
+			"reminded_at = CASE WHEN CAST(? AS TEXT) = 'remind' THEN CAST(? AS BIGINT) ELSE reminded_at END "
+			"WHERE id = ? AND state = ?",
+			"tIII" "t" "t" "II" "tt" "tI" "t" "tt" "II" "tI" "tt" "tI" "tI" "It",
+			t->to, now, new_assignee, new_org, level, action, ldue, ldue, action, note, t->to, now, close_reason,
+			action, note, dup, dup, action, (int64_t)a->rating, action, note, t->to, now, action, now, id, state);
+	if (rc != DB_OK || db_changes(d) != 1) {
+		*status = 409;
+		return "诉求刚被他人处理，请刷新后重试";
+	}
+	/* 催办 is for staff; the resident sees everything else */
+	db_run(d,
+	       "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor_user_id, actor, note, public) "
+	       "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
+	       "IItttIttI", id, now, action, state, t->to, who->user_id, who->label, note,
+	       (int64_t)(strcmp(action, "remind") != 0));
+	/* who hears of it */
+	char text[200], code[24] = "";
+	db_stmt *c = db_query(d, "SELECT code FROM orders WHERE id = ?", "I", id);
+	if (db_next(c))
+		snprintf(code, sizeof code, "%s", db_str(c, 0));
+	db_done(c);
+	if (!strcmp(action, "escalate")) {
+		snprintf(text, sizeof text, "诉求 %s 向上反馈：%.90s", code, note);
+		notify_committee_above(d, new_org, "escalated", id, text, now);
+	} else if ((!strcmp(action, "assign") || !strcmp(action, "dispatch")) && new_assignee && new_assignee != who->user_id) {
+		snprintf(text, sizeof text, "诉求 %s 已派给您办理", code);
+		notify_user(d, new_assignee, "assigned", id, text, now);
+	} else if (!strcmp(action, "reopen")) {
+		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", code, note);
+		notify_user(d, new_assignee, "reopened", id, text, now);
+	}
+	*status = 200;
+	return NULL;
+}
+
+int orders_auto_close(db *d, int64_t now, int days)
+{
+	int n = 0;
+	int64_t ids[256];
+	int k = 0;
+	db_stmt *s = db_query(d, "SELECT id FROM orders WHERE state = 'delivered' AND delivered_at < ? ORDER BY id LIMIT 256", "I",
+			      now - (int64_t)days * 86400);
+	while (db_next(s) && k < 256)
+		ids[k++] = db_int(s, 0);
+	db_done(s);
+	struct order_actor sys = {A_SYSTEM, 0, "系统", "/"};
+	for (int i = 0; i < k; i++) {
+		struct order_act a = {0};
+		struct field_errors e = {0};
+		int st;
+		if (!order_apply(d, ids[i], "auto_close", &a, &sys, now, &st, &e))
+			n++;
+	}
+	return n;
+}
+
+int orders_tick(db *d, int64_t now)
+{
+	int64_t days = db_int1(d, 7, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'order_auto_close_days'", "");
+	if (days < 1 || days > 365)
+		days = 7;
+	return orders_auto_close(d, now, (int)days);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+const char *const order_close_reasons[] = {"resolved", "unresolvable", "not_ours", "duplicate"};
+
+/* The figures of the orders placed in [t0, t1) under an org path. Each is one
+ * COUNT over the orders table, so the page, the API and the bulletin agree. */
+void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+{
+	memset(st, 0, sizeof *st);
+#define IN_PERIOD "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
+#define COUNT(cond) db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD cond, "tII", prefix, t0, t1)
+	st->collected = COUNT("");
+	st->accepted = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action IN ('accept', 'claim'))");
+	st->rejected = COUNT("AND o.state = 'rejected'");
+	st->escalated = COUNT("AND o.escalated = 1");
+	st->dispatched = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'dispatch')");
+	st->resolved_by_branch = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 0");
+	st->resolved_by_committee = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 1");
+	st->withdrawn = COUNT("AND o.state = 'withdrawn'");
+	st->open = COUNT("AND o.state NOT IN ('closed', 'rejected', 'withdrawn')");
+	st->overdue = db_int1(d, 0,
+			      "SELECT COUNT(*) " IN_PERIOD "AND o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?",
+			      "tIII", prefix, t0, t1, now);
+	for (int i = 0; i < 4; i++)
+		st->by_reason[i] = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state = 'closed' AND o.close_reason = ?", "tIIt",
+					   prefix, t0, t1, order_close_reasons[i]);
+	st->rated = COUNT("AND o.rating IS NOT NULL");
+	int64_t rating_sum = db_int1(d, 0, "SELECT COALESCE(SUM(o.rating), 0) " IN_PERIOD, "tII", prefix, t0, t1);
+	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
+	/* the median time to close, in hours: sorted here, the same on both engines */
+	size_t n = 0, cap = 64;
+	int64_t *dur = malloc(cap * sizeof *dur);
+	db_stmt *s = db_query(d, "SELECT o.closed_at - o.created_at " IN_PERIOD "AND o.state = 'closed'", "tII", prefix, t0, t1);
+	while (db_next(s)) {
+		if (n == cap)
+			dur = realloc(dur, (cap *= 2) * sizeof *dur);
+		dur[n++] = db_int(s, 0);
+	}
+	db_done(s);
+	qsort(dur, n, sizeof *dur, cmp_i64);
+	st->closed = (int64_t)n;
+	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
+	free(dur);
+#undef COUNT
+#undef IN_PERIOD
+	/* the sentence of the monthly bulletin (seed 004) */
+	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
+		 (long long)st->resolved_by_branch, (long long)st->escalated);
+}
