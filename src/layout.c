@@ -24,6 +24,7 @@ static const struct nav_item nav[] = {
 	{"/console", "工作台", R_ANY},
 	{"/orgs", "组织架构", R_ANY},
 	{"/orders", "诉求办理", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
+	{"/stats/orders", "统计", R_ADMIN | R_COMMITTEE | R_BRANCH},
 	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
 	{"/admin/users", "用户管理", R_ADMIN},
 	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE},

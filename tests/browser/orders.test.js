@@ -113,3 +113,28 @@ test('escalated by the branch, dispatched by the committee', async () => {
   assert.match(await resident.locator('table').last().innerText(), /向上反馈[\s\S]*党委派单/);
   assert.deepEqual(errors, []);
 });
+
+test('the statistics page draws its ECharts chart from the same figures as the API, within the CSP', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  const problems = [];
+  p.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  p.on('pageerror', (e) => problems.push(e.message));
+  await p.goto(srv.base + '/login');
+  await p.getByLabel('用户名').fill('zuzhi');
+  await p.getByLabel('密码').fill(PASSWORD);
+  await p.getByRole('button', { name: '登录' }).click();
+  await p.waitForURL(/\/console$/);
+  await p.getByRole('link', { name: '统计' }).click();
+  await p.locator('#order-chart[data-drawn="1"]').waitFor();
+  assert.ok(await p.locator('#order-chart svg').count() > 0, 'ECharts drew an SVG');
+  const lead = await p.locator('p.lead').innerText();
+  const from = await p.locator('#f-from').inputValue(), to = await p.locator('#f-to').inputValue();
+  const tokenRes = await fetch(srv.base + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'zuzhi', password: PASSWORD }) });
+  const { token } = await tokenRes.json();
+  const api = await (await fetch(`${srv.base}/api/v1/stats/orders?org=CJZ&from=${from}&to=${to}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  assert.ok(lead.includes(api.summary), `${lead} / ${api.summary}`);
+  await p.screenshot({ path: path.join(SHOTS, 'stats-orders-desktop.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
