@@ -60,6 +60,10 @@ results+=("$(run 'dangjian /account/password, logged in (shell + session read)' 
 results+=("$(run 'dangjian /console, logged in, access log to a file' "$p_log" /console bench/cookie.lua)")
 results+=("$(run 'dangjian / public home (no session)' "$p_dj" /)")
 results+=("$(run 'dangjian /healthz (one SELECT 1)' "$p_dj" /healthz)")
+# resident orders (issue 4): placing them (a write transaction each) and the public tracking page
+results+=("$(run 'dangjian POST /api/v1/public/orders (place an order)' "$p_dj" / bench/place.lua)")
+code=$(curl -fs -H 'Content-Type: application/json' -H 'X-Real-IP: 10.255.0.1' -d '{"kind":"need","content":"路灯","org":"CJZ-CJC","contact_name":"王","contact_phone":"13800001111"}' "http://127.0.0.1:$p_dj/api/v1/public/orders" | python3 -c 'import json,sys;print(json.load(sys.stdin)["code"])')
+results+=("$(run 'dangjian /track/CODE (public tracking page)' "$p_dj" "/track/$code")")
 loaded_rss=$(rss_kib "$pid_dj")
 
 bare_rps=$(cut -d'|' -f2 <<<"${results[0]}")
