@@ -10,6 +10,7 @@
 #include "embedded.h"
 #include "json.h"
 #include "util.h"
+#include "valid.h"
 
 void *req_json(req *r)
 {
@@ -34,6 +35,28 @@ void *req_json(req *r)
 	}
 	r->json = j;
 	return j;
+}
+
+void req_error_fields(req *r, int status, const char *code, const char *message, const struct field_errors *e)
+{
+	req_json_begin(r, status);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "error");
+	jw_obj(&w);
+	jw_kstr(&w, "code", code);
+	jw_kstr(&w, "message", message ? message : e && e->n ? e->e[0].msg : "请求无效");
+	if (e && e->n) {
+		jw_key(&w, "fields");
+		jw_obj(&w);
+		for (int i = 0; i < e->n; i++)
+			if (ferr_get(e, e->e[i].field) == e->e[i].msg) /* the first message of each field */
+				jw_kstr(&w, e->e[i].field, e->e[i].msg);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_end(&w);
 }
 
 void req_json_free(req *r)

@@ -121,26 +121,6 @@ void grids_api_list(req *r)
 	jw_end(&w);
 }
 
-static void invalid(req *r, const struct field_errors *e)
-{
-	req_json_begin(r, 422);
-	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "error");
-	jw_obj(&w);
-	jw_kstr(&w, "code", "invalid");
-	jw_kstr(&w, "message", e->e[0].msg);
-	jw_key(&w, "fields");
-	jw_obj(&w);
-	for (int i = 0; i < e->n; i++)
-		if (ferr_get(e, e->e[i].field) == e->e[i].msg)
-			jw_kstr(&w, e->e[i].field, e->e[i].msg);
-	jw_end(&w);
-	jw_end(&w);
-	jw_end(&w);
-}
-
 void grids_api_create(req *r)
 {
 	json_t *j = req_json(r);
@@ -151,7 +131,7 @@ void grids_api_create(req *r)
 	struct field_errors e = {0};
 	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s, s:s, s:s, s?s}", "code", &code, "name", &name, "org", &org, "worker", &worker)) {
 		ferr_add(&e, "_body", "需要 code、name、org（字符串），可选 worker；不接受其他字段：%s", je.text);
-		invalid(r, &e);
+		req_error_fields(r, 422, "invalid", NULL, &e);
 		return;
 	}
 	size_t cl = strlen(code);
@@ -177,7 +157,7 @@ void grids_api_create(req *r)
 			ferr_add(&e, "worker", "网格员应为角色为“网格员”的用户");
 	}
 	if (e.n) {
-		invalid(r, &e);
+		req_error_fields(r, 422, "invalid", NULL, &e);
 		return;
 	}
 	db_run(r->db, "INSERT INTO grids (org_id, code, name, worker_user_id, created_at) VALUES (?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
@@ -239,7 +219,7 @@ void grids_api_add_household(req *r)
 	if (json_unpack_ex(j, &je, JSON_STRICT, "{s:s, s?s, s?I, s?I}", "address", &address, "head_name", &head, "size", &size,
 			   "central_member_id", &central)) {
 		ferr_add(&e, "_body", "需要 address，可选 head_name、size、central_member_id；%s", je.text);
-		invalid(r, &e);
+		req_error_fields(r, 422, "invalid", NULL, &e);
 		return;
 	}
 	if (!*address || !utf8_valid(address) || utf8_len(address) > 100)
@@ -260,7 +240,7 @@ void grids_api_add_household(req *r)
 			ferr_add(&e, "central_member_id", "该党员中心户联系的住户已满 15 户");
 	}
 	if (e.n) {
-		invalid(r, &e);
+		req_error_fields(r, 422, "invalid", NULL, &e);
 		return;
 	}
 	int64_t hid = db_int1(r->db, 0,

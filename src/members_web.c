@@ -639,26 +639,15 @@ void members_api_get(req *r)
 	member_json(&w, r->db, &m, full);
 }
 
-static void invalid_json(req *r, const struct field_errors *e)
+/* The API names the org field "org"; the validator calls it org_code. */
+static void invalid_json(req *r, struct field_errors *e)
 {
-	req_json_begin(r, 422);
-	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "error");
-	jw_obj(&w);
-	jw_kstr(&w, "code", "invalid");
+	for (int i = 0; i < e->n; i++)
+		if (!strcmp(e->e[i].field, "org_code"))
+			snprintf(e->e[i].field, sizeof e->e[i].field, "org");
 	char msg[300];
 	snprintf(msg, sizeof msg, "%s：%s", e->e[0].field, e->e[0].msg);
-	jw_kstr(&w, "message", msg);
-	jw_key(&w, "fields");
-	jw_obj(&w);
-	for (int i = 0; i < e->n; i++)
-		if (!ferr_get(e, e->e[i].field) || ferr_get(e, e->e[i].field) == e->e[i].msg)
-			jw_kstr(&w, strcmp(e->e[i].field, "org_code") ? e->e[i].field : "org", e->e[i].msg);
-	jw_end(&w);
-	jw_end(&w);
-	jw_end(&w);
+	req_error_fields(r, 422, "invalid", msg, e);
 }
 
 /* Applies a JSON object's fields to m; unknown fields and wrong types are errors. */

@@ -18,28 +18,6 @@
 
 #define PLACE_PER_HOUR 10 /* orders one address may place in an hour */
 
-static void errors_json(req *r, int status, const char *code, const char *msg, const struct field_errors *e)
-{
-	req_json_begin(r, status);
-	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "error");
-	jw_obj(&w);
-	jw_kstr(&w, "code", code);
-	jw_kstr(&w, "message", msg);
-	if (e && e->n) {
-		jw_key(&w, "fields");
-		jw_obj(&w);
-		for (int i = 0; i < e->n; i++)
-			if (ferr_get(e, e->e[i].field) == e->e[i].msg)
-				jw_kstr(&w, e->e[i].field, e->e[i].msg);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_end(&w);
-}
-
 /* Copies a string field of a JSON object; false (with an error) when it is there but not a string. */
 static bool jstr(json_t *j, const char *key, char *out, size_t n, struct field_errors *e)
 {
@@ -111,7 +89,7 @@ void orders_api_public_create(req *r)
 		snprintf(o.idempotency_key, sizeof o.idempotency_key, "%s", key);
 	snprintf(o.ip, sizeof o.ip, "%s", r->ip);
 	if (e.n) {
-		errors_json(r, 422, "invalid", e.e[0].msg, &e);
+		req_error_fields(r, 422, "invalid", e.e[0].msg, &e);
 		return;
 	}
 	int64_t now = now_unix();
@@ -128,7 +106,7 @@ void orders_api_public_create(req *r)
 	}
 	int64_t id = order_create(r->db, &o, code, &repeated, &e);
 	if (!id) {
-		errors_json(r, 422, "invalid", e.e[0].msg, &e);
+		req_error_fields(r, 422, "invalid", e.e[0].msg, &e);
 		return;
 	}
 	if (!repeated)
@@ -283,7 +261,7 @@ static void apply_and_answer(req *r, int64_t id, const char *action, const struc
 	int64_t now = now_unix();
 	const char *why = order_apply(r->db, id, action ? action : "", a, who, now, &status, &e);
 	if (why) {
-		errors_json(r, status, status == 404 ? "not_found" : status == 403 ? "forbidden" : status == 409 ? "illegal_transition" : "invalid",
+		req_error_fields(r, status, status == 404 ? "not_found" : status == 403 ? "forbidden" : status == 409 ? "illegal_transition" : "invalid",
 			    why, &e);
 		return;
 	}
@@ -308,7 +286,7 @@ void orders_api_public_action(req *r)
 	struct field_errors e = {0};
 	act_from_json(j, &a, &e);
 	if (e.n) {
-		errors_json(r, 422, "invalid", e.e[0].msg, &e);
+		req_error_fields(r, 422, "invalid", e.e[0].msg, &e);
 		return;
 	}
 	int64_t id = db_int1(r->db, 0, "SELECT id FROM orders WHERE code = ?", "t", req_param(r, "code"));
@@ -331,7 +309,7 @@ void orders_api_action(req *r)
 	struct field_errors e = {0};
 	act_from_json(j, &a, &e);
 	if (e.n) {
-		errors_json(r, 422, "invalid", e.e[0].msg, &e);
+		req_error_fields(r, 422, "invalid", e.e[0].msg, &e);
 		return;
 	}
 	char label[200];
@@ -501,7 +479,7 @@ void orders_api_stats(req *r)
 	if (!e.n && t1 <= t0)
 		ferr_add(&e, "to", "结束日期不能早于起始日期");
 	if (e.n) {
-		errors_json(r, 422, "invalid", e.e[0].msg, &e);
+		req_error_fields(r, 422, "invalid", e.e[0].msg, &e);
 		return;
 	}
 	char prefix[256];

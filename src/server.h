@@ -131,6 +131,10 @@ void req_json_begin(req *r, int status); /* content type and status; write with 
 
 /* The parsed JSON body of an API request (json_t *), or NULL after answering 400. */
 void *req_json(req *r);
+/* A JSON error naming each field at fault: {"error":{"code","message","fields":{…}}};
+ * message NULL: the first field's message. */
+struct field_errors;
+void req_error_fields(req *r, int status, const char *code, const char *message, const struct field_errors *e);
 void req_json_free(req *r);
 
 /* Utilities shared with tests. */

@@ -6,8 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-const { startServer, BIN, PASSWORD } = require('../e2e/lib');
+const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
 
 const SHOTS = path.join(path.dirname(BIN), 'screenshots');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -30,11 +29,7 @@ const problems = [];
 test.before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 test.after(async () => {
   if (browser) await browser.close();

@@ -6,19 +6,14 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-const { startServer, BIN, PASSWORD, apiToken, api } = require('../e2e/lib');
+const { startServer, BIN, PASSWORD, apiToken, api, launchChromium } = require('../e2e/lib');
 
 const SHOTS = path.join(path.dirname(BIN), 'screenshots');
 let srv, browser, probationary;
 test.before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const token = await apiToken(srv.base, 'chenji');
   // those whose year of probation is over (预备期满一年)
   const yearAgo = new Date(Date.now() + 8 * 3600e3 - 366 * 86400e3).toISOString().slice(0, 10);

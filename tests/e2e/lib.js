@@ -155,4 +155,15 @@ async function api(base, token, method, p, body) {
   return { status: r.status, headers: r.headers, json, text };
 }
 
-module.exports = { startServer, Browser, apiToken, api, BIN, ENGINE, PASSWORD, ROOT, run };
+// Debian's Chromium under playwright-core, with the flags this machine needs
+// (root: no sandbox; no network: nothing in the background that calls home).
+function launchChromium() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+module.exports = { startServer, Browser, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, ROOT, run };
