@@ -33,6 +33,7 @@ static const char *usage_main =
 	"  demo        fill an empty database with a demo town and print its logins\n"
 	"  check       check the database's integrity\n"
 	"  import      import a member roster (花名册) from .xlsx or .csv\n"
+	"  config      list or set the site's settings (time limits of orders, …)\n"
 	"  tick        run the minute's background work once (auto-closing orders)\n"
 	"  export      write the member roster (花名册) of an org subtree to .xlsx\n"
 	"\n"
@@ -330,6 +331,60 @@ static int cmd_tick(const char *url, int argc, char **argv)
 	return rc;
 }
 
+static const char *usage_config =
+	"usage: dangjian [--db URL] config list\n"
+	"       dangjian [--db URL] config set KEY VALUE\n"
+	"\n"
+	"Settings of the site, e.g.:\n"
+	"  site_name                              the name in every page's header\n"
+	"  order_auto_close_days                  days before an unanswered delivered order is closed (7)\n"
+	"  order_limit.URGENCY.accept|deliver     seconds to take / to deliver an order of that urgency\n"
+	"                                         (normal, urgent, complex)\n"
+	"  order_limit.KIND.URGENCY.accept|deliver  the same for one kind (need, wish, proxy_medical, …)\n";
+
+static int cmd_config(const char *url, int argc, char **argv)
+{
+	if (argc == 1 && !strcmp(argv[0], "list")) {
+		db *d = open_migrated(url);
+		if (!d)
+			return 1;
+		db_stmt *s = db_query(d, "SELECT key, value FROM settings ORDER BY key", "");
+		while (db_next(s))
+			printf("%s=%s\n", db_str(s, 0), db_str(s, 1));
+		int rc = db_done(s);
+		db_close(d);
+		return rc == DB_OK ? 0 : 1;
+	}
+	if (argc != 3 || strcmp(argv[0], "set"))
+		return bad_usage("config: list, or set KEY VALUE", usage_config);
+	const char *key = argv[1], *value = argv[2];
+	bool numeric = !strncmp(key, "order_limit.", 12) || !strcmp(key, "order_auto_close_days");
+	if (numeric) {
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		if (*end || v <= 0)
+			return bad_usage("config set: this setting wants a positive whole number", usage_config);
+	} else if (strcmp(key, "site_name"))
+		return bad_usage("config set: unknown setting", usage_config);
+	db *d = open_migrated(url);
+	if (!d)
+		return 1;
+	db_begin(d, true);
+	int rc = settings_set(d, key, value);
+	if (rc == DB_OK)
+		rc = db_run(d, "INSERT INTO audit (at, username, ip, action, entity, summary) VALUES (?, 'cli', 'local', 'setting.set', 'setting', ?)",
+			    "It", now_unix(), key);
+	if (rc != DB_OK || db_commit(d) != DB_OK) {
+		db_rollback(d);
+		fprintf(stderr, "dangjian: config set: %s\n", db_errmsg(d));
+		db_close(d);
+		return 1;
+	}
+	db_close(d);
+	printf("%s=%s\n", key, value);
+	return 0;
+}
+
 static int cmd_check(const char *url)
 {
 	db *d = open_migrated(url);
@@ -533,6 +588,8 @@ int main(int argc, char **argv)
 		db_close(d);
 		return rc;
 	}
+	if (!strcmp(cmd, "config"))
+		return want_help(rest, rv) ? (fputs(usage_config, stdout), 0) : cmd_config(url, rest, rv);
 	if (!strcmp(cmd, "tick"))
 		return want_help(rest, rv) ? (fputs(usage_tick, stdout), 0) : cmd_tick(url, rest, rv);
 	if (!strcmp(cmd, "export"))

@@ -104,8 +104,19 @@ const struct order_transition *order_find(const char *from, const char *action, 
 
 /* 12345 pattern (SPEC M2): dispatch within 1 h for emergencies, 24 h
  * normally; feedback within 24 h / 7 days / 15 days for complex matters. */
-int64_t order_limit(const char *urgency, bool accepted)
+int64_t order_limit(db *d, const char *kind, const char *urgency, bool accepted)
 {
+	/* configurable in the settings table, most specific first:
+	 * order_limit.<kind>.<urgency>.<accept|deliver>, then order_limit.<urgency>.<step> (seconds) */
+	const char *step = accepted ? "deliver" : "accept";
+	char k1[96], k2[96];
+	snprintf(k1, sizeof k1, "order_limit.%s.%s.%s", kind, urgency, step);
+	snprintf(k2, sizeof k2, "order_limit.%s.%s", urgency, step);
+	int64_t v = db_int1(d, 0, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = ?", "t", k1);
+	if (v <= 0)
+		v = db_int1(d, 0, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = ?", "t", k2);
+	if (v > 0)
+		return v;
 	bool urgent = !strcmp(urgency, "urgent"), complex = !strcmp(urgency, "complex");
 	if (!accepted)
 		return urgent ? 3600 : 24 * 3600;
@@ -185,7 +196,7 @@ int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeat
 				     "idempotency_key, ip, created_at, updated_at, due_at) "
 				     "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, 'submitted', NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
 				     "ttttIItttt" "III", code, o->kind, o->urgency, o->content, org, grid, o->contact_name,
-				     o->contact_phone, o->idempotency_key, o->ip, now, now, now + order_limit(o->urgency, false));
+				     o->contact_phone, o->idempotency_key, o->ip, now, now, now + order_limit(d, o->kind, o->urgency, false));
 		if (id) {
 			db_run(d, "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
 				  "VALUES (?, ?, 'create', '', 'submitted', '群众', '', 1)",
@@ -330,9 +341,9 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 		return errs->e[0].msg;
 	}
 	if (!strcmp(action, "accept") || !strcmp(action, "claim"))
-		ldue = now + order_limit(urgency, true);
+		ldue = now + order_limit(d, kind, urgency, true);
 	else if (!strcmp(action, "dispatch") || !strcmp(action, "reopen"))
-		ldue = now + order_limit(urgency, true);
+		ldue = now + order_limit(d, kind, urgency, true);
 	/* one statement, every column decided by the action; the WHERE on the old
 	 * state makes two clerks acting at once safe: the second changes nothing */
 	int rc = db_run(d,

@@ -67,8 +67,10 @@ struct order_actor {
 const char *order_apply(db *d, int64_t id, const char *action, const struct order_act *a, const struct order_actor *who,
 			int64_t now, int *status, struct field_errors *errs);
 
-/* Time limits (12345 pattern): seconds to accept and to deliver, by urgency. */
-int64_t order_limit(const char *urgency, bool accepted);
+/* Time limits (12345 pattern): seconds to accept (dispatch within 1 h for
+ * emergencies, 24 h normally) and to deliver (24 h / 7 days / 15 days for
+ * complex matters); each can be set per kind and urgency in the settings. */
+int64_t order_limit(db *d, const char *kind, const char *urgency, bool accepted);
 /* Closes delivered orders left unanswered for days (auto_close); returns how many. */
 int orders_auto_close(db *d, int64_t now, int days);
 /* The background task: auto-closes after the configured days (setting

@@ -70,7 +70,7 @@ const cli = (args, input) => spawnSync(BIN, args, { input, encoding: 'utf8', env
 
 test('the command line: --version, --help everywhere, clear errors with exit 2', () => {
   assert.match(cli(['--version']).stdout, /^dangjian \d+\.\d+\.\d+/);
-  for (const c of [[], ['init'], ['serve'], ['user'], ['demo'], ['check'], ['import'], ['export'], ['tick']]) {
+  for (const c of [[], ['init'], ['serve'], ['user'], ['demo'], ['check'], ['import'], ['export'], ['tick'], ['config']]) {
     const r = cli([...c, '--help']);
     assert.equal(r.status, 0, c.join(' '));
     assert.match(r.stdout, /usage: dangjian/, c.join(' '));

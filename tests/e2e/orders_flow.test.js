@@ -205,3 +205,17 @@ test('notifications: the branch hears of new and overdue orders, the committee o
   assert.equal((await inbox('chenji')).notifications.filter((x) => x.kind === 'overdue' && x.order_id === late.id).length, 1, 'once');
   assert.ok(n.unread > 0);
 });
+
+test('time limits are configurable per urgency and per kind', async () => {
+  const t = at('2027-05-01T09:00:00');
+  setClock(t);
+  await login();
+  srv.run(['config', 'set', 'order_limit.normal.accept', '7200']);
+  srv.run(['config', 'set', 'order_limit.proxy_medical.normal.accept', '600']);
+  const a = await place({ kind: 'need' });
+  const b = await place({ kind: 'proxy_medical' });
+  const due = async (o) => (await api(srv.base, tok.chenji, 'GET', `/api/v1/orders/${o.id}`)).json.due_at;
+  assert.equal(await due(a), t + 7200);
+  assert.equal(await due(b), t + 600);
+  assert.match(srv.run(['config', 'list']), /order_limit\.normal\.accept=7200/);
+});
