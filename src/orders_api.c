@@ -342,6 +342,8 @@ void orders_api_list(req *r)
 	int64_t only = r->u.role == R_MEMBER || (mine && !strcmp(mine, "1")) ? r->u.id : 0;
 	if (r->u.role == R_MEMBER && !(code && *code))
 		prefix = "/";
+	/* a grid worker's list is the orders of its grids and those given to it (网格员接单) */
+	int64_t gridme = r->u.role == R_GRID ? r->u.id : 0;
 	int64_t lim = parse_id(req_query(r, "limit")), off = parse_id(req_query(r, "offset")), now = now_unix();
 	if (lim < 1 || lim > 500)
 		lim = 50;
@@ -352,8 +354,10 @@ void orders_api_list(req *r)
 	int64_t total = db_int1(r->db, 0,
 				"SELECT COUNT(*) FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' "
 				"AND (CAST(? AS TEXT) IS NULL OR o.state = ?) AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "
-				"AND (CAST(? AS TEXT) IS NULL OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?))",
-				"tttIItI", prefix, state, state, only, only, overdue && !strcmp(overdue, "1") ? "1" : NULL, now);
+				"AND (CAST(? AS TEXT) IS NULL OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
+				"AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ? OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?))",
+				"tttIItIIII", prefix, state, state, only, only, overdue && !strcmp(overdue, "1") ? "1" : NULL, now, gridme, gridme,
+				gridme);
 	jw_kint(&w, "total", total);
 	jw_key(&w, "orders");
 	jw_arr(&w);
@@ -361,8 +365,10 @@ void orders_api_list(req *r)
 			      ORDER_COLS "WHERE g.path LIKE ? || '%' AND (CAST(? AS TEXT) IS NULL OR o.state = ?) "
 					 "AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "
 					 "AND (CAST(? AS TEXT) IS NULL OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
+					 "AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ? OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)) "
 					 "ORDER BY o.id DESC LIMIT ? OFFSET ?",
-			      "tttIItIII", prefix, state, state, only, only, overdue && !strcmp(overdue, "1") ? "1" : NULL, now, lim, off);
+			      "tttIItIIIIII", prefix, state, state, only, only, overdue && !strcmp(overdue, "1") ? "1" : NULL, now, gridme,
+			      gridme, gridme, lim, off);
 	while (db_next(s))
 		order_json(&w, s, now, true);
 	db_done(s);

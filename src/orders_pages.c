@@ -295,6 +295,7 @@ void orders_page_list(req *r)
 		state = NULL;
 	int64_t now = now_unix();
 	int64_t only = r->u.role == R_MEMBER ? r->u.id : 0;
+	int64_t gridme = r->u.role == R_GRID ? r->u.id : 0; /* a grid worker: its grids' orders and its own */
 	page_begin(r, "诉求办理");
 	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/orders\"><label class=\"sr-only\" for=\"f-state\">状态</label>"
 			  "<select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>");
@@ -310,8 +311,10 @@ void orders_page_list(req *r)
 			      "WHERE (g.path LIKE ? || '%' OR o.assignee_user_id = ?) AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "
 			      "AND (CAST(? AS TEXT) IS NULL OR o.state = ?) "
 			      "AND (CAST(? AS BIGINT) = 0 OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
+			      "AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ? OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)) "
 			      "ORDER BY o.id DESC LIMIT 200",
-			      "tIIIttII", only ? "/" : scope_of(r), r->u.id, only, only, state, state, (int64_t)overdue, now);
+			      "tIIIttIIIII", only ? "/" : scope_of(r), r->u.id, only, only, state, state, (int64_t)overdue, now, gridme, gridme,
+			      gridme);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>查询码</th><th>类型</th><th>诉求</th>"
 			  "<th>支部</th><th>状态</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
 	int n = 0;

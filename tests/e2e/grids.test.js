@@ -62,4 +62,7 @@ test('an order placed with a grid goes to the grid\'s branch', async () => {
   const r = await api(srv.base, tok.wangge, 'POST', `/api/v1/orders/${o.id}/actions/accept`, {});
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.assignee, 'wangge');
+  // the grid worker's list is its grid's orders and its own, not the whole village's
+  const list = (await api(srv.base, tok.wangge, 'GET', '/api/v1/orders?limit=500')).json.orders;
+  assert.ok(list.every((x) => x.grid === 'CJC-G1' || x.assignee === 'wangge'));
 });
