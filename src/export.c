@@ -97,26 +97,17 @@ int export_members_xlsx(db *d, const char *prefix, bool masked, const char *file
 
 void export_page_members(req *r)
 {
-	const char *code = req_query(r, "org");
-	int64_t org = code && *code ? orgs_id_by_code(r->db, code) : r->u.org_id;
-	if (!org || !authorize(r, ACT_MEMBER_VIEW, org)) {
-		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+	struct org_ref o;
+	int64_t org = orgs_from_request(r, req_query(r, "org"), ACT_MEMBER_VIEW, &o);
+	if (!org)
 		return;
-	}
 	const char *full = req_query(r, "full");
 	bool masked = !(full && !strcmp(full, "1"));
 	if (!masked && !authorize(r, ACT_MEMBER_REVEAL, org)) {
 		req_error(r, 403, "forbidden", "您的角色只能导出脱敏的花名册");
 		return;
 	}
-	char prefix[256] = "", oname[128] = "", ocode[64] = "";
-	db_stmt *s = db_query(r->db, "SELECT path, name, code FROM orgs WHERE id = ?", "I", org);
-	if (db_next(s)) {
-		snprintf(prefix, sizeof prefix, "%s", db_str(s, 0));
-		snprintf(oname, sizeof oname, "%s", db_str(s, 1));
-		snprintf(ocode, sizeof ocode, "%s", db_str(s, 2));
-	}
-	db_done(s);
+	const char *prefix = o.path, *oname = o.name, *ocode = o.code;
 	char path[] = "/tmp/dj-export-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0) {

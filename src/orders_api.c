@@ -154,7 +154,9 @@ static void events_json(jw *w, db *d, int64_t id, bool public_only)
 	"FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "                 \
 	"LEFT JOIN grids gr ON gr.id = o.grid_id "
 
-static void order_json(jw *w, db_stmt *s, int64_t now, bool staff)
+enum { NO_HISTORY, PUBLIC_HISTORY, FULL_HISTORY };
+
+static void order_json(jw *w, db *d, db_stmt *s, int64_t now, bool staff, int history)
 {
 	const char *state = db_str(s, 7);
 	bool open = order_state_open(state);
@@ -197,6 +199,8 @@ static void order_json(jw *w, db_stmt *s, int64_t now, bool staff)
 	jw_kint(w, "updated_at", db_int(s, 18));
 	jw_kint(w, "due_at", db_int(s, 19));
 	jw_kbool(w, "overdue", open && strcmp(state, "delivered") && db_int(s, 19) < now);
+	if (history != NO_HISTORY)
+		events_json(w, d, db_int(s, 0), history == PUBLIC_HISTORY);
 	jw_end(w);
 }
 
@@ -209,23 +213,11 @@ void orders_api_public_get(req *r)
 		req_error(r, 404, "not_found", "查询码不存在，请核对");
 		return;
 	}
-	int64_t id = db_int(s, 0);
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
-	/* the order object without its closing brace, then its public history */
-	buf tmp = {0};
-	jw w2;
-	jw_init(&w2, &tmp);
-	order_json(&w2, s, now_unix(), false);
+	order_json(&w, r->db, s, now_unix(), false, PUBLIC_HISTORY);
 	db_done(s);
-	tmp.len--; /* drop the final } */
-	buf_append(&r->out, tmp.p, tmp.len);
-	buf_free(&tmp);
-	w.depth = 1;
-	w.need_comma[1] = true;
-	events_json(&w, r->db, id, true);
-	buf_putc(&r->out, '}');
 }
 
 static int actor_of(req *r)
@@ -273,7 +265,7 @@ static void apply_and_answer(req *r, int64_t id, const char *action, const struc
 	jw_init(&w, &r->out);
 	db_stmt *s = db_query(r->db, ORDER_COLS "WHERE o.id = ?", "I", id);
 	if (db_next(s))
-		order_json(&w, s, now, staff);
+		order_json(&w, r->db, s, now, staff, NO_HISTORY);
 	db_done(s);
 }
 
@@ -370,7 +362,7 @@ void orders_api_list(req *r)
 			      "tttIItIIIIII", prefix, state, state, only, only, overdue && !strcmp(overdue, "1") ? "1" : NULL, now, gridme,
 			      gridme, gridme, lim, off);
 	while (db_next(s))
-		order_json(&w, s, now, true);
+		order_json(&w, r->db, s, now, true, NO_HISTORY);
 	db_done(s);
 	jw_aend(&w);
 	jw_end(&w);
@@ -390,19 +382,9 @@ void orders_api_get(req *r)
 	jw w;
 	jw_init(&w, &r->out);
 	db_stmt *s = db_query(r->db, ORDER_COLS "WHERE o.id = ?", "I", id);
-	buf tmp = {0};
-	jw w2;
-	jw_init(&w2, &tmp);
 	if (db_next(s))
-		order_json(&w2, s, now_unix(), true);
+		order_json(&w, r->db, s, now_unix(), true, FULL_HISTORY);
 	db_done(s);
-	tmp.len--;
-	buf_append(&r->out, tmp.p, tmp.len);
-	buf_free(&tmp);
-	w.depth = 1;
-	w.need_comma[1] = true;
-	events_json(&w, r->db, id, false);
-	buf_putc(&r->out, '}');
 }
 
 static const char *actor_name(int bit)
@@ -488,17 +470,11 @@ void orders_api_stats(req *r)
 		req_error_fields(r, 422, "invalid", e.e[0].msg, &e);
 		return;
 	}
-	char prefix[256];
-	int64_t org = code && *code ? orgs_id_by_code(r->db, code) : r->u.org_id;
-	if (!org || !scope_contains(r, org)) {
-		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+	struct org_ref o;
+	if (!orgs_from_request(r, code, ACT_ORG_VIEW, &o))
 		return;
-	}
-	db_stmt *s = db_query(r->db, "SELECT path FROM orgs WHERE id = ?", "I", org);
-	snprintf(prefix, sizeof prefix, "%s", db_next(s) ? db_str(s, 0) : "/none/");
-	db_done(s);
 	struct order_stats st;
-	order_stats_compute(r->db, prefix, t0, t1, now_unix(), &st);
+	order_stats_compute(r->db, o.path, t0, t1, now_unix(), &st);
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);

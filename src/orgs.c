@@ -1357,3 +1357,22 @@ void orgs_api_patch(req *r)
 	}
 	org_answer(r, 200, before.id);
 }
+
+int64_t orgs_from_request(req *r, const char *code, int action, struct org_ref *o)
+{
+	memset(o, 0, sizeof *o);
+	int64_t id = code && *code ? orgs_id_by_code(r->db, code) : r->u.org_id;
+	if (!id || !authorize(r, (enum action)action, id)) {
+		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+		return 0;
+	}
+	db_stmt *s = db_query(r->db, "SELECT path, name, code FROM orgs WHERE id = ?", "I", id);
+	if (db_next(s)) {
+		snprintf(o->path, sizeof o->path, "%s", db_str(s, 0));
+		snprintf(o->name, sizeof o->name, "%s", db_str(s, 1));
+		snprintf(o->code, sizeof o->code, "%s", db_str(s, 2));
+		o->id = id;
+	}
+	db_done(s);
+	return o->id;
+}

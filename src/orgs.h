@@ -79,6 +79,15 @@ enum org_result org_dissolve(db *d, int64_t id, int64_t by_user, struct field_er
  * demo and tests. Returns its id or 0. */
 int64_t orgs_create(db *d, int64_t parent_id, const char *code, const char *name, const char *type, const char *kind);
 int64_t orgs_id_by_code(db *d, const char *code);
+
+/* The org a request names with ?org=CODE (default: the caller's own), if the
+ * caller may take action a on it; fills its path, name and code. Otherwise
+ * answers 404 — another subtree looks like nothing — and returns 0. */
+struct org_ref {
+	int64_t id;
+	char path[256], name[128], code[64];
+};
+int64_t orgs_from_request(req *r, const char *code, int action, struct org_ref *o);
 /* A <select> of the orgs inside the caller's subtree. */
 void orgs_form_select(req *r, const char *name, const char *label, const char *selected);
 

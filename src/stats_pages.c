@@ -31,19 +31,11 @@ void stats_page_orders(req *r)
 		snprintf(to, sizeof to, "%s", qt);
 	else if (qt && *qt)
 		form_error(r, "to", "结束日期应为 YYYY-MM-DD");
-	int64_t org = code && *code ? orgs_id_by_code(r->db, code) : r->u.org_id;
-	if (!org || !scope_contains(r, org)) {
-		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+	/* ACT_ORG_VIEW: the route already allows only committee, branch and admin */
+	struct org_ref o;
+	if (!orgs_from_request(r, code, ACT_ORG_VIEW, &o))
 		return;
-	}
-	char prefix[256] = "", oname[128] = "", ocode[64] = "";
-	db_stmt *s = db_query(r->db, "SELECT path, name, code FROM orgs WHERE id = ?", "I", org);
-	if (db_next(s)) {
-		snprintf(prefix, sizeof prefix, "%s", db_str(s, 0));
-		snprintf(oname, sizeof oname, "%s", db_str(s, 1));
-		snprintf(ocode, sizeof ocode, "%s", db_str(s, 2));
-	}
-	db_done(s);
+	const char *prefix = o.path, *oname = o.name, *ocode = o.code;
 	int64_t t0 = 0, t1 = 0;
 	day_start(from, &t0);
 	day_start(to, &t1);
