@@ -104,6 +104,18 @@ test('a scripted month of orders comes out of the statistics exactly', async () 
   assert.equal(b.collected, 12);
   assert.equal((await api(srv.base, tok.chenji, 'GET', '/api/v1/stats/orders?org=CJZ&from=2027-03-01&to=2027-03-31')).status, 404);
   assert.equal((await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?org=CJZ-XJC&from=2027-03-01&to=2027-03-31')).json.collected, 0);
+  // the page shows the same figures, cell by cell
+  const { Browser } = require('./lib');
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const page = (await z.get('/stats/orders?org=CJZ&from=2027-03-01&to=2027-03-31')).text;
+  const cell = (label) => Number(new RegExp(`<tr><td>${label}</td><td>(\\d+)</td></tr>`).exec(page)[1]);
+  assert.deepEqual(
+    [cell('收集诉求（需求清单）'), cell('支部接单'), cell('不予受理'), cell('支部解决并销单'), cell('向上反馈'), cell('党委派单'),
+      cell('党委派单后解决'), cell('群众撤回'), cell('办理中'), cell('逾期'), cell('已评价')],
+    [12, 10, 1, 7, 3, 2, 2, 1, 1, 1, 9]);
+  assert.ok(page.includes('共收集需求清单12项，支部有效解决及时销单7项，向上反馈3项'));
+  assert.ok(page.includes('data-values="12,10,1,7,3,2,2,1,1,1"'), 'the chart draws the same numbers');
   const bad = await api(srv.base, tok.zuzhi, 'GET', '/api/v1/stats/orders?from=2026-13-01&to=x');
   assert.equal(bad.status, 422);
   assert.ok(bad.json.error.fields.from && bad.json.error.fields.to);
