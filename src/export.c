@@ -15,9 +15,13 @@
 #include "orgs.h"
 #include "util.h"
 
+/* The importer's column names (src/import.c), so an export can be imported
+ * again. The org's name is under 党组织名称, which the importer ignores: it
+ * reads 所在党组织 as another name for 组织编码, and two org code columns
+ * would make the file refuse to import. */
 static const char *const headers[] = {
 	"姓名", "性别", "民族", "出生日期", "学历", "身份证号", "手机号", "住址", "入党日期", "转正日期", "党员类别",
-	"党籍状态", "所在党组织", "组织编码", "在职党员", "报到社区", "职务",
+	"党籍状态", "党组织名称", "组织编码", "在职党员", "报到社区", "职务",
 };
 static const double widths[] = {10, 6, 8, 12, 12, 22, 15, 30, 12, 12, 10, 10, 22, 14, 10, 14, 24};
 #define NCOLS (sizeof headers / sizeof headers[0])
@@ -81,6 +85,12 @@ int export_members_xlsx(db *d, const char *prefix, bool masked, const char *file
 		row++;
 	}
 	int rc = db_done(s);
+	/* filters on the header; printed landscape on A4, one page wide, the header on every page */
+	worksheet_autofilter(ws, 0, 0, row > 1 ? row - 1 : 1, (lxw_col_t)(NCOLS - 1));
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 0);
 	lxw_error e = workbook_close(wb);
 	if (rc != DB_OK || e != LXW_NO_ERROR) {
 		snprintf(err, errlen, "%s", e != LXW_NO_ERROR ? lxw_strerror(e) : "database error");
@@ -132,7 +142,10 @@ void export_page_members(req *r)
 	unlink(path);
 	char sum[200];
 	snprintf(sum, sizeof sum, "%s 花名册 %d 人%s", oname, rows, masked ? "（脱敏）" : "（完整证件号与手机号）");
-	audit_log(r, masked ? "member.export" : "member.export_full", "org", org, org, sum);
+	/* every export is on the audit log; one with full numbers a second time, under its own action */
+	audit_log(r, "member.export", "org", org, org, sum);
+	if (!masked)
+		audit_log(r, "member.export_full", "org", org, org, sum);
 	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	buf name = {0};
 	buf_printf(&name, "attachment; filename=\"members-%s.xlsx\"; filename*=UTF-8''", ocode);
