@@ -151,7 +151,12 @@ void members_page_list(req *r)
 	else
 		buf_puts(&r->out, "<div class=\"actions\">");
 	const char *code = req_query(r, "org");
-	html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s\">导出 Excel</a></div>", code ? code : "");
+	html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s\">导出 Excel</a>", code ? code : "");
+	if (authorize(r, ACT_MEMBER_REVEAL, r->u.org_id))
+		html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s&amp;full=1\" "
+				     "data-confirm=\"完整导出包含身份证号和手机号，将记入审计日志。确定导出吗？\">导出完整信息</a>",
+			    code ? code : "");
+	buf_puts(&r->out, "</div>");
 
 	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/members\">"
 			     "<input type=\"hidden\" name=\"org\" value=\"%s\">"

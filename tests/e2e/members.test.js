@@ -101,6 +101,7 @@ test('every role sees only its subtree, masked; out of scope is 404', async () =
   await b.login('xijie');
   assert.equal((await b.get(`/members/${ids.a.id}`)).status, 404);
   const page = await b.get('/members');
+  assert.ok(page.text.includes('full=1'), 'a secretary may export full numbers (audited)');
   assert.ok(!page.text.includes('测试甲'));
   assert.ok(page.text.includes('测试丙'));
 });
@@ -122,9 +123,10 @@ test('reading a full number is explicit, limited to staff, and audited', async (
   await admin.login('admin');
   const audit = await admin.get('/audit?action=member.reveal');
   assert.ok((audit.text.match(/member\.reveal/g) || []).length >= 3, 'API and page reads are in the audit log');
-  // a member cannot even post the reveal form
+  // a member cannot even post the reveal form, nor sees a full export
   const m = new Browser(srv.base);
   await m.login('dangyuan');
+  assert.ok(!(await m.get('/members')).text.includes('full=1'));
   const mp = await m.get(`/members/${ids.a.id}`);
   assert.equal((await m.post(`/members/${ids.a.id}/reveal`, { _csrf: Browser.csrf(mp.text) })).status, 403);
 });
