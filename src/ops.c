@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 /* Status codes counted one by one; anything else is counted as "other". */
 static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404, 405, 409, 413, 422, 429, 431, 500, 503};
@@ -83,4 +84,14 @@ void ops_metrics(req *r)
 	buf_printf(o, "# HELP dangjian_requests_in_flight Requests being served now.\n"
 		      "# TYPE dangjian_requests_in_flight gauge\ndangjian_requests_in_flight %d\n",
 		   server_inflight());
+	/* SPEC §3: the open and the overdue orders, from the shared database (the same on every node) */
+	int64_t now = now_unix();
+	buf_printf(o, "# HELP dangjian_orders_open Resident orders not yet closed, rejected or withdrawn.\n"
+		      "# TYPE dangjian_orders_open gauge\ndangjian_orders_open %lld\n",
+		   (long long)db_int1(r->db, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn')", ""));
+	buf_printf(o, "# HELP dangjian_orders_overdue Open orders past their time limit.\n"
+		      "# TYPE dangjian_orders_overdue gauge\ndangjian_orders_overdue %lld\n",
+		   (long long)db_int1(r->db, 0,
+				      "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?",
+				      "I", now));
 }

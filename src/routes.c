@@ -77,7 +77,7 @@ const route routes[] = {
 	{"POST", "/members/:id/edit", members_page_edit, R_STAFF, 0, 16 * KiB, "member_edit"},
 	/* operations */
 	{"GET", "/healthz", ops_healthz, R_PUBLIC, 0, 0, "healthz"},
-	{"GET", "/metrics", ops_metrics, R_PUBLIC, RF_NODB, 0, "metrics"},
+	{"GET", "/metrics", ops_metrics, R_PUBLIC, 0, 0, "metrics"},
 	/* JSON API */
 	{"GET", "/api/v1/openapi.yaml", api_openapi, R_PUBLIC, RF_API | RF_NODB, 0, "api_openapi"},
 	{"POST", "/api/v1/session", api_session_create, R_PUBLIC, RF_API | RF_OWNTX, 4 * KiB, "api_session"},
