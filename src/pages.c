@@ -20,15 +20,18 @@ void page_home(req *r)
 	html_printf(&r->out,
 		    "<div class=\"hero\"><h2>%s</h2><p>群众点单、支部接单、党员送单——有事您说话，我们来办。</p>"
 		    "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/order\">我要点单</a>"
-		    "<a class=\"btn\" href=\"/notices\">公示公告</a></div></div>",
+		    "<a class=\"btn\" href=\"/track\">查询进度</a></div></div>",
 		    settings_site_name());
+	/* the icons are characters, not emoji: every phone and this server's fonts have them */
 	buf_puts(&r->out,
 		 "<div class=\"tiles\">"
-		 "<a class=\"tile\" href=\"/order\"><span class=\"tile-icon\" aria-hidden=\"true\">📝</span><span class=\"tile-title\">我要点单</span>"
-		 "<span class=\"tile-text\">提出需求、微心愿、代办事项</span></a>"
-		 "<a class=\"tile\" href=\"/notices\"><span class=\"tile-icon\" aria-hidden=\"true\">📢</span><span class=\"tile-title\">公示公告</span>"
-		 "<span class=\"tile-text\">榜样公示、支部通报</span></a>"
-		 "<a class=\"tile\" href=\"/login\"><span class=\"tile-icon\" aria-hidden=\"true\">🔑</span><span class=\"tile-title\">工作人员登录</span>"
+		 "<a class=\"tile\" href=\"/order\"><span class=\"tile-icon\" aria-hidden=\"true\">单</span><span class=\"tile-title\">我要点单</span>"
+		 "<span class=\"tile-text\">提出需求、代办事项、意见建议</span></a>"
+		 "<a class=\"tile\" href=\"/track\"><span class=\"tile-icon\" aria-hidden=\"true\">查</span><span class=\"tile-title\">查询进度</span>"
+		 "<span class=\"tile-text\">凭查询码查看办理情况、评价</span></a>"
+		 "<a class=\"tile\" href=\"/wishes\"><span class=\"tile-icon\" aria-hidden=\"true\">愿</span><span class=\"tile-title\">微心愿</span>"
+		 "<span class=\"tile-text\">群众许愿，党员认领</span></a>"
+		 "<a class=\"tile\" href=\"/login\"><span class=\"tile-icon\" aria-hidden=\"true\">登</span><span class=\"tile-title\">工作人员登录</span>"
 		 "<span class=\"tile-text\">党委、支部、党员、网格员</span></a>"
 		 "</div>");
 	page_end(r);
