@@ -1,26 +1,94 @@
-// docs/openapi.yaml describes every /api/v1 route of the route table, and no route that does not exist.
+// docs/openapi.yaml is a valid OpenAPI document, and it describes every /api/v1 route
+// of the route table that `dangjian routes` prints, and no route that does not exist.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT } = require('./lib');
+const { validate, compileErrors, parse } = require('@readme/openapi-parser');
+const { ROOT, run } = require('./lib');
 
-test('openapi.yaml and src/routes.c list the same API operations', () => {
-  const routes = fs.readFileSync(path.join(ROOT, 'src', 'routes.c'), 'utf8');
-  const code = new Set();
-  for (const m of routes.matchAll(/\{"(GET|POST|PATCH|PUT|DELETE)", "\/api\/v1(\/[^"*]*)"/g))
-    code.add(`${m[1].toLowerCase()} ${m[2].replace(/:(\w+)/g, '{$1}')}`);
-  const yaml = fs.readFileSync(path.join(ROOT, 'docs', 'openapi.yaml'), 'utf8');
-  const doc = new Set();
-  let current = null;
-  for (const line of yaml.split('\n')) {
-    const p = /^  (\/\S*):\s*$/.exec(line);
-    if (p) { current = p[1]; continue; }
-    const op = /^    (get|post|patch|put|delete):/.exec(line);
-    if (op && current) doc.add(`${op[1]} ${current}`);
-    if (/^\S/.test(line)) current = null;
+const SPEC = path.join(ROOT, 'docs', 'openapi.yaml');
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+// The merged route table: METHOD, PATTERN, ROLES, MODULE, NAME, tab-separated.
+function routeTable() {
+  const lines = run(['routes']).split('\n').filter((l) => l !== '');
+  return lines.map((line) => {
+    const f = line.split('\t');
+    assert.equal(f.length, 5, `a route is METHOD, PATTERN, ROLES, MODULE, NAME: ${JSON.stringify(line)}`);
+    const [method, pattern, roles, module, name] = f;
+    assert.match(method, /^[A-Z]+$/, line);
+    assert.match(pattern, /^\//, line);
+    return { method, pattern, roles: roles.split(','), module, name };
+  });
+}
+
+// The API operations of the route table, as "get /api/v1/orders/{id}"; the /api/* catch-all
+// (the JSON 404) is not an operation.
+function apiRoutes() {
+  const ops = new Map();
+  for (const r of routeTable()) {
+    if (!r.pattern.startsWith('/api/v1/') || r.pattern.endsWith('*')) continue;
+    ops.set(`${r.method.toLowerCase()} ${r.pattern.replace(/:(\w+)/g, '{$1}')}`, r);
   }
-  assert.ok(code.size >= 5, 'routes found in src/routes.c');
-  assert.deepEqual([...doc].sort(), [...code].sort());
+  return ops;
+}
+
+// The document's operations, keyed the same way (paths are relative to the server URL).
+async function documentOperations() {
+  const doc = await parse(SPEC);
+  assert.deepEqual(doc.servers.map((s) => s.url), ['/api/v1']);
+  const ops = new Map();
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const m of METHODS) if (item[m]) ops.set(`${m} /api/v1${p}`, { doc, path: p, item, op: item[m] });
+  }
+  return ops;
+}
+
+test('openapi.yaml is a valid OpenAPI document', async () => {
+  const result = await validate(SPEC);
+  const errors = result.valid ? [] : result.errors || [];
+  assert.ok(result.valid, `${errors.length} error(s):\n${compileErrors(result)}`);
+  assert.deepEqual(result.warnings || [], [], compileErrors(result));
+});
+
+test('every {param} of a path has its in: path parameter, and no other', async () => {
+  const problems = [];
+  for (const { path: p, item, op } of (await documentOperations()).values()) {
+    const inPath = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const declared = [...(item.parameters || []), ...(op.parameters || [])]
+      .filter((x) => x.in === 'path')
+      .map((x) => x.name)
+      .sort();
+    if (JSON.stringify(inPath) !== JSON.stringify(declared)) problems.push(`${p}: path has ${inPath}, parameters ${declared}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('openapi.yaml and `dangjian routes` list the same API operations', async () => {
+  const code = apiRoutes();
+  const doc = await documentOperations();
+  assert.ok(code.size >= 5, 'API routes found in `dangjian routes`');
+  const undocumented = [...code.keys()].filter((k) => !doc.has(k)).sort();
+  const unserved = [...doc.keys()].filter((k) => !code.has(k)).sort();
+  assert.deepEqual(
+    { undocumented, unserved },
+    { undocumented: [], unserved: [] },
+    `routes missing from openapi.yaml: ${undocumented.join(', ') || 'none'}; ` +
+      `operations in openapi.yaml that no route serves: ${unserved.join(', ') || 'none'}`,
+  );
+});
+
+// A public route is documented without the bearer token (security: []); every other one needs it.
+test('openapi.yaml asks for a token exactly where the route table does', async () => {
+  const code = apiRoutes();
+  const wrong = [];
+  for (const [k, { doc, op }] of await documentOperations()) {
+    const r = code.get(k);
+    if (!r) continue;
+    const needsToken = (op.security || doc.security || []).length > 0;
+    const isPublic = r.roles.includes('public');
+    if (needsToken === isPublic) wrong.push(`${k}: roles ${r.roles.join(',')}, token ${needsToken ? 'required' : 'not required'}`);
+  }
+  assert.deepEqual(wrong, []);
 });
