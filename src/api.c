@@ -11,6 +11,7 @@
 #include "json.h"
 #include "util.h"
 #include "valid.h"
+#include "module.h"
 
 void *req_json(req *r)
 {
@@ -68,12 +69,12 @@ void req_json_free(req *r)
 static void user_json(jw *w, req *r)
 {
 	jw_obj(w);
-	jw_kint(w, "id", r->u.id);
-	jw_kstr(w, "username", r->u.username);
-	jw_kstr(w, "name", r->u.name);
-	jw_kstr(w, "role", role_key(r->u.role));
-	jw_kint(w, "org_id", r->u.org_id);
-	jw_kstr(w, "org_name", r->u.org_name);
+	jw_kint(w, "id", r->actor.user_id);
+	jw_kstr(w, "username", r->actor.username);
+	jw_kstr(w, "name", r->actor.name);
+	jw_kstr(w, "role", role_key(r->actor.role));
+	jw_kint(w, "org_id", r->actor.org_id);
+	jw_kstr(w, "org_name", r->actor.org_name);
 	jw_end(w);
 }
 
@@ -146,3 +147,17 @@ void api_openapi(req *r)
 }
 
 void api_not_found(req *r) { req_error(r, 404, "not_found", "没有这个接口"); }
+
+/* ---- the module record (module.h) ---- */
+
+static const route api_routes[] = {
+	{"GET", "/api/v1/openapi.yaml", api_openapi, R_PUBLIC, RF_API | RF_NODB, 0, "api_openapi"},
+	{"POST", "/api/v1/session", api_session_create, R_PUBLIC, RF_API | RF_OWNTX, 4 * KiB, "api_session"},
+	{"DELETE", "/api/v1/session", api_session_delete, R_ANY, RF_API, 0, "api_session"},
+	{"GET", "/api/v1/me", api_me, R_ANY, RF_API, 0, "api_me"},
+	{"GET", "/api/*", api_not_found, R_PUBLIC, RF_API | RF_NODB, 0, "api_unknown"},
+};
+const struct module api_module = {
+	.name = "api",
+	.routes = api_routes, .routes_n = COUNT_OF(api_routes),
+};

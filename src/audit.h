@@ -3,10 +3,16 @@
 #define DJ_AUDIT_H
 #include <stdint.h>
 
-#include "server.h"
+#include "actor.h"
+#include "db.h"
+#include "permission.h"
 
-/* Appends an entry inside the request's transaction, so it stands or falls with the write. */
-void audit_log(req *r, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary);
-void audit_page(req *r);
+/* Permission row: read the audit log (admin everything, committee its subtree). */
+extern const struct permission perm_audit_view;
+
+/* Appends an entry in the caller's transaction, so it stands or falls with
+ * the write it records. Called by the domain function that makes the change. */
+int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id,
+		const char *summary);
 
 #endif

@@ -14,58 +14,13 @@
 
 #include "audit.h"
 #include "util.h"
+#include "web.h"
 
 #define THROTTLE_WINDOW (15 * 60)
 #define THROTTLE_LOCK (15 * 60)
 #define THROTTLE_ACCOUNT 5 /* failures per account per window */
 #define THROTTLE_ADDRESS 30 /* failures per address per window */
 #define HASHES_AT_ONCE 2   /* argon2id takes 64 MiB and ~140 ms each */
-
-static const struct {
-	int role;
-	const char *key, *label;
-} role_names[] = {
-	{R_ADMIN, "admin", "系统管理员"}, {R_COMMITTEE, "committee", "镇党委"}, {R_BRANCH, "branch", "支部书记"},
-	{R_MEMBER, "member", "党员"},     {R_GRID, "grid", "网格员"},           {R_REVIEWER, "reviewer", "联审部门"},
-};
-
-const char *role_key(int role)
-{
-	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-		if (role_names[i].role == role)
-			return role_names[i].key;
-	return "";
-}
-
-const char *role_label(int role)
-{
-	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-		if (role_names[i].role == role)
-			return role_names[i].label;
-	return "";
-}
-
-int role_from_key(const char *k)
-{
-	for (size_t i = 0; k && i < sizeof role_names / sizeof role_names[0]; i++)
-		if (!strcmp(role_names[i].key, k))
-			return role_names[i].role;
-	return 0;
-}
-
-/* The permission table: which roles may take each action. The org check is separate. */
-static const int action_table[ACT__COUNT] = {
-	[ACT_ORG_VIEW] = R_ANY,
-	[ACT_USER_VIEW] = R_ADMIN | R_COMMITTEE | R_BRANCH,
-	[ACT_USER_MANAGE] = R_ADMIN,
-	[ACT_AUDIT_VIEW] = R_ADMIN | R_COMMITTEE,
-	[ACT_ORG_MANAGE] = R_ADMIN | R_COMMITTEE,
-	[ACT_MEMBER_VIEW] = R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID,
-	[ACT_MEMBER_EDIT] = R_ADMIN | R_COMMITTEE | R_BRANCH,
-	[ACT_MEMBER_REVEAL] = R_ADMIN | R_COMMITTEE | R_BRANCH,
-};
-
-int action_roles(enum action a) { return a < ACT__COUNT ? action_table[a] : 0; }
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -78,7 +33,7 @@ static void scope_load(req *r)
 	r->scope_loaded = true;
 	size_t cap = 16;
 	r->scope = malloc(cap * sizeof *r->scope);
-	db_stmt *s = db_query(r->db, "SELECT id FROM orgs WHERE path LIKE ? || '%'", "t", r->u.org_path);
+	db_stmt *s = db_query(r->db, "SELECT id FROM orgs WHERE path LIKE ? || '%'", "t", r->actor.org_path);
 	while (db_next(s)) {
 		if (r->scope_n == cap)
 			r->scope = realloc(r->scope, (cap *= 2) * sizeof *r->scope);
@@ -92,16 +47,16 @@ bool scope_contains(req *r, int64_t org_id)
 {
 	if (!r->logged_in)
 		return false;
-	if (r->u.role == R_ADMIN)
+	if (r->actor.role == R_ADMIN)
 		return true;
 	if (!r->scope_loaded)
 		scope_load(r);
 	return bsearch(&org_id, r->scope, r->scope_n, sizeof org_id, cmp_id) != NULL;
 }
 
-bool authorize(req *r, enum action a, int64_t org_id)
+bool authorize(req *r, const struct permission *p, int64_t org_id)
 {
-	if (!r->logged_in || a >= ACT__COUNT || !(action_table[a] & r->u.role))
+	if (!r->logged_in || !permission_allows(p, &r->actor))
 		return false;
 	return org_id == 0 || scope_contains(r, org_id);
 }
@@ -135,15 +90,17 @@ void auth_load_session(req *r)
 	int64_t last_seen = 0;
 	if (db_next(s) && db_int(s, 3) > now) {
 		r->logged_in = true;
-		r->u.id = db_int(s, 0);
+		r->actor.user_id = db_int(s, 0);
 		snprintf(r->csrf, sizeof r->csrf, "%s", db_str(s, 1));
 		last_seen = db_int(s, 2);
-		snprintf(r->u.username, sizeof r->u.username, "%s", db_str(s, 4));
-		snprintf(r->u.name, sizeof r->u.name, "%s", db_str(s, 5));
-		r->u.role = role_from_key(db_str(s, 6));
-		r->u.org_id = db_int(s, 7);
-		snprintf(r->u.org_name, sizeof r->u.org_name, "%s", db_str(s, 8));
-		snprintf(r->u.org_path, sizeof r->u.org_path, "%s", db_str(s, 9));
+		snprintf(r->actor.username, sizeof r->actor.username, "%s", db_str(s, 4));
+		snprintf(r->actor.name, sizeof r->actor.name, "%s", db_str(s, 5));
+		r->actor.role = role_from_key(db_str(s, 6));
+		r->actor.org_id = db_int(s, 7);
+		snprintf(r->actor.org_name, sizeof r->actor.org_name, "%s", db_str(s, 8));
+		snprintf(r->actor.org_path, sizeof r->actor.org_path, "%s", db_str(s, 9));
+		snprintf(r->actor.ip, sizeof r->actor.ip, "%s", r->ip);
+		actor_set_label(&r->actor);
 		memcpy(r->session_id, id, sizeof id);
 	}
 	db_done(s);
@@ -293,8 +250,8 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 			"tItttIII", id, uid, kind, csrf, r->ip, now, now, now + ttl);
 	/* expired sessions of this user are swept here rather than by a timer */
 	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", "II", uid, now);
-	r->u.id = uid;
-	snprintf(r->u.username, sizeof r->u.username, "%s", username);
+	r->actor.user_id = uid;
+	snprintf(r->actor.username, sizeof r->actor.username, "%s", username);
 	r->logged_in = true;
 	audit_log(r, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
@@ -310,5 +267,5 @@ void auth_logout(req *r)
 	if (!r->logged_in)
 		return;
 	db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id);
-	audit_log(r, "logout", "user", r->u.id, r->u.org_id, "");
+	audit_log(r, "logout", "user", r->actor.user_id, r->actor.org_id, "");
 }

@@ -14,6 +14,7 @@
 #include "members.h"
 #include "orgs.h"
 #include "util.h"
+#include "web.h"
 
 /* The importer's column names (src/import.c), so an export can be imported
  * again. The org's name is under 党组织名称, which the importer ignores: it
@@ -108,12 +109,12 @@ int export_members_xlsx(db *d, const char *prefix, bool masked, const char *file
 void export_page_members(req *r)
 {
 	struct org_ref o;
-	int64_t org = orgs_from_request(r, req_query(r, "org"), ACT_MEMBER_VIEW, &o);
+	int64_t org = orgs_from_request(r, req_query(r, "org"), &perm_member_view, &o);
 	if (!org)
 		return;
 	const char *full = req_query(r, "full");
 	bool masked = !(full && !strcmp(full, "1"));
-	if (!masked && !authorize(r, ACT_MEMBER_REVEAL, org)) {
+	if (!masked && !authorize(r, &perm_member_reveal, org)) {
 		req_error(r, 403, "forbidden", "您的角色只能导出脱敏的花名册");
 		return;
 	}

@@ -10,10 +10,13 @@
 #include "auth.h"
 #include "json.h"
 #include "layout.h"
+#include "orgs.h"
 #include "util.h"
+#include "web.h"
 #include "valid.h"
+#include "module.h"
 
-static const char *prefix_of(req *r) { return r->u.role == R_ADMIN ? "/" : r->u.org_path; }
+static const char *prefix_of(req *r) { return r->actor.role == R_ADMIN ? "/" : r->actor.org_path; }
 
 #define GRID_COLS                                                                                                  \
 	"SELECT gr.id, gr.code, gr.name, o.code, o.name, COALESCE(u.username, ''), COALESCE(u.name, ''), "           \
@@ -31,7 +34,7 @@ static int64_t grid_visible(req *r, int64_t *org)
 	if (db_next(s))
 		id = db_int(s, 0), *org = db_int(s, 1);
 	db_done(s);
-	if (!id || !authorize(r, ACT_ORG_VIEW, *org)) {
+	if (!id || !authorize(r, &perm_org_view, *org)) {
 		req_error(r, 404, "not_found", "网格不存在或不在您的管辖范围内");
 		return 0;
 	}
@@ -148,7 +151,7 @@ void grids_api_create(req *r)
 	db_done(s);
 	if (!oid)
 		ferr_add(&e, "org", "网格应设在村或社区党支部之下");
-	else if (!authorize(r, ACT_ORG_VIEW, oid))
+	else if (!authorize(r, &perm_org_view, oid))
 		ferr_add(&e, "org", "组织不在您的管辖范围内");
 	int64_t wid = 0;
 	if (worker) {
@@ -256,3 +259,18 @@ void grids_api_add_household(req *r)
 	jw_kstr(&w, "address", address);
 	jw_end(&w);
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route grids_routes[] = {
+	{"GET", "/grids", grids_page_list, R_STAFF | R_GRID, 0, 0, "grids"},
+	{"GET", "/grids/:code", grids_page_detail, R_STAFF | R_GRID, 0, 0, "grid"},
+	{"GET", "/api/v1/grids", grids_api_list, R_STAFF | R_GRID, RF_API, 0, "api_grids"},
+	{"POST", "/api/v1/grids", grids_api_create, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 4 * KiB, "api_grids"},
+	{"GET", "/api/v1/grids/:code/households", grids_api_households, R_STAFF | R_GRID, RF_API, 0, "api_households"},
+	{"POST", "/api/v1/grids/:code/households", grids_api_add_household, R_STAFF | R_GRID, RF_API, 4 * KiB, "api_households"},
+};
+const struct module grids_module = {
+	.name = "grids",
+	.routes = grids_routes, .routes_n = COUNT_OF(grids_routes),
+};

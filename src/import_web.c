@@ -17,11 +17,12 @@
 #include "orgs.h"
 #include "sheet.h"
 #include "util.h"
+#include "web.h"
 #include "valid.h"
 
 #define PREVIEW_ROWS 20
 
-static const char *scope_prefix(req *r) { return r->u.role == R_ADMIN ? "/" : r->u.org_path; }
+static const char *scope_prefix(req *r) { return r->actor.role == R_ADMIN ? "/" : r->actor.org_path; }
 
 static void upload_form(req *r, const char *org_selected)
 {
@@ -67,7 +68,7 @@ static void form_page(req *r, const char *org_selected)
 void import_page_form(req *r)
 {
 	char org[24];
-	snprintf(org, sizeof org, "%lld", (long long)r->u.org_id);
+	snprintf(org, sizeof org, "%lld", (long long)r->actor.org_id);
 	form_page(r, org);
 }
 
@@ -133,7 +134,7 @@ void import_page_preview(req *r)
 	const char *org_s = req_form(r, "org");
 	int64_t org = parse_id(org_s);
 	const kv *file = req_form_kv(r, "file");
-	if (!org || !authorize(r, ACT_MEMBER_EDIT, org))
+	if (!org || !authorize(r, &perm_member_edit, org))
 		form_error(r, "org", "请选择导入到哪个组织");
 	if (!file || !file->filename || !file->len)
 		form_error(r, "file", "请选择要导入的 .xlsx 或 .csv 文件");
@@ -165,7 +166,7 @@ void import_page_preview(req *r)
 		    db_run(r->db,
 			   "INSERT INTO import_batches (token, user_id, org_id, filename, content, rows, bad_rows, created_at) "
 			   "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-			   "tIIttII", token, r->u.id, org, im.filename, buf_str(&content), (int64_t)im.rows, now) != DB_OK) {
+			   "tIIttII", token, r->actor.user_id, org, im.filename, buf_str(&content), (int64_t)im.rows, now) != DB_OK) {
 			buf_free(&content);
 			import_free(&im);
 			r->failed = true;
@@ -219,7 +220,7 @@ void import_page_confirm(req *r)
 	}
 	db_done(s);
 	/* someone else's batch looks like no batch */
-	if (!id || user_id != r->u.id || !authorize(r, ACT_MEMBER_EDIT, org)) {
+	if (!id || user_id != r->actor.user_id || !authorize(r, &perm_member_edit, org)) {
 		free(content);
 		req_error(r, 404, "not_found", "导入批次不存在，或不是您上传的");
 		return;
@@ -256,7 +257,7 @@ void import_page_confirm(req *r)
 		import_free(&im);
 		return;
 	}
-	int64_t n = import_commit(r->db, &im, r->u.id);
+	int64_t n = import_commit(r->db, &im, r->actor.user_id);
 	if (n < 0) {
 		r->failed = true;
 		import_free(&im);

@@ -11,33 +11,9 @@
 
 #include "auth.h"
 #include "embedded.h"
+#include "module.h"
 #include "settings.h"
 #include "util.h"
-
-struct nav_item {
-	const char *href, *label;
-	int roles;
-};
-
-/* One table says which role sees which section. */
-static const struct nav_item nav[] = {
-	{"/console", "工作台", R_ANY},
-	{"/orgs", "组织架构", R_ANY},
-	{"/orders", "诉求办理", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
-	{"/stats/orders", "统计", R_ADMIN | R_COMMITTEE | R_BRANCH},
-	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
-	{"/admin/users", "用户管理", R_ADMIN},
-	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE},
-	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID},
-	{"/account/password", "修改密码", R_ANY},
-};
-
-static const struct nav_item public_nav[] = {
-	{"/", "首页", 0},
-	{"/order", "我要点单", 0},
-	{"/wishes", "微心愿", 0},
-	{"/notices", "公示公告", 0},
-};
 
 static void asset_link(buf *o, const char *name, bool css)
 {
@@ -83,7 +59,7 @@ void page_begin(req *r, const char *title)
 	asset_link(o, "app.css", true);
 	asset_link(o, "app.js", false);
 	html_printf(o, "<link rel=\"icon\" href=\"/static/favicon.svg\"></head><body class=\"%s\">",
-		    r->logged_in ? role_key(r->u.role) : "public");
+		    r->logged_in ? role_key(r->actor.role) : "public");
 	html_printf(o, "<header class=\"topbar\"><div class=\"topbar-inner\"><a class=\"brand\" href=\"%s\">"
 		       "<span class=\"brand-mark\" aria-hidden=\"true\">党</span><span class=\"brand-name\">%s</span></a>"
 		       "<div class=\"topbar-tools\">",
@@ -96,22 +72,24 @@ void page_begin(req *r, const char *title)
 	if (r->logged_in) {
 		html_printf(o, "<span class=\"whoami\"><span class=\"who-name\">%s</span>"
 			       "<span class=\"who-meta\"><span class=\"role-badge\">%s</span> %s</span></span>",
-			    r->u.name, role_label(r->u.role), r->u.org_name);
+			    r->actor.name, role_label(r->actor.role), r->actor.org_name);
 		html_printf(o, "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
 			       "<button class=\"btn-link\" type=\"submit\">退出</button></form>",
 			    r->csrf);
 	} else if (strcmp(r->path, "/login"))
 		html_printf(o, "<a class=\"btn btn-small\" href=\"/login\">登录</a>");
 	buf_puts(o, "</div></div><nav class=\"mainnav\" aria-label=\"主导航\">");
-	const struct nav_item *items = r->logged_in ? nav : public_nav;
-	size_t n = r->logged_in ? sizeof nav / sizeof nav[0] : sizeof public_nav / sizeof public_nav[0];
+	/* each module says which role sees which of its sections (module.h) */
+	size_t n;
+	const struct nav_entry *const *items = nav_table(&n);
 	for (size_t i = 0; i < n; i++) {
-		if (r->logged_in && !(items[i].roles & r->u.role))
+		const struct nav_entry *it = items[i];
+		if (r->logged_in ? !(it->roles & r->actor.role) : !(it->roles & NAV_PUBLIC))
 			continue;
-		if (nav_active(r->path, items[i].href))
-			html_printf(o, "<a href=\"%s\" class=\"active\" aria-current=\"page\">%s</a>", items[i].href, items[i].label);
+		if (nav_active(r->path, it->href))
+			html_printf(o, "<a href=\"%s\" class=\"active\" aria-current=\"page\">%s</a>", it->href, it->label);
 		else
-			html_printf(o, "<a href=\"%s\">%s</a>", items[i].href, items[i].label);
+			html_printf(o, "<a href=\"%s\">%s</a>", it->href, it->label);
 	}
 	buf_puts(o, "</nav></header><main class=\"page\">");
 	const char *flash = req_cookie(r, "dj_flash");

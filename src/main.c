@@ -11,6 +11,7 @@
 #include "demo.h"
 #include "export.h"
 #include "import.h"
+#include "module.h"
 #include "orgs.h"
 #include "server.h"
 #include "settings.h"
@@ -36,6 +37,7 @@ static const char *usage_main =
 	"  config      list or set the site's settings (time limits of orders, …)\n"
 	"  tick        run the minute's background work once (auto-closing orders)\n"
 	"  export      write the member roster (花名册) of an org subtree to .xlsx\n"
+	"  routes      print the route table merged from the modules\n"
 	"\n"
 	"options:\n"
 	"  --db URL    a SQLite file (default dangjian.db, or $DANGJIAN_DB) or\n"
@@ -75,6 +77,25 @@ static const char *usage_init =
 	"usage: dangjian [--db URL] init\n"
 	"\n"
 	"Creates the database if needed and applies every pending migration.\n";
+
+static const char *usage_routes =
+	"usage: dangjian routes\n"
+	"\n"
+	"Prints the route table the server serves, merged from every module's record:\n"
+	"one route a line, tab-separated: METHOD, PATH, ROLES (role keys, or public),\n"
+	"MODULE, NAME. Fails when two modules declare the same route. Needs no database.\n";
+
+static int cmd_routes(void)
+{
+	char err[256];
+	const struct merged_routes *t = routes_table(err, sizeof err);
+	if (!t) {
+		fprintf(stderr, "dangjian: %s\n", err);
+		return 1;
+	}
+	routes_print(t, stdout);
+	return 0;
+}
 
 static const char *usage_check =
 	"usage: dangjian [--db URL] check\n"
@@ -316,16 +337,7 @@ static int cmd_tick(const char *url, int argc, char **argv)
 	db *d = open_migrated(url);
 	if (!d)
 		return 1;
-	int total = 0, rc = 0;
-	for (size_t i = 0; i < background_tasks_count; i++) {
-		db_begin(d, true);
-		int n = background_tasks[i](d, now);
-		if (n < 0 || db_commit(d) != DB_OK) {
-			db_rollback(d);
-			rc = 1;
-		} else
-			total += n;
-	}
+	int total = 0, rc = modules_run_tasks(d, now, &total) ? 1 : 0;
 	db_close(d);
 	printf("tick: %d record(s) changed\n", total);
 	return rc;
@@ -596,6 +608,13 @@ int main(int argc, char **argv)
 		return want_help(rest, rv) ? (fputs(usage_export, stdout), 0) : cmd_export(url, rest, rv);
 	if (!strcmp(cmd, "import"))
 		return want_help(rest, rv) ? (fputs(usage_import, stdout), 0) : cmd_import(url, rest, rv);
+	if (!strcmp(cmd, "routes")) {
+		if (want_help(rest, rv))
+			return fputs(usage_routes, stdout), 0;
+		if (rest)
+			return bad_usage("routes takes no arguments", usage_routes);
+		return cmd_routes();
+	}
 	if (!strcmp(cmd, "check")) {
 		if (want_help(rest, rv))
 			return fputs(usage_check, stdout), 0;

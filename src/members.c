@@ -9,6 +9,10 @@
 
 #include "util.h"
 
+const struct permission perm_member_view = {"member.view", "查看花名册（脱敏）", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID};
+const struct permission perm_member_edit = {"member.edit", "新增、修改党员，转正、状态变更、导入", R_ADMIN | R_COMMITTEE | R_BRANCH};
+const struct permission perm_member_reveal = {"member.reveal", "查看完整身份证号、手机号（留痕）", R_ADMIN | R_COMMITTEE | R_BRANCH};
+
 const char *const member_fields[] = {
 	"name", "gender", "ethnicity", "birth_date", "education", "id_number", "phone", "address", "join_date",
 	"full_date", "category", "status", "org_code", "in_service", "service_org", "duties", NULL,

@@ -8,6 +8,11 @@
 
 #include "db.h"
 #include "valid.h"
+#include "permission.h"
+
+/* Permission rows: see the roster (masked); add and change members, 转正,
+ * status changes and imports; read full ID and phone numbers (audited). */
+extern const struct permission perm_member_view, perm_member_edit, perm_member_reveal;
 
 struct member {
 	int64_t id;

@@ -15,6 +15,10 @@
 #include "members.h"
 #include "orgs.h"
 #include "util.h"
+#include "web.h"
+#include "module.h"
+#include "export.h"
+#include "import_web.h"
 
 /* ---- the one roster query, shared by the list page, its count and the API ---- */
 
@@ -80,8 +84,8 @@ static bool roster_query_from(req *r, struct roster_query *q, char *prefix, size
 {
 	memset(q, 0, sizeof *q);
 	const char *code = nonempty(req_query(r, "org"));
-	int64_t org = code ? orgs_id_by_code(r->db, code) : r->u.org_id;
-	if (!org || !authorize(r, ACT_MEMBER_VIEW, org)) {
+	int64_t org = code ? orgs_id_by_code(r->db, code) : r->actor.org_id;
+	if (!org || !authorize(r, &perm_member_view, org)) {
 		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
 		return false;
 	}
@@ -145,14 +149,14 @@ void members_page_list(req *r)
 	page_begin(r, "党员花名册");
 	html_printf(&r->out, "<p class=\"lead\">%s%s，共 <strong>%lld</strong> 名党员。</p>", org_name,
 		    q.registered ? "（到本社区报到的在职党员）" : "", (long long)total);
-	if (authorize(r, ACT_MEMBER_EDIT, r->u.org_id))
+	if (authorize(r, &perm_member_edit, r->actor.org_id))
 		buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/members/new\">新增党员</a>"
 				  "<a class=\"btn\" href=\"/members/import\">导入花名册</a>");
 	else
 		buf_puts(&r->out, "<div class=\"actions\">");
 	const char *code = req_query(r, "org");
 	html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s\">导出 Excel</a>", code ? code : "");
-	if (authorize(r, ACT_MEMBER_REVEAL, r->u.org_id))
+	if (authorize(r, &perm_member_reveal, r->actor.org_id))
 		html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s&amp;full=1\" "
 				     "data-confirm=\"完整导出包含身份证号和手机号，将记入审计日志。确定导出吗？\">导出完整信息</a>",
 			    code ? code : "");
@@ -224,7 +228,7 @@ static bool load_visible(req *r, struct member *m)
 {
 	int64_t id = req_param_id(r, "id");
 	if (!id || !member_load(r->db, id, m) ||
-	    !(authorize(r, ACT_MEMBER_VIEW, m->org_id) || (m->service_org_id && authorize(r, ACT_MEMBER_VIEW, m->service_org_id)))) {
+	    !(authorize(r, &perm_member_view, m->org_id) || (m->service_org_id && authorize(r, &perm_member_view, m->service_org_id)))) {
 		req_error(r, 404, "not_found", "党员不存在或不在您的管辖范围内");
 		return false;
 	}
@@ -274,8 +278,8 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		    member_category_label(m->category), *m->full_date ? "，转正于 " : "", m->full_date,
 		    member_status_label(m->status), m->in_service ? "是" : "否",
 		    m->service_org_id ? org_name_of(r->db, m->service_org_id, sorg, sizeof sorg) : "—", *m->duties ? m->duties : "—");
-	bool can_edit = authorize(r, ACT_MEMBER_EDIT, m->org_id);
-	if (!revealed && authorize(r, ACT_MEMBER_REVEAL, m->org_id)) {
+	bool can_edit = authorize(r, &perm_member_edit, m->org_id);
+	if (!revealed && authorize(r, &perm_member_reveal, m->org_id)) {
 		html_printf(&r->out, "<form method=\"post\" action=\"/members/%lld/reveal\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
 				     "<button class=\"btn btn-small\" type=\"submit\">查看完整证件号与联系方式（将记入审计日志）</button></form>",
 			    (long long)m->id, layout_csrf(r));
@@ -334,7 +338,7 @@ void members_page_reveal(req *r)
 	struct member m;
 	if (!load_visible(r, &m))
 		return;
-	if (!authorize(r, ACT_MEMBER_REVEAL, m.org_id)) {
+	if (!authorize(r, &perm_member_reveal, m.org_id)) {
 		req_error(r, 403, "forbidden", "您的角色不能查看完整的身份证号和手机号");
 		return;
 	}
@@ -347,7 +351,7 @@ void members_page_change(req *r)
 	struct member m;
 	if (!load_visible(r, &m))
 		return;
-	if (!authorize(r, ACT_MEMBER_EDIT, m.org_id)) {
+	if (!authorize(r, &perm_member_edit, m.org_id)) {
 		req_error(r, 403, "forbidden", "您的角色不能办理党员变更");
 		return;
 	}
@@ -355,7 +359,7 @@ void members_page_change(req *r)
 	if (note && (strlen(note) > 300 || !utf8_valid(note))) {
 		form_error(r, "note", "备注不能超过 100 个字");
 	} else {
-		const char *why = member_change(r->db, m.id, kind ? kind : "", to, date ? date : "", note, r->u.id);
+		const char *why = member_change(r->db, m.id, kind ? kind : "", to, date ? date : "", note, r->actor.user_id);
 		if (!why) {
 			char sum[200];
 			snprintf(sum, sizeof sum, "%s：%s %s", m.name, kind && !strcmp(kind, "full") ? "转正" : "党籍状态变更为",
@@ -443,15 +447,15 @@ void members_page_new(req *r)
 {
 	struct member m;
 	memset(&m, 0, sizeof m);
-	m.org_id = r->u.org_id;
+	m.org_id = r->actor.org_id;
 	if (req_is_post(r)) {
 		member_from_form(r, &m);
 		struct field_errors e = {0};
-		if (!m.org_id || !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+		if (!m.org_id || !authorize(r, &perm_member_edit, m.org_id))
 			ferr_add(&e, "org_id", "请选择您管辖范围内的党支部或党小组");
 		member_validate(r->db, &m, 0, &e);
 		if (!e.n) {
-			int64_t id = member_insert(r->db, &m, r->u.id, "新增");
+			int64_t id = member_insert(r->db, &m, r->actor.user_id, "新增");
 			if (id) {
 				audit_log(r, "member.create", "member", id, m.org_id, m.name);
 				flash_set(r, "ok", "党员已添加");
@@ -481,7 +485,7 @@ void members_page_edit(req *r)
 	struct member before, m;
 	if (!load_visible(r, &before))
 		return;
-	if (!authorize(r, ACT_MEMBER_EDIT, before.org_id)) {
+	if (!authorize(r, &perm_member_edit, before.org_id)) {
 		req_error(r, 403, "forbidden", "您的角色不能修改党员信息");
 		return;
 	}
@@ -489,7 +493,7 @@ void members_page_edit(req *r)
 	if (req_is_post(r)) {
 		member_from_form(r, &m);
 		struct field_errors e = {0};
-		if (!m.org_id || !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+		if (!m.org_id || !authorize(r, &perm_member_edit, m.org_id))
 			ferr_add(&e, "org_id", "请选择您管辖范围内的党支部或党小组");
 		member_validate(r->db, &m, before.id, &e);
 		if (!e.n) {
@@ -497,7 +501,7 @@ void members_page_edit(req *r)
 			if (db_next(s))
 				snprintf(m.org_code, sizeof m.org_code, "%s", db_str(s, 0));
 			db_done(s);
-			if (member_update(r->db, &before, &m, r->u.id) == DB_OK) {
+			if (member_update(r->db, &before, &m, r->actor.user_id) == DB_OK) {
 				audit_log(r, "member.update", "member", m.id, m.org_id, m.name);
 				flash_set(r, "ok", "已保存");
 				char loc[48];
@@ -632,7 +636,7 @@ void members_api_get(req *r)
 		return;
 	const char *rev = req_query(r, "reveal");
 	bool full = rev && !strcmp(rev, "1");
-	if (full && !authorize(r, ACT_MEMBER_REVEAL, m.org_id)) {
+	if (full && !authorize(r, &perm_member_reveal, m.org_id)) {
 		req_error(r, 403, "forbidden", "您的角色不能查看完整的身份证号和手机号");
 		return;
 	}
@@ -713,13 +717,13 @@ void members_api_create(req *r)
 	if (!*m.org_code)
 		ferr_add(&e, "org", "请提供所在党组织的编码 org");
 	member_validate(r->db, &m, 0, &e);
-	if (!e.n && !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+	if (!e.n && !authorize(r, &perm_member_edit, m.org_id))
 		ferr_add(&e, "org", "组织不在您的管辖范围内");
 	if (e.n) {
 		invalid_json(r, &e);
 		return;
 	}
-	int64_t id = member_insert(r->db, &m, r->u.id, "API");
+	int64_t id = member_insert(r->db, &m, r->actor.user_id, "API");
 	if (!id) {
 		req_error(r, 503, "db", "保存失败，请稍后再试");
 		return;
@@ -737,7 +741,7 @@ void members_api_patch(req *r)
 	struct member before, m;
 	if (!load_visible(r, &before))
 		return;
-	if (!authorize(r, ACT_MEMBER_EDIT, before.org_id)) {
+	if (!authorize(r, &perm_member_edit, before.org_id)) {
 		req_error(r, 403, "forbidden", "您的角色不能修改党员信息");
 		return;
 	}
@@ -748,13 +752,13 @@ void members_api_patch(req *r)
 	struct field_errors e = {0};
 	member_from_json(j, &m, &e);
 	member_validate(r->db, &m, before.id, &e);
-	if (!e.n && !authorize(r, ACT_MEMBER_EDIT, m.org_id))
+	if (!e.n && !authorize(r, &perm_member_edit, m.org_id))
 		ferr_add(&e, "org", "组织不在您的管辖范围内");
 	if (e.n) {
 		invalid_json(r, &e);
 		return;
 	}
-	if (member_update(r->db, &before, &m, r->u.id) != DB_OK) {
+	if (member_update(r->db, &before, &m, r->actor.user_id) != DB_OK) {
 		req_error(r, 503, "db", "保存失败，请稍后再试");
 		return;
 	}
@@ -765,3 +769,35 @@ void members_api_patch(req *r)
 	jw_init(&w, &r->out);
 	member_json(&w, r->db, &m, false);
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route members_routes[] = {
+	{"GET", "/members", members_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "members"},
+	{"GET", "/members/new", members_page_new, R_STAFF, 0, 0, "member_new"},
+	{"POST", "/members/new", members_page_new, R_STAFF, 0, 16 * KiB, "member_new"},
+	{"GET", "/members/import", import_page_form, R_STAFF, 0, 0, "member_import"},
+	{"POST", "/members/import", import_page_preview, R_STAFF, RF_OWNTX, 12 * 1024 * KiB, "member_import"},
+	{"GET", "/members/import/template.csv", import_template_csv, R_STAFF, 0, 0, "member_import_template"},
+	{"POST", "/members/import/:token/confirm", import_page_confirm, R_STAFF, 0, 4 * KiB, "member_import_confirm"},
+	{"GET", "/members/export.xlsx", export_page_members, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member_export"},
+	{"GET", "/members/:id", members_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member"},
+	{"POST", "/members/:id/reveal", members_page_reveal, R_STAFF, 0, 4 * KiB, "member_reveal"},
+	{"POST", "/members/:id/change", members_page_change, R_STAFF, 0, 4 * KiB, "member_change"},
+	{"GET", "/members/:id/edit", members_page_edit, R_STAFF, 0, 0, "member_edit"},
+	{"POST", "/members/:id/edit", members_page_edit, R_STAFF, 0, 16 * KiB, "member_edit"},
+	{"GET", "/api/v1/members", members_api_list, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_members"},
+	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
+	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
+	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
+};
+static const struct nav_entry members_nav[] = {
+	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 30},
+};
+static const struct permission *const members_perms[] = {&perm_member_view, &perm_member_edit, &perm_member_reveal};
+const struct module members_module = {
+	.name = "members",
+	.routes = members_routes, .routes_n = COUNT_OF(members_routes),
+	.nav = members_nav, .nav_n = COUNT_OF(members_nav),
+	.permissions = members_perms, .permissions_n = COUNT_OF(members_perms),
+};

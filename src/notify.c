@@ -11,6 +11,7 @@
 #include "json.h"
 #include "layout.h"
 #include "util.h"
+#include "module.h"
 
 static int log_send(const char *recipient, const char *text)
 {
@@ -111,7 +112,7 @@ int notify_flush(db *d, int64_t now)
 void inbox_page(req *r)
 {
 	page_begin(r, "消息");
-	int64_t unread = db_int1(r->db, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", r->u.id);
+	int64_t unread = db_int1(r->db, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", r->actor.user_id);
 	html_printf(&r->out, "<p class=\"lead\">未读 %lld 条。</p>", (long long)unread);
 	if (unread)
 		html_printf(&r->out, "<form method=\"post\" action=\"/inbox/read\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
@@ -120,7 +121,7 @@ void inbox_page(req *r)
 	db_stmt *s = db_query(r->db,
 			      "SELECT n.at, n.text, COALESCE(n.order_id, 0), CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END FROM notifications n "
 			      "WHERE n.user_id = ? ORDER BY n.id DESC LIMIT 100",
-			      "I", r->u.id);
+			      "I", r->actor.user_id);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>内容</th></tr></thead><tbody>");
 	int rows = 0;
 	while (db_next(s)) {
@@ -144,7 +145,7 @@ void inbox_page(req *r)
 
 void inbox_read(req *r)
 {
-	db_run(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now_unix(), r->u.id);
+	db_run(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now_unix(), r->actor.user_id);
 	req_redirect(r, "/inbox");
 }
 
@@ -154,13 +155,13 @@ void inbox_api(req *r)
 	jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
-	jw_kint(&w, "unread", db_int1(r->db, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", r->u.id));
+	jw_kint(&w, "unread", db_int1(r->db, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", r->actor.user_id));
 	jw_key(&w, "notifications");
 	jw_arr(&w);
 	db_stmt *s = db_query(r->db,
 			      "SELECT n.at, n.kind, n.text, COALESCE(o.code, ''), CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, COALESCE(n.order_id, 0) "
 			      "FROM notifications n LEFT JOIN orders o ON o.id = n.order_id WHERE n.user_id = ? ORDER BY n.id DESC LIMIT 100",
-			      "I", r->u.id);
+			      "I", r->actor.user_id);
 	while (db_next(s)) {
 		jw_obj(&w);
 		jw_kint(&w, "at", db_int(s, 0));
@@ -175,3 +176,24 @@ void inbox_api(req *r)
 	jw_aend(&w);
 	jw_end(&w);
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route notify_routes[] = {
+	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
+	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
+	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_inbox"},
+};
+static const struct nav_entry notify_nav[] = {
+	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 90},
+};
+static const struct background_task notify_tasks[] = {
+	{"overdue", notify_overdue}, /* tell the branch when an order passes its time limit */
+	{"outbox", notify_flush}, /* send the outbox through the adapter */
+};
+const struct module notify_module = {
+	.name = "notify",
+	.routes = notify_routes, .routes_n = COUNT_OF(notify_routes),
+	.nav = notify_nav, .nav_n = COUNT_OF(notify_nav),
+	.tasks = notify_tasks, .tasks_n = COUNT_OF(notify_tasks),
+};

@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "util.h"
+#include "module.h"
 
 /* Status codes counted one by one; anything else is counted as "other". */
 static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404, 405, 409, 413, 422, 429, 431, 500, 503};
@@ -54,10 +55,11 @@ void ops_metrics(req *r)
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	buf_puts(o, "# HELP dangjian_requests_total HTTP requests answered, by route and status.\n"
 		    "# TYPE dangjian_requests_total counter\n");
+	const struct merged_routes *t = routes_table(NULL, 0);
 	for (size_t ri = 0; ri <= MAX_ROUTES; ri++) {
-		if (ri < MAX_ROUTES && ri >= routes_count)
+		if (ri < MAX_ROUTES && ri >= t->n)
 			continue;
-		const char *name = ri < routes_count ? (routes[ri].name ? routes[ri].name : routes[ri].pattern) : "unmatched";
+		const char *name = ri < t->n ? (t->v[ri].name ? t->v[ri].name : t->v[ri].pattern) : "unmatched";
 		for (size_t si = 0; si < NSTATUS; si++) {
 			unsigned long long n = atomic_load_explicit(&g_count[ri][si], memory_order_relaxed);
 			if (!n)
@@ -95,3 +97,14 @@ void ops_metrics(req *r)
 				      "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?",
 				      "I", now));
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route ops_routes[] = {
+	{"GET", "/healthz", ops_healthz, R_PUBLIC, 0, 0, "healthz"},
+	{"GET", "/metrics", ops_metrics, R_PUBLIC, 0, 0, "metrics"},
+};
+const struct module ops_module = {
+	.name = "ops",
+	.routes = ops_routes, .routes_n = COUNT_OF(ops_routes),
+};

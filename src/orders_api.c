@@ -15,6 +15,7 @@
 #include "orders.h"
 #include "orgs.h"
 #include "util.h"
+#include "web.h"
 
 #define PLACE_PER_HOUR 10 /* orders one address may place in an hour */
 
@@ -222,7 +223,7 @@ void orders_api_public_get(req *r)
 
 static int actor_of(req *r)
 {
-	return r->u.role; /* the role bits of the table are the roles of SPEC §1 */
+	return r->actor.role; /* the role bits of the table are the roles of SPEC §1 */
 }
 
 static void act_from_json(json_t *j, struct order_act *a, struct field_errors *e)
@@ -305,8 +306,8 @@ void orders_api_action(req *r)
 		return;
 	}
 	char label[200];
-	snprintf(label, sizeof label, "%s %s", r->u.org_name, r->u.name);
-	struct order_actor who = {actor_of(r), r->u.id, label, r->u.role == R_ADMIN ? "/" : r->u.org_path};
+	snprintf(label, sizeof label, "%s %s", r->actor.org_name, r->actor.name);
+	struct order_actor who = {actor_of(r), r->actor.user_id, label, r->actor.role == R_ADMIN ? "/" : r->actor.org_path};
 	apply_and_answer(r, req_param_id(r, "id"), req_param(r, "action"), &a, &who, true);
 }
 
@@ -316,7 +317,7 @@ void orders_api_list(req *r)
 	const char *overdue = req_query(r, "overdue");
 	const char *mine = req_query(r, "mine");
 	const char *code = req_query(r, "org");
-	const char *prefix = r->u.role == R_ADMIN ? "/" : r->u.org_path;
+	const char *prefix = r->actor.role == R_ADMIN ? "/" : r->actor.org_path;
 	char pbuf[256];
 	if (code && *code) {
 		db_stmt *s = db_query(r->db, "SELECT id, path FROM orgs WHERE code = ?", "t", code);
@@ -331,11 +332,11 @@ void orders_api_list(req *r)
 	}
 	/* members see the orders given to them, wherever they are (a claimed wish of
 	 * another village, a 头雁 dispatch); everyone else their subtree's */
-	int64_t only = r->u.role == R_MEMBER || (mine && !strcmp(mine, "1")) ? r->u.id : 0;
-	if (r->u.role == R_MEMBER && !(code && *code))
+	int64_t only = r->actor.role == R_MEMBER || (mine && !strcmp(mine, "1")) ? r->actor.user_id : 0;
+	if (r->actor.role == R_MEMBER && !(code && *code))
 		prefix = "/";
 	/* a grid worker's list is the orders of its grids and those given to it (网格员接单) */
-	int64_t gridme = r->u.role == R_GRID ? r->u.id : 0;
+	int64_t gridme = r->actor.role == R_GRID ? r->actor.user_id : 0;
 	int64_t lim = parse_id(req_query(r, "limit")), off = parse_id(req_query(r, "offset")), now = now_unix();
 	if (lim < 1 || lim > 500)
 		lim = 50;
@@ -373,8 +374,8 @@ void orders_api_get(req *r)
 	int64_t id = req_param_id(r, "id");
 	int64_t org = db_int1(r->db, 0, "SELECT org_id FROM orders WHERE id = ?", "I", id);
 	int64_t assignee = db_int1(r->db, 0, "SELECT COALESCE(assignee_user_id, 0) FROM orders WHERE id = ?", "I", id);
-	bool assigned_to_me = assignee && assignee == r->u.id;
-	if (!org || (r->u.role == R_MEMBER ? !assigned_to_me : !(scope_contains(r, org) || assigned_to_me))) {
+	bool assigned_to_me = assignee && assignee == r->actor.user_id;
+	if (!org || (r->actor.role == R_MEMBER ? !assigned_to_me : !(scope_contains(r, org) || assigned_to_me))) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
@@ -471,7 +472,7 @@ void orders_api_stats(req *r)
 		return;
 	}
 	struct org_ref o;
-	if (!orgs_from_request(r, code, ACT_ORG_VIEW, &o))
+	if (!orgs_from_request(r, code, &perm_org_view, &o))
 		return;
 	struct order_stats st;
 	order_stats_compute(r->db, o.path, t0, t1, now_unix(), &st);

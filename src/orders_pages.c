@@ -12,6 +12,11 @@
 #include "layout.h"
 #include "orders.h"
 #include "util.h"
+#include "web.h"
+#include "module.h"
+#include "wishes.h"
+#include "stats_pages.h"
+#include "orders_api.h"
 
 /* ---- the resident's side ---- */
 
@@ -285,7 +290,7 @@ void order_page_track_action(req *r)
 
 /* ---- the staff console ---- */
 
-static const char *scope_of(req *r) { return r->u.role == R_ADMIN ? "/" : r->u.org_path; }
+static const char *scope_of(req *r) { return r->actor.role == R_ADMIN ? "/" : r->actor.org_path; }
 
 void orders_page_list(req *r)
 {
@@ -294,8 +299,8 @@ void orders_page_list(req *r)
 	if (state && !*state)
 		state = NULL;
 	int64_t now = now_unix();
-	int64_t only = r->u.role == R_MEMBER ? r->u.id : 0;
-	int64_t gridme = r->u.role == R_GRID ? r->u.id : 0; /* a grid worker: its grids' orders and its own */
+	int64_t only = r->actor.role == R_MEMBER ? r->actor.user_id : 0;
+	int64_t gridme = r->actor.role == R_GRID ? r->actor.user_id : 0; /* a grid worker: its grids' orders and its own */
 	page_begin(r, "诉求办理");
 	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/orders\"><label class=\"sr-only\" for=\"f-state\">状态</label>"
 			  "<select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>");
@@ -313,7 +318,7 @@ void orders_page_list(req *r)
 			      "AND (CAST(? AS BIGINT) = 0 OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
 			      "AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ? OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)) "
 			      "ORDER BY o.id DESC LIMIT 200",
-			      "tIIIttIIIII", only ? "/" : scope_of(r), r->u.id, only, only, state, state, (int64_t)overdue, now, gridme, gridme,
+			      "tIIIttIIIII", only ? "/" : scope_of(r), r->actor.user_id, only, only, state, state, (int64_t)overdue, now, gridme, gridme,
 			      gridme);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>查询码</th><th>类型</th><th>诉求</th>"
 			  "<th>支部</th><th>状态</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
@@ -375,8 +380,8 @@ static bool load_order(req *r, int64_t id, char *state, char *path, int64_t *org
 		ok = true;
 	}
 	db_done(s);
-	bool mine = *assignee && *assignee == r->u.id;
-	return ok && (r->u.role == R_MEMBER ? mine : (scope_contains(r, *org) || mine));
+	bool mine = *assignee && *assignee == r->actor.user_id;
+	return ok && (r->actor.role == R_MEMBER ? mine : (scope_contains(r, *org) || mine));
 }
 
 void orders_page_detail(req *r)
@@ -426,10 +431,10 @@ void orders_page_detail(req *r)
 		{"remind", "催办", "note"}, {"close", "办结（无法解决等）", "close"}, {"reject", "不予受理", "note"},
 	};
 	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
-		if (!order_find(state, acts[i].action, r->u.role))
+		if (!order_find(state, acts[i].action, r->actor.role))
 			continue;
-		bool mine = assignee && assignee == r->u.id;
-		if ((!strcmp(acts[i].action, "start") || !strcmp(acts[i].action, "deliver")) && r->u.role != R_BRANCH && !mine)
+		bool mine = assignee && assignee == r->actor.user_id;
+		if ((!strcmp(acts[i].action, "start") || !strcmp(acts[i].action, "deliver")) && r->actor.role != R_BRANCH && !mine)
 			continue;
 		if (!any)
 			buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">办理</h2>");
@@ -448,7 +453,7 @@ void orders_page_detail(req *r)
 				db_done(o);
 				buf_puts(&r->out, "</select></div>");
 			}
-			select_users(r, !strcmp(acts[i].fields, "dispatch") ? scope_of(r) : (r->u.role == R_GRID ? r->u.org_path : path),
+			select_users(r, !strcmp(acts[i].fields, "dispatch") ? scope_of(r) : (r->actor.role == R_GRID ? r->actor.org_path : path),
 				     "assignee", "办理人（党员、网格员，头雁）");
 			const char *err = form_error_for(r, "assignee");
 			if (!err)
@@ -476,8 +481,8 @@ void orders_page_act(req *r)
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
-	snprintf(label, sizeof label, "%s %s", r->u.org_name, r->u.name);
-	struct order_actor who = {r->u.role, r->u.id, label, scope_of(r)};
+	snprintf(label, sizeof label, "%s %s", r->actor.org_name, r->actor.name);
+	struct order_actor who = {r->actor.role, r->actor.user_id, label, scope_of(r)};
 	const char *action = req_param(r, "action");
 	int status;
 	const char *why = apply_form(r, id, action ? action : "", &who, &status);
@@ -496,3 +501,45 @@ void orders_page_act(req *r)
 	snprintf(loc, sizeof loc, "/orders/%lld", (long long)id);
 	req_redirect(r, loc);
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route orders_routes[] = {
+	{"GET", "/order", order_page_form, R_PUBLIC, 0, 0, "order"},
+	{"POST", "/order", order_page_form, R_PUBLIC, 0, 8 * KiB, "order"},
+	{"GET", "/track", order_page_track_form, R_PUBLIC, 0, 0, "track"},
+	{"GET", "/track/:code", order_page_track, R_PUBLIC, 0, 0, "track"},
+	{"POST", "/track/:code/:action", order_page_track_action, R_PUBLIC, 0, 8 * KiB, "track_action"},
+	{"GET", "/stats/orders", stats_page_orders, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "stats_orders"},
+	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
+	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
+	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
+	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
+	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},
+	{"GET", "/api/v1/public/wishes", wishes_api, R_PUBLIC, RF_API, 0, "api_wishes"},
+	{"POST", "/api/v1/public/orders", orders_api_public_create, R_PUBLIC, RF_API, 8 * KiB, "api_public_orders"},
+	{"GET", "/api/v1/public/orders/:code", orders_api_public_get, R_PUBLIC, RF_API, 0, "api_public_order"},
+	{"POST", "/api/v1/public/orders/:code/actions/:action", orders_api_public_action, R_PUBLIC, RF_API, 8 * KiB, "api_public_order_action"},
+	{"GET", "/api/v1/orders/transitions", orders_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_order_transitions"},
+	{"GET", "/api/v1/stats/orders", orders_api_stats, R_COMMITTEE | R_BRANCH | R_ADMIN, RF_API, 0, "api_stats_orders"},
+	{"GET", "/api/v1/orders", orders_api_list, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_orders"},
+	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_order"},
+	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
+};
+static const struct nav_entry orders_nav[] = {
+	{"/orders", "诉求办理", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 20},
+	{"/stats/orders", "统计", R_ADMIN | R_COMMITTEE | R_BRANCH, 25},
+	{"/order", "我要点单", NAV_PUBLIC, 10},
+	{"/wishes", "微心愿", NAV_PUBLIC, 20},
+};
+static const struct background_task orders_tasks[] = {
+	{"auto_close", orders_tick}, /* 销单 of delivered orders nobody answered (SPEC M2) */
+};
+static const struct entity_link orders_entities[] = {{"order", "/orders/"}};
+const struct module orders_module = {
+	.name = "orders",
+	.routes = orders_routes, .routes_n = COUNT_OF(orders_routes),
+	.nav = orders_nav, .nav_n = COUNT_OF(orders_nav),
+	.tasks = orders_tasks, .tasks_n = COUNT_OF(orders_tasks),
+	.entities = orders_entities, .entities_n = COUNT_OF(orders_entities),
+};

@@ -8,7 +8,7 @@
  * paths of the whole subtree in one statement. Every change is written to
  * org_history (who, when, from → to) and, by the handlers, to the audit log.
  *
- * Who may do what: ACT_ORG_MANAGE (admin everywhere; committee inside its
+ * Who may do what: perm_org_manage (admin everywhere; committee inside its
  * subtree, so never above or beside itself), checked against the org acted
  * on and, for a create or a move, against the new parent too. */
 #include "orgs.h"
@@ -23,7 +23,13 @@
 #include "auth.h"
 #include "json.h"
 #include "layout.h"
+#include "users.h"
 #include "util.h"
+#include "web.h"
+#include "module.h"
+
+const struct permission perm_org_view = {"org.view", "查看本组织及下级组织", R_ANY};
+const struct permission perm_org_manage = {"org.manage", "新建、编辑、调整、撤销组织", R_ADMIN | R_COMMITTEE};
 
 /* ---- the rules (pure: no database) ---- */
 
@@ -543,7 +549,7 @@ enum org_result org_dissolve(db *d, int64_t id, int64_t by_user, struct field_er
 /* ---- shared by pages and API ---- */
 
 /* The caller's subtree root: admin sees from the top. */
-static const char *scope_prefix(req *r) { return r->u.role == R_ADMIN ? "/" : r->u.org_path; }
+static const char *scope_prefix(req *r) { return r->actor.role == R_ADMIN ? "/" : r->actor.org_path; }
 
 /* The org named by the path (an id, or for the API also a code) if the caller
  * may see it; 404 otherwise: out of scope and absent look the same. */
@@ -553,7 +559,7 @@ static bool load_visible(req *r, struct org *o)
 	int64_t id = parse_id(key);
 	if (!id && r->route && (r->route->flags & RF_API))
 		id = orgs_id_by_code(r->db, key);
-	if (!id || !authorize(r, ACT_ORG_VIEW, id) || !org_load(r->db, id, o)) {
+	if (!id || !authorize(r, &perm_org_view, id) || !org_load(r->db, id, o)) {
 		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
 		return false;
 	}
@@ -565,7 +571,7 @@ static bool load_managed(req *r, struct org *o)
 {
 	if (!load_visible(r, o))
 		return false;
-	if (!authorize(r, ACT_ORG_MANAGE, o->id)) {
+	if (!authorize(r, &perm_org_manage, o->id)) {
 		req_error(r, 403, "forbidden", "您的角色不能管理组织架构");
 		return false;
 	}
@@ -577,7 +583,7 @@ static bool load_managed(req *r, struct org *o)
  * parent", for admin only (a new 县委). */
 static bool may_use_parent(req *r, int64_t parent)
 {
-	return parent ? authorize(r, ACT_ORG_MANAGE, parent) : r->u.role == R_ADMIN;
+	return parent ? authorize(r, &perm_org_manage, parent) : r->actor.role == R_ADMIN;
 }
 
 static const char *history_label(const char *kind)
@@ -675,8 +681,8 @@ void orgs_page_list(req *r)
 	bool all = want_all(r);
 	page_begin(r, "组织架构");
 	buf_puts(&r->out, "<div class=\"actions\">");
-	if (authorize(r, ACT_ORG_MANAGE, r->u.org_id))
-		html_printf(&r->out, "<a class=\"btn btn-primary\" href=\"/orgs/new?parent=%lld\">新建下级组织</a>", (long long)r->u.org_id);
+	if (authorize(r, &perm_org_manage, r->actor.org_id))
+		html_printf(&r->out, "<a class=\"btn btn-primary\" href=\"/orgs/new?parent=%lld\">新建下级组织</a>", (long long)r->actor.org_id);
 	buf_puts(&r->out, all ? "<a class=\"btn\" href=\"/orgs\">隐藏已撤销</a>" : "<a class=\"btn\" href=\"/orgs?all=1\">显示已撤销</a>");
 	buf_puts(&r->out, "</div>");
 	size_t n;
@@ -737,7 +743,7 @@ static void org_detail(req *r, const struct org *o)
 	html_printf(&r->out, "</dd><dt>书记</dt><dd>%s</dd><dt>服务村（社区）</dt><dd>%s</dd><dt>联系电话</dt><dd>%s</dd>"
 			     "<dt>建立时间</dt><dd>%s</dd></dl>",
 		    *o->secretary ? o->secretary : "—", *o->serves ? o->serves : "—", *o->phone ? o->phone : "—", created);
-	bool manage = !o->dissolved_at && authorize(r, ACT_ORG_MANAGE, o->id);
+	bool manage = !o->dissolved_at && authorize(r, &perm_org_manage, o->id);
 	if (manage) {
 		html_printf(&r->out, "<div class=\"actions\"><a class=\"btn\" href=\"/orgs/%lld/edit\">编辑</a>", (long long)o->id);
 		if (type_has_children(o->type))
@@ -817,7 +823,7 @@ static void org_detail(req *r, const struct org *o)
 		buf_puts(&r->out, "<tr><td colspan=\"5\" class=\"muted\">暂无记录</td></tr>");
 	buf_puts(&r->out, "</tbody></table></div></section>");
 
-	if (authorize(r, ACT_USER_VIEW, o->id)) {
+	if (authorize(r, &perm_user_view, o->id)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">本组织用户</h2><div class=\"table-wrap\"><table class=\"table\">"
 				  "<thead><tr><th>姓名</th><th>用户名</th><th>角色</th></tr></thead><tbody>");
 		s = db_query(r->db, "SELECT name, username, role FROM users WHERE org_id = ? AND active = 1 ORDER BY role, username", "I", o->id);
@@ -874,10 +880,10 @@ void orgs_page_new(req *r)
 	memset(&o, 0, sizeof o);
 	bool post = req_is_post(r);
 	const char *given = post ? req_form(r, "parent_id") : req_query(r, "parent");
-	int64_t parent = given ? parse_id(given) : r->u.org_id;
+	int64_t parent = given ? parse_id(given) : r->actor.org_id;
 	struct org p;
 	memset(&p, 0, sizeof p);
-	if (!post && parent && (!authorize(r, ACT_ORG_VIEW, parent) || !org_load(r->db, parent, &p))) {
+	if (!post && parent && (!authorize(r, &perm_org_view, parent) || !org_load(r->db, parent, &p))) {
 		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
 		return;
 	}
@@ -894,7 +900,7 @@ void orgs_page_new(req *r)
 			ferr_add(&e, "parent", "请选择您管辖范围内的上级组织");
 			org_check(&o, true, &e);
 		} else
-			res = org_create(r->db, &o, r->u.id, &e);
+			res = org_create(r->db, &o, r->actor.user_id, &e);
 		if (res == ORG_OK) {
 			audit_org(r, "org.create", &o, org_type_label(o.type));
 			flash_set(r, "ok", "已新建组织");
@@ -921,14 +927,14 @@ void orgs_page_new(req *r)
 	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/orgs\">组织架构</a> › <span>新建组织</span></div><section class=\"card\">");
 	form_begin(r, "/orgs/new");
 	buf sel = {0};
-	parent_select(r, &sel, "上级组织", NULL, NULL, parent, r->u.role == R_ADMIN);
+	parent_select(r, &sel, "上级组织", NULL, NULL, parent, r->actor.role == R_ADMIN);
 	buf_append(&r->out, sel.p, sel.len);
 	buf_free(&sel);
 	form_input(r, "code", "组织编码", "text", form_value(r, "code", o.code), "2–32 位英文字母、数字或连字符，建立后不再改变，如 CJZ-XJC-2");
 	const char *types[2 * 7 + 1];
 	int k = 0;
 	for (const char *const *t = org_type_keys; *t; t++)
-		if (r->u.role == R_ADMIN || strcmp(*t, "county"))
+		if (r->actor.role == R_ADMIN || strcmp(*t, "county"))
 			types[k++] = *t, types[k++] = org_type_label(*t);
 	types[k] = NULL;
 	form_select(r, "type", "组织类型", types, form_value(r, "type", o.type));
@@ -955,7 +961,7 @@ void orgs_page_edit(req *r)
 	if (req_is_post(r)) {
 		org_from_form(r, &o, false);
 		struct field_errors e = {0};
-		enum org_result res = org_update(r->db, &before, &o, r->u.id, &e);
+		enum org_result res = org_update(r->db, &before, &o, r->actor.user_id, &e);
 		if (res == ORG_OK) {
 			char what[400] = "";
 			if (strcmp(before.name, o.name))
@@ -995,10 +1001,10 @@ void orgs_page_move(req *r)
 	int64_t parent = parse_id(req_form(r, "parent_id"));
 	struct field_errors e = {0};
 	enum org_result res = ORG_INVALID;
-	if (!parent || !authorize(r, ACT_ORG_MANAGE, parent))
+	if (!parent || !authorize(r, &perm_org_manage, parent))
 		ferr_add(&e, "parent", "请选择您管辖范围内的上级组织");
 	else
-		res = org_move(r->db, o.id, parent, r->u.id, &e);
+		res = org_move(r->db, o.id, parent, r->actor.user_id, &e);
 	if (res == ORG_OK) {
 		struct org p;
 		char what[300] = "";
@@ -1029,7 +1035,7 @@ void orgs_page_dissolve(req *r)
 	if (!load_managed(r, &o))
 		return;
 	struct field_errors e = {0};
-	enum org_result res = org_dissolve(r->db, o.id, r->u.id, &e);
+	enum org_result res = org_dissolve(r->db, o.id, r->actor.user_id, &e);
 	char loc[48];
 	snprintf(loc, sizeof loc, "/orgs/%lld", (long long)o.id);
 	if (res == ORG_OK) {
@@ -1166,7 +1172,7 @@ void orgs_api_list(req *r)
 		if (!id)
 			id = orgs_id_by_code(r->db, under);
 		struct org u;
-		if (!id || !authorize(r, ACT_ORG_VIEW, id) || !org_load(r->db, id, &u)) {
+		if (!id || !authorize(r, &perm_org_view, id) || !org_load(r->db, id, &u)) {
 			req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
 			return;
 		}
@@ -1233,7 +1239,7 @@ void orgs_api_detail(req *r)
 static int64_t api_parent(req *r, const char *code, struct field_errors *e)
 {
 	int64_t id = orgs_id_by_code(r->db, code);
-	if (!id || !authorize(r, ACT_ORG_MANAGE, id)) {
+	if (!id || !authorize(r, &perm_org_manage, id)) {
 		if (org_code_valid(code))
 			ferr_add(e, "parent", "上级组织 %s 不存在或不在您的管辖范围内", code);
 		else
@@ -1268,13 +1274,13 @@ void orgs_api_create(req *r)
 	org_set(&o, "phone", phone);
 	if (*parent_code)
 		o.parent_id = api_parent(r, parent_code, &e);
-	else if (r->u.role != R_ADMIN)
+	else if (r->actor.role != R_ADMIN)
 		ferr_add(&e, "parent", "请提供上级组织编码（parent_code）");
 	enum org_result res = ORG_INVALID;
 	if (e.n)
 		org_check(&o, true, &e); /* report every field at once */
 	else
-		res = org_create(r->db, &o, r->u.id, &e);
+		res = org_create(r->db, &o, r->actor.user_id, &e);
 	if (res != ORG_OK) {
 		api_fail(r, res, &e);
 		return;
@@ -1326,7 +1332,7 @@ void orgs_api_patch(req *r)
 			org_set(&o, "serves", serves);
 		if (phone)
 			org_set(&o, "phone", phone);
-		res = org_update(r->db, &before, &o, r->u.id, &e);
+		res = org_update(r->db, &before, &o, r->actor.user_id, &e);
 		if (res == ORG_OK) {
 			char what[400] = "";
 			if (strcmp(before.name, o.name))
@@ -1336,7 +1342,7 @@ void orgs_api_patch(req *r)
 	}
 	if (res == ORG_OK && parent_code) {
 		int64_t parent = api_parent(r, parent_code, &e);
-		res = parent ? org_move(r->db, before.id, parent, r->u.id, &e) : ORG_INVALID;
+		res = parent ? org_move(r->db, before.id, parent, r->actor.user_id, &e) : ORG_INVALID;
 		if (res == ORG_OK) {
 			char what[100];
 			snprintf(what, sizeof what, "移到 %s 之下", parent_code);
@@ -1344,7 +1350,7 @@ void orgs_api_patch(req *r)
 		}
 	}
 	if (res == ORG_OK && dissolved == 1) {
-		res = org_dissolve(r->db, before.id, r->u.id, &e);
+		res = org_dissolve(r->db, before.id, r->actor.user_id, &e);
 		if (res == ORG_OK)
 			audit_org(r, "org.dissolve", &o, NULL);
 	} else if (res == ORG_OK && dissolved == 0 && before.dissolved_at) {
@@ -1358,11 +1364,11 @@ void orgs_api_patch(req *r)
 	org_answer(r, 200, before.id);
 }
 
-int64_t orgs_from_request(req *r, const char *code, int action, struct org_ref *o)
+int64_t orgs_from_request(req *r, const char *code, const struct permission *action, struct org_ref *o)
 {
 	memset(o, 0, sizeof *o);
-	int64_t id = code && *code ? orgs_id_by_code(r->db, code) : r->u.org_id;
-	if (!id || !authorize(r, (enum action)action, id)) {
+	int64_t id = code && *code ? orgs_id_by_code(r->db, code) : r->actor.org_id;
+	if (!id || !authorize(r, action, id)) {
 		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
 		return 0;
 	}
@@ -1376,3 +1382,30 @@ int64_t orgs_from_request(req *r, const char *code, int action, struct org_ref *
 	db_done(s);
 	return o->id;
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route orgs_routes[] = {
+	{"GET", "/orgs", orgs_page_list, R_ANY, 0, 0, "orgs"},
+	{"GET", "/orgs/new", orgs_page_new, R_ADMIN | R_COMMITTEE, 0, 0, "org_new"},
+	{"POST", "/orgs/new", orgs_page_new, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "org_new"},
+	{"GET", "/orgs/:id", orgs_page_detail, R_ANY, 0, 0, "org"},
+	{"GET", "/orgs/:id/edit", orgs_page_edit, R_ADMIN | R_COMMITTEE, 0, 0, "org_edit"},
+	{"POST", "/orgs/:id/edit", orgs_page_edit, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "org_edit"},
+	{"POST", "/orgs/:id/move", orgs_page_move, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "org_move"},
+	{"POST", "/orgs/:id/dissolve", orgs_page_dissolve, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "org_dissolve"},
+	{"GET", "/api/v1/orgs", orgs_api_list, R_ANY, RF_API, 0, "api_orgs"},
+	{"POST", "/api/v1/orgs", orgs_api_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_orgs"},
+	{"GET", "/api/v1/orgs/:id", orgs_api_detail, R_ANY, RF_API, 0, "api_org"},
+	{"PATCH", "/api/v1/orgs/:id", orgs_api_patch, R_ADMIN | R_COMMITTEE, RF_API | RF_OWNTX, 8 * KiB, "api_org"},
+};
+static const struct nav_entry orgs_nav[] = {
+	{"/orgs", "组织架构", R_ANY, 10},
+};
+static const struct permission *const orgs_perms[] = {&perm_org_view, &perm_org_manage};
+const struct module orgs_module = {
+	.name = "orgs",
+	.routes = orgs_routes, .routes_n = COUNT_OF(orgs_routes),
+	.nav = orgs_nav, .nav_n = COUNT_OF(orgs_nav),
+	.permissions = orgs_perms, .permissions_n = COUNT_OF(orgs_perms),
+};

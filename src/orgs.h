@@ -10,6 +10,10 @@
 #include "db.h"
 #include "server.h"
 #include "valid.h"
+#include "permission.h"
+
+/* Permission rows: see the tree of one's subtree; create, edit, move, dissolve. */
+extern const struct permission perm_org_view, perm_org_manage;
 
 /* Limits of the fields, in characters (code points). */
 #define ORG_CODE_MIN 2
@@ -87,7 +91,7 @@ struct org_ref {
 	int64_t id;
 	char path[256], name[128], code[64];
 };
-int64_t orgs_from_request(req *r, const char *code, int action, struct org_ref *o);
+int64_t orgs_from_request(req *r, const char *code, const struct permission *action, struct org_ref *o);
 /* A <select> of the orgs inside the caller's subtree. */
 void orgs_form_select(req *r, const char *name, const char *label, const char *selected);
 

@@ -13,6 +13,8 @@
 #include "settings.h"
 #include "users.h"
 #include "util.h"
+#include "web.h"
+#include "module.h"
 
 void page_home(req *r)
 {
@@ -141,24 +143,24 @@ void page_logout(req *r)
 void page_console(req *r)
 {
 	page_begin(r, "工作台");
-	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->u.name,
-		    role_label(r->u.role), r->u.org_name);
+	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->actor.name,
+		    role_label(r->actor.role), r->actor.org_name);
 	/* Figures of the caller's subtree; each is one query over the records. */
 	int64_t orgs = db_int1(r->db, 0, "SELECT COUNT(*) FROM orgs WHERE path LIKE ? || '%' AND dissolved_at IS NULL", "t",
-			       r->u.org_path);
+			       r->actor.org_path);
 	int64_t users = db_int1(r->db, 0,
 				"SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' AND u.active = 1",
-				"t", r->u.org_path);
+				"t", r->actor.org_path);
 	html_printf(&r->out,
 		    "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">下辖组织</span></div>"
 		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">系统用户</span></div></div>",
 		    (long long)orgs, (long long)users);
 	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">常用功能</h2><div class=\"actions\">"
 			     "<a class=\"btn\" href=\"/orgs/%lld\">本组织</a><a class=\"btn\" href=\"/orgs\">组织架构</a>",
-		    (long long)r->u.org_id);
-	if (r->u.role & (R_ADMIN | R_COMMITTEE))
+		    (long long)r->actor.org_id);
+	if (r->actor.role & (R_ADMIN | R_COMMITTEE))
 		buf_puts(&r->out, "<a class=\"btn\" href=\"/audit\">审计日志</a>");
-	if (r->u.role == R_ADMIN)
+	if (r->actor.role == R_ADMIN)
 		buf_puts(&r->out, "<a class=\"btn\" href=\"/admin/users\">用户管理</a>");
 	buf_puts(&r->out, "</div></section>");
 	page_end(r);
@@ -192,7 +194,7 @@ void page_password(req *r)
 	else if (!confirm || strcmp(pw, confirm))
 		form_error(r, "confirm", "两次输入的新密码不一致");
 	if (!form_has_errors(r)) {
-		char *hash = users_password_hash_of(r->db, r->u.id);
+		char *hash = users_password_hash_of(r->db, r->actor.user_id);
 		if (!password_verify(hash, cur))
 			form_error(r, "current", "当前密码不正确");
 		free(hash);
@@ -202,13 +204,13 @@ void page_password(req *r)
 		r->status = 422;
 		return;
 	}
-	if (users_set_password(r->db, r->u.id, pw) != DB_OK) {
+	if (users_set_password(r->db, r->actor.user_id, pw) != DB_OK) {
 		req_error(r, 503, "db", "保存失败，请稍后再试");
 		return;
 	}
 	/* other sessions of this account end with the old password */
-	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->u.id, r->session_id);
-	audit_log(r, "user.password", "user", r->u.id, r->u.org_id, "本人修改密码");
+	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id);
+	audit_log(r, "user.password", "user", r->actor.user_id, r->actor.org_id, "本人修改密码");
 	flash_set(r, "ok", "密码已修改");
 	req_redirect(r, "/console");
 }
@@ -234,3 +236,29 @@ void static_file(req *r)
 	}
 	buf_append(&r->out, a->data, a->size);
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route site_routes[] = {
+	{"GET", "/", page_home, R_PUBLIC, 0, 0, "home"},
+	{"GET", "/notices", page_notices_placeholder, R_PUBLIC, 0, 0, "notices"},
+	{"GET", "/lang", page_lang, R_PUBLIC, RF_NODB, 0, "lang"},
+	{"GET", "/static/*", static_file, R_PUBLIC, RF_NODB, 0, "static"},
+	{"GET", "/login", page_login, R_PUBLIC, 0, 0, "login"},
+	{"POST", "/login", page_login, R_PUBLIC, RF_OWNTX, 4 * KiB, "login"},
+	{"POST", "/logout", page_logout, R_ANY, 0, 4 * KiB, "logout"},
+	{"GET", "/console", page_console, R_ANY, 0, 0, "console"},
+	{"GET", "/account/password", page_password, R_ANY, 0, 0, "password"},
+	{"POST", "/account/password", page_password, R_ANY, 0, 4 * KiB, "password"},
+};
+static const struct nav_entry site_nav[] = {
+	{"/console", "工作台", R_ANY, 0},
+	{"/account/password", "修改密码", R_ANY, 99},
+	{"/", "首页", NAV_PUBLIC, 0},
+	{"/notices", "公示公告", NAV_PUBLIC, 90},
+};
+const struct module site_module = {
+	.name = "site",
+	.routes = site_routes, .routes_n = COUNT_OF(site_routes),
+	.nav = site_nav, .nav_n = COUNT_OF(site_nav),
+};

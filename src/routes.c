@@ -1,129 +1,200 @@
-/* routes — the one route table: method, path, handler, who may call it.
- * Reading it tells what the program serves and to whom (STYLE: cgit's cmd.c). */
-#include "api.h"
-#include "audit.h"
-#include "ops.h"
-#include "orgs.h"
-#include "pages.h"
-#include "server.h"
-#include "stats_pages.h"
-#include "export.h"
-#include "grids.h"
-#include "members_web.h"
-#include "notify.h"
-#include "orders.h"
-#include "orders_api.h"
-#include "orders_pages.h"
-#include "import_web.h"
-#include "users.h"
-#include "wishes.h"
+/* routes — the one route table, merged at start from the modules' records
+ * (module.h) and printed by `dangjian routes`: what the program serves and
+ * who may call what (STYLE: cgit's cmd.c, Fossil's WEBPAGE lines). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 
-#define KiB 1024
+#include "module.h"
 
-const route routes[] = {
-	/* public site */
-	{"GET", "/", page_home, R_PUBLIC, 0, 0, "home"},
-	{"GET", "/order", order_page_form, R_PUBLIC, 0, 0, "order"},
-	{"POST", "/order", order_page_form, R_PUBLIC, 0, 8 * KiB, "order"},
-	{"GET", "/track", order_page_track_form, R_PUBLIC, 0, 0, "track"},
-	{"GET", "/track/:code", order_page_track, R_PUBLIC, 0, 0, "track"},
-	{"POST", "/track/:code/:action", order_page_track_action, R_PUBLIC, 0, 8 * KiB, "track_action"},
-	{"GET", "/notices", page_notices_placeholder, R_PUBLIC, 0, 0, "notices"},
-	{"GET", "/lang", page_lang, R_PUBLIC, RF_NODB, 0, "lang"},
-	{"GET", "/static/*", static_file, R_PUBLIC, RF_NODB, 0, "static"},
-	{"GET", "/login", page_login, R_PUBLIC, 0, 0, "login"},
-	{"POST", "/login", page_login, R_PUBLIC, RF_OWNTX, 4 * KiB, "login"},
-	/* console */
-	{"POST", "/logout", page_logout, R_ANY, 0, 4 * KiB, "logout"},
-	{"GET", "/console", page_console, R_ANY, 0, 0, "console"},
-	{"GET", "/account/password", page_password, R_ANY, 0, 0, "password"},
-	{"POST", "/account/password", page_password, R_ANY, 0, 4 * KiB, "password"},
-	/* org tree (issue 3, SPEC M1): anyone sees the tree of its subtree; admin and
-	 * committee (ACT_ORG_MANAGE) create, edit, move and dissolve, the org scope
-	 * checked per record by authorize(). /orgs/new before /orgs/:id. */
-	{"GET", "/orgs", orgs_page_list, R_ANY, 0, 0, "orgs"},
-	{"GET", "/orgs/new", orgs_page_new, R_ADMIN | R_COMMITTEE, 0, 0, "org_new"},
-	{"POST", "/orgs/new", orgs_page_new, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "org_new"},
-	{"GET", "/orgs/:id", orgs_page_detail, R_ANY, 0, 0, "org"},
-	{"GET", "/orgs/:id/edit", orgs_page_edit, R_ADMIN | R_COMMITTEE, 0, 0, "org_edit"},
-	{"POST", "/orgs/:id/edit", orgs_page_edit, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "org_edit"},
-	{"POST", "/orgs/:id/move", orgs_page_move, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "org_move"},
-	{"POST", "/orgs/:id/dissolve", orgs_page_dissolve, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "org_dissolve"},
-	{"GET", "/api/v1/orgs", orgs_api_list, R_ANY, RF_API, 0, "api_orgs"},
-	{"POST", "/api/v1/orgs", orgs_api_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_orgs"},
-	{"GET", "/api/v1/orgs/:id", orgs_api_detail, R_ANY, RF_API, 0, "api_org"},
-	/* RF_OWNTX: a PATCH gets no write transaction from the server; the handler opens one before its first read */
-	{"PATCH", "/api/v1/orgs/:id", orgs_api_patch, R_ADMIN | R_COMMITTEE, RF_API | RF_OWNTX, 8 * KiB, "api_org"},
-	{"GET", "/admin/users", users_page_list, R_ADMIN, 0, 0, "users"},
-	{"GET", "/admin/users/new", users_page_new, R_ADMIN, 0, 0, "user_new"},
-	{"POST", "/admin/users/new", users_page_new, R_ADMIN, 0, 8 * KiB, "user_new"},
-	{"GET", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 0, "user"},
-	{"POST", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 8 * KiB, "user"},
-	{"GET", "/audit", audit_page, R_ADMIN | R_COMMITTEE, 0, 0, "audit"},
-	/* member roster (SPEC M1); the org scope is checked per record by authorize() */
-	{"GET", "/members", members_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "members"},
-	{"GET", "/members/new", members_page_new, R_STAFF, 0, 0, "member_new"},
-	{"POST", "/members/new", members_page_new, R_STAFF, 0, 16 * KiB, "member_new"},
-	/* roster import (issue 3): upload → preview → confirm; before /members/:id, which would take "import" for an id */
-	{"GET", "/members/import", import_page_form, R_STAFF, 0, 0, "member_import"},
-	{"POST", "/members/import", import_page_preview, R_STAFF, RF_OWNTX, 12 * 1024 * KiB, "member_import"},
-	{"GET", "/members/import/template.csv", import_template_csv, R_STAFF, 0, 0, "member_import_template"},
-	{"POST", "/members/import/:token/confirm", import_page_confirm, R_STAFF, 0, 4 * KiB, "member_import_confirm"},
-	{"GET", "/members/export.xlsx", export_page_members, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member_export"},
-	{"GET", "/members/:id", members_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member"},
-	{"POST", "/members/:id/reveal", members_page_reveal, R_STAFF, 0, 4 * KiB, "member_reveal"},
-	{"POST", "/members/:id/change", members_page_change, R_STAFF, 0, 4 * KiB, "member_change"},
-	{"GET", "/members/:id/edit", members_page_edit, R_STAFF, 0, 0, "member_edit"},
-	{"POST", "/members/:id/edit", members_page_edit, R_STAFF, 0, 16 * KiB, "member_edit"},
-	/* operations */
-	{"GET", "/healthz", ops_healthz, R_PUBLIC, 0, 0, "healthz"},
-	{"GET", "/metrics", ops_metrics, R_PUBLIC, 0, 0, "metrics"},
-	/* JSON API */
-	{"GET", "/api/v1/openapi.yaml", api_openapi, R_PUBLIC, RF_API | RF_NODB, 0, "api_openapi"},
-	{"POST", "/api/v1/session", api_session_create, R_PUBLIC, RF_API | RF_OWNTX, 4 * KiB, "api_session"},
-	{"DELETE", "/api/v1/session", api_session_delete, R_ANY, RF_API, 0, "api_session"},
-	{"GET", "/api/v1/me", api_me, R_ANY, RF_API, 0, "api_me"},
-	{"GET", "/api/v1/members", members_api_list, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_members"},
-	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
-	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
-	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
-	/* the console of orders */
-	{"GET", "/stats/orders", stats_page_orders, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "stats_orders"},
-	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
-	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
-	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
-	/* the inbox of notifications */
-	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
-	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
-	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_inbox"},
-	/* the micro-wish wall (微心愿): public, a member claims */
-	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
-	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},
-	{"GET", "/api/v1/public/wishes", wishes_api, R_PUBLIC, RF_API, 0, "api_wishes"},
-	/* grids and households (SPEC M9) */
-	{"GET", "/grids", grids_page_list, R_STAFF | R_GRID, 0, 0, "grids"},
-	{"GET", "/grids/:code", grids_page_detail, R_STAFF | R_GRID, 0, 0, "grid"},
-	{"GET", "/api/v1/grids", grids_api_list, R_STAFF | R_GRID, RF_API, 0, "api_grids"},
-	{"POST", "/api/v1/grids", grids_api_create, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 4 * KiB, "api_grids"},
-	{"GET", "/api/v1/grids/:code/households", grids_api_households, R_STAFF | R_GRID, RF_API, 0, "api_households"},
-	{"POST", "/api/v1/grids/:code/households", grids_api_add_household, R_STAFF | R_GRID, RF_API, 4 * KiB, "api_households"},
-	/* resident orders, the closed loop (SPEC M2): the state machine is in orders.c */
-	{"POST", "/api/v1/public/orders", orders_api_public_create, R_PUBLIC, RF_API, 8 * KiB, "api_public_orders"},
-	{"GET", "/api/v1/public/orders/:code", orders_api_public_get, R_PUBLIC, RF_API, 0, "api_public_order"},
-	{"POST", "/api/v1/public/orders/:code/actions/:action", orders_api_public_action, R_PUBLIC, RF_API, 8 * KiB, "api_public_order_action"},
-	{"GET", "/api/v1/orders/transitions", orders_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_order_transitions"},
-	{"GET", "/api/v1/stats/orders", orders_api_stats, R_COMMITTEE | R_BRANCH | R_ADMIN, RF_API, 0, "api_stats_orders"},
-	{"GET", "/api/v1/orders", orders_api_list, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_orders"},
-	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_order"},
-	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
-	{"GET", "/api/*", api_not_found, R_PUBLIC, RF_API | RF_NODB, 0, "api_unknown"},
-};
+/* A segment's rank at its position: a fixed word, then a :param, then a final *. */
+static int seg_rank(const char *seg) { return *seg == ':' ? 1 : *seg == '*' ? 2 : 0; }
 
-const size_t routes_count = sizeof routes / sizeof routes[0];
+/* Next segment of a pattern after *p (which points at a '/' or the end): its
+ * start and length; false at the end. */
+static bool next_seg(const char **p, const char **seg, size_t *len)
+{
+	if (**p != '/')
+		return false;
+	*seg = ++*p;
+	while (**p && **p != '/')
+		++*p;
+	*len = (size_t)(*p - *seg);
+	return true;
+}
 
-const background_fn background_tasks[] = {
-	orders_tick,    /* 销单 of delivered orders nobody answered (SPEC M2) */
-	notify_overdue, /* tell the branch when an order passes its time limit */
-	notify_flush,   /* send the outbox through the adapter */
-};
-const size_t background_tasks_count = sizeof background_tasks / sizeof background_tasks[0];
+/* Orders two patterns segment by segment; 0 when they match the same paths. */
+static int pattern_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		const char *sa, *sb;
+		size_t la, lb;
+		bool ha = next_seg(&a, &sa, &la), hb = next_seg(&b, &sb, &lb);
+		if (!ha || !hb)
+			return ha - hb; /* the shorter pattern first */
+		int ra = la ? seg_rank(sa) : 0, rb = lb ? seg_rank(sb) : 0;
+		if (ra != rb)
+			return ra - rb;
+		if (ra == 0) {
+			size_t n = la < lb ? la : lb;
+			int c = memcmp(sa, sb, n);
+			if (c || la != lb)
+				return c ? c : (la < lb ? -1 : 1);
+		}
+	}
+}
+
+static int route_cmp(const void *x, const void *y)
+{
+	const route *a = x, *b = y;
+	int c = pattern_cmp(a->pattern, b->pattern);
+	return c ? c : strcmp(a->method, b->method);
+}
+
+bool routes_merge(const struct module *const *list, size_t n, struct merged_routes *out, char *err, size_t errlen)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += list[i]->routes_n;
+	out->v = calloc(total ? total : 1, sizeof *out->v);
+	out->n = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < list[i]->routes_n; k++) {
+			route rt = list[i]->routes[k];
+			rt.module = list[i];
+			out->v[out->n++] = rt;
+		}
+	qsort(out->v, out->n, sizeof *out->v, route_cmp);
+	for (size_t i = 1; i < out->n; i++)
+		if (!route_cmp(&out->v[i - 1], &out->v[i])) {
+			snprintf(err, errlen, "duplicate route %s %s: declared by module %s and by module %s (as %s)", out->v[i].method,
+				 out->v[i - 1].pattern, out->v[i - 1].module->name, out->v[i].module->name, out->v[i].pattern);
+			routes_free(out);
+			return false;
+		}
+	return true;
+}
+
+void routes_free(struct merged_routes *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+static struct merged_routes g_table;
+static char g_err[256];
+static bool g_ok;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void table_build(void) { g_ok = routes_merge(modules, modules_count, &g_table, g_err, sizeof g_err); }
+
+const struct merged_routes *routes_table(char *err, size_t errlen)
+{
+	pthread_once(&g_once, table_build);
+	if (!g_ok && err)
+		snprintf(err, errlen, "%s", g_err);
+	return g_ok ? &g_table : NULL;
+}
+
+const route *routes_find(const struct merged_routes *t, const char *method, const char *path, kvlist *params,
+			 bool *method_mismatch)
+{
+	*method_mismatch = false;
+	for (size_t i = 0; i < t->n; i++) {
+		const route *rt = &t->v[i];
+		if (!route_match(rt->pattern, path, NULL))
+			continue;
+		if (strcmp(rt->method, method) && !(!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"))) {
+			*method_mismatch = true;
+			continue;
+		}
+		if (params)
+			route_match(rt->pattern, path, params);
+		return rt;
+	}
+	return NULL;
+}
+
+void routes_print(const struct merged_routes *t, FILE *f)
+{
+	static const int bits[] = {R_ADMIN, R_COMMITTEE, R_BRANCH, R_MEMBER, R_GRID, R_REVIEWER};
+	for (size_t i = 0; i < t->n; i++) {
+		const route *rt = &t->v[i];
+		fprintf(f, "%s\t%s\t", rt->method, rt->pattern);
+		if (rt->roles == R_PUBLIC)
+			fputs("public", f);
+		for (size_t b = 0, k = 0; b < COUNT_OF(bits); b++)
+			if (rt->roles & bits[b])
+				fprintf(f, "%s%s", k++ ? "," : "", role_key(bits[b]));
+		fprintf(f, "\t%s\t%s\n", rt->module ? rt->module->name : "", rt->name ? rt->name : "");
+	}
+}
+
+const char *entity_href_prefix(const char *entity)
+{
+	for (size_t i = 0; entity && i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->entities_n; k++)
+			if (!strcmp(modules[i]->entities[k].entity, entity))
+				return modules[i]->entities[k].href_prefix;
+	return "";
+}
+
+int modules_run_tasks(db *d, int64_t now, int *changed)
+{
+	int failed = 0;
+	*changed = 0;
+	for (size_t i = 0; i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->tasks_n; k++) {
+			if (db_begin(d, true) != DB_OK) {
+				failed++;
+				continue;
+			}
+			int n = modules[i]->tasks[k].run(d, now);
+			if (n < 0 || db_commit(d) != DB_OK) {
+				fprintf(stderr, "dangjian: background task %s.%s failed\n", modules[i]->name, modules[i]->tasks[k].name);
+				db_rollback(d);
+				failed++;
+			} else
+				*changed += n;
+		}
+	return failed;
+}
+
+static const struct nav_entry **g_nav;
+static size_t g_nav_n;
+static pthread_once_t g_nav_once = PTHREAD_ONCE_INIT;
+
+static int nav_cmp(const void *x, const void *y)
+{
+	const struct nav_entry *a = *(const struct nav_entry *const *)x, *b = *(const struct nav_entry *const *)y;
+	return a->order != b->order ? (a->order < b->order ? -1 : 1) : strcmp(a->href, b->href);
+}
+
+static void nav_build(void)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < modules_count; i++)
+		total += modules[i]->nav_n;
+	g_nav = calloc(total ? total : 1, sizeof *g_nav);
+	for (size_t i = 0; i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->nav_n; k++)
+			g_nav[g_nav_n++] = &modules[i]->nav[k];
+	qsort(g_nav, g_nav_n, sizeof *g_nav, nav_cmp);
+}
+
+const struct nav_entry *const *nav_table(size_t *n)
+{
+	pthread_once(&g_nav_once, nav_build);
+	*n = g_nav_n;
+	return g_nav;
+}
+
+const struct permission *permission_find(const char *key)
+{
+	for (size_t i = 0; key && i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->permissions_n; k++)
+			if (!strcmp(modules[i]->permissions[k]->key, key))
+				return modules[i]->permissions[k];
+	return NULL;
+}

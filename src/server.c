@@ -21,6 +21,7 @@
 #include "html.h"
 #include "json.h"
 #include "layout.h"
+#include "module.h"
 #include "ops.h"
 #include "util.h"
 
@@ -321,22 +322,6 @@ static bool parse_body(req *r)
 
 /* ---- dispatch ---- */
 
-static const route *find_route(const char *method, const char *path, kvlist *params, bool *method_mismatch)
-{
-	*method_mismatch = false;
-	for (size_t i = 0; i < routes_count; i++) {
-		if (!route_match(routes[i].pattern, path, NULL))
-			continue;
-		if (strcmp(routes[i].method, method) && !(!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
-			*method_mismatch = true;
-			continue;
-		}
-		route_match(routes[i].pattern, path, params);
-		return &routes[i];
-	}
-	return NULL;
-}
-
 static void client_ip(req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -394,7 +379,7 @@ static void run_handler(req *r)
 			}
 			return;
 		}
-		if (!(r->u.role & rt->roles)) {
+		if (!(r->actor.role & rt->roles)) {
 			req_error(r, 403, "forbidden", "您的角色无权访问此页面");
 			return;
 		}
@@ -490,8 +475,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->status = 200;
 		r->start_ns = now_ns();
 		client_ip(r);
+		actor_public(&r->actor, r->ip);
 		bool mismatch;
-		r->route = find_route(method, url, &r->path_params, &mismatch);
+		r->route = routes_find(routes_table(NULL, 0), method, url, &r->path_params, &mismatch);
 		if (!r->route)
 			return quick_error(c, r, mismatch ? 405 : 404);
 		size_t limit = r->route->body_limit ? r->route->body_limit : DEFAULT_BODY_LIMIT;
@@ -529,7 +515,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	if (!r)
 		return;
 	uint64_t us = (now_ns() - r->start_ns) / 1000;
-	metrics_record(r->route ? (int)(r->route - routes) : -1, r->status, us);
+	metrics_record(r->route ? (int)(r->route - routes_table(NULL, 0)->v) : -1, r->status, us);
 	if (g_access_log) {
 		char ts[32];
 		time_t t = time(NULL);
@@ -538,7 +524,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		pthread_mutex_lock(&g_log_lock);
 		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, r->method, r->path, r->status,
-			(double)us / 1000.0, r->logged_in ? r->u.username : "-");
+			(double)us / 1000.0, r->logged_in ? r->actor.username : "-");
 		pthread_mutex_unlock(&g_log_lock);
 	}
 	req_free(r);
@@ -558,13 +544,9 @@ static void *background_loop(void *arg)
 			char err[256];
 			if (!d && !(d = db_open(g_db_url, err, sizeof err)))
 				fprintf(stderr, "dangjian: background: %s\n", err);
-			for (size_t i = 0; d && i < background_tasks_count; i++) {
-				if (db_begin(d, true) != DB_OK)
-					continue;
-				int n = background_tasks[i](d, now_unix());
-				if (n < 0 || db_commit(d) != DB_OK)
-					db_rollback(d);
-			}
+			int changed;
+			if (d)
+				modules_run_tasks(d, now_unix(), &changed);
 		}
 		sleep(1);
 	}
@@ -576,6 +558,10 @@ int serve_run(const struct serve_opts *o)
 {
 	g_db_url = o->db_url;
 	char err[512];
+	if (!routes_table(err, sizeof err)) {
+		fprintf(stderr, "dangjian: %s\n", err);
+		return 1;
+	}
 	db *d = db_open(o->db_url, err, sizeof err);
 	if (!d) {
 		fprintf(stderr, "dangjian: database: %s\n", err);

@@ -4,21 +4,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "buf.h"
 #include "db.h"
+#include "roles.h"
 
-/* Roles of SPEC §1, as bits so a route can allow several. */
-enum role {
-	R_ADMIN = 1 << 0,
-	R_COMMITTEE = 1 << 1,
-	R_BRANCH = 1 << 2,
-	R_MEMBER = 1 << 3,
-	R_GRID = 1 << 4,
-	R_REVIEWER = 1 << 5,
-};
-#define R_PUBLIC 0 /* no login needed */
-#define R_ANY (R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_REVIEWER)
-#define R_STAFF (R_ADMIN | R_COMMITTEE | R_BRANCH)
+#define KiB 1024
 
 enum route_flags {
 	RF_API = 1 << 0,    /* JSON errors, bearer-token auth, no CSRF */
@@ -38,16 +29,8 @@ typedef struct route {
 	int flags;
 	size_t body_limit;   /* 0: the default of 64 KiB */
 	const char *name;    /* a short label for metrics */
+	const struct module *module; /* set when the table is merged (module.h) */
 } route;
-
-extern const route routes[];
-extern const size_t routes_count;
-
-/* Work `serve` does by itself every minute (auto-closing orders, …), each in
- * its own transaction on a connection of its own; listed beside the routes. */
-typedef int (*background_fn)(db *d, int64_t now);
-extern const background_fn background_tasks[];
-extern const size_t background_tasks_count;
 
 typedef struct kv {
 	char *key;
@@ -62,17 +45,8 @@ typedef struct kvlist {
 	size_t n, cap;
 } kvlist;
 
-typedef struct user {
-	int64_t id;
-	char username[64];
-	char name[64];
-	int role;
-	int64_t org_id;
-	char org_name[128];
-	char org_path[256];
-} user;
-
 struct MHD_Connection;
+struct module;
 
 struct req {
 	struct MHD_Connection *conn;
@@ -89,7 +63,7 @@ struct req {
 
 	db *db;
 	bool logged_in;
-	user u;
+	struct actor actor;  /* the caller: an account when logged_in, else the public at ip */
 	char session_id[65]; /* hex hash of the session token */
 	char csrf[48];
 	bool hant;           /* 繁體 wanted */

@@ -31,9 +31,9 @@ void stats_page_orders(req *r)
 		snprintf(to, sizeof to, "%s", qt);
 	else if (qt && *qt)
 		form_error(r, "to", "结束日期应为 YYYY-MM-DD");
-	/* ACT_ORG_VIEW: the route already allows only committee, branch and admin */
+	/* perm_org_view: the route already allows only committee, branch and admin */
 	struct org_ref o;
-	if (!orgs_from_request(r, code, ACT_ORG_VIEW, &o))
+	if (!orgs_from_request(r, code, &perm_org_view, &o))
 		return;
 	const char *prefix = o.path, *oname = o.name, *ocode = o.code;
 	int64_t t0 = 0, t1 = 0;

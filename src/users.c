@@ -10,6 +10,11 @@
 #include "layout.h"
 #include "orgs.h"
 #include "util.h"
+#include "web.h"
+#include "module.h"
+
+const struct permission perm_user_view = {"user.view", "查看账号", R_ADMIN | R_COMMITTEE | R_BRANCH};
+const struct permission perm_user_manage = {"user.manage", "创建账号、重置密码、停用", R_ADMIN};
 
 const char *users_check_username(const char *u)
 {
@@ -129,7 +134,7 @@ void users_page_new(req *r)
 		if ((why = users_check_username(username))) form_error(r, "username", why);
 		if ((why = users_check_name(name))) form_error(r, "name", why);
 		if (!role_from_key(role)) form_error(r, "role", "请选择角色");
-		if (!org_id || !authorize(r, ACT_USER_MANAGE, org_id)) form_error(r, "org_id", "请选择所属组织");
+		if (!org_id || !authorize(r, &perm_user_manage, org_id)) form_error(r, "org_id", "请选择所属组织");
 		if ((why = password_weak(pw))) form_error(r, "password", why);
 		if (!form_has_errors(r) && db_int1(r->db, 0, "SELECT COUNT(*) FROM users WHERE username = ?", "t", username))
 			form_error(r, "username", "用户名已存在");
@@ -149,7 +154,7 @@ void users_page_new(req *r)
 	}
 	page_begin(r, "新建用户");
 	buf_puts(&r->out, "<section class=\"card\">");
-	user_form(r, "/admin/users/new", true, "", "", "member", r->u.org_id, true);
+	user_form(r, "/admin/users/new", true, "", "", "member", r->actor.org_id, true);
 	buf_puts(&r->out, "</section>");
 	page_end(r);
 	if (form_has_errors(r))
@@ -172,7 +177,7 @@ void users_page_edit(req *r)
 		active = db_int(s, 4) != 0;
 	}
 	db_done(s);
-	if (!found || !authorize(r, ACT_USER_MANAGE, org_id)) {
+	if (!found || !authorize(r, &perm_user_manage, org_id)) {
 		req_error(r, 404, "not_found", "用户不存在");
 		return;
 	}
@@ -183,11 +188,11 @@ void users_page_edit(req *r)
 		const char *why;
 		if ((why = users_check_name(nname))) form_error(r, "name", why);
 		if (!role_from_key(nrole)) form_error(r, "role", "请选择角色");
-		if (!norg || !authorize(r, ACT_USER_MANAGE, norg) ||
+		if (!norg || !authorize(r, &perm_user_manage, norg) ||
 		    !db_int1(r->db, 0, "SELECT COUNT(*) FROM orgs WHERE id = ?", "I", norg))
 			form_error(r, "org_id", "请选择所属组织");
 		if (pw && *pw && (why = password_weak(pw))) form_error(r, "password", why);
-		if (id == r->u.id && (!nactive || strcmp(nactive, "1") || strcmp(nrole, "admin")))
+		if (id == r->actor.user_id && (!nactive || strcmp(nactive, "1") || strcmp(nrole, "admin")))
 			form_error(r, "role", "不能停用自己或取消自己的管理员角色");
 		if (!form_has_errors(r)) {
 			bool nact = nactive && !strcmp(nactive, "1");
@@ -219,3 +224,23 @@ void users_page_edit(req *r)
 	if (form_has_errors(r))
 		r->status = 422;
 }
+
+/* ---- the module record (module.h) ---- */
+
+static const route users_routes[] = {
+	{"GET", "/admin/users", users_page_list, R_ADMIN, 0, 0, "users"},
+	{"GET", "/admin/users/new", users_page_new, R_ADMIN, 0, 0, "user_new"},
+	{"POST", "/admin/users/new", users_page_new, R_ADMIN, 0, 8 * KiB, "user_new"},
+	{"GET", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 0, "user"},
+	{"POST", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 8 * KiB, "user"},
+};
+static const struct nav_entry users_nav[] = {
+	{"/admin/users", "用户管理", R_ADMIN, 70},
+};
+static const struct permission *const users_perms[] = {&perm_user_view, &perm_user_manage};
+const struct module users_module = {
+	.name = "users",
+	.routes = users_routes, .routes_n = COUNT_OF(users_routes),
+	.nav = users_nav, .nav_n = COUNT_OF(users_nav),
+	.permissions = users_perms, .permissions_n = COUNT_OF(users_perms),
+};

@@ -5,6 +5,10 @@
 
 #include "db.h"
 #include "server.h"
+#include "permission.h"
+
+/* Permission rows: see accounts; create accounts, reset passwords, deactivate. */
+extern const struct permission perm_user_view, perm_user_manage;
 
 /* Creates an account; returns its id, or 0 with a Chinese reason in err. */
 int64_t users_create(db *d, const char *username, const char *name, const char *role, int64_t org_id, const char *password,

@@ -20,7 +20,7 @@ void wishes_page(req *r)
 	buf_puts(&r->out, "<p class=\"lead\">群众的小心愿，党员来认领。心愿实现后，许愿人可在查询页确认评价。</p>");
 	db_stmt *s = db_query(r->db, OPEN_WISHES, "");
 	int n = 0;
-	bool member = r->logged_in && r->u.role == R_MEMBER;
+	bool member = r->logged_in && r->actor.role == R_MEMBER;
 	buf_puts(&r->out, "<div class=\"tiles wishes\">");
 	while (db_next(s)) {
 		char t[20];
@@ -46,8 +46,8 @@ void wishes_claim(req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	char label[200];
-	snprintf(label, sizeof label, "%s %s", r->u.org_name, r->u.name);
-	struct order_actor who = {R_MEMBER, r->u.id, label, r->u.org_path};
+	snprintf(label, sizeof label, "%s %s", r->actor.org_name, r->actor.name);
+	struct order_actor who = {R_MEMBER, r->actor.user_id, label, r->actor.org_path};
 	struct order_act a = {0};
 	struct field_errors e = {0};
 	int status;

@@ -1,0 +1,40 @@
+/* web — what every *_web.c handler shares beyond server.h: turning a domain
+ * result into an answer, and reading a JSON body against a declared list of
+ * fields (Kore's idea: undeclared input never reaches a handler). */
+#ifndef DJ_WEB_H
+#define DJ_WEB_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "result.h"
+#include "server.h"
+
+/* The one mapping of a domain result to an answer in the route's language:
+ * 404 not_found, 403 forbidden, 409 conflict, 422 invalid (with the fields),
+ * 503 db_error; JSON {"error":{"code","message","fields"}} for the API, an
+ * error page for the console. */
+int dj_result_status(enum dj_result res);
+void req_fail(req *r, enum dj_result res, const struct field_errors *e);
+
+/* A field a JSON body may carry: its key, its name for messages, whether it
+ * must be there, its JSON type ('s' string, 'b' boolean, 'I' integer, 'a'
+ * array, 'o' any), and, for a field that may never be sent (e.g. a code that
+ * cannot change after creation), the message that refuses it. */
+struct json_field {
+	const char *key, *label;
+	bool required;
+	char type;
+	const char *refused;
+};
+
+/* Parses the request's JSON body (415 or 400 when it is not a JSON object; an
+ * empty body counts as {} when empty_ok) and unpacks it with jansson's
+ * json_unpack_ex in strict mode (fmt and the pointers as for json_unpack).
+ * When the body does not fit, answers 422 naming each field at fault (unknown,
+ * wrong type, missing) and returns false. */
+bool req_json_unpack(req *r, const struct json_field *fields, bool empty_ok, const char *fmt, ...);
+
+/* Transitional, for handlers not yet moved to a domain function that audits. */
+void audit_log(req *r, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary);
+
+#endif
