@@ -13,11 +13,8 @@ all: build
 setup:
 	@bash scripts/setup.sh
 
-$(BUILD)/build.ninja:
-	meson setup $(BUILD) --buildtype=release
-
-build: setup $(BUILD)/build.ninja
-	ninja -C $(BUILD)
+build: setup
+	bash scripts/build.sh $(BUILD) --buildtype=release
 
 # Builds, creates the demo town if there is no database yet, and serves it.
 run: build
@@ -27,15 +24,14 @@ run: build
 	./$(BUILD)/dangjian --db "$(DB)" serve --port $(PORT)
 
 # The test build runs with AddressSanitizer and UndefinedBehaviorSanitizer.
-$(TEST_BUILD)/build.ninja:
-	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+TEST_OPTS := --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-test: setup $(TEST_BUILD)/build.ninja
-	ninja -C $(TEST_BUILD)
+test: setup
+	bash scripts/build.sh $(TEST_BUILD) $(TEST_OPTS)
 	bash scripts/test.sh $(TEST_BUILD)
 
-unit: setup $(TEST_BUILD)/build.ninja
-	ninja -C $(TEST_BUILD)
+unit: setup
+	bash scripts/build.sh $(TEST_BUILD) $(TEST_OPTS)
 	meson test -C $(TEST_BUILD) --print-errorlogs
 
 fuzz: setup

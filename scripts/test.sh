@@ -22,8 +22,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 stage "release build (gcc -O3): its warnings differ from the debug build's, and are errors too"
-[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
-if ! ninja -C build >"$tmp/release.log" 2>&1; then grep -E "error|FAILED" "$tmp/release.log" >&2; exit 1; fi
+if ! bash scripts/build.sh build --buildtype=release >"$tmp/release.log" 2>&1; then grep -E "error|FAILED" "$tmp/release.log" >&2; exit 1; fi
 
 stage "unit tests (criterion)"
 meson test -C "$build" --print-errorlogs

@@ -8,7 +8,6 @@
 
 #include "demo.h"
 #include "orders.h"
-#include "server.h"
 #include "util.h"
 
 static uint64_t rng = 0x5eed0fdeedULL;
@@ -94,12 +93,15 @@ static int demo_grids(db *d, FILE *out)
 static int apply(db *d, int64_t id, const char *action, int actor, int64_t uid, const char *label, const char *scope,
 		 struct order_act *a, int64_t at)
 {
-	struct order_actor who = {actor, uid, label, scope};
+	struct actor who = {.user_id = uid, .role = actor};
+	snprintf(who.label, sizeof who.label, "%s", label);
+	snprintf(who.org_path, sizeof who.org_path, "%s", scope);
+	snprintf(who.username, sizeof who.username, "demo");
+	snprintf(who.ip, sizeof who.ip, "demo");
 	struct field_errors e = {0};
-	int st;
-	const char *why = order_apply(d, id, action, a, &who, at, &st, &e);
-	if (why) {
-		fprintf(stderr, "dangjian demo: order %lld %s: %s\n", (long long)id, action, why);
+	enum dj_result res = order_transition(d, &who, id, NULL, action, a, at, &e);
+	if (res != DJ_OK) {
+		fprintf(stderr, "dangjian demo: order %lld %s: %s\n", (long long)id, action, dj_message(res, &e));
 		return -1;
 	}
 	return 0;
@@ -144,14 +146,17 @@ int demo_orders(db *d, FILE *out)
 			snprintf(o.grid_code, sizeof o.grid_code, "CJC-G1");
 		snprintf(o.contact_name, sizeof o.contact_name, "%s", contacts[rnd(10)]);
 		snprintf(o.contact_phone, sizeof o.contact_phone, "1%u%09u", 3 + rnd(7), rnd(1000000000));
-		snprintf(o.ip, sizeof o.ip, "demo");
 		/* spread over the last 90 days; the fate is drawn, the times follow one another */
 		int64_t t = now - 90 * 86400 + (int64_t)i * (89 * 86400 / total) + rnd(3600);
 		o.at = t;
 		char code[24];
 		bool rep;
 		struct field_errors e = {0};
-		int64_t id = order_create(d, &o, code, &rep, &e);
+		struct actor resident;
+		actor_public(&resident, "demo");
+		int64_t id = 0;
+		if (order_create(d, &resident, &o, code, &rep, &e) == DJ_OK)
+			id = db_int1(d, 0, "SELECT id FROM orders WHERE code = ?", "t", code);
 		if (!id) {
 			fprintf(stderr, "dangjian demo: order: %s\n", e.n ? e.e[0].msg : db_errmsg(d));
 			return -1;

@@ -1,10 +1,9 @@
-/* notify — the staff inbox and the outbox of messages (issue 4 §8). */
+/* notify — the inbox and the outbox of messages about any record (issue 4 §8, issue 7 §6). */
 #ifndef DJ_NOTIFY_H
 #define DJ_NOTIFY_H
 #include <stdint.h>
 
 #include "db.h"
-#include "server.h"
 
 /* A way out for messages. The default writes them to the log; an SMS or
  * WeChat adapter implements the same function. */
@@ -14,19 +13,19 @@ struct notify_adapter {
 };
 extern const struct notify_adapter *notify_adapter;
 
-/* To one user: an inbox row and an outbox message, in the caller's transaction. */
-void notify_user(db *d, int64_t user_id, const char *kind, int64_t order_id, const char *text, int64_t now);
+/* To one user: an inbox row about a record (entity "order", id 42; NULL, 0
+ * for none) and an outbox message, in the caller's transaction. */
+void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
+		 int64_t now);
 /* To the users of a role in one org (e.g. the branch secretaries of the order's branch). */
-void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, int64_t order_id, const char *text, int64_t now);
+void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id,
+		     const char *text, int64_t now);
 /* To the committee users above an org (whose org path is a prefix of its path). */
-void notify_committee_above(db *d, int64_t org_id, const char *kind, int64_t order_id, const char *text, int64_t now);
+void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
+			    int64_t now);
 
 /* Background tasks: flag overdue orders to their branch; send the outbox. */
 int notify_overdue(db *d, int64_t now);
 int notify_flush(db *d, int64_t now);
-
-void inbox_page(req *r);
-void inbox_read(req *r);
-void inbox_api(req *r);
 
 #endif

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "audit.h"
 #include "notify.h"
-#include "server.h"
 #include "util.h"
 
 #define STAFF_B (R_BRANCH)
@@ -131,21 +132,162 @@ static bool in_list(const char *const *pairs, const char *v)
 	return false;
 }
 
-int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *errs)
+/* The one column list of an order, read by position in order_fill alone. */
+#define ORDER_COLS                                                                                                   \
+	"SELECT o.id, o.code, o.kind, o.urgency, o.content, o.org_id, g.code, g.name, g.path, COALESCE(o.grid_id, 0), "     \
+	"COALESCE(gr.code, ''), o.state, o.level, o.escalated, COALESCE(o.assignee_user_id, 0), COALESCE(u.username, ''), " \
+	"COALESCE(u.name, ''), o.result, COALESCE(o.close_reason, ''), o.close_note, o.comment, COALESCE(o.rating, 0), "   \
+	"o.created_at, o.updated_at, o.due_at, COALESCE(o.delivered_at, 0), COALESCE(o.closed_at, 0), "                  \
+	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone "                                                   \
+	"FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "                  \
+	"LEFT JOIN grids gr ON gr.id = o.grid_id "
+
+#define COPY(dst, col) snprintf(dst, sizeof dst, "%s", db_str(s, col))
+
+static void order_fill(db_stmt *s, struct order *o)
+{
+	o->id = db_int(s, 0);
+	COPY(o->code, 1);
+	COPY(o->kind, 2);
+	COPY(o->urgency, 3);
+	COPY(o->content, 4);
+	o->org_id = db_int(s, 5);
+	COPY(o->org_code, 6);
+	COPY(o->org_name, 7);
+	COPY(o->org_path, 8);
+	o->grid_id = db_int(s, 9);
+	COPY(o->grid_code, 10);
+	COPY(o->state, 11);
+	COPY(o->level, 12);
+	o->escalated = db_int(s, 13) != 0;
+	o->assignee_user_id = db_int(s, 14);
+	COPY(o->assignee_username, 15);
+	COPY(o->assignee_name, 16);
+	COPY(o->result, 17);
+	COPY(o->close_reason, 18);
+	COPY(o->close_note, 19);
+	COPY(o->comment, 20);
+	o->rating = (int)db_int(s, 21);
+	o->created_at = db_int(s, 22);
+	o->updated_at = db_int(s, 23);
+	o->due_at = db_int(s, 24);
+	o->delivered_at = db_int(s, 25);
+	o->closed_at = db_int(s, 26);
+	o->reminded_at = db_int(s, 27);
+	COPY(o->contact_name, 28);
+	COPY(o->contact_phone, 29);
+}
+#undef COPY
+
+bool order_load(db *d, int64_t id, const char *code, struct order *o)
+{
+	db_stmt *s = code ? db_query(d, ORDER_COLS "WHERE o.code = ?", "t", code) : db_query(d, ORDER_COLS "WHERE o.id = ?", "I", id);
+	bool found = db_next(s);
+	if (found)
+		order_fill(s, o);
+	db_done(s);
+	return found;
+}
+
+static bool open_wish(const struct order *o)
+{
+	return !strcmp(o->kind, "wish") && (!strcmp(o->state, "submitted") || !strcmp(o->state, "accepted"));
+}
+
+bool order_visible(const struct actor *a, const struct order *o)
+{
+	if (a->role == A_PUBLIC || a->role == A_SYSTEM)
+		return true;
+	if (a->user_id && o->assignee_user_id == a->user_id)
+		return true; /* a 头雁 of another branch, a claimed wish of another village */
+	if (a->role == R_MEMBER && open_wish(o))
+		return true; /* the wall is public; members claim any open wish */
+	return actor_covers(a, o->org_path);
+}
+
+bool order_overdue(const struct order *o, int64_t now)
+{
+	return order_state_open(o->state) && strcmp(o->state, "delivered") && o->due_at < now;
+}
+
+/* order_visible as SQL, for the lists. A grid worker may open any order of
+ * its subtree, but its list is what it works on: the orders of its grids and
+ * those given to it (网格员接单). */
+#define VISIBLE                                                                                                      \
+	"(o.assignee_user_id = ? "                                                                                    \
+	"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) "                    \
+	"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)))) "
+#define FILTERS                                                                                                      \
+	"AND (CAST(? AS TEXT) IS NULL OR g.path LIKE ? || '%') AND (CAST(? AS TEXT) IS NULL OR o.state = ?) "          \
+	"AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "                                                       \
+	"AND (CAST(? AS BIGINT) = 0 OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
+
+enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total,
+			  order_row_fn fn, void *ctx)
+{
+	if (a->role == A_PUBLIC || !*actor_scope(a))
+		return DJ_FORBIDDEN;
+	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
+	int64_t lim = f->limit > 0 ? f->limit : 50, off = f->offset > 0 ? f->offset : 0;
+	const char *scope = actor_scope(a);
+	*total = db_int1(d, 0, "SELECT COUNT(*) FROM orders o JOIN orgs g ON g.id = o.org_id WHERE " VISIBLE FILTERS,
+			 "IItII" "tttt" "II" "II", me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state,
+			 (int64_t)f->mine, me, (int64_t)f->overdue, now);
+	db_stmt *s = db_query(d, ORDER_COLS "WHERE " VISIBLE FILTERS "ORDER BY o.id DESC LIMIT ? OFFSET ?",
+			      "IItII" "tttt" "II" "II" "II", me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state,
+			      (int64_t)f->mine, me, (int64_t)f->overdue, now, lim, off);
+	struct order o;
+	while (db_next(s)) {
+		order_fill(s, &o);
+		fn(ctx, &o);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+
+void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT at, action, from_state, to_state, actor, note, public FROM order_events WHERE order_id = ? "
+			      "AND (public = 1 OR ? = 0) ORDER BY id",
+			      "II", id, (int64_t)public_only);
+	while (db_next(s)) {
+		struct order_event ev = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_str(s, 5), db_int(s, 6) != 0};
+		fn(ctx, &ev);
+	}
+	db_done(s);
+}
+
+#define PLACE_PER_HOUR 10 /* orders one address may place in an hour */
+
+bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now)
+{
+	/* a repeated key answers with the first order and costs no quota */
+	if (idempotency_key && *idempotency_key &&
+	    db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", idempotency_key))
+		return true;
+	char key[96];
+	snprintf(key, sizeof key, "place:%.80s", ip ? ip : "");
+	db_run(d, "DELETE FROM order_rate WHERE key = ? AND window_start < ?", "tI", key, now - 3600);
+	int64_t n = db_int1(d, 0,
+			    "INSERT INTO order_rate (key, count, window_start) VALUES (?, 1, ?) "
+			    "ON CONFLICT (key) DO UPDATE SET count = order_rate.count + 1 RETURNING count",
+			    "tI", key, now);
+	return n <= PLACE_PER_HOUR;
+}
+
+enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated,
+			    struct field_errors *errs)
 {
 	*repeated = false;
 	if (*o->idempotency_key) {
-		db_stmt *s = db_query(d, "SELECT id, code FROM orders WHERE idempotency_key = ?", "t", o->idempotency_key);
-		int64_t id = 0;
+		db_stmt *s = db_query(d, "SELECT code FROM orders WHERE idempotency_key = ?", "t", o->idempotency_key);
 		if (db_next(s)) {
-			id = db_int(s, 0);
-			snprintf(code_out, 24, "%s", db_str(s, 1));
+			snprintf(code_out, 24, "%s", db_str(s, 0));
+			*repeated = true;
 		}
 		db_done(s);
-		if (id) {
-			*repeated = true;
-			return id;
-		}
+		if (*repeated)
+			return DJ_OK;
 	}
 	str_trim(o->content);
 	str_trim(o->contact_name);
@@ -165,11 +307,11 @@ int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeat
 		ferr_add(errs, "contact_name", "联系人姓名不能超过 20 个字");
 	if (!phone_valid(o->contact_phone))
 		ferr_add(errs, "contact_phone", "请填写 11 位手机号码，以便支部与您联系");
-	int64_t org = 0, grid = 0;
+	int64_t org = 0, grid = 0, worker = 0;
 	if (*o->grid_code) {
-		db_stmt *s = db_query(d, "SELECT id, org_id FROM grids WHERE code = ?", "t", o->grid_code);
+		db_stmt *s = db_query(d, "SELECT id, org_id, COALESCE(worker_user_id, 0) FROM grids WHERE code = ?", "t", o->grid_code);
 		if (db_next(s))
-			grid = db_int(s, 0), org = db_int(s, 1);
+			grid = db_int(s, 0), org = db_int(s, 1), worker = db_int(s, 2);
 		db_done(s);
 		if (!grid)
 			ferr_add(errs, "grid", "网格编码不存在");
@@ -183,7 +325,7 @@ int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeat
 	} else
 		ferr_add(errs, "org", "请选择您所在的村（社区）");
 	if (errs->n)
-		return 0;
+		return DJ_INVALID;
 	int64_t now = o->at ? o->at : now_unix();
 	for (int attempt = 0; attempt < 3; attempt++) {
 		char code[24];
@@ -196,29 +338,26 @@ int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeat
 				     "idempotency_key, ip, created_at, updated_at, due_at) "
 				     "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, 'submitted', NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
 				     "ttttIItttt" "III", code, o->kind, o->urgency, o->content, org, grid, o->contact_name,
-				     o->contact_phone, o->idempotency_key, o->ip, now, now, now + order_limit(d, o->kind, o->urgency, false));
-		if (id) {
-			db_run(d, "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
-				  "VALUES (?, ?, 'create', '', 'submitted', '群众', '', 1)",
-			       "II", id, now);
-			snprintf(code_out, 24, "%s", code);
-			/* the branch hears of it, and the grid worker when the resident named a grid */
-			char text[200];
-			snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", code, o->content);
-			notify_org_role(d, org, "branch", "new_order", id, text, now);
-			if (grid)
-				notify_user(d, db_int1(d, 0, "SELECT COALESCE(worker_user_id, 0) FROM grids WHERE id = ?", "I", grid), "new_order", id,
-					    text, now);
-			return id;
-		}
+				     o->contact_phone, o->idempotency_key, a->ip, now, now, now + order_limit(d, o->kind, o->urgency, false));
+		if (!id)
+			continue;
+		db_run(d, "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
+			  "VALUES (?, ?, 'create', '', 'submitted', ?, '', 1)",
+		       "IIt", id, now, a->role == A_PUBLIC ? "群众" : a->label);
+		snprintf(code_out, 24, "%s", code);
+		/* the branch hears of it, and the grid worker when the resident named a grid */
+		char text[200];
+		snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", code, o->content);
+		notify_org_role(d, org, "branch", "new_order", "order", id, text, now);
+		if (grid)
+			notify_user(d, worker, "new_order", "order", id, text, now);
+		audit_write(d, a, "order.create", "order", id, org, code);
+		return DJ_OK;
 	}
-	ferr_add(errs, "_form", "提交失败，请稍后再试");
-	return 0;
+	return dj_fail(errs, DJ_DB_ERROR, "提交失败，请稍后再试");
 }
 
-static bool in_scope(const char *path, const char *scope) { return !strncmp(path, scope, strlen(scope)); }
-
-/* A user of role member or grid inside the given subtree, by username. */
+/* A user of role member, grid or branch inside the given subtree, by username. */
 static int64_t assignee_in(db *d, const char *username, const char *scope, struct field_errors *errs)
 {
 	int64_t uid = 0;
@@ -228,7 +367,7 @@ static int64_t assignee_in(db *d, const char *username, const char *scope, struc
 	if (db_next(s)) {
 		if (strcmp(db_str(s, 1), "member") && strcmp(db_str(s, 1), "grid") && strcmp(db_str(s, 1), "branch"))
 			ferr_add(errs, "assignee", "只能派给党员、网格员或支部书记");
-		else if (!in_scope(db_str(s, 2), scope))
+		else if (strncmp(db_str(s, 2), scope, strlen(scope)))
 			ferr_add(errs, "assignee", "办理人不在本组织范围内");
 		else
 			uid = db_int(s, 0);
@@ -240,110 +379,78 @@ static int64_t assignee_in(db *d, const char *username, const char *scope, struc
 
 static bool text_ok(const char *s, int max) { return s && *s && utf8_valid(s) && (int)utf8_len(s) <= max; }
 
-const char *order_apply(db *d, int64_t id, const char *action, const struct order_act *a, const struct order_actor *who,
-			int64_t now, int *status, struct field_errors *errs)
+static bool is(const char *a, const char *b) { return !strcmp(a, b); }
+
+enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const char *code, const char *action,
+				const struct order_act *act, int64_t now, struct field_errors *errs)
 {
-	char state[16] = "", path[256] = "", urgency[16] = "", kind[24] = "";
-	int64_t assignee = 0, org = 0;
-	db_stmt *s = db_query(d,
-			      "SELECT o.state, g.path, COALESCE(o.assignee_user_id, 0), o.urgency, o.org_id, o.kind FROM orders o "
-			      "JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
-			      "I", id);
-	bool found = db_next(s);
-	if (found) {
-		snprintf(state, sizeof state, "%s", db_str(s, 0));
-		snprintf(path, sizeof path, "%s", db_str(s, 1));
-		assignee = db_int(s, 2);
-		snprintf(urgency, sizeof urgency, "%s", db_str(s, 3));
-		org = db_int(s, 4);
-		snprintf(kind, sizeof kind, "%s", db_str(s, 5));
-	}
-	db_done(s);
-	/* staff see only their subtree; out of it the order does not exist for them */
-	/* staff see only their subtree, where the order does not exist for others;
-	 * whoever it is assigned to (a 头雁 of another branch, say) sees it too */
-	if (!found || (!(who->actor & (A_PUBLIC | A_SYSTEM)) && !in_scope(path, who->scope_path) &&
-		       !(assignee && assignee == who->user_id))) {
-		*status = 404;
-		return "诉求不存在或不在您的管辖范围内";
-	}
-	const struct order_transition *t = order_find(state, action, who->actor);
+	struct order o;
+	action = action ? action : "";
+	/* out of the caller's view the order does not exist for it */
+	if (!order_load(d, id, code, &o) || !order_visible(a, &o))
+		return dj_fail(errs, DJ_NOT_FOUND, code ? "查询码不存在，请核对" : "诉求不存在或不在您的管辖范围内");
+	id = o.id;
+	const struct order_transition *t = order_find(o.state, action, a->role);
 	if (!t) {
 		bool exists = false;
 		for (int i = 0; i < order_transitions_count; i++)
-			exists |= !strcmp(order_transitions[i].from, state) && !strcmp(order_transitions[i].action, action);
-		*status = exists ? 403 : 409;
-		static char msg[160];
-		snprintf(msg, sizeof msg, exists ? "您的角色不能对“%s”的诉求执行“%s”" : "诉求处于“%s”状态，不能执行“%s”",
-			 order_state_label(state), order_action_label(action));
-		return msg;
+			exists |= is(order_transitions[i].from, o.state) && is(order_transitions[i].action, action);
+		return exists ? dj_fail(errs, DJ_FORBIDDEN, "您的角色不能对“%s”的诉求执行“%s”", order_state_label(o.state), order_action_label(action))
+			      : dj_fail(errs, DJ_CONFLICT, "诉求处于“%s”状态，不能执行“%s”", order_state_label(o.state), order_action_label(action));
 	}
-	if (!strcmp(action, "claim") && strcmp(kind, "wish")) {
-		*status = 409;
-		return "只有微心愿可以认领";
-	}
+	if (is(action, "claim") && !is(o.kind, "wish"))
+		return dj_fail(errs, DJ_CONFLICT, "只有微心愿可以认领");
 	/* the people an order is assigned to act on their own orders only */
-	if ((!strcmp(action, "start") || !strcmp(action, "deliver")) && who->actor != R_BRANCH && assignee != who->user_id) {
-		*status = 403;
-		return "只有被派单的办理人才能办理此诉求";
-	}
-	const char *note = a->note ? a->note : "";
-	int64_t new_assignee = assignee, new_org = org, ldue = 0;
+	if ((is(action, "start") || is(action, "deliver")) && a->role != R_BRANCH && o.assignee_user_id != a->user_id)
+		return dj_fail(errs, DJ_FORBIDDEN, "只有被派单的办理人才能办理此诉求");
+	const char *note = act->note ? act->note : "";
+	int64_t new_assignee = o.assignee_user_id, new_org = o.org_id, ldue = 0, dup = 0;
 	const char *level = NULL, *close_reason = NULL;
-	int64_t dup = 0;
-	bool need_note = !strcmp(action, "reject") || !strcmp(action, "escalate") || !strcmp(action, "deliver") ||
-			 !strcmp(action, "reopen") || !strcmp(action, "close") || !strcmp(action, "add_info");
+	bool need_note = is(action, "reject") || is(action, "escalate") || is(action, "deliver") || is(action, "reopen") ||
+			 is(action, "close") || is(action, "add_info");
 	if (need_note && !text_ok(note, 500))
-		ferr_add(errs, "note", !strcmp(action, "deliver") ? "请填写办理结果" : "请填写理由或说明（500 字以内）");
+		ferr_add(errs, "note", is(action, "deliver") ? "请填写办理结果" : "请填写理由或说明（500 字以内）");
 	else if (*note && !text_ok(note, 500))
 		ferr_add(errs, "note", "说明不能超过 500 个字");
-	if (!strcmp(action, "assign")) {
-		new_assignee = assignee_in(d, a->assignee, who->actor == R_GRID ? who->scope_path : path, errs);
-		if (who->actor == R_GRID && new_assignee && new_assignee != who->user_id)
+	if (is(action, "assign")) {
+		new_assignee = assignee_in(d, act->assignee, a->role == R_GRID ? actor_scope(a) : o.org_path, errs);
+		if (a->role == R_GRID && new_assignee && new_assignee != a->user_id)
 			ferr_add(errs, "assignee", "网格员接单时派给自己");
-	} else if (!strcmp(action, "dispatch")) {
+	} else if (is(action, "dispatch")) {
 		level = "committee";
-		if (a->to_org && *a->to_org) {
-			db_stmt *o = db_query(d, "SELECT id, path, type FROM orgs WHERE code = ? AND dissolved_at IS NULL", "t", a->to_org);
-			if (db_next(o) && in_scope(db_str(o, 1), who->scope_path) && !strcmp(db_str(o, 2), "branch"))
-				new_org = db_int(o, 0);
+		bool to_org = act->to_org && *act->to_org, to_person = act->assignee && *act->assignee;
+		if (to_org) {
+			db_stmt *g = db_query(d, "SELECT id, path, type FROM orgs WHERE code = ? AND dissolved_at IS NULL", "t", act->to_org);
+			if (db_next(g) && actor_covers(a, db_str(g, 1)) && is(db_str(g, 2), "branch"))
+				new_org = db_int(g, 0);
 			else
 				ferr_add(errs, "to_org", "请选择本镇范围内的党支部");
-			db_done(o);
+			db_done(g);
 		}
-		if (a->assignee && *a->assignee)
-			new_assignee = assignee_in(d, a->assignee, who->scope_path, errs);
-		else
-			new_assignee = 0;
-		if (!(a->to_org && *a->to_org) && !(a->assignee && *a->assignee))
+		new_assignee = to_person ? assignee_in(d, act->assignee, actor_scope(a), errs) : 0;
+		if (!to_org && !to_person)
 			ferr_add(errs, "to_org", "请选择派往的支部或党员（头雁）");
-	} else if (!strcmp(action, "confirm")) {
-		if (a->rating < 1 || a->rating > 5)
+	} else if (is(action, "confirm")) {
+		if (act->rating < 1 || act->rating > 5)
 			ferr_add(errs, "rating", "请给出 1 到 5 星的评价");
 		close_reason = "resolved";
-	} else if (!strcmp(action, "auto_close"))
+	} else if (is(action, "auto_close"))
 		close_reason = "resolved";
-	else if (!strcmp(action, "close")) {
-		close_reason = a->reason ? a->reason : "";
-		if (strcmp(close_reason, "unresolvable") && strcmp(close_reason, "not_ours") && strcmp(close_reason, "duplicate"))
+	else if (is(action, "close")) {
+		close_reason = act->reason ? act->reason : "";
+		if (!is(close_reason, "unresolvable") && !is(close_reason, "not_ours") && !is(close_reason, "duplicate"))
 			ferr_add(errs, "reason", "办结原因应为：无法解决、不属于本级职责、重复诉求");
-		else if (!strcmp(close_reason, "duplicate")) {
-			dup = db_int1(d, 0, "SELECT id FROM orders WHERE code = ? AND id <> ?", "tI", a->duplicate_of ? a->duplicate_of : "", id);
+		else if (is(close_reason, "duplicate")) {
+			dup = db_int1(d, 0, "SELECT id FROM orders WHERE code = ? AND id <> ?", "tI", act->duplicate_of ? act->duplicate_of : "", id);
 			if (!dup)
 				ferr_add(errs, "duplicate_of", "请填写原诉求的查询码");
 		}
-	} else if (!strcmp(action, "accept") && who->actor == R_GRID)
-		new_assignee = who->user_id; /* 网格员接单: the grid worker takes it */
-	else if (!strcmp(action, "claim"))
-		new_assignee = who->user_id;
-	if (errs->n) {
-		*status = 422;
-		return errs->e[0].msg;
-	}
-	if (!strcmp(action, "accept") || !strcmp(action, "claim"))
-		ldue = now + order_limit(d, kind, urgency, true);
-	else if (!strcmp(action, "dispatch") || !strcmp(action, "reopen"))
-		ldue = now + order_limit(d, kind, urgency, true);
+	} else if ((is(action, "accept") && a->role == R_GRID) || is(action, "claim"))
+		new_assignee = a->user_id; /* 网格员接单: the grid worker takes it; a claim is the assignment */
+	if (errs->n)
+		return DJ_INVALID;
+	if (is(action, "accept") || is(action, "claim") || is(action, "dispatch") || is(action, "reopen"))
+		ldue = now + order_limit(d, o.kind, o.urgency, true);
 	/* one statement, every column decided by the action; the WHERE on the old
 	 * state makes two clerks acting at once safe: the second changes nothing */
 	int rc = db_run(d,
@@ -363,35 +470,28 @@ const char *order_apply(db *d, int64_t id, const char *action, const struct orde
 			"WHERE id = ? AND state = ?",
 			"tIII" "t" "t" "II" "tt" "tI" "t" "tt" "II" "tI" "tt" "tI" "tI" "It",
 			t->to, now, new_assignee, new_org, level, action, ldue, ldue, action, note, t->to, now, close_reason,
-			action, note, dup, dup, action, (int64_t)a->rating, action, note, t->to, now, action, now, id, state);
-	if (rc != DB_OK || db_changes(d) != 1) {
-		*status = 409;
-		return "诉求刚被他人处理，请刷新后重试";
-	}
+			action, note, dup, dup, action, (int64_t)act->rating, action, note, t->to, now, action, now, id, o.state);
+	if (rc != DB_OK || db_changes(d) != 1)
+		return dj_fail(errs, DJ_CONFLICT, "诉求刚被他人处理，请刷新后重试");
 	/* 催办 is for staff; the resident sees everything else */
 	db_run(d,
 	       "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor_user_id, actor, note, public) "
 	       "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
-	       "IItttIttI", id, now, action, state, t->to, who->user_id, who->label, note,
-	       (int64_t)(strcmp(action, "remind") != 0));
+	       "IItttIttI", id, now, action, o.state, t->to, a->user_id, a->label, note, (int64_t)!is(action, "remind"));
 	/* who hears of it */
-	char text[200], code[24] = "";
-	db_stmt *c = db_query(d, "SELECT code FROM orders WHERE id = ?", "I", id);
-	if (db_next(c))
-		snprintf(code, sizeof code, "%s", db_str(c, 0));
-	db_done(c);
-	if (!strcmp(action, "escalate")) {
-		snprintf(text, sizeof text, "诉求 %s 向上反馈：%.90s", code, note);
-		notify_committee_above(d, new_org, "escalated", id, text, now);
-	} else if ((!strcmp(action, "assign") || !strcmp(action, "dispatch")) && new_assignee && new_assignee != who->user_id) {
-		snprintf(text, sizeof text, "诉求 %s 已派给您办理", code);
-		notify_user(d, new_assignee, "assigned", id, text, now);
-	} else if (!strcmp(action, "reopen")) {
-		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", code, note);
-		notify_user(d, new_assignee, "reopened", id, text, now);
+	char text[200];
+	if (is(action, "escalate")) {
+		snprintf(text, sizeof text, "诉求 %s 向上反馈：%.90s", o.code, note);
+		notify_committee_above(d, new_org, "escalated", "order", id, text, now);
+	} else if ((is(action, "assign") || is(action, "dispatch")) && new_assignee && new_assignee != a->user_id) {
+		snprintf(text, sizeof text, "诉求 %s 已派给您办理", o.code);
+		notify_user(d, new_assignee, "assigned", "order", id, text, now);
+	} else if (is(action, "reopen")) {
+		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", o.code, note);
+		notify_user(d, new_assignee, "reopened", "order", id, text, now);
 	}
-	*status = 200;
-	return NULL;
+	audit_write(d, a, "order.action", "order", id, new_org, order_action_label(action));
+	return DJ_OK;
 }
 
 int orders_auto_close(db *d, int64_t now, int days)
@@ -404,12 +504,12 @@ int orders_auto_close(db *d, int64_t now, int days)
 	while (db_next(s) && k < 256)
 		ids[k++] = db_int(s, 0);
 	db_done(s);
-	struct order_actor sys = {A_SYSTEM, 0, "系统", "/"};
+	struct actor sys;
+	actor_system(&sys);
 	for (int i = 0; i < k; i++) {
 		struct order_act a = {0};
 		struct field_errors e = {0};
-		int st;
-		if (!order_apply(d, ids[i], "auto_close", &a, &sys, now, &st, &e))
+		if (order_transition(d, &sys, ids[i], NULL, "auto_close", &a, now, &e) == DJ_OK)
 			n++;
 	}
 	return n;
@@ -421,6 +521,19 @@ int orders_tick(db *d, int64_t now)
 	if (days < 1 || days > 365)
 		days = 7;
 	return orders_auto_close(d, now, (int)days);
+}
+
+/* Days as Asia/Shanghai dates → Unix seconds at that day's start. */
+bool day_start(const char *date, int64_t *out)
+{
+	if (!date_valid(date))
+		return false;
+	struct tm tm = {0};
+	tm.tm_year = atoi(date) - 1900;
+	tm.tm_mon = atoi(date + 5) - 1;
+	tm.tm_mday = atoi(date + 8);
+	*out = (int64_t)timegm(&tm) - 8 * 3600;
+	return true;
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -1,18 +1,18 @@
 /* orders — resident orders, the closed loop of SPEC M2:
  * 群众点单 → 支部接单 / 向上反馈 → 党委派单 → 送单 → 销单.
  * The state machine is one table (state, action, who, next state) that the
- * code, the API and the tests all read. Knows nothing of HTTP. */
+ * code, the API and the tests all read. Knows nothing of HTTP: every function
+ * takes the db and the actor; the pages are in orders_pages.c, the API in
+ * orders_api.c. */
 #ifndef DJ_ORDERS_H
 #define DJ_ORDERS_H
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "db.h"
+#include "result.h"
 #include "valid.h"
-
-/* Who acts: the roles of SPEC §1, plus the resident and the system. */
-#define A_PUBLIC (1 << 8)
-#define A_SYSTEM (1 << 9)
 
 struct order_transition {
 	const char *from, *action;
@@ -34,14 +34,74 @@ extern const char *const order_kinds[];             /* key, label pairs, NULL-te
 /* The one transition of the table, or NULL. */
 const struct order_transition *order_find(const char *from, const char *action, int actor);
 
+/* An order as every page, the API and the transitions read it: one column
+ * list, filled by one function. */
+struct order {
+	int64_t id;
+	char code[24];
+	char kind[24], urgency[16];
+	char content[2048];
+	int64_t org_id;
+	char org_code[64], org_name[128], org_path[256];
+	int64_t grid_id;
+	char grid_code[64];
+	char state[16], level[16];
+	bool escalated;
+	int64_t assignee_user_id;
+	char assignee_username[64], assignee_name[64];
+	char result[2048], close_reason[16], close_note[2048], comment[2048];
+	int rating; /* 0: not rated */
+	int64_t created_at, updated_at, due_at, delivered_at, closed_at, reminded_at;
+	char contact_name[64], contact_phone[24];
+};
+
+/* Reads one order by id (code NULL) or by tracking code; false when there is none. */
+bool order_load(db *d, int64_t id, const char *code, struct order *o);
+/* Whether the actor may see the order: the resident (who holds its code) and
+ * the system always; whoever it is assigned to; everyone with an account the
+ * orders of its subtree (a member: its branch's, SPEC §1), and a member also
+ * the open wishes of the wall, wherever they are. */
+bool order_visible(const struct actor *a, const struct order *o);
+/* Past its time limit and not yet delivered or closed. */
+bool order_overdue(const struct order *o, int64_t now);
+
+/* The lists: what the actor may see (order_visible's rule, as SQL), narrowed
+ * by a filter, newest first. fn is called for each row; *total gets the
+ * number of rows that match without the limit. */
+struct order_filter {
+	const char *state;    /* NULL: any */
+	bool overdue;         /* only those past their time limit */
+	bool mine;            /* only those assigned to the actor */
+	const char *org_path; /* NULL: the actor's whole view; else only under this path */
+	int64_t limit, offset;
+};
+typedef void (*order_row_fn)(void *ctx, const struct order *o);
+enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total,
+			  order_row_fn fn, void *ctx);
+
+/* An order's history, oldest first; the resident sees the public entries. */
+struct order_event {
+	int64_t at;
+	const char *action, *from, *to, *actor, *note;
+	bool public;
+};
+typedef void (*order_event_fn)(void *ctx, const struct order_event *ev);
+void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *ctx);
+
 struct order_new {
 	char kind[24], urgency[16], content[2048], org_code[64], grid_code[64], contact_name[64], contact_phone[24];
-	char idempotency_key[80], ip[64];
+	char idempotency_key[80];
 	int64_t at; /* when it was placed; 0: now (the demo backdates) */
 };
-/* Validates and stores a new order; returns its id (and code), 0 with errs. A
- * repeated idempotency key returns the first order's id with *repeated set. */
-int64_t order_create(db *d, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *errs);
+/* The per-address limit on placing orders (10 an hour), kept in the database
+ * for all nodes; a repeated idempotency key costs nothing. False: refused. */
+bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now);
+/* Validates and stores a new order placed by the actor (the resident, or the
+ * demo), notifies the branch (and the grid worker), audits; fills code_out.
+ * A repeated idempotency key answers DJ_OK with the first order's code and
+ * *repeated set. */
+enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated,
+			    struct field_errors *e);
 
 /* What an action carries. */
 struct order_act {
@@ -53,25 +113,20 @@ struct order_act {
 	int rating;            /* confirm: 1..5 */
 };
 
-struct order_actor {
-	int actor;             /* a role bit, A_PUBLIC or A_SYSTEM */
-	int64_t user_id;
-	const char *label;     /* shown in the history: "陈集村党支部 张建国", "群众", "系统" */
-	const char *scope_path; /* the caller's org subtree ('/' for all) */
-};
-
-/* Takes one transition in the caller's transaction: checks the table, the
- * actor's right to this order, the action's fields; writes the order and one
- * history row. Returns NULL, or the reason (and an HTTP-like status in *status:
- * 404 unknown, 403 not yours, 409 illegal from this state, 422 bad fields). */
-const char *order_apply(db *d, int64_t id, const char *action, const struct order_act *a, const struct order_actor *who,
-			int64_t now, int *status, struct field_errors *errs);
+/* Takes one transition of the table in the caller's transaction, on the order
+ * with this id (or, id 0, this tracking code): reads the order once, checks
+ * the table, the actor's right to this order and the action's fields; writes
+ * the order, one history row, the notifications and one audit row. DJ_NOT_FOUND
+ * (unknown or not visible), DJ_FORBIDDEN (not this role), DJ_CONFLICT (not from
+ * this state, or someone acted first), DJ_INVALID (the fields). */
+enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const char *code, const char *action,
+				const struct order_act *act, int64_t now, struct field_errors *e);
 
 /* Time limits (12345 pattern): seconds to accept (dispatch within 1 h for
  * emergencies, 24 h normally) and to deliver (24 h / 7 days / 15 days for
  * complex matters); each can be set per kind and urgency in the settings. */
 int64_t order_limit(db *d, const char *kind, const char *urgency, bool accepted);
-/* Closes delivered orders left unanswered for days (auto_close); returns how many. */
+/* Closes delivered orders left unanswered for days (auto_close), as the system; returns how many. */
 int orders_auto_close(db *d, int64_t now, int days);
 /* The background task: auto-closes after the configured days (setting
  * order_auto_close_days, default 7); returns how many, or -1. */

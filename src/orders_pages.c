@@ -1,22 +1,20 @@
 /* orders_pages — the HTML of the closed loop (issue 4 §2, §4): the resident's
  * phone-first form and tracking page, and the staff console of orders with
  * one form per action the state table allows the caller. */
-#include "orders_pages.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
+#include "embedded.h"
+#include "json.h"
 #include "layout.h"
+#include "module.h"
 #include "orders.h"
+#include "orders_api.h"
+#include "orgs.h"
 #include "util.h"
 #include "web.h"
-#include "module.h"
-#include "wishes.h"
-#include "stats_pages.h"
-#include "orders_api.h"
 
 /* ---- the resident's side ---- */
 
@@ -66,9 +64,7 @@ static void order_form(req *r)
 	page_end(r);
 }
 
-#define PLACE_PER_HOUR 10
-
-void order_page_form(req *r)
+static void order_page_form(req *r)
 {
 	if (!req_is_post(r)) {
 		order_form(r);
@@ -93,37 +89,27 @@ void order_page_form(req *r)
 		else
 			snprintf(f[i].dst, f[i].n, "%s", v ? v : "");
 	}
-	snprintf(o.ip, sizeof o.ip, "%s", r->ip);
-	int64_t now = now_unix();
 	char code[24];
 	bool repeated = false;
-	int64_t id = 0;
+	enum dj_result res = DJ_INVALID;
 	if (!e.n) {
-		/* the same per-address limit as the API (table order_rate) */
-		char key[96];
-		snprintf(key, sizeof key, "place:%.80s", r->ip);
-		bool known = *o.idempotency_key &&
-			     db_int1(r->db, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", o.idempotency_key);
-		if (!known) {
-			db_run(r->db, "DELETE FROM order_rate WHERE key = ? AND window_start < ?", "tI", key, now - 3600);
-			if (db_int1(r->db, 0,
-				    "INSERT INTO order_rate (key, count, window_start) VALUES (?, 1, ?) "
-				    "ON CONFLICT (key) DO UPDATE SET count = order_rate.count + 1 RETURNING count",
-				    "tI", key, now) > PLACE_PER_HOUR) {
-				req_error(r, 429, "rate_limited", "提交过于频繁，请一小时后再试，或直接联系村（社区）党支部");
-				return;
-			}
+		/* the same per-address limit as the API */
+		if (!order_place_allowed(r->db, r->ip, o.idempotency_key, now_unix())) {
+			req_error(r, 429, "rate_limited", "提交过于频繁，请一小时后再试，或直接联系村（社区）党支部");
+			return;
 		}
-		id = order_create(r->db, &o, code, &repeated, &e);
+		res = order_create(r->db, &r->actor, &o, code, &repeated, &e);
 	}
-	if (!id) {
+	if (res == DJ_INVALID) {
 		form_errors_add(r, &e);
 		order_form(r);
 		r->status = 422;
 		return;
 	}
-	if (!repeated)
-		audit_log(r, "order.create", "order", id, db_int1(r->db, 0, "SELECT org_id FROM orders WHERE id = ?", "I", id), code);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
 	char msg[160], loc[64];
 	snprintf(msg, sizeof msg, "已提交，您的查询码是 %s，请妥善保存", code);
 	flash_set(r, "ok", msg);
@@ -131,7 +117,7 @@ void order_page_form(req *r)
 	req_redirect(r, loc);
 }
 
-void order_page_track_form(req *r)
+static void order_page_track_form(req *r)
 {
 	const char *code = req_query(r, "code");
 	if (code && *code && strlen(code) < 40) {
@@ -149,18 +135,19 @@ void order_page_track_form(req *r)
 	page_end(r);
 }
 
+static void history_row(void *ctx, const struct order_event *ev)
+{
+	req *r = ctx;
+	char t[20];
+	fmt_time(ev->at, t);
+	html_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s</td><td>%s</td></tr>", t, order_action_label(ev->action),
+		    ev->public ? "" : "（内部）", ev->actor, ev->note);
+}
+
 static void history_table(req *r, int64_t id, bool public_only)
 {
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>办理</th><th>经办</th><th>说明</th></tr></thead><tbody>");
-	db_stmt *s = db_query(r->db, "SELECT at, action, actor, note, public FROM order_events WHERE order_id = ? AND (public = 1 OR ? = 0) ORDER BY id",
-			      "II", id, (int64_t)public_only);
-	while (db_next(s)) {
-		char t[20];
-		fmt_time(db_int(s, 0), t);
-		html_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s</td><td>%s</td></tr>", t, order_action_label(db_str(s, 1)),
-			    db_int(s, 4) ? "" : "（内部）", db_str(s, 2), db_str(s, 3));
-	}
-	db_done(s);
+	order_events(r->db, id, public_only, history_row, r);
 	buf_puts(&r->out, "</tbody></table></div>");
 }
 
@@ -192,34 +179,29 @@ static void action_form(req *r, const char *url, const char *action, const char 
 		    !strcmp(action, "withdraw") || !strcmp(action, "reject") ? "btn-danger" : "btn-primary", label);
 }
 
-void order_page_track(req *r)
+static void order_page_track(req *r)
 {
 	const char *code = req_param(r, "code");
-	db_stmt *s = db_query(r->db,
-			      "SELECT o.id, o.kind, o.state, o.created_at, g.name, o.result, COALESCE(o.rating, 0), o.content FROM orders o "
-			      "JOIN orgs g ON g.id = o.org_id WHERE o.code = ?",
-			      "t", code ? code : "");
-	if (!db_next(s)) {
-		db_done(s);
+	struct order o;
+	if (!order_load(r->db, 0, code ? code : "", &o)) {
 		req_error(r, 404, "not_found", "查询码不存在，请核对后重试");
 		return;
 	}
-	int64_t id = db_int(s, 0);
-	char state[16], t[20];
-	snprintf(state, sizeof state, "%s", db_str(s, 2));
-	fmt_time(db_int(s, 3), t);
+	const char *state = o.state;
+	char t[20];
+	fmt_time(o.created_at, t);
 	page_begin(r, "办理进度");
 	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>查询码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd>"
 			     "<dt>提交时间</dt><dd>%s</dd><dt>受理支部</dt><dd>%s</dd><dt>当前状态</dt><dd><span class=\"badge %s\">%s</span> %s</dd>"
 			     "<dt>诉求</dt><dd>%s</dd>",
-		    code, order_kind_label(db_str(s, 1)), t, db_str(s, 4), order_state_open(state) ? "badge-red" : "badge-green",
-		    order_state_label(state), order_state_open(state) ? "（办理中）" : "（已办结）", db_str(s, 7));
-	if (*db_str(s, 5))
-		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", db_str(s, 5));
-	if (db_int(s, 6))
-		html_printf(&r->out, "<dt>您的评价</dt><dd>%.*s</dd>", (int)db_int(s, 6) * 3, "★★★★★");
+		    o.code, order_kind_label(o.kind), t, o.org_name, order_state_open(state) ? "badge-red" : "badge-green",
+		    order_state_label(state), order_state_open(state) ? "（办理中）" : "（已办结）", o.content);
+	if (*o.result)
+		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", o.result);
+	if (o.rating)
+		html_printf(&r->out, "<dt>您的评价</dt><dd>%.*s</dd>", o.rating * 3, "★★★★★");
 	buf_puts(&r->out, "</dl></section>");
-	db_done(s);
+	int64_t id = o.id;
 	char url[64];
 	snprintf(url, sizeof url, "/track/%s", code);
 	if (order_find(state, "confirm", A_PUBLIC)) {
@@ -245,7 +227,9 @@ void order_page_track(req *r)
 	page_end(r);
 }
 
-static const char *apply_form(req *r, int64_t id, const char *action, const struct order_actor *who, int *status)
+/* Takes a transition from a posted form, as the request's actor; answers
+ * itself unless it worked. DJ_INVALID re-renders the page with the errors. */
+static bool act_from_form(req *r, int64_t id, const char *code, void (*page)(req *r))
 {
 	struct order_act a = {0};
 	a.note = req_form(r, "note");
@@ -256,32 +240,22 @@ static const char *apply_form(req *r, int64_t id, const char *action, const stru
 	const char *rt = req_form(r, "rating");
 	a.rating = rt ? atoi(rt) : 0;
 	struct field_errors e = {0};
-	const char *why = order_apply(r->db, id, action, &a, who, now_unix(), status, &e);
-	if (why && *status == 422)
+	enum dj_result res = order_transition(r->db, &r->actor, id, code, req_param(r, "action"), &a, now_unix(), &e);
+	if (res == DJ_INVALID) {
 		form_errors_add(r, &e);
-	return why;
+		page(r);
+		r->status = 422;
+		r->failed = true;
+	} else if (res != DJ_OK)
+		req_fail(r, res, &e);
+	return res == DJ_OK;
 }
 
-void order_page_track_action(req *r)
+static void order_page_track_action(req *r)
 {
 	const char *code = req_param(r, "code"), *action = req_param(r, "action");
-	int64_t id = db_int1(r->db, 0, "SELECT id FROM orders WHERE code = ?", "t", code ? code : "");
-	if (!id) {
-		req_error(r, 404, "not_found", "查询码不存在");
+	if (!act_from_form(r, 0, code ? code : "", order_page_track))
 		return;
-	}
-	struct order_actor who = {A_PUBLIC, 0, "群众", "/"};
-	int status;
-	const char *why = apply_form(r, id, action ? action : "", &who, &status);
-	if (why && status == 422) {
-		order_page_track(r);
-		r->status = 422;
-		return;
-	}
-	if (why) {
-		req_error(r, status, "order", why);
-		return;
-	}
 	flash_set(r, "ok", !strcmp(action, "confirm") ? "感谢您的评价，诉求已销单" : "已提交");
 	char loc[64];
 	snprintf(loc, sizeof loc, "/track/%s", code);
@@ -290,65 +264,60 @@ void order_page_track_action(req *r)
 
 /* ---- the staff console ---- */
 
-static const char *scope_of(req *r) { return r->actor.role == R_ADMIN ? "/" : r->actor.org_path; }
+struct list_ctx {
+	req *r;
+	int64_t now;
+	int n;
+};
 
-void orders_page_list(req *r)
+static void list_row(void *ctx, const struct order *o)
 {
-	const char *state = req_query(r, "state");
-	bool overdue = req_query(r, "overdue") && !strcmp(req_query(r, "overdue"), "1");
-	if (state && !*state)
-		state = NULL;
-	int64_t now = now_unix();
-	int64_t only = r->actor.role == R_MEMBER ? r->actor.user_id : 0;
-	int64_t gridme = r->actor.role == R_GRID ? r->actor.user_id : 0; /* a grid worker: its grids' orders and its own */
+	struct list_ctx *c = ctx;
+	req *r = c->r;
+	char t[20], excerpt[100];
+	fmt_time(o->created_at, t);
+	/* the first 30 characters, cut between UTF-8 characters */
+	const char *p = o->content;
+	size_t i = 0, chars = 0;
+	while (p[i] && chars < 30) {
+		i++;
+		while ((p[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	snprintf(excerpt, sizeof excerpt, "%.*s%s", (int)i, p, p[i] ? "…" : "");
+	html_printf(&r->out, "<tr><td><a href=\"/orders/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td><span class=\"badge\">%s</span>",
+		    (long long)o->id, o->code, order_kind_label(o->kind), excerpt, o->org_name, order_state_label(o->state));
+	if (order_overdue(o, c->now))
+		buf_puts(&r->out, " <span class=\"badge badge-red\">逾期</span>");
+	html_printf(&r->out, "</td><td>%s</td><td>%s</td></tr>", t, o->assignee_name);
+	c->n++;
+}
+
+static void orders_page_list(req *r)
+{
+	struct order_filter f = {0};
+	f.state = req_query(r, "state");
+	f.overdue = req_query(r, "overdue") && !strcmp(req_query(r, "overdue"), "1");
+	if (f.state && !*f.state)
+		f.state = NULL;
+	f.limit = 200;
 	page_begin(r, "诉求办理");
 	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/orders\"><label class=\"sr-only\" for=\"f-state\">状态</label>"
 			  "<select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>");
 	for (const char *const *st = order_states; *st; st++)
-		html_printf(&r->out, state && !strcmp(state, *st) ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
+		html_printf(&r->out, f.state && !strcmp(f.state, *st) ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
 			    *st, order_state_label(*st));
 	html_printf(&r->out, "</select><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s> 只看逾期</label>"
 			     "<button class=\"btn\" type=\"submit\">筛选</button></form>",
-		    overdue ? " checked" : "");
-	db_stmt *s = db_query(r->db,
-			      "SELECT o.id, o.code, o.kind, o.content, g.name, o.state, o.due_at, o.created_at, COALESCE(u.name, '') "
-			      "FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "
-			      "WHERE (g.path LIKE ? || '%' OR o.assignee_user_id = ?) AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "
-			      "AND (CAST(? AS TEXT) IS NULL OR o.state = ?) "
-			      "AND (CAST(? AS BIGINT) = 0 OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
-			      "AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ? OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)) "
-			      "ORDER BY o.id DESC LIMIT 200",
-			      "tIIIttIIIII", only ? "/" : scope_of(r), r->actor.user_id, only, only, state, state, (int64_t)overdue, now, gridme, gridme,
-			      gridme);
+		    f.overdue ? " checked" : "");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>查询码</th><th>类型</th><th>诉求</th>"
 			  "<th>支部</th><th>状态</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
-	int n = 0;
-	while (db_next(s)) {
-		char t[20], excerpt[100];
-		fmt_time(db_int(s, 7), t);
-		/* the first 30 characters, cut between UTF-8 characters */
-		const char *c = db_str(s, 3);
-		size_t i = 0, chars = 0;
-		while (c[i] && chars < 30) {
-			i++;
-			while ((c[i] & 0xc0) == 0x80)
-				i++;
-			chars++;
-		}
-		snprintf(excerpt, sizeof excerpt, "%.*s%s", (int)i, c, c[i] ? "…" : "");
-		const char *st = db_str(s, 5);
-		bool late = order_state_open(st) && strcmp(st, "delivered") && db_int(s, 6) < now;
-		html_printf(&r->out, "<tr><td><a href=\"/orders/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td><span class=\"badge\">%s</span>",
-			    (long long)db_int(s, 0), db_str(s, 1), order_kind_label(db_str(s, 2)), excerpt, db_str(s, 4),
-			    order_state_label(st));
-		if (late)
-			buf_puts(&r->out, " <span class=\"badge badge-red\">逾期</span>");
-		html_printf(&r->out, "</td><td>%s</td><td>%s</td></tr>", t, db_str(s, 8));
-		n++;
-	}
-	db_done(s);
+	struct list_ctx c = {r, now_unix(), 0};
+	int64_t total;
+	order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c);
 	buf_puts(&r->out, "</tbody></table></div>");
-	if (!n)
+	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的诉求</p></div>");
 	page_end(r);
 }
@@ -367,58 +336,36 @@ static void select_users(req *r, const char *path, const char *name, const char 
 	buf_puts(&r->out, "</select></div>");
 }
 
-static bool load_order(req *r, int64_t id, char *state, char *path, int64_t *org, int64_t *assignee)
+static void orders_page_detail(req *r)
 {
-	bool ok = false;
-	db_stmt *s = db_query(r->db, "SELECT o.state, g.path, o.org_id, COALESCE(o.assignee_user_id, 0) FROM orders o JOIN orgs g ON g.id = o.org_id WHERE o.id = ?",
-			      "I", id);
-	if (db_next(s)) {
-		snprintf(state, 16, "%s", db_str(s, 0));
-		snprintf(path, 256, "%s", db_str(s, 1));
-		*org = db_int(s, 2);
-		*assignee = db_int(s, 3);
-		ok = true;
-	}
-	db_done(s);
-	bool mine = *assignee && *assignee == r->actor.user_id;
-	return ok && (r->actor.role == R_MEMBER ? mine : (scope_contains(r, *org) || mine));
-}
-
-void orders_page_detail(req *r)
-{
-	int64_t id = req_param_id(r, "id"), org = 0, assignee = 0;
-	char state[16], path[256];
-	if (!load_order(r, id, state, path, &org, &assignee)) {
+	int64_t id = req_param_id(r, "id");
+	struct order o;
+	if (!order_load(r->db, id, NULL, &o) || !order_visible(&r->actor, &o)) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
-	db_stmt *s = db_query(r->db,
-			      "SELECT o.code, o.kind, o.urgency, o.content, g.name, o.contact_name, o.contact_phone, o.level, o.escalated, "
-			      "o.result, COALESCE(o.close_reason, ''), o.close_note, COALESCE(o.rating, 0), o.due_at, COALESCE(u.name, '') "
-			      "FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id WHERE o.id = ?",
-			      "I", id);
-	db_next(s);
+	const char *state = o.state, *path = o.org_path;
+	int64_t assignee = o.assignee_user_id;
 	char title[64], ph[24], due[20];
-	snprintf(title, sizeof title, "诉求 %s", db_str(s, 0));
-	mask_phone(db_str(s, 6), ph);
-	fmt_time(db_int(s, 13), due);
+	snprintf(title, sizeof title, "诉求 %s", o.code);
+	mask_phone(o.contact_phone, ph);
+	fmt_time(o.due_at, due);
 	page_begin(r, title);
-	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/orders\">诉求办理</a> › <span>%s</span></div>", db_str(s, 0));
+	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/orders\">诉求办理</a> › <span>%s</span></div>", o.code);
 	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>类型</dt><dd>%s</dd><dt>紧急程度</dt><dd>%s</dd>"
 			     "<dt>诉求</dt><dd>%s</dd><dt>支部</dt><dd>%s</dd><dt>联系人</dt><dd>%s %s</dd>"
 			     "<dt>状态</dt><dd>%s</dd><dt>层级</dt><dd>%s%s</dd><dt>办理人</dt><dd>%s</dd><dt>时限</dt><dd>%s</dd>",
-		    order_kind_label(db_str(s, 1)), !strcmp(db_str(s, 2), "urgent") ? "紧急" : !strcmp(db_str(s, 2), "complex") ? "较复杂" : "一般",
-		    db_str(s, 3), db_str(s, 4), db_str(s, 5), ph, order_state_label(state),
-		    !strcmp(db_str(s, 7), "committee") ? "党委派单" : "支部", db_int(s, 8) ? "（曾向上反馈）" : "",
-		    *db_str(s, 14) ? db_str(s, 14) : "—", due);
-	if (*db_str(s, 9))
-		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", db_str(s, 9));
-	if (*db_str(s, 10))
-		html_printf(&r->out, "<dt>办结原因</dt><dd>%s %s</dd>", order_close_label(db_str(s, 10)), db_str(s, 11));
-	if (db_int(s, 12))
-		html_printf(&r->out, "<dt>群众评价</dt><dd>%lld 星</dd>", (long long)db_int(s, 12));
+		    order_kind_label(o.kind), !strcmp(o.urgency, "urgent") ? "紧急" : !strcmp(o.urgency, "complex") ? "较复杂" : "一般",
+		    o.content, o.org_name, o.contact_name, ph, order_state_label(state),
+		    !strcmp(o.level, "committee") ? "党委派单" : "支部", o.escalated ? "（曾向上反馈）" : "",
+		    *o.assignee_name ? o.assignee_name : "—", due);
+	if (*o.result)
+		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", o.result);
+	if (*o.close_reason)
+		html_printf(&r->out, "<dt>办结原因</dt><dd>%s %s</dd>", order_close_label(o.close_reason), o.close_note);
+	if (o.rating)
+		html_printf(&r->out, "<dt>群众评价</dt><dd>%d 星</dd>", o.rating);
 	buf_puts(&r->out, "</dl></section>");
-	db_done(s);
 
 	char url[48];
 	snprintf(url, sizeof url, "/orders/%lld/act", (long long)id);
@@ -446,14 +393,14 @@ void orders_page_detail(req *r)
 			if (!strcmp(acts[i].fields, "dispatch")) {
 				buf_puts(&r->out, "<div class=\"field\"><label for=\"f-to_org\">派往支部</label><select id=\"f-to_org\" name=\"to_org\">"
 						  "<option value=\"\">（不改变支部）</option>");
-				db_stmt *o = db_query(r->db, "SELECT code, name FROM orgs WHERE type = 'branch' AND path LIKE ? || '%' AND dissolved_at IS NULL ORDER BY path",
-						      "t", scope_of(r));
-				while (db_next(o))
-					html_printf(&r->out, "<option value=\"%s\">%s</option>", db_str(o, 0), db_str(o, 1));
-				db_done(o);
+				db_stmt *b = db_query(r->db, "SELECT code, name FROM orgs WHERE type = 'branch' AND path LIKE ? || '%' AND dissolved_at IS NULL ORDER BY path",
+						      "t", actor_scope(&r->actor));
+				while (db_next(b))
+					html_printf(&r->out, "<option value=\"%s\">%s</option>", db_str(b, 0), db_str(b, 1));
+				db_done(b);
 				buf_puts(&r->out, "</select></div>");
 			}
-			select_users(r, !strcmp(acts[i].fields, "dispatch") ? scope_of(r) : (r->actor.role == R_GRID ? r->actor.org_path : path),
+			select_users(r, !strcmp(acts[i].fields, "dispatch") ? actor_scope(&r->actor) : (r->actor.role == R_GRID ? r->actor.org_path : path),
 				     "assignee", "办理人（党员、网格员，头雁）");
 			const char *err = form_error_for(r, "assignee");
 			if (!err)
@@ -473,33 +420,169 @@ void orders_page_detail(req *r)
 	page_end(r);
 }
 
-void orders_page_act(req *r)
+static void orders_page_act(req *r)
 {
-	int64_t id = req_param_id(r, "id"), org = 0, assignee = 0;
-	char state[16], path[256], label[200];
-	if (!load_order(r, id, state, path, &org, &assignee)) {
-		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
+	int64_t id = req_param_id(r, "id");
+	if (!act_from_form(r, id, NULL, orders_page_detail))
 		return;
-	}
-	snprintf(label, sizeof label, "%s %s", r->actor.org_name, r->actor.name);
-	struct order_actor who = {r->actor.role, r->actor.user_id, label, scope_of(r)};
 	const char *action = req_param(r, "action");
-	int status;
-	const char *why = apply_form(r, id, action ? action : "", &who, &status);
-	if (why && status == 422) {
-		orders_page_detail(r);
-		r->status = 422;
-		return;
-	}
-	if (why) {
-		req_error(r, status, "order", why);
-		return;
-	}
-	audit_log(r, "order.action", "order", id, org, order_action_label(action));
 	flash_set(r, "ok", order_action_label(action));
 	char loc[48];
 	snprintf(loc, sizeof loc, "/orders/%lld", (long long)id);
 	req_redirect(r, loc);
+}
+
+/* ---- the micro-wish wall (微心愿): public, a member claims; the claim is the assignment ---- */
+
+#define OPEN_WISHES                                                                                      \
+	"SELECT o.id, o.code, o.content, g.name, o.created_at, o.state FROM orders o JOIN orgs g ON g.id = o.org_id " \
+	"WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') ORDER BY o.created_at DESC LIMIT 100"
+
+static void wishes_page(req *r)
+{
+	page_begin(r, "微心愿墙");
+	buf_puts(&r->out, "<p class=\"lead\">群众的小心愿，党员来认领。心愿实现后，许愿人可在查询页确认评价。</p>");
+	db_stmt *s = db_query(r->db, OPEN_WISHES, "");
+	int n = 0;
+	bool member = r->logged_in && r->actor.role == R_MEMBER;
+	buf_puts(&r->out, "<div class=\"tiles wishes\">");
+	while (db_next(s)) {
+		char t[20];
+		fmt_time(db_int(s, 4), t);
+		html_printf(&r->out, "<div class=\"card wish\"><p>%s</p><p class=\"muted\">%s · %.10s</p>", db_str(s, 2), db_str(s, 3), t);
+		if (member)
+			html_printf(&r->out, "<form method=\"post\" action=\"/wishes/%lld/claim\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+					     "<button class=\"btn btn-primary btn-small\" type=\"submit\">我来认领</button></form>",
+				    (long long)db_int(s, 0), layout_csrf(r));
+		buf_puts(&r->out, "</div>");
+		n++;
+	}
+	db_done(s);
+	buf_puts(&r->out, "</div>");
+	if (!n)
+		buf_puts(&r->out, "<div class=\"empty\"><p>目前的心愿都已有人认领，谢谢大家！</p></div>");
+	else if (!member)
+		buf_puts(&r->out, "<p class=\"muted\">党员请<a href=\"/login?next=%2Fwishes\">登录</a>后认领。</p>");
+	page_end(r);
+}
+
+static void wishes_claim(req *r)
+{
+	struct order_act a = {0};
+	struct field_errors e = {0};
+	/* a member may claim the wishes of the whole town, not only its branch's (order_visible) */
+	enum dj_result res = order_transition(r->db, &r->actor, req_param_id(r, "id"), NULL, "claim", &a, now_unix(), &e);
+	if (res != DJ_OK) {
+		req_fail(r, res == DJ_INVALID ? DJ_CONFLICT : res, &e);
+		return;
+	}
+	flash_set(r, "ok", "认领成功，请尽快联系许愿人帮助实现心愿");
+	req_redirect(r, "/wishes");
+}
+
+static void wishes_api(req *r)
+{
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "wishes");
+	jw_arr(&w);
+	db_stmt *s = db_query(r->db, OPEN_WISHES, "");
+	while (db_next(s)) {
+		jw_obj(&w);
+		jw_kint(&w, "id", db_int(s, 0));
+		jw_kstr(&w, "content", db_str(s, 2));
+		jw_kstr(&w, "org_name", db_str(s, 3));
+		jw_kint(&w, "created_at", db_int(s, 4));
+		jw_end(&w);
+	}
+	db_done(s);
+	jw_aend(&w);
+	jw_end(&w);
+}
+
+/* ---- the statistics page (issue 4 §9): for an org subtree and a period, the
+ * figures as a table and an ECharts chart that reads its numbers from data
+ * attributes (no inline script), from the same order_stats_compute as the API. */
+
+static void stats_page_orders(req *r)
+{
+	char from[11], to[11], now_s[11];
+	today(now_s);
+	const char *qf = req_query(r, "from"), *qt = req_query(r, "to"), *code = req_query(r, "org");
+	/* default: this month so far */
+	snprintf(from, sizeof from, "%.8s01", now_s);
+	snprintf(to, sizeof to, "%s", now_s);
+	if (qf && date_valid(qf))
+		snprintf(from, sizeof from, "%s", qf);
+	else if (qf && *qf)
+		form_error(r, "from", "起始日期应为 YYYY-MM-DD");
+	if (qt && date_valid(qt))
+		snprintf(to, sizeof to, "%s", qt);
+	else if (qt && *qt)
+		form_error(r, "to", "结束日期应为 YYYY-MM-DD");
+	/* perm_org_view: the route already allows only committee, branch and admin */
+	struct org_ref o;
+	if (!orgs_from_request(r, code, &perm_org_view, &o))
+		return;
+	const char *prefix = o.path, *oname = o.name, *ocode = o.code;
+	int64_t t0 = 0, t1 = 0;
+	day_start(from, &t0);
+	day_start(to, &t1);
+	t1 += 86400;
+	struct order_stats st;
+	order_stats_compute(r->db, prefix, t0, t1, now_unix(), &st);
+
+	page_begin(r, "诉求统计");
+	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/stats/orders\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
+			     "<label for=\"f-from\">从</label><input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\">"
+			     "<label for=\"f-to\">到</label><input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\">"
+			     "<button class=\"btn\" type=\"submit\">统计</button></form>",
+		    ocode, from, to);
+	const char *ferr = form_error_for(r, "from");
+	if (!ferr)
+		ferr = form_error_for(r, "to");
+	if (ferr)
+		html_printf(&r->out, "<p class=\"field-error\">%s</p>", ferr);
+	html_printf(&r->out, "<p class=\"lead\">%s，%s 至 %s：%s。</p>", oname, from, to, st.summary);
+	html_printf(&r->out,
+		    "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">需求清单</span></div>"
+		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">支部销单</span></div>"
+		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">向上反馈</span></div>"
+		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">逾期</span></div></div>",
+		    (long long)st.collected, (long long)st.resolved_by_branch, (long long)st.escalated, (long long)st.overdue);
+	/* the chart: labels and values as data attributes, drawn by assets/stats.js with ECharts */
+	html_printf(&r->out, "<section class=\"card\"><div id=\"order-chart\" class=\"chart\" "
+			     "data-labels=\"收集,接单,不予受理,支部解决,向上反馈,党委派单,党委解决,撤回,办理中,逾期\" "
+			     "data-values=\"%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld\"></div></section>",
+		    (long long)st.collected, (long long)st.accepted, (long long)st.rejected, (long long)st.resolved_by_branch,
+		    (long long)st.escalated, (long long)st.dispatched, (long long)st.resolved_by_committee, (long long)st.withdrawn,
+		    (long long)st.open, (long long)st.overdue);
+	buf_puts(&r->out, "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>指标</th><th>数量</th></tr></thead><tbody>");
+	struct {
+		const char *label;
+		int64_t v;
+	} rows[] = {
+		{"收集诉求（需求清单）", st.collected}, {"支部接单", st.accepted}, {"不予受理", st.rejected},
+		{"支部解决并销单", st.resolved_by_branch}, {"向上反馈", st.escalated}, {"党委派单", st.dispatched},
+		{"党委派单后解决", st.resolved_by_committee}, {"群众撤回", st.withdrawn}, {"办理中", st.open}, {"逾期", st.overdue},
+		{"办结：无法解决", st.by_reason[1]}, {"办结：不属于本级职责", st.by_reason[2]}, {"办结：重复诉求", st.by_reason[3]},
+		{"已评价", st.rated},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		html_printf(&r->out, "<tr><td>%s</td><td>%lld</td></tr>", rows[i].label, (long long)rows[i].v);
+	if (st.rated)
+		html_printf(&r->out, "<tr><td>平均满意度</td><td>%.2f 星</td></tr>", st.average_satisfaction);
+	if (st.closed)
+		html_printf(&r->out, "<tr><td>办结用时（中位数）</td><td>%.1f 小时</td></tr>", st.median_hours_to_close);
+	buf_puts(&r->out, "</tbody></table></div></section>");
+	const struct embedded_asset *e = embedded_asset_find("echarts.min.js"), *js = embedded_asset_find("stats.js");
+	html_printf(&r->out, "<script src=\"/static/echarts.min.js?v=%s\" defer></script><script src=\"/static/stats.js?v=%s\" defer></script>",
+		    e ? e->etag : "0", js ? js->etag : "0");
+	page_end(r);
+	if (form_has_errors(r))
+		r->status = 422;
 }
 
 /* ---- the module record (module.h) ---- */

@@ -1,0 +1,196 @@
+/* Unit tests: the closed loop's domain (SPEC M2) on SQLite with the real
+ * migrations — conflicting transitions from many threads have exactly one
+ * winner, a transition reads its order once and leaves one audit row, and
+ * the result of a refused one is a message of its own (no shared buffer). */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "actor.h"
+#include "db.h"
+#include "orders.h"
+#include "orgs.h"
+#include "util.h"
+
+static db *d;
+static char path[64];
+static int64_t branch_id;
+static char branch_path[256];
+
+static void setup(void)
+{
+	snprintf(path, sizeof path, "/tmp/dj-unit-orders-%d.db", (int)getpid());
+	unlink(path);
+	char err[256];
+	d = db_open(path, err, sizeof err);
+	cr_assert_not_null(d, "%s", err);
+	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
+	int64_t county = orgs_create(d, 0, "XW", "某县委", "county", "");
+	int64_t town = orgs_create(d, county, "CJZ", "陈集镇党委", "committee", "");
+	branch_id = orgs_create(d, town, "CJZ-CJC", "陈集村党支部", "branch", "农村");
+	cr_assert(branch_id > 0);
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", branch_id);
+	cr_assert(db_next(s));
+	snprintf(branch_path, sizeof branch_path, "%s", db_str(s, 0));
+	db_done(s);
+}
+
+static void teardown(void)
+{
+	db_close(d);
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path), unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path), unlink(p);
+}
+
+TestSuite(orders_db, .init = setup, .fini = teardown);
+
+/* The branch secretary of the test branch, as the session code would fill it. */
+static void branch_actor(struct actor *a)
+{
+	memset(a, 0, sizeof *a);
+	a->role = R_BRANCH;
+	a->user_id = 0;
+	a->org_id = branch_id;
+	snprintf(a->org_path, sizeof a->org_path, "%s", branch_path);
+	snprintf(a->org_name, sizeof a->org_name, "陈集村党支部");
+	snprintf(a->name, sizeof a->name, "张建国");
+	snprintf(a->username, sizeof a->username, "chenji");
+	snprintf(a->ip, sizeof a->ip, "127.0.0.1");
+	actor_set_label(a);
+}
+
+static int64_t place(db *c)
+{
+	struct actor resident;
+	actor_public(&resident, "192.0.2.7");
+	struct order_new o;
+	memset(&o, 0, sizeof o);
+	snprintf(o.kind, sizeof o.kind, "need");
+	snprintf(o.content, sizeof o.content, "路灯坏了");
+	snprintf(o.org_code, sizeof o.org_code, "CJZ-CJC");
+	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
+	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	char code[24];
+	bool repeated;
+	struct field_errors e = {0};
+	cr_assert_eq(db_begin(c, true), DB_OK);
+	enum dj_result res = order_create(c, &resident, &o, code, &repeated, &e);
+	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	cr_assert_eq(db_commit(c), DB_OK);
+	return db_int1(c, 0, "SELECT id FROM orders WHERE code = ?", "t", code);
+}
+
+static int64_t audit_rows(const char *action, int64_t id)
+{
+	return db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action = ? AND entity = 'order' AND entity_id = ?", "tI", action, id);
+}
+
+Test(orders_db, create_and_transition_each_leave_one_audit_row)
+{
+	int64_t id = place(d);
+	cr_assert_eq(audit_rows("order.create", id), 1);
+	struct actor a;
+	branch_actor(&a);
+	struct order_act act = {0};
+	struct field_errors e = {0};
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(order_transition(d, &a, id, NULL, "accept", &act, now_unix(), &e), DJ_OK);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_eq(audit_rows("order.action", id), 1);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE entity_id = ? AND username = 'chenji' AND ip = '127.0.0.1'", "I", id), 1);
+	/* an illegal one is refused with its own message, and changes nothing */
+	e = (struct field_errors){0};
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(order_transition(d, &a, id, NULL, "accept", &act, now_unix(), &e), DJ_CONFLICT);
+	db_rollback(d);
+	cr_assert_str_eq(dj_message(DJ_CONFLICT, &e), "诉求处于“已接单”状态，不能执行“接单”");
+	cr_assert_eq(audit_rows("order.action", id), 1);
+	/* out of the caller's subtree the order does not exist */
+	struct actor other = a;
+	snprintf(other.org_path, sizeof other.org_path, "/999/");
+	e = (struct field_errors){0};
+	cr_assert_eq(order_transition(d, &other, id, NULL, "assign", &act, now_unix(), &e), DJ_NOT_FOUND);
+}
+
+/* ---- 32 clerks at once ---- */
+
+#define RACE_THREADS 32
+#define RACE_ORDERS 12
+
+static int64_t race_ids[RACE_ORDERS];
+static atomic_int race_wins[RACE_ORDERS];
+static char race_msgs[RACE_THREADS][RACE_ORDERS][160];
+static atomic_int race_bad;
+
+static void *race_clerk(void *arg)
+{
+	int idx = (int)(intptr_t)arg;
+	char err[256];
+	db *c = db_open(path, err, sizeof err);
+	if (!c) {
+		atomic_fetch_add(&race_bad, 1);
+		return NULL;
+	}
+	struct actor a;
+	branch_actor(&a);
+	/* half accept, half refuse: two different transitions out of the same state */
+	const char *action = idx % 2 ? "accept" : "reject";
+	struct order_act act = {.note = "经核实，不属于群众诉求"};
+	for (int k = 0; k < RACE_ORDERS; k++) {
+		if (db_begin(c, true) != DB_OK) {
+			atomic_fetch_add(&race_bad, 1);
+			continue;
+		}
+		struct field_errors e = {0};
+		enum dj_result res = order_transition(c, &a, race_ids[k], NULL, action, &act, now_unix(), &e);
+		if (res == DJ_OK && db_commit(c) == DB_OK)
+			atomic_fetch_add(&race_wins[k], 1);
+		else if (res == DJ_CONFLICT) {
+			db_rollback(c);
+			snprintf(race_msgs[idx][k], sizeof race_msgs[idx][k], "%s", dj_message(res, &e));
+		} else {
+			db_rollback(c);
+			atomic_fetch_add(&race_bad, 1);
+		}
+	}
+	db_close(c);
+	return NULL;
+}
+
+Test(orders_db, conflicting_transitions_from_32_threads_have_one_winner_each, .timeout = 120)
+{
+	for (int k = 0; k < RACE_ORDERS; k++)
+		race_ids[k] = place(d);
+	pthread_t t[RACE_THREADS];
+	for (int i = 0; i < RACE_THREADS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, race_clerk, (void *)(intptr_t)i), 0);
+	for (int i = 0; i < RACE_THREADS; i++)
+		pthread_join(t[i], NULL);
+	cr_assert_eq(atomic_load(&race_bad), 0, "every loser is refused as a conflict");
+	for (int k = 0; k < RACE_ORDERS; k++) {
+		cr_assert_eq(atomic_load(&race_wins[k]), 1, "order %d: exactly one winner", k);
+		struct order o;
+		cr_assert(order_load(d, race_ids[k], NULL, &o));
+		cr_assert(!strcmp(o.state, "accepted") || !strcmp(o.state, "rejected"));
+		cr_assert_eq(audit_rows("order.action", race_ids[k]), 1, "one audit row: the winner's");
+		cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM order_events WHERE order_id = ? AND action <> 'create'", "I", race_ids[k]), 1);
+		/* each loser's message is its own and names the state the winner left */
+		char want[160];
+		snprintf(want, sizeof want, "诉求处于“%s”状态", order_state_label(o.state));
+		int losers = 0;
+		for (int i = 0; i < RACE_THREADS; i++) {
+			if (!race_msgs[i][k][0])
+				continue;
+			losers++;
+			cr_assert(strstr(race_msgs[i][k], want) || strstr(race_msgs[i][k], "刚被他人处理"), "thread %d order %d: %s", i, k,
+				  race_msgs[i][k]);
+		}
+		cr_assert_eq(losers, RACE_THREADS - 1);
+	}
+}
