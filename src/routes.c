@@ -27,8 +27,8 @@ static bool next_seg(const char **p, const char **seg, size_t *len)
 static int pattern_cmp(const char *a, const char *b)
 {
 	for (;;) {
-		const char *sa, *sb;
-		size_t la, lb;
+		const char *sa = NULL, *sb = NULL;
+		size_t la = 0, lb = 0;
 		bool ha = next_seg(&a, &sa, &la), hb = next_seg(&b, &sb, &lb);
 		if (!ha || !hb)
 			return ha - hb; /* the shorter pattern first */
