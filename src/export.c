@@ -30,7 +30,7 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
 	lxw_workbook *wb = workbook_new_opt(tmp, &opt);
 	if (!wb) {
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "cannot create %.200s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	lxw_doc_properties props = {.title = "党员花名册", .author = "dangjian", .comments = masked ? "证件号与手机号已脱敏" : ""};
@@ -95,7 +95,7 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 		return -1;
 	}
 	if (rename(tmp, filename) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", filename, strerror(errno));
+		snprintf(err, errlen, "cannot write %.200s: %s", filename, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
