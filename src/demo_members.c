@@ -332,7 +332,9 @@ static int add(db *d, struct member *m, int64_t *id_out)
 			m->org_code, e.e[0].field, e.e[0].msg);
 		return -1;
 	}
-	int64_t id = member_insert(d, m, 0, "演示数据");
+	struct actor sys; /* the demo data is written by the system: no account in its history */
+	actor_system(&sys);
+	int64_t id = member_write(d, &sys, m, "演示数据");
 	if (!id) {
 		fprintf(stderr, "dangjian demo: member %s: %s\n", m->name, db_errmsg(d));
 		return -1;

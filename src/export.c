@@ -9,12 +9,8 @@
 #include <xlsxwriter.h>
 
 #include "audit.h"
-#include "html.h"
-#include "auth.h"
 #include "members.h"
-#include "orgs.h"
 #include "util.h"
-#include "web.h"
 
 /* The importer's column names (src/import.c), so an export can be imported
  * again. The org's name is under 党组织名称, which the importer ignores: it
@@ -27,14 +23,14 @@ static const char *const headers[] = {
 static const double widths[] = {10, 6, 8, 12, 12, 22, 15, 30, 12, 12, 10, 10, 22, 14, 10, 14, 24};
 #define NCOLS (sizeof headers / sizeof headers[0])
 
-int export_members_xlsx(db *d, const char *prefix, bool masked, const char *filename, char *err, size_t errlen)
+static int write_xlsx(db *d, const char *prefix, bool masked, const char *filename, char *err, size_t errlen)
 {
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp%d", filename, (int)getpid());
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
 	lxw_workbook *wb = workbook_new_opt(tmp, &opt);
 	if (!wb) {
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "cannot create %.200s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	lxw_doc_properties props = {.title = "党员花名册", .author = "dangjian", .comments = masked ? "证件号与手机号已脱敏" : ""};
@@ -99,61 +95,40 @@ int export_members_xlsx(db *d, const char *prefix, bool masked, const char *file
 		return -1;
 	}
 	if (rename(tmp, filename) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", filename, strerror(errno));
+		snprintf(err, errlen, "cannot write %.200s: %s", filename, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
 	return (int)(row - 1);
 }
 
-void export_page_members(req *r)
+enum dj_result export_members(db *d, const struct actor *a, int64_t org_id, bool masked, const char *filename, int *rows,
+			      struct field_errors *e)
 {
-	struct org_ref o;
-	int64_t org = orgs_from_request(r, req_query(r, "org"), &perm_member_view, &o);
-	if (!org)
-		return;
-	const char *full = req_query(r, "full");
-	bool masked = !(full && !strcmp(full, "1"));
-	if (!masked && !authorize(r, &perm_member_reveal, org)) {
-		req_error(r, 403, "forbidden", "您的角色只能导出脱敏的花名册");
-		return;
+	*rows = 0;
+	char path[256] = "", name[128] = "";
+	db_stmt *s = db_query(d, "SELECT path, name FROM orgs WHERE id = ?", "I", org_id);
+	if (db_next(s)) {
+		snprintf(path, sizeof path, "%s", db_str(s, 0));
+		snprintf(name, sizeof name, "%s", db_str(s, 1));
 	}
-	const char *prefix = o.path, *oname = o.name, *ocode = o.code;
-	char path[] = "/tmp/dj-export-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		req_error(r, 503, "io", "导出失败，请稍后再试");
-		return;
-	}
-	close(fd);
+	db_done(s);
+	if (!*path || !permission_allows(&perm_member_view, a) || !actor_covers(a, path))
+		return dj_fail(e, DJ_NOT_FOUND, "组织不存在或不在您的管辖范围内");
+	if (!masked && !permission_allows(&perm_member_reveal, a))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色只能导出脱敏的花名册");
 	char err[300];
-	int rows = export_members_xlsx(r->db, prefix, masked, path, err, sizeof err);
-	FILE *f = rows >= 0 ? fopen(path, "rb") : NULL;
-	if (!f) {
-		unlink(path);
-		fprintf(stderr, "dangjian: export: %s\n", err);
-		req_error(r, 503, "io", "导出失败，请稍后再试");
-		return;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&r->out, chunk, n);
-	fclose(f);
-	unlink(path);
+	int n = write_xlsx(d, path, masked, filename, err, sizeof err);
+	if (n < 0)
+		return dj_fail(e, DJ_DB_ERROR, "%s", err);
 	char sum[200];
-	snprintf(sum, sizeof sum, "%s 花名册 %d 人%s", oname, rows, masked ? "（脱敏）" : "（完整证件号与手机号）");
+	snprintf(sum, sizeof sum, "%s 花名册 %d 人%s", name, n, masked ? "（脱敏）" : "（完整证件号与手机号）");
 	/* every export is on the audit log; one with full numbers a second time, under its own action */
-	audit_log(r, "member.export", "org", org, org, sum);
-	if (!masked)
-		audit_log(r, "member.export_full", "org", org, org, sum);
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	buf name = {0};
-	buf_printf(&name, "attachment; filename=\"members-%s.xlsx\"; filename*=UTF-8''", ocode);
-	buf fname = {0};
-	buf_printf(&fname, "%s-花名册.xlsx", oname);
-	url_encode(&name, buf_str(&fname));
-	req_set_header(r, "Content-Disposition", buf_str(&name));
-	buf_free(&name);
-	buf_free(&fname);
+	if (audit_write(d, a, "member.export", "org", org_id, org_id, sum) != DB_OK ||
+	    (!masked && audit_write(d, a, "member.export_full", "org", org_id, org_id, sum) != DB_OK)) {
+		unlink(filename);
+		return dj_fail(e, DJ_DB_ERROR, "database error");
+	}
+	*rows = n;
+	return DJ_OK;
 }

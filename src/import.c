@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "sheet.h"
 #include "util.h"
 #include "valid.h"
@@ -709,21 +710,29 @@ out:
 
 /* ---- commit and report ---- */
 
-int64_t import_commit(db *d, const struct import *im, int64_t by_user)
-{
-	if (!import_ok(im))
-		return -1;
-	char note[200];
-	snprintf(note, sizeof note, "导入：%s", im->filename);
-	for (size_t i = 0; i < im->ngood; i++)
-		if (!member_insert(d, &im->good[i].m, by_user, note))
-			return -1;
-	return (int64_t)im->ngood;
-}
-
-void import_summary(const struct import *im, char *out, size_t n)
+static void import_summary(const struct import *im, char *out, size_t n)
 {
 	snprintf(out, n, "导入党员 %zu 名（%s）", im->ngood, im->filename);
+}
+
+enum dj_result import_commit(db *d, const struct actor *a, const struct import *im, int64_t *n, struct field_errors *e)
+{
+	*n = 0;
+	if (!permission_allows(&perm_member_edit, a))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能导入党员");
+	if (!import_ok(im))
+		return dj_fail(e, DJ_CONFLICT, "有不合格的行，未导入任何数据");
+	char note[200], sum[300];
+	snprintf(note, sizeof note, "导入：%s", im->filename);
+	/* rows are checked and written here without a member.create each: the file is audited once */
+	for (size_t i = 0; i < im->ngood; i++)
+		if (!member_write(d, a, &im->good[i].m, note))
+			return dj_fail(e, DJ_DB_ERROR, "保存失败，未导入任何数据，请稍后再试");
+	import_summary(im, sum, sizeof sum);
+	if (audit_write(d, a, "member.import", "member", 0, im->default_org, sum) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，未导入任何数据，请稍后再试");
+	*n = (int64_t)im->ngood;
+	return DJ_OK;
 }
 
 void import_print(const struct import *im, FILE *out)
@@ -813,12 +822,12 @@ int import_cli(db *d, const char *path, const char *org_code, bool dry_run, FILE
 		rc = 0;
 		goto done;
 	}
-	int64_t n = import_commit(d, &im, 0);
-	char sum[300];
-	import_summary(&im, sum, sizeof sum);
-	if (n < 0 || db_run(d, "INSERT INTO audit (at, username, ip, action, entity, org_id, summary) VALUES (?, 'cli', 'local', 'member.import', 'member', NULLIF(?, 0), ?)",
-			    "IIt", now_unix(), org, sum) != DB_OK ||
-	    db_commit(d) != DB_OK) {
+	/* the command line acts with the whole tree in scope, recorded as 'cli' */
+	struct actor a;
+	actor_cli(&a);
+	struct field_errors e = {0};
+	int64_t n = 0;
+	if (import_commit(d, &a, &im, &n, &e) != DJ_OK || db_commit(d) != DB_OK) {
 		fprintf(stderr, "dangjian: import: 保存失败，未导入任何数据：%s\n", db_errmsg(d));
 		db_rollback(d);
 		goto done;

@@ -12,7 +12,9 @@
 
 #include "buf.h"
 #include "db.h"
+#include "actor.h"
 #include "members.h"
+#include "result.h"
 
 #define IMPORT_MAX_PROBLEMS 1000    /* listed; more are only counted */
 #define IMPORT_BATCH_TTL (24 * 3600) /* a preview can be confirmed for this long */
@@ -57,11 +59,13 @@ void import_check_batch(db *d, struct import *im, const char *text);
 
 /* Every row readable and none bad: the import may be committed. */
 bool import_ok(const struct import *im);
-/* Inserts every row (call inside a write transaction, only when import_ok);
- * returns the number written, or -1 (the caller rolls back). */
-int64_t import_commit(db *d, const struct import *im, int64_t by_user);
-/* "导入党员 2000 名（花名册.xlsx）" for the audit log. */
-void import_summary(const struct import *im, char *out, size_t n);
+/* Inserts every row of a checked import in the caller's write transaction
+ * (each with an 'import' history entry by a->user_id) and leaves one
+ * member.import audit row for the file, "导入党员 2000 名（花名册.xlsx）":
+ * the same for the console's confirm step and for `dangjian import`. Needs
+ * perm_member_edit (DJ_FORBIDDEN) and import_ok (DJ_CONFLICT); *n gets the
+ * number written. On DJ_DB_ERROR the caller rolls back. */
+enum dj_result import_commit(db *d, const struct actor *a, const struct import *im, int64_t *n, struct field_errors *e);
 
 /* The report as text: a summary line, then one line per problem (row, column, reason). */
 void import_print(const struct import *im, FILE *out);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "import.h"
 #include "layout.h"
@@ -257,16 +256,19 @@ void import_page_confirm(req *r)
 		import_free(&im);
 		return;
 	}
-	int64_t n = import_commit(r->db, &im, r->actor.user_id);
-	if (n < 0) {
+	struct field_errors e = {0};
+	int64_t n = 0;
+	enum dj_result res = import_commit(r->db, &r->actor, &im, &n, &e);
+	if (res != DJ_OK) {
 		r->failed = true;
 		import_free(&im);
-		req_error(r, 503, "db_error", "保存失败，未导入任何数据，请稍后再试");
+		if (res == DJ_DB_ERROR)
+			req_error(r, 503, "db_error", "保存失败，未导入任何数据，请稍后再试");
+		else
+			req_fail(r, res, &e);
 		return;
 	}
-	char sum[300], msg[100];
-	import_summary(&im, sum, sizeof sum);
-	audit_log(r, "member.import", "member", 0, org, sum);
+	char msg[100];
 	snprintf(msg, sizeof msg, "已导入 %lld 名党员", (long long)n);
 	flash_set(r, "ok", msg);
 	req_redirect(r, "/members");

@@ -481,23 +481,28 @@ static int cmd_export(const char *url, int argc, char **argv)
 	db *d = open_migrated(url);
 	if (!d)
 		return 1;
-	char prefix[256] = "";
-	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE code = ?", "t", org);
-	if (db_next(s))
-		snprintf(prefix, sizeof prefix, "%s", db_str(s, 0));
-	db_done(s);
-	if (!*prefix) {
+	int64_t org_id = db_int1(d, 0, "SELECT id FROM orgs WHERE code = ?", "t", org);
+	if (!org_id) {
 		fprintf(stderr, "dangjian: export members: no organisation with code %s\n", org);
 		db_close(d);
 		return 1;
 	}
-	char err[300];
-	db_begin(d, false);
-	int rows = export_members_xlsx(d, prefix, masked, file, err, sizeof err);
-	db_commit(d);
+	/* the operator's export is audited as the console's is, as 'cli' */
+	struct actor a;
+	actor_cli(&a);
+	struct field_errors e = {0};
+	int rows = 0;
+	enum dj_result res = db_begin(d, true) == DB_OK ? export_members(d, &a, org_id, masked, file, &rows, &e)
+							: dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+	if (res == DJ_OK && db_commit(d) != DB_OK) {
+		res = dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+		unlink(file);
+	}
+	if (res != DJ_OK)
+		db_rollback(d);
 	db_close(d);
-	if (rows < 0) {
-		fprintf(stderr, "dangjian: export members: %s\n", err);
+	if (res != DJ_OK) {
+		fprintf(stderr, "dangjian: export members: %s\n", dj_message(res, &e));
 		return 1;
 	}
 	printf("exported %d members of %s to %s%s\n", rows, org, file, masked ? " (masked)" : "");

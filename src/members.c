@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "util.h"
 
 const struct permission perm_member_view = {"member.view", "查看花名册（脱敏）", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID};
@@ -323,7 +324,7 @@ static int history(db *d, int64_t id, const char *date, const char *kind, const 
 
 static const char *tail4(const char *s) { return strlen(s) >= 4 ? s + strlen(s) - 4 : s; }
 
-int64_t member_insert(db *d, const struct member *m, int64_t by_user, const char *note)
+int64_t member_write(db *d, const struct actor *a, const struct member *m, const char *note)
 {
 	int64_t now = now_unix();
 	int64_t id = db_int1(d, 0,
@@ -339,7 +340,7 @@ int64_t member_insert(db *d, const struct member *m, int64_t by_user, const char
 	today(date);
 	struct duty_write w = {d, id, date, DB_OK};
 	each_duty(m->duties, write_duty, &w);
-	if (w.rc != DB_OK || history(d, id, date, "create", "", m->name, note, by_user) != DB_OK)
+	if (w.rc != DB_OK || history(d, id, date, "create", "", m->name, note, a->user_id) != DB_OK)
 		return 0;
 	return id;
 }
@@ -388,7 +389,7 @@ bool member_load(db *d, int64_t id, struct member *m)
 	return true;
 }
 
-int member_update(db *d, const struct member *b, const struct member *a, int64_t by)
+static int update_rows(db *d, const struct member *b, const struct member *a, int64_t by)
 {
 	char date[11];
 	today(date);
@@ -435,39 +436,124 @@ int member_update(db *d, const struct member *b, const struct member *a, int64_t
 	return rc;
 }
 
-const char *member_change(db *d, int64_t id, const char *kind, const char *to, const char *date, const char *note,
-			  int64_t by)
+
+/* ---- the domain functions: role, subtree, write, history, audit ---- */
+
+bool member_org_covered(db *d, const struct actor *a, int64_t org_id)
+{
+	if (!org_id)
+		return false;
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", org_id);
+	bool in = db_next(s) && actor_covers(a, db_str(s, 0));
+	db_done(s);
+	return in;
+}
+
+bool member_visible(db *d, const struct actor *a, const struct member *m)
+{
+	return permission_allows(&perm_member_view, a) &&
+	       (member_org_covered(d, a, m->org_id) || (m->service_org_id && member_org_covered(d, a, m->service_org_id)));
+}
+
+enum dj_result member_insert(db *d, const struct actor *a, struct member *m, const char *note, int64_t *id_out,
+			     struct field_errors *e)
+{
+	*id_out = 0;
+	if (!permission_allows(&perm_member_edit, a))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能新增党员");
+	member_validate(d, m, 0, e);
+	/* the subtree is checked once the org code is resolved */
+	if (!e->n && !member_org_covered(d, a, m->org_id))
+		ferr_add(e, "org_code", "组织不在您的管辖范围内");
+	if (e->n)
+		return DJ_INVALID;
+	int64_t id = member_write(d, a, m, note);
+	if (!id || audit_write(d, a, "member.create", "member", id, m->org_id, m->name) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+	*id_out = id;
+	return DJ_OK;
+}
+
+enum dj_result member_update(db *d, const struct actor *a, const struct member *before, struct member *after,
+			     struct field_errors *e)
+{
+	if (!member_visible(d, a, before))
+		return dj_fail(e, DJ_NOT_FOUND, "党员不存在或不在您的管辖范围内");
+	if (!permission_allows(&perm_member_edit, a) || !member_org_covered(d, a, before->org_id))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能修改党员信息");
+	member_validate(d, after, before->id, e);
+	if (!e->n && !member_org_covered(d, a, after->org_id))
+		ferr_add(e, "org_code", "组织不在您的管辖范围内");
+	if (e->n)
+		return DJ_INVALID;
+	/* a form names the org by id: the history speaks of codes */
+	db_stmt *s = db_query(d, "SELECT code FROM orgs WHERE id = ?", "I", after->org_id);
+	if (db_next(s))
+		snprintf(after->org_code, sizeof after->org_code, "%s", db_str(s, 0));
+	db_done(s);
+	if (update_rows(d, before, after, a->user_id) != DB_OK ||
+	    audit_write(d, a, "member.update", "member", after->id, after->org_id, after->name) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+	return DJ_OK;
+}
+
+enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date,
+			     const char *note, struct field_errors *e)
 {
 	struct member m;
-	if (!member_load(d, id, &m))
-		return "党员不存在";
+	if (!member_load(d, id, &m) || !member_visible(d, a, &m))
+		return dj_fail(e, DJ_NOT_FOUND, "党员不存在");
+	if (!permission_allows(&perm_member_edit, a) || !member_org_covered(d, a, m.org_id))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能办理党员变更");
+	kind = kind ? kind : "";
+	date = date ? date : "";
 	char now[11];
 	today(now);
 	if (!date_valid(date))
-		return "请填写有效的日期，格式 YYYY-MM-DD";
+		return dj_fail(e, DJ_INVALID, "请填写有效的日期，格式 YYYY-MM-DD");
 	if (strcmp(date, now) > 0)
-		return "日期不能晚于今天";
+		return dj_fail(e, DJ_INVALID, "日期不能晚于今天");
+	char sum[200];
 	if (!strcmp(kind, "full")) {
 		if (strcmp(m.category, "probationary"))
-			return "该党员已是正式党员，无需转正";
+			return dj_fail(e, DJ_CONFLICT, "该党员已是正式党员，无需转正");
 		if (!year_after(m.join_date, date))
-			return "预备期一年：转正日期应在入党满一年之后";
+			return dj_fail(e, DJ_INVALID, "预备期一年：转正日期应在入党满一年之后");
+		snprintf(sum, sizeof sum, "%s：转正 %s", m.name, date);
 		if (db_run(d, "UPDATE members SET category = 'full', full_date = ?, updated_at = ? WHERE id = ?", "tII", date, now_unix(), id) != DB_OK ||
-		    history(d, id, date, "full", "预备", "正式", note, by) != DB_OK)
-			return "保存失败，请稍后再试";
-		return NULL;
+		    history(d, id, date, "full", "预备", "正式", note, a->user_id) != DB_OK ||
+		    audit_write(d, a, "member.full", "member", id, m.org_id, sum) != DB_OK)
+			return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+		return DJ_OK;
 	}
 	if (!strcmp(kind, "status")) {
 		if (!to || !in_list(member_status_keys, to))
-			return "党籍状态应为：正常、离退休、流动、停止党籍";
+			return dj_fail(e, DJ_INVALID, "党籍状态应为：正常、离退休、流动、停止党籍");
 		if (!strcmp(m.status, to))
-			return "党籍状态没有变化";
+			return dj_fail(e, DJ_CONFLICT, "党籍状态没有变化");
 		if (!strcmp(m.status, "stopped") && strcmp(to, "active"))
-			return "已停止党籍的党员只能恢复为正常";
+			return dj_fail(e, DJ_CONFLICT, "已停止党籍的党员只能恢复为正常");
+		snprintf(sum, sizeof sum, "%s：党籍状态变更为 %s", m.name, member_status_label(to));
 		if (db_run(d, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?", "tII", to, now_unix(), id) != DB_OK ||
-		    history(d, id, date, "status", member_status_label(m.status), member_status_label(to), note, by) != DB_OK)
-			return "保存失败，请稍后再试";
-		return NULL;
+		    history(d, id, date, "status", member_status_label(m.status), member_status_label(to), note, a->user_id) != DB_OK ||
+		    audit_write(d, a, "member.status", "member", id, m.org_id, sum) != DB_OK)
+			return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+		return DJ_OK;
 	}
-	return "未知的变更类型";
+	return dj_fail(e, DJ_INVALID, "未知的变更类型");
+}
+
+enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out,
+			     struct field_errors *e)
+{
+	if (!id || !member_load(d, id, out) || !member_visible(d, a, out)) {
+		memset(out, 0, sizeof *out);
+		return dj_fail(e, DJ_NOT_FOUND, "党员不存在或不在您的管辖范围内");
+	}
+	/* a community sees the members registered with it, not their numbers */
+	if (!permission_allows(&perm_member_reveal, a) || !member_org_covered(d, a, out->org_id))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能查看完整的身份证号和手机号");
+	if (audit_write(d, a, "member.reveal", "member", out->id, out->org_id, why ? why : out->name) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	return DJ_OK;
 }

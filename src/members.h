@@ -8,7 +8,9 @@
 
 #include "db.h"
 #include "valid.h"
+#include "actor.h"
 #include "permission.h"
+#include "result.h"
 
 /* Permission rows: see the roster (masked); add and change members, 转正,
  * status changes and imports; read full ID and phone numbers (audited). */
@@ -56,16 +58,50 @@ bool member_set(struct member *m, const char *field, const char *value);
  * Every problem goes to errs, named by field. */
 void member_validate(db *d, struct member *m, int64_t self_id, struct field_errors *errs);
 
-/* Writes a validated member with its duties and a 'create' history entry; returns the id or 0. */
-int64_t member_insert(db *d, const struct member *m, int64_t by_user, const char *note);
-/* Writes the changes from before to after, each as a dated history entry. */
-int member_update(db *d, const struct member *before, const struct member *after, int64_t by_user);
 bool member_load(db *d, int64_t id, struct member *m);
 
+/* The domain functions below check the role and the org subtree of the
+ * actor, write in the caller's transaction, keep who acted (a->user_id) in
+ * the member's history and leave their audit row (audit_write), so a page,
+ * the API and the CLI leave the same trace. A member outside the actor's
+ * subtree is DJ_NOT_FOUND; field problems are DJ_INVALID with e filled,
+ * named by field (the org under "org_code"). */
+
+/* Adds a member (member.create): validates every field, then the org must
+ * lie inside the actor's subtree. *id_out gets the new id. note goes into the
+ * 'create' history entry ("新增", "API"). */
+enum dj_result member_insert(db *d, const struct actor *a, struct member *m, const char *note, int64_t *id_out,
+			     struct field_errors *e);
+/* Changes before (as loaded) into after (member.update), each change that
+ * matters to the record's story as a dated history entry. Validates after;
+ * its org must lie inside the actor's subtree; after->org_code is set from
+ * after->org_id. */
+enum dj_result member_update(db *d, const struct actor *a, const struct member *before, struct member *after,
+			     struct field_errors *e);
+
 /* 转正, 离退休, 流动, 停止党籍, back to 正常: a dated change of category or
- * status, checked against the current state. kind: "full" or "status".
- * Returns NULL on success or the reason. */
-const char *member_change(db *d, int64_t id, const char *kind, const char *to, const char *date, const char *note,
-			  int64_t by_user);
+ * status, checked against the current state (member.full, member.status).
+ * kind: "full" or "status"; to: a status key for "status". */
+enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date,
+			     const char *note, struct field_errors *e);
+
+/* The explicit reading of a member's full ID and phone numbers and address
+ * (member.reveal): the member must be visible to the actor (DJ_NOT_FOUND),
+ * and the actor's role may read full numbers of its own subtree's members
+ * (DJ_FORBIDDEN). why: the audit summary; NULL for the member's name. */
+enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out,
+			     struct field_errors *e);
+
+/* Whether the actor may see the member: its org, or for an in-service
+ * member the community it registered with (双报到), lies in the subtree. */
+bool member_visible(db *d, const struct actor *a, const struct member *m);
+/* Whether the org lies inside the actor's subtree. */
+bool member_org_covered(db *d, const struct actor *a, int64_t org_id);
+
+/* Writes a validated member with its duties and a 'create' history entry by
+ * a->user_id, without the checks and without an audit row: for the importer,
+ * which audits the whole file once (member.import), and the demo data.
+ * Returns the id or 0. */
+int64_t member_write(db *d, const struct actor *a, const struct member *m, const char *note);
 
 #endif

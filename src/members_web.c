@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "json.h"
 #include "layout.h"
@@ -17,7 +16,7 @@
 #include "util.h"
 #include "web.h"
 #include "module.h"
-#include "export.h"
+#include "export_web.h"
 #include "import_web.h"
 
 /* ---- the one roster query, shared by the list page, its count and the API ---- */
@@ -227,8 +226,7 @@ void members_page_list(req *r)
 static bool load_visible(req *r, struct member *m)
 {
 	int64_t id = req_param_id(r, "id");
-	if (!id || !member_load(r->db, id, m) ||
-	    !(authorize(r, &perm_member_view, m->org_id) || (m->service_org_id && authorize(r, &perm_member_view, m->service_org_id)))) {
+	if (!id || !member_load(r->db, id, m) || !member_visible(r->db, &r->actor, m)) {
 		req_error(r, 404, "not_found", "党员不存在或不在您的管辖范围内");
 		return false;
 	}
@@ -336,13 +334,12 @@ void members_page_detail(req *r)
 void members_page_reveal(req *r)
 {
 	struct member m;
-	if (!load_visible(r, &m))
-		return;
-	if (!authorize(r, &perm_member_reveal, m.org_id)) {
-		req_error(r, 403, "forbidden", "您的角色不能查看完整的身份证号和手机号");
+	struct field_errors e = {0};
+	enum dj_result res = member_reveal(r->db, &r->actor, req_param_id(r, "id"), NULL, &m, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
 		return;
 	}
-	audit_log(r, "member.reveal", "member", m.id, m.org_id, m.name);
 	member_detail(r, &m, true);
 }
 
@@ -359,19 +356,20 @@ void members_page_change(req *r)
 	if (note && (strlen(note) > 300 || !utf8_valid(note))) {
 		form_error(r, "note", "备注不能超过 100 个字");
 	} else {
-		const char *why = member_change(r->db, m.id, kind ? kind : "", to, date ? date : "", note, r->actor.user_id);
-		if (!why) {
-			char sum[200];
-			snprintf(sum, sizeof sum, "%s：%s %s", m.name, kind && !strcmp(kind, "full") ? "转正" : "党籍状态变更为",
-				 kind && !strcmp(kind, "full") ? date : member_status_label(to ? to : ""));
-			audit_log(r, kind && !strcmp(kind, "full") ? "member.full" : "member.status", "member", m.id, m.org_id, sum);
+		struct field_errors e = {0};
+		enum dj_result res = member_change(r->db, &r->actor, m.id, kind, to, date, note, &e);
+		if (res == DJ_NOT_FOUND || res == DJ_FORBIDDEN) {
+			req_fail(r, res, &e);
+			return;
+		}
+		if (res == DJ_OK) {
 			flash_set(r, "ok", kind && !strcmp(kind, "full") ? "已记录转正" : "党籍状态已变更");
 			char loc[48];
 			snprintf(loc, sizeof loc, "/members/%lld", (long long)m.id);
 			req_redirect(r, loc);
 			return;
 		}
-		form_error(r, "date", why);
+		form_error(r, "date", dj_message(res, &e));
 	}
 	member_detail(r, &m, false);
 	r->status = 422;
@@ -451,22 +449,26 @@ void members_page_new(req *r)
 	if (req_is_post(r)) {
 		member_from_form(r, &m);
 		struct field_errors e = {0};
-		if (!m.org_id || !authorize(r, &perm_member_edit, m.org_id))
+		enum dj_result res = DJ_INVALID;
+		int64_t id = 0;
+		if (!m.org_id || !authorize(r, &perm_member_edit, m.org_id)) {
 			ferr_add(&e, "org_id", "请选择您管辖范围内的党支部或党小组");
-		member_validate(r->db, &m, 0, &e);
-		if (!e.n) {
-			int64_t id = member_insert(r->db, &m, r->actor.user_id, "新增");
-			if (id) {
-				audit_log(r, "member.create", "member", id, m.org_id, m.name);
-				flash_set(r, "ok", "党员已添加");
-				char loc[48];
-				snprintf(loc, sizeof loc, "/members/%lld", (long long)id);
-				req_redirect(r, loc);
-				return;
-			}
-			ferr_add(&e, "_form", "保存失败，请稍后再试");
-			r->failed = true;
+			member_validate(r->db, &m, 0, &e); /* every other problem at once */
+		} else
+			res = member_insert(r->db, &r->actor, &m, "新增", &id, &e);
+		if (res == DJ_OK) {
+			flash_set(r, "ok", "党员已添加");
+			char loc[48];
+			snprintf(loc, sizeof loc, "/members/%lld", (long long)id);
+			req_redirect(r, loc);
+			return;
 		}
+		if (res == DJ_FORBIDDEN) {
+			req_fail(r, res, &e);
+			return;
+		}
+		if (res == DJ_DB_ERROR)
+			r->failed = true;
 		/* the org select speaks of org_id; the validator of org_code */
 		for (int i = 0; i < e.n; i++)
 			form_error(r, strcmp(e.e[i].field, "org_code") ? e.e[i].field : "org_id", e.e[i].msg);
@@ -493,30 +495,36 @@ void members_page_edit(req *r)
 	if (req_is_post(r)) {
 		member_from_form(r, &m);
 		struct field_errors e = {0};
-		if (!m.org_id || !authorize(r, &perm_member_edit, m.org_id))
+		enum dj_result res = DJ_INVALID;
+		if (!m.org_id || !authorize(r, &perm_member_edit, m.org_id)) {
 			ferr_add(&e, "org_id", "请选择您管辖范围内的党支部或党小组");
-		member_validate(r->db, &m, before.id, &e);
-		if (!e.n) {
-			db_stmt *s = db_query(r->db, "SELECT code FROM orgs WHERE id = ?", "I", m.org_id);
-			if (db_next(s))
-				snprintf(m.org_code, sizeof m.org_code, "%s", db_str(s, 0));
-			db_done(s);
-			if (member_update(r->db, &before, &m, r->actor.user_id) == DB_OK) {
-				audit_log(r, "member.update", "member", m.id, m.org_id, m.name);
-				flash_set(r, "ok", "已保存");
-				char loc[48];
-				snprintf(loc, sizeof loc, "/members/%lld", (long long)m.id);
-				req_redirect(r, loc);
-				return;
-			}
-			ferr_add(&e, "_form", "保存失败，请稍后再试");
-			r->failed = true;
+			member_validate(r->db, &m, before.id, &e); /* every other problem at once */
+		} else
+			res = member_update(r->db, &r->actor, &before, &m, &e);
+		if (res == DJ_OK) {
+			flash_set(r, "ok", "已保存");
+			char loc[48];
+			snprintf(loc, sizeof loc, "/members/%lld", (long long)m.id);
+			req_redirect(r, loc);
+			return;
 		}
+		if (res == DJ_NOT_FOUND || res == DJ_FORBIDDEN) {
+			req_fail(r, res, &e);
+			return;
+		}
+		if (res == DJ_DB_ERROR)
+			r->failed = true;
 		for (int i = 0; i < e.n; i++)
 			form_error(r, strcmp(e.e[i].field, "org_code") ? e.e[i].field : "org_id", e.e[i].msg);
-	} else
+	} else {
 		/* the edit form shows the full numbers: reading them is audited */
-		audit_log(r, "member.reveal", "member", before.id, before.org_id, "编辑时查看");
+		struct field_errors e = {0};
+		enum dj_result res = member_reveal(r->db, &r->actor, before.id, "编辑时查看", &before, &e);
+		if (res != DJ_OK) {
+			req_fail(r, res, &e);
+			return;
+		}
+	}
 	char title[128], action[64];
 	snprintf(title, sizeof title, "编辑 %s", before.name);
 	snprintf(action, sizeof action, "/members/%lld/edit", (long long)before.id);
@@ -636,21 +644,35 @@ void members_api_get(req *r)
 		return;
 	const char *rev = req_query(r, "reveal");
 	bool full = rev && !strcmp(rev, "1");
-	if (full && !authorize(r, &perm_member_reveal, m.org_id)) {
-		req_error(r, 403, "forbidden", "您的角色不能查看完整的身份证号和手机号");
-		return;
+	if (full) {
+		struct field_errors e = {0};
+		enum dj_result res = member_reveal(r->db, &r->actor, m.id, "API", &m, &e);
+		if (res != DJ_OK) {
+			req_fail(r, res, &e);
+			return;
+		}
 	}
-	if (full)
-		audit_log(r, "member.reveal", "member", m.id, m.org_id, "API");
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
 	member_json(&w, r->db, &m, full);
 }
 
-/* The API names the org field "org"; the validator calls it org_code. */
-static void invalid_json(req *r, struct field_errors *e)
+/* The API names the org field "org"; the validator calls it org_code. Field
+ * errors keep the answer they had before the domain functions (its message
+ * names the first field: "phone：手机号应为…", which req_fail's does not);
+ * a failed write is 503 "db" as before; the rest goes through req_fail. */
+static void api_fail(req *r, enum dj_result res, struct field_errors *e)
 {
+	if (res == DJ_DB_ERROR) {
+		r->failed = true;
+		req_error(r, 503, "db", "保存失败，请稍后再试");
+		return;
+	}
+	if (res != DJ_INVALID || !e->n) {
+		req_fail(r, res, e);
+		return;
+	}
 	for (int i = 0; i < e->n; i++)
 		if (!strcmp(e->e[i].field, "org_code"))
 			snprintf(e->e[i].field, sizeof e->e[i].field, "org");
@@ -716,19 +738,16 @@ void members_api_create(req *r)
 	member_from_json(j, &m, &e);
 	if (!*m.org_code)
 		ferr_add(&e, "org", "请提供所在党组织的编码 org");
-	member_validate(r->db, &m, 0, &e);
-	if (!e.n && !authorize(r, &perm_member_edit, m.org_id))
-		ferr_add(&e, "org", "组织不在您的管辖范围内");
-	if (e.n) {
-		invalid_json(r, &e);
+	enum dj_result res = DJ_INVALID;
+	int64_t id = 0;
+	if (e.n)
+		member_validate(r->db, &m, 0, &e); /* every other problem at once */
+	else
+		res = member_insert(r->db, &r->actor, &m, "API", &id, &e);
+	if (res != DJ_OK) {
+		api_fail(r, res, &e);
 		return;
 	}
-	int64_t id = member_insert(r->db, &m, r->actor.user_id, "API");
-	if (!id) {
-		req_error(r, 503, "db", "保存失败，请稍后再试");
-		return;
-	}
-	audit_log(r, "member.create", "member", id, m.org_id, m.name);
 	member_load(r->db, id, &m);
 	req_json_begin(r, 201);
 	jw w;
@@ -751,18 +770,15 @@ void members_api_patch(req *r)
 	m = before;
 	struct field_errors e = {0};
 	member_from_json(j, &m, &e);
-	member_validate(r->db, &m, before.id, &e);
-	if (!e.n && !authorize(r, &perm_member_edit, m.org_id))
-		ferr_add(&e, "org", "组织不在您的管辖范围内");
-	if (e.n) {
-		invalid_json(r, &e);
+	enum dj_result res = DJ_INVALID;
+	if (e.n)
+		member_validate(r->db, &m, before.id, &e); /* every other problem at once */
+	else
+		res = member_update(r->db, &r->actor, &before, &m, &e);
+	if (res != DJ_OK) {
+		api_fail(r, res, &e);
 		return;
 	}
-	if (member_update(r->db, &before, &m, r->actor.user_id) != DB_OK) {
-		req_error(r, 503, "db", "保存失败，请稍后再试");
-		return;
-	}
-	audit_log(r, "member.update", "member", m.id, m.org_id, m.name);
 	member_load(r->db, m.id, &m);
 	req_json_begin(r, 200);
 	jw w;

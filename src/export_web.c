@@ -1,0 +1,63 @@
+/* export_web — the roster's .xlsx download: the org of ?org=CODE (default the
+ * caller's own), masked unless full=1; export_members() checks, writes and audits. */
+#include "export_web.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "html.h"
+#include "members.h"
+#include "orgs.h"
+#include "util.h"
+#include "web.h"
+
+void export_page_members(req *r)
+{
+	struct org_ref o;
+	int64_t org = orgs_from_request(r, req_query(r, "org"), &perm_member_view, &o);
+	if (!org)
+		return;
+	const char *full = req_query(r, "full");
+	bool masked = !(full && !strcmp(full, "1"));
+	char path[] = "/tmp/dj-export-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		req_error(r, 503, "io", "导出失败，请稍后再试");
+		return;
+	}
+	close(fd);
+	struct field_errors e = {0};
+	int rows = 0;
+	enum dj_result res = export_members(r->db, &r->actor, org, masked, path, &rows, &e);
+	FILE *f = res == DJ_OK ? fopen(path, "rb") : NULL;
+	if (res != DJ_OK && res != DJ_DB_ERROR) {
+		unlink(path);
+		req_fail(r, res, &e);
+		return;
+	}
+	if (!f) {
+		unlink(path);
+		fprintf(stderr, "dangjian: export: %s\n", res == DJ_OK ? "cannot read the written file" : dj_message(res, &e));
+		r->failed = true;
+		req_error(r, 503, "io", "导出失败，请稍后再试");
+		return;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&r->out, chunk, n);
+	fclose(f);
+	unlink(path);
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	buf name = {0};
+	buf_printf(&name, "attachment; filename=\"members-%s.xlsx\"; filename*=UTF-8''", o.code);
+	buf fname = {0};
+	buf_printf(&fname, "%s-花名册.xlsx", o.name);
+	url_encode(&name, buf_str(&fname));
+	req_set_header(r, "Content-Disposition", buf_str(&name));
+	buf_free(&name);
+	buf_free(&fname);
+}
