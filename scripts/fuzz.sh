@@ -6,10 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 if ! command -v clang >/dev/null; then echo "fuzz: clang missing; run scripts/setup.sh" >&2; exit 1; fi
-if [ ! -f build-fuzz/build.ninja ]; then
-  CC=clang meson setup build-fuzz --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-fi
-ninja -C build-fuzz >/dev/null
+CC=clang bash scripts/build.sh build-fuzz --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 status=0
 for t in tests/fuzz/fuzz_*.c; do
   name=$(basename "$t" .c); name=${name#fuzz_}
