@@ -12,7 +12,7 @@
 #include "html.h"
 #include "auth.h"
 #include "members.h"
-#include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 

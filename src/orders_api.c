@@ -14,6 +14,7 @@
 #include "json.h"
 #include "orders.h"
 #include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 

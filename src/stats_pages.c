@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "orders.h"
 #include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "valid.h"
 
