@@ -10,7 +10,7 @@
 #include "export.h"
 #include "html.h"
 #include "members.h"
-#include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 

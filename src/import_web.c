@@ -13,7 +13,7 @@
 #include "auth.h"
 #include "import.h"
 #include "layout.h"
-#include "orgs.h"
+#include "orgs_web.h"
 #include "sheet.h"
 #include "util.h"
 #include "web.h"

@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "members.h"
 #include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 #include "module.h"

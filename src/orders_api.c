@@ -13,6 +13,7 @@
 #include "json.h"
 #include "orders.h"
 #include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 #include "web.h"

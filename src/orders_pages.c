@@ -12,7 +12,7 @@
 #include "module.h"
 #include "orders.h"
 #include "orders_api.h"
-#include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 

@@ -1,16 +1,19 @@
 /* orgs — the org tree of SPEC §1/M1: 县委 → 镇党委 → 党总支 → 党支部 → 党小组
- * (and 部门 under a 镇党委). The domain part (rules, create, edit, move,
- * dissolve, history) knows nothing of HTTP; the pages and API handlers at
- * the end of orgs.c authorise, call it and render. */
+ * (and 部门 under a 镇党委). The domain: rules, create, edit, move, dissolve,
+ * history, the permission rows. It knows nothing of HTTP; the pages and API
+ * handlers in orgs_web.c authorise, call it and render. */
 #ifndef DJ_ORGS_H
 #define DJ_ORGS_H
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stddef.h>
+
+#include "actor.h"
 #include "db.h"
-#include "server.h"
-#include "valid.h"
 #include "permission.h"
+#include "result.h"
+#include "valid.h"
 
 /* Permission rows: see the tree of one's subtree; create, edit, move, dissolve. */
 extern const struct permission perm_org_view, perm_org_manage;
@@ -39,9 +42,6 @@ struct org {
 	char too_long[32];     /* the first field whose given value did not fit */
 };
 
-/* What a write came to: the API maps these to 200/201, 422, 409, 503. */
-enum org_result { ORG_OK = 0, ORG_INVALID, ORG_CONFLICT, ORG_DBERR };
-
 extern const char *const org_type_keys[]; /* county … dept, NULL */
 extern const char *const org_kind_list[]; /* 农村 … 社会组织, NULL */
 
@@ -50,6 +50,8 @@ const char *org_type_label(const char *type); /* "branch" → "党支部" */
 bool org_type_fits(const char *type, const char *parent_type);
 /* The types an org of parent_type may hold, written for a message: "党总支、党支部或部门". */
 const char *org_children_label(const char *parent_type);
+/* Whether an org of this type may hold any children at all (not a 党小组 or a 部门). */
+bool org_type_has_children(const char *type);
 bool org_code_valid(const char *code);
 bool org_kind_valid(const char *kind); /* one of the six, or "" */
 bool org_phone_valid(const char *phone); /* "" or a mobile or landline number */
@@ -62,50 +64,48 @@ bool org_set(struct org *o, const char *field, const char *value);
 void org_check(const struct org *o, bool creating, struct field_errors *e);
 
 bool org_load(db *d, int64_t id, struct org *o);
+/* The orgs whose path begins with prefix (actor_scope(), or an org's path),
+ * in tree order: a parent before its subtree, siblings oldest first. "" holds
+ * nothing. The caller frees the array. */
+struct org *orgs_under(db *d, const char *prefix, bool with_dissolved, size_t *n);
+/* The direct children of an org in their order; the caller frees the array. */
+struct org *org_children(db *d, int64_t id, bool with_dissolved, size_t *n);
+/* How many of its direct children are dissolved. */
+int64_t org_dissolved_children(db *d, int64_t id);
 
-/* Writes: each checks the rules, writes one org_history row per change with
- * by_user, and leaves the transaction and the audit log to the caller.
- * Errors go to e by field: code name type kind secretary serves phone parent,
- * or _form for what belongs to no field. */
-/* Creates o under o->parent_id: the code is unused, the parent exists, is
- * not dissolved and may hold o's type. Sets o->id and o->path. */
-enum org_result org_create(db *d, struct org *o, int64_t by_user, struct field_errors *e);
+/* One row of an org's history: what changed, from → to, and who did it. */
+struct org_change {
+	int64_t at;
+	char kind[16];      /* create rename move dissolve edit */
+	char from[816], to[816];
+	char note[256];
+	char by_username[64], by_name[128]; /* "" when no account acted (the demo, the CLI) */
+};
+/* The history of an org, oldest first; the caller frees the array. */
+struct org_change *org_history_load(db *d, int64_t id, size_t *n);
+
+/* Writes: each checks the actor (perm_org_manage, and that the orgs it acts
+ * on lie inside actor_scope(): outside looks like absent), checks the rules,
+ * writes one org_history row per change with a->user_id and one audit row
+ * (org.create, org.update, org.move, org.dissolve), and leaves the
+ * transaction to the caller. Errors go to e by field: code name type kind
+ * secretary serves phone parent, or _form for what belongs to no field. */
+/* Creates o under o->parent_id (0: a root, only for a whole-tree actor): the
+ * code is unused, the parent exists, is not dissolved and may hold o's type.
+ * Sets o->id and o->path. */
+enum dj_result org_create(db *d, const struct actor *a, struct org *o, struct field_errors *e);
 /* Changes name, kind, secretary, serves and phone from before to after. */
-enum org_result org_update(db *d, const struct org *before, const struct org *after, int64_t by_user, struct field_errors *e);
+enum dj_result org_update(db *d, const struct actor *a, const struct org *before, const struct org *after, struct field_errors *e);
 /* Moves an org with its whole subtree under new_parent (not itself, not a
  * descendant, a type that fits); the paths of all of them change at once. */
-enum org_result org_move(db *d, int64_t id, int64_t new_parent, int64_t by_user, struct field_errors *e);
+enum dj_result org_move(db *d, const struct actor *a, int64_t id, int64_t new_parent, struct field_errors *e);
 /* Dissolves an org that has no active children, no members and no active
- * users (ORG_CONFLICT names what is still there). */
-enum org_result org_dissolve(db *d, int64_t id, int64_t by_user, struct field_errors *e);
+ * users (DJ_CONFLICT names what is still there). */
+enum dj_result org_dissolve(db *d, const struct actor *a, int64_t id, struct field_errors *e);
 
-/* Creates an org under parent_id (0: a root) without the checks: for the
- * demo and tests. Returns its id or 0. */
+/* Creates an org under parent_id (0: a root) without the checks nor an audit
+ * row: for the demo and tests. Returns its id or 0. */
 int64_t orgs_create(db *d, int64_t parent_id, const char *code, const char *name, const char *type, const char *kind);
 int64_t orgs_id_by_code(db *d, const char *code);
-
-/* The org a request names with ?org=CODE (default: the caller's own), if the
- * caller may take action a on it; fills its path, name and code. Otherwise
- * answers 404 — another subtree looks like nothing — and returns 0. */
-struct org_ref {
-	int64_t id;
-	char path[256], name[128], code[64];
-};
-int64_t orgs_from_request(req *r, const char *code, const struct permission *action, struct org_ref *o);
-/* A <select> of the orgs inside the caller's subtree. */
-void orgs_form_select(req *r, const char *name, const char *label, const char *selected);
-
-/* pages */
-void orgs_page_list(req *r);
-void orgs_page_detail(req *r);
-void orgs_page_new(req *r);
-void orgs_page_edit(req *r);
-void orgs_page_move(req *r);
-void orgs_page_dissolve(req *r);
-/* API */
-void orgs_api_list(req *r);
-void orgs_api_detail(req *r);
-void orgs_api_create(req *r);
-void orgs_api_patch(req *r);
 
 #endif

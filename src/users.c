@@ -8,7 +8,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "layout.h"
-#include "orgs.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 #include "module.h"

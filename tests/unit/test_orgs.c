@@ -1,11 +1,13 @@
 /* Unit tests: the org tree's rules (SPEC §1, M1) — which type sits under
  * which, codes, kinds, phones, field checks — and, on SQLite with the real
- * migrations, create, rename, move with the subtree, dissolve only when empty. */
+ * migrations, create, rename, move with the subtree, dissolve only when empty,
+ * each leaving its history and audit rows with the actor who acted. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "actor.h"
 #include "db.h"
 #include "orgs.h"
 
@@ -229,6 +231,16 @@ static void teardown(void)
 
 TestSuite(org_db, .init = setup, .fini = teardown);
 
+/* An admin account with this id: the history rows name it. */
+static const struct actor *admin(int64_t user_id)
+{
+	static struct actor a;
+	actor_cli(&a);
+	a.user_id = user_id;
+	snprintf(a.username, sizeof a.username, "admin%lld", (long long)user_id);
+	return &a;
+}
+
 static int64_t make(int64_t parent, const char *code, const char *type)
 {
 	struct org o;
@@ -238,8 +250,8 @@ static int64_t make(int64_t parent, const char *code, const char *type)
 	org_set(&o, "name", code);
 	org_set(&o, "type", type);
 	struct field_errors e = {0};
-	enum org_result r = org_create(d, &o, 0, &e);
-	cr_assert_eq(r, ORG_OK, "%s: %s %s", code, e.n ? e.e[0].field : "", e.n ? e.e[0].msg : db_errmsg(d));
+	enum dj_result r = org_create(d, admin(0), &o, &e);
+	cr_assert_eq(r, DJ_OK, "%s: %s %s", code, e.n ? e.e[0].field : "", e.n ? e.e[0].msg : db_errmsg(d));
 	return o.id;
 }
 
@@ -262,18 +274,18 @@ Test(org_db, create_checks_the_parent_and_the_code)
 	org_set(&o, "name", "小组");
 	org_set(&o, "type", "group"); /* not under a 镇党委 */
 	struct field_errors e = {0};
-	cr_assert_eq(org_create(d, &o, 0, &e), ORG_INVALID);
+	cr_assert_eq(org_create(d, admin(0), &o, &e), DJ_INVALID);
 	cr_assert_not_null(ferr_get(&e, "code"));
 	cr_assert_not_null(ferr_get(&e, "type"));
 	o.parent_id = 999;
 	org_set(&o, "code", "CJZ-9");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_create(d, &o, 0, &e), ORG_INVALID);
+	cr_assert_eq(org_create(d, admin(0), &o, &e), DJ_INVALID);
 	cr_assert_not_null(ferr_get(&e, "parent"));
 	o.parent_id = 0;
 	org_set(&o, "type", "branch");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_create(d, &o, 0, &e), ORG_INVALID, "only a 县委 has no parent");
+	cr_assert_eq(org_create(d, admin(0), &o, &e), DJ_INVALID, "only a 县委 has no parent");
 	cr_assert_not_null(ferr_get(&e, "parent"));
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM orgs", ""), 2);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE kind = 'create'", ""), 2);
@@ -288,14 +300,14 @@ Test(org_db, rename_writes_history)
 	org_set(&after, "name", "新名称");
 	org_set(&after, "secretary", "张三");
 	struct field_errors e = {0};
-	cr_assert_eq(org_update(d, &before, &after, 7, &e), ORG_OK);
+	cr_assert_eq(org_update(d, admin(7), &before, &after, &e), DJ_OK);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'rename' AND from_value = 'DEX' "
 				   "AND to_value = '新名称' AND user_id = 7", "I", county), 1);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'edit' AND to_value = '张三'", "I", county), 1);
 	after = before;
 	org_set(&after, "name", "");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_update(d, &before, &after, 7, &e), ORG_INVALID);
+	cr_assert_eq(org_update(d, admin(7), &before, &after, &e), DJ_INVALID);
 	cr_assert_not_null(ferr_get(&e, "name"));
 }
 
@@ -311,7 +323,7 @@ Test(org_db, move_rewrites_the_whole_subtree)
 	char before_other[256], p[256], want[256];
 	path_of(other, before_other);
 	struct field_errors e = {0};
-	cr_assert_eq(org_move(d, branch, general, 3, &e), ORG_OK, "%s", e.n ? e.e[0].msg : "");
+	cr_assert_eq(org_move(d, admin(3), branch, general, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
 	snprintf(want, sizeof want, "%s%lld/", path_of(general, p), (long long)branch);
 	cr_assert_str_eq(path_of(branch, p), want);
 	snprintf(want + strlen(want), sizeof want - strlen(want), "%lld/", (long long)g1);
@@ -331,7 +343,7 @@ Test(org_db, move_rewrites_the_whole_subtree)
 	} bad[] = {{branch, branch}, {general, branch}, {general, g1}, {branch, g1}, {g1, town}, {branch, general}, {branch, 0}, {branch, 999}};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		memset(&e, 0, sizeof e);
-		cr_assert_eq(org_move(d, bad[i].org, bad[i].to, 3, &e), ORG_INVALID, "case %zu", i);
+		cr_assert_eq(org_move(d, admin(3), bad[i].org, bad[i].to, &e), DJ_INVALID, "case %zu", i);
 		cr_assert_not_null(ferr_get(&e, "parent"), "case %zu", i);
 	}
 }
@@ -343,31 +355,31 @@ Test(org_db, dissolve_only_when_empty)
 	int64_t branch = make(town, "CJZ-CJC", "branch");
 	int64_t g1 = make(branch, "CJZ-CJC-1", "group");
 	struct field_errors e = {0};
-	cr_assert_eq(org_dissolve(d, branch, 1, &e), ORG_CONFLICT);
+	cr_assert_eq(org_dissolve(d, admin(1), branch, &e), DJ_CONFLICT);
 	cr_assert(strstr(e.e[0].msg, "下级组织 1 个"), "%s", e.e[0].msg);
 	/* a user keeps the group alive */
 	cr_assert_eq(db_run(d, "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
 			       "VALUES ('u', 'x', 'U', 'branch', ?, 0, 0)", "I", g1), DB_OK);
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_dissolve(d, g1, 1, &e), ORG_CONFLICT);
+	cr_assert_eq(org_dissolve(d, admin(1), g1, &e), DJ_CONFLICT);
 	cr_assert(strstr(e.e[0].msg, "在用账号 1 个"), "%s", e.e[0].msg);
 	db_run(d, "UPDATE users SET active = 0", "");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_dissolve(d, g1, 1, &e), ORG_OK);
+	cr_assert_eq(org_dissolve(d, admin(1), g1, &e), DJ_OK);
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_dissolve(d, branch, 1, &e), ORG_OK, "%s", e.n ? e.e[0].msg : "");
+	cr_assert_eq(org_dissolve(d, admin(1), branch, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
 	struct org o;
 	org_load(d, branch, &o);
 	cr_assert(o.dissolved_at > 0);
 	/* dissolved: frozen */
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_dissolve(d, branch, 1, &e), ORG_CONFLICT);
+	cr_assert_eq(org_dissolve(d, admin(1), branch, &e), DJ_CONFLICT);
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_move(d, branch, town, 1, &e), ORG_CONFLICT);
+	cr_assert_eq(org_move(d, admin(1), branch, town, &e), DJ_CONFLICT);
 	struct org after = o;
 	org_set(&after, "name", "复活");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_update(d, &o, &after, 1, &e), ORG_CONFLICT);
+	cr_assert_eq(org_update(d, admin(1), &o, &after, &e), DJ_CONFLICT);
 	struct org child;
 	memset(&child, 0, sizeof child);
 	child.parent_id = branch;
@@ -375,7 +387,108 @@ Test(org_db, dissolve_only_when_empty)
 	org_set(&child, "name", "小组");
 	org_set(&child, "type", "group");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(org_create(d, &child, 1, &e), ORG_INVALID);
+	cr_assert_eq(org_create(d, admin(1), &child, &e), DJ_INVALID);
 	cr_assert_not_null(ferr_get(&e, "parent"));
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE kind = 'dissolve'", ""), 2);
+}
+
+/* The command line acts as 'cli': one audit row, the same as a page or the API leaves. */
+Test(org_db, a_cli_create_leaves_one_audit_row_by_cli)
+{
+	struct actor a;
+	actor_cli(&a);
+	struct org o;
+	memset(&o, 0, sizeof o);
+	org_set(&o, "code", "DEX");
+	org_set(&o, "name", "中共东线县委");
+	org_set(&o, "type", "county");
+	struct field_errors e = {0};
+	cr_assert_eq(org_create(d, &a, &o, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit", ""), 1);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE username = 'cli' AND user_id IS NULL AND ip = 'local' "
+				   "AND action = 'org.create' AND entity = 'org' AND entity_id = ? AND org_id = ? "
+				   "AND summary = '中共东线县委（DEX）：县委'", "II", o.id, o.id), 1);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'create' AND user_id IS NULL", "I", o.id), 1);
+}
+
+/* Every write leaves its audit row with the acting account; a refused one leaves none. */
+Test(org_db, writes_are_audited_with_the_actor)
+{
+	int64_t county = make(0, "DEX", "county");
+	int64_t town = make(county, "CJZ", "committee");
+	int64_t general = make(town, "CJZ-JG", "general");
+	int64_t branch = make(town, "CJZ-CJC", "branch");
+	db_run(d, "DELETE FROM audit", "");
+	struct org before, after;
+	cr_assert(org_load(d, branch, &before));
+	after = before;
+	org_set(&after, "name", "陈集村党支部");
+	struct field_errors e = {0};
+	cr_assert_eq(org_update(d, admin(7), &before, &after, &e), DJ_OK);
+	cr_assert_eq(org_move(d, admin(7), branch, general, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
+	cr_assert_eq(org_move(d, admin(7), branch, branch, &e), DJ_INVALID);
+	cr_assert_eq(org_dissolve(d, admin(7), branch, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit", ""), 3);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE user_id = 7 AND username = 'admin7' AND entity_id = ?", "I", branch), 3);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE action = 'org.update' AND summary = '陈集村党支部（CJZ-CJC）：更名：CJZ-CJC → 陈集村党支部'", ""), 1);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE action = 'org.move' AND summary = '陈集村党支部（CJZ-CJC）：移到 CJZ-JG（CJZ-JG）之下'", ""), 1);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE action = 'org.dissolve' AND summary = '陈集村党支部（CJZ-CJC）'", ""), 1);
+}
+
+/* The domain holds the actor to its subtree whoever calls it: an org outside
+ * looks absent, a parent outside is no parent, a root is for the whole tree. */
+Test(org_db, the_actor_stays_inside_its_subtree)
+{
+	int64_t county = make(0, "DEX", "county");
+	int64_t town = make(county, "CJZ", "committee");
+	int64_t other = make(county, "QTZ", "committee");
+	int64_t branch = make(town, "CJZ-CJC", "branch");
+	int64_t far = make(other, "QTZ-1", "branch");
+	struct org t;
+	cr_assert(org_load(d, town, &t));
+	struct actor a;
+	memset(&a, 0, sizeof a);
+	a.user_id = 5;
+	a.role = R_COMMITTEE;
+	a.org_id = town;
+	snprintf(a.org_path, sizeof a.org_path, "%s", t.path);
+	snprintf(a.username, sizeof a.username, "zuzhi");
+	struct field_errors e = {0};
+	cr_assert_eq(org_dissolve(d, &a, far, &e), DJ_NOT_FOUND);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_move(d, &a, far, town, &e), DJ_NOT_FOUND);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_move(d, &a, branch, other, &e), DJ_INVALID, "a parent outside is no parent");
+	cr_assert_not_null(ferr_get(&e, "parent"));
+	struct org o, after;
+	cr_assert(org_load(d, far, &o));
+	after = o;
+	org_set(&after, "name", "越权");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_update(d, &a, &o, &after, &e), DJ_NOT_FOUND);
+	struct org child;
+	memset(&child, 0, sizeof child);
+	child.parent_id = other;
+	org_set(&child, "code", "QTZ-2");
+	org_set(&child, "name", "支部");
+	org_set(&child, "type", "branch");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_create(d, &a, &child, &e), DJ_INVALID);
+	cr_assert_not_null(ferr_get(&e, "parent"));
+	child.parent_id = 0;
+	org_set(&child, "type", "county");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_create(d, &a, &child, &e), DJ_INVALID, "only the whole tree's actor makes a root");
+	cr_assert_not_null(ferr_get(&e, "parent"));
+	/* inside its subtree it may */
+	child.parent_id = town;
+	org_set(&child, "code", "CJZ-2");
+	org_set(&child, "type", "branch");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_create(d, &a, &child, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
+	/* a role that does not manage orgs may do nothing */
+	a.role = R_BRANCH;
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(org_dissolve(d, &a, child.id, &e), DJ_FORBIDDEN);
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE user_id = 5", ""), 1);
 }
