@@ -586,24 +586,6 @@ static const struct json_field patch_fields[] = {
 	{"type", "组织类型", false, 's', FIXED_AFTER_CREATE}, {NULL, NULL, false, 0, NULL},
 };
 
-/* jansson's "s" refuses a null, and req_json_unpack's diagnosis counts a null
- * as a string (for fields a handler unpacks with "o"), so it would name no
- * field: a null where a text belongs is named here first, as the API always
- * did. False when it answered (also 415 or 400 for a body that is not JSON). */
-static bool no_null_texts(req *r, const struct json_field *fields)
-{
-	json_t *j = req_json(r);
-	if (!j)
-		return false;
-	struct field_errors e = {0};
-	for (const struct json_field *f = fields; f->key; f++)
-		if (f->type == 's' && !f->refused && json_is_null(json_object_get(j, f->key)))
-			ferr_add(&e, f->key, "%s应为字符串", f->label);
-	if (e.n)
-		api_fail(r, DJ_INVALID, &e);
-	return e.n == 0;
-}
-
 static void orgs_api_list(req *r)
 {
 	char prefix[256];
@@ -692,8 +674,7 @@ static int64_t api_parent(req *r, const char *code, struct field_errors *e)
 static void orgs_api_create(req *r)
 {
 	const char *code = NULL, *name = NULL, *type = NULL, *kind = "", *parent_code = "", *secretary = "", *serves = "", *phone = "";
-	if (!no_null_texts(r, create_fields) ||
-	    !req_json_unpack(r, create_fields, false, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s}", "code", &code, "name", &name, "type",
+	if (!req_json_unpack(r, create_fields, false, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s}", "code", &code, "name", &name, "type",
 			     &type, "kind", &kind, "parent_code", &parent_code, "secretary", &secretary, "serves", &serves, "phone", &phone))
 		return;
 	struct field_errors e = {0};
@@ -741,8 +722,7 @@ static void orgs_api_patch(req *r)
 		return;
 	const char *name = NULL, *kind = NULL, *secretary = NULL, *serves = NULL, *phone = NULL, *parent_code = NULL;
 	int dissolved = -1;
-	if (!no_null_texts(r, patch_fields) ||
-	    !req_json_unpack(r, patch_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?b}", "name", &name, "kind", &kind, "secretary",
+	if (!req_json_unpack(r, patch_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?b}", "name", &name, "kind", &kind, "secretary",
 			     &secretary, "serves", &serves, "phone", &phone, "parent_code", &parent_code, "dissolved", &dissolved))
 		return;
 	struct field_errors e = {0};

@@ -47,7 +47,7 @@ static bool json_type_ok(char type, json_t *v)
 	case 'I': return json_is_integer(v);
 	case 'a': return json_is_array(v);
 	case 'o': return true;
-	default: return json_is_string(v) || json_is_null(v);
+	default: return json_is_string(v); /* json_unpack's s refuses null: name the field */
 	}
 }
 
