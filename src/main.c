@@ -201,6 +201,12 @@ static bool read_password(char *out, size_t n)
 	return ok && *out;
 }
 
+static void user_line(const struct user *u, void *ctx)
+{
+	(void)ctx;
+	printf("%-16s %-10s %-12s %-6s %s（%s）\n", u->username, u->role, u->org_code, u->active ? "yes" : "no", u->name, u->org_name);
+}
+
 static int cmd_user(const char *url, int argc, char **argv)
 {
 	if (argc < 1)
@@ -212,12 +218,10 @@ static int cmd_user(const char *url, int argc, char **argv)
 		db *d = open_migrated(url);
 		if (!d)
 			return 1;
-		db_stmt *s = db_query(d, "SELECT u.username, u.name, u.role, o.code, o.name, u.active FROM users u JOIN orgs o ON o.id = u.org_id ORDER BY o.path, u.username", "");
+		struct actor cli;
+		actor_cli(&cli);
 		printf("%-16s %-10s %-10s %-12s %s\n", "USERNAME", "ROLE", "ORG", "ACTIVE", "NAME");
-		while (db_next(s))
-			printf("%-16s %-10s %-12s %-6s %s（%s）\n", db_str(s, 0), db_str(s, 2), db_str(s, 3), db_int(s, 5) ? "yes" : "no",
-			       db_str(s, 1), db_str(s, 4));
-		int rc = db_done(s);
+		int rc = users_each(d, &cli, user_line, NULL) == DJ_OK ? DB_OK : DB_ERR;
 		db_close(d);
 		return rc == DB_OK ? 0 : 1;
 	}

@@ -65,6 +65,7 @@ static bool user_row(db *d, int64_t id, struct user *u, char *path, size_t pathl
 		snprintf(u->role, sizeof u->role, "%s", db_str(s, 2));
 		u->org_id = db_int(s, 3);
 		u->active = db_int(s, 4) != 0;
+		u->org_code[0] = u->org_name[0] = 0;
 		snprintf(path, pathlen, "%s", db_str(s, 5));
 	}
 	db_done(s);
@@ -77,6 +78,29 @@ enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user 
 	if (!user_row(d, id, u, path, sizeof path) || !permission_allows(&perm_user_manage, a) || !actor_covers(a, path))
 		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
 	return DJ_OK;
+}
+
+enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx)
+{
+	if (!permission_allows(&perm_user_view, a))
+		return DJ_FORBIDDEN;
+	db_stmt *s = db_query(d,
+			      "SELECT u.id, u.username, u.name, u.role, u.org_id, u.active, o.code, o.name FROM users u "
+			      "JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' ORDER BY o.path, u.role, u.username",
+			      "t", actor_scope(a));
+	while (db_next(s)) {
+		struct user u;
+		u.id = db_int(s, 0);
+		snprintf(u.username, sizeof u.username, "%s", db_str(s, 1));
+		snprintf(u.name, sizeof u.name, "%s", db_str(s, 2));
+		snprintf(u.role, sizeof u.role, "%s", db_str(s, 3));
+		u.org_id = db_int(s, 4);
+		u.active = db_int(s, 5) != 0;
+		snprintf(u.org_code, sizeof u.org_code, "%s", db_str(s, 6));
+		snprintf(u.org_name, sizeof u.org_name, "%s", db_str(s, 7));
+		fn(&u, ctx);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
 int64_t users_id_by_username(db *d, const char *username)

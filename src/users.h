@@ -20,10 +20,15 @@ struct user {
 	char role[16]; /* its key: "branch" */
 	int64_t org_id;
 	bool active;
+	char org_code[40];  /* filled by users_each */
+	char org_name[200];
 };
 
 /* Loads an account the actor may manage (DJ_NOT_FOUND otherwise). */
 enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user *u, struct field_errors *e);
+/* Every account the actor may see (perm_user_view, its subtree), by org path,
+ * then role and username; DJ_FORBIDDEN for a role that sees none. */
+enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx);
 /* The id of the account with this username, or 0. */
 int64_t users_id_by_username(db *d, const char *username);
 

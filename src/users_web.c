@@ -15,22 +15,22 @@ static const char *const role_options[] = {
 	"member", "党员", "branch", "支部书记", "grid", "网格员", "committee", "镇党委", "reviewer", "联审部门", "admin", "系统管理员", NULL,
 };
 
+static void user_row(const struct user *u, void *ctx)
+{
+	req *r = ctx;
+	html_printf(&r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>"
+			     "<span class=\"badge %s\">%s</span></td></tr>",
+		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name,
+		    u->active ? "badge-green" : "badge-grey", u->active ? "启用" : "停用");
+}
+
 static void users_page_list(req *r)
 {
 	page_begin(r, "用户管理");
 	buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\">新建用户</a></div>");
-	db_stmt *s = db_query(r->db,
-			      "SELECT u.id, u.username, u.name, u.role, o.name, u.active FROM users u JOIN orgs o ON o.id = u.org_id "
-			      "ORDER BY o.path, u.role, u.username",
-			      "");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th>"
 			  "<th>所属组织</th><th>状态</th></tr></thead><tbody>");
-	while (db_next(s))
-		html_printf(&r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>"
-				     "<span class=\"badge %s\">%s</span></td></tr>",
-			    (long long)db_int(s, 0), db_str(s, 1), db_str(s, 2), role_label(role_from_key(db_str(s, 3))),
-			    db_str(s, 4), db_int(s, 5) ? "badge-green" : "badge-grey", db_int(s, 5) ? "启用" : "停用");
-	db_done(s);
+	users_each(r->db, &r->actor, user_row, r);
 	buf_puts(&r->out, "</tbody></table></div>");
 	page_end(r);
 }
