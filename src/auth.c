@@ -14,7 +14,6 @@
 
 #include "audit.h"
 #include "util.h"
-#include "web.h"
 
 #define THROTTLE_WINDOW (15 * 60)
 #define THROTTLE_LOCK (15 * 60)
@@ -235,7 +234,9 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 	if (!ok) {
 		count_failure(r->db, ukey, THROTTLE_ACCOUNT, now);
 		count_failure(r->db, ipkey, THROTTLE_ADDRESS, now);
-		audit_log(r, "login.fail", "user", uid ? uid : 0, org_id, username);
+		/* the caller is still the public at its address; the row names the
+		 * account that was tried in its summary */
+		audit_write(r->db, &r->actor, "login.fail", "user", uid ? uid : 0, org_id, username);
 		db_commit(r->db);
 		return LOGIN_BAD;
 	}
@@ -253,7 +254,9 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 	r->actor.user_id = uid;
 	snprintf(r->actor.username, sizeof r->actor.username, "%s", username);
 	r->logged_in = true;
-	audit_log(r, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
+	/* from here the row is the account's (its id and username; the rest of
+	 * the actor is filled from the session on the next request) */
+	audit_write(r->db, &r->actor, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		r->logged_in = false;
@@ -267,5 +270,5 @@ void auth_logout(req *r)
 	if (!r->logged_in)
 		return;
 	db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id);
-	audit_log(r, "logout", "user", r->actor.user_id, r->actor.org_id, "");
+	audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "");
 }

@@ -79,12 +79,17 @@ int demo_fill(db *d, FILE *out)
 			return 1;
 		}
 	}
-	settings_set(d, "site_name", "陈集镇党建工作平台");
+	/* the demo is filled from the command line, and audited as such */
+	struct actor cli;
+	actor_cli(&cli);
+	struct field_errors e = {0};
+	settings_set(d, &cli, "site_name", "陈集镇党建工作平台", &e);
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
 		const struct demo_user *u = &demo_users[i];
-		char err[200];
-		if (!users_create(d, u->username, u->name, u->role, orgs_id_by_code(d, u->org), DEMO_PASSWORD, err, sizeof err)) {
-			fprintf(stderr, "dangjian demo: user %s: %s\n", u->username, err);
+		int64_t id;
+		enum dj_result res = users_create(d, &cli, u->username, u->name, u->role, orgs_id_by_code(d, u->org), DEMO_PASSWORD, &id, &e);
+		if (res != DJ_OK) {
+			fprintf(stderr, "dangjian demo: user %s: %s\n", u->username, dj_message(res, &e));
 			db_rollback(d);
 			return 1;
 		}

@@ -201,6 +201,12 @@ static bool read_password(char *out, size_t n)
 	return ok && *out;
 }
 
+static void user_line(const struct user *u, void *ctx)
+{
+	(void)ctx;
+	printf("%-16s %-10s %-12s %-6s %s（%s）\n", u->username, u->role, u->org_code, u->active ? "yes" : "no", u->name, u->org_name);
+}
+
 static int cmd_user(const char *url, int argc, char **argv)
 {
 	if (argc < 1)
@@ -212,12 +218,10 @@ static int cmd_user(const char *url, int argc, char **argv)
 		db *d = open_migrated(url);
 		if (!d)
 			return 1;
-		db_stmt *s = db_query(d, "SELECT u.username, u.name, u.role, o.code, o.name, u.active FROM users u JOIN orgs o ON o.id = u.org_id ORDER BY o.path, u.username", "");
+		struct actor cli;
+		actor_cli(&cli);
 		printf("%-16s %-10s %-10s %-12s %s\n", "USERNAME", "ROLE", "ORG", "ACTIVE", "NAME");
-		while (db_next(s))
-			printf("%-16s %-10s %-12s %-6s %s（%s）\n", db_str(s, 0), db_str(s, 2), db_str(s, 3), db_int(s, 5) ? "yes" : "no",
-			       db_str(s, 1), db_str(s, 4));
-		int rc = db_done(s);
+		int rc = users_each(d, &cli, user_line, NULL) == DJ_OK ? DB_OK : DB_ERR;
 		db_close(d);
 		return rc == DB_OK ? 0 : 1;
 	}
@@ -256,15 +260,16 @@ static int cmd_user(const char *url, int argc, char **argv)
 			db_close(d);
 			return 1;
 		}
-		char err[200];
-		db_begin(d, true);
-		int64_t id = users_create(d, username, name, role, org_id, pw, err, sizeof err);
-		if (id)
-			db_run(d, "INSERT INTO audit (at, username, ip, action, entity, entity_id, org_id, summary) VALUES (?, 'cli', 'local', 'user.create', 'user', ?, ?, ?)",
-			       "IIIt", now_unix(), id, org_id, username);
-		if (!id || db_commit(d) != DB_OK) {
+		struct actor cli;
+		actor_cli(&cli);
+		struct field_errors e = {0};
+		int64_t id = 0;
+		enum dj_result res = db_begin(d, true) == DB_OK ? users_create(d, &cli, username, name, role, org_id, pw, &id, &e)
+							       : dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+		if (res != DJ_OK || db_commit(d) != DB_OK) {
+			const char *why = res != DJ_OK ? dj_message(res, &e) : db_errmsg(d);
+			fprintf(stderr, "dangjian: user add: %s\n", why);
 			db_rollback(d);
-			fprintf(stderr, "dangjian: user add: %s\n", id ? db_errmsg(d) : err);
 			db_close(d);
 			return 1;
 		}
@@ -288,22 +293,22 @@ static int cmd_user(const char *url, int argc, char **argv)
 		db *d = open_migrated(url);
 		if (!d)
 			return 1;
-		int64_t id = db_int1(d, 0, "SELECT id FROM users WHERE username = ?", "t", argv[1]);
+		int64_t id = users_id_by_username(d, argv[1]);
 		int rc = 1;
 		if (!id)
 			fprintf(stderr, "dangjian: user passwd: no user %s\n", argv[1]);
 		else {
-			db_begin(d, true);
-			if (users_set_password(d, id, pw) == DB_OK &&
-			    db_run(d, "DELETE FROM sessions WHERE user_id = ?", "I", id) == DB_OK &&
-			    db_run(d, "INSERT INTO audit (at, username, ip, action, entity, entity_id, summary) VALUES (?, 'cli', 'local', 'user.password', 'user', ?, '命令行重置密码')",
-				   "II", now_unix(), id) == DB_OK &&
-			    db_commit(d) == DB_OK) {
+			struct actor cli;
+			actor_cli(&cli);
+			struct field_errors e = {0};
+			enum dj_result res = db_begin(d, true) == DB_OK ? users_set_password(d, &cli, id, pw, &e)
+								       : dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+			if (res == DJ_OK && db_commit(d) == DB_OK) {
 				printf("password of %s changed; its sessions were ended\n", argv[1]);
 				rc = 0;
 			} else {
+				fprintf(stderr, "dangjian: user passwd: %s\n", res != DJ_OK ? dj_message(res, &e) : db_errmsg(d));
 				db_rollback(d);
-				fprintf(stderr, "dangjian: user passwd: %s\n", db_errmsg(d));
 			}
 		}
 		db_close(d);
@@ -370,25 +375,23 @@ static int cmd_config(const char *url, int argc, char **argv)
 	if (argc != 3 || strcmp(argv[0], "set"))
 		return bad_usage("config: list, or set KEY VALUE", usage_config);
 	const char *key = argv[1], *value = argv[2];
-	bool numeric = !strncmp(key, "order_limit.", 12) || !strcmp(key, "order_auto_close_days");
-	if (numeric) {
-		char *end;
-		long long v = strtoll(value, &end, 10);
-		if (*end || v <= 0)
-			return bad_usage("config set: this setting wants a positive whole number", usage_config);
-	} else if (strcmp(key, "site_name"))
-		return bad_usage("config set: unknown setting", usage_config);
+	struct field_errors e = {0};
+	/* checked before the database is opened, so a mistyped command creates nothing */
+	enum dj_result res = settings_check(key, value, &e);
+	if (res != DJ_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "config set: %s", dj_message(res, &e));
+		return bad_usage(msg, usage_config);
+	}
 	db *d = open_migrated(url);
 	if (!d)
 		return 1;
-	db_begin(d, true);
-	int rc = settings_set(d, key, value);
-	if (rc == DB_OK)
-		rc = db_run(d, "INSERT INTO audit (at, username, ip, action, entity, summary) VALUES (?, 'cli', 'local', 'setting.set', 'setting', ?)",
-			    "It", now_unix(), key);
-	if (rc != DB_OK || db_commit(d) != DB_OK) {
+	struct actor cli;
+	actor_cli(&cli);
+	res = db_begin(d, true) == DB_OK ? settings_set(d, &cli, key, value, &e) : dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+	if (res != DJ_OK || db_commit(d) != DB_OK) {
+		fprintf(stderr, "dangjian: config set: %s\n", res != DJ_OK ? dj_message(res, &e) : db_errmsg(d));
 		db_rollback(d);
-		fprintf(stderr, "dangjian: config set: %s\n", db_errmsg(d));
 		db_close(d);
 		return 1;
 	}

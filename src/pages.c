@@ -204,13 +204,14 @@ void page_password(req *r)
 		r->status = 422;
 		return;
 	}
-	if (users_set_password(r->db, r->actor.user_id, pw) != DB_OK) {
+	struct field_errors e = {0};
+	if (users_set_password(r->db, &r->actor, r->actor.user_id, pw, &e) != DJ_OK) {
 		req_error(r, 503, "db", "保存失败，请稍后再试");
 		return;
 	}
-	/* other sessions of this account end with the old password */
+	/* other sessions of this account end with the old password; only this
+	 * layer knows which session is the one in use */
 	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id);
-	audit_log(r, "user.password", "user", r->actor.user_id, r->actor.org_id, "本人修改密码");
 	flash_set(r, "ok", "密码已修改");
 	req_redirect(r, "/console");
 }

@@ -1,6 +1,14 @@
+/* settings — a few site-wide values kept in the settings table: the site's
+ * name and the time limits of orders (SPEC M3). Set by `dangjian config set`. */
 #include "settings.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+
+const struct permission perm_setting_set = {"setting.set", "修改站点设置", R_ADMIN};
 
 static char g_site_name[128] = "党建工作平台";
 
@@ -14,8 +22,38 @@ void settings_load(db *d)
 
 const char *settings_site_name(void) { return g_site_name; }
 
-int settings_set(db *d, const char *key, const char *value)
+enum dj_result settings_check(const char *key, const char *value, struct field_errors *e)
 {
-	return db_run(d, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		      "tt", key, value);
+	if (!key || !value) {
+		ferr_add(e, key ? "value" : "key", "请提供设置项和值");
+		return DJ_INVALID;
+	}
+	/* the time limits are counted in seconds (or days), read by orders.c */
+	bool numeric = !strncmp(key, "order_limit.", 12) || !strcmp(key, "order_auto_close_days");
+	if (numeric) {
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		if (!*value || *end || v <= 0) {
+			ferr_add(e, "value", "%.60s 应为正整数", key);
+			return DJ_INVALID;
+		}
+	} else if (strcmp(key, "site_name")) {
+		ferr_add(e, "key", "没有这个设置项：%.60s", key);
+		return DJ_INVALID;
+	}
+	return DJ_OK;
+}
+
+enum dj_result settings_set(db *d, const struct actor *a, const char *key, const char *value, struct field_errors *e)
+{
+	if (!permission_allows(&perm_setting_set, a))
+		return dj_fail(e, DJ_FORBIDDEN, "无权修改站点设置");
+	enum dj_result res = settings_check(key, value, e);
+	if (res != DJ_OK)
+		return res;
+	if (db_run(d, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		   "tt", key, value) != DB_OK ||
+	    audit_write(d, a, "setting.set", "setting", 0, 0, key) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
+	return DJ_OK;
 }

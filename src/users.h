@@ -1,26 +1,56 @@
-/* users — accounts (issue 2 §4): the model, the admin pages and the CLI's helpers. */
+/* users — accounts (issue 2 §4): each has one role of SPEC §1 and belongs to
+ * one org. The domain: checks, SQL and audit; the admin pages are in users_web.c. */
 #ifndef DJ_USERS_H
 #define DJ_USERS_H
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "db.h"
-#include "server.h"
 #include "permission.h"
+#include "result.h"
 
 /* Permission rows: see accounts; create accounts, reset passwords, deactivate. */
 extern const struct permission perm_user_view, perm_user_manage;
 
-/* Creates an account; returns its id, or 0 with a Chinese reason in err. */
-int64_t users_create(db *d, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
-		     char *err, size_t errlen);
-int users_set_password(db *d, int64_t id, const char *password);
+struct user {
+	int64_t id;
+	char username[64];
+	char name[64];
+	char role[16]; /* its key: "branch" */
+	int64_t org_id;
+	bool active;
+	char org_code[40];  /* filled by users_each */
+	char org_name[200];
+};
+
+/* Loads an account the actor may manage (DJ_NOT_FOUND otherwise). */
+enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user *u, struct field_errors *e);
+/* Every account the actor may see (perm_user_view, its subtree), by org path,
+ * then role and username; DJ_FORBIDDEN for a role that sees none. */
+enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx);
+/* The id of the account with this username, or 0. */
+int64_t users_id_by_username(db *d, const char *username);
+
+/* Creates an account in an org of the actor's subtree; audited as user.create.
+ * DJ_INVALID names the field at fault (username, name, role, org_id, password). */
+enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role,
+			    int64_t org_id, const char *password, int64_t *id, struct field_errors *e);
+/* Changes an account's name, role, org and state, and its password when one is
+ * given (NULL or "" keeps it); audited as user.update. Deactivating or setting
+ * a password ends the account's sessions. Nobody deactivates or demotes themselves. */
+enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id,
+			    bool active, const char *password, struct field_errors *e);
+/* Sets the password of an account: the account itself ("本人修改密码"), or
+ * whoever manages its org (the CLI: "命令行重置密码"); audited as
+ * user.password. When someone else sets it, every session of the account
+ * ends; the account's own change leaves the caller to end the other sessions,
+ * since only it knows which one is in use. */
+enum dj_result users_set_password(db *d, const struct actor *a, int64_t id, const char *password, struct field_errors *e);
 char *users_password_hash_of(db *d, int64_t id); /* malloc'd, NULL when none */
+
 /* Validates the fields of an account; NULL when fine, else the reason. */
 const char *users_check_username(const char *username);
 const char *users_check_name(const char *name);
-
-void users_page_list(req *r);
-void users_page_new(req *r);
-void users_page_edit(req *r);
 
 #endif

@@ -1,0 +1,14 @@
+/* password — hashing and strength of passwords, for the domain (users.c),
+ * which may not include auth.h (it pulls in server.h). Defined in auth.c,
+ * where login uses them too; auth.h declares the same three. */
+#ifndef DJ_PASSWORD_H
+#define DJ_PASSWORD_H
+#include <stdbool.h>
+
+/* argon2id via libsodium, with at most a few hashes at once; false when busy. */
+bool password_hash(const char *password, char out[128]);
+bool password_verify(const char *hash, const char *password);
+/* Checks a new password's strength; NULL when fine, else the reason in Chinese. */
+const char *password_weak(const char *password);
+
+#endif

@@ -1,0 +1,140 @@
+/* users_web — the admin's account pages: list, new, edit. Thin: the checks,
+ * the SQL and the audit are in users.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "layout.h"
+#include "module.h"
+#include "orgs_web.h"
+#include "users.h"
+#include "util.h"
+#include "web.h"
+
+static const char *const role_options[] = {
+	"member", "党员", "branch", "支部书记", "grid", "网格员", "committee", "镇党委", "reviewer", "联审部门", "admin", "系统管理员", NULL,
+};
+
+static void user_row(const struct user *u, void *ctx)
+{
+	req *r = ctx;
+	html_printf(&r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>"
+			     "<span class=\"badge %s\">%s</span></td></tr>",
+		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name,
+		    u->active ? "badge-green" : "badge-grey", u->active ? "启用" : "停用");
+}
+
+static void users_page_list(req *r)
+{
+	page_begin(r, "用户管理");
+	buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\">新建用户</a></div>");
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th>"
+			  "<th>所属组织</th><th>状态</th></tr></thead><tbody>");
+	users_each(r->db, &r->actor, user_row, r);
+	buf_puts(&r->out, "</tbody></table></div>");
+	page_end(r);
+}
+
+static void user_form(req *r, const char *action, bool is_new, const char *username, const char *name, const char *role,
+		      int64_t org_id, bool active)
+{
+	form_begin(r, action);
+	if (is_new)
+		form_input(r, "username", "用户名", "text", form_value(r, "username", username), "小写字母、数字、下划线，3–32 位");
+	form_input(r, "name", "姓名", "text", form_value(r, "name", name), NULL);
+	form_select(r, "role", "角色", role_options, form_value(r, "role", role));
+	char org[24];
+	snprintf(org, sizeof org, "%lld", (long long)org_id);
+	orgs_form_select(r, "org_id", "所属组织", form_value(r, "org_id", org));
+	form_input(r, "password", is_new ? "初始密码" : "重置密码（不改请留空）", "password", "", "至少 8 位，同时包含字母和数字");
+	if (!is_new) {
+		static const char *const active_opts[] = {"1", "启用", "0", "停用", NULL};
+		form_select(r, "active", "状态", active_opts, form_value(r, "active", active ? "1" : "0"));
+	}
+	form_end(r, "保存");
+}
+
+static void users_page_new(req *r)
+{
+	if (req_is_post(r)) {
+		struct field_errors e = {0};
+		int64_t id;
+		enum dj_result res = users_create(r->db, &r->actor, req_form(r, "username"), req_form(r, "name"), req_form(r, "role"),
+						  parse_id(req_form(r, "org_id")), req_form(r, "password"), &id, &e);
+		if (res == DJ_OK) {
+			flash_set(r, "ok", "用户已创建");
+			req_redirect(r, "/admin/users");
+			return;
+		}
+		if (res != DJ_INVALID) {
+			req_fail(r, res, &e);
+			return;
+		}
+		form_errors_add(r, &e);
+	}
+	page_begin(r, "新建用户");
+	buf_puts(&r->out, "<section class=\"card\">");
+	user_form(r, "/admin/users/new", true, "", "", "member", r->actor.org_id, true);
+	buf_puts(&r->out, "</section>");
+	page_end(r);
+	if (form_has_errors(r))
+		r->status = 422;
+}
+
+static void users_page_edit(req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct user u;
+	struct field_errors e = {0};
+	enum dj_result res = users_load(r->db, &r->actor, id, &u, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	if (req_is_post(r)) {
+		const char *active = req_form(r, "active");
+		res = users_update(r->db, &r->actor, id, req_form(r, "name"), req_form(r, "role"), parse_id(req_form(r, "org_id")),
+				   active && !strcmp(active, "1"), req_form(r, "password"), &e);
+		if (res == DJ_OK) {
+			flash_set(r, "ok", "已保存");
+			req_redirect(r, "/admin/users");
+			return;
+		}
+		if (res != DJ_INVALID) {
+			req_fail(r, res, &e);
+			return;
+		}
+		form_errors_add(r, &e);
+	}
+	char title[100];
+	snprintf(title, sizeof title, "编辑用户 %s", u.username);
+	page_begin(r, title);
+	buf_puts(&r->out, "<section class=\"card\">");
+	char action[64];
+	snprintf(action, sizeof action, "/admin/users/%lld", (long long)id);
+	user_form(r, action, false, u.username, u.name, u.role, u.org_id, u.active);
+	buf_puts(&r->out, "</section>");
+	page_end(r);
+	if (form_has_errors(r))
+		r->status = 422;
+}
+
+/* ---- the module record (module.h) ---- */
+
+static const route users_routes[] = {
+	{"GET", "/admin/users", users_page_list, R_ADMIN, 0, 0, "users"},
+	{"GET", "/admin/users/new", users_page_new, R_ADMIN, 0, 0, "user_new"},
+	{"POST", "/admin/users/new", users_page_new, R_ADMIN, 0, 8 * KiB, "user_new"},
+	{"GET", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 0, "user"},
+	{"POST", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 8 * KiB, "user"},
+};
+static const struct nav_entry users_nav[] = {
+	{"/admin/users", "用户管理", R_ADMIN, 70},
+};
+static const struct permission *const users_perms[] = {&perm_user_view, &perm_user_manage};
+const struct module users_module = {
+	.name = "users",
+	.routes = users_routes, .routes_n = COUNT_OF(users_routes),
+	.nav = users_nav, .nav_n = COUNT_OF(users_nav),
+	.permissions = users_perms, .permissions_n = COUNT_OF(users_perms),
+};
