@@ -67,11 +67,6 @@ static void audit_page(req *r)
 	page_end(r);
 }
 
-void audit_log(req *r, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary)
-{
-	audit_write(r->db, &r->actor, action, entity, entity_id, org_id, summary);
-}
-
 static const route audit_routes[] = {
 	{"GET", "/audit", audit_page, R_ADMIN | R_COMMITTEE, 0, 0, "audit"},
 };

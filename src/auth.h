@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "password.h"
 #include "permission.h"
 #include "server.h"
 
@@ -15,11 +16,6 @@ bool scope_contains(req *r, int64_t org_id);
 /* Reads the session cookie (console) or the bearer token (API) into r. */
 void auth_load_session(req *r);
 
-/* Password hashing: argon2id via libsodium, with at most a few hashes at once. */
-bool password_hash(const char *password, char out[128]);
-bool password_verify(const char *hash, const char *password);
-/* Checks a new password's strength; NULL when fine, else the reason in Chinese. */
-const char *password_weak(const char *password);
 
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_BUSY };
 /* Checks the throttle, verifies the password outside any transaction, then

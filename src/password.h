@@ -1,6 +1,6 @@
 /* password — hashing and strength of passwords, for the domain (users.c),
- * which may not include auth.h (it pulls in server.h). Defined in auth.c,
- * where login uses them too; auth.h declares the same three. */
+ * which may not include auth.h (a web-layer header). Defined in auth.c,
+ * where login uses them too. */
 #ifndef DJ_PASSWORD_H
 #define DJ_PASSWORD_H
 #include <stdbool.h>

@@ -22,7 +22,7 @@
 #include "json.h"
 #include "layout.h"
 #include "module.h"
-#include "ops.h"
+#include "ops_web.h"
 #include "util.h"
 
 #define DEFAULT_BODY_LIMIT (64 * 1024)

@@ -34,7 +34,4 @@ struct json_field {
  * wrong type, missing) and returns false. */
 bool req_json_unpack(req *r, const struct json_field *fields, bool empty_ok, const char *fmt, ...);
 
-/* Transitional, for handlers not yet moved to a domain function that audits. */
-void audit_log(req *r, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary);
-
 #endif

@@ -1,5 +1,5 @@
-/* ops — GET /healthz and GET /metrics (issue 2 §8, SPEC §3). */
-#include "ops.h"
+/* ops_web — GET /healthz and GET /metrics (issue 2 §8, SPEC §3). */
+#include "ops_web.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -37,7 +37,7 @@ void metrics_record(int route_index, int status, uint64_t micros)
 	atomic_fetch_add_explicit(&g_total, 1, memory_order_relaxed);
 }
 
-void ops_healthz(req *r)
+static void ops_healthz(req *r)
 {
 	int64_t one = db_int1(r->db, 0, "SELECT 1", "");
 	r->content_type = "text/plain; charset=utf-8";
@@ -49,7 +49,7 @@ void ops_healthz(req *r)
 	}
 }
 
-void ops_metrics(req *r)
+static void ops_metrics(req *r)
 {
 	buf *o = &r->out;
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -1,12 +1,9 @@
-/* pages — the public site (home, 点单 and 公示 placeholders), login and
+/* site_web — the public site (home, 点单 and 公示 placeholders), login and
  * logout, the 简/繁 switch, the console home and the password page. */
-#include "pages.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "embedded.h"
 #include "layout.h"
@@ -16,7 +13,7 @@
 #include "web.h"
 #include "module.h"
 
-void page_home(req *r)
+static void page_home(req *r)
 {
 	page_begin(r, "首页");
 	html_printf(&r->out,
@@ -41,7 +38,7 @@ void page_home(req *r)
 
 /* 公示 arrives with its mechanism (M7); until then the public page says so
  * plainly instead of pretending. */
-void page_notices_placeholder(req *r)
+static void page_notices_placeholder(req *r)
 {
 	page_begin(r, "公示公告");
 	buf_puts(&r->out, "<div class=\"empty\"><p>目前没有正在公示的内容。</p></div>");
@@ -59,7 +56,7 @@ static const char *safe_back(const char *p)
 	return p;
 }
 
-void page_lang(req *r)
+static void page_lang(req *r)
 {
 	const char *to = req_query(r, "to");
 	req_set_cookie(r, "dj_lang", to && !strcmp(to, "hant") ? "hant" : "hans", 365 * 86400, false);
@@ -82,7 +79,7 @@ static void login_form(req *r, const char *next)
 	page_end(r);
 }
 
-void page_login(req *r)
+static void page_login(req *r)
 {
 	const char *next = safe_back(req_query(r, "next"));
 	if (r->logged_in && !req_is_post(r)) {
@@ -132,7 +129,7 @@ void page_login(req *r)
 	r->status = res == LOGIN_BUSY ? 503 : 401;
 }
 
-void page_logout(req *r)
+static void page_logout(req *r)
 {
 	auth_logout(r);
 	req_set_cookie(r, SESSION_COOKIE, "", 0, true);
@@ -140,7 +137,7 @@ void page_logout(req *r)
 	req_redirect(r, "/");
 }
 
-void page_console(req *r)
+static void page_console(req *r)
 {
 	page_begin(r, "工作台");
 	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->actor.name,
@@ -179,7 +176,7 @@ static void password_form(req *r)
 	page_end(r);
 }
 
-void page_password(req *r)
+static void page_password(req *r)
 {
 	if (!req_is_post(r)) {
 		password_form(r);
@@ -216,7 +213,7 @@ void page_password(req *r)
 	req_redirect(r, "/console");
 }
 
-void static_file(req *r)
+static void static_file(req *r)
 {
 	const char *name = r->path + strlen("/static/");
 	const struct embedded_asset *a = embedded_asset_find(name);

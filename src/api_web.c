@@ -1,6 +1,4 @@
-/* api — token login for integrations (issue 2 §4) and the JSON helpers of every API handler. */
-#include "api.h"
-
+/* api_web — token login for integrations (issue 2 §4) and the JSON helpers of every API handler. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,7 +76,7 @@ static void user_json(jw *w, req *r)
 	jw_end(w);
 }
 
-void api_session_create(req *r)
+static void api_session_create(req *r)
 {
 	json_t *j = req_json(r);
 	if (!j)
@@ -120,14 +118,14 @@ void api_session_create(req *r)
 	jw_end(&w);
 }
 
-void api_session_delete(req *r)
+static void api_session_delete(req *r)
 {
 	auth_logout(r);
 	r->status = 204;
 	r->content_type = "application/json";
 }
 
-void api_me(req *r)
+static void api_me(req *r)
 {
 	req_json_begin(r, 200);
 	jw w;
@@ -135,7 +133,7 @@ void api_me(req *r)
 	user_json(&w, r);
 }
 
-void api_openapi(req *r)
+static void api_openapi(req *r)
 {
 	const struct embedded_asset *a = embedded_asset_find("openapi.yaml");
 	if (!a) {
@@ -146,7 +144,7 @@ void api_openapi(req *r)
 	buf_append(&r->out, a->data, a->size);
 }
 
-void api_not_found(req *r) { req_error(r, 404, "not_found", "没有这个接口"); }
+static void api_not_found(req *r) { req_error(r, 404, "not_found", "没有这个接口"); }
 
 /* ---- the module record (module.h) ---- */
 
