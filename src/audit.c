@@ -23,3 +23,26 @@ int audit_write(db *d, const struct actor *a, const char *action, const char *en
 		      now_unix(), a->user_id, a->username, a->ip, action, entity, entity_id, org_id, sum);
 }
 
+
+#define VISIBLE "FROM audit a LEFT JOIN orgs o ON o.id = a.org_id WHERE (o.path LIKE ? || '%' OR (? = '/' AND a.org_id IS NULL)) "
+
+int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e),
+		   void *ctx)
+{
+	if (!permission_allows(&perm_audit_view, a))
+		return 0;
+	const char *scope = actor_scope(a);
+	int64_t total = db_int1(d, 0, "SELECT COUNT(*) " VISIBLE "AND (CAST(? AS TEXT) IS NULL OR a.action = ?)", "tttt", scope, scope,
+				f->action, f->action);
+	db_stmt *s = db_query(d,
+			      "SELECT a.at, a.username, a.ip, a.action, a.entity, COALESCE(a.entity_id, 0), COALESCE(o.name, ''), a.summary " VISIBLE
+			      "AND (CAST(? AS TEXT) IS NULL OR a.action = ?) ORDER BY a.id DESC LIMIT ? OFFSET ?",
+			      "ttttII", scope, scope, f->action, f->action, f->limit > 0 ? f->limit : 50, f->offset);
+	while (db_next(s)) {
+		struct audit_entry e = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 5), db_str(s, 6), db_str(s, 7)};
+		fn(ctx, &e);
+	}
+	db_done(s);
+	return total;
+}
+#undef VISIBLE

@@ -15,4 +15,20 @@ extern const struct permission perm_audit_view;
 int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id,
 		const char *summary);
 
+/* The entries the actor may read (perm_audit_view: admin everything, the
+ * committee the entries of its subtree), newest first; returns how many match
+ * without the limit. */
+struct audit_filter {
+	const char *action; /* NULL: any */
+	int64_t limit, offset;
+};
+struct audit_entry {
+	int64_t at;
+	const char *username, *ip, *action, *entity;
+	int64_t entity_id; /* 0: none */
+	const char *org_name, *summary;
+};
+int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e),
+		   void *ctx);
+
 #endif

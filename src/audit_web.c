@@ -12,6 +12,24 @@
 
 #define AUDIT_PAGE 50
 
+struct rows {
+	buf out; /* the table's rows, written before the page that counts them */
+	int n;
+};
+
+static void audit_row(void *ctx, const struct audit_entry *e)
+{
+	struct rows *c = ctx;
+	char t[20];
+	fmt_time(e->at, t);
+	html_printf(&c->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s", t, e->username, e->ip, e->action,
+		    e->entity);
+	if (e->entity_id)
+		html_printf(&c->out, " #%lld", (long long)e->entity_id);
+	html_printf(&c->out, "</td><td>%s</td><td>%s</td></tr>", e->org_name, e->summary);
+	c->n++;
+}
+
 static void audit_page(req *r)
 {
 	int64_t page = parse_id(req_query(r, "page"));
@@ -21,38 +39,20 @@ static void audit_page(req *r)
 	if (action && !*action)
 		action = NULL;
 	/* committee members read the entries of their own subtree; admin reads all */
-	const char *prefix = r->actor.role == R_ADMIN ? "/" : r->actor.org_path;
-	int64_t total = db_int1(r->db, 0,
-				"SELECT COUNT(*) FROM audit a LEFT JOIN orgs o ON o.id = a.org_id "
-				"WHERE (o.path LIKE ? || '%' OR (? = '/' AND a.org_id IS NULL)) AND (CAST(? AS TEXT) IS NULL OR a.action = ?)",
-				"tttt", prefix, prefix, action, action);
+	struct audit_filter f = {action, AUDIT_PAGE, (page - 1) * AUDIT_PAGE};
+	struct rows c = {{0}, 0};
+	int64_t total = audit_list(r->db, &r->actor, &f, audit_row, &c);
 	page_begin(r, "审计日志");
 	html_printf(&r->out, "<p class=\"lead\">所有写操作的记录：谁、何时、做了什么、涉及哪条记录。共 %lld 条。</p>", (long long)total);
 	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/audit\"><input name=\"action\" placeholder=\"操作，如 login.fail\" value=\"%s\">"
 			     "<button class=\"btn\" type=\"submit\">筛选</button></form>",
 		    action ? action : "");
-	db_stmt *s = db_query(r->db,
-			      "SELECT a.at, a.username, a.ip, a.action, a.entity, a.entity_id, o.name, a.summary "
-			      "FROM audit a LEFT JOIN orgs o ON o.id = a.org_id "
-			      "WHERE (o.path LIKE ? || '%' OR (? = '/' AND a.org_id IS NULL)) AND (CAST(? AS TEXT) IS NULL OR a.action = ?) "
-			      "ORDER BY a.id DESC LIMIT ? OFFSET ?",
-			      "ttttII", prefix, prefix, action, action, (int64_t)AUDIT_PAGE, (page - 1) * AUDIT_PAGE);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>用户</th><th>地址</th>"
 			  "<th>操作</th><th>记录</th><th>组织</th><th>内容</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_next(s)) {
-		char t[20];
-		fmt_time(db_int(s, 0), t);
-		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s", t, db_str(s, 1),
-			    db_str(s, 2), db_str(s, 3), db_str(s, 4));
-		if (!db_isnull(s, 5) && db_int(s, 5))
-			html_printf(&r->out, " #%lld", (long long)db_int(s, 5));
-		html_printf(&r->out, "</td><td>%s</td><td>%s</td></tr>", db_str(s, 6), db_str(s, 7));
-		rows++;
-	}
-	db_done(s);
+	buf_append(&r->out, c.out.p ? c.out.p : "", c.out.len);
+	buf_free(&c.out);
 	buf_puts(&r->out, "</tbody></table></div>");
-	if (!rows)
+	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>暂无记录</p></div>");
 	int64_t pages = (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
 	if (pages > 1) {

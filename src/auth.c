@@ -272,3 +272,8 @@ void auth_logout(req *r)
 	db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id);
 	audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "");
 }
+
+void auth_end_other_sessions(req *r)
+{
+	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id);
+}

@@ -24,6 +24,8 @@ enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_BUSY };
 enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64],
 			     int *retry_after);
 void auth_logout(req *r);
+/* Ends every session of the caller's account but the one in use (after a password change). */
+void auth_end_other_sessions(req *r);
 
 
 #define SESSION_COOKIE "dj_session"

@@ -62,6 +62,29 @@ void notify_committee_above(db *d, int64_t org_id, const char *kind, const char 
 		     kind, entity, entity_id, text, now);
 }
 
+int64_t notify_unread(db *d, int64_t user_id)
+{
+	return db_int1(d, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", user_id);
+}
+
+void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT id, at, kind, text, entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END "
+			      "FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 100",
+			      "I", user_id);
+	while (db_next(s)) {
+		struct notification n = {db_int(s, 0), db_int(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 5), db_int(s, 6) != 0};
+		fn(ctx, &n);
+	}
+	db_done(s);
+}
+
+void notify_mark_all_read(db *d, int64_t user_id, int64_t now)
+{
+	db_run(d, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now, user_id);
+}
+
 int notify_overdue(db *d, int64_t now)
 {
 	int64_t ids[128], orgs[128];

@@ -1,6 +1,7 @@
 /* notify — the inbox and the outbox of messages about any record (issue 4 §8, issue 7 §6). */
 #ifndef DJ_NOTIFY_H
 #define DJ_NOTIFY_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -23,6 +24,18 @@ void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, 
 /* To the committee users above an org (whose org path is a prefix of its path). */
 void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
 			    int64_t now);
+
+/* A user's inbox: the unread count, the latest messages (newest first, at
+ * most 100), and marking them all read. */
+struct notification {
+	int64_t id, at;
+	const char *kind, *text, *entity;
+	int64_t entity_id; /* 0: about no record */
+	bool read;
+};
+int64_t notify_unread(db *d, int64_t user_id);
+void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx);
+void notify_mark_all_read(db *d, int64_t user_id, int64_t now);
 
 /* Background tasks: flag overdue orders to their branch; send the outbox. */
 int notify_overdue(db *d, int64_t now);

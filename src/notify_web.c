@@ -9,45 +9,67 @@
 #include "notify.h"
 #include "util.h"
 
+struct inbox {
+	req *r;
+	int n;
+};
+
+static void inbox_row(void *ctx, const struct notification *n)
+{
+	struct inbox *c = ctx;
+	req *r = c->r;
+	char t[20];
+	fmt_time(n->at, t);
+	html_printf(&r->out, "<tr><td>%s</td><td>", t);
+	if (!n->read)
+		buf_puts(&r->out, "<span class=\"badge badge-red\">未读</span> ");
+	const char *href = entity_href_prefix(n->entity);
+	if (n->entity_id && *href)
+		html_printf(&r->out, "<a href=\"%s%lld\">%s</a></td></tr>", href, (long long)n->entity_id, n->text);
+	else
+		html_printf(&r->out, "%s</td></tr>", n->text);
+	c->n++;
+}
+
 static void inbox_page(req *r)
 {
 	page_begin(r, "消息");
-	int64_t unread = db_int1(r->db, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", r->actor.user_id);
+	int64_t unread = notify_unread(r->db, r->actor.user_id);
 	html_printf(&r->out, "<p class=\"lead\">未读 %lld 条。</p>", (long long)unread);
 	if (unread)
 		html_printf(&r->out, "<form method=\"post\" action=\"/inbox/read\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
 				     "<button class=\"btn btn-small\" type=\"submit\">全部标为已读</button></form>",
 			    layout_csrf(r));
-	db_stmt *s = db_query(r->db,
-			      "SELECT n.at, n.text, n.entity, COALESCE(n.entity_id, 0), CASE WHEN n.read_at IS NULL THEN 1 ELSE 0 END "
-			      "FROM notifications n WHERE n.user_id = ? ORDER BY n.id DESC LIMIT 100",
-			      "I", r->actor.user_id);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>内容</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_next(s)) {
-		char t[20];
-		fmt_time(db_int(s, 0), t);
-		html_printf(&r->out, "<tr><td>%s</td><td>", t);
-		if (db_int(s, 4))
-			buf_puts(&r->out, "<span class=\"badge badge-red\">未读</span> ");
-		const char *href = entity_href_prefix(db_str(s, 2));
-		if (db_int(s, 3) && *href)
-			html_printf(&r->out, "<a href=\"%s%lld\">%s</a></td></tr>", href, (long long)db_int(s, 3), db_str(s, 1));
-		else
-			html_printf(&r->out, "%s</td></tr>", db_str(s, 1));
-		rows++;
-	}
-	db_done(s);
+	struct inbox c = {r, 0};
+	notify_each(r->db, r->actor.user_id, inbox_row, &c);
 	buf_puts(&r->out, "</tbody></table></div>");
-	if (!rows)
+	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>暂无消息</p></div>");
 	page_end(r);
 }
 
 static void inbox_read(req *r)
 {
-	db_run(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now_unix(), r->actor.user_id);
+	notify_mark_all_read(r->db, r->actor.user_id, now_unix());
 	req_redirect(r, "/inbox");
+}
+
+static void inbox_json(void *ctx, const struct notification *n)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "at", n->at);
+	jw_kstr(w, "kind", n->kind);
+	jw_kstr(w, "text", n->text);
+	if (n->entity_id) {
+		jw_kstr(w, "entity", n->entity);
+		jw_kint(w, "entity_id", n->entity_id);
+		if (!strcmp(n->entity, "order"))
+			jw_kint(w, "order_id", n->entity_id); /* the name before entities: kept for clients */
+	}
+	jw_kbool(w, "read", n->read);
+	jw_end(w);
 }
 
 static void inbox_api(req *r)
@@ -56,28 +78,10 @@ static void inbox_api(req *r)
 	jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
-	jw_kint(&w, "unread", db_int1(r->db, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", r->actor.user_id));
+	jw_kint(&w, "unread", notify_unread(r->db, r->actor.user_id));
 	jw_key(&w, "notifications");
 	jw_arr(&w);
-	db_stmt *s = db_query(r->db,
-			      "SELECT n.at, n.kind, n.text, n.entity, CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, COALESCE(n.entity_id, 0) "
-			      "FROM notifications n WHERE n.user_id = ? ORDER BY n.id DESC LIMIT 100",
-			      "I", r->actor.user_id);
-	while (db_next(s)) {
-		jw_obj(&w);
-		jw_kint(&w, "at", db_int(s, 0));
-		jw_kstr(&w, "kind", db_str(s, 1));
-		jw_kstr(&w, "text", db_str(s, 2));
-		if (db_int(s, 5)) {
-			jw_kstr(&w, "entity", db_str(s, 3));
-			jw_kint(&w, "entity_id", db_int(s, 5));
-			if (!strcmp(db_str(s, 3), "order"))
-				jw_kint(&w, "order_id", db_int(s, 5)); /* as before entities: kept for clients */
-		}
-		jw_kbool(&w, "read", db_int(s, 4) != 0);
-		jw_end(&w);
-	}
-	db_done(s);
+	notify_each(r->db, r->actor.user_id, inbox_json, &w);
 	jw_aend(&w);
 	jw_end(&w);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "orders.h"
 #include "util.h"
 #include "module.h"
 
@@ -90,12 +91,10 @@ static void ops_metrics(req *r)
 	int64_t now = now_unix();
 	buf_printf(o, "# HELP dangjian_orders_open Resident orders not yet closed, rejected or withdrawn.\n"
 		      "# TYPE dangjian_orders_open gauge\ndangjian_orders_open %lld\n",
-		   (long long)db_int1(r->db, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn')", ""));
+		   (long long)orders_count_open(r->db, false, now));
 	buf_printf(o, "# HELP dangjian_orders_overdue Open orders past their time limit.\n"
 		      "# TYPE dangjian_orders_overdue gauge\ndangjian_orders_overdue %lld\n",
-		   (long long)db_int1(r->db, 0,
-				      "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?",
-				      "I", now));
+		   (long long)orders_count_open(r->db, true, now));
 }
 
 /* ---- the module record (module.h) ---- */

@@ -93,6 +93,11 @@ bool order_state_open(const char *s)
 	return strcmp(s, "closed") && strcmp(s, "rejected") && strcmp(s, "withdrawn");
 }
 
+bool order_org_takes_orders(const char *type, const char *kind)
+{
+	return type && kind && !strcmp(type, "branch") && (!strcmp(kind, "农村") || !strcmp(kind, "社区"));
+}
+
 const struct order_transition *order_find(const char *from, const char *action, int actor)
 {
 	for (int i = 0; i < order_transitions_count; i++) {
@@ -244,6 +249,17 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
+void order_each_open_wish(db *d, order_row_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(d, ORDER_COLS "WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') ORDER BY o.created_at DESC LIMIT 100", "");
+	struct order o;
+	while (db_next(s)) {
+		order_fill(s, &o);
+		fn(ctx, &o);
+	}
+	db_done(s);
+}
+
 void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *ctx)
 {
 	db_stmt *s = db_query(d,
@@ -317,7 +333,7 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 			ferr_add(errs, "grid", "网格编码不存在");
 	} else if (*o->org_code) {
 		db_stmt *s = db_query(d, "SELECT id, type, kind FROM orgs WHERE code = ? AND dissolved_at IS NULL", "t", o->org_code);
-		if (db_next(s) && !strcmp(db_str(s, 1), "branch") && (!strcmp(db_str(s, 2), "农村") || !strcmp(db_str(s, 2), "社区")))
+		if (db_next(s) && order_org_takes_orders(db_str(s, 1), db_str(s, 2)))
 			org = db_int(s, 0);
 		db_done(s);
 		if (!org)
@@ -365,7 +381,7 @@ static int64_t assignee_in(db *d, const char *username, const char *scope, struc
 			      "SELECT u.id, u.role, o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ? AND u.active = 1",
 			      "t", username ? username : "");
 	if (db_next(s)) {
-		if (strcmp(db_str(s, 1), "member") && strcmp(db_str(s, 1), "grid") && strcmp(db_str(s, 1), "branch"))
+		if (!(role_from_key(db_str(s, 1)) & ORDER_ASSIGNEE_ROLES))
 			ferr_add(errs, "assignee", "只能派给党员、网格员或支部书记");
 		else if (strncmp(db_str(s, 2), scope, strlen(scope)))
 			ferr_add(errs, "assignee", "办理人不在本组织范围内");
@@ -534,6 +550,14 @@ bool day_start(const char *date, int64_t *out)
 	tm.tm_mday = atoi(date + 8);
 	*out = (int64_t)timegm(&tm) - 8 * 3600;
 	return true;
+}
+
+int64_t orders_count_open(db *d, bool overdue, int64_t now)
+{
+	if (overdue)
+		return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?",
+			       "I", now);
+	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn')", "");
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -31,6 +31,11 @@ const char *order_close_label(const char *reason);
 bool order_state_open(const char *state);           /* Open311's coarse status */
 extern const char *const order_kinds[];             /* key, label pairs, NULL-terminated */
 
+/* Who an order may be given to (派单): party members, grid workers and branch secretaries. */
+#define ORDER_ASSIGNEE_ROLES (R_MEMBER | R_GRID | R_BRANCH)
+/* Whether residents place orders with an org: the 党支部 of a village or community. */
+bool order_org_takes_orders(const char *type, const char *kind);
+
 /* The one transition of the table, or NULL. */
 const struct order_transition *order_find(const char *from, const char *action, int actor);
 
@@ -78,6 +83,9 @@ struct order_filter {
 typedef void (*order_row_fn)(void *ctx, const struct order *o);
 enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total,
 			  order_row_fn fn, void *ctx);
+
+/* The wall (微心愿墙): the open wishes of the whole town, newest first, at most 100. */
+void order_each_open_wish(db *d, order_row_fn fn, void *ctx);
 
 /* An order's history, oldest first; the resident sees the public entries. */
 struct order_event {
@@ -131,6 +139,9 @@ int orders_auto_close(db *d, int64_t now, int days);
 /* The background task: auto-closes after the configured days (setting
  * order_auto_close_days, default 7); returns how many, or -1. */
 int orders_tick(db *d, int64_t now);
+
+/* The open orders of the whole town, or (overdue) those past their time limit: for /metrics. */
+int64_t orders_count_open(db *d, bool overdue, int64_t now);
 
 /* What became of the orders placed in a period (issue 4 §9). */
 struct order_stats {

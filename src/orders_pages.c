@@ -13,6 +13,7 @@
 #include "orders.h"
 #include "orders_api.h"
 #include "orgs_web.h"
+#include "users.h"
 #include "util.h"
 #include "web.h"
 
@@ -40,21 +41,17 @@ static void order_form(req *r)
 		html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
 	buf_puts(&r->out, "</div>");
 	/* the villages and communities that take orders */
-	const char *opts[80];
-	char vals[40][64], labels[40][128];
-	int n = 0;
-	db_stmt *s = db_query(r->db,
-			      "SELECT code, name FROM orgs WHERE type = 'branch' AND kind IN ('农村', '社区') AND dissolved_at IS NULL ORDER BY path", "");
-	while (db_next(s) && n < 39) {
-		snprintf(vals[n], sizeof vals[n], "%s", db_str(s, 0));
-		snprintf(labels[n], sizeof labels[n], "%s", db_str(s, 1));
-		opts[2 * n] = vals[n];
-		opts[2 * n + 1] = labels[n];
-		n++;
-	}
-	db_done(s);
-	opts[2 * n] = NULL;
+	size_t n_orgs, n = 0;
+	struct org *all = orgs_under(r->db, "/", false, &n_orgs);
+	const char **opts = calloc(2 * n_orgs + 1, sizeof *opts);
+	for (size_t i = 0; i < n_orgs; i++)
+		if (order_org_takes_orders(all[i].type, all[i].kind)) {
+			opts[n++] = all[i].code;
+			opts[n++] = all[i].name;
+		}
 	form_select(r, "org", "所在村（社区）", opts, form_value(r, "org", ""));
+	free(opts);
+	free(all);
 	static const char *const urg[] = {"normal", "一般", "urgent", "紧急（如就医）", "complex", "较复杂", NULL};
 	form_select(r, "urgency", "紧急程度", urg, form_value(r, "urgency", "normal"));
 	form_input(r, "contact_name", "联系人", "text", form_value(r, "contact_name", ""), NULL);
@@ -322,17 +319,17 @@ static void orders_page_list(req *r)
 	page_end(r);
 }
 
+static void user_option(const struct user *u, void *ctx)
+{
+	req *r = ctx;
+	html_printf(&r->out, "<option value=\"%s\">%s（%s）</option>", u->username, u->name, role_label(role_from_key(u->role)));
+}
+
 static void select_users(req *r, const char *path, const char *name, const char *label)
 {
 	html_printf(&r->out, "<div class=\"field\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">（不指定）</option>", name,
 		    label, name, name);
-	db_stmt *s = db_query(r->db,
-			      "SELECT u.username, u.name, u.role FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' "
-			      "AND u.role IN ('member', 'grid', 'branch') AND u.active = 1 ORDER BY o.path, u.name",
-			      "t", path);
-	while (db_next(s))
-		html_printf(&r->out, "<option value=\"%s\">%s（%s）</option>", db_str(s, 0), db_str(s, 1), role_label(role_from_key(db_str(s, 2))));
-	db_done(s);
+	users_each_active(r->db, path, 0, ORDER_ASSIGNEE_ROLES, user_option, r);
 	buf_puts(&r->out, "</select></div>");
 }
 
@@ -393,11 +390,12 @@ static void orders_page_detail(req *r)
 			if (!strcmp(acts[i].fields, "dispatch")) {
 				buf_puts(&r->out, "<div class=\"field\"><label for=\"f-to_org\">派往支部</label><select id=\"f-to_org\" name=\"to_org\">"
 						  "<option value=\"\">（不改变支部）</option>");
-				db_stmt *b = db_query(r->db, "SELECT code, name FROM orgs WHERE type = 'branch' AND path LIKE ? || '%' AND dissolved_at IS NULL ORDER BY path",
-						      "t", actor_scope(&r->actor));
-				while (db_next(b))
-					html_printf(&r->out, "<option value=\"%s\">%s</option>", db_str(b, 0), db_str(b, 1));
-				db_done(b);
+				size_t nb;
+				struct org *b = orgs_under(r->db, actor_scope(&r->actor), false, &nb);
+				for (size_t k = 0; k < nb; k++)
+					if (!strcmp(b[k].type, "branch"))
+						html_printf(&r->out, "<option value=\"%s\">%s</option>", b[k].code, b[k].name);
+				free(b);
 				buf_puts(&r->out, "</select></div>");
 			}
 			select_users(r, !strcmp(acts[i].fields, "dispatch") ? actor_scope(&r->actor) : (r->actor.role == R_GRID ? r->actor.org_path : path),
@@ -434,34 +432,38 @@ static void orders_page_act(req *r)
 
 /* ---- the micro-wish wall (微心愿): public, a member claims; the claim is the assignment ---- */
 
-#define OPEN_WISHES                                                                                      \
-	"SELECT o.id, o.code, o.content, g.name, o.created_at, o.state FROM orders o JOIN orgs g ON g.id = o.org_id " \
-	"WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') ORDER BY o.created_at DESC LIMIT 100"
+struct wall {
+	req *r;
+	bool member;
+	int n;
+};
+
+static void wish_card(void *ctx, const struct order *o)
+{
+	struct wall *w = ctx;
+	req *r = w->r;
+	char t[20];
+	fmt_time(o->created_at, t);
+	html_printf(&r->out, "<div class=\"card wish\"><p>%s</p><p class=\"muted\">%s · %.10s</p>", o->content, o->org_name, t);
+	if (w->member)
+		html_printf(&r->out, "<form method=\"post\" action=\"/wishes/%lld/claim\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+				     "<button class=\"btn btn-primary btn-small\" type=\"submit\">我来认领</button></form>",
+			    (long long)o->id, layout_csrf(r));
+	buf_puts(&r->out, "</div>");
+	w->n++;
+}
 
 static void wishes_page(req *r)
 {
 	page_begin(r, "微心愿墙");
 	buf_puts(&r->out, "<p class=\"lead\">群众的小心愿，党员来认领。心愿实现后，许愿人可在查询页确认评价。</p>");
-	db_stmt *s = db_query(r->db, OPEN_WISHES, "");
-	int n = 0;
-	bool member = r->logged_in && r->actor.role == R_MEMBER;
+	struct wall w = {r, r->logged_in && r->actor.role == R_MEMBER, 0};
 	buf_puts(&r->out, "<div class=\"tiles wishes\">");
-	while (db_next(s)) {
-		char t[20];
-		fmt_time(db_int(s, 4), t);
-		html_printf(&r->out, "<div class=\"card wish\"><p>%s</p><p class=\"muted\">%s · %.10s</p>", db_str(s, 2), db_str(s, 3), t);
-		if (member)
-			html_printf(&r->out, "<form method=\"post\" action=\"/wishes/%lld/claim\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-					     "<button class=\"btn btn-primary btn-small\" type=\"submit\">我来认领</button></form>",
-				    (long long)db_int(s, 0), layout_csrf(r));
-		buf_puts(&r->out, "</div>");
-		n++;
-	}
-	db_done(s);
+	order_each_open_wish(r->db, wish_card, &w);
 	buf_puts(&r->out, "</div>");
-	if (!n)
+	if (!w.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>目前的心愿都已有人认领，谢谢大家！</p></div>");
-	else if (!member)
+	else if (!w.member)
 		buf_puts(&r->out, "<p class=\"muted\">党员请<a href=\"/login?next=%2Fwishes\">登录</a>后认领。</p>");
 	page_end(r);
 }
@@ -480,6 +482,17 @@ static void wishes_claim(req *r)
 	req_redirect(r, "/wishes");
 }
 
+static void wish_json(void *ctx, const struct order *o)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "id", o->id);
+	jw_kstr(w, "content", o->content);
+	jw_kstr(w, "org_name", o->org_name);
+	jw_kint(w, "created_at", o->created_at);
+	jw_end(w);
+}
+
 static void wishes_api(req *r)
 {
 	req_json_begin(r, 200);
@@ -488,16 +501,7 @@ static void wishes_api(req *r)
 	jw_obj(&w);
 	jw_key(&w, "wishes");
 	jw_arr(&w);
-	db_stmt *s = db_query(r->db, OPEN_WISHES, "");
-	while (db_next(s)) {
-		jw_obj(&w);
-		jw_kint(&w, "id", db_int(s, 0));
-		jw_kstr(&w, "content", db_str(s, 2));
-		jw_kstr(&w, "org_name", db_str(s, 3));
-		jw_kint(&w, "created_at", db_int(s, 4));
-		jw_end(&w);
-	}
-	db_done(s);
+	order_each_open_wish(r->db, wish_json, &w);
 	jw_aend(&w);
 	jw_end(&w);
 }

@@ -191,6 +191,12 @@ static void orgs_page_list(req *r)
 	page_end(r);
 }
 
+static void user_row(const struct user *u, void *ctx)
+{
+	req *r = ctx;
+	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", u->name, u->username, role_label(role_from_key(u->role)));
+}
+
 static void org_detail(req *r, const struct org *o)
 {
 	page_begin(r, o->name);
@@ -292,11 +298,7 @@ static void org_detail(req *r, const struct org *o)
 	if (authorize(r, &perm_user_view, o->id)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">本组织用户</h2><div class=\"table-wrap\"><table class=\"table\">"
 				  "<thead><tr><th>姓名</th><th>用户名</th><th>角色</th></tr></thead><tbody>");
-		db_stmt *s = db_query(r->db, "SELECT name, username, role FROM users WHERE org_id = ? AND active = 1 ORDER BY role, username", "I", o->id);
-		while (db_next(s))
-			html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>", db_str(s, 0), db_str(s, 1),
-				    role_label(role_from_key(db_str(s, 2))));
-		db_done(s);
+		users_each_active(r->db, NULL, o->id, 0, user_row, r);
 		buf_puts(&r->out, "</tbody></table></div></section>");
 	}
 	page_end(r);

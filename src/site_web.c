@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "embedded.h"
 #include "layout.h"
+#include "orgs.h"
 #include "settings.h"
 #include "users.h"
 #include "util.h"
@@ -143,11 +144,9 @@ static void page_console(req *r)
 	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->actor.name,
 		    role_label(r->actor.role), r->actor.org_name);
 	/* Figures of the caller's subtree; each is one query over the records. */
-	int64_t orgs = db_int1(r->db, 0, "SELECT COUNT(*) FROM orgs WHERE path LIKE ? || '%' AND dissolved_at IS NULL", "t",
-			       r->actor.org_path);
-	int64_t users = db_int1(r->db, 0,
-				"SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' AND u.active = 1",
-				"t", r->actor.org_path);
+	size_t orgs;
+	free(orgs_under(r->db, r->actor.org_path, false, &orgs));
+	int64_t users = users_count_active(r->db, r->actor.org_path);
 	html_printf(&r->out,
 		    "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">下辖组织</span></div>"
 		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">系统用户</span></div></div>",
@@ -208,7 +207,7 @@ static void page_password(req *r)
 	}
 	/* other sessions of this account end with the old password; only this
 	 * layer knows which session is the one in use */
-	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id);
+	auth_end_other_sessions(r);
 	flash_set(r, "ok", "密码已修改");
 	req_redirect(r, "/console");
 }

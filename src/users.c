@@ -103,6 +103,32 @@ enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct 
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
+void users_each_active(db *d, const char *under, int64_t org_id, int roles, void (*fn)(const struct user *u, void *ctx), void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT u.id, u.username, u.name, u.role, u.org_id, o.code, o.name FROM users u JOIN orgs o ON o.id = u.org_id "
+			      "WHERE u.active = 1 AND (CAST(? AS BIGINT) > 0 AND u.org_id = ? OR CAST(? AS BIGINT) = 0 AND o.path LIKE ? || '%') "
+			      "ORDER BY o.path, u.name, u.username",
+			      "IIIt", org_id, org_id, org_id, under ? under : "/");
+	while (db_next(s)) {
+		struct user u = {.id = db_int(s, 0), .org_id = db_int(s, 4), .active = true};
+		snprintf(u.username, sizeof u.username, "%s", db_str(s, 1));
+		snprintf(u.name, sizeof u.name, "%s", db_str(s, 2));
+		snprintf(u.role, sizeof u.role, "%s", db_str(s, 3));
+		snprintf(u.org_code, sizeof u.org_code, "%s", db_str(s, 5));
+		snprintf(u.org_name, sizeof u.org_name, "%s", db_str(s, 6));
+		if (!roles || (role_from_key(u.role) & roles))
+			fn(&u, ctx);
+	}
+	db_done(s);
+}
+
+int64_t users_count_active(db *d, const char *under)
+{
+	return db_int1(d, 0, "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' AND u.active = 1",
+		       "t", under ? under : "/");
+}
+
 int64_t users_id_by_username(db *d, const char *username)
 {
 	return db_int1(d, 0, "SELECT id FROM users WHERE username = ?", "t", username ? username : "");

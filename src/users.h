@@ -29,6 +29,11 @@ enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user 
 /* Every account the actor may see (perm_user_view, its subtree), by org path,
  * then role and username; DJ_FORBIDDEN for a role that sees none. */
 enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx);
+/* The active accounts of the roles in mask (0: any role) in one org (org_id
+ * > 0) or under an org path, by org path, then name. For pick lists and
+ * counts, after the caller has checked what the actor may see. */
+void users_each_active(db *d, const char *under, int64_t org_id, int roles, void (*fn)(const struct user *u, void *ctx), void *ctx);
+int64_t users_count_active(db *d, const char *under);
 /* The id of the account with this username, or 0. */
 int64_t users_id_by_username(db *d, const char *username);
 
