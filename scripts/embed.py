@@ -55,12 +55,21 @@ def main():
     lines.append("};")
     lines.append(f"const size_t embedded_assets_count = {len(entries)};")
     mig = []
+    seen = {}  # version -> file name
     for path in sorted(migrations, key=os.path.basename):
-        m = re.match(r"(\d+)_(.+)\.sql$", os.path.basename(path))
+        name = os.path.basename(path)
+        m = re.match(r"(\d+)_(.+)\.sql$", name)
         if not m:
             sys.exit(f"embed.py: migration name must be NNN_name.sql: {path}")
+        # Two branches that each add "the next" migration would both pick the
+        # same number; the binary would then apply only one of them on
+        # databases that already recorded that version. Refuse at build time.
+        version = int(m.group(1))
+        if version in seen:
+            sys.exit(f"embed.py: migrations {seen[version]} and {name} share the number {m.group(1)}")
+        seen[version] = name
         sql = open(path, encoding="utf-8").read()
-        mig.append(f"\t{{{int(m.group(1))}, {c_string(m.group(2))}, {c_string(sql)}}},")
+        mig.append(f"\t{{{version}, {c_string(m.group(2))}, {c_string(sql)}}},")
     lines.append("const struct embedded_migration embedded_migrations[] = {")
     lines += mig or ['\t{0, "", ""},']
     lines.append("};")

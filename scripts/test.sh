@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `make test` runs after building BUILD_DIR (the ASan/UBSan build):
-# unit tests, the db layer's smoke test and the end-to-end tests on SQLite
-# and on a throwaway PostgreSQL cluster, the browser tests, a short fuzz run.
+# the build's guards, the SQL placeholder check, unit tests, the db layer's
+# smoke test and the end-to-end tests on SQLite and on a throwaway PostgreSQL
+# cluster, the browser tests, a short fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-test}
@@ -21,8 +22,14 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+stage "build guards: duplicate migration numbers and SQL placeholder checks refuse bad input"
+bash tests/unit/test_build_guards.sh
+
 stage "release build (gcc -O3): its warnings differ from the debug build's, and are errors too"
 if ! bash scripts/build.sh build --buildtype=release >"$tmp/release.log" 2>&1; then grep -E "error|FAILED" "$tmp/release.log" >&2; exit 1; fi
+
+stage "SQL statements: ? placeholders match their parameter types"
+python3 scripts/check_sql.py
 
 stage "unit tests (criterion)"
 meson test -C "$build" --print-errorlogs

@@ -24,18 +24,25 @@ void db_close(db *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < DB_CACHE_SLOTS; i++) {
-		db_stmt *s = d->cache[i];
-		if (s) {
-			d->ops->destroy(s);
-			free(s->sql);
-			free(s);
-		}
+	for (db_stmt *s = d->newest, *next; s; s = next) {
+		next = s->older;
+		d->ops->destroy(s);
+		free(s->sql);
+		free(s);
 	}
 	d->ops->close(d);
 }
 
 enum db_kind db_kind(const db *d) { return d->kind; }
+
+void db_set_trace(db *d, void (*fn)(void *ctx, const char *sql), void *ctx)
+{
+	d->trace = fn;
+	d->trace_ctx = ctx;
+}
+
+uint64_t db_statement_count(const db *d) { return d->nstatements; }
+uint64_t db_prepare_count(const db *d) { return d->nprepares; }
 const char *db_errmsg(const db *d) { return d->err; }
 int db_exec(db *d, const char *sql) { return d->ops->exec(d, sql); }
 bool db_in_tx(const db *d) { return d->in_tx; }
@@ -43,9 +50,11 @@ bool db_in_tx(const db *d) { return d->in_tx; }
 /* On SQLite, transaction control goes through the statement cache: it runs
  * on every request, and parsing it each time showed in profiles. PostgreSQL
  * keeps the simple protocol, whose backend checks that a COMMIT committed. */
+static int run_untraced(db *d, const char *sql, ...);
+
 static int tx_control(db *d, const char *sql)
 {
-	return d->kind == DB_SQLITE ? db_run(d, sql, "") : d->ops->exec(d, sql);
+	return d->kind == DB_SQLITE ? run_untraced(d, sql) : d->ops->exec(d, sql);
 }
 
 int db_begin(db *d, bool write)
@@ -79,29 +88,124 @@ static uint32_t hash_sql(const char *s)
 	return h;
 }
 
-/* A statement from the cache when it is there and idle; a fresh one otherwise
- * (a statement can be nested inside a loop over itself). */
-static db_stmt *stmt_get(db *d, const char *sql)
+int db_count_placeholders(const char *sql)
+{
+	int n = 0;
+	const char *p = sql;
+	while (*p) {
+		if (*p == '\'' || *p == '"') { /* a doubled quote reads as leaving and re-entering */
+			char quote = *p++;
+			while (*p && *p != quote)
+				p++;
+			if (*p)
+				p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			p += 2;
+			while (*p && !(p[0] == '*' && p[1] == '/'))
+				p++;
+			p += *p ? 2 : 0;
+		} else
+			n += *p++ == '?';
+	}
+	return n;
+}
+
+/* Every prepare goes through here: the placeholders are counted once per
+ * prepare (not per call), so a types string that does not fit its SQL fails
+ * the same way on both engines, with a message that says what is wrong. */
+static db_stmt *prepare(db *d, const char *sql, int nparams)
+{
+	int nph = db_count_placeholders(sql);
+	if (nph != nparams) {
+		snprintf(d->err, sizeof d->err, "%d placeholders but %d parameter types", nph, nparams);
+		return NULL;
+	}
+	db_stmt *s = d->ops->prepare(d, sql);
+	if (s)
+		d->nprepares++;
+	return s;
+}
+
+static void lru_unlink(db *d, db_stmt *s)
+{
+	if (s->newer)
+		s->newer->older = s->older;
+	else
+		d->newest = s->older;
+	if (s->older)
+		s->older->newer = s->newer;
+	else
+		d->oldest = s->newer;
+	s->newer = s->older = NULL;
+}
+
+static void lru_push_newest(db *d, db_stmt *s)
+{
+	s->older = d->newest;
+	s->newer = NULL;
+	if (d->newest)
+		d->newest->newer = s;
+	else
+		d->oldest = s;
+	d->newest = s;
+}
+
+/* Drops the least recently used idle statement; false when every cached
+ * statement is in use (only possible with DB_CACHE_SLOTS nested queries). */
+static bool evict_one(db *d)
+{
+	db_stmt *victim = d->oldest;
+	while (victim && victim->busy)
+		victim = victim->newer;
+	if (!victim)
+		return false;
+	db_stmt **pp = &d->bucket[victim->hash & (DB_CACHE_BUCKETS - 1)];
+	while (*pp != victim)
+		pp = &(*pp)->chain;
+	*pp = victim->chain;
+	lru_unlink(d, victim);
+	d->ncached--;
+	victim->cached = false; /* so the PostgreSQL backend DEALLOCATEs it */
+	d->ops->destroy(victim);
+	free(victim->sql);
+	free(victim);
+	return true;
+}
+
+/* A statement from the cache when it is there and idle; a fresh, uncached one
+ * when the cached one is in use (a statement can be nested inside a loop over
+ * itself); otherwise a new one that enters the cache, evicting the least
+ * recently used idle statement when all slots are taken. */
+static db_stmt *stmt_get(db *d, const char *sql, int nparams)
 {
 	uint32_t h = hash_sql(sql);
-	for (int probe = 0; probe < 8; probe++) {
-		int slot = (int)((h + (uint32_t)probe) % DB_CACHE_SLOTS);
-		db_stmt *s = d->cache[slot];
-		if (!s) {
-			s = d->ops->prepare(d, sql);
-			if (!s)
-				return NULL;
-			s->cached = true;
-			d->cache[slot] = s;
-			return s;
+	db_stmt **head = &d->bucket[h & (DB_CACHE_BUCKETS - 1)];
+	for (db_stmt *s = *head; s; s = s->chain) {
+		if (s->hash != h || strcmp(s->sql, sql))
+			continue;
+		if (s->busy)
+			return prepare(d, sql, nparams);
+		if (d->newest != s) {
+			lru_unlink(d, s);
+			lru_push_newest(d, s);
 		}
-		if (!strcmp(s->sql, sql)) {
-			if (!s->busy)
-				return s;
-			break;
-		}
+		return s;
 	}
-	return d->ops->prepare(d, sql);
+	db_stmt *s = prepare(d, sql, nparams);
+	if (!s)
+		return NULL;
+	if (d->ncached >= DB_CACHE_SLOTS && !evict_one(d))
+		return s; /* uncached: destroyed by db_done */
+	s->cached = true;
+	s->hash = h;
+	s->chain = *head;
+	*head = s;
+	lru_push_newest(d, s);
+	d->ncached++;
+	return s;
 }
 
 /* An SQL error other than a constraint is a bug or an outage: say so loudly,
@@ -114,8 +218,14 @@ static void report(db *d, const char *sql, int rc)
 
 static db_stmt error_stmt_template;
 
-static db_stmt *vquery(db *d, const char *sql, const char *types, va_list ap)
+/* traced: counted and handed to the trace hook (all but transaction control). */
+static db_stmt *vquery(db *d, bool traced, const char *sql, const char *types, va_list ap)
 {
+	if (traced) {
+		d->nstatements++;
+		if (d->trace)
+			d->trace(d->trace_ctx, sql);
+	}
 	db_param p[DB_MAX_PARAMS];
 	int n = 0;
 	for (const char *t = types ? types : ""; *t; t++) {
@@ -133,7 +243,7 @@ static db_stmt *vquery(db *d, const char *sql, const char *types, va_list ap)
 		}
 		n++;
 	}
-	db_stmt *s = stmt_get(d, sql);
+	db_stmt *s = stmt_get(d, sql, n);
 	if (!s) {
 		report(d, sql, DB_ERR);
 		return NULL;
@@ -148,7 +258,7 @@ db_stmt *db_query(db *d, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	db_stmt *s = vquery(d, sql, types, ap);
+	db_stmt *s = vquery(d, true, sql, types, ap);
 	va_end(ap);
 	if (!s) {
 		/* A statement that failed to prepare: hand back a per-connection
@@ -200,17 +310,32 @@ int db_done(db_stmt *s)
 	return rc;
 }
 
-int db_run(db *d, const char *sql, const char *types, ...)
+static int vrun(db *d, bool traced, const char *sql, const char *types, va_list ap)
 {
-	va_list ap;
-	va_start(ap, types);
-	db_stmt *s = vquery(d, sql, types, ap);
-	va_end(ap);
+	db_stmt *s = vquery(d, traced, sql, types, ap);
 	if (!s)
 		return DB_ERR;
 	while (db_next(s))
 		;
 	return db_done(s);
+}
+
+int db_run(db *d, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = vrun(d, true, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int run_untraced(db *d, const char *sql, ...)
+{
+	va_list ap;
+	va_start(ap, sql);
+	int rc = vrun(d, false, sql, "", ap);
+	va_end(ap);
+	return rc;
 }
 
 int64_t db_changes(db *d) { return d->ops->changes(d); }
@@ -219,7 +344,7 @@ int64_t db_int1(db *d, int64_t dflt, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	db_stmt *s = vquery(d, sql, types, ap);
+	db_stmt *s = vquery(d, true, sql, types, ap);
 	va_end(ap);
 	if (!s)
 		return dflt;
@@ -251,8 +376,24 @@ static char *migration_sql(db *d, const char *sql)
 	return out;
 }
 
+int db_migrations_check(const struct embedded_migration *m, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (m[i].version == m[j].version) {
+				snprintf(err, errlen, "migrations %03d_%s and %03d_%s share the number %03d", m[i].version, m[i].name,
+					 m[j].version, m[j].name, m[i].version);
+				return -1;
+			}
+	return 0;
+}
+
 int db_migrate(db *d, char *err, size_t errlen)
 {
+	/* Only the first of two with one number would ever be applied on a
+	 * database that recorded it: refuse before touching anything. */
+	if (db_migrations_check(embedded_migrations, embedded_migrations_count, err, errlen) < 0)
+		return -1;
 	if (db_begin(d, true) != DB_OK) {
 		snprintf(err, errlen, "begin: %s", d->err);
 		return -1;

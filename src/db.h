@@ -66,8 +66,31 @@ int64_t db_changes(db *d);
 /* The first column of the first row as an integer, or dflt when there is no row. */
 int64_t db_int1(db *d, int64_t dflt, const char *sql, const char *types, ...);
 
+/* Counters and a hook for tests and diagnostics (e.g. "this page runs at most
+ * N statements", or printing every statement a request runs).
+ *
+ * db_set_trace: fn(ctx, sql) is called with the SQL text of every statement
+ * started through db_query, db_run or db_int1, before it is prepared or run,
+ * including those that then fail. Not traced: transaction control (db_begin,
+ * db_commit, db_rollback, on either engine, so the counts agree between
+ * SQLite and PostgreSQL) and db_exec (migrations). fn = NULL turns it off.
+ * db_statement_count: how many statements were traced, whether or not a hook
+ * is set, since the connection was opened.
+ * db_prepare_count: how many statements were prepared for the statement cache
+ * (cache misses, and the fresh copy a statement nested inside a loop over
+ * itself needs); a hot statement is prepared once per connection unless more
+ * than 256 other distinct statements were run since its last use. A
+ * PostgreSQL backend that re-prepares after a lost connection is not counted.
+ * A statement whose number of `?` placeholders differs from the length of its
+ * types string fails when it is prepared, with the error
+ * "N placeholders but M parameter types". */
+void db_set_trace(db *d, void (*fn)(void *ctx, const char *sql), void *ctx);
+uint64_t db_statement_count(const db *d);
+uint64_t db_prepare_count(const db *d);
+
 /* Applies the numbered migrations (embedded in the binary) that are not yet
- * recorded in schema_migrations; returns the number applied, or -1. */
+ * recorded in schema_migrations; returns the number applied, or -1 (also when
+ * two embedded migrations share a number). */
 int db_migrate(db *d, char *err, size_t errlen);
 /* Runs the engine's own integrity check; writes a report into msg. */
 int db_integrity(db *d, char *msg, size_t msglen);

@@ -27,7 +27,14 @@ struct db_ops {
 	int (*integrity)(db *d, char *msg, size_t msglen);
 };
 
+/* The statement cache: at most DB_CACHE_SLOTS prepared statements per
+ * connection, found by hashing their SQL into DB_CACHE_BUCKETS chains and
+ * kept in least-recently-used order. When it is full, the least recently used
+ * idle statement is evicted (finalised; on PostgreSQL, DEALLOCATEd) to make
+ * room, so a program with more distinct statements than slots still reuses
+ * its hot ones instead of preparing on every call. */
 #define DB_CACHE_SLOTS 256
+#define DB_CACHE_BUCKETS 512 /* a power of two */
 
 struct db_stmt {
 	db *d;
@@ -36,6 +43,9 @@ struct db_stmt {
 	bool busy;     /* handed out and not yet finished */
 	int status;    /* first error met */
 	void *impl;
+	uint32_t hash;               /* of sql, when cached */
+	db_stmt *chain;              /* next in the same hash bucket */
+	db_stmt *newer, *older;      /* neighbours in the LRU list */
 };
 
 struct db {
@@ -43,12 +53,26 @@ struct db {
 	const struct db_ops *ops;
 	bool in_tx;
 	char err[512];
-	db_stmt *cache[DB_CACHE_SLOTS];
+	db_stmt *bucket[DB_CACHE_BUCKETS];
+	db_stmt *newest, *oldest; /* the LRU list of cached statements */
+	int ncached;
+	uint64_t nstatements, nprepares;
+	void (*trace)(void *ctx, const char *sql);
+	void *trace_ctx;
 	void *impl;
 };
 
 void db_set_err(db *d, const char *msg);
 db *db_sqlite_open(const char *path, char *err, size_t errlen);
 db *db_pg_open(const char *url, char *err, size_t errlen);
+
+/* `?` placeholders in sql, outside '…' strings, "…" identifiers and comments. */
+int db_count_placeholders(const char *sql);
+
+struct embedded_migration;
+/* Refuses a migration list in which two share a version (the build refuses
+ * such files already; this guards a binary built some other way). Returns 0,
+ * or -1 with a message in err. */
+int db_migrations_check(const struct embedded_migration *m, size_t n, char *err, size_t errlen);
 
 #endif

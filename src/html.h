@@ -8,7 +8,7 @@
 void html_escape(buf *b, const char *s);
 void html_escape_n(buf *b, const char *s, size_t n);
 void html_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void html_vprintf(buf *b, const char *fmt, va_list ap);
+void html_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Percent-encodes s for use inside a URL query value. */
 void url_encode(buf *b, const char *s);
 

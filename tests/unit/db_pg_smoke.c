@@ -135,6 +135,24 @@ int main(int argc, char **argv)
 		CHECK(after_ps <= before_ps + 2, "uncached statements deallocated: %" PRId64 " → %" PRId64, before_ps, after_ps);
 	}
 
+	/* more distinct statements than the cache holds: the least recently used
+	 * idle ones are evicted (on PostgreSQL, DEALLOCATEd), a hot one stays */
+	const char *hot = "SELECT COUNT(*) FROM t WHERE id >= ?";
+	db_int1(d, -1, hot, "I", id1);
+	uint64_t prepares = db_prepare_count(d), statements = db_statement_count(d);
+	for (int i = 0; i < 600; i++) {
+		char q[64];
+		snprintf(q, sizeof q, "SELECT %d + COUNT(*) FROM t WHERE id < 0", i);
+		CHECK(db_int1(d, -1, q, "") == i, "distinct statement %d", i);
+		CHECK(db_int1(d, -1, hot, "I", id1) == 4, "hot statement");
+	}
+	CHECK(db_prepare_count(d) - prepares == 600, "prepares: %" PRIu64 " for 600 distinct and a hot one", db_prepare_count(d) - prepares);
+	CHECK(db_statement_count(d) - statements == 1200, "statements counted: %" PRIu64, db_statement_count(d) - statements);
+	if (pg) {
+		int64_t ps = db_int1(d, -1, "SELECT COUNT(*) FROM pg_prepared_statements", "");
+		CHECK(ps > 200 && ps <= 256 + 2, "evicted statements deallocated: %" PRId64 " prepared on the server", ps);
+	}
+
 	/* transactions */
 	CHECK(db_begin(d, true) == DB_OK && db_in_tx(d), "begin");
 	insert("gamma", 3, &rc);
