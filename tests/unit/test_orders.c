@@ -194,3 +194,64 @@ Test(orders_db, conflicting_transitions_from_32_threads_have_one_winner_each, .t
 		cr_assert_eq(losers, RACE_THREADS - 1);
 	}
 }
+
+/* ---- a transition reads its order once ---- */
+
+struct trace {
+	int order_reads, audit_writes, total;
+};
+
+static void count_sql(void *ctx, const char *sql)
+{
+	struct trace *t = ctx;
+	t->total++;
+	/* order_load's statement: the one column list of an order */
+	if (!strncmp(sql, "SELECT o.id, o.code,", 20) && strstr(sql, "FROM orders o"))
+		t->order_reads++;
+	if (strstr(sql, "SELECT") && strstr(sql, "FROM orders") && !strstr(sql, "idempotency_key") && strncmp(sql, "SELECT o.id, o.code,", 20))
+		t->order_reads += 100; /* any other read of the orders table would show here */
+	if (!strncmp(sql, "INSERT INTO audit", 17))
+		t->audit_writes++;
+}
+
+Test(orders_db, a_transition_reads_its_order_once_and_writes_one_audit_row)
+{
+	int64_t id = place(d);
+	struct actor a;
+	branch_actor(&a);
+	static const struct {
+		const char *action;
+		struct order_act act;
+	} steps[] = {
+		{"accept", {0}},
+		{"escalate", {.note = "需要镇里协调"}},
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		struct trace t = {0};
+		struct field_errors e = {0};
+		db_set_trace(d, count_sql, &t);
+		cr_assert_eq(db_begin(d, true), DB_OK);
+		enum dj_result res = order_transition(d, &a, id, NULL, steps[i].action, &steps[i].act, now_unix(), &e);
+		cr_assert_eq(res, DJ_OK, "%s: %s", steps[i].action, dj_message(res, &e));
+		cr_assert_eq(db_commit(d), DB_OK);
+		db_set_trace(d, NULL, NULL);
+		cr_assert_eq(t.order_reads, 1, "%s read the order %d times", steps[i].action, t.order_reads);
+		cr_assert_eq(t.audit_writes, 1);
+		cr_assert(t.total < 12, "%s ran %d statements", steps[i].action, t.total);
+	}
+	/* by tracking code, as the resident does, it is the same one read */
+	struct trace t = {0};
+	struct field_errors e = {0};
+	struct actor resident;
+	actor_public(&resident, "192.0.2.7");
+	struct order o;
+	cr_assert(order_load(d, id, NULL, &o));
+	struct order_act info = {.note = "路灯在村口第三根电线杆"};
+	db_set_trace(d, count_sql, &t);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(order_transition(d, &resident, 0, o.code, "add_info", &info, now_unix(), &e), DJ_OK);
+	cr_assert_eq(db_commit(d), DB_OK);
+	db_set_trace(d, NULL, NULL);
+	cr_assert_eq(t.order_reads, 1);
+	cr_assert_eq(t.audit_writes, 1);
+}
