@@ -6,7 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 if ! command -v clang >/dev/null; then echo "fuzz: clang missing; run scripts/setup.sh" >&2; exit 1; fi
-CC=clang bash scripts/build.sh build-fuzz --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+log=$(mktemp)
+if ! CC=clang bash scripts/build.sh build-fuzz --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >"$log" 2>&1; then
+  echo "fuzz: the clang build failed:" >&2
+  grep -E "error|FAILED" "$log" >&2 || tail -30 "$log" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
 status=0
 for t in tests/fuzz/fuzz_*.c; do
   name=$(basename "$t" .c); name=${name#fuzz_}
