@@ -201,6 +201,8 @@ static bool load_visible(req *r, struct member *m)
 	return true;
 }
 
+#define ORG_NAME_SIZE sizeof ((struct org *)0)->name
+
 static const char *org_name_of(db *d, int64_t id, char *out, size_t n)
 {
 	struct org o;
@@ -227,7 +229,7 @@ static void history_row(void *ctx, const struct member_event *ev)
 
 static void member_detail(req *r, struct member *m, bool revealed)
 {
-	char title[128], org[128], sorg[128], ph[24], id[24];
+	char title[128], org[ORG_NAME_SIZE], sorg[ORG_NAME_SIZE], ph[24], id[24];
 	snprintf(title, sizeof title, "%s", m->name);
 	page_begin(r, title);
 	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/members\">党员花名册</a> › <span>%s</span></div>", m->name);
@@ -518,7 +520,7 @@ static void duties_json(jw *w, db *d, int64_t id)
 
 static void member_json(jw *w, db *d, const struct member *m, bool full)
 {
-	char ph[24], id[24], org[128];
+	char ph[24], id[24], org[ORG_NAME_SIZE];
 	if (full) {
 		snprintf(ph, sizeof ph, "%s", m->phone);
 		snprintf(id, sizeof id, "%s", m->id_number);
