@@ -839,3 +839,70 @@ done:
 	free(data);
 	return rc;
 }
+
+/* ---- the preview's batches ---- */
+
+enum dj_result import_batch_save(db *d, const struct actor *a, const struct import *im, char token[IMPORT_TOKEN_SIZE])
+{
+	*token = 0;
+	if (!a->user_id || !permission_allows(&perm_member_edit, a))
+		return DJ_FORBIDDEN;
+	if (!import_ok(im))
+		return DJ_CONFLICT;
+	buf content = {0};
+	import_batch_text(im, &content);
+	char t[IMPORT_TOKEN_SIZE];
+	random_token(t, sizeof t, 18);
+	int64_t now = now_unix();
+	int rc = db_run(d, "DELETE FROM import_batches WHERE created_at < ?", "I", now - IMPORT_BATCH_TTL);
+	if (rc == DB_OK)
+		rc = db_run(d,
+			    "INSERT INTO import_batches (token, user_id, org_id, filename, content, rows, bad_rows, created_at) "
+			    "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+			    "tIIttII", t, a->user_id, im->default_org, im->filename, buf_str(&content), (int64_t)im->rows, now);
+	buf_free(&content);
+	if (rc != DB_OK)
+		return DJ_DB_ERROR;
+	memcpy(token, t, sizeof t);
+	return DJ_OK;
+}
+
+enum dj_result import_batch_load(db *d, const struct actor *a, const char *token, struct import_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	int64_t user_id = 0;
+	bool done = false;
+	db_stmt *s = db_query(d, "SELECT id, user_id, org_id, filename, content, created_at, done_at FROM import_batches WHERE token = ?",
+			      "t", token ? token : "");
+	if (db_next(s)) {
+		b->id = db_int(s, 0);
+		user_id = db_int(s, 1);
+		b->org_id = db_int(s, 2);
+		snprintf(b->filename, sizeof b->filename, "%s", db_str(s, 3));
+		b->content = strdup(db_str(s, 4));
+		b->created_at = db_int(s, 5);
+		done = !db_isnull(s, 6);
+	}
+	db_done(s);
+	if (!b->id || !a->user_id || user_id != a->user_id) {
+		import_batch_free(b);
+		memset(b, 0, sizeof *b);
+		return DJ_NOT_FOUND;
+	}
+	b->state = done ? IMPORT_BATCH_DONE : b->created_at + IMPORT_BATCH_TTL < now_unix() ? IMPORT_BATCH_EXPIRED : IMPORT_BATCH_OPEN;
+	return DJ_OK;
+}
+
+void import_batch_free(struct import_batch *b)
+{
+	free(b->content);
+	b->content = NULL;
+}
+
+enum dj_result import_batch_take(db *d, const struct actor *a, int64_t id)
+{
+	if (db_run(d, "UPDATE import_batches SET done_at = ?, content = '' WHERE id = ? AND user_id = ? AND done_at IS NULL", "III",
+		   now_unix(), id, a->user_id) != DB_OK)
+		return DJ_DB_ERROR;
+	return db_changes(d) == 1 ? DJ_OK : DJ_CONFLICT;
+}

@@ -75,4 +75,36 @@ int import_cli(db *d, const char *path, const char *org_code, bool dry_run, FILE
 /* A member field's Chinese name, as in the header of an import file. */
 const char *import_field_label(const char *field);
 
+/* ---- the preview's batches: the rows of a good upload wait for the
+ * uploader's confirmation under a random token, one use, for
+ * IMPORT_BATCH_TTL; once taken the stored copy of the rows is erased. ---- */
+
+#define IMPORT_TOKEN_SIZE 48
+
+/* Keeps the rows of a checked import with no bad row (im->default_org is the
+ * batch's org) for a->user_id under a new token, after deleting the batches
+ * past their time. Writes in the caller's write transaction. DJ_FORBIDDEN for
+ * an actor that is no account allowed to import, DJ_CONFLICT when the import
+ * may not be committed, DJ_DB_ERROR when the writing failed. */
+enum dj_result import_batch_save(db *d, const struct actor *a, const struct import *im, char token[IMPORT_TOKEN_SIZE]);
+
+enum import_batch_state {
+	IMPORT_BATCH_OPEN,    /* may be confirmed */
+	IMPORT_BATCH_DONE,    /* already imported */
+	IMPORT_BATCH_EXPIRED, /* older than IMPORT_BATCH_TTL */
+};
+struct import_batch {
+	int64_t id, org_id, created_at;
+	char filename[128];
+	char *content; /* the rows as import_batch_text wrote them; import_batch_free */
+	enum import_batch_state state;
+};
+/* The batch of token, if a->user_id uploaded it (someone else's batch looks
+ * like no batch: DJ_NOT_FOUND). */
+enum dj_result import_batch_load(db *d, const struct actor *a, const char *token, struct import_batch *b);
+void import_batch_free(struct import_batch *b);
+/* Takes a loaded batch for its one use: marks it done and erases its rows.
+ * DJ_CONFLICT when it was taken already (a double click, another tab). */
+enum dj_result import_batch_take(db *d, const struct actor *a, int64_t id);
+
 #endif

@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "import.h"
 #include "layout.h"
+#include "orgs.h"
 #include "orgs_web.h"
 #include "sheet.h"
 #include "util.h"
@@ -118,11 +119,10 @@ static void report(req *r, const struct import *im)
 		char id[24], phone[24];
 		mask_idcard(m->id_number, id);
 		mask_phone(m->phone, phone);
-		db_stmt *s = db_query(r->db, "SELECT name FROM orgs WHERE id = ?", "I", m->org_id);
+		struct org o;
 		html_printf(&r->out, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 			    im->good[i].line, m->name, m->gender, m->birth_date, id, phone, m->join_date,
-			    member_category_label(m->category), db_next(s) ? db_str(s, 0) : "");
-		db_done(s);
+			    member_category_label(m->category), org_load(r->db, m->org_id, &o) ? o.name : "");
 	}
 	buf_puts(&r->out, "</tbody></table></div>");
 }
@@ -154,25 +154,14 @@ void import_page_preview(req *r)
 	import_check_file(r->db, &im, file->val, file->len);
 	db_rollback(r->db); /* nothing was written */
 
-	char token[48] = "";
+	char token[IMPORT_TOKEN_SIZE] = "";
 	if (import_ok(&im)) {
-		buf content = {0};
-		import_batch_text(&im, &content);
-		random_token(token, sizeof token, 18);
-		int64_t now = now_unix();
-		if (db_begin(r->db, true) != DB_OK ||
-		    db_run(r->db, "DELETE FROM import_batches WHERE created_at < ?", "I", now - IMPORT_BATCH_TTL) != DB_OK ||
-		    db_run(r->db,
-			   "INSERT INTO import_batches (token, user_id, org_id, filename, content, rows, bad_rows, created_at) "
-			   "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-			   "tIIttII", token, r->actor.user_id, org, im.filename, buf_str(&content), (int64_t)im.rows, now) != DB_OK) {
-			buf_free(&content);
+		if (db_begin(r->db, true) != DB_OK || import_batch_save(r->db, &r->actor, &im, token) != DJ_OK) {
 			import_free(&im);
 			r->failed = true;
 			req_error(r, 503, "db_busy", "保存预览失败，请稍后再试");
 			return;
 		}
-		buf_free(&content);
 	}
 	page_begin(r, "导入预览");
 	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/members\">党员花名册</a> › <a href=\"/members/import\">导入</a> › <span>预览</span></div>");
@@ -201,50 +190,33 @@ void import_page_preview(req *r)
 
 void import_page_confirm(req *r)
 {
-	const char *token = req_param(r, "token");
-	int64_t id = 0, user_id = 0, org = 0, created = 0;
-	bool done = false;
-	char filename[128] = "";
-	char *content = NULL;
-	db_stmt *s = db_query(r->db, "SELECT id, user_id, org_id, filename, content, created_at, done_at FROM import_batches WHERE token = ?",
-			      "t", token ? token : "");
-	if (db_next(s)) {
-		id = db_int(s, 0);
-		user_id = db_int(s, 1);
-		org = db_int(s, 2);
-		snprintf(filename, sizeof filename, "%s", db_str(s, 3));
-		content = strdup(db_str(s, 4));
-		created = db_int(s, 5);
-		done = !db_isnull(s, 6);
-	}
-	db_done(s);
+	struct import_batch b;
 	/* someone else's batch looks like no batch */
-	if (!id || user_id != r->actor.user_id || !authorize(r, &perm_member_edit, org)) {
-		free(content);
+	if (import_batch_load(r->db, &r->actor, req_param(r, "token"), &b) != DJ_OK || !authorize(r, &perm_member_edit, b.org_id)) {
+		import_batch_free(&b);
 		req_error(r, 404, "not_found", "导入批次不存在，或不是您上传的");
 		return;
 	}
-	if (done) {
-		free(content);
+	if (b.state == IMPORT_BATCH_DONE) {
+		import_batch_free(&b);
 		req_error(r, 409, "done", "这批数据已经导入过了，不能重复导入");
 		return;
 	}
-	if (created + IMPORT_BATCH_TTL < now_unix()) {
-		free(content);
+	if (b.state == IMPORT_BATCH_EXPIRED) {
+		import_batch_free(&b);
 		req_error(r, 410, "expired", "预览已超过 24 小时，请重新上传文件");
 		return;
 	}
 	/* one use: a second confirm (a double click, another tab) finds it done */
-	if (db_run(r->db, "UPDATE import_batches SET done_at = ?, content = '' WHERE id = ? AND done_at IS NULL", "II", now_unix(), id) != DB_OK ||
-	    db_changes(r->db) != 1) {
-		free(content);
+	if (import_batch_take(r->db, &r->actor, b.id) != DJ_OK) {
+		import_batch_free(&b);
 		req_error(r, 409, "done", "这批数据已经导入过了，不能重复导入");
 		return;
 	}
 	struct import im;
-	import_init(&im, org, scope_prefix(r), filename);
-	import_check_batch(r->db, &im, content);
-	free(content);
+	import_init(&im, b.org_id, scope_prefix(r), b.filename);
+	import_check_batch(r->db, &im, b.content);
+	import_batch_free(&b);
 	if (!import_ok(&im)) {
 		r->failed = true; /* nothing is written, and the batch stays usable */
 		page_begin(r, "导入未完成");

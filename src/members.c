@@ -557,3 +557,78 @@ enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const cha
 		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	return DJ_OK;
 }
+
+/* ---- reading the roster ---- */
+
+/* The one roster query, shared by the list, its count and the API. */
+#define ROSTER_FROM                                                                                             \
+	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id "          \
+	"WHERE ((CAST(? AS BIGINT) = 0 AND o.path LIKE ? || '%') OR (CAST(? AS BIGINT) = 1 AND so.path LIKE ? || '%')) " \
+	"AND (CAST(? AS TEXT) IS NULL OR m.name LIKE '%' || ? || '%' OR m.id_tail = ? OR m.phone_tail = ?) "     \
+	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) "        \
+	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                                      \
+	"AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM member_duties d WHERE d.member_id = m.id AND d.duty = ?)) "
+#define ROSTER_ARGS "ItItttttttttIItt"
+#define ROSTER_VALS(x)                                                                                         \
+	(int64_t)(x)->registered, (x)->prefix, (int64_t)(x)->registered, (x)->prefix, (x)->q, (x)->q, (x)->q, (x)->q, \
+		(x)->status, (x)->status, (x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, \
+		(x)->duty, (x)->duty
+#define ROSTER_COLS                                                                                             \
+	"SELECT m.id, m.name, m.gender, m.birth_date, m.ethnicity, m.education, m.id_number, m.phone, o.code, o.name, " \
+	"m.category, m.status, m.in_service, COALESCE(so.code, ''), COALESCE(so.name, ''), m.join_date, COALESCE(m.full_date, ''), " \
+	"(SELECT COUNT(*) FROM member_duties d WHERE d.member_id = m.id) "
+
+/* ORDER BY comes from a fixed list: user text never enters SQL. */
+static db_stmt *roster_rows(db *d, const struct roster_query *q)
+{
+	const char *s = q->sort ? q->sort : "";
+	if (!strcmp(s, "join_date"))
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+	if (!strcmp(s, "birth_date"))
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+	if (!strcmp(s, "name"))
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+	return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+}
+
+enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q,
+			     void (*fn)(void *ctx, const struct member_row *m), void *ctx, int64_t *total)
+{
+	*total = 0;
+	if (!permission_allows(&perm_member_view, a) || !q->prefix || !actor_covers(a, q->prefix))
+		return DJ_NOT_FOUND;
+	*total = db_int1(d, 0, "SELECT COUNT(*) " ROSTER_FROM, ROSTER_ARGS "", ROSTER_VALS(q));
+	db_stmt *s = roster_rows(d, q);
+	while (db_next(s)) {
+		struct member_row m = {
+			.id = db_int(s, 0), .name = db_str(s, 1), .gender = db_str(s, 2), .birth_date = db_str(s, 3),
+			.ethnicity = db_str(s, 4), .education = db_str(s, 5), .id_number = db_str(s, 6), .phone = db_str(s, 7),
+			.org_code = db_str(s, 8), .org_name = db_str(s, 9), .category = db_str(s, 10), .status = db_str(s, 11),
+			.in_service = db_int(s, 12) != 0, .service_org_code = db_str(s, 13), .service_org_name = db_str(s, 14),
+			.join_date = db_str(s, 15), .full_date = db_str(s, 16), .duties = db_int(s, 17),
+		};
+		fn(ctx, &m);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+
+void member_history_each(db *d, int64_t id, void (*fn)(void *ctx, const struct member_event *ev), void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT h.date, h.kind, h.from_value, h.to_value, h.note, COALESCE(u.name, '') FROM member_history h "
+			      "LEFT JOIN users u ON u.id = h.user_id WHERE h.member_id = ? AND h.kind <> 'reveal' ORDER BY h.date DESC, h.id DESC",
+			      "I", id);
+	while (db_next(s)) {
+		struct member_event ev = {db_str(s, 0), db_str(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_str(s, 5)};
+		fn(ctx, &ev);
+	}
+	db_done(s);
+}
+
+void member_duties_each(db *d, int64_t id, void (*fn)(void *ctx, const char *duty), void *ctx)
+{
+	db_stmt *s = db_query(d, "SELECT duty FROM member_duties WHERE member_id = ? ORDER BY duty", "I", id);
+	while (db_next(s))
+		fn(ctx, db_str(s, 0));
+	db_done(s);
+}

@@ -104,4 +104,47 @@ bool member_org_covered(db *d, const struct actor *a, int64_t org_id);
  * Returns the id or 0. */
 int64_t member_write(db *d, const struct actor *a, const struct member *m, const char *note);
 
+/* ---- reading the roster ---- */
+
+/* The list of a roster page and of GET /api/v1/members: the members of an
+ * org subtree (or, registered, the in-service members registered with it:
+ * 双报到), narrowed by filters. */
+struct roster_query {
+	const char *prefix;   /* org subtree (the org's path); must lie inside the actor's */
+	bool registered;      /* in-service members registered with the subtree instead of its own members */
+	const char *q;        /* name part, or last 4 of ID or phone; NULL: any */
+	const char *status, *category, *duty; /* NULL: any */
+	int in_service;       /* -1 any */
+	const char *sort;     /* name | join_date | birth_date | org (anything else: org) */
+	int64_t limit, offset;
+};
+/* One row of the list; the strings live until the callback returns. Full
+ * numbers: the caller masks them. */
+struct member_row {
+	int64_t id;
+	const char *name, *gender, *birth_date, *ethnicity, *education, *id_number, *phone;
+	const char *org_code, *org_name, *category, *status;
+	bool in_service;
+	const char *service_org_code, *service_org_name; /* "" when none */
+	const char *join_date, *full_date;               /* full_date "" while 预备 */
+	int64_t duties;                                  /* how many duties (member_duties_each lists them) */
+};
+/* Calls fn for each row of the page the query asks for, in the order of
+ * q->sort; *total gets the number of rows that match without the limit.
+ * DJ_NOT_FOUND when the subtree is not the actor's (or the role may not see
+ * the roster), DJ_DB_ERROR when the reading failed. */
+enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q,
+			     void (*fn)(void *ctx, const struct member_row *m), void *ctx, int64_t *total);
+
+/* One entry of a member's history, as the detail page shows it. */
+struct member_event {
+	const char *date, *kind, *from, *to, *note;
+	const char *by_name; /* "" when no account acted */
+};
+/* A member's history, newest first, without the readings of full numbers
+ * (those are in the audit log). */
+void member_history_each(db *d, int64_t id, void (*fn)(void *ctx, const struct member_event *ev), void *ctx);
+/* A member's duties, in the order of their names. */
+void member_duties_each(db *d, int64_t id, void (*fn)(void *ctx, const char *duty), void *ctx);
+
 #endif

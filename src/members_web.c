@@ -20,53 +20,6 @@
 #include "export_web.h"
 #include "import_web.h"
 
-/* ---- the one roster query, shared by the list page, its count and the API ---- */
-
-struct roster_query {
-	const char *prefix;   /* org subtree */
-	bool registered;      /* in-service members registered with the subtree (双报到) instead of its own members */
-	const char *q;        /* name part, or last 4 of ID or phone */
-	const char *status, *category, *duty;
-	int in_service;       /* -1 any */
-	const char *sort;     /* name | join_date | birth_date | org */
-	int64_t limit, offset;
-};
-
-#define ROSTER_FROM                                                                                             \
-	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id "          \
-	"WHERE ((CAST(? AS BIGINT) = 0 AND o.path LIKE ? || '%') OR (CAST(? AS BIGINT) = 1 AND so.path LIKE ? || '%')) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.name LIKE '%' || ? || '%' OR m.id_tail = ? OR m.phone_tail = ?) "     \
-	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) "        \
-	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                                      \
-	"AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM member_duties d WHERE d.member_id = m.id AND d.duty = ?)) "
-#define ROSTER_ARGS "ItItttttttttIItt"
-#define ROSTER_VALS(x)                                                                                         \
-	(int64_t)(x)->registered, (x)->prefix, (int64_t)(x)->registered, (x)->prefix, (x)->q, (x)->q, (x)->q, (x)->q, \
-		(x)->status, (x)->status, (x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, \
-		(x)->duty, (x)->duty
-#define ROSTER_COLS                                                                                             \
-	"SELECT m.id, m.name, m.gender, m.birth_date, m.ethnicity, m.education, m.id_number, m.phone, o.code, o.name, " \
-	"m.category, m.status, m.in_service, COALESCE(so.code, ''), COALESCE(so.name, ''), m.join_date, COALESCE(m.full_date, ''), " \
-	"(SELECT COUNT(*) FROM member_duties d WHERE d.member_id = m.id) "
-
-static int64_t roster_count(db *d, const struct roster_query *q)
-{
-	return db_int1(d, 0, "SELECT COUNT(*) " ROSTER_FROM, ROSTER_ARGS "", ROSTER_VALS(q));
-}
-
-/* ORDER BY comes from a fixed list: user text never enters SQL. */
-static db_stmt *roster_rows(db *d, const struct roster_query *q)
-{
-	const char *s = q->sort ? q->sort : "";
-	if (!strcmp(s, "join_date"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
-	if (!strcmp(s, "birth_date"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
-	if (!strcmp(s, "name"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
-	return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
-}
-
 static int age_of(const char *birth)
 {
 	char now[11];
@@ -79,23 +32,20 @@ static int age_of(const char *birth)
 
 static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
 
-/* Reads the filters of a list request; false (after answering) when the org is not the caller's. */
-static bool roster_query_from(req *r, struct roster_query *q, char *prefix, size_t plen, char *org_name, size_t nlen)
+/* Reads the filters of a list request into q, its org into o (q->prefix
+ * points into it); false (after answering) when the org is not the caller's. */
+static bool roster_query_from(req *r, struct roster_query *q, struct org *o)
 {
 	memset(q, 0, sizeof *q);
+	memset(o, 0, sizeof *o);
 	const char *code = nonempty(req_query(r, "org"));
 	int64_t org = code ? orgs_id_by_code(r->db, code) : r->actor.org_id;
 	if (!org || !authorize(r, &perm_member_view, org)) {
 		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
 		return false;
 	}
-	db_stmt *s = db_query(r->db, "SELECT path, name FROM orgs WHERE id = ?", "I", org);
-	if (db_next(s)) {
-		snprintf(prefix, plen, "%s", db_str(s, 0));
-		snprintf(org_name, nlen, "%s", db_str(s, 1));
-	}
-	db_done(s);
-	q->prefix = prefix;
+	org_load(r->db, org, o);
+	q->prefix = o->path;
 	q->registered = req_query(r, "registered") && !strcmp(req_query(r, "registered"), "1");
 	q->q = nonempty(req_query(r, "q"));
 	q->status = nonempty(req_query(r, "status"));
@@ -139,15 +89,48 @@ static const char *const category_opts[] = {"full", "正式党员", "probationar
 static const char *const in_service_opts[] = {"1", "在职党员", "0", "非在职党员", NULL};
 static const char *const sort_opts[] = {"org", "按组织", "name", "按姓名", "join_date", "按入党日期", "birth_date", "按出生日期", NULL};
 
+/* The rows of the list page, written aside: the count heads the page. */
+struct list_rows {
+	buf out;
+	int n;
+};
+
+static void list_row(void *ctx, const struct member_row *m)
+{
+	struct list_rows *c = ctx;
+	char ph[24], id[24];
+	mask_phone(m->phone, ph);
+	mask_idcard(m->id_number, id);
+	html_printf(&c->out, "<tr><td><a href=\"/members/%lld\">%s</a>", (long long)m->id, m->name);
+	if (m->in_service)
+		buf_puts(&c->out, " <span class=\"badge\">在职</span>");
+	html_printf(&c->out, "</td><td>%s</td><td>%d</td><td>%s</td>", m->gender, age_of(m->birth_date), m->org_name);
+	if (!strcmp(m->category, "probationary"))
+		buf_puts(&c->out, "<td><span class=\"badge badge-red\">预备</span></td>");
+	else
+		buf_puts(&c->out, "<td>正式</td>");
+	html_printf(&c->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", member_status_label(m->status), ph, id);
+	c->n++;
+}
+
 void members_page_list(req *r)
 {
 	struct roster_query q;
-	char prefix[256] = "", org_name[128] = "";
-	if (!roster_query_from(r, &q, prefix, sizeof prefix, org_name, sizeof org_name))
+	struct org o;
+	if (!roster_query_from(r, &q, &o))
 		return;
-	int64_t total = roster_count(r->db, &q);
+	struct list_rows rows = {{0}, 0};
+	int64_t total = 0;
+	enum dj_result res = member_roster(r->db, &r->actor, &q, list_row, &rows, &total);
+	if (res == DJ_NOT_FOUND) { /* authorize() above already refused what the domain refuses */
+		buf_free(&rows.out);
+		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+		return;
+	}
+	if (res == DJ_DB_ERROR)
+		r->failed = true; /* the list shows what was read, as before; nothing to commit */
 	page_begin(r, "党员花名册");
-	html_printf(&r->out, "<p class=\"lead\">%s%s，共 <strong>%lld</strong> 名党员。</p>", org_name,
+	html_printf(&r->out, "<p class=\"lead\">%s%s，共 <strong>%lld</strong> 名党员。</p>", o.name,
 		    q.registered ? "（到本社区报到的在职党员）" : "", (long long)total);
 	if (authorize(r, &perm_member_edit, r->actor.org_id))
 		buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/members/new\">新增党员</a>"
@@ -177,28 +160,12 @@ void members_page_list(req *r)
 	filter_select(r, "sort", "排序", sort_opts, q.sort);
 	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查询</button></form>");
 
-	db_stmt *s = roster_rows(r->db, &q);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>姓名</th><th>性别</th><th>年龄</th>"
 			  "<th>所在组织</th><th>类别</th><th>党籍状态</th><th>手机号</th><th>身份证号</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_next(s)) {
-		char ph[24], id[24];
-		mask_phone(db_str(s, 7), ph);
-		mask_idcard(db_str(s, 6), id);
-		html_printf(&r->out, "<tr><td><a href=\"/members/%lld\">%s</a>", (long long)db_int(s, 0), db_str(s, 1));
-		if (db_int(s, 12))
-			buf_puts(&r->out, " <span class=\"badge\">在职</span>");
-		html_printf(&r->out, "</td><td>%s</td><td>%d</td><td>%s</td>", db_str(s, 2), age_of(db_str(s, 3)), db_str(s, 9));
-		if (!strcmp(db_str(s, 10), "probationary"))
-			buf_puts(&r->out, "<td><span class=\"badge badge-red\">预备</span></td>");
-		else
-			buf_puts(&r->out, "<td>正式</td>");
-		html_printf(&r->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", member_status_label(db_str(s, 11)), ph, id);
-		rows++;
-	}
-	db_done(s);
+	buf_append(&r->out, rows.out.p ? rows.out.p : "", rows.out.len);
+	buf_free(&rows.out);
 	buf_puts(&r->out, "</tbody></table></div>");
-	if (!rows)
+	if (!rows.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的党员</p></div>");
 	int64_t pages = (total + q.limit - 1) / q.limit, page = q.offset / q.limit + 1;
 	if (pages > 1) {
@@ -234,11 +201,12 @@ static bool load_visible(req *r, struct member *m)
 	return true;
 }
 
+#define ORG_NAME_SIZE sizeof ((struct org *)0)->name
+
 static const char *org_name_of(db *d, int64_t id, char *out, size_t n)
 {
-	db_stmt *s = db_query(d, "SELECT name FROM orgs WHERE id = ?", "I", id);
-	snprintf(out, n, "%s", db_next(s) ? db_str(s, 0) : "");
-	db_done(s);
+	struct org o;
+	snprintf(out, n, "%s", org_load(d, id, &o) ? o.name : "");
 	return out;
 }
 
@@ -252,9 +220,16 @@ static const char *history_label(const char *kind)
 	return kind;
 }
 
+static void history_row(void *ctx, const struct member_event *ev)
+{
+	req *r = ctx;
+	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", ev->date,
+		    history_label(ev->kind), ev->from, *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
+}
+
 static void member_detail(req *r, struct member *m, bool revealed)
 {
-	char title[128], org[128], sorg[128], ph[24], id[24];
+	char title[128], org[ORG_NAME_SIZE], sorg[ORG_NAME_SIZE], ph[24], id[24];
 	snprintf(title, sizeof title, "%s", m->name);
 	page_begin(r, title);
 	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/members\">党员花名册</a> › <span>%s</span></div>", m->name);
@@ -313,14 +288,7 @@ static void member_detail(req *r, struct member *m, bool revealed)
 
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table\">"
 			  "<thead><tr><th>日期</th><th>事项</th><th>变更</th><th>备注</th><th>经办人</th></tr></thead><tbody>");
-	db_stmt *s = db_query(r->db,
-			      "SELECT h.date, h.kind, h.from_value, h.to_value, h.note, COALESCE(u.name, '') FROM member_history h "
-			      "LEFT JOIN users u ON u.id = h.user_id WHERE h.member_id = ? AND h.kind <> 'reveal' ORDER BY h.date DESC, h.id DESC",
-			      "I", m->id);
-	while (db_next(s))
-		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", db_str(s, 0),
-			    history_label(db_str(s, 1)), db_str(s, 2), *db_str(s, 2) ? " → " : "", db_str(s, 3), db_str(s, 4), db_str(s, 5));
-	db_done(s);
+	member_history_each(r->db, m->id, history_row, r);
 	buf_puts(&r->out, "</tbody></table></div></section>");
 	page_end(r);
 }
@@ -540,20 +508,19 @@ void members_page_edit(req *r)
 
 /* ---- API ---- */
 
+static void duty_json(void *ctx, const char *duty) { jw_str(ctx, duty); }
+
 static void duties_json(jw *w, db *d, int64_t id)
 {
 	jw_key(w, "duties");
 	jw_arr(w);
-	db_stmt *s = db_query(d, "SELECT duty FROM member_duties WHERE member_id = ? ORDER BY duty", "I", id);
-	while (db_next(s))
-		jw_str(w, db_str(s, 0));
-	db_done(s);
+	member_duties_each(d, id, duty_json, w);
 	jw_aend(w);
 }
 
 static void member_json(jw *w, db *d, const struct member *m, bool full)
 {
-	char ph[24], id[24], org[128];
+	char ph[24], id[24], org[ORG_NAME_SIZE];
 	if (full) {
 		snprintf(ph, sizeof ph, "%s", m->phone);
 		snprintf(id, sizeof id, "%s", m->id_number);
@@ -585,13 +552,66 @@ static void member_json(jw *w, db *d, const struct member *m, bool full)
 	jw_end(w);
 }
 
+/* The members of the API list, written aside as a run of objects (the top
+ * level of their own writer) that becomes the array: the count comes first. */
+struct api_rows {
+	buf out;
+	jw w;
+	db *d;
+};
+
+static void api_row(void *ctx, const struct member_row *m)
+{
+	struct api_rows *c = ctx;
+	jw *w = &c->w;
+	char ph[24], id[24];
+	mask_phone(m->phone, ph);
+	mask_idcard(m->id_number, id);
+	jw_obj(w);
+	jw_kint(w, "id", m->id);
+	jw_kstr(w, "name", m->name);
+	jw_kstr(w, "gender", m->gender);
+	jw_kstr(w, "birth_date", m->birth_date);
+	jw_kstr(w, "ethnicity", m->ethnicity);
+	jw_kstr(w, "education", m->education);
+	jw_kstr(w, "id_number", id);
+	jw_kstr(w, "phone", ph);
+	jw_kstr(w, "org", m->org_code);
+	jw_kstr(w, "org_name", m->org_name);
+	jw_kstr(w, "category", m->category);
+	jw_kstr(w, "status", m->status);
+	jw_kbool(w, "in_service", m->in_service);
+	jw_kstr(w, "service_org", *m->service_org_code ? m->service_org_code : NULL);
+	jw_kstr(w, "join_date", m->join_date);
+	jw_kstr(w, "full_date", *m->full_date ? m->full_date : NULL);
+	jw_kbool(w, "masked", true);
+	if (m->duties)
+		duties_json(w, c->d, m->id);
+	else {
+		jw_key(w, "duties");
+		jw_arr(w);
+		jw_aend(w);
+	}
+	jw_end(w);
+}
+
 void members_api_list(req *r)
 {
 	struct roster_query q;
-	char prefix[256] = "", org_name[128] = "";
-	if (!roster_query_from(r, &q, prefix, sizeof prefix, org_name, sizeof org_name))
+	struct org o;
+	if (!roster_query_from(r, &q, &o))
 		return;
-	int64_t total = roster_count(r->db, &q);
+	struct api_rows rows = {.d = r->db};
+	jw_init(&rows.w, &rows.out);
+	int64_t total = 0;
+	enum dj_result res = member_roster(r->db, &r->actor, &q, api_row, &rows, &total);
+	if (res == DJ_NOT_FOUND) { /* authorize() above already refused what the domain refuses */
+		buf_free(&rows.out);
+		req_error(r, 404, "not_found", "组织不存在或不在您的管辖范围内");
+		return;
+	}
+	if (res == DJ_DB_ERROR)
+		r->failed = true; /* the list shows what was read, as before; nothing to commit */
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
@@ -601,39 +621,8 @@ void members_api_list(req *r)
 	jw_kint(&w, "offset", q.offset);
 	jw_key(&w, "members");
 	jw_arr(&w);
-	db_stmt *s = roster_rows(r->db, &q);
-	while (db_next(s)) {
-		char ph[24], id[24];
-		mask_phone(db_str(s, 7), ph);
-		mask_idcard(db_str(s, 6), id);
-		jw_obj(&w);
-		jw_kint(&w, "id", db_int(s, 0));
-		jw_kstr(&w, "name", db_str(s, 1));
-		jw_kstr(&w, "gender", db_str(s, 2));
-		jw_kstr(&w, "birth_date", db_str(s, 3));
-		jw_kstr(&w, "ethnicity", db_str(s, 4));
-		jw_kstr(&w, "education", db_str(s, 5));
-		jw_kstr(&w, "id_number", id);
-		jw_kstr(&w, "phone", ph);
-		jw_kstr(&w, "org", db_str(s, 8));
-		jw_kstr(&w, "org_name", db_str(s, 9));
-		jw_kstr(&w, "category", db_str(s, 10));
-		jw_kstr(&w, "status", db_str(s, 11));
-		jw_kbool(&w, "in_service", db_int(s, 12) != 0);
-		jw_kstr(&w, "service_org", *db_str(s, 13) ? db_str(s, 13) : NULL);
-		jw_kstr(&w, "join_date", db_str(s, 15));
-		jw_kstr(&w, "full_date", *db_str(s, 16) ? db_str(s, 16) : NULL);
-		jw_kbool(&w, "masked", true);
-		if (db_int(s, 17))
-			duties_json(&w, r->db, db_int(s, 0));
-		else {
-			jw_key(&w, "duties");
-			jw_arr(&w);
-			jw_aend(&w);
-		}
-		jw_end(&w);
-	}
-	db_done(s);
+	buf_append(&r->out, rows.out.p ? rows.out.p : "", rows.out.len);
+	buf_free(&rows.out);
 	jw_aend(&w);
 	jw_end(&w);
 }

@@ -8,6 +8,7 @@
 
 #include "actor.h"
 #include "db.h"
+#include "import.h"
 #include "members.h"
 #include "orgs.h"
 
@@ -140,4 +141,188 @@ Test(members_db, reveal_is_refused_to_a_member_and_leaves_no_audit_row)
 	cr_assert_eq(strlen(m.id_number), 18);
 	cr_assert_eq(audit_count("member.reveal"), 1);
 	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action = 'member.reveal' AND username = 'chenji' AND summary = 'API'", ""), 1);
+}
+
+/* ---- reading the roster ---- */
+
+struct seen {
+	int n;
+	char names[8][96];
+	int64_t ids[8], duties[8];
+};
+
+static void seen_row(void *ctx, const struct member_row *m)
+{
+	struct seen *c = ctx;
+	if (c->n < 8) {
+		snprintf(c->names[c->n], sizeof c->names[0], "%s", m->name);
+		c->ids[c->n] = m->id;
+		c->duties[c->n] = m->duties;
+	}
+	c->n++;
+}
+
+static void seen_duty(void *ctx, const char *duty)
+{
+	struct seen *c = ctx;
+	if (c->n < 8)
+		snprintf(c->names[c->n], sizeof c->names[0], "%s", duty);
+	c->n++;
+}
+
+static void seen_event(void *ctx, const struct member_event *ev)
+{
+	struct seen *c = ctx;
+	if (c->n < 8)
+		snprintf(c->names[c->n], sizeof c->names[0], "%s", ev->kind);
+	c->n++;
+}
+
+Test(members_db, the_roster_lists_the_subtree_sorted_counted_and_paged)
+{
+	struct actor cli, secretary, stranger;
+	actor_cli(&cli);
+	add_member(&cli, "乙某", 21);
+	int64_t a = add_member(&cli, "甲某", 22);
+	add_member(&cli, "丙某", 23);
+	account(&secretary, R_BRANCH, 0, branch);
+	account(&stranger, R_BRANCH, 0, other);
+
+	struct roster_query q = {.prefix = secretary.org_path, .in_service = -1, .sort = "name", .limit = 2, .offset = 0};
+	struct seen c = {0};
+	int64_t total = -1;
+	cr_assert_eq(member_roster(d, &secretary, &q, seen_row, &c, &total), DJ_OK);
+	cr_assert_eq(total, 3, "the count ignores the limit");
+	cr_assert_eq(c.n, 2);
+	cr_assert(strcmp(c.names[0], c.names[1]) < 0, "sorted by name: %s, %s", c.names[0], c.names[1]);
+
+	/* a filter on the name, and a sort outside the list falls back to the org's */
+	q.q = "甲", q.sort = "1; DROP TABLE members", q.limit = 50;
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(member_roster(d, &secretary, &q, seen_row, &c, &total), DJ_OK);
+	cr_assert_eq(total, 1);
+	cr_assert_eq(c.n, 1);
+	cr_assert_eq(c.ids[0], a);
+
+	/* another branch's subtree is none of the secretary's business */
+	q.q = NULL;
+	q.prefix = stranger.org_path;
+	memset(&c, 0, sizeof c);
+	cr_assert_eq(member_roster(d, &secretary, &q, seen_row, &c, &total), DJ_NOT_FOUND);
+	cr_assert_eq(c.n, 0);
+	cr_assert_eq(total, 0);
+	q.prefix = secretary.org_path;
+	cr_assert_eq(member_roster(d, &stranger, &q, seen_row, &c, &total), DJ_NOT_FOUND);
+}
+
+Test(members_db, duties_and_history_of_a_member)
+{
+	struct actor cli, secretary;
+	actor_cli(&cli);
+	int64_t id = add_member(&cli, "丁某", 31);
+	account(&secretary, R_BRANCH, 0, branch);
+	struct member before, after;
+	cr_assert(member_load(d, id, &before));
+	after = before;
+	member_set(&after, "duties", "网格员、书记");
+	struct field_errors e = {0};
+	cr_assert_eq(member_update(d, &secretary, &before, &after, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	/* rows of older data: readings were once kept in the history too */
+	cr_assert_eq(db_run(d, "INSERT INTO member_history (member_id, date, at, kind) VALUES (?, '2099-01-01', 0, 'reveal')", "I", id), DB_OK);
+
+	struct seen c = {0};
+	member_duties_each(d, id, seen_duty, &c);
+	cr_assert_eq(c.n, 2);
+	cr_assert(strcmp(c.names[0], c.names[1]) < 0, "in the order of their names");
+
+	struct roster_query q = {.prefix = secretary.org_path, .in_service = -1, .duty = "书记", .limit = 50};
+	memset(&c, 0, sizeof c);
+	int64_t total = 0;
+	cr_assert_eq(member_roster(d, &secretary, &q, seen_row, &c, &total), DJ_OK);
+	cr_assert_eq(total, 1);
+	cr_assert_eq(c.duties[0], 2);
+
+	memset(&c, 0, sizeof c);
+	member_history_each(d, id, seen_event, &c);
+	cr_assert(c.n >= 2, "the creation and the change of duties");
+	for (int i = 0; i < c.n && i < 8; i++)
+		cr_assert_str_neq(c.names[i], "reveal", "readings of full numbers are in the audit log, not the history");
+}
+
+/* ---- the import's batches ---- */
+
+static void checked_import(struct import *im, int seq)
+{
+	char id[19], csv[200];
+	id_number("19800101", seq, true, id);
+	snprintf(csv, sizeof csv, "姓名,身份证号,入党日期\r\n戊某,%s,2005-07-01\r\n", id);
+	import_init(im, branch, "/", "花名册.csv");
+	import_check_file(d, im, csv, strlen(csv));
+	cr_assert(import_ok(im), "%s %d", im->file_error, im->bad_rows);
+}
+
+Test(members_db, an_import_batch_is_its_uploaders_and_used_once)
+{
+	int64_t uid = 0, vid = 0;
+	cr_assert_eq(db_run(d, "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
+			       "VALUES ('chenji', 'x', '陈书记', 'branch', ?, 0, 0)", "I", branch), DB_OK);
+	uid = db_int1(d, 0, "SELECT id FROM users WHERE username = 'chenji'", "");
+	cr_assert_eq(db_run(d, "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
+			       "VALUES ('xijie', 'x', '西书记', 'branch', ?, 0, 0)", "I", other), DB_OK);
+	vid = db_int1(d, 0, "SELECT id FROM users WHERE username = 'xijie'", "");
+	struct actor me, them, member;
+	account(&me, R_BRANCH, uid, branch);
+	account(&them, R_BRANCH, vid, other);
+	account(&member, R_MEMBER, uid, branch);
+
+	struct import im;
+	checked_import(&im, 41);
+	char token[IMPORT_TOKEN_SIZE];
+	cr_assert_eq(import_batch_save(d, &member, &im, token), DJ_FORBIDDEN);
+	cr_assert_eq(import_batch_save(d, &me, &im, token), DJ_OK);
+	cr_assert(strlen(token) >= 20);
+	import_free(&im);
+
+	struct import_batch b;
+	cr_assert_eq(import_batch_load(d, &them, token, &b), DJ_NOT_FOUND, "someone else's batch looks like no batch");
+	cr_assert_null(b.content);
+	cr_assert_eq(import_batch_load(d, &me, "no-such-token", &b), DJ_NOT_FOUND);
+	cr_assert_eq(import_batch_load(d, &me, NULL, &b), DJ_NOT_FOUND);
+	cr_assert_eq(import_batch_load(d, &me, token, &b), DJ_OK);
+	cr_assert_eq(b.state, IMPORT_BATCH_OPEN);
+	cr_assert_eq(b.org_id, branch);
+	cr_assert_str_eq(b.filename, "花名册.csv");
+	cr_assert(b.content && strstr(b.content, "戊某"));
+
+	/* the rows check again from the stored text */
+	import_init(&im, b.org_id, "/", b.filename);
+	import_check_batch(d, &im, b.content);
+	cr_assert(import_ok(&im));
+	cr_assert_eq(im.ngood, 1);
+	import_free(&im);
+
+	cr_assert_eq(import_batch_take(d, &them, b.id), DJ_CONFLICT, "only its uploader takes it");
+	cr_assert_eq(import_batch_take(d, &me, b.id), DJ_OK);
+	cr_assert_eq(import_batch_take(d, &me, b.id), DJ_CONFLICT, "one use");
+	import_batch_free(&b);
+	cr_assert_eq(import_batch_load(d, &me, token, &b), DJ_OK);
+	cr_assert_eq(b.state, IMPORT_BATCH_DONE);
+	cr_assert_str_eq(b.content, "", "the stored copy of the rows is erased");
+	import_batch_free(&b);
+
+	/* past its time a batch expires, and the next upload purges it */
+	checked_import(&im, 42);
+	char old[IMPORT_TOKEN_SIZE], fresh[IMPORT_TOKEN_SIZE];
+	cr_assert_eq(import_batch_save(d, &me, &im, old), DJ_OK);
+	cr_assert_eq(db_run(d, "UPDATE import_batches SET created_at = created_at - ? WHERE token = ?", "It",
+			    (int64_t)IMPORT_BATCH_TTL + 10, old), DB_OK);
+	cr_assert_eq(import_batch_load(d, &me, old, &b), DJ_OK);
+	cr_assert_eq(b.state, IMPORT_BATCH_EXPIRED);
+	import_batch_free(&b);
+	cr_assert_eq(import_batch_save(d, &me, &im, fresh), DJ_OK);
+	cr_assert_eq(import_batch_load(d, &me, old, &b), DJ_NOT_FOUND);
+	cr_assert_eq(import_batch_load(d, &me, fresh, &b), DJ_OK);
+	cr_assert_eq(b.state, IMPORT_BATCH_OPEN);
+	import_batch_free(&b);
+	import_free(&im);
 }
