@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
-  gcc clang make meson ninja-build pkg-config
+  gcc clang clang-format make meson ninja-build pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libsodium-dev libjansson-dev libopencc-dev opencc
   libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl

@@ -31,6 +31,13 @@ if ! bash scripts/build.sh build --buildtype=release >"$tmp/release.log" 2>&1; t
 stage "SQL statements: ? placeholders match their parameter types"
 python3 scripts/check_sql.py
 
+stage "code style: the sources follow .clang-format"
+if ! clang-format --dry-run --Werror src/*.[ch] tests/unit/*.c tests/fuzz/*.c 2>"$tmp/format.log"; then
+  head -40 "$tmp/format.log" >&2
+  echo "run: clang-format -i src/*.[ch] tests/unit/*.c tests/fuzz/*.c" >&2
+  exit 1
+fi
+
 stage "unit tests (criterion)"
 meson test -C "$build" --print-errorlogs
 

@@ -10,9 +10,8 @@ static const struct {
 	int role;
 	const char *key, *label;
 } role_names[] = {
-	{R_ADMIN, "admin", "系统管理员"}, {R_COMMITTEE, "committee", "镇党委"}, {R_BRANCH, "branch", "支部书记"},
-	{R_MEMBER, "member", "党员"},     {R_GRID, "grid", "网格员"},           {R_REVIEWER, "reviewer", "联审部门"},
-	{A_PUBLIC, "public", "群众"},     {A_SYSTEM, "system", "系统"},
+	{R_ADMIN, "admin", "系统管理员"}, {R_COMMITTEE, "committee", "镇党委"}, {R_BRANCH, "branch", "支部书记"}, {R_MEMBER, "member", "党员"},
+	{R_GRID, "grid", "网格员"},       {R_REVIEWER, "reviewer", "联审部门"}, {A_PUBLIC, "public", "群众"},     {A_SYSTEM, "system", "系统"},
 };
 
 const char *role_key(int role)
@@ -69,10 +68,7 @@ void actor_cli(struct actor *a)
 	snprintf(a->ip, sizeof a->ip, "local");
 }
 
-void actor_set_label(struct actor *a)
-{
-	snprintf(a->label, sizeof a->label, "%.120s %.60s", a->org_name, a->name);
-}
+void actor_set_label(struct actor *a) { snprintf(a->label, sizeof a->label, "%.120s %.60s", a->org_name, a->name); }
 
 const char *actor_scope(const struct actor *a)
 {

@@ -10,15 +10,15 @@
 #include "roles.h"
 
 struct actor {
-	int64_t user_id;   /* 0: not an account (public, system, cli) */
-	int role;          /* one bit of enum role, or A_PUBLIC, A_SYSTEM */
+	int64_t user_id; /* 0: not an account (public, system, cli) */
+	int role;        /* one bit of enum role, or A_PUBLIC, A_SYSTEM */
 	int64_t org_id;
 	char org_path[256]; /* '/1/4/9/'; "/" for the whole tree */
 	char org_name[128];
-	char username[64];  /* "cli" on the command line, "" for the public */
+	char username[64]; /* "cli" on the command line, "" for the public */
 	char name[64];
-	char label[200];   /* shown in histories: "陈集村党支部 张建国", "群众", "系统" */
-	char ip[64];       /* "local" on the command line */
+	char label[200]; /* shown in histories: "陈集村党支部 张建国", "群众", "系统" */
+	char ip[64];     /* "local" on the command line */
 };
 
 /* The resident on the public site, from an address. */

@@ -157,5 +157,6 @@ static const route api_routes[] = {
 };
 const struct module api_module = {
 	.name = "api",
-	.routes = api_routes, .routes_n = COUNT_OF(api_routes),
+	.routes = api_routes,
+	.routes_n = COUNT_OF(api_routes),
 };

@@ -11,8 +11,7 @@
 
 const struct permission perm_audit_view = {"audit.view", "查看审计日志", R_ADMIN | R_COMMITTEE};
 
-int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id,
-		const char *summary)
+int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary)
 {
 	char sum[600];
 	snprintf(sum, sizeof sum, "%s", summary ? summary : "");
@@ -23,17 +22,15 @@ int audit_write(db *d, const struct actor *a, const char *action, const char *en
 		      now_unix(), a->user_id, a->username, a->ip, action, entity, entity_id, org_id, sum);
 }
 
-
 #define VISIBLE "FROM audit a LEFT JOIN orgs o ON o.id = a.org_id WHERE (o.path LIKE ? || '%' OR (? = '/' AND a.org_id IS NULL)) "
 
-int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e),
-		   void *ctx)
+int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e), void *ctx)
 {
 	if (!permission_allows(&perm_audit_view, a))
 		return 0;
 	const char *scope = actor_scope(a);
-	int64_t total = db_int1(d, 0, "SELECT COUNT(*) " VISIBLE "AND (CAST(? AS TEXT) IS NULL OR a.action = ?)", "tttt", scope, scope,
-				f->action, f->action);
+	int64_t total = db_int1(d, 0, "SELECT COUNT(*) " VISIBLE "AND (CAST(? AS TEXT) IS NULL OR a.action = ?)", "tttt", scope, scope, f->action,
+				f->action);
 	db_stmt *s = db_query(d,
 			      "SELECT a.at, a.username, a.ip, a.action, a.entity, COALESCE(a.entity_id, 0), COALESCE(o.name, ''), a.summary " VISIBLE
 			      "AND (CAST(? AS TEXT) IS NULL OR a.action = ?) ORDER BY a.id DESC LIMIT ? OFFSET ?",

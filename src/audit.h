@@ -12,8 +12,7 @@ extern const struct permission perm_audit_view;
 
 /* Appends an entry in the caller's transaction, so it stands or falls with
  * the write it records. Called by the domain function that makes the change. */
-int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id,
-		const char *summary);
+int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary);
 
 /* The entries the actor may read (perm_audit_view: admin everything, the
  * committee the entries of its subtree), newest first; returns how many match
@@ -28,7 +27,6 @@ struct audit_entry {
 	int64_t entity_id; /* 0: none */
 	const char *org_name, *summary;
 };
-int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e),
-		   void *ctx);
+int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e), void *ctx);
 
 #endif

@@ -22,8 +22,7 @@ static void audit_row(void *ctx, const struct audit_entry *e)
 	struct rows *c = ctx;
 	char t[20];
 	fmt_time(e->at, t);
-	html_printf(&c->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s", t, e->username, e->ip, e->action,
-		    e->entity);
+	html_printf(&c->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s", t, e->username, e->ip, e->action, e->entity);
 	if (e->entity_id)
 		html_printf(&c->out, " #%lld", (long long)e->entity_id);
 	html_printf(&c->out, "</td><td>%s</td><td>%s</td></tr>", e->org_name, e->summary);
@@ -44,8 +43,9 @@ static void audit_page(req *r)
 	int64_t total = audit_list(r->db, &r->actor, &f, audit_row, &c);
 	page_begin(r, "审计日志");
 	html_printf(&r->out, "<p class=\"lead\">所有写操作的记录：谁、何时、做了什么、涉及哪条记录。共 %lld 条。</p>", (long long)total);
-	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/audit\"><input name=\"action\" placeholder=\"操作，如 login.fail\" value=\"%s\">"
-			     "<button class=\"btn\" type=\"submit\">筛选</button></form>",
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/audit\"><input name=\"action\" placeholder=\"操作，如 login.fail\" value=\"%s\">"
+		    "<button class=\"btn\" type=\"submit\">筛选</button></form>",
 		    action ? action : "");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>用户</th><th>地址</th>"
 			  "<th>操作</th><th>记录</th><th>组织</th><th>内容</th></tr></thead><tbody>");
@@ -76,7 +76,10 @@ static const struct nav_entry audit_nav[] = {
 static const struct permission *const audit_perms[] = {&perm_audit_view};
 const struct module audit_module = {
 	.name = "audit",
-	.routes = audit_routes, .routes_n = COUNT_OF(audit_routes),
-	.nav = audit_nav, .nav_n = COUNT_OF(audit_nav),
-	.permissions = audit_perms, .permissions_n = COUNT_OF(audit_perms),
+	.routes = audit_routes,
+	.routes_n = COUNT_OF(audit_routes),
+	.nav = audit_nav,
+	.nav_n = COUNT_OF(audit_nav),
+	.permissions = audit_perms,
+	.permissions_n = COUNT_OF(audit_perms),
 };

@@ -17,9 +17,9 @@
 
 #define THROTTLE_WINDOW (15 * 60)
 #define THROTTLE_LOCK (15 * 60)
-#define THROTTLE_ACCOUNT 5 /* failures per account per window */
+#define THROTTLE_ACCOUNT 5  /* failures per account per window */
 #define THROTTLE_ADDRESS 30 /* failures per address per window */
-#define HASHES_AT_ONCE 2   /* argon2id takes 64 MiB and ~140 ms each */
+#define HASHES_AT_ONCE 2    /* argon2id takes 64 MiB and ~140 ms each */
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -106,8 +106,7 @@ void auth_load_session(req *r)
 	/* Sliding expiry for the console, written at most every five minutes so a
 	 * page view is not a write. Best effort: a busy database just skips it. */
 	if (r->logged_in && !strcmp(kind, "web") && now - last_seen > 300)
-		db_run(r->db, "UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?", "IIt", now,
-		       now + (int64_t)SESSION_TTL, id);
+		db_run(r->db, "UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?", "IIt", now, now + (int64_t)SESSION_TTL, id);
 }
 
 /* ---- passwords ---- */
@@ -121,8 +120,7 @@ static void hash_init(void)
 	if (sodium_init() < 0)
 		abort();
 	sem_init(&g_hash_slots, 0, HASHES_AT_ONCE);
-	if (crypto_pwhash_str(g_dummy_hash, "dangjian-no-such-user", 21, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	if (crypto_pwhash_str(g_dummy_hash, "dangjian-no-such-user", 21, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		abort(); /* out of memory at start: nothing sensible to do */
 }
 
@@ -142,8 +140,7 @@ bool password_hash(const char *password, char out[128])
 {
 	if (!hash_slot_take())
 		return false;
-	int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	sem_post(&g_hash_slots);
 	return rc == 0;
 }
@@ -177,15 +174,11 @@ const char *password_weak(const char *pw)
 
 /* ---- login ---- */
 
-static int64_t locked_until(db *d, const char *key)
-{
-	return db_int1(d, 0, "SELECT locked_until FROM login_throttle WHERE key = ?", "t", key);
-}
+static int64_t locked_until(db *d, const char *key) { return db_int1(d, 0, "SELECT locked_until FROM login_throttle WHERE key = ?", "t", key); }
 
 static void count_failure(db *d, const char *key, int limit, int64_t now)
 {
-	db_run(d, "DELETE FROM login_throttle WHERE key = ? AND window_start < ? AND locked_until < ?", "tII", key,
-	       now - THROTTLE_WINDOW, now);
+	db_run(d, "DELETE FROM login_throttle WHERE key = ? AND window_start < ? AND locked_until < ?", "tII", key, now - THROTTLE_WINDOW, now);
 	int64_t n = db_int1(d, 0,
 			    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, 1, ?, 0) "
 			    "ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1 RETURNING failures",
@@ -194,8 +187,7 @@ static void count_failure(db *d, const char *key, int limit, int64_t now)
 		db_run(d, "UPDATE login_throttle SET locked_until = ? WHERE key = ?", "It", now + THROTTLE_LOCK, key);
 }
 
-enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64],
-			     int *retry_after)
+enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64], int *retry_after)
 {
 	char ukey[96], ipkey[96];
 	snprintf(ukey, sizeof ukey, "u:%.80s", username);
@@ -246,8 +238,7 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 	token_hash(token, id);
 	random_token(csrf, sizeof csrf, 24);
 	int64_t ttl = !strcmp(kind, "api") ? API_TOKEN_TTL : SESSION_TTL;
-	int rc = db_run(r->db,
-			"INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	int rc = db_run(r->db, "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			"tItttIII", id, uid, kind, csrf, r->ip, now, now, now + ttl);
 	/* expired sessions of this user are swept here rather than by a timer */
 	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", "II", uid, now);
@@ -273,7 +264,4 @@ void auth_logout(req *r)
 	audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "");
 }
 
-void auth_end_other_sessions(req *r)
-{
-	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id);
-}
+void auth_end_other_sessions(req *r) { db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id); }

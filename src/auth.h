@@ -16,17 +16,14 @@ bool scope_contains(req *r, int64_t org_id);
 /* Reads the session cookie (console) or the bearer token (API) into r. */
 void auth_load_session(req *r);
 
-
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_BUSY };
 /* Checks the throttle, verifies the password outside any transaction, then
  * records the outcome and (on success) creates a session of kind "web" or
  * "api" in one transaction. token gets the secret to hand to the client. */
-enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64],
-			     int *retry_after);
+enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64], int *retry_after);
 void auth_logout(req *r);
 /* Ends every session of the caller's account but the one in use (after a password change). */
 void auth_end_other_sessions(req *r);
-
 
 #define SESSION_COOKIE "dj_session"
 #define SESSION_TTL (8 * 3600)

@@ -52,10 +52,7 @@ bool db_in_tx(const db *d) { return d->in_tx; }
  * keeps the simple protocol, whose backend checks that a COMMIT committed. */
 static int run_untraced(db *d, const char *sql, ...);
 
-static int tx_control(db *d, const char *sql)
-{
-	return d->kind == DB_SQLITE ? run_untraced(d, sql) : d->ops->exec(d, sql);
-}
+static int tx_control(db *d, const char *sql) { return d->kind == DB_SQLITE ? run_untraced(d, sql) : d->ops->exec(d, sql); }
 
 int db_begin(db *d, bool write)
 {
@@ -239,7 +236,10 @@ static db_stmt *vquery(db *d, bool traced, const char *sql, const char *types, v
 		case 'I': p[n].type = 'I', p[n].i = va_arg(ap, int64_t); break;
 		case 't': p[n].t = va_arg(ap, const char *), p[n].type = p[n].t ? 't' : 'n'; break;
 		case 'n': p[n].type = 'n'; break;
-		default: db_set_err(d, "bad parameter type letter"); report(d, sql, DB_ERR); return NULL;
+		default:
+			db_set_err(d, "bad parameter type letter");
+			report(d, sql, DB_ERR);
+			return NULL;
 		}
 		n++;
 	}
@@ -381,8 +381,8 @@ int db_migrations_check(const struct embedded_migration *m, size_t n, char *err,
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (m[i].version == m[j].version) {
-				snprintf(err, errlen, "migrations %03d_%s and %03d_%s share the number %03d", m[i].version, m[i].name,
-					 m[j].version, m[j].name, m[i].version);
+				snprintf(err, errlen, "migrations %03d_%s and %03d_%s share the number %03d", m[i].version, m[i].name, m[j].version,
+					 m[j].name, m[i].version);
 				return -1;
 			}
 	return 0;
@@ -404,7 +404,8 @@ int db_migrate(db *d, char *err, size_t errlen)
 		db_rollback(d);
 		return -1;
 	}
-	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") != DB_OK) {
+	if (db_exec(d, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)") !=
+	    DB_OK) {
 		snprintf(err, errlen, "schema_migrations: %s", d->err);
 		db_rollback(d);
 		return -1;
@@ -422,7 +423,8 @@ int db_migrate(db *d, char *err, size_t errlen)
 			db_rollback(d);
 			return -1;
 		}
-		if (db_run(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "itI", m->version, m->name, (int64_t)time(NULL)) != DB_OK) {
+		if (db_run(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "itI", m->version, m->name,
+			   (int64_t)time(NULL)) != DB_OK) {
 			snprintf(err, errlen, "record migration: %s", d->err);
 			db_rollback(d);
 			return -1;

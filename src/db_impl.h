@@ -38,14 +38,14 @@ struct db_ops {
 
 struct db_stmt {
 	db *d;
-	char *sql;     /* owned copy: the cache key */
-	bool cached;   /* lives in the cache; finish resets instead of destroying */
-	bool busy;     /* handed out and not yet finished */
-	int status;    /* first error met */
+	char *sql;   /* owned copy: the cache key */
+	bool cached; /* lives in the cache; finish resets instead of destroying */
+	bool busy;   /* handed out and not yet finished */
+	int status;  /* first error met */
 	void *impl;
-	uint32_t hash;               /* of sql, when cached */
-	db_stmt *chain;              /* next in the same hash bucket */
-	db_stmt *newer, *older;      /* neighbours in the LRU list */
+	uint32_t hash;          /* of sql, when cached */
+	db_stmt *chain;         /* next in the same hash bucket */
+	db_stmt *newer, *older; /* neighbours in the LRU list */
 };
 
 struct db {

@@ -23,7 +23,7 @@ struct pg_conn {
 };
 
 struct pg_stmt {
-	char *sql;  /* with $1…$n */
+	char *sql; /* with $1…$n */
 	int nparams;
 	unsigned name; /* prepared as "s<name>" */
 	unsigned generation;

@@ -12,9 +12,12 @@ static sqlite3 *H(db *d) { return d->impl; }
 static int status_of(int rc)
 {
 	switch (rc & 0xff) {
-	case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE: return DB_OK;
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE: return DB_OK;
 	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
-	case SQLITE_BUSY: case SQLITE_LOCKED: return DB_BUSY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DB_BUSY;
 	default: return DB_ERR;
 	}
 }

@@ -47,22 +47,21 @@ static const char *const local_surnames[] = {"陈", "王", "李", "张", "刘", 
 static const char *const male_given[3][30] = {
 	{"建国", "国庆", "卫东", "红旗", "保国", "长河", "春生", "德明", "振华", "玉林", "永刚", "立新", "新民", "国栋", "文华",
 	 "福生", "兴旺", "庆丰", "树林", "金山", "洪亮", "德胜", "广田", "志刚", "建军", "学军", "爱国", "守义", "宝山", "茂林"},
-	{"志强", "建华", "海波", "文斌", "伟", "强", "军", "勇", "磊", "涛", "刚", "斌", "峰", "辉", "健", "鹏", "波", "东", "亮",
-	 "永强", "海涛", "立军", "红军", "建伟", "晓东", "俊峰", "国华", "云飞", "庆华", "学文"},
-	{"浩", "宇", "博", "洋", "超", "杰", "子豪", "俊杰", "家兴", "浩然", "宇轩", "梓豪", "皓", "晨", "鑫", "天宇", "文博",
-	 "思远", "一鸣", "明轩", "泽宇", "晓峰", "振宇", "嘉豪", "凯", "帅", "旭", "航", "昊天", "子健"},
+	{"志强", "建华", "海波", "文斌", "伟",   "强",   "军",   "勇",   "磊",   "涛",   "刚",   "斌",   "峰",   "辉",   "健",
+	 "鹏",   "波",   "东",   "亮",   "永强", "海涛", "立军", "红军", "建伟", "晓东", "俊峰", "国华", "云飞", "庆华", "学文"},
+	{"浩",   "宇",   "博",   "洋",   "超",   "杰",   "子豪", "俊杰", "家兴", "浩然", "宇轩", "梓豪", "皓", "晨",   "鑫",
+	 "天宇", "文博", "思远", "一鸣", "明轩", "泽宇", "晓峰", "振宇", "嘉豪", "凯",   "帅",   "旭",   "航", "昊天", "子健"},
 };
 static const char *const female_given[3][30] = {
 	{"秀英", "桂兰", "玉兰", "淑珍", "凤英", "桂英", "秀兰", "玉梅", "翠英", "金凤", "素梅", "春兰", "桂芝", "玉珍", "秀珍",
 	 "淑华", "凤兰", "秀云", "兰英", "玉芳", "素珍", "桂荣", "玉华", "凤琴", "秀芝", "淑英", "玉英", "桂香", "秀荣", "冬梅"},
-	{"红梅", "丽", "敏", "静", "燕", "芳", "娟", "霞", "艳", "红", "春梅", "海燕", "丽娟", "晓燕", "美玲", "雅琴", "丽华",
-	 "秀梅", "慧敏", "雪梅", "艳玲", "玉洁", "晓红", "亚楠", "丽萍", "红霞", "金凤", "素芳", "文静", "海霞"},
-	{"婷", "雪", "慧", "丹", "玲", "佳怡", "欣怡", "梦瑶", "思雨", "雨萱", "诗涵", "梓涵", "欣悦", "一诺", "雨桐", "紫萱",
-	 "晓雯", "佳琪", "璐", "倩", "颖", "悦", "萌", "晨曦", "心怡", "梦琪", "静怡", "可馨", "安琪", "若曦"},
+	{"红梅", "丽",   "敏",   "静",   "燕",   "芳",   "娟",   "霞",   "艳",   "红",   "春梅", "海燕", "丽娟", "晓燕", "美玲",
+	 "雅琴", "丽华", "秀梅", "慧敏", "雪梅", "艳玲", "玉洁", "晓红", "亚楠", "丽萍", "红霞", "金凤", "素芳", "文静", "海霞"},
+	{"婷",   "雪",   "慧",   "丹", "玲", "佳怡", "欣怡", "梦瑶", "思雨", "雨萱", "诗涵", "梓涵", "欣悦", "一诺", "雨桐",
+	 "紫萱", "晓雯", "佳琪", "璐", "倩", "颖",   "悦",   "萌",   "晨曦", "心怡", "梦琪", "静怡", "可馨", "安琪", "若曦"},
 };
-static const char *const phone_prefixes[] = {"130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151",
-					     "152", "155", "156", "157", "158", "159", "166", "177", "178", "180", "181",
-					     "183", "186", "187", "188", "189", "199"};
+static const char *const phone_prefixes[] = {"130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156",
+					     "157", "158", "159", "166", "177", "178", "180", "181", "183", "186", "187", "188", "189", "199"};
 
 enum kind { VILLAGE, COMMUNITY, SCHOOL, ENTERPRISE, OFFICE, SOCIAL };
 
@@ -181,12 +180,9 @@ static int age_for(enum kind k, bool *retired_staff)
 	unsigned a = rnd(38), b = rnd(31), c = rnd(100);
 	*retired_staff = false;
 	switch (k) {
-	case VILLAGE:
-		return 22 + (int)a + (int)b; /* 22–89, half over 55 */
-	case COMMUNITY:
-		return 23 + (int)a + (int)(b * 9 / 10); /* 23–87 */
-	case SOCIAL:
-		return 26 + (int)(a * 2 / 3) + (int)(b * 2 / 3); /* 26–70 */
+	case VILLAGE: return 22 + (int)a + (int)b;                    /* 22–89, half over 55 */
+	case COMMUNITY: return 23 + (int)a + (int)(b * 9 / 10);       /* 23–87 */
+	case SOCIAL: return 26 + (int)(a * 2 / 3) + (int)(b * 2 / 3); /* 26–70 */
 	default:
 		if (c < (k == OFFICE ? 25u : k == SCHOOL ? 22u : 10u)) {
 			*retired_staff = true;
@@ -247,8 +243,7 @@ static bool is_staff(enum kind k) { return k == SCHOOL || k == OFFICE || k == EN
 
 /* The person: name, sex, birth, ID number, contact, dates, status. Everything
  * random is drawn here, in the same order for everyone. */
-static int make_member(struct member *m, const struct branch_plan *p, const struct linked_person *who, bool working,
-		       int seq)
+static int make_member(struct member *m, const struct branch_plan *p, const struct linked_person *who, bool working, int seq)
 {
 	memset(m, 0, sizeof *m);
 	bool male = rnd(100) < male_share(p->kind), retired_staff;
@@ -274,8 +269,7 @@ static int make_member(struct member *m, const struct branch_plan *p, const stru
 	/* 371524 is 东阿县; the order code runs on with the sequence, so no two
 	 * members share a number; its last digit is odd for men, even for women */
 	char first17[64];
-	snprintf(first17, sizeof first17, "371524%04d%02d%02d%02d%d", by % 10000, bm, bd, (seq / 5) % 100,
-		 male ? 1 + 2 * (seq % 5) : 2 * (seq % 5));
+	snprintf(first17, sizeof first17, "371524%04d%02d%02d%02d%d", by % 10000, bm, bd, (seq / 5) % 100, male ? 1 + 2 * (seq % 5) : 2 * (seq % 5));
 	snprintf(m->id_number, sizeof m->id_number, "%.17s%c", first17, idcard_check_char(first17));
 	if (rnd(100) < 2)
 		snprintf(m->ethnicity, sizeof m->ethnicity, "回族");
@@ -328,8 +322,8 @@ static int add(db *d, struct member *m, int64_t *id_out)
 	struct field_errors e = {0};
 	member_validate(d, m, 0, &e);
 	if (e.n) {
-		fprintf(stderr, "dangjian demo: BUG: generated member %s (%s, %s) is invalid: %s: %s\n", m->name, m->id_number,
-			m->org_code, e.e[0].field, e.e[0].msg);
+		fprintf(stderr, "dangjian demo: BUG: generated member %s (%s, %s) is invalid: %s: %s\n", m->name, m->id_number, m->org_code, e.e[0].field,
+			e.e[0].msg);
 		return -1;
 	}
 	struct actor sys; /* the demo data is written by the system: no account in its history */
@@ -394,8 +388,8 @@ static int branch_members(db *d, const struct branch_plan *p, int *seq, struct c
 			duty_add(&m, "讲师"), c->lecturers++;
 		/* each group's leader: its first working member, not one of the logins' people */
 		for (int g = 0; g < 3 && p->groups[g]; g++)
-			if (!led[g] && !who && !strcmp(m.org_code, p->groups[g]) && !strcmp(m.status, "active") &&
-			    !strcmp(m.category, "full") && age < 66) {
+			if (!led[g] && !who && !strcmp(m.org_code, p->groups[g]) && !strcmp(m.status, "active") && !strcmp(m.category, "full") &&
+			    age < 66) {
 				duty_add(&m, "党小组长");
 				led[g] = true;
 				c->leaders++;
@@ -414,8 +408,8 @@ static int branch_members(db *d, const struct branch_plan *p, int *seq, struct c
 		c->retired += !strcmp(m.status, "retired");
 		c->mobile += !strcmp(m.status, "mobile");
 		c->hui += !strcmp(m.ethnicity, "回族");
-		if (who && db_run(d, "UPDATE members SET user_id = (SELECT id FROM users WHERE username = ?) WHERE id = ?", "tI",
-				  who->username, id) != DB_OK)
+		if (who &&
+		    db_run(d, "UPDATE members SET user_id = (SELECT id FROM users WHERE username = ?) WHERE id = ?", "tI", who->username, id) != DB_OK)
 			return -1;
 		if (i == 0 && db_run(d, "UPDATE orgs SET secretary = ? WHERE code = ?", "tt", m.name, p->code) != DB_OK)
 			return -1;
@@ -444,7 +438,7 @@ int demo_members(db *d, FILE *out)
 	fprintf(out,
 		"Roster: %d members in %zu branches: %d probationary, %d retired, %d 流动, %d in-service registered with "
 		"communities, %d 回族; %d 书记, %d 委员, %d 党小组长, %d 网格员, %d 党员中心户, %d 讲师.\n",
-		c.total, N(plans), c.probationary, c.retired, c.mobile, c.in_service, c.hui, c.secretaries, c.committee,
-		c.leaders, c.grid, c.centres, c.lecturers);
+		c.total, N(plans), c.probationary, c.retired, c.mobile, c.in_service, c.hui, c.secretaries, c.committee, c.leaders, c.grid, c.centres,
+		c.lecturers);
 	return 0;
 }

@@ -79,7 +79,8 @@ static int demo_grids(db *d, FILE *out)
 				char addr[128], head[32];
 				snprintf(addr, sizeof addr, "东阿县陈集镇%s%u号", grids[i].place, 1 + rnd(400));
 				snprintf(head, sizeof head, "%s%s", heads[rnd(8)], rnd(2) ? "某某" : "某");
-				if (db_run(d, "INSERT INTO households (grid_id, address, head_name, size, central_member_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				if (db_run(d,
+					   "INSERT INTO households (grid_id, address, head_name, size, central_member_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 					   "IttIII", gid, addr, head, (int64_t)(1 + rnd(6)), central[c], now) != DB_OK)
 					return -1;
 				households++;
@@ -90,8 +91,7 @@ static int demo_grids(db *d, FILE *out)
 	return 0;
 }
 
-static int apply(db *d, int64_t id, const char *action, int actor, int64_t uid, const char *label, const char *scope,
-		 struct order_act *a, int64_t at)
+static int apply(db *d, int64_t id, const char *action, int actor, int64_t uid, const char *label, const char *scope, struct order_act *a, int64_t at)
 {
 	struct actor who = {.user_id = uid, .role = actor};
 	snprintf(who.label, sizeof who.label, "%s", label);
@@ -107,10 +107,7 @@ static int apply(db *d, int64_t id, const char *action, int actor, int64_t uid, 
 	return 0;
 }
 
-static int64_t user_id(db *d, const char *username)
-{
-	return db_int1(d, 0, "SELECT id FROM users WHERE username = ?", "t", username);
-}
+static int64_t user_id(db *d, const char *username) { return db_int1(d, 0, "SELECT id FROM users WHERE username = ?", "t", username); }
 
 static char g_scope_cjc[256], g_scope_xjc[256], g_scope_town[256];
 
@@ -128,8 +125,8 @@ int demo_orders(db *d, FILE *out)
 	scope_of(d, "CJZ-CJC", g_scope_cjc);
 	scope_of(d, "CJZ-XJC", g_scope_xjc);
 	scope_of(d, "CJZ", g_scope_town);
-	int64_t u_chenji = user_id(d, "chenji"), u_xijie = user_id(d, "xijie"), u_dangyuan = user_id(d, "dangyuan"),
-		u_wangge = user_id(d, "wangge"), u_zuzhi = user_id(d, "zuzhi");
+	int64_t u_chenji = user_id(d, "chenji"), u_xijie = user_id(d, "xijie"), u_dangyuan = user_id(d, "dangyuan"), u_wangge = user_id(d, "wangge"),
+		u_zuzhi = user_id(d, "zuzhi");
 	int64_t now = now_unix();
 	int counts[9] = {0};
 	const int total = 96;
@@ -175,7 +172,7 @@ int demo_orders(db *d, FILE *out)
 		int rc = 0;
 		if (recent && fate < 40)
 			fate = 90 + rnd(10); /* the last days' orders are still being handled */
-		if (i >= total - 3) /* the newest: one just placed, two taken but not yet given to anyone */
+		if (i >= total - 3)          /* the newest: one just placed, two taken but not yet given to anyone */
 			fate = i == total - 1 ? 91 : 94;
 		if (fate < 5) {
 			a.note = "不属于群众诉求受理范围，已电话向群众说明";
@@ -241,8 +238,9 @@ int demo_orders(db *d, FILE *out)
 		if (rc)
 			return -1;
 	}
-	fprintf(out, "Orders: %d (rejected %d, withdrawn %d, with the committee %d, in hand %d, awaiting the resident %d, "
-		     "auto-closed %d, closed after 向上反馈 %d, closed by the branch %d, new %d).\n",
+	fprintf(out,
+		"Orders: %d (rejected %d, withdrawn %d, with the committee %d, in hand %d, awaiting the resident %d, "
+		"auto-closed %d, closed after 向上反馈 %d, closed by the branch %d, new %d).\n",
 		total, counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7], counts[8]);
 	return 0;
 }

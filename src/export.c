@@ -17,8 +17,8 @@
  * reads 所在党组织 as another name for 组织编码, and two org code columns
  * would make the file refuse to import. */
 static const char *const headers[] = {
-	"姓名", "性别", "民族", "出生日期", "学历", "身份证号", "手机号", "住址", "入党日期", "转正日期", "党员类别",
-	"党籍状态", "党组织名称", "组织编码", "在职党员", "报到社区", "职务",
+	"姓名",     "性别",     "民族",     "出生日期",   "学历",     "身份证号", "手机号",   "住址", "入党日期",
+	"转正日期", "党员类别", "党籍状态", "党组织名称", "组织编码", "在职党员", "报到社区", "职务",
 };
 static const double widths[] = {10, 6, 8, 12, 12, 22, 15, 30, 12, 12, 10, 10, 22, 14, 10, 14, 24};
 #define NCOLS (sizeof headers / sizeof headers[0])
@@ -71,10 +71,23 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 		}
 		db_done(ds);
 		const char *cells[NCOLS] = {
-			db_str(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_str(s, 5), id, ph,
-			masked ? "" : db_str(s, 8), db_str(s, 9), db_str(s, 10), member_category_label(db_str(s, 11)),
-			member_status_label(db_str(s, 12)), db_str(s, 13), db_str(s, 14), db_int(s, 15) ? "是" : "否",
-			db_str(s, 16), duties,
+			db_str(s, 1),
+			db_str(s, 2),
+			db_str(s, 3),
+			db_str(s, 4),
+			db_str(s, 5),
+			id,
+			ph,
+			masked ? "" : db_str(s, 8),
+			db_str(s, 9),
+			db_str(s, 10),
+			member_category_label(db_str(s, 11)),
+			member_status_label(db_str(s, 12)),
+			db_str(s, 13),
+			db_str(s, 14),
+			db_int(s, 15) ? "是" : "否",
+			db_str(s, 16),
+			duties,
 		};
 		for (size_t c = 0; c < NCOLS; c++)
 			if (*cells[c])
@@ -102,8 +115,7 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 	return (int)(row - 1);
 }
 
-enum dj_result export_members(db *d, const struct actor *a, int64_t org_id, bool masked, const char *filename, int *rows,
-			      struct field_errors *e)
+enum dj_result export_members(db *d, const struct actor *a, int64_t org_id, bool masked, const char *filename, int *rows, struct field_errors *e)
 {
 	*rows = 0;
 	char path[256] = "", name[128] = "";

@@ -17,7 +17,6 @@
  * (DJ_FORBIDDEN). *rows gets the number of members written. The header row
  * holds the column names the importer reads, so an export can be imported
  * again. A file that cannot be written is DJ_DB_ERROR, the reason in e. */
-enum dj_result export_members(db *d, const struct actor *a, int64_t org_id, bool masked, const char *filename, int *rows,
-			      struct field_errors *e);
+enum dj_result export_members(db *d, const struct actor *a, int64_t org_id, bool masked, const char *filename, int *rows, struct field_errors *e);
 
 #endif

@@ -13,11 +13,11 @@ const struct permission perm_grid_view = {"grid.view", "查看本辖区的网格
 const struct permission perm_grid_create = {"grid.create", "在村（社区）党支部下新建网格", R_ADMIN | R_COMMITTEE | R_BRANCH};
 const struct permission perm_household_add = {"household.add", "登记网格住户", R_STAFF | R_GRID};
 
-#define GRID_COLS                                                                                                  \
-	"SELECT gr.id, gr.code, gr.name, o.code, o.name, COALESCE(u.username, ''), COALESCE(u.name, ''), "           \
-	"(SELECT COUNT(*) FROM households h WHERE h.grid_id = gr.id), "                                               \
-	"(SELECT COALESCE(SUM(h.size), 0) FROM households h WHERE h.grid_id = gr.id), "                               \
-	"(SELECT COUNT(DISTINCT h.central_member_id) FROM households h WHERE h.grid_id = gr.id), o.id, o.path "       \
+#define GRID_COLS                                                                                               \
+	"SELECT gr.id, gr.code, gr.name, o.code, o.name, COALESCE(u.username, ''), COALESCE(u.name, ''), "      \
+	"(SELECT COUNT(*) FROM households h WHERE h.grid_id = gr.id), "                                         \
+	"(SELECT COALESCE(SUM(h.size), 0) FROM households h WHERE h.grid_id = gr.id), "                         \
+	"(SELECT COUNT(DISTINCT h.central_member_id) FROM households h WHERE h.grid_id = gr.id), o.id, o.path " \
 	"FROM grids gr JOIN orgs o ON o.id = gr.org_id LEFT JOIN users u ON u.id = gr.worker_user_id "
 
 /* One row of GRID_COLS; the org's path goes to path. */
@@ -68,8 +68,7 @@ enum dj_result grids_each(db *d, const struct actor *a, void (*fn)(const struct 
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
-enum dj_result households_each(db *d, const struct grid *g, bool by_member, void (*fn)(const struct household *h, void *ctx),
-			       void *ctx)
+enum dj_result households_each(db *d, const struct grid *g, bool by_member, void (*fn)(const struct household *h, void *ctx), void *ctx)
 {
 	db_stmt *s = db_query(d,
 			      by_member ? "SELECT h.id, h.address, h.head_name, h.size, COALESCE(m.id, 0), COALESCE(m.name, '') FROM households h "
@@ -90,8 +89,8 @@ enum dj_result households_each(db *d, const struct grid *g, bool by_member, void
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
-enum dj_result grid_create(db *d, const struct actor *a, const char *code, const char *name, const char *org,
-			   const char *worker, int64_t *id, struct field_errors *e)
+enum dj_result grid_create(db *d, const struct actor *a, const char *code, const char *name, const char *org, const char *worker, int64_t *id,
+			   struct field_errors *e)
 {
 	*id = 0;
 	if (!permission_allows(&perm_grid_create, a))
@@ -134,8 +133,8 @@ enum dj_result grid_create(db *d, const struct actor *a, const char *code, const
 	return DJ_OK;
 }
 
-enum dj_result household_add(db *d, const struct actor *a, const char *grid_code, const char *address, const char *head_name,
-			     int64_t size, int64_t central_member_id, int64_t *id, struct field_errors *e)
+enum dj_result household_add(db *d, const struct actor *a, const char *grid_code, const char *address, const char *head_name, int64_t size,
+			     int64_t central_member_id, int64_t *id, struct field_errors *e)
 {
 	*id = 0;
 	struct grid g;

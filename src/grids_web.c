@@ -22,9 +22,9 @@ struct rows {
 static void grid_row(const struct grid *g, void *ctx)
 {
 	struct rows *x = ctx;
-	html_printf(&x->r->out, "<tr><td><a href=\"/grids/%s\">%s</a></td><td>%s</td><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
-		    g->code, g->name, g->org_name, *g->worker_name ? g->worker_name : "—", (long long)g->households,
-		    (long long)g->residents, (long long)g->central_households);
+	html_printf(&x->r->out, "<tr><td><a href=\"/grids/%s\">%s</a></td><td>%s</td><td>%s</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>", g->code,
+		    g->name, g->org_name, *g->worker_name ? g->worker_name : "—", (long long)g->households, (long long)g->residents,
+		    (long long)g->central_households);
 	x->n++;
 }
 
@@ -44,8 +44,8 @@ static void grids_page_list(req *r)
 static void household_row(const struct household *h, void *ctx)
 {
 	struct rows *x = ctx;
-	html_printf(&x->r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%s</td></tr>", h->address, h->head_name,
-		    (long long)h->size, *h->central_member ? h->central_member : "—");
+	html_printf(&x->r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%s</td></tr>", h->address, h->head_name, (long long)h->size,
+		    *h->central_member ? h->central_member : "—");
 }
 
 static void grids_page_detail(req *r)
@@ -58,11 +58,11 @@ static void grids_page_detail(req *r)
 		return;
 	}
 	page_begin(r, g.name);
-	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/grids\">网格</a> › <span>%s</span></div>"
-			     "<section class=\"card\"><dl class=\"kv\"><dt>网格编码</dt><dd>%s</dd><dt>所属</dt><dd>%s</dd>"
-			     "<dt>网格员</dt><dd>%s</dd><dt>户数</dt><dd>%lld 户，%lld 人</dd></dl></section>",
-		    g.name, g.code, g.org_name, *g.worker_name ? g.worker_name : "—", (long long)g.households,
-		    (long long)g.residents);
+	html_printf(&r->out,
+		    "<div class=\"breadcrumbs\"><a href=\"/grids\">网格</a> › <span>%s</span></div>"
+		    "<section class=\"card\"><dl class=\"kv\"><dt>网格编码</dt><dd>%s</dd><dt>所属</dt><dd>%s</dd>"
+		    "<dt>网格员</dt><dd>%s</dd><dt>户数</dt><dd>%lld 户，%lld 人</dd></dl></section>",
+		    g.name, g.code, g.org_name, *g.worker_name ? g.worker_name : "—", (long long)g.households, (long long)g.residents);
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">住户</h2><div class=\"table-wrap\"><table class=\"table\">"
 			  "<thead><tr><th>地址</th><th>户主</th><th>人口</th><th>联系的党员中心户</th></tr></thead><tbody>");
 	struct rows x = {r, NULL, 0};
@@ -88,10 +88,7 @@ static void grid_json(jw *w, const struct grid *g)
 	jw_end(w);
 }
 
-static void grid_item(const struct grid *g, void *ctx)
-{
-	grid_json(((struct rows *)ctx)->w, g);
-}
+static void grid_item(const struct grid *g, void *ctx) { grid_json(((struct rows *)ctx)->w, g); }
 
 static void grids_api_list(req *r)
 {
@@ -108,18 +105,14 @@ static void grids_api_list(req *r)
 }
 
 static const struct json_field grid_fields[] = {
-	{"code", "网格编码", true, 's', NULL},
-	{"name", "网格名称", true, 's', NULL},
-	{"org", "所属村（社区）党支部编码", true, 's', NULL},
-	{"worker", "网格员用户名", false, 's', NULL},
-	{NULL, NULL, false, 0, NULL},
+	{"code", "网格编码", true, 's', NULL},        {"name", "网格名称", true, 's', NULL}, {"org", "所属村（社区）党支部编码", true, 's', NULL},
+	{"worker", "网格员用户名", false, 's', NULL}, {NULL, NULL, false, 0, NULL},
 };
 
 static void grids_api_create(req *r)
 {
 	const char *code = NULL, *name = NULL, *org = NULL, *worker = NULL;
-	if (!req_json_unpack(r, grid_fields, false, "{s:s, s:s, s:s, s?s}", "code", &code, "name", &name, "org", &org, "worker",
-			     &worker))
+	if (!req_json_unpack(r, grid_fields, false, "{s:s, s:s, s:s, s?s}", "code", &code, "name", &name, "org", &org, "worker", &worker))
 		return;
 	struct field_errors e = {0};
 	int64_t id;
@@ -174,10 +167,8 @@ static void grids_api_households(req *r)
 }
 
 static const struct json_field household_fields[] = {
-	{"address", "住址", true, 's', NULL},
-	{"head_name", "户主姓名", false, 's', NULL},
-	{"size", "人口", false, 'I', NULL},
-	{"central_member_id", "联系的党员中心户（党员 id）", false, 'I', NULL},
+	{"address", "住址", true, 's', NULL}, {"head_name", "户主姓名", false, 's', NULL},
+	{"size", "人口", false, 'I', NULL},   {"central_member_id", "联系的党员中心户（党员 id）", false, 'I', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
@@ -194,8 +185,8 @@ static void grids_api_add_household(req *r)
 	}
 	const char *address = NULL, *head = "";
 	json_int_t size = 1, central = 0;
-	if (!req_json_unpack(r, household_fields, false, "{s:s, s?s, s?I, s?I}", "address", &address, "head_name", &head, "size",
-			     &size, "central_member_id", &central))
+	if (!req_json_unpack(r, household_fields, false, "{s:s, s?s, s?I, s?I}", "address", &address, "head_name", &head, "size", &size,
+			     "central_member_id", &central))
 		return;
 	int64_t id;
 	res = household_add(r->db, &r->actor, code, address, head, (int64_t)size, (int64_t)central, &id, &e);
@@ -225,6 +216,8 @@ static const route grids_routes[] = {
 static const struct permission *const grids_perms[] = {&perm_grid_view, &perm_grid_create, &perm_household_add};
 const struct module grids_module = {
 	.name = "grids",
-	.routes = grids_routes, .routes_n = COUNT_OF(grids_routes),
-	.permissions = grids_perms, .permissions_n = COUNT_OF(grids_perms),
+	.routes = grids_routes,
+	.routes_n = COUNT_OF(grids_routes),
+	.permissions = grids_perms,
+	.permissions_n = COUNT_OF(grids_perms),
 };

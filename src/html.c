@@ -95,9 +95,9 @@ void html_vprintf(buf *b, const char *fmt, va_list ap)
 		 * has the compiler check at every call site; it cannot be a literal. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-#define FMT1(val)                                                                                            \
-	(nstars == 2   ? snprintf(tmp, sizeof tmp, spec, stars[0], stars[1], val)                           \
-	 : nstars == 1 ? snprintf(tmp, sizeof tmp, spec, stars[0], val)                                     \
+#define FMT1(val)                                                                 \
+	(nstars == 2   ? snprintf(tmp, sizeof tmp, spec, stars[0], stars[1], val) \
+	 : nstars == 1 ? snprintf(tmp, sizeof tmp, spec, stars[0], val)           \
 		       : snprintf(tmp, sizeof tmp, spec, val))
 		switch (conv) {
 		case 's': {
@@ -111,7 +111,12 @@ void html_vprintf(buf *b, const char *fmt, va_list ap)
 			continue;
 		}
 		case 'c': n = FMT1(va_arg(ap, int)); break;
-		case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
+		case 'd':
+		case 'i':
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o':
 			if (ll == 0 || (ll == 1 && len[0] == 'h') || (ll == 2 && len[0] == 'h'))
 				n = FMT1(va_arg(ap, int));
 			else if (ll == 1 && len[0] == 'l')
@@ -125,11 +130,13 @@ void html_vprintf(buf *b, const char *fmt, va_list ap)
 			else
 				n = FMT1(va_arg(ap, ptrdiff_t));
 			break;
-		case 'f': case 'g': case 'e': case 'F': case 'G': case 'E':
-			n = FMT1(va_arg(ap, double));
-			break;
-		default:
-			return; /* not reachable for formats the compiler accepted */
+		case 'f':
+		case 'g':
+		case 'e':
+		case 'F':
+		case 'G':
+		case 'E': n = FMT1(va_arg(ap, double)); break;
+		default: return; /* not reachable for formats the compiler accepted */
 		}
 #undef FMT1
 #pragma GCC diagnostic pop
@@ -153,8 +160,7 @@ void url_encode(buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *u = (const unsigned char *)s; u && *u; u++) {
-		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || (*u >= '0' && *u <= '9') ||
-		    strchr("-_.~", *u))
+		if ((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') || (*u >= '0' && *u <= '9') || strchr("-_.~", *u))
 			buf_putc(b, (char)*u);
 		else {
 			char e[3] = {'%', hex[*u >> 4], hex[*u & 15]};

@@ -17,7 +17,7 @@
 #include "util.h"
 #include "valid.h"
 
-#define MAXF 20 /* room for member_fields */
+#define MAXF 20              /* room for member_fields */
 #define HEADER_SEARCH_ROWS 5 /* rows searched for the header */
 #define FIELD_SIZE(f) (sizeof(((struct member *)0)->f) - 1)
 
@@ -56,15 +56,9 @@ static size_t field_max(const char *f)
 		const char *f;
 		size_t n;
 	} t[] = {
-		{"name", FIELD_SIZE(name)},
-		{"gender", FIELD_SIZE(gender)},
-		{"ethnicity", FIELD_SIZE(ethnicity)},
-		{"education", FIELD_SIZE(education)},
-		{"id_number", FIELD_SIZE(id_number)},
-		{"phone", FIELD_SIZE(phone)},
-		{"address", FIELD_SIZE(address)},
-		{"org_code", FIELD_SIZE(org_code)},
-		{"service_org", FIELD_SIZE(service_org)},
+		{"name", FIELD_SIZE(name)},           {"gender", FIELD_SIZE(gender)},       {"ethnicity", FIELD_SIZE(ethnicity)},
+		{"education", FIELD_SIZE(education)}, {"id_number", FIELD_SIZE(id_number)}, {"phone", FIELD_SIZE(phone)},
+		{"address", FIELD_SIZE(address)},     {"org_code", FIELD_SIZE(org_code)},   {"service_org", FIELD_SIZE(service_org)},
 		{"duties", FIELD_SIZE(duties)},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -219,8 +213,7 @@ static void norm_date(const char *in, bool number, bool date1904, char *out, siz
 	static const char *const s1[] = {"-", "/", ".", "年", NULL}, *const s2[] = {"-", "/", ".", "月", NULL};
 	int y, m, dd;
 	const char *p = read_num(out, 4, &y);
-	if (!p || p - out != 4 || !(p = skip_sep(p, s1)) || !(p = read_num(p, 2, &m)) || !(p = skip_sep(p, s2)) ||
-	    !(p = read_num(p, 2, &dd)))
+	if (!p || p - out != 4 || !(p = skip_sep(p, s1)) || !(p = read_num(p, 2, &m)) || !(p = skip_sep(p, s2)) || !(p = read_num(p, 2, &dd)))
 		return;
 	if (!strncmp(p, "日", strlen("日")))
 		p += strlen("日");
@@ -615,22 +608,38 @@ static void tsv_put(buf *b, const char *s)
 
 static const char *member_value(const struct member *m, const char *f)
 {
-	if (!strcmp(f, "name")) return m->name;
-	if (!strcmp(f, "gender")) return m->gender;
-	if (!strcmp(f, "ethnicity")) return m->ethnicity;
-	if (!strcmp(f, "birth_date")) return m->birth_date;
-	if (!strcmp(f, "education")) return m->education;
-	if (!strcmp(f, "id_number")) return m->id_number;
-	if (!strcmp(f, "phone")) return m->phone;
-	if (!strcmp(f, "address")) return m->address;
-	if (!strcmp(f, "join_date")) return m->join_date;
-	if (!strcmp(f, "full_date")) return m->full_date;
-	if (!strcmp(f, "category")) return m->category;
-	if (!strcmp(f, "status")) return m->status;
-	if (!strcmp(f, "org_code")) return ""; /* the row carries its resolved org id instead */
-	if (!strcmp(f, "in_service")) return m->in_service ? "1" : "0";
-	if (!strcmp(f, "service_org")) return m->service_org;
-	if (!strcmp(f, "duties")) return m->duties;
+	if (!strcmp(f, "name"))
+		return m->name;
+	if (!strcmp(f, "gender"))
+		return m->gender;
+	if (!strcmp(f, "ethnicity"))
+		return m->ethnicity;
+	if (!strcmp(f, "birth_date"))
+		return m->birth_date;
+	if (!strcmp(f, "education"))
+		return m->education;
+	if (!strcmp(f, "id_number"))
+		return m->id_number;
+	if (!strcmp(f, "phone"))
+		return m->phone;
+	if (!strcmp(f, "address"))
+		return m->address;
+	if (!strcmp(f, "join_date"))
+		return m->join_date;
+	if (!strcmp(f, "full_date"))
+		return m->full_date;
+	if (!strcmp(f, "category"))
+		return m->category;
+	if (!strcmp(f, "status"))
+		return m->status;
+	if (!strcmp(f, "org_code"))
+		return ""; /* the row carries its resolved org id instead */
+	if (!strcmp(f, "in_service"))
+		return m->in_service ? "1" : "0";
+	if (!strcmp(f, "service_org"))
+		return m->service_org;
+	if (!strcmp(f, "duties"))
+		return m->duties;
 	return "";
 }
 
@@ -710,10 +719,7 @@ out:
 
 /* ---- commit and report ---- */
 
-static void import_summary(const struct import *im, char *out, size_t n)
-{
-	snprintf(out, n, "导入党员 %zu 名（%s）", im->ngood, im->filename);
-}
+static void import_summary(const struct import *im, char *out, size_t n) { snprintf(out, n, "导入党员 %zu 名（%s）", im->ngood, im->filename); }
 
 enum dj_result import_commit(db *d, const struct actor *a, const struct import *im, int64_t *n, struct field_errors *e)
 {
@@ -872,8 +878,8 @@ enum dj_result import_batch_load(db *d, const struct actor *a, const char *token
 	memset(b, 0, sizeof *b);
 	int64_t user_id = 0;
 	bool done = false;
-	db_stmt *s = db_query(d, "SELECT id, user_id, org_id, filename, content, created_at, done_at FROM import_batches WHERE token = ?",
-			      "t", token ? token : "");
+	db_stmt *s = db_query(d, "SELECT id, user_id, org_id, filename, content, created_at, done_at FROM import_batches WHERE token = ?", "t",
+			      token ? token : "");
 	if (db_next(s)) {
 		b->id = db_int(s, 0);
 		user_id = db_int(s, 1);
@@ -901,8 +907,8 @@ void import_batch_free(struct import_batch *b)
 
 enum dj_result import_batch_take(db *d, const struct actor *a, int64_t id)
 {
-	if (db_run(d, "UPDATE import_batches SET done_at = ?, content = '' WHERE id = ? AND user_id = ? AND done_at IS NULL", "III",
-		   now_unix(), id, a->user_id) != DB_OK)
+	if (db_run(d, "UPDATE import_batches SET done_at = ?, content = '' WHERE id = ? AND user_id = ? AND done_at IS NULL", "III", now_unix(), id,
+		   a->user_id) != DB_OK)
 		return DJ_DB_ERROR;
 	return db_changes(d) == 1 ? DJ_OK : DJ_CONFLICT;
 }

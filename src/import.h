@@ -16,12 +16,12 @@
 #include "members.h"
 #include "result.h"
 
-#define IMPORT_MAX_PROBLEMS 1000    /* listed; more are only counted */
+#define IMPORT_MAX_PROBLEMS 1000     /* listed; more are only counted */
 #define IMPORT_BATCH_TTL (24 * 3600) /* a preview can be confirmed for this long */
 
 struct import_problem {
-	int row;          /* as Excel shows it: the header is row 1; 0 for the whole file */
-	char column[64];  /* the column's header as the file writes it, else the field's Chinese name */
+	int row;         /* as Excel shows it: the header is row 1; 0 for the whole file */
+	char column[64]; /* the column's header as the file writes it, else the field's Chinese name */
 	char reason[200];
 };
 
@@ -36,15 +36,15 @@ struct import {
 	char scope[256];     /* org path prefix every row's org must lie under; "/" for anywhere */
 	char filename[128];
 	/* results */
-	const char *encoding;   /* "xlsx", "UTF-8", "GBK" … */
-	char file_error[400];   /* the file as a whole was refused: no row was checked */
-	char ignored[400];      /* headers not recognised (their columns are ignored), 、-separated */
-	int rows, bad_rows;     /* data rows read, rows with at least one problem */
+	const char *encoding; /* "xlsx", "UTF-8", "GBK" … */
+	char file_error[400]; /* the file as a whole was refused: no row was checked */
+	char ignored[400];    /* headers not recognised (their columns are ignored), 、-separated */
+	int rows, bad_rows;   /* data rows read, rows with at least one problem */
 	struct import_problem *problems;
 	size_t nproblems, problems_cap, problems_total;
 	struct import_row *good; /* the rows without problems, in file order */
 	size_t ngood, good_cap;
-	char labels[20][64];     /* per member field: the header used in the file, or its Chinese name */
+	char labels[20][64]; /* per member field: the header used in the file, or its Chinese name */
 };
 
 void import_init(struct import *im, int64_t default_org, const char *scope_path, const char *filename);

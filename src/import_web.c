@@ -26,13 +26,15 @@ static const char *scope_prefix(req *r) { return r->actor.role == R_ADMIN ? "/" 
 
 static void upload_form(req *r, const char *org_selected)
 {
-	html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"/members/import\" enctype=\"multipart/form-data\" novalidate>"
-			     "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
+	html_printf(&r->out,
+		    "<form class=\"form\" method=\"post\" action=\"/members/import\" enctype=\"multipart/form-data\" novalidate>"
+		    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
 		    layout_csrf(r));
 	orgs_form_select(r, "org", "导入到哪个组织（文件中没有“组织编码”列，或某行未填写时）", org_selected);
 	const char *err = form_error_for(r, "file");
-	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-file\">花名册文件</label>"
-			     "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,.txt\"%s>",
+	html_printf(&r->out,
+		    "<div class=\"field%s\"><label for=\"f-file\">花名册文件</label>"
+		    "<input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv,.txt\"%s>",
 		    err ? " has-error" : "", err ? " aria-invalid=\"true\"" : "");
 	if (err)
 		html_printf(&r->out, "<p class=\"field-error\">%s</p></div>", err);
@@ -44,14 +46,13 @@ static void upload_form(req *r, const char *org_selected)
 
 static void help_card(req *r)
 {
-	html_printf(&r->out,
-		    "<section class=\"card\"><h2 class=\"card-title\">文件格式</h2>"
-		    "<p>表头一行写明各列（其上可以有标题行），之后每行一名党员。必需的列：<strong>姓名、身份证号、入党日期</strong>。"
-		    "可选的列：性别、民族、出生日期、学历、手机号、住址、转正日期、党员类别（正式/预备）、党籍状态（正常/离退休/流动/停止党籍）、"
-		    "组织编码（或所在党组织名称）、在职党员（是/否）、报到社区、职务（用顿号分隔，如“书记、网格员”）。</p>"
-		    "<p>性别和出生日期可由身份证号得出；日期可写作 1990-03-07、1990/3/7 或 1990年3月7日。"
-		    "有任何一行不合格时，整个文件都不会导入，请按预览中列出的行号修改后重新上传。</p>"
-		    "<p><a href=\"/members/import/template.csv\">下载表头模板（CSV）</a></p></section>");
+	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">文件格式</h2>"
+			     "<p>表头一行写明各列（其上可以有标题行），之后每行一名党员。必需的列：<strong>姓名、身份证号、入党日期</strong>。"
+			     "可选的列：性别、民族、出生日期、学历、手机号、住址、转正日期、党员类别（正式/预备）、党籍状态（正常/离退休/流动/停止党籍）、"
+			     "组织编码（或所在党组织名称）、在职党员（是/否）、报到社区、职务（用顿号分隔，如“书记、网格员”）。</p>"
+			     "<p>性别和出生日期可由身份证号得出；日期可写作 1990-03-07、1990/3/7 或 1990年3月7日。"
+			     "有任何一行不合格时，整个文件都不会导入，请按预览中列出的行号修改后重新上传。</p>"
+			     "<p><a href=\"/members/import/template.csv\">下载表头模板（CSV）</a></p></section>");
 }
 
 static void form_page(req *r, const char *org_selected)
@@ -75,8 +76,9 @@ void import_page_form(req *r)
 void import_template_csv(req *r)
 {
 	r->content_type = "text/csv; charset=utf-8";
-	req_set_header(r, "Content-Disposition",
-		       "attachment; filename=\"members-template.csv\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.csv");
+	req_set_header(
+		r, "Content-Disposition",
+		"attachment; filename=\"members-template.csv\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.csv");
 	buf_puts(&r->out, "\xef\xbb\xbf"); /* Excel reads UTF-8 only with a BOM */
 	for (int f = 0; member_fields[f]; f++)
 		buf_printf(&r->out, "%s%s", f ? "," : "", import_field_label(member_fields[f]));
@@ -90,9 +92,10 @@ static void report(req *r, const struct import *im)
 		html_printf(&r->out, "<div class=\"form-error\" role=\"alert\">%s：%s</div>", im->filename, im->file_error);
 		return;
 	}
-	html_printf(&r->out, "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%d</span><span class=\"stat-label\">数据行</span></div>"
-			     "<div class=\"stat\"><span class=\"stat-num\">%d</span><span class=\"stat-label\">有问题的行</span></div>"
-			     "<div class=\"stat\"><span class=\"stat-num\">%zu</span><span class=\"stat-label\">可以导入</span></div></div>",
+	html_printf(&r->out,
+		    "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%d</span><span class=\"stat-label\">数据行</span></div>"
+		    "<div class=\"stat\"><span class=\"stat-num\">%d</span><span class=\"stat-label\">有问题的行</span></div>"
+		    "<div class=\"stat\"><span class=\"stat-num\">%zu</span><span class=\"stat-label\">可以导入</span></div></div>",
 		    im->rows, im->bad_rows, im->ngood);
 	html_printf(&r->out, "<p class=\"muted\">文件：%s（%s）</p>", im->filename, im->encoding ? im->encoding : "");
 	if (im->ignored[0])
@@ -100,7 +103,9 @@ static void report(req *r, const struct import *im)
 	if (im->bad_rows) {
 		html_printf(&r->out, "<div class=\"form-error\" role=\"alert\">有 %d 行不合格，未导入任何数据。请按下表修改文件后重新上传。</div>",
 			    im->bad_rows);
-		buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\" id=\"import-problems\"><thead><tr><th>行号</th><th>列</th><th>原因</th></tr></thead><tbody>");
+		buf_puts(
+			&r->out,
+			"<div class=\"table-wrap\"><table class=\"table\" id=\"import-problems\"><thead><tr><th>行号</th><th>列</th><th>原因</th></tr></thead><tbody>");
 		for (size_t i = 0; i < im->nproblems; i++)
 			html_printf(&r->out, "<tr><td>%d</td><td>%s</td><td>%s</td></tr>", im->problems[i].row, im->problems[i].column,
 				    im->problems[i].reason);
@@ -121,8 +126,8 @@ static void report(req *r, const struct import *im)
 		mask_phone(m->phone, phone);
 		struct org o;
 		html_printf(&r->out, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-			    im->good[i].line, m->name, m->gender, m->birth_date, id, phone, m->join_date,
-			    member_category_label(m->category), org_load(r->db, m->org_id, &o) ? o.name : "");
+			    im->good[i].line, m->name, m->gender, m->birth_date, id, phone, m->join_date, member_category_label(m->category),
+			    org_load(r->db, m->org_id, &o) ? o.name : "");
 	}
 	buf_puts(&r->out, "</tbody></table></div>");
 }
@@ -164,14 +169,16 @@ void import_page_preview(req *r)
 		}
 	}
 	page_begin(r, "导入预览");
-	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/members\">党员花名册</a> › <a href=\"/members/import\">导入</a> › <span>预览</span></div>");
+	buf_puts(&r->out,
+		 "<div class=\"breadcrumbs\"><a href=\"/members\">党员花名册</a> › <a href=\"/members/import\">导入</a> › <span>预览</span></div>");
 	buf_puts(&r->out, "<section class=\"card\">");
 	report(r, &im);
 	if (*token) {
-		html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"/members/import/%s/confirm\">"
-				     "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-				     "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">确认导入 %zu 名党员</button>"
-				     " <a class=\"btn\" href=\"/members/import\">取消</a></div></form>",
+		html_printf(&r->out,
+			    "<form class=\"form\" method=\"post\" action=\"/members/import/%s/confirm\">"
+			    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">确认导入 %zu 名党员</button>"
+			    " <a class=\"btn\" href=\"/members/import\">取消</a></div></form>",
 			    token, layout_csrf(r), im.ngood);
 	}
 	buf_puts(&r->out, "</section>");
@@ -220,7 +227,9 @@ void import_page_confirm(req *r)
 	if (!import_ok(&im)) {
 		r->failed = true; /* nothing is written, and the batch stays usable */
 		page_begin(r, "导入未完成");
-		buf_puts(&r->out, "<section class=\"card\"><div class=\"form-error\" role=\"alert\">自预览以来数据有了变化，下列行已不能导入，未导入任何数据。</div>");
+		buf_puts(
+			&r->out,
+			"<section class=\"card\"><div class=\"form-error\" role=\"alert\">自预览以来数据有了变化，下列行已不能导入，未导入任何数据。</div>");
 		report(r, &im);
 		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/members/import\">重新上传</a></p></section>");
 		page_end(r);

@@ -52,29 +52,32 @@ void page_begin(req *r, const char *title)
 	r->content_type = "text/html; charset=utf-8";
 	r->page_open = true;
 	const char *site = settings_site_name();
-	html_printf(o, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		       "<title>%s · %s</title>",
+	html_printf(o,
+		    "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		    "<title>%s · %s</title>",
 		    r->hant ? "zh-Hant" : "zh-CN", title, site);
 	asset_link(o, "app.css", true);
 	asset_link(o, "app.js", false);
-	html_printf(o, "<link rel=\"icon\" href=\"/static/favicon.svg\"></head><body class=\"%s\">",
-		    r->logged_in ? role_key(r->actor.role) : "public");
-	html_printf(o, "<header class=\"topbar\"><div class=\"topbar-inner\"><a class=\"brand\" href=\"%s\">"
-		       "<span class=\"brand-mark\" aria-hidden=\"true\">党</span><span class=\"brand-name\">%s</span></a>"
-		       "<div class=\"topbar-tools\">",
+	html_printf(o, "<link rel=\"icon\" href=\"/static/favicon.svg\"></head><body class=\"%s\">", r->logged_in ? role_key(r->actor.role) : "public");
+	html_printf(o,
+		    "<header class=\"topbar\"><div class=\"topbar-inner\"><a class=\"brand\" href=\"%s\">"
+		    "<span class=\"brand-mark\" aria-hidden=\"true\">党</span><span class=\"brand-name\">%s</span></a>"
+		    "<div class=\"topbar-tools\">",
 		    r->logged_in ? "/console" : "/", site);
 	buf back = {0};
 	url_encode(&back, r->path);
-	html_printf(o, "<a class=\"lang-switch\" href=\"/lang?to=%s&amp;back=%s\" title=\"%s\">%s</a>", r->hant ? "hans" : "hant",
-		    buf_str(&back), r->hant ? "切换到简体中文" : "切换到繁体中文", r->hant ? "简" : "繁");
+	html_printf(o, "<a class=\"lang-switch\" href=\"/lang?to=%s&amp;back=%s\" title=\"%s\">%s</a>", r->hant ? "hans" : "hant", buf_str(&back),
+		    r->hant ? "切换到简体中文" : "切换到繁体中文", r->hant ? "简" : "繁");
 	buf_free(&back);
 	if (r->logged_in) {
-		html_printf(o, "<span class=\"whoami\"><span class=\"who-name\">%s</span>"
-			       "<span class=\"who-meta\"><span class=\"role-badge\">%s</span> %s</span></span>",
+		html_printf(o,
+			    "<span class=\"whoami\"><span class=\"who-name\">%s</span>"
+			    "<span class=\"who-meta\"><span class=\"role-badge\">%s</span> %s</span></span>",
 			    r->actor.name, role_label(r->actor.role), r->actor.org_name);
-		html_printf(o, "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-			       "<button class=\"btn-link\" type=\"submit\">退出</button></form>",
+		html_printf(o,
+			    "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<button class=\"btn-link\" type=\"submit\">退出</button></form>",
 			    r->csrf);
 	} else if (strcmp(r->path, "/login"))
 		html_printf(o, "<a class=\"btn btn-small\" href=\"/login\">登录</a>");
@@ -102,8 +105,8 @@ void page_begin(req *r, const char *title)
 		if (f && form_urldecode(f->val, f->len, &l)) {
 			const kv *k = kvlist_get(&l, "k"), *m = kvlist_get(&l, "m");
 			if (m && utf8_valid(m->val))
-				html_printf(o, "<div class=\"flash flash-%s\" role=\"status\">%s</div>",
-					    k && !strcmp(k->val, "error") ? "error" : "ok", m->val);
+				html_printf(o, "<div class=\"flash flash-%s\" role=\"status\">%s</div>", k && !strcmp(k->val, "error") ? "error" : "ok",
+					    m->val);
 		}
 		kvlist_free(&l);
 		kvlist_free(&outer);
@@ -115,8 +118,7 @@ void page_begin(req *r, const char *title)
 
 void page_end(req *r)
 {
-	html_printf(&r->out, "</main><footer class=\"site-footer\"><p>%s · 基层党建工作平台</p></footer></body></html>",
-		    settings_site_name());
+	html_printf(&r->out, "</main><footer class=\"site-footer\"><p>%s · 基层党建工作平台</p></footer></body></html>", settings_site_name());
 }
 
 void flash_set(req *r, const char *kind, const char *msg)
@@ -153,8 +155,9 @@ const char *form_error_for(const req *r, const char *field) { return ferr_get(r-
 
 void form_begin(req *r, const char *action)
 {
-	html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"%s\" novalidate>"
-			     "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
+	html_printf(&r->out,
+		    "<form class=\"form\" method=\"post\" action=\"%s\" novalidate>"
+		    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
 		    action, layout_csrf(r));
 	const char *general = form_error_for(r, "_form");
 	if (general)
@@ -163,8 +166,7 @@ void form_begin(req *r, const char *action)
 
 void form_end(req *r, const char *submit_label)
 {
-	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">%s</button></div></form>",
-		    submit_label);
+	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">%s</button></div></form>", submit_label);
 }
 
 const char *form_value(req *r, const char *name, const char *dflt)
@@ -193,9 +195,8 @@ void form_input(req *r, const char *name, const char *label, const char *type, c
 	const char *err;
 	field_open(r, name, label, &err);
 	bool secret = !strcmp(type, "password");
-	html_printf(&r->out, "<input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"%s\"%s%s>", name, name, type,
-		    secret ? "" : (value ? value : ""), err ? " aria-invalid=\"true\"" : "",
-		    secret ? " autocomplete=\"current-password\"" : "");
+	html_printf(&r->out, "<input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"%s\"%s%s>", name, name, type, secret ? "" : (value ? value : ""),
+		    err ? " aria-invalid=\"true\"" : "", secret ? " autocomplete=\"current-password\"" : "");
 	field_close(r, name, err, hint);
 }
 
@@ -205,8 +206,7 @@ void form_select(req *r, const char *name, const char *label, const char *const 
 	field_open(r, name, label, &err);
 	html_printf(&r->out, "<select id=\"f-%s\" name=\"%s\">", name, name);
 	for (const char *const *o = options; o[0]; o += 2)
-		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", o[0],
-			    selected && !strcmp(selected, o[0]) ? " selected" : "", o[1]);
+		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", o[0], selected && !strcmp(selected, o[0]) ? " selected" : "", o[1]);
 	buf_puts(&r->out, "</select>");
 	field_close(r, name, err, NULL);
 }

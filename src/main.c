@@ -22,68 +22,62 @@
 #define DJ_VERSION "0.1.0"
 #endif
 
-static const char *usage_main =
-	"usage: dangjian [--db URL] COMMAND [OPTIONS]\n"
-	"\n"
-	"A grassroots party-building work platform (基层党建工作平台).\n"
-	"\n"
-	"commands:\n"
-	"  init        create the database, or bring its schema up to date\n"
-	"  serve       run the web server (public site, console, JSON API)\n"
-	"  user        add, change the password of, or list accounts\n"
-	"  demo        fill an empty database with a demo town and print its logins\n"
-	"  check       check the database's integrity\n"
-	"  import      import a member roster (花名册) from .xlsx or .csv\n"
-	"  config      list or set the site's settings (time limits of orders, …)\n"
-	"  tick        run the minute's background work once (auto-closing orders)\n"
-	"  export      write the member roster (花名册) of an org subtree to .xlsx\n"
-	"  routes      print the route table merged from the modules\n"
-	"\n"
-	"options:\n"
-	"  --db URL    a SQLite file (default dangjian.db, or $DANGJIAN_DB) or\n"
-	"              postgres://user@host:port/dbname\n"
-	"  --help      this text; COMMAND --help tells about one command\n"
-	"  --version   print the version\n";
+static const char *usage_main = "usage: dangjian [--db URL] COMMAND [OPTIONS]\n"
+				"\n"
+				"A grassroots party-building work platform (基层党建工作平台).\n"
+				"\n"
+				"commands:\n"
+				"  init        create the database, or bring its schema up to date\n"
+				"  serve       run the web server (public site, console, JSON API)\n"
+				"  user        add, change the password of, or list accounts\n"
+				"  demo        fill an empty database with a demo town and print its logins\n"
+				"  check       check the database's integrity\n"
+				"  import      import a member roster (花名册) from .xlsx or .csv\n"
+				"  config      list or set the site's settings (time limits of orders, …)\n"
+				"  tick        run the minute's background work once (auto-closing orders)\n"
+				"  export      write the member roster (花名册) of an org subtree to .xlsx\n"
+				"  routes      print the route table merged from the modules\n"
+				"\n"
+				"options:\n"
+				"  --db URL    a SQLite file (default dangjian.db, or $DANGJIAN_DB) or\n"
+				"              postgres://user@host:port/dbname\n"
+				"  --help      this text; COMMAND --help tells about one command\n"
+				"  --version   print the version\n";
 
-static const char *usage_serve =
-	"usage: dangjian [--db URL] serve [OPTIONS]\n"
-	"\n"
-	"Runs the web server until SIGINT or SIGTERM, then finishes the requests in\n"
-	"flight and stops. Applies pending migrations first.\n"
-	"\n"
-	"  --listen ADDR        IP address to listen on (default 127.0.0.1)\n"
-	"  --port N             TCP port (default 8080)\n"
-	"  --threads N          worker threads, each with its own database connection (default 4)\n"
-	"  --per-ip-limit N     open connections allowed per client address (default 256, 0: none)\n"
-	"  --idle-timeout S     seconds before an idle connection is closed (default 30)\n"
-	"  --access-log FILE    where to write the access log: a file, - for stderr (default), off\n";
+static const char *usage_serve = "usage: dangjian [--db URL] serve [OPTIONS]\n"
+				 "\n"
+				 "Runs the web server until SIGINT or SIGTERM, then finishes the requests in\n"
+				 "flight and stops. Applies pending migrations first.\n"
+				 "\n"
+				 "  --listen ADDR        IP address to listen on (default 127.0.0.1)\n"
+				 "  --port N             TCP port (default 8080)\n"
+				 "  --threads N          worker threads, each with its own database connection (default 4)\n"
+				 "  --per-ip-limit N     open connections allowed per client address (default 256, 0: none)\n"
+				 "  --idle-timeout S     seconds before an idle connection is closed (default 30)\n"
+				 "  --access-log FILE    where to write the access log: a file, - for stderr (default), off\n";
 
-static const char *usage_user =
-	"usage: dangjian [--db URL] user add USERNAME --name NAME --role ROLE --org CODE\n"
-	"       dangjian [--db URL] user passwd USERNAME\n"
-	"       dangjian [--db URL] user list\n"
-	"\n"
-	"The password is read from standard input (one line), so scripts can pipe it.\n"
-	"ROLE is one of admin, committee, branch, member, grid, reviewer.\n"
-	"CODE is an organisation code (see `user list` or the 组织架构 page).\n";
+static const char *usage_user = "usage: dangjian [--db URL] user add USERNAME --name NAME --role ROLE --org CODE\n"
+				"       dangjian [--db URL] user passwd USERNAME\n"
+				"       dangjian [--db URL] user list\n"
+				"\n"
+				"The password is read from standard input (one line), so scripts can pipe it.\n"
+				"ROLE is one of admin, committee, branch, member, grid, reviewer.\n"
+				"CODE is an organisation code (see `user list` or the 组织架构 page).\n";
 
-static const char *usage_demo =
-	"usage: dangjian [--db URL] demo\n"
-	"\n"
-	"Creates the schema and fills an empty database with the demo town 陈集镇:\n"
-	"its organisations and one login per role, which it prints.\n";
+static const char *usage_demo = "usage: dangjian [--db URL] demo\n"
+				"\n"
+				"Creates the schema and fills an empty database with the demo town 陈集镇:\n"
+				"its organisations and one login per role, which it prints.\n";
 
-static const char *usage_init =
-	"usage: dangjian [--db URL] init\n"
-	"\n"
-	"Creates the database if needed and applies every pending migration.\n";
+static const char *usage_init = "usage: dangjian [--db URL] init\n"
+				"\n"
+				"Creates the database if needed and applies every pending migration.\n";
 
-static const char *usage_routes =
-	"usage: dangjian routes\n"
-	"\n"
-	"Prints the route table the server serves, merged from every module's record:\n"
-	"one route a line, tab-separated: METHOD, PATH, ROLES (role keys, or public),\n"
-	"MODULE, NAME. Fails when two modules declare the same route. Needs no database.\n";
+static const char *usage_routes = "usage: dangjian routes\n"
+				  "\n"
+				  "Prints the route table the server serves, merged from every module's record:\n"
+				  "one route a line, tab-separated: METHOD, PATH, ROLES (role keys, or public),\n"
+				  "MODULE, NAME. Fails when two modules declare the same route. Needs no database.\n";
 
 static int cmd_routes(void)
 {
@@ -97,11 +91,10 @@ static int cmd_routes(void)
 	return 0;
 }
 
-static const char *usage_check =
-	"usage: dangjian [--db URL] check\n"
-	"\n"
-	"Runs the engine's integrity check and the application's own consistency\n"
-	"checks (org paths, accounts' organisations). Exits 1 when anything is wrong.\n";
+static const char *usage_check = "usage: dangjian [--db URL] check\n"
+				 "\n"
+				 "Runs the engine's integrity check and the application's own consistency\n"
+				 "checks (org paths, accounts' organisations). Exits 1 when anything is wrong.\n";
 
 static int bad_usage(const char *msg, const char *usage)
 {
@@ -229,10 +222,14 @@ static int cmd_user(const char *url, int argc, char **argv)
 		const char *username = NULL, *name = NULL, *role = NULL, *org = NULL;
 		for (int i = 1; i < argc; i++) {
 			const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-			if (!strcmp(argv[i], "--name") && v) name = v, i++;
-			else if (!strcmp(argv[i], "--role") && v) role = v, i++;
-			else if (!strcmp(argv[i], "--org") && v) org = v, i++;
-			else if (argv[i][0] != '-' && !username) username = argv[i];
+			if (!strcmp(argv[i], "--name") && v)
+				name = v, i++;
+			else if (!strcmp(argv[i], "--role") && v)
+				role = v, i++;
+			else if (!strcmp(argv[i], "--org") && v)
+				org = v, i++;
+			else if (argv[i][0] != '-' && !username)
+				username = argv[i];
 			else {
 				char msg[200];
 				snprintf(msg, sizeof msg, "user add: unknown or incomplete argument %s", argv[i]);
@@ -265,7 +262,7 @@ static int cmd_user(const char *url, int argc, char **argv)
 		struct field_errors e = {0};
 		int64_t id = 0;
 		enum dj_result res = db_begin(d, true) == DB_OK ? users_create(d, &cli, username, name, role, org_id, pw, &id, &e)
-							       : dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+								: dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
 		if (res != DJ_OK || db_commit(d) != DB_OK) {
 			const char *why = res != DJ_OK ? dj_message(res, &e) : db_errmsg(d);
 			fprintf(stderr, "dangjian: user add: %s\n", why);
@@ -302,7 +299,7 @@ static int cmd_user(const char *url, int argc, char **argv)
 			actor_cli(&cli);
 			struct field_errors e = {0};
 			enum dj_result res = db_begin(d, true) == DB_OK ? users_set_password(d, &cli, id, pw, &e)
-								       : dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
+									: dj_fail(&e, DJ_DB_ERROR, "%s", db_errmsg(d));
 			if (res == DJ_OK && db_commit(d) == DB_OK) {
 				printf("password of %s changed; its sessions were ended\n", argv[1]);
 				rc = 0;
@@ -319,12 +316,11 @@ static int cmd_user(const char *url, int argc, char **argv)
 	return bad_usage(msg, usage_user);
 }
 
-static const char *usage_tick =
-	"usage: dangjian [--db URL] tick [--now UNIX_SECONDS]\n"
-	"\n"
-	"Runs once the work `serve` does every minute: closes delivered orders that\n"
-	"nobody answered within the configured days (销单). --now sets the clock, for\n"
-	"tests and for catching up.\n";
+static const char *usage_tick = "usage: dangjian [--db URL] tick [--now UNIX_SECONDS]\n"
+				"\n"
+				"Runs once the work `serve` does every minute: closes delivered orders that\n"
+				"nobody answered within the configured days (销单). --now sets the clock, for\n"
+				"tests and for catching up.\n";
 
 static int cmd_tick(const char *url, int argc, char **argv)
 {
@@ -348,16 +344,15 @@ static int cmd_tick(const char *url, int argc, char **argv)
 	return rc;
 }
 
-static const char *usage_config =
-	"usage: dangjian [--db URL] config list\n"
-	"       dangjian [--db URL] config set KEY VALUE\n"
-	"\n"
-	"Settings of the site, e.g.:\n"
-	"  site_name                              the name in every page's header\n"
-	"  order_auto_close_days                  days before an unanswered delivered order is closed (7)\n"
-	"  order_limit.URGENCY.accept|deliver     seconds to take / to deliver an order of that urgency\n"
-	"                                         (normal, urgent, complex)\n"
-	"  order_limit.KIND.URGENCY.accept|deliver  the same for one kind (need, wish, proxy_medical, …)\n";
+static const char *usage_config = "usage: dangjian [--db URL] config list\n"
+				  "       dangjian [--db URL] config set KEY VALUE\n"
+				  "\n"
+				  "Settings of the site, e.g.:\n"
+				  "  site_name                              the name in every page's header\n"
+				  "  order_auto_close_days                  days before an unanswered delivered order is closed (7)\n"
+				  "  order_limit.URGENCY.accept|deliver     seconds to take / to deliver an order of that urgency\n"
+				  "                                         (normal, urgent, complex)\n"
+				  "  order_limit.KIND.URGENCY.accept|deliver  the same for one kind (need, wish, proxy_medical, …)\n";
 
 static int cmd_config(const char *url, int argc, char **argv)
 {
@@ -413,8 +408,7 @@ static int cmd_check(const char *url)
 	} else
 		printf("engine integrity: ok\n");
 	/* An org's path must be its parent's path plus its own id. */
-	db_stmt *s = db_query(d,
-			      "SELECT o.code, o.path, p.path, o.id FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id", "");
+	db_stmt *s = db_query(d, "SELECT o.code, o.path, p.path, o.id FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id", "");
 	int64_t orgs = 0;
 	while (db_next(s)) {
 		char want[320];
@@ -438,27 +432,25 @@ static int cmd_check(const char *url)
 }
 
 /* ---- import (issue 3): `dangjian import members FILE --org CODE [--dry-run]` ---- */
-static const char *usage_import =
-	"usage: dangjian [--db URL] import members FILE [--org CODE] [--dry-run]\n"
-	"\n"
-	"Imports a member roster (花名册) from an .xlsx workbook (its first sheet) or a\n"
-	"CSV file in UTF-8 (with or without BOM) or GBK. Row 1 is the header: 姓名,\n"
-	"身份证号 and 入党日期 are required; 性别, 民族, 出生日期, 学历, 手机号, 住址,\n"
-	"转正日期, 党员类别, 党籍状态, 组织编码, 在职党员, 报到社区, 职务 are optional.\n"
-	"Every row is checked first; if any row is bad, the report lists each problem\n"
-	"(row, column, reason), nothing is imported and the exit status is 1.\n"
-	"Otherwise all rows are imported in one transaction.\n"
-	"\n"
-	"  --org CODE   the 党支部 or 党小组 for rows without a 组织编码\n"
-	"  --dry-run    check and report only; write nothing\n";
+static const char *usage_import = "usage: dangjian [--db URL] import members FILE [--org CODE] [--dry-run]\n"
+				  "\n"
+				  "Imports a member roster (花名册) from an .xlsx workbook (its first sheet) or a\n"
+				  "CSV file in UTF-8 (with or without BOM) or GBK. Row 1 is the header: 姓名,\n"
+				  "身份证号 and 入党日期 are required; 性别, 民族, 出生日期, 学历, 手机号, 住址,\n"
+				  "转正日期, 党员类别, 党籍状态, 组织编码, 在职党员, 报到社区, 职务 are optional.\n"
+				  "Every row is checked first; if any row is bad, the report lists each problem\n"
+				  "(row, column, reason), nothing is imported and the exit status is 1.\n"
+				  "Otherwise all rows are imported in one transaction.\n"
+				  "\n"
+				  "  --org CODE   the 党支部 or 党小组 for rows without a 组织编码\n"
+				  "  --dry-run    check and report only; write nothing\n";
 
-static const char *usage_export =
-	"usage: dangjian [--db URL] export members --org CODE FILE.xlsx [--masked]\n"
-	"\n"
-	"Writes the roster (花名册) of the organisation CODE and everything under it\n"
-	"to FILE.xlsx, one member a row, with the columns the importer reads. The\n"
-	"command line is the operator's: ID and phone numbers are written in full\n"
-	"unless --masked is given.\n";
+static const char *usage_export = "usage: dangjian [--db URL] export members --org CODE FILE.xlsx [--masked]\n"
+				  "\n"
+				  "Writes the roster (花名册) of the organisation CODE and everything under it\n"
+				  "to FILE.xlsx, one member a row, with the columns the importer reads. The\n"
+				  "command line is the operator's: ID and phone numbers are written in full\n"
+				  "unless --masked is given.\n";
 
 static int cmd_export(const char *url, int argc, char **argv)
 {
@@ -518,10 +510,14 @@ static int cmd_import(const char *url, int argc, char **argv)
 	bool dry = false;
 	for (int i = 0; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(argv[i], "--org") && v) org = v, i++;
-		else if (!strcmp(argv[i], "--dry-run")) dry = true;
-		else if (argv[i][0] != '-' && !what) what = argv[i];
-		else if (argv[i][0] != '-' && !file) file = argv[i];
+		if (!strcmp(argv[i], "--org") && v)
+			org = v, i++;
+		else if (!strcmp(argv[i], "--dry-run"))
+			dry = true;
+		else if (argv[i][0] != '-' && !what)
+			what = argv[i];
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
 		else {
 			char msg[200];
 			snprintf(msg, sizeof msg, "import: unknown or incomplete argument %s", argv[i]);

@@ -15,8 +15,8 @@ const struct permission perm_member_edit = {"member.edit", "新增、修改党�
 const struct permission perm_member_reveal = {"member.reveal", "查看完整身份证号、手机号（留痕）", R_ADMIN | R_COMMITTEE | R_BRANCH};
 
 const char *const member_fields[] = {
-	"name", "gender", "ethnicity", "birth_date", "education", "id_number", "phone", "address", "join_date",
-	"full_date", "category", "status", "org_code", "in_service", "service_org", "duties", NULL,
+	"name",      "gender",   "ethnicity", "birth_date", "education",  "id_number",   "phone",  "address", "join_date",
+	"full_date", "category", "status",    "org_code",   "in_service", "service_org", "duties", NULL,
 };
 
 const char *const member_duty_list[] = {
@@ -30,11 +30,11 @@ const char *const member_education_list[] = {
 const char *const member_status_keys[] = {"active", "retired", "mobile", "stopped", NULL};
 
 static const char *const ethnicities[] = {
-	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族",
-	"土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族",
-	"景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族",
-	"普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
-	"独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族", NULL,
+	"汉族",   "蒙古族",   "回族",   "藏族",     "维吾尔族",   "苗族",   "彝族",       "壮族",     "布依族",   "朝鲜族", "满族",   "侗族",
+	"瑶族",   "白族",     "土家族", "哈尼族",   "哈萨克族",   "傣族",   "黎族",       "傈僳族",   "佤族",     "畲族",   "高山族", "拉祜族",
+	"水族",   "东乡族",   "纳西族", "景颇族",   "柯尔克孜族", "土族",   "达斡尔族",   "仫佬族",   "羌族",     "布朗族", "撒拉族", "毛南族",
+	"仡佬族", "锡伯族",   "阿昌族", "普米族",   "塔吉克族",   "怒族",   "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族",
+	"京族",   "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族",     "门巴族", "珞巴族",     "基诺族",   NULL,
 };
 
 static const char *const category_map[] = {"full", "正式", "probationary", "预备", NULL};
@@ -87,31 +87,43 @@ bool member_set(struct member *m, const char *field, const char *value)
 	char v[1024];
 	snprintf(v, sizeof v, "%s", value ? value : "");
 	str_trim(v);
-	if (!strcmp(field, "name")) SET(name);
-	else if (!strcmp(field, "gender")) SET(gender);
-	else if (!strcmp(field, "ethnicity")) SET(ethnicity);
-	else if (!strcmp(field, "birth_date")) SET(birth_date);
-	else if (!strcmp(field, "education")) SET(education);
+	if (!strcmp(field, "name"))
+		SET(name);
+	else if (!strcmp(field, "gender"))
+		SET(gender);
+	else if (!strcmp(field, "ethnicity"))
+		SET(ethnicity);
+	else if (!strcmp(field, "birth_date"))
+		SET(birth_date);
+	else if (!strcmp(field, "education"))
+		SET(education);
 	else if (!strcmp(field, "id_number")) {
 		for (char *p = v; *p; p++)
 			if (*p == 'x')
 				*p = 'X';
 		SET(id_number);
-	} else if (!strcmp(field, "phone")) SET(phone);
-	else if (!strcmp(field, "address")) SET(address);
-	else if (!strcmp(field, "join_date")) SET(join_date);
-	else if (!strcmp(field, "full_date")) SET(full_date);
+	} else if (!strcmp(field, "phone"))
+		SET(phone);
+	else if (!strcmp(field, "address"))
+		SET(address);
+	else if (!strcmp(field, "join_date"))
+		SET(join_date);
+	else if (!strcmp(field, "full_date"))
+		SET(full_date);
 	else if (!strcmp(field, "category")) {
 		const char *k = key_of(category_map, v);
 		snprintf(m->category, sizeof m->category, "%s", k ? k : (*v ? "?" : ""));
 	} else if (!strcmp(field, "status")) {
 		const char *k = key_of(status_map, v);
 		snprintf(m->status, sizeof m->status, "%s", k ? k : (*v ? "?" : ""));
-	} else if (!strcmp(field, "org_code")) SET(org_code);
-	else if (!strcmp(field, "service_org")) SET(service_org);
+	} else if (!strcmp(field, "org_code"))
+		SET(org_code);
+	else if (!strcmp(field, "service_org"))
+		SET(service_org);
 	else if (!strcmp(field, "in_service"))
 		m->in_service = !strcmp(v, "是") || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "在职党员");
-	else if (!strcmp(field, "duties")) SET(duties);
+	else if (!strcmp(field, "duties"))
+		SET(duties);
 	else
 		return false;
 	return true;
@@ -158,7 +170,9 @@ static void check_duty(void *ctx, const char *d)
 {
 	struct duty_check *c = ctx;
 	if (!in_list(member_duty_list, d)) {
-		ferr_add(c->errs, "duties", "职务“%.60s”不在职务表中（可用：书记、副书记、组织委员、宣传委员、纪检委员、委员、党小组长、网格员、党员中心户、讲师、志愿者）", d);
+		ferr_add(c->errs, "duties",
+			 "职务“%.60s”不在职务表中（可用：书记、副书记、组织委员、宣传委员、纪检委员、委员、党小组长、网格员、党员中心户、讲师、志愿者）",
+			 d);
 		return;
 	}
 	char key[100];
@@ -281,8 +295,8 @@ void member_validate(db *d, struct member *m, int64_t self_id, struct field_erro
 
 	m->service_org_id = 0;
 	if (*m->service_org) {
-		db_stmt *s = db_query(d, "SELECT id, kind FROM orgs WHERE (code = ? OR name = ?) AND dissolved_at IS NULL", "tt",
-				      m->service_org, m->service_org);
+		db_stmt *s = db_query(d, "SELECT id, kind FROM orgs WHERE (code = ? OR name = ?) AND dissolved_at IS NULL", "tt", m->service_org,
+				      m->service_org);
 		if (!db_next(s))
 			ferr_add(errs, "service_org", "报到社区“%.40s”不存在", m->service_org);
 		else if (strcmp(db_str(s, 1), "社区"))
@@ -313,8 +327,7 @@ static void write_duty(void *ctx, const char *duty)
 		w->rc = DB_ERR;
 }
 
-static int history(db *d, int64_t id, const char *date, const char *kind, const char *from, const char *to, const char *note,
-		   int64_t by)
+static int history(db *d, int64_t id, const char *date, const char *kind, const char *from, const char *to, const char *note, int64_t by)
 {
 	return db_run(d,
 		      "INSERT INTO member_history (member_id, date, at, kind, from_value, to_value, note, user_id) "
@@ -331,9 +344,9 @@ int64_t member_write(db *d, const struct actor *a, const struct member *m, const
 			     "INSERT INTO members (org_id, name, gender, ethnicity, birth_date, education, id_number, id_tail, phone, "
 			     "phone_tail, address, join_date, full_date, category, status, in_service, service_org_id, created_at, updated_at) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, NULLIF(?, 0), ?, ?) RETURNING id",
-			     "IttttttttttttttiIII", m->org_id, m->name, m->gender, m->ethnicity, m->birth_date, m->education,
-			     m->id_number, tail4(m->id_number), m->phone, tail4(m->phone), m->address, m->join_date, m->full_date,
-			     m->category, m->status, m->in_service ? 1 : 0, m->service_org_id, now, now);
+			     "IttttttttttttttiIII", m->org_id, m->name, m->gender, m->ethnicity, m->birth_date, m->education, m->id_number,
+			     tail4(m->id_number), m->phone, tail4(m->phone), m->address, m->join_date, m->full_date, m->category, m->status,
+			     m->in_service ? 1 : 0, m->service_org_id, now, now);
 	if (!id)
 		return 0;
 	char date[11];
@@ -397,9 +410,9 @@ static int update_rows(db *d, const struct member *b, const struct member *a, in
 			"UPDATE members SET org_id = ?, name = ?, gender = ?, ethnicity = ?, birth_date = ?, education = ?, id_number = ?, "
 			"id_tail = ?, phone = ?, phone_tail = ?, address = ?, join_date = ?, full_date = NULLIF(?, ''), category = ?, "
 			"status = ?, in_service = ?, service_org_id = NULLIF(?, 0), updated_at = ? WHERE id = ?",
-			"IttttttttttttttiIII", a->org_id, a->name, a->gender, a->ethnicity, a->birth_date, a->education, a->id_number,
-			tail4(a->id_number), a->phone, tail4(a->phone), a->address, a->join_date, a->full_date, a->category, a->status,
-			a->in_service ? 1 : 0, a->service_org_id, now_unix(), b->id);
+			"IttttttttttttttiIII", a->org_id, a->name, a->gender, a->ethnicity, a->birth_date, a->education, a->id_number, tail4(a->id_number),
+			a->phone, tail4(a->phone), a->address, a->join_date, a->full_date, a->category, a->status, a->in_service ? 1 : 0,
+			a->service_org_id, now_unix(), b->id);
 	if (rc != DB_OK)
 		return rc;
 	/* one history line per changed field that matters to the record's story */
@@ -422,8 +435,11 @@ static int update_rows(db *d, const struct member *b, const struct member *a, in
 		rc = w.rc;
 	}
 	const char *other[][3] = {
-		{"name", b->name, a->name}, {"phone", b->phone, a->phone}, {"address", b->address, a->address},
-		{"education", b->education, a->education}, {"id_number", b->id_number, a->id_number},
+		{"name", b->name, a->name},
+		{"phone", b->phone, a->phone},
+		{"address", b->address, a->address},
+		{"education", b->education, a->education},
+		{"id_number", b->id_number, a->id_number},
 	};
 	char changed[200] = "";
 	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
@@ -435,7 +451,6 @@ static int update_rows(db *d, const struct member *b, const struct member *a, in
 		rc = history(d, b->id, date, "edit", "", changed, "", by);
 	return rc;
 }
-
 
 /* ---- the domain functions: role, subtree, write, history, audit ---- */
 
@@ -455,8 +470,7 @@ bool member_visible(db *d, const struct actor *a, const struct member *m)
 	       (member_org_covered(d, a, m->org_id) || (m->service_org_id && member_org_covered(d, a, m->service_org_id)));
 }
 
-enum dj_result member_insert(db *d, const struct actor *a, struct member *m, const char *note, int64_t *id_out,
-			     struct field_errors *e)
+enum dj_result member_insert(db *d, const struct actor *a, struct member *m, const char *note, int64_t *id_out, struct field_errors *e)
 {
 	*id_out = 0;
 	if (!permission_allows(&perm_member_edit, a))
@@ -474,8 +488,7 @@ enum dj_result member_insert(db *d, const struct actor *a, struct member *m, con
 	return DJ_OK;
 }
 
-enum dj_result member_update(db *d, const struct actor *a, const struct member *before, struct member *after,
-			     struct field_errors *e)
+enum dj_result member_update(db *d, const struct actor *a, const struct member *before, struct member *after, struct field_errors *e)
 {
 	if (!member_visible(d, a, before))
 		return dj_fail(e, DJ_NOT_FOUND, "党员不存在或不在您的管辖范围内");
@@ -497,8 +510,8 @@ enum dj_result member_update(db *d, const struct actor *a, const struct member *
 	return DJ_OK;
 }
 
-enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date,
-			     const char *note, struct field_errors *e)
+enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
+			     struct field_errors *e)
 {
 	struct member m;
 	if (!member_load(d, id, &m) || !member_visible(d, a, &m))
@@ -543,8 +556,7 @@ enum dj_result member_change(db *d, const struct actor *a, int64_t id, const cha
 	return dj_fail(e, DJ_INVALID, "未知的变更类型");
 }
 
-enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out,
-			     struct field_errors *e)
+enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out, struct field_errors *e)
 {
 	if (!id || !member_load(d, id, out) || !member_visible(d, a, out)) {
 		memset(out, 0, sizeof *out);
@@ -561,20 +573,19 @@ enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const cha
 /* ---- reading the roster ---- */
 
 /* The one roster query, shared by the list, its count and the API. */
-#define ROSTER_FROM                                                                                             \
-	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id "          \
+#define ROSTER_FROM                                                                                                      \
+	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id "                   \
 	"WHERE ((CAST(? AS BIGINT) = 0 AND o.path LIKE ? || '%') OR (CAST(? AS BIGINT) = 1 AND so.path LIKE ? || '%')) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.name LIKE '%' || ? || '%' OR m.id_tail = ? OR m.phone_tail = ?) "     \
-	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) "        \
-	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                                      \
+	"AND (CAST(? AS TEXT) IS NULL OR m.name LIKE '%' || ? || '%' OR m.id_tail = ? OR m.phone_tail = ?) "             \
+	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) "                 \
+	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                                               \
 	"AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM member_duties d WHERE d.member_id = m.id AND d.duty = ?)) "
 #define ROSTER_ARGS "ItItttttttttIItt"
-#define ROSTER_VALS(x)                                                                                         \
-	(int64_t)(x)->registered, (x)->prefix, (int64_t)(x)->registered, (x)->prefix, (x)->q, (x)->q, (x)->q, (x)->q, \
-		(x)->status, (x)->status, (x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, \
-		(x)->duty, (x)->duty
-#define ROSTER_COLS                                                                                             \
-	"SELECT m.id, m.name, m.gender, m.birth_date, m.ethnicity, m.education, m.id_number, m.phone, o.code, o.name, " \
+#define ROSTER_VALS(x)                                                                                                                          \
+	(int64_t)(x)->registered, (x)->prefix, (int64_t)(x)->registered, (x)->prefix, (x)->q, (x)->q, (x)->q, (x)->q, (x)->status, (x)->status, \
+		(x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, (x)->duty, (x)->duty
+#define ROSTER_COLS                                                                                                                  \
+	"SELECT m.id, m.name, m.gender, m.birth_date, m.ethnicity, m.education, m.id_number, m.phone, o.code, o.name, "              \
 	"m.category, m.status, m.in_service, COALESCE(so.code, ''), COALESCE(so.name, ''), m.join_date, COALESCE(m.full_date, ''), " \
 	"(SELECT COUNT(*) FROM member_duties d WHERE d.member_id = m.id) "
 
@@ -583,16 +594,20 @@ static db_stmt *roster_rows(db *d, const struct roster_query *q)
 {
 	const char *s = q->sort ? q->sort : "";
 	if (!strcmp(s, "join_date"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
+				q->offset);
 	if (!strcmp(s, "birth_date"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
+				q->offset);
 	if (!strcmp(s, "name"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
-	return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit, q->offset);
+		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
+				q->offset);
+	return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
+			q->offset);
 }
 
-enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q,
-			     void (*fn)(void *ctx, const struct member_row *m), void *ctx, int64_t *total)
+enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q, void (*fn)(void *ctx, const struct member_row *m), void *ctx,
+			     int64_t *total)
 {
 	*total = 0;
 	if (!permission_allows(&perm_member_view, a) || !q->prefix || !actor_covers(a, q->prefix))
@@ -601,11 +616,24 @@ enum dj_result member_roster(db *d, const struct actor *a, const struct roster_q
 	db_stmt *s = roster_rows(d, q);
 	while (db_next(s)) {
 		struct member_row m = {
-			.id = db_int(s, 0), .name = db_str(s, 1), .gender = db_str(s, 2), .birth_date = db_str(s, 3),
-			.ethnicity = db_str(s, 4), .education = db_str(s, 5), .id_number = db_str(s, 6), .phone = db_str(s, 7),
-			.org_code = db_str(s, 8), .org_name = db_str(s, 9), .category = db_str(s, 10), .status = db_str(s, 11),
-			.in_service = db_int(s, 12) != 0, .service_org_code = db_str(s, 13), .service_org_name = db_str(s, 14),
-			.join_date = db_str(s, 15), .full_date = db_str(s, 16), .duties = db_int(s, 17),
+			.id = db_int(s, 0),
+			.name = db_str(s, 1),
+			.gender = db_str(s, 2),
+			.birth_date = db_str(s, 3),
+			.ethnicity = db_str(s, 4),
+			.education = db_str(s, 5),
+			.id_number = db_str(s, 6),
+			.phone = db_str(s, 7),
+			.org_code = db_str(s, 8),
+			.org_name = db_str(s, 9),
+			.category = db_str(s, 10),
+			.status = db_str(s, 11),
+			.in_service = db_int(s, 12) != 0,
+			.service_org_code = db_str(s, 13),
+			.service_org_name = db_str(s, 14),
+			.join_date = db_str(s, 15),
+			.full_date = db_str(s, 16),
+			.duties = db_int(s, 17),
 		};
 		fn(ctx, &m);
 	}

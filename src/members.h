@@ -35,8 +35,8 @@ struct member {
 	char category[16];  /* full | probationary */
 	char status[16];    /* active | retired | mobile | stopped */
 	bool in_service;
-	char duties[256];   /* 、-separated, e.g. "书记、网格员" */
-	char too_long[32];  /* the first field whose given value did not fit; validation reports it */
+	char duties[256];  /* 、-separated, e.g. "书记、网格员" */
+	char too_long[32]; /* the first field whose given value did not fit; validation reports it */
 };
 
 /* Field names, shared by forms, the JSON API and the import's columns. */
@@ -46,7 +46,7 @@ const char *member_category_label(const char *key); /* 正式 / 预备 */
 const char *member_status_label(const char *key);   /* 正常 / 离退休 / 流动 / 停止党籍 */
 extern const char *const member_duty_list[];        /* NULL-terminated */
 extern const char *const member_education_list[];
-extern const char *const member_status_keys[];      /* active retired mobile stopped, NULL */
+extern const char *const member_status_keys[]; /* active retired mobile stopped, NULL */
 
 /* Sets one field from text (trimmed; Chinese labels accepted for category,
  * status, in_service, gender). Returns false when the field name is unknown. */
@@ -70,27 +70,24 @@ bool member_load(db *d, int64_t id, struct member *m);
 /* Adds a member (member.create): validates every field, then the org must
  * lie inside the actor's subtree. *id_out gets the new id. note goes into the
  * 'create' history entry ("新增", "API"). */
-enum dj_result member_insert(db *d, const struct actor *a, struct member *m, const char *note, int64_t *id_out,
-			     struct field_errors *e);
+enum dj_result member_insert(db *d, const struct actor *a, struct member *m, const char *note, int64_t *id_out, struct field_errors *e);
 /* Changes before (as loaded) into after (member.update), each change that
  * matters to the record's story as a dated history entry. Validates after;
  * its org must lie inside the actor's subtree; after->org_code is set from
  * after->org_id. */
-enum dj_result member_update(db *d, const struct actor *a, const struct member *before, struct member *after,
-			     struct field_errors *e);
+enum dj_result member_update(db *d, const struct actor *a, const struct member *before, struct member *after, struct field_errors *e);
 
 /* 转正, 离退休, 流动, 停止党籍, back to 正常: a dated change of category or
  * status, checked against the current state (member.full, member.status).
  * kind: "full" or "status"; to: a status key for "status". */
-enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date,
-			     const char *note, struct field_errors *e);
+enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
+			     struct field_errors *e);
 
 /* The explicit reading of a member's full ID and phone numbers and address
  * (member.reveal): the member must be visible to the actor (DJ_NOT_FOUND),
  * and the actor's role may read full numbers of its own subtree's members
  * (DJ_FORBIDDEN). why: the audit summary; NULL for the member's name. */
-enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out,
-			     struct field_errors *e);
+enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out, struct field_errors *e);
 
 /* Whether the actor may see the member: its org, or for an in-service
  * member the community it registered with (双报到), lies in the subtree. */
@@ -110,12 +107,12 @@ int64_t member_write(db *d, const struct actor *a, const struct member *m, const
  * org subtree (or, registered, the in-service members registered with it:
  * 双报到), narrowed by filters. */
 struct roster_query {
-	const char *prefix;   /* org subtree (the org's path); must lie inside the actor's */
-	bool registered;      /* in-service members registered with the subtree instead of its own members */
-	const char *q;        /* name part, or last 4 of ID or phone; NULL: any */
+	const char *prefix;                   /* org subtree (the org's path); must lie inside the actor's */
+	bool registered;                      /* in-service members registered with the subtree instead of its own members */
+	const char *q;                        /* name part, or last 4 of ID or phone; NULL: any */
 	const char *status, *category, *duty; /* NULL: any */
-	int in_service;       /* -1 any */
-	const char *sort;     /* name | join_date | birth_date | org (anything else: org) */
+	int in_service;                       /* -1 any */
+	const char *sort;                     /* name | join_date | birth_date | org (anything else: org) */
 	int64_t limit, offset;
 };
 /* One row of the list; the strings live until the callback returns. Full
@@ -133,8 +130,8 @@ struct member_row {
  * q->sort; *total gets the number of rows that match without the limit.
  * DJ_NOT_FOUND when the subtree is not the actor's (or the role may not see
  * the roster), DJ_DB_ERROR when the reading failed. */
-enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q,
-			     void (*fn)(void *ctx, const struct member_row *m), void *ctx, int64_t *total);
+enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q, void (*fn)(void *ctx, const struct member_row *m), void *ctx,
+			     int64_t *total);
 
 /* One entry of a member's history, as the detail page shows it. */
 struct member_event {

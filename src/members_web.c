@@ -74,8 +74,8 @@ static bool roster_query_from(req *r, struct roster_query *q, struct org *o)
 
 static void filter_select(req *r, const char *name, const char *label, const char *const *opts, const char *cur)
 {
-	html_printf(&r->out, "<label class=\"sr-only\" for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">%s</option>",
-		    name, label, name, name, label);
+	html_printf(&r->out, "<label class=\"sr-only\" for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">%s</option>", name, label,
+		    name, name, label);
 	for (const char *const *o = opts; *o; o += 2)
 		if (cur && !strcmp(cur, o[0]))
 			html_printf(&r->out, "<option value=\"%s\" selected>%s</option>", o[0], o[1]);
@@ -130,8 +130,8 @@ void members_page_list(req *r)
 	if (res == DJ_DB_ERROR)
 		r->failed = true; /* the list shows what was read, as before; nothing to commit */
 	page_begin(r, "党员花名册");
-	html_printf(&r->out, "<p class=\"lead\">%s%s，共 <strong>%lld</strong> 名党员。</p>", o.name,
-		    q.registered ? "（到本社区报到的在职党员）" : "", (long long)total);
+	html_printf(&r->out, "<p class=\"lead\">%s%s，共 <strong>%lld</strong> 名党员。</p>", o.name, q.registered ? "（到本社区报到的在职党员）" : "",
+		    (long long)total);
 	if (authorize(r, &perm_member_edit, r->actor.org_id))
 		buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/members/new\">新增党员</a>"
 				  "<a class=\"btn\" href=\"/members/import\">导入花名册</a>");
@@ -140,15 +140,17 @@ void members_page_list(req *r)
 	const char *code = req_query(r, "org");
 	html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s\">导出 Excel</a>", code ? code : "");
 	if (authorize(r, &perm_member_reveal, r->actor.org_id))
-		html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s&amp;full=1\" "
-				     "data-confirm=\"完整导出包含身份证号和手机号，将记入审计日志。确定导出吗？\">导出完整信息</a>",
+		html_printf(&r->out,
+			    "<a class=\"btn\" href=\"/members/export.xlsx?org=%s&amp;full=1\" "
+			    "data-confirm=\"完整导出包含身份证号和手机号，将记入审计日志。确定导出吗？\">导出完整信息</a>",
 			    code ? code : "");
 	buf_puts(&r->out, "</div>");
 
-	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/members\">"
-			     "<input type=\"hidden\" name=\"org\" value=\"%s\">"
-			     "<label class=\"sr-only\" for=\"f-q\">搜索</label>"
-			     "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"姓名，或身份证号/手机号后四位\" value=\"%s\">",
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/members\">"
+		    "<input type=\"hidden\" name=\"org\" value=\"%s\">"
+		    "<label class=\"sr-only\" for=\"f-q\">搜索</label>"
+		    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"姓名，或身份证号/手机号后四位\" value=\"%s\">",
 		    code ? code : "", q.q ? q.q : "");
 	filter_select(r, "status", "全部党籍状态", status_opts, q.status);
 	filter_select(r, "category", "全部类别", category_opts, q.category);
@@ -201,7 +203,7 @@ static bool load_visible(req *r, struct member *m)
 	return true;
 }
 
-#define ORG_NAME_SIZE sizeof ((struct org *)0)->name
+#define ORG_NAME_SIZE sizeof((struct org *)0)->name
 
 static const char *org_name_of(db *d, int64_t id, char *out, size_t n)
 {
@@ -212,8 +214,8 @@ static const char *org_name_of(db *d, int64_t id, char *out, size_t n)
 
 static const char *history_label(const char *kind)
 {
-	static const char *const k[] = {"create", "建档", "full", "转正", "status", "党籍状态", "org", "组织关系", "duty", "职务",
-					"service", "报到社区", "edit", "信息修改", "import", "导入", "reveal", "查看完整信息", NULL};
+	static const char *const k[] = {"create",  "建档",     "full", "转正",     "status", "党籍状态", "org",    "组织关系",     "duty", "职务",
+					"service", "报到社区", "edit", "信息修改", "import", "导入",     "reveal", "查看完整信息", NULL};
 	for (const char *const *p = k; *p; p += 2)
 		if (!strcmp(*p, kind))
 			return p[1];
@@ -223,8 +225,8 @@ static const char *history_label(const char *kind)
 static void history_row(void *ctx, const struct member_event *ev)
 {
 	req *r = ctx;
-	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", ev->date,
-		    history_label(ev->kind), ev->from, *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
+	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", ev->date, history_label(ev->kind), ev->from,
+		    *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
 }
 
 static void member_detail(req *r, struct member *m, bool revealed)
@@ -240,29 +242,31 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		mask_phone(m->phone, ph);
 		mask_idcard(m->id_number, id);
 	}
-	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>姓名</dt><dd>%s</dd><dt>性别</dt><dd>%s</dd>"
-			     "<dt>民族</dt><dd>%s</dd><dt>出生日期</dt><dd>%s（%d 岁）</dd><dt>学历</dt><dd>%s</dd>"
-			     "<dt>身份证号</dt><dd>%s</dd><dt>手机号</dt><dd>%s</dd><dt>住址</dt><dd>%s</dd>"
-			     "<dt>所在组织</dt><dd><a href=\"/orgs/%lld\">%s</a></dd><dt>入党日期</dt><dd>%s</dd>"
-			     "<dt>党员类别</dt><dd>%s%s%s</dd><dt>党籍状态</dt><dd>%s</dd><dt>在职党员</dt><dd>%s</dd>"
-			     "<dt>报到社区</dt><dd>%s</dd><dt>职务</dt><dd>%s</dd></dl>",
-		    m->name, m->gender, m->ethnicity, m->birth_date, age_of(m->birth_date), *m->education ? m->education : "—",
-		    id, *ph ? ph : "—", revealed ? (*m->address ? m->address : "—") : (*m->address ? "（已隐藏）" : "—"),
-		    (long long)m->org_id, org_name_of(r->db, m->org_id, org, sizeof org), m->join_date,
-		    member_category_label(m->category), *m->full_date ? "，转正于 " : "", m->full_date,
-		    member_status_label(m->status), m->in_service ? "是" : "否",
+	html_printf(&r->out,
+		    "<section class=\"card\"><dl class=\"kv\"><dt>姓名</dt><dd>%s</dd><dt>性别</dt><dd>%s</dd>"
+		    "<dt>民族</dt><dd>%s</dd><dt>出生日期</dt><dd>%s（%d 岁）</dd><dt>学历</dt><dd>%s</dd>"
+		    "<dt>身份证号</dt><dd>%s</dd><dt>手机号</dt><dd>%s</dd><dt>住址</dt><dd>%s</dd>"
+		    "<dt>所在组织</dt><dd><a href=\"/orgs/%lld\">%s</a></dd><dt>入党日期</dt><dd>%s</dd>"
+		    "<dt>党员类别</dt><dd>%s%s%s</dd><dt>党籍状态</dt><dd>%s</dd><dt>在职党员</dt><dd>%s</dd>"
+		    "<dt>报到社区</dt><dd>%s</dd><dt>职务</dt><dd>%s</dd></dl>",
+		    m->name, m->gender, m->ethnicity, m->birth_date, age_of(m->birth_date), *m->education ? m->education : "—", id, *ph ? ph : "—",
+		    revealed ? (*m->address ? m->address : "—") : (*m->address ? "（已隐藏）" : "—"), (long long)m->org_id,
+		    org_name_of(r->db, m->org_id, org, sizeof org), m->join_date, member_category_label(m->category), *m->full_date ? "，转正于 " : "",
+		    m->full_date, member_status_label(m->status), m->in_service ? "是" : "否",
 		    m->service_org_id ? org_name_of(r->db, m->service_org_id, sorg, sizeof sorg) : "—", *m->duties ? m->duties : "—");
 	bool can_edit = authorize(r, &perm_member_edit, m->org_id);
 	if (!revealed && authorize(r, &perm_member_reveal, m->org_id)) {
-		html_printf(&r->out, "<form method=\"post\" action=\"/members/%lld/reveal\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-				     "<button class=\"btn btn-small\" type=\"submit\">查看完整证件号与联系方式（将记入审计日志）</button></form>",
+		html_printf(&r->out,
+			    "<form method=\"post\" action=\"/members/%lld/reveal\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<button class=\"btn btn-small\" type=\"submit\">查看完整证件号与联系方式（将记入审计日志）</button></form>",
 			    (long long)m->id, layout_csrf(r));
 	}
 	buf_puts(&r->out, "</section>");
 
 	if (can_edit) {
-		html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">办理</h2><div class=\"actions\">"
-				     "<a class=\"btn\" href=\"/members/%lld/edit\">编辑信息</a></div>",
+		html_printf(&r->out,
+			    "<section class=\"card\"><h2 class=\"card-title\">办理</h2><div class=\"actions\">"
+			    "<a class=\"btn\" href=\"/members/%lld/edit\">编辑信息</a></div>",
 			    (long long)m->id);
 		char now[11];
 		today(now);
@@ -399,8 +403,9 @@ static void member_form(req *r, const char *action, const struct member *m)
 		char key[100];
 		snprintf(key, sizeof key, "%s", *d);
 		bool on = strstr(m->duties, key) != NULL;
-		html_printf(&r->out, on ? "<label><input type=\"checkbox\" name=\"duties\" value=\"%s\" checked> %s</label>"
-					: "<label><input type=\"checkbox\" name=\"duties\" value=\"%s\"> %s</label>",
+		html_printf(&r->out,
+			    on ? "<label><input type=\"checkbox\" name=\"duties\" value=\"%s\" checked> %s</label>"
+			       : "<label><input type=\"checkbox\" name=\"duties\" value=\"%s\"> %s</label>",
 			    *d, *d);
 	}
 	buf_puts(&r->out, "</div>");
@@ -803,7 +808,10 @@ static const struct nav_entry members_nav[] = {
 static const struct permission *const members_perms[] = {&perm_member_view, &perm_member_edit, &perm_member_reveal};
 const struct module members_module = {
 	.name = "members",
-	.routes = members_routes, .routes_n = COUNT_OF(members_routes),
-	.nav = members_nav, .nav_n = COUNT_OF(members_nav),
-	.permissions = members_perms, .permissions_n = COUNT_OF(members_perms),
+	.routes = members_routes,
+	.routes_n = COUNT_OF(members_routes),
+	.nav = members_nav,
+	.nav_n = COUNT_OF(members_nav),
+	.permissions = members_perms,
+	.permissions_n = COUNT_OF(members_perms),
 };

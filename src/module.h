@@ -71,8 +71,7 @@ void routes_free(struct merged_routes *m);
 /* The table the server serves, merged once from modules[] (NULL with err on a duplicate). */
 const struct merged_routes *routes_table(char *err, size_t errlen);
 /* Finds the route for a request; sets *method_mismatch when only the method differs. */
-const route *routes_find(const struct merged_routes *t, const char *method, const char *path, kvlist *params,
-			 bool *method_mismatch);
+const route *routes_find(const struct merged_routes *t, const char *method, const char *path, kvlist *params, bool *method_mismatch);
 /* Prints the table: METHOD TAB PATTERN TAB ROLES TAB MODULE TAB NAME, one route a line. */
 void routes_print(const struct merged_routes *t, FILE *f);
 

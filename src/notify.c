@@ -20,20 +20,17 @@ static int log_send(const char *recipient, const char *text)
 static const struct notify_adapter log_adapter = {"log", log_send};
 const struct notify_adapter *notify_adapter = &log_adapter;
 
-void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
-		 int64_t now)
+void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
 	if (!user_id)
 		return;
-	db_run(d,
-	       "INSERT INTO notifications (user_id, at, kind, entity, entity_id, text) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-	       "IIttIt", user_id, now, kind, entity ? entity : "", entity_id, text);
-	db_run(d, "INSERT INTO outbox (at, channel, recipient, text) SELECT ?, ?, username, ? FROM users WHERE id = ?", "Itti", now,
-	       notify_adapter->name, text, (int)user_id);
+	db_run(d, "INSERT INTO notifications (user_id, at, kind, entity, entity_id, text) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "IIttIt",
+	       user_id, now, kind, entity ? entity : "", entity_id, text);
+	db_run(d, "INSERT INTO outbox (at, channel, recipient, text) SELECT ?, ?, username, ? FROM users WHERE id = ?", "Itti", now, notify_adapter->name,
+	       text, (int)user_id);
 }
 
-static void notify_query(db *d, db_stmt *s, const char *kind, const char *entity, int64_t entity_id, const char *text,
-			 int64_t now)
+static void notify_query(db *d, db_stmt *s, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
 	int64_t ids[64];
 	int n = 0;
@@ -44,15 +41,13 @@ static void notify_query(db *d, db_stmt *s, const char *kind, const char *entity
 		notify_user(d, ids[i], kind, entity, entity_id, text, now);
 }
 
-void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id,
-		     const char *text, int64_t now)
+void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
-	notify_query(d, db_query(d, "SELECT id FROM users WHERE org_id = ? AND role = ? AND active = 1", "It", org_id, role), kind,
-		     entity, entity_id, text, now);
+	notify_query(d, db_query(d, "SELECT id FROM users WHERE org_id = ? AND role = ? AND active = 1", "It", org_id, role), kind, entity, entity_id,
+		     text, now);
 }
 
-void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
-			    int64_t now)
+void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
 	notify_query(d,
 		     db_query(d,
@@ -115,8 +110,8 @@ int notify_flush(db *d, int64_t now)
 	int64_t ids[256];
 	char rcpt[256][64], text[256][200];
 	int n = 0, sent = 0;
-	db_stmt *s = db_query(d, "SELECT id, recipient, text FROM outbox WHERE status = 'pending' AND channel = ? ORDER BY id LIMIT 256",
-			      "t", notify_adapter->name);
+	db_stmt *s = db_query(d, "SELECT id, recipient, text FROM outbox WHERE status = 'pending' AND channel = ? ORDER BY id LIMIT 256", "t",
+			      notify_adapter->name);
 	while (db_next(s) && n < 256) {
 		ids[n] = db_int(s, 0);
 		snprintf(rcpt[n], sizeof rcpt[n], "%s", db_str(s, 1));
@@ -134,4 +129,3 @@ int notify_flush(db *d, int64_t now)
 	}
 	return sent;
 }
-

@@ -16,14 +16,11 @@ extern const struct notify_adapter *notify_adapter;
 
 /* To one user: an inbox row about a record (entity "order", id 42; NULL, 0
  * for none) and an outbox message, in the caller's transaction. */
-void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
-		 int64_t now);
+void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now);
 /* To the users of a role in one org (e.g. the branch secretaries of the order's branch). */
-void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id,
-		     const char *text, int64_t now);
+void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now);
 /* To the committee users above an org (whose org path is a prefix of its path). */
-void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text,
-			    int64_t now);
+void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now);
 
 /* A user's inbox: the unread count, the latest messages (newest first, at
  * most 100), and marking them all read. */

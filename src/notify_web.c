@@ -37,8 +37,9 @@ static void inbox_page(req *r)
 	int64_t unread = notify_unread(r->db, r->actor.user_id);
 	html_printf(&r->out, "<p class=\"lead\">未读 %lld 条。</p>", (long long)unread);
 	if (unread)
-		html_printf(&r->out, "<form method=\"post\" action=\"/inbox/read\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-				     "<button class=\"btn btn-small\" type=\"submit\">全部标为已读</button></form>",
+		html_printf(&r->out,
+			    "<form method=\"post\" action=\"/inbox/read\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<button class=\"btn btn-small\" type=\"submit\">全部标为已读</button></form>",
 			    layout_csrf(r));
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>内容</th></tr></thead><tbody>");
 	struct inbox c = {r, 0};
@@ -98,11 +99,14 @@ static const struct nav_entry notify_nav[] = {
 };
 static const struct background_task notify_tasks[] = {
 	{"overdue", notify_overdue}, /* tell the branch when an order passes its time limit */
-	{"outbox", notify_flush}, /* send the outbox through the adapter */
+	{"outbox", notify_flush},    /* send the outbox through the adapter */
 };
 const struct module notify_module = {
 	.name = "notify",
-	.routes = notify_routes, .routes_n = COUNT_OF(notify_routes),
-	.nav = notify_nav, .nav_n = COUNT_OF(notify_nav),
-	.tasks = notify_tasks, .tasks_n = COUNT_OF(notify_tasks),
+	.routes = notify_routes,
+	.routes_n = COUNT_OF(notify_routes),
+	.nav = notify_nav,
+	.nav_n = COUNT_OF(notify_nav),
+	.tasks = notify_tasks,
+	.tasks_n = COUNT_OF(notify_tasks),
 };

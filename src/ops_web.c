@@ -84,16 +84,19 @@ static void ops_metrics(req *r)
 	buf_printf(o, "dangjian_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
 	buf_printf(o, "dangjian_request_duration_seconds_sum %.6f\n", (double)atomic_load(&g_sum_us) / 1e6);
 	buf_printf(o, "dangjian_request_duration_seconds_count %llu\n", (unsigned long long)atomic_load(&g_total));
-	buf_printf(o, "# HELP dangjian_requests_in_flight Requests being served now.\n"
-		      "# TYPE dangjian_requests_in_flight gauge\ndangjian_requests_in_flight %d\n",
+	buf_printf(o,
+		   "# HELP dangjian_requests_in_flight Requests being served now.\n"
+		   "# TYPE dangjian_requests_in_flight gauge\ndangjian_requests_in_flight %d\n",
 		   server_inflight());
 	/* SPEC §3: the open and the overdue orders, from the shared database (the same on every node) */
 	int64_t now = now_unix();
-	buf_printf(o, "# HELP dangjian_orders_open Resident orders not yet closed, rejected or withdrawn.\n"
-		      "# TYPE dangjian_orders_open gauge\ndangjian_orders_open %lld\n",
+	buf_printf(o,
+		   "# HELP dangjian_orders_open Resident orders not yet closed, rejected or withdrawn.\n"
+		   "# TYPE dangjian_orders_open gauge\ndangjian_orders_open %lld\n",
 		   (long long)orders_count_open(r->db, false, now));
-	buf_printf(o, "# HELP dangjian_orders_overdue Open orders past their time limit.\n"
-		      "# TYPE dangjian_orders_overdue gauge\ndangjian_orders_overdue %lld\n",
+	buf_printf(o,
+		   "# HELP dangjian_orders_overdue Open orders past their time limit.\n"
+		   "# TYPE dangjian_orders_overdue gauge\ndangjian_orders_overdue %lld\n",
 		   (long long)orders_count_open(r->db, true, now));
 }
 
@@ -105,5 +108,6 @@ static const route ops_routes[] = {
 };
 const struct module ops_module = {
 	.name = "ops",
-	.routes = ops_routes, .routes_n = COUNT_OF(ops_routes),
+	.routes = ops_routes,
+	.routes_n = COUNT_OF(ops_routes),
 };

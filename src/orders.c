@@ -53,23 +53,24 @@ const struct order_transition order_transitions[] = {
 };
 const int order_transitions_count = sizeof order_transitions / sizeof order_transitions[0];
 
-const char *const order_states[] = {"submitted", "accepted", "assigned", "in_progress", "escalated", "delivered",
-				    "closed", "rejected", "withdrawn", NULL};
-const char *const order_actions[] = {"accept", "reject", "claim", "assign", "escalate", "dispatch", "start", "deliver", "confirm",
-				     "reopen", "auto_close", "close", "withdraw", "add_info", "remind", NULL};
+const char *const order_states[] = {"submitted", "accepted", "assigned", "in_progress", "escalated", "delivered", "closed", "rejected", "withdrawn", NULL};
+const char *const order_actions[] = {"accept",  "reject", "claim",      "assign", "escalate", "dispatch", "start",  "deliver",
+				     "confirm", "reopen", "auto_close", "close",  "withdraw", "add_info", "remind", NULL};
 
 static const char *const state_labels[] = {
-	"submitted", "已点单", "accepted", "已接单", "assigned", "已派单", "in_progress", "办理中", "escalated", "向上反馈",
-	"delivered", "已送单", "closed", "已销单", "rejected", "不予受理", "withdrawn", "已撤回", NULL,
+	"submitted", "已点单", "accepted", "已接单", "assigned", "已派单",   "in_progress", "办理中", "escalated", "向上反馈",
+	"delivered", "已送单", "closed",   "已销单", "rejected", "不予受理", "withdrawn",   "已撤回", NULL,
 };
 static const char *const action_labels[] = {
-	"create", "点单", "accept", "接单", "reject", "不予受理", "claim", "认领心愿", "assign", "派单", "escalate", "向上反馈", "dispatch", "党委派单",
-	"start", "开始办理", "deliver", "送单", "confirm", "确认销单", "reopen", "未解决，重新办理", "auto_close", "逾期未评价，自动销单",
-	"close", "办结", "withdraw", "撤回", "add_info", "补充信息", "remind", "催办", NULL,
+	"create",  "点单", "accept",   "接单",     "reject",   "不予受理",         "claim",      "认领心愿",
+	"assign",  "派单", "escalate", "向上反馈", "dispatch", "党委派单",         "start",      "开始办理",
+	"deliver", "送单", "confirm",  "确认销单", "reopen",   "未解决，重新办理", "auto_close", "逾期未评价，自动销单",
+	"close",   "办结", "withdraw", "撤回",     "add_info", "补充信息",         "remind",     "催办",
+	NULL,
 };
 const char *const order_kinds[] = {
-	"need", "需求", "wish", "微心愿", "proxy_medical", "代办：医疗代办", "proxy_power", "代办：电费代缴",
-	"proxy_goods", "代办：物资代购", "opinion", "社情民意", NULL,
+	"need",           "需求",    "wish",     "微心愿", "proxy_medical", "代办：医疗代办", "proxy_power", "代办：电费代缴", "proxy_goods",
+	"代办：物资代购", "opinion", "社情民意", NULL,
 };
 static const char *const close_labels[] = {
 	"resolved", "已解决", "unresolvable", "无法解决", "not_ours", "不属于本级职责", "duplicate", "重复诉求", NULL,
@@ -88,10 +89,7 @@ const char *order_action_label(const char *a) { return label(action_labels, a); 
 const char *order_kind_label(const char *k) { return label(order_kinds, k); }
 const char *order_close_label(const char *r) { return label(close_labels, r); }
 
-bool order_state_open(const char *s)
-{
-	return strcmp(s, "closed") && strcmp(s, "rejected") && strcmp(s, "withdrawn");
-}
+bool order_state_open(const char *s) { return strcmp(s, "closed") && strcmp(s, "rejected") && strcmp(s, "withdrawn"); }
 
 bool order_org_takes_orders(const char *type, const char *kind)
 {
@@ -138,13 +136,13 @@ static bool in_list(const char *const *pairs, const char *v)
 }
 
 /* The one column list of an order, read by position in order_fill alone. */
-#define ORDER_COLS                                                                                                   \
+#define ORDER_COLS                                                                                                          \
 	"SELECT o.id, o.code, o.kind, o.urgency, o.content, o.org_id, g.code, g.name, g.path, COALESCE(o.grid_id, 0), "     \
 	"COALESCE(gr.code, ''), o.state, o.level, o.escalated, COALESCE(o.assignee_user_id, 0), COALESCE(u.username, ''), " \
-	"COALESCE(u.name, ''), o.result, COALESCE(o.close_reason, ''), o.close_note, o.comment, COALESCE(o.rating, 0), "   \
-	"o.created_at, o.updated_at, o.due_at, COALESCE(o.delivered_at, 0), COALESCE(o.closed_at, 0), "                  \
-	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone "                                                   \
-	"FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "                  \
+	"COALESCE(u.name, ''), o.result, COALESCE(o.close_reason, ''), o.close_note, o.comment, COALESCE(o.rating, 0), "    \
+	"o.created_at, o.updated_at, o.due_at, COALESCE(o.delivered_at, 0), COALESCE(o.closed_at, 0), "                     \
+	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone "                                                      \
+	"FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "                      \
 	"LEFT JOIN grids gr ON gr.id = o.grid_id "
 
 #define COPY(dst, col) snprintf(dst, sizeof dst, "%s", db_str(s, col))
@@ -194,10 +192,7 @@ bool order_load(db *d, int64_t id, const char *code, struct order *o)
 	return found;
 }
 
-static bool open_wish(const struct order *o)
-{
-	return !strcmp(o->kind, "wish") && (!strcmp(o->state, "submitted") || !strcmp(o->state, "accepted"));
-}
+static bool open_wish(const struct order *o) { return !strcmp(o->kind, "wish") && (!strcmp(o->state, "submitted") || !strcmp(o->state, "accepted")); }
 
 bool order_visible(const struct actor *a, const struct order *o)
 {
@@ -210,25 +205,21 @@ bool order_visible(const struct actor *a, const struct order *o)
 	return actor_covers(a, o->org_path);
 }
 
-bool order_overdue(const struct order *o, int64_t now)
-{
-	return order_state_open(o->state) && strcmp(o->state, "delivered") && o->due_at < now;
-}
+bool order_overdue(const struct order *o, int64_t now) { return order_state_open(o->state) && strcmp(o->state, "delivered") && o->due_at < now; }
 
 /* order_visible as SQL, for the lists. A grid worker may open any order of
  * its subtree, but its list is what it works on: the orders of its grids and
  * those given to it (网格员接单). */
-#define VISIBLE                                                                                                      \
-	"(o.assignee_user_id = ? "                                                                                    \
-	"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) "                    \
+#define VISIBLE                                                                                    \
+	"(o.assignee_user_id = ? "                                                                 \
+	"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) " \
 	"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)))) "
-#define FILTERS                                                                                                      \
-	"AND (CAST(? AS TEXT) IS NULL OR g.path LIKE ? || '%') AND (CAST(? AS TEXT) IS NULL OR o.state = ?) "          \
-	"AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "                                                       \
+#define FILTERS                                                                                               \
+	"AND (CAST(? AS TEXT) IS NULL OR g.path LIKE ? || '%') AND (CAST(? AS TEXT) IS NULL OR o.state = ?) " \
+	"AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "                                              \
 	"AND (CAST(? AS BIGINT) = 0 OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
 
-enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total,
-			  order_row_fn fn, void *ctx)
+enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx)
 {
 	if (a->role == A_PUBLIC || !*actor_scope(a))
 		return DJ_FORBIDDEN;
@@ -236,11 +227,19 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	int64_t lim = f->limit > 0 ? f->limit : 50, off = f->offset > 0 ? f->offset : 0;
 	const char *scope = actor_scope(a);
 	*total = db_int1(d, 0, "SELECT COUNT(*) FROM orders o JOIN orgs g ON g.id = o.org_id WHERE " VISIBLE FILTERS,
-			 "IItII" "tttt" "II" "II", me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state,
-			 (int64_t)f->mine, me, (int64_t)f->overdue, now);
+			 "IItII"
+			 "tttt"
+			 "II"
+			 "II",
+			 me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue, now);
 	db_stmt *s = db_query(d, ORDER_COLS "WHERE " VISIBLE FILTERS "ORDER BY o.id DESC LIMIT ? OFFSET ?",
-			      "IItII" "tttt" "II" "II" "II", me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state,
-			      (int64_t)f->mine, me, (int64_t)f->overdue, now, lim, off);
+			      "IItII"
+			      "tttt"
+			      "II"
+			      "II"
+			      "II",
+			      me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue, now,
+			      lim, off);
 	struct order o;
 	while (db_next(s)) {
 		order_fill(s, &o);
@@ -278,8 +277,7 @@ void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *
 bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now)
 {
 	/* a repeated key answers with the first order and costs no quota */
-	if (idempotency_key && *idempotency_key &&
-	    db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", idempotency_key))
+	if (idempotency_key && *idempotency_key && db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", idempotency_key))
 		return true;
 	char key[96];
 	snprintf(key, sizeof key, "place:%.80s", ip ? ip : "");
@@ -291,8 +289,7 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
 	return n <= PLACE_PER_HOUR;
 }
 
-enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated,
-			    struct field_errors *errs)
+enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *errs)
 {
 	*repeated = false;
 	if (*o->idempotency_key) {
@@ -353,12 +350,15 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 				     "INSERT INTO orders (code, kind, urgency, content, org_id, grid_id, contact_name, contact_phone, state, "
 				     "idempotency_key, ip, created_at, updated_at, due_at) "
 				     "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, 'submitted', NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
-				     "ttttIItttt" "III", code, o->kind, o->urgency, o->content, org, grid, o->contact_name,
-				     o->contact_phone, o->idempotency_key, a->ip, now, now, now + order_limit(d, o->kind, o->urgency, false));
+				     "ttttIItttt"
+				     "III",
+				     code, o->kind, o->urgency, o->content, org, grid, o->contact_name, o->contact_phone, o->idempotency_key, a->ip, now,
+				     now, now + order_limit(d, o->kind, o->urgency, false));
 		if (!id)
 			continue;
-		db_run(d, "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
-			  "VALUES (?, ?, 'create', '', 'submitted', ?, '', 1)",
+		db_run(d,
+		       "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
+		       "VALUES (?, ?, 'create', '', 'submitted', ?, '', 1)",
 		       "IIt", id, now, a->role == A_PUBLIC ? "群众" : a->label);
 		snprintf(code_out, 24, "%s", code);
 		/* the branch hears of it, and the grid worker when the resident named a grid */
@@ -377,9 +377,8 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 static int64_t assignee_in(db *d, const char *username, const char *scope, struct field_errors *errs)
 {
 	int64_t uid = 0;
-	db_stmt *s = db_query(d,
-			      "SELECT u.id, u.role, o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ? AND u.active = 1",
-			      "t", username ? username : "");
+	db_stmt *s = db_query(d, "SELECT u.id, u.role, o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ? AND u.active = 1", "t",
+			      username ? username : "");
 	if (db_next(s)) {
 		if (!(role_from_key(db_str(s, 1)) & ORDER_ASSIGNEE_ROLES))
 			ferr_add(errs, "assignee", "只能派给党员、网格员或支部书记");
@@ -397,8 +396,8 @@ static bool text_ok(const char *s, int max) { return s && *s && utf8_valid(s) &&
 
 static bool is(const char *a, const char *b) { return !strcmp(a, b); }
 
-enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const char *code, const char *action,
-				const struct order_act *act, int64_t now, struct field_errors *errs)
+enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const char *code, const char *action, const struct order_act *act, int64_t now,
+				struct field_errors *errs)
 {
 	struct order o;
 	action = action ? action : "";
@@ -422,8 +421,8 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 	const char *note = act->note ? act->note : "";
 	int64_t new_assignee = o.assignee_user_id, new_org = o.org_id, ldue = 0, dup = 0;
 	const char *level = NULL, *close_reason = NULL;
-	bool need_note = is(action, "reject") || is(action, "escalate") || is(action, "deliver") || is(action, "reopen") ||
-			 is(action, "close") || is(action, "add_info");
+	bool need_note = is(action, "reject") || is(action, "escalate") || is(action, "deliver") || is(action, "reopen") || is(action, "close") ||
+			 is(action, "add_info");
 	if (need_note && !text_ok(note, 500))
 		ferr_add(errs, "note", is(action, "deliver") ? "请填写办理结果" : "请填写理由或说明（500 字以内）");
 	else if (*note && !text_ok(note, 500))
@@ -484,9 +483,22 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 			"closed_at = CASE WHEN CAST(? AS TEXT) IN ('closed', 'rejected', 'withdrawn') THEN CAST(? AS BIGINT) ELSE closed_at END, "
 			"reminded_at = CASE WHEN CAST(? AS TEXT) = 'remind' THEN CAST(? AS BIGINT) ELSE reminded_at END "
 			"WHERE id = ? AND state = ?",
-			"tIII" "t" "t" "II" "tt" "tI" "t" "tt" "II" "tI" "tt" "tI" "tI" "It",
-			t->to, now, new_assignee, new_org, level, action, ldue, ldue, action, note, t->to, now, close_reason,
-			action, note, dup, dup, action, (int64_t)act->rating, action, note, t->to, now, action, now, id, o.state);
+			"tIII"
+			"t"
+			"t"
+			"II"
+			"tt"
+			"tI"
+			"t"
+			"tt"
+			"II"
+			"tI"
+			"tt"
+			"tI"
+			"tI"
+			"It",
+			t->to, now, new_assignee, new_org, level, action, ldue, ldue, action, note, t->to, now, close_reason, action, note, dup, dup,
+			action, (int64_t)act->rating, action, note, t->to, now, action, now, id, o.state);
 	if (rc != DB_OK || db_changes(d) != 1)
 		return dj_fail(errs, DJ_CONFLICT, "诉求刚被他人处理，请刷新后重试");
 	/* 催办 is for staff; the resident sees everything else */
@@ -555,8 +567,8 @@ bool day_start(const char *date, int64_t *out)
 int64_t orders_count_open(db *d, bool overdue, int64_t now)
 {
 	if (overdue)
-		return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?",
-			       "I", now);
+		return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?", "I",
+			       now);
 	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn')", "");
 }
 
@@ -584,12 +596,11 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	st->resolved_by_committee = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 1");
 	st->withdrawn = COUNT("AND o.state = 'withdrawn'");
 	st->open = COUNT("AND o.state NOT IN ('closed', 'rejected', 'withdrawn')");
-	st->overdue = db_int1(d, 0,
-			      "SELECT COUNT(*) " IN_PERIOD "AND o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?",
+	st->overdue = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?",
 			      "tIII", prefix, t0, t1, now);
 	for (int i = 0; i < 4; i++)
-		st->by_reason[i] = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state = 'closed' AND o.close_reason = ?", "tIIt",
-					   prefix, t0, t1, order_close_reasons[i]);
+		st->by_reason[i] = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state = 'closed' AND o.close_reason = ?", "tIIt", prefix, t0, t1,
+					   order_close_reasons[i]);
 	st->rated = COUNT("AND o.rating IS NOT NULL");
 	int64_t rating_sum = db_int1(d, 0, "SELECT COALESCE(SUM(o.rating), 0) " IN_PERIOD, "tII", prefix, t0, t1);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;

@@ -28,8 +28,8 @@ const char *order_state_label(const char *state);   /* 已点单 … */
 const char *order_action_label(const char *action); /* 接单 … */
 const char *order_kind_label(const char *kind);
 const char *order_close_label(const char *reason);
-bool order_state_open(const char *state);           /* Open311's coarse status */
-extern const char *const order_kinds[];             /* key, label pairs, NULL-terminated */
+bool order_state_open(const char *state); /* Open311's coarse status */
+extern const char *const order_kinds[];   /* key, label pairs, NULL-terminated */
 
 /* Who an order may be given to (派单): party members, grid workers and branch secretaries. */
 #define ORDER_ASSIGNEE_ROLES (R_MEMBER | R_GRID | R_BRANCH)
@@ -81,8 +81,7 @@ struct order_filter {
 	int64_t limit, offset;
 };
 typedef void (*order_row_fn)(void *ctx, const struct order *o);
-enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total,
-			  order_row_fn fn, void *ctx);
+enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx);
 
 /* The wall (微心愿墙): the open wishes of the whole town, newest first, at most 100. */
 void order_each_open_wish(db *d, order_row_fn fn, void *ctx);
@@ -108,17 +107,16 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
  * demo), notifies the branch (and the grid worker), audits; fills code_out.
  * A repeated idempotency key answers DJ_OK with the first order's code and
  * *repeated set. */
-enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated,
-			    struct field_errors *e);
+enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *e);
 
 /* What an action carries. */
 struct order_act {
-	const char *note;      /* reason, result, comment, information */
-	const char *assignee;  /* username for assign and dispatch */
-	const char *to_org;    /* org code for dispatch */
-	const char *reason;    /* close: unresolvable not_ours duplicate */
+	const char *note;         /* reason, result, comment, information */
+	const char *assignee;     /* username for assign and dispatch */
+	const char *to_org;       /* org code for dispatch */
+	const char *reason;       /* close: unresolvable not_ours duplicate */
 	const char *duplicate_of; /* close duplicate: the original's code */
-	int rating;            /* confirm: 1..5 */
+	int rating;               /* confirm: 1..5 */
 };
 
 /* Takes one transition of the table in the caller's transaction, on the order
@@ -127,8 +125,8 @@ struct order_act {
  * the order, one history row, the notifications and one audit row. DJ_NOT_FOUND
  * (unknown or not visible), DJ_FORBIDDEN (not this role), DJ_CONFLICT (not from
  * this state, or someone acted first), DJ_INVALID (the fields). */
-enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const char *code, const char *action,
-				const struct order_act *act, int64_t now, struct field_errors *e);
+enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const char *code, const char *action, const struct order_act *act, int64_t now,
+				struct field_errors *e);
 
 /* Time limits (12345 pattern): seconds to accept (dispatch within 1 h for
  * emergencies, 24 h normally) and to deliver (24 h / 7 days / 15 days for
@@ -145,11 +143,10 @@ int64_t orders_count_open(db *d, bool overdue, int64_t now);
 
 /* What became of the orders placed in a period (issue 4 §9). */
 struct order_stats {
-	int64_t collected, accepted, rejected, resolved_by_branch, resolved_by_committee, escalated, dispatched, withdrawn,
-		open, overdue, rated, closed;
+	int64_t collected, accepted, rejected, resolved_by_branch, resolved_by_committee, escalated, dispatched, withdrawn, open, overdue, rated, closed;
 	int64_t by_reason[4]; /* in the order of order_close_reasons */
 	double average_satisfaction, median_hours_to_close;
-	char summary[300];    /* 共收集需求清单N项，支部有效解决及时销单M项，向上反馈K项 */
+	char summary[300]; /* 共收集需求清单N项，支部有效解决及时销单M项，向上反馈K项 */
 };
 extern const char *const order_close_reasons[]; /* resolved unresolvable not_ours duplicate */
 void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);

@@ -19,10 +19,14 @@
 #include "web.h"
 
 static const struct json_field new_order_fields[] = {
-	{"kind", "诉求类型", true, 's', NULL},       {"urgency", "紧急程度", false, 's', NULL},
-	{"content", "诉求内容", true, 's', NULL},    {"org", "所在村（社区）", false, 's', NULL},
-	{"grid", "网格", false, 's', NULL},          {"contact_name", "联系人姓名", true, 's', NULL},
-	{"contact_phone", "联系电话", true, 's', NULL}, {NULL, NULL, false, 0, NULL},
+	{"kind", "诉求类型", true, 's', NULL},
+	{"urgency", "紧急程度", false, 's', NULL},
+	{"content", "诉求内容", true, 's', NULL},
+	{"org", "所在村（社区）", false, 's', NULL},
+	{"grid", "网格", false, 's', NULL},
+	{"contact_name", "联系人姓名", true, 's', NULL},
+	{"contact_phone", "联系电话", true, 's', NULL},
+	{NULL, NULL, false, 0, NULL},
 };
 
 /* Copies a string that must fit; an overlong one is a field error. */
@@ -37,8 +41,8 @@ static void copy_field(char *dst, size_t n, const char *field, const char *v, st
 void orders_api_public_create(req *r)
 {
 	const char *kind = NULL, *urgency = NULL, *content = NULL, *org = NULL, *grid = NULL, *name = NULL, *phone = NULL;
-	if (!req_json_unpack(r, new_order_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?s}", "kind", &kind, "urgency", &urgency,
-			     "content", &content, "org", &org, "grid", &grid, "contact_name", &name, "contact_phone", &phone))
+	if (!req_json_unpack(r, new_order_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?s}", "kind", &kind, "urgency", &urgency, "content", &content,
+			     "org", &org, "grid", &grid, "contact_name", &name, "contact_phone", &phone))
 		return;
 	struct field_errors e = {0};
 	struct order_new o;
@@ -166,9 +170,13 @@ void orders_api_public_get(req *r)
 }
 
 static const struct json_field act_fields[] = {
-	{"note", "说明", false, 's', NULL},   {"assignee", "办理人", false, 's', NULL}, {"to_org", "派往支部", false, 's', NULL},
-	{"reason", "办结原因", false, 's', NULL}, {"duplicate_of", "原诉求查询码", false, 's', NULL},
-	{"rating", "评价", false, 'I', NULL}, {NULL, NULL, false, 0, NULL},
+	{"note", "说明", false, 's', NULL},
+	{"assignee", "办理人", false, 's', NULL},
+	{"to_org", "派往支部", false, 's', NULL},
+	{"reason", "办结原因", false, 's', NULL},
+	{"duplicate_of", "原诉求查询码", false, 's', NULL},
+	{"rating", "评价", false, 'I', NULL},
+	{NULL, NULL, false, 0, NULL},
 };
 
 /* Reads an action's body (it may be empty), takes the transition as the
@@ -177,8 +185,8 @@ static void act_and_answer(req *r, int64_t id, const char *code, bool staff)
 {
 	struct order_act a = {0};
 	json_int_t rating = 0;
-	if (!req_json_unpack(r, act_fields, true, "{s?s, s?s, s?s, s?s, s?s, s?I}", "note", &a.note, "assignee", &a.assignee,
-			     "to_org", &a.to_org, "reason", &a.reason, "duplicate_of", &a.duplicate_of, "rating", &rating))
+	if (!req_json_unpack(r, act_fields, true, "{s?s, s?s, s?s, s?s, s?s, s?I}", "note", &a.note, "assignee", &a.assignee, "to_org", &a.to_org,
+			     "reason", &a.reason, "duplicate_of", &a.duplicate_of, "rating", &rating))
 		return;
 	a.rating = rating >= 0 && rating <= 5 ? (int)rating : -1;
 	struct field_errors e = {0};

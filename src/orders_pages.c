@@ -34,8 +34,9 @@ static void order_form(req *r)
 	html_printf(&r->out, "<input type=\"hidden\" name=\"_key\" value=\"%s\">", key);
 	form_select(r, "kind", "诉求类型", order_kinds, form_value(r, "kind", "need"));
 	const char *err = form_error_for(r, "content");
-	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-content\">诉求内容</label>"
-			     "<textarea id=\"f-content\" name=\"content\" rows=\"5\" maxlength=\"500\">%s</textarea>",
+	html_printf(&r->out,
+		    "<div class=\"field%s\"><label for=\"f-content\">诉求内容</label>"
+		    "<textarea id=\"f-content\" name=\"content\" rows=\"5\" maxlength=\"500\">%s</textarea>",
 		    err ? " has-error" : "", form_value(r, "content", ""));
 	if (err)
 		html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
@@ -74,9 +75,13 @@ static void order_page_form(req *r)
 		char *dst;
 		size_t n;
 	} f[] = {
-		{"kind", o.kind, sizeof o.kind}, {"urgency", o.urgency, sizeof o.urgency}, {"content", o.content, sizeof o.content},
-		{"org", o.org_code, sizeof o.org_code}, {"contact_name", o.contact_name, sizeof o.contact_name},
-		{"contact_phone", o.contact_phone, sizeof o.contact_phone}, {"_key", o.idempotency_key, sizeof o.idempotency_key},
+		{"kind", o.kind, sizeof o.kind},
+		{"urgency", o.urgency, sizeof o.urgency},
+		{"content", o.content, sizeof o.content},
+		{"org", o.org_code, sizeof o.org_code},
+		{"contact_name", o.contact_name, sizeof o.contact_name},
+		{"contact_phone", o.contact_phone, sizeof o.contact_phone},
+		{"_key", o.idempotency_key, sizeof o.idempotency_key},
 	};
 	struct field_errors e = {0};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
@@ -137,13 +142,14 @@ static void history_row(void *ctx, const struct order_event *ev)
 	req *r = ctx;
 	char t[20];
 	fmt_time(ev->at, t);
-	html_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s</td><td>%s</td></tr>", t, order_action_label(ev->action),
-		    ev->public ? "" : "（内部）", ev->actor, ev->note);
+	html_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s</td><td>%s</td></tr>", t, order_action_label(ev->action), ev->public ? "" : "（内部）",
+		    ev->actor, ev->note);
 }
 
 static void history_table(req *r, int64_t id, bool public_only)
 {
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>办理</th><th>经办</th><th>说明</th></tr></thead><tbody>");
+	buf_puts(&r->out,
+		 "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>办理</th><th>经办</th><th>说明</th></tr></thead><tbody>");
 	order_events(r->db, id, public_only, history_row, r);
 	buf_puts(&r->out, "</tbody></table></div>");
 }
@@ -161,12 +167,15 @@ static void action_form(req *r, const char *url, const char *action, const char 
 					  "<option value=\"1\">★ 不满意</option></select></div>");
 		}
 		if (!strcmp(fields_html_kind, "close"))
-			buf_puts(&r->out, "<div class=\"field\"><label for=\"f-reason\">办结原因</label><select id=\"f-reason\" name=\"reason\">"
-					  "<option value=\"unresolvable\">无法解决</option><option value=\"not_ours\">不属于本级职责（请写明谁认定、向何处反映）</option>"
-					  "<option value=\"duplicate\">重复诉求</option></select></div>"
-					  "<div class=\"field\"><label for=\"f-duplicate_of\">原诉求查询码（重复诉求时填写）</label>"
-					  "<input id=\"f-duplicate_of\" name=\"duplicate_of\" type=\"text\"></div>");
-		html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-note-%s\">%s</label><textarea id=\"f-note-%s\" name=\"note\" rows=\"2\"></textarea>",
+			buf_puts(
+				&r->out,
+				"<div class=\"field\"><label for=\"f-reason\">办结原因</label><select id=\"f-reason\" name=\"reason\">"
+				"<option value=\"unresolvable\">无法解决</option><option value=\"not_ours\">不属于本级职责（请写明谁认定、向何处反映）</option>"
+				"<option value=\"duplicate\">重复诉求</option></select></div>"
+				"<div class=\"field\"><label for=\"f-duplicate_of\">原诉求查询码（重复诉求时填写）</label>"
+				"<input id=\"f-duplicate_of\" name=\"duplicate_of\" type=\"text\"></div>");
+		html_printf(&r->out,
+			    "<div class=\"field%s\"><label for=\"f-note-%s\">%s</label><textarea id=\"f-note-%s\" name=\"note\" rows=\"2\"></textarea>",
 			    err ? " has-error" : "", action, !strcmp(action, "deliver") ? "办理结果" : "说明", action);
 		if (err)
 			html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
@@ -188,11 +197,12 @@ static void order_page_track(req *r)
 	char t[20];
 	fmt_time(o.created_at, t);
 	page_begin(r, "办理进度");
-	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>查询码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd>"
-			     "<dt>提交时间</dt><dd>%s</dd><dt>受理支部</dt><dd>%s</dd><dt>当前状态</dt><dd><span class=\"badge %s\">%s</span> %s</dd>"
-			     "<dt>诉求</dt><dd>%s</dd>",
-		    o.code, order_kind_label(o.kind), t, o.org_name, order_state_open(state) ? "badge-red" : "badge-green",
-		    order_state_label(state), order_state_open(state) ? "（办理中）" : "（已办结）", o.content);
+	html_printf(&r->out,
+		    "<section class=\"card\"><dl class=\"kv\"><dt>查询码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd>"
+		    "<dt>提交时间</dt><dd>%s</dd><dt>受理支部</dt><dd>%s</dd><dt>当前状态</dt><dd><span class=\"badge %s\">%s</span> %s</dd>"
+		    "<dt>诉求</dt><dd>%s</dd>",
+		    o.code, order_kind_label(o.kind), t, o.org_name, order_state_open(state) ? "badge-red" : "badge-green", order_state_label(state),
+		    order_state_open(state) ? "（办理中）" : "（已办结）", o.content);
 	if (*o.result)
 		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", o.result);
 	if (o.rating)
@@ -305,8 +315,9 @@ static void orders_page_list(req *r)
 	for (const char *const *st = order_states; *st; st++)
 		html_printf(&r->out, f.state && !strcmp(f.state, *st) ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
 			    *st, order_state_label(*st));
-	html_printf(&r->out, "</select><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s> 只看逾期</label>"
-			     "<button class=\"btn\" type=\"submit\">筛选</button></form>",
+	html_printf(&r->out,
+		    "</select><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s> 只看逾期</label>"
+		    "<button class=\"btn\" type=\"submit\">筛选</button></form>",
 		    f.overdue ? " checked" : "");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>查询码</th><th>类型</th><th>诉求</th>"
 			  "<th>支部</th><th>状态</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
@@ -327,8 +338,8 @@ static void user_option(const struct user *u, void *ctx)
 
 static void select_users(req *r, const char *path, const char *name, const char *label)
 {
-	html_printf(&r->out, "<div class=\"field\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">（不指定）</option>", name,
-		    label, name, name);
+	html_printf(&r->out, "<div class=\"field\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">（不指定）</option>",
+		    name, label, name, name);
 	users_each_active(r->db, path, 0, ORDER_ASSIGNEE_ROLES, user_option, r);
 	buf_puts(&r->out, "</select></div>");
 }
@@ -349,13 +360,16 @@ static void orders_page_detail(req *r)
 	fmt_time(o.due_at, due);
 	page_begin(r, title);
 	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/orders\">诉求办理</a> › <span>%s</span></div>", o.code);
-	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>类型</dt><dd>%s</dd><dt>紧急程度</dt><dd>%s</dd>"
-			     "<dt>诉求</dt><dd>%s</dd><dt>支部</dt><dd>%s</dd><dt>联系人</dt><dd>%s %s</dd>"
-			     "<dt>状态</dt><dd>%s</dd><dt>层级</dt><dd>%s%s</dd><dt>办理人</dt><dd>%s</dd><dt>时限</dt><dd>%s</dd>",
-		    order_kind_label(o.kind), !strcmp(o.urgency, "urgent") ? "紧急" : !strcmp(o.urgency, "complex") ? "较复杂" : "一般",
-		    o.content, o.org_name, o.contact_name, ph, order_state_label(state),
-		    !strcmp(o.level, "committee") ? "党委派单" : "支部", o.escalated ? "（曾向上反馈）" : "",
-		    *o.assignee_name ? o.assignee_name : "—", due);
+	html_printf(&r->out,
+		    "<section class=\"card\"><dl class=\"kv\"><dt>类型</dt><dd>%s</dd><dt>紧急程度</dt><dd>%s</dd>"
+		    "<dt>诉求</dt><dd>%s</dd><dt>支部</dt><dd>%s</dd><dt>联系人</dt><dd>%s %s</dd>"
+		    "<dt>状态</dt><dd>%s</dd><dt>层级</dt><dd>%s%s</dd><dt>办理人</dt><dd>%s</dd><dt>时限</dt><dd>%s</dd>",
+		    order_kind_label(o.kind),
+		    !strcmp(o.urgency, "urgent")    ? "紧急"
+		    : !strcmp(o.urgency, "complex") ? "较复杂"
+						    : "一般",
+		    o.content, o.org_name, o.contact_name, ph, order_state_label(state), !strcmp(o.level, "committee") ? "党委派单" : "支部",
+		    o.escalated ? "（曾向上反馈）" : "", *o.assignee_name ? o.assignee_name : "—", due);
 	if (*o.result)
 		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", o.result);
 	if (*o.close_reason)
@@ -370,9 +384,10 @@ static void orders_page_detail(req *r)
 	static const struct {
 		const char *action, *label, *fields;
 	} acts[] = {
-		{"accept", "接单", "none"}, {"claim", "认领心愿", "none"}, {"assign", "派单", "assign"}, {"start", "开始办理", "none"},
-		{"deliver", "送单（办结）", "note"}, {"escalate", "向上反馈", "note"}, {"dispatch", "党委派单", "dispatch"},
-		{"remind", "催办", "note"}, {"close", "办结（无法解决等）", "close"}, {"reject", "不予受理", "note"},
+		{"accept", "接单", "none"},           {"claim", "认领心愿", "none"},       {"assign", "派单", "assign"},
+		{"start", "开始办理", "none"},        {"deliver", "送单（办结）", "note"}, {"escalate", "向上反馈", "note"},
+		{"dispatch", "党委派单", "dispatch"}, {"remind", "催办", "note"},          {"close", "办结（无法解决等）", "close"},
+		{"reject", "不予受理", "note"},
 	};
 	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
 		if (!order_find(state, acts[i].action, r->actor.role))
@@ -398,7 +413,8 @@ static void orders_page_detail(req *r)
 				free(b);
 				buf_puts(&r->out, "</select></div>");
 			}
-			select_users(r, !strcmp(acts[i].fields, "dispatch") ? actor_scope(&r->actor) : (r->actor.role == R_GRID ? r->actor.org_path : path),
+			select_users(r,
+				     !strcmp(acts[i].fields, "dispatch") ? actor_scope(&r->actor) : (r->actor.role == R_GRID ? r->actor.org_path : path),
 				     "assignee", "办理人（党员、网格员，头雁）");
 			const char *err = form_error_for(r, "assignee");
 			if (!err)
@@ -446,8 +462,9 @@ static void wish_card(void *ctx, const struct order *o)
 	fmt_time(o->created_at, t);
 	html_printf(&r->out, "<div class=\"card wish\"><p>%s</p><p class=\"muted\">%s · %.10s</p>", o->content, o->org_name, t);
 	if (w->member)
-		html_printf(&r->out, "<form method=\"post\" action=\"/wishes/%lld/claim\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-				     "<button class=\"btn btn-primary btn-small\" type=\"submit\">我来认领</button></form>",
+		html_printf(&r->out,
+			    "<form method=\"post\" action=\"/wishes/%lld/claim\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<button class=\"btn btn-primary btn-small\" type=\"submit\">我来认领</button></form>",
 			    (long long)o->id, layout_csrf(r));
 	buf_puts(&r->out, "</div>");
 	w->n++;
@@ -539,10 +556,11 @@ static void stats_page_orders(req *r)
 	order_stats_compute(r->db, prefix, t0, t1, now_unix(), &st);
 
 	page_begin(r, "诉求统计");
-	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/stats/orders\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
-			     "<label for=\"f-from\">从</label><input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\">"
-			     "<label for=\"f-to\">到</label><input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\">"
-			     "<button class=\"btn\" type=\"submit\">统计</button></form>",
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/stats/orders\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
+		    "<label for=\"f-from\">从</label><input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\">"
+		    "<label for=\"f-to\">到</label><input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\">"
+		    "<button class=\"btn\" type=\"submit\">统计</button></form>",
 		    ocode, from, to);
 	const char *ferr = form_error_for(r, "from");
 	if (!ferr)
@@ -557,21 +575,31 @@ static void stats_page_orders(req *r)
 		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">逾期</span></div></div>",
 		    (long long)st.collected, (long long)st.resolved_by_branch, (long long)st.escalated, (long long)st.overdue);
 	/* the chart: labels and values as data attributes, drawn by assets/stats.js with ECharts */
-	html_printf(&r->out, "<section class=\"card\"><div id=\"order-chart\" class=\"chart\" "
-			     "data-labels=\"收集,接单,不予受理,支部解决,向上反馈,党委派单,党委解决,撤回,办理中,逾期\" "
-			     "data-values=\"%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld\"></div></section>",
-		    (long long)st.collected, (long long)st.accepted, (long long)st.rejected, (long long)st.resolved_by_branch,
-		    (long long)st.escalated, (long long)st.dispatched, (long long)st.resolved_by_committee, (long long)st.withdrawn,
-		    (long long)st.open, (long long)st.overdue);
-	buf_puts(&r->out, "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>指标</th><th>数量</th></tr></thead><tbody>");
+	html_printf(&r->out,
+		    "<section class=\"card\"><div id=\"order-chart\" class=\"chart\" "
+		    "data-labels=\"收集,接单,不予受理,支部解决,向上反馈,党委派单,党委解决,撤回,办理中,逾期\" "
+		    "data-values=\"%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld\"></div></section>",
+		    (long long)st.collected, (long long)st.accepted, (long long)st.rejected, (long long)st.resolved_by_branch, (long long)st.escalated,
+		    (long long)st.dispatched, (long long)st.resolved_by_committee, (long long)st.withdrawn, (long long)st.open, (long long)st.overdue);
+	buf_puts(&r->out,
+		 "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>指标</th><th>数量</th></tr></thead><tbody>");
 	struct {
 		const char *label;
 		int64_t v;
 	} rows[] = {
-		{"收集诉求（需求清单）", st.collected}, {"支部接单", st.accepted}, {"不予受理", st.rejected},
-		{"支部解决并销单", st.resolved_by_branch}, {"向上反馈", st.escalated}, {"党委派单", st.dispatched},
-		{"党委派单后解决", st.resolved_by_committee}, {"群众撤回", st.withdrawn}, {"办理中", st.open}, {"逾期", st.overdue},
-		{"办结：无法解决", st.by_reason[1]}, {"办结：不属于本级职责", st.by_reason[2]}, {"办结：重复诉求", st.by_reason[3]},
+		{"收集诉求（需求清单）", st.collected},
+		{"支部接单", st.accepted},
+		{"不予受理", st.rejected},
+		{"支部解决并销单", st.resolved_by_branch},
+		{"向上反馈", st.escalated},
+		{"党委派单", st.dispatched},
+		{"党委派单后解决", st.resolved_by_committee},
+		{"群众撤回", st.withdrawn},
+		{"办理中", st.open},
+		{"逾期", st.overdue},
+		{"办结：无法解决", st.by_reason[1]},
+		{"办结：不属于本级职责", st.by_reason[2]},
+		{"办结：重复诉求", st.by_reason[3]},
 		{"已评价", st.rated},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -625,8 +653,12 @@ static const struct background_task orders_tasks[] = {
 static const struct entity_link orders_entities[] = {{"order", "/orders/"}};
 const struct module orders_module = {
 	.name = "orders",
-	.routes = orders_routes, .routes_n = COUNT_OF(orders_routes),
-	.nav = orders_nav, .nav_n = COUNT_OF(orders_nav),
-	.tasks = orders_tasks, .tasks_n = COUNT_OF(orders_tasks),
-	.entities = orders_entities, .entities_n = COUNT_OF(orders_entities),
+	.routes = orders_routes,
+	.routes_n = COUNT_OF(orders_routes),
+	.nav = orders_nav,
+	.nav_n = COUNT_OF(orders_nav),
+	.tasks = orders_tasks,
+	.tasks_n = COUNT_OF(orders_tasks),
+	.entities = orders_entities,
+	.entities_n = COUNT_OF(orders_entities),
 };

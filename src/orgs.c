@@ -40,8 +40,8 @@ const char *const org_kind_list[] = {"农村", "社区", "机关", "企业", "�
 static const struct {
 	const char *type, *parent;
 } type_rules[] = {
-	{"county", ""},         {"committee", "county"}, {"general", "committee"}, {"branch", "committee"},
-	{"branch", "general"},  {"dept", "committee"},   {"group", "branch"},
+	{"county", ""},        {"committee", "county"}, {"general", "committee"}, {"branch", "committee"},
+	{"branch", "general"}, {"dept", "committee"},   {"group", "branch"},
 };
 #define N_RULES (sizeof type_rules / sizeof type_rules[0])
 
@@ -164,12 +164,18 @@ bool org_set(struct org *o, const char *field, const char *value)
 {
 	const char *v = value ? value : "";
 #define SET(f) set_text(o, #f, o->f, sizeof o->f, v)
-	if (!strcmp(field, "code")) SET(code);
-	else if (!strcmp(field, "name")) SET(name);
-	else if (!strcmp(field, "kind")) SET(kind);
-	else if (!strcmp(field, "secretary")) SET(secretary);
-	else if (!strcmp(field, "serves")) SET(serves);
-	else if (!strcmp(field, "phone")) SET(phone);
+	if (!strcmp(field, "code"))
+		SET(code);
+	else if (!strcmp(field, "name"))
+		SET(name);
+	else if (!strcmp(field, "kind"))
+		SET(kind);
+	else if (!strcmp(field, "secretary"))
+		SET(secretary);
+	else if (!strcmp(field, "serves"))
+		SET(serves);
+	else if (!strcmp(field, "phone"))
+		SET(phone);
 	else if (!strcmp(field, "type")) {
 		SET(type);
 		for (const char *const *t = type_labels; *t; t += 2) /* the Chinese label works too */
@@ -192,8 +198,7 @@ static bool one_line(const char *s)
 }
 
 /* A free-text field: valid one-line text of at most max characters, present when required. */
-static void check_text(struct field_errors *e, const struct org *o, const char *field, const char *label, const char *v, size_t max,
-		       bool required)
+static void check_text(struct field_errors *e, const struct org *o, const char *field, const char *label, const char *v, size_t max, bool required)
 {
 	if (!strcmp(o->too_long, field) || (utf8_valid(v) && utf8_len(v) > max))
 		ferr_add(e, field, "%s不能超过 %zu 个字", label, max);
@@ -226,7 +231,7 @@ void org_check(const struct org *o, bool creating, struct field_errors *e)
 
 /* ---- the database side ---- */
 
-#define ORG_SELECT                                                                                               \
+#define ORG_SELECT                                                                                                        \
 	"SELECT o.id, COALESCE(o.parent_id, 0), o.code, o.name, o.type, o.kind, o.secretary, o.serves, o.phone, o.path, " \
 	"COALESCE(p.code, ''), o.created_at, COALESCE(o.dissolved_at, 0) FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id "
 
@@ -288,8 +293,8 @@ struct org *orgs_under(db *d, const char *prefix, bool with_dissolved, size_t *n
 	*n = 0;
 	if (!prefix || !*prefix) /* an actor with no scope: not the whole tree */
 		return v;
-	db_stmt *s = db_query(d, ORG_SELECT "WHERE o.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 1 OR o.dissolved_at IS NULL)", "tI",
-			      prefix, (int64_t)with_dissolved);
+	db_stmt *s = db_query(d, ORG_SELECT "WHERE o.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 1 OR o.dissolved_at IS NULL)", "tI", prefix,
+			      (int64_t)with_dissolved);
 	while (db_next(s)) {
 		if (*n == cap)
 			v = realloc(v, (cap *= 2) * sizeof *v);
@@ -305,8 +310,8 @@ struct org *org_children(db *d, int64_t id, bool with_dissolved, size_t *n)
 	size_t cap = 16;
 	struct org *v = malloc(cap * sizeof *v);
 	*n = 0;
-	db_stmt *s = db_query(d, ORG_SELECT "WHERE o.parent_id = ? AND (CAST(? AS BIGINT) = 1 OR o.dissolved_at IS NULL) ORDER BY o.sort, o.id",
-			      "II", id, (int64_t)with_dissolved);
+	db_stmt *s = db_query(d, ORG_SELECT "WHERE o.parent_id = ? AND (CAST(? AS BIGINT) = 1 OR o.dissolved_at IS NULL) ORDER BY o.sort, o.id", "II", id,
+			      (int64_t)with_dissolved);
 	while (db_next(s)) {
 		if (*n == cap)
 			v = realloc(v, (cap *= 2) * sizeof *v);
@@ -351,15 +356,13 @@ struct org_change *org_history_load(db *d, int64_t id, size_t *n)
  * the other is changing (a move into a subtree being moved, a child created
  * under an org being dissolved). SQLite's BEGIN IMMEDIATE already serialises
  * writers; PostgreSQL's READ COMMITTED needs the transaction-scoped lock. */
-static bool tree_lock(db *d)
-{
-	return db_kind(d) != DB_PG || db_run(d, "SELECT pg_advisory_xact_lock(4243)", "") == DB_OK;
-}
+static bool tree_lock(db *d) { return db_kind(d) != DB_PG || db_run(d, "SELECT pg_advisory_xact_lock(4243)", "") == DB_OK; }
 
 static int history_add(db *d, int64_t org, const char *kind, const char *from, const char *to, const char *note, int64_t by)
 {
-	return db_run(d, "INSERT INTO org_history (org_id, at, kind, from_value, to_value, user_id, note) "
-			 "VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
+	return db_run(d,
+		      "INSERT INTO org_history (org_id, at, kind, from_value, to_value, user_id, note) "
+		      "VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
 		      "IItttIt", org, now_unix(), kind, from ? from : "", to ? to : "", by, note ? note : "");
 }
 
@@ -422,10 +425,7 @@ int64_t orgs_create(db *d, int64_t parent_id, const char *code, const char *name
 	return o.id;
 }
 
-int64_t orgs_id_by_code(db *d, const char *code)
-{
-	return code && *code ? db_int1(d, 0, "SELECT id FROM orgs WHERE code = ?", "t", code) : 0;
-}
+int64_t orgs_id_by_code(db *d, const char *code) { return code && *code ? db_int1(d, 0, "SELECT id FROM orgs WHERE code = ?", "t", code) : 0; }
 
 /* "党支部只能设在镇党委或党总支之下，不能设在党小组之下" */
 static void misfit(struct field_errors *e, const char *field, const char *type, const char *parent_type)
@@ -486,8 +486,8 @@ enum dj_result org_update(db *d, const struct actor *a, const struct org *before
 	org_check(after, false, e);
 	if (e->n > n0)
 		return DJ_INVALID;
-	if (db_run(d, "UPDATE orgs SET name = ?, kind = ?, secretary = ?, serves = ?, phone = ? WHERE id = ? AND dissolved_at IS NULL",
-		   "tttttI", after->name, after->kind, after->secretary, after->serves, after->phone, before->id) != DB_OK)
+	if (db_run(d, "UPDATE orgs SET name = ?, kind = ?, secretary = ?, serves = ?, phone = ? WHERE id = ? AND dissolved_at IS NULL", "tttttI",
+		   after->name, after->kind, after->secretary, after->serves, after->phone, before->id) != DB_OK)
 		return DJ_DB_ERROR;
 	if (db_changes(d) != 1) /* dissolved since it was read */
 		return dj_fail(e, DJ_CONFLICT, "该组织已撤销，不能再修改");
@@ -560,8 +560,8 @@ enum dj_result org_move(db *d, const struct actor *a, int64_t id, int64_t new_pa
 	}
 	int64_t below = db_int1(d, 0, "SELECT COUNT(*) FROM orgs WHERE path LIKE ? || '%' AND id <> ?", "tI", o.path, o.id);
 	/* The org and its whole subtree in one statement: each path's prefix is swapped. */
-	if (db_run(d, "UPDATE orgs SET path = CAST(? AS TEXT) || SUBSTR(path, CAST(? AS INTEGER)) WHERE path LIKE CAST(? AS TEXT) || '%'",
-		   "tIt", path, (int64_t)plen + 1, o.path) != DB_OK ||
+	if (db_run(d, "UPDATE orgs SET path = CAST(? AS TEXT) || SUBSTR(path, CAST(? AS INTEGER)) WHERE path LIKE CAST(? AS TEXT) || '%'", "tIt", path,
+		   (int64_t)plen + 1, o.path) != DB_OK ||
 	    db_run(d, "UPDATE orgs SET parent_id = ? WHERE id = ?", "II", p.id, o.id) != DB_OK)
 		return DJ_DB_ERROR;
 	char from[240] = "—", to[240], note[80] = "", what[300];
@@ -571,8 +571,7 @@ enum dj_result org_move(db *d, const struct actor *a, int64_t id, int64_t new_pa
 	if (below)
 		snprintf(note, sizeof note, "下级组织 %lld 个随同移动", (long long)below);
 	snprintf(what, sizeof what, "移到 %s（%s）之下", p.name, p.code);
-	if (history_add(d, o.id, "move", from, to, note, a->user_id) != DB_OK ||
-	    audit_org(d, a, "org.move", o.id, o.name, o.code, what) != DB_OK)
+	if (history_add(d, o.id, "move", from, to, note, a->user_id) != DB_OK || audit_org(d, a, "org.move", o.id, o.name, o.code, what) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;
 }
@@ -601,7 +600,7 @@ enum dj_result org_dissolve(db *d, const struct actor *a, int64_t id, struct fie
 		size_t l;
 #define WHAT(cond, ...) \
 	if (cond)       \
-		l = strlen(what), snprintf(what + l, sizeof what - l, __VA_ARGS__)
+	l = strlen(what), snprintf(what + l, sizeof what - l, __VA_ARGS__)
 		WHAT(children, "%s下级组织 %lld 个", *what ? "、" : "", (long long)children);
 		WHAT(members, "%s党员 %lld 名", *what ? "、" : "", (long long)members);
 		WHAT(registered, "%s在此报到的党员 %lld 名", *what ? "、" : "", (long long)registered);
@@ -611,8 +610,7 @@ enum dj_result org_dissolve(db *d, const struct actor *a, int64_t id, struct fie
 		return dj_fail(e, DJ_CONFLICT, "不能撤销：仍有%s", what);
 	}
 	if (db_run(d, "UPDATE orgs SET dissolved_at = ? WHERE id = ?", "II", now_unix(), id) != DB_OK ||
-	    history_add(d, id, "dissolve", o.name, "", "", a->user_id) != DB_OK ||
-	    audit_org(d, a, "org.dissolve", o.id, o.name, o.code, NULL) != DB_OK)
+	    history_add(d, id, "dissolve", o.name, "", "", a->user_id) != DB_OK || audit_org(d, a, "org.dissolve", o.id, o.name, o.code, NULL) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;
 }

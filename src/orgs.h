@@ -27,19 +27,19 @@ extern const struct permission perm_org_view, perm_org_manage;
 
 struct org {
 	int64_t id;
-	int64_t parent_id;     /* 0: a root (only a 县委) */
-	char code[40];         /* stable: [A-Za-z0-9-], 2–32 */
+	int64_t parent_id; /* 0: a root (only a 县委) */
+	char code[40];     /* stable: [A-Za-z0-9-], 2–32 */
 	char name[168];
-	char type[16];         /* county committee general branch group dept */
-	char kind[24];         /* 农村 社区 机关 企业 学校 社会组织, or "" */
+	char type[16]; /* county committee general branch group dept */
+	char kind[24]; /* 农村 社区 机关 企业 学校 社会组织, or "" */
 	char secretary[88];
-	char serves[808];      /* villages/communities served, 、-separated */
+	char serves[808]; /* villages/communities served, 、-separated */
 	char phone[24];
-	char path[256];        /* '/1/4/9/' */
-	char parent_code[40];  /* filled by org_load */
+	char path[256];       /* '/1/4/9/' */
+	char parent_code[40]; /* filled by org_load */
 	int64_t created_at;
-	int64_t dissolved_at;  /* 0 while active */
-	char too_long[32];     /* the first field whose given value did not fit */
+	int64_t dissolved_at; /* 0 while active */
+	char too_long[32];    /* the first field whose given value did not fit */
 };
 
 extern const char *const org_type_keys[]; /* county … dept, NULL */
@@ -53,7 +53,7 @@ const char *org_children_label(const char *parent_type);
 /* Whether an org of this type may hold any children at all (not a 党小组 or a 部门). */
 bool org_type_has_children(const char *type);
 bool org_code_valid(const char *code);
-bool org_kind_valid(const char *kind); /* one of the six, or "" */
+bool org_kind_valid(const char *kind);   /* one of the six, or "" */
 bool org_phone_valid(const char *phone); /* "" or a mobile or landline number */
 
 /* Sets one field from text, trimmed; type also takes its Chinese label.
@@ -76,7 +76,7 @@ int64_t org_dissolved_children(db *d, int64_t id);
 /* One row of an org's history: what changed, from → to, and who did it. */
 struct org_change {
 	int64_t at;
-	char kind[16];      /* create rename move dissolve edit */
+	char kind[16]; /* create rename move dissolve edit */
 	char from[816], to[816];
 	char note[256];
 	char by_username[64], by_name[128]; /* "" when no account acted (the demo, the CLI) */

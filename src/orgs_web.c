@@ -61,10 +61,7 @@ static bool load_managed(req *r, struct org *o)
 /* A parent the caller may put an org under: inside its subtree (for the
  * committee, its own org or below, never above or beside it); 0 is "no
  * parent", for admin only (a new 县委). */
-static bool may_use_parent(req *r, int64_t parent)
-{
-	return parent ? authorize(r, &perm_org_manage, parent) : r->actor.role == R_ADMIN;
-}
+static bool may_use_parent(req *r, int64_t parent) { return parent ? authorize(r, &perm_org_manage, parent) : r->actor.role == R_ADMIN; }
 
 static const char *history_label(const char *kind)
 {
@@ -90,8 +87,7 @@ static void form_errors_from(req *r, const struct field_errors *e)
  * `type` (any type that holds children when type is NULL), and for a move
  * neither the org itself, nor one below it, nor its current parent. Writes
  * the <select> into out and returns how many options it offered. */
-static int parent_select(req *r, buf *out, const char *label, const char *type, const struct org *moving, int64_t selected,
-			 bool allow_root)
+static int parent_select(req *r, buf *out, const char *label, const char *type, const struct org *moving, int64_t selected, bool allow_root)
 {
 	size_t n;
 	struct org *v = orgs_under(r->db, scope_prefix(r), false, &n);
@@ -124,8 +120,8 @@ static int parent_select(req *r, buf *out, const char *label, const char *type, 
 void orgs_form_select(req *r, const char *name, const char *label, const char *selected)
 {
 	const char *err = form_error_for(r, name);
-	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">",
-		    err ? " has-error" : "", name, label, name, name);
+	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">", err ? " has-error" : "", name, label,
+		    name, name);
 	size_t n;
 	struct org *v = orgs_under(r->db, scope_prefix(r), false, &n);
 	int top = n ? depth_of(v[0].path) : 0;
@@ -208,8 +204,9 @@ static void org_detail(req *r, const struct org *o)
 	}
 	char created[20];
 	fmt_time(o->created_at, created);
-	html_printf(&r->out, "<section class=\"card\"><dl class=\"kv\"><dt>组织编码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd>"
-			     "<dt>领域</dt><dd>%s</dd><dt>上级组织</dt><dd>",
+	html_printf(&r->out,
+		    "<section class=\"card\"><dl class=\"kv\"><dt>组织编码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd>"
+		    "<dt>领域</dt><dd>%s</dd><dt>上级组织</dt><dd>",
 		    o->code, org_type_label(o->type), *o->kind ? o->kind : "—");
 	struct org p;
 	if (o->parent_id && org_load(r->db, o->parent_id, &p)) {
@@ -219,8 +216,9 @@ static void org_detail(req *r, const struct org *o)
 			html_printf(&r->out, "%s", p.name);
 	} else
 		buf_puts(&r->out, "—");
-	html_printf(&r->out, "</dd><dt>书记</dt><dd>%s</dd><dt>服务村（社区）</dt><dd>%s</dd><dt>联系电话</dt><dd>%s</dd>"
-			     "<dt>建立时间</dt><dd>%s</dd></dl>",
+	html_printf(&r->out,
+		    "</dd><dt>书记</dt><dd>%s</dd><dt>服务村（社区）</dt><dd>%s</dd><dt>联系电话</dt><dd>%s</dd>"
+		    "<dt>建立时间</dt><dd>%s</dd></dl>",
 		    *o->secretary ? o->secretary : "—", *o->serves ? o->serves : "—", *o->phone ? o->phone : "—", created);
 	bool manage = !o->dissolved_at && authorize(r, &perm_org_manage, o->id);
 	if (manage) {
@@ -275,9 +273,11 @@ static void org_detail(req *r, const struct org *o)
 				     "<p class=\"muted\">只有没有下级组织、没有党员、没有在用账号的组织才能撤销。撤销后保留历史记录，编码不再使用。</p>");
 		if (err)
 			html_printf(&r->out, "<div class=\"form-error\" role=\"alert\" id=\"e-dissolve\">%s</div>", err);
-		html_printf(&r->out, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-				     "<button class=\"btn btn-danger\" type=\"submit\" data-confirm=\"确定撤销「%s」吗？撤销后不能恢复。\">撤销组织</button></form></section>",
-			    action, layout_csrf(r), o->name);
+		html_printf(
+			&r->out,
+			"<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			"<button class=\"btn btn-danger\" type=\"submit\" data-confirm=\"确定撤销「%s」吗？撤销后不能恢复。\">撤销组织</button></form></section>",
+			action, layout_csrf(r), o->name);
 	}
 
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table\">"
@@ -287,8 +287,8 @@ static void org_detail(req *r, const struct org *o)
 	for (size_t i = rows; i-- > 0;) { /* newest first */
 		char at[20];
 		fmt_time(h[i].at, at);
-		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", at, history_label(h[i].kind),
-			    h[i].from, *h[i].from && *h[i].to ? " → " : "", h[i].to, h[i].note, h[i].by_name);
+		html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", at, history_label(h[i].kind), h[i].from,
+			    *h[i].from && *h[i].to ? " → " : "", h[i].to, h[i].note, h[i].by_name);
 	}
 	free(h);
 	if (!rows)
@@ -444,8 +444,9 @@ static void orgs_page_edit(req *r)
 	snprintf(title, sizeof title, "编辑 %s", before.name);
 	snprintf(action, sizeof action, "/orgs/%lld/edit", (long long)before.id);
 	page_begin(r, title);
-	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/orgs\">组织架构</a> › <a href=\"%s\">%s</a> › <span>编辑</span></div>"
-			     "<section class=\"card\"><dl class=\"kv\"><dt>组织编码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd></dl>",
+	html_printf(&r->out,
+		    "<div class=\"breadcrumbs\"><a href=\"/orgs\">组织架构</a> › <a href=\"%s\">%s</a> › <span>编辑</span></div>"
+		    "<section class=\"card\"><dl class=\"kv\"><dt>组织编码</dt><dd>%s</dd><dt>类型</dt><dd>%s</dd></dl>",
 		    loc, before.name, before.code, org_type_label(before.type));
 	form_begin(r, action);
 	org_common_fields(r, &o);
@@ -573,19 +574,28 @@ static void api_fail(req *r, enum dj_result res, const struct field_errors *e)
 /* The fields a JSON body may carry. Code and type never change after creation. */
 #define FIXED_AFTER_CREATE "组织编码和类型建立后不能修改"
 static const struct json_field create_fields[] = {
-	{"code", "组织编码", true, 's', NULL},       {"name", "组织名称", true, 's', NULL},
-	{"type", "组织类型", true, 's', NULL},       {"kind", "组织领域", false, 's', NULL},
-	{"parent_code", "上级组织编码", false, 's', NULL}, {"secretary", "书记姓名", false, 's', NULL},
-	{"serves", "服务的村（社区）", false, 's', NULL}, {"phone", "联系电话", false, 's', NULL},
+	{"code", "组织编码", true, 's', NULL},
+	{"name", "组织名称", true, 's', NULL},
+	{"type", "组织类型", true, 's', NULL},
+	{"kind", "组织领域", false, 's', NULL},
+	{"parent_code", "上级组织编码", false, 's', NULL},
+	{"secretary", "书记姓名", false, 's', NULL},
+	{"serves", "服务的村（社区）", false, 's', NULL},
+	{"phone", "联系电话", false, 's', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
 static const struct json_field patch_fields[] = {
-	{"name", "组织名称", false, 's', NULL},        {"kind", "组织领域", false, 's', NULL},
-	{"secretary", "书记姓名", false, 's', NULL},   {"serves", "服务的村（社区）", false, 's', NULL},
-	{"phone", "联系电话", false, 's', NULL},       {"parent_code", "上级组织编码", false, 's', NULL},
-	{"dissolved", "撤销", false, 'b', NULL},       {"code", "组织编码", false, 's', FIXED_AFTER_CREATE},
-	{"type", "组织类型", false, 's', FIXED_AFTER_CREATE}, {NULL, NULL, false, 0, NULL},
+	{"name", "组织名称", false, 's', NULL},
+	{"kind", "组织领域", false, 's', NULL},
+	{"secretary", "书记姓名", false, 's', NULL},
+	{"serves", "服务的村（社区）", false, 's', NULL},
+	{"phone", "联系电话", false, 's', NULL},
+	{"parent_code", "上级组织编码", false, 's', NULL},
+	{"dissolved", "撤销", false, 'b', NULL},
+	{"code", "组织编码", false, 's', FIXED_AFTER_CREATE},
+	{"type", "组织类型", false, 's', FIXED_AFTER_CREATE},
+	{NULL, NULL, false, 0, NULL},
 };
 
 static void orgs_api_list(req *r)
@@ -676,8 +686,8 @@ static int64_t api_parent(req *r, const char *code, struct field_errors *e)
 static void orgs_api_create(req *r)
 {
 	const char *code = NULL, *name = NULL, *type = NULL, *kind = "", *parent_code = "", *secretary = "", *serves = "", *phone = "";
-	if (!req_json_unpack(r, create_fields, false, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s}", "code", &code, "name", &name, "type",
-			     &type, "kind", &kind, "parent_code", &parent_code, "secretary", &secretary, "serves", &serves, "phone", &phone))
+	if (!req_json_unpack(r, create_fields, false, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s}", "code", &code, "name", &name, "type", &type, "kind",
+			     &kind, "parent_code", &parent_code, "secretary", &secretary, "serves", &serves, "phone", &phone))
 		return;
 	struct field_errors e = {0};
 	struct org o;
@@ -724,8 +734,8 @@ static void orgs_api_patch(req *r)
 		return;
 	const char *name = NULL, *kind = NULL, *secretary = NULL, *serves = NULL, *phone = NULL, *parent_code = NULL;
 	int dissolved = -1;
-	if (!req_json_unpack(r, patch_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?b}", "name", &name, "kind", &kind, "secretary",
-			     &secretary, "serves", &serves, "phone", &phone, "parent_code", &parent_code, "dissolved", &dissolved))
+	if (!req_json_unpack(r, patch_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?b}", "name", &name, "kind", &kind, "secretary", &secretary,
+			     "serves", &serves, "phone", &phone, "parent_code", &parent_code, "dissolved", &dissolved))
 		return;
 	struct field_errors e = {0};
 	enum dj_result res = DJ_OK;
@@ -800,7 +810,10 @@ static const struct nav_entry orgs_nav[] = {
 static const struct permission *const orgs_perms[] = {&perm_org_view, &perm_org_manage};
 const struct module orgs_module = {
 	.name = "orgs",
-	.routes = orgs_routes, .routes_n = COUNT_OF(orgs_routes),
-	.nav = orgs_nav, .nav_n = COUNT_OF(orgs_nav),
-	.permissions = orgs_perms, .permissions_n = COUNT_OF(orgs_perms),
+	.routes = orgs_routes,
+	.routes_n = COUNT_OF(orgs_routes),
+	.nav = orgs_nav,
+	.nav_n = COUNT_OF(orgs_nav),
+	.permissions = orgs_perms,
+	.permissions_n = COUNT_OF(orgs_perms),
 };

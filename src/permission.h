@@ -15,9 +15,6 @@ struct permission {
 };
 
 /* Whether the actor's role may take the action (the org scope is separate). */
-static inline bool permission_allows(const struct permission *p, const struct actor *a)
-{
-	return p && (p->roles & a->role) != 0;
-}
+static inline bool permission_allows(const struct permission *p, const struct actor *a) { return p && (p->roles & a->role) != 0; }
 
 #endif

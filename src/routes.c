@@ -97,8 +97,7 @@ const struct merged_routes *routes_table(char *err, size_t errlen)
 	return g_ok ? &g_table : NULL;
 }
 
-const route *routes_find(const struct merged_routes *t, const char *method, const char *path, kvlist *params,
-			 bool *method_mismatch)
+const route *routes_find(const struct merged_routes *t, const char *method, const char *path, kvlist *params, bool *method_mismatch)
 {
 	*method_mismatch = false;
 	for (size_t i = 0; i < t->n; i++) {

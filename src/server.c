@@ -99,9 +99,12 @@ void kvlist_free(kvlist *l)
 
 static int hexval(int c)
 {
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1;
 }
 
@@ -207,10 +210,7 @@ const char *req_header(req *r, const char *name) { return MHD_lookup_connection_
 const char *req_cookie(req *r, const char *name) { return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name); }
 bool req_is_post(req *r) { return !strcmp(r->method, "POST"); }
 
-void req_set_header(req *r, const char *name, const char *value)
-{
-	kvlist_add(&r->headers, name, strlen(name), value, strlen(value));
-}
+void req_set_header(req *r, const char *name, const char *value) { kvlist_add(&r->headers, name, strlen(name), value, strlen(value)); }
 
 void req_set_cookie(req *r, const char *name, const char *value, int max_age, bool http_only)
 {
@@ -280,9 +280,8 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static enum MHD_Result collect_post(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-				    const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
-				    size_t size)
+static enum MHD_Result collect_post(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename, const char *content_type,
+				    const char *transfer_encoding, const char *data, uint64_t off, size_t size)
 {
 	(void)kind, (void)transfer_encoding;
 	kvlist *l = cls;
@@ -460,8 +459,8 @@ static enum MHD_Result quick_error(struct MHD_Connection *c, req *r, int status)
 	return respond(c, r);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
 {
 	(void)cls, (void)version;
 	req *r = *con_cls;
@@ -523,8 +522,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		gmtime_r(&t, &tm);
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		pthread_mutex_lock(&g_log_lock);
-		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, r->method, r->path, r->status,
-			(double)us / 1000.0, r->logged_in ? r->actor.username : "-");
+		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, r->method, r->path, r->status, (double)us / 1000.0,
+			r->logged_in ? r->actor.username : "-");
 		pthread_mutex_unlock(&g_log_lock);
 	}
 	req_free(r);
@@ -612,19 +611,14 @@ int serve_run(const struct serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct MHD_Daemon *daemon = MHD_start_daemon(
-		flags, (uint16_t)o->port, NULL, NULL, on_request, NULL,
-		MHD_OPTION_SOCK_ADDR, sa,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-		/* the per-connection pool bounds the request headers (a larger header gets 431);
+	struct MHD_Daemon *daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, sa,
+						     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+						     (unsigned)o->idle_timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
+						     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+						     /* the per-connection pool bounds the request headers (a larger header gets 431);
 		 * it is cleared between keep-alive requests, so bigger costs time too */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)511,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_END);
+						     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+						     (unsigned)511, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "dangjian: cannot listen on %s:%d\n", o->listen, o->port);
 		return 1;

@@ -25,10 +25,10 @@ typedef struct route {
 	const char *method;
 	const char *pattern; /* "/orgs/:id"; a final "*" matches any rest */
 	handler_fn handler;
-	int roles;           /* R_PUBLIC or a mask of enum role */
+	int roles; /* R_PUBLIC or a mask of enum role */
 	int flags;
-	size_t body_limit;   /* 0: the default of 64 KiB */
-	const char *name;    /* a short label for metrics */
+	size_t body_limit;           /* 0: the default of 64 KiB */
+	const char *name;            /* a short label for metrics */
 	const struct module *module; /* set when the table is merged (module.h) */
 } route;
 
@@ -57,20 +57,20 @@ struct req {
 	kvlist path_params;
 	kvlist query;
 	kvlist form;
-	buf body;         /* raw request body */
+	buf body; /* raw request body */
 	bool body_too_large;
-	void *json;       /* parsed JSON body (json_t *), for API routes */
+	void *json; /* parsed JSON body (json_t *), for API routes */
 
 	db *db;
 	bool logged_in;
 	struct actor actor;  /* the caller: an account when logged_in, else the public at ip */
 	char session_id[65]; /* hex hash of the session token */
 	char csrf[48];
-	bool hant;           /* 繁體 wanted */
+	bool hant; /* 繁體 wanted */
 
 	/* the caller's org subtree, loaded once on first use */
 	bool scope_loaded;
-	int64_t *scope;      /* sorted org ids */
+	int64_t *scope; /* sorted org ids */
 	size_t scope_n;
 
 	/* the response */
@@ -78,8 +78,8 @@ struct req {
 	buf out;
 	const char *content_type;
 	kvlist headers;
-	bool failed;         /* roll back the transaction whatever the status */
-	bool page_open;      /* page_begin was called */
+	bool failed;    /* roll back the transaction whatever the status */
+	bool page_open; /* page_begin was called */
 	struct field_errors *errors;
 	uint64_t start_ns;
 	bool responded;

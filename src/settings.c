@@ -51,8 +51,8 @@ enum dj_result settings_set(db *d, const struct actor *a, const char *key, const
 	enum dj_result res = settings_check(key, value, e);
 	if (res != DJ_OK)
 		return res;
-	if (db_run(d, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		   "tt", key, value) != DB_OK ||
+	if (db_run(d, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", "tt", key, value) !=
+		    DB_OK ||
 	    audit_write(d, a, "setting.set", "setting", 0, 0, key) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
 	return DJ_OK;

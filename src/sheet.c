@@ -87,8 +87,7 @@ static bool cell_append(struct builder *b, const char *p, size_t n, int line, in
 	if (b->s->text.len - b->cell_at + n > SHEET_MAX_CELL) {
 		char c[8];
 		sheet_col_name(col, c);
-		return fail(b->err, b->errlen, "单元格 %s%d 超过 %d 字节的上限（约 %d 个汉字）", c, line, SHEET_MAX_CELL,
-			    SHEET_MAX_CELL / 3);
+		return fail(b->err, b->errlen, "单元格 %s%d 超过 %d 字节的上限（约 %d 个汉字）", c, line, SHEET_MAX_CELL, SHEET_MAX_CELL / 3);
 	}
 	if (b->s->text.len + n + 1 > SHEET_MAX_TEXT)
 		return fail(b->err, b->errlen, "表格内容总量超过 %u MiB 的上限", SHEET_MAX_TEXT >> 20);
@@ -242,10 +241,14 @@ static size_t utf8_prefix(const unsigned char *p, size_t n)
 		}
 		size_t k;
 		unsigned cp;
-		if (c >= 0xc2 && c <= 0xdf) k = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef) k = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4) k = 3, cp = c & 0x07;
-		else return i;
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, cp = c & 0x07;
+		else
+			return i;
 		if (i + k >= n)
 			return i;
 		for (size_t j = 1; j <= k; j++) {
@@ -773,8 +776,8 @@ static int zip_parse(struct xctx *x, zip_t *z, const char *name, size_t *budget)
 		}
 		if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
 			if (!x->failed)
-				fail(x->err, x->errlen, "文件已损坏：%s 第 %lu 行不是合格的 XML（%s）", name,
-				     (unsigned long)XML_GetCurrentLineNumber(p), XML_ErrorString(XML_GetErrorCode(p)));
+				fail(x->err, x->errlen, "文件已损坏：%s 第 %lu 行不是合格的 XML（%s）", name, (unsigned long)XML_GetCurrentLineNumber(p),
+				     XML_ErrorString(XML_GetErrorCode(p)));
 			rc = -1;
 			break;
 		}

@@ -35,8 +35,8 @@ struct sheet_row {
 
 struct sheet {
 	enum sheet_format format;
-	const char *encoding; /* "xlsx", "UTF-8", "UTF-8 BOM", "GBK", "UTF-16" */
-	bool date1904;        /* the workbook counts date serials from 1904 */
+	const char *encoding;   /* "xlsx", "UTF-8", "UTF-8 BOM", "GBK", "UTF-16" */
+	bool date1904;          /* the workbook counts date serials from 1904 */
 	struct sheet_row *rows; /* non-empty rows only, in file order */
 	size_t nrows, rows_cap;
 	uint32_t *cells; /* offsets into text; the bit SHEET_NUM marks a cell stored as a number */

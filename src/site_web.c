@@ -141,8 +141,8 @@ static void page_logout(req *r)
 static void page_console(req *r)
 {
 	page_begin(r, "工作台");
-	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->actor.name,
-		    role_label(r->actor.role), r->actor.org_name);
+	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->actor.name, role_label(r->actor.role),
+		    r->actor.org_name);
 	/* Figures of the caller's subtree; each is one query over the records. */
 	size_t orgs;
 	free(orgs_under(r->db, r->actor.org_path, false, &orgs));
@@ -151,8 +151,9 @@ static void page_console(req *r)
 		    "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">下辖组织</span></div>"
 		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">系统用户</span></div></div>",
 		    (long long)orgs, (long long)users);
-	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">常用功能</h2><div class=\"actions\">"
-			     "<a class=\"btn\" href=\"/orgs/%lld\">本组织</a><a class=\"btn\" href=\"/orgs\">组织架构</a>",
+	html_printf(&r->out,
+		    "<section class=\"card\"><h2 class=\"card-title\">常用功能</h2><div class=\"actions\">"
+		    "<a class=\"btn\" href=\"/orgs/%lld\">本组织</a><a class=\"btn\" href=\"/orgs\">组织架构</a>",
 		    (long long)r->actor.org_id);
 	if (r->actor.role & (R_ADMIN | R_COMMITTEE))
 		buf_puts(&r->out, "<a class=\"btn\" href=\"/audit\">审计日志</a>");
@@ -256,6 +257,8 @@ static const struct nav_entry site_nav[] = {
 };
 const struct module site_module = {
 	.name = "site",
-	.routes = site_routes, .routes_n = COUNT_OF(site_routes),
-	.nav = site_nav, .nav_n = COUNT_OF(site_nav),
+	.routes = site_routes,
+	.routes_n = COUNT_OF(site_routes),
+	.nav = site_nav,
+	.nav_n = COUNT_OF(site_nav),
 };

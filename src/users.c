@@ -125,8 +125,8 @@ void users_each_active(db *d, const char *under, int64_t org_id, int roles, void
 
 int64_t users_count_active(db *d, const char *under)
 {
-	return db_int1(d, 0, "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' AND u.active = 1",
-		       "t", under ? under : "/");
+	return db_int1(d, 0, "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.path LIKE ? || '%' AND u.active = 1", "t",
+		       under ? under : "/");
 }
 
 int64_t users_id_by_username(db *d, const char *username)
@@ -152,16 +152,15 @@ static enum dj_result end_sessions(db *d, int64_t id, struct field_errors *e)
 	return DJ_OK;
 }
 
-static enum dj_result audit(db *d, const struct actor *a, const char *action, int64_t id, int64_t org_id, const char *summary,
-			    struct field_errors *e)
+static enum dj_result audit(db *d, const struct actor *a, const char *action, int64_t id, int64_t org_id, const char *summary, struct field_errors *e)
 {
 	if (audit_write(d, a, action, "user", id, org_id, summary) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
 	return DJ_OK;
 }
 
-enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role,
-			    int64_t org_id, const char *password, int64_t *id, struct field_errors *e)
+enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
+			    int64_t *id, struct field_errors *e)
 {
 	*id = 0;
 	if (!permission_allows(&perm_user_manage, a))
@@ -197,8 +196,8 @@ enum dj_result users_create(db *d, const struct actor *a, const char *username, 
 	return audit(d, a, "user.create", *id, org_id, sum, e);
 }
 
-enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id,
-			    bool active, const char *password, struct field_errors *e)
+enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id, bool active,
+			    const char *password, struct field_errors *e)
 {
 	struct user u;
 	enum dj_result res = users_load(d, a, id, &u, e);
@@ -220,17 +219,16 @@ enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char
 		ferr_add(e, "role", "不能停用自己或取消自己的管理员角色");
 	if (e->n > errors)
 		return DJ_INVALID;
-	if (db_run(d, "UPDATE users SET name = ?, role = ?, org_id = ?, active = ?, updated_at = ? WHERE id = ?", "ttIiII", name,
-		   role, org_id, active ? 1 : 0, now_unix(), id) != DB_OK)
+	if (db_run(d, "UPDATE users SET name = ?, role = ?, org_id = ?, active = ?, updated_at = ? WHERE id = ?", "ttIiII", name, role, org_id,
+		   active ? 1 : 0, now_unix(), id) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
 	if (new_password && (res = store_password(d, id, password, e)) != DJ_OK)
 		return res;
 	if ((!active || new_password) && (res = end_sessions(d, id, e)) != DJ_OK)
 		return res;
 	char sum[400];
-	snprintf(sum, sizeof sum, "%s/%s/org %lld/%s → %s/%s/org %lld/%s%s", u.name, u.role, (long long)u.org_id,
-		 u.active ? "启用" : "停用", name, role, (long long)org_id, active ? "启用" : "停用",
-		 new_password ? "，重置密码" : "");
+	snprintf(sum, sizeof sum, "%s/%s/org %lld/%s → %s/%s/org %lld/%s%s", u.name, u.role, (long long)u.org_id, u.active ? "启用" : "停用", name, role,
+		 (long long)org_id, active ? "启用" : "停用", new_password ? "，重置密码" : "");
 	return audit(d, a, "user.update", id, org_id, sum, e);
 }
 
@@ -239,8 +237,7 @@ enum dj_result users_set_password(db *d, const struct actor *a, int64_t id, cons
 	struct user u;
 	char path[256];
 	bool self = a->user_id && a->user_id == id;
-	if (!user_row(d, id, &u, path, sizeof path) ||
-	    (!self && !(permission_allows(&perm_user_manage, a) && actor_covers(a, path))))
+	if (!user_row(d, id, &u, path, sizeof path) || (!self && !(permission_allows(&perm_user_manage, a) && actor_covers(a, path))))
 		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
 	const char *why = password_weak(password);
 	if (why) {

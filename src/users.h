@@ -20,7 +20,7 @@ struct user {
 	char role[16]; /* its key: "branch" */
 	int64_t org_id;
 	bool active;
-	char org_code[40];  /* filled by users_each */
+	char org_code[40]; /* filled by users_each */
 	char org_name[200];
 };
 
@@ -39,13 +39,13 @@ int64_t users_id_by_username(db *d, const char *username);
 
 /* Creates an account in an org of the actor's subtree; audited as user.create.
  * DJ_INVALID names the field at fault (username, name, role, org_id, password). */
-enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role,
-			    int64_t org_id, const char *password, int64_t *id, struct field_errors *e);
+enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
+			    int64_t *id, struct field_errors *e);
 /* Changes an account's name, role, org and state, and its password when one is
  * given (NULL or "" keeps it); audited as user.update. Deactivating or setting
  * a password ends the account's sessions. Nobody deactivates or demotes themselves. */
-enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id,
-			    bool active, const char *password, struct field_errors *e);
+enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id, bool active,
+			    const char *password, struct field_errors *e);
 /* Sets the password of an account: the account itself ("本人修改密码"), or
  * whoever manages its org (the CLI: "命令行重置密码"); audited as
  * user.password. When someone else sets it, every session of the account

@@ -18,10 +18,11 @@ static const char *const role_options[] = {
 static void user_row(const struct user *u, void *ctx)
 {
 	req *r = ctx;
-	html_printf(&r->out, "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>"
-			     "<span class=\"badge %s\">%s</span></td></tr>",
-		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name,
-		    u->active ? "badge-green" : "badge-grey", u->active ? "启用" : "停用");
+	html_printf(&r->out,
+		    "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>"
+		    "<span class=\"badge %s\">%s</span></td></tr>",
+		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name, u->active ? "badge-green" : "badge-grey",
+		    u->active ? "启用" : "停用");
 }
 
 static void users_page_list(req *r)
@@ -35,8 +36,7 @@ static void users_page_list(req *r)
 	page_end(r);
 }
 
-static void user_form(req *r, const char *action, bool is_new, const char *username, const char *name, const char *role,
-		      int64_t org_id, bool active)
+static void user_form(req *r, const char *action, bool is_new, const char *username, const char *name, const char *role, int64_t org_id, bool active)
 {
 	form_begin(r, action);
 	if (is_new)
@@ -134,7 +134,10 @@ static const struct nav_entry users_nav[] = {
 static const struct permission *const users_perms[] = {&perm_user_view, &perm_user_manage};
 const struct module users_module = {
 	.name = "users",
-	.routes = users_routes, .routes_n = COUNT_OF(users_routes),
-	.nav = users_nav, .nav_n = COUNT_OF(users_nav),
-	.permissions = users_perms, .permissions_n = COUNT_OF(users_perms),
+	.routes = users_routes,
+	.routes_n = COUNT_OF(users_routes),
+	.nav = users_nav,
+	.nav_n = COUNT_OF(users_nav),
+	.permissions = users_perms,
+	.permissions_n = COUNT_OF(users_perms),
 };

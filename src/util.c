@@ -89,17 +89,20 @@ bool utf8_valid(const char *s)
 		}
 		int n;
 		uint32_t cp;
-		if ((*u & 0xe0) == 0xc0) n = 1, cp = *u & 0x1f;
-		else if ((*u & 0xf0) == 0xe0) n = 2, cp = *u & 0x0f;
-		else if ((*u & 0xf8) == 0xf0) n = 3, cp = *u & 0x07;
-		else return false;
+		if ((*u & 0xe0) == 0xc0)
+			n = 1, cp = *u & 0x1f;
+		else if ((*u & 0xf0) == 0xe0)
+			n = 2, cp = *u & 0x0f;
+		else if ((*u & 0xf8) == 0xf0)
+			n = 3, cp = *u & 0x07;
+		else
+			return false;
 		for (int i = 1; i <= n; i++) {
 			if ((u[i] & 0xc0) != 0x80)
 				return false;
 			cp = (cp << 6) | (u[i] & 0x3f);
 		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
 		u += n + 1;
 	}

@@ -5,11 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t now_ns(void);            /* monotonic */
-int64_t now_unix(void);           /* wall clock, seconds; tests may pin it with DANGJIAN_NOW */
+uint64_t now_ns(void);  /* monotonic */
+int64_t now_unix(void); /* wall clock, seconds; tests may pin it with DANGJIAN_NOW */
 /* Writes "YYYY-MM-DD HH:MM" in Asia/Shanghai (UTC+8, no DST) for t. */
 void fmt_time(int64_t t, char out[20]);
-int64_t parse_id(const char *s); /* a positive decimal id, or 0 */
+int64_t parse_id(const char *s);              /* a positive decimal id, or 0 */
 bool str_eq_ct(const char *a, const char *b); /* constant time for equal lengths */
 /* n random bytes as URL-safe base64 (no padding) into out (size ≥ 4*n/3+2). */
 void random_token(char *out, size_t outlen, size_t nbytes);

@@ -86,10 +86,7 @@ const char *idcard_check(const char *id, char birth[11], const char **gender)
 	return NULL;
 }
 
-bool phone_valid(const char *p)
-{
-	return p && strlen(p) == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' && digits(p, 11);
-}
+bool phone_valid(const char *p) { return p && strlen(p) == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' && digits(p, 11); }
 
 void mask_phone(const char *p, char out[24])
 {

@@ -84,8 +84,7 @@ static void json_diagnose(json_t *j, const struct json_field *fields, const json
 		if (f->required && !json_object_get(j, f->key))
 			ferr_add(e, f->key, "请提供%s（%s）", f->label, f->key);
 	if (!e->n)
-		ferr_add(e, "_body", "请求内容不正确%s%.100s", ascii_text(je->text, 160) ? "：" : "",
-			 ascii_text(je->text, 160) ? je->text : "");
+		ferr_add(e, "_body", "请求内容不正确%s%.100s", ascii_text(je->text, 160) ? "：" : "", ascii_text(je->text, 160) ? je->text : "");
 }
 
 bool req_json_unpack(req *r, const struct json_field *fields, bool empty_ok, const char *fmt, ...)

@@ -12,17 +12,17 @@
 static int passed;
 static db *d;
 
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fprintf(stderr, " (db: %s)\n", d ? db_errmsg(d) : "-");             \
-			if (d)                                                              \
-				db_close(d);                                                \
-			exit(1);                                                            \
-		}                                                                           \
-		passed++;                                                                   \
+#define CHECK(cond, ...)                                                                \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fprintf(stderr, " (db: %s)\n", d ? db_errmsg(d) : "-");         \
+			if (d)                                                          \
+				db_close(d);                                            \
+			exit(1);                                                        \
+		}                                                                       \
+		passed++;                                                               \
 	} while (0)
 
 static int64_t insert(const char *name, int64_t n, int *rc)
@@ -186,7 +186,8 @@ int main(int argc, char **argv)
 	CHECK(count_rows() == total - 2 && db_changes(d) == 2, "SELECT leaves changes alone");
 
 	/* migrations from several statements through db_exec */
-	CHECK(db_exec(d, "CREATE TABLE IF NOT EXISTS x1 (a BIGINT); CREATE TABLE IF NOT EXISTS x2 (b TEXT); DROP TABLE x1; DROP TABLE x2") == DB_OK, "exec several");
+	CHECK(db_exec(d, "CREATE TABLE IF NOT EXISTS x1 (a BIGINT); CREATE TABLE IF NOT EXISTS x2 (b TEXT); DROP TABLE x1; DROP TABLE x2") == DB_OK,
+	      "exec several");
 	CHECK(db_exec(d, "CREATE TABLE x3 (a BIGINT); SELEC oops") == DB_ERR && db_errmsg(d)[0], "exec error");
 	db_exec(d, "DROP TABLE IF EXISTS x3");
 

@@ -64,8 +64,7 @@ Test(db, org_paths_nest)
 Test(db, duplicate_code_is_a_constraint_error)
 {
 	cr_assert(orgs_create(d, 0, "A", "一", "county", ""));
-	cr_assert_eq(db_run(d, "INSERT INTO orgs (code, name, type, path, created_at) VALUES ('A', 'x', 'county', '/', 0)", ""),
-		     DB_CONSTRAINT);
+	cr_assert_eq(db_run(d, "INSERT INTO orgs (code, name, type, path, created_at) VALUES ('A', 'x', 'county', '/', 0)", ""), DB_CONSTRAINT);
 }
 
 Test(db, rollback_undoes)
@@ -190,8 +189,7 @@ Test(db, trace_and_counters)
 	db_set_trace(d, trace_fn, &t);
 	uint64_t count = db_statement_count(d), prepares = db_prepare_count(d);
 	cr_assert_eq(db_begin(d, true), DB_OK);
-	cr_assert_eq(db_run(d, "INSERT INTO orgs (code, name, type, path, created_at) VALUES (?, ?, 'county', '/', 0)", "tt", "Q", "q"),
-		     DB_OK);
+	cr_assert_eq(db_run(d, "INSERT INTO orgs (code, name, type, path, created_at) VALUES (?, ?, 'county', '/', 0)", "tt", "Q", "q"), DB_OK);
 	cr_assert_eq(db_commit(d), DB_OK);
 	cr_assert_eq(t.n, 1, "BEGIN and COMMIT are not traced");
 	cr_assert(strstr(t.last, "INSERT INTO orgs"));

@@ -20,16 +20,18 @@ static void setup(void)
 	d = db_open(path, err, sizeof err);
 	cr_assert_not_null(d, "%s", err);
 	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
-	cr_assert_eq(db_run(d, "INSERT INTO orgs (id, code, name, type, kind, path, created_at) VALUES "
-			       "(1, 'CJZ', '陈集镇党委', 'committee', '机关', '/1/', 0), "
-			       "(2, 'CJZ-CJC', '陈集村党支部', 'branch', '农村', '/1/2/', 0), "
-			       "(3, 'CJZ-XJC', '西街村党支部', 'branch', '农村', '/1/3/', 0), "
-			       "(4, 'CJZ-ZX', '陈集镇中学党支部', 'branch', '学校', '/1/4/', 0)",
-			       ""),
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO orgs (id, code, name, type, kind, path, created_at) VALUES "
+			    "(1, 'CJZ', '陈集镇党委', 'committee', '机关', '/1/', 0), "
+			    "(2, 'CJZ-CJC', '陈集村党支部', 'branch', '农村', '/1/2/', 0), "
+			    "(3, 'CJZ-XJC', '西街村党支部', 'branch', '农村', '/1/3/', 0), "
+			    "(4, 'CJZ-ZX', '陈集镇中学党支部', 'branch', '学校', '/1/4/', 0)",
+			    ""),
 		     DB_OK, "%s", db_errmsg(d));
-	cr_assert_eq(db_run(d, "INSERT INTO users (id, username, password_hash, name, role, org_id, active, created_at, updated_at) VALUES "
-			       "(5, 'wangge', '', '赵丽', 'grid', 2, 1, 0, 0)",
-			       ""),
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO users (id, username, password_hash, name, role, org_id, active, created_at, updated_at) VALUES "
+			    "(5, 'wangge', '', '赵丽', 'grid', 2, 1, 0, 0)",
+			    ""),
 		     DB_OK, "%s", db_errmsg(d));
 }
 
@@ -67,13 +69,11 @@ Test(grids, create_checks_every_field_within_the_subtree)
 		cr_assert_not_null(ferr_get(&e, f), "%s", f);
 	cr_assert_str_eq(ferr_get(&e, "org"), "组织不在您的管辖范围内");
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(grid_create(d, &chenji, "CJC-G1", "第一网格", "CJZ-ZX", NULL, &id, &e), DJ_INVALID,
-		     "a school is neither village nor community");
+	cr_assert_eq(grid_create(d, &chenji, "CJC-G1", "第一网格", "CJZ-ZX", NULL, &id, &e), DJ_INVALID, "a school is neither village nor community");
 	cr_assert_eq(count("SELECT COUNT(*) FROM grids") + count("SELECT COUNT(*) FROM audit"), 0);
 
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(grid_create(d, &chenji, "CJC-G1", "陈集村第一网格", "CJZ-CJC", "wangge", &id, &e), DJ_OK, "%s",
-		     dj_message(DJ_INVALID, &e));
+	cr_assert_eq(grid_create(d, &chenji, "CJC-G1", "陈集村第一网格", "CJZ-CJC", "wangge", &id, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
 	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'grid.create' AND username = 'sec2' AND org_id = 2 AND summary = 'CJC-G1'"), 1);
 	struct grid g;
 	cr_assert_eq(grid_load(d, &chenji, "CJC-G1", &g, &e), DJ_OK);

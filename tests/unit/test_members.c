@@ -54,10 +54,7 @@ static void id_number(const char *birth, int seq, bool male, char out[19])
 	out[18] = 0;
 }
 
-static int64_t audit_count(const char *action)
-{
-	return db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action = ?", "t", action);
-}
+static int64_t audit_count(const char *action) { return db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action = ?", "t", action); }
 
 static int64_t add_member(const struct actor *a, const char *name, int seq)
 {
@@ -264,11 +261,17 @@ static void checked_import(struct import *im, int seq)
 Test(members_db, an_import_batch_is_its_uploaders_and_used_once)
 {
 	int64_t uid = 0, vid = 0;
-	cr_assert_eq(db_run(d, "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
-			       "VALUES ('chenji', 'x', '陈书记', 'branch', ?, 0, 0)", "I", branch), DB_OK);
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
+			    "VALUES ('chenji', 'x', '陈书记', 'branch', ?, 0, 0)",
+			    "I", branch),
+		     DB_OK);
 	uid = db_int1(d, 0, "SELECT id FROM users WHERE username = 'chenji'", "");
-	cr_assert_eq(db_run(d, "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
-			       "VALUES ('xijie', 'x', '西书记', 'branch', ?, 0, 0)", "I", other), DB_OK);
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
+			    "VALUES ('xijie', 'x', '西书记', 'branch', ?, 0, 0)",
+			    "I", other),
+		     DB_OK);
 	vid = db_int1(d, 0, "SELECT id FROM users WHERE username = 'xijie'", "");
 	struct actor me, them, member;
 	account(&me, R_BRANCH, uid, branch);
@@ -314,8 +317,7 @@ Test(members_db, an_import_batch_is_its_uploaders_and_used_once)
 	checked_import(&im, 42);
 	char old[IMPORT_TOKEN_SIZE], fresh[IMPORT_TOKEN_SIZE];
 	cr_assert_eq(import_batch_save(d, &me, &im, old), DJ_OK);
-	cr_assert_eq(db_run(d, "UPDATE import_batches SET created_at = created_at - ? WHERE token = ?", "It",
-			    (int64_t)IMPORT_BATCH_TTL + 10, old), DB_OK);
+	cr_assert_eq(db_run(d, "UPDATE import_batches SET created_at = created_at - ? WHERE token = ?", "It", (int64_t)IMPORT_BATCH_TTL + 10, old), DB_OK);
 	cr_assert_eq(import_batch_load(d, &me, old, &b), DJ_OK);
 	cr_assert_eq(b.state, IMPORT_BATCH_EXPIRED);
 	import_batch_free(&b);

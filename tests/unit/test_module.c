@@ -34,10 +34,14 @@ static const struct permission perm_example_edit = {"example.edit", "示例", R_
 static const struct permission *const example_perms[] = {&perm_example_edit};
 static const struct module example_module = {
 	.name = "example",
-	.routes = example_routes, .routes_n = COUNT_OF(example_routes),
-	.nav = example_nav, .nav_n = COUNT_OF(example_nav),
-	.tasks = example_tasks, .tasks_n = COUNT_OF(example_tasks),
-	.permissions = example_perms, .permissions_n = COUNT_OF(example_perms),
+	.routes = example_routes,
+	.routes_n = COUNT_OF(example_routes),
+	.nav = example_nav,
+	.nav_n = COUNT_OF(example_nav),
+	.tasks = example_tasks,
+	.tasks_n = COUNT_OF(example_tasks),
+	.permissions = example_perms,
+	.permissions_n = COUNT_OF(example_perms),
 };
 
 /* The real list plus the example: what modules.c would hold with its one new line. */

@@ -62,7 +62,7 @@ Test(org_rules, codes)
 	cr_assert(org_code_valid("CJ"));
 	cr_assert(org_code_valid("CJZ-XJC-2"));
 	cr_assert(org_code_valid("abc-123"));
-	cr_assert(org_code_valid("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345")); /* 32 */
+	cr_assert(org_code_valid("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"));      /* 32 */
 	cr_assert_not(org_code_valid("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456")); /* 33 */
 	cr_assert_not(org_code_valid("C"));
 	cr_assert_not(org_code_valid(""));
@@ -301,8 +301,11 @@ Test(org_db, rename_writes_history)
 	org_set(&after, "secretary", "张三");
 	struct field_errors e = {0};
 	cr_assert_eq(org_update(d, admin(7), &before, &after, &e), DJ_OK);
-	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'rename' AND from_value = 'DEX' "
-				   "AND to_value = '新名称' AND user_id = 7", "I", county), 1);
+	cr_assert_eq(db_int1(d, 0,
+			     "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'rename' AND from_value = 'DEX' "
+			     "AND to_value = '新名称' AND user_id = 7",
+			     "I", county),
+		     1);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'edit' AND to_value = '张三'", "I", county), 1);
 	after = before;
 	org_set(&after, "name", "");
@@ -358,8 +361,11 @@ Test(org_db, dissolve_only_when_empty)
 	cr_assert_eq(org_dissolve(d, admin(1), branch, &e), DJ_CONFLICT);
 	cr_assert(strstr(e.e[0].msg, "下级组织 1 个"), "%s", e.e[0].msg);
 	/* a user keeps the group alive */
-	cr_assert_eq(db_run(d, "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
-			       "VALUES ('u', 'x', 'U', 'branch', ?, 0, 0)", "I", g1), DB_OK);
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
+			    "VALUES ('u', 'x', 'U', 'branch', ?, 0, 0)",
+			    "I", g1),
+		     DB_OK);
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(org_dissolve(d, admin(1), g1, &e), DJ_CONFLICT);
 	cr_assert(strstr(e.e[0].msg, "在用账号 1 个"), "%s", e.e[0].msg);
@@ -405,9 +411,12 @@ Test(org_db, a_cli_create_leaves_one_audit_row_by_cli)
 	struct field_errors e = {0};
 	cr_assert_eq(org_create(d, &a, &o, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit", ""), 1);
-	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE username = 'cli' AND user_id IS NULL AND ip = 'local' "
-				   "AND action = 'org.create' AND entity = 'org' AND entity_id = ? AND org_id = ? "
-				   "AND summary = '中共东线县委（DEX）：县委'", "II", o.id, o.id), 1);
+	cr_assert_eq(db_int1(d, 0,
+			     "SELECT COUNT(*) FROM audit WHERE username = 'cli' AND user_id IS NULL AND ip = 'local' "
+			     "AND action = 'org.create' AND entity = 'org' AND entity_id = ? AND org_id = ? "
+			     "AND summary = '中共东线县委（DEX）：县委'",
+			     "II", o.id, o.id),
+		     1);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM org_history WHERE org_id = ? AND kind = 'create' AND user_id IS NULL", "I", o.id), 1);
 }
 
@@ -430,8 +439,15 @@ Test(org_db, writes_are_audited_with_the_actor)
 	cr_assert_eq(org_dissolve(d, admin(7), branch, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit", ""), 3);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE user_id = 7 AND username = 'admin7' AND entity_id = ?", "I", branch), 3);
-	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE action = 'org.update' AND summary = '陈集村党支部（CJZ-CJC）：更名：CJZ-CJC → 陈集村党支部'", ""), 1);
-	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE action = 'org.move' AND summary = '陈集村党支部（CJZ-CJC）：移到 CJZ-JG（CJZ-JG）之下'", ""), 1);
+	cr_assert_eq(
+		db_int1(d, 0,
+			"SELECT COUNT(*) FROM audit WHERE action = 'org.update' AND summary = '陈集村党支部（CJZ-CJC）：更名：CJZ-CJC → 陈集村党支部'",
+			""),
+		1);
+	cr_assert_eq(db_int1(d, 0,
+			     "SELECT COUNT(*) FROM audit WHERE action = 'org.move' AND summary = '陈集村党支部（CJZ-CJC）：移到 CJZ-JG（CJZ-JG）之下'",
+			     ""),
+		     1);
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM audit WHERE action = 'org.dissolve' AND summary = '陈集村党支部（CJZ-CJC）'", ""), 1);
 }
 

@@ -66,10 +66,10 @@ Test(util, utf8_validation)
 {
 	cr_assert(utf8_valid("党建 abc\n"));
 	cr_assert_not(utf8_valid("\xff"));
-	cr_assert_not(utf8_valid("\xc0\xaf"));         /* overlong '/' */
-	cr_assert_not(utf8_valid("\xed\xa0\x80"));     /* surrogate */
-	cr_assert_not(utf8_valid("a\x01"));            /* control */
-	cr_assert_not(utf8_valid("\xe5\x85"));         /* truncated */
+	cr_assert_not(utf8_valid("\xc0\xaf"));     /* overlong '/' */
+	cr_assert_not(utf8_valid("\xed\xa0\x80")); /* surrogate */
+	cr_assert_not(utf8_valid("a\x01"));        /* control */
+	cr_assert_not(utf8_valid("\xe5\x85"));     /* truncated */
 	cr_assert_eq(utf8_len("党建ab"), 4);
 }
 

@@ -117,7 +117,8 @@ Test(csv, refuses_binary_and_unknown_encodings)
 	cr_assert_not(read_str(&s, "name\n\x81\x20\x81\x20\n"));
 	cr_assert(strstr(err, "编码"), "%s", err);
 	sheet_free(&s);
-	cr_assert_not(read_str(&s, "\xef\xbb\xbf" "a\n\xff\n"));
+	cr_assert_not(read_str(&s, "\xef\xbb\xbf"
+				   "a\n\xff\n"));
 	cr_assert(strstr(err, "UTF-8"), "%s", err);
 	sheet_free(&s);
 	cr_assert_not(read_str(&s, "a,b\n1,\x01\n"));
@@ -231,8 +232,9 @@ static size_t make_zip(const struct part *parts, char **out)
 	return (size_t)n;
 }
 
-#define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
-	   "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
+#define NS                                                                     \
+	"xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" " \
+	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
 
 static const char workbook[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
 			       "<workbook " NS "><workbookPr/><sheets><sheet name=\"花名册\" sheetId=\"1\" r:id=\"rId3\"/>"
@@ -259,8 +261,13 @@ static const char not_this[] = "<worksheet " NS "><sheetData><row r=\"1\"><c t=\
 Test(xlsx, first_sheet_shared_and_inline_strings_numbers)
 {
 	struct part parts[] = {
-		{"[Content_Types].xml", "<Types/>"}, {"xl/workbook.xml", workbook}, {"xl/_rels/workbook.xml.rels", rels},
-		{"xl/strings.xml", shared}, {"xl/worksheets/roster.xml", roster}, {"xl/worksheets/sheet1.xml", not_this}, {NULL},
+		{"[Content_Types].xml", "<Types/>"},
+		{"xl/workbook.xml", workbook},
+		{"xl/_rels/workbook.xml.rels", rels},
+		{"xl/strings.xml", shared},
+		{"xl/worksheets/roster.xml", roster},
+		{"xl/worksheets/sheet1.xml", not_this},
+		{NULL},
 	};
 	char *z;
 	size_t n = make_zip(parts, &z);
@@ -291,7 +298,8 @@ Test(xlsx, falls_back_to_sheet1_and_handles_prefixes)
 {
 	/* no relationships part, a namespace prefix on every element, no shared strings */
 	struct part parts[] = {
-		{"xl/workbook.xml", "<x:workbook xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:workbookPr date1904=\"1\"/></x:workbook>"},
+		{"xl/workbook.xml",
+		 "<x:workbook xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:workbookPr date1904=\"1\"/></x:workbook>"},
 		{"xl/worksheets/sheet1.xml",
 		 "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:sheetData>"
 		 "<x:row><x:c t=\"inlineStr\"><x:is><x:t>日期</x:t></x:is></x:c></x:row><x:row><x:c><x:v>31000</x:v></x:c></x:row>"
@@ -340,7 +348,8 @@ Test(xlsx, refuses_zips_that_are_not_workbooks)
 Test(xlsx, refuses_doctype_entities)
 {
 	struct part laughs[] = {
-		{"xl/workbook.xml", "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><workbook>&b;</workbook>"},
+		{"xl/workbook.xml",
+		 "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><workbook>&b;</workbook>"},
 		{NULL},
 	};
 	expect_refused(laughs, "DOCTYPE");
@@ -373,7 +382,8 @@ Test(xlsx, overlong_cells)
 	for (int i = 0; i < SHEET_MAX_CELL + 1; i++)
 		buf_putc(&sst, 'x');
 	buf_puts(&sst, "</t></si></sst>");
-	struct part unused[] = {{"xl/workbook.xml", "<workbook/>"}, {"xl/sharedStrings.xml", sst.p},
+	struct part unused[] = {{"xl/workbook.xml", "<workbook/>"},
+				{"xl/sharedStrings.xml", sst.p},
 				{"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c t=\"s\"><v>0</v></c></row></sheetData></worksheet>"},
 				{NULL}};
 	char *z;
@@ -382,9 +392,11 @@ Test(xlsx, overlong_cells)
 	cr_assert(read_bytes(&s, z, n), "an overlong string nobody uses is harmless: %s", err);
 	sheet_free(&s);
 	free(z);
-	struct part used[] = {{"xl/workbook.xml", "<workbook/>"}, {"xl/sharedStrings.xml", sst.p},
-			      {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"2\"><c r=\"C2\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>"},
-			      {NULL}};
+	struct part used[] = {
+		{"xl/workbook.xml", "<workbook/>"},
+		{"xl/sharedStrings.xml", sst.p},
+		{"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"2\"><c r=\"C2\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>"},
+		{NULL}};
 	expect_refused(used, "C2");
 	buf_puts(&sheet, "<worksheet><sheetData><row r=\"7\"><c r=\"B7\" t=\"inlineStr\"><is><t>");
 	for (int i = 0; i < SHEET_MAX_CELL + 1; i++)

@@ -24,11 +24,12 @@ static void setup(void)
 	cr_assert_not_null(d, "%s", err);
 	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
 	/* a town and one of its branches, written directly: the org rules are tested elsewhere */
-	cr_assert_eq(db_run(d, "INSERT INTO orgs (id, code, name, type, kind, path, created_at) VALUES "
-			       "(1, 'CJZ', '陈集镇党委', 'committee', '机关', '/1/', 0), "
-			       "(2, 'CJZ-CJC', '陈集村党支部', 'branch', '农村', '/1/2/', 0), "
-			       "(3, 'HX', '后乡镇党委', 'committee', '机关', '/3/', 0)",
-			       ""),
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO orgs (id, code, name, type, kind, path, created_at) VALUES "
+			    "(1, 'CJZ', '陈集镇党委', 'committee', '机关', '/1/', 0), "
+			    "(2, 'CJZ-CJC', '陈集村党支部', 'branch', '农村', '/1/2/', 0), "
+			    "(3, 'HX', '后乡镇党委', 'committee', '机关', '/3/', 0)",
+			    ""),
 		     DB_OK, "%s", db_errmsg(d));
 }
 
@@ -104,8 +105,7 @@ Test(users, create_refuses_each_bad_field_and_writes_nothing)
 	account(&town, 0, R_ADMIN, 1, "/1/", "admin1");
 	town.role = R_COMMITTEE;
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(users_create(d, &town, "other", "某", "member", 2, "Other2026", &id, &e), DJ_FORBIDDEN,
-		     "only admin manages accounts");
+	cr_assert_eq(users_create(d, &town, "other", "某", "member", 2, "Other2026", &id, &e), DJ_FORBIDDEN, "only admin manages accounts");
 	cr_assert_eq(count("SELECT COUNT(*) FROM audit"), 1);
 }
 
@@ -116,9 +116,10 @@ Test(users, passwords_by_the_cli_and_by_the_account_itself)
 	struct field_errors e = {0};
 	int64_t id = 0;
 	cr_assert_eq(users_create(d, &cli, "chenji", "张建国", "branch", 2, "Chenji2026", &id, &e), DJ_OK);
-	cr_assert_eq(db_run(d, "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) "
-			       "VALUES ('s1', ?, 'web', 'c', 'x', 0, 0, 9999999999)",
-			       "I", id),
+	cr_assert_eq(db_run(d,
+			    "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) "
+			    "VALUES ('s1', ?, 'web', 'c', 'x', 0, 0, 9999999999)",
+			    "I", id),
 		     DB_OK, "%s", db_errmsg(d));
 
 	cr_assert_eq(users_set_password(d, &cli, id, "short", &e), DJ_INVALID);
@@ -159,7 +160,8 @@ Test(users, nobody_deactivates_or_demotes_themselves)
 	cr_assert_eq(users_update(d, &me, id, "管理员", "committee", 1, true, NULL, &e), DJ_INVALID);
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(users_update(d, &me, id, "系统管理员", "admin", 3, true, NULL, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
-	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'user.update' AND summary = '管理员/admin/org 1/启用 → 系统管理员/admin/org 3/启用'"), 1);
+	cr_assert_eq(
+		count("SELECT COUNT(*) FROM audit WHERE action = 'user.update' AND summary = '管理员/admin/org 1/启用 → 系统管理员/admin/org 3/启用'"), 1);
 	cr_assert_eq(users_update(d, &me, id + 1, "某", "admin", 1, true, NULL, &e), DJ_NOT_FOUND);
 }
 
