@@ -6,31 +6,17 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "unit_db.h"
 #include "db_impl.h"
 #include "embedded.h"
 #include "orgs.h"
 
 static db *d;
-static char path[64];
+static char path[96];
 
-static void setup(void)
-{
-	snprintf(path, sizeof path, "/tmp/dj-unit-%d.db", (int)getpid());
-	unlink(path);
-	char err[256];
-	d = db_open(path, err, sizeof err);
-	cr_assert_not_null(d, "%s", err);
-	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
-}
+static void setup(void) { d = unit_db_open("db", path); }
 
-static void teardown(void)
-{
-	db_close(d);
-	char p[80];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path), unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path), unlink(p);
-}
+static void teardown(void) { unit_db_close(d, path); }
 
 TestSuite(db, .init = setup, .fini = teardown);
 

@@ -7,19 +7,15 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "unit_db.h"
 #include "grids.h"
 
 static db *d;
-static char path[64];
+static char path[96];
 
 static void setup(void)
 {
-	snprintf(path, sizeof path, "/tmp/dj-unit-grids-%d.db", (int)getpid());
-	unlink(path);
-	char err[256];
-	d = db_open(path, err, sizeof err);
-	cr_assert_not_null(d, "%s", err);
-	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
+	d = unit_db_open("grids", path);
 	cr_assert_eq(db_run(d,
 			    "INSERT INTO orgs (id, code, name, type, kind, path, created_at) VALUES "
 			    "(1, 'CJZ', '陈集镇党委', 'committee', '机关', '/1/', 0), "
@@ -35,14 +31,7 @@ static void setup(void)
 		     DB_OK, "%s", db_errmsg(d));
 }
 
-static void teardown(void)
-{
-	db_close(d);
-	char p[80];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path), unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path), unlink(p);
-}
+static void teardown(void) { unit_db_close(d, path); }
 
 TestSuite(grids, .init = setup, .fini = teardown);
 

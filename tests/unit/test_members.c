@@ -8,22 +8,18 @@
 
 #include "actor.h"
 #include "db.h"
+#include "unit_db.h"
 #include "import.h"
 #include "members.h"
 #include "orgs.h"
 
 static db *d;
-static char path[64];
+static char path[96];
 static int64_t branch, other;
 
 static void setup(void)
 {
-	snprintf(path, sizeof path, "/tmp/dj-unit-members-%d.db", (int)getpid());
-	unlink(path);
-	char err[256];
-	d = db_open(path, err, sizeof err);
-	cr_assert_not_null(d, "%s", err);
-	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
+	d = unit_db_open("members", path);
 	int64_t county = orgs_create(d, 0, "DEX", "德县县委", "county", "");
 	int64_t town = orgs_create(d, county, "CJZ", "陈集镇党委", "committee", "");
 	branch = orgs_create(d, town, "CJZ-CJC", "陈集村党支部", "branch", "行政村");
@@ -31,14 +27,7 @@ static void setup(void)
 	cr_assert(county && town && branch && other, "%s", db_errmsg(d));
 }
 
-static void teardown(void)
-{
-	db_close(d);
-	char p[80];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path), unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path), unlink(p);
-}
+static void teardown(void) { unit_db_close(d, path); }
 
 TestSuite(members_db, .init = setup, .fini = teardown);
 

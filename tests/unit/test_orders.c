@@ -12,23 +12,19 @@
 
 #include "actor.h"
 #include "db.h"
+#include "unit_db.h"
 #include "orders.h"
 #include "orgs.h"
 #include "util.h"
 
 static db *d;
-static char path[64];
+static char path[96];
 static int64_t branch_id;
 static char branch_path[256];
 
 static void setup(void)
 {
-	snprintf(path, sizeof path, "/tmp/dj-unit-orders-%d.db", (int)getpid());
-	unlink(path);
-	char err[256];
-	d = db_open(path, err, sizeof err);
-	cr_assert_not_null(d, "%s", err);
-	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
+	d = unit_db_open("orders", path);
 	int64_t county = orgs_create(d, 0, "XW", "某县委", "county", "");
 	int64_t town = orgs_create(d, county, "CJZ", "陈集镇党委", "committee", "");
 	branch_id = orgs_create(d, town, "CJZ-CJC", "陈集村党支部", "branch", "农村");
@@ -39,14 +35,7 @@ static void setup(void)
 	db_done(s);
 }
 
-static void teardown(void)
-{
-	db_close(d);
-	char p[80];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path), unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path), unlink(p);
-}
+static void teardown(void) { unit_db_close(d, path); }
 
 TestSuite(orders_db, .init = setup, .fini = teardown);
 
