@@ -22,8 +22,6 @@
 
 #define PREVIEW_ROWS 20
 
-static const char *scope_prefix(req *r) { return r->actor.role == R_ADMIN ? "/" : r->actor.org_path; }
-
 static void upload_form(req *r, const char *org_selected)
 {
 	html_printf(&r->out,
@@ -150,7 +148,7 @@ void import_page_preview(req *r)
 		return;
 	}
 	struct import im;
-	import_init(&im, org, scope_prefix(r), file->filename);
+	import_init(&im, org, actor_scope(&r->actor), file->filename);
 	if (db_begin(r->db, false) != DB_OK) {
 		req_error(r, 503, "db_busy", "系统繁忙，请稍后再试");
 		import_free(&im);
@@ -221,7 +219,7 @@ void import_page_confirm(req *r)
 		return;
 	}
 	struct import im;
-	import_init(&im, b.org_id, scope_prefix(r), b.filename);
+	import_init(&im, b.org_id, actor_scope(&r->actor), b.filename);
 	import_check_batch(r->db, &im, b.content);
 	import_batch_free(&b);
 	if (!import_ok(&im)) {

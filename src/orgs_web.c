@@ -21,8 +21,6 @@
 /* ---- shared by pages and API ---- */
 
 /* The caller's subtree root: admin sees from the top. */
-static const char *scope_prefix(req *r) { return actor_scope(&r->actor); }
-
 static int depth_of(const char *path)
 {
 	int d = 0;
@@ -90,7 +88,7 @@ static void form_errors_from(req *r, const struct field_errors *e)
 static int parent_select(req *r, buf *out, const char *label, const char *type, const struct org *moving, int64_t selected, bool allow_root)
 {
 	size_t n;
-	struct org *v = orgs_under(r->db, scope_prefix(r), false, &n);
+	struct org *v = orgs_under(r->db, actor_scope(&r->actor), false, &n);
 	const char *err = form_error_for(r, "parent_id");
 	html_printf(out, "<div class=\"field%s\"><label for=\"f-parent_id\">%s</label><select id=\"f-parent_id\" name=\"parent_id\"%s>",
 		    err ? " has-error" : "", label, err ? " aria-invalid=\"true\"" : "");
@@ -123,7 +121,7 @@ void orgs_form_select(req *r, const char *name, const char *label, const char *s
 	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">", err ? " has-error" : "", name, label,
 		    name, name);
 	size_t n;
-	struct org *v = orgs_under(r->db, scope_prefix(r), false, &n);
+	struct org *v = orgs_under(r->db, actor_scope(&r->actor), false, &n);
 	int top = n ? depth_of(v[0].path) : 0;
 	for (size_t i = 0; i < n; i++) {
 		char id[24];
@@ -155,7 +153,7 @@ static void orgs_page_list(req *r)
 	buf_puts(&r->out, all ? "<a class=\"btn\" href=\"/orgs\">隐藏已撤销</a>" : "<a class=\"btn\" href=\"/orgs?all=1\">显示已撤销</a>");
 	buf_puts(&r->out, "</div>");
 	size_t n;
-	struct org *v = orgs_under(r->db, scope_prefix(r), all, &n);
+	struct org *v = orgs_under(r->db, actor_scope(&r->actor), all, &n);
 	/* Rows come in tree order, so the nesting of <ul> follows the depth:
 	 * deeper opens a list, otherwise close up to the row's level and start
 	 * a sibling. */
@@ -601,7 +599,7 @@ static const struct json_field patch_fields[] = {
 static void orgs_api_list(req *r)
 {
 	char prefix[256];
-	snprintf(prefix, sizeof prefix, "%s", scope_prefix(r));
+	snprintf(prefix, sizeof prefix, "%s", actor_scope(&r->actor));
 	const char *under = req_query(r, "under");
 	if (under && *under) {
 		int64_t id = parse_id(under);
