@@ -183,7 +183,7 @@ static void page_password(req *r)
 		return;
 	}
 	const char *cur = req_form(r, "current"), *pw = req_form(r, "password"), *confirm = req_form(r, "confirm");
-	const char *weak = password_weak(pw);
+	const char *weak = password_refused(r->actor.username, pw);
 	if (!cur || !*cur)
 		form_error(r, "current", "请填写当前密码");
 	if (weak)
