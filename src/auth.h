@@ -25,8 +25,20 @@ void auth_logout(req *r);
 /* Ends every session of the caller's account but the one in use (after a password change). */
 void auth_end_other_sessions(req *r);
 
+/* CSRF tokens of the forms shown to someone not logged in: nonce.expiry.mac,
+ * an HMAC under a secret kept in the settings table (shared by every node),
+ * valid CSRF_TTL seconds and only with the nonce in the dj_csrf cookie. */
+#define CSRF_COOKIE "dj_csrf"
+#define CSRF_TTL (12 * 3600)
+#define CSRF_NONCE_CHARS 12 /* 9 random bytes, URL-safe base64 */
+bool auth_csrf_nonce_ok(const char *nonce);
+/* out (at most 47 characters) gets the token over nonce; false when the secret cannot be had. */
+bool auth_csrf_sign(db *d, const char *nonce, int64_t now, char out[48]);
+bool auth_csrf_verify(db *d, const char *token, const char *nonce, int64_t now);
+
 #define SESSION_COOKIE "dj_session"
-#define SESSION_TTL (8 * 3600)
+#define SESSION_TTL (8 * 3600)          /* idle: a console session not used for this long ends */
+#define SESSION_MAX_AGE (7 * 24 * 3600) /* absolute: it ends this long after the login, used or not */
 #define API_TOKEN_TTL (30 * 24 * 3600)
 
 #endif

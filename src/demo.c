@@ -87,7 +87,7 @@ int demo_fill(db *d, FILE *out)
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
 		const struct demo_user *u = &demo_users[i];
 		int64_t id;
-		enum dj_result res = users_create(d, &cli, u->username, u->name, u->role, orgs_id_by_code(d, u->org), DEMO_PASSWORD, &id, &e);
+		enum dj_result res = users_create_demo(d, &cli, u->username, u->name, u->role, orgs_id_by_code(d, u->org), DEMO_PASSWORD, &id, &e);
 		if (res != DJ_OK) {
 			fprintf(stderr, "dangjian demo: user %s: %s\n", u->username, dj_message(res, &e));
 			db_rollback(d);

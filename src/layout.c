@@ -34,14 +34,19 @@ static bool nav_active(const char *path, const char *href)
 
 const char *layout_csrf(req *r)
 {
-	if (!r->csrf[0]) {
-		const char *c = r->logged_in ? NULL : req_cookie(r, "dj_csrf");
-		if (c && strlen(c) >= 20 && strlen(c) < sizeof r->csrf)
-			snprintf(r->csrf, sizeof r->csrf, "%s", c);
+	/* logged in: the session's token (auth_load_session); else a signed
+	 * token over the nonce in the dj_csrf cookie, made anew on each page */
+	if (!r->csrf[0] && !r->logged_in) {
+		char nonce[24];
+		const char *c = req_cookie(r, CSRF_COOKIE);
+		if (auth_csrf_nonce_ok(c))
+			snprintf(nonce, sizeof nonce, "%s", c);
 		else {
-			random_token(r->csrf, sizeof r->csrf, 24);
-			req_set_cookie(r, "dj_csrf", r->csrf, -1, true);
+			random_token(nonce, sizeof nonce, 9);
+			req_set_cookie(r, CSRF_COOKIE, nonce, -1, true);
 		}
+		/* without the secret (no database) the form gets no token and its POST is refused */
+		auth_csrf_sign(r->db, nonce, now_unix(), r->csrf);
 	}
 	return r->csrf;
 }

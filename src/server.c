@@ -212,10 +212,30 @@ bool req_is_post(req *r) { return !strcmp(r->method, "POST"); }
 
 void req_set_header(req *r, const char *name, const char *value) { kvlist_add(&r->headers, name, strlen(name), value, strlen(value)); }
 
+/* Whether the client reached us over HTTPS: nginx on this host says so in
+ * X-Forwarded-Proto (believed only from a loopback peer, like X-Real-IP), or
+ * DANGJIAN_COOKIE_SECURE=1 says that every client does. */
+static bool over_https(req *r)
+{
+	const char *all = getenv("DANGJIAN_COOKIE_SECURE");
+	if (all && !strcmp(all, "1"))
+		return true;
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	if (!proto || strcasecmp(proto, "https"))
+		return false;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return false;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) == 127;
+	return sa->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+}
+
 void req_set_cookie(req *r, const char *name, const char *value, int max_age, bool http_only)
 {
 	buf c = {0};
-	buf_printf(&c, "%s=%s; Path=/; SameSite=Lax%s", name, value, http_only ? "; HttpOnly" : "");
+	buf_printf(&c, "%s=%s; Path=/; SameSite=Lax%s%s", name, value, http_only ? "; HttpOnly" : "", r->conn && over_https(r) ? "; Secure" : "");
 	if (max_age >= 0)
 		buf_printf(&c, "; Max-Age=%d", max_age);
 	req_set_header(r, "Set-Cookie", buf_str(&c));
@@ -338,11 +358,16 @@ static void client_ip(req *r)
 		snprintf(r->ip, sizeof r->ip, "%s", real);
 }
 
+/* Logged in: the session's own token. Else the signed token of the form,
+ * over the nonce in the dj_csrf cookie (auth.c). */
 static bool csrf_ok(req *r)
 {
 	const char *sent = req_form(r, "_csrf");
-	const char *want = r->logged_in ? r->csrf : req_cookie(r, "dj_csrf");
-	return sent && want && *want && str_eq_ct(sent, want);
+	if (!sent)
+		return false;
+	if (r->logged_in)
+		return *r->csrf && str_eq_ct(sent, r->csrf);
+	return auth_csrf_verify(r->db, sent, req_cookie(r, CSRF_COOKIE), now_unix());
 }
 
 static void run_handler(req *r)

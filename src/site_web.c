@@ -169,7 +169,7 @@ static void password_form(req *r)
 	buf_puts(&r->out, "<section class=\"card\">");
 	form_begin(r, "/account/password");
 	form_input(r, "current", "当前密码", "password", "", NULL);
-	form_input(r, "password", "新密码", "password", "", "至少 8 位，同时包含字母和数字");
+	form_input(r, "password", "新密码", "password", "", "至少 8 位，同时包含字母和数字；不能包含用户名，不能用常见密码");
 	form_input(r, "confirm", "确认新密码", "password", "", NULL);
 	form_end(r, "保存");
 	buf_puts(&r->out, "</section>");
@@ -183,7 +183,7 @@ static void page_password(req *r)
 		return;
 	}
 	const char *cur = req_form(r, "current"), *pw = req_form(r, "password"), *confirm = req_form(r, "confirm");
-	const char *weak = password_weak(pw);
+	const char *weak = password_refused(r->actor.username, pw);
 	if (!cur || !*cur)
 		form_error(r, "current", "请填写当前密码");
 	if (weak)

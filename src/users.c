@@ -159,8 +159,10 @@ static enum dj_result audit(db *d, const struct actor *a, const char *action, in
 	return DJ_OK;
 }
 
-enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
-			    int64_t *id, struct field_errors *e)
+/* demo: the demo's own accounts, which keep the published demo password
+ * (only the strength rules apply to it). */
+static enum dj_result create(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
+			     bool demo, int64_t *id, struct field_errors *e)
 {
 	*id = 0;
 	if (!permission_allows(&perm_user_manage, a))
@@ -175,7 +177,7 @@ enum dj_result users_create(db *d, const struct actor *a, const char *username, 
 		ferr_add(e, "role", "请选择角色");
 	if (!org_manageable(d, a, org_id))
 		ferr_add(e, "org_id", "请选择所属组织");
-	if ((why = password_weak(password)))
+	if ((why = demo ? password_weak(password) : password_refused(username, password)))
 		ferr_add(e, "password", "%s", why);
 	if (e->n == errors && db_int1(d, 0, "SELECT COUNT(*) FROM users WHERE username = ?", "t", username) > 0)
 		ferr_add(e, "username", "用户名已存在");
@@ -196,6 +198,18 @@ enum dj_result users_create(db *d, const struct actor *a, const char *username, 
 	return audit(d, a, "user.create", *id, org_id, sum, e);
 }
 
+enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
+			    int64_t *id, struct field_errors *e)
+{
+	return create(d, a, username, name, role, org_id, password, false, id, e);
+}
+
+enum dj_result users_create_demo(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id,
+				 const char *password, int64_t *id, struct field_errors *e)
+{
+	return create(d, a, username, name, role, org_id, password, true, id, e);
+}
+
 enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id, bool active,
 			    const char *password, struct field_errors *e)
 {
@@ -212,7 +226,7 @@ enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char
 		ferr_add(e, "role", "请选择角色");
 	if (!org_manageable(d, a, org_id))
 		ferr_add(e, "org_id", "请选择所属组织");
-	if (new_password && (why = password_weak(password)))
+	if (new_password && (why = password_refused(u.username, password)))
 		ferr_add(e, "password", "%s", why);
 	/* an admin who deactivated or demoted themselves could leave nobody to manage accounts */
 	if (id == a->user_id && (!active || !role || strcmp(role, "admin")))
@@ -239,7 +253,7 @@ enum dj_result users_set_password(db *d, const struct actor *a, int64_t id, cons
 	bool self = a->user_id && a->user_id == id;
 	if (!user_row(d, id, &u, path, sizeof path) || (!self && !(permission_allows(&perm_user_manage, a) && actor_covers(a, path))))
 		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
-	const char *why = password_weak(password);
+	const char *why = password_refused(u.username, password);
 	if (why) {
 		ferr_add(e, "password", "%s", why);
 		return DJ_INVALID;

@@ -41,6 +41,10 @@ int64_t users_id_by_username(db *d, const char *username);
  * DJ_INVALID names the field at fault (username, name, role, org_id, password). */
 enum dj_result users_create(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, const char *password,
 			    int64_t *id, struct field_errors *e);
+/* The same for the demo's accounts (demo.c), which keep the published demo
+ * password: only its strength is checked, not the rules of password_refused(). */
+enum dj_result users_create_demo(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id,
+				 const char *password, int64_t *id, struct field_errors *e);
 /* Changes an account's name, role, org and state, and its password when one is
  * given (NULL or "" keeps it); audited as user.update. Deactivating or setting
  * a password ends the account's sessions. Nobody deactivates or demotes themselves. */

@@ -108,8 +108,8 @@ test('init, user add (password on stdin), passwd, list, check; a new account can
   await s2.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   // and on the test server's own database
-  execFileSync(BIN, ['--db', srv.db, 'user', 'add', 'clerk2', '--name', '文书二', '--role', 'member', '--org', 'CJZ-CJC'], { input: 'Clerk2026\n' });
-  await new Browser(srv.base).login('clerk2', 'Clerk2026');
+  execFileSync(BIN, ['--db', srv.db, 'user', 'add', 'clerk2', '--name', '文书二', '--role', 'member', '--org', 'CJZ-CJC'], { input: 'Wenshu2026\n' });
+  await new Browser(srv.base).login('clerk2', 'Wenshu2026');
 });
 
 test('admin creates, edits and deactivates an account through the forms; every step is audited', async () => {
@@ -120,13 +120,13 @@ test('admin creates, edits and deactivates an account through the forms; every s
   let r = await admin.post('/admin/users/new', { _csrf: Browser.csrf(form.text), username: 'Bad Name', name: '', role: 'member', org_id: orgId, password: 'x' });
   assert.equal(r.status, 422);
   for (const msg of ['用户名只能包含', '请填写姓名', '密码至少需要 8 位']) assert.ok(r.text.includes(msg), msg);
-  r = await admin.post('/admin/users/new', { _csrf: Browser.csrf(form.text), username: 'liuxin', name: '刘欣', role: 'member', org_id: orgId, password: 'Liuxin2026' });
+  r = await admin.post('/admin/users/new', { _csrf: Browser.csrf(form.text), username: 'liuxin', name: '刘欣', role: 'member', org_id: orgId, password: 'Xinyue2026' });
   assert.equal(r.status, 303);
-  r = await admin.post('/admin/users/new', { _csrf: Browser.csrf(form.text), username: 'liuxin', name: '刘欣', role: 'member', org_id: orgId, password: 'Liuxin2026' });
+  r = await admin.post('/admin/users/new', { _csrf: Browser.csrf(form.text), username: 'liuxin', name: '刘欣', role: 'member', org_id: orgId, password: 'Xinyue2026' });
   assert.equal(r.status, 422);
   assert.ok(r.text.includes('用户名已存在'));
   const u = new Browser(srv.base);
-  await u.login('liuxin', 'Liuxin2026');
+  await u.login('liuxin', 'Xinyue2026');
   assert.equal((await u.get('/console')).status, 200);
   const list = await admin.get('/admin/users');
   const id = new RegExp('href="/admin/users/(\\d+)">liuxin<').exec(list.text)[1];

@@ -73,3 +73,18 @@ Test(passwords, argon2id_round_trip, .timeout = 30)
 	cr_assert_not(password_verify(h, "Demo2027"));
 	cr_assert_not(password_verify(NULL, "Demo2026"));
 }
+
+/* issue 8 §9: the rules for a password being set, over the strength rules */
+Test(passwords, refused_when_it_has_the_username_the_demo_password_or_is_common)
+{
+	cr_assert_null(password_refused("chenji", "Jianguo2026"));
+	cr_assert_str_eq(password_refused("chenji", "ChenJi2026"), "密码不能包含用户名");
+	cr_assert_str_eq(password_refused("admin", "Demo2026"), "密码不能使用演示密码");
+	cr_assert_str_eq(password_refused("admin", "xDEMO2026x"), "密码不能使用演示密码");
+	cr_assert_str_eq(password_refused("zuzhi", "Password123"), "密码过于常见，容易被猜中，请换一个");
+	cr_assert_str_eq(password_refused("zuzhi", "5201314qq"), "密码过于常见，容易被猜中，请换一个");
+	cr_assert_str_eq(password_refused("zuzhi", "short1"), password_weak("short1"), "the strength rules come first");
+	/* the list is sorted for the binary search: its first, last and middle entries are found */
+	cr_assert(password_common("123456aa") && password_common("zxcvbnm888") && password_common("password1"));
+	cr_assert_not(password_common("jianguo2026"));
+}

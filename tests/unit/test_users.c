@@ -53,7 +53,7 @@ Test(users, create_from_the_cli_leaves_one_audit_row_by_cli)
 	actor_cli(&cli);
 	struct field_errors e = {0};
 	int64_t id = 0;
-	enum dj_result res = users_create(d, &cli, "liuxin", "刘欣", "branch", 2, "Liuxin2026", &id, &e);
+	enum dj_result res = users_create(d, &cli, "liuxin", "刘欣", "branch", 2, "Xinyue2026", &id, &e);
 	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
 	cr_assert_gt(id, 0);
 	cr_assert_eq(count("SELECT COUNT(*) FROM audit"), 1);
@@ -86,9 +86,9 @@ Test(users, create_refuses_each_bad_field_and_writes_nothing)
 
 	/* a taken username, and an org outside the caller's subtree */
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(users_create(d, &cli, "liuxin", "刘欣", "member", 2, "Liuxin2026", &id, &e), DJ_OK);
+	cr_assert_eq(users_create(d, &cli, "liuxin", "刘欣", "member", 2, "Xinyue2026", &id, &e), DJ_OK);
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(users_create(d, &cli, "liuxin", "刘欣", "member", 2, "Liuxin2026", &id, &e), DJ_INVALID);
+	cr_assert_eq(users_create(d, &cli, "liuxin", "刘欣", "member", 2, "Xinyue2026", &id, &e), DJ_INVALID);
 	cr_assert_str_eq(ferr_get(&e, "username"), "用户名已存在");
 	struct actor town;
 	account(&town, 0, R_ADMIN, 1, "/1/", "admin1");
@@ -104,7 +104,7 @@ Test(users, passwords_by_the_cli_and_by_the_account_itself)
 	actor_cli(&cli);
 	struct field_errors e = {0};
 	int64_t id = 0;
-	cr_assert_eq(users_create(d, &cli, "chenji", "张建国", "branch", 2, "Chenji2026", &id, &e), DJ_OK);
+	cr_assert_eq(users_create(d, &cli, "chenji", "张建国", "branch", 2, "Jianguo2026", &id, &e), DJ_OK);
 	cr_assert_eq(db_run(d,
 			    "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) "
 			    "VALUES ('s1', ?, 'web', 'c', 'x', 0, 0, 9999999999)",
@@ -114,18 +114,18 @@ Test(users, passwords_by_the_cli_and_by_the_account_itself)
 	cr_assert_eq(users_set_password(d, &cli, id, "short", &e), DJ_INVALID);
 	cr_assert_not_null(ferr_get(&e, "password"));
 	memset(&e, 0, sizeof e);
-	cr_assert_eq(users_set_password(d, &cli, id, "Chenji2027", &e), DJ_OK, "%s", dj_message(DJ_OK, &e));
+	cr_assert_eq(users_set_password(d, &cli, id, "Jianguo2027", &e), DJ_OK, "%s", dj_message(DJ_OK, &e));
 	cr_assert_eq(count("SELECT COUNT(*) FROM sessions"), 0, "a reset ends the account's sessions");
 	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'user.password' AND username = 'cli' AND summary = '命令行重置密码'"), 1);
 
 	struct actor self;
 	account(&self, id, R_BRANCH, 2, "/1/2/", "chenji");
-	cr_assert_eq(users_set_password(d, &self, id, "Chenji2028", &e), DJ_OK);
+	cr_assert_eq(users_set_password(d, &self, id, "Jianguo2028", &e), DJ_OK);
 	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'user.password' AND username = 'chenji' AND summary = '本人修改密码' "
 			   "AND org_id = 2 AND entity_id = user_id"),
 		     1);
 	char *hash = users_password_hash_of(d, id);
-	cr_assert(password_verify(hash, "Chenji2028"));
+	cr_assert(password_verify(hash, "Jianguo2028"));
 	free(hash);
 
 	/* another branch secretary may not, and does not even see the account */
@@ -140,7 +140,7 @@ Test(users, nobody_deactivates_or_demotes_themselves)
 	actor_cli(&cli);
 	struct field_errors e = {0};
 	int64_t id = 0;
-	cr_assert_eq(users_create(d, &cli, "admin", "管理员", "admin", 1, "Admin2026", &id, &e), DJ_OK);
+	cr_assert_eq(users_create(d, &cli, "admin", "管理员", "admin", 1, "Guanli2026", &id, &e), DJ_OK);
 	struct actor me;
 	account(&me, id, R_ADMIN, 1, "/1/", "admin");
 	cr_assert_eq(users_update(d, &me, id, "管理员", "admin", 1, false, "", &e), DJ_INVALID);
@@ -178,4 +178,42 @@ Test(users, settings_refuse_a_bad_value_and_write_nothing)
 	struct actor branch;
 	account(&branch, 7, R_BRANCH, 2, "/1/2/", "chenji");
 	cr_assert_eq(settings_set(d, &branch, "site_name", "别处", &e), DJ_FORBIDDEN);
+}
+
+/* issue 8 §9: a password being set may not contain the username, be the demo
+ * password or be a common one — on every path that sets one; the demo's own
+ * accounts keep the published demo password. */
+Test(users, passwords_with_the_username_the_demo_password_or_a_common_one_are_refused)
+{
+	struct actor cli;
+	actor_cli(&cli);
+	struct field_errors e = {0};
+	int64_t id = 0;
+	const char *bad[] = {"Liuxin2026", "xLIUXINx99", "Demo2026", "demo2026!", "Password1", "qwerty123", "woaini1314", "1qaz2wsx", "Abc123456"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(&e, 0, sizeof e);
+		cr_assert_eq(users_create(d, &cli, "liuxin", "刘欣", "member", 2, bad[i], &id, &e), DJ_INVALID, "%s", bad[i]);
+		cr_assert_not_null(ferr_get(&e, "password"), "%s", bad[i]);
+		cr_assert(strstr(ferr_get(&e, "password"), "密码"), "the message names the field: %s", ferr_get(&e, "password"));
+	}
+	cr_assert_eq(count("SELECT COUNT(*) FROM users"), 0);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_create(d, &cli, "liuxin", "刘欣", "member", 2, "Xinyue2026", &id, &e), DJ_OK);
+	/* passwd (CLI and the account itself) and the admin form */
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_set_password(d, &cli, id, "Demo2026", &e), DJ_INVALID);
+	cr_assert_str_eq(ferr_get(&e, "password"), "密码不能使用演示密码");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_set_password(d, &cli, id, "LiuXin-2027", &e), DJ_INVALID);
+	cr_assert_str_eq(ferr_get(&e, "password"), "密码不能包含用户名");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_update(d, &cli, id, "刘欣", "member", 2, true, "iloveyou123", &e), DJ_INVALID);
+	cr_assert_str_eq(ferr_get(&e, "password"), "密码过于常见，容易被猜中，请换一个");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_set_password(d, &cli, id, "Xinyue2027", &e), DJ_OK);
+	/* the demo's accounts */
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_create_demo(d, &cli, "demo1", "演示", "member", 2, "Demo2026", &id, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(users_create_demo(d, &cli, "demo2", "演示", "member", 2, "short", &id, &e), DJ_INVALID, "the strength rules still apply");
 }
