@@ -52,8 +52,13 @@ static const char *usage_serve = "usage: dangjian [--db URL] serve [OPTIONS]\n"
 				 "  --listen ADDR        IP address to listen on (default 127.0.0.1)\n"
 				 "  --port N             TCP port (default 8080)\n"
 				 "  --threads N          worker threads, each with its own database connection (default 4)\n"
-				 "  --per-ip-limit N     open connections allowed per client address (default 256, 0: none)\n"
-				 "  --idle-timeout S     seconds before an idle connection is closed (default 30)\n"
+				 "  --per-ip-limit N     open connections allowed per client address (default 256, 0: none);\n"
+				 "                       behind nginx on loopback, requests in flight per X-Real-IP\n"
+				 "  --idle-timeout S     seconds before an idle connection is closed, and before a\n"
+				 "                       waiting connection must have sent its request line (default 30)\n"
+				 "  --header-timeout S   seconds from the request line to the end of the headers, not\n"
+				 "                       restarted by each byte; a body must then come at 1 KiB/s (default 10)\n"
+				 "  --max-connections N  connection slots (default 4000)\n"
 				 "  --access-log FILE    where to write the access log: a file, - for stderr (default), off\n";
 
 static const char *usage_user = "usage: dangjian [--db URL] user add USERNAME --name NAME --role ROLE --org CODE\n"
@@ -138,7 +143,7 @@ static bool parse_int_opt(const char *s, int lo, int hi, int *out)
 
 static int cmd_serve(const char *url, int argc, char **argv)
 {
-	struct serve_opts o = {url, "127.0.0.1", 8080, 4, 256, 30, "-"};
+	struct serve_opts o = {url, "127.0.0.1", 8080, 4, 256, 30, "-", 10, 4000};
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char msg[200];
@@ -159,6 +164,14 @@ static int cmd_serve(const char *url, int argc, char **argv)
 		} else if (!strcmp(a, "--idle-timeout") && v) {
 			if (!parse_int_opt(v, 1, 3600, &o.idle_timeout))
 				return snprintf(msg, sizeof msg, "--idle-timeout: want 1 to 3600 seconds, got %s", v), bad_usage(msg, usage_serve);
+			i++;
+		} else if (!strcmp(a, "--header-timeout") && v) {
+			if (!parse_int_opt(v, 1, 3600, &o.header_timeout))
+				return snprintf(msg, sizeof msg, "--header-timeout: want 1 to 3600 seconds, got %s", v), bad_usage(msg, usage_serve);
+			i++;
+		} else if (!strcmp(a, "--max-connections") && v) {
+			if (!parse_int_opt(v, 16, 1000000, &o.max_connections))
+				return snprintf(msg, sizeof msg, "--max-connections: want 16 to 1000000, got %s", v), bad_usage(msg, usage_serve);
 			i++;
 		} else if (!strcmp(a, "--access-log") && v)
 			o.access_log = v, i++;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -437,6 +438,7 @@ static const char *status_text(int status)
 	case 404: return "未找到";
 	case 405: return "不支持的请求方法";
 	case 413: return "提交的内容过大";
+	case 503: return "来自同一地址的连接过多，请稍后再试";
 	default: return "请求错误";
 	}
 }
@@ -476,12 +478,251 @@ static enum MHD_Result quick_error(struct MHD_Connection *c, req *r, int status)
 {
 	r->status = status;
 	if (r->route && (r->route->flags & RF_API))
-		req_error(r, status, status == 413 ? "too_large" : status == 405 ? "method" : "not_found", status_text(status));
+		req_error(r, status,
+			  status == 413   ? "too_large"
+			  : status == 405 ? "method"
+			  : status == 503 ? "too_many_connections"
+					  : "not_found",
+			  status_text(status));
 	else {
 		buf_reset(&r->out);
 		html_printf(&r->out, "<!doctype html><meta charset=\"utf-8\"><title>%d</title><p>%d %s</p>", status, status, status_text(status));
 	}
 	return respond(c, r);
+}
+
+/* ---- slow clients ----
+ * libmicrohttpd's connection timeout is an idle timeout: a client that sends one
+ * header line every few seconds keeps its connection, and its slot, forever. So each
+ * connection is tracked from accept to close, with the phase it is in and when that
+ * phase began, and a reaper thread shuts down the ones that overstay:
+ *   waiting   (accepted, or the previous response sent): the request line within
+ *             the idle timeout, counted once, not from the last byte;
+ *   headers   (request line received): the rest of the headers within the header
+ *             timeout (10 s);
+ *   body      (headers complete): after the header timeout, at least
+ *             MIN_BODY_RATE bytes a second on average;
+ *   handling  (the handler and the response): the idle timeout alone.
+ * The per-address connection limit is kept here too rather than by libmicrohttpd,
+ * whose limit would count the proxy: behind nginx every user shares 127.0.0.1. A
+ * connection from the trusted proxy (the loopback address client_ip trusts) is not
+ * counted by its peer; while it carries a request with an X-Real-IP, it counts under
+ * that address instead. */
+
+#define MIN_BODY_RATE 1024 /* bytes a second, averaged over the body */
+
+enum conn_phase { CP_WAIT, CP_HEADERS, CP_BODY, CP_HANDLING };
+
+struct conn_track {
+	struct conn_track *prev, *next;
+	MHD_socket fd;
+	bool proxy; /* the peer is the trusted proxy */
+	bool shut;  /* the reaper or the limit closed it */
+	char peer[64];
+	char key[64]; /* the address this connection counts under, "" for none */
+	atomic_int phase;
+	atomic_uint_fast64_t since_ns; /* when the phase began */
+	atomic_uint_fast64_t body_bytes;
+};
+
+struct ip_count {
+	struct ip_count *next;
+	int n;
+	char key[64];
+};
+
+static pthread_mutex_t g_track_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn_track *g_tracks;
+static struct ip_count *g_ipc[1024];
+static int g_per_ip_limit, g_header_timeout, g_idle_timeout;
+
+static bool peer_is_proxy(const char *peer) { return !strcmp(peer, "127.0.0.1") || !strcmp(peer, "::1"); }
+
+static struct ip_count **ipc_slot(const char *key)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	struct ip_count **e = &g_ipc[h % (sizeof g_ipc / sizeof g_ipc[0])];
+	while (*e && strcmp((*e)->key, key))
+		e = &(*e)->next;
+	return e;
+}
+
+/* Under g_track_lock: counts one more connection for key, or false at the limit. */
+static bool ipc_acquire(const char *key)
+{
+	if (g_per_ip_limit <= 0)
+		return true;
+	struct ip_count **e = ipc_slot(key);
+	if (!*e) {
+		if (!(*e = calloc(1, sizeof **e)))
+			return true;
+		snprintf((*e)->key, sizeof(*e)->key, "%s", key);
+	}
+	if ((*e)->n >= g_per_ip_limit)
+		return false;
+	(*e)->n++;
+	return true;
+}
+
+static void ipc_release(struct conn_track *t)
+{
+	if (!t->key[0])
+		return;
+	struct ip_count **e = ipc_slot(t->key);
+	if (*e && --(*e)->n <= 0) {
+		struct ip_count *dead = *e;
+		*e = dead->next;
+		free(dead);
+	}
+	t->key[0] = 0;
+}
+
+static void track_phase(struct conn_track *t, enum conn_phase p)
+{
+	atomic_store(&t->since_ns, now_ns());
+	atomic_store(&t->phase, (int)p);
+}
+
+static struct conn_track *track_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void peer_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	struct conn_track *t = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (!t)
+			return;
+		pthread_mutex_lock(&g_track_lock);
+		ipc_release(t);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			g_tracks = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		pthread_mutex_unlock(&g_track_lock);
+		free(t);
+		*socket_context = NULL;
+		return;
+	}
+	if (!(t = calloc(1, sizeof *t)))
+		return;
+	const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	t->fd = fi ? fi->connect_fd : MHD_INVALID_SOCKET;
+	peer_addr(c, t->peer, sizeof t->peer);
+	t->proxy = peer_is_proxy(t->peer);
+	track_phase(t, CP_WAIT);
+	pthread_mutex_lock(&g_track_lock);
+	t->next = g_tracks;
+	if (g_tracks)
+		g_tracks->prev = t;
+	g_tracks = t;
+	if (!t->proxy) {
+		if (ipc_acquire(t->peer))
+			snprintf(t->key, sizeof t->key, "%s", t->peer);
+		else if (t->fd != MHD_INVALID_SOCKET) {
+			/* over the limit: closed at once, as libmicrohttpd's own limit would */
+			shutdown(t->fd, SHUT_RDWR);
+			t->shut = true;
+		}
+	}
+	pthread_mutex_unlock(&g_track_lock);
+	*socket_context = t;
+}
+
+/* The request line has arrived: the headers' deadline starts. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls, (void)uri;
+	struct conn_track *t = track_of(c);
+	if (t)
+		track_phase(t, CP_HEADERS);
+	return NULL;
+}
+
+/* Headers complete: behind the proxy, the request counts under its X-Real-IP.
+ * False when that address is at its limit. */
+static bool track_request(struct MHD_Connection *c, req *r)
+{
+	struct conn_track *t = track_of(c);
+	if (!t)
+		return true;
+	track_phase(t, CP_BODY);
+	if (!t->proxy || !strcmp(r->ip, t->peer) || !req_header(r, "X-Real-IP"))
+		return true;
+	pthread_mutex_lock(&g_track_lock);
+	ipc_release(t);
+	bool ok = ipc_acquire(r->ip);
+	if (ok)
+		snprintf(t->key, sizeof t->key, "%s", r->ip);
+	pthread_mutex_unlock(&g_track_lock);
+	return ok;
+}
+
+/* The response is sent (or the request abandoned): waiting for the next request. */
+static void track_done(struct MHD_Connection *c)
+{
+	struct conn_track *t = track_of(c);
+	if (!t)
+		return;
+	track_phase(t, CP_WAIT);
+	atomic_store(&t->body_bytes, 0);
+	if (t->proxy && t->key[0]) {
+		pthread_mutex_lock(&g_track_lock);
+		ipc_release(t);
+		pthread_mutex_unlock(&g_track_lock);
+	}
+}
+
+static bool overstayed(struct conn_track *t, uint64_t now)
+{
+	uint64_t since = atomic_load(&t->since_ns);
+	double secs = now > since ? (double)(now - since) / 1e9 : 0;
+	switch (atomic_load(&t->phase)) {
+	case CP_WAIT: return secs > g_idle_timeout;
+	case CP_HEADERS: return secs > g_header_timeout;
+	case CP_BODY: return secs > g_header_timeout && (double)atomic_load(&t->body_bytes) < MIN_BODY_RATE * secs;
+	default: return false;
+	}
+}
+
+/* Shuts down the sockets of connections past their deadline; libmicrohttpd then sees
+ * the end of the stream and closes them (and says so through on_connection, which
+ * takes the same lock, so no descriptor is touched after its close). */
+static void *reaper_loop(void *arg)
+{
+	(void)arg;
+	while (!g_stopping) {
+		usleep(200 * 1000);
+		uint64_t now = now_ns();
+		pthread_mutex_lock(&g_track_lock);
+		for (struct conn_track *t = g_tracks; t; t = t->next)
+			if (!t->shut && t->fd != MHD_INVALID_SOCKET && overstayed(t, now)) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->shut = true;
+			}
+		pthread_mutex_unlock(&g_track_lock);
+	}
+	return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version, const char *upload_data,
@@ -500,6 +741,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->start_ns = now_ns();
 		client_ip(r);
 		actor_public(&r->actor, r->ip);
+		if (!track_request(c, r)) {
+			req_set_header(r, "Connection", "close");
+			return quick_error(c, r, 503);
+		}
 		bool mismatch;
 		r->route = routes_find(routes_table(NULL, 0), method, url, &r->path_params, &mismatch);
 		if (!r->route)
@@ -511,6 +756,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		struct conn_track *t = track_of(c);
+		if (t)
+			atomic_fetch_add(&t->body_bytes, *upload_size);
 		size_t limit = r->route->body_limit ? r->route->body_limit : DEFAULT_BODY_LIMIT;
 		if (!r->body_too_large && r->body.len + *upload_size <= limit)
 			buf_append(&r->body, upload_data, *upload_size);
@@ -524,6 +772,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->responded)
 		return MHD_YES;
 	r->responded = true;
+	struct conn_track *t = track_of(c);
+	if (t)
+		track_phase(t, CP_HANDLING);
 	if (r->body_too_large)
 		return quick_error(c, r, 413);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r->query);
@@ -534,7 +785,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls, (void)c, (void)toe;
+	(void)cls, (void)toe;
+	track_done(c);
 	req *r = *con_cls;
 	if (!r)
 		return;
@@ -636,10 +888,30 @@ int serve_run(const struct serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Connection slots: a slow client holds one until its deadline, so there are many,
+	 * each a descriptor; the soft descriptor limit (often 1024) is raised to fit. */
+	unsigned slots = (unsigned)o->max_connections;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rlim_t want = (rlim_t)slots + 256;
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)slots + 256) {
+			slots = rl.rlim_cur > 512 ? (unsigned)rl.rlim_cur - 256 : 256;
+			fprintf(stderr, "dangjian: open file limit %llu: %u connection slots\n", (unsigned long long)rl.rlim_cur, slots);
+		}
+	}
+	g_per_ip_limit = o->per_ip_limit;
+	g_header_timeout = o->header_timeout;
+	g_idle_timeout = o->idle_timeout;
+
 	struct MHD_Daemon *daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, sa,
 						     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-						     (unsigned)o->idle_timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_limit,
-						     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+						     (unsigned)o->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, slots, MHD_OPTION_NOTIFY_CONNECTION,
+						     on_connection, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, NULL,
 						     /* the per-connection pool bounds the request headers (a larger header gets 431);
 		 * it is cleared between keep-alive requests, so bigger costs time too */
 						     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
@@ -651,13 +923,16 @@ int serve_run(const struct serve_opts *o)
 	fprintf(stderr, "dangjian: serving http://%s:%d/ with %d threads, database %s\n", o->listen, o->port, o->threads,
 		strncmp(o->db_url, "postgres", 8) ? o->db_url : "postgresql");
 
-	pthread_t bg;
+	pthread_t bg, reaper;
 	bool bg_started = pthread_create(&bg, NULL, background_loop, NULL) == 0;
+	bool reaper_started = pthread_create(&reaper, NULL, reaper_loop, NULL) == 0;
 	int sig = 0;
 	sigwait(&set, &sig);
 	g_stopping = 1;
 	if (bg_started)
 		pthread_join(bg, NULL);
+	if (reaper_started)
+		pthread_join(reaper, NULL);
 	fprintf(stderr, "dangjian: %s received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	MHD_socket ls = MHD_quiesce_daemon(daemon);
 	for (int i = 0; i < 100 && atomic_load(&g_inflight) > 0; i++)

@@ -129,6 +129,8 @@ struct serve_opts {
 	int per_ip_limit;
 	int idle_timeout;
 	const char *access_log; /* path, "-" for stderr, "off" */
+	int header_timeout;     /* seconds from the request line to the end of its headers */
+	int max_connections;    /* connection slots */
 };
 int serve_run(const struct serve_opts *o);
 
