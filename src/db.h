@@ -88,6 +88,19 @@ void db_set_trace(db *d, void (*fn)(void *ctx, const char *sql), void *ctx);
 uint64_t db_statement_count(const db *d);
 uint64_t db_prepare_count(const db *d);
 
+/* Fault injection, for tests (SQLite's own practice): db_fault_inject(d, n,
+ * kind) makes the n-th statement from now (n = 1: the next one) fail once,
+ * as the engine would, with DB_BUSY ("database is locked"), or DB_ERR "disk
+ * I/O error" or "out of memory"; kind DB_FAULT_NONE (or n = 0) disarms it.
+ * Counted are the statements db_query, db_run and db_int1 start and the
+ * transaction's BEGIN and COMMIT (a failed COMMIT rolls back), not ROLLBACK
+ * nor db_exec. Inert unless armed. db_fault_points: how many statements so
+ * far could have failed (for a sweep: run the work once to learn its length,
+ * then fail each of them in turn). */
+enum db_fault { DB_FAULT_NONE = 0, DB_FAULT_BUSY, DB_FAULT_IO, DB_FAULT_NOMEM };
+void db_fault_inject(db *d, uint64_t nth, enum db_fault kind);
+uint64_t db_fault_points(const db *d);
+
 /* Applies the numbered migrations (embedded in the binary) that are not yet
  * recorded in schema_migrations; returns the number applied, or -1 (also when
  * two embedded migrations share a number). */
