@@ -12,7 +12,11 @@ export DANGJIAN_BIN="$PWD/$bin"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-stage() { printf '\n==== %s ====\n' "$*"; }
+# Each e2e file starts its own server on its own port with its own database,
+# so files run side by side: E2E_JOBS at once (default: the number of cores).
+jobs=${E2E_JOBS:-$(nproc)}
+started=$SECONDS
+stage() { printf '\n==== %s (at %ds) ====\n' "$*" $((SECONDS - started)); }
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # the cluster runs as the postgres user, which must reach it
 pgdir="$tmp/pg"
@@ -48,13 +52,13 @@ fi
 
 e2e_files=(tests/e2e/*.test.js)
 stage "end-to-end tests on SQLite"
-node --test --test-concurrency=1 "${e2e_files[@]}"
+node --test --test-concurrency="$jobs" "${e2e_files[@]}"
 
 stage "end-to-end tests on PostgreSQL"
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 pg_url=$(bash scripts/pg-cluster.sh start "$pgdir" "$port" | tail -n 1)
 if [ -x "$build/db_smoke" ]; then "$build/db_smoke" "$pg_url"; fi
-DANGJIAN_PG="$pg_url" node --test --test-concurrency=1 "${e2e_files[@]}"
+DANGJIAN_PG="$pg_url" node --test --test-concurrency="$jobs" "${e2e_files[@]}"
 bash scripts/pg-cluster.sh stop "$pgdir" >/dev/null
 rm -rf "$pgdir"
 
