@@ -105,8 +105,10 @@ void auth_load_session(req *r)
 	db_done(s);
 	/* Sliding expiry for the console, written at most every five minutes so a
 	 * page view is not a write. Best effort: a busy database just skips it. */
-	if (r->logged_in && !strcmp(kind, "web") && now - last_seen > 300)
-		db_run(r->db, "UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?", "IIt", now, now + (int64_t)SESSION_TTL, id);
+	if (r->logged_in && !strcmp(kind, "web") && now - last_seen > 300 &&
+	    db_run(r->db, "UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?", "IIt", now, now + (int64_t)SESSION_TTL, id) != DB_OK) {
+		/* skipped: the session keeps its expiry, extended on a later request */
+	}
 }
 
 /* ---- passwords ---- */
@@ -176,15 +178,21 @@ const char *password_weak(const char *pw)
 
 static int64_t locked_until(db *d, const char *key) { return db_int1(d, 0, "SELECT locked_until FROM login_throttle WHERE key = ?", "t", key); }
 
-static void count_failure(db *d, const char *key, int limit, int64_t now)
+/* DB_OK, or the status of the write that failed (then the failure is not counted: the caller answers busy). */
+static int count_failure(db *d, const char *key, int limit, int64_t now)
 {
-	db_run(d, "DELETE FROM login_throttle WHERE key = ? AND window_start < ? AND locked_until < ?", "tII", key, now - THROTTLE_WINDOW, now);
+	int rc = db_run(d, "DELETE FROM login_throttle WHERE key = ? AND window_start < ? AND locked_until < ?", "tII", key, now - THROTTLE_WINDOW, now);
+	if (rc != DB_OK)
+		return rc;
 	int64_t n = db_int1(d, 0,
 			    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, 1, ?, 0) "
 			    "ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1 RETURNING failures",
 			    "tI", key, now);
+	if (n < 1)
+		return DB_ERR;
 	if (n >= limit)
-		db_run(d, "UPDATE login_throttle SET locked_until = ? WHERE key = ?", "It", now + THROTTLE_LOCK, key);
+		return db_run(d, "UPDATE login_throttle SET locked_until = ? WHERE key = ?", "It", now + THROTTLE_LOCK, key);
+	return DB_OK;
 }
 
 enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64], int *retry_after)
@@ -210,8 +218,10 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 		snprintf(hash, sizeof hash, "%s", db_str(s, 1));
 		org_id = db_int(s, 2);
 	}
-	db_done(s);
-	db_commit(r->db);
+	if (db_done(s) != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return LOGIN_BUSY;
+	}
 	if (until > now) {
 		*retry_after = (int)(until - now);
 		return LOGIN_THROTTLED;
@@ -224,30 +234,35 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 	if (db_begin(r->db, true) != DB_OK)
 		return LOGIN_BUSY;
 	if (!ok) {
-		count_failure(r->db, ukey, THROTTLE_ACCOUNT, now);
-		count_failure(r->db, ipkey, THROTTLE_ADDRESS, now);
 		/* the caller is still the public at its address; the row names the
-		 * account that was tried in its summary */
-		audit_write(r->db, &r->actor, "login.fail", "user", uid ? uid : 0, org_id, username);
-		db_commit(r->db);
+		 * account that was tried in its summary. A failure that could not
+		 * be counted is not answered as a wrong password: busy, try again. */
+		if (count_failure(r->db, ukey, THROTTLE_ACCOUNT, now) != DB_OK || count_failure(r->db, ipkey, THROTTLE_ADDRESS, now) != DB_OK ||
+		    audit_write(r->db, &r->actor, "login.fail", "user", uid ? uid : 0, org_id, username) != DB_OK || db_commit(r->db) != DB_OK) {
+			db_rollback(r->db);
+			return LOGIN_BUSY;
+		}
 		return LOGIN_BAD;
 	}
-	db_run(r->db, "DELETE FROM login_throttle WHERE key = ?", "t", ukey);
+	int rc = db_run(r->db, "DELETE FROM login_throttle WHERE key = ?", "t", ukey);
 	random_token(token, 64, 32);
 	char id[65], csrf[48];
 	token_hash(token, id);
 	random_token(csrf, sizeof csrf, 24);
 	int64_t ttl = !strcmp(kind, "api") ? API_TOKEN_TTL : SESSION_TTL;
-	int rc = db_run(r->db, "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			"tItttIII", id, uid, kind, csrf, r->ip, now, now, now + ttl);
+	if (rc == DB_OK)
+		rc = db_run(r->db, "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    "tItttIII", id, uid, kind, csrf, r->ip, now, now, now + ttl);
 	/* expired sessions of this user are swept here rather than by a timer */
-	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", "II", uid, now);
+	if (rc == DB_OK)
+		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", "II", uid, now);
 	r->actor.user_id = uid;
 	snprintf(r->actor.username, sizeof r->actor.username, "%s", username);
 	r->logged_in = true;
 	/* from here the row is the account's (its id and username; the rest of
 	 * the actor is filled from the session on the next request) */
-	audit_write(r->db, &r->actor, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
+	if (rc == DB_OK)
+		rc = audit_write(r->db, &r->actor, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		r->logged_in = false;
@@ -256,12 +271,15 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 	return LOGIN_OK;
 }
 
-void auth_logout(req *r)
+bool auth_logout(req *r)
 {
 	if (!r->logged_in)
-		return;
-	db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id);
-	audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "");
+		return true;
+	return db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id) == DB_OK &&
+	       audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "") == DB_OK;
 }
 
-void auth_end_other_sessions(req *r) { db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id); }
+bool auth_end_other_sessions(req *r)
+{
+	return db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id) == DB_OK;
+}

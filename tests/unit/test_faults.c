@@ -267,6 +267,16 @@ static void effect(int64_t out[5])
 
 static const char *const kind_name[] = {"none", "busy", "io", "nomem"};
 
+/* The statement that is made to fail, for the report of what a call survives. */
+static uint64_t watch_point;
+static char watched_sql[120];
+static void watch(void *ctx, const char *sql)
+{
+	(void)ctx;
+	if (db_fault_points(d) + 1 == watch_point)
+		snprintf(watched_sql, sizeof watched_sql, "%s", sql);
+}
+
 /* A broken promise is noted and counted, so one run names them all. */
 static int broken;
 #define EXPECT(cond, ...)                             \
@@ -306,7 +316,11 @@ Test(faults, every_statement_of_a_workflow_and_a_reveal_fails_cleanly)
 				snapshot(&before);
 				effect(e0);
 				db_fault_inject(d, n, (enum db_fault)kind);
+				watch_point = db_fault_points(d) + n;
+				snprintf(watched_sql, sizeof watched_sql, "BEGIN or COMMIT");
+				db_set_trace(d, watch, NULL);
 				enum dj_result res = run_step(st, &f);
+				db_set_trace(d, NULL, NULL);
 				db_fault_inject(d, 0, DB_FAULT_NONE);
 				cr_assert(!db_in_tx(d), "the step ended its transaction");
 				trials++;
@@ -321,6 +335,8 @@ Test(faults, every_statement_of_a_workflow_and_a_reveal_fails_cleanly)
 				}
 				/* a success despite the fault (a read it could do without): then all of it */
 				recovered++;
+				if (kind == DB_FAULT_BUSY)
+					fprintf(stderr, "%s survives statement %llu failing: %s\n", step_name[st], (unsigned long long)n, watched_sql);
 				effect(e1);
 				for (int i = 0; i < 5; i++)
 					EXPECT(e1[i] - e0[i] == want[i],
