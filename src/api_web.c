@@ -120,7 +120,10 @@ static void api_session_create(req *r)
 
 static void api_session_delete(req *r)
 {
-	auth_logout(r);
+	if (!auth_logout(r)) {
+		req_error(r, 503, "db", "系统繁忙，请稍后再试");
+		return;
+	}
 	r->status = 204;
 	r->content_type = "application/json";
 }

@@ -11,8 +11,10 @@
 extern const struct permission perm_audit_view;
 
 /* Appends an entry in the caller's transaction, so it stands or falls with
- * the write it records. Called by the domain function that makes the change. */
-int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id, const char *summary);
+ * the write it records. Called by the domain function that makes the change;
+ * returns db_run's status, which the caller must look at (fail the change). */
+int audit_write(db *d, const struct actor *a, const char *action, const char *entity, int64_t entity_id, int64_t org_id,
+		const char *summary) DB_MUST_CHECK;
 
 /* The entries the actor may read (perm_audit_view: admin everything, the
  * committee the entries of its subtree), newest first; returns how many match

@@ -115,7 +115,9 @@ void auth_load_session(req *r)
 		int64_t expires = now + (int64_t)SESSION_TTL;
 		if (expires > created + SESSION_MAX_AGE)
 			expires = created + SESSION_MAX_AGE;
-		db_run(r->db, "UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?", "IIt", now, expires, id);
+		if (db_run(r->db, "UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id = ?", "IIt", now, expires, id) != DB_OK) {
+			/* skipped: the session keeps its expiry, extended on a later request */
+		}
 	}
 }
 
@@ -375,13 +377,15 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 		rc = db_run(r->db, "INSERT INTO sessions (id, user_id, kind, csrf, ip, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			    "tItttIII", id, uid, kind, csrf, r->ip, now, now, now + ttl);
 	/* expired sessions of this user are swept here rather than by a timer */
-	db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", "II", uid, now);
+	if (rc == DB_OK)
+		rc = db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", "II", uid, now);
 	r->actor.user_id = uid;
 	snprintf(r->actor.username, sizeof r->actor.username, "%s", username);
 	r->logged_in = true;
 	/* from here the row is the account's (its id and username; the rest of
 	 * the actor is filled from the session on the next request) */
-	audit_write(r->db, &r->actor, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
+	if (rc == DB_OK)
+		rc = audit_write(r->db, &r->actor, !strcmp(kind, "api") ? "token.create" : "login.ok", "user", uid, org_id, "");
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		r->logged_in = false;
@@ -390,15 +394,18 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 	return LOGIN_OK;
 }
 
-void auth_logout(req *r)
+bool auth_logout(req *r)
 {
 	if (!r->logged_in)
-		return;
-	db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id);
-	audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "");
+		return true;
+	return db_run(r->db, "DELETE FROM sessions WHERE id = ?", "t", r->session_id) == DB_OK &&
+	       audit_write(r->db, &r->actor, "logout", "user", r->actor.user_id, r->actor.org_id, "") == DB_OK;
 }
 
-void auth_end_other_sessions(req *r) { db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id); }
+bool auth_end_other_sessions(req *r)
+{
+	return db_run(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", "It", r->actor.user_id, r->session_id) == DB_OK;
+}
 
 /* ---- CSRF tokens of anonymous forms ----
  * A form shown to someone not logged in carries nonce.expiry.mac, where mac

@@ -21,9 +21,12 @@ enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_BUSY };
  * records the outcome and (on success) creates a session of kind "web" or
  * "api" in one transaction. token gets the secret to hand to the client. */
 enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64], int *retry_after);
-void auth_logout(req *r);
-/* Ends every session of the caller's account but the one in use (after a password change). */
-void auth_end_other_sessions(req *r);
+/* False when the session could not be ended (the caller answers 503: the
+ * token must not stay valid behind a "logged out"). */
+bool auth_logout(req *r) __attribute__((warn_unused_result));
+/* Ends every session of the caller's account but the one in use (after a
+ * password change); false when it could not (the change must then fail). */
+bool auth_end_other_sessions(req *r) __attribute__((warn_unused_result));
 
 /* CSRF tokens of the forms shown to someone not logged in: nonce.expiry.mac,
  * an HMAC under a secret kept in the settings table (shared by every node),

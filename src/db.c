@@ -50,22 +50,31 @@ bool db_in_tx(const db *d) { return d->in_tx; }
 /* On SQLite, transaction control goes through the statement cache: it runs
  * on every request, and parsing it each time showed in profiles. PostgreSQL
  * keeps the simple protocol, whose backend checks that a COMMIT committed. */
-static int run_untraced(db *d, const char *sql, ...);
+static int run_untraced(db *d, bool faultable, const char *sql, ...);
+static int fault_hit(db *d);
 
-static int tx_control(db *d, const char *sql) { return d->kind == DB_SQLITE ? run_untraced(d, sql) : d->ops->exec(d, sql); }
+/* faultable: BEGIN and COMMIT may be made to fail by db_fault_inject, never a
+ * ROLLBACK (it is what cleans up after a fault). */
+static int tx_control(db *d, bool faultable, const char *sql)
+{
+	if (d->kind == DB_SQLITE)
+		return run_untraced(d, faultable, sql);
+	int f = faultable ? fault_hit(d) : DB_OK;
+	return f != DB_OK ? f : d->ops->exec(d, sql);
+}
 
 int db_begin(db *d, bool write)
 {
-	int rc = tx_control(d, d->kind == DB_SQLITE && write ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc = tx_control(d, true, d->kind == DB_SQLITE && write ? "BEGIN IMMEDIATE" : "BEGIN");
 	d->in_tx = rc == DB_OK;
 	return rc;
 }
 
 int db_commit(db *d)
 {
-	int rc = tx_control(d, "COMMIT");
+	int rc = tx_control(d, true, "COMMIT");
 	if (rc != DB_OK)
-		tx_control(d, "ROLLBACK");
+		tx_control(d, false, "ROLLBACK");
 	d->in_tx = false;
 	return rc;
 }
@@ -73,7 +82,7 @@ int db_commit(db *d)
 void db_rollback(db *d)
 {
 	if (d->in_tx)
-		tx_control(d, "ROLLBACK");
+		tx_control(d, false, "ROLLBACK");
 	d->in_tx = false;
 }
 
@@ -215,13 +224,49 @@ static void report(db *d, const char *sql, int rc)
 
 static db_stmt error_stmt_template;
 
-/* traced: counted and handed to the trace hook (all but transaction control). */
-static db_stmt *vquery(db *d, bool traced, const char *sql, const char *types, va_list ap)
+void db_fault_inject(db *d, uint64_t nth, enum db_fault kind)
 {
-	if (traced) {
+	d->fault_kind = kind;
+	d->fault_at = nth && kind != DB_FAULT_NONE ? d->nfaultpoints + nth : 0;
+}
+
+uint64_t db_fault_points(const db *d) { return d->nfaultpoints; }
+
+/* Counts a point where a statement could fail; the armed one fails, once. */
+static int fault_hit(db *d)
+{
+	d->nfaultpoints++;
+	if (!d->fault_at || d->nfaultpoints != d->fault_at)
+		return DB_OK;
+	d->fault_at = 0;
+	switch (d->fault_kind) {
+	case DB_FAULT_BUSY: db_set_err(d, "database is locked (injected)"); return DB_BUSY;
+	case DB_FAULT_IO: db_set_err(d, "disk I/O error (injected)"); return DB_ERR;
+	case DB_FAULT_NOMEM: db_set_err(d, "out of memory (injected)"); return DB_ERR;
+	default: return DB_OK;
+	}
+}
+
+/* Q_TRACED: counted and handed to the trace hook (all but transaction
+ * control); Q_FAULT: may be made to fail by db_fault_inject. A statement that
+ * cannot start gives NULL, with its status in d->stub_status. */
+enum { Q_TRACED = 1, Q_FAULT = 2 };
+
+static db_stmt *vquery(db *d, int how, const char *sql, const char *types, va_list ap)
+{
+	d->stub_status = DB_ERR;
+	if (how & Q_TRACED) {
 		d->nstatements++;
 		if (d->trace)
 			d->trace(d->trace_ctx, sql);
+	}
+	if (how & Q_FAULT) {
+		int f = fault_hit(d);
+		if (f != DB_OK) {
+			d->stub_status = f;
+			report(d, sql, f);
+			return NULL;
+		}
 	}
 	db_param p[DB_MAX_PARAMS];
 	int n = 0;
@@ -258,7 +303,7 @@ db_stmt *db_query(db *d, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	db_stmt *s = vquery(d, true, sql, types, ap);
+	db_stmt *s = vquery(d, Q_TRACED | Q_FAULT, sql, types, ap);
 	va_end(ap);
 	if (!s) {
 		/* A statement that failed to prepare: hand back a per-connection
@@ -266,7 +311,7 @@ db_stmt *db_query(db *d, const char *sql, const char *types, ...)
 		db_stmt *e = calloc(1, sizeof *e);
 		*e = error_stmt_template;
 		e->d = d;
-		e->status = DB_ERR;
+		e->status = d->stub_status;
 		e->busy = true;
 		return e;
 	}
@@ -310,11 +355,11 @@ int db_done(db_stmt *s)
 	return rc;
 }
 
-static int vrun(db *d, bool traced, const char *sql, const char *types, va_list ap)
+static int vrun(db *d, int how, const char *sql, const char *types, va_list ap)
 {
-	db_stmt *s = vquery(d, traced, sql, types, ap);
+	db_stmt *s = vquery(d, how, sql, types, ap);
 	if (!s)
-		return DB_ERR;
+		return d->stub_status;
 	while (db_next(s))
 		;
 	return db_done(s);
@@ -324,16 +369,16 @@ int db_run(db *d, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	int rc = vrun(d, true, sql, types, ap);
+	int rc = vrun(d, Q_TRACED | Q_FAULT, sql, types, ap);
 	va_end(ap);
 	return rc;
 }
 
-static int run_untraced(db *d, const char *sql, ...)
+static int run_untraced(db *d, bool faultable, const char *sql, ...)
 {
 	va_list ap;
 	va_start(ap, sql);
-	int rc = vrun(d, false, sql, "", ap);
+	int rc = vrun(d, faultable ? Q_FAULT : 0, sql, "", ap);
 	va_end(ap);
 	return rc;
 }
@@ -344,7 +389,7 @@ int64_t db_int1(db *d, int64_t dflt, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	va_start(ap, types);
-	db_stmt *s = vquery(d, true, sql, types, ap);
+	db_stmt *s = vquery(d, Q_TRACED | Q_FAULT, sql, types, ap);
 	va_end(ap);
 	if (!s)
 		return dflt;

@@ -26,6 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A result that must not be ignored (a warning, which the build makes an error). */
+#define DB_MUST_CHECK __attribute__((warn_unused_result))
+
 typedef struct db db;
 typedef struct db_stmt db_stmt;
 
@@ -43,8 +46,8 @@ int db_exec(db *d, const char *sql);
 
 /* write=true takes the write lock at once (SQLite BEGIN IMMEDIATE), so two
  * writers never deadlock on a lock upgrade; readers use a plain BEGIN. */
-int db_begin(db *d, bool write);
-int db_commit(db *d);
+int db_begin(db *d, bool write) DB_MUST_CHECK;
+int db_commit(db *d) DB_MUST_CHECK;
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
 
@@ -59,8 +62,10 @@ bool db_isnull(db_stmt *s, int col);
 /* Finishes the statement and gives back DB_OK or the error it met. */
 int db_done(db_stmt *s);
 
-/* A statement run for its effect; returns DB_OK, DB_CONSTRAINT or DB_ERR. */
-int db_run(db *d, const char *sql, const char *types, ...);
+/* A statement run for its effect; returns DB_OK, DB_CONSTRAINT, DB_BUSY or
+ * DB_ERR. Its result must be looked at (the build fails otherwise): a write
+ * that failed and was ignored leaves a half-done change that still commits. */
+int db_run(db *d, const char *sql, const char *types, ...) DB_MUST_CHECK;
 /* Rows changed by the last db_run. */
 int64_t db_changes(db *d);
 /* The first column of the first row as an integer, or dflt when there is no row. */
@@ -87,6 +92,19 @@ int64_t db_int1(db *d, int64_t dflt, const char *sql, const char *types, ...);
 void db_set_trace(db *d, void (*fn)(void *ctx, const char *sql), void *ctx);
 uint64_t db_statement_count(const db *d);
 uint64_t db_prepare_count(const db *d);
+
+/* Fault injection, for tests (SQLite's own practice): db_fault_inject(d, n,
+ * kind) makes the n-th statement from now (n = 1: the next one) fail once,
+ * as the engine would, with DB_BUSY ("database is locked"), or DB_ERR "disk
+ * I/O error" or "out of memory"; kind DB_FAULT_NONE (or n = 0) disarms it.
+ * Counted are the statements db_query, db_run and db_int1 start and the
+ * transaction's BEGIN and COMMIT (a failed COMMIT rolls back), not ROLLBACK
+ * nor db_exec. Inert unless armed. db_fault_points: how many statements so
+ * far could have failed (for a sweep: run the work once to learn its length,
+ * then fail each of them in turn). */
+enum db_fault { DB_FAULT_NONE = 0, DB_FAULT_BUSY, DB_FAULT_IO, DB_FAULT_NOMEM };
+void db_fault_inject(db *d, uint64_t nth, enum db_fault kind);
+uint64_t db_fault_points(const db *d);
 
 /* Applies the numbered migrations (embedded in the binary) that are not yet
  * recorded in schema_migrations; returns the number applied, or -1 (also when

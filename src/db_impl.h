@@ -57,6 +57,9 @@ struct db {
 	db_stmt *newest, *oldest; /* the LRU list of cached statements */
 	int ncached;
 	uint64_t nstatements, nprepares;
+	uint64_t nfaultpoints, fault_at; /* fault_at: the point that fails (0: none) */
+	enum db_fault fault_kind;
+	int stub_status; /* the status of a statement that failed before it started */
 	void (*trace)(void *ctx, const char *sql);
 	void *trace_ctx;
 	void *impl;

@@ -55,6 +55,7 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 			      "WHERE o.path LIKE ? || '%' ORDER BY o.path, m.name, m.id",
 			      "t", prefix);
 	lxw_row_t row = 1;
+	int drc = DB_OK; /* a failed duties query fails the export: no roster with holes */
 	while (db_next(s)) {
 		char ph[24], id[24], duties[256] = "";
 		if (masked) {
@@ -69,7 +70,8 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 			size_t l = strlen(duties);
 			snprintf(duties + l, sizeof duties - l, "%s%s", l ? "、" : "", db_str(ds, 0));
 		}
-		db_done(ds);
+		if (db_done(ds) != DB_OK)
+			drc = DB_ERR;
 		const char *cells[NCOLS] = {
 			db_str(s, 1),
 			db_str(s, 2),
@@ -95,6 +97,8 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 		row++;
 	}
 	int rc = db_done(s);
+	if (rc == DB_OK)
+		rc = drc;
 	/* filters on the header; printed landscape on A4, one page wide, the header on every page */
 	worksheet_autofilter(ws, 0, 0, row > 1 ? row - 1 : 1, (lxw_col_t)(NCOLS - 1));
 	worksheet_set_landscape(ws);

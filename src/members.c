@@ -398,8 +398,7 @@ bool member_load(db *d, int64_t id, struct member *m)
 		size_t l = strlen(m->duties);
 		snprintf(m->duties + l, sizeof m->duties - l, "%s%s", l ? "、" : "", db_str(s, 0));
 	}
-	db_done(s);
-	return true;
+	return db_done(s) == DB_OK; /* not half a member (found by the fault-injection sweep) */
 }
 
 static int update_rows(db *d, const struct member *b, const struct member *a, int64_t by)

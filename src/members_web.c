@@ -791,15 +791,15 @@ static const route members_routes[] = {
 	{"POST", "/members/import", import_page_preview, R_STAFF, RF_OWNTX, 12 * 1024 * KiB, "member_import"},
 	{"GET", "/members/import/template.csv", import_template_csv, R_STAFF, 0, 0, "member_import_template"},
 	{"POST", "/members/import/:token/confirm", import_page_confirm, R_STAFF, 0, 4 * KiB, "member_import_confirm"},
-	{"GET", "/members/export.xlsx", export_page_members, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member_export"},
+	{"GET", "/members/export.xlsx", export_page_members, R_STAFF | R_MEMBER | R_GRID, RF_WRITE, 0, "member_export"},
 	{"GET", "/members/:id", members_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "member"},
 	{"POST", "/members/:id/reveal", members_page_reveal, R_STAFF, 0, 4 * KiB, "member_reveal"},
 	{"POST", "/members/:id/change", members_page_change, R_STAFF, 0, 4 * KiB, "member_change"},
-	{"GET", "/members/:id/edit", members_page_edit, R_STAFF, 0, 0, "member_edit"},
+	{"GET", "/members/:id/edit", members_page_edit, R_STAFF, RF_WRITE, 0, "member_edit"},
 	{"POST", "/members/:id/edit", members_page_edit, R_STAFF, 0, 16 * KiB, "member_edit"},
 	{"GET", "/api/v1/members", members_api_list, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_members"},
 	{"POST", "/api/v1/members", members_api_create, R_STAFF, RF_API, 16 * KiB, "api_members"},
-	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_member"},
+	{"GET", "/api/v1/members/:id", members_api_get, R_STAFF | R_MEMBER | R_GRID, RF_API | RF_WRITE_REVEAL, 0, "api_member"},
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
 };
 static const struct nav_entry members_nav[] = {

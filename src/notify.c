@@ -20,41 +20,44 @@ static int log_send(const char *recipient, const char *text)
 static const struct notify_adapter log_adapter = {"log", log_send};
 const struct notify_adapter *notify_adapter = &log_adapter;
 
-void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
+int notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
 	if (!user_id)
-		return;
-	db_run(d, "INSERT INTO notifications (user_id, at, kind, entity, entity_id, text) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)", "IIttIt",
-	       user_id, now, kind, entity ? entity : "", entity_id, text);
-	db_run(d, "INSERT INTO outbox (at, channel, recipient, text) SELECT ?, ?, username, ? FROM users WHERE id = ?", "Itti", now, notify_adapter->name,
-	       text, (int)user_id);
+		return DB_OK;
+	int rc = db_run(d, "INSERT INTO notifications (user_id, at, kind, entity, entity_id, text) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
+			"IIttIt", user_id, now, kind, entity ? entity : "", entity_id, text);
+	if (rc != DB_OK)
+		return rc;
+	return db_run(d, "INSERT INTO outbox (at, channel, recipient, text) SELECT ?, ?, username, ? FROM users WHERE id = ?", "Itti", now,
+		      notify_adapter->name, text, (int)user_id);
 }
 
-static void notify_query(db *d, db_stmt *s, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
+static int notify_query(db *d, db_stmt *s, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
 	int64_t ids[64];
 	int n = 0;
 	while (db_next(s) && n < 64)
 		ids[n++] = db_int(s, 0);
-	db_done(s);
-	for (int i = 0; i < n; i++)
-		notify_user(d, ids[i], kind, entity, entity_id, text, now);
+	int rc = db_done(s);
+	for (int i = 0; i < n && rc == DB_OK; i++)
+		rc = notify_user(d, ids[i], kind, entity, entity_id, text, now);
+	return rc;
 }
 
-void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
+int notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
-	notify_query(d, db_query(d, "SELECT id FROM users WHERE org_id = ? AND role = ? AND active = 1", "It", org_id, role), kind, entity, entity_id,
-		     text, now);
+	return notify_query(d, db_query(d, "SELECT id FROM users WHERE org_id = ? AND role = ? AND active = 1", "It", org_id, role), kind, entity,
+			    entity_id, text, now);
 }
 
-void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
+int notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
-	notify_query(d,
-		     db_query(d,
-			      "SELECT u.id FROM users u JOIN orgs c ON c.id = u.org_id, orgs o WHERE o.id = ? AND u.role = 'committee' "
-			      "AND u.active = 1 AND o.path LIKE c.path || '%'",
-			      "I", org_id),
-		     kind, entity, entity_id, text, now);
+	return notify_query(d,
+			    db_query(d,
+				     "SELECT u.id FROM users u JOIN orgs c ON c.id = u.org_id, orgs o WHERE o.id = ? AND u.role = 'committee' "
+				     "AND u.active = 1 AND o.path LIKE c.path || '%'",
+				     "I", org_id),
+			    kind, entity, entity_id, text, now);
 }
 
 int64_t notify_unread(db *d, int64_t user_id)
@@ -75,9 +78,9 @@ void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct noti
 	db_done(s);
 }
 
-void notify_mark_all_read(db *d, int64_t user_id, int64_t now)
+int notify_mark_all_read(db *d, int64_t user_id, int64_t now)
 {
-	db_run(d, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now, user_id);
+	return db_run(d, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now, user_id);
 }
 
 int notify_overdue(db *d, int64_t now)
@@ -99,8 +102,9 @@ int notify_overdue(db *d, int64_t now)
 	for (int i = 0; i < n; i++) {
 		char text[160];
 		snprintf(text, sizeof text, "诉求 %.23s 已超过办理时限，请尽快处理", codes[i]);
-		notify_org_role(d, orgs[i], "branch", "overdue", "order", ids[i], text, now);
-		db_run(d, "UPDATE orders SET overdue_notified = 1 WHERE id = ?", "I", ids[i]);
+		if (notify_org_role(d, orgs[i], "branch", "overdue", "order", ids[i], text, now) != DB_OK ||
+		    db_run(d, "UPDATE orders SET overdue_notified = 1 WHERE id = ?", "I", ids[i]) != DB_OK)
+			return -1;
 	}
 	return n;
 }
@@ -121,10 +125,12 @@ int notify_flush(db *d, int64_t now)
 	db_done(s);
 	for (int i = 0; i < n; i++) {
 		bool ok = notify_adapter->send(rcpt[i], text[i]) == 0;
-		db_run(d,
-		       "UPDATE outbox SET status = CASE WHEN ? = 1 THEN 'sent' WHEN attempts >= 4 THEN 'failed' ELSE 'pending' END, "
-		       "attempts = attempts + 1, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END WHERE id = ?",
-		       "iiII", ok ? 1 : 0, ok ? 1 : 0, now, ids[i]);
+		/* not recorded: the rollback leaves it pending, sent again next time (at least once) */
+		if (db_run(d,
+			   "UPDATE outbox SET status = CASE WHEN ? = 1 THEN 'sent' WHEN attempts >= 4 THEN 'failed' ELSE 'pending' END, "
+			   "attempts = attempts + 1, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END WHERE id = ?",
+			   "iiII", ok ? 1 : 0, ok ? 1 : 0, now, ids[i]) != DB_OK)
+			return -1;
 		sent += ok;
 	}
 	return sent;

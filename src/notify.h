@@ -15,12 +15,15 @@ struct notify_adapter {
 extern const struct notify_adapter *notify_adapter;
 
 /* To one user: an inbox row about a record (entity "order", id 42; NULL, 0
- * for none) and an outbox message, in the caller's transaction. */
-void notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now);
+ * for none) and an outbox message, in the caller's transaction. These three
+ * return DB_OK or the failed statement's status: a notice is part of the
+ * change that sends it, and the caller fails the change when it fails. */
+int notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now) DB_MUST_CHECK;
 /* To the users of a role in one org (e.g. the branch secretaries of the order's branch). */
-void notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now);
+int notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text,
+		    int64_t now) DB_MUST_CHECK;
 /* To the committee users above an org (whose org path is a prefix of its path). */
-void notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now);
+int notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now) DB_MUST_CHECK;
 
 /* A user's inbox: the unread count, the latest messages (newest first, at
  * most 100), and marking them all read. */
@@ -32,9 +35,11 @@ struct notification {
 };
 int64_t notify_unread(db *d, int64_t user_id);
 void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx);
-void notify_mark_all_read(db *d, int64_t user_id, int64_t now);
+int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK; /* DB_OK or the failure */
 
-/* Background tasks: flag overdue orders to their branch; send the outbox. */
+/* Background tasks: flag overdue orders to their branch; send the outbox.
+ * They return how many records they handled, or -1 when a write failed (the
+ * task's transaction then rolls back). */
 int notify_overdue(db *d, int64_t now);
 int notify_flush(db *d, int64_t now);
 

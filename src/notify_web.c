@@ -52,7 +52,10 @@ static void inbox_page(req *r)
 
 static void inbox_read(req *r)
 {
-	notify_mark_all_read(r->db, r->actor.user_id, now_unix());
+	if (notify_mark_all_read(r->db, r->actor.user_id, now_unix()) != DB_OK) {
+		req_error(r, 503, "db", "保存失败，请稍后再试");
+		return;
+	}
 	req_redirect(r, "/inbox");
 }
 

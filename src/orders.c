@@ -281,7 +281,9 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
 		return true;
 	char key[96];
 	snprintf(key, sizeof key, "place:%.80s", ip ? ip : "");
-	db_run(d, "DELETE FROM order_rate WHERE key = ? AND window_start < ?", "tI", key, now - 3600);
+	/* a database that cannot count refuses, as a limit should */
+	if (db_run(d, "DELETE FROM order_rate WHERE key = ? AND window_start < ?", "tI", key, now - 3600) != DB_OK)
+		return false;
 	int64_t n = db_int1(d, 0,
 			    "INSERT INTO order_rate (key, count, window_start) VALUES (?, 1, ?) "
 			    "ON CONFLICT (key) DO UPDATE SET count = order_rate.count + 1 RETURNING count",
@@ -356,18 +358,21 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 				     now, now + order_limit(d, o->kind, o->urgency, false));
 		if (!id)
 			continue;
-		db_run(d,
-		       "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
-		       "VALUES (?, ?, 'create', '', 'submitted', ?, '', 1)",
-		       "IIt", id, now, a->role == A_PUBLIC ? "群众" : a->label);
-		snprintf(code_out, 24, "%s", code);
+		/* the history, the notices and the audit row are part of the order:
+		 * any of them failing fails it (the caller rolls back) */
+		if (db_run(d,
+			   "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor, note, public) "
+			   "VALUES (?, ?, 'create', '', 'submitted', ?, '', 1)",
+			   "IIt", id, now, a->role == A_PUBLIC ? "群众" : a->label) != DB_OK)
+			break;
 		/* the branch hears of it, and the grid worker when the resident named a grid */
 		char text[200];
 		snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", code, o->content);
-		notify_org_role(d, org, "branch", "new_order", "order", id, text, now);
-		if (grid)
-			notify_user(d, worker, "new_order", "order", id, text, now);
-		audit_write(d, a, "order.create", "order", id, org, code);
+		if (notify_org_role(d, org, "branch", "new_order", "order", id, text, now) != DB_OK ||
+		    (grid && notify_user(d, worker, "new_order", "order", id, text, now) != DB_OK) ||
+		    audit_write(d, a, "order.create", "order", id, org, code) != DB_OK)
+			break;
+		snprintf(code_out, 24, "%s", code);
 		return DJ_OK;
 	}
 	return dj_fail(errs, DJ_DB_ERROR, "提交失败，请稍后再试");
@@ -499,26 +504,33 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 			"It",
 			t->to, now, new_assignee, new_org, level, action, ldue, ldue, action, note, t->to, now, close_reason, action, note, dup, dup,
 			action, (int64_t)act->rating, action, note, t->to, now, action, now, id, o.state);
+	if (rc != DB_OK && rc != DB_CONSTRAINT)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	if (rc != DB_OK || db_changes(d) != 1)
 		return dj_fail(errs, DJ_CONFLICT, "诉求刚被他人处理，请刷新后重试");
-	/* 催办 is for staff; the resident sees everything else */
-	db_run(d,
-	       "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor_user_id, actor, note, public) "
-	       "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
-	       "IItttIttI", id, now, action, o.state, t->to, a->user_id, a->label, note, (int64_t)!is(action, "remind"));
+	/* 催办 is for staff; the resident sees everything else. The history row,
+	 * the notice and the audit row are part of the transition: any of them
+	 * failing fails it (the caller rolls back). */
+	if (db_run(d,
+		   "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor_user_id, actor, note, public) "
+		   "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
+		   "IItttIttI", id, now, action, o.state, t->to, a->user_id, a->label, note, (int64_t)!is(action, "remind")) != DB_OK)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* who hears of it */
 	char text[200];
+	int nrc = DB_OK;
 	if (is(action, "escalate")) {
 		snprintf(text, sizeof text, "诉求 %s 向上反馈：%.90s", o.code, note);
-		notify_committee_above(d, new_org, "escalated", "order", id, text, now);
+		nrc = notify_committee_above(d, new_org, "escalated", "order", id, text, now);
 	} else if ((is(action, "assign") || is(action, "dispatch")) && new_assignee && new_assignee != a->user_id) {
 		snprintf(text, sizeof text, "诉求 %s 已派给您办理", o.code);
-		notify_user(d, new_assignee, "assigned", "order", id, text, now);
+		nrc = notify_user(d, new_assignee, "assigned", "order", id, text, now);
 	} else if (is(action, "reopen")) {
 		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", o.code, note);
-		notify_user(d, new_assignee, "reopened", "order", id, text, now);
+		nrc = notify_user(d, new_assignee, "reopened", "order", id, text, now);
 	}
-	audit_write(d, a, "order.action", "order", id, new_org, order_action_label(action));
+	if (nrc != DB_OK || audit_write(d, a, "order.action", "order", id, new_org, order_action_label(action)) != DB_OK)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	return DJ_OK;
 }
 
@@ -537,7 +549,10 @@ int orders_auto_close(db *d, int64_t now, int days)
 	for (int i = 0; i < k; i++) {
 		struct order_act a = {0};
 		struct field_errors e = {0};
-		if (order_transition(d, &sys, ids[i], NULL, "auto_close", &a, now, &e) == DJ_OK)
+		enum dj_result res = order_transition(d, &sys, ids[i], NULL, "auto_close", &a, now, &e);
+		if (res == DJ_DB_ERROR)
+			return -1; /* half a transition: the task's transaction rolls back */
+		if (res == DJ_OK)
 			n++;
 	}
 	return n;

@@ -371,6 +371,15 @@ static bool csrf_ok(req *r)
 	return auth_csrf_verify(r->db, sent, req_cookie(r, CSRF_COOKIE), now_unix());
 }
 
+static bool takes_write_lock(req *r)
+{
+	const route *rt = r->route;
+	if ((strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) || (rt->flags & RF_WRITE))
+		return true;
+	const char *reveal = req_query(r, "reveal");
+	return (rt->flags & RF_WRITE_REVEAL) && reveal && !strcmp(reveal, "1");
+}
+
 static void run_handler(req *r)
 {
 	const route *rt = r->route;
@@ -381,8 +390,9 @@ static void run_handler(req *r)
 			req_error(r, 503, "db_unavailable", "数据库暂时无法连接，请稍后再试");
 			return;
 		}
-		/* any method but GET and HEAD may write: take the write lock up front */
-		if (!own_tx && db_begin(r->db, strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) != DB_OK) {
+		/* any method but GET and HEAD may write, and so does an audited read:
+		 * take the write lock up front */
+		if (!own_tx && db_begin(r->db, takes_write_lock(r)) != DB_OK) {
 			req_error(r, 503, "db_busy", "系统繁忙，请稍后再试");
 			return;
 		}

@@ -16,6 +16,12 @@ enum route_flags {
 	RF_NODB = 1 << 1,   /* needs no database connection (static files, metrics) */
 	RF_OWNTX = 1 << 2,  /* the handler opens its own transaction (slow work before the write, e.g. a password hash) */
 	RF_NOCSRF = 1 << 3, /* a POST that carries no session (e.g. the API login) */
+	/* An audited read: a GET that writes its audit row (full ID and phone
+	 * numbers, exports) runs in a write transaction from the start, as a POST
+	 * does, so the row waits for the write lock instead of failing on a lock
+	 * upgrade (SQLite's deferred read transaction answers BUSY at once). */
+	RF_WRITE = 1 << 4,        /* always */
+	RF_WRITE_REVEAL = 1 << 5, /* only when the query says reveal=1 */
 };
 
 typedef struct req req;

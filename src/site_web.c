@@ -132,7 +132,10 @@ static void page_login(req *r)
 
 static void page_logout(req *r)
 {
-	auth_logout(r);
+	if (!auth_logout(r)) {
+		req_error(r, 503, "db", "系统繁忙，请稍后再试");
+		return;
+	}
 	req_set_cookie(r, SESSION_COOKIE, "", 0, true);
 	flash_set(r, "ok", "您已安全退出");
 	req_redirect(r, "/");
@@ -208,7 +211,10 @@ static void page_password(req *r)
 	}
 	/* other sessions of this account end with the old password; only this
 	 * layer knows which session is the one in use */
-	auth_end_other_sessions(r);
+	if (!auth_end_other_sessions(r)) {
+		req_error(r, 503, "db", "保存失败，请稍后再试");
+		return;
+	}
 	flash_set(r, "ok", "密码已修改");
 	req_redirect(r, "/console");
 }

@@ -185,6 +185,29 @@ int main(int argc, char **argv)
 	CHECK(db_run(d, "DELETE FROM t WHERE name IN (?, ?)", "tt", "alpha", "beta") == DB_OK && db_changes(d) == 2, "changes after delete");
 	CHECK(count_rows() == total - 2 && db_changes(d) == 2, "SELECT leaves changes alone");
 
+	/* fault injection (issue 8): the n-th statement fails once, as the engine
+	 * would; BEGIN and COMMIT count, a failed COMMIT rolls back, ROLLBACK never fails */
+	total = count_rows();
+	uint64_t p0 = db_fault_points(d);
+	CHECK(count_rows() == total && db_fault_points(d) == p0 + 1, "fault points count statements");
+	db_fault_inject(d, 1, DB_FAULT_BUSY);
+	CHECK(db_run(d, "DELETE FROM t", "") == DB_BUSY && count_rows() == total, "injected BUSY on a run");
+	db_fault_inject(d, 2, DB_FAULT_IO);
+	s = db_query(d, "SELECT COUNT(*) FROM t", "");
+	CHECK(db_next(s) && db_done(s) == DB_OK, "the fault waits for its statement");
+	CHECK(db_int1(d, -7, "SELECT COUNT(*) FROM t", "") == -7 && strstr(db_errmsg(d), "I/O"), "injected I/O error on db_int1: %s", db_errmsg(d));
+	CHECK(count_rows() == total, "fires once");
+	db_fault_inject(d, 1, DB_FAULT_NOMEM);
+	CHECK(db_begin(d, true) != DB_OK && !db_in_tx(d), "injected fault on BEGIN");
+	CHECK(db_begin(d, true) == DB_OK, "begin");
+	CHECK(db_run(d, "DELETE FROM t", "") == DB_OK, "delete in tx");
+	db_fault_inject(d, 1, DB_FAULT_IO);
+	CHECK(db_commit(d) != DB_OK && !db_in_tx(d) && count_rows() == total, "injected fault on COMMIT rolls back");
+	db_fault_inject(d, 3, DB_FAULT_BUSY);
+	db_fault_inject(d, 0, DB_FAULT_NONE);
+	for (int i = 0; i < 5; i++)
+		CHECK(count_rows() == total, "disarmed");
+
 	/* migrations from several statements through db_exec */
 	CHECK(db_exec(d, "CREATE TABLE IF NOT EXISTS x1 (a BIGINT); CREATE TABLE IF NOT EXISTS x2 (b TEXT); DROP TABLE x1; DROP TABLE x2") == DB_OK,
 	      "exec several");

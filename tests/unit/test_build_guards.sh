@@ -2,7 +2,9 @@
 # The build's own guards, checked on made-up inputs (run by scripts/test.sh):
 #  - scripts/embed.py refuses two migrations with one number;
 #  - scripts/check_sql.py finds a statement whose ? count differs from its
-#    types string, through joined literals, #defines and function-like macros.
+#    types string, through joined literals, #defines and function-like macros;
+#  - a write whose result is ignored (db_run, db_begin, db_commit, audit_write,
+#    notify_user) does not compile with the project's -Werror (issue 8).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
@@ -77,6 +79,22 @@ grep -qF "$tmp/bad.c:5: db_query: 2 placeholders but 1 parameter types" "$tmp/ou
 grep -qF "$tmp/bad.c:6: db_int1: 2 placeholders but 1 parameter types" "$tmp/out" || fail "macro use on line 6 not reported: $(cat "$tmp/out")"
 grep -qF "$tmp/bad.c:7: db_run: unknown parameter type letter" "$tmp/out" || fail "line 7 not reported: $(cat "$tmp/out")"
 grep -qF "$tmp/bad.c:8: db_int1: 1 placeholders but 2 parameter types" "$tmp/out" || fail "line 8 not reported: $(cat "$tmp/out")"
+ok
+
+# --- an ignored write result fails the build ----------------------------------
+cc=${CC:-cc}
+for call in 'db_run(d, "DELETE FROM audit", "")' 'db_begin(d, true)' 'db_commit(d)' \
+  'audit_write(d, a, "x.y", "x", 1, 1, "")' 'notify_user(d, 1, "k", "order", 1, "t", 0)'; do
+  printf '#include "audit.h"\n#include "notify.h"\nvoid f(db *d, const struct actor *a);\nvoid f(db *d, const struct actor *a)\n{\n\t(void)a;\n\t%s;\n}\n' \
+    "$call" >"$tmp/ignored.c"
+  if "$cc" -std=c17 -Wall -Werror -Isrc -c "$tmp/ignored.c" -o "$tmp/ignored.o" 2>"$tmp/err"; then
+    fail "ignoring the result of $call compiled"
+  fi
+  grep -q "warn_unused_result\|unused-result\|ignoring return value" "$tmp/err" || fail "$call: not refused for its ignored result: $(cat "$tmp/err")"
+  # and the same call, checked, compiles
+  sed -i "s|\t$call;|\tif ($call != 0)\n\t\treturn;|" "$tmp/ignored.c"
+  "$cc" -std=c17 -Wall -Werror -Isrc -c "$tmp/ignored.c" -o "$tmp/ignored.o" 2>"$tmp/err" || fail "$call, checked, does not compile: $(cat "$tmp/err")"
+done
 ok
 
 echo "test_build_guards: $passed passed"

@@ -355,7 +355,7 @@ Test(org_db, dissolve_only_when_empty)
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(org_dissolve(d, admin(1), g1, &e), DJ_CONFLICT);
 	cr_assert(strstr(e.e[0].msg, "在用账号 1 个"), "%s", e.e[0].msg);
-	db_run(d, "UPDATE users SET active = 0", "");
+	cr_assert_eq(db_run(d, "UPDATE users SET active = 0", ""), DB_OK);
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(org_dissolve(d, admin(1), g1, &e), DJ_OK);
 	memset(&e, 0, sizeof e);
@@ -413,7 +413,7 @@ Test(org_db, writes_are_audited_with_the_actor)
 	int64_t town = make(county, "CJZ", "committee");
 	int64_t general = make(town, "CJZ-JG", "general");
 	int64_t branch = make(town, "CJZ-CJC", "branch");
-	db_run(d, "DELETE FROM audit", "");
+	cr_assert_eq(db_run(d, "DELETE FROM audit", ""), DB_OK);
 	struct org before, after;
 	cr_assert(org_load(d, branch, &before));
 	after = before;
