@@ -16,7 +16,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer, freshDatabase, freePort, Browser, api, run, PG } = require('./lib');
+const { startServer, freshDatabase, freePort, Browser, api, run, PG, ROOT } = require('./lib');
 
 const skip = PG ? false : 'skipped: needs DANGJIAN_PG (two nodes share one PostgreSQL database)';
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
@@ -56,6 +56,12 @@ http {
     }
 }
 `;
+  // the directives of the README's block are all here, as it writes them
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /\n {4}server \{\n([\s\S]*?)\n {4}\}\n/.exec(readme)[1];
+  for (const line of block.split('\n').map((l) => l.trim()).filter((l) => /^(proxy_|client_max_body_size)/.test(l))) {
+    assert.ok(conf.includes(line), `the README's nginx block says "${line}"; the test's config does not`);
+  }
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
   execFileSync(NGINX, ['-t', '-q', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'pipe' });
   const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
