@@ -151,6 +151,7 @@ grep -E '\[(error|crit|alert|emerg)\]' "$tmp/nginx/error.log" | head -5 >&2 || t
 
 bare_rps=$(cut -d'|' -f2 <<<"${results[0]}")
 echo "wrk -t2 -c$conns -d${secs}s --latency on loopback; each node: dangjian serve --threads $threads on PostgreSQL $(psql "$url" -qAtc 'SHOW server_version') (throwaway cluster, fsync off); nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///'), worker_processes auto; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo
 echo "load average (1, 5, 15 min) before the runs: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| what | requests/s | vs bare | p50 | p99 | non-2xx/3xx | socket errors | command |"
