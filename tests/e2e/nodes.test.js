@@ -23,7 +23,8 @@ const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p)
 
 // nginx as the README configures it, in a temporary prefix: its own config,
 // pid file, logs and temp paths, listening on a free loopback port. The
-// X-Dangjian-Node header (not in the README) tells the test which node answered.
+// X-Dangjian-Node header (not in the README) tells the test which node answered;
+// with one worker process nginx's round robin is strictly A, B, A, …
 async function startNginx(upstreams) {
   if (!NGINX) throw new Error('nginx missing: run scripts/setup.sh');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-nginx-'));
