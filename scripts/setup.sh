@@ -10,7 +10,7 @@ DEB_PACKAGES=(
   libsodium-dev libjansson-dev libopencc-dev opencc
   libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
   libcriterion-dev libclang-rt-14-dev
-  chromium wrk fonts-wqy-zenhei
+  chromium wrk fonts-wqy-zenhei nginx
 )
 # node and npm may come from Debian or be on the machine already (another build of
 # node ships its own npm, which Debian's npm package conflicts with).

@@ -57,9 +57,11 @@ function run(args, opts = {}) {
   return execFileSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ...SANITIZER_ENV, ...(opts.env || {}) }, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+// opts.db: serve this database instead of a fresh one (several nodes on one
+// database): nothing is loaded into it and stop() leaves it to its owner.
 async function startServer(opts = {}) {
-  const db = freshDatabase();
-  if (opts.demo !== false) run(['--db', db.url, 'demo']);
+  const db = opts.db ? { url: opts.db, drop: () => {} } : freshDatabase();
+  if (!opts.db && opts.demo !== false) run(['--db', db.url, 'demo']);
   const port = await freePort();
   const args = ['--db', db.url, 'serve', '--port', String(port), '--access-log', 'off', ...(opts.args || [])];
   const child = spawn(BIN, args, { env: { ...process.env, ...SANITIZER_ENV, ...(opts.env || {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -166,4 +168,4 @@ function launchChromium() {
   });
 }
 
-module.exports = { startServer, Browser, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, ROOT, run };
+module.exports = { startServer, freshDatabase, freePort, Browser, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, PG, ROOT, run };
