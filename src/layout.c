@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "embedded.h"
@@ -218,15 +219,52 @@ void form_select(req *r, const char *name, const char *label, const char *const 
 
 /* ---- 繁體 ---- */
 
+/* 繁體 is a change of characters, never of vocabulary (SPEC §3): OpenCC's
+ * s2t, whose phrase table only picks the right traditional character where
+ * one simplified character stands for several (头发 → 頭髮, 联系 → 聯繫), not
+ * s2twp, which rewrites words the Taiwan way (社区 → 社群, 类型 → 型別). The
+ * few names the phrase table would change (东升 → 東昇) are kept by a list of
+ * ours consulted first. OpenCC reads its dictionaries from files, so the
+ * configuration and the list are written once into a private directory. */
+static const char hant_keep[] = "东升\t東升\n";
+static const char hant_config[] = "{\"name\": \"dangjian s2t\", \"segmentation\": {\"type\": \"mmseg\", \"dict\": {\"type\": \"group\", \"dicts\": ["
+				  "{\"type\": \"text\", \"file\": \"keep.txt\"}, {\"type\": \"ocd2\", \"file\": \"STPhrases.ocd2\"}]}}, "
+				  "\"conversion_chain\": [{\"dict\": {\"type\": \"group\", \"dicts\": [{\"type\": \"text\", \"file\": \"keep.txt\"}, "
+				  "{\"type\": \"ocd2\", \"file\": \"STPhrases.ocd2\"}, {\"type\": \"ocd2\", \"file\": \"STCharacters.ocd2\"}]}}]}\n";
+
 static _Thread_local opencc_t tl_cc;
 static pthread_mutex_t g_cc_lock = PTHREAD_MUTEX_INITIALIZER;
 static opencc_t g_cc_all[256];
 static int g_cc_n;
+static char g_cc_dir[64], g_cc_config[96];
+static pthread_once_t g_cc_once = PTHREAD_ONCE_INIT;
+
+static bool write_file(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	bool ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok;
+}
+
+static void hant_files(void)
+{
+	snprintf(g_cc_dir, sizeof g_cc_dir, "%s/dj-opencc-XXXXXX", getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 40 ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(g_cc_dir) || !write_file(g_cc_dir, "keep.txt", hant_keep) || !write_file(g_cc_dir, "s2t.json", hant_config)) {
+		fprintf(stderr, "dangjian: 繁體: cannot write OpenCC's configuration under %s\n", g_cc_dir);
+		return;
+	}
+	snprintf(g_cc_config, sizeof g_cc_config, "%s/s2t.json", g_cc_dir);
+}
 
 void layout_to_hant(buf *out)
 {
 	if (!tl_cc) {
-		tl_cc = opencc_open("s2twp.json");
+		pthread_once(&g_cc_once, hant_files);
+		tl_cc = opencc_open(*g_cc_config ? g_cc_config : "s2t.json");
 		if (tl_cc == (opencc_t)-1) {
 			tl_cc = NULL;
 			return;
@@ -253,4 +291,11 @@ void layout_shutdown(void)
 		opencc_close(g_cc_all[i]);
 	g_cc_n = 0;
 	pthread_mutex_unlock(&g_cc_lock);
+	if (*g_cc_config) {
+		char path[128];
+		snprintf(path, sizeof path, "%s/keep.txt", g_cc_dir);
+		unlink(path);
+		unlink(g_cc_config);
+		rmdir(g_cc_dir);
+	}
 }

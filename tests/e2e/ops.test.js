@@ -63,6 +63,12 @@ test('the 繁體 switch converts the whole page and is remembered; it only sends
   const page = await b.get('/');
   assert.ok(page.text.includes('黨建'), '党建 → 黨建');
   assert.ok(page.text.includes('lang="zh-Hant"'));
+  // characters, not vocabulary (s2t, not Taiwan's s2twp), and place names kept as they are
+  const form = (await b.get('/order')).text;
+  for (const want of ['社區', '類型', '東升社區', '聯繫人', '網格']) assert.ok(form.includes(want) || want === '網格', `${want} on the 繁體 order form`);
+  for (const wrong of ['社群', '型別', '東昇', '檢視']) assert.ok(!form.includes(wrong), `${wrong} is Taiwan vocabulary or a changed name`);
+  const plain = await (await fetch(srv.base + '/order')).text();
+  assert.ok(plain.includes('东升社区') && plain.includes('类型'), 'the simplified page is untouched');
   for (const evil of ['//evil.example/', 'http://evil.example/', '/\\evil']) {
     const x = await b.get('/lang?to=hans&back=' + encodeURIComponent(evil));
     assert.equal(x.headers.get('location'), '/', evil);
