@@ -321,6 +321,18 @@ static bool parse_body(req *r)
 
 /* ---- dispatch ---- */
 
+/* text as the canonical form of an IPv4 or IPv6 address into out; out is
+ * left as it was when text is anything else. */
+static void ip_parse_into(const char *text, char *out, size_t outlen)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	char canon[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET, text, a) == 1 && inet_ntop(AF_INET, a, canon, sizeof canon))
+		snprintf(out, outlen, "%s", canon);
+	else if (inet_pton(AF_INET6, text, a) == 1 && inet_ntop(AF_INET6, a, canon, sizeof canon))
+		snprintf(out, outlen, "%s", canon);
+}
+
 static void client_ip(req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -332,10 +344,11 @@ static void client_ip(req *r)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->ip, sizeof r->ip);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->ip, sizeof r->ip);
-	/* Behind nginx the peer is the proxy; trust its X-Real-IP only from loopback. */
+	/* Behind nginx the peer is the proxy; trust its X-Real-IP only from
+	 * loopback, and only when it is an address (it lands in logs and audit.ip) */
 	const char *real = req_header(r, "X-Real-IP");
-	if (real && (!strcmp(r->ip, "127.0.0.1") || !strcmp(r->ip, "::1")) && strlen(real) < sizeof r->ip)
-		snprintf(r->ip, sizeof r->ip, "%s", real);
+	if (real && (!strcmp(r->ip, "127.0.0.1") || !strcmp(r->ip, "::1")))
+		ip_parse_into(real, r->ip, sizeof r->ip);
 }
 
 static bool csrf_ok(req *r)
@@ -521,9 +534,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* the path is decoded (%0a is a newline): every outside text is escaped */
+		char method[32], path[1024], user[128];
+		log_safe(r->method, method, sizeof method);
+		log_safe(r->path, path, sizeof path);
+		log_safe(r->logged_in ? r->actor.username : "-", user, sizeof user);
 		pthread_mutex_lock(&g_log_lock);
-		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, r->method, r->path, r->status, (double)us / 1000.0,
-			r->logged_in ? r->actor.username : "-");
+		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, method, path, r->status, (double)us / 1000.0, user);
 		pthread_mutex_unlock(&g_log_lock);
 	}
 	req_free(r);
