@@ -119,6 +119,9 @@ void kvlist_free(kvlist *l);
 bool route_match(const char *pattern, const char *path, kvlist *params);
 /* Decodes application/x-www-form-urlencoded text into l; returns false on malformed input. */
 bool form_urldecode(const char *s, size_t n, kvlist *l);
+/* Decodes a multipart/form-data body (the boundary from c's Content-Type) into
+ * l, file parts with their filename and content type; false when malformed. */
+bool form_multipart(struct MHD_Connection *c, const char *body, size_t len, kvlist *l);
 
 /* The server. */
 struct serve_opts {
@@ -131,5 +134,7 @@ struct serve_opts {
 	const char *access_log; /* path, "-" for stderr, "off" */
 };
 int serve_run(const struct serve_opts *o);
+/* One request without a socket, on connection d (the HTTP fuzz target; server.c). */
+int server_handle_for_fuzz(db *d, const char *method, const char *path, const char *query, const char *headers[], const char *body, size_t len, buf *out);
 
 #endif

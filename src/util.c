@@ -185,3 +185,35 @@ const char *log_safe(const char *s, char *out, size_t outlen)
 	out[o] = 0;
 	return out;
 }
+
+bool utf8_wellformed(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s, *end = u + n;
+	while (u < end) {
+		if (*u < 0x80) {
+			u++;
+			continue;
+		}
+		int k;
+		uint32_t cp;
+		if ((*u & 0xe0) == 0xc0)
+			k = 1, cp = *u & 0x1f;
+		else if ((*u & 0xf0) == 0xe0)
+			k = 2, cp = *u & 0x0f;
+		else if ((*u & 0xf8) == 0xf0)
+			k = 3, cp = *u & 0x07;
+		else
+			return false;
+		if (end - u <= k)
+			return false;
+		for (int i = 1; i <= k; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (u[i] & 0x3f);
+		}
+		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		u += k + 1;
+	}
+	return true;
+}

@@ -164,3 +164,17 @@ test('the CLI writes a full export 0600 whatever the umask, also over an existin
     process.umask(old);
   }
 });
+
+test('a multipart part without a name is skipped, not a crash of the server (found by fuzz_multipart)', async () => {
+  const admin = new Browser(srv.base);
+  await admin.login('admin');
+  // the input fuzz_multipart found (tests/fuzz/corpus/multipart/nameless_part): a
+  // broken Content-Disposition, so the part reaches the collector with no name
+  const body = Buffer.from(fs.readFileSync(path.join(__dirname, '..', 'fuzz', 'corpus', 'multipart', 'nameless_part')).subarray(7));
+  const r = await fetch(srv.base + '/members/import', {
+    method: 'POST', redirect: 'manual', body,
+    headers: { cookie: admin.cookieHeader(), 'content-type': 'multipart/form-data; boundary=XyZ123' },
+  });
+  assert.ok(r.status >= 400 && r.status < 500, String(r.status)); /* no _csrf field: refused */
+  assert.equal((await fetch(srv.base + '/healthz')).status, 200);
+});

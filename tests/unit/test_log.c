@@ -36,3 +36,13 @@ Test(log, cut_at_a_character_boundary)
 	cr_assert_str_eq(log_safe("诉求诉求", out, sizeof out), "诉求");
 	cr_assert_str_eq(log_safe("a\nb", out, 4), "a"); /* no half escape */
 }
+
+Test(utf8, wellformed_allows_controls_and_refuses_cut_sequences)
+{
+	cr_assert(utf8_wellformed("a\0b\x01党", 8));
+	cr_assert(utf8_wellformed("", 0));
+	cr_assert_not(utf8_wellformed("党", 2)); /* cut */
+	cr_assert_not(utf8_wellformed("\xe5", 1));
+	cr_assert_not(utf8_wellformed("\xff", 1));
+	cr_assert_not(utf8_wellformed("\xc0\x80", 2)); /* overlong */
+}
