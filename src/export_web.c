@@ -3,9 +3,11 @@
 #include "export_web.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -24,9 +26,10 @@ void export_page_members(req *r)
 	const char *full = req_query(r, "full");
 	bool masked = !(full && !strcmp(full, "1"));
 	/* The file holds full numbers on ?full=1: written 0600 (export.c) in a
-	 * directory of our own (mkdtemp: 0700) under $TMPDIR, read into the
-	 * answer and removed, with its directory, before a byte is sent, on every
-	 * path, so neither a failed export nor a client gone leaves it behind. */
+	 * directory of our own (mkdtemp: 0700) under $TMPDIR, opened, then the
+	 * file and its directory are removed at once, on every path: the answer
+	 * streams from the open descriptor, which the server closes when it is
+	 * sent or the client goes away. Nothing is left on disk either way. */
 	const char *tmpdir = getenv("TMPDIR");
 	char dir[512], path[600];
 	snprintf(dir, sizeof dir, "%s/dj-export-XXXXXX", tmpdir && *tmpdir && strlen(tmpdir) < 400 ? tmpdir : "/tmp");
@@ -39,28 +42,24 @@ void export_page_members(req *r)
 	struct field_errors e = {0};
 	int rows = 0;
 	enum dj_result res = export_members(r->db, &r->actor, org, masked, path, &rows, &e);
-	FILE *f = res == DJ_OK ? fopen(path, "rb") : NULL;
-	bool read_ok = false;
-	if (f) {
-		char chunk[65536];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			buf_append(&r->out, chunk, n);
-		read_ok = !ferror(f);
-		fclose(f);
-	}
+	int fd = res == DJ_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	struct stat st;
+	bool open_ok = fd >= 0 && fstat(fd, &st) == 0;
 	unlink(path);
 	rmdir(dir);
 	if (res != DJ_OK && res != DJ_DB_ERROR) {
 		req_fail(r, res, &e);
 		return;
 	}
-	if (!read_ok) {
+	if (!open_ok) {
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "dangjian: export: %s\n", res == DJ_OK ? "cannot read the written file" : dj_message(res, &e));
 		r->failed = true;
 		req_error(r, 503, "io", "导出失败，请稍后再试");
 		return;
 	}
+	req_send_fd(r, fd, (uint64_t)st.st_size);
 	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	buf name = {0};
 	buf_printf(&name, "attachment; filename=\"members-%s.xlsx\"; filename*=UTF-8''", o.code);

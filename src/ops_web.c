@@ -57,7 +57,8 @@ static void ops_healthz(req *r)
  * whoever sends the configured token as Authorization: Bearer …. */
 static bool metrics_allowed(req *r)
 {
-	if (!strcmp(r->ip, "127.0.0.1") || !strcmp(r->ip, "::1"))
+	/* r->ip is an address in canonical form (server.c): 127/8, ::1, or 127/8 mapped */
+	if (!strncmp(r->ip, "127.", 4) || !strcmp(r->ip, "::1") || !strncmp(r->ip, "::ffff:127.", 11))
 		return true;
 	char token[256];
 	const char *h = req_header(r, "Authorization");

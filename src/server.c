@@ -255,8 +255,25 @@ void req_json_begin(req *r, int status)
 	buf_reset(&r->out);
 }
 
+static void drop_fd(req *r)
+{
+	if (r->out_is_fd)
+		close(r->out_fd);
+	r->out_is_fd = false;
+}
+
+void req_send_fd(req *r, int fd, uint64_t size)
+{
+	drop_fd(r);
+	buf_reset(&r->out);
+	r->out_is_fd = true;
+	r->out_fd = fd;
+	r->out_fd_size = size;
+}
+
 void req_error(req *r, int status, const char *code, const char *message)
 {
+	drop_fd(r);
 	if (r->route && (r->route->flags & RF_API)) {
 		req_json_begin(r, status);
 		buf_puts(&r->out, "{\"error\":{\"code\":");
@@ -279,6 +296,7 @@ void req_error(req *r, int status, const char *code, const char *message)
 
 static void req_free(req *r)
 {
+	drop_fd(r);
 	kvlist_free(&r->path_params);
 	kvlist_free(&r->query);
 	kvlist_free(&r->form);
@@ -462,12 +480,20 @@ static enum MHD_Result respond(struct MHD_Connection *c, req *r)
 {
 	if (r->hant && r->content_type && !strncmp(r->content_type, "text/html", 9))
 		layout_to_hant(&r->out);
-	size_t len = r->out.len;
-	char *body = buf_detach(&r->out);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(body);
-		return MHD_NO;
+	struct MHD_Response *resp;
+	if (r->out_is_fd) { /* the response owns the file from here, and closes it */
+		resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
+		if (!resp)
+			return MHD_NO; /* req_free closes it */
+		r->out_is_fd = false;
+	} else {
+		size_t len = r->out.len;
+		char *body = buf_detach(&r->out);
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!resp) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type ? r->content_type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Content-Security-Policy",

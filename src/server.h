@@ -83,6 +83,9 @@ struct req {
 	struct field_errors *errors;
 	uint64_t start_ns;
 	bool responded;
+	bool out_is_fd; /* the body is the file out_fd (req_send_fd), not out */
+	int out_fd;
+	uint64_t out_fd_size;
 };
 
 /* Parameters. */
@@ -102,6 +105,10 @@ void req_redirect(req *r, const char *location); /* 303 See Other */
 /* An error in the route's own language: an HTML page or a JSON error object. */
 void req_error(req *r, int status, const char *code, const char *message);
 void req_json_begin(req *r, int status); /* content type and status; write with a jw over r->out */
+/* The body is the open file fd of size bytes, streamed from its start and
+ * closed after (also when the client goes away, or an error answer replaces
+ * it). The caller may unlink the file at once. */
+void req_send_fd(req *r, int fd, uint64_t size);
 
 /* The parsed JSON body of an API request (json_t *), or NULL after answering 400. */
 void *req_json(req *r);

@@ -178,3 +178,34 @@ test('a multipart part without a name is skipped, not a crash of the server (fou
   assert.ok(r.status >= 400 && r.status < 500, String(r.status)); /* no _csrf field: refused */
   assert.equal((await fetch(srv.base + '/healthz')).status, 200);
 });
+
+test('a full export streams from a file already removed; a client that goes away leaves no file and no open descriptor', async () => {
+  const dir = path.join(tmp, 'exports');
+  const admin = new Browser(srv.base);
+  await admin.login('admin');
+  // the server's descriptors on an export file (removed: "… (deleted)")
+  const fds = () => fs.readdirSync(`/proc/${srv.pid}/fd`).map((n) => {
+    try { return fs.readlinkSync(`/proc/${srv.pid}/fd/${n}`); } catch { return ''; }
+  }).filter((l) => l.includes('dj-export-')).length;
+  const get = (signal) => fetch(srv.base + '/members/export.xlsx?full=1', { headers: { cookie: admin.cookieHeader() }, signal });
+  await (await get()).arrayBuffer(); // the server's connections and statements are warm
+  const before = fds();
+  assert.equal(before, 0);
+  for (let i = 0; i < 5; i++) {
+    const ctl = new AbortController();
+    const r = await get(ctl.signal);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /spreadsheetml/);
+    ctl.abort(); // gone before reading the body
+    assert.deepEqual(fs.readdirSync(dir), []); // removed before the first byte
+  }
+  const whole = Buffer.from(await (await get()).arrayBuffer());
+  assert.equal(whole.subarray(0, 2).toString(), 'PK'); // a whole .xlsx (zip)
+  let after = fds();
+  for (let i = 0; i < 50 && after > before; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    after = fds();
+  }
+  assert.ok(after <= before, `${before} descriptors before, ${after} after`);
+  assert.deepEqual(fs.readdirSync(dir), []);
+});
