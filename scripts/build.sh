@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1
 shift
-files=$(ls src/*.c tests/unit/test_*.c migrations/*.sql | sort)
+files=$(ls src/*.c tests/unit/test_*.c tests/fuzz/fuzz_*.c migrations/*.sql | sort)
 if [ ! -f "$dir/build.ninja" ]; then
   meson setup "$dir" "$@" >/dev/null
 elif [ "$files" != "$(cat "$dir/.dj-sources" 2>/dev/null)" ]; then

@@ -19,8 +19,16 @@ for t in tests/fuzz/fuzz_*.c; do
   name=$(basename "$t" .c); name=${name#fuzz_}
   work=$(mktemp -d)
   cp -r "tests/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
-  echo "fuzz: $name for ${secs}s"
-  if ! ./build-fuzz/fuzz_"$name" -max_total_time="$secs" -max_len=4096 -print_final_stats=0 \
+  # the longest input per target: a real roster .xlsx is tens of KB, a whole
+  # request or an upload more than 4 KB
+  case $name in
+    xlsx) max_len=262144 ;;
+    multipart) max_len=65536 ;;
+    http|json) max_len=16384 ;;
+    *) max_len=4096 ;;
+  esac
+  echo "fuzz: $name for ${secs}s (inputs up to $max_len bytes)"
+  if ! ./build-fuzz/fuzz_"$name" -max_total_time="$secs" -max_len="$max_len" -print_final_stats=0 \
         -artifact_prefix="build-fuzz/crash-$name-" "$work" 2>"build-fuzz/fuzz-$name.log"; then
     echo "fuzz: $name FAILED; see build-fuzz/fuzz-$name.log and build-fuzz/crash-$name-*" >&2
     tail -30 "build-fuzz/fuzz-$name.log" >&2

@@ -8,6 +8,7 @@
 
 #include "db_impl.h"
 #include "embedded.h"
+#include "util.h"
 
 void db_set_err(db *d, const char *msg) { snprintf(d->err, sizeof d->err, "%s", msg ? msg : "unknown error"); }
 
@@ -218,8 +219,10 @@ static db_stmt *stmt_get(db *d, const char *sql, int nparams)
  * once, with the statement (the e2e tests fail on this line). */
 static void report(db *d, const char *sql, int rc)
 {
-	if (rc == DB_ERR)
-		fprintf(stderr, "dangjian: sql error: %s [%.200s]\n", d->err, sql ? sql : "");
+	if (rc == DB_ERR) { /* the engine's message may quote a value: escaped */
+		char msg[512], text[256];
+		fprintf(stderr, "dangjian: sql error: %s [%s]\n", log_safe(d->err, msg, sizeof msg), log_safe(sql, text, sizeof text));
+	}
 }
 
 static db_stmt error_stmt_template;

@@ -2,6 +2,7 @@
 #include "export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,20 @@ static int write_xlsx(db *d, const char *prefix, bool masked, const char *filena
 {
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp%d", filename, (int)getpid());
+	/* The file holds ID and phone numbers: it is made 0600 before a byte is
+	 * written (libxlsxwriter reopens it with fopen, which keeps the mode), so
+	 * the rename leaves 0600 whatever the umask. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %.200s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	close(fd);
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
 	lxw_workbook *wb = workbook_new_opt(tmp, &opt);
 	if (!wb) {
 		snprintf(err, errlen, "cannot create %.200s: %s", tmp, strerror(errno));
+		unlink(tmp);
 		return -1;
 	}
 	lxw_doc_properties props = {.title = "党员花名册", .author = "dangjian", .comments = masked ? "证件号与手机号已脱敏" : ""};

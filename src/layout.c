@@ -274,7 +274,9 @@ void layout_to_hant(buf *out)
 			g_cc_all[g_cc_n++] = tl_cc;
 		pthread_mutex_unlock(&g_cc_lock);
 	}
-	if (!out->len)
+	/* OpenCC reads past the end of a cut UTF-8 sequence (fuzz_hant): a page
+	 * that is not well-formed UTF-8 stays in 简体 */
+	if (!out->len || !utf8_wellformed(out->p, out->len))
 		return;
 	char *conv = opencc_convert_utf8(tl_cc, out->p, out->len);
 	if (!conv)

@@ -4,9 +4,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "orders.h"
+#include "settings.h"
 #include "util.h"
 #include "module.h"
 
@@ -50,9 +52,28 @@ static void ops_healthz(req *r)
 	}
 }
 
+/* /metrics counts logins and runs queries: it answers the machine itself
+ * (a scraper on loopback; behind nginx r->ip is the client's address) or
+ * whoever sends the configured token as Authorization: Bearer …. */
+static bool metrics_allowed(req *r)
+{
+	/* r->ip is an address in canonical form (server.c): 127/8, ::1, or 127/8 mapped */
+	if (!strncmp(r->ip, "127.", 4) || !strcmp(r->ip, "::1") || !strncmp(r->ip, "::ffff:127.", 11))
+		return true;
+	char token[256];
+	const char *h = req_header(r, "Authorization");
+	return h && !strncasecmp(h, "Bearer ", 7) && settings_metrics_token(r->db, token, sizeof token) && str_eq_ct(h + 7, token);
+}
+
 static void ops_metrics(req *r)
 {
 	buf *o = &r->out;
+	if (!metrics_allowed(r)) {
+		r->status = 403;
+		r->content_type = "text/plain; charset=utf-8";
+		buf_puts(o, "forbidden: /metrics answers loopback, or Authorization: Bearer with the metrics_token setting\n");
+		return;
+	}
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	buf_puts(o, "# HELP dangjian_requests_total HTTP requests answered, by route and status.\n"
 		    "# TYPE dangjian_requests_total counter\n");

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -207,8 +208,26 @@ const char *req_param(req *r, const char *key)
 
 int64_t req_param_id(req *r, const char *key) { return parse_id(req_param(r, key)); }
 
-const char *req_header(req *r, const char *name) { return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name); }
-const char *req_cookie(req *r, const char *name) { return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name); }
+/* A request run without a connection (server_handle_for_fuzz) reads its
+ * headers and cookies from these lists, set for the call on its thread. */
+static _Thread_local const kvlist *tl_fake_headers, *tl_fake_cookies;
+
+static const char *fake_lookup(const kvlist *l, const char *name, bool any_case)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (any_case ? !strcasecmp(l->v[i].key, name) : !strcmp(l->v[i].key, name))
+			return l->v[i].val;
+	return NULL;
+}
+
+const char *req_header(req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : fake_lookup(tl_fake_headers, name, true);
+}
+const char *req_cookie(req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : fake_lookup(tl_fake_cookies, name, false);
+}
 bool req_is_post(req *r) { return !strcmp(r->method, "POST"); }
 
 void req_set_header(req *r, const char *name, const char *value) { kvlist_add(&r->headers, name, strlen(name), value, strlen(value)); }
@@ -257,8 +276,25 @@ void req_json_begin(req *r, int status)
 	buf_reset(&r->out);
 }
 
+static void drop_fd(req *r)
+{
+	if (r->out_is_fd)
+		close(r->out_fd);
+	r->out_is_fd = false;
+}
+
+void req_send_fd(req *r, int fd, uint64_t size)
+{
+	drop_fd(r);
+	buf_reset(&r->out);
+	r->out_is_fd = true;
+	r->out_fd = fd;
+	r->out_fd_size = size;
+}
+
 void req_error(req *r, int status, const char *code, const char *message)
 {
+	drop_fd(r);
 	if (r->route && (r->route->flags & RF_API)) {
 		req_json_begin(r, status);
 		buf_puts(&r->out, "{\"error\":{\"code\":");
@@ -281,6 +317,7 @@ void req_error(req *r, int status, const char *code, const char *message)
 
 static void req_free(req *r)
 {
+	drop_fd(r);
 	kvlist_free(&r->path_params);
 	kvlist_free(&r->query);
 	kvlist_free(&r->form);
@@ -306,6 +343,8 @@ static enum MHD_Result collect_post(void *cls, enum MHD_ValueKind kind, const ch
 {
 	(void)kind, (void)transfer_encoding;
 	kvlist *l = cls;
+	if (!key) /* a part without name="…" names no field (it crashed the server: fuzz_multipart) */
+		return MHD_YES;
 	kv *last = l->n ? &l->v[l->n - 1] : NULL;
 	if (off > 0 && last && !strcmp(last->key, key)) { /* a continued chunk of the same part */
 		last->val = realloc(last->val, last->len + size + 1);
@@ -322,6 +361,16 @@ static enum MHD_Result collect_post(void *cls, enum MHD_ValueKind kind, const ch
 	return MHD_YES;
 }
 
+bool form_multipart(struct MHD_Connection *c, const char *body, size_t len, kvlist *form)
+{
+	struct MHD_PostProcessor *pp = MHD_create_post_processor(c, 16 * 1024, collect_post, form);
+	if (!pp)
+		return false;
+	enum MHD_Result ok = MHD_post_process(pp, body, len);
+	MHD_destroy_post_processor(pp);
+	return ok == MHD_YES;
+}
+
 static bool parse_body(req *r)
 {
 	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -329,23 +378,32 @@ static bool parse_body(req *r)
 		return true;
 	if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33))
 		return form_urldecode(r->body.p, r->body.len, &r->form);
-	if (!strncasecmp(ct, "multipart/form-data", 19)) {
-		struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, 16 * 1024, collect_post, &r->form);
-		if (!pp)
-			return false;
-		enum MHD_Result ok = MHD_post_process(pp, r->body.p, r->body.len);
-		MHD_destroy_post_processor(pp);
-		return ok == MHD_YES;
-	}
+	if (!strncasecmp(ct, "multipart/form-data", 19))
+		/* libmicrohttpd's parser needs a connection: fuzz_multipart covers it */
+		return r->conn && form_multipart(r->conn, r->body.p, r->body.len, &r->form);
 	return true; /* JSON and others: handlers read r->body */
 }
 
 /* ---- dispatch ---- */
 
+/* text as the canonical form of an IPv4 or IPv6 address into out; out is
+ * left as it was when text is anything else. */
+static void ip_parse_into(const char *text, char *out, size_t outlen)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	char canon[INET6_ADDRSTRLEN];
+	if (inet_pton(AF_INET, text, a) == 1 && inet_ntop(AF_INET, a, canon, sizeof canon))
+		snprintf(out, outlen, "%s", canon);
+	else if (inet_pton(AF_INET6, text, a) == 1 && inet_ntop(AF_INET6, a, canon, sizeof canon))
+		snprintf(out, outlen, "%s", canon);
+}
+
 static void client_ip(req *r)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(r->ip, sizeof r->ip, "unknown");
+	const union MHD_ConnectionInfo *ci = r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+	snprintf(r->ip, sizeof r->ip, "%s", r->conn ? "unknown" : "127.0.0.1"); /* no connection: a local caller */
+	if (!r->conn)
+		goto proxy;
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
@@ -353,10 +411,12 @@ static void client_ip(req *r)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->ip, sizeof r->ip);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->ip, sizeof r->ip);
-	/* Behind nginx the peer is the proxy; trust its X-Real-IP only from loopback. */
+proxy:;
+	/* Behind nginx the peer is the proxy; trust its X-Real-IP only from
+	 * loopback, and only when it is an address (it lands in logs and audit.ip) */
 	const char *real = req_header(r, "X-Real-IP");
-	if (real && (!strcmp(r->ip, "127.0.0.1") || !strcmp(r->ip, "::1")) && strlen(real) < sizeof r->ip)
-		snprintf(r->ip, sizeof r->ip, "%s", real);
+	if (real && (!strcmp(r->ip, "127.0.0.1") || !strcmp(r->ip, "::1")))
+		ip_parse_into(real, r->ip, sizeof r->ip);
 }
 
 /* Logged in: the session's own token. Else the signed token of the form,
@@ -457,12 +517,20 @@ static enum MHD_Result respond(struct MHD_Connection *c, req *r)
 {
 	if (r->hant && r->content_type && !strncmp(r->content_type, "text/html", 9))
 		layout_to_hant(&r->out);
-	size_t len = r->out.len;
-	char *body = buf_detach(&r->out);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(body);
-		return MHD_NO;
+	struct MHD_Response *resp;
+	if (r->out_is_fd) { /* the response owns the file from here, and closes it */
+		resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
+		if (!resp)
+			return MHD_NO; /* req_free closes it */
+		r->out_is_fd = false;
+	} else {
+		size_t len = r->out.len;
+		char *body = buf_detach(&r->out);
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!resp) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type ? r->content_type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Content-Security-Policy",
@@ -793,6 +861,65 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return respond(c, r);
 }
 
+/* One request from its parsed parts, through the router, run_handler and the
+ * transaction, on the caller's connection d, without a socket (the fuzz
+ * target tests/fuzz/fuzz_http.c). headers: name, value, …, NULL. The query is
+ * urlencoded text (no '?'). Multipart bodies answer 400 here: their parser
+ * belongs to libmicrohttpd and needs a connection. Returns the status and
+ * leaves the body in out. */
+int server_handle_for_fuzz(db *d, const char *method, const char *path, const char *query, const char *headers[], const char *body, size_t len, buf *out)
+{
+	kvlist hdrs = {0}, cookies = {0};
+	for (size_t i = 0; headers && headers[i] && headers[i + 1]; i += 2) {
+		kvlist_add(&hdrs, headers[i], strlen(headers[i]), headers[i + 1], strlen(headers[i + 1]));
+		if (strcasecmp(headers[i], "Cookie"))
+			continue;
+		for (const char *c = headers[i + 1]; *c;) { /* "a=1; b=2" */
+			while (*c == ' ' || *c == ';')
+				c++;
+			const char *end = c + strcspn(c, ";"), *eq = memchr(c, '=', (size_t)(end - c));
+			if (eq && eq > c)
+				kvlist_add(&cookies, c, (size_t)(eq - c), eq + 1, (size_t)(end - eq - 1));
+			c = end;
+		}
+	}
+	req *r = calloc(1, sizeof *r);
+	r->method = method;
+	r->path = path;
+	r->status = 200;
+	r->start_ns = now_ns();
+	const kvlist *saved_h = tl_fake_headers, *saved_c = tl_fake_cookies;
+	db *saved_db = tl_db;
+	tl_fake_headers = &hdrs, tl_fake_cookies = &cookies, tl_db = d;
+	client_ip(r);
+	actor_public(&r->actor, r->ip);
+	bool mismatch;
+	r->route = routes_find(routes_table(NULL, 0), method, path, &r->path_params, &mismatch);
+	if (!r->route)
+		r->status = mismatch ? 405 : 404;
+	else if (len > (r->route->body_limit ? r->route->body_limit : DEFAULT_BODY_LIMIT))
+		r->status = 413;
+	else if (query && !form_urldecode(query, strlen(query), &r->query))
+		r->status = 400;
+	else {
+		buf_append(&r->body, body, len);
+		run_handler(r);
+		finish_tx(r);
+		if (db_in_tx(d)) /* a handler that left its own transaction open */
+			db_rollback(d);
+		if (r->hant && r->content_type && !strncmp(r->content_type, "text/html", 9))
+			layout_to_hant(&r->out);
+	}
+	tl_fake_headers = saved_h, tl_fake_cookies = saved_c, tl_db = saved_db;
+	int status = r->status;
+	buf_reset(out);
+	buf_append(out, r->out.p ? r->out.p : "", r->out.len);
+	req_free(r);
+	kvlist_free(&hdrs);
+	kvlist_free(&cookies);
+	return status;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls, (void)toe;
@@ -808,9 +935,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* the path is decoded (%0a is a newline): every outside text is escaped */
+		char method[32], path[1024], user[128];
+		log_safe(r->method, method, sizeof method);
+		log_safe(r->path, path, sizeof path);
+		log_safe(r->logged_in ? r->actor.username : "-", user, sizeof user);
 		pthread_mutex_lock(&g_log_lock);
-		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, r->method, r->path, r->status, (double)us / 1000.0,
-			r->logged_in ? r->actor.username : "-");
+		fprintf(g_access_log, "%s %s \"%s %s\" %d %.3fms user=%s\n", ts, r->ip, method, path, r->status, (double)us / 1000.0, user);
 		pthread_mutex_unlock(&g_log_lock);
 	}
 	req_free(r);

@@ -89,6 +89,9 @@ struct req {
 	struct field_errors *errors;
 	uint64_t start_ns;
 	bool responded;
+	bool out_is_fd; /* the body is the file out_fd (req_send_fd), not out */
+	int out_fd;
+	uint64_t out_fd_size;
 };
 
 /* Parameters. */
@@ -108,6 +111,10 @@ void req_redirect(req *r, const char *location); /* 303 See Other */
 /* An error in the route's own language: an HTML page or a JSON error object. */
 void req_error(req *r, int status, const char *code, const char *message);
 void req_json_begin(req *r, int status); /* content type and status; write with a jw over r->out */
+/* The body is the open file fd of size bytes, streamed from its start and
+ * closed after (also when the client goes away, or an error answer replaces
+ * it). The caller may unlink the file at once. */
+void req_send_fd(req *r, int fd, uint64_t size);
 
 /* The parsed JSON body of an API request (json_t *), or NULL after answering 400. */
 void *req_json(req *r);
@@ -125,6 +132,9 @@ void kvlist_free(kvlist *l);
 bool route_match(const char *pattern, const char *path, kvlist *params);
 /* Decodes application/x-www-form-urlencoded text into l; returns false on malformed input. */
 bool form_urldecode(const char *s, size_t n, kvlist *l);
+/* Decodes a multipart/form-data body (the boundary from c's Content-Type) into
+ * l, file parts with their filename and content type; false when malformed. */
+bool form_multipart(struct MHD_Connection *c, const char *body, size_t len, kvlist *l);
 
 /* The server. */
 struct serve_opts {
@@ -139,5 +149,7 @@ struct serve_opts {
 	int max_connections;    /* connection slots */
 };
 int serve_run(const struct serve_opts *o);
+/* One request without a socket, on connection d (the HTTP fuzz target; server.c). */
+int server_handle_for_fuzz(db *d, const char *method, const char *path, const char *query, const char *headers[], const char *body, size_t len, buf *out);
 
 #endif

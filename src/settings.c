@@ -22,6 +22,16 @@ void settings_load(db *d)
 
 const char *settings_site_name(void) { return g_site_name; }
 
+bool settings_metrics_token(db *d, char *out, size_t outlen)
+{
+	*out = 0;
+	db_stmt *s = db_query(d, "SELECT value FROM settings WHERE key = 'metrics_token'", "");
+	if (db_next(s))
+		snprintf(out, outlen, "%s", db_str(s, 0));
+	db_done(s);
+	return *out != 0;
+}
+
 enum dj_result settings_check(const char *key, const char *value, struct field_errors *e)
 {
 	if (!key || !value) {
@@ -35,6 +45,16 @@ enum dj_result settings_check(const char *key, const char *value, struct field_e
 		long long v = strtoll(value, &end, 10);
 		if (!*value || *end || v <= 0) {
 			ferr_add(e, "value", "%.60s 应为正整数", key);
+			return DJ_INVALID;
+		}
+	} else if (!strcmp(key, "metrics_token")) {
+		/* sent by a scraper as Authorization: Bearer …; "" turns it off */
+		size_t n = strlen(value);
+		bool ok = n == 0 || (n >= 16 && n <= 200);
+		for (const char *c = value; ok && *c; c++)
+			ok = *c > ' ' && *c < 0x7f;
+		if (!ok) {
+			ferr_add(e, "value", "metrics_token 应为 16 到 200 个可见 ASCII 字符（不含空格），或为空以关闭");
 			return DJ_INVALID;
 		}
 	} else if (strcmp(key, "site_name")) {

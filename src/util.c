@@ -130,3 +130,90 @@ char *str_trim(char *s)
 		memmove(s, b, strlen(b) + 1);
 	return s;
 }
+
+/* The length of the valid UTF-8 sequence at u (2-4), or 0; C1 controls
+ * (U+0080..U+009F) count as invalid here, they are escaped like C0. */
+static int utf8_seq(const unsigned char *u)
+{
+	int n;
+	uint32_t cp;
+	if ((*u & 0xe0) == 0xc0)
+		n = 1, cp = *u & 0x1f;
+	else if ((*u & 0xf0) == 0xe0)
+		n = 2, cp = *u & 0x0f;
+	else if ((*u & 0xf8) == 0xf0)
+		n = 3, cp = *u & 0x07;
+	else
+		return 0;
+	for (int i = 1; i <= n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (u[i] & 0x3f);
+	}
+	if ((n == 1 && cp < 0xa0) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+const char *log_safe(const char *s, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	if (!outlen)
+		return out;
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	while (*u) {
+		char tmp[4];
+		const char *piece = tmp;
+		size_t len;
+		int seq = *u >= 0x80 ? utf8_seq(u) : 0;
+		if (seq) {
+			piece = (const char *)u, len = (size_t)seq;
+		} else if (*u == '"' || *u == '\\') {
+			tmp[0] = '\\', tmp[1] = (char)*u, len = 2;
+		} else if (*u < 0x20 || *u >= 0x7f) {
+			tmp[0] = '\\', tmp[1] = 'x', tmp[2] = hex[*u >> 4], tmp[3] = hex[*u & 15], len = 4;
+		} else {
+			tmp[0] = (char)*u, len = 1;
+		}
+		if (o + len >= outlen)
+			break;
+		memcpy(out + o, piece, len);
+		o += len;
+		u += seq ? (size_t)seq : 1;
+	}
+	out[o] = 0;
+	return out;
+}
+
+bool utf8_wellformed(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s, *end = u + n;
+	while (u < end) {
+		if (*u < 0x80) {
+			u++;
+			continue;
+		}
+		int k;
+		uint32_t cp;
+		if ((*u & 0xe0) == 0xc0)
+			k = 1, cp = *u & 0x1f;
+		else if ((*u & 0xf0) == 0xe0)
+			k = 2, cp = *u & 0x0f;
+		else if ((*u & 0xf8) == 0xf0)
+			k = 3, cp = *u & 0x07;
+		else
+			return false;
+		if (end - u <= k)
+			return false;
+		for (int i = 1; i <= k; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (u[i] & 0x3f);
+		}
+		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		u += k + 1;
+	}
+	return true;
+}

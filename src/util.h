@@ -15,8 +15,17 @@ bool str_eq_ct(const char *a, const char *b); /* constant time for equal lengths
 void random_token(char *out, size_t outlen, size_t nbytes);
 /* True when s is valid UTF-8 without control characters other than \n \r \t. */
 bool utf8_valid(const char *s);
+/* True when the n bytes at s are well-formed UTF-8 (control characters and
+ * NUL allowed): what OpenCC needs, it reads past the end of a cut sequence. */
+bool utf8_wellformed(const char *s, size_t n);
 /* Number of code points in a UTF-8 string. */
 size_t utf8_len(const char *s);
+/* s made safe for one log line, into out (always NUL-terminated, cut at a
+ * character boundary when too long): control characters (C0, DEL, C1) and
+ * bytes that are not valid UTF-8 become \xNN, '"' and '\' get a backslash,
+ * so no input can start a new line, forge a field or reach the terminal as a
+ * control sequence. Returns out. Every log line with outside text uses it. */
+const char *log_safe(const char *s, char *out, size_t outlen);
 /* Trims ASCII whitespace at both ends, in place. */
 char *str_trim(char *s);
 
