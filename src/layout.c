@@ -250,6 +250,16 @@ static bool write_file(const char *dir, const char *name, const char *text)
 	return fclose(f) == 0 && ok;
 }
 
+/* Each thread reads them when it opens its handle; they go when the process ends. */
+static void hant_files_remove(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/keep.txt", g_cc_dir);
+	unlink(path);
+	unlink(g_cc_config);
+	rmdir(g_cc_dir);
+}
+
 static void hant_files(void)
 {
 	snprintf(g_cc_dir, sizeof g_cc_dir, "%s/dj-opencc-XXXXXX", getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 40 ? getenv("TMPDIR") : "/tmp");
@@ -258,6 +268,7 @@ static void hant_files(void)
 		return;
 	}
 	snprintf(g_cc_config, sizeof g_cc_config, "%s/s2t.json", g_cc_dir);
+	atexit(hant_files_remove);
 }
 
 void layout_to_hant(buf *out)
@@ -293,11 +304,4 @@ void layout_shutdown(void)
 		opencc_close(g_cc_all[i]);
 	g_cc_n = 0;
 	pthread_mutex_unlock(&g_cc_lock);
-	if (*g_cc_config) {
-		char path[128];
-		snprintf(path, sizeof path, "%s/keep.txt", g_cc_dir);
-		unlink(path);
-		unlink(g_cc_config);
-		rmdir(g_cc_dir);
-	}
 }
