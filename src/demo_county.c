@@ -89,10 +89,10 @@ static const struct {
 		      "id, code, kind, urgency, content, org_id, grid_id, contact_name, contact_phone, state, level, escalated, "
 		      "assignee_user_id, result, close_reason, close_note, duplicate_of, rating, comment, ip, created_at, updated_at, due_at, "
 		      "delivered_at, closed_at, reminded_at",
-		      "IttttIIttttIIttttIIttIIIIII"},
-	[T_EVENTS] = {"order_events", "id, order_id, at, action, from_state, to_state, actor_user_id, actor, note, public", "IIIttttIttI"},
+		      "IttttIIttttIItttIIttIIIIII"},
+	[T_EVENTS] = {"order_events", "id, order_id, at, action, from_state, to_state, actor_user_id, actor, note, public", "IIItttIttI"},
 	[T_NOTES] = {"notifications", "id, user_id, at, kind, entity, entity_id, text, read_at", "IIIttItI"},
-	[T_OUTBOX] = {"outbox", "id, at, channel, recipient, text, status, attempts, sent_at", "IItttIII"},
+	[T_OUTBOX] = {"outbox", "id, at, channel, recipient, text, status, attempts, sent_at", "IIttttII"},
 	[T_AUDIT] = {"audit", "id, at, user_id, username, ip, action, entity, entity_id, org_id, summary", "IIIttttIIt"},
 };
 
@@ -332,7 +332,7 @@ struct account {
 
 struct branch {
 	int64_t id, town_org;
-	char code[40], name[120], path[64], place[64];
+	char code[40], name[240], path[64], place[160];
 	enum kind kind;
 	int town, county;
 	int64_t groups[12];
@@ -350,7 +350,7 @@ struct branch {
 
 struct town {
 	int64_t org;
-	char name[64], area[8];
+	char name[32], area[8];
 	int committee; /* its committee account */
 	int64_t communities[2];
 };
@@ -435,10 +435,10 @@ static int build_orgs(struct gen *g)
 		for (int t = 0; t < o->towns; t++) {
 			struct town *tw = &g->towns[c * o->towns + t];
 			const char *tn = town_names[t % N(town_names)];
-			snprintf(tw->name, sizeof tw->name, "%s%s", tn, t < (int)N(town_names) ? "" : "二");
+			snprintf(tw->name, sizeof tw->name, "%.20s%s", tn, t < (int)N(town_names) ? "" : "二");
 			snprintf(tw->area, sizeof tw->area, "%s", counties[c % N(counties)].area);
-			char tcode[48], tpath[64];
-			snprintf(tcode, sizeof tcode, "X%02dT%02d", c + 1, t + 1);
+			char tcode[16], tpath[64];
+			snprintf(tcode, sizeof tcode, "X%02dT%02d", (c + 1) % 100, (t + 1) % 100);
 			snprintf(name, sizeof name, "中共%s镇委员会", tw->name);
 			if (!(tw->org = org(g, county, tcode, name, "committee", "机关", tpath)))
 				return -1;
@@ -471,24 +471,24 @@ static int build_orgs(struct gen *g)
 				case K_VILLAGE:
 					snprintf(br->place, sizeof br->place, "%s%s村", village_first[(t * 7 + villages * 3) % N(village_first)],
 						 village_second[(t * 5 + villages) % N(village_second)]);
-					snprintf(name, sizeof name, "%s党支部", br->place);
+					snprintf(name, sizeof name, "%.100s党支部", br->place);
 					villages++, ngroups = 6 + (int)rnd(4);
 					break;
 				case K_COMMUNITY:
 					snprintf(br->place, sizeof br->place, "%s社区", community_names[(t * 2 + communities) % N(community_names)]);
-					snprintf(name, sizeof name, "%s镇%s党支部", tw->name, br->place);
+					snprintf(name, sizeof name, "%s镇%.100s党支部", tw->name, br->place);
 					snprintf(br->place, sizeof br->place, "%s镇%s社区", tw->name,
 						 community_names[(t * 2 + communities) % N(community_names)]);
 					ngroups = 7 + (int)rnd(4);
 					break;
 				case K_SCHOOL:
 					snprintf(br->place, sizeof br->place, "%s镇%s", tw->name, schools ? "中心小学" : "中学");
-					snprintf(name, sizeof name, "%s党支部", br->place);
+					snprintf(name, sizeof name, "%.100s党支部", br->place);
 					schools++, ngroups = 3;
 					break;
 				case K_ENTERPRISE:
 					snprintf(br->place, sizeof br->place, "%s%s农产品加工厂", counties[c % N(counties)].name, tw->name);
-					snprintf(name, sizeof name, "%s党支部", br->place);
+					snprintf(name, sizeof name, "%.100s党支部", br->place);
 					ngroups = 3;
 					break;
 				}
@@ -837,8 +837,8 @@ static int build_branch(struct gen *g, struct branch *br)
 		} else if (i >= 5 && i < 5 + br->ngrids) {
 			duty_add(duties, sizeof duties, "网格员");
 			org_id = br->id;
-			char what[8];
-			snprintf(what, sizeof what, "wg%d", i - 4);
+			char what[16];
+			snprintf(what, sizeof what, "wg%d", (i - 4) % 100);
 			uname(g, br, br->town, what, un);
 			int k = account(g, un, p.name, R_GRID, br->id, br->name, br->path);
 			if (k < 0)
@@ -1038,7 +1038,7 @@ struct step {
 	struct who who;
 	int64_t at;
 	const char *note, *reason;
-	int assignee; /* account, -1 none */
+	int assignee; /* account + 1, 0: none */
 	bool to_org;  /* dispatch back to the order's branch */
 	int64_t dup;  /* close as duplicate of this order */
 	int rating;
@@ -1054,8 +1054,8 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 	const char *action = s->action, *note_text = s->note ? s->note : "";
 	if (g->rules) {
 		struct order_act act = {.note = s->note, .reason = s->reason, .rating = s->rating, .duplicate_of = dup_code};
-		if (s->assignee >= 0)
-			act.assignee = g->acc[s->assignee].username;
+		if (s->assignee)
+			act.assignee = g->acc[s->assignee - 1].username;
 		if (s->to_org)
 			act.to_org = br->code;
 		struct field_errors e = {0};
@@ -1074,7 +1074,7 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 	bool is_assign = !strcmp(action, "assign"), is_dispatch = !strcmp(action, "dispatch");
 	int64_t new_assignee = o->assignee;
 	if (is_assign || is_dispatch)
-		new_assignee = s->assignee >= 0 ? g->acc[s->assignee].id : 0;
+		new_assignee = s->assignee ? g->acc[s->assignee - 1].id : 0;
 	else if ((!strcmp(action, "accept") && a.role == R_GRID) || !strcmp(action, "claim"))
 		new_assignee = a.user_id;
 	const char *close_reason = !strcmp(action, "confirm") || !strcmp(action, "auto_close") ? "resolved" : !strcmp(action, "close") ? s->reason : NULL;
@@ -1183,7 +1183,7 @@ static int one_order(struct gen *g, struct branch *br, int64_t t)
 	unsigned fate = rnd(1000), r1 = rnd(100), r2 = rnd(100), r3 = rnd(48), r4 = rnd(5), r5 = rnd(N(deliver_notes)), r6 = rnd(N(reopen_notes));
 	unsigned stuck = rnd(1000);
 	int64_t at = t;
-#define STEP(...) (st[n++] = (struct step){.assignee = -1, __VA_ARGS__})
+#define STEP(...) (st[n++] = (struct step){__VA_ARGS__})
 	if (r1 < 4)
 		STEP("add_info", pub, at += 1800 + rnd(7200), "补充：联系电话白天打不通，请晚上联系");
 	if (fate < 40) {
@@ -1197,7 +1197,7 @@ static int one_order(struct gen *g, struct branch *br, int64_t t)
 		bool escalate = fate >= 80 && fate < 200, closed_early = fate >= 200 && fate < 240;
 		if (grid >= 0 && r2 < 50 && !escalate) {
 			STEP("accept", gw, at += 1800 + rnd(3 * 3600));
-			STEP("assign", gw, at += 600 + rnd(3600), .assignee = gw.acc);
+			STEP("assign", gw, at += 600 + rnd(3600), .assignee = gw.acc + 1);
 			doer = &gw, doer_acc = gw.acc;
 		} else if (!strcmp(o.kind, "wish") && br->mem >= 0 && r2 < 60 && !escalate) {
 			STEP("claim", mem, at += 3600 + rnd(24 * 3600));
@@ -1221,12 +1221,12 @@ static int one_order(struct gen *g, struct branch *br, int64_t t)
 					     .reason = "unresolvable");
 				else {
 					int who_does = br->mem >= 0 && r2 < 60 ? br->mem : br->sec;
-					STEP("dispatch", com, at += 12 * 3600 + rnd(36 * 3600), .to_org = true, .assignee = who_does);
+					STEP("dispatch", com, at += 12 * 3600 + rnd(36 * 3600), .to_org = true, .assignee = who_does + 1);
 					doer = who_does == br->mem ? &mem : &sec, doer_acc = who_does;
 				}
 			} else {
 				int to = br->mem >= 0 && r2 < 55 ? br->mem : br->sec;
-				STEP("assign", sec, at += 600 + rnd(3 * 3600), .assignee = to);
+				STEP("assign", sec, at += 600 + rnd(3 * 3600), .assignee = to + 1);
 				doer = to == br->mem ? &mem : &sec, doer_acc = to;
 			}
 		}

@@ -618,10 +618,10 @@ int main(int argc, char **argv)
 		struct demo_opts o;
 		const char *scale = "town";
 		bool town = true;
-		for (int i = 0; i < rest; i++) {
-			const char *a = rv[i], *v = i + 1 < rest ? rv[i + 1] : NULL;
+		for (int k = 0; k < rest; k++) {
+			const char *a = rv[k], *v = k + 1 < rest ? rv[k + 1] : NULL;
 			if (!strcmp(a, "--scale") && v) {
-				scale = v, i++;
+				scale = v, k++;
 				if (strcmp(scale, "town") && demo_scale_opts(scale, &o) != 0)
 					return bad_usage("--scale is town, county or province", usage_demo);
 				town = !strcmp(scale, "town");
@@ -640,7 +640,7 @@ int main(int argc, char **argv)
 					o.orders = n;
 				else
 					o.seed = n;
-				i++;
+				k++;
 			} else
 				return bad_usage(town ? "the demo town takes no options but --scale (give --scale first)" : "unknown option", usage_demo);
 		}
