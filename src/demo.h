@@ -1,6 +1,8 @@
 /* demo — a realistic town to try the system with (SPEC §3 `dangjian demo`). */
 #ifndef DJ_DEMO_H
 #define DJ_DEMO_H
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "db.h"
@@ -12,5 +14,20 @@ int demo_fill(db *d, FILE *out);
 int demo_members(db *d, FILE *out);
 /* Grids, households and three months of orders, inside the same transaction. */
 int demo_orders(db *d, FILE *out);
+
+/* The county and province scales (demo_county.c). */
+struct demo_opts {
+	int counties;    /* 1: a county; 10: a province */
+	int towns;       /* per county (20) */
+	int years;       /* of orders (3) */
+	int64_t members; /* in all; -1: 15,000 a town */
+	int64_t orders;  /* in all; -1: 50,000 a town */
+	int64_t seed;    /* the same seed (and clock) gives the same database */
+	bool via_rules;  /* every record through the domain functions (slow; to compare) */
+};
+/* Fills o with the sizes of "county" or "province"; -1 for another name. */
+int demo_scale_opts(const char *scale, struct demo_opts *o);
+/* Fills an empty database with a generated county or province; 0 on success. */
+int demo_fill_scale(db *d, struct demo_opts *o, FILE *out);
 
 #endif

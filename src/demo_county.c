@@ -1,0 +1,1494 @@
+/* demo_county — `dangjian demo --scale county|province` (issue 9 §1): a
+ * deterministic generator of a county (20 towns × 15 branches with their
+ * 党小组, ~300,000 members, grids and households, ~1,000,000 orders over
+ * three years in every state) or of a province (10 such counties).
+ *
+ * Two ways to write the same records:
+ * - DEMO_VIA_RULES: organisations, accounts, members and every order step go
+ *   through the domain functions (orgs_create, users_create, member_validate
+ *   + member_write, order_create, order_transition) exactly as the town demo
+ *   does. Correct by construction, but one statement at a time and one
+ *   Argon2 hash per account: minutes for a few thousand orders.
+ * - DEMO_VIA_BULK (the default): the organisations and the first account
+ *   still through the domain; accounts, members, grids, households, orders
+ *   and their histories, notifications, outbox and audit rows as batched
+ *   INSERTs (one statement per table and 2,000–5,000 rows, the rows passed as
+ *   one JSON parameter: json_each on SQLite, json_array_elements on
+ *   PostgreSQL). The order steps are checked against the state table
+ *   (order_find) and applied to an in-memory copy of the order with the same
+ *   column rules as order_transition's UPDATE; the time limits come from
+ *   order_limit. The rows written are those the rules write (same ids, same
+ *   columns, same history, notification, outbox and audit rows):
+ *   tests/unit/test_demo_county.c builds a small county both ways and
+ *   compares every table. Differences by design: order codes (random in the
+ *   rules, drawn from the seed here) and password hashes (one Argon2 hash of
+ *   the demo password shared by the bulk accounts, salted afresh by the rules).
+ *
+ * Deterministic: one seeded generator drives every choice, and every time is
+ * counted back from now_unix(); with DANGJIAN_NOW pinned, the same seed gives
+ * the same database (password hashes aside).
+ *
+ * After three years a real platform has also sent its messages and its staff
+ * have read their older notifications: messages older than five minutes are
+ * marked sent by the log adapter a minute after they were queued, and
+ * notifications older than 30 days read a few hours after they came (the
+ * rules path runs the same two UPDATEs at the end). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "demo.h"
+#include "members.h"
+#include "notify.h"
+#include "orders.h"
+#include "orgs.h"
+#include "password.h"
+#include "roles.h"
+#include "settings.h"
+#include "users.h"
+#include "util.h"
+#include "valid.h"
+
+#define N(a) (sizeof(a) / sizeof *(a))
+
+/* ---- the seeded generator (splitmix64) ---- */
+
+static uint64_t rng;
+
+static uint64_t rnd64(void)
+{
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned rnd(unsigned n) { return n ? (unsigned)(rnd64() % n) : 0; }
+
+/* ---- batched rows: one JSON array per table, one INSERT per batch ---- */
+
+enum tbl { T_USERS, T_MEMBERS, T_DUTIES, T_MHIST, T_GRIDS, T_HOUSES, T_ORDERS, T_EVENTS, T_NOTES, T_OUTBOX, T_AUDIT, T_COUNT };
+
+/* In the order they are flushed: a row's parents are always flushed before it. */
+static const struct {
+	const char *table, *cols, *types; /* types: I bigint, t text */
+} spec[T_COUNT] = {
+	[T_USERS] = {"users", "id, username, password_hash, name, role, org_id, active, created_at, updated_at", "IttttIIII"},
+	[T_MEMBERS] = {"members",
+		       "id, org_id, name, gender, ethnicity, birth_date, education, id_number, id_tail, phone, phone_tail, address, join_date, "
+		       "full_date, category, status, in_service, service_org_id, user_id, created_at, updated_at",
+		       "IIttttttttttttttIIIII"},
+	[T_DUTIES] = {"member_duties", "member_id, duty, since", "Itt"},
+	[T_MHIST] = {"member_history", "id, member_id, date, at, kind, from_value, to_value, note, user_id", "IItIttttI"},
+	[T_GRIDS] = {"grids", "id, org_id, code, name, worker_user_id, created_at", "IIttII"},
+	[T_HOUSES] = {"households", "id, grid_id, address, head_name, size, central_member_id, created_at", "IIttIII"},
+	[T_ORDERS] = {"orders",
+		      "id, code, kind, urgency, content, org_id, grid_id, contact_name, contact_phone, state, level, escalated, "
+		      "assignee_user_id, result, close_reason, close_note, duplicate_of, rating, comment, ip, created_at, updated_at, due_at, "
+		      "delivered_at, closed_at, reminded_at",
+		      "IttttIIttttIItttIIttIIIIII"},
+	[T_EVENTS] = {"order_events", "id, order_id, at, action, from_state, to_state, actor_user_id, actor, note, public", "IIItttIttI"},
+	[T_NOTES] = {"notifications", "id, user_id, at, kind, entity, entity_id, text, read_at", "IIIttItI"},
+	[T_OUTBOX] = {"outbox", "id, at, channel, recipient, text, status, attempts, sent_at", "IIttttII"},
+	[T_AUDIT] = {"audit", "id, at, user_id, username, ip, action, entity, entity_id, org_id, summary", "IIIttttIIt"},
+};
+
+struct writer {
+	db *d;
+	buf b[T_COUNT];
+	char *sql[T_COUNT];
+	int rows[T_COUNT], col[T_COUNT];
+	int64_t next_id[T_COUNT];
+	int64_t total[T_COUNT];
+	int batch;
+	int err;
+};
+
+static void w_init(struct writer *w, db *d)
+{
+	memset(w, 0, sizeof *w);
+	w->d = d;
+	bool pg = db_kind(d) == DB_PG;
+	w->batch = pg ? 5000 : 2000;
+	for (int t = 0; t < T_COUNT; t++) {
+		buf s = {0};
+		buf_printf(&s, "INSERT INTO %s (%s) SELECT ", spec[t].table, spec[t].cols);
+		for (int c = 0; spec[t].types[c]; c++) {
+			const char *sep = c ? ", " : "";
+			if (!pg)
+				buf_printf(&s, "%sj.value ->> %d", sep, c);
+			else if (spec[t].types[c] == 'I')
+				buf_printf(&s, "%sCAST(j.value ->> %d AS BIGINT)", sep, c);
+			else
+				buf_printf(&s, "%sj.value ->> %d", sep, c);
+		}
+		buf_puts(&s, pg ? " FROM json_array_elements(CAST(? AS JSON)) j" : " FROM json_each(?) j");
+		w->sql[t] = buf_detach(&s);
+		/* ids go on from whatever the domain has written already */
+		if (strstr(spec[t].cols, "id, ") == spec[t].cols) {
+			char q[96];
+			snprintf(q, sizeof q, "SELECT COALESCE(MAX(id), 0) + 1 FROM %s", spec[t].table);
+			w->next_id[t] = db_int1(d, 1, q, "");
+		}
+	}
+}
+
+static void w_sep(struct writer *w, enum tbl t)
+{
+	if (w->col[t]++)
+		buf_putc(&w->b[t], ',');
+}
+
+static void w_row(struct writer *w, enum tbl t)
+{
+	buf_puts(&w->b[t], w->rows[t] ? ",[" : "[[");
+	w->col[t] = 0;
+}
+
+static void w_int(struct writer *w, enum tbl t, int64_t v)
+{
+	w_sep(w, t);
+	buf_printf(&w->b[t], "%lld", (long long)v);
+}
+
+/* 0 stands for NULL, as NULLIF(?, 0) does in the domain's SQL */
+static void w_ref(struct writer *w, enum tbl t, int64_t v)
+{
+	w_sep(w, t);
+	if (v)
+		buf_printf(&w->b[t], "%lld", (long long)v);
+	else
+		buf_puts(&w->b[t], "null");
+}
+
+static void w_text(struct writer *w, enum tbl t, const char *s)
+{
+	w_sep(w, t);
+	buf *b = &w->b[t];
+	if (!s) {
+		buf_puts(b, "null");
+		return;
+	}
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(b, '\\'), buf_putc(b, (char)*p);
+		else if (*p < 0x20)
+			buf_printf(b, "\\u%04x", *p);
+		else
+			buf_putc(b, (char)*p);
+	}
+	buf_putc(b, '"');
+}
+
+static void w_end(struct writer *w, enum tbl t)
+{
+	buf_putc(&w->b[t], ']');
+	w->rows[t]++;
+	w->total[t]++;
+}
+
+static int w_flush(struct writer *w)
+{
+	for (int t = 0; t < T_COUNT && !w->err; t++) {
+		if (!w->rows[t])
+			continue;
+		buf_putc(&w->b[t], ']');
+		if (db_run(w->d, w->sql[t], "t", buf_str(&w->b[t])) != DB_OK) {
+			fprintf(stderr, "dangjian demo: writing %s: %s\n", spec[t].table, db_errmsg(w->d));
+			w->err = 1;
+		}
+		buf_reset(&w->b[t]);
+		w->rows[t] = 0;
+	}
+	return w->err;
+}
+
+/* Called between whole records only, so a child never goes before its parent. */
+static int w_maybe_flush(struct writer *w)
+{
+	for (int t = 0; t < T_COUNT; t++)
+		if (w->rows[t] >= w->batch)
+			return w_flush(w);
+	return w->err;
+}
+
+static void w_free(struct writer *w)
+{
+	for (int t = 0; t < T_COUNT; t++) {
+		buf_free(&w->b[t]);
+		free(w->sql[t]);
+	}
+}
+
+/* ---- what the county is made of ---- */
+
+static const char *const town_names[] = {"铜城",   "新城", "刘集", "牛角店", "大桥", "高集", "姜楼", "姚寨", "鱼山", "陈集",
+					 "顾官屯", "油坊", "单庄", "杨柳",   "关山", "邓庙", "皋上", "沙镇", "曹营", "韩集"};
+static const struct {
+	const char *name, *area; /* 县委, and the first six digits of its people's ID numbers */
+} counties[] = {
+	{"东阿县", "371524"}, {"阳谷县", "371521"}, {"莘县", "371522"},     {"茌平区", "371523"}, {"冠县", "371525"},
+	{"高唐县", "371526"}, {"临清市", "371581"}, {"东昌府区", "371502"}, {"平阴县", "370124"}, {"肥城市", "370983"},
+};
+static const char *const village_first[] = {"前", "后", "东", "西", "南", "北", "大", "小", "新", "老",
+					    "上", "下", "张", "王", "李", "刘", "赵", "孙", "马", "高"};
+static const char *const village_second[] = {"王庄", "李庄", "张楼", "刘集", "赵屯", "杨营", "孙桥", "周店",
+					     "吴寨", "郭堂", "马铺", "田庄", "徐楼", "高屯", "林村"};
+static const char *const community_names[] = {"东升", "幸福", "和平", "阳光", "锦绣", "振兴", "福康", "康乐", "书香", "丰收"};
+
+enum kind { K_VILLAGE, K_COMMUNITY, K_SCHOOL, K_ENTERPRISE, K_OFFICE };
+static const char *const kind_names[] = {"农村", "社区", "学校", "企业", "机关"};
+/* a town's 15 branches: 9 villages, 2 communities, 2 schools, 1 enterprise, the 机关 */
+static const enum kind town_plan[] = {K_OFFICE,  K_VILLAGE, K_VILLAGE,   K_VILLAGE,   K_VILLAGE, K_VILLAGE, K_VILLAGE,   K_VILLAGE,
+				      K_VILLAGE, K_VILLAGE, K_COMMUNITY, K_COMMUNITY, K_SCHOOL,  K_SCHOOL,  K_ENTERPRISE};
+/* members per branch, relative */
+static const int kind_weight[] = {[K_VILLAGE] = 12, [K_COMMUNITY] = 14, [K_SCHOOL] = 4, [K_ENTERPRISE] = 6, [K_OFFICE] = 5};
+
+/* surnames with their weight (per ten thousand, roughly northern Shandong) */
+static const struct {
+	const char *s;
+	int w;
+} surnames[] = {
+	{"王", 900}, {"李", 850}, {"张", 800}, {"刘", 650}, {"陈", 420}, {"杨", 300}, {"赵", 320}, {"孙", 280}, {"马", 220}, {"高", 200},
+	{"黄", 120}, {"周", 150}, {"吴", 110}, {"徐", 150}, {"朱", 130}, {"胡", 100}, {"郭", 140}, {"何", 60},  {"林", 50},  {"罗", 50},
+	{"郑", 80},  {"梁", 70},  {"谢", 40},  {"宋", 110}, {"唐", 50},  {"许", 70},  {"韩", 100}, {"冯", 80},  {"邓", 40},  {"曹", 90},
+	{"彭", 40},  {"曾", 20},  {"田", 90},  {"董", 100}, {"袁", 50},  {"潘", 40},  {"于", 110}, {"蒋", 40},  {"蔡", 40},  {"杜", 70},
+	{"程", 60},  {"魏", 80},  {"吕", 70},  {"丁", 60},  {"任", 70},  {"姚", 50},  {"卢", 40},  {"姜", 80},  {"崔", 70},  {"谭", 30},
+	{"范", 60},  {"石", 60},  {"贾", 60},  {"侯", 50},  {"孟", 60},  {"秦", 40},  {"薛", 40},  {"闫", 50},  {"段", 40},  {"武", 50},
+	{"史", 40},  {"郝", 40},  {"邵", 30},  {"尹", 30},  {"付", 40},  {"白", 40},  {"耿", 30},  {"岳", 30},  {"商", 20},  {"翟", 20},
+};
+static int surname_total;
+
+static const char *const given_a[2][3][20] = {
+	{{"建", "国", "志", "永", "明", "海", "德", "玉", "春", "金", "振", "立", "庆", "文", "学", "长", "保", "红", "新", "卫"},
+	 {"志", "海", "建", "文", "晓", "立", "俊", "云", "庆", "红", "国", "永", "学", "东", "伟", "利", "兆", "洪", "广", "继"},
+	 {"子", "浩", "宇", "俊", "家", "梓", "博", "一", "嘉", "泽", "思", "明", "天", "文", "皓", "晨", "昊", "振", "逸", "安"}},
+	{{"秀", "桂", "玉", "淑", "凤", "春", "金", "素", "兰", "翠", "冬", "秋", "月", "菊", "爱", "彩", "荣", "美", "香", "银"},
+	 {"红", "丽", "海", "晓", "春", "艳", "美", "雪", "慧", "亚", "玉", "秀", "丹", "静", "小", "彦", "立", "俊", "翠", "爱"},
+	 {"欣", "雨", "佳", "梦", "思", "诗", "子", "紫", "可", "若", "一", "心", "语", "梓", "晨", "婉", "嘉", "安", "雅", "书"}},
+};
+static const char *const given_b[2][3][20] = {
+	{{"国", "华", "军", "民", "强", "平", "林", "生", "山", "东", "成", "福", "祥", "明", "义", "田", "河", "贵", "全", "堂"},
+	 {"伟", "涛", "波", "刚", "杰", "峰", "强", "军", "斌", "磊", "鹏", "辉", "亮", "勇", "东", "华", "明", "超", "忠", "龙"},
+	 {"轩", "然", "豪", "杰", "宇", "辰", "航", "睿", "阳", "鑫", "博", "涵", "泽", "铭", "凯", "哲", "远", "川", "霖", "旭"}},
+	{{"英", "兰", "珍", "芳", "梅", "荣", "华", "云", "香", "琴", "芝", "花", "霞", "娥", "莲", "凤", "菊", "秀", "玲", "枝"},
+	 {"梅", "燕", "娟", "霞", "玲", "萍", "敏", "静", "红", "丽", "芳", "艳", "莉", "华", "琳", "洁", "英", "婷", "蕾", "慧"},
+	 {"怡", "涵", "琪", "萱", "瑶", "彤", "悦", "桐", "雯", "馨", "诺", "然", "妍", "菲", "琳", "汐", "冉", "宁", "晴", "薇"}},
+};
+
+static const char *const phone_prefixes[] = {"130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156",
+					     "157", "158", "159", "166", "177", "178", "180", "181", "183", "186", "187", "188", "189", "199"};
+static const char *const other_areas[] = {"371502", "371521", "371522", "371523", "371525", "371526", "371581", "370124", "370983", "372901"};
+
+/* Order texts: Chinese characters and full-width punctuation only (3 bytes
+ * each), so the notifications' "%.90s" never cuts a character in two. */
+static const struct {
+	const char *kind, *text;
+} requests[] = {
+	{"need", "村东头路灯坏了三盏，晚上老人出行不方便，希望尽快修好。"},
+	{"need", "下雨后村西排水沟堵塞，积水进了院子，请帮忙疏通。"},
+	{"need", "想学电商直播卖自家种的黄瓜，希望有人指导。"},
+	{"need", "独居老人家里的电线老化，想请人帮忙检查一下。"},
+	{"need", "村里通往镇上的生产路坑洼不平，农忙时拖拉机过不去。"},
+	{"need", "小区楼道灯不亮，晚上上下楼看不见。"},
+	{"need", "自来水压力太小，二楼以上白天接不上水。"},
+	{"need", "家里老人行动不便，希望帮忙办理养老保险认证。"},
+	{"wish", "孙子明年上初中，想要一套课外读物。"},
+	{"wish", "希望有人陪我去县医院复查，子女都在外地。"},
+	{"wish", "想要一台收音机，平时听听戏。"},
+	{"wish", "想给孩子买一个新书包，开学要用。"},
+	{"wish", "冬天快到了，想要一床厚棉被。"},
+	{"proxy_medical", "需要代办慢性病门诊备案，腿脚不便去不了县里。"},
+	{"proxy_medical", "请帮忙到镇卫生院代取降压药。"},
+	{"proxy_power", "不会用手机交电费，请帮忙代缴本月电费。"},
+	{"proxy_power", "家里电表欠费停电了，请帮忙代缴并联系供电所。"},
+	{"proxy_goods", "想代购两袋化肥，家里没有车拉。"},
+	{"proxy_goods", "请帮忙从县城代买助听器电池。"},
+	{"proxy_goods", "想代买一袋面粉和一桶油，腿疼下不了楼。"},
+	{"opinion", "建议在村委会门口增设健身器材。"},
+	{"opinion", "村里垃圾清运不及时，夏天有异味，建议增加清运次数。"},
+	{"opinion", "希望红色七点半多讲讲医保报销政策。"},
+	{"opinion", "建议在学校门口设置减速带，接送孩子太危险。"},
+};
+static const char *const contact_tails[] = {"大爷", "奶奶", "婶", "师傅", "大姐", "老汉", "阿姨", "大哥", "叔", "大娘"};
+static const char *const deliver_notes[] = {"已办结：已上门处理并回访", "已办结：已协调相关部门解决", "已办结：党员志愿者已送达",
+					    "已办结：已代办完成并告知群众"};
+static const char *const confirm_notes[] = {"很满意，谢谢党员同志", "办得快，服务好", "", "", "问题解决了，谢谢"};
+/* at most 26 characters: "%.80s" of the reopen notification keeps them whole */
+static const char *const reopen_notes[] = {"问题没有解决，灯又不亮了", "还是没有修好，请再来看看", "药没有取到，请重新办理"};
+
+/* ---- the county in memory ---- */
+
+struct account {
+	int64_t id;
+	char username[40], name[40], label[200], path[64];
+	int role;
+	int64_t org_id;
+};
+
+struct branch {
+	int64_t id, town_org;
+	char code[40], name[240], path[64], place[160];
+	enum kind kind;
+	int town, county;
+	int64_t groups[12];
+	int ngroups, size;
+	int sec, mem;        /* accounts: the secretary, a member (-1 if none) */
+	int64_t grids[10];   /* grid ids */
+	int gridw[10];       /* their workers' accounts */
+	char gcodes[10][48]; /* grid codes */
+	int ngrids;
+	int64_t centres[64]; /* 党员中心户 member ids */
+	int ncentres;
+	int64_t last_order; /* the branch's latest order, for duplicates */
+	char last_code[24];
+};
+
+struct town {
+	int64_t org;
+	char name[32], area[8];
+	int committee; /* its committee account */
+	int64_t communities[2];
+};
+
+struct gen {
+	db *d;
+	const struct demo_opts *o;
+	struct writer w;
+	bool rules;
+	int64_t now;
+	char today[11];
+	char hash[128];
+	struct account *acc;
+	int nacc, cap;
+	struct branch *br;
+	int nbr;
+	struct town *towns;
+	int ntowns;
+	int64_t county0; /* the first county's org: the admin's */
+	/* ID numbers given, an open-addressed set of their first 17 digits */
+	uint64_t *ids;
+	size_t idcap;
+	int64_t counts[16];
+};
+
+static int acc_new(struct gen *g)
+{
+	if (g->nacc == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 256;
+		g->acc = realloc(g->acc, (size_t)g->cap * sizeof *g->acc);
+		if (!g->acc)
+			abort();
+	}
+	memset(&g->acc[g->nacc], 0, sizeof g->acc[0]);
+	return g->nacc++;
+}
+
+static bool id_take(struct gen *g, uint64_t v)
+{
+	size_t mask = g->idcap - 1, i = (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+	while (g->ids[i]) {
+		if (g->ids[i] == v)
+			return false;
+		i = (i + 1) & mask;
+	}
+	g->ids[i] = v;
+	return true;
+}
+
+/* ---- the organisations: through orgs_create, few enough ---- */
+
+static int64_t org(struct gen *g, int64_t parent, const char *code, const char *name, const char *type, const char *kind, char path_out[64])
+{
+	int64_t id = orgs_create(g->d, parent, code, name, type, kind);
+	if (!id) {
+		fprintf(stderr, "dangjian demo: org %s: %s\n", code, db_errmsg(g->d));
+		return 0;
+	}
+	if (path_out) {
+		db_stmt *s = db_query(g->d, "SELECT path FROM orgs WHERE id = ?", "I", id);
+		snprintf(path_out, 64, "%s", db_next(s) ? db_str(s, 0) : "");
+		db_done(s);
+	}
+	return id;
+}
+
+static int build_orgs(struct gen *g)
+{
+	const struct demo_opts *o = g->o;
+	g->ntowns = o->counties * o->towns;
+	g->towns = calloc((size_t)g->ntowns, sizeof *g->towns);
+	g->br = calloc((size_t)g->ntowns * N(town_plan), sizeof *g->br);
+	for (int c = 0; c < o->counties; c++) {
+		char code[48], name[160], cpath[64];
+		snprintf(code, sizeof code, "X%02d", c + 1);
+		snprintf(name, sizeof name, "中共%s委", counties[c % N(counties)].name);
+		int64_t county = org(g, 0, code, name, "county", "机关", cpath);
+		if (!county)
+			return -1;
+		if (!c)
+			g->county0 = county;
+		for (int t = 0; t < o->towns; t++) {
+			struct town *tw = &g->towns[c * o->towns + t];
+			const char *tn = town_names[t % N(town_names)];
+			snprintf(tw->name, sizeof tw->name, "%.20s%s", tn, t < (int)N(town_names) ? "" : "二");
+			snprintf(tw->area, sizeof tw->area, "%s", counties[c % N(counties)].area);
+			char tcode[16], tpath[64];
+			snprintf(tcode, sizeof tcode, "X%02dT%02d", (c + 1) % 100, (t + 1) % 100);
+			snprintf(name, sizeof name, "中共%s镇委员会", tw->name);
+			if (!(tw->org = org(g, county, tcode, name, "committee", "机关", tpath)))
+				return -1;
+			snprintf(code, sizeof code, "%s-JW", tcode);
+			snprintf(name, sizeof name, "%s镇纪委", tw->name);
+			if (!org(g, tw->org, code, name, "dept", "机关", NULL))
+				return -1;
+			snprintf(code, sizeof code, "%s-JG", tcode);
+			snprintf(name, sizeof name, "%s镇机关党总支", tw->name);
+			int64_t general = org(g, tw->org, code, name, "general", "机关", NULL);
+			if (!general)
+				return -1;
+			int villages = 0, communities = 0, schools = 0;
+			for (size_t b = 0; b < N(town_plan); b++) {
+				struct branch *br = &g->br[g->nbr++];
+				br->kind = town_plan[b];
+				br->town = c * o->towns + t;
+				br->county = c;
+				br->town_org = tw->org;
+				br->mem = -1;
+				snprintf(br->code, sizeof br->code, "%sB%02d", tcode, (int)b + 1);
+				int64_t parent = tw->org;
+				int ngroups = 0;
+				switch (br->kind) {
+				case K_OFFICE:
+					snprintf(br->place, sizeof br->place, "%s镇政府", tw->name);
+					snprintf(name, sizeof name, "%s镇机关党支部", tw->name);
+					parent = general, ngroups = 3;
+					break;
+				case K_VILLAGE:
+					snprintf(br->place, sizeof br->place, "%s%s村", village_first[(t * 7 + villages * 3) % N(village_first)],
+						 village_second[(t * 5 + villages) % N(village_second)]);
+					snprintf(name, sizeof name, "%.100s党支部", br->place);
+					villages++, ngroups = 6 + (int)rnd(4);
+					break;
+				case K_COMMUNITY:
+					snprintf(br->place, sizeof br->place, "%s社区", community_names[(t * 2 + communities) % N(community_names)]);
+					snprintf(name, sizeof name, "%s镇%.100s党支部", tw->name, br->place);
+					snprintf(br->place, sizeof br->place, "%s镇%s社区", tw->name,
+						 community_names[(t * 2 + communities) % N(community_names)]);
+					ngroups = 7 + (int)rnd(4);
+					break;
+				case K_SCHOOL:
+					snprintf(br->place, sizeof br->place, "%s镇%s", tw->name, schools ? "中心小学" : "中学");
+					snprintf(name, sizeof name, "%.100s党支部", br->place);
+					schools++, ngroups = 3;
+					break;
+				case K_ENTERPRISE:
+					snprintf(br->place, sizeof br->place, "%s%s农产品加工厂", counties[c % N(counties)].name, tw->name);
+					snprintf(name, sizeof name, "%.100s党支部", br->place);
+					ngroups = 3;
+					break;
+				}
+				snprintf(br->name, sizeof br->name, "%s", name);
+				if (!(br->id = org(g, parent, br->code, br->name, "branch", kind_names[br->kind], br->path)))
+					return -1;
+				if (br->kind == K_COMMUNITY)
+					tw->communities[communities++] = br->id;
+				for (int k = 0; k < ngroups; k++) {
+					snprintf(code, sizeof code, "%.20sG%d", br->code, (k + 1) % 100);
+					static const char *const ord[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"};
+					snprintf(name, sizeof name, "%.90s第%s党小组",
+						 br->kind == K_VILLAGE || br->kind == K_COMMUNITY ? br->place : br->name, ord[k]);
+					if (!(br->groups[k] = org(g, br->id, code, name, "group", kind_names[br->kind], NULL)))
+						return -1;
+				}
+				br->ngroups = ngroups;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- people ---- */
+
+struct person {
+	char name[40], gender[8], birth[11], id_number[24], phone[16], address[200], education[32], join[11], full[11], category[16], status[16],
+		ethnicity[16];
+	int age;
+	bool male;
+};
+
+static void date_of(int64_t t, char out[11])
+{
+	time_t tt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	char tmp[40];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday);
+	snprintf(out, 11, "%.10s", tmp);
+}
+
+static int64_t date_unix(const char *d)
+{
+	struct tm tm = {0};
+	tm.tm_year = atoi(d) - 1900;
+	tm.tm_mon = atoi(d + 5) - 1;
+	tm.tm_mday = atoi(d + 8);
+	return (int64_t)timegm(&tm) - 8 * 3600;
+}
+
+static int age_for(enum kind k, bool *retired)
+{
+	unsigned a = rnd(38), b = rnd(31), c = rnd(100);
+	*retired = false;
+	switch (k) {
+	case K_VILLAGE: return 22 + (int)a + (int)b;
+	case K_COMMUNITY: return 23 + (int)a + (int)(b * 9 / 10);
+	default:
+		if (c < (k == K_OFFICE ? 25u : k == K_SCHOOL ? 22u : 10u)) {
+			*retired = true;
+			return 60 + (int)(a % 16) + (int)(b % 11);
+		}
+		return 22 + (int)(a / 2) + (int)(b * 2 / 3);
+	}
+}
+
+static const char *education_for(int age, enum kind k, bool retired)
+{
+	unsigned r = rnd(100);
+	if (retired)
+		return r < 20 ? "大学本科" : r < 55 ? "大学专科" : r < 80 ? "中专" : "高中";
+	if (k == K_SCHOOL || k == K_OFFICE)
+		return r < 65 ? "大学本科" : r < 82 ? "硕士研究生" : "大学专科";
+	if (k == K_ENTERPRISE)
+		return age < 40 ? (r < 40 ? "大学本科" : r < 75 ? "大学专科" : "中专") : (r < 30 ? "大学专科" : r < 60 ? "中专" : "高中");
+	if (age >= 70)
+		return r < 55 ? "小学及以下" : r < 90 ? "初中" : "高中";
+	if (age >= 50)
+		return r < 55 ? "初中" : r < 85 ? "高中" : "中专";
+	if (age >= 35)
+		return r < 35 ? "初中" : r < 65 ? "高中" : r < 85 ? "中专" : "大学专科";
+	return r < 25 ? "高中" : r < 45 ? "中专" : r < 75 ? "大学专科" : "大学本科";
+}
+
+static const char *surname(void)
+{
+	int r = (int)rnd((unsigned)surname_total);
+	for (size_t i = 0; i < N(surnames); i++)
+		if ((r -= surnames[i].w) < 0)
+			return surnames[i].s;
+	return surnames[0].s;
+}
+
+static void person(struct gen *g, const struct branch *br, bool working, struct person *p)
+{
+	memset(p, 0, sizeof *p);
+	static const unsigned male_share[] = {[K_VILLAGE] = 76, [K_COMMUNITY] = 60, [K_SCHOOL] = 42, [K_ENTERPRISE] = 58, [K_OFFICE] = 64};
+	p->male = rnd(100) < male_share[br->kind];
+	bool retired;
+	p->age = age_for(br->kind, &retired);
+	if (working && (retired || p->age > 60))
+		p->age = 32 + p->age % 26, retired = false;
+	int gen = p->age >= 60 ? 0 : p->age >= 40 ? 1 : 2, sex = p->male ? 0 : 1;
+	const char *sn = surname();
+	unsigned single = rnd(100), ga = rnd(20), gb = rnd(20);
+	if (single < 14)
+		snprintf(p->name, sizeof p->name, "%s%s", sn, given_b[sex][gen][gb]);
+	else
+		snprintf(p->name, sizeof p->name, "%s%s%s", sn, given_a[sex][gen][ga], given_b[sex][gen][gb]);
+	snprintf(p->gender, sizeof p->gender, "%s", p->male ? "男" : "女");
+	/* born on a day of the year age+1 years before today */
+	int64_t born = g->now - (int64_t)p->age * 31556952 - (int64_t)rnd(365) * 86400 - 86400;
+	date_of(born, p->birth);
+	/* GB 11643: area (mostly this county), birth date, a sequence whose last
+	 * digit is odd for men and even for women, the check character */
+	const char *area = rnd(100) < 88 ? g->towns[br->town].area : other_areas[rnd(N(other_areas))];
+	unsigned seq = rnd(500);
+	char first17[40];
+	for (int tries = 0;; tries++) {
+		unsigned s3 = (seq + (unsigned)tries) % 500 * 2 + (p->male ? 1 : 0);
+		snprintf(first17, sizeof first17, "%.6s%.4s%.2s%.2s%03u", area, p->birth, p->birth + 5, p->birth + 8, s3);
+		if (id_take(g, strtoull(first17, NULL, 10)) || tries > 500)
+			break;
+	}
+	snprintf(p->id_number, sizeof p->id_number, "%.17s%c", first17, idcard_check_char(first17));
+	snprintf(p->ethnicity, sizeof p->ethnicity, "%s", rnd(100) < 2 ? "回族" : "汉族");
+	snprintf(p->education, sizeof p->education, "%s", education_for(p->age, br->kind, retired));
+	unsigned pp = rnd(N(phone_prefixes)), pn = rnd(100000000), nophone = rnd(100);
+	if (!(p->age >= 78 && nophone < 40))
+		snprintf(p->phone, sizeof p->phone, "%.3s%08u", phone_prefixes[pp], pn);
+	unsigned h1 = 1 + rnd(400), h2 = 1 + rnd(24), h3 = 1 + rnd(3), h4 = 1 + rnd(6), h5 = 1 + rnd(2);
+	const char *cn = counties[br->county % N(counties)].name;
+	if (br->kind == K_VILLAGE)
+		snprintf(p->address, sizeof p->address, "%s%s镇%s%u号", cn, g->towns[br->town].name, br->place, h1);
+	else if (br->kind == K_COMMUNITY)
+		snprintf(p->address, sizeof p->address, "%s%s%u号楼%u单元%u0%u室", cn, br->place, h2, h3, h4, h5);
+	else
+		snprintf(p->address, sizeof p->address, "%s%s镇驻地%u号", cn, g->towns[br->town].name, h1);
+	/* joined at 18–45, mostly in their twenties; 转正 a year and a few days later */
+	int span = p->age - 20 < 27 ? (p->age - 20 > 1 ? p->age - 20 : 1) : 27;
+	int join_age = 18 + (int)rnd((unsigned)span / 2 + 1) + (int)rnd((unsigned)span / 2 + 1);
+	int64_t joined = date_unix(p->birth) + (int64_t)join_age * 31556952 + 86400 * (int64_t)(1 + rnd(300));
+	unsigned recent = rnd(100), fd = rnd(30);
+	if (joined > g->now - 400 * 86400 || (!working && p->age < 40 && recent < 8)) /* probationary: joined within the year */
+		joined = g->now - (int64_t)(20 + rnd(340)) * 86400;
+	date_of(joined, p->join);
+	if (joined < g->now - 366 * 86400 - 30 * 86400) {
+		date_of(joined + 366 * 86400 + (int64_t)fd * 86400, p->full);
+		snprintf(p->category, sizeof p->category, "full");
+	} else
+		snprintf(p->category, sizeof p->category, "probationary");
+	unsigned st = rnd(100);
+	const char *status = "active";
+	if (retired)
+		status = "retired";
+	else if (br->kind == K_COMMUNITY && p->age >= 60 && st < 75)
+		status = "retired";
+	else if (br->kind == K_VILLAGE && p->age >= 60 && st < 25)
+		status = "retired";
+	else if (br->kind == K_VILLAGE && p->age < 45 && st < 20)
+		status = "mobile";
+	snprintf(p->status, sizeof p->status, "%s", working ? "active" : status);
+}
+
+/* An account: users_create on the rules path; a row with the shared hash and
+ * users_create's audit row on the bulk path. */
+static int account(struct gen *g, const char *username, const char *name, int role, int64_t org_id, const char *org_name, const char *path)
+{
+	int k = acc_new(g);
+	struct account *a = &g->acc[k];
+	snprintf(a->username, sizeof a->username, "%s", username);
+	snprintf(a->name, sizeof a->name, "%s", name);
+	snprintf(a->label, sizeof a->label, "%s %s", org_name, name);
+	snprintf(a->path, sizeof a->path, "%s", path);
+	a->role = role;
+	a->org_id = org_id;
+	const char *key = role_key(role);
+	struct actor cli;
+	actor_cli(&cli);
+	if (g->rules) {
+		struct field_errors e = {0};
+		int64_t want = g->w.next_id[T_USERS]++;
+		enum dj_result res = users_create(g->d, &cli, username, name, key, org_id, DEMO_PASSWORD, &a->id, &e);
+		if (res != DJ_OK || a->id != want) {
+			fprintf(stderr, "dangjian demo: user %s: %s\n", username, dj_message(res, &e));
+			return -1;
+		}
+		return k;
+	}
+	a->id = g->w.next_id[T_USERS]++;
+	struct writer *w = &g->w;
+	w_row(w, T_USERS);
+	w_int(w, T_USERS, a->id), w_text(w, T_USERS, username), w_text(w, T_USERS, g->hash), w_text(w, T_USERS, name), w_text(w, T_USERS, key);
+	w_int(w, T_USERS, org_id), w_int(w, T_USERS, 1), w_int(w, T_USERS, g->now), w_int(w, T_USERS, g->now);
+	w_end(w, T_USERS);
+	char sum[200];
+	snprintf(sum, sizeof sum, "新建 %s（%s，%s）", username, name, role_label(role));
+	w_row(w, T_AUDIT);
+	w_int(w, T_AUDIT, w->next_id[T_AUDIT]++), w_int(w, T_AUDIT, g->now), w_ref(w, T_AUDIT, cli.user_id), w_text(w, T_AUDIT, cli.username);
+	w_text(w, T_AUDIT, cli.ip), w_text(w, T_AUDIT, "user.create"), w_text(w, T_AUDIT, "user"), w_ref(w, T_AUDIT, a->id);
+	w_ref(w, T_AUDIT, org_id), w_text(w, T_AUDIT, sum);
+	w_end(w, T_AUDIT);
+	return k;
+}
+
+static void duty_add(char *duties, size_t n, const char *duty)
+{
+	size_t l = strlen(duties);
+	snprintf(duties + l, n - l, "%s%s", l ? "、" : "", duty);
+}
+
+struct duty_ctx {
+	struct gen *g;
+	int64_t id;
+};
+
+static void write_duty(void *ctx, const char *duty)
+{
+	struct duty_ctx *c = ctx;
+	struct writer *w = &c->g->w;
+	w_row(w, T_DUTIES);
+	w_int(w, T_DUTIES, c->id), w_text(w, T_DUTIES, duty), w_text(w, T_DUTIES, c->g->today);
+	w_end(w, T_DUTIES);
+}
+
+/* A member: member_validate + member_write on the rules path (so the
+ * generator and the validator must agree), the same rows on the bulk path. */
+static int64_t member(struct gen *g, const struct branch *br, const struct person *p, int64_t org_id, int64_t service_org, const char *duties,
+		      int64_t user_id)
+{
+	int64_t id = g->w.next_id[T_MEMBERS]++;
+	if (g->rules) {
+		struct member m;
+		memset(&m, 0, sizeof m);
+		db_stmt *s = db_query(g->d, "SELECT code FROM orgs WHERE id = ?", "I", org_id);
+		snprintf(m.org_code, sizeof m.org_code, "%s", db_next(s) ? db_str(s, 0) : "");
+		db_done(s);
+		if (service_org) {
+			s = db_query(g->d, "SELECT code FROM orgs WHERE id = ?", "I", service_org);
+			snprintf(m.service_org, sizeof m.service_org, "%s", db_next(s) ? db_str(s, 0) : "");
+			db_done(s);
+		}
+#define CP(f, v) snprintf(m.f, sizeof m.f, "%s", v)
+		CP(name, p->name), CP(gender, p->gender), CP(ethnicity, p->ethnicity), CP(birth_date, p->birth), CP(education, p->education);
+		CP(id_number, p->id_number), CP(phone, p->phone), CP(address, p->address), CP(join_date, p->join), CP(full_date, p->full);
+		CP(category, p->category), CP(status, p->status), CP(duties, duties);
+#undef CP
+		m.in_service = service_org != 0;
+		struct field_errors e = {0};
+		member_validate(g->d, &m, 0, &e);
+		if (e.n) {
+			fprintf(stderr, "dangjian demo: BUG: generated member %s (%s, %s) is invalid: %s: %s\n", m.name, m.id_number, m.org_code,
+				e.e[0].field, e.e[0].msg);
+			return 0;
+		}
+		struct actor sys;
+		actor_system(&sys);
+		if (member_write(g->d, &sys, &m, "演示数据") != id) {
+			fprintf(stderr, "dangjian demo: member %s: %s\n", m.name, db_errmsg(g->d));
+			return 0;
+		}
+		if (user_id && db_run(g->d, "UPDATE members SET user_id = ? WHERE id = ?", "II", user_id, id) != DB_OK)
+			return 0;
+		g->w.next_id[T_MHIST]++;
+		return id;
+	}
+	(void)br;
+	struct writer *w = &g->w;
+	w_row(w, T_MEMBERS);
+	w_int(w, T_MEMBERS, id), w_int(w, T_MEMBERS, org_id), w_text(w, T_MEMBERS, p->name), w_text(w, T_MEMBERS, p->gender);
+	w_text(w, T_MEMBERS, p->ethnicity), w_text(w, T_MEMBERS, p->birth), w_text(w, T_MEMBERS, p->education), w_text(w, T_MEMBERS, p->id_number);
+	w_text(w, T_MEMBERS, p->id_number + 14), w_text(w, T_MEMBERS, p->phone), w_text(w, T_MEMBERS, *p->phone ? p->phone + 7 : "");
+	w_text(w, T_MEMBERS, p->address), w_text(w, T_MEMBERS, p->join), w_text(w, T_MEMBERS, *p->full ? p->full : NULL);
+	w_text(w, T_MEMBERS, p->category), w_text(w, T_MEMBERS, p->status), w_int(w, T_MEMBERS, service_org != 0), w_ref(w, T_MEMBERS, service_org);
+	w_ref(w, T_MEMBERS, user_id), w_int(w, T_MEMBERS, g->now), w_int(w, T_MEMBERS, g->now);
+	w_end(w, T_MEMBERS);
+	/* the generator joins duties with 、 alone, as member_write splits them */
+	struct duty_ctx c = {g, id};
+	char list[256];
+	snprintf(list, sizeof list, "%s", duties);
+	for (char *d = list, *sep; *d; d = sep + 3) {
+		sep = strstr(d, "、");
+		if (sep)
+			*sep = 0;
+		write_duty(&c, d);
+		if (!sep)
+			break;
+	}
+	w_row(w, T_MHIST);
+	w_int(w, T_MHIST, w->next_id[T_MHIST]++), w_int(w, T_MHIST, id), w_text(w, T_MHIST, g->today), w_int(w, T_MHIST, g->now);
+	w_text(w, T_MHIST, "create"), w_text(w, T_MHIST, ""), w_text(w, T_MHIST, p->name), w_text(w, T_MHIST, "演示数据"), w_ref(w, T_MHIST, 0);
+	w_end(w, T_MHIST);
+	return id;
+}
+
+/* The username of account k's kind in branch br: t03b07 (county), x02t03b07 (province). */
+static void uname(const struct gen *g, const struct branch *br, int town, const char *what, char out[40])
+{
+	char tmp[80];
+	if (g->o->counties > 1)
+		snprintf(tmp, sizeof tmp, "x%02dt%02d%s%s", town / g->o->towns + 1, town % g->o->towns + 1, br ? br->code + 6 : "", what);
+	else
+		snprintf(tmp, sizeof tmp, "t%02d%s%s", town % g->o->towns + 1, br ? br->code + 6 : "", what);
+	for (char *c = tmp; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	snprintf(out, 40, "%.39s", tmp);
+}
+
+/* One branch's roster, its accounts, its grids and households. */
+static int build_branch(struct gen *g, struct branch *br)
+{
+	static const char *const committee_duties[] = {"组织委员", "宣传委员", "纪检委员", "委员"};
+	struct town *tw = &g->towns[br->town];
+	bool grids = br->kind == K_VILLAGE || br->kind == K_COMMUNITY;
+	br->ngrids = grids ? (br->kind == K_VILLAGE ? 3 + (int)rnd(3) : 5 + (int)rnd(4)) : 0;
+	int lecturers = 1 + (int)rnd(2), centres = grids ? 12 + (int)rnd(12) : 0;
+	bool led[12] = {false};
+	for (int i = 0; i < br->size; i++) {
+		/* 0: 书记, 1–3: 委员, 4: the member with an account, 5…: 网格员 of each grid */
+		bool working = i < 5 + br->ngrids;
+		struct person p;
+		person(g, br, working, &p);
+		char duties[256] = "";
+		int64_t org_id = br->ngroups && rnd(10) < 8 ? br->groups[rnd((unsigned)br->ngroups)] : br->id;
+		int64_t user = 0, service = 0;
+		char un[40];
+		if (i == 0) {
+			duty_add(duties, sizeof duties, "书记");
+			org_id = br->id;
+			uname(g, br, br->town, "", un);
+			if ((br->sec = account(g, un, p.name, R_BRANCH, br->id, br->name, br->path)) < 0)
+				return -1;
+			user = g->acc[br->sec].id;
+			if (db_run(g->d, "UPDATE orgs SET secretary = ? WHERE id = ?", "tI", p.name, br->id) != DB_OK)
+				return -1;
+		} else if (i <= 3)
+			duty_add(duties, sizeof duties, committee_duties[i - 1]);
+		else if (i == 4 && grids) {
+			org_id = br->id;
+			uname(g, br, br->town, "dy", un);
+			if ((br->mem = account(g, un, p.name, R_MEMBER, br->id, br->name, br->path)) < 0)
+				return -1;
+			user = g->acc[br->mem].id;
+		} else if (i >= 5 && i < 5 + br->ngrids) {
+			duty_add(duties, sizeof duties, "网格员");
+			org_id = br->id;
+			char what[16];
+			snprintf(what, sizeof what, "wg%d", (i - 4) % 100);
+			uname(g, br, br->town, what, un);
+			int k = account(g, un, p.name, R_GRID, br->id, br->name, br->path);
+			if (k < 0)
+				return -1;
+			br->gridw[i - 5] = k;
+			user = g->acc[k].id;
+		} else if (!strcmp(p.status, "active")) {
+			unsigned r = rnd(100);
+			if (centres > 0 && p.age >= 40 && r < 30)
+				duty_add(duties, sizeof duties, "党员中心户"), centres--;
+			else if (lecturers > 0 && p.age >= 28 && p.age < 66 && r >= 90)
+				duty_add(duties, sizeof duties, "讲师"), lecturers--;
+		}
+		for (int k = 0; k < br->ngroups; k++)
+			if (!led[k] && org_id == br->groups[k] && !strcmp(p.status, "active") && !strcmp(p.category, "full") && p.age < 66) {
+				duty_add(duties, sizeof duties, "党小组长");
+				led[k] = true;
+			}
+		/* in-service members of the 机关, schools and the factory report to a community (双报到) */
+		if ((br->kind == K_SCHOOL || br->kind == K_OFFICE || br->kind == K_ENTERPRISE) && !strcmp(p.status, "active") && rnd(100) < 45)
+			service = tw->communities[rnd(2)];
+		int64_t id = member(g, br, &p, org_id, service, duties, user);
+		if (!id)
+			return -1;
+		if (strstr(duties, "党员中心户") && br->ncentres < 64)
+			br->centres[br->ncentres++] = id;
+		g->counts[0]++;
+		g->counts[1] += !strcmp(p.category, "probationary");
+		if (!g->rules && w_maybe_flush(&g->w))
+			return -1;
+	}
+	/* grids, each with its worker, and households looked after by the 党员中心户 */
+	struct writer *w = &g->w;
+	for (int k = 0; k < br->ngrids; k++) {
+		int64_t gid = w->next_id[T_GRIDS]++;
+		br->grids[k] = gid;
+		snprintf(br->gcodes[k], sizeof br->gcodes[k], "%.20sW%d", br->code, (k + 1) % 100);
+		char name[200];
+		snprintf(name, sizeof name, "%s第%d网格", br->place, k + 1);
+		w_row(w, T_GRIDS);
+		w_int(w, T_GRIDS, gid), w_int(w, T_GRIDS, br->id), w_text(w, T_GRIDS, br->gcodes[k]), w_text(w, T_GRIDS, name);
+		w_ref(w, T_GRIDS, g->acc[br->gridw[k]].id), w_int(w, T_GRIDS, g->now);
+		w_end(w, T_GRIDS);
+		int houses = 30 + (int)rnd(30);
+		for (int h = 0; h < houses; h++) {
+			char addr[200], head[40];
+			if (br->kind == K_VILLAGE)
+				snprintf(addr, sizeof addr, "%s%s镇%s%u号", counties[br->county % N(counties)].name, tw->name, br->place, 1 + rnd(400));
+			else
+				snprintf(addr, sizeof addr, "%s%s%u号楼%u单元%u0%u室", counties[br->county % N(counties)].name, br->place, 1 + rnd(24),
+					 1 + rnd(3), 1 + rnd(6), 1 + rnd(2));
+			snprintf(head, sizeof head, "%s%s", surname(), rnd(2) ? "某某" : "某");
+			w_row(w, T_HOUSES);
+			w_int(w, T_HOUSES, w->next_id[T_HOUSES]++), w_int(w, T_HOUSES, gid), w_text(w, T_HOUSES, addr), w_text(w, T_HOUSES, head);
+			w_int(w, T_HOUSES, 1 + rnd(6)), w_ref(w, T_HOUSES, br->ncentres ? br->centres[(k + h) % br->ncentres] : 0);
+			w_int(w, T_HOUSES, g->now);
+			w_end(w, T_HOUSES);
+			g->counts[2]++;
+		}
+	}
+	return g->rules ? w_flush(w) : w_maybe_flush(w);
+}
+
+/* ---- orders ---- */
+
+struct order_sim {
+	int64_t id, org_id, grid_id, assignee, duplicate_of, created_at, updated_at, due_at, delivered_at, closed_at, reminded_at;
+	int rating, escalated;
+	char code[24], kind[24], urgency[16], state[16], level[16], result[200], close_reason[16], close_note[200], comment[200], org_path[64];
+	char contact_name[40], contact_phone[16];
+	const char *content;
+};
+
+struct who {
+	int role;
+	int acc; /* account index, -1 for the public and the system */
+};
+
+static int64_t limit_cache[N(requests)][3][2];
+
+static int64_t limit_of(struct gen *g, const char *kind, const char *urgency, bool accepted)
+{
+	static const char *const urg[] = {"normal", "urgent", "complex"};
+	size_t k = 0;
+	while (k < N(requests) && strcmp(requests[k].kind, kind))
+		k++;
+	int u = !strcmp(urgency, urg[1]) ? 1 : !strcmp(urgency, urg[2]) ? 2 : 0;
+	int64_t *c = &limit_cache[k][u][accepted];
+	if (!*c)
+		*c = order_limit(g->d, kind, urgency, accepted);
+	return *c;
+}
+
+static void actor_of(struct gen *g, const struct who *w, struct actor *a)
+{
+	if (w->role == A_PUBLIC) {
+		actor_public(a, "demo");
+		return;
+	}
+	if (w->role == A_SYSTEM) {
+		actor_system(a);
+		return;
+	}
+	const struct account *u = &g->acc[w->acc];
+	memset(a, 0, sizeof *a);
+	a->user_id = u->id, a->role = u->role, a->org_id = u->org_id;
+	snprintf(a->org_path, sizeof a->org_path, "%s", u->path);
+	snprintf(a->username, sizeof a->username, "%s", u->username);
+	snprintf(a->name, sizeof a->name, "%s", u->name);
+	snprintf(a->label, sizeof a->label, "%s", u->label);
+	snprintf(a->ip, sizeof a->ip, "demo");
+}
+
+/* notify_user's two rows */
+static void note(struct gen *g, int64_t user, const char *kind, int64_t order, const char *text, int64_t at)
+{
+	if (!user)
+		return;
+	struct writer *w = &g->w;
+	/* the accounts were made in id order */
+	const char *username = g->acc[user - g->acc[0].id].username;
+	int64_t nid = w->next_id[T_NOTES]++, oid = w->next_id[T_OUTBOX]++;
+	int64_t read = at + 3600 * (1 + nid % 24);
+	w_row(w, T_NOTES);
+	w_int(w, T_NOTES, nid), w_int(w, T_NOTES, user), w_int(w, T_NOTES, at), w_text(w, T_NOTES, kind), w_text(w, T_NOTES, "order");
+	w_ref(w, T_NOTES, order), w_text(w, T_NOTES, text), w_ref(w, T_NOTES, at < g->now - 30 * 86400 ? read : 0);
+	w_end(w, T_NOTES);
+	bool sent = at < g->now - 300;
+	w_row(w, T_OUTBOX);
+	w_int(w, T_OUTBOX, oid), w_int(w, T_OUTBOX, at), w_text(w, T_OUTBOX, notify_adapter->name), w_text(w, T_OUTBOX, username);
+	w_text(w, T_OUTBOX, text), w_text(w, T_OUTBOX, sent ? "sent" : "pending"), w_int(w, T_OUTBOX, sent), w_ref(w, T_OUTBOX, sent ? at + 60 : 0);
+	w_end(w, T_OUTBOX);
+	g->counts[5]++;
+}
+
+static void audit_row(struct gen *g, const struct actor *a, const char *action, int64_t id, int64_t org_id, const char *summary)
+{
+	struct writer *w = &g->w;
+	w_row(w, T_AUDIT);
+	w_int(w, T_AUDIT, w->next_id[T_AUDIT]++), w_int(w, T_AUDIT, g->now), w_ref(w, T_AUDIT, a->user_id), w_text(w, T_AUDIT, a->username);
+	w_text(w, T_AUDIT, a->ip), w_text(w, T_AUDIT, action), w_text(w, T_AUDIT, "order"), w_ref(w, T_AUDIT, id), w_ref(w, T_AUDIT, org_id);
+	w_text(w, T_AUDIT, summary);
+	w_end(w, T_AUDIT);
+}
+
+static void event_row(struct gen *g, int64_t order, int64_t at, const char *action, const char *from, const char *to, const struct actor *a,
+		      const char *text, bool pub)
+{
+	struct writer *w = &g->w;
+	w_row(w, T_EVENTS);
+	w_int(w, T_EVENTS, w->next_id[T_EVENTS]++), w_int(w, T_EVENTS, order), w_int(w, T_EVENTS, at), w_text(w, T_EVENTS, action);
+	w_text(w, T_EVENTS, from), w_text(w, T_EVENTS, to), w_ref(w, T_EVENTS, a->user_id), w_text(w, T_EVENTS, a->label);
+	w_text(w, T_EVENTS, text), w_int(w, T_EVENTS, pub);
+	w_end(w, T_EVENTS);
+	g->counts[4]++;
+}
+
+/* order_create, for the bulk path: the row is written when the order's story is complete */
+static int create(struct gen *g, struct branch *br, struct order_sim *o, int grid)
+{
+	struct actor a;
+	struct who pub = {A_PUBLIC, -1};
+	actor_of(g, &pub, &a);
+	if (g->rules) {
+		struct order_new n;
+		memset(&n, 0, sizeof n);
+		snprintf(n.kind, sizeof n.kind, "%s", o->kind);
+		snprintf(n.urgency, sizeof n.urgency, "%s", o->urgency);
+		snprintf(n.content, sizeof n.content, "%s", o->content);
+		snprintf(n.org_code, sizeof n.org_code, "%s", br->code);
+		if (grid >= 0)
+			snprintf(n.grid_code, sizeof n.grid_code, "%s", br->gcodes[grid]);
+		snprintf(n.contact_name, sizeof n.contact_name, "%s", o->contact_name);
+		snprintf(n.contact_phone, sizeof n.contact_phone, "%s", o->contact_phone);
+		n.at = o->created_at;
+		bool rep;
+		struct field_errors e = {0};
+		if (order_create(g->d, &a, &n, o->code, &rep, &e) != DJ_OK ||
+		    db_int1(g->d, 0, "SELECT id FROM orders WHERE code = ?", "t", o->code) != o->id) {
+			fprintf(stderr, "dangjian demo: order: %s\n", e.n ? e.e[0].msg : db_errmsg(g->d));
+			return -1;
+		}
+		return 0;
+	}
+	event_row(g, o->id, o->created_at, "create", "", "submitted", &a, "", true);
+	char text[200];
+	snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", o->code, o->content);
+	note(g, g->acc[br->sec].id, "new_order", o->id, text, o->created_at);
+	if (grid >= 0)
+		note(g, g->acc[br->gridw[grid]].id, "new_order", o->id, text, o->created_at);
+	audit_row(g, &a, "order.create", o->id, o->org_id, o->code);
+	return 0;
+}
+
+struct step {
+	const char *action;
+	struct who who;
+	int64_t at;
+	const char *note, *reason;
+	int assignee; /* account + 1, 0: none */
+	bool to_org;  /* dispatch back to the order's branch */
+	int64_t dup;  /* close as duplicate of this order */
+	int rating;
+};
+
+/* order_transition, for the bulk path: the same checks of the state table and
+ * the same column rules as its UPDATE, the same history, notification and
+ * audit rows. On the rules path, order_transition itself. */
+static int step(struct gen *g, struct branch *br, struct order_sim *o, const struct step *s, const char *dup_code)
+{
+	struct actor a;
+	actor_of(g, &s->who, &a);
+	const char *action = s->action, *note_text = s->note ? s->note : "";
+	if (g->rules) {
+		struct order_act act = {.note = s->note, .reason = s->reason, .rating = s->rating, .duplicate_of = dup_code};
+		if (s->assignee)
+			act.assignee = g->acc[s->assignee - 1].username;
+		if (s->to_org)
+			act.to_org = br->code;
+		struct field_errors e = {0};
+		enum dj_result res = order_transition(g->d, &a, o->id, NULL, action, &act, s->at, &e);
+		if (res != DJ_OK) {
+			fprintf(stderr, "dangjian demo: BUG: order %lld %s: %s\n", (long long)o->id, action, dj_message(res, &e));
+			return -1;
+		}
+		return 0;
+	}
+	const struct order_transition *t = order_find(o->state, action, a.role);
+	if (!t) {
+		fprintf(stderr, "dangjian demo: BUG: order %lld: no %s from %s for this role\n", (long long)o->id, action, o->state);
+		return -1;
+	}
+	bool is_assign = !strcmp(action, "assign"), is_dispatch = !strcmp(action, "dispatch");
+	int64_t new_assignee = o->assignee;
+	if (is_assign || is_dispatch)
+		new_assignee = s->assignee ? g->acc[s->assignee - 1].id : 0;
+	else if ((!strcmp(action, "accept") && a.role == R_GRID) || !strcmp(action, "claim"))
+		new_assignee = a.user_id;
+	const char *close_reason = !strcmp(action, "confirm") || !strcmp(action, "auto_close") ? "resolved" : !strcmp(action, "close") ? s->reason : NULL;
+	int64_t ldue = 0;
+	if (!strcmp(action, "accept") || !strcmp(action, "claim") || is_dispatch || !strcmp(action, "reopen"))
+		ldue = s->at + limit_of(g, o->kind, o->urgency, true);
+	char from[16];
+	snprintf(from, sizeof from, "%s", o->state);
+	snprintf(o->state, sizeof o->state, "%s", t->to);
+	o->updated_at = s->at;
+	o->assignee = new_assignee;
+	if (is_dispatch)
+		snprintf(o->level, sizeof o->level, "committee");
+	if (!strcmp(action, "escalate"))
+		o->escalated = 1;
+	if (ldue > 0)
+		o->due_at = ldue;
+	if (!strcmp(action, "deliver"))
+		snprintf(o->result, sizeof o->result, "%s", note_text);
+	if (!strcmp(t->to, "delivered"))
+		o->delivered_at = s->at;
+	if (close_reason)
+		snprintf(o->close_reason, sizeof o->close_reason, "%s", close_reason);
+	if (!strcmp(action, "close") || !strcmp(action, "reject"))
+		snprintf(o->close_note, sizeof o->close_note, "%s", note_text);
+	if (s->dup > 0)
+		o->duplicate_of = s->dup;
+	if (!strcmp(action, "confirm"))
+		o->rating = s->rating, snprintf(o->comment, sizeof o->comment, "%s", note_text);
+	if (!strcmp(t->to, "closed") || !strcmp(t->to, "rejected") || !strcmp(t->to, "withdrawn"))
+		o->closed_at = s->at;
+	if (!strcmp(action, "remind"))
+		o->reminded_at = s->at;
+	event_row(g, o->id, s->at, action, from, t->to, &a, note_text, strcmp(action, "remind") != 0);
+	char text[200];
+	if (!strcmp(action, "escalate")) {
+		snprintf(text, sizeof text, "诉求 %s 向上反馈：%.90s", o->code, note_text);
+		note(g, g->acc[g->towns[br->town].committee].id, "escalated", o->id, text, s->at);
+	} else if ((is_assign || is_dispatch) && new_assignee && new_assignee != a.user_id) {
+		snprintf(text, sizeof text, "诉求 %s 已派给您办理", o->code);
+		note(g, new_assignee, "assigned", o->id, text, s->at);
+	} else if (!strcmp(action, "reopen")) {
+		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", o->code, note_text);
+		note(g, new_assignee, "reopened", o->id, text, s->at);
+	}
+	audit_row(g, &a, "order.action", o->id, o->org_id, order_action_label(action));
+	return 0;
+}
+
+static void order_row(struct gen *g, const struct order_sim *o)
+{
+	struct writer *w = &g->w;
+	const enum tbl T = T_ORDERS;
+	w_row(w, T);
+	w_int(w, T, o->id), w_text(w, T, o->code), w_text(w, T, o->kind), w_text(w, T, o->urgency), w_text(w, T, o->content);
+	w_int(w, T, o->org_id), w_ref(w, T, o->grid_id), w_text(w, T, o->contact_name), w_text(w, T, o->contact_phone), w_text(w, T, o->state);
+	w_text(w, T, o->level), w_int(w, T, o->escalated), w_ref(w, T, o->assignee), w_text(w, T, o->result);
+	w_text(w, T, *o->close_reason ? o->close_reason : NULL), w_text(w, T, o->close_note), w_ref(w, T, o->duplicate_of);
+	w_ref(w, T, o->rating), w_text(w, T, o->comment), w_text(w, T, "demo"), w_int(w, T, o->created_at), w_int(w, T, o->updated_at);
+	w_int(w, T, o->due_at), w_ref(w, T, o->delivered_at), w_ref(w, T, o->closed_at), w_ref(w, T, o->reminded_at);
+	w_end(w, T);
+}
+
+static void order_code(char out[24])
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	uint64_t a = rnd64(), b = rnd64();
+	for (int i = 0; i < 12; i++) {
+		out[i] = alphabet[(i < 10 ? a : b) % 62];
+		if (i < 10)
+			a /= 62;
+		else
+			b /= 62;
+	}
+	out[12] = 0;
+}
+
+/* One order and its story: the fate is drawn whole, then the steps whose
+ * time has come are taken; the rest are the order's future (an order placed
+ * yesterday is still open). A few older ones are stuck where they are. */
+static int one_order(struct gen *g, struct branch *br, int64_t t, const char *target)
+{
+	struct order_sim o;
+	memset(&o, 0, sizeof o);
+	o.id = g->w.next_id[T_ORDERS]++;
+	order_code(o.code);
+	unsigned k = rnd(N(requests));
+	snprintf(o.kind, sizeof o.kind, "%s", requests[k].kind);
+	o.content = requests[k].text;
+	unsigned u = rnd(100);
+	snprintf(o.urgency, sizeof o.urgency, "%s", u < 8 ? "urgent" : u < 18 ? "complex" : "normal");
+	int grid = br->ngrids && rnd(100) < 45 ? (int)rnd((unsigned)br->ngrids) : -1;
+	o.org_id = br->id;
+	o.grid_id = grid >= 0 ? br->grids[grid] : 0;
+	snprintf(o.contact_name, sizeof o.contact_name, "%s%s", surname(), contact_tails[rnd(N(contact_tails))]);
+	snprintf(o.contact_phone, sizeof o.contact_phone, "%.3s%08u", phone_prefixes[rnd(N(phone_prefixes))], rnd(100000000));
+	snprintf(o.state, sizeof o.state, "submitted");
+	snprintf(o.level, sizeof o.level, "branch");
+	o.created_at = o.updated_at = t;
+	o.due_at = t + limit_of(g, o.kind, o.urgency, false);
+	/* the fate */
+	struct step st[12];
+	int n = 0;
+	struct who sec = {R_BRANCH, br->sec}, pub = {A_PUBLIC, -1}, sys = {A_SYSTEM, -1}, com = {R_COMMITTEE, g->towns[br->town].committee};
+	struct who gw = {R_GRID, grid >= 0 ? br->gridw[grid] : -1}, mem = {R_MEMBER, br->mem};
+	unsigned fate = rnd(1000), r1 = rnd(100), r2 = rnd(100), r3 = rnd(48), r4 = rnd(5), r5 = rnd(N(deliver_notes)), r6 = rnd(N(reopen_notes));
+	unsigned stuck = rnd(1000);
+	if (target) { /* one of the few orders kept in each open state: a fate that passes through it */
+		fate = !strcmp(target, "escalated") ? 100 : 500;
+		r1 = 50, r2 = 1, stuck = 999;
+	}
+	int64_t at = t;
+#define STEP(...) (st[n++] = (struct step){__VA_ARGS__})
+	if (r1 < 4)
+		STEP("add_info", pub, at += 1800 + rnd(7200), "补充：联系电话白天打不通，请晚上联系");
+	if (fate < 40) {
+		STEP("reject", sec, at += 3600 + rnd(6 * 3600), "不属于群众诉求受理范围，已电话向群众说明");
+	} else if (fate < 80) {
+		STEP("withdraw", pub, at += 1800 + rnd(4 * 3600));
+	} else {
+		/* who takes it: the grid worker in a grid, a member who claims a wish, else the secretary */
+		const struct who *doer = &sec;
+		int doer_acc = br->sec;
+		bool escalate = fate >= 80 && fate < 200, closed_early = fate >= 200 && fate < 240;
+		if (grid >= 0 && r2 < 50 && !escalate && !target) {
+			STEP("accept", gw, at += 1800 + rnd(3 * 3600));
+			STEP("assign", gw, at += 600 + rnd(3600), .assignee = gw.acc + 1);
+			doer = &gw, doer_acc = gw.acc;
+		} else if (!strcmp(o.kind, "wish") && br->mem >= 0 && r2 < 60 && !escalate && !target) {
+			STEP("claim", mem, at += 3600 + rnd(24 * 3600));
+			doer = &mem, doer_acc = mem.acc;
+		} else {
+			STEP("accept", sec, at += 1800 + rnd(5 * 3600));
+			if (closed_early) {
+				static const char *const reasons[] = {"unresolvable", "not_ours", "duplicate"};
+				const char *reason = reasons[fate % 3];
+				if (!strcmp(reason, "duplicate") && !br->last_order)
+					reason = "not_ours";
+				STEP("close", sec, at += 3600 + rnd(24 * 3600),
+				     !strcmp(reason, "duplicate")  ? "与此前诉求重复，已合并办理"
+				     : !strcmp(reason, "not_ours") ? "属于县直部门职责，已告知群众办理渠道"
+								   : "受条件限制暂无法解决，已向群众解释",
+				     .reason = reason, .dup = !strcmp(reason, "duplicate") ? br->last_order : 0);
+			} else if (escalate) {
+				STEP("escalate", sec, at += 3600 + rnd(12 * 3600), "涉及资金和跨村协调，支部无法解决，报镇党委");
+				if (r2 < 15)
+					STEP("close", com, at += 24 * 3600 + rnd(48 * 3600), "经镇党委研究，受政策限制暂无法解决，已向群众解释",
+					     .reason = "unresolvable");
+				else {
+					int who_does = br->mem >= 0 && r2 < 60 ? br->mem : br->sec;
+					STEP("dispatch", com, at += 12 * 3600 + rnd(36 * 3600), .to_org = true, .assignee = who_does + 1);
+					doer = who_does == br->mem ? &mem : &sec, doer_acc = who_does;
+				}
+			} else {
+				int to = br->mem >= 0 && r2 < 55 ? br->mem : br->sec;
+				STEP("assign", sec, at += 600 + rnd(3 * 3600), .assignee = to + 1);
+				doer = to == br->mem ? &mem : &sec, doer_acc = to;
+			}
+		}
+		(void)doer_acc;
+		bool open_path = strcmp(st[n - 1].action, "close") != 0;
+		if (open_path) {
+			if (r1 >= 90)
+				STEP("remind", com, at += 12 * 3600 + rnd(24 * 3600));
+			if (r2 % 2)
+				STEP("start", *doer, at += 1800 + rnd(8 * 3600));
+			STEP("deliver", *doer, at += 6 * 3600 + rnd(72 * 3600), deliver_notes[r5]);
+			if (r1 >= 84 && r1 < 90) {
+				STEP("reopen", pub, at += 6 * 3600 + rnd(48 * 3600), reopen_notes[r6]);
+				STEP("deliver", *doer, at += 6 * 3600 + rnd(48 * 3600), deliver_notes[(r5 + 1) % N(deliver_notes)]);
+			}
+			if (r2 < 72)
+				STEP("confirm", pub, at += 3600 * (1 + (int64_t)r3), confirm_notes[r4],
+				     .rating = r4 == 0 ? 3 + (int)(r3 % 3) : 4 + (int)(r3 % 2));
+			else
+				STEP("auto_close", sys, at += 7 * 86400 + 3600);
+		}
+	}
+#undef STEP
+	/* a few older orders stuck after their first steps: the overdue backlog */
+	if (stuck < 3 && n > 2 && t < g->now - 30 * 86400)
+		n = 2;
+	if (create(g, br, &o, grid))
+		return -1;
+	g->counts[3]++;
+	char dup_code[24];
+	snprintf(dup_code, sizeof dup_code, "%s", br->last_code);
+	char cur[16] = "submitted";
+	for (int i = 0; i < n && st[i].at <= g->now - 60 && !(target && !strcmp(cur, target)); i++) {
+		const struct order_transition *tr = order_find(cur, st[i].action, st[i].who.role);
+		snprintf(cur, sizeof cur, "%s", tr ? tr->to : "");
+		if (step(g, br, &o, &st[i], dup_code))
+			return -1;
+	}
+	if (target && strcmp(cur, target)) {
+		fprintf(stderr, "dangjian demo: BUG: order %lld is %s, not %s\n", (long long)o.id, cur, target);
+		return -1;
+	}
+	if (g->rules) {
+		/* the code was made by order_create: later duplicates name it */
+		db_stmt *s = db_query(g->d, "SELECT code FROM orders WHERE id = ?", "I", o.id);
+		snprintf(o.code, sizeof o.code, "%s", db_next(s) ? db_str(s, 0) : "");
+		db_done(s);
+	} else
+		order_row(g, &o);
+	br->last_order = o.id;
+	snprintf(br->last_code, sizeof br->last_code, "%s", o.code);
+	return 0;
+}
+
+static int build_orders(struct gen *g)
+{
+	/* the branches that take orders: villages and communities, the larger the busier */
+	int *takers = malloc((size_t)g->nbr * sizeof *takers), nt = 0;
+	for (int i = 0; i < g->nbr; i++)
+		if (g->br[i].kind == K_VILLAGE || g->br[i].kind == K_COMMUNITY)
+			takers[nt++] = i;
+	int64_t total = g->o->orders, span = (int64_t)g->o->years * 365 * 86400;
+	int64_t start = g->now - span;
+	int rc = 0, forced = 0;
+	for (int64_t i = 0; i < total && !rc; i++) {
+		/* evenly over the years, in the order they were placed */
+		int64_t t = start + span * i / total + rnd(600);
+		if (t > g->now - 120)
+			t = g->now - 120;
+		/* the first orders placed five days ago are kept in each open state,
+		 * so that every state is there whatever the size */
+		static const char *const open_states[] = {"submitted", "accepted", "assigned", "in_progress", "escalated", "delivered"};
+		const char *target = NULL;
+		if (t >= g->now - 6 * 86400 && t < g->now - 5 * 86400 && forced < (int)N(open_states))
+			target = open_states[forced++];
+		rc = one_order(g, &g->br[takers[rnd((unsigned)nt)]], t, target);
+		if (!rc && !g->rules && (rc = w_maybe_flush(&g->w)) == 0 && (i + 1) % 100000 == 0) {
+			/* a commit now and then keeps SQLite's WAL from growing to the whole database */
+			rc = w_flush(&g->w);
+			if (!rc && (db_commit(g->d) != DB_OK || db_begin(g->d, true) != DB_OK))
+				rc = -1;
+			fprintf(stderr, "dangjian demo: %lld orders\n", (long long)(i + 1));
+		}
+	}
+	free(takers);
+	return rc;
+}
+
+/* ---- the sizes ---- */
+
+int demo_scale_opts(const char *scale, struct demo_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->seed = 20260101;
+	o->years = 3;
+	if (!strcmp(scale, "county"))
+		o->counties = 1;
+	else if (!strcmp(scale, "province"))
+		o->counties = 10;
+	else
+		return -1;
+	o->towns = 20;
+	o->members = -1, o->orders = -1; /* by towns, below */
+	return 0;
+}
+
+static void sizes(struct demo_opts *o)
+{
+	int64_t towns = (int64_t)o->counties * o->towns;
+	if (o->members < 0)
+		o->members = towns * 15000;
+	if (o->orders < 0)
+		o->orders = towns * 50000;
+}
+
+/* The SQLite settings of a bulk load: no fsync, a big page cache, temporary
+ * B-trees in memory, foreign keys checked afterwards by `dangjian check`.
+ * Taken back before the connection is used for anything else. */
+static void bulk_pragmas(db *d, bool on)
+{
+	if (db_kind(d) != DB_SQLITE)
+		return;
+	db_exec(d, on ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;"
+		      : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON;");
+}
+
+int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
+{
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM orgs", "") > 0) {
+		fprintf(stderr, "dangjian demo: the database already holds data; use an empty one\n");
+		return 1;
+	}
+	sizes(opts);
+	struct gen g;
+	memset(&g, 0, sizeof g);
+	g.d = d;
+	g.o = opts;
+	g.rules = opts->via_rules;
+	g.now = now_unix();
+	today(g.today);
+	rng = (uint64_t)opts->seed * 0x2545f4914f6cdd1dULL + 1;
+	memset(limit_cache, 0, sizeof limit_cache);
+	surname_total = 0;
+	for (size_t i = 0; i < N(surnames); i++)
+		surname_total += surnames[i].w;
+	g.idcap = 1;
+	while (g.idcap < (size_t)opts->members * 2 + 64)
+		g.idcap <<= 1;
+	g.ids = calloc(g.idcap, sizeof *g.ids);
+	if (!g.rules && !password_hash(DEMO_PASSWORD, g.hash)) {
+		fprintf(stderr, "dangjian demo: cannot hash the password\n");
+		return 1;
+	}
+	time_t t0 = time(NULL);
+	bulk_pragmas(d, !g.rules);
+	int rc = db_begin(d, true) == DB_OK ? 0 : -1;
+	struct actor cli;
+	actor_cli(&cli);
+	struct field_errors e = {0};
+	char site[200];
+	snprintf(site, sizeof site, "%s党建工作平台", opts->counties > 1 ? "全省" : counties[0].name);
+	if (!rc && (settings_set(d, &cli, "site_name", site, &e) != DJ_OK || build_orgs(&g)))
+		rc = -1;
+	int64_t admin = 0;
+	if (!rc && users_create(d, &cli, "admin", "系统管理员", "admin", g.county0, DEMO_PASSWORD, &admin, &e) != DJ_OK) {
+		fprintf(stderr, "dangjian demo: admin: %s\n", dj_message(DJ_INVALID, &e));
+		rc = -1;
+	}
+	if (!rc)
+		w_init(&g.w, d);
+	/* the committee accounts of every town (组织委员), then the branches */
+	for (int t = 0; !rc && t < g.ntowns; t++) {
+		char un[40], name[160], path[64];
+		uname(&g, NULL, t, "zuzhi", un);
+		snprintf(name, sizeof name, "中共%s镇委员会", g.towns[t].name);
+		db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", g.towns[t].org);
+		snprintf(path, sizeof path, "%s", db_next(s) ? db_str(s, 0) : "");
+		db_done(s);
+		struct person p;
+		person(&g, &g.br[t * (int)N(town_plan)], true, &p);
+		if ((g.towns[t].committee = account(&g, un, p.name, R_COMMITTEE, g.towns[t].org, name, path)) < 0)
+			rc = -1;
+	}
+	int wsum = 0;
+	for (size_t b = 0; b < N(town_plan); b++)
+		wsum += kind_weight[town_plan[b]];
+	for (int b = 0; !rc && b < g.nbr; b++) {
+		struct branch *br = &g.br[b];
+		int64_t per_town = opts->members / g.ntowns;
+		br->size = (int)(per_town * kind_weight[br->kind] / wsum * (85 + (int)rnd(31)) / 100);
+		if (br->size < 5 + 8 + 2)
+			br->size = 15;
+		rc = build_branch(&g, br);
+	}
+	if (!rc && !g.rules)
+		rc = w_flush(&g.w);
+	time_t t1 = time(NULL);
+	if (!rc)
+		rc = build_orders(&g);
+	if (!rc)
+		rc = w_flush(&g.w);
+	if (!rc && g.rules) {
+		/* what the bulk path writes directly: messages sent, older notifications read */
+		if (db_run(d, "UPDATE outbox SET status = 'sent', attempts = 1, sent_at = at + 60 WHERE at < ?", "I", g.now - 300) != DB_OK ||
+		    db_run(d, "UPDATE notifications SET read_at = at + 3600 * (1 + id % 24) WHERE at < ?", "I", g.now - 30 * 86400) != DB_OK)
+			rc = -1;
+	}
+	if (!rc && db_kind(d) == DB_PG) {
+		/* ids were given explicitly: the identity columns go on after them */
+		static const char *const tables[] = {"users",  "members",      "member_history", "grids",  "households",
+						     "orders", "order_events", "notifications",  "outbox", "audit"};
+		for (size_t i = 0; i < N(tables) && !rc; i++) {
+			char q[200];
+			snprintf(q, sizeof q, "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT COALESCE(MAX(id), 1) FROM %s))", tables[i],
+				 tables[i]);
+			rc = db_int1(d, 0, q, "") > 0 ? 0 : -1;
+		}
+	}
+	if (rc || db_commit(d) != DB_OK) {
+		db_rollback(d);
+		bulk_pragmas(d, false);
+		fprintf(stderr, "dangjian demo: stopped; the database may hold part of the %s: remove it and start again\n",
+			opts->counties > 1 ? "province" : "county");
+		rc = 1;
+	} else {
+		bulk_pragmas(d, false);
+		if (db_kind(d) == DB_SQLITE)
+			db_exec(d, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");
+		else
+			db_exec(d, "ANALYZE");
+	}
+	time_t t2 = time(NULL);
+	if (!rc) {
+		fprintf(out, "Demo %s created (seed %lld) in %lld s (people %lld s, orders %lld s):\n", opts->counties > 1 ? "province" : "county",
+			(long long)opts->seed, (long long)(t2 - t0), (long long)(t1 - t0), (long long)(t2 - t1));
+		fprintf(out, "  %d counties, %d towns, %d branches; %lld members (%lld probationary), %d accounts, %lld households;\n", opts->counties,
+			g.ntowns, g.nbr, (long long)g.counts[0], (long long)g.counts[1], g.nacc + 1, (long long)g.counts[2]);
+		fprintf(out, "  %lld orders over %d years with %lld history rows and %lld notifications.\n", (long long)g.counts[3], opts->years,
+			(long long)g.counts[4], (long long)g.counts[5]);
+		fprintf(out, "Log in with password %s as admin, or e.g.:\n", DEMO_PASSWORD);
+		if (g.nacc) {
+			fprintf(out, "  %-14s %s (镇党委组织委员)\n", g.acc[g.towns[0].committee].username, g.acc[g.towns[0].committee].label);
+			fprintf(out, "  %-14s %s (支部书记)\n", g.acc[g.br[1].sec].username, g.acc[g.br[1].sec].label);
+			if (g.br[1].mem >= 0)
+				fprintf(out, "  %-14s %s (党员)\n", g.acc[g.br[1].mem].username, g.acc[g.br[1].mem].label);
+			if (g.br[1].ngrids)
+				fprintf(out, "  %-14s %s (网格员)\n", g.acc[g.br[1].gridw[0]].username, g.acc[g.br[1].gridw[0]].label);
+			fprintf(out,
+				"Usernames: t01zuzhi (town 01's committee), t01b02 (its branch 02's secretary), t01b02dy (a member),\n"
+				"t01b02wg1 (the worker of grid 1)%s.\n",
+				opts->counties > 1 ? "; in a province prefixed by the county, x01t01b02" : "");
+		}
+	}
+	if (g.w.sql[0])
+		w_free(&g.w);
+	free(g.acc);
+	free(g.br);
+	free(g.towns);
+	free(g.ids);
+	return rc;
+}
