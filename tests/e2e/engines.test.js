@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT } = require('./lib');
+const { ROOT, setCookies } = require('./lib');
 
 // The oldest nodejs of Debian 12 (bookworm 18.19.0, bookworm-security 18.20.x).
 const DEBIAN12_NODE = '18.19.0';
@@ -81,4 +81,20 @@ test(`every locked npm package accepts Debian 12's Node ${DEBIAN12_NODE}`, () =>
     if (range && !satisfies(DEBIAN12_NODE, range)) refused.push(`${where || '(root)'} ${p.version}: node ${range}`);
   }
   assert.deepEqual(refused, [], `these need a newer Node than Debian 12's:\n${refused.join('\n')}`);
+});
+
+// Debian 12's nodejs has no Headers.getSetCookie(): the tests' cookie client reads the joined
+// Set-Cookie header instead, and must split it where the server's lines split.
+test('Set-Cookie lines are read without Headers.getSetCookie (Node 18)', () => {
+  const lines = [
+    'dj_session=abc; Path=/; HttpOnly; SameSite=Lax',
+    'dj_csrf=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0',
+    'dj_lang=zh-Hant; Path=/; Max-Age=31536000',
+  ];
+  const node18 = { get: (name) => (name.toLowerCase() === 'set-cookie' ? lines.join(', ') : null) };
+  assert.deepEqual(setCookies(node18), lines);
+  assert.deepEqual(setCookies({ get: () => null }), []);
+  const h = new Headers();
+  for (const l of lines) h.append('set-cookie', l);
+  assert.deepEqual(setCookies(h), lines);
 });
