@@ -32,6 +32,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The e2e and browser tests run on Debian 12's own nodejs (18.x): package-lock.json pins
+# versions whose `engines` accept it (tests/e2e/engines.test.js checks the lock).
+if ! command -v node >/dev/null 2>&1; then
+  echo "setup: node is missing after installing nodejs; install it with: apt-get install -y nodejs npm" >&2
+  exit 1
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+  echo "setup: node $(node --version) at $(command -v node) is too old: the tests need Node 18 or newer" \
+    "(Debian 12's nodejs is 18). Remove it or put a newer node first in PATH, then run make again." >&2
+  exit 1
+fi
+
 # Front-end assets (ECharts) and test tools (playwright-core) come from npm,
 # pinned by package-lock.json; node_modules is refreshed only when the lock changes.
 if [ -f package-lock.json ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then

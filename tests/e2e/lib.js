@@ -96,12 +96,22 @@ async function startServer(opts = {}) {
   };
 }
 
+// The Set-Cookie lines of a fetch() answer. Debian 12's own nodejs (18.20, with Debian's
+// older undici) has no Headers.getSetCookie(); there get() joins the lines with ", ", and
+// a line starts where a "name=" follows the comma (an Expires date's comma is followed by
+// a day number, not by a name and "=").
+function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined === null ? [] : joined.split(/,\s*(?=[^;,=\s]+=)/);
+}
+
 // A cookie-keeping client for the HTML console.
 class Browser {
   constructor(base) { this.base = base; this.cookies = new Map(); }
   cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
   keep(res) {
-    for (const c of res.headers.getSetCookie()) {
+    for (const c of setCookies(res.headers)) {
       const [pair, ...attrs] = c.split(';');
       const i = pair.indexOf('=');
       const k = pair.slice(0, i).trim(), v = pair.slice(i + 1).trim();
@@ -168,4 +178,4 @@ function launchChromium() {
   });
 }
 
-module.exports = { startServer, freshDatabase, freePort, Browser, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, PG, ROOT, run };
+module.exports = { startServer, freshDatabase, freePort, Browser, setCookies, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, PG, ROOT, run };

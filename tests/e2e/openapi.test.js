@@ -4,7 +4,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { validate, compileErrors, parse } = require('@readme/openapi-parser');
+// @readme/openapi-parser 2.x: the last major whose engines accept Node 18, Debian 12's own
+// nodejs (3.x and later need Node 20). Its validate() checks the document against the
+// OpenAPI 3.0 schema and the rules the schema cannot express (unique operationIds, path
+// parameters), and rejects with every error listed.
+const OpenAPIParser = require('@readme/openapi-parser');
 const { ROOT, run } = require('./lib');
 
 const SPEC = path.join(ROOT, 'docs', 'openapi.yaml');
@@ -36,7 +40,7 @@ function apiRoutes() {
 
 // The document's operations, keyed the same way (paths are relative to the server URL).
 async function documentOperations() {
-  const doc = await parse(SPEC);
+  const doc = await OpenAPIParser.parse(SPEC);
   assert.deepEqual(doc.servers.map((s) => s.url), ['/api/v1']);
   const ops = new Map();
   for (const [p, item] of Object.entries(doc.paths)) {
@@ -46,10 +50,13 @@ async function documentOperations() {
 }
 
 test('openapi.yaml is a valid OpenAPI document', async () => {
-  const result = await validate(SPEC);
-  const errors = result.valid ? [] : result.errors || [];
-  assert.ok(result.valid, `${errors.length} error(s):\n${compileErrors(result)}`);
-  assert.deepEqual(result.warnings || [], [], compileErrors(result));
+  let error = null;
+  try {
+    await OpenAPIParser.validate(SPEC);
+  } catch (e) {
+    error = e;
+  }
+  assert.equal(error, null, error && `not a valid OpenAPI document:\n${error.message}`);
 });
 
 test('every {param} of a path has its in: path parameter, and no other', async () => {
