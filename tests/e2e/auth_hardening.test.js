@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { startServer, Browser, BIN, PASSWORD } = require('./lib');
+const { startServer, Browser, setCookies, BIN, PASSWORD } = require('./lib');
 
 let srv;
 // more threads than the default 4, so that many attempts are in flight at once
@@ -23,8 +23,8 @@ const now = () => Math.floor(Date.now() / 1000);
 // The login form's cookie and token, as a browser at address ip gets them.
 async function loginForm(ip, headers = {}) {
   const page = await fetch(srv.base + '/login', { headers: { 'x-real-ip': ip, ...headers } });
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { cookie, token: Browser.csrf(await page.text()), setCookie: page.headers.getSetCookie() };
+  const cookie = setCookies(page.headers).map((c) => c.split(';')[0]).join('; ');
+  return { cookie, token: Browser.csrf(await page.text()), setCookie: setCookies(page.headers) };
 }
 
 async function postLogin(form, ip, username, password, headers = {}) {
@@ -33,7 +33,7 @@ async function postLogin(form, ip, username, password, headers = {}) {
     headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-real-ip': ip, ...headers },
     body: new URLSearchParams({ _csrf: form.token, username, password }).toString(),
   });
-  return { status: r.status, retry: Number(r.headers.get('retry-after') || 0), setCookie: r.headers.getSetCookie(), text: await r.text() };
+  return { status: r.status, retry: Number(r.headers.get('retry-after') || 0), setCookie: setCookies(r.headers), text: await r.text() };
 }
 
 async function attempt(ip, username, password) {
@@ -108,7 +108,7 @@ test('DANGJIAN_COOKIE_SECURE=1 marks every cookie Secure', async () => {
   const s2 = await startServer({ demo: false, env: { DANGJIAN_COOKIE_SECURE: '1' } });
   try {
     const page = await fetch(s2.base + '/login');
-    const set = page.headers.getSetCookie();
+    const set = setCookies(page.headers);
     assert.ok(set.length > 0 && set.every((c) => /;\s*Secure/i.test(c)), set.join(' | '));
   } finally {
     await s2.stop();
