@@ -8,7 +8,7 @@ DEB_PACKAGES=(
   gcc clang clang-format make meson ninja-build pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libsodium-dev libjansson-dev libopencc-dev opencc
-  libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
+  libzip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-brotli
   libcriterion-dev libclang-rt-14-dev
   chromium wrk fonts-wqy-zenhei nginx
 )
