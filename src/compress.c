@@ -1,7 +1,9 @@
 /* compress — see compress.h. */
 #include "compress.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
@@ -86,28 +88,58 @@ bool compress_type_ok(const char *t)
 	return false;
 }
 
+/* Each thread keeps its deflate state: setting one up allocates and clears some
+ * 256 KB, which cost as much as compressing a 19 KB page (docs/performance.md);
+ * a reset clears only the hash. The key's destructor frees it when the thread
+ * ends. */
+static pthread_key_t g_z_key;
+static pthread_once_t g_z_once = PTHREAD_ONCE_INIT;
+
+static void z_free(void *p)
+{
+	deflateEnd(p);
+	free(p);
+}
+
+static void z_key(void) { pthread_key_create(&g_z_key, z_free); }
+
+static z_stream *z_thread(int level)
+{
+	pthread_once(&g_z_once, z_key);
+	z_stream *z = pthread_getspecific(g_z_key);
+	if (z) {
+		if (deflateReset(z) == Z_OK && deflateParams(z, level, Z_DEFAULT_STRATEGY) == Z_OK)
+			return z;
+		z_free(z);
+		pthread_setspecific(g_z_key, NULL);
+	}
+	z = calloc(1, sizeof *z);
+	/* windowBits 15 + 16: a gzip header and trailer around the deflate stream */
+	if (!z || deflateInit2(z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		return NULL;
+	}
+	pthread_setspecific(g_z_key, z);
+	return z;
+}
+
 bool gzip_compress(const void *in, size_t len, int level, buf *out)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	/* windowBits 15 + 16: a gzip header and trailer around the deflate stream */
-	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	z_stream *z = z_thread(level);
+	if (!z)
 		return false;
-	uLong bound = deflateBound(&z, (uLong)len);
+	uLong bound = deflateBound(z, (uLong)len);
 	buf_reserve(out, bound);
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	z.next_out = (Bytef *)out->p + out->len;
-	z.avail_out = (uInt)bound;
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)len;
+	z->next_out = (Bytef *)out->p + out->len;
+	z->avail_out = (uInt)bound;
 	/* the bound holds the whole output: one call finishes the stream */
-	int rc = deflate(&z, Z_FINISH);
-	bool ok = rc == Z_STREAM_END;
-	if (ok) {
-		out->len += z.total_out;
-		out->p[out->len] = 0;
-	}
-	deflateEnd(&z);
-	return ok;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
+		return false; /* the next call resets it */
+	out->len += z->total_out;
+	out->p[out->len] = 0;
+	return true;
 }
 
 bool etag_matches(const char *inm, const char *etag)
