@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# zlib1g-dev: gzip of dynamic answers (src/compress.c); python3-brotli: scripts/embed.py
+# compresses the static assets with brotli at build time (gzip only without it)
 DEB_PACKAGES=(
   gcc clang clang-format make meson ninja-build pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql

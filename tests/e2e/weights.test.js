@@ -113,6 +113,7 @@ test('every public page with its assets is under 50 KB with Accept-Encoding, and
       assert.ok(['br', 'gzip'].includes(r.headers['content-encoding']), `${url}: compressed (${r.headers['content-encoding']})`);
       assert.match(r.headers.vary || '', /Accept-Encoding/i);
       assert.deepEqual(decode(r), source(url), `${url}: decodes to the file`);
+      assert.match(r.headers['cache-control'], /immutable/, `${url}: a versioned URL, cached for good`);
     }
   }
 });
