@@ -1,11 +1,26 @@
 #!/usr/bin/env python3
 """Writes a C file holding the static assets and the numbered SQL migrations,
 so that one binary carries everything it serves and every schema change.
+Each asset is also compressed here, once, at build time (issue 10 §10): gzip -9
+always, brotli when the module is there (Debian's python3-brotli, set up by
+scripts/setup.sh); the server sends whichever the client accepts.
 usage: embed.py OUT.c --assets FILE... --migrations FILE..."""
+import gzip
 import hashlib
 import os
 import re
 import sys
+
+try:
+    import brotli
+except ImportError:
+    # python3 may be another build than Debian's (pyenv), which does not look in
+    # Debian's dist-packages; the module there works for the same minor version
+    sys.path.append("/usr/lib/python3/dist-packages")
+    try:
+        import brotli
+    except ImportError:
+        brotli = None
 
 MIME = {
     ".css": "text/css; charset=utf-8",
@@ -18,6 +33,8 @@ MIME = {
     ".yaml": "application/yaml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
 }
+# already compressed formats gain nothing from another pass
+PACKED = {".png", ".woff2"}
 
 
 def c_bytes(data):
@@ -49,9 +66,24 @@ def main():
         mime = MIME.get(os.path.splitext(name)[1], "application/octet-stream")
         etag = hashlib.sha256(data).hexdigest()[:16]
         lines.append(f"static const unsigned char asset_{i}[] = {{\n{c_bytes(data)}\n}};")
-        entries.append(f'\t{{"{name}", "{mime}", asset_{i}, {len(data)}, "{etag}"}},')
+        packed = {}
+        if os.path.splitext(name)[1] not in PACKED:
+            # mtime=0: the same input gives the same bytes, so the build is reproducible
+            packed["gz"] = gzip.compress(data, compresslevel=9, mtime=0)
+            if brotli:
+                packed["br"] = brotli.compress(data, quality=11)
+        fields = []
+        for enc in ("gz", "br"):
+            z = packed.get(enc)
+            # a compressed copy that does not save at least 10 % is not worth a Vary
+            if z is not None and len(z) < len(data) * 0.9:
+                lines.append(f"static const unsigned char asset_{i}_{enc}[] = {{\n{c_bytes(z)}\n}};")
+                fields.append(f"asset_{i}_{enc}, {len(z)}")
+            else:
+                fields.append("NULL, 0")
+        entries.append(f'\t{{"{name}", "{mime}", asset_{i}, {len(data)}, "{etag}", {fields[0]}, {fields[1]}}},')
     lines.append("const struct embedded_asset embedded_assets[] = {")
-    lines += entries or ['\t{"", "", 0, 0, ""},']
+    lines += entries or ['\t{"", "", 0, 0, "", NULL, 0, NULL, 0},']
     lines.append("};")
     lines.append(f"const size_t embedded_assets_count = {len(entries)};")
     mig = []

@@ -4,11 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# zlib1g-dev: gzip of dynamic answers (src/compress.c); python3-brotli: scripts/embed.py
+# compresses the static assets with brotli at build time (gzip only without it)
 DEB_PACKAGES=(
   gcc clang clang-format make meson ninja-build pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libsodium-dev libjansson-dev libopencc-dev opencc
-  libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
+  libzip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-brotli
   libcriterion-dev libclang-rt-14-dev
   chromium wrk fonts-wqy-zenhei nginx
 )

@@ -672,7 +672,7 @@ static int account(struct gen *g, const char *username, const char *name, int ro
 	if (g->rules) {
 		struct field_errors e = {0};
 		int64_t want = g->w.next_id[T_USERS]++;
-		enum dj_result res = users_create(g->d, &cli, username, name, key, org_id, DEMO_PASSWORD, &a->id, &e);
+		enum dj_result res = users_create_demo(g->d, &cli, username, name, key, org_id, DEMO_PASSWORD, &a->id, &e);
 		if (res != DJ_OK || a->id != want) {
 			fprintf(stderr, "dangjian demo: user %s: %s\n", username, dj_message(res, &e));
 			return -1;
@@ -1395,7 +1395,7 @@ int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
 	if (!rc && (settings_set(d, &cli, "site_name", site, &e) != DJ_OK || build_orgs(&g)))
 		rc = -1;
 	int64_t admin = 0;
-	if (!rc && users_create(d, &cli, "admin", "系统管理员", "admin", g.county0, DEMO_PASSWORD, &admin, &e) != DJ_OK) {
+	if (!rc && users_create_demo(d, &cli, "admin", "系统管理员", "admin", g.county0, DEMO_PASSWORD, &admin, &e) != DJ_OK) {
 		fprintf(stderr, "dangjian demo: admin: %s\n", dj_message(DJ_INVALID, &e));
 		rc = -1;
 	}

@@ -9,6 +9,12 @@ struct embedded_asset {
 	const unsigned char *data;
 	size_t size;
 	const char *etag; /* content hash, also the ?v= cache buster */
+	/* the same bytes compressed at build time (scripts/embed.py), or NULL when
+	 * compression would not pay (already packed formats, tiny files) */
+	const unsigned char *gz; /* gzip -9 */
+	size_t gz_size;
+	const unsigned char *br; /* brotli 11, when the build had python3-brotli */
+	size_t br_size;
 };
 
 struct embedded_migration {

@@ -65,7 +65,10 @@ void page_begin(req *r, const char *title)
 		    r->hant ? "zh-Hant" : "zh-CN", title, site);
 	asset_link(o, "app.css", true);
 	asset_link(o, "app.js", false);
-	html_printf(o, "<link rel=\"icon\" href=\"/static/favicon.svg\"></head><body class=\"%s\">", r->logged_in ? role_key(r->actor.role) : "public");
+	/* the icon too by its versioned URL: cached for good like the rest (issue 10 §10) */
+	const struct embedded_asset *icon = embedded_asset_find("favicon.svg");
+	html_printf(o, "<link rel=\"icon\" href=\"/static/favicon.svg?v=%s\"></head><body class=\"%s\">", icon ? icon->etag : "0",
+		    r->logged_in ? role_key(r->actor.role) : "public");
 	html_printf(o,
 		    "<header class=\"topbar\"><div class=\"topbar-inner\"><a class=\"brand\" href=\"%s\">"
 		    "<span class=\"brand-mark\" aria-hidden=\"true\">党</span><span class=\"brand-name\">%s</span></a>"

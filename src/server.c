@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "compress.h"
 #include "html.h"
 #include "json.h"
 #include "layout.h"
@@ -513,10 +514,38 @@ static const char *status_text(int status)
 	}
 }
 
+/* A dynamic answer of some size goes gzipped when the client accepts it (issue
+ * 10 §10; libmicrohttpd leaves it to us). Not touched: answers whose handler
+ * chose a representation (Content-Encoding or ETag, as the static files do), files
+ * sent from a descriptor, and requests another site started (Sec-Fetch-Site
+ * cross-site or same-site): a page holding the session's CSRF token beside
+ * text an attacker can echo must not leak the token through its compressed
+ * length (BREACH), and such requests are where an attacker would make them. */
+static void compress_answer(req *r)
+{
+	if (r->out_is_fd || r->out.len < COMPRESS_MIN || !compress_type_ok(r->content_type) || r->status == 204 || r->status == 304)
+		return;
+	for (size_t i = 0; i < r->headers.n; i++)
+		if (!strcasecmp(r->headers.v[i].key, "Content-Encoding") || !strcasecmp(r->headers.v[i].key, "ETag"))
+			return;
+	req_set_header(r, "Vary", "Accept-Encoding");
+	const char *site = req_header(r, "Sec-Fetch-Site");
+	if (!accept_encoding_allows(req_header(r, "Accept-Encoding"), "gzip") || (site && strcmp(site, "same-origin") && strcmp(site, "none")))
+		return;
+	buf z = {0};
+	if (gzip_compress(r->out.p, r->out.len, COMPRESS_LEVEL, &z) && z.len < r->out.len) {
+		buf_free(&r->out);
+		r->out = z;
+		req_set_header(r, "Content-Encoding", "gzip");
+	} else
+		buf_free(&z);
+}
+
 static enum MHD_Result respond(struct MHD_Connection *c, req *r)
 {
 	if (r->hant && r->content_type && !strncmp(r->content_type, "text/html", 9))
 		layout_to_hant(&r->out);
+	compress_answer(r);
 	struct MHD_Response *resp;
 	if (r->out_is_fd) { /* the response owns the file from here, and closes it */
 		resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "compress.h"
 #include "embedded.h"
 #include "layout.h"
 #include "orgs.h"
@@ -219,6 +220,9 @@ static void page_password(req *r)
 	req_redirect(r, "/console");
 }
 
+/* An asset goes in the smallest coding the client accepts, as compressed once
+ * by the build (brotli, then gzip), else as it is; each coding is its own
+ * representation with its own ETag, and caches keep them apart by Vary. */
 static void static_file(req *r)
 {
 	const char *name = r->path + strlen("/static/");
@@ -227,18 +231,29 @@ static void static_file(req *r)
 		req_error(r, 404, "not_found", "文件不存在");
 		return;
 	}
-	char etag[40];
-	snprintf(etag, sizeof etag, "\"%s\"", a->etag);
+	const char *ae = req_header(r, "Accept-Encoding");
+	const unsigned char *data = a->data;
+	size_t size = a->size;
+	const char *coding = NULL;
+	if (a->br && accept_encoding_allows(ae, "br"))
+		data = a->br, size = a->br_size, coding = "br";
+	else if (a->gz && accept_encoding_allows(ae, "gzip"))
+		data = a->gz, size = a->gz_size, coding = "gzip";
+	char etag[48];
+	snprintf(etag, sizeof etag, "\"%s%s%s\"", a->etag, coding ? "-" : "", coding ? coding : "");
 	req_set_header(r, "ETag", etag);
+	if (a->gz || a->br)
+		req_set_header(r, "Vary", "Accept-Encoding");
 	const char *v = req_query(r, "v");
 	req_set_header(r, "Cache-Control", v && !strcmp(v, a->etag) ? "public, max-age=31536000, immutable" : "public, max-age=300");
 	r->content_type = a->mime;
-	const char *inm = req_header(r, "If-None-Match");
-	if (inm && !strcmp(inm, etag)) {
+	if (etag_matches(req_header(r, "If-None-Match"), etag)) {
 		r->status = 304;
 		return;
 	}
-	buf_append(&r->out, a->data, a->size);
+	if (coding)
+		req_set_header(r, "Content-Encoding", coding);
+	buf_append(&r->out, data, size);
 }
 
 /* ---- the module record (module.h) ---- */
