@@ -74,9 +74,13 @@ static void slip_html(req *r, const struct account_slip *s)
 	fmt_time(s->expires_at, until);
 	html_printf(&r->out,
 		    "<section class=\"card slip\"><h2 class=\"card-title\">党员账号激活单</h2><div class=\"slip-body\"><dl class=\"kv\">"
-		    "<dt>姓名</dt><dd>%s</dd><dt>所在组织</dt><dd>%s</dd><dt>登录名</dt><dd>手机号 %s（或用户名 %s）</dd>"
-		    "<dt>激活码</dt><dd class=\"slip-code\">%s</dd><dt>有效期至</dt><dd>%s，仅可使用一次</dd></dl><div class=\"slip-qr\">",
-		    s->name, s->org_name, s->phone, s->username, s->code, until);
+		    "<dt>姓名</dt><dd>%s</dd><dt>所在组织</dt><dd>%s</dd><dt>登录名</dt><dd>手机号 %s",
+		    s->name, s->org_name, s->phone);
+	/* the username is the phone number unless a staff account held it already */
+	if (strcmp(s->username, s->phone))
+		html_printf(&r->out, "（或用户名 %s）", s->username);
+	html_printf(&r->out, "</dd><dt>激活码</dt><dd class=\"slip-code\">%s</dd><dt>有效期至</dt><dd>%s，仅可使用一次</dd></dl><div class=\"slip-qr\">",
+		    s->code, until);
 	qr_svg(&r->out, url);
 	html_printf(&r->out, "<p>手机扫码打开激活页，输入激活码并设置密码</p><p class=\"muted slip-url\">%s</p></div></div></section>", url);
 }
@@ -108,7 +112,7 @@ static void page_issue(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
-	slips_begin(r, "党员账号激活单");
+	slips_begin(r, "账号已开通");
 	html_printf(&r->out, "<div class=\"breadcrumbs no-print\"><a href=\"/members\">党员花名册</a> › <a href=\"/members/%lld\">%s</a></div>",
 		    (long long)slip.member_id, slip.name);
 	slip_html(r, &slip);

@@ -304,8 +304,6 @@ static void member_detail(req *r, struct member *m, bool revealed)
 			    "<section class=\"card\"><h2 class=\"card-title\">办理</h2><div class=\"actions\">"
 			    "<a class=\"btn\" href=\"/members/%lld/edit\">编辑信息</a></div>",
 			    (long long)m->id);
-		if (authorize(r, &perm_account_issue, m->org_id))
-			account_section(r, m);
 		char now[11];
 		today(now);
 		char action[64];
@@ -325,6 +323,8 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		form_input(r, "date", "生效日期", "date", form_value(r, "date", now), NULL);
 		form_input(r, "note", "备注", "text", form_value(r, "note", ""), NULL);
 		form_end(r, "保存变更");
+		if (authorize(r, &perm_account_issue, m->org_id))
+			account_section(r, m);
 		buf_puts(&r->out, "</section>");
 	}
 
