@@ -95,10 +95,14 @@ static enum dj_result issue(db *d, const struct actor *a, const struct member *m
 		return DJ_INVALID;
 	}
 	int64_t other;
-	if (member_accounts_by_phone(d, m->phone, m->id, &other, 1) > 0)
+	int taken = member_accounts_by_phone(d, m->phone, m->id, &other, 1);
+	if (taken > 0)
 		return dj_fail(e, DJ_CONFLICT, "手机号 %s 已被另一名党员的账号使用，请先核对花名册中的手机号", m->phone);
 	const char *role = has_duty(m->duties, "网格员") ? "grid" : "member";
 	int64_t uid = member_account_of(d, m->id);
+	/* a failed read must not pass for "no account": a second one would follow */
+	if (taken < 0 || uid < 0)
+		return dj_fail(e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
 	enum dj_result res;
 	bool reissue = uid != 0;
 	struct user u;
@@ -207,6 +211,8 @@ enum dj_result account_activate(db *d, const struct actor *a, const char *phone,
 		return dj_fail(e, DJ_INVALID, BAD_CODE);
 	int64_t ids[4];
 	int n = member_accounts_by_phone(d, phone, 0, ids, 4);
+	if (n < 0)
+		return dj_fail(e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
 	int64_t uid = 0, code_id = 0, now = now_unix();
 	for (int i = 0; i < n && !uid; i++) {
 		char hash[65];
@@ -236,13 +242,18 @@ enum dj_result account_follow_member(db *d, const struct actor *a, int64_t membe
 	int64_t uid = member_account_of(d, member_id);
 	struct user u;
 	struct member m;
-	if (!uid || !users_get(d, uid, &u) || !u.active || (strcmp(u.role, "member") && strcmp(u.role, "grid")))
+	if (!uid)
 		return DJ_OK;
-	if (!member_load(d, member_id, &m))
+	/* the link is a foreign key: an account that cannot be read is a failed read */
+	if (uid < 0 || !users_get(d, uid, &u))
 		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+	if (!u.active || (strcmp(u.role, "member") && strcmp(u.role, "grid")))
+		return DJ_OK;
 	struct org acc, now;
+	if (!member_load(d, member_id, &m) || !org_load(d, u.org_id, &acc) || !org_load(d, m.org_id, &now))
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
 	bool stopped = !strcmp(m.status, "stopped");
-	bool moved = !org_load(d, u.org_id, &acc) || !org_load(d, m.org_id, &now) || strncmp(now.path, acc.path, strlen(acc.path));
+	bool moved = strncmp(now.path, acc.path, strlen(acc.path)) != 0;
 	if (!stopped && !moved)
 		return DJ_OK;
 	enum dj_result res = users_deactivate(d, a, uid, stopped ? "党员停止党籍" : "党员组织关系转出本支部", e);

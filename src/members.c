@@ -666,7 +666,14 @@ void member_duties_each(db *d, int64_t id, void (*fn)(void *ctx, const char *dut
 
 /* ---- the account of a roster member ---- */
 
-int64_t member_account_of(db *d, int64_t member_id) { return db_int1(d, 0, "SELECT COALESCE(user_id, 0) FROM members WHERE id = ?", "I", member_id); }
+int64_t member_account_of(db *d, int64_t member_id)
+{
+	int64_t id = 0;
+	db_stmt *s = db_query(d, "SELECT COALESCE(user_id, 0) FROM members WHERE id = ?", "I", member_id);
+	if (db_next(s))
+		id = db_int(s, 0);
+	return db_done(s) == DB_OK ? id : -1;
+}
 
 enum dj_result member_link_account(db *d, int64_t member_id, int64_t user_id, struct field_errors *e)
 {
@@ -684,8 +691,7 @@ int member_accounts_by_phone(db *d, const char *phone, int64_t skip_member, int6
 			      "tI", phone ? phone : "", skip_member);
 	while (n < max && db_next(s))
 		ids[n++] = db_int(s, 0);
-	db_done(s);
-	return n;
+	return db_done(s) == DB_OK ? n : -1;
 }
 
 int64_t *member_ids_without_account(db *d, const char *path, size_t *n)
@@ -706,6 +712,9 @@ int64_t *member_ids_without_account(db *d, const char *path, size_t *n)
 		}
 		ids[(*n)++] = db_int(s, 0);
 	}
-	db_done(s);
+	if (db_done(s) != DB_OK) {
+		free(ids);
+		return NULL;
+	}
 	return ids;
 }

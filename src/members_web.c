@@ -243,7 +243,7 @@ static void account_section(req *r, const struct member *m)
 {
 	struct user u;
 	int64_t uid = member_account_of(r->db, m->id);
-	bool has = uid && users_get(r->db, uid, &u);
+	bool has = uid > 0 && users_get(r->db, uid, &u);
 	bool staff = has && strcmp(u.role, "member") && strcmp(u.role, "grid");
 	buf_puts(&r->out, "<h3>登录账号</h3>");
 	if (!has)

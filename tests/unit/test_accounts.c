@@ -220,3 +220,88 @@ Test(accounts, the_account_follows_its_record_out_of_the_branch)
 	cr_assert_eq(member_change(d, &cli, 13, "status", "stopped", "2026-01-05", "", &e), DJ_OK);
 	cr_assert(users_get(d, 1, &u) && u.active);
 }
+
+/* ---- every statement failing in turn (as test_faults.c does for orders) ----
+ * A step that answers DJ_OK despite a failed statement must have done all of
+ * its work: the request's transaction commits whatever it wrote. */
+
+struct effects {
+	int64_t users, pending, used, audit, linked, active, with_password;
+};
+
+static void effects(struct effects *x)
+{
+	x->users = count("SELECT COUNT(*) FROM users");
+	x->pending = count("SELECT COUNT(*) FROM activation_codes WHERE used_at IS NULL");
+	x->used = count("SELECT COUNT(*) FROM activation_codes WHERE used_at IS NOT NULL");
+	x->audit = count("SELECT COUNT(*) FROM audit");
+	x->linked = count("SELECT COUNT(*) FROM members WHERE user_id IS NOT NULL");
+	x->active = count("SELECT COUNT(*) FROM users WHERE active = 1");
+	x->with_password = count("SELECT COUNT(*) FROM users WHERE password_hash <> ''");
+}
+
+enum step { ISSUE, REISSUE, ACTIVATE, STOP };
+static char g_code[16];
+
+static enum dj_result step(enum step st, struct field_errors *e)
+{
+	struct account_slip s;
+	struct actor pub;
+	char user[64];
+	switch (st) {
+	case ISSUE:
+	case REISSUE: return account_issue(d, &sec, 10, &s, e);
+	case ACTIVATE: actor_public(&pub, "198.51.100.7"); return account_activate(d, &pub, "13912340010", g_code, "Hongqi2026x", user, e);
+	case STOP: return member_change(d, &sec, 10, "status", "stopped", "2026-01-05", "", e);
+	}
+	return DJ_DB_ERROR;
+}
+
+Test(accounts, a_failed_statement_never_leaves_a_half_done_success)
+{
+	/* the state before each step: REISSUE and ACTIVATE need an issued code */
+	const struct effects want[] = {
+		[ISSUE] = {1, 1, 0, 2, 1, 1, 0},
+		[REISSUE] = {0, 0, 0, 1, 0, 0, 0},
+		[ACTIVATE] = {0, -1, 1, 1, 0, 0, 1},
+		[STOP] = {0, -1, 0, 2, 0, -1, 0},
+	};
+	for (int st = ISSUE; st <= STOP; st++) {
+		struct field_errors e = {0};
+		if (st != ISSUE) {
+			struct account_slip s;
+			cr_assert_eq(db_begin(d, true), DB_OK);
+			cr_assert_eq(account_issue(d, &sec, 10, &s, &e), DJ_OK);
+			cr_assert_eq(db_commit(d), DB_OK);
+			snprintf(g_code, sizeof g_code, "%s", s.code);
+		}
+		/* its length */
+		cr_assert_eq(db_begin(d, true), DB_OK);
+		uint64_t p0 = db_fault_points(d);
+		cr_assert_eq(step(st, &e), DJ_OK, "step %d: %s", st, dj_message(DJ_INVALID, &e));
+		uint64_t len = db_fault_points(d) - p0;
+		db_rollback(d);
+		for (uint64_t n = 1; n <= len; n++) {
+			struct effects a, b;
+			cr_assert_eq(db_begin(d, true), DB_OK);
+			effects(&a);
+			db_fault_inject(d, n, DB_FAULT_IO);
+			e.n = 0;
+			enum dj_result res = step(st, &e);
+			db_fault_inject(d, 0, DB_FAULT_NONE);
+			if (res == DJ_OK) {
+				effects(&b);
+				const struct effects *w = &want[st];
+				cr_expect(b.users - a.users == w->users && b.pending - a.pending == w->pending && b.used - a.used == w->used &&
+						  b.audit - a.audit == w->audit && b.linked - a.linked == w->linked && b.active - a.active == w->active &&
+						  b.with_password - a.with_password == w->with_password,
+					  "step %d, statement %llu failing: DJ_OK with users %+lld pending %+lld used %+lld audit %+lld linked %+lld "
+					  "active %+lld password %+lld",
+					  st, (unsigned long long)n, (long long)(b.users - a.users), (long long)(b.pending - a.pending),
+					  (long long)(b.used - a.used), (long long)(b.audit - a.audit), (long long)(b.linked - a.linked),
+					  (long long)(b.active - a.active), (long long)(b.with_password - a.with_password));
+			}
+			db_rollback(d);
+		}
+	}
+}
