@@ -67,22 +67,22 @@ static void activate_url(req *r, const char *phone, char *out, size_t n)
 	snprintf(out, n, "%s/activate?phone=%s", base, phone); /* a phone_valid number: digits only */
 }
 
-static void slip_html(req *r, const struct account_slip *s)
+static void slip_html(req *r, buf *out, const struct account_slip *s)
 {
 	char url[256], until[20];
 	activate_url(r, s->phone, url, sizeof url);
 	fmt_time(s->expires_at, until);
-	html_printf(&r->out,
+	html_printf(out,
 		    "<section class=\"card slip\"><h2 class=\"card-title\">党员账号激活单</h2><div class=\"slip-body\"><dl class=\"kv\">"
 		    "<dt>姓名</dt><dd>%s</dd><dt>所在组织</dt><dd>%s</dd><dt>登录名</dt><dd>手机号 %s",
 		    s->name, s->org_name, s->phone);
 	/* the username is the phone number unless a staff account held it already */
 	if (strcmp(s->username, s->phone))
-		html_printf(&r->out, "（或用户名 %s）", s->username);
-	html_printf(&r->out, "</dd><dt>激活码</dt><dd class=\"slip-code\">%s</dd><dt>有效期至</dt><dd>%s，仅可使用一次</dd></dl><div class=\"slip-qr\">",
+		html_printf(out, "（或用户名 %s）", s->username);
+	html_printf(out, "</dd><dt>激活码</dt><dd class=\"slip-code\">%s</dd><dt>有效期至</dt><dd>%s，仅可使用一次</dd></dl><div class=\"slip-qr\">",
 		    s->code, until);
-	qr_svg(&r->out, url);
-	html_printf(&r->out, "<p>手机扫码打开激活页，输入激活码并设置密码</p><p class=\"muted slip-url\">%s</p></div></div></section>", url);
+	qr_svg(out, url);
+	html_printf(out, "<p>手机扫码打开激活页，输入激活码并设置密码</p><p class=\"muted slip-url\">%s</p></div></div></section>", url);
 }
 
 static void slips_begin(req *r, const char *title)
@@ -115,13 +115,13 @@ static void page_issue(req *r)
 	slips_begin(r, "账号已开通");
 	html_printf(&r->out, "<div class=\"breadcrumbs no-print\"><a href=\"/members\">党员花名册</a> › <a href=\"/members/%lld\">%s</a></div>",
 		    (long long)slip.member_id, slip.name);
-	slip_html(r, &slip);
+	slip_html(r, &r->out, &slip);
 	page_end(r);
 }
 
 struct sheet {
 	req *r;
-	buf skipped;
+	buf slips, skipped;
 	int skipped_n;
 };
 
@@ -129,7 +129,7 @@ static void sheet_row(void *ctx, const struct account_slip *slip, const char *na
 {
 	struct sheet *s = ctx;
 	if (slip)
-		slip_html(s->r, slip);
+		slip_html(s->r, &s->slips, slip);
 	else {
 		html_printf(&s->skipped, "<li>%s：%s</li>", name, why);
 		s->skipped_n++;
@@ -144,12 +144,10 @@ static void page_issue_branch(req *r)
 	struct sheet s = {.r = r};
 	struct field_errors e = {0};
 	int issued = 0;
-	slips_begin(r, "批量开通党员账号");
-	size_t head = r->out.len;
 	enum dj_result res = account_issue_branch(r->db, &r->actor, org, sheet_row, &s, &issued, &e);
 	if (res != DJ_OK) {
+		buf_free(&s.slips);
 		buf_free(&s.skipped);
-		r->out.len = 0; /* the page begun above is replaced by the answer */
 		if (res == DJ_INVALID) {
 			r->failed = true;
 			flash_set(r, "error", dj_message(res, &e));
@@ -159,23 +157,17 @@ static void page_issue_branch(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
-	/* the summary goes before the slips */
-	buf top = {0};
-	html_printf(&top, "<p class=\"lead\">已为 <strong>%d</strong> 名党员开通账号。</p>", issued);
+	slips_begin(r, "批量开通党员账号");
+	html_printf(&r->out, "<p class=\"lead\">已为 <strong>%d</strong> 名党员开通账号。</p>", issued);
 	if (s.skipped_n) {
-		html_printf(&top, "<details class=\"card no-print\"><summary>%d 名党员未能开通（点击查看原因）</summary><ul>", s.skipped_n);
-		buf_append(&top, s.skipped.p, s.skipped.len);
-		buf_puts(&top, "</ul></details>");
+		html_printf(&r->out, "<details class=\"card no-print\"><summary>%d 名党员未能开通（点击查看原因）</summary><ul>", s.skipped_n);
+		buf_append(&r->out, s.skipped.p, s.skipped.len);
+		buf_puts(&r->out, "</ul></details>");
 	}
 	if (!issued && !s.skipped_n)
-		buf_puts(&top, "<div class=\"empty\"><p>本支部的党员都已开通账号</p></div>");
-	buf rest = {0};
-	buf_append(&rest, r->out.p + head, r->out.len - head);
-	r->out.len = head;
-	buf_append(&r->out, top.p ? top.p : "", top.len);
-	buf_append(&r->out, rest.p ? rest.p : "", rest.len);
-	buf_free(&top);
-	buf_free(&rest);
+		buf_puts(&r->out, "<div class=\"empty\"><p>本支部的党员都已开通账号</p></div>");
+	buf_append(&r->out, s.slips.p ? s.slips.p : "", s.slips.len);
+	buf_free(&s.slips);
 	buf_free(&s.skipped);
 	page_end(r);
 }

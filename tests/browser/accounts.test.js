@@ -104,3 +104,26 @@ test('a branch secretary issues an account from the member page; the member acti
   await mem.close();
   await sec.close();
 });
+
+test('为本支部未开通的党员开通账号: the branch secretary prints one sheet of slips from the roster', async () => {
+  const errors = [];
+  const ctx = await browser.newContext(PHONE);
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => errors.push(e.message));
+  p.on('dialog', (d) => d.accept());
+  await p.goto(srv.base + '/login');
+  await p.getByLabel('用户名或手机号').fill('chenji');
+  await p.getByLabel('密码').fill(PASSWORD);
+  await p.getByRole('button', { name: '登录' }).click();
+  await p.waitForURL(/\/console$/);
+  await p.getByRole('link', { name: '党员花名册' }).click();
+  await p.getByRole('button', { name: '为本支部未开通的党员开通账号' }).click();
+  await assert.doesNotReject(p.getByRole('heading', { name: '批量开通党员账号' }).waitFor());
+  const n = Number(/已为 (\d+) 名党员开通账号/.exec(await p.locator('main').innerText())[1]);
+  assert.ok(n >= 10, String(n));
+  assert.equal(await p.locator('.slip').count(), n);
+  await noOverflow(p);
+  await p.screenshot({ path: path.join(SHOTS, 'account-bulk-phone.png') });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
