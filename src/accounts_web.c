@@ -176,6 +176,7 @@ static void page_issue_branch(req *r)
 
 static void activate_form(req *r, const char *phone, const char *code, bool step2)
 {
+	req_set_header(r, "Cache-Control", "no-store"); /* step 2 carries the code in its form */
 	page_begin(r, "激活党员账号");
 	buf_puts(&r->out, "<div class=\"login-box\">");
 	form_begin(r, "/activate");

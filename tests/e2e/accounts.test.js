@@ -69,7 +69,7 @@ test('a branch secretary issues an account from the member page: a slip shown on
   assert.match(res.text, /陈集村第一党小组|陈集村/);
   assert.match(res.text, /13912349001/);
   assert.match(res.text, /<svg class="qr"[^>]*>/);
-  const url = `${srv.base.replace('127.0.0.1', '127.0.0.1')}/activate?phone=13912349001`;
+  const url = `${srv.base}/activate?phone=13912349001`;
   assert.ok(res.text.includes(url), 'the activation URL with the phone');
   assert.ok(!res.text.includes(`phone=13912349001&amp;code`) && !res.text.includes(code.replace('-', '')), 'the code is never in a URL');
   m.a.code = code;
@@ -165,14 +165,12 @@ test('reissuing ends the old code; only staff of the member\'s subtree may issue
   m.g.code = second.code;
   const xijie = new Browser(srv.base);
   await xijie.login('xijie');
-  const page = await chenji.get(`/members/${m.g.id}`);
   const other = await xijie.post(`/members/${m.g.id}/account`, { _csrf: Browser.csrf((await xijie.get('/console')).text) });
   assert.equal(other.status, 404, 'another branch');
   const member = new Browser(srv.base);
   await member.login('dangyuan');
   const mine = await member.post(`/members/${m.g.id}/account`, { _csrf: Browser.csrf((await member.get('/console')).text) });
   assert.equal(mine.status, 403);
-  assert.ok(page.status === 200);
   // the committee may, within its subtree
   const zuzhi = new Browser(srv.base);
   await zuzhi.login('zuzhi');
