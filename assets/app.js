@@ -20,6 +20,12 @@
     }
   }, true);
 
+  /* data-print: a button that prints the page (the activation slips). */
+  document.addEventListener('click', function (ev) {
+    var el = ev.target.closest ? ev.target.closest('[data-print]') : null;
+    if (el) window.print();
+  });
+
   /* (1) data-confirm on forms, and (2) disable submit after first submit. */
   document.addEventListener('submit', function (ev) {
     var form = ev.target;

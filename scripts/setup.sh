@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 DEB_PACKAGES=(
   gcc clang clang-format make meson ninja-build pkg-config
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev postgresql
-  libsodium-dev libjansson-dev libopencc-dev opencc
+  libsodium-dev libjansson-dev libopencc-dev opencc libqrencode-dev
   libzip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-brotli
   libcriterion-dev libclang-rt-14-dev
-  chromium wrk fonts-wqy-zenhei nginx
+  chromium wrk fonts-wqy-zenhei nginx zbar-tools librsvg2-bin
 )
 # node and npm may come from Debian or be on the machine already (another build of
 # node ships its own npm, which Debian's npm package conflicts with).

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "util.h"
+#include "valid.h"
 
 #define THROTTLE_WINDOW (15 * 60)
 #define THROTTLE_LOCK (15 * 60)
@@ -300,8 +301,27 @@ static enum login_result reserve_attempt(db *d, const struct throttle_keys *k, c
 	return LOGIN_OK;
 }
 
-enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64], int *retry_after)
+/* A login given as a mobile number (issue 10 §1): the account linked to the
+ * roster member with that number, when there is one; the login as typed otherwise. */
+static const char *login_name(req *r, const char *login, char out[64])
 {
+	snprintf(out, 64, "%s", login);
+	if (!phone_valid(login))
+		return out;
+	db_stmt *s = db_query(r->db,
+			      "SELECT u.username FROM members m JOIN users u ON u.id = m.user_id WHERE m.phone = ? AND u.active = 1 "
+			      "ORDER BY u.id LIMIT 1",
+			      "t", login);
+	if (db_next(s))
+		snprintf(out, 64, "%s", db_str(s, 0));
+	db_done(s);
+	return out;
+}
+
+enum login_result auth_login(req *r, const char *login, const char *password, const char *kind, char token[64], int *retry_after)
+{
+	char name[64];
+	const char *username = login_name(r, login, name);
 	struct throttle_keys k;
 	throttle_keys(&k, username, r->ip);
 	int64_t now = now_unix();
@@ -392,6 +412,57 @@ enum login_result auth_login(req *r, const char *username, const char *password,
 		return LOGIN_BUSY;
 	}
 	return LOGIN_OK;
+}
+
+/* ---- attempts at other secrets (activation codes, issue 10 §1) ----
+ * Counted on the login_throttle rows as logins are: per subject and address
+ * (THROTTLE_PAIR), per address (THROTTLE_ADDRESS, shared with logins) and per
+ * subject from every address (THROTTLE_ACCOUNT_FREE); past a limit the key
+ * refuses until its window ends. A right answer gives the reservation back. */
+
+static void attempt_keys(char keys[3][160], const char *subject, const char *ip)
+{
+	snprintf(keys[0], 160, "ac:%.60s|%.70s", subject, ip);
+	snprintf(keys[1], 160, "ip:%.80s", ip);
+	snprintf(keys[2], 160, "a:%.80s", subject);
+}
+
+enum login_result auth_attempt_reserve(req *r, const char *subject, int *retry_after)
+{
+	char keys[3][160];
+	attempt_keys(keys, subject, r->ip);
+	const int64_t limits[3] = {THROTTLE_PAIR, THROTTLE_ADDRESS, THROTTLE_ACCOUNT_FREE};
+	int64_t now = now_unix();
+	*retry_after = 0;
+	if (db_begin(r->db, true) != DB_OK)
+		return LOGIN_BUSY;
+	for (int i = 0; i < 3; i++) {
+		int64_t n = reserve(r->db, keys[i], now, false);
+		if (n < 0 && db_int1(r->db, 0, "SELECT locked_until FROM login_throttle WHERE key = ?", "t", keys[i]) <= now) {
+			db_rollback(r->db);
+			return LOGIN_BUSY;
+		}
+		if (n < 0 || n > limits[i]) {
+			*retry_after = retry_of(r->db, keys[i], now);
+			db_rollback(r->db);
+			return LOGIN_THROTTLED;
+		}
+	}
+	if (db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		return LOGIN_BUSY;
+	}
+	return LOGIN_OK;
+}
+
+bool auth_attempt_forgive(req *r, const char *subject)
+{
+	char keys[3][160];
+	attempt_keys(keys, subject, r->ip);
+	for (int i = 0; i < 3; i++)
+		if (db_run(r->db, "UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 0", "t", keys[i]) != DB_OK)
+			return false;
+	return true;
 }
 
 bool auth_logout(req *r)

@@ -17,10 +17,19 @@ bool scope_contains(req *r, int64_t org_id);
 void auth_load_session(req *r);
 
 enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED, LOGIN_BUSY };
-/* Checks the throttle, verifies the password outside any transaction, then
+/* login: a username, or the mobile number of a roster member with an account.
+ * Checks the throttle, verifies the password outside any transaction, then
  * records the outcome and (on success) creates a session of kind "web" or
  * "api" in one transaction. token gets the secret to hand to the client. */
-enum login_result auth_login(req *r, const char *username, const char *password, const char *kind, char token[64], int *retry_after);
+enum login_result auth_login(req *r, const char *login, const char *password, const char *kind, char token[64], int *retry_after);
+/* Attempts at a secret that is not a password (an activation code) on
+ * subject (the phone number) from r's address, counted and locked as logins
+ * are, in a transaction of its own: LOGIN_OK when it may be checked,
+ * LOGIN_THROTTLED with *retry_after, LOGIN_BUSY. */
+enum login_result auth_attempt_reserve(req *r, const char *subject, int *retry_after);
+/* Gives a reservation back after a right answer, in the caller's
+ * transaction; false when the database failed. */
+bool auth_attempt_forgive(req *r, const char *subject) __attribute__((warn_unused_result));
 /* False when the session could not be ended (the caller answers 503: the
  * token must not stay valid behind a "logged out"). */
 bool auth_logout(req *r) __attribute__((warn_unused_result));

@@ -94,7 +94,7 @@ int demo_fill(db *d, FILE *out)
 			return 1;
 		}
 	}
-	if (demo_members(d, out) != 0 || demo_orders(d, out) != 0) {
+	if (demo_members(d, out) != 0 || demo_orders(d, out) != 0 || demo_member_accounts(d, out) != 0) {
 		db_rollback(d);
 		return 1;
 	}

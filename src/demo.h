@@ -14,6 +14,10 @@ int demo_fill(db *d, FILE *out);
 int demo_members(db *d, FILE *out);
 /* Grids, households and three months of orders, inside the same transaction. */
 int demo_orders(db *d, FILE *out);
+/* Accounts of a few roster members of 西街村 (issue 10 §1), activated with
+ * the demo password: they log in by mobile number. After the orders, so
+ * that those stay as they were. */
+int demo_member_accounts(db *d, FILE *out);
 
 /* The county and province scales (demo_county.c). */
 struct demo_opts {

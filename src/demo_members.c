@@ -18,6 +18,7 @@
 
 #include "demo.h"
 #include "members.h"
+#include "users.h"
 #include "util.h"
 #include "valid.h"
 
@@ -440,5 +441,46 @@ int demo_members(db *d, FILE *out)
 		"communities, %d 回族; %d 书记, %d 委员, %d 党小组长, %d 网格员, %d 党员中心户, %d 讲师.\n",
 		c.total, N(plans), c.probationary, c.retired, c.mobile, c.in_service, c.hui, c.secretaries, c.committee, c.leaders, c.grid, c.centres,
 		c.lecturers);
+	return 0;
+}
+
+int demo_member_accounts(db *d, FILE *out)
+{
+	struct actor cli;
+	actor_cli(&cli);
+	struct pick {
+		int64_t id, org_id;
+		char name[96], phone[24];
+		bool grid;
+	} p[3];
+	int n = 0;
+	db_stmt *s = db_query(
+		d,
+		"SELECT m.id, m.org_id, m.name, m.phone, (SELECT COUNT(*) FROM member_duties x WHERE x.member_id = m.id AND x.duty = '网格员') "
+		"FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.code = 'CJZ-XJC' AND m.user_id IS NULL AND m.status = 'active' "
+		"AND m.phone <> '' ORDER BY m.id LIMIT 3",
+		"");
+	while (n < 3 && db_next(s)) {
+		p[n].id = db_int(s, 0);
+		p[n].org_id = db_int(s, 1);
+		snprintf(p[n].name, sizeof p[n].name, "%s", db_str(s, 2));
+		snprintf(p[n].phone, sizeof p[n].phone, "%s", db_str(s, 3));
+		p[n].grid = db_int(s, 4) > 0;
+		n++;
+	}
+	if (db_done(s) != DB_OK)
+		return -1;
+	fprintf(out, "Members of 西街村 with accounts log in by mobile number (password %s):", DEMO_PASSWORD);
+	for (int i = 0; i < n; i++) {
+		struct field_errors e = {0};
+		int64_t uid;
+		if (users_create_demo(d, &cli, p[i].phone, p[i].name, p[i].grid ? "grid" : "member", p[i].org_id, DEMO_PASSWORD, &uid, &e) != DJ_OK ||
+		    member_link_account(d, p[i].id, uid, &e) != DJ_OK) {
+			fprintf(stderr, "dangjian demo: account of %s: %s\n", p[i].name, e.n ? e.e[0].msg : db_errmsg(d));
+			return -1;
+		}
+		fprintf(out, " %s %s", p[i].phone, p[i].name);
+	}
+	fprintf(out, ".\nOthers get theirs from their branch secretary (花名册 → 党员 → 开通账号) and activate it at /activate.\n");
 	return 0;
 }

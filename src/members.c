@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "audit.h"
 #include "util.h"
 
@@ -506,6 +507,9 @@ enum dj_result member_update(db *d, const struct actor *a, const struct member *
 	if (update_rows(d, before, after, a->user_id) != DB_OK ||
 	    audit_write(d, a, "member.update", "member", after->id, after->org_id, after->name) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+	/* a member who leaves the branch (or 停止党籍) loses the account's access */
+	if (after->org_id != before->org_id || strcmp(after->status, before->status))
+		return account_follow_member(d, a, after->id, e);
 	return DJ_OK;
 }
 
@@ -550,7 +554,7 @@ enum dj_result member_change(db *d, const struct actor *a, int64_t id, const cha
 		    history(d, id, date, "status", member_status_label(m.status), member_status_label(to), note, a->user_id) != DB_OK ||
 		    audit_write(d, a, "member.status", "member", id, m.org_id, sum) != DB_OK)
 			return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
-		return DJ_OK;
+		return account_follow_member(d, a, id, e);
 	}
 	return dj_fail(e, DJ_INVALID, "未知的变更类型");
 }
@@ -658,4 +662,59 @@ void member_duties_each(db *d, int64_t id, void (*fn)(void *ctx, const char *dut
 	while (db_next(s))
 		fn(ctx, db_str(s, 0));
 	db_done(s);
+}
+
+/* ---- the account of a roster member ---- */
+
+int64_t member_account_of(db *d, int64_t member_id)
+{
+	int64_t id = 0;
+	db_stmt *s = db_query(d, "SELECT COALESCE(user_id, 0) FROM members WHERE id = ?", "I", member_id);
+	if (db_next(s))
+		id = db_int(s, 0);
+	return db_done(s) == DB_OK ? id : -1;
+}
+
+enum dj_result member_link_account(db *d, int64_t member_id, int64_t user_id, struct field_errors *e)
+{
+	if (db_run(d, "UPDATE members SET user_id = ?, updated_at = ? WHERE id = ?", "III", user_id, now_unix(), member_id) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+	return DJ_OK;
+}
+
+int member_accounts_by_phone(db *d, const char *phone, int64_t skip_member, int64_t *ids, int max)
+{
+	int n = 0;
+	db_stmt *s = db_query(d,
+			      "SELECT u.id FROM members m JOIN users u ON u.id = m.user_id WHERE m.phone = ? AND m.id <> ? AND u.active = 1 "
+			      "ORDER BY u.id",
+			      "tI", phone ? phone : "", skip_member);
+	while (n < max && db_next(s))
+		ids[n++] = db_int(s, 0);
+	return db_done(s) == DB_OK ? n : -1;
+}
+
+int64_t *member_ids_without_account(db *d, const char *path, size_t *n)
+{
+	size_t cap = 64;
+	int64_t *ids = malloc(cap * sizeof *ids);
+	*n = 0;
+	db_stmt *s = db_query(d,
+			      "SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id "
+			      "WHERE o.path LIKE ? || '%' AND m.user_id IS NULL AND m.status <> 'stopped' ORDER BY o.path, m.name, m.id",
+			      "t", path ? path : "");
+	while (ids && db_next(s)) {
+		if (*n == cap) {
+			int64_t *more = realloc(ids, (cap *= 2) * sizeof *ids);
+			if (!more)
+				break;
+			ids = more;
+		}
+		ids[(*n)++] = db_int(s, 0);
+	}
+	if (db_done(s) != DB_OK) {
+		free(ids);
+		return NULL;
+	}
+	return ids;
 }

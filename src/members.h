@@ -101,6 +101,22 @@ bool member_org_covered(db *d, const struct actor *a, int64_t org_id);
  * Returns the id or 0. */
 int64_t member_write(db *d, const struct actor *a, const struct member *m, const char *note);
 
+/* ---- the account of a roster member (issue 10 §1; accounts.c) ---- */
+
+/* The account linked to the member (members.user_id), 0 when none, -1 when
+ * the database failed. */
+int64_t member_account_of(db *d, int64_t member_id);
+/* Links an account to the member (no check: accounts.c has made them). */
+enum dj_result member_link_account(db *d, int64_t member_id, int64_t user_id, struct field_errors *e);
+/* Up to max ids of the active accounts linked to members with this phone
+ * number, but the member skip_member; returns how many, -1 when the
+ * database failed. */
+int member_accounts_by_phone(db *d, const char *phone, int64_t skip_member, int64_t *ids, int max);
+/* The members of the subtree at path without an account, not 停止党籍, in
+ * the roster's order: a malloc'd array of ids (free it), *n its length;
+ * NULL when the database failed. */
+int64_t *member_ids_without_account(db *d, const char *path, size_t *n);
+
 /* ---- reading the roster ---- */
 
 /* The list of a roster page and of GET /api/v1/members: the members of an

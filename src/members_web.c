@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "auth.h"
 #include "json.h"
 #include "layout.h"
 #include "members.h"
 #include "orgs.h"
 #include "orgs_web.h"
+#include "users.h"
 #include "util.h"
 #include "web.h"
 #include "module.h"
@@ -137,6 +139,12 @@ void members_page_list(req *r)
 				  "<a class=\"btn\" href=\"/members/import\">导入花名册</a>");
 	else
 		buf_puts(&r->out, "<div class=\"actions\">");
+	if (!strcmp(o.type, "branch") && !q.registered && authorize(r, &perm_account_issue, o.id))
+		html_printf(&r->out,
+			    "<form class=\"inline\" method=\"post\" action=\"/members/accounts\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<input type=\"hidden\" name=\"org\" value=\"%s\"><button class=\"btn\" type=\"submit\" "
+			    "data-confirm=\"将为本支部所有未开通账号的党员开通账号并生成激活码。确定吗？\">为本支部未开通的党员开通账号</button></form>",
+			    layout_csrf(r), o.code);
 	const char *code = req_query(r, "org");
 	html_printf(&r->out, "<a class=\"btn\" href=\"/members/export.xlsx?org=%s\">导出 Excel</a>", code ? code : "");
 	if (authorize(r, &perm_member_reveal, r->actor.org_id))
@@ -229,6 +237,34 @@ static void history_row(void *ctx, const struct member_event *ev)
 		    *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
 }
 
+/* The member's login (issue 10 §1): none, awaiting activation, active or
+ * stopped, and the button that gives one (accounts_web.c shows the slip). */
+static void account_section(req *r, const struct member *m)
+{
+	struct user u;
+	int64_t uid = member_account_of(r->db, m->id);
+	bool has = uid > 0 && users_get(r->db, uid, &u);
+	bool staff = has && strcmp(u.role, "member") && strcmp(u.role, "grid");
+	buf_puts(&r->out, "<h3>登录账号</h3>");
+	if (!has)
+		buf_puts(&r->out, "<p>尚未开通。开通后党员凭手机号和激活码设置密码，即可登录接单、认领心愿。</p>");
+	else if (!u.active)
+		html_printf(&r->out, "<p>账号 %s 已停用。</p>", u.username);
+	else if (!users_has_password(r->db, uid))
+		html_printf(&r->out, "<p>账号 %s（%s）待激活。</p>", u.username, role_label(role_from_key(u.role)));
+	else
+		html_printf(&r->out, "<p>账号 %s（%s）已激活。</p>", u.username, role_label(role_from_key(u.role)));
+	if (staff || strcmp(m->status, "stopped") == 0)
+		return;
+	html_printf(&r->out,
+		    "<form method=\"post\" action=\"/members/%lld/account\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+		    "<button class=\"btn\" type=\"submit\"%s>%s</button></form>",
+		    (long long)m->id, layout_csrf(r), has ? " data-confirm=\"重新生成后，旧激活码立即作废。确定吗？\"" : "",
+		    !has                                         ? "开通账号并生成激活码"
+		    : u.active && users_has_password(r->db, uid) ? "重新生成激活码（忘记密码时）"
+								 : "重新生成激活码");
+}
+
 static void member_detail(req *r, struct member *m, bool revealed)
 {
 	char title[128], org[ORG_NAME_SIZE], sorg[ORG_NAME_SIZE], ph[24], id[24];
@@ -287,6 +323,8 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		form_input(r, "date", "生效日期", "date", form_value(r, "date", now), NULL);
 		form_input(r, "note", "备注", "text", form_value(r, "note", ""), NULL);
 		form_end(r, "保存变更");
+		if (authorize(r, &perm_account_issue, m->org_id))
+			account_section(r, m);
 		buf_puts(&r->out, "</section>");
 	}
 

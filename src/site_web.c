@@ -74,7 +74,7 @@ static void login_form(req *r, const char *next)
 	url_encode(&act, next);
 	form_begin(r, buf_str(&act));
 	buf_free(&act);
-	form_input(r, "username", "用户名", "text", form_value(r, "username", ""), NULL);
+	form_input(r, "username", "用户名或手机号", "text", form_value(r, "username", ""), NULL);
 	form_input(r, "password", "密码", "password", "", NULL);
 	form_end(r, "登录");
 	buf_puts(&r->out, "<p class=\"muted\">群众点单无需登录，请返回<a href=\"/\">首页</a>。</p></div>");

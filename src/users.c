@@ -276,3 +276,97 @@ char *users_password_hash_of(db *d, int64_t id)
 	db_done(s);
 	return h;
 }
+
+/* ---- accounts of roster members (accounts.c) ---- */
+
+bool users_get(db *d, int64_t id, struct user *u)
+{
+	char path[256];
+	return user_row(d, id, u, path, sizeof path);
+}
+
+bool users_has_password(db *d, int64_t id) { return db_int1(d, 0, "SELECT COUNT(*) FROM users WHERE id = ? AND password_hash <> ''", "I", id) > 0; }
+
+static bool member_role(const char *role) { return role && (!strcmp(role, "member") || !strcmp(role, "grid")); }
+
+enum dj_result users_create_pending(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, int64_t *id,
+				    struct field_errors *e)
+{
+	*id = 0;
+	const char *why;
+	if ((why = users_check_username(username)))
+		return dj_fail(e, DJ_INVALID, "%s", why);
+	if ((why = users_check_name(name)))
+		return dj_fail(e, DJ_INVALID, "%s", why);
+	if (!member_role(role))
+		return dj_fail(e, DJ_INVALID, "党员账号的角色只能是党员或网格员");
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM users WHERE username = ?", "t", username) > 0)
+		return dj_fail(e, DJ_CONFLICT, "用户名 %s 已存在", username);
+	int64_t now = now_unix();
+	/* an empty hash matches no password (password_verify): nobody logs in
+	 * to the account before its activation sets one */
+	*id = db_int1(d, 0,
+		      "INSERT INTO users (username, password_hash, name, role, org_id, active, created_at, updated_at) "
+		      "VALUES (?, '', ?, ?, ?, 1, ?, ?) RETURNING id",
+		      "tttIII", username, name, role, org_id, now, now);
+	if (!*id)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
+	char sum[200];
+	snprintf(sum, sizeof sum, "新建 %s（%s，%s），待激活", username, name, role_label(role_from_key(role)));
+	return audit(d, a, "user.create", *id, org_id, sum, e);
+}
+
+enum dj_result users_reopen(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id, struct field_errors *e)
+{
+	struct user u;
+	if (!users_get(d, id, &u))
+		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
+	if (!member_role(u.role) || !member_role(role))
+		return dj_fail(e, DJ_CONFLICT, "该账号是工作人员账号，由管理员管理");
+	if (u.active && !strcmp(u.role, role) && u.org_id == org_id && !strcmp(u.name, name))
+		return DJ_OK;
+	if (db_run(d, "UPDATE users SET name = ?, role = ?, org_id = ?, active = 1, updated_at = ? WHERE id = ?", "ttIII", name, role, org_id, now_unix(),
+		   id) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
+	char sum[400];
+	snprintf(sum, sizeof sum, "%s/%s/org %lld/%s → %s/%s/org %lld/启用（重新开通）", u.name, u.role, (long long)u.org_id, u.active ? "启用" : "停用",
+		 name, role, (long long)org_id);
+	return audit(d, a, "user.update", id, org_id, sum, e);
+}
+
+enum dj_result users_activate(db *d, const struct actor *a, int64_t id, const char *phone, const char *password, struct field_errors *e)
+{
+	struct user u;
+	if (!users_get(d, id, &u) || !u.active)
+		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
+	const char *why = password_refused(u.username, password);
+	if (!why && phone && strlen(phone) >= 8 && password && strstr(password, phone))
+		why = "密码不能包含手机号";
+	if (why) {
+		ferr_add(e, "password", "%s", why);
+		return DJ_INVALID;
+	}
+	enum dj_result res = store_password(d, id, password, e);
+	if (res == DJ_OK)
+		res = end_sessions(d, id, e);
+	if (res != DJ_OK)
+		return res;
+	return audit(d, a, "user.activate", id, u.org_id, "凭激活码设置密码", e);
+}
+
+enum dj_result users_deactivate(db *d, const struct actor *a, int64_t id, const char *why, struct field_errors *e)
+{
+	struct user u;
+	if (!users_get(d, id, &u))
+		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
+	if (!u.active)
+		return DJ_OK;
+	if (db_run(d, "UPDATE users SET active = 0, updated_at = ? WHERE id = ?", "II", now_unix(), id) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
+	enum dj_result res = end_sessions(d, id, e);
+	if (res != DJ_OK)
+		return res;
+	char sum[300];
+	snprintf(sum, sizeof sum, "停用 %s（%s）：%s", u.username, u.name, why ? why : "");
+	return audit(d, a, "user.deactivate", id, u.org_id, sum, e);
+}

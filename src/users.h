@@ -58,6 +58,29 @@ enum dj_result users_update(db *d, const struct actor *a, int64_t id, const char
 enum dj_result users_set_password(db *d, const struct actor *a, int64_t id, const char *password, struct field_errors *e);
 char *users_password_hash_of(db *d, int64_t id); /* malloc'd, NULL when none */
 
+/* ---- accounts of roster members (issue 10 §1; accounts.c decides who may) ----
+ * These do not check the actor's permission: accounts.c checks its own
+ * (perm_account_issue) and the member's org before calling them. */
+
+/* Reads an account without a check of the actor; false when there is none. */
+bool users_get(db *d, int64_t id, struct user *u);
+/* Whether the account has a password yet (false: awaiting activation). */
+bool users_has_password(db *d, int64_t id);
+/* Creates an account of role member or grid without a password: it cannot
+ * log in until activated (users_activate). Audited as user.create. */
+enum dj_result users_create_pending(db *d, const struct actor *a, const char *username, const char *name, const char *role, int64_t org_id, int64_t *id,
+				    struct field_errors *e);
+/* Reopens a member's account for a new activation code: active again, with
+ * the role and org of the roster record. Audited as user.update. */
+enum dj_result users_reopen(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id, struct field_errors *e);
+/* Sets the first password of an account by its activation (the rules of
+ * password_refused apply; nor may it contain the phone number); ends any
+ * session of the account. Audited as user.activate. */
+enum dj_result users_activate(db *d, const struct actor *a, int64_t id, const char *phone, const char *password, struct field_errors *e);
+/* Deactivates an account and ends its sessions; why goes into the audit row
+ * (user.deactivate). An account already inactive is left as it is. */
+enum dj_result users_deactivate(db *d, const struct actor *a, int64_t id, const char *why, struct field_errors *e);
+
 /* Validates the fields of an account; NULL when fine, else the reason. */
 const char *users_check_username(const char *username);
 const char *users_check_name(const char *name);
