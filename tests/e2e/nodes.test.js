@@ -48,10 +48,16 @@ http {
         listen 127.0.0.1:${port};
         server_name dangjian.example.org;
         client_max_body_size 20m;
+        client_header_timeout 10s;
+        client_body_timeout 10s;
+        send_timeout 30s;
         location / {
             proxy_pass http://dangjian;
+            proxy_request_buffering on;
+            proxy_buffering on;
             proxy_set_header Host $host;
             proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
             add_header X-Dangjian-Node $upstream_addr always;
         }
     }
@@ -60,7 +66,7 @@ http {
   // the directives of the README's block are all here, as it writes them
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const block = /\n {4}server \{\n([\s\S]*?)\n {4}\}\n/.exec(readme)[1];
-  for (const line of block.split('\n').map((l) => l.trim()).filter((l) => /^(proxy_|client_max_body_size)/.test(l))) {
+  for (const line of block.split('\n').map((l) => l.trim()).filter((l) => /^(proxy_|client_|send_timeout)/.test(l))) {
     assert.ok(conf.includes(line), `the README's nginx block says "${line}"; the test's config does not`);
   }
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
