@@ -263,7 +263,7 @@ void orders_api_list(req *r)
 void orders_api_get(req *r)
 {
 	struct order o;
-	if (!order_load(r->db, req_param_id(r, "id"), NULL, &o) || !order_visible(&r->actor, &o)) {
+	if (!order_load(r->db, req_param_id(r, "id"), NULL, &o) || !order_visible(r->db, &r->actor, &o)) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
