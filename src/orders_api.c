@@ -55,7 +55,10 @@ void orders_api_public_create(req *r)
 	copy_field(o.contact_name, sizeof o.contact_name, "contact_name", name, &e);
 	copy_field(o.contact_phone, sizeof o.contact_phone, "contact_phone", phone, &e);
 	const char *key = req_header(r, "Idempotency-Key");
-	if (key && (strlen(key) < 8 || strlen(key) > 64))
+	bool printable = true; /* visible ASCII (an sf-string of the IETF draft): nothing SQL would refuse */
+	for (const char *c = key; c && *c; c++)
+		printable &= *c > 0x20 && *c < 0x7f;
+	if (key && (strlen(key) < 8 || strlen(key) > 64 || !printable))
 		ferr_add(&e, "Idempotency-Key", "Idempotency-Key 应为 8 到 64 个字符");
 	else if (key)
 		snprintf(o.idempotency_key, sizeof o.idempotency_key, "%s", key);

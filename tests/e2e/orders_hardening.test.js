@@ -174,6 +174,11 @@ test('invalid UTF-8 in a form field, a multipart field or the query string answe
   r = await post(multipart, `multipart/form-data; boundary=${boundary}`);
   assert.equal(r.status, 422);
   assert.match(await r.text(), /表单编号格式不正确/);
+  // the API's Idempotency-Key header: visible ASCII only
+  const h = await postAlone('/api/v1/public/orders', { kind: 'need', content: '门前有积水', org: 'CJZ-CJC', contact_name: '郑先生', contact_phone: '13600001212' },
+    { 'idempotency-key': 'key-\xff\xfe\xc3(-1234', 'x-real-ip': '192.0.2.91' });
+  assert.equal(h.status, 422, h.text);
+  assert.ok(JSON.parse(h.text).error.fields['Idempotency-Key']);
   // the query string: a page and the API (a JSON error naming the parameter)
   assert.equal((await fetch(srv.base + '/track?code=%FF%FE')).status, 400);
   const tok = await apiToken(srv.base, 'chenji');
