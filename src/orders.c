@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
 
 #include "audit.h"
@@ -194,25 +195,48 @@ bool order_load(db *d, int64_t id, const char *code, struct order *o)
 
 static bool open_wish(const struct order *o) { return !strcmp(o->kind, "wish") && (!strcmp(o->state, "submitted") || !strcmp(o->state, "accepted")); }
 
-bool order_visible(const struct actor *a, const struct order *o)
+void order_town(db *d, const struct actor *a, char out[256])
+{
+	/* the nearest 镇党委 at or above the actor's org; without one, its own subtree */
+	const char *scope = actor_scope(a);
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE type = 'committee' AND ? LIKE path || '%' ORDER BY LENGTH(path) DESC LIMIT 1", "t", scope);
+	snprintf(out, 256, "%s", db_next(s) ? db_str(s, 0) : scope);
+	db_done(s);
+}
+
+static bool under(const char *path, const char *prefix) { return *prefix && !strncmp(path, prefix, strlen(prefix)); }
+
+/* THE rule of who sees an order, written twice: here for one order and as
+ * VISIBLE below for the lists; tests/unit/test_orders.c checks that the two
+ * agree for every role. */
+bool order_visible(db *d, const struct actor *a, const struct order *o)
 {
 	if (a->role == A_PUBLIC || a->role == A_SYSTEM)
 		return true;
 	if (a->user_id && o->assignee_user_id == a->user_id)
 		return true; /* a 头雁 of another branch, a claimed wish of another village */
-	if (a->role == R_MEMBER && open_wish(o))
-		return true; /* the wall is public; members claim any open wish */
-	return actor_covers(a, o->org_path);
+	if (a->role == R_MEMBER && open_wish(o)) {
+		char town[256];
+		order_town(d, a, town);
+		if (under(o->org_path, town))
+			return true; /* members claim the open wishes of their own town */
+	}
+	if (!actor_covers(a, o->org_path))
+		return false;
+	/* a grid worker: the orders of its grids (SPEC §1 "its grid(s)") */
+	return a->role != R_GRID ||
+	       (o->grid_id && db_int1(d, 0, "SELECT COUNT(*) FROM grids WHERE id = ? AND worker_user_id = ?", "II", o->grid_id, a->user_id) > 0);
 }
 
 bool order_overdue(const struct order *o, int64_t now) { return order_state_open(o->state) && strcmp(o->state, "delivered") && o->due_at < now; }
 
-/* order_visible as SQL, for the lists. A grid worker may open any order of
- * its subtree, but its list is what it works on: the orders of its grids and
- * those given to it (网格员接单). */
-#define VISIBLE                                                                                    \
-	"(o.assignee_user_id = ? "                                                                 \
-	"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) " \
+/* order_visible as SQL, for the lists: what is given to the actor; for a
+ * member the open wishes of its town; the orders of its subtree, for a grid
+ * worker only those of its grids (网格员接单). Parameters: me, member, town,
+ * scope, grid, me. */
+#define VISIBLE                                                                                                                           \
+	"(o.assignee_user_id = ? "                                                                                                        \
+	"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted') AND g.path LIKE CAST(? AS TEXT) || '%') " \
 	"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)))) "
 #define FILTERS                                                                                               \
 	"AND (CAST(? AS TEXT) IS NULL OR g.path LIKE ? || '%') AND (CAST(? AS TEXT) IS NULL OR o.state = ?) " \
@@ -226,20 +250,23 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
 	int64_t lim = f->limit > 0 ? f->limit : 50, off = f->offset > 0 ? f->offset : 0;
 	const char *scope = actor_scope(a);
+	char town[256] = "";
+	if (member)
+		order_town(d, a, town);
 	*total = db_int1(d, 0, "SELECT COUNT(*) FROM orders o JOIN orgs g ON g.id = o.org_id WHERE " VISIBLE FILTERS,
-			 "IItII"
+			 "IIttII"
 			 "tttt"
 			 "II"
 			 "II",
-			 me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue, now);
+			 me, member, town, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue, now);
 	db_stmt *s = db_query(d, ORDER_COLS "WHERE " VISIBLE FILTERS "ORDER BY o.id DESC LIMIT ? OFFSET ?",
-			      "IItII"
+			      "IIttII"
 			      "tttt"
 			      "II"
 			      "II"
 			      "II",
-			      me, member, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue, now,
-			      lim, off);
+			      me, member, town, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue,
+			      now, lim, off);
 	struct order o;
 	while (db_next(s)) {
 		order_fill(s, &o);
@@ -248,9 +275,16 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
-void order_each_open_wish(db *d, order_row_fn fn, void *ctx)
+void order_each_open_wish(db *d, const struct actor *a, order_row_fn fn, void *ctx)
 {
-	db_stmt *s = db_query(d, ORDER_COLS "WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') ORDER BY o.created_at DESC LIMIT 100", "");
+	/* a member sees the wishes it may claim: its town's; everyone else the whole wall */
+	char town[256] = "/";
+	if (a->role == R_MEMBER)
+		order_town(d, a, town);
+	db_stmt *s = db_query(
+		d,
+		ORDER_COLS "WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') AND g.path LIKE ? || '%' ORDER BY o.created_at DESC LIMIT 100",
+		"t", town);
 	struct order o;
 	while (db_next(s)) {
 		order_fill(s, &o);
@@ -274,42 +308,90 @@ void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *
 
 #define PLACE_PER_HOUR 10 /* orders one address may place in an hour */
 
+static bool key_used(db *d, const char *idempotency_key)
+{
+	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", idempotency_key) > 0;
+}
+
 bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now)
 {
 	/* a repeated key answers with the first order and costs no quota */
-	if (idempotency_key && *idempotency_key && db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", idempotency_key))
+	bool keyed = idempotency_key && *idempotency_key;
+	if (keyed && key_used(d, idempotency_key))
 		return true;
 	char key[96];
 	snprintf(key, sizeof key, "place:%.80s", ip ? ip : "");
 	/* a database that cannot count refuses, as a limit should */
 	if (db_run(d, "DELETE FROM order_rate WHERE key = ? AND window_start < ?", "tI", key, now - 3600) != DB_OK)
 		return false;
+	/* On PostgreSQL the requests of one address take turns here: the row stays
+	 * locked until the request that counted commits. */
 	int64_t n = db_int1(d, 0,
 			    "INSERT INTO order_rate (key, count, window_start) VALUES (?, 1, ?) "
 			    "ON CONFLICT (key) DO UPDATE SET count = order_rate.count + 1 RETURNING count",
 			    "tI", key, now);
+	/* A retry that waited its turn behind its own first attempt now reads that
+	 * order (each statement reads what was committed before it): it costs
+	 * nothing, so 20 retries at once are not 20 orders of the hour. */
+	if (keyed && key_used(d, idempotency_key))
+		return db_run(d, "UPDATE order_rate SET count = count - 1 WHERE key = ?", "t", key) == DB_OK;
 	return n <= PLACE_PER_HOUR;
+}
+
+/* The request an Idempotency-Key is bound to: a SHA-256 of the normalised
+ * order, each field with its length in front so that no two orders meet. */
+static void order_request_hash(const struct order_new *o, char out[65])
+{
+	const char *f[] = {o->kind, o->urgency, o->content, o->org_code, o->grid_code, o->contact_name, o->contact_phone};
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		size_t n = strlen(f[i]);
+		unsigned char len[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char)n};
+		crypto_hash_sha256_update(&st, len, sizeof len);
+		crypto_hash_sha256_update(&st, (const unsigned char *)f[i], n);
+	}
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* The order already placed with this key: DJ_OK and its code when it was the
+ * same request, DJ_INVALID when it was another (or one placed before keys were
+ * bound: refused, never another resident's code), DJ_NOT_FOUND when none. */
+static enum dj_result order_by_key(db *d, const char *key, const char *hash, char code_out[24], struct field_errors *errs)
+{
+	enum dj_result res = DJ_NOT_FOUND;
+	db_stmt *s = db_query(d, "SELECT code, COALESCE(idempotency_hash, '') FROM orders WHERE idempotency_key = ?", "t", key);
+	if (db_next(s)) {
+		res = strcmp(db_str(s, 1), hash) ? DJ_INVALID : DJ_OK;
+		if (res == DJ_OK)
+			snprintf(code_out, 24, "%s", db_str(s, 0));
+	}
+	db_done(s);
+	if (res == DJ_INVALID)
+		ferr_add(errs, "Idempotency-Key",
+			 "此 Idempotency-Key 已用于另一份内容不同的诉求：重试时内容须完全相同，新的诉求请使用新的 Idempotency-Key");
+	return res;
 }
 
 enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *errs)
 {
 	*repeated = false;
-	if (*o->idempotency_key) {
-		db_stmt *s = db_query(d, "SELECT code FROM orders WHERE idempotency_key = ?", "t", o->idempotency_key);
-		if (db_next(s)) {
-			snprintf(code_out, 24, "%s", db_str(s, 0));
-			*repeated = true;
-		}
-		db_done(s);
-		if (*repeated)
-			return DJ_OK;
-	}
 	str_trim(o->content);
 	str_trim(o->contact_name);
-	if (!in_list(order_kinds, o->kind))
-		ferr_add(errs, "kind", "请选择诉求类型：需求、微心愿、代办（医疗代办、电费代缴、物资代购）或社情民意");
 	if (!*o->urgency)
 		snprintf(o->urgency, sizeof o->urgency, "normal");
+	char hash[65];
+	order_request_hash(o, hash);
+	if (*o->idempotency_key) {
+		enum dj_result res = order_by_key(d, o->idempotency_key, hash, code_out, errs);
+		*repeated = res == DJ_OK;
+		if (res != DJ_NOT_FOUND)
+			return res;
+	}
+	if (!in_list(order_kinds, o->kind))
+		ferr_add(errs, "kind", "请选择诉求类型：需求、微心愿、代办（医疗代办、电费代缴、物资代购）或社情民意");
 	if (strcmp(o->urgency, "normal") && strcmp(o->urgency, "urgent") && strcmp(o->urgency, "complex"))
 		ferr_add(errs, "urgency", "紧急程度应为 normal、urgent 或 complex");
 	if (!*o->content)
@@ -348,16 +430,26 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 		for (char *c = code; *c; c++)
 			if (*c == '-' || *c == '_')
 				*c = 'x';
+		/* DO NOTHING on a taken code or key: on PostgreSQL a failed INSERT would
+		 * abort the request's transaction. A request that placed the same key
+		 * at the same moment is waited for, then its order is read below. */
 		int64_t id = db_int1(d, 0,
 				     "INSERT INTO orders (code, kind, urgency, content, org_id, grid_id, contact_name, contact_phone, state, "
-				     "idempotency_key, ip, created_at, updated_at, due_at) "
-				     "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, 'submitted', NULLIF(?, ''), ?, ?, ?, ?) RETURNING id",
+				     "idempotency_key, idempotency_hash, ip, created_at, updated_at, due_at) "
+				     "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, 'submitted', NULLIF(?, ''), ?, ?, ?, ?, ?) "
+				     "ON CONFLICT DO NOTHING RETURNING id",
 				     "ttttIItttt"
-				     "III",
-				     code, o->kind, o->urgency, o->content, org, grid, o->contact_name, o->contact_phone, o->idempotency_key, a->ip, now,
-				     now, now + order_limit(d, o->kind, o->urgency, false));
+				     "tIII",
+				     code, o->kind, o->urgency, o->content, org, grid, o->contact_name, o->contact_phone, o->idempotency_key, hash, a->ip,
+				     now, now, now + order_limit(d, o->kind, o->urgency, false));
+		if (!id && *o->idempotency_key) {
+			enum dj_result res = order_by_key(d, o->idempotency_key, hash, code_out, errs);
+			*repeated = res == DJ_OK;
+			if (res != DJ_NOT_FOUND)
+				return res;
+		}
 		if (!id)
-			continue;
+			continue; /* the code was taken: another one */
 		/* the history, the notices and the audit row are part of the order:
 		 * any of them failing fails it (the caller rolls back) */
 		if (db_run(d,
@@ -407,7 +499,7 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 	struct order o;
 	action = action ? action : "";
 	/* out of the caller's view the order does not exist for it */
-	if (!order_load(d, id, code, &o) || !order_visible(a, &o))
+	if (!order_load(d, id, code, &o) || !order_visible(d, a, &o))
 		return dj_fail(errs, DJ_NOT_FOUND, code ? "查询码不存在，请核对" : "诉求不存在或不在您的管辖范围内");
 	id = o.id;
 	const struct order_transition *t = order_find(o.state, action, a->role);

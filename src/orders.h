@@ -64,9 +64,13 @@ struct order {
 bool order_load(db *d, int64_t id, const char *code, struct order *o);
 /* Whether the actor may see the order: the resident (who holds its code) and
  * the system always; whoever it is assigned to; everyone with an account the
- * orders of its subtree (a member: its branch's, SPEC §1), and a member also
- * the open wishes of the wall, wherever they are. */
-bool order_visible(const struct actor *a, const struct order *o);
+ * orders of its subtree (a member: its branch's, SPEC §1), but a grid worker
+ * only those of its grids; and a member also the open wishes of its town (the
+ * wall's, to claim them). order_list's lists follow the same rule. */
+bool order_visible(db *d, const struct actor *a, const struct order *o);
+/* The town of the actor: the path of the nearest 镇党委 (committee) at or
+ * above its org, or its own subtree when there is none. */
+void order_town(db *d, const struct actor *a, char out[256]);
 /* Past its time limit and not yet delivered or closed. */
 bool order_overdue(const struct order *o, int64_t now);
 
@@ -83,8 +87,9 @@ struct order_filter {
 typedef void (*order_row_fn)(void *ctx, const struct order *o);
 enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx);
 
-/* The wall (微心愿墙): the open wishes of the whole town, newest first, at most 100. */
-void order_each_open_wish(db *d, order_row_fn fn, void *ctx);
+/* The wall (微心愿墙): the open wishes, newest first, at most 100: for a
+ * member those of its town (the ones it may claim), for anyone else all. */
+void order_each_open_wish(db *d, const struct actor *a, order_row_fn fn, void *ctx);
 
 /* An order's history, oldest first; the resident sees the public entries. */
 struct order_event {

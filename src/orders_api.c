@@ -55,7 +55,10 @@ void orders_api_public_create(req *r)
 	copy_field(o.contact_name, sizeof o.contact_name, "contact_name", name, &e);
 	copy_field(o.contact_phone, sizeof o.contact_phone, "contact_phone", phone, &e);
 	const char *key = req_header(r, "Idempotency-Key");
-	if (key && (strlen(key) < 8 || strlen(key) > 64))
+	bool printable = true; /* visible ASCII (an sf-string of the IETF draft): nothing SQL would refuse */
+	for (const char *c = key; c && *c; c++)
+		printable &= *c > 0x20 && *c < 0x7f;
+	if (key && (strlen(key) < 8 || strlen(key) > 64 || !printable))
 		ferr_add(&e, "Idempotency-Key", "Idempotency-Key 应为 8 到 64 个字符");
 	else if (key)
 		snprintf(o.idempotency_key, sizeof o.idempotency_key, "%s", key);
@@ -263,7 +266,7 @@ void orders_api_list(req *r)
 void orders_api_get(req *r)
 {
 	struct order o;
-	if (!order_load(r->db, req_param_id(r, "id"), NULL, &o) || !order_visible(&r->actor, &o)) {
+	if (!order_load(r->db, req_param_id(r, "id"), NULL, &o) || !order_visible(r->db, &r->actor, &o)) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}

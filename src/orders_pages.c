@@ -19,14 +19,16 @@
 
 /* ---- the resident's side ---- */
 
-static void order_form(req *r)
+/* new_key: the form's key was already spent on another order (order_create
+ * said so): this form gets a fresh one, the next submit is a new order. */
+static void order_form_key(req *r, bool new_key)
 {
 	page_begin(r, "我要点单");
 	buf_puts(&r->out, "<p class=\"lead\">有需求、有心愿、要代办，或对村里的事有意见建议，都可以在这里告诉我们。"
 			  "支部接单后会尽快联系您，您可以随时用查询码查看办理进度。</p><section class=\"card\">");
 	form_begin(r, "/order");
 	char key[40];
-	const char *k = req_form(r, "_key");
+	const char *k = new_key ? NULL : req_form(r, "_key");
 	if (k && strlen(k) >= 8 && strlen(k) < sizeof key)
 		snprintf(key, sizeof key, "%s", k);
 	else
@@ -61,6 +63,8 @@ static void order_form(req *r)
 	buf_puts(&r->out, "</section><p class=\"muted\">已经提交过？<a href=\"/track\">查询办理进度</a></p>");
 	page_end(r);
 }
+
+static void order_form(req *r) { order_form_key(r, false); }
 
 static void order_page_form(req *r)
 {
@@ -103,8 +107,12 @@ static void order_page_form(req *r)
 		res = order_create(r->db, &r->actor, &o, code, &repeated, &e);
 	}
 	if (res == DJ_INVALID) {
+		/* the hidden _key is the page's Idempotency-Key */
+		bool spent = ferr_get(&e, "Idempotency-Key") != NULL;
+		if (spent)
+			ferr_add(&e, "_form", "这张表单已经提交过一份内容不同的诉求（表单编号 _key 已用过）。已换成新表单，请核对后再提交。");
 		form_errors_add(r, &e);
-		order_form(r);
+		order_form_key(r, spent);
 		r->status = 422;
 		return;
 	}
@@ -348,7 +356,7 @@ static void orders_page_detail(req *r)
 {
 	int64_t id = req_param_id(r, "id");
 	struct order o;
-	if (!order_load(r->db, id, NULL, &o) || !order_visible(&r->actor, &o)) {
+	if (!order_load(r->db, id, NULL, &o) || !order_visible(r->db, &r->actor, &o)) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
@@ -476,7 +484,7 @@ static void wishes_page(req *r)
 	buf_puts(&r->out, "<p class=\"lead\">群众的小心愿，党员来认领。心愿实现后，许愿人可在查询页确认评价。</p>");
 	struct wall w = {r, r->logged_in && r->actor.role == R_MEMBER, 0};
 	buf_puts(&r->out, "<div class=\"tiles wishes\">");
-	order_each_open_wish(r->db, wish_card, &w);
+	order_each_open_wish(r->db, &r->actor, wish_card, &w);
 	buf_puts(&r->out, "</div>");
 	if (!w.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>目前的心愿都已有人认领，谢谢大家！</p></div>");
@@ -489,7 +497,7 @@ static void wishes_claim(req *r)
 {
 	struct order_act a = {0};
 	struct field_errors e = {0};
-	/* a member may claim the wishes of the whole town, not only its branch's (order_visible) */
+	/* a member may claim the wishes of its whole town, not only its branch's (order_visible) */
 	enum dj_result res = order_transition(r->db, &r->actor, req_param_id(r, "id"), NULL, "claim", &a, now_unix(), &e);
 	if (res != DJ_OK) {
 		req_fail(r, res == DJ_INVALID ? DJ_CONFLICT : res, &e);
@@ -518,7 +526,7 @@ static void wishes_api(req *r)
 	jw_obj(&w);
 	jw_key(&w, "wishes");
 	jw_arr(&w);
-	order_each_open_wish(r->db, wish_json, &w);
+	order_each_open_wish(r->db, &r->actor, wish_json, &w);
 	jw_aend(&w);
 	jw_end(&w);
 }

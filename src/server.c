@@ -27,6 +27,7 @@
 #include "module.h"
 #include "ops_web.h"
 #include "util.h"
+#include "valid.h"
 
 #define DEFAULT_BODY_LIMIT (64 * 1024)
 
@@ -385,6 +386,49 @@ static bool parse_body(req *r)
 	return true; /* JSON and others: handlers read r->body */
 }
 
+/* Every text field of a form (urlencoded or multipart, files aside) and of the
+ * query string must be UTF-8: PostgreSQL refuses anything else at the first
+ * statement that binds it, aborting the request's transaction, and SQLite
+ * would store it. Checked here once for both engines (issue 8 §8), naming the
+ * field; the usual fields by their Chinese names. */
+static const char *field_label(const char *name)
+{
+	static const char *const labels[] = {
+		"username", "用户名", "password", "密码", "content", "诉求内容", "contact_name", "联系人", "contact_phone", "手机号", "_key",
+		"表单编号", "name",   "姓名",     "note", "说明",    "q",        "搜索词",       NULL,
+	};
+	for (const char *const *p = labels; *p; p += 2)
+		if (!strcmp(p[0], name))
+			return p[1];
+	return NULL;
+}
+
+static bool text_is_utf8(req *r)
+{
+	const kvlist *lists[] = {&r->query, &r->form};
+	for (int li = 0; li < 2; li++)
+		for (size_t i = 0; i < lists[li]->n; i++) {
+			const kv *f = &lists[li]->v[i];
+			if (f->filename || (utf8_valid(f->key) && utf8_valid(f->val)))
+				continue;
+			struct field_errors e = {0};
+			const char *name = utf8_valid(f->key) ? f->key : "_form", *label = field_label(name);
+			if (label)
+				ferr_add(&e, name, "%s格式不正确：含有无效的字符编码，请使用 UTF-8 文字", label);
+			else if (strcmp(name, "_form"))
+				ferr_add(&e, name, "“%.60s”格式不正确：含有无效的字符编码，请使用 UTF-8 文字", name);
+			else
+				ferr_add(&e, name, "字段名含有无效的字符编码，请使用 UTF-8 文字");
+			int status = li == 0 ? 400 : 422; /* a bad address, or a bad form */
+			if (r->route->flags & RF_API)
+				req_error_fields(r, status, li == 0 ? "bad_query" : "invalid", e.e[0].msg, &e);
+			else
+				req_error(r, status, li == 0 ? "bad_query" : "invalid", e.e[0].msg);
+			return false;
+		}
+	return true;
+}
+
 /* ---- dispatch ---- */
 
 /* text as the canonical form of an IPv4 or IPv6 address into out; out is
@@ -488,6 +532,8 @@ static void run_handler(req *r)
 		req_error(r, 403, "csrf", "页面已过期或来源无效（CSRF 校验失败），请刷新页面后重试");
 		return;
 	}
+	if (!text_is_utf8(r))
+		return;
 	rt->handler(r);
 }
 

@@ -183,21 +183,31 @@ test('a branch secretary downloads the masked roster of its own subtree only, an
   assert.match(log, /陈集村党支部 花名册 \d+ 人（脱敏）/);
 });
 
-test('a party member gets a masked export of its own branch only', async () => {
-  const m = new Browser(srv.base);
-  await m.login('dangyuan');
-  const d = await download(m, '');
-  assert.equal(d.status, 200);
-  const token = await apiToken(srv.base, 'dangyuan');
-  assert.deepEqual(d.x.body, (await apiRows(token, 'CJZ-CJC')).map((r) => r.row));
-  assert.ok(d.x.body.every((r) => r[COL['身份证号']].includes('**********') && (r[COL['手机号']].includes('****') || r[COL['手机号']] === '')));
-  assert.equal((await download(m, '?full=1')).status, 403, 'no full numbers for a member');
-  assert.equal((await download(m, '?org=CJZ-XJC')).status, 404);
+// SPEC §1: a member has "own records + its branch's shared items", a grid
+// worker "its grid(s)": neither takes the branch's roster away as a file. The
+// masked roster page and API stay theirs to read.
+test('a party member and a grid worker read the masked roster but export nothing', async () => {
+  for (const user of ['dangyuan', 'wangge']) {
+    const m = new Browser(srv.base);
+    await m.login(user);
+    for (const q of ['', '?full=1', '?org=CJZ-CJC', '?org=CJZ-XJC']) assert.equal((await download(m, q)).status, 403, `${user} ${q}`);
+    const page = await m.get('/members');
+    assert.equal(page.status, 200);
+    assert.ok(!page.text.includes('/members/export.xlsx'), `${user}: no export button`);
+    const token = await apiToken(srv.base, user);
+    const rows = await apiRows(token, 'CJZ-CJC');
+    assert.ok(rows.length > 0);
+    assert.ok(rows.every((r) => r.row[COL['身份证号']].includes('**********')), 'masked');
+  }
   // no roster for a reviewer, none without a login
   const j = new Browser(srv.base);
   await j.login('jiwei');
   assert.equal((await download(j, '')).status, 403);
   assert.notEqual((await download(new Browser(srv.base), '')).status, 200);
+  // the staff still see the button
+  const b = new Browser(srv.base);
+  await b.login('chenji');
+  assert.ok((await b.get('/members')).text.includes('/members/export.xlsx'));
 });
 
 test('the committee downloads the whole town with full numbers; it is audited twice', async () => {

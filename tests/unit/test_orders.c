@@ -244,3 +244,123 @@ Test(orders_db, a_transition_reads_its_order_once_and_writes_one_audit_row)
 	cr_assert_eq(t.order_reads, 1);
 	cr_assert_eq(t.audit_writes, 1);
 }
+
+/* ---- who sees which order (issue 8 §5): order_visible for one order and
+ * order_list's SQL say the same thing, for every role ---- */
+
+static int64_t add_user(const char *username, const char *role, int64_t org)
+{
+	return db_int1(d, 0,
+		       "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) VALUES (?, 'x', ?, ?, ?, 0, 0) "
+		       "RETURNING id",
+		       "tttI", username, username, role, org);
+}
+
+static void user_actor(struct actor *a, int64_t uid, int role, int64_t org)
+{
+	memset(a, 0, sizeof *a);
+	a->user_id = uid;
+	a->role = role;
+	a->org_id = org;
+	db_stmt *s = db_query(d, "SELECT path, name FROM orgs WHERE id = ?", "I", org);
+	cr_assert(db_next(s));
+	snprintf(a->org_path, sizeof a->org_path, "%s", db_str(s, 0));
+	snprintf(a->org_name, sizeof a->org_name, "%s", db_str(s, 1));
+	db_done(s);
+	snprintf(a->ip, sizeof a->ip, "127.0.0.1");
+	actor_set_label(a);
+}
+
+static int64_t place_in(const char *kind, const char *org, const char *grid)
+{
+	struct actor resident;
+	actor_public(&resident, "192.0.2.8");
+	struct order_new o;
+	memset(&o, 0, sizeof o);
+	snprintf(o.kind, sizeof o.kind, "%s", kind);
+	snprintf(o.content, sizeof o.content, "%s %s %s", kind, org, grid);
+	snprintf(o.org_code, sizeof o.org_code, "%s", org);
+	snprintf(o.grid_code, sizeof o.grid_code, "%s", grid);
+	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
+	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	char code[24];
+	bool repeated;
+	struct field_errors e = {0};
+	enum dj_result res = order_create(d, &resident, &o, code, &repeated, &e);
+	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	return db_int1(d, 0, "SELECT id FROM orders WHERE code = ?", "t", code);
+}
+
+#define MAX_ORDERS 16
+struct seen {
+	bool in[MAX_ORDERS + 1];
+};
+
+static void mark(void *ctx, const struct order *o)
+{
+	struct seen *s = ctx;
+	if (o->id > 0 && o->id <= MAX_ORDERS)
+		s->in[o->id] = true;
+}
+
+Test(orders_db, order_visible_and_the_lists_follow_one_rule_for_every_role)
+{
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	int64_t county = db_int1(d, 0, "SELECT id FROM orgs WHERE code = 'XW'", "");
+	int64_t town = db_int1(d, 0, "SELECT id FROM orgs WHERE code = 'CJZ'", "");
+	int64_t other = orgs_create(d, town, "CJZ-XJC", "西街村党支部", "branch", "农村");
+	int64_t town2 = orgs_create(d, county, "T2", "第二镇党委", "committee", "");
+	int64_t branch2 = orgs_create(d, town2, "T2-A", "第二镇甲村党支部", "branch", "农村");
+	cr_assert(other > 0 && town2 > 0 && branch2 > 0);
+	int64_t worker = add_user("wangge", "grid", branch_id), member = add_user("dangyuan", "member", branch_id);
+	int64_t member2 = add_user("tmember", "member", branch2), sec = add_user("chenji", "branch", branch_id);
+	int64_t comm = add_user("zuzhi", "committee", town), admin = add_user("admin", "admin", town);
+	cr_assert_eq(
+		db_run(d, "INSERT INTO grids (org_id, code, name, worker_user_id, created_at) VALUES (?, 'G1', '一网格', ?, 0)", "II", branch_id, worker),
+		DB_OK);
+	cr_assert_eq(db_run(d, "INSERT INTO grids (org_id, code, name, created_at) VALUES (?, 'G2', '二网格', 0)", "I", branch_id), DB_OK);
+	int64_t g1 = place_in("need", "", "G1"), g2 = place_in("need", "", "G2"), plain = place_in("need", "CJZ-CJC", "");
+	int64_t given = place_in("need", "CJZ-CJC", ""), wish = place_in("wish", "CJZ-CJC", ""), wish_other = place_in("wish", "CJZ-XJC", "");
+	int64_t wish2 = place_in("wish", "T2-A", ""), need2 = place_in("need", "T2-A", ""), done = place_in("wish", "CJZ-XJC", "");
+	cr_assert_eq(db_run(d, "UPDATE orders SET state = 'assigned', assignee_user_id = ? WHERE id = ?", "II", worker, given), DB_OK);
+	cr_assert_eq(db_run(d, "UPDATE orders SET state = 'closed' WHERE id = ?", "I", done), DB_OK);
+	cr_assert_eq(db_commit(d), DB_OK);
+	int64_t last = db_int1(d, 0, "SELECT MAX(id) FROM orders", "");
+	cr_assert(last <= MAX_ORDERS);
+
+	static const struct {
+		const char *who;
+		int role;
+	} roles[] = {{"wangge", R_GRID}, {"dangyuan", R_MEMBER}, {"tmember", R_MEMBER}, {"chenji", R_BRANCH}, {"zuzhi", R_COMMITTEE}, {"admin", R_ADMIN}};
+	int64_t uids[] = {worker, member, member2, sec, comm, admin}, orgs[] = {branch_id, branch_id, branch2, branch_id, town, town};
+	struct seen want[6] = {0};
+	/* what SPEC §1 says each sees */
+	for (int64_t id = 1; id <= last; id++) {
+		want[0].in[id] = id == g1 || id == given; /* its grid, and what it was given */
+		want[1].in[id] = id == g1 || id == g2 || id == plain || id == given || id == wish ||
+				 id == wish_other;                                                 /* its branch, its town's open wishes */
+		want[2].in[id] = id == wish2 || id == need2;                                       /* its own town only */
+		want[3].in[id] = id == g1 || id == g2 || id == plain || id == given || id == wish; /* its branch */
+		want[4].in[id] = id != wish2 && id != need2;                                       /* its town */
+		want[5].in[id] = true;
+	}
+	for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+		struct actor a;
+		user_actor(&a, uids[r], roles[r].role, orgs[r]);
+		struct seen listed = {0};
+		struct order_filter f = {.limit = 1000};
+		int64_t total = 0;
+		cr_assert_eq(db_begin(d, false), DB_OK);
+		cr_assert_eq(order_list(d, &a, &f, now_unix(), &total, mark, &listed), DJ_OK);
+		for (int64_t id = 1; id <= last; id++) {
+			struct order o;
+			cr_assert(order_load(d, id, NULL, &o));
+			bool one = order_visible(d, &a, &o);
+			cr_assert_eq(one, listed.in[id], "%s: order %lld is %s by id but %s in the list", roles[r].who, (long long)id,
+				     one ? "visible" : "hidden", listed.in[id] ? "listed" : "not listed");
+			cr_assert_eq(one, want[r].in[id], "%s: order %lld (%s) should be %s", roles[r].who, (long long)id, o.content,
+				     want[r].in[id] ? "visible" : "hidden");
+		}
+		db_rollback(d);
+	}
+}
