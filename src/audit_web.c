@@ -94,8 +94,9 @@ static void audit_page(req *r)
 	const char *names[] = {"from", "to"}, *labels[] = {"开始日期", "结束日期"}, *vals[] = {f.from, f.to};
 	for (int i = 0; i < 2; i++) {
 		const char *err = form_error_for(r, names[i]);
-		html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><input id=\"f-%s\" name=\"%s\" type=\"date\" value=\"%s\"%s>",
-			    err ? " has-error" : "", names[i], labels[i], names[i], names[i], vals[i] ? vals[i] : "", err ? " aria-invalid=\"true\"" : "");
+		html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><input id=\"f-%s\" name=\"%s\" type=\"date\" value=\"%s\"",
+			    err ? " has-error" : "", names[i], labels[i], names[i], names[i], vals[i] ? vals[i] : "");
+		buf_puts(&r->out, err ? " aria-invalid=\"true\">" : ">"); /* html_printf would escape the attribute */
 		if (err)
 			html_printf(&r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", names[i], err);
 		buf_puts(&r->out, "</div>");

@@ -103,6 +103,8 @@ enum dj_result grid_create(db *d, const struct actor *a, const char *code, const
 	size_t cl = code ? strlen(code) : 0;
 	if (cl < 2 || cl > 32 || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != cl)
 		ferr_add(e, "code", "网格编码为 2–32 位字母、数字或连字符");
+	else if (!strcmp(code, "new") || !strcmp(code, "mine") || !strcmp(code, "collect"))
+		ferr_add(e, "code", "网格编码不能是 new、mine 或 collect");
 	else if (db_int1(d, 0, "SELECT COUNT(*) FROM grids WHERE code = ?", "t", code))
 		ferr_add(e, "code", "网格编码已存在");
 	if (!name || !*name || !utf8_valid(name) || utf8_len(name) > 30)

@@ -40,7 +40,7 @@ static void setting_field(const struct setting_def *s, void *ctx)
 			bool wrong = false;
 			for (int i = 0; r->errors && i < r->errors->n; i++)
 				wrong |= strchr(r->errors->e[i].field, '.') && strchr(strchr(r->errors->e[i].field, '.') + 1, '.');
-			html_printf(&r->out, "<details%s><summary>展开各类型的时限</summary>", wrong ? " open" : "");
+			buf_puts(&r->out, wrong ? "<details open><summary>展开各类型的时限</summary>" : "<details><summary>展开各类型的时限</summary>");
 			c->in_details = true;
 		}
 	}
@@ -49,14 +49,20 @@ static void setting_field(const struct setting_def *s, void *ctx)
 	const char *err = form_error_for(r, s->field);
 	const char *value = s->unit == SU_SECRET ? "" : form_value(r, s->field, cur);
 	const char *type = s->unit == SU_SECRET ? "password" : "text";
-	const char *mode = s->unit == SU_HOURS ? " inputmode=\"decimal\"" : s->unit == SU_DAYS ? " inputmode=\"numeric\"" : "";
 	char ph[160];
 	snprintf(ph, sizeof ph, "%s%s", s->unit == SU_SECRET && !strcmp(cur, "set") ? "已设置，留空不变" : "默认：",
 		 s->unit == SU_SECRET && !strcmp(cur, "set") ? "" : s->dflt);
+	/* html_printf escapes every %s: the optional attributes are written as literals */
 	html_printf(&r->out,
-		    "<div class=\"field%s\"><label for=\"f-%s\">%s</label>"
-		    "<input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"%s\" placeholder=\"%s\"%s autocomplete=\"off\"%s>",
-		    err ? " has-error" : "", s->field, s->label, s->field, s->field, type, value, ph, mode, err ? " aria-invalid=\"true\"" : "");
+		    "<div class=\"field%s\"><label for=\"f-%s\">%s</label><input id=\"f-%s\" name=\"%s\" type=\"%s\" value=\"%s\" placeholder=\"%s\"",
+		    err ? " has-error" : "", s->field, s->label, s->field, s->field, type, value, ph);
+	if (s->unit == SU_HOURS)
+		buf_puts(&r->out, " inputmode=\"decimal\"");
+	else if (s->unit == SU_DAYS)
+		buf_puts(&r->out, " inputmode=\"numeric\"");
+	if (err)
+		buf_puts(&r->out, " aria-invalid=\"true\"");
+	buf_puts(&r->out, " autocomplete=\"off\">");
 	if (err)
 		html_printf(&r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", s->field, err);
 	if (s->unit == SU_SECRET && !strcmp(cur, "set"))
