@@ -200,28 +200,33 @@ static void grids_page_edit(req *r)
 static void household_row(const struct household *h, void *ctx)
 {
 	struct rows *x = ctx;
-	html_printf(&x->r->out, "<tr><td>%s</td><td>%s</td><td>%lld</td><td>%s</td>", h->address, h->head_name, (long long)h->size,
-		    *h->central_member ? h->central_member : "—");
+	/* the address opens the edit form: no extra column on a phone */
 	if (x->manage)
-		html_printf(&x->r->out, "<td><a href=\"/grids/%s/households/%lld\">修改</a></td>", x->code, (long long)h->id);
-	buf_puts(&x->r->out, "</tr>");
+		html_printf(&x->r->out, "<tr><td><a href=\"/grids/%s/households/%lld\">%s</a></td>", x->code, (long long)h->id, h->address);
+	else
+		html_printf(&x->r->out, "<tr><td>%s</td>", h->address);
+	html_printf(&x->r->out, "<td>%s</td><td>%lld</td><td>%s</td></tr>", h->head_name, (long long)h->size,
+		    *h->central_member ? h->central_member : "—");
 	x->n++;
 }
 
+/* One 三长 in three columns that fit a phone: who (role, name, phone, area,
+ * login), what they collected, and the actions. */
 static void leader_row(const struct grid_leader *l, void *ctx)
 {
 	struct rows *x = ctx;
 	req *r = x->r;
 	char ph[24];
 	mask_phone(l->phone, ph);
-	html_printf(&r->out, "<tr><td>%s</td><td>%s", l->role, l->name);
+	html_printf(&r->out, "<tr><td><strong>%s %s</strong><br><small class=\"muted\">%s · %s", l->role, l->name, *l->phone ? ph : "无电话",
+		    *l->area ? l->area : "未填片区");
 	if (*l->username)
-		html_printf(&r->out, "<br><small>%s</small>", l->username);
-	html_printf(&r->out, "</td><td>%s</td><td>%s</td><td>%lld</td>", *l->phone ? ph : "—", *l->area ? l->area : "—", (long long)l->collected);
+		html_printf(&r->out, " · 账号 %s", l->username);
+	html_printf(&r->out, "</small></td><td>%lld 件</td>", (long long)l->collected);
 	if (x->manage)
 		html_printf(
 			&r->out,
-			"<td><a class=\"btn btn-small\" href=\"/grids/collect?leader=%lld\">代为反映</a> "
+			"<td><a class=\"btn btn-small\" href=\"/grids/collect?leader=%lld\">代为反映</a>"
 			"<form class=\"inline\" method=\"post\" action=\"/grids/%s/leaders/%lld/delete\">"
 			"<input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
 			"<button class=\"btn-link\" type=\"submit\" data-confirm=\"确定移除%s %s？已收集的社情民意仍计入统计。\">移除</button></form></td>",
@@ -248,8 +253,7 @@ static void grids_page_detail(req *r)
 
 	/* 三长制: who is responsible for which part, and what each collected */
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">三长制（片长、组长、邻长）</h2>"
-			  "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>职责</th><th>姓名</th><th>电话</th><th>负责住户或片区</th>"
-			  "<th>收集社情民意</th>");
+			  "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>三长</th><th>收集社情民意</th>");
 	if (manage)
 		buf_puts(&r->out, "<th></th>");
 	buf_puts(&r->out, "</tr></thead><tbody>");
@@ -263,10 +267,7 @@ static void grids_page_detail(req *r)
 	buf_puts(&r->out, "</section>");
 
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">住户</h2><div class=\"table-wrap\"><table class=\"table\">"
-			  "<thead><tr><th>地址</th><th>户主</th><th>人口</th><th>联系的党员中心户</th>");
-	if (manage)
-		buf_puts(&r->out, "<th></th>");
-	buf_puts(&r->out, "</tr></thead><tbody>");
+			  "<thead><tr><th>地址</th><th>户主</th><th>人口</th><th>联系的党员中心户</th></tr></thead><tbody>");
 	x.n = 0;
 	households_each(r->db, &g, true, household_row, &x);
 	buf_puts(&r->out, "</tbody></table></div>");

@@ -65,7 +65,7 @@ test('households: added, edited, removed by the branch and by the grid worker in
   r = await wangge.postForm('/grids/CJC-G1/households/new', '/grids/CJC-G1/households/new', { address: '东阿县陈集镇陈集村东街 99 号', head_name: '王大山', size: '3' });
   assert.equal(r.status, 303);
   let page = await wangge.get('/grids/CJC-G1');
-  const m = /东街 99 号<\/td><td>王大山<\/td><td>3<\/td><td>—<\/td><td><a href="\/grids\/CJC-G1\/households\/(\d+)">修改/.exec(page.text);
+  const m = /<a href="\/grids\/CJC-G1\/households\/(\d+)">东阿县陈集镇陈集村东街 99 号<\/a><\/td><td>王大山<\/td><td>3<\/td><td>—<\/td>/.exec(page.text);
   assert.ok(m, 'the new household is listed with an edit link');
   const id = m[1];
   r = await wangge.postForm(`/grids/CJC-G1/households/${id}`, `/grids/CJC-G1/households/${id}`, { address: '东阿县陈集镇陈集村东街 99 号', head_name: '王大山', size: '4' });
@@ -111,7 +111,7 @@ test('三长制: recorded on the grid; a 三长 with a login and the branch each
   r = await wangge.postForm('/grids/CJC-G1/leaders/new', '/grids/CJC-G1/leaders/new', { role: '邻长', name: '孙大妈', area: '东街 1–10 号' });
   assert.equal(r.status, 303, 'the grid worker records the 三长 of their grid');
   let page = await chenji.get('/grids/CJC-G1');
-  assert.match(page.text, /片长<\/td><td>刘建华<br><small>dangyuan<\/small><\/td><td>137\*\*\*\*1111<\/td><td>东街全片<\/td><td>0</);
+  assert.match(page.text, /<strong>片长 刘建华<\/strong><br><small class="muted">137\*\*\*\*1111 · 东街全片 · 账号 dangyuan<\/small><\/td><td>0 件</);
   const sunId = /collect\?leader=(\d+)"/.exec(page.text.split('<tr>').find((row) => row.includes('孙大妈')))[1];
 
   // the 三长 with a login, from the phone: the form offers their role
@@ -141,8 +141,8 @@ test('三长制: recorded on the grid; a 三长 with a login and the branch each
   assert.equal(r.status, 404);
 
   page = await chenji.get('/grids/CJC-G1');
-  assert.match(page.text, /刘建华<br><small>dangyuan<\/small><\/td><td>137\*\*\*\*1111<\/td><td>东街全片<\/td><td>1</);
-  assert.match(page.text, /孙大妈<\/td><td>—<\/td><td>东街 1–10 号<\/td><td>1</);
+  assert.match(page.text, /片长 刘建华<\/strong><br><small class="muted">137\*\*\*\*1111 · 东街全片 · 账号 dangyuan<\/small><\/td><td>1 件</);
+  assert.match(page.text, /邻长 孙大妈<\/strong><br><small class="muted">无电话 · 东街 1–10 号<\/small><\/td><td>1 件</);
   // the orders are 社情民意 of the grid, seen by the branch
   const tok = await apiToken(srv.base, 'chenji');
   const o = (await api(srv.base, tok, 'GET', '/api/v1/orders?limit=10')).json.orders.find((x) => x.code === code);
