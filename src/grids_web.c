@@ -439,9 +439,9 @@ struct pick {
 static void leader_opt(const struct grid_leader *l, void *ctx)
 {
 	struct pick *p = ctx;
-	char v[24], label[300];
+	char v[24], label[150];
 	snprintf(v, sizeof v, "%lld", (long long)l->id);
-	snprintf(label, sizeof label, "%s %s（%s）", l->grid_name, l->role, l->name);
+	snprintf(label, sizeof label, "%.90s %.12s（%.30s）", l->grid_name, l->role, l->name);
 	opt_add(p->o, v, label);
 	if (!p->first)
 		p->first = l->id;

@@ -482,7 +482,7 @@ static int cmd_check(const char *url)
 	db_done(s);
 	for (int t = 0; t < ntables; t++) {
 		char sql[128];
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", tables[t]);
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %.63s", tables[t]);
 		printf("rows %s: %lld\n", tables[t], (long long)db_int1(d, -1, sql, ""));
 	}
 	int64_t admins = db_int1(d, 0, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1", "");

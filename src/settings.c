@@ -58,7 +58,7 @@ void settings_each_def(void (*fn)(const struct setting_def *s, void *ctx), void 
 	for (int u = 0; urgencies[u]; u += 2)
 		for (int step = 0; step < 2; step++) {
 			snprintf(d.key, sizeof d.key, "order_limit.%s.%s", urgencies[u], step ? "deliver" : "accept");
-			snprintf(d.field, sizeof d.field, "%s", d.key + 12);
+			snprintf(d.field, sizeof d.field, "%.8s.%s", urgencies[u], step ? "deliver" : "accept"); /* the key without order_limit. */
 			d.group = "诉求办理时限（小时）";
 			snprintf(d.label, sizeof d.label, "%s诉求：%s", urgencies[u + 1], step ? "接单后办结送单" : "点单后接单");
 			d.unit = SU_HOURS;
@@ -69,7 +69,7 @@ void settings_each_def(void (*fn)(const struct setting_def *s, void *ctx), void 
 		for (int u = 0; urgencies[u]; u += 2)
 			for (int step = 0; step < 2; step++) {
 				snprintf(d.key, sizeof d.key, "order_limit.%s.%s.%s", k[0], urgencies[u], step ? "deliver" : "accept");
-				snprintf(d.field, sizeof d.field, "%s", d.key + 12);
+				snprintf(d.field, sizeof d.field, "%.14s.%.7s.%s", k[0], urgencies[u], step ? "deliver" : "accept");
 				d.group = "按诉求类型的时限（小时，留空则按紧急程度）";
 				snprintf(d.label, sizeof d.label, "%s · %s：%s", k[1], urgencies[u + 1], step ? "办结送单" : "接单");
 				d.unit = SU_HOURS;
