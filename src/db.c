@@ -405,6 +405,8 @@ int64_t db_int1(db *d, int64_t dflt, const char *sql, const char *types, ...)
 
 int db_integrity(db *d, char *msg, size_t msglen) { return d->ops->integrity(d, msg, msglen); }
 
+int db_backup(db *d, const char *path, char *err, size_t errlen) { return d->ops->backup(d, path, err, errlen); }
+
 /* Replaces @ID@ by the engine's integer primary key type. */
 static char *migration_sql(db *d, const char *sql)
 {

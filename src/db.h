@@ -112,5 +112,13 @@ uint64_t db_fault_points(const db *d);
 int db_migrate(db *d, char *err, size_t errlen);
 /* Runs the engine's own integrity check; writes a report into msg. */
 int db_integrity(db *d, char *msg, size_t msglen);
+/* Copies the whole database into a new SQLite file at path with SQLite's
+ * online backup API, while others keep reading and writing: the copy holds
+ * what was committed when it began (a fresh connection reads the source, so
+ * the caller's open transaction is not in it). The file is written beside
+ * path and renamed into place when complete, mode 0600; an existing path is
+ * refused. A restore is copying the file back while the server is stopped.
+ * PostgreSQL answers DB_ERR with advice to use pg_dump. */
+int db_backup(db *d, const char *path, char *err, size_t errlen) DB_MUST_CHECK;
 
 #endif

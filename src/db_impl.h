@@ -25,6 +25,7 @@ struct db_ops {
 	void (*destroy)(db_stmt *s);
 	int64_t (*changes)(db *d);
 	int (*integrity)(db *d, char *msg, size_t msglen);
+	int (*backup)(db *d, const char *path, char *err, size_t errlen);
 };
 
 /* The statement cache: at most DB_CACHE_SLOTS prepared statements per

@@ -369,8 +369,20 @@ static int pg_integrity(db *d, char *msg, size_t msglen)
 	return DB_OK;
 }
 
+/* A PostgreSQL database is backed up by its own tools, which know its
+ * snapshot, roles and sequences: pg_dump (a logical copy) or pg_basebackup. */
+static int pg_backup(db *d, const char *path, char *err, size_t errlen)
+{
+	(void)d;
+	snprintf(err, errlen,
+		 "a PostgreSQL database is backed up with pg_dump, e.g. pg_dump --format=custom --file=%s \"$DATABASE_URL\" "
+		 "(restore with pg_restore --dbname=URL FILE)",
+		 path);
+	return DB_ERR;
+}
+
 static const struct db_ops pg_ops = {
-	pg_close, pg_exec, pg_prepare, pg_start, pg_next, pg_int, pg_text, pg_finish, pg_destroy, pg_changes, pg_integrity,
+	pg_close, pg_exec, pg_prepare, pg_start, pg_next, pg_int, pg_text, pg_finish, pg_destroy, pg_changes, pg_integrity, pg_backup,
 };
 
 db *db_pg_open(const char *url, char *err, size_t errlen)

@@ -11,8 +11,10 @@
 #include "permission.h"
 #include "result.h"
 
-/* Permission rows: see the grids of one's subtree; create a grid; register a household. */
-extern const struct permission perm_grid_view, perm_grid_create, perm_household_add;
+/* Permission rows: see the grids of one's subtree; create or edit a grid;
+ * register, edit and remove households (staff of the subtree, the grid
+ * worker in their own grid); record the 三长 of a grid; collect 社情民意 as a 三长. */
+extern const struct permission perm_grid_view, perm_grid_create, perm_household_add, perm_leader_manage, perm_order_collect;
 
 struct grid {
 	int64_t id, org_id;
@@ -53,5 +55,60 @@ enum dj_result grid_create(db *d, const struct actor *a, const char *code, const
  * household.create. DJ_INVALID names the fields: address, head_name, size, central_member_id. */
 enum dj_result household_add(db *d, const struct actor *a, const char *grid_code, const char *address, const char *head_name, int64_t size,
 			     int64_t central_member_id, int64_t *id, struct field_errors *e);
+
+/* Whether the actor may change the grid's households: staff whose subtree
+ * holds it, or the grid worker of this very grid. */
+bool grid_manages(const struct actor *a, const struct grid *g);
+/* The code of the (first) grid whose worker the actor is; false when none. */
+bool grid_mine(db *d, const struct actor *a, char code[40]);
+/* Renames a grid and sets (or, worker NULL/"", clears) its grid worker;
+ * audited as grid.update. DJ_INVALID names the fields: name, worker. */
+enum dj_result grid_update(db *d, const struct actor *a, const char *code, const char *name, const char *worker, struct field_errors *e);
+/* One household of the grid (DJ_NOT_FOUND when it is another grid's). */
+enum dj_result household_load(db *d, const struct grid *g, int64_t id, struct household *h, struct field_errors *e);
+/* Changes a household (the fields and checks of household_add; the 15 per
+ * 党员中心户 not counting itself); audited as household.update. */
+enum dj_result household_update(db *d, const struct actor *a, const char *grid_code, int64_t id, const char *address, const char *head_name, int64_t size,
+				int64_t central_member_id, struct field_errors *e);
+/* Removes a household; audited as household.delete. */
+enum dj_result household_remove(db *d, const struct actor *a, const char *grid_code, int64_t id, struct field_errors *e);
+
+/* Choices for the forms: the branches of the actor's subtree that hold grids
+ * (villages and communities); the active grid workers of the actor's
+ * subtree; the 党员中心户 of a grid's branch with their households. */
+void grid_orgs_each(db *d, const struct actor *a, void (*fn)(const char *code, const char *name, void *ctx), void *ctx);
+void grid_workers_each(db *d, const struct actor *a, void (*fn)(const char *username, const char *name, void *ctx), void *ctx);
+void grid_centrals_each(db *d, const struct grid *g, void (*fn)(int64_t id, const char *name, int64_t households, void *ctx), void *ctx);
+
+/* ---- 三长制 (seed 003): 片长、组长、邻长 ---- */
+
+struct grid_leader {
+	int64_t id, grid_id;
+	char role[16]; /* 片长 组长 邻长 */
+	char name[64], phone[24], area[320];
+	char username[64]; /* their login, "" when none */
+	char grid_code[40], grid_name[128];
+	int64_t collected;       /* 社情民意 collected on residents' behalf */
+	int64_t user_id, org_id; /* their login (0: none); the grid's branch */
+};
+/* The 三长 of a grid (not removed), 片长 first, with how many orders each collected. */
+enum dj_result leaders_each(db *d, const struct grid *g, void (*fn)(const struct grid_leader *l, void *ctx), void *ctx);
+/* Records a 三长 on a grid: role 片长/组长/邻长, name, optional phone, the
+ * households or area covered, optional login (username) for placing orders
+ * themselves; staff of the grid's subtree or its grid worker. Audited as
+ * leader.create. DJ_INVALID names the fields: role, name, phone, area, username. */
+enum dj_result leader_add(db *d, const struct actor *a, const char *grid_code, const char *role, const char *name, const char *phone, const char *area,
+			  const char *username, int64_t *id, struct field_errors *e);
+/* Removes a 三长 from the grid (kept for the counts); audited as leader.delete. */
+enum dj_result leader_remove(db *d, const struct actor *a, const char *grid_code, int64_t id, struct field_errors *e);
+/* The 三长 roles the actor's own login holds, with their grids. */
+enum dj_result leader_roles_each(db *d, const struct actor *a, void (*fn)(const struct grid_leader *l, void *ctx), void *ctx);
+/* A 社情民意 order placed on a resident's behalf, collected by the 三长
+ * leader_id: typed by that 三长 (their login) or by staff of the grid's
+ * subtree / its grid worker. The order goes to the grid (order_create: its
+ * checks, notices and audit); the collector is recorded (order_collectors)
+ * and audited as order.collect. code: the tracking code for the resident. */
+enum dj_result leader_collect(db *d, const struct actor *a, int64_t leader_id, const char *content, const char *urgency, const char *contact_name,
+			      const char *contact_phone, const char *idempotency_key, char code[24], bool *repeated, struct field_errors *e);
 
 #endif

@@ -34,7 +34,11 @@ static void order_form_key(req *r, bool new_key)
 	else
 		random_token(key, sizeof key, 16);
 	html_printf(&r->out, "<input type=\"hidden\" name=\"_key\" value=\"%s\">", key);
-	form_select(r, "kind", "诉求类型", order_kinds, form_value(r, "kind", "need"));
+	/* ?kind=wish from the wish wall's 我要许愿 preselects the kind */
+	const char *kind = req_query(r, "kind");
+	if (!kind || !*order_kind_label(kind) || !strcmp(order_kind_label(kind), kind))
+		kind = "need";
+	form_select(r, "kind", "诉求类型", order_kinds, form_value(r, "kind", kind));
 	const char *err = form_error_for(r, "content");
 	html_printf(&r->out,
 		    "<div class=\"field%s\"><label for=\"f-content\">诉求内容</label>"
@@ -481,7 +485,8 @@ static void wish_card(void *ctx, const struct order *o)
 static void wishes_page(req *r)
 {
 	page_begin(r, "微心愿墙");
-	buf_puts(&r->out, "<p class=\"lead\">群众的小心愿，党员来认领。心愿实现后，许愿人可在查询页确认评价。</p>");
+	buf_puts(&r->out, "<p class=\"lead\">群众的小心愿，党员来认领。心愿实现后，许愿人可在查询页确认评价。</p>"
+			  "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/order?kind=wish\">我要许愿</a></div>");
 	struct wall w = {r, r->logged_in && r->actor.role == R_MEMBER, 0};
 	buf_puts(&r->out, "<div class=\"tiles wishes\">");
 	order_each_open_wish(r->db, &r->actor, wish_card, &w);

@@ -23,7 +23,7 @@ async function auditOf(id) {
     const page = await admin.get(`/audit?action=${action}`);
     assert.equal(page.status, 200);
     const mine = [];
-    const re = /<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>[^<]*<\/td><td><code>([^<]+)<\/code><\/td><td>order #(\d+)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><\/tr>/g;
+    const re = /<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>[^<]*<\/td><td>[^<]*<br><code class=\"muted\">([^<]+)<\/code><\/td><td>order #(\d+)<\/td><td>[^<]*<\/td><td>([^<]*)<\/td><\/tr>/g;
     for (const m of page.text.matchAll(re)) if (Number(m[3]) === id) mine.push([m[1], m[2], m[4]]);
     rows.push(...mine.reverse()); // the page is newest first
   }

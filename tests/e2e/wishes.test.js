@@ -39,3 +39,12 @@ test('a resident\'s wish is on the wall until a member claims it', async () => {
   const again = await m.post(`/wishes/${w.id}/claim`, { _csrf: Browser.csrf(page.text) });
   assert.equal(again.status, 409);
 });
+
+test('我要许愿 on the wish wall opens the order form with 微心愿 chosen', async () => {
+  const wall = await fetch(srv.base + '/wishes').then((r) => r.text());
+  assert.match(wall, /<a class="btn btn-primary" href="\/order\?kind=wish">我要许愿<\/a>/);
+  const form = await fetch(srv.base + '/order?kind=wish').then((r) => r.text());
+  assert.match(form, /<option value="wish" selected>微心愿<\/option>/);
+  const plain = await fetch(srv.base + '/order?kind=bogus').then((r) => r.text());
+  assert.match(plain, /<option value="need" selected>/, 'an unknown kind falls back to 需求');
+});

@@ -101,3 +101,87 @@ Test(grids, households_are_checked_and_audited)
 	cr_assert_eq(g.households, 1);
 	cr_assert_eq(g.residents, 4);
 }
+
+static void grid_worker(struct actor *a)
+{
+	memset(a, 0, sizeof *a);
+	a->user_id = 5;
+	a->role = R_GRID;
+	a->org_id = 2;
+	snprintf(a->org_path, sizeof a->org_path, "/1/2/");
+	snprintf(a->username, sizeof a->username, "wangge");
+}
+
+Test(grids, a_grid_worker_manages_the_households_of_their_own_grid_only)
+{
+	struct actor chenji, wangge;
+	secretary(&chenji, 2, "/1/2/");
+	grid_worker(&wangge);
+	struct field_errors e = {0};
+	int64_t id;
+	cr_assert_eq(grid_create(d, &chenji, "CJC-G1", "第一网格", "CJZ-CJC", "wangge", &id, &e), DJ_OK);
+	cr_assert_eq(grid_create(d, &chenji, "CJC-G2", "第二网格", "CJZ-CJC", NULL, &id, &e), DJ_OK);
+	cr_assert_eq(grid_create(d, &chenji, "mine", "保留字", "CJZ-CJC", NULL, &id, &e), DJ_INVALID);
+	memset(&e, 0, sizeof e);
+	int64_t h1, h2;
+	cr_assert_eq(household_add(d, &wangge, "CJC-G1", "东街 1 号", "王某", 3, 0, &h1, &e), DJ_OK);
+	cr_assert_eq(household_add(d, &wangge, "CJC-G2", "西街 1 号", "李某", 3, 0, &h2, &e), DJ_FORBIDDEN);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(household_add(d, &chenji, "CJC-G2", "西街 1 号", "李某", 3, 0, &h2, &e), DJ_OK);
+	cr_assert_eq(household_update(d, &wangge, "CJC-G2", h2, "西街 2 号", "李某", 2, 0, &e), DJ_FORBIDDEN);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(household_update(d, &wangge, "CJC-G1", h2, "西街 2 号", "李某", 2, 0, &e), DJ_NOT_FOUND, "another grid's household");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(household_update(d, &wangge, "CJC-G1", h1, "", "王某", 99, 0, &e), DJ_INVALID);
+	cr_assert_not_null(ferr_get(&e, "address"));
+	cr_assert_not_null(ferr_get(&e, "size"));
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(household_update(d, &wangge, "CJC-G1", h1, "东街 1 号之一", "王某", 4, 0, &e), DJ_OK);
+	cr_assert_eq(household_remove(d, &wangge, "CJC-G2", h2, &e), DJ_FORBIDDEN);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(household_remove(d, &wangge, "CJC-G1", h1, &e), DJ_OK);
+	cr_assert_eq(count("SELECT COUNT(*) FROM households"), 1);
+	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action IN ('household.update', 'household.delete') AND username = 'wangge'"), 2);
+	/* a grid is renamed and given a worker by the branch, not by the grid worker */
+	cr_assert_eq(grid_update(d, &wangge, "CJC-G2", "改名", "wangge", &e), DJ_FORBIDDEN);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(grid_update(d, &chenji, "CJC-G2", "西街网格", "nobody", &e), DJ_INVALID);
+	cr_assert_not_null(ferr_get(&e, "worker"));
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(grid_update(d, &chenji, "CJC-G2", "西街网格", "wangge", &e), DJ_OK);
+	cr_assert_eq(count("SELECT COUNT(*) FROM grids WHERE code = 'CJC-G2' AND name = '西街网格' AND worker_user_id = 5"), 1);
+}
+
+Test(grids, a_leader_collects_opinions_counted_for_them)
+{
+	struct actor chenji, wangge, xijie;
+	secretary(&chenji, 2, "/1/2/");
+	secretary(&xijie, 3, "/1/3/");
+	grid_worker(&wangge);
+	struct field_errors e = {0};
+	int64_t gid, lid;
+	cr_assert_eq(grid_create(d, &chenji, "CJC-G1", "第一网格", "CJZ-CJC", "wangge", &gid, &e), DJ_OK);
+	cr_assert_eq(leader_add(d, &chenji, "CJC-G1", "队长", "", "1", NULL, "nobody", &lid, &e), DJ_INVALID);
+	for (const char *f = "role\0name\0phone\0username\0"; *f; f += strlen(f) + 1)
+		cr_assert_not_null(ferr_get(&e, f), "%s", f);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(leader_add(d, &wangge, "CJC-G1", "邻长", "孙大妈", "13700001111", "东街 1–10 号", "wangge", &lid, &e), DJ_OK, "%s",
+		     dj_message(DJ_INVALID, &e));
+	char code[24];
+	bool repeated;
+	cr_assert_eq(leader_collect(d, &xijie, lid, "别村的", NULL, "某", "13600001111", NULL, code, &repeated, &e), DJ_NOT_FOUND);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(leader_collect(d, &wangge, lid, "", NULL, "", "1", NULL, code, &repeated, &e), DJ_INVALID);
+	cr_assert_eq(count("SELECT COUNT(*) FROM orders"), 0);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(leader_collect(d, &wangge, lid, "路灯坏了", NULL, "赵大爷", "13600007777", "k-0000001", code, &repeated, &e), DJ_OK);
+	cr_assert_eq(leader_collect(d, &wangge, lid, "路灯坏了", NULL, "赵大爷", "13600007777", "k-0000001", code, &repeated, &e), DJ_OK);
+	cr_assert(repeated);
+	cr_assert_eq(count("SELECT COUNT(*) FROM orders WHERE kind = 'opinion' AND grid_id IS NOT NULL"), 1);
+	cr_assert_eq(count("SELECT COUNT(*) FROM order_collectors WHERE leader_id = 1 AND entered_by = 5"), 1);
+	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'order.collect'"), 1);
+	/* removed: kept for the count, gone from the grid, no longer collects */
+	cr_assert_eq(leader_remove(d, &chenji, "CJC-G1", lid, &e), DJ_OK);
+	cr_assert_eq(count("SELECT COUNT(*) FROM grid_leaders WHERE removed_at IS NOT NULL"), 1);
+	cr_assert_eq(leader_collect(d, &chenji, lid, "再来", NULL, "某", "13600001111", NULL, code, &repeated, &e), DJ_NOT_FOUND);
+}

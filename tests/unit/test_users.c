@@ -173,7 +173,7 @@ Test(users, settings_refuse_a_bad_value_and_write_nothing)
 	memset(&e, 0, sizeof e);
 	cr_assert_eq(settings_set(d, &cli, "order_auto_close_days", "5", &e), DJ_OK);
 	cr_assert_eq(db_int1(d, 0, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'order_auto_close_days'", ""), 5);
-	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'setting.set' AND username = 'cli' AND summary = 'order_auto_close_days'"), 1);
+	cr_assert_eq(count("SELECT COUNT(*) FROM audit WHERE action = 'setting.set' AND username = 'cli' AND summary = 'order_auto_close_days = 5'"), 1);
 
 	struct actor branch;
 	account(&branch, 7, R_BRANCH, 2, "/1/2/", "chenji");
