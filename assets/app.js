@@ -8,16 +8,75 @@
     return form.querySelectorAll(SUBMIT_SEL);
   }
 
-  /* (1) data-confirm on buttons: ask before the click goes through. */
+  /* (1) data-confirm: a step before an action that cannot be undone (issue
+     10 §7), in a dialog of the page; without JS the form posts as it is.
+     data-confirm-when="field:value" asks only when the form's field has
+     that value (停用 of an account). */
+  var hant = document.documentElement.lang === 'zh-Hant';
+  var dialog = null;
+
+  function wanted(el) {
+    var when = el.getAttribute('data-confirm-when');
+    if (!when) return true;
+    var i = when.indexOf(':');
+    var form = el.form || el.closest('form');
+    var field = form && form.elements[when.slice(0, i)];
+    return !!field && field.value === when.slice(i + 1);
+  }
+
+  /* Asks msg; calls done() when accepted. */
+  function ask(msg, done) {
+    if (typeof HTMLDialogElement !== 'function') {
+      if (window.confirm(msg)) done();
+      return;
+    }
+    if (!dialog) {
+      dialog = document.createElement('dialog');
+      dialog.className = 'confirm-dialog';
+      dialog.setAttribute('aria-labelledby', 'confirm-text');
+      var p = document.createElement('p');
+      p.id = 'confirm-text';
+      p.className = 'confirm-text';
+      var bar = document.createElement('div');
+      bar.className = 'confirm-actions';
+      var no = document.createElement('button');
+      no.type = 'button';
+      no.className = 'btn btn-secondary';
+      no.value = 'cancel';
+      no.textContent = '取消';
+      var yes = document.createElement('button');
+      yes.type = 'button';
+      yes.className = 'btn btn-primary';
+      yes.value = 'ok';
+      yes.textContent = hant ? '確定' : '确定';
+      bar.appendChild(no);
+      bar.appendChild(yes);
+      dialog.appendChild(p);
+      dialog.appendChild(bar);
+      no.addEventListener('click', function () { dialog.close('cancel'); });
+      yes.addEventListener('click', function () { dialog.close('ok'); });
+      document.body.appendChild(dialog);
+    }
+    dialog.querySelector('.confirm-text').textContent = msg;
+    dialog.returnValue = 'cancel';
+    dialog.onclose = function () {
+      if (dialog.returnValue === 'ok') done();
+    };
+    dialog.showModal();
+    dialog.querySelector('button[value="cancel"]').focus();
+  }
+
+  /* on a button or a link: the click waits for the answer */
   document.addEventListener('click', function (ev) {
     var el = ev.target.closest ? ev.target.closest('[data-confirm]') : null;
     if (!el || el.tagName === 'FORM') return;
-    if (!window.confirm(el.getAttribute('data-confirm'))) {
-      ev.preventDefault();
-      ev.stopImmediatePropagation();
-    } else {
+    if (el.getAttribute('data-confirmed') === '1' || !wanted(el)) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    ask(el.getAttribute('data-confirm'), function () {
       el.setAttribute('data-confirmed', '1');
-    }
+      el.click();
+    });
   }, true);
 
   /* data-print: a button that prints the page (the activation slips). */
@@ -38,10 +97,15 @@
     var btnConfirmed = btn && btn.getAttribute('data-confirmed') === '1';
     if (btn) btn.removeAttribute('data-confirmed');
     var msg = form.getAttribute('data-confirm');
-    if (msg && !btnConfirmed && !window.confirm(msg)) {
+    if (msg && !btnConfirmed && form.getAttribute('data-confirmed') !== '1' && wanted(form)) {
       ev.preventDefault();
+      ask(msg, function () {
+        form.setAttribute('data-confirmed', '1');
+        if (form.requestSubmit) form.requestSubmit(btn || undefined); else form.submit();
+      });
       return;
     }
+    form.removeAttribute('data-confirmed');
     if (ev.defaultPrevented) return;
     form.setAttribute('data-busy', '1');
     /* Disable after the submission has been dispatched so the clicked
