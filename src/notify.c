@@ -90,8 +90,9 @@ enum dj_result notify_open(db *d, int64_t user_id, int64_t id, int64_t now, char
 {
 	*entity = 0;
 	*entity_id = 0;
-	db_stmt *s = db_query(d, "SELECT entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END FROM notifications WHERE id = ? AND user_id = ?",
-			      "II", id, user_id);
+	db_stmt *s = db_query(
+		d, "SELECT entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END FROM notifications WHERE id = ? AND user_id = ?",
+		"II", id, user_id);
 	bool found = db_next(s), unread = false;
 	if (found) {
 		snprintf(entity, 32, "%s", db_str(s, 0));

@@ -651,18 +651,19 @@ enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct or
 	if (a->role == A_PUBLIC || !*actor_scope(a))
 		return DJ_FORBIDDEN;
 	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
-	db_stmt *s = db_query(d,
-			      "SELECT COALESCE(SUM(CASE WHEN o.state = 'submitted' THEN 1 ELSE 0 END), 0), "
-			      "COALESCE(SUM(CASE WHEN o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ? THEN 1 ELSE 0 END), 0), "
-			      "COALESCE(SUM(CASE WHEN o.state = 'escalated' THEN 1 ELSE 0 END), 0), "
-			      "COALESCE(SUM(CASE WHEN o.assignee_user_id = ? AND o.state IN ('assigned', 'in_progress') THEN 1 ELSE 0 END), 0), "
-			      "COALESCE(SUM(CASE WHEN o.kind = 'wish' AND o.state IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0) "
-			      "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE (o.assignee_user_id = ? "
-			      "OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) "
-			      "OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?))))",
-			      "II"
-			      "IItII",
-			      now, me, me, member, actor_scope(a), grid, me);
+	db_stmt *s = db_query(
+		d,
+		"SELECT COALESCE(SUM(CASE WHEN o.state = 'submitted' THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ? THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.state = 'escalated' THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.assignee_user_id = ? AND o.state IN ('assigned', 'in_progress') THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.kind = 'wish' AND o.state IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0) "
+		"FROM orders o JOIN orgs g ON g.id = o.org_id WHERE (o.assignee_user_id = ? "
+		"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) "
+		"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?))))",
+		"II"
+		"IItII",
+		now, me, me, member, actor_scope(a), grid, me);
 	if (db_next(s)) {
 		c->waiting = db_int(s, 0);
 		c->overdue = db_int(s, 1);

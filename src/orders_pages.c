@@ -161,14 +161,10 @@ static void history_table(req *r, int64_t id, bool public_only)
 static const char *action_confirm(const char *action)
 {
 	static const char *const q[] = {
-		"reject",   "不予受理后诉求即结束，不能恢复。确定不予受理吗？",
-		"close",    "办结后诉求即结束，不能恢复。确定办结吗？",
-		"escalate", "向上反馈后由镇党委派单，不能撤回。确定向上反馈吗？",
-		"withdraw", "撤回后诉求即结束，不能恢复。确定撤回吗？",
-		"claim",    "认领后由您负责实现这个心愿。确定认领吗？",
-		"deliver",  "送单后将请群众确认评价。确定已经办好了吗？",
-		"confirm",  "确认后诉求即销单，不能再修改评价。确定吗？",
-		"dispatch", "确定按所选支部和办理人派单吗？",
+		"reject",   "不予受理后诉求即结束，不能恢复。确定不予受理吗？",   "close",    "办结后诉求即结束，不能恢复。确定办结吗？",
+		"escalate", "向上反馈后由镇党委派单，不能撤回。确定向上反馈吗？", "withdraw", "撤回后诉求即结束，不能恢复。确定撤回吗？",
+		"claim",    "认领后由您负责实现这个心愿。确定认领吗？",           "deliver",  "送单后将请群众确认评价。确定已经办好了吗？",
+		"confirm",  "确认后诉求即销单，不能再修改评价。确定吗？",         "dispatch", "确定按所选支部和办理人派单吗？",
 		NULL,
 	};
 	for (const char *const *p = q; *p; p += 2)

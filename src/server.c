@@ -656,7 +656,11 @@ static enum MHD_Result quick_error(struct MHD_Connection *c, req *r, int status)
 		 * read here, so the page is the visitor's */
 		const char *lang = req_cookie(r, "dj_lang");
 		r->hant = lang && !strcmp(lang, "hant");
-		req_error(r, status, status == 413 ? "too_large" : status == 405 ? "method" : status == 503 ? "too_many_connections" : "not_found",
+		req_error(r, status,
+			  status == 413   ? "too_large"
+			  : status == 405 ? "method"
+			  : status == 503 ? "too_many_connections"
+					  : "not_found",
 			  status == 404 ? "页面不存在，请检查地址是否正确" : status_text(status));
 	}
 	return respond(c, r);

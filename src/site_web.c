@@ -244,8 +244,9 @@ static void work_stat(req *r, int64_t n, const char *label, const char *href)
 /* A section with the latest five of one figure. */
 static void work_section_begin(req *r, const char *title, const char *href)
 {
-	html_printf(&r->out, "<section class=\"card work\"><h2 class=\"card-title\">%s <a class=\"more\" href=\"%s\">全部 ›</a></h2><ul class=\"worklist\">",
-		    title, href);
+	html_printf(&r->out,
+		    "<section class=\"card work\"><h2 class=\"card-title\">%s <a class=\"more\" href=\"%s\">全部 ›</a></h2><ul class=\"worklist\">", title,
+		    href);
 }
 
 static void work_section_end(req *r, int n, const char *empty)
