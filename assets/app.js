@@ -121,6 +121,27 @@
     }, 0);
   });
 
+  /* (4) back + resubmit is the same submission (issue 10 §7): a form's
+     idempotency key (_key) is remembered when it is sent, and a page reached
+     by the back button gets it again, so the server answers with the order
+     the first submission made instead of a second one. The browser restores
+     the typed fields but not a hidden field's value. */
+  var KEY_SEL = 'form input[name="_key"]';
+  document.addEventListener('submit', function (ev) {
+    var k = ev.target && ev.target.querySelector ? ev.target.querySelector('input[name="_key"]') : null;
+    if (!k || ev.defaultPrevented) return;
+    try { window.sessionStorage.setItem('dj_key ' + ev.target.action, k.value); } catch (e) { /* storage off: no guard */ }
+  });
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+  if (nav && nav.type === 'back_forward') {
+    var keys = document.querySelectorAll(KEY_SEL);
+    for (var i = 0; i < keys.length; i++) {
+      var kept = null;
+      try { kept = window.sessionStorage.getItem('dj_key ' + keys[i].form.action); } catch (e) { /* none */ }
+      if (kept) keys[i].value = kept;
+    }
+  }
+
   /* (2) re-enable when the page comes back from the back/forward cache. */
   window.addEventListener('pageshow', function () {
     var forms = document.querySelectorAll('form[data-busy]');
