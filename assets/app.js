@@ -70,7 +70,12 @@
   document.addEventListener('click', function (ev) {
     var el = ev.target.closest ? ev.target.closest('[data-confirm]') : null;
     if (!el || el.tagName === 'FORM') return;
-    if (el.getAttribute('data-confirmed') === '1' || !wanted(el)) return;
+    if (el.getAttribute('data-confirmed') === '1') {
+      /* a link asks again next time; a button's mark is read and cleared on submit */
+      if (el.tagName === 'A') window.setTimeout(function () { el.removeAttribute('data-confirmed'); }, 0);
+      return;
+    }
+    if (!wanted(el)) return;
     ev.preventDefault();
     ev.stopImmediatePropagation();
     ask(el.getAttribute('data-confirm'), function () {
