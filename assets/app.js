@@ -8,16 +8,80 @@
     return form.querySelectorAll(SUBMIT_SEL);
   }
 
-  /* (1) data-confirm on buttons: ask before the click goes through. */
+  /* (1) data-confirm: a step before an action that cannot be undone (issue
+     10 §7), in a dialog of the page; without JS the form posts as it is.
+     data-confirm-when="field:value" asks only when the form's field has
+     that value (停用 of an account). */
+  var hant = document.documentElement.lang === 'zh-Hant';
+  var dialog = null;
+
+  function wanted(el) {
+    var when = el.getAttribute('data-confirm-when');
+    if (!when) return true;
+    var i = when.indexOf(':');
+    var form = el.form || el.closest('form');
+    var field = form && form.elements[when.slice(0, i)];
+    return !!field && field.value === when.slice(i + 1);
+  }
+
+  /* Asks msg; calls done() when accepted. */
+  function ask(msg, done) {
+    if (typeof HTMLDialogElement !== 'function') {
+      if (window.confirm(msg)) done();
+      return;
+    }
+    if (!dialog) {
+      dialog = document.createElement('dialog');
+      dialog.className = 'confirm-dialog';
+      dialog.setAttribute('aria-labelledby', 'confirm-text');
+      var p = document.createElement('p');
+      p.id = 'confirm-text';
+      p.className = 'confirm-text';
+      var bar = document.createElement('div');
+      bar.className = 'confirm-actions';
+      var no = document.createElement('button');
+      no.type = 'button';
+      no.className = 'btn btn-secondary';
+      no.value = 'cancel';
+      no.textContent = '取消';
+      var yes = document.createElement('button');
+      yes.type = 'button';
+      yes.className = 'btn btn-primary';
+      yes.value = 'ok';
+      yes.textContent = hant ? '確定' : '确定';
+      bar.appendChild(no);
+      bar.appendChild(yes);
+      dialog.appendChild(p);
+      dialog.appendChild(bar);
+      no.addEventListener('click', function () { dialog.close('cancel'); });
+      yes.addEventListener('click', function () { dialog.close('ok'); });
+      document.body.appendChild(dialog);
+    }
+    dialog.querySelector('.confirm-text').textContent = msg;
+    dialog.returnValue = 'cancel';
+    dialog.onclose = function () {
+      if (dialog.returnValue === 'ok') done();
+    };
+    dialog.showModal();
+    dialog.querySelector('button[value="cancel"]').focus();
+  }
+
+  /* on a button or a link: the click waits for the answer */
   document.addEventListener('click', function (ev) {
     var el = ev.target.closest ? ev.target.closest('[data-confirm]') : null;
     if (!el || el.tagName === 'FORM') return;
-    if (!window.confirm(el.getAttribute('data-confirm'))) {
-      ev.preventDefault();
-      ev.stopImmediatePropagation();
-    } else {
-      el.setAttribute('data-confirmed', '1');
+    if (el.getAttribute('data-confirmed') === '1') {
+      /* a link asks again next time; a button's mark is read and cleared on submit */
+      if (el.tagName === 'A') window.setTimeout(function () { el.removeAttribute('data-confirmed'); }, 0);
+      return;
     }
+    if (!wanted(el)) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    ask(el.getAttribute('data-confirm'), function () {
+      el.setAttribute('data-confirmed', '1');
+      el.click();
+    });
   }, true);
 
   /* data-print: a button that prints the page (the activation slips). */
@@ -38,10 +102,15 @@
     var btnConfirmed = btn && btn.getAttribute('data-confirmed') === '1';
     if (btn) btn.removeAttribute('data-confirmed');
     var msg = form.getAttribute('data-confirm');
-    if (msg && !btnConfirmed && !window.confirm(msg)) {
+    if (msg && !btnConfirmed && form.getAttribute('data-confirmed') !== '1' && wanted(form)) {
       ev.preventDefault();
+      ask(msg, function () {
+        form.setAttribute('data-confirmed', '1');
+        if (form.requestSubmit) form.requestSubmit(btn || undefined); else form.submit();
+      });
       return;
     }
+    form.removeAttribute('data-confirmed');
     if (ev.defaultPrevented) return;
     form.setAttribute('data-busy', '1');
     /* Disable after the submission has been dispatched so the clicked
@@ -56,6 +125,27 @@
       }
     }, 0);
   });
+
+  /* (4) back + resubmit is the same submission (issue 10 §7): a form's
+     idempotency key (_key) is remembered when it is sent, and a page reached
+     by the back button gets it again, so the server answers with the order
+     the first submission made instead of a second one. The browser restores
+     the typed fields but not a hidden field's value. */
+  var KEY_SEL = 'form input[name="_key"]';
+  document.addEventListener('submit', function (ev) {
+    var k = ev.target && ev.target.querySelector ? ev.target.querySelector('input[name="_key"]') : null;
+    if (!k || ev.defaultPrevented) return;
+    try { window.sessionStorage.setItem('dj_key ' + ev.target.action, k.value); } catch (e) { /* storage off: no guard */ }
+  });
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+  if (nav && nav.type === 'back_forward') {
+    var keys = document.querySelectorAll(KEY_SEL);
+    for (var i = 0; i < keys.length; i++) {
+      var kept = null;
+      try { kept = window.sessionStorage.getItem('dj_key ' + keys[i].form.action); } catch (e) { /* none */ }
+      if (kept) keys[i].value = kept;
+    }
+  }
 
   /* (2) re-enable when the page comes back from the back/forward cache. */
   window.addEventListener('pageshow', function () {

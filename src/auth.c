@@ -402,6 +402,7 @@ enum login_result auth_login(req *r, const char *login, const char *password, co
 	r->actor.user_id = uid;
 	snprintf(r->actor.username, sizeof r->actor.username, "%s", username);
 	r->logged_in = true;
+	snprintf(r->csrf, sizeof r->csrf, "%s", csrf); /* a form resubmitted at once after the login (site_web.c) */
 	/* from here the row is the account's (its id and username; the rest of
 	 * the actor is filled from the session on the next request) */
 	if (rc == DB_OK)
@@ -409,6 +410,7 @@ enum login_result auth_login(req *r, const char *login, const char *password, co
 	if (rc != DB_OK || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		r->logged_in = false;
+		r->csrf[0] = 0;
 		return LOGIN_BUSY;
 	}
 	return LOGIN_OK;

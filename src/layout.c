@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "embedded.h"
 #include "module.h"
+#include "notify.h"
 #include "settings.h"
 #include "util.h"
 
@@ -99,9 +100,18 @@ void page_begin(req *r, const char *title)
 		if (r->logged_in ? !(it->roles & r->actor.role) : !(it->roles & NAV_PUBLIC))
 			continue;
 		if (nav_active(r->path, it->href))
-			html_printf(o, "<a href=\"%s\" class=\"active\" aria-current=\"page\">%s</a>", it->href, it->label);
+			html_printf(o, "<a href=\"%s\" class=\"active\" aria-current=\"page\">%s", it->href, it->label);
 		else
-			html_printf(o, "<a href=\"%s\">%s</a>", it->href, it->label);
+			html_printf(o, "<a href=\"%s\">%s", it->href, it->label);
+		/* the unread badge of 消息: one indexed COUNT per page (issue 10 §2) */
+		if (r->logged_in && r->db && r->status < 400 && !strcmp(it->href, "/inbox")) {
+			int64_t unread = notify_unread(r->db, r->actor.user_id);
+			char cnt[24];
+			snprintf(cnt, sizeof cnt, "%lld", (long long)unread);
+			if (unread > 0)
+				html_printf(o, " <span class=\"nav-badge\" aria-label=\"%s 条未读\">%s</span>", cnt, unread > 99 ? "99+" : cnt);
+		}
+		buf_puts(o, "</a>");
 	}
 	buf_puts(o, "</nav></header><main class=\"page\">");
 	const char *flash = req_cookie(r, "dj_flash");
@@ -176,6 +186,47 @@ void form_begin(req *r, const char *action)
 void form_end(req *r, const char *submit_label)
 {
 	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">%s</button></div></form>", submit_label);
+}
+
+void form_end_confirm(req *r, const char *submit_label, const char *confirm, const char *confirm_when)
+{
+	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\" data-confirm=\"%s\"", confirm);
+	if (confirm_when)
+		html_printf(&r->out, " data-confirm-when=\"%s\"", confirm_when);
+	html_printf(&r->out, ">%s</button></div></form>", submit_label);
+}
+
+/* A field that may travel through a login: not the token, not a secret, not a file. */
+static bool keepable(const kv *f)
+{
+	return !f->filename && strcmp(f->key, "_csrf") && strcmp(f->key, "_resubmit") && !strstr(f->key, "password") && strcmp(f->key, "current") &&
+	       strcmp(f->key, "confirm") && strlen(f->key) < 64 && utf8_valid(f->key) && utf8_valid(f->val) && strlen(f->val) == f->len;
+}
+
+#define KEEP_PREFIX "_keep_"
+
+int form_keep_fields(req *r, enum keep_mode mode)
+{
+	int n = 0;
+	size_t pl = strlen(KEEP_PREFIX);
+	for (size_t i = 0; i < r->form.n; i++) {
+		const kv *f = &r->form.v[i];
+		if (!keepable(f))
+			continue;
+		bool kept = !strncmp(f->key, KEEP_PREFIX, pl);
+		if (mode == KEEP_WRAP && !kept)
+			html_printf(&r->out, "<input type=\"hidden\" name=\"" KEEP_PREFIX "%s\" value=\"%s\">", f->key, f->val);
+		else if (mode == KEEP_AGAIN && kept)
+			html_printf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", f->key, f->val);
+		else if (mode == KEEP_UNWRAP && kept)
+			html_printf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", f->key + pl, f->val);
+		else if (mode == KEEP_SHOW && kept && f->key[pl] != '_' && *f->val)
+			html_printf(&r->out, "<li>%s</li>", f->val);
+		else
+			continue;
+		n++;
+	}
+	return n;
 }
 
 const char *form_value(req *r, const char *name, const char *dflt)

@@ -24,6 +24,18 @@ const char *form_error_for(const req *r, const char *field);
 /* <form method="post"> with the CSRF token; form_end closes it with a submit button. */
 void form_begin(req *r, const char *action);
 void form_end(req *r, const char *submit_label);
+/* form_end with a confirmation step (app.js asks; without JS the form posts
+ * as it is). confirm_when "field:value" (or NULL: always): ask only when the
+ * form's field has that value (停用 of an account). */
+void form_end_confirm(req *r, const char *submit_label, const char *confirm, const char *confirm_when);
+/* The typed fields of a console form carried through a login when the
+ * session had expired (issue 10 §7): never the CSRF token, passwords or
+ * files. KEEP_WRAP: the posted fields as hidden _keep_NAME inputs; KEEP_AGAIN:
+ * the _keep_ fields again (a failed login); KEEP_UNWRAP: the _keep_ fields
+ * under their own names (the form resubmitted); KEEP_SHOW: their values as
+ * list items. Returns how many it wrote. */
+enum keep_mode { KEEP_WRAP, KEEP_AGAIN, KEEP_UNWRAP, KEEP_SHOW };
+int form_keep_fields(req *r, enum keep_mode mode);
 void form_input(req *r, const char *name, const char *label, const char *type, const char *value, const char *attrs_hint);
 /* options: NULL-terminated pairs of value, label. */
 void form_select(req *r, const char *name, const char *label, const char *const *options, const char *selected);

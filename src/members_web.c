@@ -316,7 +316,7 @@ static void member_detail(req *r, struct member *m, bool revealed)
 			buf_puts(&r->out, "<input type=\"hidden\" name=\"kind\" value=\"full\">");
 			form_input(r, "date", "转正日期", "date", form_value(r, "date", now), "支部大会讨论通过、上级党委批准的日期");
 			form_input(r, "note", "备注", "text", form_value(r, "note", ""), NULL);
-			form_end(r, "记录转正");
+			form_end_confirm(r, "记录转正", "转正记录将写入党员档案和组织关系历史。确定记录转正吗？", NULL);
 		}
 		buf_puts(&r->out, "<h3>党籍状态变更</h3>");
 		form_begin(r, action);
@@ -324,7 +324,7 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		form_select(r, "to", "变更为", status_opts, form_value(r, "to", m->status));
 		form_input(r, "date", "生效日期", "date", form_value(r, "date", now), NULL);
 		form_input(r, "note", "备注", "text", form_value(r, "note", ""), NULL);
-		form_end(r, "保存变更");
+		form_end_confirm(r, "保存变更", "党籍状态变更将写入党员档案；停止党籍时其账号同时停用。确定变更吗？", NULL);
 		if (authorize(r, &perm_account_issue, m->org_id))
 			account_section(r, m);
 		buf_puts(&r->out, "</section>");

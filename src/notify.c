@@ -86,6 +86,28 @@ int notify_mark_all_read(db *d, int64_t user_id, int64_t now)
 	return db_run(d, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now, user_id);
 }
 
+enum dj_result notify_open(db *d, int64_t user_id, int64_t id, int64_t now, char entity[32], int64_t *entity_id)
+{
+	*entity = 0;
+	*entity_id = 0;
+	db_stmt *s = db_query(
+		d, "SELECT entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END FROM notifications WHERE id = ? AND user_id = ?",
+		"II", id, user_id);
+	bool found = db_next(s), unread = false;
+	if (found) {
+		snprintf(entity, 32, "%s", db_str(s, 0));
+		*entity_id = db_int(s, 1);
+		unread = db_int(s, 2) == 0;
+	}
+	if (db_done(s) != DB_OK)
+		return DJ_DB_ERROR;
+	if (!found)
+		return DJ_NOT_FOUND;
+	if (unread && db_run(d, "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", "II", now, id) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
 int notify_overdue(db *d, int64_t now)
 {
 	int64_t ids[128], orgs[128];

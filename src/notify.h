@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "result.h"
 
 /* A way out for messages. The default writes them to the log; an SMS or
  * WeChat adapter implements the same function. */
@@ -36,6 +37,10 @@ struct notification {
 int64_t notify_unread(db *d, int64_t user_id);
 void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx);
 int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK; /* DB_OK or the failure */
+/* Opens one message of the user's inbox: marks it read (once) and gives the
+ * record it is about (entity "" and *entity_id 0 for none). DJ_NOT_FOUND when
+ * the message is not this user's. */
+enum dj_result notify_open(db *d, int64_t user_id, int64_t id, int64_t now, char entity[32], int64_t *entity_id);
 
 /* Background tasks: flag overdue orders to their branch; send the outbox.
  * They return how many records they handled, or -1 when a write failed (the

@@ -8,6 +8,7 @@
 #include "module.h"
 #include "notify.h"
 #include "util.h"
+#include "web.h"
 
 struct inbox {
 	req *r;
@@ -23,9 +24,10 @@ static void inbox_row(void *ctx, const struct notification *n)
 	html_printf(&r->out, "<tr><td>%s</td><td>", t);
 	if (!n->read)
 		buf_puts(&r->out, "<span class=\"badge badge-red\">未读</span> ");
+	/* through /inbox/:id, which marks it read on the way to its record */
 	const char *href = entity_href_prefix(n->entity);
-	if (n->entity_id && *href)
-		html_printf(&r->out, "<a href=\"%s%lld\">%s</a></td></tr>", href, (long long)n->entity_id, n->text);
+	if ((n->entity_id && *href) || !n->read)
+		html_printf(&r->out, "<a href=\"/inbox/%lld\">%s</a></td></tr>", (long long)n->id, n->text);
 	else
 		html_printf(&r->out, "%s</td></tr>", n->text);
 	c->n++;
@@ -57,6 +59,29 @@ static void inbox_read(req *r)
 		return;
 	}
 	req_redirect(r, "/inbox");
+}
+
+/* Opening a message marks it read and goes on to the record it is about
+ * (the inbox when it is about none). */
+static void inbox_open(req *r)
+{
+	char entity[32];
+	int64_t entity_id;
+	enum dj_result res = notify_open(r->db, r->actor.user_id, req_param_id(r, "id"), now_unix(), entity, &entity_id);
+	if (res != DJ_OK) {
+		struct field_errors e = {0};
+		if (res == DJ_NOT_FOUND)
+			dj_fail(&e, res, "消息不存在");
+		req_fail(r, res, &e);
+		return;
+	}
+	const char *href = entity_href_prefix(entity);
+	char loc[96];
+	if (entity_id && *href)
+		snprintf(loc, sizeof loc, "%s%lld", href, (long long)entity_id);
+	else
+		snprintf(loc, sizeof loc, "/inbox");
+	req_redirect(r, loc);
 }
 
 static void inbox_json(void *ctx, const struct notification *n)
@@ -94,6 +119,7 @@ static void inbox_api(req *r)
 
 static const route notify_routes[] = {
 	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
+	{"GET", "/inbox/:id", inbox_open, R_STAFF | R_MEMBER | R_GRID, RF_WRITE, 0, "inbox_open"},
 	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
 	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_inbox"},
 };

@@ -731,3 +731,37 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
 		 (long long)st->resolved_by_branch, (long long)st->escalated);
 }
+
+/* The workbench's figures (issue 10 §2), counted over what the actor may see
+ * (order_visible's rule, as in order_list) in one pass: new orders waiting to
+ * be accepted, those past their time limit, those escalated (the committee's
+ * to-do), those given to the actor and still open, and the open wishes of the
+ * wall. */
+enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct order_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	if (a->role == A_PUBLIC || !*actor_scope(a))
+		return DJ_FORBIDDEN;
+	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
+	db_stmt *s = db_query(
+		d,
+		"SELECT COALESCE(SUM(CASE WHEN o.state = 'submitted' THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ? THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.state = 'escalated' THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.assignee_user_id = ? AND o.state IN ('assigned', 'in_progress') THEN 1 ELSE 0 END), 0), "
+		"COALESCE(SUM(CASE WHEN o.kind = 'wish' AND o.state IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0) "
+		"FROM orders o JOIN orgs g ON g.id = o.org_id WHERE (o.assignee_user_id = ? "
+		"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) "
+		"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?))))",
+		"II"
+		"IItII",
+		now, me, me, member, actor_scope(a), grid, me);
+	if (db_next(s)) {
+		c->waiting = db_int(s, 0);
+		c->overdue = db_int(s, 1);
+		c->escalated = db_int(s, 2);
+		c->mine = db_int(s, 3);
+		c->wishes = db_int(s, 4);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}

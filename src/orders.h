@@ -158,4 +158,11 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 /* A date YYYY-MM-DD as the Unix time of its start in Asia/Shanghai. */
 bool day_start(const char *date, int64_t *out);
 
+/* The workbench's figures for the actor (issue 10 §2): submitted and waiting,
+ * overdue, escalated, assigned to the actor and open, open wishes to claim. */
+struct order_counts {
+	int64_t waiting, overdue, escalated, mine, wishes;
+};
+enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct order_counts *c);
+
 #endif

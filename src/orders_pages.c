@@ -50,7 +50,9 @@ static void order_form_key(req *r, bool new_key)
 	/* the villages and communities that take orders */
 	size_t n_orgs, n = 0;
 	struct org *all = orgs_under(r->db, "/", false, &n_orgs);
-	const char **opts = calloc(2 * n_orgs + 1, sizeof *opts);
+	const char **opts = calloc(2 * n_orgs + 3, sizeof *opts);
+	opts[n++] = ""; /* none preselected: the resident says where (issue 10 §7) */
+	opts[n++] = "请选择";
 	for (size_t i = 0; i < n_orgs; i++)
 		if (order_org_takes_orders(all[i].type, all[i].kind)) {
 			opts[n++] = all[i].code;
@@ -166,6 +168,35 @@ static void history_table(req *r, int64_t id, bool public_only)
 	buf_puts(&r->out, "</tbody></table></div>");
 }
 
+/* The question app.js asks before an action that cannot be undone (issue 10
+ * §7); without JS the form posts as it is. */
+static const char *action_confirm(const char *action)
+{
+	static const char *const q[] = {
+		"reject",   "不予受理后诉求即结束，不能恢复。确定不予受理吗？",   "close",    "办结后诉求即结束，不能恢复。确定办结吗？",
+		"escalate", "向上反馈后由镇党委派单，不能撤回。确定向上反馈吗？", "withdraw", "撤回后诉求即结束，不能恢复。确定撤回吗？",
+		"claim",    "认领后由您负责实现这个心愿。确定认领吗？",           "deliver",  "送单后将请群众确认评价。确定已经办好了吗？",
+		"confirm",  "确认后诉求即销单，不能再修改评价。确定吗？",         "dispatch", "确定按所选支部和办理人派单吗？",
+		NULL,
+	};
+	for (const char *const *p = q; *p; p += 2)
+		if (!strcmp(*p, action))
+			return p[1];
+	return NULL;
+}
+
+/* The red button is the page's main step; the rest are secondary, and a
+ * refusal or a withdrawal is outlined in red. */
+static const char *action_button(const char *action)
+{
+	if (!strcmp(action, "withdraw") || !strcmp(action, "reject") || !strcmp(action, "close"))
+		return "btn-danger";
+	if (!strcmp(action, "start") || !strcmp(action, "remind") || !strcmp(action, "add_info") || !strcmp(action, "reopen") ||
+	    !strcmp(action, "escalate"))
+		return "btn-secondary";
+	return "btn-primary";
+}
+
 static void action_form(req *r, const char *url, const char *action, const char *label, const char *fields_html_kind)
 {
 	html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"%s/%s\">", url, action);
@@ -193,8 +224,11 @@ static void action_form(req *r, const char *url, const char *action, const char 
 			html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
 		buf_puts(&r->out, "</div>");
 	}
-	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn %s\" type=\"submit\">%s</button></div></form>",
-		    !strcmp(action, "withdraw") || !strcmp(action, "reject") ? "btn-danger" : "btn-primary", label);
+	const char *confirm = action_confirm(action);
+	html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn %s\" type=\"submit\"", action_button(action));
+	if (confirm)
+		html_printf(&r->out, " data-confirm=\"%s\"", confirm);
+	html_printf(&r->out, ">%s</button></div></form>", label);
 }
 
 static void order_page_track(req *r)
@@ -433,8 +467,11 @@ static void orders_page_detail(req *r)
 				err = form_error_for(r, "to_org");
 			if (err)
 				html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
-			html_printf(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">%s</button></div></form>",
-				    acts[i].label);
+			const char *confirm = action_confirm(acts[i].action);
+			buf_puts(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\"");
+			if (confirm)
+				html_printf(&r->out, " data-confirm=\"%s\"", confirm);
+			html_printf(&r->out, ">%s</button></div></form>", acts[i].label);
 		} else
 			action_form(r, url, acts[i].action, acts[i].label, acts[i].fields);
 	}
@@ -476,8 +513,8 @@ static void wish_card(void *ctx, const struct order *o)
 	if (w->member)
 		html_printf(&r->out,
 			    "<form method=\"post\" action=\"/wishes/%lld/claim\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
-			    "<button class=\"btn btn-primary btn-small\" type=\"submit\">我来认领</button></form>",
-			    (long long)o->id, layout_csrf(r));
+			    "<button class=\"btn btn-primary btn-small\" type=\"submit\" data-confirm=\"%s\">我来认领</button></form>",
+			    (long long)o->id, layout_csrf(r), action_confirm("claim"));
 	buf_puts(&r->out, "</div>");
 	w->n++;
 }

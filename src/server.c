@@ -294,6 +294,17 @@ void req_send_fd(req *r, int fd, uint64_t size)
 	r->out_fd_size = size;
 }
 
+/* The path of a Referer on this site, or NULL. */
+static const char *same_site_referer(req *r)
+{
+	const char *ref = req_header(r, "Referer"), *host = req_header(r, "Host");
+	if (!ref || !host || (strncmp(ref, "http://", 7) && strncmp(ref, "https://", 8)))
+		return NULL;
+	const char *p = strstr(ref, "//") + 2;
+	size_t n = strlen(host);
+	return !strncmp(p, host, n) && p[n] == '/' && p[n + 1] != '/' && strlen(p + n) < 512 ? p + n : NULL;
+}
+
 void req_error(req *r, int status, const char *code, const char *message)
 {
 	drop_fd(r);
@@ -308,9 +319,20 @@ void req_error(req *r, int status, const char *code, const char *message)
 	}
 	buf_reset(&r->out);
 	r->page_open = false;
-	r->status = 200;
-	page_begin(r, status == 404 ? "页面不存在" : status == 403 ? "无权访问" : "出错了");
-	html_printf(&r->out, "<div class=\"empty\"><p class=\"error-text\">%s</p><p><a class=\"btn\" href=\"/\">返回首页</a></p></div>", message);
+	r->status = status; /* before the page: the shell asks nothing more of a failing transaction */
+	page_begin(r, status == 404   ? "页面不存在"
+		      : status == 403 ? "无权访问"
+		      : status == 405 ? "不支持的请求方法"
+		      : status >= 500 ? "系统繁忙"
+				      : "出错了");
+	/* a way back: the page the user came from (same site), and home */
+	html_printf(&r->out, "<div class=\"empty error-page\"><p class=\"error-code\">%d</p><p class=\"error-text\">%s</p><p class=\"actions\">", status,
+		    message);
+	const char *back = same_site_referer(r);
+	if (back)
+		html_printf(&r->out, "<a class=\"btn btn-secondary\" href=\"%s\">返回上一页</a>", back);
+	html_printf(&r->out, "<a class=\"btn btn-primary\" href=\"%s\">%s</a></p></div>", r->logged_in ? "/console" : "/",
+		    r->logged_in ? "返回工作台" : "返回首页");
 	page_end(r);
 	r->status = status;
 }
@@ -485,6 +507,42 @@ static bool takes_write_lock(req *r)
 	return (rt->flags & RF_WRITE_REVEAL) && reveal && !strcmp(reveal, "1");
 }
 
+/* A console form posted after the session ended (idle, or logged out
+ * elsewhere): instead of a redirect to the login that would come back to
+ * the POST-only address as a GET (a 405), and lose what was typed, a login
+ * form that carries the typed fields (never passwords or files) and, once
+ * logged in, offers them to be submitted again (site_web.c). Only for a
+ * form this site made (Sec-Fetch-Site or Origin): another site cannot
+ * prefill it. */
+static void session_expired(req *r)
+{
+	const char *site = req_header(r, "Sec-Fetch-Site"), *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
+	const char *oh = origin && strstr(origin, "//") ? strstr(origin, "//") + 2 : NULL;
+	bool ours = site ? !strcmp(site, "same-origin") : oh && host && !strcmp(oh, host);
+	bool parsed = ours && parse_body(r);
+	const char *back = same_site_referer(r);
+	buf act = {0};
+	buf_puts(&act, "/login?next=");
+	url_encode(&act, back ? back : "/console");
+	page_begin(r, "登录已过期");
+	buf_puts(&r->out, "<div class=\"login-box\"><div class=\"flash flash-error\" role=\"alert\">登录已过期，请重新登录。");
+	if (parsed)
+		buf_puts(&r->out, "您刚才填写的内容已保留，登录后可以继续提交。");
+	buf_puts(&r->out, "</div>");
+	form_begin(r, buf_str(&act));
+	buf_free(&act);
+	if (parsed) {
+		html_printf(&r->out, "<input type=\"hidden\" name=\"_resubmit\" value=\"%s\">", r->path);
+		form_keep_fields(r, KEEP_WRAP);
+	}
+	form_input(r, "username", "用户名或手机号", "text", "", NULL);
+	form_input(r, "password", "密码", "password", "", NULL);
+	form_end(r, "登录");
+	buf_puts(&r->out, "</div>");
+	page_end(r);
+	r->status = 401;
+}
+
 static void run_handler(req *r)
 {
 	const route *rt = r->route;
@@ -510,6 +568,8 @@ static void run_handler(req *r)
 		if (!r->logged_in) {
 			if (rt->flags & RF_API)
 				req_error(r, 401, "unauthorized", "需要登录：请提供有效的 Bearer 令牌");
+			else if (req_is_post(r))
+				session_expired(r);
 			else {
 				buf loc = {0};
 				buf_puts(&loc, "/login?next=");
@@ -638,8 +698,16 @@ static enum MHD_Result quick_error(struct MHD_Connection *c, req *r, int status)
 					  : "not_found",
 			  status_text(status));
 	else {
-		buf_reset(&r->out);
-		html_printf(&r->out, "<!doctype html><meta charset=\"utf-8\"><title>%d</title><p>%d %s</p>", status, status, status_text(status));
+		/* in the site's layout with a way back (issue 10 §7); no session is
+		 * read here, so the page is the visitor's */
+		const char *lang = req_cookie(r, "dj_lang");
+		r->hant = lang && !strcmp(lang, "hant");
+		req_error(r, status,
+			  status == 413   ? "too_large"
+			  : status == 405 ? "method"
+			  : status == 503 ? "too_many_connections"
+					  : "not_found",
+			  status == 404 ? "页面不存在，请检查地址是否正确" : status_text(status));
 	}
 	return respond(c, r);
 }

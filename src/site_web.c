@@ -8,6 +8,8 @@
 #include "compress.h"
 #include "embedded.h"
 #include "layout.h"
+#include "notify.h"
+#include "orders.h"
 #include "orgs.h"
 #include "settings.h"
 #include "users.h"
@@ -74,11 +76,40 @@ static void login_form(req *r, const char *next)
 	url_encode(&act, next);
 	form_begin(r, buf_str(&act));
 	buf_free(&act);
+	const char *resubmit = req_form(r, "_resubmit");
+	if (resubmit && *resubmit == '/') { /* a session that had expired during a form (server.c) */
+		html_printf(&r->out, "<input type=\"hidden\" name=\"_resubmit\" value=\"%s\">", resubmit);
+		form_keep_fields(r, KEEP_AGAIN);
+	}
 	form_input(r, "username", "用户名或手机号", "text", form_value(r, "username", ""), NULL);
 	form_input(r, "password", "密码", "password", "", NULL);
 	form_end(r, "登录");
 	buf_puts(&r->out, "<p class=\"muted\">群众点单无需登录，请返回<a href=\"/\">首页</a>。</p></div>");
 	page_end(r);
+}
+
+/* Logged in again after the session had expired during a form: the typed
+ * fields, under the new session's token, to be submitted again by the user
+ * (who sees them first), or the page they were on. */
+static void resubmit_page(req *r, const char *action, const char *back)
+{
+	char csrf[48];
+	snprintf(csrf, sizeof csrf, "%s", r->csrf);
+	/* the header of a visitor: the actor is only filled from the session on the next request */
+	r->logged_in = false;
+	page_begin(r, "已重新登录");
+	buf_puts(&r->out, "<section class=\"card\"><p class=\"lead\">您已重新登录。刚才填写的内容已保留，请核对后继续提交。</p>");
+	buf_puts(&r->out, "<ul class=\"kept\">");
+	form_keep_fields(r, KEEP_SHOW);
+	buf_puts(&r->out, "</ul>");
+	html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">", action, csrf);
+	form_keep_fields(r, KEEP_UNWRAP);
+	html_printf(&r->out,
+		    "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">继续提交</button>"
+		    "<a class=\"btn btn-secondary\" href=\"%s\">不提交，返回原页面</a></div></form></section>",
+		    strcmp(back, "/") ? back : "/console");
+	page_end(r);
+	r->logged_in = true;
 }
 
 static void page_login(req *r)
@@ -112,6 +143,11 @@ static void page_login(req *r)
 	if (res == LOGIN_OK) {
 		req_set_cookie(r, SESSION_COOKIE, token, -1, true);
 		req_set_cookie(r, "dj_csrf", "", 0, true);
+		const char *resubmit = req_form(r, "_resubmit");
+		if (resubmit && !strcmp(safe_back(resubmit), resubmit) && strcmp(resubmit, "/")) {
+			resubmit_page(r, resubmit, next);
+			return;
+		}
 		req_redirect(r, strcmp(next, "/") ? next : "/console");
 		return;
 	}
@@ -142,27 +178,157 @@ static void page_logout(req *r)
 	req_redirect(r, "/");
 }
 
+/* ---- the workbench (工作台, issue 10 §2): what the caller has to do ---- */
+
+struct work_list {
+	req *r;
+	int64_t now;
+	int n, max;
+	bool open_only; /* only orders still being worked on (assigned to the caller) */
+};
+
+static void work_order(void *ctx, const struct order *o)
+{
+	struct work_list *w = ctx;
+	if (w->n >= w->max || (w->open_only && strcmp(o->state, "assigned") && strcmp(o->state, "in_progress")))
+		return;
+	req *r = w->r;
+	char t[20], excerpt[100];
+	fmt_time(o->created_at, t);
+	/* the first 24 characters, cut between UTF-8 characters */
+	const char *p = o->content;
+	size_t i = 0, chars = 0;
+	while (p[i] && chars < 24) {
+		i++;
+		while ((p[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	snprintf(excerpt, sizeof excerpt, "%.*s%s", (int)i, p, p[i] ? "…" : "");
+	html_printf(&r->out, "<li><a href=\"/orders/%lld\"><span class=\"work-code\">%s</span> %s</a><span class=\"work-meta\">%s · %s · %s",
+		    (long long)o->id, o->code, excerpt, order_kind_label(o->kind), o->org_name, order_state_label(o->state));
+	if (order_overdue(o, w->now))
+		buf_puts(&r->out, " <span class=\"badge badge-red\">逾期</span>");
+	html_printf(&r->out, " · %.10s</span></li>", t);
+	w->n++;
+}
+
+static void work_wish(void *ctx, const struct order *o)
+{
+	struct work_list *w = ctx;
+	if (w->n >= w->max)
+		return;
+	html_printf(&w->r->out, "<li><a href=\"/wishes\">%s</a><span class=\"work-meta\">%s</span></li>", o->content, o->org_name);
+	w->n++;
+}
+
+static void work_message(void *ctx, const struct notification *n)
+{
+	struct work_list *w = ctx;
+	if (w->n >= w->max)
+		return;
+	char t[20];
+	fmt_time(n->at, t);
+	html_printf(&w->r->out, "<li%s><a href=\"/inbox/%lld\">%s%s</a><span class=\"work-meta\">%s</span></li>", n->read ? "" : " class=\"unread\"",
+		    (long long)n->id, n->read ? "" : "● ", n->text, t);
+	w->n++;
+}
+
+/* One figure of the workbench, a link to the list it counts. */
+static void work_stat(req *r, int64_t n, const char *label, const char *href)
+{
+	html_printf(&r->out, "<a class=\"stat stat-link%s\" href=\"%s\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">%s</span></a>",
+		    n ? " stat-todo" : "", href, (long long)n, label);
+}
+
+/* A section with the latest five of one figure. */
+static void work_section_begin(req *r, const char *title, const char *href)
+{
+	html_printf(&r->out,
+		    "<section class=\"card work\"><h2 class=\"card-title\">%s <a class=\"more\" href=\"%s\">全部 ›</a></h2><ul class=\"worklist\">", title,
+		    href);
+}
+
+static void work_section_end(req *r, int n, const char *empty)
+{
+	if (!n)
+		html_printf(&r->out, "<li class=\"muted\">%s</li>", empty);
+	buf_puts(&r->out, "</ul></section>");
+}
+
+static void work_orders(req *r, const char *title, const char *href, const char *state, bool overdue, bool mine, const char *empty)
+{
+	work_section_begin(r, title, href);
+	struct order_filter f = {0};
+	f.state = state;
+	f.overdue = overdue;
+	f.mine = mine;
+	f.limit = mine ? 50 : 5;
+	struct work_list w = {r, now_unix(), 0, 5, mine};
+	int64_t total;
+	order_list(r->db, &r->actor, &f, w.now, &total, work_order, &w);
+	work_section_end(r, w.n, empty);
+}
+
 static void page_console(req *r)
 {
 	page_begin(r, "工作台");
 	html_printf(&r->out, "<p class=\"lead\">%s，您好！您以<strong>%s</strong>身份登录，所属组织：%s。</p>", r->actor.name, role_label(r->actor.role),
 		    r->actor.org_name);
-	/* Figures of the caller's subtree; each is one query over the records. */
-	size_t orgs;
-	free(orgs_under(r->db, r->actor.org_path, false, &orgs));
-	int64_t users = users_count_active(r->db, r->actor.org_path);
-	html_printf(&r->out,
-		    "<div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">下辖组织</span></div>"
-		    "<div class=\"stat\"><span class=\"stat-num\">%lld</span><span class=\"stat-label\">系统用户</span></div></div>",
-		    (long long)orgs, (long long)users);
+	int role = r->actor.role;
+	bool orders = role & (R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID);
+	struct order_counts c = {0};
+	if (orders && order_counts(r->db, &r->actor, now_unix(), &c) != DJ_OK) {
+		req_error(r, 503, "db", "系统繁忙，请稍后再试");
+		return;
+	}
+	int64_t unread = orders ? notify_unread(r->db, r->actor.user_id) : 0;
+	/* the figures: each counted by its domain, each a link to the list it counts */
+	bool waiting = role & (R_COMMITTEE | R_BRANCH | R_GRID), escalated = role & R_COMMITTEE, mine = role & (R_BRANCH | R_MEMBER | R_GRID),
+	     overdue = role & (R_ADMIN | R_COMMITTEE | R_BRANCH | R_GRID), wishes = role & R_MEMBER;
+	if (orders) {
+		buf_puts(&r->out, "<div class=\"stats work-stats\">");
+		if (waiting)
+			work_stat(r, c.waiting, "新点单待接单", "/orders?state=submitted");
+		if (escalated)
+			work_stat(r, c.escalated, "向上反馈待派单", "/orders?state=escalated&escalated=1");
+		if (overdue)
+			work_stat(r, c.overdue, "逾期未办", "/orders?overdue=1");
+		if (mine)
+			work_stat(r, c.mine, "派给我的", "/orders?mine=1");
+		if (wishes)
+			work_stat(r, c.wishes, "可认领心愿", "/wishes");
+		work_stat(r, unread, "未读消息", "/inbox");
+		buf_puts(&r->out, "</div>");
+	}
+	if (escalated)
+		work_orders(r, "向上反馈待派单", "/orders?state=escalated&escalated=1", "escalated", false, false, "没有待派单的诉求");
+	if (waiting)
+		work_orders(r, "新点单待接单", "/orders?state=submitted", "submitted", false, false, "没有待接单的诉求");
+	if (mine)
+		work_orders(r, "派给我的", "/orders?mine=1", NULL, false, true, "暂时没有派给您的诉求");
+	if (overdue)
+		work_orders(r, "逾期未办", "/orders?overdue=1", NULL, true, false, "没有逾期的诉求");
+	if (wishes) {
+		work_section_begin(r, "可认领心愿", "/wishes");
+		struct work_list w = {r, 0, 0, 5, false};
+		order_each_open_wish(r->db, work_wish, &w);
+		work_section_end(r, w.n, "暂时没有待认领的心愿");
+	}
+	if (orders) {
+		work_section_begin(r, "最新消息", "/inbox");
+		struct work_list w = {r, 0, 0, 5, false};
+		notify_each(r->db, r->actor.user_id, work_message, &w);
+		work_section_end(r, w.n, "暂无消息");
+	}
 	html_printf(&r->out,
 		    "<section class=\"card\"><h2 class=\"card-title\">常用功能</h2><div class=\"actions\">"
-		    "<a class=\"btn\" href=\"/orgs/%lld\">本组织</a><a class=\"btn\" href=\"/orgs\">组织架构</a>",
+		    "<a class=\"btn btn-secondary\" href=\"/orgs/%lld\">本组织</a><a class=\"btn btn-secondary\" href=\"/orgs\">组织架构</a>",
 		    (long long)r->actor.org_id);
 	if (r->actor.role & (R_ADMIN | R_COMMITTEE))
-		buf_puts(&r->out, "<a class=\"btn\" href=\"/audit\">审计日志</a>");
+		buf_puts(&r->out, "<a class=\"btn btn-secondary\" href=\"/audit\">审计日志</a>");
 	if (r->actor.role == R_ADMIN)
-		buf_puts(&r->out, "<a class=\"btn\" href=\"/admin/users\">用户管理</a>");
+		buf_puts(&r->out, "<a class=\"btn btn-secondary\" href=\"/admin/users\">用户管理</a>");
 	buf_puts(&r->out, "</div></section>");
 	page_end(r);
 }
@@ -264,7 +430,7 @@ static const route site_routes[] = {
 	{"GET", "/lang", page_lang, R_PUBLIC, RF_NODB, 0, "lang"},
 	{"GET", "/static/*", static_file, R_PUBLIC, RF_NODB, 0, "static"},
 	{"GET", "/login", page_login, R_PUBLIC, 0, 0, "login"},
-	{"POST", "/login", page_login, R_PUBLIC, RF_OWNTX, 4 * KiB, "login"},
+	{"POST", "/login", page_login, R_PUBLIC, RF_OWNTX, 64 * KiB, "login"}, /* room for a form kept through the login */
 	{"POST", "/logout", page_logout, R_ANY, 0, 4 * KiB, "logout"},
 	{"GET", "/console", page_console, R_ANY, 0, 0, "console"},
 	{"GET", "/account/password", page_password, R_ANY, 0, 0, "password"},

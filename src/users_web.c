@@ -50,6 +50,9 @@ static void user_form(req *r, const char *action, bool is_new, const char *usern
 	if (!is_new) {
 		static const char *const active_opts[] = {"1", "启用", "0", "停用", NULL};
 		form_select(r, "active", "状态", active_opts, form_value(r, "active", active ? "1" : "0"));
+		/* 停用 shuts the account out: asked only when chosen */
+		form_end_confirm(r, "保存", "停用后该用户将不能再登录。确定停用吗？", "active:0");
+		return;
 	}
 	form_end(r, "保存");
 }

@@ -118,6 +118,7 @@ test('为本支部未开通的党员开通账号: the branch secretary prints on
   await p.waitForURL(/\/console$/);
   await p.getByRole('link', { name: '党员花名册' }).click();
   await p.getByRole('button', { name: '为本支部未开通的党员开通账号' }).click();
+  await p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
   await assert.doesNotReject(p.getByRole('heading', { name: '批量开通党员账号' }).waitFor());
   const n = Number(/已为 (\d+) 名党员开通账号/.exec(await p.locator('main').innerText())[1]);
   assert.ok(n >= 10, String(n));

@@ -38,6 +38,8 @@ async function login(user) {
   await p.waitForURL(/\/console$/);
   return p;
 }
+// the confirmation step of an irreversible action (app.js's dialog): accepted
+const confirmed = (p) => p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click();
 const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
 
 async function placeOrder(resident, content) {
@@ -77,11 +79,13 @@ test('placed, accepted and assigned, delivered, rated', async () => {
   await openOrder(member, code);
   await member.getByLabel('办理结果').fill('药已送到王大爷家中');
   await member.getByRole('button', { name: '送单（办结）' }).click();
+  await confirmed(member);
   await assert.doesNotReject(member.getByText('已送单').first().waitFor());
 
   await resident.reload();
   await resident.getByLabel('满意度').selectOption('5');
   await resident.getByRole('button', { name: '确认已解决' }).click();
+  await confirmed(resident);
   await assert.doesNotReject(resident.getByText('感谢您的评价').waitFor());
   assert.match(await resident.locator('dl.kv').innerText(), /已销单/);
   assert.ok(!(await resident.content()).includes('13812349876'), 'no phone number on the public page');
@@ -96,12 +100,14 @@ test('escalated by the branch, dispatched by the committee', async () => {
   await sec.getByRole('button', { name: '接单' }).click();
   await sec.locator('#f-note-escalate').fill('需要镇里协调资金');
   await sec.getByRole('button', { name: '向上反馈' }).click();
+  await confirmed(sec);
   await assert.doesNotReject(sec.getByText('向上反馈').first().waitFor());
   const zuzhi = await login('zuzhi');
   await openOrder(zuzhi, code);
   await zuzhi.getByLabel('派往支部').selectOption('CJZ-CJC');
   await zuzhi.getByLabel('办理人（党员、网格员，头雁）').selectOption('dangyuan');
   await zuzhi.getByRole('button', { name: '党委派单' }).click();
+  await confirmed(zuzhi);
   await assert.doesNotReject(zuzhi.getByText('党委派单').first().waitFor());
   await shot(zuzhi, 'order-dispatched-committee-phone');
   await resident.reload();
