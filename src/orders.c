@@ -690,7 +690,7 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		if (is(action, "reopen"))
 			snprintf(text, sizeof text, "诉求 %s 群众反映未解决，已重新办理：%.80s", o.code, note);
 		else
-			snprintf(text, sizeof text, "诉求 %s 群众评价 %d 星（不满意）：%.80s", o.code, act->rating, note);
+			snprintf(text, sizeof text, "诉求 %s 群众评价 %d 星%s%.80s", o.code, act->rating, *note ? "：" : "", note);
 		nrc = notify_org_role(d, new_org, "branch", is(action, "reopen") ? "reopened" : "low_rating", "order", id, text, now);
 	}
 	if (nrc != DB_OK || audit_write(d, a, "order.action", "order", id, new_org, order_action_label(action)) != DB_OK)
