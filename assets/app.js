@@ -163,4 +163,67 @@
     var f = ev.target.closest ? ev.target.closest('.flash') : null;
     if (f && !ev.target.closest('a, button')) f.classList.add('is-hidden');
   });
+  /* data-copy (issue 10 §5): a button that copies a tracking code. */
+  function copyFallback(text) {
+    var t = document.createElement('textarea');
+    t.value = text;
+    t.setAttribute('readonly', '');
+    t.className = 'sr-only';
+    document.body.appendChild(t);
+    t.select();
+    var ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    document.body.removeChild(t);
+    return ok;
+  }
+  document.addEventListener('click', function (ev) {
+    var el = ev.target.closest ? ev.target.closest('[data-copy]') : null;
+    if (!el) return;
+    var text = el.getAttribute('data-copy');
+    var done = function () { el.textContent = '已复制 ' + text; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { if (copyFallback(text)) done(); });
+    } else if (copyFallback(text)) {
+      done();
+    }
+  });
+
+  /* The orders of this device (issue 10 §5): a tracking page remembers its
+     code (data-remember-code), /track lists them (data-device-orders). Kept
+     in localStorage only, never sent anywhere. */
+  var TRACK_KEY = 'dj_track_codes';
+  var CODE_RE = /^[A-Za-z0-9-]{4,24}$/;
+  function trackCodes() {
+    try {
+      var v = JSON.parse(window.localStorage.getItem(TRACK_KEY) || '[]');
+      return Array.isArray(v) ? v.filter(function (c) { return typeof c === 'string' && CODE_RE.test(c); }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  var keep = document.querySelector('[data-remember-code]');
+  if (keep) {
+    var code = keep.getAttribute('data-remember-code');
+    if (CODE_RE.test(code)) {
+      var kept = trackCodes().filter(function (c) { return c !== code; });
+      kept.unshift(code);
+      try { window.localStorage.setItem(TRACK_KEY, JSON.stringify(kept.slice(0, 20))); } catch (e) { /* private mode: nothing kept */ }
+    }
+  }
+  var box = document.querySelector('[data-device-orders]');
+  if (box) {
+    var mine = trackCodes();
+    var ul = box.querySelector('ul');
+    if (mine.length && ul) {
+      for (var k = 0; k < mine.length; k++) {
+        var li = document.createElement('li');
+        var a = document.createElement('a');
+        a.href = '/track/' + encodeURIComponent(mine[k]);
+        a.textContent = mine[k];
+        li.appendChild(a);
+        ul.appendChild(li);
+      }
+      box.classList.remove('is-hidden');
+    }
+  }
 })();

@@ -2,7 +2,6 @@
  * a new account (shown once, printable, with a QR code to /activate), the
  * branch's sheet of slips, and the public activation page. The rules are in
  * accounts.c; the buttons sit on the roster and member pages (members_web.c). */
-#include <qrencode.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,58 +11,16 @@
 #include "layout.h"
 #include "module.h"
 #include "orgs.h"
+#include "qr.h"
 #include "server.h"
 #include "util.h"
 #include "web.h"
-
-/* The QR code of text as inline SVG: only numbers are written into the
- * markup, so nothing of the text can reach it unescaped. Runs of dark
- * modules of a row are one rectangle each; a quiet zone of 4 modules. */
-static void qr_svg(buf *b, const char *text)
-{
-	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q) {
-		buf_puts(b, "<p class=\"muted\">（二维码生成失败，请手动输入网址）</p>");
-		return;
-	}
-	int w = q->width, n = w + 8;
-	html_printf(b,
-		    "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-		    "aria-label=\"激活页二维码\" shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-		    n, n, n * 4, n * 4, n, n);
-	for (int y = 0; y < w; y++)
-		for (int x = 0; x < w;) {
-			if (!(q->data[y * w + x] & 1)) {
-				x++;
-				continue;
-			}
-			int run = 1;
-			while (x + run < w && (q->data[y * w + x + run] & 1))
-				run++;
-			html_printf(b, "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
-			x += run;
-		}
-	buf_puts(b, "\"/></svg>");
-	QRcode_free(q);
-}
-
-/* The site's address as the caller reached it: http(s)://host. The Host
- * header is kept only when it is a plain host[:port]. */
-static void site_base(req *r, char *out, size_t n)
-{
-	const char *host = req_header(r, "Host"), *proto = req_header(r, "X-Forwarded-Proto");
-	bool ok = host && *host && strlen(host) < 100;
-	for (const char *p = host; ok && *p; p++)
-		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == ':' ||
-		     *p == '[' || *p == ']';
-	snprintf(out, n, "%s://%s", proto && !strcmp(proto, "https") ? "https" : "http", ok ? host : "localhost");
-}
 
 /* The activation page's address with the phone prefilled (never the code). */
 static void activate_url(req *r, const char *phone, char *out, size_t n)
 {
 	char base[160];
-	site_base(r, base, sizeof base);
+	qr_site_base(r, base, sizeof base);
 	snprintf(out, n, "%s/activate?phone=%s", base, phone); /* a phone_valid number: digits only */
 }
 
@@ -81,7 +38,7 @@ static void slip_html(req *r, buf *out, const struct account_slip *s)
 		html_printf(out, "（或用户名 %s）", s->username);
 	html_printf(out, "</dd><dt>激活码</dt><dd class=\"slip-code\">%s</dd><dt>有效期至</dt><dd>%s，仅可使用一次</dd></dl><div class=\"slip-qr\">",
 		    s->code, until);
-	qr_svg(out, url);
+	qr_svg(out, url, "激活页二维码");
 	html_printf(out, "<p>手机扫码打开激活页，输入激活码并设置密码</p><p class=\"muted slip-url\">%s</p></div></div></section>", url);
 }
 

@@ -88,8 +88,8 @@ static const struct {
 	[T_ORDERS] = {"orders",
 		      "id, code, kind, urgency, content, org_id, grid_id, contact_name, contact_phone, state, level, escalated, "
 		      "assignee_user_id, result, close_reason, close_note, duplicate_of, rating, comment, ip, created_at, updated_at, due_at, "
-		      "delivered_at, closed_at, reminded_at",
-		      "IttttIIttttIItttIIttIIIIII"},
+		      "delivered_at, closed_at, reminded_at, decided_by, refer_to",
+		      "IttttIIttttIItttIIttIIIIIItt"},
 	[T_EVENTS] = {"order_events", "id, order_id, at, action, from_state, to_state, actor_user_id, actor, note, public", "IIItttIttI"},
 	[T_NOTES] = {"notifications", "id, user_id, at, kind, entity, entity_id, text, read_at", "IIIttItI"},
 	[T_OUTBOX] = {"outbox", "id, at, channel, recipient, text, status, attempts, sent_at", "IIttttII"},
@@ -909,6 +909,7 @@ struct order_sim {
 	int rating, escalated;
 	char code[24], kind[24], urgency[16], state[16], level[16], result[200], close_reason[16], close_note[200], comment[200], org_path[64];
 	char contact_name[40], contact_phone[16];
+	char decided_by[200], refer_to[120]; /* 不予受理, 不属于本级职责: who decided, where to turn */
 	const char *content;
 };
 
@@ -1042,6 +1043,7 @@ struct step {
 	bool to_org;  /* dispatch back to the order's branch */
 	int64_t dup;  /* close as duplicate of this order */
 	int rating;
+	const char *refer_to; /* close not_ours: where the resident should turn */
 };
 
 /* order_transition, for the bulk path: the same checks of the state table and
@@ -1053,7 +1055,7 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 	actor_of(g, &s->who, &a);
 	const char *action = s->action, *note_text = s->note ? s->note : "";
 	if (g->rules) {
-		struct order_act act = {.note = s->note, .reason = s->reason, .rating = s->rating, .duplicate_of = dup_code};
+		struct order_act act = {.note = s->note, .reason = s->reason, .rating = s->rating, .duplicate_of = dup_code, .refer_to = s->refer_to};
 		if (s->assignee)
 			act.assignee = g->acc[s->assignee - 1].username;
 		if (s->to_org)
@@ -1100,6 +1102,10 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 		snprintf(o->close_reason, sizeof o->close_reason, "%s", close_reason);
 	if (!strcmp(action, "close") || !strcmp(action, "reject"))
 		snprintf(o->close_note, sizeof o->close_note, "%s", note_text);
+	if (!strcmp(action, "reject") || (close_reason && !strcmp(close_reason, "not_ours"))) {
+		snprintf(o->decided_by, sizeof o->decided_by, "%s", a.label);
+		snprintf(o->refer_to, sizeof o->refer_to, "%s", s->refer_to ? s->refer_to : "");
+	}
 	if (s->dup > 0)
 		o->duplicate_of = s->dup;
 	if (!strcmp(action, "confirm"))
@@ -1108,6 +1114,13 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 		o->closed_at = s->at;
 	if (!strcmp(action, "remind"))
 		o->reminded_at = s->at;
+	/* a dispatch's history says where it went and to whom (order_transition's dispatch_note) */
+	char dnote[600];
+	if (is_dispatch) {
+		snprintf(dnote, sizeof dnote, "派往%s%s%s%s%s", br->name, new_assignee ? "，办理人：" : "",
+			 new_assignee ? g->acc[s->assignee - 1].name : "", *note_text ? "。党委意见：" : "", note_text);
+		note_text = dnote;
+	}
 	event_row(g, o->id, s->at, action, from, t->to, &a, note_text, strcmp(action, "remind") != 0);
 	char text[200];
 	if (!strcmp(action, "escalate")) {
@@ -1119,6 +1132,14 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 	} else if (!strcmp(action, "reopen")) {
 		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", o->code, note_text);
 		note(g, new_assignee, "reopened", o->id, text, s->at);
+	}
+	/* a reopen or a rating of 1–2 is the branch's business too (its secretary's account) */
+	if (!strcmp(action, "reopen") || (!strcmp(action, "confirm") && s->rating <= 2)) {
+		if (!strcmp(action, "reopen"))
+			snprintf(text, sizeof text, "诉求 %s 群众反映未解决，已重新办理：%.80s", o->code, note_text);
+		else
+			snprintf(text, sizeof text, "诉求 %s 群众评价 %d 星%s%.80s", o->code, s->rating, *note_text ? "：" : "", note_text);
+		note(g, g->acc[br->sec].id, !strcmp(action, "reopen") ? "reopened" : "low_rating", o->id, text, s->at);
 	}
 	audit_row(g, &a, "order.action", o->id, o->org_id, order_action_label(action));
 	return 0;
@@ -1135,6 +1156,7 @@ static void order_row(struct gen *g, const struct order_sim *o)
 	w_text(w, T, *o->close_reason ? o->close_reason : NULL), w_text(w, T, o->close_note), w_ref(w, T, o->duplicate_of);
 	w_ref(w, T, o->rating), w_text(w, T, o->comment), w_text(w, T, "demo"), w_int(w, T, o->created_at), w_int(w, T, o->updated_at);
 	w_int(w, T, o->due_at), w_ref(w, T, o->delivered_at), w_ref(w, T, o->closed_at), w_ref(w, T, o->reminded_at);
+	w_text(w, T, o->decided_by), w_text(w, T, o->refer_to);
 	w_end(w, T);
 }
 
@@ -1217,7 +1239,8 @@ static int one_order(struct gen *g, struct branch *br, int64_t t, const char *ta
 				     !strcmp(reason, "duplicate")  ? "与此前诉求重复，已合并办理"
 				     : !strcmp(reason, "not_ours") ? "属于县直部门职责，已告知群众办理渠道"
 								   : "受条件限制暂无法解决，已向群众解释",
-				     .reason = reason, .dup = !strcmp(reason, "duplicate") ? br->last_order : 0);
+				     .reason = reason, .dup = !strcmp(reason, "duplicate") ? br->last_order : 0,
+				     .refer_to = !strcmp(reason, "not_ours") ? "县政务服务便民热线 12345" : NULL);
 			} else if (escalate) {
 				STEP("escalate", sec, at += 3600 + rnd(12 * 3600), "涉及资金和跨村协调，支部无法解决，报镇党委");
 				if (r2 < 15)

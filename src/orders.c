@@ -142,7 +142,7 @@ static bool in_list(const char *const *pairs, const char *v)
 	"COALESCE(gr.code, ''), o.state, o.level, o.escalated, COALESCE(o.assignee_user_id, 0), COALESCE(u.username, ''), " \
 	"COALESCE(u.name, ''), o.result, COALESCE(o.close_reason, ''), o.close_note, o.comment, COALESCE(o.rating, 0), "    \
 	"o.created_at, o.updated_at, o.due_at, COALESCE(o.delivered_at, 0), COALESCE(o.closed_at, 0), "                     \
-	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone "                                                      \
+	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone, o.address, o.decided_by, o.refer_to "                 \
 	"FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "                      \
 	"LEFT JOIN grids gr ON gr.id = o.grid_id "
 
@@ -180,12 +180,18 @@ static void order_fill(db_stmt *s, struct order *o)
 	o->reminded_at = db_int(s, 27);
 	COPY(o->contact_name, 28);
 	COPY(o->contact_phone, 29);
+	COPY(o->address, 30); /* issue 10 §4, §6 */
+	COPY(o->decided_by, 31);
+	COPY(o->refer_to, 32);
 }
 #undef COPY
 
 bool order_load(db *d, int64_t id, const char *code, struct order *o)
 {
-	db_stmt *s = code ? db_query(d, ORDER_COLS "WHERE o.code = ?", "t", code) : db_query(d, ORDER_COLS "WHERE o.id = ?", "I", id);
+	char norm[40]; /* typed by a resident: case, spaces and dashes do not matter (issue 10 §5) */
+	if (code)
+		order_code_normalize(code, norm);
+	db_stmt *s = code ? db_query(d, ORDER_COLS "WHERE o.code = ?", "t", norm) : db_query(d, ORDER_COLS "WHERE o.id = ?", "I", id);
 	bool found = db_next(s);
 	if (found)
 		order_fill(s, o);
@@ -351,6 +357,12 @@ static void order_request_hash(const struct order_new *o, char out[65])
 		crypto_hash_sha256_update(&st, len, sizeof len);
 		crypto_hash_sha256_update(&st, (const unsigned char *)f[i], n);
 	}
+	if (*o->address) { /* issue 10 §4: only when given, so that earlier keys stay bound as they were */
+		size_t n = strlen(o->address);
+		unsigned char len[5] = {'a', (unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char)n};
+		crypto_hash_sha256_update(&st, len, sizeof len);
+		crypto_hash_sha256_update(&st, (const unsigned char *)o->address, n);
+	}
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_final(&st, h);
 	sodium_bin2hex(out, 65, h, sizeof h);
@@ -380,6 +392,7 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 	*repeated = false;
 	str_trim(o->content);
 	str_trim(o->contact_name);
+	str_trim(o->address);
 	if (!*o->urgency)
 		snprintf(o->urgency, sizeof o->urgency, "normal");
 	char hash[65];
@@ -404,6 +417,8 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 		ferr_add(errs, "contact_name", "联系人姓名不能超过 20 个字");
 	if (!phone_valid(o->contact_phone))
 		ferr_add(errs, "contact_phone", "请填写 11 位手机号码，以便支部与您联系");
+	if (*o->address && (!utf8_valid(o->address) || utf8_len(o->address) > 80)) /* issue 10 §4: optional */
+		ferr_add(errs, "address", "地址不能超过 80 个字");
 	int64_t org = 0, grid = 0, worker = 0;
 	if (*o->grid_code) {
 		db_stmt *s = db_query(d, "SELECT id, org_id, COALESCE(worker_user_id, 0) FROM grids WHERE code = ?", "t", o->grid_code);
@@ -426,10 +441,7 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 	int64_t now = o->at ? o->at : now_unix();
 	for (int attempt = 0; attempt < 3; attempt++) {
 		char code[24];
-		random_token(code, sizeof code, 9); /* 12 characters, 72 bits */
-		for (char *c = code; *c; c++)
-			if (*c == '-' || *c == '_')
-				*c = 'x';
+		order_new_code(code); /* issue 10 §5: K7QM-4XWP */
 		/* DO NOTHING on a taken code or key: on PostgreSQL a failed INSERT would
 		 * abort the request's transaction. A request that placed the same key
 		 * at the same moment is waited for, then its order is read below. */
@@ -450,6 +462,9 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 		}
 		if (!id)
 			continue; /* the code was taken: another one */
+		/* issue 10 §4: the optional address */
+		if (*o->address && db_run(d, "UPDATE orders SET address = ? WHERE id = ?", "tI", o->address, id) != DB_OK)
+			break;
 		/* the history, the notices and the audit row are part of the order:
 		 * any of them failing fails it (the caller rolls back) */
 		if (db_run(d,
@@ -487,6 +502,32 @@ static int64_t assignee_in(db *d, const char *username, const char *scope, struc
 		ferr_add(errs, "assignee", "请选择办理人（用户名）");
 	db_done(s);
 	return uid;
+}
+
+/* issue 10 §6: whether the user is in the org's subtree (the handler of a dispatch and its branch) */
+static bool dispatch_fits(db *d, int64_t org_id, int64_t user_id)
+{
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM users u JOIN orgs uo ON uo.id = u.org_id JOIN orgs g ON g.id = ? "
+		       "WHERE u.id = ? AND uo.path LIKE g.path || '%'",
+		       "II", org_id, user_id) > 0;
+}
+
+/* The history's note of a dispatch: the branch, the handler, the committee's instruction. */
+static void dispatch_note(db *d, int64_t org_id, int64_t user_id, const char *instruction, char *out, size_t n)
+{
+	char org[128] = "", who[64] = "";
+	db_stmt *s = db_query(d, "SELECT name FROM orgs WHERE id = ?", "I", org_id);
+	if (db_next(s))
+		snprintf(org, sizeof org, "%s", db_str(s, 0));
+	db_done(s);
+	if (user_id) {
+		s = db_query(d, "SELECT name FROM users WHERE id = ?", "I", user_id);
+		if (db_next(s))
+			snprintf(who, sizeof who, "%s", db_str(s, 0));
+		db_done(s);
+	}
+	snprintf(out, n, "派往%s%s%s%s%s", org, *who ? "，办理人：" : "", who, *instruction ? "。党委意见：" : "", instruction);
 }
 
 static bool text_ok(const char *s, int max) { return s && *s && utf8_valid(s) && (int)utf8_len(s) <= max; }
@@ -542,6 +583,9 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		new_assignee = to_person ? assignee_in(d, act->assignee, actor_scope(a), errs) : 0;
 		if (!to_org && !to_person)
 			ferr_add(errs, "to_org", "请选择派往的支部或党员（头雁）");
+		/* issue 10 §6: the handler belongs to the branch the order goes to */
+		if (new_assignee && !dispatch_fits(d, new_org, new_assignee))
+			ferr_add(errs, "assignee", "办理人不属于派往的支部：请选择该支部的党员、网格员，或先选择办理人所在的支部");
 	} else if (is(action, "confirm")) {
 		if (act->rating < 1 || act->rating > 5)
 			ferr_add(errs, "rating", "请给出 1 到 5 星的评价");
@@ -559,6 +603,17 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		}
 	} else if ((is(action, "accept") && a->role == R_GRID) || is(action, "claim"))
 		new_assignee = a->user_id; /* 网格员接单: the grid worker takes it; a claim is the assignment */
+	/* issue 10 §6: 不予受理 and 不属于本级职责 say who decided and where to turn */
+	bool decides = is(action, "reject") || (close_reason && is(close_reason, "not_ours"));
+	const char *decided_by = act->decided_by && *act->decided_by ? act->decided_by : a->label, *refer_to = act->refer_to ? act->refer_to : "";
+	if (decides) {
+		if (!utf8_valid(decided_by) || utf8_len(decided_by) > 40)
+			ferr_add(errs, "decided_by", "认定人（单位）不能超过 40 个字");
+		if (is(action, "close") && !text_ok(refer_to, 100))
+			ferr_add(errs, "refer_to", "请写明群众应向何处反映（100 字以内），如：镇综治中心、县信访局");
+		else if (*refer_to && !text_ok(refer_to, 100))
+			ferr_add(errs, "refer_to", "建议反映渠道不能超过 100 个字");
+	}
 	if (errs->n)
 		return DJ_INVALID;
 	if (is(action, "accept") || is(action, "claim") || is(action, "dispatch") || is(action, "reopen"))
@@ -600,6 +655,15 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	if (rc != DB_OK || db_changes(d) != 1)
 		return dj_fail(errs, DJ_CONFLICT, "诉求刚被他人处理，请刷新后重试");
+	/* issue 10 §6: who decided and where to turn, as fields */
+	if (decides && db_run(d, "UPDATE orders SET decided_by = ?, refer_to = ? WHERE id = ?", "ttI", decided_by, refer_to, id) != DB_OK)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	/* issue 10 §6: the history says where a dispatch went and what the committee asked */
+	char dnote[1024];
+	if (is(action, "dispatch")) {
+		dispatch_note(d, new_org, new_assignee, note, dnote, sizeof dnote);
+		note = dnote;
+	}
 	/* 催办 is for staff; the resident sees everything else. The history row,
 	 * the notice and the audit row are part of the transition: any of them
 	 * failing fails it (the caller rolls back). */
@@ -620,6 +684,14 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 	} else if (is(action, "reopen")) {
 		snprintf(text, sizeof text, "诉求 %s 群众反映未解决，请重新办理：%.80s", o.code, note);
 		nrc = notify_user(d, new_assignee, "reopened", "order", id, text, now);
+	}
+	/* issue 10 §6: a low rating or a reopen is the branch's business too */
+	if (nrc == DB_OK && (is(action, "reopen") || (is(action, "confirm") && act->rating <= 2))) {
+		if (is(action, "reopen"))
+			snprintf(text, sizeof text, "诉求 %s 群众反映未解决，已重新办理：%.80s", o.code, note);
+		else
+			snprintf(text, sizeof text, "诉求 %s 群众评价 %d 星%s%.80s", o.code, act->rating, *note ? "：" : "", note);
+		nrc = notify_org_role(d, new_org, "branch", is(action, "reopen") ? "reopened" : "low_rating", "order", id, text, now);
 	}
 	if (nrc != DB_OK || audit_write(d, a, "order.action", "order", id, new_org, order_action_label(action)) != DB_OK)
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
@@ -743,6 +815,10 @@ enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct or
 	if (a->role == A_PUBLIC || !*actor_scope(a))
 		return DJ_FORBIDDEN;
 	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
+	char town[256] = "";
+	if (member)
+		order_town(d, a, town);
+	/* over what the lists show: order_visible's rule, the VISIBLE of order_list */
 	db_stmt *s = db_query(
 		d,
 		"SELECT COALESCE(SUM(CASE WHEN o.state = 'submitted' THEN 1 ELSE 0 END), 0), "
@@ -750,18 +826,98 @@ enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct or
 		"COALESCE(SUM(CASE WHEN o.state = 'escalated' THEN 1 ELSE 0 END), 0), "
 		"COALESCE(SUM(CASE WHEN o.assignee_user_id = ? AND o.state IN ('assigned', 'in_progress') THEN 1 ELSE 0 END), 0), "
 		"COALESCE(SUM(CASE WHEN o.kind = 'wish' AND o.state IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0) "
-		"FROM orders o JOIN orgs g ON g.id = o.org_id WHERE (o.assignee_user_id = ? "
-		"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted')) "
-		"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?))))",
+		"FROM orders o JOIN orgs g ON g.id = o.org_id WHERE " VISIBLE,
 		"II"
-		"IItII",
-		now, me, me, member, actor_scope(a), grid, me);
+		"IIttII",
+		now, me, me, member, town, actor_scope(a), grid, me);
 	if (db_next(s)) {
 		c->waiting = db_int(s, 0);
 		c->overdue = db_int(s, 1);
 		c->escalated = db_int(s, 2);
 		c->mine = db_int(s, 3);
 		c->wishes = db_int(s, 4);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+
+/* ---- reaching the resident, tracking codes people keep (issue 10 §4, §5) ---- */
+
+const struct permission perm_order_reveal = {"order.reveal_phone", "查看群众完整手机号和地址（办理人及本支部以上工作人员，留痕）",
+					     R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID};
+
+/* No 0/O, 1/I/L: what is read aloud or copied by hand stays one code. */
+static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+void order_new_code(char out[24])
+{
+	char c[8];
+	for (int i = 0; i < 8; i++)
+		c[i] = code_alphabet[randombytes_uniform(sizeof code_alphabet - 1)];
+	snprintf(out, 24, "%.4s-%.4s", c, c + 4);
+}
+
+void order_code_normalize(const char *in, char out[40])
+{
+	char t[40];
+	size_t n = 0;
+	bool fresh = true; /* of the new alphabet, once upper-cased */
+	for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p && n < sizeof t - 1; p++) {
+		if (*p == ' ' || *p == '-' || *p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) { /* the full-width space of a Chinese keyboard */
+			p += 2;
+			continue;
+		}
+		t[n++] = (char)*p;
+		char u = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		fresh &= u != 0 && strchr(code_alphabet, u) != NULL;
+	}
+	t[n] = 0;
+	if (n == 8 && fresh) {
+		for (size_t i = 0; i < n; i++)
+			if (t[i] >= 'a' && t[i] <= 'z')
+				t[i] = (char)(t[i] - 32);
+		snprintf(out, 40, "%.4s-%.4s", t, t + 4);
+	} else
+		snprintf(out, 40, "%s", t); /* an old code: case-sensitive, as issued */
+}
+
+bool order_contact_allowed(const struct actor *a, const struct order *o)
+{
+	if (a->user_id && o->assignee_user_id == a->user_id)
+		return true; /* the handler: a member only for what is assigned to it */
+	return (a->role & (R_ADMIN | R_COMMITTEE | R_BRANCH)) && actor_covers(a, o->org_path);
+}
+
+enum dj_result order_reveal_phone(db *d, const struct actor *a, int64_t id, struct order *out, struct field_errors *e)
+{
+	if (!order_load(d, id, NULL, out) || !order_visible(d, a, out))
+		return dj_fail(e, DJ_NOT_FOUND, "诉求不存在或不在您的管辖范围内");
+	if (!permission_allows(&perm_order_reveal, a) || !order_contact_allowed(a, out))
+		return dj_fail(e, DJ_FORBIDDEN, "只有此诉求的办理人和所在支部的工作人员可以查看群众的完整手机号");
+	if (audit_write(d, a, "order.reveal_phone", "order", out->id, out->org_id, out->code) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	return DJ_OK;
+}
+
+enum dj_result order_list_by_phone(db *d, const char *phone, const char *code, order_row_fn fn, void *ctx, struct field_errors *e)
+{
+	if (!phone_valid(phone))
+		ferr_add(e, "phone", "请填写提交诉求时留的 11 位手机号");
+	if (!code || !*code)
+		ferr_add(e, "code", "请填写您最近一次的查询码");
+	if (e->n)
+		return DJ_INVALID;
+	char norm[40];
+	order_code_normalize(code, norm);
+	/* the same answer for a wrong code and a wrong phone: nothing is learnt from it */
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE code = ? AND contact_phone = ?", "tt", norm, phone) == 0)
+		return dj_fail(e, DJ_NOT_FOUND, "手机号与查询码不匹配，请核对");
+	db_stmt *s = db_query(d, ORDER_COLS "WHERE o.contact_phone = ? ORDER BY o.id DESC LIMIT 50", "t", phone);
+	struct order o;
+	while (db_next(s)) {
+		order_fill(s, &o);
+		fn(ctx, &o);
 	}
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }

@@ -11,6 +11,7 @@
 
 #include "actor.h"
 #include "db.h"
+#include "permission.h"
 #include "result.h"
 #include "valid.h"
 
@@ -58,6 +59,9 @@ struct order {
 	int rating; /* 0: not rated */
 	int64_t created_at, updated_at, due_at, delivered_at, closed_at, reminded_at;
 	char contact_name[64], contact_phone[24];
+	/* issue 10 §4, §6 */
+	char address[256];                   /* optional; shown with the revealed phone */
+	char decided_by[128], refer_to[256]; /* 不予受理 / 不属于本级职责: who decided, where to turn */
 };
 
 /* Reads one order by id (code NULL) or by tracking code; false when there is none. */
@@ -103,7 +107,8 @@ void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *
 struct order_new {
 	char kind[24], urgency[16], content[2048], org_code[64], grid_code[64], contact_name[64], contact_phone[24];
 	char idempotency_key[80];
-	int64_t at; /* when it was placed; 0: now (the demo backdates) */
+	char address[256]; /* optional (issue 10 §4) */
+	int64_t at;        /* when it was placed; 0: now (the demo backdates) */
 };
 /* The per-address limit on placing orders (10 an hour), kept in the database
  * for all nodes; a repeated idempotency key costs nothing. False: refused. */
@@ -121,7 +126,9 @@ struct order_act {
 	const char *to_org;       /* org code for dispatch */
 	const char *reason;       /* close: unresolvable not_ours duplicate */
 	const char *duplicate_of; /* close duplicate: the original's code */
-	int rating;               /* confirm: 1..5 */
+	int rating;               /* confirm: 1..5, required */
+	const char *decided_by;   /* reject, close not_ours: who decided (default: the actor) */
+	const char *refer_to;     /* reject, close not_ours: where to turn (required for not_ours) */
 };
 
 /* Takes one transition of the table in the caller's transaction, on the order
@@ -164,5 +171,30 @@ struct order_counts {
 	int64_t waiting, overdue, escalated, mine, wishes;
 };
 enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct order_counts *c);
+
+/* ---- reaching the resident, tracking codes people keep (issue 10 §4, §5) ---- */
+
+extern const struct permission perm_order_reveal;
+/* A new tracking code: 8 characters of an alphabet without look-alikes (no
+ * 0/O/1/I/L), grouped for reading: "K7QM-4XWP" (31^8, about 40 bits; the
+ * per-address limits keep guessing out of reach). */
+void order_new_code(char out[24]);
+/* What a resident typed, as the code to look up: spaces and dashes dropped,
+ * upper case, regrouped "XXXX-XXXX" when it is a new code; an old 12-character
+ * code (case-sensitive) as typed, without spaces. */
+void order_code_normalize(const char *in, char out[40]);
+/* Whether the actor may see the resident's full phone and address: whoever
+ * the order is assigned to, and the staff (branch, committee, admin) whose
+ * subtree holds it. A member only for the orders and wishes assigned to it. */
+bool order_contact_allowed(const struct actor *a, const struct order *o);
+/* Loads the order with its full phone for the actor, audited as
+ * order.reveal_phone in the caller's (write) transaction. DJ_NOT_FOUND when
+ * the order is not visible to the actor, DJ_FORBIDDEN when it may see the
+ * order but not the phone. */
+enum dj_result order_reveal_phone(db *d, const struct actor *a, int64_t id, struct order *out, struct field_errors *e);
+/* The orders placed with this phone number, newest first (at most 50), for a
+ * resident who proves it with one of their tracking codes; DJ_NOT_FOUND when
+ * the code is not one of that phone's orders. */
+enum dj_result order_list_by_phone(db *d, const char *phone, const char *code, order_row_fn fn, void *ctx, struct field_errors *e);
 
 #endif

@@ -19,14 +19,9 @@
 #include "web.h"
 
 static const struct json_field new_order_fields[] = {
-	{"kind", "诉求类型", true, 's', NULL},
-	{"urgency", "紧急程度", false, 's', NULL},
-	{"content", "诉求内容", true, 's', NULL},
-	{"org", "所在村（社区）", false, 's', NULL},
-	{"grid", "网格", false, 's', NULL},
-	{"contact_name", "联系人姓名", true, 's', NULL},
-	{"contact_phone", "联系电话", true, 's', NULL},
-	{NULL, NULL, false, 0, NULL},
+	{"kind", "诉求类型", true, 's', NULL},          {"urgency", "紧急程度", false, 's', NULL}, {"content", "诉求内容", true, 's', NULL},
+	{"org", "所在村（社区）", false, 's', NULL},    {"grid", "网格", false, 's', NULL},        {"contact_name", "联系人姓名", true, 's', NULL},
+	{"contact_phone", "联系电话", true, 's', NULL}, {"address", "地址", false, 's', NULL},     {NULL, NULL, false, 0, NULL},
 };
 
 /* Copies a string that must fit; an overlong one is a field error. */
@@ -40,9 +35,9 @@ static void copy_field(char *dst, size_t n, const char *field, const char *v, st
 
 void orders_api_public_create(req *r)
 {
-	const char *kind = NULL, *urgency = NULL, *content = NULL, *org = NULL, *grid = NULL, *name = NULL, *phone = NULL;
-	if (!req_json_unpack(r, new_order_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?s}", "kind", &kind, "urgency", &urgency, "content", &content,
-			     "org", &org, "grid", &grid, "contact_name", &name, "contact_phone", &phone))
+	const char *kind = NULL, *urgency = NULL, *content = NULL, *org = NULL, *grid = NULL, *name = NULL, *phone = NULL, *address = NULL;
+	if (!req_json_unpack(r, new_order_fields, false, "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s}", "kind", &kind, "urgency", &urgency, "content",
+			     &content, "org", &org, "grid", &grid, "contact_name", &name, "contact_phone", &phone, "address", &address))
 		return;
 	struct field_errors e = {0};
 	struct order_new o;
@@ -54,6 +49,7 @@ void orders_api_public_create(req *r)
 	copy_field(o.grid_code, sizeof o.grid_code, "grid", grid, &e);
 	copy_field(o.contact_name, sizeof o.contact_name, "contact_name", name, &e);
 	copy_field(o.contact_phone, sizeof o.contact_phone, "contact_phone", phone, &e);
+	copy_field(o.address, sizeof o.address, "address", address, &e);
 	const char *key = req_header(r, "Idempotency-Key");
 	bool printable = true; /* visible ASCII (an sf-string of the IETF draft): nothing SQL would refuse */
 	for (const char *c = key; c && *c; c++)
@@ -107,7 +103,8 @@ static void event_json(void *ctx, const struct order_event *ev)
 
 enum { NO_HISTORY, PUBLIC_HISTORY, FULL_HISTORY };
 
-static void order_json(jw *w, db *d, const struct order *o, int64_t now, bool staff, int history)
+/* revealed (issue 10 §4): the full phone and the address, after order_reveal_phone */
+static void order_json_ex(jw *w, db *d, const struct order *o, int64_t now, bool staff, int history, bool revealed)
 {
 	bool open = order_state_open(o->state);
 	jw_obj(w);
@@ -132,12 +129,16 @@ static void order_json(jw *w, db *d, const struct order *o, int64_t now, bool st
 		char ph[24];
 		mask_phone(o->contact_phone, ph);
 		jw_kstr(w, "contact_name", o->contact_name);
-		jw_kstr(w, "contact_phone", ph);
+		jw_kstr(w, "contact_phone", revealed ? o->contact_phone : ph);
+		if (revealed)
+			jw_kstr(w, "address", o->address);
 		jw_kint(w, "reminded_at", o->reminded_at);
 	}
 	jw_kstr(w, "result", o->result);
 	jw_kstr(w, "close_reason", *o->close_reason ? o->close_reason : NULL);
 	jw_kstr(w, "close_note", o->close_note);
+	jw_kstr(w, "decided_by", *o->decided_by ? o->decided_by : NULL); /* issue 10 §6 */
+	jw_kstr(w, "refer_to", *o->refer_to ? o->refer_to : NULL);
 	if (o->rating)
 		jw_kint(w, "rating", o->rating);
 	else {
@@ -157,6 +158,8 @@ static void order_json(jw *w, db *d, const struct order *o, int64_t now, bool st
 	}
 	jw_end(w);
 }
+
+static void order_json(jw *w, db *d, const struct order *o, int64_t now, bool staff, int history) { order_json_ex(w, d, o, now, staff, history, false); }
 
 void orders_api_public_get(req *r)
 {
@@ -179,6 +182,8 @@ static const struct json_field act_fields[] = {
 	{"reason", "办结原因", false, 's', NULL},
 	{"duplicate_of", "原诉求查询码", false, 's', NULL},
 	{"rating", "评价", false, 'I', NULL},
+	{"decided_by", "认定人（单位）", false, 's', NULL},
+	{"refer_to", "建议反映渠道", false, 's', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
@@ -188,8 +193,9 @@ static void act_and_answer(req *r, int64_t id, const char *code, bool staff)
 {
 	struct order_act a = {0};
 	json_int_t rating = 0;
-	if (!req_json_unpack(r, act_fields, true, "{s?s, s?s, s?s, s?s, s?s, s?I}", "note", &a.note, "assignee", &a.assignee, "to_org", &a.to_org,
-			     "reason", &a.reason, "duplicate_of", &a.duplicate_of, "rating", &rating))
+	if (!req_json_unpack(r, act_fields, true, "{s?s, s?s, s?s, s?s, s?s, s?I, s?s, s?s}", "note", &a.note, "assignee", &a.assignee, "to_org",
+			     &a.to_org, "reason", &a.reason, "duplicate_of", &a.duplicate_of, "rating", &rating, "decided_by", &a.decided_by, "refer_to",
+			     &a.refer_to))
 		return;
 	a.rating = rating >= 0 && rating <= 5 ? (int)rating : -1;
 	struct field_errors e = {0};
@@ -266,14 +272,26 @@ void orders_api_list(req *r)
 void orders_api_get(req *r)
 {
 	struct order o;
-	if (!order_load(r->db, req_param_id(r, "id"), NULL, &o) || !order_visible(r->db, &r->actor, &o)) {
+	/* ?reveal=1 (issue 10 §4): the full phone and address, audited; the route
+	 * runs it in a write transaction (RF_WRITE_REVEAL) */
+	const char *rev = req_query(r, "reveal");
+	bool reveal = rev && !strcmp(rev, "1");
+	if (reveal) {
+		struct field_errors e = {0};
+		enum dj_result res = order_reveal_phone(r->db, &r->actor, req_param_id(r, "id"), &o, &e);
+		if (res != DJ_OK) {
+			req_fail(r, res, &e);
+			return;
+		}
+		req_set_header(r, "Cache-Control", "no-store");
+	} else if (!order_load(r->db, req_param_id(r, "id"), NULL, &o) || !order_visible(r->db, &r->actor, &o)) {
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
-	order_json(&w, r->db, &o, now_unix(), true, FULL_HISTORY);
+	order_json_ex(&w, r->db, &o, now_unix(), true, FULL_HISTORY, reveal);
 }
 
 void orders_api_transitions(req *r)

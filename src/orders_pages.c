@@ -13,6 +13,7 @@
 #include "orders.h"
 #include "orders_api.h"
 #include "orgs_web.h"
+#include "qr.h"
 #include "users.h"
 #include "util.h"
 #include "web.h"
@@ -65,6 +66,8 @@ static void order_form_key(req *r, bool new_key)
 	form_select(r, "urgency", "紧急程度", urg, form_value(r, "urgency", "normal"));
 	form_input(r, "contact_name", "联系人", "text", form_value(r, "contact_name", ""), NULL);
 	form_input(r, "contact_phone", "手机号", "tel", form_value(r, "contact_phone", ""), "仅用于支部与您联系，不会公开");
+	/* issue 10 §4: where to find the resident, optional */
+	form_input(r, "address", "地址（选填）", "text", form_value(r, "address", ""), "如：陈集村三组 12 号；只有办理人和支部可见");
 	form_end(r, "提交");
 	buf_puts(&r->out, "</section><p class=\"muted\">已经提交过？<a href=\"/track\">查询办理进度</a></p>");
 	page_end(r);
@@ -92,6 +95,7 @@ static void order_page_form(req *r)
 		{"contact_name", o.contact_name, sizeof o.contact_name},
 		{"contact_phone", o.contact_phone, sizeof o.contact_phone},
 		{"_key", o.idempotency_key, sizeof o.idempotency_key},
+		{"address", o.address, sizeof o.address},
 	};
 	struct field_errors e = {0};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
@@ -133,13 +137,82 @@ static void order_page_form(req *r)
 	req_redirect(r, loc);
 }
 
+/* issue 10 §5: the orders this device placed or looked up (filled by
+ * assets/app.js from localStorage), and the lookup by phone number. */
+static void track_more(req *r)
+{
+	buf_puts(&r->out, "<section class=\"card is-hidden\" data-device-orders><h2 class=\"card-title\">本机查询过的诉求</h2>"
+			  "<ul class=\"device-orders\"></ul><p class=\"muted\">只保存在这台手机的浏览器里。</p></section>");
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">查询码忘了？</h2>"
+			  "<p class=\"muted\">填写提交诉求时留的手机号和您记得的任意一个查询码（例如最近一次的），即可列出这个手机号的全部诉求。</p>");
+	form_begin(r, "/track/lookup");
+	form_input(r, "phone", "手机号", "tel", form_value(r, "phone", ""), NULL);
+	form_input(r, "code", "查询码", "text", form_value(r, "code", ""), "不区分大小写，空格和短横可有可无");
+	form_end(r, "列出我的诉求");
+	buf_puts(&r->out, "</section>");
+}
+
+static void lookup_row(void *ctx, const struct order *o)
+{
+	buf *out = ctx;
+	char t[20], ph[24];
+	fmt_time(o->created_at, t);
+	mask_phone(o->contact_phone, ph);
+	html_printf(out, "<li><a href=\"/track/%s\">%s</a> %s · %s · <span class=\"badge\">%s</span> <span class=\"muted\">%s</span></li>", o->code,
+		    o->code, order_kind_label(o->kind), t, order_state_label(o->state), ph);
+}
+
+/* POST /track/lookup: a phone number and one of its codes list its orders;
+ * counted as logins are (per phone and address), a right answer is forgiven. */
+static void order_page_track_lookup(req *r)
+{
+	const char *phone = req_form(r, "phone"), *code = req_form(r, "code");
+	char subject[40];
+	snprintf(subject, sizeof subject, "track:%.20s", phone ? phone : "");
+	int retry = 0;
+	struct field_errors e = {0};
+	enum dj_result res = DJ_DB_ERROR;
+	buf rows = {0};
+	enum login_result t = auth_attempt_reserve(r, subject, &retry);
+	if (t == LOGIN_THROTTLED) {
+		char ra[16];
+		dj_fail(&e, DJ_FORBIDDEN, "尝试次数过多，请 %d 分钟后再试", (retry + 59) / 60);
+		snprintf(ra, sizeof ra, "%d", retry);
+		req_set_header(r, "Retry-After", ra);
+	} else if (t != LOGIN_OK || db_begin(r->db, false) != DB_OK)
+		dj_fail(&e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
+	else {
+		res = order_list_by_phone(r->db, phone ? phone : "", code, lookup_row, &rows, &e);
+		if (res == DJ_OK && (!auth_attempt_forgive(r, subject) || db_commit(r->db) != DB_OK))
+			res = dj_fail(&e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
+		if (res != DJ_OK)
+			db_rollback(r->db);
+	}
+	if (res == DJ_OK) {
+		page_begin(r, "我的诉求");
+		html_printf(&r->out, "<section class=\"card\"><ul class=\"device-orders\">");
+		buf_puts(&r->out, buf_str(&rows));
+		buf_puts(&r->out, "</ul><p class=\"muted\">手机号已隐去中间四位。点查询码查看办理进度。</p></section>");
+		page_end(r);
+	} else {
+		form_errors_add(r, &e);
+		page_begin(r, "查询办理进度");
+		track_more(r);
+		page_end(r);
+		r->status = t == LOGIN_THROTTLED ? 429 : res == DJ_INVALID ? 422 : res == DJ_NOT_FOUND ? 404 : 503;
+	}
+	buf_free(&rows);
+}
+
 static void order_page_track_form(req *r)
 {
 	const char *code = req_query(r, "code");
 	if (code && *code && strlen(code) < 40) {
+		char norm[40]; /* issue 10 §5: lowercase, spaces and dashes find it too */
+		order_code_normalize(code, norm);
 		buf loc = {0};
 		buf_puts(&loc, "/track/");
-		url_encode(&loc, code);
+		url_encode(&loc, *norm ? norm : code);
 		req_redirect(r, buf_str(&loc));
 		buf_free(&loc);
 		return;
@@ -148,6 +221,7 @@ static void order_page_track_form(req *r)
 	buf_puts(&r->out, "<section class=\"card\"><form class=\"form\" method=\"get\" action=\"/track\"><div class=\"field\">"
 			  "<label for=\"f-code\">查询码</label><input id=\"f-code\" name=\"code\" type=\"text\" autocomplete=\"off\"></div>"
 			  "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">查询</button></div></form></section>");
+	track_more(r);
 	page_end(r);
 }
 
@@ -202,12 +276,20 @@ static void action_form(req *r, const char *url, const char *action, const char 
 	html_printf(&r->out, "<form class=\"form\" method=\"post\" action=\"%s/%s\">", url, action);
 	html_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", layout_csrf(r));
 	const char *err = form_error_for(r, "note");
-	if (!strcmp(fields_html_kind, "note") || !strcmp(fields_html_kind, "rating") || !strcmp(fields_html_kind, "close")) {
+	bool reject = !strcmp(fields_html_kind, "reject");
+	if (!strcmp(fields_html_kind, "note") || !strcmp(fields_html_kind, "rating") || !strcmp(fields_html_kind, "close") || reject) {
 		if (!strcmp(fields_html_kind, "rating")) {
-			buf_puts(&r->out, "<div class=\"field\"><label for=\"f-rating\">满意度</label><select id=\"f-rating\" name=\"rating\">"
-					  "<option value=\"5\">★★★★★ 非常满意</option><option value=\"4\">★★★★ 满意</option>"
-					  "<option value=\"3\">★★★ 基本满意</option><option value=\"2\">★★ 不太满意</option>"
-					  "<option value=\"1\">★ 不满意</option></select></div>");
+			/* issue 10 §6: no stars are chosen for the resident */
+			const char *rerr = form_error_for(r, "rating");
+			html_printf(&r->out, "<fieldset class=\"field rating%s\"><legend>满意度（必选）</legend>", rerr ? " has-error" : "");
+			static const char *const stars[] = {"5", "★★★★★ 非常满意", "4", "★★★★ 满意", "3", "★★★ 基本满意",
+							    "2", "★★ 不太满意",    "1", "★ 不满意"};
+			for (int i = 0; i < 10; i += 2)
+				html_printf(&r->out, "<label class=\"radio\"><input type=\"radio\" name=\"rating\" value=\"%s\" required> %s</label>",
+					    stars[i], stars[i + 1]);
+			if (rerr)
+				html_printf(&r->out, "<p class=\"field-error\">%s</p>", rerr);
+			buf_puts(&r->out, "</fieldset>");
 		}
 		if (!strcmp(fields_html_kind, "close"))
 			buf_puts(
@@ -217,6 +299,25 @@ static void action_form(req *r, const char *url, const char *action, const char 
 				"<option value=\"duplicate\">重复诉求</option></select></div>"
 				"<div class=\"field\"><label for=\"f-duplicate_of\">原诉求查询码（重复诉求时填写）</label>"
 				"<input id=\"f-duplicate_of\" name=\"duplicate_of\" type=\"text\"></div>");
+		if (!strcmp(fields_html_kind, "close") || reject) {
+			/* issue 10 §6: who decided, where the resident should turn */
+			const char *de = form_error_for(r, "decided_by"), *re = form_error_for(r, "refer_to");
+			html_printf(
+				&r->out,
+				"<div class=\"field%s\"><label for=\"f-decided_by-%s\">认定人（单位）</label>"
+				"<input id=\"f-decided_by-%s\" name=\"decided_by\" type=\"text\" maxlength=\"40\" placeholder=\"默认为您本人，如：支委会研究决定\">",
+				de ? " has-error" : "", action, action);
+			if (de)
+				html_printf(&r->out, "<p class=\"field-error\">%s</p>", de);
+			html_printf(
+				&r->out,
+				"</div><div class=\"field%s\"><label for=\"f-refer_to-%s\">建议群众向何处反映%s</label>"
+				"<input id=\"f-refer_to-%s\" name=\"refer_to\" type=\"text\" maxlength=\"100\" placeholder=\"如：镇综治中心、县信访局\">",
+				re ? " has-error" : "", action, reject ? "（选填）" : "（不属于本级职责时必填）", action);
+			if (re)
+				html_printf(&r->out, "<p class=\"field-error\">%s</p>", re);
+			buf_puts(&r->out, "</div>");
+		}
 		html_printf(&r->out,
 			    "<div class=\"field%s\"><label for=\"f-note-%s\">%s</label><textarea id=\"f-note-%s\" name=\"note\" rows=\"2\"></textarea>",
 			    err ? " has-error" : "", action, !strcmp(action, "deliver") ? "办理结果" : "说明", action);
@@ -229,6 +330,32 @@ static void action_form(req *r, const char *url, const char *action, const char 
 	if (confirm)
 		html_printf(&r->out, " data-confirm=\"%s\"", confirm);
 	html_printf(&r->out, ">%s</button></div></form>", label);
+}
+
+/* issue 10 §6: 不予受理 / 不属于本级职责: who decided, where to turn */
+static void decision_kv(req *r, const struct order *o)
+{
+	if (*o->decided_by)
+		html_printf(&r->out, "<dt>认定</dt><dd>%s</dd>", o->decided_by);
+	if (*o->refer_to)
+		html_printf(&r->out, "<dt>建议您向</dt><dd>%s 反映</dd>", o->refer_to);
+}
+
+/* issue 10 §5: the code to keep: large, a copy button, a QR code of this
+ * page; app.js remembers it on this device (data-remember-code). */
+static void track_code_card(req *r, const char *code)
+{
+	char base[160], url[256];
+	qr_site_base(r, base, sizeof base);
+	snprintf(url, sizeof url, "%s/track/%s", base, code);
+	html_printf(
+		&r->out,
+		"<section class=\"card track-keep\" data-remember-code=\"%s\"><h2 class=\"card-title\">请保存查询码</h2>"
+		"<p class=\"track-code\">%s</p><div class=\"actions\"><button class=\"btn btn-small\" type=\"button\" data-copy=\"%s\">复制查询码</button></div>"
+		"<div class=\"track-qr\">",
+		code, code, code);
+	qr_svg(&r->out, url, "本诉求查询页二维码");
+	buf_puts(&r->out, "<p class=\"muted\">截图或扫码即可再次打开本页；输入时不分大小写。</p></div></section>");
 }
 
 static void order_page_track(req *r)
@@ -253,10 +380,12 @@ static void order_page_track(req *r)
 		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", o.result);
 	if (o.rating)
 		html_printf(&r->out, "<dt>您的评价</dt><dd>%.*s</dd>", o.rating * 3, "★★★★★");
+	decision_kv(r, &o);
 	buf_puts(&r->out, "</dl></section>");
+	track_code_card(r, o.code);
 	int64_t id = o.id;
 	char url[64];
-	snprintf(url, sizeof url, "/track/%s", code);
+	snprintf(url, sizeof url, "/track/%s", o.code);
 	if (order_find(state, "confirm", A_PUBLIC)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">确认销单</h2>");
 		action_form(r, url, "confirm", "确认已解决", "rating");
@@ -310,8 +439,9 @@ static void order_page_track_action(req *r)
 	if (!act_from_form(r, 0, code ? code : "", order_page_track))
 		return;
 	flash_set(r, "ok", !strcmp(action, "confirm") ? "感谢您的评价，诉求已销单" : "已提交");
-	char loc[64];
-	snprintf(loc, sizeof loc, "/track/%s", code);
+	char loc[64], norm[40];
+	order_code_normalize(code, norm);
+	snprintf(loc, sizeof loc, "/track/%s", norm);
 	req_redirect(r, loc);
 }
 
@@ -390,6 +520,8 @@ static void select_users(req *r, const char *path, const char *name, const char 
 	buf_puts(&r->out, "</select></div>");
 }
 
+static void order_detail(req *r, struct order *op, bool revealed);
+
 static void orders_page_detail(req *r)
 {
 	int64_t id = req_param_id(r, "id");
@@ -398,28 +530,72 @@ static void orders_page_detail(req *r)
 		req_error(r, 404, "not_found", "诉求不存在或不在您的管辖范围内");
 		return;
 	}
+	order_detail(r, &o, false);
+}
+
+/* POST /orders/:id/reveal (issue 10 §4): the page again, with the full phone
+ * to tap and the address; audited as order.reveal_phone. */
+static void orders_page_reveal(req *r)
+{
+	struct order o;
+	struct field_errors e = {0};
+	enum dj_result res = order_reveal_phone(r->db, &r->actor, req_param_id(r, "id"), &o, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_set_header(r, "Cache-Control", "no-store");
+	order_detail(r, &o, true);
+}
+
+/* The contact of the detail page: masked, with a button for those who may
+ * reveal it; revealed, a tel: link and the address. */
+static void contact_kv(req *r, const struct order *o, bool revealed)
+{
+	char ph[24];
+	mask_phone(o->contact_phone, ph);
+	if (revealed) {
+		html_printf(&r->out, "<dt>联系人</dt><dd>%s <a class=\"tel\" href=\"tel:%s\">%s</a>（点击拨打）</dd><dt>地址</dt><dd>%s</dd>",
+			    o->contact_name, o->contact_phone, o->contact_phone, *o->address ? o->address : "（未填写）");
+		return;
+	}
+	html_printf(&r->out, "<dt>联系人</dt><dd>%s %s", o->contact_name, ph);
+	if (order_contact_allowed(&r->actor, o))
+		html_printf(&r->out,
+			    " <form class=\"inline\" method=\"post\" action=\"/orders/%lld/reveal\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			    "<button class=\"btn btn-small\" type=\"submit\">查看完整号码和地址（留痕）</button></form>",
+			    (long long)o->id, layout_csrf(r));
+	buf_puts(&r->out, "</dd>");
+}
+
+static void order_detail(req *r, struct order *op, bool revealed)
+{
+	struct order o = *op;
+	int64_t id = o.id;
 	const char *state = o.state, *path = o.org_path;
 	int64_t assignee = o.assignee_user_id;
-	char title[64], ph[24], due[20];
+	char title[64], due[20];
 	snprintf(title, sizeof title, "诉求 %s", o.code);
-	mask_phone(o.contact_phone, ph);
 	fmt_time(o.due_at, due);
 	page_begin(r, title);
 	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/orders\">诉求办理</a> › <span>%s</span></div>", o.code);
 	html_printf(&r->out,
 		    "<section class=\"card\"><dl class=\"kv\"><dt>类型</dt><dd>%s</dd><dt>紧急程度</dt><dd>%s</dd>"
-		    "<dt>诉求</dt><dd>%s</dd><dt>支部</dt><dd>%s</dd><dt>联系人</dt><dd>%s %s</dd>"
-		    "<dt>状态</dt><dd>%s</dd><dt>层级</dt><dd>%s%s</dd><dt>办理人</dt><dd>%s</dd><dt>时限</dt><dd>%s</dd>",
+		    "<dt>诉求</dt><dd>%s</dd><dt>支部</dt><dd>%s</dd>",
 		    order_kind_label(o.kind),
 		    !strcmp(o.urgency, "urgent")    ? "紧急"
 		    : !strcmp(o.urgency, "complex") ? "较复杂"
 						    : "一般",
-		    o.content, o.org_name, o.contact_name, ph, order_state_label(state), !strcmp(o.level, "committee") ? "党委派单" : "支部",
-		    o.escalated ? "（曾向上反馈）" : "", *o.assignee_name ? o.assignee_name : "—", due);
+		    o.content, o.org_name);
+	contact_kv(r, &o, revealed);
+	html_printf(&r->out, "<dt>状态</dt><dd>%s</dd><dt>层级</dt><dd>%s%s</dd><dt>办理人</dt><dd>%s</dd><dt>时限</dt><dd>%s</dd>",
+		    order_state_label(state), !strcmp(o.level, "committee") ? "党委派单" : "支部", o.escalated ? "（曾向上反馈）" : "",
+		    *o.assignee_name ? o.assignee_name : "—", due);
 	if (*o.result)
 		html_printf(&r->out, "<dt>办理结果</dt><dd>%s</dd>", o.result);
 	if (*o.close_reason)
 		html_printf(&r->out, "<dt>办结原因</dt><dd>%s %s</dd>", order_close_label(o.close_reason), o.close_note);
+	decision_kv(r, &o);
 	if (o.rating)
 		html_printf(&r->out, "<dt>群众评价</dt><dd>%d 星</dd>", o.rating);
 	buf_puts(&r->out, "</dl></section>");
@@ -433,7 +609,7 @@ static void orders_page_detail(req *r)
 		{"accept", "接单", "none"},           {"claim", "认领心愿", "none"},       {"assign", "派单", "assign"},
 		{"start", "开始办理", "none"},        {"deliver", "送单（办结）", "note"}, {"escalate", "向上反馈", "note"},
 		{"dispatch", "党委派单", "dispatch"}, {"remind", "催办", "note"},          {"close", "办结（无法解决等）", "close"},
-		{"reject", "不予受理", "note"},
+		{"reject", "不予受理", "reject"},
 	};
 	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
 		if (!order_find(state, acts[i].action, r->actor.role))
@@ -678,6 +854,8 @@ static const route orders_routes[] = {
 	{"GET", "/stats/orders", stats_page_orders, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "stats_orders"},
 	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
 	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
+	{"POST", "/orders/:id/reveal", orders_page_reveal, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "order_reveal"},
+	{"POST", "/track/lookup", order_page_track_lookup, R_PUBLIC, RF_OWNTX, 4 * KiB, "track_lookup"},
 	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
 	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
 	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},
@@ -688,7 +866,7 @@ static const route orders_routes[] = {
 	{"GET", "/api/v1/orders/transitions", orders_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_order_transitions"},
 	{"GET", "/api/v1/stats/orders", orders_api_stats, R_COMMITTEE | R_BRANCH | R_ADMIN, RF_API, 0, "api_stats_orders"},
 	{"GET", "/api/v1/orders", orders_api_list, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_orders"},
-	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API, 0, "api_order"},
+	{"GET", "/api/v1/orders/:id", orders_api_get, R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_ADMIN, RF_API | RF_WRITE_REVEAL, 0, "api_order"},
 	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
 };
 static const struct nav_entry orders_nav[] = {
@@ -701,8 +879,11 @@ static const struct background_task orders_tasks[] = {
 	{"auto_close", orders_tick}, /* 销单 of delivered orders nobody answered (SPEC M2) */
 };
 static const struct entity_link orders_entities[] = {{"order", "/orders/"}};
+static const struct permission *const orders_perms[] = {&perm_order_reveal};
 const struct module orders_module = {
 	.name = "orders",
+	.permissions = orders_perms,
+	.permissions_n = COUNT_OF(orders_perms),
 	.routes = orders_routes,
 	.routes_n = COUNT_OF(orders_routes),
 	.nav = orders_nav,

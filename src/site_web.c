@@ -312,7 +312,7 @@ static void page_console(req *r)
 	if (wishes) {
 		work_section_begin(r, "可认领心愿", "/wishes");
 		struct work_list w = {r, 0, 0, 5, false};
-		order_each_open_wish(r->db, work_wish, &w);
+		order_each_open_wish(r->db, &r->actor, work_wish, &w);
 		work_section_end(r, w.n, "暂时没有待认领的心愿");
 	}
 	if (orders) {

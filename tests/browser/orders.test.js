@@ -52,7 +52,7 @@ async function placeOrder(resident, content) {
   await resident.getByLabel('手机号').fill('13812349876');
   await shot(resident, 'order-form-phone');
   await resident.getByRole('button', { name: '提交' }).click();
-  await resident.waitForURL(/\/track\/\w+$/);
+  await resident.waitForURL(/\/track\/[\w-]+$/); // K7QM-4XWP (issue 10 §5)
   await assert.doesNotReject(resident.getByText('您的查询码是').waitFor());
   return resident.url().split('/track/')[1];
 }
@@ -83,7 +83,7 @@ test('placed, accepted and assigned, delivered, rated', async () => {
   await assert.doesNotReject(member.getByText('已送单').first().waitFor());
 
   await resident.reload();
-  await resident.getByLabel('满意度').selectOption('5');
+  await resident.getByLabel('★★★★★ 非常满意').check(); // no stars preselected (issue 10 §6)
   await resident.getByRole('button', { name: '确认已解决' }).click();
   await confirmed(resident);
   await assert.doesNotReject(resident.getByText('感谢您的评价').waitFor());
