@@ -459,7 +459,7 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 			   "IIt", id, now, a->role == A_PUBLIC ? "群众" : a->label) != DB_OK)
 			break;
 		/* the statistics' summary counts it (issue 9 §2) */
-		if (order_summary_apply(d, id, +1) != DB_OK)
+		if (order_summary_created(d, org, now, o->kind) != DB_OK)
 			break;
 		/* the branch hears of it, and the grid worker when the resident named a grid */
 		char text[200];
@@ -567,9 +567,6 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		return DJ_INVALID;
 	if (is(action, "accept") || is(action, "claim") || is(action, "dispatch") || is(action, "reopen"))
 		ldue = now + order_limit(d, o.kind, o.urgency, true);
-	/* the statistics' summary: the old state's contribution out (issue 9 §2) */
-	if (order_summary_apply(d, id, -1) != DB_OK)
-		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* one statement, every column decided by the action; the WHERE on the old
 	 * state makes two clerks acting at once safe: the second changes nothing */
 	int rc = db_run(d,
@@ -605,11 +602,12 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 			action, (int64_t)act->rating, action, note, t->to, now, action, now, id, o.state);
 	if (rc != DB_OK && rc != DB_CONSTRAINT)
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
-	if (rc != DB_OK) /* a failed statement: the caller rolls back (409) */
+	if (rc != DB_OK || db_changes(d) != 1)
 		return dj_fail(errs, DJ_CONFLICT, "诉求刚被他人处理，请刷新后重试");
-	if (db_changes(d) != 1) /* unchanged: its contribution back, for a caller that commits (auto_close) */
-		return order_summary_apply(d, id, +1) != DB_OK ? dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试")
-							       : dj_fail(errs, DJ_CONFLICT, "诉求刚被他人处理，请刷新后重试");
+	/* the statistics' summary: the old state's figures out, the new ones in,
+	 * under the org that holds it now (issue 9 §2) */
+	if (order_summary_step(d, &o, action, t->to, new_org, close_reason, act->rating) != DB_OK)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* 催办 is for staff; the resident sees everything else. The history row,
 	 * the notice and the audit row are part of the transition: any of them
 	 * failing fails it (the caller rolls back). */
@@ -617,9 +615,6 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		   "INSERT INTO order_events (order_id, at, action, from_state, to_state, actor_user_id, actor, note, public) "
 		   "VALUES (?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)",
 		   "IItttIttI", id, now, action, o.state, t->to, a->user_id, a->label, note, (int64_t)!is(action, "remind")) != DB_OK)
-		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
-	/* … and the new state's in, under the org that holds it now (issue 9 §2) */
-	if (order_summary_apply(d, id, +1) != DB_OK)
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* who hears of it */
 	char text[200];
