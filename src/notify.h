@@ -39,7 +39,10 @@ int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK; /* 
 
 /* Background tasks: flag overdue orders to their branch; send the outbox.
  * They return how many records they handled, or -1 when a write failed (the
- * task's transaction then rolls back). */
+ * task's transaction then rolls back). notify_overdue runs inside the task's
+ * write transaction and commits it (and begins the next) after every 32
+ * notices, so a backlog never holds the write lock for long; a failure rolls
+ * back the last batch only. */
 int notify_overdue(db *d, int64_t now);
 int notify_flush(db *d, int64_t now);
 
