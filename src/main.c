@@ -12,6 +12,7 @@
 #include "export.h"
 #include "import.h"
 #include "module.h"
+#include "order_summary.h"
 #include "orgs.h"
 #include "server.h"
 #include "settings.h"
@@ -128,8 +129,9 @@ static const char *usage_backup = "usage: dangjian [--db URL] backup FILE\n"
 static const char *usage_check = "usage: dangjian [--db URL] check\n"
 				 "\n"
 				 "Runs the engine's integrity check and the application's own consistency\n"
-				 "checks (org paths, accounts' organisations), and prints the number of rows\n"
-				 "of every table (to compare a restored backup with its original). Exits 1\n"
+				 "checks (org paths, accounts' organisations, the statistics' summary against a\n"
+				 "recount of the orders, every differing row printed), and prints the number of\n"
+				 "rows of every table (to compare a restored backup with its original). Exits 1\n"
 				 "when anything is wrong.\n";
 
 static int bad_usage(const char *msg, const char *usage)
@@ -511,6 +513,15 @@ static int cmd_check(const char *url)
 		printf("no active admin account: create one with `dangjian user add`\n");
 		problems++;
 	}
+	/* The statistics' summary (issue 9 §2) against a recount from the orders. */
+	int diffs = order_summary_check(d, stdout);
+	if (diffs < 0)
+		problems++;
+	else if (diffs > 0) {
+		printf("order summary: %d (org, day, kind) row(s) differ from a recount of the orders\n", diffs);
+		problems += diffs;
+	} else
+		printf("order summary: equal to a recount of the orders\n");
 	db_close(d);
 	printf(problems ? "%d problem(s) found\n" : "ok\n", problems);
 	return problems ? 1 : 0;

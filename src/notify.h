@@ -44,7 +44,10 @@ enum dj_result notify_open(db *d, int64_t user_id, int64_t id, int64_t now, char
 
 /* Background tasks: flag overdue orders to their branch; send the outbox.
  * They return how many records they handled, or -1 when a write failed (the
- * task's transaction then rolls back). */
+ * task's transaction then rolls back). notify_overdue runs inside the task's
+ * write transaction and commits it (and begins the next) after every 32
+ * notices, so a backlog never holds the write lock for long; a failure rolls
+ * back the last batch only. */
 int notify_overdue(db *d, int64_t now);
 int notify_flush(db *d, int64_t now);
 

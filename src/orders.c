@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "notify.h"
+#include "order_summary.h"
 #include "util.h"
 
 #define STAFF_B (R_BRANCH)
@@ -472,6 +473,9 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 			   "VALUES (?, ?, 'create', '', 'submitted', ?, '', 1)",
 			   "IIt", id, now, a->role == A_PUBLIC ? "群众" : a->label) != DB_OK)
 			break;
+		/* the statistics' summary counts it (issue 9 §2) */
+		if (order_summary_created(d, org, now, o->kind) != DB_OK)
+			break;
 		/* the branch hears of it, and the grid worker when the resident named a grid */
 		char text[200];
 		snprintf(text, sizeof text, "新的群众诉求 %s：%.90s", code, o->content);
@@ -664,6 +668,10 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 		dispatch_note(d, new_org, new_assignee, note, dnote, sizeof dnote);
 		note = dnote;
 	}
+	/* the statistics' summary: the old state's figures out, the new ones in,
+	 * under the org that holds it now (issue 9 §2) */
+	if (order_summary_step(d, &o, action, t->to, new_org, close_reason, act->rating) != DB_OK)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* 催办 is for staff; the resident sees everything else. The history row,
 	 * the notice and the audit row are part of the transition: any of them
 	 * failing fails it (the caller rolls back). */
@@ -743,12 +751,17 @@ bool day_start(const char *date, int64_t *out)
 	return true;
 }
 
+/* The open states, listed (not NOT IN) so that the index orders_open_due
+ * (state, due_at, …) answers with a range per state: O(open orders), never
+ * a scan of every order (issue 9 §4). */
+#define OPEN_STATES "'submitted', 'accepted', 'assigned', 'in_progress', 'escalated', 'delivered'"
+#define LATE_STATES "'submitted', 'accepted', 'assigned', 'in_progress', 'escalated'" /* delivered: the resident's turn */
+
 int64_t orders_count_open(db *d, bool overdue, int64_t now)
 {
 	if (overdue)
-		return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND due_at < ?", "I",
-			       now);
-	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('closed', 'rejected', 'withdrawn')", "");
+		return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state IN (" LATE_STATES ") AND due_at < ?", "I", now);
+	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state IN (" OPEN_STATES ")", "");
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -759,34 +772,53 @@ static int cmp_i64(const void *a, const void *b)
 
 const char *const order_close_reasons[] = {"resolved", "unresolvable", "not_ours", "duplicate"};
 
-/* The figures of the orders placed in [t0, t1) under an org path. Each is one
- * COUNT over the orders table, so the page, the API and the bulletin agree. */
+/* The figures of the orders placed in [t0, t1) under an org path (t0 and t1
+ * start Asia/Shanghai days, as day_start gives them). Issue 9 §2: the counts
+ * are sums over the maintained order_summary, one row per org, day and kind
+ * (O(days × orgs) rows, read through its primary key org by org); what
+ * depends on the clock or needs every value comes from the orders through
+ * the index orders_org_state (org_id, state, created_at, closed_at, due_at),
+ * org by org and state by state: the overdue figure reads the subtree's
+ * unfinished orders of the period, the median the closing times of its
+ * closed orders of the period (exact, at the cost of one index entry per
+ * closed order: see docs/performance.md). */
 void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
 {
 	memset(st, 0, sizeof *st);
-#define IN_PERIOD "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
-#define COUNT(cond) db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD cond, "tII", prefix, t0, t1)
-	st->collected = COUNT("");
-	st->accepted = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action IN ('accept', 'claim'))");
-	st->rejected = COUNT("AND o.state = 'rejected'");
-	st->escalated = COUNT("AND o.escalated = 1");
-	st->dispatched = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'dispatch')");
-	st->resolved_by_branch = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 0");
-	st->resolved_by_committee = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 1");
-	st->withdrawn = COUNT("AND o.state = 'withdrawn'");
-	st->open = COUNT("AND o.state NOT IN ('closed', 'rejected', 'withdrawn')");
-	st->overdue = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?",
+#define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
+/* the figures, summed over the rows of the period (sums are NUMERIC on PostgreSQL) */
+#define STATS_SUMS                                                                                             \
+	"CAST(COALESCE(SUM(collected), 0) AS BIGINT), CAST(COALESCE(SUM(accepted), 0) AS BIGINT), "            \
+	"CAST(COALESCE(SUM(rejected), 0) AS BIGINT), CAST(COALESCE(SUM(escalated), 0) AS BIGINT), "            \
+	"CAST(COALESCE(SUM(dispatched), 0) AS BIGINT), CAST(COALESCE(SUM(resolved_by_branch), 0) AS BIGINT), " \
+	"CAST(COALESCE(SUM(resolved_by_committee), 0) AS BIGINT), "                                            \
+	"CAST(COALESCE(SUM(withdrawn), 0) AS BIGINT), CAST(COALESCE(SUM(open_orders), 0) AS BIGINT), "         \
+	"CAST(COALESCE(SUM(reason_resolved), 0) AS BIGINT), "                                                  \
+	"CAST(COALESCE(SUM(reason_unresolvable), 0) AS BIGINT), "                                              \
+	"CAST(COALESCE(SUM(reason_not_ours), 0) AS BIGINT), "                                                  \
+	"CAST(COALESCE(SUM(reason_duplicate), 0) AS BIGINT), CAST(COALESCE(SUM(rated), 0) AS BIGINT), "        \
+	"CAST(COALESCE(SUM(rating_sum), 0) AS BIGINT)"
+	int64_t rating_sum = 0;
+	db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ?", "tII", prefix, t0, t1);
+	if (db_next(q)) {
+		st->collected = db_int(q, 0), st->accepted = db_int(q, 1), st->rejected = db_int(q, 2), st->escalated = db_int(q, 3);
+		st->dispatched = db_int(q, 4), st->resolved_by_branch = db_int(q, 5), st->resolved_by_committee = db_int(q, 6);
+		st->withdrawn = db_int(q, 7), st->open = db_int(q, 8);
+		for (int i = 0; i < 4; i++)
+			st->by_reason[i] = db_int(q, 9 + i);
+		st->rated = db_int(q, 13), rating_sum = db_int(q, 14);
+	}
+	db_done(q);
+	st->overdue = db_int1(d, 0,
+			      "SELECT COUNT(*) FROM orders WHERE " SUBTREE "AND state IN (" LATE_STATES ") AND created_at >= ? AND created_at < ? "
+			      "AND due_at < ?",
 			      "tIII", prefix, t0, t1, now);
-	for (int i = 0; i < 4; i++)
-		st->by_reason[i] = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state = 'closed' AND o.close_reason = ?", "tIIt", prefix, t0, t1,
-					   order_close_reasons[i]);
-	st->rated = COUNT("AND o.rating IS NOT NULL");
-	int64_t rating_sum = db_int1(d, 0, "SELECT COALESCE(SUM(o.rating), 0) " IN_PERIOD, "tII", prefix, t0, t1);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
 	/* the median time to close, in hours: sorted here, the same on both engines */
 	size_t n = 0, cap = 64;
 	int64_t *dur = malloc(cap * sizeof *dur);
-	db_stmt *s = db_query(d, "SELECT o.closed_at - o.created_at " IN_PERIOD "AND o.state = 'closed'", "tII", prefix, t0, t1);
+	db_stmt *s = db_query(d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ?",
+			      "tII", prefix, t0, t1);
 	while (db_next(s)) {
 		if (n == cap)
 			dur = realloc(dur, (cap *= 2) * sizeof *dur);
@@ -797,8 +829,8 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	st->closed = (int64_t)n;
 	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
 	free(dur);
-#undef COUNT
-#undef IN_PERIOD
+#undef STATS_SUMS
+#undef SUBTREE
 	/* the sentence of the monthly bulletin (seed 004) */
 	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
 		 (long long)st->resolved_by_branch, (long long)st->escalated);

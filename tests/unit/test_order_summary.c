@@ -1,0 +1,180 @@
+/* Unit tests: the statistics' summary (issue 9 §2). A small county built
+ * through the domain functions (order_create, order_transition: thousands of
+ * steps in every state, dispatches to other branches among them) leaves a
+ * summary equal to a recount of the orders; the bulk generator's recount is
+ * equal too; order_stats_compute from the summary gives exactly the figures
+ * the former COUNTs over the orders gave, for a branch, a town and the county
+ * over a month, a year and everything; a broken row is reported by
+ * order_summary_check. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "demo.h"
+#include "notify.h"
+#include "order_summary.h"
+#include "orders.h"
+#include "unit_db.h"
+
+#define NOW "1767225600" /* 2026-01-01 08:00 in Shanghai */
+
+static db *build(const char *name, char path[96], bool rules)
+{
+	setenv("DANGJIAN_NOW", NOW, 1);
+	struct demo_opts o;
+	cr_assert_eq(demo_scale_opts("county", &o), 0);
+	o.towns = 1, o.members = 300, o.orders = 600, o.years = 1, o.via_rules = rules;
+	db *d = unit_db_open(name, path);
+	FILE *out = fopen("/dev/null", "w");
+	cr_assert_eq(demo_fill_scale(d, &o, out), 0);
+	fclose(out);
+	return d;
+}
+
+/* The figures as order_stats_compute counted them before the summary: one
+ * COUNT over the orders each (the reference). */
+static void stats_by_scan(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+{
+	memset(st, 0, sizeof *st);
+#define IN_PERIOD "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
+#define COUNT(cond) db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD cond, "tII", prefix, t0, t1)
+	st->collected = COUNT("");
+	st->accepted = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action IN ('accept', 'claim'))");
+	st->rejected = COUNT("AND o.state = 'rejected'");
+	st->escalated = COUNT("AND o.escalated = 1");
+	st->dispatched = COUNT("AND EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.action = 'dispatch')");
+	st->resolved_by_branch = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 0");
+	st->resolved_by_committee = COUNT("AND o.state = 'closed' AND o.close_reason = 'resolved' AND o.escalated = 1");
+	st->withdrawn = COUNT("AND o.state = 'withdrawn'");
+	st->open = COUNT("AND o.state NOT IN ('closed', 'rejected', 'withdrawn')");
+	st->overdue = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?",
+			      "tIII", prefix, t0, t1, now);
+	for (int i = 0; i < 4; i++)
+		st->by_reason[i] = db_int1(d, 0, "SELECT COUNT(*) " IN_PERIOD "AND o.state = 'closed' AND o.close_reason = ?", "tIIt", prefix, t0, t1,
+					   order_close_reasons[i]);
+	st->rated = COUNT("AND o.rating IS NOT NULL");
+	st->closed = COUNT("AND o.state = 'closed'");
+	int64_t sum = db_int1(d, 0, "SELECT COALESCE(SUM(o.rating), 0) " IN_PERIOD, "tII", prefix, t0, t1);
+	st->average_satisfaction = st->rated ? (double)sum / (double)st->rated : 0;
+#undef COUNT
+#undef IN_PERIOD
+}
+
+static void same_figures(db *d)
+{
+	int64_t now = atoll(NOW);
+	/* the county, its first town and a branch of it that has orders */
+	char county[64], town[64], branch[64];
+	snprintf(county, sizeof county, "%s", "/");
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE type = 'committee' ORDER BY id LIMIT 1", "");
+	cr_assert(db_next(s));
+	snprintf(town, sizeof town, "%s", db_str(s, 0));
+	db_done(s);
+	s = db_query(d, "SELECT g.path FROM orgs g JOIN orders o ON o.org_id = g.id GROUP BY g.path ORDER BY COUNT(*) DESC LIMIT 1", "");
+	cr_assert(db_next(s));
+	snprintf(branch, sizeof branch, "%s", db_str(s, 0));
+	db_done(s);
+	int64_t month0 = 0, year0 = 0;
+	cr_assert(day_start("2025-11-01", &month0));
+	cr_assert(day_start("2025-01-01", &year0));
+	const int64_t periods[][2] = {{month0, month0 + 30 * 86400}, {year0, year0 + 365 * 86400}, {0, now + 86400}};
+	const char *const prefixes[] = {county, town, branch};
+	for (int p = 0; p < 3; p++)
+		for (int t = 0; t < 3; t++) {
+			struct order_stats a, b;
+			order_stats_compute(d, prefixes[p], periods[t][0], periods[t][1], now, &a);
+			stats_by_scan(d, prefixes[p], periods[t][0], periods[t][1], now, &b);
+			const char *w = prefixes[p];
+			cr_assert_gt(b.collected, 0, "%s period %d: no orders to compare", w, t);
+			cr_assert_eq(a.collected, b.collected, "%s %d collected", w, t);
+			cr_assert_eq(a.accepted, b.accepted, "%s %d accepted", w, t);
+			cr_assert_eq(a.rejected, b.rejected, "%s %d rejected", w, t);
+			cr_assert_eq(a.escalated, b.escalated, "%s %d escalated", w, t);
+			cr_assert_eq(a.dispatched, b.dispatched, "%s %d dispatched", w, t);
+			cr_assert_eq(a.resolved_by_branch, b.resolved_by_branch, "%s %d by branch", w, t);
+			cr_assert_eq(a.resolved_by_committee, b.resolved_by_committee, "%s %d by committee", w, t);
+			cr_assert_eq(a.withdrawn, b.withdrawn, "%s %d withdrawn", w, t);
+			cr_assert_eq(a.open, b.open, "%s %d open", w, t);
+			cr_assert_eq(a.overdue, b.overdue, "%s %d overdue", w, t);
+			cr_assert_eq(a.rated, b.rated, "%s %d rated", w, t);
+			cr_assert_eq(a.closed, b.closed, "%s %d closed", w, t);
+			for (int i = 0; i < 4; i++)
+				cr_assert_eq(a.by_reason[i], b.by_reason[i], "%s %d reason %d", w, t, i);
+			cr_assert_float_eq(a.average_satisfaction, b.average_satisfaction, 1e-9, "%s %d satisfaction", w, t);
+		}
+}
+
+static int check_quiet(db *d, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+	int n = order_summary_check(d, f);
+	fclose(f);
+	return n;
+}
+
+Test(order_summary, the_rules_keep_it_step_by_step, .timeout = 600)
+{
+	char path[96], out[8192];
+	db *d = build("summary-rules", path, true);
+	/* dispatches to another branch are among the steps: the figures moved */
+	cr_assert_gt(db_int1(d, 0, "SELECT COUNT(*) FROM order_events WHERE action = 'dispatch'", ""), 0);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	same_figures(d);
+	/* a broken row is reported, stored against recounted */
+	cr_assert_eq(db_run(d,
+			    "UPDATE order_summary SET withdrawn = withdrawn + 1 WHERE (org_id, day, kind) IN "
+			    "(SELECT org_id, day, kind FROM order_summary ORDER BY collected DESC LIMIT 1)",
+			    ""),
+		     DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 1, "%s", out);
+	cr_assert(strstr(out, ": stored ") && strstr(out, ": recounted "), "%s", out);
+	/* and a recount puts it right */
+	cr_assert_eq(order_summary_rebuild(d), DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	unit_db_close(d, path);
+}
+
+Test(order_summary, the_bulk_generator_counts_it, .timeout = 600)
+{
+	char path[96], out[8192];
+	db *d = build("summary-bulk", path, false);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	same_figures(d);
+	cr_assert_eq(order_summary_day(atoll(NOW)), atoll(NOW) - 8 * 3600, "the day starts at midnight in Shanghai");
+	unit_db_close(d, path);
+}
+
+/* Issue 9 §4: the minute's overdue notices come from the index of open orders
+ * by deadline, in batches of 32, each committed: a backlog of over a hundred
+ * overdue orders is notified completely in one run, and the next run finds
+ * nothing left. */
+Test(order_summary, overdue_notices_in_committed_batches, .timeout = 600)
+{
+	char path[96];
+	db *d = build("summary-overdue", path, false);
+	int64_t now = atoll(NOW);
+	cr_assert_eq(db_run(d,
+			    "UPDATE orders SET state = 'accepted', due_at = ?, overdue_notified = 0 WHERE id IN "
+			    "(SELECT id FROM orders ORDER BY id LIMIT 100)",
+			    "I", now - 3600),
+		     DB_OK);
+	int64_t late = db_int1(d, 0,
+			       "SELECT COUNT(*) FROM orders WHERE state IN ('submitted', 'accepted', 'assigned', 'in_progress', 'escalated') "
+			       "AND due_at < ? AND overdue_notified = 0",
+			       "I", now);
+	cr_assert_geq(late, 100);
+	int64_t notes = db_int1(d, 0, "SELECT COUNT(*) FROM notifications WHERE kind = 'overdue'", "");
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	int n = notify_overdue(d, now);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_eq(n, late);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM orders WHERE overdue_notified = 0 AND state = 'accepted' AND due_at < ?", "I", now), 0);
+	cr_assert_geq(db_int1(d, 0, "SELECT COUNT(*) FROM notifications WHERE kind = 'overdue'", "") - notes, late);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(notify_overdue(d, now), 0);
+	cr_assert_eq(db_commit(d), DB_OK);
+	unit_db_close(d, path);
+}
