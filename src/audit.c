@@ -70,6 +70,8 @@ const char *const audit_actions[] = {
 	"导出花名册",
 	"member.export_full",
 	"导出完整花名册（含证件号）",
+	"order.stats_export",
+	"导出诉求统计",
 	"order.create",
 	"群众点单",
 	"order.action",

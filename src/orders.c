@@ -784,8 +784,14 @@ const char *const order_close_reasons[] = {"resolved", "unresolvable", "not_ours
  * closed order: see docs/performance.md). */
 void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
 {
+	order_stats_compute_kind(d, prefix, NULL, t0, t1, now, st);
+}
+
+void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+{
 	memset(st, 0, sizeof *st);
 #define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
+#define KIND "AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
 /* the figures, summed over the rows of the period (sums are NUMERIC on PostgreSQL) */
 #define STATS_SUMS                                                                                             \
 	"CAST(COALESCE(SUM(collected), 0) AS BIGINT), CAST(COALESCE(SUM(accepted), 0) AS BIGINT), "            \
@@ -799,7 +805,8 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	"CAST(COALESCE(SUM(reason_duplicate), 0) AS BIGINT), CAST(COALESCE(SUM(rated), 0) AS BIGINT), "        \
 	"CAST(COALESCE(SUM(rating_sum), 0) AS BIGINT)"
 	int64_t rating_sum = 0;
-	db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ?", "tII", prefix, t0, t1);
+	db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ? " KIND, "tIItt", prefix, t0, t1, kind,
+			      kind);
 	if (db_next(q)) {
 		st->collected = db_int(q, 0), st->accepted = db_int(q, 1), st->rejected = db_int(q, 2), st->escalated = db_int(q, 3);
 		st->dispatched = db_int(q, 4), st->resolved_by_branch = db_int(q, 5), st->resolved_by_committee = db_int(q, 6);
@@ -811,14 +818,15 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	db_done(q);
 	st->overdue = db_int1(d, 0,
 			      "SELECT COUNT(*) FROM orders WHERE " SUBTREE "AND state IN (" LATE_STATES ") AND created_at >= ? AND created_at < ? "
-			      "AND due_at < ?",
-			      "tIII", prefix, t0, t1, now);
+			      "AND due_at < ? " KIND,
+			      "tIIItt", prefix, t0, t1, now, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
 	/* the median time to close, in hours: sorted here, the same on both engines */
 	size_t n = 0, cap = 64;
 	int64_t *dur = malloc(cap * sizeof *dur);
-	db_stmt *s = db_query(d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ?",
-			      "tII", prefix, t0, t1);
+	db_stmt *s = db_query(
+		d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ? " KIND, "tIItt",
+		prefix, t0, t1, kind, kind);
 	while (db_next(s)) {
 		if (n == cap)
 			dur = realloc(dur, (cap *= 2) * sizeof *dur);
@@ -831,6 +839,7 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	free(dur);
 #undef STATS_SUMS
 #undef SUBTREE
+#undef KIND
 	/* the sentence of the monthly bulletin (seed 004) */
 	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
 		 (long long)st->resolved_by_branch, (long long)st->escalated);

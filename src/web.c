@@ -1,12 +1,18 @@
 /* web — one answer per domain result; one reader of JSON bodies. */
 #include "web.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "layout.h"
+#include "util.h"
 
 int dj_result_status(enum dj_result res)
 {
@@ -107,4 +113,43 @@ bool req_json_unpack(req *r, const struct json_field *fields, bool empty_ok, con
 	json_diagnose(j, fields, &je, &e);
 	req_fail(r, DJ_INVALID, &e);
 	return false;
+}
+
+void req_send_download(req *r, download_writer write, void *ctx, const char *content_type, const char *ascii_name, const char *filename)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char dir[512], path[600];
+	snprintf(dir, sizeof dir, "%s/dj-export-XXXXXX", tmpdir && *tmpdir && strlen(tmpdir) < 400 ? tmpdir : "/tmp");
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "dangjian: export: cannot create a directory in %s: %s\n", tmpdir ? "$TMPDIR" : "/tmp", strerror(errno));
+		req_error(r, 503, "io", "导出失败，请稍后再试");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/export", dir);
+	struct field_errors e = {0};
+	enum dj_result res = write(path, ctx, &e);
+	int fd = res == DJ_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	struct stat st;
+	bool open_ok = fd >= 0 && fstat(fd, &st) == 0;
+	unlink(path);
+	rmdir(dir);
+	if (res != DJ_OK && res != DJ_DB_ERROR) {
+		req_fail(r, res, &e);
+		return;
+	}
+	if (!open_ok) {
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "dangjian: export: %s\n", res == DJ_OK ? "cannot read the written file" : dj_message(res, &e));
+		r->failed = true;
+		req_error(r, 503, "io", "导出失败，请稍后再试");
+		return;
+	}
+	req_send_fd(r, fd, (uint64_t)st.st_size);
+	r->content_type = content_type;
+	buf name = {0};
+	buf_printf(&name, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii_name);
+	url_encode(&name, filename);
+	req_set_header(r, "Content-Disposition", buf_str(&name));
+	buf_free(&name);
 }

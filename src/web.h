@@ -34,4 +34,16 @@ struct json_field {
  * wrong type, missing) and returns false. */
 bool req_json_unpack(req *r, const struct json_field *fields, bool empty_ok, const char *fmt, ...);
 
+/* A download that a domain function writes into a file: the file is made in
+ * a directory of our own (mkdtemp: 0700) under $TMPDIR, written (0600) by
+ * write(path, ctx, e), opened, and the file and its directory are removed at
+ * once, on every path; the answer streams from the open descriptor, which the
+ * server closes when it is sent or the client goes away. Nothing is left on
+ * disk either way. A result other than DJ_OK is answered with req_fail (a
+ * database or file error as 503). filename: the Chinese name offered to save
+ * under; ascii_name: its plain fallback. */
+typedef enum dj_result (*download_writer)(const char *path, void *ctx, struct field_errors *e);
+void req_send_download(req *r, download_writer write, void *ctx, const char *content_type, const char *ascii_name, const char *filename);
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 #endif
