@@ -526,6 +526,20 @@ static bool csrf_secret(db *d)
 	return ok;
 }
 
+bool auth_prepare(db *d)
+{
+	/* made here, in a write transaction of its own, before any request: made
+	 * inside a GET's read transaction it could meet another writer (the first
+	 * minute's background work) and fail, or be rolled back with a request
+	 * that ends in an error while this process keeps using it */
+	if (db_begin(d, true) != DB_OK)
+		return false;
+	bool ok = csrf_secret(d);
+	if (db_commit(d) != DB_OK)
+		return false;
+	return ok;
+}
+
 static void csrf_mac(const char *nonce, int64_t expiry, char out[32])
 {
 	char msg[96];

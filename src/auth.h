@@ -53,4 +53,8 @@ bool auth_csrf_verify(db *d, const char *token, const char *nonce, int64_t now);
 #define SESSION_MAX_AGE (7 * 24 * 3600) /* absolute: it ends this long after the login, used or not */
 #define API_TOKEN_TTL (30 * 24 * 3600)
 
+/* Readies what the server needs before its first request (the anonymous
+ * forms' CSRF secret, made once and shared by every node); false on failure. */
+bool auth_prepare(db *d);
+
 #endif

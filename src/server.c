@@ -1128,6 +1128,11 @@ int serve_run(const struct serve_opts *o)
 		return 1;
 	}
 	int n = db_migrate(d, err, sizeof err);
+	if (n >= 0 && !auth_prepare(d)) {
+		fprintf(stderr, "dangjian: cannot prepare the CSRF secret: %s\n", db_errmsg(d));
+		db_close(d);
+		return 1;
+	}
 	db_close(d);
 	if (n < 0) {
 		fprintf(stderr, "dangjian: migrate: %s\n", err);
