@@ -8,8 +8,12 @@ CREATE INDEX orders_org_created ON orders(org_id, created_at);
 CREATE INDEX orders_state_due ON orders(state, due_at);
 -- a grid's orders (the grid filter, a grid worker's list)
 CREATE INDEX orders_grid ON orders(grid_id);
--- a kind (微心愿, 代办 …) in a state
-CREATE INDEX orders_kind_state ON orders(kind, state);
+-- a kind, an urgency, the escalated ones: newest first straight from the index
+CREATE INDEX orders_kind ON orders(kind, id);
+CREATE INDEX orders_urgency ON orders(urgency, id);
+CREATE INDEX orders_escalated ON orders(escalated, id);
+-- the earliest time limit first (sort=due)
+CREATE INDEX orders_due ON orders(due_at);
 -- search by the last 4 digits of the resident's phone: the very expression
 -- order_list compares (the same in both engines), never LIKE '%…'
 CREATE INDEX orders_phone_tail ON orders((substr(contact_phone, length(contact_phone) - 3)));

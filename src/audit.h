@@ -29,6 +29,7 @@ struct audit_entry {
 	int64_t entity_id; /* 0: none */
 	const char *org_name, *summary;
 };
+#define AUDIT_COUNT_CAP 10000 /* the total is counted up to this, and one more */
 int64_t audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e), void *ctx);
 
 #endif

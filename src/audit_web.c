@@ -22,10 +22,14 @@ static void audit_row(void *ctx, const struct audit_entry *e)
 	struct rows *c = ctx;
 	char t[20];
 	fmt_time(e->at, t);
-	html_printf(&c->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s", t, e->username, e->ip, e->action, e->entity);
+	html_printf(
+		&c->out,
+		"<tr><td data-label=\"时间\">%s</td><td data-label=\"用户\">%s</td><td data-label=\"地址\">%s</td><td data-label=\"操作\"><code>%s</code></td>"
+		"<td data-label=\"记录\">%s",
+		t, e->username, e->ip, e->action, e->entity);
 	if (e->entity_id)
 		html_printf(&c->out, " #%lld", (long long)e->entity_id);
-	html_printf(&c->out, "</td><td>%s</td><td>%s</td></tr>", e->org_name, e->summary);
+	html_printf(&c->out, "</td><td data-label=\"组织\">%s</td><td data-label=\"内容\">%s</td></tr>", e->org_name, e->summary);
 	c->n++;
 }
 
@@ -42,24 +46,32 @@ static void audit_page(req *r)
 	struct rows c = {{0}, 0};
 	int64_t total = audit_list(r->db, &r->actor, &f, audit_row, &c);
 	page_begin(r, "审计日志");
-	html_printf(&r->out, "<p class=\"lead\">所有写操作的记录：谁、何时、做了什么、涉及哪条记录。共 %lld 条。</p>", (long long)total);
+	bool capped = total > AUDIT_COUNT_CAP;
+	if (capped)
+		html_printf(&r->out, "<p class=\"lead\">所有写操作的记录：谁、何时、做了什么、涉及哪条记录。共 %d+ 条。</p>", AUDIT_COUNT_CAP);
+	else
+		html_printf(&r->out, "<p class=\"lead\">所有写操作的记录：谁、何时、做了什么、涉及哪条记录。共 %lld 条。</p>", (long long)total);
 	html_printf(&r->out,
 		    "<form class=\"filters\" method=\"get\" action=\"/audit\"><input name=\"action\" placeholder=\"操作，如 login.fail\" value=\"%s\">"
 		    "<button class=\"btn\" type=\"submit\">筛选</button></form>",
 		    action ? action : "");
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>用户</th><th>地址</th>"
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>用户</th><th>地址</th>"
 			  "<th>操作</th><th>记录</th><th>组织</th><th>内容</th></tr></thead><tbody>");
 	buf_append(&r->out, c.out.p ? c.out.p : "", c.out.len);
 	buf_free(&c.out);
 	buf_puts(&r->out, "</tbody></table></div>");
 	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>暂无记录</p></div>");
-	int64_t pages = (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
+	/* past the counted rows the pages go on while they are full */
+	int64_t pages = capped ? page + (c.n == AUDIT_PAGE) : (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
 	if (pages > 1) {
 		buf_puts(&r->out, "<nav class=\"pager\">");
 		if (page > 1)
 			html_printf(&r->out, "<a href=\"?page=%lld&amp;action=%s\">上一页</a>", (long long)page - 1, action ? action : "");
-		html_printf(&r->out, "<span>第 %lld / %lld 页</span>", (long long)page, (long long)pages);
+		if (capped)
+			html_printf(&r->out, "<span>第 %lld 页</span>", (long long)page);
+		else
+			html_printf(&r->out, "<span>第 %lld / %lld 页</span>", (long long)page, (long long)pages);
 		if (page < pages)
 			html_printf(&r->out, "<a href=\"?page=%lld&amp;action=%s\">下一页</a>", (long long)page + 1, action ? action : "");
 		buf_puts(&r->out, "</nav>");

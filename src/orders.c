@@ -248,22 +248,27 @@ static void path_range(const char *prefix, char lo[256], char hi[256])
 }
 
 /* order_visible as SQL, for the lists, one piece per kind of actor. Each
- * takes the same six parameters (me, scope lo, scope hi, town lo, town hi,
+ * takes the same six parameters (scope lo, scope hi, me, town lo, town hi,
  * me), so the call binds them the same way whichever is chosen; a piece that
- * needs fewer uses the others in conditions that are always true. */
+ * needs fewer uses the others in conditions that are always true. The
+ * visible ids are a union of index searches (the subtree's orgs through
+ * orders_org, the actor's own through orders_assignee): an OR of the two
+ * would read every order. SQLite walks that id list in order, so newest
+ * first needs no sort. */
 #define VIS_ALL                                                                                                                    \
-	"(CAST(? AS BIGINT) >= 0 AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL " \
+	"(CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0 AND CAST(? AS TEXT) IS NOT NULL " \
 	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0) "
-#define IN_PATHS "o.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)"
-#define VIS_STAFF                                                                                                   \
-	"(o.assignee_user_id = ? OR " IN_PATHS ") AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL " \
+#define IN_PATHS "org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)"
+#define VIS_STAFF                                                                                                        \
+	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " UNION ALL SELECT id FROM orders WHERE assignee_user_id = ?) " \
+	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0 "
+#define VIS_MEMBER                                                                                                      \
+	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " UNION ALL SELECT id FROM orders WHERE assignee_user_id = ? " \
+	"UNION ALL SELECT id FROM orders WHERE kind = 'wish' AND state IN ('submitted', 'accepted') AND " IN_PATHS ") " \
 	"AND CAST(? AS BIGINT) >= 0 "
-#define VIS_MEMBER                                                                                                                 \
-	"(o.assignee_user_id = ? OR " IN_PATHS " OR (o.kind = 'wish' AND o.state IN ('submitted', 'accepted') AND " IN_PATHS ")) " \
-	"AND CAST(? AS BIGINT) >= 0 "
-#define VIS_GRID                                                                                                                      \
-	"(o.assignee_user_id = ? OR (" IN_PATHS " AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND o.grid_id IN (" \
-	"SELECT id FROM grids WHERE worker_user_id = ?))) "
+#define VIS_GRID                                                                                                            \
+	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " AND grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?) " \
+	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL UNION ALL SELECT id FROM orders WHERE assignee_user_id = ?) "
 #define OFF_T " AND CAST(? AS TEXT) IS NULL"
 #define OFF_I " AND CAST(? AS BIGINT) = 0"
 /* the open states a time limit runs in (order_overdue) */
@@ -373,14 +378,15 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	buf_puts(&where, "FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "
 			 "LEFT JOIN grids gr ON gr.id = o.grid_id WHERE ");
 	buf_puts(&where, a->role == R_MEMBER ? VIS_MEMBER : a->role == R_GRID ? VIS_GRID : !strcmp(actor_scope(a), "/") ? VIS_ALL : VIS_STAFF);
-	buf_puts(&where, f->org_path && *f->org_path ? " AND " IN_PATHS : OFF_T OFF_T);
+	/* the branch filter and overdue as id lists from their indexes, so they can lead */
+	buf_puts(&where, f->org_path && *f->org_path ? " AND o.id IN (SELECT id FROM orders WHERE " IN_PATHS ")" : OFF_T OFF_T);
 	buf_puts(&where, state ? " AND o.state = ?" : OFF_T);
 	buf_puts(&where, kind ? " AND o.kind = ?" : OFF_T);
 	buf_puts(&where, urgency ? " AND o.urgency = ?" : OFF_T);
 	buf_puts(&where, grid_id ? " AND o.grid_id = ?" : OFF_I);
 	buf_puts(&where, f->mine ? " AND o.assignee_user_id = ?" : OFF_I);
 	buf_puts(&where, f->escalated ? " AND o.escalated = ?" : OFF_I);
-	buf_puts(&where, f->overdue ? " AND o.state IN " RUNNING " AND o.due_at < ?" : OFF_I);
+	buf_puts(&where, f->overdue ? " AND o.id IN (SELECT id FROM orders WHERE state IN " RUNNING " AND due_at < ?)" : OFF_I);
 	buf_puts(&where, from ? " AND o.created_at >= ?" : OFF_I);
 	buf_puts(&where, to ? " AND o.created_at < ?" : OFF_I);
 	buf_puts(&where, qsql);
@@ -390,14 +396,14 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	buf_puts(&where, !keyed ? OFF_I : !strcmp(sort, "old") ? " AND o.id > ?" : " AND o.id < ?");
 
 #define LIST_TYPES \
-	"IttttI"   \
+	"ttIttI"   \
 	"tt"       \
 	"ttt"      \
 	"IIIIII"   \
 	"tt"       \
 	"I"
 #define LIST_VALS(key)                                                                                                                                 \
-	me, lo, hi, tlo, thi, me, f->org_path && * f->org_path ? flo : NULL, f->org_path && * f->org_path ? fhi : NULL, state, kind, urgency, grid_id, \
+	lo, hi, me, tlo, thi, me, f->org_path && * f->org_path ? flo : NULL, f->org_path && * f->org_path ? fhi : NULL, state, kind, urgency, grid_id, \
 		f->mine ? me : 0, (int64_t)f->escalated, f->overdue ? now : 0, from, to, q1, q2, (key)
 	/* the total without the keyset, counted up to the cap (an exact count of a town's years is not worth reading) */
 	buf cnt = {0};
