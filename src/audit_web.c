@@ -22,14 +22,10 @@ static void audit_row(void *ctx, const struct audit_entry *e)
 	struct rows *c = ctx;
 	char t[20];
 	fmt_time(e->at, t);
-	html_printf(
-		&c->out,
-		"<tr><td data-label=\"时间\">%s</td><td data-label=\"用户\">%s</td><td data-label=\"地址\">%s</td><td data-label=\"操作\"><code>%s</code></td>"
-		"<td data-label=\"记录\">%s",
-		t, e->username, e->ip, e->action, e->entity);
+	html_printf(&c->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s", t, e->username, e->ip, e->action, e->entity);
 	if (e->entity_id)
 		html_printf(&c->out, " #%lld", (long long)e->entity_id);
-	html_printf(&c->out, "</td><td data-label=\"组织\">%s</td><td data-label=\"内容\">%s</td></tr>", e->org_name, e->summary);
+	html_printf(&c->out, "</td><td>%s</td><td>%s</td></tr>", e->org_name, e->summary);
 	c->n++;
 }
 
@@ -55,7 +51,7 @@ static void audit_page(req *r)
 		    "<form class=\"filters\" method=\"get\" action=\"/audit\"><input name=\"action\" placeholder=\"操作，如 login.fail\" value=\"%s\">"
 		    "<button class=\"btn\" type=\"submit\">筛选</button></form>",
 		    action ? action : "");
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>用户</th><th>地址</th>"
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>用户</th><th>地址</th>"
 			  "<th>操作</th><th>记录</th><th>组织</th><th>内容</th></tr></thead><tbody>");
 	buf_append(&r->out, c.out.p ? c.out.p : "", c.out.len);
 	buf_free(&c.out);

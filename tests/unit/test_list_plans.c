@@ -235,7 +235,8 @@ static void lists_as(struct seen *seen, const struct actor *a)
 		audit_list(d, a, &af, audit_row, NULL);
 	}
 	notify_each(d, a->user_id, note_row, NULL);
-	users_each(d, a, user_row, NULL);
+	int64_t nu;
+	users_page(d, a, NULL, 50, 0, user_row, NULL, &nu);
 	db_set_trace(d, NULL, NULL);
 }
 
