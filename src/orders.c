@@ -349,11 +349,11 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 		for (size_t n = strlen(q); n && q[n - 1] == ' '; n--)
 			q[n - 1] = 0;
 	}
-	const char *qsql = " AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL", *q1 = NULL, *q2 = NULL;
+	const char *qsql = " AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL", *q1 = NULL, *q2 = NULL, *q3 = NULL;
 	if (*q && digits(q, 4))
-		qsql = " AND " PHONE_TAIL " = ? AND CAST(? AS TEXT) IS NOT NULL", q1 = q, q2 = "";
+		qsql = " AND " PHONE_TAIL " = ? AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL", q1 = q, q2 = q3 = "";
 	else if (*q && digits(q, 11))
-		qsql = " AND o.contact_phone = ? AND CAST(? AS TEXT) IS NOT NULL", q1 = q, q2 = "";
+		qsql = " AND o.contact_phone = ? AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL", q1 = q, q2 = q3 = "";
 	else if (*q) {
 		/* the code as people type it: any case, spaces and dashes as they come */
 		size_t k = 0;
@@ -368,8 +368,8 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 		}
 		*w++ = '%';
 		*w = 0;
-		qsql = " AND (o.code = ? OR o.content LIKE ? ESCAPE '\\')";
-		q1 = code, q2 = like;
+		qsql = " AND (o.code = ? OR o.code = ? OR o.content LIKE ? ESCAPE '\\')";
+		q1 = q, q2 = code, q3 = like;
 	}
 	if (f->org_path && *f->org_path)
 		path_range(f->org_path, flo, fhi);
@@ -400,11 +400,11 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	"tt"       \
 	"ttt"      \
 	"IIIIII"   \
-	"tt"       \
+	"ttt"      \
 	"I"
 #define LIST_VALS(key)                                                                                                                                 \
 	lo, hi, me, tlo, thi, me, f->org_path && * f->org_path ? flo : NULL, f->org_path && * f->org_path ? fhi : NULL, state, kind, urgency, grid_id, \
-		f->mine ? me : 0, (int64_t)f->escalated, f->overdue ? now : 0, from, to, q1, q2, (key)
+		f->mine ? me : 0, (int64_t)f->escalated, f->overdue ? now : 0, from, to, q1, q2, q3, (key)
 	/* the total without the keyset, counted up to the cap (an exact count of a town's years is not worth reading) */
 	buf cnt = {0};
 	buf_puts(&cnt, "SELECT COUNT(*) FROM (SELECT o.id ");
