@@ -310,11 +310,12 @@ static void list_row(void *ctx, const struct order *o)
 	html_printf(out,
 		    "<tr><td data-label=\"查询码\"><a href=\"/orders/%lld\">%s</a></td><td data-label=\"类型\">%s</td><td data-label=\"紧急\">"
 		    "<span class=\"badge%s\">%s</span></td><td data-label=\"诉求\">%s</td><td data-label=\"支部\">%s</td>"
-		    "<td data-label=\"状态\"><span class=\"badge\">%s</span></td><td data-label=\"时限\">%s%s</td>"
-		    "<td data-label=\"提交\">%s</td><td data-label=\"办理人\">%s</td></tr>",
+		    "<td data-label=\"状态\"><span class=\"badge\">%s</span></td><td data-label=\"时限\">%s",
 		    (long long)o->id, o->code, order_kind_label(o->kind), !strcmp(o->urgency, "urgent") ? " badge-red" : "", urgency_label(o->urgency),
-		    excerpt, o->org_name, order_state_label(o->state), order_state_open(o->state) && strcmp(o->state, "delivered") ? due : "—",
-		    overdue ? " <span class=\"badge badge-red\">逾期</span>" : "", t, *o->assignee_name ? o->assignee_name : "—");
+		    excerpt, o->org_name, order_state_label(o->state), order_state_open(o->state) && strcmp(o->state, "delivered") ? due : "—");
+	if (overdue)
+		buf_puts(out, " <span class=\"badge badge-red\">逾期</span>");
+	html_printf(out, "</td><td data-label=\"提交\">%s</td><td data-label=\"办理人\">%s</td></tr>", t, *o->assignee_name ? o->assignee_name : "—");
 	c->n++;
 	c->last_id = o->id;
 }
@@ -378,11 +379,16 @@ static void orders_page_list(req *r)
 	}
 	page_begin(r, "诉求办理");
 	const char *q = f.q ? f.q : "", *sort = f.sort ? f.sort : "new";
-	html_printf(&r->out,
-		    "<form class=\"filters\" method=\"get\" action=\"/orders\"><div><label for=\"f-q\">搜索</label>"
-		    "<input id=\"f-q\" name=\"q\" value=\"%s\" placeholder=\"查询码、手机尾号或内容\"></div>"
-		    "<div><label for=\"f-state\">状态</label><select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>",
-		    q);
+	/* the search always in view; the other filters folded (open while one is set), so a phone shows rows first */
+	bool narrowed = (f.state && *f.state) || (f.kind && *f.kind) || (f.urgency && *f.urgency) || (org && *org) || (f.grid && *f.grid) ||
+			(f.from && *f.from) || (f.to && *f.to) || strcmp(sort, "new") || f.overdue || f.escalated || f.mine;
+	html_printf(
+		&r->out,
+		"<form class=\"filters\" method=\"get\" action=\"/orders\"><div class=\"search-row\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
+		"<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\" placeholder=\"查询码、手机尾号或内容\">"
+		"<button class=\"btn\" type=\"submit\">筛选</button></div><details class=\"more\"%s><summary>更多筛选</summary><div class=\"more-grid\">"
+		"<div><label for=\"f-state\">状态</label><select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>",
+		q, narrowed ? " open" : "");
 	for (const char *const *st = order_states; *st; st++)
 		option(r, *st, order_state_label(*st), f.state);
 	buf_puts(&r->out,
@@ -414,7 +420,7 @@ static void orders_page_list(req *r)
 	check(r, "overdue", "只看逾期", f.overdue);
 	check(r, "escalated", "向上反馈过", f.escalated);
 	check(r, "mine", "派给我的", f.mine);
-	buf_puts(&r->out, "</div><button class=\"btn\" type=\"submit\">筛选</button></form>");
+	buf_puts(&r->out, "</div></div></details></form>");
 	for (int k = 0; k < e.n; k++)
 		html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[k].msg);
 	if (total > ORDER_COUNT_CAP)

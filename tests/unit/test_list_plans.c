@@ -131,18 +131,46 @@ static int pg_full_scans(PGconn *c, const char *sql)
 		strcat(e, ")");
 	r = PQexec(c, ex);
 	cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
-	int bad = 0;
-	for (int i = 0; i < PQntuples(r); i++) {
-		const char *line = PQgetvalue(r, i, 0), *s = strstr(line, "Seq Scan on ");
-		if (!s)
+	/* a Seq Scan of a large table, or an index scan of one with no Index Cond
+	 * (the whole index walked, e.g. the primary key backwards with a Filter) */
+	int bad = 0, rows = PQntuples(r);
+	for (int i = 0; i < rows; i++) {
+		const char *line = PQgetvalue(r, i, 0), *on = strstr(line, " on ");
+		bool seq = strstr(line, "Seq Scan on ") != NULL;
+		bool idx = (strstr(line, "Index Scan") || strstr(line, "Index Only Scan")) && !strstr(line, "Bitmap");
+		if (!on || !(seq || idx))
 			continue;
 		char name[64];
 		size_t k = 0;
-		s += 12;
-		while (k < sizeof name - 1 && ident(s[k]))
-			name[k] = s[k], k++;
+		on += 4;
+		while (k < sizeof name - 1 && ident(on[k]))
+			name[k] = on[k], k++;
 		name[k] = 0;
-		if (names_big(sql, name)) {
+		/* the alias follows the table: "on orders o" */
+		const char *al = on + k;
+		if (*al == ' ') {
+			al++;
+			size_t m = 0;
+			while (m < sizeof name - 1 && ident(al[m]))
+				m++;
+			if (m) {
+				memcpy(name, al, m);
+				name[m] = 0;
+			}
+		}
+		if (!names_big(sql, name))
+			continue;
+		bool cond = false;
+		if (idx) {
+			size_t indent = strspn(line, " ->");
+			for (int j = i + 1; j < rows; j++) {
+				const char *l2 = PQgetvalue(r, j, 0);
+				if (strstr(l2, "->") && strspn(l2, " ->") <= indent)
+					break;
+				cond |= strstr(l2, "Index Cond:") != NULL;
+			}
+		}
+		if (seq || !cond) {
 			cr_log_error("full scan (%s) in: %s", line, sql);
 			bad++;
 		}
