@@ -3,9 +3,14 @@
  * filters and sorts, the roster with its searches, the inbox, the audit log
  * and the users page, as each role reads them — is collected with
  * db_set_trace on a generated county and explained: EXPLAIN QUERY PLAN on
- * SQLite; on PostgreSQL (DANGJIAN_PG set) EXPLAIN of the generic plan with
- * sequential scans priced out, so a Seq Scan left in the plan means no index
- * can answer it. A full scan of orders, members, order_events,
+ * SQLite; on PostgreSQL (DANGJIAN_PLAN_PG=URL of a database, filled with the
+ * same county when empty) EXPLAIN of the generic plan after ANALYZE, where a
+ * Seq Scan, or an index scan with no Index Cond (the whole index walked),
+ * counts as a full scan. PLAN_NOSEQ=1 prices sequential scans out too.
+ * Known today: PostgreSQL's generic plans of the newest-first pages walk the
+ * primary key backwards under the LIMIT, and the admin's counts by a
+ * two- or three-valued column (urgency, escalated) read the table up to the
+ * count's cap: the PostgreSQL mode fails on them (see docs/performance.md). A full scan of orders, members, order_events,
  * notifications or audit fails the test, naming the statement. */
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
@@ -297,7 +302,7 @@ Test(list_plans, no_list_reads_a_whole_large_table, .timeout = 900)
 		bad += sqlite_full_scans(h, seen.sql[i]);
 	sqlite3_close(h);
 
-	const char *pg = getenv("DANGJIAN_PG");
+	const char *pg = getenv("DANGJIAN_PLAN_PG");
 	if (pg && *pg) {
 		/* the same statements on PostgreSQL, over the same county loaded there */
 		char err[256];
@@ -313,7 +318,8 @@ Test(list_plans, no_list_reads_a_whole_large_table, .timeout = 900)
 		PGconn *c = PQconnectdb(pg);
 		cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
 		PQclear(PQexec(c, "ANALYZE"));
-		PQclear(PQexec(c, "SET enable_seqscan = off"));
+		if (getenv("PLAN_NOSEQ"))
+			PQclear(PQexec(c, "SET enable_seqscan = off"));
 		PQclear(PQexec(c, "SET plan_cache_mode = force_generic_plan"));
 		for (int i = 0; i < seen.n; i++)
 			bad += pg_full_scans(c, seen.sql[i]);
