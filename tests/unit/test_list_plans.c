@@ -11,7 +11,11 @@
  * primary key backwards under the LIMIT, and the admin's counts by a
  * two- or three-valued column (urgency, escalated) read the table up to the
  * count's cap: the PostgreSQL mode fails on them (see docs/performance.md). A full scan of orders, members, order_events,
- * notifications or audit fails the test, naming the statement. */
+ * notifications or audit fails the test, naming the statement — except a
+ * page read newest (or oldest, or earliest due) first by walking the primary
+ * key or an index in exactly the order shown, with no sort, which stops when
+ * the page is full; every count, and every list that sorts, must use an
+ * index. */
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -75,9 +79,28 @@ static bool names_big(const char *sql, const char *name)
 	return false;
 }
 
-/* Fails on a SCAN of a large table in SQLite's plan of sql. */
+/* A page of rows read in the order it is shown, that stops at its LIMIT: a
+ * walk of the primary key (or an index) in that order, with no sort. */
+static bool ordered_page(sqlite3 *h, const char *sql)
+{
+	if (!strstr(sql, " ORDER BY ") || !strstr(sql, "LIMIT ? OFFSET ?") || !strncmp(sql, "SELECT COUNT", 12))
+		return false;
+	char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(h, q, -1, &st, NULL), SQLITE_OK);
+	sqlite3_free(q);
+	bool sorted = false;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		sorted |= strstr((const char *)sqlite3_column_text(st, 3), "TEMP B-TREE") != NULL;
+	sqlite3_finalize(st);
+	return !sorted;
+}
+
+/* Fails on a SCAN of a large table in SQLite's plan of sql, except the walk
+ * of an ordered page (ordered_page): counts and sorted lists never scan. */
 static int sqlite_full_scans(sqlite3 *h, const char *sql)
 {
+	bool walk_ok = ordered_page(h, sql);
 	char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
 	sqlite3_stmt *st;
 	cr_assert_eq(sqlite3_prepare_v2(h, q, -1, &st, NULL), SQLITE_OK, "%s: %s", sqlite3_errmsg(h), sql);
@@ -92,7 +115,7 @@ static int sqlite_full_scans(sqlite3 *h, const char *sql)
 		while (n < sizeof name - 1 && ident(detail[5 + n]))
 			name[n] = detail[5 + n], n++;
 		name[n] = 0;
-		if (names_big(sql, name)) {
+		if (names_big(sql, name) && !walk_ok) {
 			cr_log_error("full scan (%s) in: %s", detail, sql);
 			bad++;
 		}
