@@ -172,3 +172,28 @@ test('the page shows the same rows as the API for every filter, 25 at a time, wi
     assert.deepEqual(pageIds((await m.get('/orders')).text), ids(all[who].orders).slice(0, 25), who);
   }
 });
+
+test('the inbox pages by the last id shown, and the users page by number with a search', async () => {
+  const whole = (await api(srv.base, tok.chenji, 'GET', '/api/v1/inbox?limit=500')).json.notifications;
+  assert.ok(whole.length >= 3, 'the branch secretary has messages');
+  const seen = [];
+  let before = 0;
+  for (;;) {
+    const page = (await api(srv.base, tok.chenji, 'GET', `/api/v1/inbox?limit=2${before ? `&before=${before}` : ''}`)).json.notifications;
+    if (!page.length) break;
+    seen.push(...page.map((n) => n.id));
+    before = page[page.length - 1].id;
+  }
+  assert.deepEqual(seen, whole.map((n) => n.id), 'newest first, each once');
+  const b = new Browser(srv.base);
+  await b.login('chenji');
+  const inbox = await b.get('/inbox');
+  assert.match(inbox.text, new RegExp(`共 ${whole.length} 条`));
+  const admin = new Browser(srv.base);
+  await admin.login('admin');
+  const users = await admin.get('/admin/users?q=chenji');
+  assert.equal(users.status, 200);
+  assert.match(users.text, /共 1 个用户/);
+  assert.match(users.text, />chenji</);
+  assert.doesNotMatch(users.text, />zuzhi</);
+});
