@@ -38,6 +38,7 @@ struct audit_entry {
 	int64_t entity_id; /* 0: none */
 	const char *org_name, *summary;
 };
+#define AUDIT_COUNT_CAP 10000 /* the total is counted up to this, and one more */
 /* DJ_INVALID names the field (from, to) of a date that is not one, or a
  * range that ends before it starts; *total: how many match without the limit. */
 enum dj_result audit_list(db *d, const struct actor *a, const struct audit_filter *f, void (*fn)(void *ctx, const struct audit_entry *e), void *ctx,

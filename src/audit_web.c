@@ -80,7 +80,11 @@ static void audit_page(req *r)
 	if (res == DJ_INVALID)
 		form_errors_add(r, &e);
 	page_begin(r, "审计日志");
-	html_printf(&r->out, "<p class=\"lead\">所有写操作和敏感查看的记录：谁、何时、做了什么、涉及哪条记录。共 %lld 条。</p>", (long long)total);
+	bool capped = total > AUDIT_COUNT_CAP;
+	if (capped)
+		html_printf(&r->out, "<p class=\"lead\">所有写操作和敏感查看的记录：谁、何时、做了什么、涉及哪条记录。共 %d+ 条。</p>", AUDIT_COUNT_CAP);
+	else
+		html_printf(&r->out, "<p class=\"lead\">所有写操作和敏感查看的记录：谁、何时、做了什么、涉及哪条记录。共 %lld 条。</p>", (long long)total);
 	html_printf(&r->out,
 		    "<form class=\"filters\" method=\"get\" action=\"/audit\">"
 		    "<div class=\"field\"><label for=\"f-q\">检索</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\" "
@@ -121,12 +125,16 @@ static void audit_page(req *r)
 	buf_puts(&r->out, "</tbody></table></div>");
 	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>暂无记录</p></div>");
-	int64_t pages = (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
+	/* past the counted rows the pages go on while they are full */
+	int64_t pages = capped ? page + (c.n == AUDIT_PAGE) : (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
 	if (pages > 1) {
 		buf_puts(&r->out, "<nav class=\"pager\">");
 		if (page > 1)
 			html_printf(&r->out, "<a href=\"?page=%lld%s\">上一页</a>", (long long)page - 1, buf_str(&query));
-		html_printf(&r->out, "<span>第 %lld / %lld 页</span>", (long long)page, (long long)pages);
+		if (capped)
+			html_printf(&r->out, "<span>第 %lld 页</span>", (long long)page);
+		else
+			html_printf(&r->out, "<span>第 %lld / %lld 页</span>", (long long)page, (long long)pages);
 		if (page < pages)
 			html_printf(&r->out, "<a href=\"?page=%lld%s\">下一页</a>", (long long)page + 1, buf_str(&query));
 		buf_puts(&r->out, "</nav>");

@@ -9,6 +9,7 @@
 
 #include "accounts.h"
 #include "audit.h"
+#include "buf.h"
 #include "util.h"
 
 const struct permission perm_member_view = {"member.view", "查看花名册（脱敏）", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID};
@@ -133,10 +134,10 @@ bool member_set(struct member *m, const char *field, const char *value)
 /* Splits 、,，;； separated duties; calls fn for each trimmed item. */
 static int each_duty(const char *list, void (*fn)(void *, const char *), void *ctx)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", list);
+	char copy[256];
+	snprintf(copy, sizeof copy, "%s", list);
 	int n = 0;
-	char *p = buf;
+	char *p = copy;
 	while (*p) {
 		size_t len = strcspn(p, ",;");
 		char *end = p + len;
@@ -575,38 +576,62 @@ enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const cha
 
 /* ---- reading the roster ---- */
 
-/* The one roster query, shared by the list, its count and the API. */
-#define ROSTER_FROM                                                                                                      \
-	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id "                   \
-	"WHERE ((CAST(? AS BIGINT) = 0 AND o.path LIKE ? || '%') OR (CAST(? AS BIGINT) = 1 AND so.path LIKE ? || '%')) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.name LIKE '%' || ? || '%' OR m.id_tail = ? OR m.phone_tail = ?) "             \
-	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) "                 \
-	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                                               \
+/* The one roster query, shared by the list, its count and the API, put
+ * together from fixed pieces (user text never enters the SQL; the values are
+ * bound). Each piece of a kind takes the same parameters, so one call binds
+ * them whichever is chosen; and each is a condition an index answers: the
+ * subtree a range of orgs.path, the last 4 digits of the ID or the phone the
+ * indexed id_tail / phone_tail columns (never LIKE '%…'). */
+#define ROSTER_JOIN "FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id WHERE "
+#define ROSTER_ALL "CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL "
+#define ROSTER_OWN "m.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) "
+#define ROSTER_REG "m.service_org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) "
+#define ROSTER_Q_OFF "AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL "
+#define ROSTER_Q_TAIL "AND (m.id_tail = ? OR m.phone_tail = ?) "
+#define ROSTER_Q_NAME "AND m.name LIKE '%' || ? || '%' AND CAST(? AS TEXT) IS NOT NULL "
+#define ROSTER_REST                                                                                      \
+	"AND (CAST(? AS TEXT) IS NULL OR m.status = ?) AND (CAST(? AS TEXT) IS NULL OR m.category = ?) " \
+	"AND (CAST(? AS BIGINT) < 0 OR m.in_service = ?) "                                               \
 	"AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM member_duties d WHERE d.member_id = m.id AND d.duty = ?)) "
-#define ROSTER_ARGS "ItItttttttttIItt"
-#define ROSTER_VALS(x)                                                                                                                          \
-	(int64_t)(x)->registered, (x)->prefix, (int64_t)(x)->registered, (x)->prefix, (x)->q, (x)->q, (x)->q, (x)->q, (x)->status, (x)->status, \
-		(x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, (x)->duty, (x)->duty
+#define ROSTER_ARGS "ttttttttIItt"
+#define ROSTER_VALS(x, lo, hi)                                                                                                                  \
+	(lo), (hi), (x)->q, (x)->q, (x)->status, (x)->status, (x)->category, (x)->category, (int64_t)(x)->in_service, (int64_t)(x)->in_service, \
+		(x)->duty, (x)->duty
 #define ROSTER_COLS                                                                                                                  \
 	"SELECT m.id, m.name, m.gender, m.birth_date, m.ethnicity, m.education, m.id_number, m.phone, o.code, o.name, "              \
 	"m.category, m.status, m.in_service, COALESCE(so.code, ''), COALESCE(so.name, ''), m.join_date, COALESCE(m.full_date, ''), " \
 	"(SELECT COUNT(*) FROM member_duties d WHERE d.member_id = m.id) "
 
+/* The last 4 characters of an ID number (digits, X) or a phone. */
+static bool search_tail4(const char *q)
+{
+	if (strlen(q) != 4)
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (!(q[i] >= '0' && q[i] <= '9') && q[i] != 'X' && q[i] != 'x')
+			return false;
+	return true;
+}
+
+static void roster_where(buf *b, const struct roster_query *q)
+{
+	buf_puts(b, ROSTER_JOIN);
+	buf_puts(b, q->registered ? ROSTER_REG : !strcmp(q->prefix, "/") ? ROSTER_ALL : ROSTER_OWN);
+	buf_puts(b, !q->q ? ROSTER_Q_OFF : search_tail4(q->q) ? ROSTER_Q_TAIL : ROSTER_Q_NAME);
+	buf_puts(b, ROSTER_REST);
+}
+
 /* ORDER BY comes from a fixed list: user text never enters SQL. */
-static db_stmt *roster_rows(db *d, const struct roster_query *q)
+static const char *roster_order(const struct roster_query *q)
 {
 	const char *s = q->sort ? q->sort : "";
 	if (!strcmp(s, "join_date"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
-				q->offset);
+		return "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?";
 	if (!strcmp(s, "birth_date"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
-				q->offset);
+		return "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?";
 	if (!strcmp(s, "name"))
-		return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
-				q->offset);
-	return db_query(d, ROSTER_COLS ROSTER_FROM "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?", ROSTER_ARGS "II", ROSTER_VALS(q), q->limit,
-			q->offset);
+		return "ORDER BY m.name, m.id LIMIT ? OFFSET ?";
+	return "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?";
 }
 
 enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q, void (*fn)(void *ctx, const struct member_row *m), void *ctx,
@@ -615,8 +640,32 @@ enum dj_result member_roster(db *d, const struct actor *a, const struct roster_q
 	*total = 0;
 	if (!permission_allows(&perm_member_view, a) || !q->prefix || !actor_covers(a, q->prefix))
 		return DJ_NOT_FOUND;
-	*total = db_int1(d, 0, "SELECT COUNT(*) " ROSTER_FROM, ROSTER_ARGS "", ROSTER_VALS(q));
-	db_stmt *s = roster_rows(d, q);
+	char lo[256], hi[256];
+	snprintf(lo, sizeof lo, "%s", q->prefix);
+	snprintf(hi, sizeof hi, "%s", q->prefix);
+	if (*hi)
+		hi[strlen(hi) - 1]++; /* paths are digits and '/': "/1/4/" covers ["/1/4/", "/1/40") */
+	/* an ID tail is stored upper case */
+	struct roster_query uq = *q;
+	char qq[64];
+	if (q->q && search_tail4(q->q)) {
+		snprintf(qq, sizeof qq, "%s", q->q);
+		for (char *p = qq; *p; p++)
+			*p = *p == 'x' ? 'X' : *p;
+		uq.q = qq;
+	}
+	buf where = {0}, sql = {0};
+	roster_where(&where, &uq);
+	buf_puts(&sql, "SELECT COUNT(*) ");
+	buf_puts(&sql, buf_str(&where));
+	*total = db_int1(d, 0, buf_str(&sql), ROSTER_ARGS, ROSTER_VALS(&uq, lo, hi));
+	buf_reset(&sql);
+	buf_puts(&sql, ROSTER_COLS);
+	buf_puts(&sql, buf_str(&where));
+	buf_puts(&sql, roster_order(q));
+	db_stmt *s = db_query(d, buf_str(&sql), ROSTER_ARGS "II", ROSTER_VALS(&uq, lo, hi), q->limit, q->offset);
+	buf_free(&where);
+	buf_free(&sql);
 	while (db_next(s)) {
 		struct member_row m = {
 			.id = db_int(s, 0),

@@ -103,15 +103,17 @@ static void list_row(void *ctx, const struct member_row *m)
 	char ph[24], id[24];
 	mask_phone(m->phone, ph);
 	mask_idcard(m->id_number, id);
-	html_printf(&c->out, "<tr><td><a href=\"/members/%lld\">%s</a>", (long long)m->id, m->name);
+	html_printf(&c->out, "<tr><td data-label=\"姓名\"><a href=\"/members/%lld\">%s</a>", (long long)m->id, m->name);
 	if (m->in_service)
 		buf_puts(&c->out, " <span class=\"badge\">在职</span>");
-	html_printf(&c->out, "</td><td>%s</td><td>%d</td><td>%s</td>", m->gender, age_of(m->birth_date), m->org_name);
+	html_printf(&c->out, "</td><td data-label=\"性别\">%s</td><td data-label=\"年龄\">%d</td><td data-label=\"所在组织\">%s</td>", m->gender,
+		    age_of(m->birth_date), m->org_name);
 	if (!strcmp(m->category, "probationary"))
-		buf_puts(&c->out, "<td><span class=\"badge badge-red\">预备</span></td>");
+		buf_puts(&c->out, "<td data-label=\"类别\"><span class=\"badge badge-red\">预备</span></td>");
 	else
-		buf_puts(&c->out, "<td>正式</td>");
-	html_printf(&c->out, "<td>%s</td><td>%s</td><td>%s</td></tr>", member_status_label(m->status), ph, id);
+		buf_puts(&c->out, "<td data-label=\"类别\">正式</td>");
+	html_printf(&c->out, "<td data-label=\"党籍状态\">%s</td><td data-label=\"手机号\">%s</td><td data-label=\"身份证号\">%s</td></tr>",
+		    member_status_label(m->status), ph, id);
 	c->n++;
 }
 
@@ -172,7 +174,7 @@ void members_page_list(req *r)
 	filter_select(r, "sort", "排序", sort_opts, q.sort);
 	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查询</button></form>");
 
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>姓名</th><th>性别</th><th>年龄</th>"
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>姓名</th><th>性别</th><th>年龄</th>"
 			  "<th>所在组织</th><th>类别</th><th>党籍状态</th><th>手机号</th><th>身份证号</th></tr></thead><tbody>");
 	buf_append(&r->out, rows.out.p ? rows.out.p : "", rows.out.len);
 	buf_free(&rows.out);

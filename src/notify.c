@@ -68,17 +68,28 @@ int64_t notify_unread(db *d, int64_t user_id)
 	return db_int1(d, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", "I", user_id);
 }
 
-void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx)
+int notify_page(db *d, int64_t user_id, int64_t before, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx)
 {
 	db_stmt *s = db_query(d,
 			      "SELECT id, at, kind, text, entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END "
-			      "FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 100",
-			      "I", user_id);
+			      "FROM notifications WHERE user_id = ? AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+			      "IIII", user_id, before, before, (int64_t)limit);
+	int n = 0;
 	while (db_next(s)) {
-		struct notification n = {db_int(s, 0), db_int(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 5), db_int(s, 6) != 0};
-		fn(ctx, &n);
+		struct notification m = {db_int(s, 0), db_int(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 5), db_int(s, 6) != 0};
+		fn(ctx, &m);
+		n++;
 	}
 	db_done(s);
+	return n;
+}
+
+void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx) { notify_page(d, user_id, 0, 100, fn, ctx); }
+
+int64_t notify_count(db *d, int64_t user_id)
+{
+	return db_int1(d, 0, "SELECT COUNT(*) FROM (SELECT id FROM notifications WHERE user_id = ? LIMIT ?) x", "II", user_id,
+		       (int64_t)NOTIFY_COUNT_CAP + 1);
 }
 
 int notify_mark_all_read(db *d, int64_t user_id, int64_t now)

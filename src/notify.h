@@ -36,6 +36,13 @@ struct notification {
 };
 int64_t notify_unread(db *d, int64_t user_id);
 void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct notification *n), void *ctx);
+/* One page of the inbox, newest first: at most limit messages with ids below
+ * before (0: from the newest), by the index on (user_id, id); the number of
+ * messages called back. */
+int notify_page(db *d, int64_t user_id, int64_t before, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx);
+/* How many messages the user has, counted up to NOTIFY_COUNT_CAP + 1. */
+#define NOTIFY_COUNT_CAP 10000
+int64_t notify_count(db *d, int64_t user_id);
 int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK; /* DB_OK or the failure */
 /* Opens one message of the user's inbox: marks it read (once) and gives the
  * record it is about (entity "" and *entity_id 0 for none). DJ_NOT_FOUND when

@@ -13,6 +13,7 @@
 struct inbox {
 	req *r;
 	int n;
+	int64_t last_id;
 };
 
 static void inbox_row(void *ctx, const struct notification *n)
@@ -21,7 +22,7 @@ static void inbox_row(void *ctx, const struct notification *n)
 	req *r = c->r;
 	char t[20];
 	fmt_time(n->at, t);
-	html_printf(&r->out, "<tr><td>%s</td><td>", t);
+	html_printf(&r->out, "<tr><td data-label=\"时间\">%s</td><td data-label=\"内容\">", t);
 	if (!n->read)
 		buf_puts(&r->out, "<span class=\"badge badge-red\">未读</span> ");
 	/* through /inbox/:id, which marks it read on the way to its record */
@@ -31,7 +32,10 @@ static void inbox_row(void *ctx, const struct notification *n)
 	else
 		html_printf(&r->out, "%s</td></tr>", n->text);
 	c->n++;
+	c->last_id = n->id;
 }
+
+#define INBOX_PAGE 30
 
 static void inbox_page(req *r)
 {
@@ -43,12 +47,26 @@ static void inbox_page(req *r)
 			    "<form method=\"post\" action=\"/inbox/read\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
 			    "<button class=\"btn btn-small\" type=\"submit\">全部标为已读</button></form>",
 			    layout_csrf(r));
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>内容</th></tr></thead><tbody>");
-	struct inbox c = {r, 0};
-	notify_each(r->db, r->actor.user_id, inbox_row, &c);
+	/* newest first, a page at a time by the last id shown (before=) */
+	int64_t before = parse_id(req_query(r, "before")), total = notify_count(r->db, r->actor.user_id);
+	if (total > NOTIFY_COUNT_CAP)
+		html_printf(&r->out, "<p class=\"muted\">共 %d+ 条</p>", NOTIFY_COUNT_CAP);
+	else
+		html_printf(&r->out, "<p class=\"muted\">共 %lld 条</p>", (long long)total);
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>内容</th></tr></thead><tbody>");
+	struct inbox c = {r, 0, 0};
+	notify_page(r->db, r->actor.user_id, before, INBOX_PAGE, inbox_row, &c);
 	buf_puts(&r->out, "</tbody></table></div>");
 	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>暂无消息</p></div>");
+	if (before || c.n == INBOX_PAGE) {
+		buf_puts(&r->out, "<nav class=\"pager\">");
+		if (before)
+			buf_puts(&r->out, "<a href=\"/inbox\">最新消息</a>");
+		if (c.n == INBOX_PAGE)
+			html_printf(&r->out, "<a rel=\"next\" href=\"/inbox?before=%lld\">更早的消息</a>", (long long)c.last_id);
+		buf_puts(&r->out, "</nav>");
+	}
 	page_end(r);
 }
 
@@ -89,6 +107,7 @@ static void inbox_json(void *ctx, const struct notification *n)
 	jw *w = ctx;
 	jw_obj(w);
 	jw_kint(w, "at", n->at);
+	jw_kint(w, "id", n->id);
 	jw_kstr(w, "kind", n->kind);
 	jw_kstr(w, "text", n->text);
 	if (n->entity_id) {
@@ -110,7 +129,11 @@ static void inbox_api(req *r)
 	jw_kint(&w, "unread", notify_unread(r->db, r->actor.user_id));
 	jw_key(&w, "notifications");
 	jw_arr(&w);
-	notify_each(r->db, r->actor.user_id, inbox_json, &w);
+	/* ?before=<id>&limit=N: the page below that id (default the newest 100) */
+	int64_t before = parse_id(req_query(r, "before")), limit = parse_id(req_query(r, "limit"));
+	if (limit < 1 || limit > 500)
+		limit = 100;
+	notify_page(r->db, r->actor.user_id, before, (int)limit, inbox_json, &w);
 	jw_aend(&w);
 	jw_end(&w);
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "notify.h"
 #include "order_summary.h"
 #include "util.h"
@@ -138,14 +139,15 @@ static bool in_list(const char *const *pairs, const char *v)
 }
 
 /* The one column list of an order, read by position in order_fill alone. */
-#define ORDER_COLS                                                                                                          \
+#define ORDER_SELECT                                                                                                        \
 	"SELECT o.id, o.code, o.kind, o.urgency, o.content, o.org_id, g.code, g.name, g.path, COALESCE(o.grid_id, 0), "     \
 	"COALESCE(gr.code, ''), o.state, o.level, o.escalated, COALESCE(o.assignee_user_id, 0), COALESCE(u.username, ''), " \
 	"COALESCE(u.name, ''), o.result, COALESCE(o.close_reason, ''), o.close_note, o.comment, COALESCE(o.rating, 0), "    \
 	"o.created_at, o.updated_at, o.due_at, COALESCE(o.delivered_at, 0), COALESCE(o.closed_at, 0), "                     \
-	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone, o.address, o.decided_by, o.refer_to "                 \
-	"FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id "                      \
-	"LEFT JOIN grids gr ON gr.id = o.grid_id "
+	"COALESCE(o.reminded_at, 0), o.contact_name, o.contact_phone, o.address, o.decided_by, o.refer_to "
+#define ORDER_COLS                                                                                                  \
+	ORDER_SELECT "FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id " \
+		     "LEFT JOIN grids gr ON gr.id = o.grid_id "
 
 #define COPY(dst, col) snprintf(dst, sizeof dst, "%s", db_str(s, col))
 
@@ -237,49 +239,238 @@ bool order_visible(db *d, const struct actor *a, const struct order *o)
 
 bool order_overdue(const struct order *o, int64_t now) { return order_state_open(o->state) && strcmp(o->state, "delivered") && o->due_at < now; }
 
-/* order_visible as SQL, for the lists: what is given to the actor; for a
- * member the open wishes of its town; the orders of its subtree, for a grid
- * worker only those of its grids (网格员接单). Parameters: me, member, town,
- * scope, grid, me. */
-#define VISIBLE                                                                                                                           \
-	"(o.assignee_user_id = ? "                                                                                                        \
-	"OR (CAST(? AS BIGINT) = 1 AND o.kind = 'wish' AND o.state IN ('submitted', 'accepted') AND g.path LIKE CAST(? AS TEXT) || '%') " \
-	"OR (g.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 0 OR o.grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?)))) "
-#define FILTERS                                                                                               \
-	"AND (CAST(? AS TEXT) IS NULL OR g.path LIKE ? || '%') AND (CAST(? AS TEXT) IS NULL OR o.state = ?) " \
-	"AND (CAST(? AS BIGINT) = 0 OR o.assignee_user_id = ?) "                                              \
-	"AND (CAST(? AS BIGINT) = 0 OR (o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ?)) "
+const char *const order_sorts[] = {"new", "最新提交", "old", "最早提交", "due", "时限最近", NULL};
 
-enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx)
+/* The half-open range of org paths under prefix: paths are ASCII digits and
+ * '/' compared bytewise (SQLite's BINARY, PostgreSQL's C collation), so
+ * "/1/4/" covers ["/1/4/", "/1/40"): an index range on orgs.path, where
+ * LIKE ? || '%' would read every org. */
+static void path_range(const char *prefix, char lo[256], char hi[256])
 {
+	snprintf(lo, 256, "%s", prefix);
+	snprintf(hi, 256, "%s", prefix);
+	size_t n = strlen(hi);
+	if (n)
+		hi[n - 1]++;
+}
+
+/* order_visible as SQL, for the lists, one piece per kind of actor. Each
+ * takes the same six parameters (scope lo, scope hi, me, town lo, town hi,
+ * me), so the call binds them the same way whichever is chosen; a piece that
+ * needs fewer uses the others in conditions that are always true. The
+ * visible ids are a union of index searches (the subtree's orgs through
+ * orders_org, the actor's own through orders_assignee): an OR of the two
+ * would read every order. SQLite walks that id list in order, so newest
+ * first needs no sort. */
+#define VIS_ALL                                                                                                                    \
+	"(CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0 AND CAST(? AS TEXT) IS NOT NULL " \
+	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0) "
+#define IN_PATHS "org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)"
+#define VIS_STAFF                                                                                                        \
+	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " UNION ALL SELECT id FROM orders WHERE assignee_user_id = ?) " \
+	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0 "
+/* staff with nothing assigned outside their subtree (the usual case): the
+ * subtree alone, which SQLite counts from orders_org and pages by walking the
+ * primary key newest first until the page is full (no id list to build) */
+#define VIS_SUBTREE                                                                                                  \
+	"o." IN_PATHS " AND CAST(? AS BIGINT) >= 0 AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL " \
+	"AND CAST(? AS BIGINT) >= 0 "
+#define VIS_MEMBER                                                                                                      \
+	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " UNION ALL SELECT id FROM orders WHERE assignee_user_id = ? " \
+	"UNION ALL SELECT id FROM orders WHERE kind = 'wish' AND state IN ('submitted', 'accepted') AND " IN_PATHS ") " \
+	"AND CAST(? AS BIGINT) >= 0 "
+#define VIS_GRID                                                                                                            \
+	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " AND grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?) " \
+	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL UNION ALL SELECT id FROM orders WHERE assignee_user_id = ?) "
+#define OFF_T " AND CAST(? AS TEXT) IS NULL"
+#define OFF_I " AND CAST(? AS BIGINT) = 0"
+/* the open states a time limit runs in (order_overdue) */
+#define RUNNING "('submitted', 'accepted', 'assigned', 'in_progress', 'escalated')"
+#define PHONE_TAIL "substr(o.contact_phone, length(o.contact_phone) - 3)"
+
+/* Which of the pieces above an actor's lists use, and their six parameters
+ * (scope lo, hi, me, town lo, hi, me): one visibility rule for the list, its
+ * count and the workbench's figures. */
+struct order_vis {
+	const char *sql;
+	char lo[256], hi[256], tlo[256], thi[256];
+	int64_t me;
+};
+
+static void order_vis_of(db *d, const struct actor *a, struct order_vis *v)
+{
+	v->me = a->user_id;
+	*v->tlo = *v->thi = 0;
+	path_range(actor_scope(a), v->lo, v->hi);
+	if (a->role == R_MEMBER) {
+		char town[256];
+		order_town(d, a, town);
+		path_range(town, v->tlo, v->thi);
+	}
+	bool staff = a->role != R_MEMBER && a->role != R_GRID && strcmp(actor_scope(a), "/");
+	v->sql = a->role == R_MEMBER ? VIS_MEMBER : a->role == R_GRID ? VIS_GRID : staff ? VIS_STAFF : VIS_ALL;
+	if (staff && !db_int1(d, 0,
+			      "SELECT COUNT(*) FROM orders WHERE assignee_user_id = ? "
+			      "AND org_id NOT IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)",
+			      "Itt", v->me, v->lo, v->hi))
+		v->sql = VIS_SUBTREE;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx,
+			  struct field_errors *e)
+{
+	*total = 0;
 	if (a->role == A_PUBLIC || !*actor_scope(a))
 		return DJ_FORBIDDEN;
-	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
-	int64_t lim = f->limit > 0 ? f->limit : 50, off = f->offset > 0 ? f->offset : 0;
-	const char *scope = actor_scope(a);
-	char town[256] = "";
-	if (member)
-		order_town(d, a, town);
-	*total = db_int1(d, 0, "SELECT COUNT(*) FROM orders o JOIN orgs g ON g.id = o.org_id WHERE " VISIBLE FILTERS,
-			 "IIttII"
-			 "tttt"
-			 "II"
-			 "II",
-			 me, member, town, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue, now);
-	db_stmt *s = db_query(d, ORDER_COLS "WHERE " VISIBLE FILTERS "ORDER BY o.id DESC LIMIT ? OFFSET ?",
-			      "IIttII"
-			      "tttt"
-			      "II"
-			      "II"
-			      "II",
-			      me, member, town, scope, grid, me, f->org_path, f->org_path, f->state, f->state, (int64_t)f->mine, me, (int64_t)f->overdue,
-			      now, lim, off);
+	const char *state = f->state && *f->state ? f->state : NULL, *kind = f->kind && *f->kind ? f->kind : NULL;
+	const char *urgency = f->urgency && *f->urgency ? f->urgency : NULL, *grid = f->grid && *f->grid ? f->grid : NULL;
+	const char *sort = f->sort && *f->sort ? f->sort : "new";
+	bool bad_state = false;
+	if (state) {
+		bad_state = true;
+		for (const char *const *st = order_states; *st; st++)
+			bad_state &= strcmp(*st, state) != 0;
+	}
+	if (bad_state)
+		ferr_add(e, "state", "状态不存在");
+	if (kind && !in_list(order_kinds, kind))
+		ferr_add(e, "kind", "类型不存在");
+	if (urgency && strcmp(urgency, "urgent") && strcmp(urgency, "normal") && strcmp(urgency, "complex"))
+		ferr_add(e, "urgency", "紧急程度只能是 urgent、normal 或 complex");
+	if (!in_list(order_sorts, sort))
+		ferr_add(e, "sort", "排序只能是 new、old 或 due");
+	int64_t from = 0, to = 0;
+	if (f->from && *f->from) {
+		if (!day_start(f->from, &from))
+			ferr_add(e, "from", "开始日期应为 YYYY-MM-DD");
+	}
+	if (f->to && *f->to) {
+		if (!day_start(f->to, &to))
+			ferr_add(e, "to", "结束日期应为 YYYY-MM-DD");
+		else
+			to += 86400;
+	}
+	if (from && to && from >= to)
+		ferr_add(e, "to", "结束日期早于开始日期");
+	int64_t grid_id = 0;
+	if (grid && !e->n) {
+		grid_id = db_int1(d, 0, "SELECT id FROM grids WHERE code = ?", "t", grid);
+		if (!grid_id)
+			ferr_add(e, "grid", "网格不存在");
+	}
+	if (e->n)
+		return DJ_INVALID;
+
+	struct order_vis v;
+	order_vis_of(d, a, &v);
+	int64_t me = v.me;
+	const char *lo = v.lo, *hi = v.hi, *tlo = v.tlo, *thi = v.thi;
+	char flo[256], fhi[256];
+	/* the search: a tracking code, a phone number's last 4 digits (an
+	 * expression index) or the whole of it, else words of the content */
+	char q[200] = "", code[64] = "", like[420] = "";
+	if (f->q) {
+		const char *p = f->q;
+		while (*p == ' ')
+			p++;
+		snprintf(q, sizeof q, "%s", p);
+		for (size_t n = strlen(q); n && q[n - 1] == ' '; n--)
+			q[n - 1] = 0;
+	}
+	const char *qsql = " AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL", *q1 = NULL, *q2 = NULL, *q3 = NULL;
+	if (*q && digits(q, 4))
+		qsql = " AND " PHONE_TAIL " = ? AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL", q1 = q, q2 = q3 = "";
+	else if (*q && digits(q, 11))
+		qsql = " AND o.contact_phone = ? AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL", q1 = q, q2 = q3 = "";
+	else if (*q) {
+		/* the code as people type it: any case, spaces and dashes as they come */
+		size_t k = 0;
+		for (const char *p = q; *p && k + 1 < sizeof code; p++)
+			code[k++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
+		char *w = like;
+		*w++ = '%';
+		for (const char *p = q; *p && w < like + sizeof like - 3; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				*w++ = '\\';
+			*w++ = *p;
+		}
+		*w++ = '%';
+		*w = 0;
+		qsql = " AND (o.code = ? OR o.code = ? OR o.content LIKE ? ESCAPE '\\')";
+		q1 = q, q2 = code, q3 = like;
+	}
+	if (f->org_path && *f->org_path)
+		path_range(f->org_path, flo, fhi);
+
+	buf where = {0};
+	/* the conditions name only orders (o) and subqueries: the count reads no joined table */
+	buf_puts(&where, v.sql);
+	/* the branch filter and overdue as id lists from their indexes, so they can lead */
+	buf_puts(&where, f->org_path && *f->org_path ? " AND o.id IN (SELECT id FROM orders WHERE " IN_PATHS ")" : OFF_T OFF_T);
+	buf_puts(&where, state ? " AND o.state = ?" : OFF_T);
+	buf_puts(&where, kind ? " AND o.kind = ?" : OFF_T);
+	buf_puts(&where, urgency ? " AND o.urgency = ?" : OFF_T);
+	buf_puts(&where, grid_id ? " AND o.grid_id = ?" : OFF_I);
+	buf_puts(&where, f->mine ? " AND o.assignee_user_id = ?" : OFF_I);
+	buf_puts(&where, f->escalated ? " AND o.escalated = ?" : OFF_I);
+	buf_puts(&where, f->overdue ? " AND o.id IN (SELECT id FROM orders WHERE state IN " RUNNING " AND due_at < ?)" : OFF_I);
+	buf_puts(&where, from ? " AND o.created_at >= ?" : OFF_I);
+	buf_puts(&where, to ? " AND o.created_at < ?" : OFF_I);
+	buf_puts(&where, qsql);
+	size_t keyset_at = where.len;
+	const char *order = !strcmp(sort, "old") ? " ORDER BY o.id" : !strcmp(sort, "due") ? " ORDER BY o.due_at, o.id" : " ORDER BY o.id DESC";
+	bool keyed = f->before > 0 && strcmp(sort, "due");
+	buf_puts(&where, !keyed ? OFF_I : !strcmp(sort, "old") ? " AND o.id > ?" : " AND o.id < ?");
+
+#define LIST_TYPES \
+	"ttIttI"   \
+	"tt"       \
+	"ttt"      \
+	"IIIIII"   \
+	"ttt"      \
+	"I"
+#define LIST_VALS(key)                                                                                                                                 \
+	lo, hi, me, tlo, thi, me, f->org_path && * f->org_path ? flo : NULL, f->org_path && * f->org_path ? fhi : NULL, state, kind, urgency, grid_id, \
+		f->mine ? me : 0, (int64_t)f->escalated, f->overdue ? now : 0, from, to, q1, q2, q3, (key)
+	/* the total without the keyset, counted up to the cap (an exact count of a town's years is not worth reading) */
+	buf cnt = {0};
+	buf_puts(&cnt, "SELECT COUNT(*) FROM (SELECT o.id FROM orders o WHERE ");
+	buf_append(&cnt, where.p, keyset_at);
+	buf_puts(&cnt, OFF_I " LIMIT ?) x");
+	*total = db_int1(d, -1, buf_str(&cnt), LIST_TYPES "I", LIST_VALS((int64_t)0), (int64_t)ORDER_COUNT_CAP + 1);
+	buf_free(&cnt);
+	if (*total < 0) {
+		buf_free(&where);
+		*total = 0;
+		return DJ_DB_ERROR;
+	}
+	int64_t lim = f->limit > 0 ? f->limit : 50, off = keyed ? 0 : f->offset > 0 ? f->offset : 0;
+	buf sql = {0};
+	buf_puts(&sql, ORDER_COLS "WHERE ");
+	buf_puts(&sql, buf_str(&where));
+	buf_puts(&sql, order);
+	buf_puts(&sql, " LIMIT ? OFFSET ?");
+	buf_free(&where);
+	db_stmt *s = db_query(d, buf_str(&sql), LIST_TYPES "II", LIST_VALS(keyed ? f->before : 0), lim, off);
+	buf_free(&sql);
 	struct order o;
 	while (db_next(s)) {
 		order_fill(s, &o);
 		fn(ctx, &o);
 	}
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+#undef LIST_TYPES
+#undef LIST_VALS
 }
 
 void order_each_open_wish(db *d, const struct actor *a, order_row_fn fn, void *ctx)
@@ -855,22 +1046,22 @@ enum dj_result order_counts(db *d, const struct actor *a, int64_t now, struct or
 	memset(c, 0, sizeof *c);
 	if (a->role == A_PUBLIC || !*actor_scope(a))
 		return DJ_FORBIDDEN;
-	int64_t member = a->role == R_MEMBER, grid = a->role == R_GRID, me = a->user_id;
-	char town[256] = "";
-	if (member)
-		order_town(d, a, town);
-	/* over what the lists show: order_visible's rule, the VISIBLE of order_list */
-	db_stmt *s = db_query(
-		d,
-		"SELECT COALESCE(SUM(CASE WHEN o.state = 'submitted' THEN 1 ELSE 0 END), 0), "
-		"COALESCE(SUM(CASE WHEN o.state NOT IN ('closed', 'rejected', 'withdrawn', 'delivered') AND o.due_at < ? THEN 1 ELSE 0 END), 0), "
-		"COALESCE(SUM(CASE WHEN o.state = 'escalated' THEN 1 ELSE 0 END), 0), "
-		"COALESCE(SUM(CASE WHEN o.assignee_user_id = ? AND o.state IN ('assigned', 'in_progress') THEN 1 ELSE 0 END), 0), "
-		"COALESCE(SUM(CASE WHEN o.kind = 'wish' AND o.state IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0) "
-		"FROM orders o JOIN orgs g ON g.id = o.org_id WHERE " VISIBLE,
-		"II"
-		"IIttII",
-		now, me, me, member, town, actor_scope(a), grid, me);
+	/* over what the lists show: order_list's visibility */
+	struct order_vis v;
+	order_vis_of(d, a, &v);
+	buf sql = {0};
+	buf_puts(&sql, "SELECT COALESCE(SUM(CASE WHEN o.state = 'submitted' THEN 1 ELSE 0 END), 0), "
+		       "COALESCE(SUM(CASE WHEN o.state IN " RUNNING " AND o.due_at < ? THEN 1 ELSE 0 END), 0), "
+		       "COALESCE(SUM(CASE WHEN o.state = 'escalated' THEN 1 ELSE 0 END), 0), "
+		       "COALESCE(SUM(CASE WHEN o.assignee_user_id = ? AND o.state IN ('assigned', 'in_progress') THEN 1 ELSE 0 END), 0), "
+		       "COALESCE(SUM(CASE WHEN o.kind = 'wish' AND o.state IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0) "
+		       "FROM orders o WHERE ");
+	buf_puts(&sql, v.sql);
+	db_stmt *s = db_query(d, buf_str(&sql),
+			      "II"
+			      "ttIttI",
+			      now, v.me, v.lo, v.hi, v.me, v.tlo, v.thi, v.me);
+	buf_free(&sql);
 	if (db_next(s)) {
 		c->waiting = db_int(s, 0);
 		c->overdue = db_int(s, 1);

@@ -79,17 +79,30 @@ void order_town(db *d, const struct actor *a, char out[256]);
 bool order_overdue(const struct order *o, int64_t now);
 
 /* The lists: what the actor may see (order_visible's rule, as SQL), narrowed
- * by a filter, newest first. fn is called for each row; *total gets the
- * number of rows that match without the limit. */
+ * by a filter, in one of a fixed list of orders. fn is called for each row;
+ * *total gets the number of rows that match without the limit, counted up to
+ * ORDER_COUNT_CAP + 1 (more shows as "10,000+"). Every filter is an indexed
+ * condition of its own: the SQL is put together from fixed pieces (the
+ * values are bound; user text never enters it). DJ_INVALID names the field of
+ * an unknown state, kind, urgency, sort, grid or a wrong date range. */
+#define ORDER_COUNT_CAP 10000
 struct order_filter {
-	const char *state;    /* NULL: any */
-	bool overdue;         /* only those past their time limit */
-	bool mine;            /* only those assigned to the actor */
-	const char *org_path; /* NULL: the actor's whole view; else only under this path */
+	const char *state, *kind, *urgency; /* NULL: any */
+	bool overdue;                       /* only those past their time limit */
+	bool mine;                          /* only those assigned to the actor */
+	bool escalated;                     /* only those ever escalated (向上反馈) */
+	const char *org_path;               /* NULL: the actor's whole view; else only under this path */
+	const char *grid;                   /* grid code; NULL: any */
+	const char *from, *to;              /* placed on or after / on or before, YYYY-MM-DD (Beijing time); NULL: open */
+	const char *q;                      /* a tracking code, the last 4 digits or the whole of the phone, or words of the content */
+	const char *sort;                   /* new (default) | old | due (earliest time limit first) */
+	int64_t before;                     /* keyset: sort new, only ids below; sort old, only ids above; 0: from the start */
 	int64_t limit, offset;
 };
+extern const char *const order_sorts[]; /* key, label pairs, NULL-terminated */
 typedef void (*order_row_fn)(void *ctx, const struct order *o);
-enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx);
+enum dj_result order_list(db *d, const struct actor *a, const struct order_filter *f, int64_t now, int64_t *total, order_row_fn fn, void *ctx,
+			  struct field_errors *e);
 
 /* The wall (微心愿墙): the open wishes, newest first, at most 100: for a
  * member those of its town (the ones it may claim), for anyone else all. */

@@ -226,21 +226,39 @@ struct list_ctx {
 	jw *w;
 	db *d;
 	int64_t now;
+	int64_t n, last_id;
 };
 
 static void list_row(void *ctx, const struct order *o)
 {
 	struct list_ctx *c = ctx;
 	order_json(c->w, c->d, o, c->now, true, NO_HISTORY);
+	c->n++;
+	c->last_id = o->id;
+}
+
+/* A flag of the query: "1" on, anything else off. */
+static bool flag(req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	return v && !strcmp(v, "1");
 }
 
 void orders_api_list(req *r)
 {
-	const char *overdue = req_query(r, "overdue"), *mine = req_query(r, "mine"), *code = req_query(r, "org");
+	const char *code = req_query(r, "org");
 	struct order_filter f = {0};
 	f.state = req_query(r, "state");
-	f.overdue = overdue && !strcmp(overdue, "1");
-	f.mine = mine && !strcmp(mine, "1");
+	f.kind = req_query(r, "kind");
+	f.urgency = req_query(r, "urgency");
+	f.grid = req_query(r, "grid");
+	f.from = req_query(r, "from");
+	f.to = req_query(r, "to");
+	f.q = req_query(r, "q");
+	f.sort = req_query(r, "sort");
+	f.overdue = flag(r, "overdue");
+	f.mine = flag(r, "mine");
+	f.escalated = flag(r, "escalated");
 	struct org_ref ref;
 	if (code && *code) {
 		if (!orgs_from_request(r, code, &perm_org_view, &ref))
@@ -249,23 +267,38 @@ void orders_api_list(req *r)
 	}
 	f.limit = parse_id(req_query(r, "limit"));
 	f.offset = parse_id(req_query(r, "offset"));
+	f.before = parse_id(req_query(r, "before"));
 	if (f.limit < 1 || f.limit > 500)
 		f.limit = 50;
-	req_json_begin(r, 200);
+	/* the rows are written aside: a refused filter answers alone */
+	buf rows = {0};
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "orders");
+	jw_init(&w, &rows);
 	jw_arr(&w);
-	struct list_ctx c = {&w, r->db, now_unix()};
+	struct list_ctx c = {&w, r->db, now_unix(), 0, 0};
 	int64_t total = 0;
-	enum dj_result res = order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c);
+	struct field_errors e = {0};
+	enum dj_result res = order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c, &e);
 	if (res != DJ_OK) {
-		req_fail(r, res, NULL);
+		buf_free(&rows);
+		req_fail(r, res, &e);
 		return;
 	}
 	jw_aend(&w);
-	jw_kint(&w, "total", total);
+	req_json_begin(r, 200);
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "orders");
+	buf_puts(&r->out, buf_str(&rows));
+	w.need_comma[w.depth] = true; /* the array written aside is the key's value */
+	buf_free(&rows);
+	/* total counted up to the cap: more is "at least", said by total_capped */
+	jw_kint(&w, "total", total > ORDER_COUNT_CAP ? ORDER_COUNT_CAP : total);
+	jw_kbool(&w, "total_capped", total > ORDER_COUNT_CAP);
+	/* the keyset cursor of the next page (newest or oldest first): ?before=next_before */
+	bool keyset = !f.sort || !*f.sort || !strcmp(f.sort, "new") || !strcmp(f.sort, "old");
+	if (keyset && c.n == f.limit)
+		jw_kint(&w, "next_before", c.last_id);
 	jw_end(&w);
 }
 

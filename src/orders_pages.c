@@ -449,17 +449,22 @@ static void order_page_track_action(req *r)
 /* ---- the staff console ---- */
 
 struct list_ctx {
-	req *r;
+	buf *out;
 	int64_t now;
 	int n;
+	int64_t last_id;
 };
 
+static const char *urgency_label(const char *u) { return !strcmp(u, "urgent") ? "紧急" : !strcmp(u, "complex") ? "较复杂" : "一般"; }
+
+/* One row; at phone width the row is a card and each cell names itself (data-label). */
 static void list_row(void *ctx, const struct order *o)
 {
 	struct list_ctx *c = ctx;
-	req *r = c->r;
-	char t[20], excerpt[100];
+	buf *out = c->out;
+	char t[20], due[20], excerpt[100];
 	fmt_time(o->created_at, t);
+	fmt_time(o->due_at, due);
 	/* the first 30 characters, cut between UTF-8 characters */
 	const char *p = o->content;
 	size_t i = 0, chars = 0;
@@ -470,41 +475,166 @@ static void list_row(void *ctx, const struct order *o)
 		chars++;
 	}
 	snprintf(excerpt, sizeof excerpt, "%.*s%s", (int)i, p, p[i] ? "…" : "");
-	html_printf(&r->out, "<tr><td><a href=\"/orders/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td><span class=\"badge\">%s</span>",
-		    (long long)o->id, o->code, order_kind_label(o->kind), excerpt, o->org_name, order_state_label(o->state));
-	if (order_overdue(o, c->now))
-		buf_puts(&r->out, " <span class=\"badge badge-red\">逾期</span>");
-	html_printf(&r->out, "</td><td>%s</td><td>%s</td></tr>", t, o->assignee_name);
+	bool overdue = order_overdue(o, c->now);
+	html_printf(out,
+		    "<tr><td data-label=\"查询码\"><a href=\"/orders/%lld\">%s</a></td><td data-label=\"类型\">%s</td><td data-label=\"紧急\">"
+		    "<span class=\"badge%s\">%s</span></td><td data-label=\"诉求\">%s</td><td data-label=\"支部\">%s</td>"
+		    "<td data-label=\"状态\"><span class=\"badge\">%s</span></td><td data-label=\"时限\">%s",
+		    (long long)o->id, o->code, order_kind_label(o->kind), !strcmp(o->urgency, "urgent") ? " badge-red" : "", urgency_label(o->urgency),
+		    excerpt, o->org_name, order_state_label(o->state), order_state_open(o->state) && strcmp(o->state, "delivered") ? due : "—");
+	if (overdue)
+		buf_puts(out, " <span class=\"badge badge-red\">逾期</span>");
+	html_printf(out, "</td><td data-label=\"提交\">%s</td><td data-label=\"办理人\">%s</td></tr>", t, *o->assignee_name ? o->assignee_name : "—");
 	c->n++;
+	c->last_id = o->id;
 }
+
+static void option(req *r, const char *value, const char *label, const char *selected)
+{
+	html_printf(&r->out, selected && !strcmp(selected, value) ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
+		    value, label);
+}
+
+static void check(req *r, const char *name, const char *label, bool on)
+{
+	html_printf(&r->out, "<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"1\"%s> %s</label>", name, on ? " checked" : "", label);
+}
+
+static bool qflag(req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	return v && !strcmp(v, "1");
+}
+
+#define ORDERS_PAGE 25
+#define ORDERS_NUMBERED 5 /* pages reached by number; past them the keyset (before=) */
 
 static void orders_page_list(req *r)
 {
 	struct order_filter f = {0};
 	f.state = req_query(r, "state");
-	f.overdue = req_query(r, "overdue") && !strcmp(req_query(r, "overdue"), "1");
-	if (f.state && !*f.state)
-		f.state = NULL;
-	f.limit = 200;
+	f.kind = req_query(r, "kind");
+	f.urgency = req_query(r, "urgency");
+	f.grid = req_query(r, "grid");
+	f.from = req_query(r, "from");
+	f.to = req_query(r, "to");
+	f.q = req_query(r, "q");
+	f.sort = req_query(r, "sort");
+	f.overdue = qflag(r, "overdue");
+	f.mine = qflag(r, "mine");
+	f.escalated = qflag(r, "escalated");
+	const char *org = req_query(r, "org");
+	struct org_ref ref;
+	if (org && *org) {
+		if (!orgs_from_request(r, org, &perm_org_view, &ref))
+			return;
+		f.org_path = ref.path;
+	}
+	f.limit = ORDERS_PAGE;
+	f.before = parse_id(req_query(r, "before"));
+	int64_t page = parse_id(req_query(r, "page"));
+	if (page < 1 || (page > ORDERS_NUMBERED && strcmp(f.sort ? f.sort : "", "due")) || page > 400)
+		page = 1; /* past the numbered pages the keyset leads (due: by number) */
+	f.offset = (page - 1) * ORDERS_PAGE;
+	buf rows = {0};
+	struct list_ctx c = {&rows, now_unix(), 0, 0};
+	int64_t total = 0;
+	struct field_errors e = {0};
+	enum dj_result res = order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c, &e);
+	if (res != DJ_OK && res != DJ_INVALID) {
+		buf_free(&rows);
+		req_fail(r, res, &e);
+		return;
+	}
 	page_begin(r, "诉求办理");
-	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/orders\"><label class=\"sr-only\" for=\"f-state\">状态</label>"
-			  "<select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>");
+	const char *q = f.q ? f.q : "", *sort = f.sort ? f.sort : "new";
+	/* the search always in view; the other filters folded (open while one is set), so a phone shows rows first */
+	bool narrowed = (f.state && *f.state) || (f.kind && *f.kind) || (f.urgency && *f.urgency) || (org && *org) || (f.grid && *f.grid) ||
+			(f.from && *f.from) || (f.to && *f.to) || strcmp(sort, "new") || f.overdue || f.escalated || f.mine;
+	html_printf(
+		&r->out,
+		"<form class=\"filters\" method=\"get\" action=\"/orders\"><div class=\"search-row\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
+		"<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%s\" placeholder=\"查询码、手机尾号或内容\">"
+		"<button class=\"btn\" type=\"submit\">筛选</button></div><details class=\"more\"%s><summary>更多筛选</summary><div class=\"more-grid\">"
+		"<div><label for=\"f-state\">状态</label><select id=\"f-state\" name=\"state\"><option value=\"\">全部状态</option>",
+		q, narrowed ? " open" : "");
 	for (const char *const *st = order_states; *st; st++)
-		html_printf(&r->out, f.state && !strcmp(f.state, *st) ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
-			    *st, order_state_label(*st));
+		option(r, *st, order_state_label(*st), f.state);
+	buf_puts(&r->out,
+		 "</select></div><div><label for=\"f-kind\">类型</label><select id=\"f-kind\" name=\"kind\"><option value=\"\">全部类型</option>");
+	for (const char *const *k = order_kinds; *k; k += 2)
+		option(r, k[0], k[1], f.kind);
+	buf_puts(
+		&r->out,
+		"</select></div><div><label for=\"f-urgency\">紧急程度</label><select id=\"f-urgency\" name=\"urgency\"><option value=\"\">全部</option>");
+	option(r, "urgent", "紧急", f.urgency);
+	option(r, "normal", "一般", f.urgency);
+	option(r, "complex", "较复杂", f.urgency);
+	buf_puts(&r->out, "</select></div><div><label for=\"f-org\">支部</label><select id=\"f-org\" name=\"org\"><option value=\"\">全部</option>");
+	size_t nb;
+	struct org *b = orgs_under(r->db, actor_scope(&r->actor), false, &nb);
+	for (size_t k = 0; k < nb; k++)
+		if (!strcmp(b[k].type, "branch") || !strcmp(b[k].type, "general") || !strcmp(b[k].type, "committee"))
+			option(r, b[k].code, b[k].name, org);
+	free(b);
 	html_printf(&r->out,
-		    "</select><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s> 只看逾期</label>"
-		    "<button class=\"btn\" type=\"submit\">筛选</button></form>",
-		    f.overdue ? " checked" : "");
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>查询码</th><th>类型</th><th>诉求</th>"
-			  "<th>支部</th><th>状态</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
-	struct list_ctx c = {r, now_unix(), 0};
-	int64_t total;
-	order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c);
+		    "</select></div><div><label for=\"f-grid\">网格编号</label><input id=\"f-grid\" name=\"grid\" value=\"%s\"></div>"
+		    "<div><label for=\"f-from\">提交日期从</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"%s\"></div>"
+		    "<div><label for=\"f-to\">到</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"%s\"></div>"
+		    "<div><label for=\"f-sort\">排序</label><select id=\"f-sort\" name=\"sort\">",
+		    f.grid ? f.grid : "", f.from ? f.from : "", f.to ? f.to : "");
+	for (const char *const *k = order_sorts; *k; k += 2)
+		option(r, k[0], k[1], sort);
+	buf_puts(&r->out, "</select></div><div class=\"checks\">");
+	check(r, "overdue", "只看逾期", f.overdue);
+	check(r, "escalated", "向上反馈过", f.escalated);
+	check(r, "mine", "派给我的", f.mine);
+	buf_puts(&r->out, "</div></div></details></form>");
+	for (int k = 0; k < e.n; k++)
+		html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[k].msg);
+	if (total > ORDER_COUNT_CAP)
+		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %d+ 条</p>", ORDER_COUNT_CAP);
+	else
+		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %lld 条</p>", (long long)total);
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>查询码</th><th>类型</th><th>紧急</th><th>诉求</th>"
+			  "<th>支部</th><th>状态</th><th>时限</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
+	buf_puts(&r->out, buf_str(&rows));
+	buf_free(&rows);
 	buf_puts(&r->out, "</tbody></table></div>");
 	if (!c.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的诉求</p></div>");
+	/* the pager: the first pages by number; further on, and after any keyset page, by the last row's id */
+	buf link = {0};
+	for (size_t i = 0; i < r->query.n; i++)
+		if (strcmp(r->query.v[i].key, "page") && strcmp(r->query.v[i].key, "before")) {
+			url_encode(&link, r->query.v[i].key);
+			buf_putc(&link, '=');
+			url_encode(&link, r->query.v[i].val);
+			buf_putc(&link, '&');
+		}
+	bool keyset = strcmp(sort, "due") != 0;
+	int64_t pages = (total + ORDERS_PAGE - 1) / ORDERS_PAGE;
+	bool more = c.n == ORDERS_PAGE && (f.before || total > f.offset + ORDERS_PAGE);
+	if (pages > 1 || f.before) {
+		buf_puts(&r->out, "<nav class=\"pager\">");
+		if (f.before)
+			html_printf(&r->out, "<a href=\"/orders?%s\">第一页</a>", buf_str(&link));
+		for (int64_t k = 1; !f.before && k <= pages && k <= ORDERS_NUMBERED; k++) {
+			if (k == page)
+				html_printf(&r->out, "<span aria-current=\"page\">%lld</span>", (long long)k);
+			else
+				html_printf(&r->out, "<a href=\"/orders?%spage=%lld\">%lld</a>", buf_str(&link), (long long)k, (long long)k);
+		}
+		if (more && keyset && (f.before || page >= ORDERS_NUMBERED))
+			html_printf(&r->out, "<a rel=\"next\" href=\"/orders?%sbefore=%lld\">下一页</a>", buf_str(&link), (long long)c.last_id);
+		else if (more)
+			html_printf(&r->out, "<a rel=\"next\" href=\"/orders?%spage=%lld\">下一页</a>", buf_str(&link), (long long)page + 1);
+		buf_puts(&r->out, "</nav>");
+	}
+	buf_free(&link);
 	page_end(r);
+	if (res == DJ_INVALID)
+		r->status = 422;
 }
 
 static void user_option(const struct user *u, void *ctx)

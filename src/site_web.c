@@ -266,7 +266,9 @@ static void work_orders(req *r, const char *title, const char *href, const char 
 	f.limit = mine ? 50 : 5;
 	struct work_list w = {r, now_unix(), 0, 5, mine};
 	int64_t total;
-	order_list(r->db, &r->actor, &f, w.now, &total, work_order, &w);
+	struct field_errors e = {0};
+	if (order_list(r->db, &r->actor, &f, w.now, &total, work_order, &w, &e) != DJ_OK)
+		w.n = 0;
 	work_section_end(r, w.n, empty);
 }
 

@@ -103,6 +103,44 @@ enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct 
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
+#define USERS_PAGE_FROM                                                                                                     \
+	"FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) " \
+	"AND (CAST(? AS TEXT) IS NULL OR u.username LIKE '%' || ? || '%' OR u.name LIKE '%' || ? || '%') "
+
+enum dj_result users_page(db *d, const struct actor *a, const char *q, int64_t limit, int64_t offset, void (*fn)(const struct user *u, void *ctx),
+			  void *ctx, int64_t *total)
+{
+	*total = 0;
+	if (!permission_allows(&perm_user_view, a))
+		return DJ_FORBIDDEN;
+	char lo[256], hi[256];
+	snprintf(lo, sizeof lo, "%s", actor_scope(a));
+	snprintf(hi, sizeof hi, "%s", actor_scope(a));
+	if (*hi)
+		hi[strlen(hi) - 1]++; /* paths are digits and '/': "/1/4/" covers ["/1/4/", "/1/40") */
+	if (q && !*q)
+		q = NULL;
+	*total = db_int1(d, 0, "SELECT COUNT(*) " USERS_PAGE_FROM, "ttttt", lo, hi, q, q, q);
+	db_stmt *s = db_query(d,
+			      "SELECT u.id, u.username, u.name, u.role, u.org_id, u.active, o.code, o.name " USERS_PAGE_FROM
+			      "ORDER BY o.path, u.role, u.username LIMIT ? OFFSET ?",
+			      "tttttII", lo, hi, q, q, q, limit, offset);
+	while (db_next(s)) {
+		struct user u;
+		u.id = db_int(s, 0);
+		snprintf(u.username, sizeof u.username, "%s", db_str(s, 1));
+		snprintf(u.name, sizeof u.name, "%s", db_str(s, 2));
+		snprintf(u.role, sizeof u.role, "%s", db_str(s, 3));
+		u.org_id = db_int(s, 4);
+		u.active = db_int(s, 5) != 0;
+		snprintf(u.org_code, sizeof u.org_code, "%s", db_str(s, 6));
+		snprintf(u.org_name, sizeof u.org_name, "%s", db_str(s, 7));
+		fn(&u, ctx);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+#undef USERS_PAGE_FROM
+
 void users_each_active(db *d, const char *under, int64_t org_id, int roles, void (*fn)(const struct user *u, void *ctx), void *ctx)
 {
 	db_stmt *s = db_query(d,

@@ -29,6 +29,10 @@ enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user 
 /* Every account the actor may see (perm_user_view, its subtree), by org path,
  * then role and username; DJ_FORBIDDEN for a role that sees none. */
 enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx);
+/* One page of that list (offset, limit), narrowed to usernames or names that
+ * contain q (NULL: all); *total the number that match. */
+enum dj_result users_page(db *d, const struct actor *a, const char *q, int64_t limit, int64_t offset, void (*fn)(const struct user *u, void *ctx),
+			  void *ctx, int64_t *total);
 /* The active accounts of the roles in mask (0: any role) in one org (org_id
  * > 0) or under an org path, by org path, then name. For pick lists and
  * counts, after the caller has checked what the actor may see. */

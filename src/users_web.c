@@ -19,20 +19,57 @@ static void user_row(const struct user *u, void *ctx)
 {
 	req *r = ctx;
 	html_printf(&r->out,
-		    "<tr><td><a href=\"/admin/users/%lld\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>"
+		    "<tr><td data-label=\"用户名\"><a href=\"/admin/users/%lld\">%s</a></td><td data-label=\"姓名\">%s</td><td data-label=\"角色\">%s</td>"
+		    "<td data-label=\"所属组织\">%s</td><td data-label=\"状态\">"
 		    "<span class=\"badge %s\">%s</span></td></tr>",
 		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name, u->active ? "badge-green" : "badge-grey",
 		    u->active ? "启用" : "停用");
 }
 
+#define USERS_PAGE 50
+
 static void users_page_list(req *r)
 {
+	const char *q = req_query(r, "q");
+	int64_t page = parse_id(req_query(r, "page")), total = 0;
+	if (page < 1)
+		page = 1;
 	page_begin(r, "用户管理");
 	buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\">新建用户</a></div>");
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th>"
+	html_printf(
+		&r->out,
+		"<form class=\"filters\" method=\"get\" action=\"/admin/users\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
+		"<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"用户名或姓名\" value=\"%s\"><button class=\"btn\" type=\"submit\">查询</button></form>",
+		q ? q : "");
+	buf rows = {0};
+	buf saved = r->out;
+	r->out = rows; /* the rows first, so the count heads the table */
+	users_page(r->db, &r->actor, q, USERS_PAGE, (page - 1) * USERS_PAGE, user_row, r, &total);
+	rows = r->out;
+	r->out = saved;
+	html_printf(&r->out, "<p class=\"muted\">共 %lld 个用户</p>", (long long)total);
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th>"
 			  "<th>所属组织</th><th>状态</th></tr></thead><tbody>");
-	users_each(r->db, &r->actor, user_row, r);
+	buf_puts(&r->out, buf_str(&rows));
+	buf_free(&rows);
 	buf_puts(&r->out, "</tbody></table></div>");
+	int64_t pages = (total + USERS_PAGE - 1) / USERS_PAGE;
+	if (pages > 1) {
+		buf link = {0};
+		if (q && *q) {
+			buf_puts(&link, "q=");
+			url_encode(&link, q);
+			buf_putc(&link, '&');
+		}
+		buf_puts(&r->out, "<nav class=\"pager\">");
+		if (page > 1)
+			html_printf(&r->out, "<a href=\"/admin/users?%spage=%lld\">上一页</a>", buf_str(&link), (long long)page - 1);
+		html_printf(&r->out, "<span>第 %lld / %lld 页</span>", (long long)page, (long long)pages);
+		if (page < pages)
+			html_printf(&r->out, "<a href=\"/admin/users?%spage=%lld\">下一页</a>", buf_str(&link), (long long)page + 1);
+		buf_puts(&r->out, "</nav>");
+		buf_free(&link);
+	}
 	page_end(r);
 }
 

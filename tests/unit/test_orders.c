@@ -351,7 +351,8 @@ Test(orders_db, order_visible_and_the_lists_follow_one_rule_for_every_role)
 		struct order_filter f = {.limit = 1000};
 		int64_t total = 0;
 		cr_assert_eq(db_begin(d, false), DB_OK);
-		cr_assert_eq(order_list(d, &a, &f, now_unix(), &total, mark, &listed), DJ_OK);
+		struct field_errors fe = {0};
+		cr_assert_eq(order_list(d, &a, &f, now_unix(), &total, mark, &listed, &fe), DJ_OK);
 		for (int64_t id = 1; id <= last; id++) {
 			struct order o;
 			cr_assert(order_load(d, id, NULL, &o));
