@@ -231,14 +231,18 @@ static void history_row(void *ctx, const struct order_event *ev)
 	req *r = ctx;
 	char t[20];
 	fmt_time(ev->at, t);
-	html_printf(&r->out, "<tr><td>%s</td><td>%s%s</td><td>%s</td><td>%s</td></tr>", t, order_action_label(ev->action), ev->public ? "" : "（内部）",
-		    ev->actor, ev->note);
+	html_printf(
+		&r->out,
+		"<tr><td data-label=\"时间\">%s</td><td data-label=\"办理\">%s%s</td><td data-label=\"经办\">%s</td><td data-label=\"说明\">%s</td></tr>",
+		t, order_action_label(ev->action), ev->public ? "" : "（内部）", ev->actor, ev->note);
 }
 
 static void history_table(req *r, int64_t id, bool public_only)
 {
-	buf_puts(&r->out,
-		 "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th>时间</th><th>办理</th><th>经办</th><th>说明</th></tr></thead><tbody>");
+	buf_puts(
+		&r->out,
+		/* at phone width each step is a card: the 说明 column is not cut off (issue 10) */
+		"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>办理</th><th>经办</th><th>说明</th></tr></thead><tbody>");
 	order_events(r->db, id, public_only, history_row, r);
 	buf_puts(&r->out, "</tbody></table></div>");
 }

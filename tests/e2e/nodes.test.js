@@ -167,7 +167,7 @@ test('a resident places an order, the branch and a member handle it, the residen
     assert.equal(placed.status, 303, placed.text);
     assert.notEqual(node(placed), node(form), 'the form came from the other node');
     const trackPath = placed.headers.get('location');
-    const code = /^\/track\/(\w+)$/.exec(trackPath)[1];
+    const code = /^\/track\/([\w-]+)$/.exec(trackPath)[1];
     const track = await resident.get(trackPath);
     assert.equal(track.status, 200);
     assert.ok(track.text.includes(`查询码是 ${code}`), 'the flash set by one node is shown by the other');
