@@ -55,6 +55,7 @@ viewports.forEach(([name, opts], i) => {
     await p.screenshot({ path: path.join(SHOTS, `member-detail-${name}.png`), fullPage: true });
     await p.getByLabel('转正日期').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
     await p.getByRole('button', { name: '记录转正' }).click();
+    await p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
     await assert.doesNotReject(p.getByText('已记录转正').waitFor());
     assert.match(await p.locator('table').last().innerText(), /转正\s+预备 → 正式/);
     assert.ok((await p.locator('dl.kv').innerText()).includes('正式，转正于'));

@@ -100,6 +100,7 @@ test('the member calls the resident, delivers; the resident finds the code as ty
   assert.equal(await member.locator('body').getAttribute('data-called'), 'tel:13912345678');
   await member.getByLabel('办理结果').fill('已请村里水电工上门换了水管');
   await member.getByRole('button', { name: '送单（办结）' }).click();
+  await member.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
   await assert.doesNotReject(member.getByText('已送单').first().waitFor());
 
   // the resident on another phone types the code in lowercase with spaces
@@ -114,10 +115,12 @@ test('the member calls the resident, delivers; the resident finds the code as ty
   await other.locator('#f-note-confirm').fill('修好了，但等了好几天');
   await other.locator('form[action$="/confirm"]').evaluate((f) => f.setAttribute('novalidate', ''));
   await other.getByRole('button', { name: '确认已解决' }).click();
+  await other.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
   await assert.doesNotReject(other.getByText('请给出 1 到 5 星的评价').waitFor());
   await shot(other, 'order-contact-rating-required-phone');
   await other.getByLabel('★★ 不太满意').check();
   await other.getByRole('button', { name: '确认已解决' }).click();
+  await other.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
   await assert.doesNotReject(other.getByText('感谢您的评价').waitFor());
   assert.ok(!(await other.content()).includes('13912345678'));
   await shot(other, 'order-contact-rated-phone');
