@@ -583,9 +583,11 @@ struct workq {
 	bool on, stop;
 };
 
-/* g_wq: the SQLite writer's; g_rq: the workers' (every other request that
- * uses the database, and on PostgreSQL the writes too). */
+/* g_wq: the SQLite writer's; g_pq: PostgreSQL's write workers'; g_rq: the
+ * workers' (every other request that uses the database). Writes and reads
+ * queue apart, so slow pages never hold up the writes. */
 static struct workq g_wq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false},
+		    g_pq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false},
 		    g_rq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false};
 static db *g_writer_db;
 
@@ -712,8 +714,8 @@ static void *writer_loop(void *arg)
  * connections: orders are still placed while every worker is busy. */
 static void *worker_loop(void *arg)
 {
-	(void)arg;
-	for (req *r; (r = wq_take(&g_rq, false));) {
+	struct workq *q = arg;
+	for (req *r; (r = wq_take(q, false));) {
 		run_handler(r);
 		finish_tx(r);
 		wq_answered(r);
@@ -1141,8 +1143,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return quick_error(c, r, 413);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r->query);
 	if (!(r->route->flags & RF_NODB)) {
-		if (!(r->route->flags & RF_OWNTX) && takes_write_lock(r) && wq_push(&g_wq, c, r))
-			return MHD_YES; /* answered when the writer has committed its batch */
+		if (!(r->route->flags & RF_OWNTX) && takes_write_lock(r) && (wq_push(&g_wq, c, r) || wq_push(&g_pq, c, r)))
+			return MHD_YES; /* answered when the writer has committed its batch, or by a write worker */
 		if (wq_push(&g_rq, c, r))
 			return MHD_YES; /* answered by a worker */
 	}
@@ -1342,10 +1344,14 @@ int serve_run(const struct serve_opts *o)
 		g_slow_path = NULL;
 	/* SQLite: the writes go through the writer's group commit; the rest
 	 * (and PostgreSQL's writes) through the workers, one per server thread */
-	pthread_t writer, workers[64];
+	pthread_t writer, workers[128];
 	bool writer_started = false;
-	int nworkers = 0;
-	if (strncmp(o->db_url, "postgres", 8)) {
+	int nworkers = 0, nmax = (int)(sizeof workers / sizeof workers[0]);
+	if (!strncmp(o->db_url, "postgres", 8)) {
+		while (nworkers < o->threads && nworkers < nmax / 2 && pthread_create(&workers[nworkers], NULL, worker_loop, &g_pq) == 0)
+			nworkers++;
+		g_pq.on = nworkers > 0;
+	} else {
 		if (!(g_writer_db = db_open(o->db_url, err, sizeof err))) {
 			fprintf(stderr, "dangjian: database: %s\n", err);
 			return 1;
@@ -1356,10 +1362,10 @@ int serve_run(const struct serve_opts *o)
 		pthread_mutex_unlock(&g_conns_lock);
 		writer_started = g_wq.on = pthread_create(&writer, NULL, writer_loop, NULL) == 0;
 	}
-	while (nworkers < o->threads && nworkers < (int)(sizeof workers / sizeof workers[0]) &&
-	       pthread_create(&workers[nworkers], NULL, worker_loop, NULL) == 0)
+	int nwriters = nworkers;
+	while (nworkers - nwriters < o->threads && nworkers < nmax && pthread_create(&workers[nworkers], NULL, worker_loop, &g_rq) == 0)
 		nworkers++;
-	g_rq.on = nworkers > 0;
+	g_rq.on = nworkers > nwriters;
 	g_header_timeout = o->header_timeout;
 	g_idle_timeout = o->idle_timeout;
 
@@ -1406,6 +1412,7 @@ int serve_run(const struct serve_opts *o)
 		pthread_join(reaper, NULL);
 	/* the writer and the workers answer what is queued (refused by now) and return */
 	wq_stop(&g_wq);
+	wq_stop(&g_pq);
 	wq_stop(&g_rq);
 	if (writer_started)
 		pthread_join(writer, NULL);
