@@ -708,6 +708,44 @@ static void *writer_loop(void *arg)
 	return NULL;
 }
 
+/* Which reads go to the workers: the handoff (a suspended connection, a
+ * thread switch each way) costs about as much as a fast page itself, so a
+ * route whose requests take under ROUTE_INLINE_US on average (an exponential
+ * mean over its last few) runs on the server thread that read it, as before;
+ * a slower one (statistics, a long list, a password hash) runs on a worker.
+ * A route starts as slow: the first requests of an unknown route, all at
+ * once, do not hold the server threads either. */
+#define ROUTE_INLINE_US 2000
+#define ROUTE_SLOTS 1024
+static atomic_uint g_route_us[ROUTE_SLOTS];
+static atomic_bool g_route_seen[ROUTE_SLOTS];
+
+static int route_slot(const req *r)
+{
+	int i = (int)(r->route - routes_table(NULL, 0)->v);
+	return i >= 0 && i < ROUTE_SLOTS ? i : -1;
+}
+
+static bool route_is_slow(const req *r)
+{
+	int i = route_slot(r);
+	return i < 0 || !atomic_load_explicit(&g_route_seen[i], memory_order_relaxed) ||
+	       atomic_load_explicit(&g_route_us[i], memory_order_relaxed) >= ROUTE_INLINE_US;
+}
+
+static void route_took(const req *r, uint64_t t0)
+{
+	int i = route_slot(r);
+	if (i < 0)
+		return;
+	uint64_t us = (now_ns() - t0) / 1000;
+	unsigned old = atomic_load_explicit(&g_route_us[i], memory_order_relaxed);
+	if (!atomic_exchange_explicit(&g_route_seen[i], true, memory_order_relaxed))
+		old = (unsigned)(us > 100000000 ? 100000000 : us);
+	long long next = (long long)old + ((long long)(us > 100000000 ? 100000000 : us) - (long long)old) / 8;
+	atomic_store_explicit(&g_route_us[i], (unsigned)next, memory_order_relaxed);
+}
+
 /* A worker: one request at a time on the thread's own connection, as the
  * server threads ran them before. So a slow request (a statistics page near
  * its deadline) holds a worker, not the thread that reads and answers other
@@ -716,8 +754,10 @@ static void *worker_loop(void *arg)
 {
 	struct workq *q = arg;
 	for (req *r; (r = wq_take(q, false));) {
+		uint64_t t0 = now_ns();
 		run_handler(r);
 		finish_tx(r);
+		route_took(r, t0);
 		wq_answered(r);
 	}
 	return NULL;
@@ -1145,11 +1185,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!(r->route->flags & RF_NODB)) {
 		if (!(r->route->flags & RF_OWNTX) && takes_write_lock(r) && (wq_push(&g_wq, c, r) || wq_push(&g_pq, c, r)))
 			return MHD_YES; /* answered when the writer has committed its batch, or by a write worker */
-		if (wq_push(&g_rq, c, r))
+		if (route_is_slow(r) && wq_push(&g_rq, c, r))
 			return MHD_YES; /* answered by a worker */
 	}
+	uint64_t t0 = now_ns();
 	run_handler(r);
 	finish_tx(r);
+	if (r->route)
+		route_took(r, t0);
 	return respond(c, r);
 }
 
@@ -1277,6 +1320,14 @@ int serve_run(const struct serve_opts *o)
 		return 1;
 	}
 	int n = db_migrate(d, err, sizeof err);
+	/* the CSRF secret is made now, outside any request: made by the first
+	 * form page inside its read transaction, its INSERT failed when another
+	 * connection (the first background run) had committed meanwhile, and that
+	 * page's form had no token */
+	char nonce[24], token[48];
+	random_token(nonce, sizeof nonce, 9);
+	if (n >= 0)
+		auth_csrf_sign(d, nonce, now_unix(), token);
 	db_close(d);
 	if (n < 0) {
 		fprintf(stderr, "dangjian: migrate: %s\n", err);
