@@ -12,6 +12,38 @@
 
 void db_set_err(db *d, const char *msg) { snprintf(d->err, sizeof d->err, "%s", msg ? msg : "unknown error"); }
 
+/* ---- the time budget (issue 9 §5) ---- */
+
+static atomic_bool g_stop_all;
+
+void db_stop_all(void) { atomic_store(&g_stop_all, true); }
+
+bool db_budget_over(db *d)
+{
+	bool over = atomic_load_explicit(&g_stop_all, memory_order_relaxed) || (d->gone && atomic_load_explicit(d->gone, memory_order_relaxed)) ||
+		    (d->deadline_ns && now_ns() > d->deadline_ns);
+	if (over)
+		d->interrupted = true;
+	return over;
+}
+
+void db_set_budget(db *d, uint64_t deadline_ns, const atomic_bool *gone)
+{
+	d->deadline_ns = deadline_ns;
+	d->gone = gone;
+	d->interrupted = false;
+}
+
+void db_protect_writes(db *d, bool on) { d->protect_writes = on; }
+bool db_interrupted(const db *d) { return d->interrupted; }
+void db_test_slow(db *d, bool on) { d->test_slow = on; }
+
+void db_cancel(db *d)
+{
+	if (d && d->ops->cancel)
+		d->ops->cancel(d);
+}
+
 db *db_open(const char *url, char *err, size_t errlen)
 {
 	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
@@ -58,17 +90,49 @@ static int fault_hit(db *d);
  * ROLLBACK (it is what cleans up after a fault). */
 static int tx_control(db *d, bool faultable, const char *sql)
 {
+	int rc;
+	d->in_control = true;
 	if (d->kind == DB_SQLITE)
-		return run_untraced(d, faultable, sql);
-	int f = faultable ? fault_hit(d) : DB_OK;
-	return f != DB_OK ? f : d->ops->exec(d, sql);
+		rc = run_untraced(d, faultable, sql);
+	else {
+		int f = faultable ? fault_hit(d) : DB_OK;
+		rc = f != DB_OK ? f : d->ops->exec(d, sql);
+	}
+	d->in_control = false;
+	return rc;
 }
 
 int db_begin(db *d, bool write)
 {
-	int rc = tx_control(d, true, d->kind == DB_SQLITE && write ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc;
+	if (d->deadline_ns && d->ops->begin_budget) { /* PostgreSQL: the rest of the budget as statement_timeout */
+		uint64_t now = now_ns();
+		int64_t ms = d->deadline_ns > now ? (int64_t)((d->deadline_ns - now) / 1000000) : 0;
+		rc = fault_hit(d);
+		if (rc == DB_OK)
+			rc = d->ops->begin_budget(d, ms > 0 ? ms : 1);
+	} else
+		rc = tx_control(d, true, d->kind == DB_SQLITE && write ? "BEGIN IMMEDIATE" : "BEGIN");
 	d->in_tx = rc == DB_OK;
 	return rc;
+}
+
+/* One name is enough: savepoints nest, and each release or rollback names the innermost. */
+int db_savepoint(db *d) { return tx_control(d, false, "SAVEPOINT dj_req"); }
+int db_release(db *d) { return tx_control(d, false, "RELEASE dj_req"); }
+
+void db_rollback_to(db *d)
+{
+	(void)tx_control(d, false, "ROLLBACK TO dj_req");
+	(void)tx_control(d, false, "RELEASE dj_req");
+}
+
+bool db_tx_lost(db *d)
+{
+	if (!d->in_tx || !d->ops->tx_lost || !d->ops->tx_lost(d))
+		return false;
+	d->in_tx = false;
+	return true;
 }
 
 int db_commit(db *d)
@@ -262,6 +326,20 @@ static db_stmt *vquery(db *d, int how, const char *sql, const char *types, va_li
 		d->nstatements++;
 		if (d->trace)
 			d->trace(d->trace_ctx, sql);
+		if (db_budget_over(d)) { /* refused before it starts: nothing to report */
+			db_set_err(d, "interrupted: the request's time budget is spent, its client has gone or the server is stopping");
+			d->stub_status = DB_INTERRUPTED;
+			return NULL;
+		}
+		if (d->test_slow && d->ops->slow_sql) {
+			d->test_slow = false;
+			int rc = run_untraced(d, false, d->ops->slow_sql);
+			d->test_slow = true;
+			if (rc != DB_OK) {
+				d->stub_status = rc;
+				return NULL;
+			}
+		}
 	}
 	if (how & Q_FAULT) {
 		int f = fault_hit(d);
@@ -341,6 +419,8 @@ const char *db_str(db_stmt *s, int col)
 int db_done(db_stmt *s)
 {
 	int rc = s->status;
+	if (rc == DB_INTERRUPTED)
+		s->d->interrupted = true;
 	if (!s->impl) { /* error stub, reported when it failed */
 		free(s);
 		return rc;
@@ -348,6 +428,8 @@ int db_done(db_stmt *s)
 	int rc2 = s->d->ops->finish(s);
 	if (rc == DB_OK)
 		rc = rc2;
+	if (rc == DB_INTERRUPTED)
+		s->d->interrupted = true;
 	report(s->d, s->sql, rc);
 	s->busy = false;
 	if (!s->cached) {

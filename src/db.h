@@ -22,6 +22,7 @@
  * type of each engine. */
 #ifndef DJ_DB_H
 #define DJ_DB_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,7 +34,10 @@ typedef struct db db;
 typedef struct db_stmt db_stmt;
 
 enum db_kind { DB_SQLITE = 1, DB_PG = 2 };
-enum db_status { DB_OK = 0, DB_ERR = -1, DB_CONSTRAINT = -2, DB_BUSY = -3 };
+/* DB_INTERRUPTED: stopped by the connection's time budget (db_set_budget),
+ * its client having gone, or the shutdown (db_stop_all); not logged as an SQL
+ * error. */
+enum db_status { DB_OK = 0, DB_ERR = -1, DB_CONSTRAINT = -2, DB_BUSY = -3, DB_INTERRUPTED = -4 };
 
 /* url: a file path or sqlite:PATH for SQLite; postgres://… or postgresql://… for PostgreSQL. */
 db *db_open(const char *url, char *err, size_t errlen);
@@ -50,6 +54,42 @@ int db_begin(db *d, bool write) DB_MUST_CHECK;
 int db_commit(db *d) DB_MUST_CHECK;
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
+
+/* Savepoints inside the open transaction (SQLite's group commit in server.c
+ * runs each request of a batch in one): db_savepoint opens one, db_release
+ * keeps its work, db_rollback_to undoes it (and closes it). db_tx_lost: the
+ * engine itself rolled the whole transaction back (an I/O error, a full disk,
+ * an interrupted write), so the work of every savepoint released so far is
+ * gone too. */
+int db_savepoint(db *d) DB_MUST_CHECK;
+int db_release(db *d) DB_MUST_CHECK;
+void db_rollback_to(db *d);
+bool db_tx_lost(db *d);
+
+/* A time budget (issue 9 §5). Until the next call, a statement on d started
+ * after deadline_ns (now_ns() clock; 0: none), or after *gone became true (the
+ * client went away; NULL: never), or after db_stop_all(), fails at once with
+ * DB_INTERRUPTED; one that is running is stopped: on SQLite by a progress
+ * handler (a write statement only when protect_writes is false, since SQLite
+ * rolls the whole transaction back when it interrupts a write), on PostgreSQL
+ * by statement_timeout, set with SET LOCAL by db_begin for the rest of the
+ * budget, and by db_cancel. db_set_budget clears db_interrupted, which says
+ * whether a statement has been refused or stopped since. Transaction control
+ * (BEGIN, COMMIT, ROLLBACK, savepoints) is never refused. */
+void db_set_budget(db *d, uint64_t deadline_ns, const atomic_bool *gone);
+void db_protect_writes(db *d, bool on);
+bool db_interrupted(const db *d);
+/* Process-wide: every statement from now on is refused and running ones stop
+ * at their next check (SQLite) — for a bounded shutdown. */
+void db_stop_all(void);
+/* Thread-safe: stops the statement running on d now (sqlite3_interrupt, or a
+ * PostgreSQL cancel request). For the shutdown of a server whose threads are
+ * busy: the statement that is stopped may belong to any caller. */
+void db_cancel(db *d);
+/* A test hook: while on, every traced statement on d first runs a slow
+ * read-only statement (seconds of work on SQLite, pg_sleep on PostgreSQL)
+ * that the time budget has to stop. */
+void db_test_slow(db *d, bool on);
 
 /* Prepares (or takes from the cache), binds and starts a statement. Never
  * returns NULL: an error shows as db_next() == false and db_done() != DB_OK. */

@@ -26,6 +26,10 @@ struct db_ops {
 	int64_t (*changes)(db *d);
 	int (*integrity)(db *d, char *msg, size_t msglen);
 	int (*backup)(db *d, const char *path, char *err, size_t errlen);
+	bool (*tx_lost)(db *d);                 /* the engine rolled back the open transaction */
+	int (*begin_budget)(db *d, int64_t ms); /* BEGIN with a statement timeout (NULL: not needed) */
+	void (*cancel)(db *d);                  /* thread-safe */
+	const char *slow_sql;                   /* the test hook's slow statement */
 };
 
 /* The statement cache: at most DB_CACHE_SLOTS prepared statements per
@@ -61,12 +65,23 @@ struct db {
 	uint64_t nfaultpoints, fault_at; /* fault_at: the point that fails (0: none) */
 	enum db_fault fault_kind;
 	int stub_status; /* the status of a statement that failed before it started */
+	/* the time budget (db_set_budget) */
+	uint64_t deadline_ns;
+	const atomic_bool *gone;
+	bool interrupted;    /* a statement was refused or stopped since db_set_budget */
+	bool protect_writes; /* never interrupt a running write (group commit) */
+	bool stmt_writes;    /* the statement being stepped is not read-only (SQLite) */
+	bool in_control;     /* BEGIN/COMMIT/ROLLBACK/savepoints: never interrupted */
+	bool test_slow;
+	int savepoints; /* depth, for their names */
 	void (*trace)(void *ctx, const char *sql);
 	void *trace_ctx;
 	void *impl;
 };
 
 void db_set_err(db *d, const char *msg);
+/* Whether the time budget (or the shutdown) says stop now; sets d->interrupted. */
+bool db_budget_over(db *d);
 db *db_sqlite_open(const char *path, char *err, size_t errlen);
 db *db_pg_open(const char *url, char *err, size_t errlen);
 

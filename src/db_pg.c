@@ -47,6 +47,8 @@ static int status_of(const PGresult *r)
 		return DB_CONSTRAINT;
 	if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")))
 		return DB_BUSY;
+	if (state && !strcmp(state, "57014")) /* query_canceled: statement_timeout or a cancel request */
+		return DB_INTERRUPTED;
 	return DB_ERR;
 }
 
@@ -264,6 +266,11 @@ static int pg_start(db_stmt *s, int n, const db_param *p)
 	snprintf(name, sizeof name, "s%u", ps->name);
 	PGresult *r = PQexecPrepared(C(d)->conn, name, n, n ? vals : NULL, NULL, NULL, 0);
 	int rc = status_of(r);
+	/* after a timeout the transaction refuses every statement (25P02): that is
+	 * the same interruption, not a new error */
+	const char *state = rc == DB_ERR ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (d->interrupted && state && !strcmp(state, "25P02"))
+		rc = DB_INTERRUPTED;
 	if (rc != DB_OK) {
 		set_err(d, r);
 		PQclear(r);
@@ -381,8 +388,29 @@ static int pg_backup(db *d, const char *path, char *err, size_t errlen)
 	return DB_ERR;
 }
 
+/* The request's transaction with the rest of its time budget as the timeout
+ * of each statement: one round trip. */
+static int pg_begin_budget(db *d, int64_t ms)
+{
+	char q[96];
+	snprintf(q, sizeof q, "BEGIN; SET LOCAL statement_timeout = %lld", (long long)ms);
+	return pg_exec(d, q);
+}
+
+/* Thread-safe (libpq's cancel request goes over a connection of its own). */
+static void pg_cancel(db *d)
+{
+	PGcancel *c = PQgetCancel(C(d)->conn);
+	if (!c)
+		return;
+	char err[256];
+	PQcancel(c, err, sizeof err);
+	PQfreeCancel(c);
+}
+
 static const struct db_ops pg_ops = {
-	pg_close, pg_exec, pg_prepare, pg_start, pg_next, pg_int, pg_text, pg_finish, pg_destroy, pg_changes, pg_integrity, pg_backup,
+	pg_close,   pg_exec,    pg_prepare,   pg_start,  pg_next, pg_int,          pg_text,   pg_finish,
+	pg_destroy, pg_changes, pg_integrity, pg_backup, NULL,    pg_begin_budget, pg_cancel, "SELECT pg_sleep(30)",
 };
 
 db *db_pg_open(const char *url, char *err, size_t errlen)

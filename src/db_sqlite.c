@@ -20,6 +20,7 @@ static int status_of(int rc)
 	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: return DB_BUSY;
+	case SQLITE_INTERRUPT: return DB_INTERRUPTED;
 	default: return DB_ERR;
 	}
 }
@@ -82,6 +83,7 @@ static int sq_start(db_stmt *s, int n, const db_param *p)
 
 static bool sq_next(db_stmt *s)
 {
+	s->d->stmt_writes = !sqlite3_stmt_readonly(s->impl);
 	int rc = sqlite3_step(s->impl);
 	if (rc == SQLITE_ROW)
 		return true;
@@ -212,8 +214,39 @@ static int sq_backup(db *d, const char *path, char *err, size_t errlen)
 	return DB_OK;
 }
 
+static bool sq_tx_lost(db *d) { return sqlite3_get_autocommit(H(d)) != 0; }
+static void sq_cancel(db *d) { sqlite3_interrupt(H(d)); }
+
+/* Every 1000 virtual machine steps: stop when the time budget says so. Never
+ * inside transaction control, and not inside a write when the connection
+ * protects them: SQLite rolls the whole transaction back when it interrupts a
+ * write, and under group commit that would take the batch's other requests. */
+static int sq_progress(void *arg)
+{
+	db *d = arg;
+	if (d->in_control || (d->protect_writes && d->stmt_writes))
+		return 0;
+	return db_budget_over(d);
+}
+
 static const struct db_ops sqlite_ops = {
-	sq_close, sq_exec, sq_prepare, sq_start, sq_next, sq_int, sq_text, sq_finish, sq_destroy, sq_changes, sq_integrity, sq_backup,
+	sq_close,
+	sq_exec,
+	sq_prepare,
+	sq_start,
+	sq_next,
+	sq_int,
+	sq_text,
+	sq_finish,
+	sq_destroy,
+	sq_changes,
+	sq_integrity,
+	sq_backup,
+	sq_tx_lost,
+	NULL,
+	sq_cancel,
+	/* the test hook: tens of millions of steps, seconds of work, read-only */
+	"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT count(*) FROM c",
 };
 
 /* Each server thread has its own connection: no connection is shared, so
@@ -251,5 +284,6 @@ db *db_sqlite_open(const char *path, char *err, size_t errlen)
 		sq_close(d);
 		return NULL;
 	}
+	sqlite3_progress_handler(h, 1000, sq_progress, d);
 	return d;
 }

@@ -396,6 +396,7 @@ static const char *usage_config = "usage: dangjian [--db URL] config list\n"
 				  "Settings of the site, e.g.:\n"
 				  "  site_name                              the name in every page's header\n"
 				  "  order_auto_close_days                  days before an unanswered delivered order is closed (7)\n"
+				  "  request_timeout                        seconds a request may take before it is answered 503 (5; at restart)\n"
 				  "  order_limit.URGENCY.accept|deliver     seconds to take / to deliver an order of that urgency\n"
 				  "                                         (normal, urgent, complex)\n"
 				  "  order_limit.KIND.URGENCY.accept|deliver  the same for one kind (need, wish, proxy_medical, …)\n";

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -26,16 +27,26 @@
 #include "layout.h"
 #include "module.h"
 #include "ops_web.h"
+#include "settings.h"
 #include "util.h"
 #include "valid.h"
 
 #define DEFAULT_BODY_LIMIT (64 * 1024)
+#define STOP_GRACE_NS (5000000000ull) /* SIGTERM: requests in flight may finish this long */
+#define STOP_HARD_NS (8000000000ull)  /* then are stopped, and the daemon goes at this */
 
 static const char *g_db_url;
 static FILE *g_access_log;
 static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int g_inflight;
 static volatile sig_atomic_t g_stopping;
+
+/* The time budget of a request (setting request_timeout, issue 9 §5), and the
+ * test hook that makes the requests under one path slow (DANGJIAN_TEST_SLOW_PATH,
+ * read by serve: every statement of theirs first runs a slow one, db_test_slow). */
+static atomic_int g_budget_ms = 5000;
+static const char *g_slow_path;
+static const atomic_bool *track_gone(struct MHD_Connection *c);
 
 /* One database connection per server thread, opened on first use. All are
  * listed so that shutdown can close them. */
@@ -543,19 +554,51 @@ static void session_expired(req *r)
 	r->status = 401;
 }
 
+/* Every statement of the request runs within its deadline, counted from the
+ * arrival of its headers (the writer's queue included), and stops when its
+ * client has gone (the reaper sees the socket closed) or the server stops. */
+static void budget_start(req *r)
+{
+	r->deadline_ns = r->start_ns + (uint64_t)atomic_load(&g_budget_ms) * 1000000u;
+	db_set_budget(r->db, r->deadline_ns, r->conn ? track_gone(r->conn) : NULL);
+	if (g_slow_path && !strncmp(r->path, g_slow_path, strlen(g_slow_path)))
+		db_test_slow(r->db, true);
+}
+
+static void budget_end(db *d)
+{
+	db_set_budget(d, 0, NULL);
+	db_test_slow(d, false);
+}
+
+static bool past_budget(req *r) { return db_interrupted(r->db) || now_ns() > r->deadline_ns; }
+
+/* Past the deadline (or the client gone, or the server stopping): whatever the
+ * handler said, the answer is 503 with Retry-After, and its transaction was
+ * rolled back. */
+static void answer_late(req *r)
+{
+	kvlist_free(&r->headers);
+	req_error(r, 503, "timeout", "请求处理超时，请稍后再试");
+	req_set_header(r, "Retry-After", "5");
+}
+
 static void run_handler(req *r)
 {
 	const route *rt = r->route;
 	bool own_tx = rt->flags & RF_OWNTX;
 	if (!(rt->flags & RF_NODB)) {
-		r->db = thread_db();
+		bool batched = r->db != NULL; /* the writer's connection, in its open transaction */
+		if (!batched)
+			r->db = thread_db();
 		if (!r->db) {
 			req_error(r, 503, "db_unavailable", "数据库暂时无法连接，请稍后再试");
 			return;
 		}
+		budget_start(r);
 		/* any method but GET and HEAD may write, and so does an audited read:
 		 * take the write lock up front */
-		if (!own_tx && db_begin(r->db, takes_write_lock(r)) != DB_OK) {
+		if (!own_tx && !batched && db_begin(r->db, takes_write_lock(r)) != DB_OK) {
 			req_error(r, 503, "db_busy", "系统繁忙，请稍后再试");
 			return;
 		}
@@ -599,14 +642,231 @@ static void run_handler(req *r)
 
 static void finish_tx(req *r)
 {
-	if (!r->db || !db_in_tx(r->db))
+	if (!r->db)
 		return;
-	if (r->status >= 400 || r->failed)
-		db_rollback(r->db);
-	else if (db_commit(r->db) != DB_OK) {
-		fprintf(stderr, "dangjian: commit failed: %s\n", db_errmsg(r->db));
-		req_error(r, 503, "db_busy", "保存失败，请稍后再试");
+	/* a handler with its own transaction has committed or not by now: its
+	 * answer is replaced only when it failed on an interrupted statement */
+	bool own_tx = r->route->flags & RF_OWNTX;
+	bool late = own_tx ? db_interrupted(r->db) && (r->status >= 400 || r->failed) : past_budget(r);
+	if (db_in_tx(r->db)) {
+		if (late || r->status >= 400 || r->failed)
+			db_rollback(r->db);
+		else if (db_commit(r->db) != DB_OK) {
+			fprintf(stderr, "dangjian: commit failed: %s\n", db_errmsg(r->db));
+			req_error(r, 503, "db_busy", "保存失败，请稍后再试");
+		}
 	}
+	if (late)
+		answer_late(r);
+	budget_end(r->db);
+}
+
+/* ---- group commit (SQLite) ----
+ * SQLite has one writer, and with synchronous=FULL each commit waits for an
+ * fsync. Rather than have the server threads queue for the write lock (each
+ * one transaction, one fsync, and the busy handler's sleeps between tries), a
+ * request that writes is handed to one writer thread: its connection is
+ * suspended, and the writer takes everything queued, opens one BEGIN
+ * IMMEDIATE, runs each request's handler inside a SAVEPOINT of its own
+ * (released when it succeeded, rolled back to when it failed, so a request
+ * is still all or nothing), commits once, and only then resumes the
+ * connections, whose threads send the answers. So many requests share one
+ * fsync, and none is answered before its data is durable. While the batch
+ * runs, the next one queues. A statement of the batch that runs past its
+ * request's budget is stopped only when it reads (SQLite rolls the whole
+ * transaction back when it interrupts a write); a write is refused before it
+ * starts. When the engine rolls the transaction back all the same (a full
+ * disk, an I/O error), the requests released so far in it are answered 503,
+ * as a failed commit is. PostgreSQL has no such queue: each server thread
+ * writes on its own connection, in parallel. */
+
+enum { WQ_NONE, WQ_QUEUED, WQ_DONE };
+
+struct workq {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	req *head, *tail;
+	bool on, stop;
+};
+
+/* g_wq: the SQLite writer's; g_pq: PostgreSQL's write workers'; g_rq: the
+ * workers' (every other request that uses the database). Writes and reads
+ * queue apart, so slow pages never hold up the writes. */
+static struct workq g_wq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false},
+		    g_pq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false},
+		    g_rq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false};
+static db *g_writer_db;
+
+/* On the server thread: true when r is now the queue's (its connection suspended). */
+static bool wq_push(struct workq *q, struct MHD_Connection *c, req *r)
+{
+	pthread_mutex_lock(&q->lock);
+	bool ok = q->on && !q->stop;
+	if (ok) {
+		r->wq_stage = WQ_QUEUED;
+		r->wq_next = NULL;
+		MHD_suspend_connection(c);
+		if (q->tail)
+			q->tail->wq_next = r;
+		else
+			q->head = r;
+		q->tail = r;
+		pthread_cond_signal(&q->cv);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return ok;
+}
+
+/* Blocks until there is work: everything queued (all) or the first request,
+ * as a list; NULL when the queue is stopped and empty. */
+static req *wq_take(struct workq *q, bool all)
+{
+	pthread_mutex_lock(&q->lock);
+	while (!q->head && !q->stop)
+		pthread_cond_wait(&q->cv, &q->lock);
+	req *list = q->head;
+	if (list && !all) {
+		q->head = list->wq_next;
+		list->wq_next = NULL;
+		if (!q->head)
+			q->tail = NULL;
+	} else
+		q->head = q->tail = NULL;
+	pthread_mutex_unlock(&q->lock);
+	return list;
+}
+
+static void wq_stop(struct workq *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->stop = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The answer is ready: the connection's own server thread sends it. */
+static void wq_answered(req *r)
+{
+	r->wq_stage = WQ_DONE;
+	MHD_resume_connection(r->conn);
+}
+
+static void wq_fail(req *r, const char *message)
+{
+	r->wq_pending = false;
+	req_error(r, 503, "db_busy", message);
+}
+
+static void wq_batch(db *d, req *list)
+{
+	bool open = db_begin(d, true) == DB_OK;
+	bool any = false;
+	for (req *r = list; r; r = r->wq_next) {
+		if (!open) {
+			req_error(r, 503, "db_busy", "系统繁忙，请稍后再试");
+			continue;
+		}
+		r->db = d;
+		if (db_savepoint(d) != DB_OK) {
+			wq_fail(r, "系统繁忙，请稍后再试");
+			continue;
+		}
+		run_handler(r);
+		bool late = past_budget(r);
+		if (late || r->status >= 400 || r->failed)
+			db_rollback_to(d);
+		else if (db_release(d) != DB_OK) {
+			db_rollback_to(d);
+			wq_fail(r, "保存失败，请稍后再试");
+		} else
+			r->wq_pending = any = true;
+		if (late)
+			answer_late(r);
+		budget_end(d);
+		if (db_tx_lost(d)) { /* the engine rolled the batch back: the work released in it is gone */
+			fprintf(stderr, "dangjian: write batch rolled back: %s\n", db_errmsg(d));
+			for (req *p = list; p != r->wq_next; p = p->wq_next)
+				if (p->wq_pending)
+					wq_fail(p, "保存失败，请稍后再试");
+			any = false;
+			open = db_begin(d, true) == DB_OK;
+		}
+	}
+	if (open && any && db_commit(d) != DB_OK) {
+		fprintf(stderr, "dangjian: commit failed: %s\n", db_errmsg(d));
+		for (req *p = list; p; p = p->wq_next)
+			if (p->wq_pending)
+				wq_fail(p, "保存失败，请稍后再试");
+	} else if (open && !any)
+		db_rollback(d);
+	for (req *r = list, *next; r; r = next) {
+		next = r->wq_next; /* r may be gone once its connection is resumed */
+		r->wq_pending = false;
+		wq_answered(r);
+	}
+}
+
+static void *writer_loop(void *arg)
+{
+	(void)arg;
+	for (req *list; (list = wq_take(&g_wq, true));)
+		wq_batch(g_writer_db, list);
+	return NULL;
+}
+
+/* Which reads go to the workers: the handoff (a suspended connection, a
+ * thread switch each way) costs about as much as a fast page itself, so a
+ * route whose requests take under ROUTE_INLINE_US on average (an exponential
+ * mean over its last few) runs on the server thread that read it, as before;
+ * a slower one (statistics, a long list, a password hash) runs on a worker.
+ * A route starts as slow: the first requests of an unknown route, all at
+ * once, do not hold the server threads either. */
+#define ROUTE_INLINE_US 2000
+#define ROUTE_SLOTS 1024
+static atomic_uint g_route_us[ROUTE_SLOTS];
+static atomic_bool g_route_seen[ROUTE_SLOTS];
+
+static int route_slot(const req *r)
+{
+	int i = (int)(r->route - routes_table(NULL, 0)->v);
+	return i >= 0 && i < ROUTE_SLOTS ? i : -1;
+}
+
+static bool route_is_slow(const req *r)
+{
+	int i = route_slot(r);
+	return i < 0 || !atomic_load_explicit(&g_route_seen[i], memory_order_relaxed) ||
+	       atomic_load_explicit(&g_route_us[i], memory_order_relaxed) >= ROUTE_INLINE_US;
+}
+
+static void route_took(const req *r, uint64_t t0)
+{
+	int i = route_slot(r);
+	if (i < 0)
+		return;
+	uint64_t us = (now_ns() - t0) / 1000;
+	unsigned old = atomic_load_explicit(&g_route_us[i], memory_order_relaxed);
+	if (!atomic_exchange_explicit(&g_route_seen[i], true, memory_order_relaxed))
+		old = (unsigned)(us > 100000000 ? 100000000 : us);
+	long long next = (long long)old + ((long long)(us > 100000000 ? 100000000 : us) - (long long)old) / 8;
+	atomic_store_explicit(&g_route_us[i], (unsigned)next, memory_order_relaxed);
+}
+
+/* A worker: one request at a time on the thread's own connection, as the
+ * server threads ran them before. So a slow request (a statistics page near
+ * its deadline) holds a worker, not the thread that reads and answers other
+ * connections: orders are still placed while every worker is busy. */
+static void *worker_loop(void *arg)
+{
+	struct workq *q = arg;
+	for (req *r; (r = wq_take(q, false));) {
+		uint64_t t0 = now_ns();
+		run_handler(r);
+		finish_tx(r);
+		route_took(r, t0);
+		wq_answered(r);
+	}
+	return NULL;
 }
 
 static const char *status_text(int status)
@@ -744,6 +1004,7 @@ struct conn_track {
 	atomic_int phase;
 	atomic_uint_fast64_t since_ns; /* when the phase began */
 	atomic_uint_fast64_t body_bytes;
+	atomic_bool gone; /* the client closed its end while its request was handled */
 };
 
 struct ip_count {
@@ -810,6 +1071,13 @@ static struct conn_track *track_of(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	return ci ? ci->socket_context : NULL;
+}
+
+/* Read by the request's statements (db_set_budget); the track outlives the request. */
+static const atomic_bool *track_gone(struct MHD_Connection *c)
+{
+	struct conn_track *t = track_of(c);
+	return t ? &t->gone : NULL;
 }
 
 static void peer_addr(struct MHD_Connection *c, char *out, size_t n)
@@ -935,12 +1203,26 @@ static void *reaper_loop(void *arg)
 	while (!g_stopping) {
 		usleep(200 * 1000);
 		uint64_t now = now_ns();
+		struct pollfd pf[512];
+		struct conn_track *pt[512];
+		nfds_t n = 0;
 		pthread_mutex_lock(&g_track_lock);
-		for (struct conn_track *t = g_tracks; t; t = t->next)
+		for (struct conn_track *t = g_tracks; t; t = t->next) {
 			if (!t->shut && t->fd != MHD_INVALID_SOCKET && overstayed(t, now)) {
 				shutdown(t->fd, SHUT_RDWR);
 				t->shut = true;
 			}
+			/* a request being handled whose client has closed its end (wrk
+			 * or a browser that gave up): its work is stopped (db_set_budget) */
+			if (atomic_load(&t->phase) == CP_HANDLING && !atomic_load(&t->gone) && t->fd != MHD_INVALID_SOCKET && n < 512) {
+				pf[n] = (struct pollfd){.fd = t->fd, .events = POLLRDHUP};
+				pt[n++] = t;
+			}
+		}
+		if (n && poll(pf, n, 0) > 0)
+			for (nfds_t i = 0; i < n; i++)
+				if (pf[i].revents & (POLLRDHUP | POLLHUP | POLLERR))
+					atomic_store(&pt[i]->gone, true);
 		pthread_mutex_unlock(&g_track_lock);
 	}
 	return NULL;
@@ -970,6 +1252,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->route = routes_find(routes_table(NULL, 0), method, url, &r->path_params, &mismatch);
 		if (!r->route)
 			return quick_error(c, r, mismatch ? 405 : 404);
+		if (g_stopping) { /* a new request on a kept-alive connection while the server stops */
+			if (r->route->flags & RF_API)
+				req_error(r, 503, "stopping", "服务正在停止，请稍后再试");
+			else {
+				r->status = 503;
+				html_printf(&r->out, "<!doctype html><meta charset=\"utf-8\"><title>503</title><p>503 服务正在停止，请稍后再试</p>");
+			}
+			req_set_header(r, "Connection", "close");
+			req_set_header(r, "Retry-After", "5");
+			return respond(c, r);
+		}
 		size_t limit = r->route->body_limit ? r->route->body_limit : DEFAULT_BODY_LIMIT;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > limit)
@@ -990,6 +1283,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->wq_stage == WQ_DONE) { /* a worker or the writer has answered and resumed the connection */
+		r->wq_stage = WQ_NONE;
+		return respond(c, r);
+	}
 	if (r->responded)
 		return MHD_YES;
 	r->responded = true;
@@ -999,8 +1296,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->body_too_large)
 		return quick_error(c, r, 413);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r->query);
+	if (!(r->route->flags & RF_NODB)) {
+		if (!(r->route->flags & RF_OWNTX) && takes_write_lock(r) && (wq_push(&g_wq, c, r) || wq_push(&g_pq, c, r)))
+			return MHD_YES; /* answered when the writer has committed its batch, or by a write worker */
+		if (route_is_slow(r) && wq_push(&g_rq, c, r))
+			return MHD_YES; /* answered by a worker */
+	}
+	uint64_t t0 = now_ns();
 	run_handler(r);
 	finish_tx(r);
+	if (r->route)
+		route_took(r, t0);
 	return respond(c, r);
 }
 
@@ -1152,7 +1458,7 @@ int serve_run(const struct serve_opts *o)
 	struct sockaddr_in sa4;
 	struct sockaddr_in6 sa6;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	memset(&sa4, 0, sizeof sa4);
 	memset(&sa6, 0, sizeof sa6);
 	if (inet_pton(AF_INET, o->listen, &sa4.sin_addr) == 1) {
@@ -1194,6 +1500,34 @@ int serve_run(const struct serve_opts *o)
 		}
 	}
 	g_per_ip_limit = o->per_ip_limit;
+	atomic_store(&g_budget_ms, settings_request_timeout() * 1000);
+	g_slow_path = getenv("DANGJIAN_TEST_SLOW_PATH");
+	if (g_slow_path && !*g_slow_path)
+		g_slow_path = NULL;
+	/* SQLite: the writes go through the writer's group commit; the rest
+	 * (and PostgreSQL's writes) through the workers, one per server thread */
+	pthread_t writer, workers[128];
+	bool writer_started = false;
+	int nworkers = 0, nmax = (int)(sizeof workers / sizeof workers[0]);
+	if (!strncmp(o->db_url, "postgres", 8)) {
+		while (nworkers < o->threads && nworkers < nmax / 2 && pthread_create(&workers[nworkers], NULL, worker_loop, &g_pq) == 0)
+			nworkers++;
+		g_pq.on = nworkers > 0;
+	} else {
+		if (!(g_writer_db = db_open(o->db_url, err, sizeof err))) {
+			fprintf(stderr, "dangjian: database: %s\n", err);
+			return 1;
+		}
+		db_protect_writes(g_writer_db, true);
+		pthread_mutex_lock(&g_conns_lock);
+		g_conns[g_nconns++] = g_writer_db;
+		pthread_mutex_unlock(&g_conns_lock);
+		writer_started = g_wq.on = pthread_create(&writer, NULL, writer_loop, NULL) == 0;
+	}
+	int nwriters = nworkers;
+	while (nworkers - nwriters < o->threads && nworkers < nmax && pthread_create(&workers[nworkers], NULL, worker_loop, &g_rq) == 0)
+		nworkers++;
+	g_rq.on = nworkers > nwriters;
 	g_header_timeout = o->header_timeout;
 	g_idle_timeout = o->idle_timeout;
 
@@ -1218,14 +1552,34 @@ int serve_run(const struct serve_opts *o)
 	int sig = 0;
 	sigwait(&set, &sig);
 	g_stopping = 1;
+	fprintf(stderr, "dangjian: %s received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/* Bounded whatever is running (issue 9 §5): the requests in flight have
+	 * until their deadline, at most STOP_GRACE; then every statement is
+	 * stopped (db_stop_all, and a cancel of what runs now) and answered 503;
+	 * after STOP_HARD the daemon is stopped with whatever is left. */
+	uint64_t t0 = now_ns();
+	MHD_socket ls = MHD_quiesce_daemon(daemon);
+	while (atomic_load(&g_inflight) > 0 && now_ns() - t0 < STOP_GRACE_NS)
+		usleep(20 * 1000);
+	db_stop_all();
+	pthread_mutex_lock(&g_conns_lock);
+	for (int i = 0; i < g_nconns; i++)
+		db_cancel(g_conns[i]);
+	pthread_mutex_unlock(&g_conns_lock);
+	while (atomic_load(&g_inflight) > 0 && now_ns() - t0 < STOP_HARD_NS)
+		usleep(20 * 1000);
 	if (bg_started)
 		pthread_join(bg, NULL);
 	if (reaper_started)
 		pthread_join(reaper, NULL);
-	fprintf(stderr, "dangjian: %s received, finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	MHD_socket ls = MHD_quiesce_daemon(daemon);
-	for (int i = 0; i < 100 && atomic_load(&g_inflight) > 0; i++)
-		usleep(100 * 1000);
+	/* the writer and the workers answer what is queued (refused by now) and return */
+	wq_stop(&g_wq);
+	wq_stop(&g_pq);
+	wq_stop(&g_rq);
+	if (writer_started)
+		pthread_join(writer, NULL);
+	for (int i = 0; i < nworkers; i++)
+		pthread_join(workers[i], NULL);
 	MHD_stop_daemon(daemon);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);

@@ -92,6 +92,12 @@ struct req {
 	bool out_is_fd; /* the body is the file out_fd (req_send_fd), not out */
 	int out_fd;
 	uint64_t out_fd_size;
+
+	/* server.c: the time budget and the SQLite writer's queue (issue 9) */
+	uint64_t deadline_ns;
+	struct req *wq_next;
+	int wq_stage;    /* 0, queued for the writer, answered by it */
+	bool wq_pending; /* released in the writer's batch, waiting for its commit */
 };
 
 /* Parameters. */

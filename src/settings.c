@@ -22,16 +22,21 @@ const struct permission perm_setting_set = {"setting.set", "修改站点设置",
 const struct permission perm_backup_run = {"backup.run", "备份数据库、查看备份", R_ADMIN};
 
 static char g_site_name[128] = "党建工作平台";
+static int g_request_timeout = 5; /* seconds */
 
 void settings_load(db *d)
 {
-	db_stmt *s = db_query(d, "SELECT value FROM settings WHERE key = 'site_name'", "");
-	if (db_next(s))
-		snprintf(g_site_name, sizeof g_site_name, "%s", db_str(s, 0));
+	db_stmt *s = db_query(d, "SELECT key, value FROM settings WHERE key IN ('site_name', 'request_timeout')", "");
+	while (db_next(s))
+		if (!strcmp(db_str(s, 0), "site_name"))
+			snprintf(g_site_name, sizeof g_site_name, "%s", db_str(s, 1));
+		else
+			g_request_timeout = atoi(db_str(s, 1)) > 0 ? atoi(db_str(s, 1)) : 5;
 	db_done(s);
 }
 
 const char *settings_site_name(void) { return g_site_name; }
+int settings_request_timeout(void) { return g_request_timeout; }
 
 bool settings_metrics_token(db *d, char *out, size_t outlen)
 {
@@ -84,6 +89,8 @@ void settings_each_def(void (*fn)(const struct setting_def *s, void *ctx), void 
 	fn(&d, ctx);
 	d = (struct setting_def){"backup_dir", "backup_dir", "备份", "备份目录（绝对路径）", SU_PATH, "数据库文件旁的 backups 目录"};
 	fn(&d, ctx);
+	d = (struct setting_def){"request_timeout", "request_timeout", "运行监控", "单个请求最长处理时间（秒，1–600，重启后生效）", SU_TEXT, "5"};
+	fn(&d, ctx);
 }
 
 struct find_ctx {
@@ -121,6 +128,15 @@ enum dj_result settings_check(const char *key, const char *value, struct field_e
 		return DJ_INVALID;
 	}
 	/* the time limits are counted in seconds (or days), read by orders.c */
+	if (!strcmp(key, "request_timeout")) { /* seconds a request may take (issue 9 §5), read by serve at start */
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		if (!*value || *end || v < 1 || v > 600) {
+			ferr_add(e, "value", "request_timeout 应为 1 到 600 之间的整数（秒）");
+			return DJ_INVALID;
+		}
+		return DJ_OK;
+	}
 	if (def.unit == SU_HOURS || def.unit == SU_DAYS) {
 		char *end;
 		long long v = strtoll(value, &end, 10);

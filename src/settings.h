@@ -13,6 +13,9 @@ extern const struct permission perm_setting_set, perm_backup_run;
 /* Reads the settings once at start (serve) so pages need no query for them. */
 void settings_load(db *d);
 const char *settings_site_name(void);
+/* The time budget of one request in seconds (setting request_timeout, 5 by
+ * default; read at start): past it the answer is 503 and nothing is written. */
+int settings_request_timeout(void);
 /* The token a scraper of /metrics sends (setting metrics_token), read at each
  * call so a change needs no restart; false when none is set. */
 bool settings_metrics_token(db *d, char *out, size_t outlen);

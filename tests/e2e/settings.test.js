@@ -33,10 +33,10 @@ test('only the admin reaches the settings and backups, from the navigation', asy
 test('the settings page lists every setting in Chinese, in hours', async () => {
   const page = await admin.get('/admin/settings');
   assert.equal(page.status, 200);
-  for (const w of ['站点名称', '一般诉求：点单后接单', '紧急诉求：接单后办结送单', '微心愿 · 紧急', '代办：医疗代办', '社情民意', '自动销单', '/metrics 访问令牌', '备份目录'])
+  for (const w of ['站点名称', '一般诉求：点单后接单', '紧急诉求：接单后办结送单', '微心愿 · 紧急', '代办：医疗代办', '社情民意', '自动销单', '/metrics 访问令牌', '备份目录', '单个请求最长处理时间'])
     assert.ok(page.text.includes(w), w);
-  // 6 per urgency + 36 per kind and urgency + site, auto-close, token, backup dir
-  assert.equal((page.text.match(/<input id="f-/g) || []).length, 46);
+  // 6 per urgency + 36 per kind and urgency + site, auto-close, token, backup dir, request budget
+  assert.equal((page.text.match(/<input id="f-/g) || []).length, 47);
   assert.match(page.text, /name="site_name" type="text" value="陈集镇党建工作平台"/);
 });
 

@@ -44,7 +44,7 @@ Test(settings, every_key_is_known_and_checked)
 {
 	int n = 0;
 	settings_each_def(count_defs, &n);
-	cr_assert_eq(n, 1 + 6 + 36 + 3);
+	cr_assert_eq(n, 1 + 6 + 36 + 4); /* site name; limits per urgency, per kind; auto-close, metrics token, backups, request budget */
 	struct field_errors e = {0};
 	cr_assert_eq(settings_check("order_limit.wish.urgent.deliver", "3600", &e), DJ_OK);
 	cr_assert_eq(settings_check("order_limit.nonsense.accept", "3600", &e), DJ_INVALID);

@@ -1,0 +1,150 @@
+// A time budget for every request (issue 9 §5) and writes that queue (§3).
+// The test hook DANGJIAN_TEST_SLOW_PATH makes every statement of the requests
+// under a path run seconds of work first (a recursive query on SQLite,
+// pg_sleep on PostgreSQL), which the budget has to stop.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, freshDatabase, run, api, apiToken, Browser } = require('./lib');
+
+let ip = 0;
+function place(base) {
+  ip++;
+  return fetch(base + '/api/v1/public/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-real-ip': `198.51.${100 + (ip >> 8)}.${ip & 255}` },
+    body: JSON.stringify({ kind: 'need', content: '路灯坏了', org: 'CJZ-CJC', contact_name: '王大爷', contact_phone: '13800001111' }),
+  });
+}
+
+async function timed(p) {
+  const t0 = Date.now();
+  const res = await p;
+  await res.text();
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), ms: Date.now() - t0 };
+}
+
+// A server on a fresh demo database whose request_timeout is `secs`.
+async function serverWith(secs, slowPath) {
+  const db = freshDatabase();
+  run(['--db', db.url, 'demo']);
+  run(['--db', db.url, 'config', 'set', 'request_timeout', String(secs)]);
+  const srv = await startServer({ db: db.url, env: { DANGJIAN_TEST_SLOW_PATH: slowPath } });
+  return { srv, db };
+}
+
+test('request_timeout is checked like the other settings', () => {
+  const db = freshDatabase();
+  try {
+    run(['--db', db.url, 'demo']);
+    for (const bad of ['0', '-1', 'abc', '601']) {
+      assert.throws(() => run(['--db', db.url, 'config', 'set', 'request_timeout', bad]), /request_timeout 应为 1 到 600 之间的整数/);
+    }
+    run(['--db', db.url, 'config', 'set', 'request_timeout', '3']);
+  } finally {
+    db.drop();
+  }
+});
+
+test('16 slow statistics requests: each answered within its deadline or 503 with Retry-After; orders are placed meanwhile', async () => {
+  const { srv, db } = await serverWith(2, '/stats');
+  try {
+    const b = new Browser(srv.base);
+    await b.login('chenji');
+    const before = await timed(place(srv.base));
+    assert.equal(before.status, 201);
+    const t0 = Date.now();
+    const slow = Array.from({ length: 16 }, () => timed(fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() } })));
+    // while they run (every worker busy with one), orders are placed, one after another
+    const placed = [];
+    while (Date.now() - t0 < 2500) placed.push(await timed(place(srv.base)));
+    const answers = await Promise.all(slow);
+    for (const a of answers) {
+      assert.equal(a.status, 503, 'past its deadline');
+      assert.equal(a.retryAfter, '5');
+      assert.ok(a.ms < 2000 + 1500, `answered ${a.ms} ms after it was sent (deadline 2 s)`);
+    }
+    assert.ok(placed.length >= 5, `${placed.length} orders placed in 2.5 s`);
+    for (const p of placed) {
+      assert.equal(p.status, 201);
+      assert.ok(p.ms < 1000, `an order took ${p.ms} ms beside the slow requests`);
+    }
+    // the other pages still answer
+    assert.equal((await b.get('/console')).status, 200);
+  } finally {
+    await srv.stop();
+    db.drop();
+  }
+});
+
+test('a write past its deadline is answered 503 and writes nothing; the next writes go on', async () => {
+  const { srv, db } = await serverWith(1, '/api/v1/public/orders');
+  try {
+    const tok = await apiToken(srv.base, 'chenji');
+    const count = async () => (await api(srv.base, tok, 'GET', '/api/v1/orders?limit=1')).json.total;
+    const n0 = await count();
+    const r = await timed(place(srv.base));
+    assert.equal(r.status, 503);
+    assert.equal(r.retryAfter, '5');
+    assert.ok(r.ms < 1000 + 1500, `${r.ms} ms`);
+    assert.equal(await count(), n0, 'nothing written');
+    // the console's writes (another path, not slowed) are kept
+    const b = new Browser(srv.base);
+    await b.login('chenji');
+    const id = (await api(srv.base, tok, 'GET', '/api/v1/orders?state=submitted&limit=1')).json.orders[0].id;
+    const act = await b.postForm(`/orders/${id}`, `/orders/${id}/act/accept`, {});
+    assert.equal(act.status, 303, `accepting: ${act.status}`);
+    assert.equal((await api(srv.base, tok, 'GET', `/api/v1/orders/${id}`)).json.state, 'accepted');
+  } finally {
+    await srv.stop();
+    db.drop();
+  }
+});
+
+test('group commit: good and bad orders placed at once; each is all or nothing, every good one is kept', async () => {
+  const srv = await startServer();
+  try {
+    const tok = await apiToken(srv.base, 'chenji');
+    const count = async () => (await api(srv.base, tok, 'GET', '/api/v1/orders?limit=1')).json.total;
+    const n0 = await count();
+    const bad = (i) => fetch(srv.base + '/api/v1/public/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-real-ip': `203.0.113.${i}` },
+      body: JSON.stringify({ kind: 'need', content: '路灯坏了', org: 'CJZ-CJC', contact_name: '王大爷', contact_phone: '123' }),
+    });
+    const all = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? bad(i) : place(srv.base))));
+    const codes = [];
+    for (const [i, res] of all.entries()) {
+      assert.equal(res.status, i % 2 ? 422 : 201);
+      if (!(i % 2)) codes.push((await res.json()).code);
+      else await res.text();
+    }
+    assert.equal(await count(), n0 + 20, 'the 20 good ones, none of the bad');
+    for (const code of codes) assert.equal((await fetch(`${srv.base}/api/v1/public/orders/${code}`)).status, 200);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('SIGTERM ends the server within 10 s while 16 slow requests run (their answer: 503)', async () => {
+  const { srv, db } = await serverWith(600, '/stats');
+  let answers, stopped = false;
+  try {
+    const b = new Browser(srv.base);
+    await b.login('chenji');
+    const slow = Array.from({ length: 16 }, () =>
+      timed(fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() } })).catch(() => ({ status: 'closed' })));
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    stopped = true;
+    await srv.stop();
+    const took = Date.now() - t0;
+    assert.ok(took < 10000, `the server took ${took} ms to stop`);
+    answers = await Promise.all(slow);
+  } finally {
+    if (!stopped) await srv.stop();
+    db.drop();
+  }
+  for (const a of answers) assert.ok(a.status === 503 || a.status === 'closed', `a slow request: ${a.status}`);
+  assert.ok(answers.some((a) => a.status === 503), 'the running ones are answered');
+});
