@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "module.h"
 #include "orgs.h"
 #include "settings.h"
 #include "users.h"
@@ -97,6 +98,14 @@ int demo_fill(db *d, FILE *out)
 	if (demo_members(d, out) != 0 || demo_orders(d, out) != 0 || demo_member_accounts(d, out) != 0) {
 		db_rollback(d);
 		return 1;
+	}
+	/* each mechanism's part of the town, from its own module record */
+	for (size_t i = 0; i < modules_count; i++) {
+		if (modules[i]->demo && modules[i]->demo(d, &cli, out) != 0) {
+			fprintf(stderr, "dangjian demo: %s: the demo data could not be made\n", modules[i]->name);
+			db_rollback(d);
+			return 1;
+		}
 	}
 	if (db_commit(d) != DB_OK)
 		return 1;

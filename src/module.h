@@ -37,6 +37,13 @@ struct entity_link {
 	const char *entity, *href_prefix;
 };
 
+/* What a mechanism adds to the demo town (`dangjian demo`, `make run`): called
+ * once, in the order of modules[], inside the demo's transaction, after the
+ * organisations, users, roster, orders and member logins exist. cli is the
+ * CLI's actor. Returns 0, or non-zero after printing why to stderr. */
+struct actor;
+typedef int (*demo_fn)(db *d, const struct actor *cli, FILE *out);
+
 struct module {
 	const char *name; /* "orders": the mechanism, as `dangjian routes` prints it */
 	const route *routes;
@@ -49,6 +56,7 @@ struct module {
 	size_t permissions_n;
 	const struct entity_link *entities;
 	size_t entities_n;
+	demo_fn demo; /* NULL: the mechanism adds nothing to the demo town */
 };
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
