@@ -226,4 +226,30 @@
       box.classList.remove('is-hidden');
     }
   }
+  // QR check-in screen (checkin_web.c): fetch the next minute's code as
+  // the shown one expires, so the screen on the wall keeps working.
+  var qr = document.querySelector('[data-checkin-src]');
+  if (qr && window.fetch) {
+    var refresh = function () {
+      fetch(qr.getAttribute('data-checkin-src'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (j) {
+          if (!j || !j.svg) { window.setTimeout(refresh, 15000); return; }
+          var old = qr.querySelector('svg');
+          var holder = document.createElement('div');
+          holder.innerHTML = j.svg; // our own server's SVG of the scan address
+          if (old && holder.firstChild) old.parentNode.replaceChild(holder.firstChild, old);
+          var strong = qr.querySelector('.checkin-code strong');
+          if (strong) strong.textContent = j.code.slice(0, 4) + ' ' + j.code.slice(4);
+          qr.setAttribute('data-expires', String(j.expires));
+          schedule();
+        })
+        .catch(function () { window.setTimeout(refresh, 15000); });
+    };
+    var schedule = function () {
+      var left = parseInt(qr.getAttribute('data-expires'), 10) * 1000 - Date.now();
+      window.setTimeout(refresh, Math.max(1000, Math.min(left + 500, 60000)));
+    };
+    schedule();
+  }
 })();

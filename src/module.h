@@ -42,6 +42,7 @@ struct entity_link {
  * organisations, users, roster, orders and member logins exist. cli is the
  * CLI's actor. Returns 0, or non-zero after printing why to stderr. */
 struct actor;
+struct checkin_kind; /* checkin.h: a kind of record members check in to by QR code */
 typedef int (*demo_fn)(db *d, const struct actor *cli, FILE *out);
 
 struct module {
@@ -57,6 +58,8 @@ struct module {
 	const struct entity_link *entities;
 	size_t entities_n;
 	demo_fn demo; /* NULL: the mechanism adds nothing to the demo town */
+	const struct checkin_kind *checkin;
+	size_t checkin_n;
 };
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

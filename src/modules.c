@@ -17,7 +17,8 @@ extern const struct module
 	notify_module,
 	users_module,
 	audit_module,
-	settings_module;
+	settings_module,
+	checkin_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -32,6 +33,7 @@ const struct module *const modules[] = {
 	&users_module,
 	&audit_module,
 	&settings_module,
+	&checkin_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "checkin.h"
 #include "compress.h"
 #include "html.h"
 #include "json.h"
@@ -1434,8 +1435,8 @@ int serve_run(const struct serve_opts *o)
 		return 1;
 	}
 	int n = db_migrate(d, err, sizeof err);
-	if (n >= 0 && !auth_prepare(d)) {
-		fprintf(stderr, "dangjian: cannot prepare the CSRF secret: %s\n", db_errmsg(d));
+	if (n >= 0 && (!auth_prepare(d) || !checkin_prepare(d))) {
+		fprintf(stderr, "dangjian: cannot prepare the CSRF and check-in secrets: %s\n", db_errmsg(d));
 		db_close(d);
 		return 1;
 	}
