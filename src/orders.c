@@ -536,6 +536,13 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
 	return n <= PLACE_PER_HOUR;
 }
 
+bool order_key_reusable(db *d, const char *key, int64_t now, bool *used)
+{
+	int64_t at = db_int1(d, -1, "SELECT created_at FROM orders WHERE idempotency_key = ?", "t", key);
+	*used = at >= 0;
+	return at < 0 || at >= now - ORDER_KEY_REUSE;
+}
+
 /* The request an Idempotency-Key is bound to: a SHA-256 of the normalised
  * order, each field with its length in front so that no two orders meet. */
 static void order_request_hash(const struct order_new *o, char out[65])

@@ -131,6 +131,13 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
  * A repeated idempotency key answers DJ_OK with the first order's code and
  * *repeated set. */
 enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *e);
+/* Whether the web form's key (its hidden _key, kept in a cookie of the
+ * device) may be handed out again with the form page (issue 10 §7): unused,
+ * or used by an order placed in the last ORDER_KEY_REUSE seconds, so that
+ * back + resubmit without JavaScript answers with that order. *used: an
+ * order holds it. */
+#define ORDER_KEY_REUSE 1800
+bool order_key_reusable(db *d, const char *key, int64_t now, bool *used);
 
 /* What an action carries. */
 struct order_act {

@@ -21,20 +21,52 @@
 
 /* ---- the resident's side ---- */
 
+#define ORDER_KEY_COOKIE "dj_okey"
+
+/* A form key as random_token makes them (URL-safe base64), from a cookie or a form. */
+static bool key_shape(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+	if (n < 8 || n >= 40)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '-' || k[i] == '_'))
+			return false;
+	return true;
+}
+
 /* new_key: the form's key was already spent on another order (order_create
- * said so): this form gets a fresh one, the next submit is a new order. */
+ * said so): this form gets a fresh one, the next submit is a new order.
+ * The key is issued with the form page and kept in a cookie of the device
+ * until it is used (and for ORDER_KEY_REUSE after): the back button reloads
+ * this page (no-store) and gets the same key, so resubmitting without
+ * JavaScript answers with the first order (issue 10 §7). ?new=1 asks for a
+ * fresh form. */
 static void order_form_key(req *r, bool new_key)
 {
-	page_begin(r, "我要点单");
-	buf_puts(&r->out, "<p class=\"lead\">有需求、有心愿、要代办，或对村里的事有意见建议，都可以在这里告诉我们。"
-			  "支部接单后会尽快联系您，您可以随时用查询码查看办理进度。</p><section class=\"card\">");
-	form_begin(r, "/order");
-	char key[40];
+	char key[40] = "";
+	bool used = false;
 	const char *k = new_key ? NULL : req_form(r, "_key");
+	const char *fresh = req_query(r, "new");
 	if (k && strlen(k) >= 8 && strlen(k) < sizeof key)
 		snprintf(key, sizeof key, "%s", k);
-	else
+	else if (!new_key && !req_is_post(r) && !(fresh && !strcmp(fresh, "1")) && key_shape(req_cookie(r, ORDER_KEY_COOKIE)) &&
+		 order_key_reusable(r->db, req_cookie(r, ORDER_KEY_COOKIE), now_unix(), &used))
+		snprintf(key, sizeof key, "%s", req_cookie(r, ORDER_KEY_COOKIE));
+	if (!*key) {
 		random_token(key, sizeof key, 16);
+		used = false;
+	}
+	if (key_shape(key))
+		req_set_cookie(r, ORDER_KEY_COOKIE, key, -1, true);
+	page_begin(r, "我要点单");
+	buf_puts(&r->out, "<p class=\"lead\">有需求、有心愿、要代办，或对村里的事有意见建议，都可以在这里告诉我们。"
+			  "支部接单后会尽快联系您，您可以随时用查询码查看办理进度。</p>");
+	if (used)
+		buf_puts(&r->out, "<div class=\"flash\" role=\"status\">这张表单刚刚已经提交过，再次提交相同的内容不会重复登记。"
+				  "<a href=\"/order?new=1\">填写一份新的诉求</a></div>");
+	buf_puts(&r->out, "<section class=\"card\">");
+	form_begin(r, "/order");
 	html_printf(&r->out, "<input type=\"hidden\" name=\"_key\" value=\"%s\">", key);
 	/* ?kind=wish from the wish wall's 我要许愿 preselects the kind */
 	const char *kind = req_query(r, "kind");
@@ -131,6 +163,9 @@ static void order_page_form(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
+	/* the device keeps the key it used: back + resubmit finds this order */
+	if (key_shape(o.idempotency_key))
+		req_set_cookie(r, ORDER_KEY_COOKIE, o.idempotency_key, -1, true);
 	char msg[160], loc[64];
 	snprintf(msg, sizeof msg, "已提交，您的查询码是 %s，请妥善保存", code);
 	flash_set(r, "ok", msg);
