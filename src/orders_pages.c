@@ -548,27 +548,38 @@ static bool qflag(req *r, const char *name)
 #define ORDERS_PAGE 25
 #define ORDERS_NUMBERED 5 /* pages reached by number; past them the keyset (before=) */
 
+/* The list's filter from the query (the list and its export read it alike);
+ * false when ?org= was refused and answered. */
+static bool list_filter(req *r, struct order_filter *f, struct org_ref *ref)
+{
+	memset(f, 0, sizeof *f);
+	f->state = req_query(r, "state");
+	f->kind = req_query(r, "kind");
+	f->urgency = req_query(r, "urgency");
+	f->grid = req_query(r, "grid");
+	f->from = req_query(r, "from");
+	f->to = req_query(r, "to");
+	f->q = req_query(r, "q");
+	f->sort = req_query(r, "sort");
+	f->overdue = qflag(r, "overdue");
+	f->mine = qflag(r, "mine");
+	f->escalated = qflag(r, "escalated");
+	const char *org = req_query(r, "org");
+	if (org && *org) {
+		if (!orgs_from_request(r, org, &perm_org_view, ref))
+			return false;
+		f->org_path = ref->path;
+	}
+	return true;
+}
+
 static void orders_page_list(req *r)
 {
-	struct order_filter f = {0};
-	f.state = req_query(r, "state");
-	f.kind = req_query(r, "kind");
-	f.urgency = req_query(r, "urgency");
-	f.grid = req_query(r, "grid");
-	f.from = req_query(r, "from");
-	f.to = req_query(r, "to");
-	f.q = req_query(r, "q");
-	f.sort = req_query(r, "sort");
-	f.overdue = qflag(r, "overdue");
-	f.mine = qflag(r, "mine");
-	f.escalated = qflag(r, "escalated");
-	const char *org = req_query(r, "org");
+	struct order_filter f;
 	struct org_ref ref;
-	if (org && *org) {
-		if (!orgs_from_request(r, org, &perm_org_view, &ref))
-			return;
-		f.org_path = ref.path;
-	}
+	if (!list_filter(r, &f, &ref))
+		return;
+	const char *org = req_query(r, "org");
 	f.limit = ORDERS_PAGE;
 	f.before = parse_id(req_query(r, "before"));
 	int64_t page = parse_id(req_query(r, "page"));
@@ -631,18 +642,7 @@ static void orders_page_list(req *r)
 	buf_puts(&r->out, "</div></div></details></form>");
 	for (int k = 0; k < e.n; k++)
 		html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[k].msg);
-	if (total > ORDER_COUNT_CAP)
-		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %d+ 条</p>", ORDER_COUNT_CAP);
-	else
-		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %lld 条</p>", (long long)total);
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>查询码</th><th>类型</th><th>紧急</th><th>诉求</th>"
-			  "<th>支部</th><th>状态</th><th>时限</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
-	buf_puts(&r->out, buf_str(&rows));
-	buf_free(&rows);
-	buf_puts(&r->out, "</tbody></table></div>");
-	if (!c.n)
-		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的诉求</p></div>");
-	/* the pager: the first pages by number; further on, and after any keyset page, by the last row's id */
+	/* the filters of this page, for the pager and the export */
 	buf link = {0};
 	for (size_t i = 0; i < r->query.n; i++)
 		if (strcmp(r->query.v[i].key, "page") && strcmp(r->query.v[i].key, "before")) {
@@ -651,6 +651,32 @@ static void orders_page_list(req *r)
 			url_encode(&link, r->query.v[i].val);
 			buf_putc(&link, '&');
 		}
+	buf_puts(&r->out, "<div class=\"list-head\">");
+	if (total > ORDER_COUNT_CAP)
+		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %d+ 条</p>", ORDER_COUNT_CAP);
+	else
+		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %lld 条</p>", (long long)total);
+	/* issue 10 §11: every row of this filter, not just the page; phones
+	 * masked, or in full where the caller may reveal them (audited) */
+	if (res == DJ_OK && total) {
+		html_printf(&r->out, "<p class=\"list-export\"><a class=\"btn btn-secondary\" href=\"/orders.xlsx?%s\" download>导出 Excel</a>",
+			    buf_str(&link));
+		if (r->actor.role & (R_ADMIN | R_COMMITTEE | R_BRANCH))
+			html_printf(&r->out,
+				    " <a class=\"btn btn-secondary\" href=\"/orders.xlsx?%sfull=1\" download "
+				    "data-confirm=\"导出的表格将含群众完整手机号和地址，导出会留痕。确定导出吗？\">导出（含完整手机号）</a>",
+				    buf_str(&link));
+		buf_puts(&r->out, "</p>");
+	}
+	buf_puts(&r->out, "</div>");
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>查询码</th><th>类型</th><th>紧急</th><th>诉求</th>"
+			  "<th>支部</th><th>状态</th><th>时限</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
+	buf_puts(&r->out, buf_str(&rows));
+	buf_free(&rows);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (!c.n)
+		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的诉求</p></div>");
+	/* the pager: the first pages by number; further on, and after any keyset page, by the last row's id */
 	bool keyset = strcmp(sort, "due") != 0;
 	int64_t pages = (total + ORDERS_PAGE - 1) / ORDERS_PAGE;
 	bool more = c.n == ORDERS_PAGE && (f.before || total > f.offset + ORDERS_PAGE);
@@ -1069,6 +1095,36 @@ static void stats_export_xlsx(req *r)
 	req_send_download(r, write_stats, &x, XLSX_TYPE, ascii, name);
 }
 
+/* ---- the filtered order list as .xlsx (issue 10 §11) ---- */
+
+struct list_download {
+	req *r;
+	struct order_filter f;
+	bool full;
+};
+
+static enum dj_result write_list(const char *path, void *ctx, struct field_errors *e)
+{
+	struct list_download *x = ctx;
+	int rows;
+	return orders_list_export(x->r->db, &x->r->actor, &x->f, x->full, now_unix(), path, &rows, e);
+}
+
+/* GET /orders.xlsx?<the list's filters>[&full=1] */
+static void orders_list_xlsx(req *r)
+{
+	struct list_download x = {.r = r, .full = qflag(r, "full")};
+	struct org_ref ref;
+	if (!list_filter(r, &x.f, &ref))
+		return;
+	char ascii[64], name[96], day[20];
+	fmt_time(now_unix(), day);
+	day[10] = 0;
+	snprintf(ascii, sizeof ascii, "orders-%s.xlsx", day);
+	snprintf(name, sizeof name, "诉求清单-%s.xlsx", day);
+	req_send_download(r, write_list, &x, XLSX_TYPE, ascii, name);
+}
+
 /* ---- the module record (module.h) ---- */
 
 static const route orders_routes[] = {
@@ -1080,6 +1136,7 @@ static const route orders_routes[] = {
 	{"GET", "/stats/orders", stats_page_orders, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "stats_orders"},
 	{"GET", "/stats/orders.xlsx", stats_export_xlsx, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_WRITE, 0, "stats_orders_export"},
 	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
+	{"GET", "/orders.xlsx", orders_list_xlsx, R_STAFF | R_MEMBER | R_GRID, RF_WRITE, 0, "orders_export"},
 	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
 	{"POST", "/orders/:id/reveal", orders_page_reveal, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "order_reveal"},
 	{"POST", "/track/lookup", order_page_track_lookup, R_PUBLIC, RF_OWNTX, 4 * KiB, "track_lookup"},

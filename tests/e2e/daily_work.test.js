@@ -68,3 +68,97 @@ test('the form key is issued with the page and kept until used: GET, POST twice,
   b.cookies.set('dj_okey', 'x%22%3E');
   assert.doesNotMatch((await b.get('/order')).text, /x"&gt;|x%22/);
 });
+
+// ---- §11: the filtered order list as .xlsx ----
+
+const PY = '/usr/bin/python3'; // Debian's, which has openpyxl
+function sheet(buf) {
+  const file = path.join(smsDir, `list-${Math.random().toString(36).slice(2)}.xlsx`);
+  fs.writeFileSync(file, buf);
+  const rows = JSON.parse(execFileSync(PY, ['-c', `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps([list(r) for r in wb['诉求清单'].iter_rows(values_only=True)], ensure_ascii=False, default=str))`, file], { encoding: 'utf8' }));
+  fs.rmSync(file);
+  return { head: rows[0], rows: rows.slice(1).map((r) => Object.fromEntries(rows[0].map((h, i) => [h, r[i]]))) };
+}
+async function download(b, query) {
+  const res = await fetch(`${srv.base}/orders.xlsx?${query}`, { headers: { cookie: b.cookieHeader() }, redirect: 'manual' });
+  const body = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), body };
+}
+const masked = /^1\d{2}\*{4}\d{4}$/;
+
+test('the exported rows are the list\'s rows, in its order, for several filters (page and API alike)', async () => {
+  const zuzhi = new Browser(srv.base);
+  await zuzhi.login('zuzhi');
+  const tok = await apiToken(srv.base, 'zuzhi');
+  const all = (await api(srv.base, tok, 'GET', '/api/v1/orders?limit=500')).json.orders;
+  assert.ok(all.length > 50, 'more rows than one batch of the export');
+  const one = all[Math.floor(all.length / 3)];
+  const word = [...one.content].slice(0, 2).join('');
+  const days = [...new Set(all.map((o) => new Date((o.created_at + 8 * 3600) * 1000).toISOString().slice(0, 10)))].sort();
+  const queries = ['', 'state=submitted', 'kind=wish', 'urgency=urgent', 'overdue=1', 'escalated=1', 'sort=old', 'sort=due',
+    `q=${encodeURIComponent(word)}`, `q=${one.contact_phone.slice(-4)}`, `org=CJZ-CJC&from=${days[Math.floor(days.length / 2)]}`,
+    `kind=need&sort=due&to=${days[Math.floor(days.length / 2)]}`];
+  let nonEmpty = 0;
+  for (const q of queries) {
+    const want = (await api(srv.base, tok, 'GET', `/api/v1/orders?limit=500&${q}`)).json;
+    assert.equal(want.total, want.orders.length, q);
+    const r = await download(zuzhi, q);
+    assert.equal(r.status, 200, `${q}: ${r.body}`);
+    assert.match(r.type, /spreadsheetml/);
+    assert.match(r.disposition, /attachment; filename="orders-\d{4}-\d{2}-\d{2}\.xlsx"/);
+    const x = sheet(r.body);
+    assert.deepEqual(x.rows.map((o) => o['查询码']), want.orders.map((o) => o.code), `rows of ${q || '(no filter)'}`);
+    for (const o of x.rows) assert.match(o['手机号'], masked, 'masked unless asked for in full');
+    // the page counts as many and links to this export with its filters
+    const page = await zuzhi.get(`/orders?${q}`);
+    assert.equal(Number(/id="orders-total">共 (\d+) 条/.exec(page.text)[1]), x.rows.length, q);
+    if (x.rows.length) {
+      nonEmpty++;
+      const href = /<a class="btn btn-secondary" href="(\/orders\.xlsx\?[^"]*)" download>导出 Excel<\/a>/.exec(page.text)[1].replace(/&amp;/g, '&');
+      const got = new URLSearchParams(href.split('?')[1]);
+      assert.deepEqual([...got].filter(([, v]) => v !== ''), [...new URLSearchParams(q)].filter(([, v]) => v !== ''), `the link carries ${q}`);
+    }
+  }
+  assert.ok(nonEmpty >= 8, 'most filters hold rows');
+  // the columns a branch secretary reads
+  const x = sheet((await download(zuzhi, 'kind=wish')).body);
+  for (const h of ['查询码', '提交时间', '类型', '紧急程度', '所在支部', '网格', '状态', '办理人', '当前时限', '逾期', '满意度', '手机号'])
+    assert.ok(x.head.includes(h), h);
+  assert.ok(x.rows.every((o) => o['类型'] === '微心愿'));
+  // every export is on the audit log, with its filter and count
+  assert.match(sql("SELECT summary FROM audit WHERE action = 'order.list_export' ORDER BY id DESC LIMIT 1"), new RegExp(`导出诉求清单 ${x.rows.length} 条（kind=wish）`));
+});
+
+test('full phones only where the caller may reveal them (§4), audited; bad filters named; no login, no file', async () => {
+  const chenji = new Browser(srv.base);
+  await chenji.login('chenji');
+  const full = sheet((await download(chenji, 'full=1')).body).rows;
+  assert.ok(full.length > 0);
+  const phoneOf = (code) => sql(`SELECT contact_phone FROM orders WHERE code = '${code}'`);
+  for (const o of full) assert.equal(o['手机号'], phoneOf(o['查询码']), 'the branch reveals its own orders');
+  assert.match(sql("SELECT summary FROM audit WHERE action = 'order.list_export_full' ORDER BY id DESC LIMIT 1"), new RegExp(`其中 ${full.length} 条含完整手机号`));
+  // a member: in full only what is assigned to it; never another branch's resident
+  const dangyuan = new Browser(srv.base);
+  await dangyuan.login('dangyuan');
+  const mine = sheet((await download(dangyuan, 'full=1')).body).rows;
+  const me = sql("SELECT name FROM users WHERE username = 'dangyuan'");
+  assert.ok(mine.some((o) => o['办理人'] === me) && mine.some((o) => o['办理人'] !== me), 'some of its own, some others (open wishes)');
+  for (const o of mine) {
+    if (o['办理人'] === me) assert.equal(o['手机号'], phoneOf(o['查询码']));
+    else { assert.match(o['手机号'], masked); assert.equal(o['地址'], null); }
+  }
+  // a filter the list refuses, refused here too, naming the field
+  const bad = await download(chenji, 'state=nonsense');
+  assert.equal(bad.status, 422);
+  assert.match(bad.body.toString(), /状态不存在/);
+  const rev = await download(chenji, 'from=2026-05-01&to=2026-04-01');
+  assert.equal(rev.status, 422);
+  assert.match(rev.body.toString(), /结束日期早于开始日期/);
+  // not logged in: to the login page, no file
+  const anon = await download(new Browser(srv.base), '');
+  assert.equal(anon.status, 303);
+  assert.match(anon.type || '', /^(text\/html|$)/);
+});
