@@ -186,6 +186,49 @@ static void track_more(req *r)
 	form_input(r, "code", "查询码", "text", form_value(r, "code", ""), "不区分大小写，空格和短横可有可无");
 	form_end(r, "列出我的诉求");
 	buf_puts(&r->out, "</section>");
+	/* no code at all: the codes by text message (§5) */
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">一个查询码也找不到？</h2>"
+			  "<p class=\"muted\">填写提交诉求时留的手机号，我们把这个手机号的查询码用短信发给您。</p>");
+	form_begin(r, "/track/codes");
+	form_input(r, "sms_phone", "手机号", "tel", form_value(r, "sms_phone", ""), NULL);
+	form_end(r, "短信发送查询码");
+	buf_puts(&r->out, "</section>");
+}
+
+/* POST /track/codes: the codes of a phone's orders by text message; the same
+ * page whether or not the phone placed any (issue 10 §5). */
+static void order_page_track_codes(req *r)
+{
+	const char *phone = req_form(r, "sms_phone");
+	struct field_errors e = {0};
+	enum dj_result res = order_send_codes(r->db, &r->actor, phone ? phone : "", now_unix(), &e);
+	if (res == DJ_INVALID || res == DJ_CONFLICT) {
+		/* beside this form's own field, not the lookup's */
+		struct field_errors shown = {0};
+		ferr_add(&shown, "sms_phone", "%s", dj_message(res, &e));
+		form_errors_add(r, &shown);
+		page_begin(r, "查询办理进度");
+		track_more(r);
+		page_end(r);
+		r->status = res == DJ_CONFLICT ? 429 : 422;
+		if (res == DJ_CONFLICT)
+			req_set_header(r, "Retry-After", "3600");
+		return;
+	}
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	char masked[24];
+	mask_phone(phone, masked);
+	page_begin(r, "查询码已发送");
+	html_printf(
+		&r->out,
+		"<section class=\"card\"><p class=\"lead\" id=\"codes-sent\">如果手机号 %s 提交过诉求，查询码已通过短信发送到这个手机，请留意短信。</p>"
+		"<p class=\"muted\">没有收到？请核对手机号，或直接联系村（社区）党支部。</p>"
+		"<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/track\">输入查询码</a></div></section>",
+		masked);
+	page_end(r);
 }
 
 static void lookup_row(void *ctx, const struct order *o)
@@ -1140,6 +1183,7 @@ static const route orders_routes[] = {
 	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
 	{"POST", "/orders/:id/reveal", orders_page_reveal, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "order_reveal"},
 	{"POST", "/track/lookup", order_page_track_lookup, R_PUBLIC, RF_OWNTX, 4 * KiB, "track_lookup"},
+	{"POST", "/track/codes", order_page_track_codes, R_PUBLIC, 0, 4 * KiB, "track_codes"},
 	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
 	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
 	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},

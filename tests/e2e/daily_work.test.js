@@ -162,3 +162,61 @@ test('full phones only where the caller may reveal them (§4), audited; bad filt
   assert.equal(anon.status, 303);
   assert.match(anon.type || '', /^(text\/html|$)/);
 });
+
+// ---- §5: a lost code sent through the notification adapter ----
+
+test('a resident with no code asks by phone: the codes go out as an SMS through the outbox; the page is the same for a phone without orders; limited per phone and per address', async () => {
+  const phone = '13900002222'; // the two orders placed by the first test
+  const codes = sql(`SELECT code FROM orders WHERE contact_phone = '${phone}' ORDER BY id DESC`).split('\n');
+  assert.equal(codes.length, 2);
+  const ask = async (p) => {
+    const b = new Browser(srv.base);
+    const page = await b.get('/track');
+    assert.match(page.text, /短信发送查询码/);
+    return b.post('/track/codes', { _csrf: Browser.csrf(page.text), sms_phone: p });
+  };
+  const sent = await ask(phone);
+  assert.equal(sent.status, 200);
+  const none = await ask('13700000001');
+  assert.equal(none.status, 200);
+  // the same words either way, the masked number aside; no code on the page
+  const words = (t) => /id="codes-sent">([^<]*)</.exec(t)[1].replace(/1\d{2}\*{4}\d{4}/, 'N');
+  assert.equal(words(sent.text), words(none.text));
+  assert.match(sent.text, /139\*{4}2222/);
+  for (const c of codes) assert.ok(!sent.text.includes(c), 'the code goes by SMS, not on the page');
+  // one SMS in the outbox for the phone with orders, none for the other
+  assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '${phone}'`), '1');
+  assert.equal(sql("SELECT COUNT(*) FROM outbox WHERE recipient = '13700000001'"), '0');
+  const text = sql(`SELECT text FROM outbox WHERE channel = 'sms' AND recipient = '${phone}'`);
+  for (const c of codes) assert.ok(text.includes(c), `${c} in the SMS`);
+  // both requests on the audit log; the phone masked there
+  assert.equal(sql("SELECT COUNT(*) FROM audit WHERE action = 'order.codes_sent'"), '2');
+  assert.equal(sql("SELECT COUNT(*) FROM audit WHERE action = 'order.codes_sent' AND summary LIKE '%13900002222%'"), '0');
+  // the adapter sends it: the background work once, and the SMS sink holds it
+  srv.run(['tick'], { env: { DANGJIAN_SMS_LOG: SMS_LOG } });
+  const log = fs.readFileSync(SMS_LOG, 'utf8').trim().split('\n');
+  const line = log.find((l) => l.split('\t')[1] === phone);
+  assert.ok(line, log.join('\n'));
+  for (const c of codes) assert.ok(line.includes(c));
+  assert.equal(sql(`SELECT status FROM outbox WHERE channel = 'sms' AND recipient = '${phone}'`), 'sent');
+  assert.equal((fs.statSync(SMS_LOG).mode & 0o777).toString(8), '600');
+  // the code received works: the tracking page
+  assert.equal((await new Browser(srv.base).get(`/track/${codes[0]}`)).status, 200);
+  // per phone: 3 an hour, alike for a phone with orders and one without
+  for (const p of [phone, '13700000001']) {
+    assert.equal((await ask(p)).status, 200);
+    assert.equal((await ask(p)).status, 200);
+    const limited = await ask(p);
+    assert.equal(limited.status, 429, p);
+    assert.match(limited.text, /发送过于频繁/);
+  }
+  assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '${phone}'`), '3');
+  // per address: 10 an hour (6 done so far), whatever the phones
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await ask(`1360000${String(1000 + i)}`)).status);
+  assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+  // bad input: named, nothing written
+  const bad = await ask('12345');
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /11 位手机号/);
+});
