@@ -220,3 +220,51 @@ test('a resident with no code asks by phone: the codes go out as an SMS through 
   assert.equal(bad.status, 422);
   assert.match(bad.text, /11 位手机号/);
 });
+
+// ---- §1: /admin/users shows the accounts awaiting activation apart ----
+
+test('/admin/users: 待激活 apart with its count, each with its activation slip; activated, it leaves the list', async () => {
+  const admin = new Browser(srv.base);
+  await admin.login('admin');
+  const pendingCount = (html) => Number(/id="users-pending">待激活 <span class="badge">(\d+)<\/span>/.exec(html)[1]);
+  const before = pendingCount((await admin.get('/admin/users')).text);
+  assert.equal(before, Number(sql("SELECT COUNT(*) FROM users WHERE active = 1 AND password_hash = ''")));
+  // chenji gives two members of the branch an account (a slip each)
+  const chenji = new Browser(srv.base);
+  await chenji.login('chenji');
+  const ms = sql("SELECT m.id || '|' || m.name || '|' || m.phone FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.code LIKE 'CJZ-CJC%' "
+    + "AND m.user_id IS NULL AND m.status = 'active' AND m.phone <> '' ORDER BY m.id LIMIT 2").split('\n').map((l) => l.split('|'));
+  assert.equal(ms.length, 2);
+  for (const [id] of ms) {
+    const page = await chenji.get(`/members/${id}`);
+    const r = await chenji.post(`/members/${id}/account`, { _csrf: Browser.csrf(page.text) });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+  }
+  const all = await admin.get('/admin/users');
+  assert.equal(pendingCount(all.text), before + 2);
+  assert.match(all.text, /<span class="badge">待激活<\/span>/);
+  // the filter lists exactly the pending accounts, counted
+  const list = await admin.get('/admin/users?status=pending');
+  assert.equal(list.status, 200);
+  assert.equal(Number(/id="users-total">共 (\d+) 个待激活用户/.exec(list.text)[1]), before + 2);
+  const rows = [...list.text.matchAll(/<tr><td data-label="用户名"><a href="\/admin\/users\/(\d+)">/g)].map((x) => x[1]).sort();
+  assert.deepEqual(rows, sql("SELECT id FROM users WHERE active = 1 AND password_hash = ''").split('\n').sort());
+  assert.ok(!/>启用</.test(list.text) && !/>停用</.test(list.text), 'only accounts awaiting activation');
+  // from there: the slip, made anew (the old code ends)
+  const [mid, name, phone] = ms[0];
+  assert.ok(list.text.includes(`action="/members/${mid}/account"`), 'the slip is reachable from the row');
+  const slip = await admin.post(`/members/${mid}/account`, { _csrf: Browser.csrf(list.text) });
+  assert.equal(slip.status, 200);
+  assert.match(slip.text, /党员账号激活单/);
+  assert.ok(slip.text.includes(name) && slip.text.includes(phone));
+  const code = /class="slip-code">([^<]+)</.exec(slip.text)[1];
+  assert.equal(sql(`SELECT COUNT(*) FROM activation_codes a JOIN members m ON m.user_id = a.user_id WHERE m.id = ${mid} AND a.used_at IS NULL`), '1');
+  // the member activates: the account leaves 待激活
+  const b = new Browser(srv.base);
+  const first = await b.postForm(`/activate?phone=${phone}`, '/activate', { phone, code });
+  assert.equal(first.status, 200, first.text.slice(0, 300));
+  const done = await b.post('/activate', { _csrf: Browser.csrf(first.text), phone, code, password: 'Hongqi2026x', password2: 'Hongqi2026x' });
+  assert.equal(done.status, 303);
+  assert.equal(pendingCount((await admin.get('/admin/users')).text), before + 1);
+  assert.ok(!(await admin.get('/admin/users?status=pending')).text.includes(`action="/members/${mid}/account"`));
+});
