@@ -54,19 +54,24 @@ static void users_page_list(req *r)
 	buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\">新建用户</a></div>");
 	/* issue 10 §1: the accounts awaiting activation apart, with their count */
 	int64_t n_pending = users_count_pending(r->db, &r->actor);
+	/* the attributes are markup: chosen among literals, never through %s (escaped) */
 	html_printf(&r->out,
-		    "<nav class=\"tabs\" aria-label=\"账号状态\"><a href=\"/admin/users\"%s>全部</a>"
-		    "<a href=\"/admin/users?status=pending\"%s id=\"users-pending\">待激活 <span class=\"badge\">%lld</span></a></nav>",
-		    pending ? "" : " class=\"active\" aria-current=\"page\"", pending ? " class=\"active\" aria-current=\"page\"" : "",
+		    pending ? "<nav class=\"tabs\" aria-label=\"账号状态\"><a href=\"/admin/users\">全部</a>"
+			      "<a href=\"/admin/users?status=pending\" class=\"active\" aria-current=\"page\" id=\"users-pending\">待激活 "
+			      "<span class=\"badge\">%lld</span></a></nav>"
+			    : "<nav class=\"tabs\" aria-label=\"账号状态\"><a href=\"/admin/users\" class=\"active\" aria-current=\"page\">全部</a>"
+			      "<a href=\"/admin/users?status=pending\" id=\"users-pending\">待激活 <span class=\"badge\">%lld</span></a></nav>",
 		    (long long)n_pending);
 	if (pending)
 		buf_puts(&r->out,
 			 "<p class=\"muted\">这些党员账号已开通但尚未激活（还没有设置密码）。激活码只显示一次：遗失时点“激活单”重新生成并打印。</p>");
-	html_printf(
-		&r->out,
-		"<form class=\"filters\" method=\"get\" action=\"/admin/users\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
-		"<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"用户名或姓名\" value=\"%s\">%s<button class=\"btn\" type=\"submit\">查询</button></form>",
-		q ? q : "", pending ? "<input type=\"hidden\" name=\"status\" value=\"pending\">" : "");
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/admin/users\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
+		    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"用户名或姓名\" value=\"%s\">",
+		    q ? q : "");
+	if (pending)
+		buf_puts(&r->out, "<input type=\"hidden\" name=\"status\" value=\"pending\">");
+	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查询</button></form>");
 	buf rows = {0};
 	buf saved = r->out;
 	r->out = rows; /* the rows first, so the count heads the table */

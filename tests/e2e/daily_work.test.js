@@ -250,6 +250,9 @@ test('/admin/users: 待激活 apart with its count, each with its activation sli
   const rows = [...list.text.matchAll(/<tr><td data-label="用户名"><a href="\/admin\/users\/(\d+)">/g)].map((x) => x[1]).sort();
   assert.deepEqual(rows, sql("SELECT id FROM users WHERE active = 1 AND password_hash = ''").split('\n').sort());
   assert.ok(!/>启用</.test(list.text) && !/>停用</.test(list.text), 'only accounts awaiting activation');
+  assert.match(list.text, /<a href="\/admin\/users\?status=pending" class="active" aria-current="page" id="users-pending">/);
+  assert.match(list.text, /<input type="hidden" name="status" value="pending"><button/, 'a search stays among them');
+  assert.doesNotMatch(list.text, /&lt;input|class=&quot;/);
   // from there: the slip, made anew (the old code ends)
   const [mid, name, phone] = ms[0];
   assert.ok(list.text.includes(`action="/members/${mid}/account"`), 'the slip is reachable from the row');
