@@ -934,6 +934,10 @@ int orders_tick(db *d, int64_t now)
 	int64_t days = db_int1(d, 7, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'order_auto_close_days'", "");
 	if (days < 1 || days > 365)
 		days = 7;
+	/* the rate windows past their hour (placing orders, codes by SMS): a key
+	 * asked once would otherwise stay for good */
+	if (db_run(d, "DELETE FROM order_rate WHERE window_start < ?", "I", now - 3600) != DB_OK)
+		return -1;
 	return orders_auto_close(d, now, (int)days);
 }
 
