@@ -715,6 +715,8 @@ void member_duties_each(db *d, int64_t id, void (*fn)(void *ctx, const char *dut
 
 /* ---- the account of a roster member ---- */
 
+int64_t member_of_account(db *d, int64_t user_id) { return db_int1(d, 0, "SELECT MIN(id) FROM members WHERE user_id = ?", "I", user_id); }
+
 int64_t member_account_of(db *d, int64_t member_id)
 {
 	int64_t id = 0;

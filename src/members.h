@@ -106,6 +106,8 @@ int64_t member_write(db *d, const struct actor *a, const struct member *m, const
 /* The account linked to the member (members.user_id), 0 when none, -1 when
  * the database failed. */
 int64_t member_account_of(db *d, int64_t member_id);
+/* The member an account is linked to, 0 when none (the other way round). */
+int64_t member_of_account(db *d, int64_t user_id);
 /* Links an account to the member (no check: accounts.c has made them). */
 enum dj_result member_link_account(db *d, int64_t member_id, int64_t user_id, struct field_errors *e);
 /* Up to max ids of the active accounts linked to members with this phone

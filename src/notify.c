@@ -6,10 +6,15 @@
  * inbox pages are in notify_web.c. */
 #include "notify.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "util.h"
+#include "valid.h"
 
 /* The log adapter sends nothing: the message stays in the outbox table
  * (marked sent), and notify_flush prints one summary line per run (once a
@@ -22,6 +27,40 @@ static int log_send(const char *recipient, const char *text)
 
 static const struct notify_adapter log_adapter = {"log", log_send};
 const struct notify_adapter *notify_adapter = &log_adapter;
+
+/* The SMS sink of a deployment without a gateway (issue 10 §5): appended to
+ * $DANGJIAN_SMS_LOG, one line a message (time, number, text); else only the
+ * masked number on stderr, so that no code is left in a console log. */
+static int sms_file_send(const char *recipient, const char *text)
+{
+	const char *path = getenv("DANGJIAN_SMS_LOG");
+	if (!path || !*path) {
+		char masked[24];
+		mask_phone(recipient, masked);
+		fprintf(stderr, "dangjian: sms to %s (no gateway; set DANGJIAN_SMS_LOG to keep them)\n", masked);
+		return 0;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	char when[20];
+	fmt_time(now_unix(), when);
+	buf line = {0};
+	buf_printf(&line, "%s\t%s\t%s\n", when, recipient, text);
+	/* one write of an O_APPEND file: the lines of two nodes do not mix */
+	ssize_t n = write(fd, buf_str(&line), line.len);
+	bool ok = n == (ssize_t)line.len;
+	buf_free(&line);
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+static const struct notify_adapter sms_file_adapter = {"sms", sms_file_send};
+const struct notify_adapter *notify_sms_adapter = &sms_file_adapter;
+
+int notify_sms(db *d, const char *phone, const char *text, int64_t now)
+{
+	return db_run(d, "INSERT INTO outbox (at, channel, recipient, text) VALUES (?, ?, ?, ?)", "Ittt", now, notify_sms_adapter->name, phone, text);
+}
 
 int notify_user(db *d, int64_t user_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
@@ -163,13 +202,13 @@ int notify_overdue(db *d, int64_t now)
 	return total;
 }
 
-int notify_flush(db *d, int64_t now)
+static int flush_channel(db *d, const struct notify_adapter *adapter, int64_t now)
 {
 	int64_t ids[256];
-	char rcpt[256][64], text[256][200];
+	char rcpt[256][64], text[256][512];
 	int n = 0, sent = 0;
 	db_stmt *s = db_query(d, "SELECT id, recipient, text FROM outbox WHERE status = 'pending' AND channel = ? ORDER BY id LIMIT 256", "t",
-			      notify_adapter->name);
+			      adapter->name);
 	while (db_next(s) && n < 256) {
 		ids[n] = db_int(s, 0);
 		snprintf(rcpt[n], sizeof rcpt[n], "%s", db_str(s, 1));
@@ -178,7 +217,7 @@ int notify_flush(db *d, int64_t now)
 	}
 	db_done(s);
 	for (int i = 0; i < n; i++) {
-		bool ok = notify_adapter->send(rcpt[i], text[i]) == 0;
+		bool ok = adapter->send(rcpt[i], text[i]) == 0;
 		/* not recorded: the rollback leaves it pending, sent again next time (at least once) */
 		if (db_run(d,
 			   "UPDATE outbox SET status = CASE WHEN ? = 1 THEN 'sent' WHEN attempts >= 4 THEN 'failed' ELSE 'pending' END, "
@@ -187,7 +226,16 @@ int notify_flush(db *d, int64_t now)
 			return -1;
 		sent += ok;
 	}
-	if (sent && notify_adapter == &log_adapter)
+	if (sent && adapter == &log_adapter)
 		fprintf(stderr, "dangjian: notify: %d message%s sent (log adapter)\n", sent, sent == 1 ? "" : "s");
 	return sent;
+}
+
+int notify_flush(db *d, int64_t now)
+{
+	int a = flush_channel(d, notify_adapter, now);
+	if (a < 0 || notify_sms_adapter == notify_adapter)
+		return a;
+	int b = flush_channel(d, notify_sms_adapter, now);
+	return b < 0 ? -1 : a + b;
 }

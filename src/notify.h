@@ -14,6 +14,15 @@ struct notify_adapter {
 	int (*send)(const char *recipient, const char *text); /* 0 when sent */
 };
 extern const struct notify_adapter *notify_adapter;
+/* The way out for text messages to a resident's phone (channel "sms" of the
+ * outbox). The default is a file sink: each message is appended to the file
+ * named by $DANGJIAN_SMS_LOG (made 0600), or, without it, a line with the
+ * masked number on stderr; a deployment points this at its SMS gateway. */
+extern const struct notify_adapter *notify_sms_adapter;
+
+/* A text message to a phone number (a resident without an account), through
+ * the outbox in the caller's transaction: DB_OK or the failed statement's status. */
+int notify_sms(db *d, const char *phone, const char *text, int64_t now) DB_MUST_CHECK;
 
 /* To one user: an inbox row about a record (entity "order", id 42; NULL, 0
  * for none) and an outbox message, in the caller's transaction. These three
@@ -49,7 +58,8 @@ int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK; /* 
  * the message is not this user's. */
 enum dj_result notify_open(db *d, int64_t user_id, int64_t id, int64_t now, char entity[32], int64_t *entity_id);
 
-/* Background tasks: flag overdue orders to their branch; send the outbox.
+/* Background tasks: flag overdue orders to their branch; send the outbox
+ * (each channel through its adapter).
  * They return how many records they handled, or -1 when a write failed (the
  * task's transaction then rolls back). notify_overdue runs inside the task's
  * write transaction and commits it (and begins the next) after every 32

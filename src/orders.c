@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "order_summary.h"
 #include "points.h"
+#include "settings.h"
 #include "util.h"
 
 #define STAFF_B (R_BRANCH)
@@ -537,6 +538,13 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
 	return n <= PLACE_PER_HOUR;
 }
 
+bool order_key_reusable(db *d, const char *key, int64_t now, bool *used)
+{
+	int64_t at = db_int1(d, -1, "SELECT created_at FROM orders WHERE idempotency_key = ?", "t", key);
+	*used = at >= 0;
+	return at < 0 || at >= now - ORDER_KEY_REUSE;
+}
+
 /* The request an Idempotency-Key is bound to: a SHA-256 of the normalised
  * order, each field with its length in front so that no two orders meet. */
 static void order_request_hash(const struct order_new *o, char out[65])
@@ -938,6 +946,10 @@ int orders_tick(db *d, int64_t now)
 	int64_t days = db_int1(d, 7, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'order_auto_close_days'", "");
 	if (days < 1 || days > 365)
 		days = 7;
+	/* the rate windows past their hour (placing orders, codes by SMS): a key
+	 * asked once would otherwise stay for good */
+	if (db_run(d, "DELETE FROM order_rate WHERE window_start < ?", "I", now - 3600) != DB_OK)
+		return -1;
 	return orders_auto_close(d, now, (int)days);
 }
 
@@ -1164,4 +1176,64 @@ enum dj_result order_list_by_phone(db *d, const char *phone, const char *code, o
 		fn(ctx, &o);
 	}
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+
+/* One more request in this hour's window of key; its count, or -1 when the
+ * database failed (a limit that cannot count refuses). */
+static int64_t rate_count(db *d, const char *key, int64_t now)
+{
+	if (db_run(d, "DELETE FROM order_rate WHERE key = ? AND window_start < ?", "tI", key, now - 3600) != DB_OK)
+		return -1;
+	return db_int1(d, -1,
+		       "INSERT INTO order_rate (key, count, window_start) VALUES (?, 1, ?) "
+		       "ON CONFLICT (key) DO UPDATE SET count = order_rate.count + 1 RETURNING count",
+		       "tI", key, now);
+}
+
+enum dj_result order_send_codes(db *d, const struct actor *a, const char *phone, int64_t now, struct field_errors *e)
+{
+	if (!phone_valid(phone)) {
+		ferr_add(e, "phone", "请填写提交诉求时留的 11 位手机号");
+		return DJ_INVALID;
+	}
+	/* counted before anything is looked up: a phone with orders and one
+	 * without are limited alike */
+	char kp[64], ka[96];
+	snprintf(kp, sizeof kp, "codes:phone:%s", phone);
+	snprintf(ka, sizeof ka, "codes:ip:%.63s", a->ip);
+	int64_t np = rate_count(d, kp, now), na = rate_count(d, ka, now);
+	if (np < 0 || na < 0)
+		return dj_fail(e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
+	if (np > ORDER_CODES_PER_PHONE || na > ORDER_CODES_PER_ADDRESS)
+		return dj_fail(e, DJ_CONFLICT, "发送过于频繁，请一小时后再试；也可以直接联系村（社区）党支部");
+	buf text = {0};
+	int n = 0;
+	int64_t newest = 0, org = 0;
+	db_stmt *s = db_query(d, "SELECT id, code, kind, created_at, org_id FROM orders WHERE contact_phone = ? ORDER BY id DESC LIMIT ?", "tI", phone,
+			      (int64_t)ORDER_CODES_SENT);
+	while (db_next(s)) {
+		char day[20];
+		fmt_time(db_int(s, 3), day);
+		day[10] = 0;
+		if (!n) {
+			newest = db_int(s, 0), org = db_int(s, 4);
+			buf_printf(&text, "【%s】您提交过的诉求查询码：", settings_site_name());
+		}
+		buf_printf(&text, "%s%s（%s，%s）", n ? "；" : "", db_str(s, 1), order_kind_label(db_str(s, 2)), day);
+		n++;
+	}
+	if (db_done(s) != DB_OK) {
+		buf_free(&text);
+		return dj_fail(e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
+	}
+	char masked[24], sum[120];
+	mask_phone(phone, masked);
+	snprintf(sum, sizeof sum, n ? "向 %s 发送查询码 %d 个" : "%s 查询码找回：无此手机号的诉求，未发送", masked, n);
+	if (n)
+		buf_puts(&text, "。请在“查询办理进度”输入查询码查看。");
+	int rc = n ? notify_sms(d, phone, buf_str(&text), now) : DB_OK;
+	buf_free(&text);
+	if (rc != DB_OK || audit_write(d, a, "order.codes_sent", "order", newest, org, sum) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "系统繁忙，请稍后再试");
+	return DJ_OK;
 }

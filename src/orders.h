@@ -131,6 +131,13 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
  * A repeated idempotency key answers DJ_OK with the first order's code and
  * *repeated set. */
 enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, char code_out[24], bool *repeated, struct field_errors *e);
+/* Whether the web form's key (its hidden _key, kept in a cookie of the
+ * device) may be handed out again with the form page (issue 10 §7): unused,
+ * or used by an order placed in the last ORDER_KEY_REUSE seconds, so that
+ * back + resubmit without JavaScript answers with that order. *used: an
+ * order holds it. */
+#define ORDER_KEY_REUSE 1800
+bool order_key_reusable(db *d, const char *key, int64_t now, bool *used);
 
 /* What an action carries. */
 struct order_act {
@@ -211,5 +218,17 @@ enum dj_result order_reveal_phone(db *d, const struct actor *a, int64_t id, stru
  * resident who proves it with one of their tracking codes; DJ_NOT_FOUND when
  * the code is not one of that phone's orders. */
 enum dj_result order_list_by_phone(db *d, const char *phone, const char *code, order_row_fn fn, void *ctx, struct field_errors *e);
+/* A resident who lost every code asks for them with the phone number: the
+ * codes of that phone's orders (the newest ORDER_CODES_SENT) go to that phone
+ * as one text message through the notification adapter's outbox (notify_sms),
+ * audited as order.codes_sent. At most ORDER_CODES_PER_PHONE requests a phone
+ * and ORDER_CODES_PER_ADDRESS an address in an hour (DJ_CONFLICT: the caller
+ * answers 429), counted whether or not the phone has orders: the answer is
+ * the same either way (nothing learnt of who placed orders). DJ_INVALID names
+ * the field "phone". */
+#define ORDER_CODES_SENT 8
+#define ORDER_CODES_PER_PHONE 3
+#define ORDER_CODES_PER_ADDRESS 10
+enum dj_result order_send_codes(db *d, const struct actor *a, const char *phone, int64_t now, struct field_errors *e);
 
 #endif

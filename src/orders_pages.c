@@ -21,20 +21,52 @@
 
 /* ---- the resident's side ---- */
 
+#define ORDER_KEY_COOKIE "dj_okey"
+
+/* A form key as random_token makes them (URL-safe base64), from a cookie or a form. */
+static bool key_shape(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+	if (n < 8 || n >= 40)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '-' || k[i] == '_'))
+			return false;
+	return true;
+}
+
 /* new_key: the form's key was already spent on another order (order_create
- * said so): this form gets a fresh one, the next submit is a new order. */
+ * said so): this form gets a fresh one, the next submit is a new order.
+ * The key is issued with the form page and kept in a cookie of the device
+ * until it is used (and for ORDER_KEY_REUSE after): the back button reloads
+ * this page (no-store) and gets the same key, so resubmitting without
+ * JavaScript answers with the first order (issue 10 §7). ?new=1 asks for a
+ * fresh form. */
 static void order_form_key(req *r, bool new_key)
 {
-	page_begin(r, "我要点单");
-	buf_puts(&r->out, "<p class=\"lead\">有需求、有心愿、要代办，或对村里的事有意见建议，都可以在这里告诉我们。"
-			  "支部接单后会尽快联系您，您可以随时用查询码查看办理进度。</p><section class=\"card\">");
-	form_begin(r, "/order");
-	char key[40];
+	char key[40] = "";
+	bool used = false;
 	const char *k = new_key ? NULL : req_form(r, "_key");
+	const char *fresh = req_query(r, "new");
 	if (k && strlen(k) >= 8 && strlen(k) < sizeof key)
 		snprintf(key, sizeof key, "%s", k);
-	else
+	else if (!new_key && !req_is_post(r) && !(fresh && !strcmp(fresh, "1")) && key_shape(req_cookie(r, ORDER_KEY_COOKIE)) &&
+		 order_key_reusable(r->db, req_cookie(r, ORDER_KEY_COOKIE), now_unix(), &used))
+		snprintf(key, sizeof key, "%s", req_cookie(r, ORDER_KEY_COOKIE));
+	if (!*key) {
 		random_token(key, sizeof key, 16);
+		used = false;
+	}
+	if (key_shape(key))
+		req_set_cookie(r, ORDER_KEY_COOKIE, key, -1, true);
+	page_begin(r, "我要点单");
+	buf_puts(&r->out, "<p class=\"lead\">有需求、有心愿、要代办，或对村里的事有意见建议，都可以在这里告诉我们。"
+			  "支部接单后会尽快联系您，您可以随时用查询码查看办理进度。</p>");
+	if (used)
+		buf_puts(&r->out, "<div class=\"flash\" role=\"status\">这张表单刚刚已经提交过，再次提交相同的内容不会重复登记。"
+				  "<a href=\"/order?new=1\">填写一份新的诉求</a></div>");
+	buf_puts(&r->out, "<section class=\"card\">");
+	form_begin(r, "/order");
 	html_printf(&r->out, "<input type=\"hidden\" name=\"_key\" value=\"%s\">", key);
 	/* ?kind=wish from the wish wall's 我要许愿 preselects the kind */
 	const char *kind = req_query(r, "kind");
@@ -131,6 +163,9 @@ static void order_page_form(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
+	/* the device keeps the key it used: back + resubmit finds this order */
+	if (key_shape(o.idempotency_key))
+		req_set_cookie(r, ORDER_KEY_COOKIE, o.idempotency_key, -1, true);
 	char msg[160], loc[64];
 	snprintf(msg, sizeof msg, "已提交，您的查询码是 %s，请妥善保存", code);
 	flash_set(r, "ok", msg);
@@ -151,6 +186,49 @@ static void track_more(req *r)
 	form_input(r, "code", "查询码", "text", form_value(r, "code", ""), "不区分大小写，空格和短横可有可无");
 	form_end(r, "列出我的诉求");
 	buf_puts(&r->out, "</section>");
+	/* no code at all: the codes by text message (§5) */
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">一个查询码也找不到？</h2>"
+			  "<p class=\"muted\">填写提交诉求时留的手机号，我们把这个手机号的查询码用短信发给您。</p>");
+	form_begin(r, "/track/codes");
+	form_input(r, "sms_phone", "手机号", "tel", form_value(r, "sms_phone", ""), NULL);
+	form_end(r, "短信发送查询码");
+	buf_puts(&r->out, "</section>");
+}
+
+/* POST /track/codes: the codes of a phone's orders by text message; the same
+ * page whether or not the phone placed any (issue 10 §5). */
+static void order_page_track_codes(req *r)
+{
+	const char *phone = req_form(r, "sms_phone");
+	struct field_errors e = {0};
+	enum dj_result res = order_send_codes(r->db, &r->actor, phone ? phone : "", now_unix(), &e);
+	if (res == DJ_INVALID || res == DJ_CONFLICT) {
+		/* beside this form's own field, not the lookup's */
+		struct field_errors shown = {0};
+		ferr_add(&shown, "sms_phone", "%s", dj_message(res, &e));
+		form_errors_add(r, &shown);
+		page_begin(r, "查询办理进度");
+		track_more(r);
+		page_end(r);
+		r->status = res == DJ_CONFLICT ? 429 : 422;
+		if (res == DJ_CONFLICT)
+			req_set_header(r, "Retry-After", "3600");
+		return;
+	}
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	char masked[24];
+	mask_phone(phone, masked);
+	page_begin(r, "查询码已发送");
+	html_printf(
+		&r->out,
+		"<section class=\"card\"><p class=\"lead\" id=\"codes-sent\">如果手机号 %s 提交过诉求，查询码已通过短信发送到这个手机，请留意短信。</p>"
+		"<p class=\"muted\">没有收到？请核对手机号，或直接联系村（社区）党支部。</p>"
+		"<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/track\">输入查询码</a></div></section>",
+		masked);
+	page_end(r);
 }
 
 static void lookup_row(void *ctx, const struct order *o)
@@ -513,27 +591,38 @@ static bool qflag(req *r, const char *name)
 #define ORDERS_PAGE 25
 #define ORDERS_NUMBERED 5 /* pages reached by number; past them the keyset (before=) */
 
+/* The list's filter from the query (the list and its export read it alike);
+ * false when ?org= was refused and answered. */
+static bool list_filter(req *r, struct order_filter *f, struct org_ref *ref)
+{
+	memset(f, 0, sizeof *f);
+	f->state = req_query(r, "state");
+	f->kind = req_query(r, "kind");
+	f->urgency = req_query(r, "urgency");
+	f->grid = req_query(r, "grid");
+	f->from = req_query(r, "from");
+	f->to = req_query(r, "to");
+	f->q = req_query(r, "q");
+	f->sort = req_query(r, "sort");
+	f->overdue = qflag(r, "overdue");
+	f->mine = qflag(r, "mine");
+	f->escalated = qflag(r, "escalated");
+	const char *org = req_query(r, "org");
+	if (org && *org) {
+		if (!orgs_from_request(r, org, &perm_org_view, ref))
+			return false;
+		f->org_path = ref->path;
+	}
+	return true;
+}
+
 static void orders_page_list(req *r)
 {
-	struct order_filter f = {0};
-	f.state = req_query(r, "state");
-	f.kind = req_query(r, "kind");
-	f.urgency = req_query(r, "urgency");
-	f.grid = req_query(r, "grid");
-	f.from = req_query(r, "from");
-	f.to = req_query(r, "to");
-	f.q = req_query(r, "q");
-	f.sort = req_query(r, "sort");
-	f.overdue = qflag(r, "overdue");
-	f.mine = qflag(r, "mine");
-	f.escalated = qflag(r, "escalated");
-	const char *org = req_query(r, "org");
+	struct order_filter f;
 	struct org_ref ref;
-	if (org && *org) {
-		if (!orgs_from_request(r, org, &perm_org_view, &ref))
-			return;
-		f.org_path = ref.path;
-	}
+	if (!list_filter(r, &f, &ref))
+		return;
+	const char *org = req_query(r, "org");
 	f.limit = ORDERS_PAGE;
 	f.before = parse_id(req_query(r, "before"));
 	int64_t page = parse_id(req_query(r, "page"));
@@ -596,18 +685,7 @@ static void orders_page_list(req *r)
 	buf_puts(&r->out, "</div></div></details></form>");
 	for (int k = 0; k < e.n; k++)
 		html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[k].msg);
-	if (total > ORDER_COUNT_CAP)
-		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %d+ 条</p>", ORDER_COUNT_CAP);
-	else
-		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %lld 条</p>", (long long)total);
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>查询码</th><th>类型</th><th>紧急</th><th>诉求</th>"
-			  "<th>支部</th><th>状态</th><th>时限</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
-	buf_puts(&r->out, buf_str(&rows));
-	buf_free(&rows);
-	buf_puts(&r->out, "</tbody></table></div>");
-	if (!c.n)
-		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的诉求</p></div>");
-	/* the pager: the first pages by number; further on, and after any keyset page, by the last row's id */
+	/* the filters of this page, for the pager and the export */
 	buf link = {0};
 	for (size_t i = 0; i < r->query.n; i++)
 		if (strcmp(r->query.v[i].key, "page") && strcmp(r->query.v[i].key, "before")) {
@@ -616,6 +694,32 @@ static void orders_page_list(req *r)
 			url_encode(&link, r->query.v[i].val);
 			buf_putc(&link, '&');
 		}
+	buf_puts(&r->out, "<div class=\"list-head\">");
+	if (total > ORDER_COUNT_CAP)
+		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %d+ 条</p>", ORDER_COUNT_CAP);
+	else
+		html_printf(&r->out, "<p class=\"muted\" id=\"orders-total\">共 %lld 条</p>", (long long)total);
+	/* issue 10 §11: every row of this filter, not just the page; phones
+	 * masked, or in full where the caller may reveal them (audited) */
+	if (res == DJ_OK && total) {
+		html_printf(&r->out, "<p class=\"list-export\"><a class=\"btn btn-secondary\" href=\"/orders.xlsx?%s\" download>导出 Excel</a>",
+			    buf_str(&link));
+		if (r->actor.role & (R_ADMIN | R_COMMITTEE | R_BRANCH))
+			html_printf(&r->out,
+				    " <a class=\"btn btn-secondary\" href=\"/orders.xlsx?%sfull=1\" download "
+				    "data-confirm=\"导出的表格将含群众完整手机号和地址，导出会留痕。确定导出吗？\">导出（含完整手机号）</a>",
+				    buf_str(&link));
+		buf_puts(&r->out, "</p>");
+	}
+	buf_puts(&r->out, "</div>");
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>查询码</th><th>类型</th><th>紧急</th><th>诉求</th>"
+			  "<th>支部</th><th>状态</th><th>时限</th><th>提交</th><th>办理人</th></tr></thead><tbody>");
+	buf_puts(&r->out, buf_str(&rows));
+	buf_free(&rows);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (!c.n)
+		buf_puts(&r->out, "<div class=\"empty\"><p>没有符合条件的诉求</p></div>");
+	/* the pager: the first pages by number; further on, and after any keyset page, by the last row's id */
 	bool keyset = strcmp(sort, "due") != 0;
 	int64_t pages = (total + ORDERS_PAGE - 1) / ORDERS_PAGE;
 	bool more = c.n == ORDERS_PAGE && (f.before || total > f.offset + ORDERS_PAGE);
@@ -1034,6 +1138,36 @@ static void stats_export_xlsx(req *r)
 	req_send_download(r, write_stats, &x, XLSX_TYPE, ascii, name);
 }
 
+/* ---- the filtered order list as .xlsx (issue 10 §11) ---- */
+
+struct list_download {
+	req *r;
+	struct order_filter f;
+	bool full;
+};
+
+static enum dj_result write_list(const char *path, void *ctx, struct field_errors *e)
+{
+	struct list_download *x = ctx;
+	int rows;
+	return orders_list_export(x->r->db, &x->r->actor, &x->f, x->full, now_unix(), path, &rows, e);
+}
+
+/* GET /orders.xlsx?<the list's filters>[&full=1] */
+static void orders_list_xlsx(req *r)
+{
+	struct list_download x = {.r = r, .full = qflag(r, "full")};
+	struct org_ref ref;
+	if (!list_filter(r, &x.f, &ref))
+		return;
+	char ascii[64], name[96], day[20];
+	fmt_time(now_unix(), day);
+	day[10] = 0;
+	snprintf(ascii, sizeof ascii, "orders-%s.xlsx", day);
+	snprintf(name, sizeof name, "诉求清单-%s.xlsx", day);
+	req_send_download(r, write_list, &x, XLSX_TYPE, ascii, name);
+}
+
 /* ---- the module record (module.h) ---- */
 
 static const route orders_routes[] = {
@@ -1045,9 +1179,11 @@ static const route orders_routes[] = {
 	{"GET", "/stats/orders", stats_page_orders, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "stats_orders"},
 	{"GET", "/stats/orders.xlsx", stats_export_xlsx, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_WRITE, 0, "stats_orders_export"},
 	{"GET", "/orders", orders_page_list, R_STAFF | R_MEMBER | R_GRID, 0, 0, "orders"},
+	{"GET", "/orders.xlsx", orders_list_xlsx, R_STAFF | R_MEMBER | R_GRID, RF_WRITE, 0, "orders_export"},
 	{"GET", "/orders/:id", orders_page_detail, R_STAFF | R_MEMBER | R_GRID, 0, 0, "order"},
 	{"POST", "/orders/:id/reveal", orders_page_reveal, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "order_reveal"},
 	{"POST", "/track/lookup", order_page_track_lookup, R_PUBLIC, RF_OWNTX, 4 * KiB, "track_lookup"},
+	{"POST", "/track/codes", order_page_track_codes, R_PUBLIC, 0, 4 * KiB, "track_codes"},
 	{"POST", "/orders/:id/act/:action", orders_page_act, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "order_act"},
 	{"GET", "/wishes", wishes_page, R_PUBLIC, 0, 0, "wishes"},
 	{"POST", "/wishes/:id/claim", wishes_claim, R_MEMBER, 0, 4 * KiB, "wish_claim"},

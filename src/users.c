@@ -105,26 +105,33 @@ enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct 
 
 #define USERS_PAGE_FROM                                                                                                     \
 	"FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) " \
-	"AND (CAST(? AS TEXT) IS NULL OR u.username LIKE '%' || ? || '%' OR u.name LIKE '%' || ? || '%') "
+	"AND (CAST(? AS TEXT) IS NULL OR u.username LIKE '%' || ? || '%' OR u.name LIKE '%' || ? || '%') "                  \
+	"AND (CAST(? AS BIGINT) = 0 OR u.active = 1 AND u.password_hash = '') "
 
-enum dj_result users_page(db *d, const struct actor *a, const char *q, int64_t limit, int64_t offset, void (*fn)(const struct user *u, void *ctx),
-			  void *ctx, int64_t *total)
+static void scope_range(const struct actor *a, char lo[256], char hi[256])
+{
+	snprintf(lo, 256, "%s", actor_scope(a));
+	snprintf(hi, 256, "%s", actor_scope(a));
+	if (*hi)
+		hi[strlen(hi) - 1]++; /* paths are digits and '/': "/1/4/" covers ["/1/4/", "/1/40") */
+}
+
+enum dj_result users_page(db *d, const struct actor *a, const char *q, bool pending, int64_t limit, int64_t offset,
+			  void (*fn)(const struct user *u, void *ctx), void *ctx, int64_t *total)
 {
 	*total = 0;
 	if (!permission_allows(&perm_user_view, a))
 		return DJ_FORBIDDEN;
 	char lo[256], hi[256];
-	snprintf(lo, sizeof lo, "%s", actor_scope(a));
-	snprintf(hi, sizeof hi, "%s", actor_scope(a));
-	if (*hi)
-		hi[strlen(hi) - 1]++; /* paths are digits and '/': "/1/4/" covers ["/1/4/", "/1/40") */
+	scope_range(a, lo, hi);
 	if (q && !*q)
 		q = NULL;
-	*total = db_int1(d, 0, "SELECT COUNT(*) " USERS_PAGE_FROM, "ttttt", lo, hi, q, q, q);
+	*total = db_int1(d, 0, "SELECT COUNT(*) " USERS_PAGE_FROM, "tttttI", lo, hi, q, q, q, (int64_t)pending);
 	db_stmt *s = db_query(d,
-			      "SELECT u.id, u.username, u.name, u.role, u.org_id, u.active, o.code, o.name " USERS_PAGE_FROM
+			      "SELECT u.id, u.username, u.name, u.role, u.org_id, u.active, o.code, o.name, "
+			      "CASE WHEN u.active = 1 AND u.password_hash = '' THEN 1 ELSE 0 END " USERS_PAGE_FROM
 			      "ORDER BY o.path, u.role, u.username LIMIT ? OFFSET ?",
-			      "tttttII", lo, hi, q, q, q, limit, offset);
+			      "tttttIII", lo, hi, q, q, q, (int64_t)pending, limit, offset);
 	while (db_next(s)) {
 		struct user u;
 		u.id = db_int(s, 0);
@@ -135,9 +142,20 @@ enum dj_result users_page(db *d, const struct actor *a, const char *q, int64_t l
 		u.active = db_int(s, 5) != 0;
 		snprintf(u.org_code, sizeof u.org_code, "%s", db_str(s, 6));
 		snprintf(u.org_name, sizeof u.org_name, "%s", db_str(s, 7));
+		u.pending = db_int(s, 8) != 0;
 		fn(&u, ctx);
 	}
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+
+int64_t users_count_pending(db *d, const struct actor *a)
+{
+	if (!permission_allows(&perm_user_view, a))
+		return 0;
+	char lo[256], hi[256];
+	scope_range(a, lo, hi);
+	const char *none = NULL;
+	return db_int1(d, 0, "SELECT COUNT(*) " USERS_PAGE_FROM, "tttttI", lo, hi, none, none, none, (int64_t)1);
 }
 #undef USERS_PAGE_FROM
 

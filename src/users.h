@@ -22,6 +22,7 @@ struct user {
 	bool active;
 	char org_code[40]; /* filled by users_each */
 	char org_name[200];
+	bool pending; /* filled by users_page: active, no password yet (awaiting activation) */
 };
 
 /* Loads an account the actor may manage (DJ_NOT_FOUND otherwise). */
@@ -30,9 +31,12 @@ enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user 
  * then role and username; DJ_FORBIDDEN for a role that sees none. */
 enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx);
 /* One page of that list (offset, limit), narrowed to usernames or names that
- * contain q (NULL: all); *total the number that match. */
-enum dj_result users_page(db *d, const struct actor *a, const char *q, int64_t limit, int64_t offset, void (*fn)(const struct user *u, void *ctx),
-			  void *ctx, int64_t *total);
+ * contain q (NULL: all), and with pending to the accounts awaiting activation
+ * (issue 10 §1: active, no password yet); *total the number that match. */
+enum dj_result users_page(db *d, const struct actor *a, const char *q, bool pending, int64_t limit, int64_t offset,
+			  void (*fn)(const struct user *u, void *ctx), void *ctx, int64_t *total);
+/* How many accounts of the actor's subtree await activation. */
+int64_t users_count_pending(db *d, const struct actor *a);
 /* The active accounts of the roles in mask (0: any role) in one org (org_id
  * > 0) or under an org path, by org path, then name. For pick lists and
  * counts, after the caller has checked what the actor may see. */

@@ -5,6 +5,7 @@
 
 #include "auth.h"
 #include "layout.h"
+#include "members.h"
 #include "module.h"
 #include "orgs_web.h"
 #include "users.h"
@@ -18,36 +19,66 @@ static const char *const role_options[] = {
 static void user_row(const struct user *u, void *ctx)
 {
 	req *r = ctx;
+	const char *badge = u->pending ? "" : u->active ? " badge-green" : " badge-grey";
 	html_printf(&r->out,
 		    "<tr><td data-label=\"用户名\"><a href=\"/admin/users/%lld\">%s</a></td><td data-label=\"姓名\">%s</td><td data-label=\"角色\">%s</td>"
 		    "<td data-label=\"所属组织\">%s</td><td data-label=\"状态\">"
-		    "<span class=\"badge %s\">%s</span></td></tr>",
-		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name, u->active ? "badge-green" : "badge-grey",
-		    u->active ? "启用" : "停用");
+		    "<span class=\"badge%s\">%s</span>",
+		    (long long)u->id, u->username, u->name, role_label(role_from_key(u->role)), u->org_name, badge,
+		    u->pending  ? "待激活"
+		    : u->active ? "启用"
+				: "停用");
+	/* issue 10 §1: the slip of an account awaiting activation, made anew
+	 * (the code is shown once; the old one ends) from the roster record */
+	int64_t member = u->pending ? member_of_account(r->db, u->id) : 0;
+	if (member)
+		html_printf(
+			&r->out,
+			" <form class=\"inline\" method=\"post\" action=\"/members/%lld/account\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			"<button class=\"btn btn-secondary btn-small\" type=\"submit\" data-confirm=\"将为%s生成新的激活码并打印激活单，旧激活码随即作废。确定吗？\">"
+			"激活单</button></form> <a href=\"/members/%lld\">党员档案</a>",
+			(long long)member, layout_csrf(r), u->name, (long long)member);
+	buf_puts(&r->out, "</td></tr>");
 }
 
 #define USERS_PAGE 50
 
 static void users_page_list(req *r)
 {
-	const char *q = req_query(r, "q");
+	const char *q = req_query(r, "q"), *status = req_query(r, "status");
+	bool pending = status && !strcmp(status, "pending");
 	int64_t page = parse_id(req_query(r, "page")), total = 0;
 	if (page < 1)
 		page = 1;
 	page_begin(r, "用户管理");
 	buf_puts(&r->out, "<div class=\"actions\"><a class=\"btn btn-primary\" href=\"/admin/users/new\">新建用户</a></div>");
-	html_printf(
-		&r->out,
-		"<form class=\"filters\" method=\"get\" action=\"/admin/users\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
-		"<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"用户名或姓名\" value=\"%s\"><button class=\"btn\" type=\"submit\">查询</button></form>",
-		q ? q : "");
+	/* issue 10 §1: the accounts awaiting activation apart, with their count */
+	int64_t n_pending = users_count_pending(r->db, &r->actor);
+	/* the attributes are markup: chosen among literals, never through %s (escaped) */
+	html_printf(&r->out,
+		    pending ? "<nav class=\"tabs\" aria-label=\"账号状态\"><a href=\"/admin/users\">全部</a>"
+			      "<a href=\"/admin/users?status=pending\" class=\"active\" aria-current=\"page\" id=\"users-pending\">待激活 "
+			      "<span class=\"badge\">%lld</span></a></nav>"
+			    : "<nav class=\"tabs\" aria-label=\"账号状态\"><a href=\"/admin/users\" class=\"active\" aria-current=\"page\">全部</a>"
+			      "<a href=\"/admin/users?status=pending\" id=\"users-pending\">待激活 <span class=\"badge\">%lld</span></a></nav>",
+		    (long long)n_pending);
+	if (pending)
+		buf_puts(&r->out,
+			 "<p class=\"muted\">这些党员账号已开通但尚未激活（还没有设置密码）。激活码只显示一次：遗失时点“激活单”重新生成并打印。</p>");
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/admin/users\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
+		    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"用户名或姓名\" value=\"%s\">",
+		    q ? q : "");
+	if (pending)
+		buf_puts(&r->out, "<input type=\"hidden\" name=\"status\" value=\"pending\">");
+	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查询</button></form>");
 	buf rows = {0};
 	buf saved = r->out;
 	r->out = rows; /* the rows first, so the count heads the table */
-	users_page(r->db, &r->actor, q, USERS_PAGE, (page - 1) * USERS_PAGE, user_row, r, &total);
+	users_page(r->db, &r->actor, q, pending, USERS_PAGE, (page - 1) * USERS_PAGE, user_row, r, &total);
 	rows = r->out;
 	r->out = saved;
-	html_printf(&r->out, "<p class=\"muted\">共 %lld 个用户</p>", (long long)total);
+	html_printf(&r->out, "<p class=\"muted\" id=\"users-total\">共 %lld 个%s用户</p>", (long long)total, pending ? "待激活" : "");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>用户名</th><th>姓名</th><th>角色</th>"
 			  "<th>所属组织</th><th>状态</th></tr></thead><tbody>");
 	buf_puts(&r->out, buf_str(&rows));
@@ -61,6 +92,8 @@ static void users_page_list(req *r)
 			url_encode(&link, q);
 			buf_putc(&link, '&');
 		}
+		if (pending)
+			buf_puts(&link, "status=pending&");
 		buf_puts(&r->out, "<nav class=\"pager\">");
 		if (page > 1)
 			html_printf(&r->out, "<a href=\"/admin/users?%spage=%lld\">上一页</a>", buf_str(&link), (long long)page - 1);

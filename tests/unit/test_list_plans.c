@@ -301,7 +301,7 @@ static void lists_as(struct seen *seen, const struct actor *a)
 	}
 	notify_each(d, a->user_id, note_row, NULL);
 	int64_t nu;
-	users_page(d, a, NULL, 50, 0, user_row, NULL, &nu);
+	users_page(d, a, NULL, false, 50, 0, user_row, NULL, &nu);
 	db_set_trace(d, NULL, NULL);
 }
 
