@@ -59,9 +59,11 @@ function run(args, opts = {}) {
 
 // opts.db: serve this database instead of a fresh one (several nodes on one
 // database): nothing is loaded into it and stop() leaves it to its owner.
+// opts.config: settings stored before the server starts ({ request_timeout: '60' }).
 async function startServer(opts = {}) {
   const db = opts.db ? { url: opts.db, drop: () => {} } : freshDatabase();
   if (!opts.db && opts.demo !== false) run(['--db', db.url, 'demo']);
+  for (const [k, v] of Object.entries(opts.config || {})) run(['--db', db.url, 'config', 'set', k, String(v)]);
   const port = await freePort();
   const args = ['--db', db.url, 'serve', '--port', String(port), '--access-log', 'off', ...(opts.args || [])];
   const child = spawn(BIN, args, { env: { ...process.env, ...SANITIZER_ENV, ...(opts.env || {}) }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,7 +11,11 @@ const { startServer, Browser, apiToken, api } = require('./lib');
 
 let srv;
 // 20 workers: 20 requests at once are 20 transactions at once
-test.before(async () => { srv = await startServer({ args: ['--threads', '20'] }); });
+// On PostgreSQL the simultaneous requests below are queued one by one behind
+// a held lock (each queued only once the one before waits): the first must
+// outlive the queueing of the other 19, which on a loaded machine takes
+// longer than the default 5 s request budget.
+test.before(async () => { srv = await startServer({ args: ['--threads', '20'], config: { request_timeout: 120 } }); });
 test.after(async () => { await srv.stop(); });
 
 const place = (body, { key, ip = '192.0.2.61' } = {}) => fetch(srv.base + '/api/v1/public/orders', {
