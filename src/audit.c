@@ -174,6 +174,21 @@ static enum dj_result where_of(const struct audit_filter *f, struct where *w, st
 	return DJ_OK;
 }
 
+const char *const audit_sorts[] = {"new", "最新在前", "old", "最早在前", NULL};
+
+static enum dj_result sort_of(const struct audit_filter *f, bool *oldest, struct field_errors *e)
+{
+	*oldest = false;
+	if (!f->sort || !*f->sort || !strcmp(f->sort, "new"))
+		return DJ_OK;
+	if (!strcmp(f->sort, "old")) {
+		*oldest = true;
+		return DJ_OK;
+	}
+	ferr_add(e, "sort", "排序方式应为“最新在前”或“最早在前”");
+	return DJ_INVALID;
+}
+
 /* The rows a filter keeps: the actor's subtree, the time range, the exact
  * action, and q anywhere in the text columns. */
 #define VISIBLE                                                                                                                      \
@@ -197,14 +212,23 @@ enum dj_result audit_list(db *d, const struct actor *a, const struct audit_filte
 	enum dj_result res = where_of(f, &w, e);
 	if (res != DJ_OK)
 		return res;
+	bool oldest = false;
+	if ((res = sort_of(f, &oldest, e)) != DJ_OK)
+		return res;
 	const char *scope = actor_scope(a);
 	/* counted up to AUDIT_COUNT_CAP + 1: a county's years of rows are not worth counting per view */
 	*total = db_int1(d, 0, "SELECT COUNT(*) FROM (SELECT a.id " VISIBLE "LIMIT ?) x", VISIBLE_TYPES "I", VISIBLE_ARGS(scope, f, &w),
 			 (int64_t)AUDIT_COUNT_CAP + 1);
-	db_stmt *s = db_query(d,
-			      "SELECT a.at, a.username, a.ip, a.action, a.entity, COALESCE(a.entity_id, 0), COALESCE(o.name, ''), a.summary " VISIBLE
-			      "ORDER BY a.id DESC LIMIT ? OFFSET ?",
-			      VISIBLE_TYPES "II", VISIBLE_ARGS(scope, f, &w), f->limit > 0 ? f->limit : 50, f->offset);
+	/* the order is the statement's, not a parameter: one statement each */
+	db_stmt *s =
+		oldest ? db_query(d,
+				  "SELECT a.at, a.username, a.ip, a.action, a.entity, COALESCE(a.entity_id, 0), COALESCE(o.name, ''), a.summary " VISIBLE
+				  "ORDER BY a.id LIMIT ? OFFSET ?",
+				  VISIBLE_TYPES "II", VISIBLE_ARGS(scope, f, &w), f->limit > 0 ? f->limit : 50, f->offset)
+		       : db_query(d,
+				  "SELECT a.at, a.username, a.ip, a.action, a.entity, COALESCE(a.entity_id, 0), COALESCE(o.name, ''), a.summary " VISIBLE
+				  "ORDER BY a.id DESC LIMIT ? OFFSET ?",
+				  VISIBLE_TYPES "II", VISIBLE_ARGS(scope, f, &w), f->limit > 0 ? f->limit : 50, f->offset);
 	while (db_next(s)) {
 		struct audit_entry en = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 5), db_str(s, 6), db_str(s, 7)};
 		fn(ctx, &en);

@@ -30,8 +30,10 @@ struct audit_filter {
 	const char *q;         /* NULL or "": anything; else found in the username, summary, entity
 				 (or "#id" / the id), org name, action code or its label */
 	const char *from, *to; /* NULL or "": open; else YYYY-MM-DD, both days included (Beijing time) */
+	const char *sort;      /* NULL, "" or "new": newest first; "old": oldest first (DJ_INVALID otherwise) */
 	int64_t limit, offset;
 };
+extern const char *const audit_sorts[]; /* key, label pairs, NULL-terminated */
 struct audit_entry {
 	int64_t at;
 	const char *username, *ip, *action, *entity;

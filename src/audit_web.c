@@ -44,14 +44,15 @@ static void filter_of(req *r, struct audit_filter *f)
 	f->q = req_query(r, "q");
 	f->from = req_query(r, "from");
 	f->to = req_query(r, "to");
+	f->sort = req_query(r, "sort");
 }
 
 /* The filter as a query string (without page), for the pager and the export link. */
 static void filter_query(buf *b, const struct audit_filter *f)
 {
-	const char *keys[] = {"q", "action", "from", "to"};
-	const char *vals[] = {f->q, f->action, f->from, f->to};
-	for (int i = 0; i < 4; i++)
+	const char *keys[] = {"q", "action", "from", "to", "sort"};
+	const char *vals[] = {f->q, f->action, f->from, f->to, f->sort};
+	for (int i = 0; i < 5; i++)
 		if (vals[i] && *vals[i]) {
 			buf_printf(b, "&%s=", keys[i]);
 			url_encode(b, vals[i]);
@@ -105,6 +106,14 @@ static void audit_page(req *r)
 			html_printf(&r->out, "<p class=\"field-error\" id=\"e-%s\">%s</p>", names[i], err);
 		buf_puts(&r->out, "</div>");
 	}
+	const char *serr = form_error_for(r, "sort");
+	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-sort\">排序</label><select id=\"f-sort\" name=\"sort\">", serr ? " has-error" : "");
+	for (const char *const *p = audit_sorts; *p; p += 2)
+		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", p[0], f.sort && !strcmp(f.sort, p[0]) ? " selected" : "", p[1]);
+	buf_puts(&r->out, "</select>");
+	if (serr)
+		html_printf(&r->out, "<p class=\"field-error\" id=\"e-sort\">%s</p>", serr);
+	buf_puts(&r->out, "</div>");
 	buf query = {0};
 	filter_query(&query, &f);
 	html_printf(&r->out,

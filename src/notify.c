@@ -131,6 +131,59 @@ int64_t notify_count(db *d, int64_t user_id)
 		       (int64_t)NOTIFY_COUNT_CAP + 1);
 }
 
+/* q as a LIKE pattern: %q% with % _ and \\ taken literally ("" when none). */
+static void like_of(const char *q, char out[200])
+{
+	size_t n = 0;
+	out[0] = 0;
+	if (!q || !*q)
+		return;
+	out[n++] = '%';
+	for (const char *c = q; *c && n < 196; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			out[n++] = '\\';
+		out[n++] = *c;
+	}
+	out[n++] = '%';
+	out[n] = 0;
+}
+
+#define FILTERED                                                                               \
+	"FROM notifications WHERE user_id = ? AND (CAST(? AS BIGINT) = 0 OR read_at IS NULL) " \
+	"AND (CAST(? AS TEXT) = '' OR text LIKE ? ESCAPE '\\') "
+
+int notify_page_filtered(db *d, int64_t user_id, const struct notify_filter *f, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx)
+{
+	char like[200];
+	like_of(f->q, like);
+	/* the order is the statement's: one statement each way */
+	db_stmt *s = f->oldest
+			     ? db_query(d,
+					"SELECT id, at, kind, text, entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END " FILTERED
+					"AND id > ? ORDER BY id LIMIT ?",
+					"IIttII", user_id, (int64_t)f->unread, like, like, f->cursor, (int64_t)limit)
+			     : db_query(d,
+					"SELECT id, at, kind, text, entity, COALESCE(entity_id, 0), CASE WHEN read_at IS NULL THEN 0 ELSE 1 END " FILTERED
+					"AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+					"IIttIII", user_id, (int64_t)f->unread, like, like, f->cursor, f->cursor, (int64_t)limit);
+	int n = 0;
+	while (db_next(s)) {
+		struct notification m = {db_int(s, 0), db_int(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 5), db_int(s, 6) != 0};
+		fn(ctx, &m);
+		n++;
+	}
+	db_done(s);
+	return n;
+}
+
+int64_t notify_count_filtered(db *d, int64_t user_id, const struct notify_filter *f)
+{
+	char like[200];
+	like_of(f->q, like);
+	return db_int1(d, 0, "SELECT COUNT(*) FROM (SELECT id " FILTERED "LIMIT ?) x", "IIttI", user_id, (int64_t)f->unread, like, like,
+		       (int64_t)NOTIFY_COUNT_CAP + 1);
+}
+
 int notify_mark_all_read(db *d, int64_t user_id, int64_t now)
 {
 	return db_run(d, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", "II", now, user_id);

@@ -52,7 +52,18 @@ int notify_page(db *d, int64_t user_id, int64_t before, int limit, void (*fn)(vo
 /* How many messages the user has, counted up to NOTIFY_COUNT_CAP + 1. */
 #define NOTIFY_COUNT_CAP 10000
 int64_t notify_count(db *d, int64_t user_id);
-int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK; /* DB_OK or the failure */
+/* The inbox searched, filtered and sorted (issue 10 §3): only unread ones,
+ * only those whose text contains q (NULL or "": any), oldest first instead
+ * of newest; cursor: the last id of the page before (0: from the start).
+ * Both read the user's own rows through the index on (user_id, id). */
+struct notify_filter {
+	bool unread, oldest;
+	const char *q;
+	int64_t cursor;
+};
+int notify_page_filtered(db *d, int64_t user_id, const struct notify_filter *f, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx);
+int64_t notify_count_filtered(db *d, int64_t user_id, const struct notify_filter *f); /* up to NOTIFY_COUNT_CAP + 1 */
+int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK;          /* DB_OK or the failure */
 /* Opens one message of the user's inbox: marks it read (once) and gives the
  * record it is about (entity "" and *entity_id 0 for none). DJ_NOT_FOUND when
  * the message is not this user's. */

@@ -37,8 +37,44 @@ static void inbox_row(void *ctx, const struct notification *n)
 
 #define INBOX_PAGE 30
 
+/* The inbox's filter from the query: q, unread=1, sort=old, and the cursor
+ * (before= when newest first, after= when oldest first). False (after
+ * answering 422 naming the field) for a sort that is not one. */
+static bool inbox_filter(req *r, struct notify_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	const char *sort = req_query(r, "sort"), *unread = req_query(r, "unread");
+	if (sort && *sort && strcmp(sort, "new") && strcmp(sort, "old")) {
+		struct field_errors e = {0};
+		ferr_add(&e, "sort", "排序方式应为“最新在前”或“最早在前”");
+		req_fail(r, DJ_INVALID, &e);
+		return false;
+	}
+	f->oldest = sort && !strcmp(sort, "old");
+	f->unread = unread && !strcmp(unread, "1");
+	f->q = req_query(r, "q");
+	f->cursor = parse_id(req_query(r, f->oldest ? "after" : "before"));
+	return true;
+}
+
+/* The filter as a query string for the pager ("&q=…&unread=1&sort=old"). */
+static void inbox_query(buf *b, const struct notify_filter *f)
+{
+	if (f->q && *f->q) {
+		buf_puts(b, "&q=");
+		url_encode(b, f->q);
+	}
+	if (f->unread)
+		buf_puts(b, "&unread=1");
+	if (f->oldest)
+		buf_puts(b, "&sort=old");
+}
+
 static void inbox_page(req *r)
 {
+	struct notify_filter f;
+	if (!inbox_filter(r, &f))
+		return;
 	page_begin(r, "消息");
 	int64_t unread = notify_unread(r->db, r->actor.user_id);
 	html_printf(&r->out, "<p class=\"lead\">未读 %lld 条。</p>", (long long)unread);
@@ -47,25 +83,40 @@ static void inbox_page(req *r)
 			    "<form method=\"post\" action=\"/inbox/read\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
 			    "<button class=\"btn btn-small\" type=\"submit\">全部标为已读</button></form>",
 			    layout_csrf(r));
-	/* newest first, a page at a time by the last id shown (before=) */
-	int64_t before = parse_id(req_query(r, "before")), total = notify_count(r->db, r->actor.user_id);
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/inbox\"><label class=\"sr-only\" for=\"f-q\">检索消息</label>"
+		    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"查询码或消息内容\" value=\"%s\">",
+		    f.q ? f.q : "");
+	html_printf(&r->out, "<label class=\"check\"><input type=\"checkbox\" name=\"unread\" value=\"1\"%s> 只看未读</label>",
+		    f.unread ? " checked" : "");
+	html_printf(&r->out,
+		    "<label class=\"sr-only\" for=\"f-sort\">排序</label><select id=\"f-sort\" name=\"sort\"><option value=\"new\"%s>最新在前</option>"
+		    "<option value=\"old\"%s>最早在前</option></select><button class=\"btn\" type=\"submit\">查询</button></form>",
+		    f.oldest ? "" : " selected", f.oldest ? " selected" : "");
+	bool filtered = f.unread || (f.q && *f.q);
+	int64_t total = filtered ? notify_count_filtered(r->db, r->actor.user_id, &f) : notify_count(r->db, r->actor.user_id);
 	if (total > NOTIFY_COUNT_CAP)
-		html_printf(&r->out, "<p class=\"muted\">共 %d+ 条</p>", NOTIFY_COUNT_CAP);
+		html_printf(&r->out, "<p class=\"muted\" id=\"inbox-total\">共 %d+ 条</p>", NOTIFY_COUNT_CAP);
 	else
-		html_printf(&r->out, "<p class=\"muted\">共 %lld 条</p>", (long long)total);
+		html_printf(&r->out, "<p class=\"muted\" id=\"inbox-total\">共 %lld 条</p>", (long long)total);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>内容</th></tr></thead><tbody>");
 	struct inbox c = {r, 0, 0};
-	notify_page(r->db, r->actor.user_id, before, INBOX_PAGE, inbox_row, &c);
+	notify_page_filtered(r->db, r->actor.user_id, &f, INBOX_PAGE, inbox_row, &c);
 	buf_puts(&r->out, "</tbody></table></div>");
 	if (!c.n)
-		buf_puts(&r->out, "<div class=\"empty\"><p>暂无消息</p></div>");
-	if (before || c.n == INBOX_PAGE) {
+		buf_puts(&r->out, filtered ? "<div class=\"empty\"><p>没有符合条件的消息</p></div>" : "<div class=\"empty\"><p>暂无消息</p></div>");
+	if (f.cursor || c.n == INBOX_PAGE) {
+		buf q = {0};
+		inbox_query(&q, &f);
 		buf_puts(&r->out, "<nav class=\"pager\">");
-		if (before)
-			buf_puts(&r->out, "<a href=\"/inbox\">最新消息</a>");
+		if (f.cursor) /* the first page of the same filter: the query without its leading & */
+			html_printf(&r->out, "<a href=\"/inbox%s%s\">%s</a>", q.len ? "?" : "", q.len ? buf_str(&q) + 1 : "",
+				    f.oldest ? "最早的消息" : "最新消息");
 		if (c.n == INBOX_PAGE)
-			html_printf(&r->out, "<a rel=\"next\" href=\"/inbox?before=%lld\">更早的消息</a>", (long long)c.last_id);
+			html_printf(&r->out, "<a rel=\"next\" href=\"/inbox?%s=%lld%s\">%s</a>", f.oldest ? "after" : "before", (long long)c.last_id,
+				    buf_str(&q), f.oldest ? "更新的消息" : "更早的消息");
 		buf_puts(&r->out, "</nav>");
+		buf_free(&q);
 	}
 	page_end(r);
 }
@@ -122,6 +173,9 @@ static void inbox_json(void *ctx, const struct notification *n)
 
 static void inbox_api(req *r)
 {
+	struct notify_filter f;
+	if (!inbox_filter(r, &f))
+		return;
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
@@ -129,11 +183,12 @@ static void inbox_api(req *r)
 	jw_kint(&w, "unread", notify_unread(r->db, r->actor.user_id));
 	jw_key(&w, "notifications");
 	jw_arr(&w);
-	/* ?before=<id>&limit=N: the page below that id (default the newest 100) */
-	int64_t before = parse_id(req_query(r, "before")), limit = parse_id(req_query(r, "limit"));
+	/* ?before=<id>&limit=N: the page below that id (default the newest 100);
+	 * q, unread=1, sort=old (with after=<id>) as on the page */
+	int64_t limit = parse_id(req_query(r, "limit"));
 	if (limit < 1 || limit > 500)
 		limit = 100;
-	notify_page(r->db, r->actor.user_id, before, (int)limit, inbox_json, &w);
+	notify_page_filtered(r->db, r->actor.user_id, &f, (int)limit, inbox_json, &w);
 	jw_aend(&w);
 	jw_end(&w);
 }

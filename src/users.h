@@ -32,8 +32,11 @@ enum dj_result users_load(db *d, const struct actor *a, int64_t id, struct user 
 enum dj_result users_each(db *d, const struct actor *a, void (*fn)(const struct user *u, void *ctx), void *ctx);
 /* One page of that list (offset, limit), narrowed to usernames or names that
  * contain q (NULL: all), and with pending to the accounts awaiting activation
- * (issue 10 §1: active, no password yet); *total the number that match. */
-enum dj_result users_page(db *d, const struct actor *a, const char *q, bool pending, int64_t limit, int64_t offset,
+ * (issue 10 §1: active, no password yet), in the order sort names (a key of
+ * users_sorts; NULL or "": by org); *total the number that match. DJ_INVALID:
+ * an unknown sort. */
+extern const char *const users_sorts[]; /* key, label pairs, NULL-terminated */
+enum dj_result users_page(db *d, const struct actor *a, const char *q, bool pending, const char *sort, int64_t limit, int64_t offset,
 			  void (*fn)(const struct user *u, void *ctx), void *ctx, int64_t *total);
 /* How many accounts of the actor's subtree await activation. */
 int64_t users_count_pending(db *d, const struct actor *a);

@@ -45,8 +45,17 @@ static void user_row(const struct user *u, void *ctx)
 
 static void users_page_list(req *r)
 {
-	const char *q = req_query(r, "q"), *status = req_query(r, "status");
+	const char *q = req_query(r, "q"), *status = req_query(r, "status"), *sort = req_query(r, "sort");
 	bool pending = status && !strcmp(status, "pending");
+	bool sort_known = !sort || !*sort;
+	for (const char *const *p = users_sorts; !sort_known && *p; p += 2)
+		sort_known = !strcmp(*p, sort);
+	if (!sort_known) {
+		struct field_errors e = {0};
+		ferr_add(&e, "sort", "排序方式应为按组织、用户名、姓名或角色");
+		req_fail(r, DJ_INVALID, &e);
+		return;
+	}
 	int64_t page = parse_id(req_query(r, "page")), total = 0;
 	if (page < 1)
 		page = 1;
@@ -71,11 +80,14 @@ static void users_page_list(req *r)
 		    q ? q : "");
 	if (pending)
 		buf_puts(&r->out, "<input type=\"hidden\" name=\"status\" value=\"pending\">");
-	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查询</button></form>");
+	buf_puts(&r->out, "<label class=\"sr-only\" for=\"f-sort\">排序</label><select id=\"f-sort\" name=\"sort\">");
+	for (const char *const *p = users_sorts; *p; p += 2)
+		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", p[0], sort && !strcmp(sort, p[0]) ? " selected" : "", p[1]);
+	buf_puts(&r->out, "</select><button class=\"btn\" type=\"submit\">查询</button></form>");
 	buf rows = {0};
 	buf saved = r->out;
 	r->out = rows; /* the rows first, so the count heads the table */
-	users_page(r->db, &r->actor, q, pending, USERS_PAGE, (page - 1) * USERS_PAGE, user_row, r, &total);
+	users_page(r->db, &r->actor, q, pending, sort, USERS_PAGE, (page - 1) * USERS_PAGE, user_row, r, &total);
 	rows = r->out;
 	r->out = saved;
 	html_printf(&r->out, "<p class=\"muted\" id=\"users-total\">共 %lld 个%s用户</p>", (long long)total, pending ? "待激活" : "");
@@ -94,6 +106,11 @@ static void users_page_list(req *r)
 		}
 		if (pending)
 			buf_puts(&link, "status=pending&");
+		if (sort && *sort) {
+			buf_puts(&link, "sort=");
+			url_encode(&link, sort);
+			buf_putc(&link, '&');
+		}
 		buf_puts(&r->out, "<nav class=\"pager\">");
 		if (page > 1)
 			html_printf(&r->out, "<a href=\"/admin/users?%spage=%lld\">上一页</a>", buf_str(&link), (long long)page - 1);

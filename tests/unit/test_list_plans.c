@@ -300,8 +300,16 @@ static void lists_as(struct seen *seen, const struct actor *a)
 		cr_assert(ar == DJ_OK || ar == DJ_FORBIDDEN, "audit_list: %s", dj_message(ar, &ae));
 	}
 	notify_each(d, a->user_id, note_row, NULL);
+	/* the inbox searched, filtered and sorted: the user's own rows by (user_id, id) */
+	struct notify_filter nf[] = {{.unread = true}, {.q = "逾期"}, {.oldest = true}, {.oldest = true, .cursor = 5, .unread = true}};
+	for (size_t i = 0; i < sizeof nf / sizeof nf[0]; i++) {
+		notify_page_filtered(d, a->user_id, &nf[i], 30, note_row, NULL);
+		notify_count_filtered(d, a->user_id, &nf[i]);
+	}
 	int64_t nu;
-	users_page(d, a, NULL, false, 50, 0, user_row, NULL, &nu);
+	const char *sorts[] = {NULL, "username", "name", "role"};
+	for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+		users_page(d, a, NULL, false, sorts[i], 50, 0, user_row, NULL, &nu);
 	db_set_trace(d, NULL, NULL);
 }
 
