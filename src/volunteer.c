@@ -842,14 +842,15 @@ enum dj_result volunteer_member_stats(db *d, const struct actor *a, int64_t memb
 	return db_done(s) == DB_OK ? DJ_OK : dj_fail(e, DJ_DB_ERROR, "%s", "读取失败，请稍后再试");
 }
 
-void volunteer_member_each(db *d, int64_t member_id, void (*fn)(void *ctx, const struct volunteer_activity *v, int64_t minutes, bool manual), void *ctx)
+void volunteer_member_each(db *d, int64_t member_id, int64_t limit,
+			   void (*fn)(void *ctx, const struct volunteer_activity *v, int64_t minutes, bool manual), void *ctx)
 {
 	db_stmt *s = db_query(
 		d,
 		"SELECT " ACT_COLS ", s.minutes, s.minutes_manual" ACT_FROM
 		"JOIN volunteer_signups s ON s.activity_id = a.id WHERE s.member_id = ? AND s.checkin_at IS NOT NULL ORDER BY a.starts_at DESC "
-		"LIMIT 200",
-		"I", member_id);
+		"LIMIT ?",
+		"II", member_id, limit);
 	while (db_next(s)) {
 		struct volunteer_activity v;
 		act_fill(s, &v);

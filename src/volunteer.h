@@ -144,8 +144,9 @@ struct volunteer_member_stats {
  * "100,300,600,1000,1500" by default). */
 void volunteer_star_hours(db *d, int64_t out[VOLUNTEER_STARS]);
 enum dj_result volunteer_member_stats(db *d, const struct actor *a, int64_t member_id, struct volunteer_member_stats *st, struct field_errors *e);
-/* The attendances of a member, newest first. */
-void volunteer_member_each(db *d, int64_t member_id, void (*fn)(void *ctx, const struct volunteer_activity *v, int64_t minutes, bool manual), void *ctx);
+/* The attendances of a member, newest first, at most limit. */
+void volunteer_member_each(db *d, int64_t member_id, int64_t limit,
+			   void (*fn)(void *ctx, const struct volunteer_activity *v, int64_t minutes, bool manual), void *ctx);
 
 /* ---- teams (服务队) ---- */
 struct volunteer_team {

@@ -166,10 +166,14 @@ static void action_form(req *r, int64_t id, const char *action, const char *labe
 {
 	char to[96];
 	snprintf(to, sizeof to, "/volunteer/%lld/act/%s", (long long)id, action);
+	if (reason) /* cancelling is rare and cannot be undone: folded away, with its reason */
+		buf_puts(&r->out, "<details class=\"vol-hand\"><summary>取消活动</summary>");
 	form_begin(r, to);
 	if (reason)
 		form_input(r, "reason", "取消原因", "text", "", "报名的党员会收到通知");
 	form_end(r, label);
+	if (reason)
+		buf_puts(&r->out, "</details>");
 }
 
 static void page_detail(req *r)
@@ -198,7 +202,8 @@ static void page_detail(req *r)
 	char mine[16];
 	int64_t in = 0, out = 0;
 	volunteer_my_state(r->db, &r->actor, id, mine, &in, &out);
-	if (volunteer_member_of(r->db, &r->actor)) {
+	bool can_sign = !strcmp(v.state, "published") && now_unix() < v.starts_at;
+	if (volunteer_member_of(r->db, &r->actor) && (*mine || can_sign || !org)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2>我的报名</h2>");
 		char to[96];
 		if (!strcmp(mine, "signed") || !strcmp(mine, "waiting")) {
@@ -219,7 +224,7 @@ static void page_detail(req *r)
 			}
 			if (!out)
 				buf_puts(&r->out, "<p class=\"muted\">到达现场后，用手机扫描组织者屏幕上的二维码签到；离开时再扫一次签退。</p>");
-		} else if (!strcmp(v.state, "published") && now_unix() < v.starts_at) {
+		} else if (can_sign) {
 			snprintf(to, sizeof to, "/volunteer/%lld/signup", (long long)id);
 			form_begin(r, to);
 			form_end(r, v.signed_n >= v.capacity ? "报名（进入候补）" : "我要报名");
@@ -242,7 +247,7 @@ static void page_detail(req *r)
 		if (strcmp(v.state, "draft") && strcmp(v.state, "cancelled")) {
 			char to[96];
 			snprintf(to, sizeof to, "/volunteer/%lld/manual", (long long)id);
-			buf_puts(&r->out, "<details><summary>手工签到、签退、核定时长</summary>");
+			buf_puts(&r->out, "<details class=\"vol-hand\"><summary>手工签到、签退、核定时长</summary>");
 			form_begin(r, to);
 			form_input(r, "member_id", "党员编号", "number", "", "花名册中的编号");
 			static const char *const ops[] = {"checkin", "手工签到", "checkout", "手工签退", "hours", "核定时长（须填原因）", NULL};
@@ -259,10 +264,11 @@ static void page_detail(req *r)
 			form_end(r, "保存");
 			buf_puts(&r->out, "</details>");
 		}
-		buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>党员</th><th>支部</th><th>报名</th><th>签到</th>"
-				  "<th>签退</th><th>时长</th></tr></thead><tbody>");
+		buf_puts(&r->out,
+			 "</section><h2>报名与签到</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>党员</th><th>支部</th>"
+			 "<th>报名</th><th>签到</th><th>签退</th><th>时长</th></tr></thead><tbody>");
 		volunteer_signups_each(r->db, id, signup_row, r);
-		buf_puts(&r->out, "</tbody></table></div></section>");
+		buf_puts(&r->out, "</tbody></table></div>");
 	}
 	page_end(r);
 }
@@ -386,10 +392,10 @@ static void member_page(req *r, int64_t member_id)
 			fmt_time(st.star_reached[i], d);
 		html_printf(&r->out, "<li>%d星（%lld 小时）：%s</li>", i + 1, (long long)st.star_hours[i], st.star_reached[i] ? d : "未达到");
 	}
-	buf_puts(&r->out,
-		 "</ul></section><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>活动</th><th>时间</th><th>组织</th><th>时长</th>"
-		 "</tr></thead><tbody>");
-	volunteer_member_each(r->db, member_id, member_row, r);
+	/* the latest ten on the page (the API and the report count them all) */
+	buf_puts(&r->out, "</ul></section><h2>最近参加的活动</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>活动</th>"
+			  "<th>时间</th><th>组织</th><th>时长</th></tr></thead><tbody>");
+	volunteer_member_each(r->db, member_id, 10, member_row, r);
 	buf_puts(&r->out, "</tbody></table></div>");
 	page_end(r);
 }
