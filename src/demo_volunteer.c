@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "points.h"
 #include "util.h"
 #include "volunteer.h"
 #include "volunteer_web.h"
@@ -135,6 +136,14 @@ static int held(db *d, const struct actor *cli, const char *org, int64_t team, c
 			   "IItIII", in, forgot ? start + len : out, forgot ? "auto" : "scan",
 			   volunteer_minutes(start, start + len, in, forgot ? start + len : out), id, who[i]) != DB_OK)
 			return -1;
+		/* and the points the check-out pays (volunteer.c's award: per full hour, once per attendance) */
+		int64_t minutes = volunteer_minutes(start, start + len, in, forgot ? start + len : out);
+		int64_t sid = db_int1(d, 0, "SELECT id FROM volunteer_signups WHERE activity_id = ? AND member_id = ?", "II", id, who[i]);
+		if (minutes >= 60 &&
+		    points_award(d, cli, who[i], "volunteer_hour", "volunteer_signup", sid, minutes / 60, forgot ? start + len : out, &fe) != DJ_OK) {
+			fprintf(stderr, "demo volunteer: points: %s\n", dj_message(DJ_INVALID, &fe));
+			return -1;
+		}
 	}
 	if (db_run(d, "UPDATE volunteer_activities SET state = 'finished', public_count = ?, updated_at = ? WHERE id = ?", "III",
 		   (int64_t)(rnd(3) ? rnd(25) : 0), start + len + VOLUNTEER_CLOSES_AFTER, id) != DB_OK)

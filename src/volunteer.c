@@ -10,6 +10,7 @@
 #include "notify.h"
 #include "orders.h" /* day_start */
 #include "orgs.h"
+#include "points.h"
 #include "util.h"
 
 #define ORGANISERS (R_ADMIN | R_COMMITTEE | R_BRANCH)
@@ -516,18 +517,39 @@ static int attendance_load(db *d, int64_t id, int64_t m, struct attendance *at)
 	return db_done(s);
 }
 
-/* Points for the hours of one attendance (issue 11's ledger).
- * TODO(points): points_award(d, a, member, "volunteer_hour", "volunteer_signup",
- * signup_id, minutes / 60, checkout_at, e) once src/points.h is on main:
- * a point-rule unit per full hour served (2.5 h earns 2 units), idempotent
- * per attendance. This is the one place the award is made. */
+/* Points for the hours of one attendance (issue 11's ledger), in the
+ * transaction of the check-out or of the hours set by hand: the rule
+ * volunteer_hour pays per FULL hour served (qty = minutes / 60, so 2.5 hours
+ * earn 2 × the rule's points; under an hour earns none), idempotent per
+ * attendance (source "volunteer_signup", id), at the time of the check-out.
+ * The one place the award is made. A correction of hours after the award
+ * does not pay again: the ledger's corrections are points.c's. The award
+ * follows the change whoever made it: when the actor's subtree does not hold
+ * the member (a community's organiser checking out a 双报到 member of
+ * another branch), the ledger records the system as having paid. */
 static enum dj_result award_hours(db *d, const struct actor *a, int64_t signup_id, struct field_errors *e)
 {
-	(void)d;
-	(void)a;
-	(void)signup_id;
-	(void)e;
-	return DJ_OK;
+	int64_t member = 0, minutes = 0, at = 0;
+	char path[256] = "";
+	db_stmt *s = db_query(d,
+			      "SELECT s.member_id, s.minutes, COALESCE(s.checkout_at, 0), o.path FROM volunteer_signups s JOIN members m ON m.id = "
+			      "s.member_id JOIN orgs o ON o.id = m.org_id WHERE s.id = ?",
+			      "I", signup_id);
+	if (db_next(s)) {
+		member = db_int(s, 0);
+		minutes = db_int(s, 1);
+		at = db_int(s, 2);
+		snprintf(path, sizeof path, "%s", db_str(s, 3));
+	}
+	if (db_done(s) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
+	if (!member || minutes < 60 || !at)
+		return DJ_OK;
+	struct actor sys;
+	actor_system(&sys);
+	bool own = a->user_id && volunteer_member_of(d, a) == member;
+	return points_award(d, own || actor_covers(a, path) ? a : &sys, member, "volunteer_hour", "volunteer_signup", signup_id,
+			    minutes / 60 > 1000 ? 1000 : minutes / 60, at, e);
 }
 
 /* Writes a check-in or check-out of one member; how: scan | manual | auto. */
@@ -828,6 +850,8 @@ enum dj_result volunteer_member_stats(db *d, const struct actor *a, int64_t memb
 		snprintf(st->org_name, sizeof st->org_name, "%s", db_str(s, 0));
 	db_done(s);
 	volunteer_star_hours(d, st->star_hours);
+	st->year = points_year_of(now_unix());
+	st->points_year = points_total(d, member_id, st->year);
 	/* the stars' dates: the running total of minutes in the order the hours were earned */
 	s = db_query(d,
 		     "SELECT s.minutes, COALESCE(s.checkout_at, a.ends_at) FROM volunteer_signups s JOIN volunteer_activities a ON a.id = s.activity_id "

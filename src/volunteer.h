@@ -139,6 +139,8 @@ struct volunteer_member_stats {
 	int stars;
 	int64_t star_hours[VOLUNTEER_STARS];   /* the thresholds, in hours */
 	int64_t star_reached[VOLUNTEER_STARS]; /* when each was reached (0: not yet) */
+	int year;                              /* this year (Asia/Shanghai) */
+	int64_t points_year;                   /* the member's points of the year, all rules (points_total) */
 };
 /* The thresholds of the star levels in hours (setting volunteer_star_hours,
  * "100,300,600,1000,1500" by default). */

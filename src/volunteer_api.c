@@ -281,6 +281,8 @@ void volunteer_api_member(req *r)
 	jw_kint(&w, "minutes", st.minutes);
 	jw_kstr(&w, "hours", h);
 	jw_kint(&w, "stars", st.stars);
+	jw_kint(&w, "year", st.year);
+	jw_kint(&w, "points_year", st.points_year);
 	jw_key(&w, "levels");
 	jw_arr(&w);
 	for (int i = 0; i < VOLUNTEER_STARS; i++) {

@@ -382,8 +382,9 @@ static void member_page(req *r, int64_t member_id)
 		&r->out,
 		"<section class=\"card vol-member\"><p>%s</p><div class=\"stats\"><div class=\"stat\"><span class=\"stat-num\" id=\"vol-hours\">%s</span>"
 		"<span class=\"stat-label\">服务时长（小时）</span></div><div class=\"stat\"><span class=\"stat-num\" id=\"vol-times\">%lld</span>"
-		"<span class=\"stat-label\">参加活动（次）</span></div></div><p>星级：",
-		st.org_name, h, (long long)st.times);
+		"<span class=\"stat-label\">参加活动（次）</span></div><div class=\"stat\"><span class=\"stat-num\" id=\"vol-points\">%lld</span>"
+		"<span class=\"stat-label\">%d年党员积分</span></div></div><p>星级：",
+		st.org_name, h, (long long)st.times, (long long)st.points_year, st.year);
 	stars_html(&r->out, st.stars);
 	buf_puts(&r->out, "</p><ul class=\"vol-star-list\">");
 	for (int i = 0; i < VOLUNTEER_STARS; i++) {

@@ -3,7 +3,8 @@
 // screen on the phone; the URL read from that QR code with zbarimg is opened
 // on the member's phone (logged in) and the member is checked in 30 minutes
 // late; later the same again checks the member out; the member's hours grow by
-// exactly 2.5 and the count of activities by one. The server's clock is moved
+// exactly 2.5, the count of activities by one and the points by 2
+// (1 point per full hour). The server's clock is moved
 // with DANGJIAN_NOW_FILE. No page and no table is wider than the phone.
 'use strict';
 const test = require('node:test');
@@ -75,6 +76,7 @@ async function scanScreen(org, name) {
 const figures = async (p) => ({
   hours: Number(await p.locator('#vol-hours').innerText()),
   times: Number(await p.locator('#vol-times').innerText()),
+  points: Number(await p.locator('#vol-points').innerText()),
 });
 
 test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes late and out after the end: 2.5 hours more', async () => {
@@ -135,7 +137,8 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   assert.equal(after.times - before.times, 1);
   await shot(mem, '9-me-after', false);
   await fits(mem, 'my volunteer service after');
-  // TODO(points): once the points ledger (issue 11) is on main, the member's points grow by the volunteer_hour rule × 2 here too.
+  // the points ledger (issue 11): rule volunteer_hour, 1 point per full hour: 2.5 h → 2
+  assert.equal(after.points - before.points, 2);
 
   // the organiser's list shows the member checked in by scan, out by scan, 2.5 hours
   await org.goto(`${srv.base}/volunteer/${activity}`);

@@ -124,6 +124,8 @@ test('QR check-in: old and foreign codes refused, 30 minutes late gives 2.5 hour
   let mine = (await api(srv.base, dangyuan, 'GET', `/api/v1/volunteer/activities/${A}`)).json.mine;
   assert.equal(mine.checkout_at, null);
   setNow(at(3, 12, 40));
+  const pointsBefore = (await api(srv.base, dangyuan, 'GET', '/api/v1/volunteer/members/me')).json;
+  assert.equal(pointsBefore.year, 2027);
   const outRes = await act(dangyuan, A, 'scan', { code: (await code(A)).code });
   assert.equal(outRes.status, 200, outRes.text);
   assert.match(outRes.json.done, /服务 2\.5 小时/, 'capped by the end: 09:30–12:00');
@@ -133,8 +135,10 @@ test('QR check-in: old and foreign codes refused, 30 minutes late gives 2.5 hour
   assert.equal(row.checkin_how, 'scan');
   const again = await act(dangyuan, A, 'scan', { code: (await code(A)).code });
   assert.equal(again.status, 409, 'checked out already');
-  const st = await api(srv.base, dangyuan, 'GET', '/api/v1/volunteer/members/me');
-  assert.equal(st.json.minutes >= 150, true);
+  const st = (await api(srv.base, dangyuan, 'GET', '/api/v1/volunteer/members/me')).json;
+  assert.equal(st.minutes - pointsBefore.minutes, 150);
+  // the points ledger, in the check-out's transaction: rule volunteer_hour (1 point an hour) per full hour, 2.5 h → 2
+  assert.equal(st.points_year - pointsBefore.points_year, 2);
 });
 
 test('the organiser\'s hand: check-in marked manual with who, hours with a reason, never longer than the activity; no check-out before check-in', async () => {
@@ -156,6 +160,11 @@ test('the organiser\'s hand: check-in marked manual with who, hours with a reaso
   assert.equal(row.minutes, 180);
   assert.equal(row.minutes_manual, true);
   assert.equal(row.minutes_reason, '忘记扫码签退，组织者核实');
+  const m3st = (await api(srv.base, chenji, 'GET', `/api/v1/volunteer/members/${m3.id}`)).json;
+  assert.equal(m3st.points_year, 3, 'hours by hand pay too, once');
+  assert.equal((await act(chenji, A, 'hours', { member_id: m3.id, hours: '2', reason: '更正' })).status, 200);
+  assert.equal((await api(srv.base, chenji, 'GET', `/api/v1/volunteer/members/${m3.id}`)).json.points_year, 3, 'a correction does not pay again');
+  assert.equal((await act(chenji, A, 'hours', { member_id: m3.id, hours: '3', reason: '忘记扫码签退，组织者核实' })).status, 200);
   const page = await (await login('chenji')).get(`/volunteer/${A}`);
   assert.match(page.text, /手工：张建国/);
   assert.match(page.text, /手工核定：忘记扫码签退，组织者核实/);
