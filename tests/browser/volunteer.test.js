@@ -13,56 +13,29 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startServer, BIN, PASSWORD, apiToken, api, launchChromium } = require('../e2e/lib');
+const lib = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-volb-'));
 const clock = path.join(dir, 'now');
 const T0 = Date.UTC(2027, 2, 1, 0, 0) / 1000; // 2027-03-01 08:00 Beijing
 const at = (hh, mm = 0) => T0 + (hh - 8) * 3600 + mm * 60;
 const setNow = (t) => fs.writeFileSync(clock, String(t));
-let srv, browser, activity;
-const errors = [];
-
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  setNow(at(8));
-  srv = await startServer({ env: { DANGJIAN_NOW_FILE: clock } });
-  browser = await launchChromium();
-  const token = await apiToken(srv.base, 'chenji');
-  const r = await api(srv.base, token, 'POST', '/api/v1/volunteer/activities',
-    { title: '春季人居环境整治', kind: 'cleanup', place: '陈集村主街', starts: '2027-03-01 09:00', ends: '2027-03-01 12:00', capacity: 10, org: 'CJZ-CJC' });
-  assert.equal(r.status, 201, r.text);
-  activity = r.json.id;
+setNow(at(8));
+let activity;
+const env = lib.setup({
+  server: { env: { DANGJIAN_NOW_FILE: clock } },
+  async before({ srv }) {
+    const token = await lib.apiToken(env.srv.base, 'chenji');
+    const r = await lib.api(env.srv.base, token, 'POST', '/api/v1/volunteer/activities',
+      { title: '春季人居环境整治', kind: 'cleanup', place: '陈集村主街', starts: '2027-03-01 09:00', ends: '2027-03-01 12:00', capacity: 10, org: 'CJZ-CJC' });
+    assert.equal(r.status, 201, r.text);
+    activity = r.json.id;
+  },
 });
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function phone(user) {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名或手机号').fill(user);
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
-  return p;
-}
-async function fits(p, what) {
-  const { page, tables } = await p.evaluate(() => ({
-    page: document.documentElement.scrollWidth,
-    tables: [...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > window.innerWidth + 1).length,
-  }));
-  assert.ok(page <= 391, `${what}: the page is ${page}px wide`);
-  assert.equal(tables, 0, `${what}: a table wider than the phone`);
-}
-const shot = (p, name, fullPage = true) => p.screenshot({ path: path.join(SHOTS, `volunteer-${name}.png`), fullPage });
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const phone = (user) => env.page({ user });
+const fits = (p, what) => lib.fits(p, what);
+const shot = (p, name, fullPage = true) => p.screenshot({ path: path.join(lib.SHOTS, `volunteer-${name}.png`), fullPage });
 
 // What a phone's camera reads from the organiser's screen: the QR code's SVG, drawn and decoded by zbarimg.
 async function scanScreen(org, name) {
@@ -82,13 +55,13 @@ const figures = async (p) => ({
 test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes late and out after the end: 2.5 hours more', async () => {
   // the member's figures before
   const mem = await phone('dangyuan');
-  await mem.goto(srv.base + '/volunteer/me');
+  await mem.goto(env.srv.base + '/volunteer/me');
   const before = await figures(mem);
   await shot(mem, '1-me-before');
   await fits(mem, 'my volunteer service');
 
   // the member finds the activity and signs up
-  await mem.goto(srv.base + '/volunteer');
+  await mem.goto(env.srv.base + '/volunteer');
   await fits(mem, 'the list');
   await mem.getByRole('link', { name: '春季人居环境整治' }).first().click();
   await mem.getByRole('button', { name: '我要报名' }).click();
@@ -100,13 +73,13 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   // at 09:30 the organiser shows the QR code; the member's camera opens its URL
   setNow(at(9, 30));
   const org = await phone('chenji');
-  await org.goto(`${srv.base}/volunteer/${activity}`);
+  await org.goto(`${env.srv.base}/volunteer/${activity}`);
   await shot(org, '3-organiser');
   await fits(org, 'the organiser\'s activity page');
   await org.getByRole('link', { name: '显示签到二维码' }).click();
   await org.waitForURL(/\/checkin\/volunteer\/\d+$/);
   const url = await scanScreen(org, '4-qr-screen');
-  assert.match(url, new RegExp(`^${srv.base}/c/volunteer/${activity}/[2-9A-Z]{8}$`));
+  assert.match(url, new RegExp(`^${env.srv.base}/c/volunteer/${activity}/[2-9A-Z]{8}$`));
   await fits(org, 'the QR screen');
   await mem.goto(url);
   await shot(mem, '5-scan-page');
@@ -131,7 +104,7 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   assert.match(await mem.locator('body').innerText(), /签到码已过期/);
 
   // the member's hours and activities have grown by exactly 2.5 and 1
-  await mem.goto(srv.base + '/volunteer/me');
+  await mem.goto(env.srv.base + '/volunteer/me');
   const after = await figures(mem);
   assert.equal(Math.round((after.hours - before.hours) * 10), 25);
   assert.equal(after.times - before.times, 1);
@@ -141,10 +114,10 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   assert.equal(after.points - before.points, 2);
 
   // the organiser's list shows the member checked in by scan, out by scan, 2.5 hours
-  await org.goto(`${srv.base}/volunteer/${activity}`);
+  await org.goto(`${env.srv.base}/volunteer/${activity}`);
   const row = org.locator('tr', { hasText: '李志强' });
   assert.match(await row.innerText(), /2\.5 小时/);
   await shot(org, '10-organiser-after');
   await fits(org, 'the organiser\'s list');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(env.errors, []);
 });
