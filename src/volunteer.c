@@ -1048,6 +1048,28 @@ enum dj_result volunteer_report(db *d, const struct actor *a, int64_t org_id, in
 	return DJ_OK;
 }
 
+enum dj_result volunteer_report_members(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, int64_t limit,
+					void (*fn)(void *ctx, const struct volunteer_member_row *m), void *ctx, struct field_errors *e)
+{
+	struct org top;
+	enum dj_result r = report_org(d, a, org_id, &top, e);
+	if (r != DJ_OK)
+		return r;
+	db_stmt *s = db_query(
+		d,
+		"SELECT m.id, m.name, o.name, COUNT(*), COALESCE(SUM(s.minutes), 0) FROM volunteer_signups s JOIN volunteer_activities va ON "
+		"va.id = s.activity_id JOIN members m ON m.id = s.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND "
+		"s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN ('published', 'in_progress', 'finished') "
+		"GROUP BY m.id, m.name, o.name ORDER BY COALESCE(SUM(s.minutes), 0) DESC, m.name, m.id LIMIT ?",
+		"tIII", top.path, t0, t1, limit > 0 ? limit : (int64_t)1000000);
+	while (db_next(s)) {
+		struct volunteer_member_row row = {
+			.member_id = db_int(s, 0), .name = db_str(s, 1), .org_name = db_str(s, 2), .times = db_int(s, 3), .minutes = db_int(s, 4)};
+		fn(ctx, &row);
+	}
+	return db_done(s) == DB_OK ? DJ_OK : dj_fail(e, DJ_DB_ERROR, "%s", "读取失败，请稍后再试");
+}
+
 int64_t volunteer_minimum_of(db *d, int64_t org_id, int64_t year)
 {
 	/* the org's own, else the nearest org above with one (the longest path that is a prefix) */

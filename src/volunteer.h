@@ -186,7 +186,17 @@ struct volunteer_branch_row {
 /* The whole report: checks the actor's right and scope (org 0: the actor's own org). */
 enum dj_result volunteer_report(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, struct volunteer_figures *total,
 				void (*branch)(void *ctx, const struct volunteer_branch_row *b), void *ctx, char org_name[168], struct field_errors *e);
-/* Writes the report as .xlsx (汇总, 按支部 sheets) at path (audited export). */
+/* The report per member: the members of the subtree (their own org in it)
+ * who served in the period, at any organiser's activity, with their
+ * person-times and minutes, most hours first (at most limit; 0: all). */
+struct volunteer_member_row {
+	int64_t member_id;
+	const char *name, *org_name;
+	int64_t times, minutes;
+};
+enum dj_result volunteer_report_members(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, int64_t limit,
+					void (*fn)(void *ctx, const struct volunteer_member_row *m), void *ctx, struct field_errors *e);
+/* Writes the report as .xlsx (按支部 with the total, 按党员 sheets) at path (audited export). */
 enum dj_result volunteer_report_export(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, const char *path, struct field_errors *e);
 /* Hours as text with one decimal: 150 minutes → "2.5". */
 void volunteer_hours_text(int64_t minutes, char out[24]);

@@ -404,6 +404,21 @@ static void branch_json(void *ctx, const struct volunteer_branch_row *b)
 	jw_end(w);
 }
 
+static void member_json(void *ctx, const struct volunteer_member_row *m)
+{
+	jw *w = ctx;
+	char h[24];
+	volunteer_hours_text(m->minutes, h);
+	jw_obj(w);
+	jw_kint(w, "member_id", m->member_id);
+	jw_kstr(w, "name", m->name);
+	jw_kstr(w, "org_name", m->org_name);
+	jw_kint(w, "times", m->times);
+	jw_kint(w, "minutes", m->minutes);
+	jw_kstr(w, "hours", h);
+	jw_end(w);
+}
+
 void volunteer_api_report(req *r)
 {
 	int64_t org, t0, t1;
@@ -420,8 +435,16 @@ void volunteer_api_report(req *r)
 	struct volunteer_figures f;
 	enum dj_result res = volunteer_report(r->db, &r->actor, org, t0, t1, &f, branch_json, &bw, name, &e);
 	jw_aend(&bw);
+	buf members = {0};
+	jw mw;
+	jw_init(&mw, &members);
+	jw_arr(&mw);
+	if (res == DJ_OK)
+		res = volunteer_report_members(r->db, &r->actor, org, t0, t1, 0, member_json, &mw, &e);
+	jw_aend(&mw);
 	if (res != DJ_OK) {
 		buf_free(&branches);
+		buf_free(&members);
 		req_fail(r, res, &e);
 		return;
 	}
@@ -435,8 +458,11 @@ void volunteer_api_report(req *r)
 	figures_json(&w, &f);
 	jw_key(&w, "branches");
 	buf_puts(&r->out, buf_str(&branches));
-	jw_end(&w);
+	buf_puts(&r->out, ",\"by_member\":");
+	buf_puts(&r->out, buf_str(&members));
+	buf_puts(&r->out, "}");
 	buf_free(&branches);
+	buf_free(&members);
 }
 
 static void below_json(void *ctx, const struct volunteer_below_row *b)

@@ -53,6 +53,16 @@ static void figures_row(struct sheet_ctx *c, const char *name, const struct volu
 
 static void branch_row(void *ctx, const struct volunteer_branch_row *b) { figures_row(ctx, b->name, &b->f); }
 
+static void member_row(void *ctx, const struct volunteer_member_row *m)
+{
+	struct sheet_ctx *c = ctx;
+	worksheet_write_string(c->ws, c->row, 0, m->name, NULL);
+	worksheet_write_string(c->ws, c->row, 1, m->org_name, NULL);
+	worksheet_write_number(c->ws, c->row, 2, (double)m->times, NULL);
+	worksheet_write_number(c->ws, c->row, 3, (double)((m->minutes * 10 + 30) / 60) / 10.0, NULL);
+	c->row++;
+}
+
 enum dj_result volunteer_report_export(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, const char *path, struct field_errors *e)
 {
 	/* the scope and the period are checked before the file is made */
@@ -87,6 +97,17 @@ enum dj_result volunteer_report_export(db *d, const struct actor *a, int64_t org
 		 to, (long long)total.activities, (long long)total.person_times, (long long)total.public_times, h, (long long)total.teams,
 		 (long long)total.team_members);
 	worksheet_write_string(ws, c.row + 1, 0, sum, NULL);
+	/* a row per member who served: the page shows the first twenty, the file all */
+	lxw_worksheet *mws = workbook_add_worksheet(wb, "按党员");
+	worksheet_set_column(mws, 0, 1, 20, NULL);
+	worksheet_set_column(mws, 2, 3, 14, NULL);
+	static const char *const mh[] = {"党员", "所在组织", "参加活动（次）", "服务时长（小时）"};
+	for (lxw_col_t i = 0; i < 4; i++)
+		worksheet_write_string(mws, 0, i, mh[i], bold);
+	worksheet_freeze_panes(mws, 1, 1);
+	struct sheet_ctx mc = {mws, 1, NULL};
+	if (res == DJ_OK)
+		res = volunteer_report_members(d, a, org_id, t0, t1, 0, member_row, &mc, e);
 	if (workbook_close(wb) != LXW_NO_ERROR || res != DJ_OK)
 		return res != DJ_OK ? res : dj_fail(e, DJ_DB_ERROR, "%s", "导出失败，请稍后再试");
 	if (audit_write(d, a, "volunteer.report_export", "org", org_id ? org_id : a->org_id, org_id ? org_id : a->org_id, sum) != DB_OK)

@@ -244,6 +244,15 @@ static void page_detail(req *r)
 			if (!strcmp(t->from, v.state) && (t->actors & r->actor.role))
 				action_form(r, id, t->action, volunteer_action_label(t->action), !strcmp(t->action, "cancel"));
 		}
+		if (can_sign) {
+			char to[96];
+			snprintf(to, sizeof to, "/volunteer/%lld/signup", (long long)id);
+			buf_puts(&r->out, "<details class=\"vol-hand\"><summary>代党员报名（没有智能手机的党员）</summary>");
+			form_begin(r, to);
+			form_input(r, "member_id", "党员编号", "number", "", "花名册中的编号");
+			form_end(r, "报名");
+			buf_puts(&r->out, "</details>");
+		}
 		if (strcmp(v.state, "draft") && strcmp(v.state, "cancelled")) {
 			char to[96];
 			snprintf(to, sizeof to, "/volunteer/%lld/manual", (long long)id);
@@ -508,6 +517,16 @@ static void branch_row(void *ctx, const struct volunteer_branch_row *b)
 		(long long)b->f.public_times, h, (long long)b->f.teams);
 }
 
+static void report_member_row(void *ctx, const struct volunteer_member_row *m)
+{
+	char h[24];
+	volunteer_hours_text(m->minutes, h);
+	html_printf(ctx,
+		    "<tr><td data-label=\"党员\"><a href=\"/volunteer/members/%lld\">%s</a></td><td data-label=\"组织\">%s</td>"
+		    "<td data-label=\"活动\">%lld 次</td><td data-label=\"时长\">%s 小时</td></tr>",
+		    (long long)m->member_id, m->name, m->org_name, (long long)m->times, h);
+}
+
 static void page_report(req *r)
 {
 	int64_t org, t0, t1;
@@ -557,6 +576,12 @@ static void page_report(req *r)
 	buf_puts(&r->out, buf_str(&rows));
 	buf_puts(&r->out, "</tbody></table></div>");
 	buf_free(&rows);
+	/* the members who served most (the file has them all) */
+	buf_puts(&r->out,
+		 "<h2>按党员（服务时长前二十名，导出文件含全部）</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>党员</th>"
+		 "<th>所在组织</th><th>参加活动</th><th>服务时长</th></tr></thead><tbody>");
+	volunteer_report_members(r->db, &r->actor, org, t0, t1, 20, report_member_row, &r->out, &e);
+	buf_puts(&r->out, "</tbody></table></div>");
 	page_end(r);
 }
 
@@ -586,10 +611,16 @@ static void report_xlsx(req *r)
 
 /* ---- minimums ---- */
 
+struct below_list {
+	buf rows;
+	int64_t n;
+};
+
 static void below_row(void *ctx, const struct volunteer_below_row *b)
 {
-	buf *out = ctx;
-	html_printf(out,
+	struct below_list *l = ctx;
+	l->n++;
+	html_printf(&l->rows,
 		    "<tr><td data-label=\"支部\">%s</td><td data-label=\"党员\"><a href=\"/volunteer/members/%lld\">%s</a></td>"
 		    "<td data-label=\"已参加\">%lld 次</td></tr>",
 		    b->branch, (long long)b->member_id, b->name, (long long)b->times);
@@ -631,8 +662,8 @@ static void page_minimums(req *r)
 		return;
 	}
 	int64_t required = 0;
-	buf rows = {0};
-	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, org, year, &required, below_row, &rows, &e);
+	struct below_list below = {0};
+	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, org, year, &required, below_row, &below, &e);
 	page_begin(r, "志愿服务最低次数");
 	html_printf(&r->out,
 		    "<form class=\"filters\" method=\"get\" action=\"/volunteer/minimums\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
@@ -641,16 +672,16 @@ static void page_minimums(req *r)
 	if (res == DJ_OK) {
 		html_printf(
 			&r->out,
-			"<p id=\"vol-min\">%lld 年每名党员参加志愿服务活动不少于 <strong>%lld</strong> 次。以下党员尚未达到：</p><p class=\"actions\">"
+			"<p id=\"vol-min\">%lld 年每名党员参加志愿服务活动不少于 <strong>%lld</strong> 次。尚未达到的党员 <strong id=\"vol-below-n\">%lld</strong> 名：</p><p class=\"actions\">"
 			"<a class=\"btn btn-secondary\" href=\"/volunteer/minimums.xlsx?org=%s&amp;year=%lld\">导出 Excel</a></p>"
 			"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>支部</th><th>党员</th><th>已参加</th></tr></thead><tbody>",
-			(long long)year, (long long)required, code ? code : "", (long long)year);
-		buf_puts(&r->out, buf_str(&rows));
+			(long long)year, (long long)required, (long long)below.n, code ? code : "", (long long)year);
+		buf_puts(&r->out, buf_str(&below.rows));
 		buf_puts(&r->out, "</tbody></table></div>");
 	} else {
 		html_printf(&r->out, "<p class=\"empty\">%s</p>", dj_message(res, &e));
 	}
-	buf_free(&rows);
+	buf_free(&below.rows);
 	if (r->actor.role & (R_ADMIN | R_COMMITTEE)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2>规定最低次数</h2>");
 		form_begin(r, "/volunteer/minimums");

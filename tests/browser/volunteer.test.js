@@ -119,5 +119,14 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   assert.match(await row.innerText(), /2\.5 小时/);
   await shot(org, '10-organiser-after');
   await fits(org, 'the organiser\'s list');
+
+  // the branch's report and minimums, on the phone
+  await org.goto(`${env.srv.base}/volunteer/report?from=2026-01-01&to=2027-03-01`);
+  assert.match(await org.locator('#vol-report-org').innerText(), /陈集村党支部/);
+  await fits(org, 'the report');
+  await shot(org, '11-report');
+  await org.goto(`${env.srv.base}/volunteer/minimums?year=2026`);
+  await fits(org, 'the minimums');
+  await shot(org, '12-minimums', false);
   assert.deepEqual(env.errors, []);
 });

@@ -229,15 +229,22 @@ test('the report page, the API and the .xlsx agree, for the branch and for the t
     assert.equal(x.status, 200);
     const file = path.join(dir, `${org}.xlsx`);
     fs.writeFileSync(file, Buffer.from(await x.arrayBuffer()));
-    const rows = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+    const book = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
-ws = openpyxl.load_workbook(sys.argv[1]).active
-print(json.dumps([[c.value for c in r] for r in ws.iter_rows()]))`, file], { encoding: 'utf8' }));
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps({n: [[c.value for c in r] for r in wb[n].iter_rows()] for n in wb.sheetnames}))`, file], { encoding: 'utf8' }));
+    const rows = book['按支部'];
     const total = rows.find((r) => typeof r[0] === 'string' && r[0].endsWith(' 合计'));
     assert.deepEqual(total.slice(1, 10), [j.registered, j.active, j.activities, j.person_times, j.public_times, Number(j.hours), j.teams, j.team_members, j.members]);
     // a row per branch: the API's branches, in the same order, with the same figures
     const branchRows = rows.slice(1, rows.indexOf(total));
     assert.deepEqual(branchRows.map((r) => [r[0], r[4], r[6]]), j.branches.map((b) => [b.name, b.person_times, Number(b.hours)]));
+    // a row per member who served, most hours first: the API, the file and the page agree
+    assert.deepEqual(book['按党员'].slice(1).map((r) => [r[0], r[2], r[3]]), j.by_member.map((m) => [m.name, m.times, Number(m.hours)]));
+    assert.equal(j.by_member.length, w.active);
+    assert.equal(j.by_member.reduce((t, m) => t + m.minutes, 0), w.minutes, 'in the period every attendance is a member of the subtree\'s');
+    const pageMembers = [...page.matchAll(/<td data-label="党员"><a href="\/volunteer\/members\/(\d+)">/g)].map((m) => Number(m[1]));
+    assert.deepEqual(pageMembers, j.by_member.map((m) => m.member_id));
   }
   const forbidden = await api(srv.base, dangyuan, 'GET', '/api/v1/volunteer/report?org=CJZ-CJC');
   assert.equal(forbidden.status, 403);
@@ -258,6 +265,7 @@ test('the minimums report lists exactly the members below N, in the page, the AP
   assert.ok(r.below.every((b) => b.times === 0));
   const page = await (await login('chenji')).get('/volunteer/minimums?org=CJZ-CJC&year=2027');
   assert.equal([...page.text.matchAll(/<td data-label="党员"><a href="\/volunteer\/members\/(\d+)"/g)].length, r.below.length);
+  assert.match(page.text, new RegExp(`<strong id="vol-below-n">${r.below.length}</strong>`));
   const x = await fetch(`${srv.base}/volunteer/minimums.xlsx?org=CJZ-CJC&year=2027`, { headers: { cookie: (await login('chenji')).cookieHeader() } });
   assert.equal(x.status, 200);
   const file = path.join(dir, 'min.xlsx');
