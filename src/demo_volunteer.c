@@ -13,7 +13,6 @@
 #include "points.h"
 #include "util.h"
 #include "volunteer.h"
-#include "volunteer_web.h"
 
 static uint64_t rng = 0x7011deedULL;
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "actor.h"
 #include "checkin.h"
@@ -217,6 +218,10 @@ struct volunteer_below_row {
 enum dj_result volunteer_below_minimum(db *d, const struct actor *a, int64_t org_id, int64_t year, int64_t *required,
 				       void (*fn)(void *ctx, const struct volunteer_below_row *r), void *ctx, struct field_errors *e);
 enum dj_result volunteer_minimums_export(db *d, const struct actor *a, int64_t org_id, int64_t year, const char *path, struct field_errors *e);
+
+/* A year of volunteer service in the demo town (demo_volunteer.c), the
+ * module record's .demo. */
+int demo_volunteer(db *d, const struct actor *cli, FILE *out);
 
 /* The check-in kind this module registers (volunteer_web.c's module record). */
 extern const struct checkin_kind volunteer_checkin_kind;

@@ -4,7 +4,6 @@
 #define DJ_VOLUNTEER_WEB_H
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "server.h"
 #include "valid.h"
@@ -27,9 +26,5 @@ void volunteer_api_team_add(req *r);
 void volunteer_api_report(req *r);
 void volunteer_api_minimums(req *r);
 void volunteer_api_minimum_set(req *r);
-
-/* The demo town's volunteer service (demo_volunteer.c). */
-struct actor;
-int demo_volunteer(db *d, const struct actor *cli, FILE *out);
 
 #endif
