@@ -64,6 +64,12 @@ test('an activity is made, checked and published; bad input names its field', as
     { title: '', kind: 'nope', place: 'x', starts: '2027-03-03 12:00', ends: '2027-03-03 09:00', capacity: 0 });
   assert.equal(bad.status, 422);
   for (const f of ['title', 'kind', 'ends', 'capacity']) assert.ok(bad.json.error.fields[f], f);
+  const form = await (await login('chenji')).postForm('/volunteer/new', '/volunteer/new',
+    { title: '', kind: 'cleanup', place: '主街', starts: '明天上午', ends: '2027-03-03 12:00', capacity: '20', org: 'CJZ-CJC', publish: '1' });
+  assert.equal(form.status, 422, 'the page keeps the form and names the fields');
+  assert.match(form.text, /请填写活动名称/);
+  assert.match(form.text, /请填写开始时间/);
+  assert.match(form.text, /value="主街"/, 'what was typed stays');
   A = await create(chenji, { title: '人居环境整治', starts: '2027-03-03 09:00', ends: '2027-03-03 12:00', org: 'CJZ-CJC' });
   B = await create(xijie, { title: '西街村义诊', kind: 'clinic', place: '西街村卫生室', starts: '2027-03-03 09:00', ends: '2027-03-03 12:00', org: 'CJZ-XJC' });
   const other = await api(srv.base, xijie, 'POST', '/api/v1/volunteer/activities', { title: 'x', kind: 'care', place: 'y', starts: '2027-03-03 09:00', ends: '2027-03-03 10:00', capacity: 3, org: 'CJZ-CJC' });
