@@ -19,7 +19,8 @@ extern const struct module
 	users_module,
 	audit_module,
 	settings_module,
-	checkin_module;
+	checkin_module,
+	volunteer_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -36,6 +37,7 @@ const struct module *const modules[] = {
 	&audit_module,
 	&settings_module,
 	&checkin_module,
+	&volunteer_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);
