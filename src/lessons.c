@@ -351,7 +351,7 @@ static int notify_lecturers(db *d, int64_t lesson_id, const char *kind, int64_t 
 static int add_event(db *d, const struct actor *a, int64_t id, int64_t now, const char *action, const char *from, const char *to, const char *note)
 {
 	return db_run(d, "INSERT INTO lesson_order_events (order_id, at, action, from_state, to_state, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		      "IItttts", id, now, action, from, to, *a->label ? a->label : a->username, note ? note : "");
+		      "IIttttt", id, now, action, from, to, *a->label ? a->label : a->username, note ? note : "");
 }
 
 enum dj_result lesson_order_create(db *d, const struct actor *a, int64_t lesson_id, int64_t org_id, const char *want_from, const char *want_to,

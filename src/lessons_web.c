@@ -36,9 +36,8 @@ static void lesson_json(jw *w, const struct lesson *l)
 	jw_end(w);
 }
 
-static void order_json(jw *w, const struct lesson_order *o)
+static void order_keys(jw *w, const struct lesson_order *o)
 {
-	jw_obj(w);
 	jw_kint(w, "id", o->id);
 	jw_kint(w, "lesson_id", o->lesson_id);
 	jw_kstr(w, "lesson_title", o->lesson_title);
@@ -66,6 +65,12 @@ static void order_json(jw *w, const struct lesson_order *o)
 	jw_kstr(w, "reason", o->reason);
 	jw_kint(w, "created_at", o->created_at);
 	jw_kint(w, "updated_at", o->updated_at);
+}
+
+static void order_json(jw *w, const struct lesson_order *o)
+{
+	jw_obj(w);
+	order_keys(w, o);
 	jw_end(w);
 }
 
@@ -276,6 +281,27 @@ static void api_order_create(req *r)
 	order_json(&w, &o);
 }
 
+static void event_json(void *ctx, int64_t at, const char *action, const char *actor, const char *note)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "at", at);
+	jw_kstr(w, "action", action);
+	jw_kstr(w, "actor", actor);
+	jw_kstr(w, "note", note);
+	jw_end(w);
+}
+
+static void attendee_json(void *ctx, int64_t id, const char *name, bool spoke)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "member_id", id);
+	jw_kstr(w, "name", name);
+	jw_kbool(w, "spoke", spoke);
+	jw_end(w);
+}
+
 static void api_order_get(req *r)
 {
 	struct lesson_order o;
@@ -286,7 +312,17 @@ static void api_order_get(req *r)
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
-	order_json(&w, &o);
+	jw_obj(&w);
+	order_keys(&w, &o);
+	jw_key(&w, "history");
+	jw_arr(&w);
+	lesson_order_events(r->db, o.id, event_json, &w);
+	jw_aend(&w);
+	jw_key(&w, "attendees");
+	jw_arr(&w);
+	lesson_order_attendance(r->db, o.id, attendee_json, &w);
+	jw_aend(&w);
+	jw_end(&w);
 }
 
 static const struct json_field act_fields[] = {
