@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "notify.h"
+#include "points.h"
 #include "util.h"
 
 const struct permission perm_lesson_edit = {"lesson.edit", "微党课：维护课程清单", R_ADMIN | R_COMMITTEE | R_BRANCH};
@@ -696,17 +697,23 @@ void lesson_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, str
 	st->attendance = st->present + st->others;
 }
 
-/* ---- points ----
- * TODO(issue 11): the points core (src/points.h) is not on this branch yet.
- * When it is, this body becomes:
- *	return points_award(d, a, member_id, event, source_kind, source_id, 1, at, e);
- * Every award of this mechanism ("lesson_given" per lecturer of a delivered
- * lesson, in lesson_order_transition; "reflection" per film, in
- * themeday.c's reflection_add) goes through here, in the caller's
- * transaction. */
+/* ---- points (issue 11) ----
+ * Every award of this mechanism goes through here, in the caller's
+ * transaction: "lesson_given" to each lecturer of a delivered lesson
+ * (lesson_order_transition), "reflection" once per member and film
+ * (themeday.c's reflection_add). The award is the rule's consequence of the
+ * event, so it is made as the system: the branch that records a delivery
+ * does not hold the lecturer of another village in its subtree. As for
+ * orders, only a failed write fails the event; an award the rules refuse
+ * (no version in force) leaves the event standing. */
 enum dj_result lessons_points_award(db *d, const struct actor *a, int64_t member_id, const char *event, const char *source_kind, int64_t source_id,
 				    int64_t at, struct field_errors *e)
 {
-	(void)d, (void)a, (void)member_id, (void)event, (void)source_kind, (void)source_id, (void)at, (void)e;
+	(void)a;
+	struct actor sys;
+	actor_system(&sys);
+	struct field_errors pe = {0};
+	if (points_award(d, &sys, member_id, event, source_kind, source_id, 1, at, &pe) == DJ_DB_ERROR)
+		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	return DJ_OK;
 }

@@ -167,9 +167,9 @@ void lesson_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, str
 /* Today's date in Asia/Shanghai for the time now. */
 void lesson_date_of(int64_t now, char out[11]);
 
-/* THE one place where this mechanism awards points (issue 11): "lesson_given"
- * to each lecturer of a delivered lesson, "reflection" for a film
- * reflection, in the caller's transaction. */
+/* THE one place where this mechanism awards points (issue 11, points.h):
+ * "lesson_given" to each lecturer of a delivered lesson, "reflection" for a
+ * film reflection (once per film), in the caller's transaction. */
 enum dj_result lessons_points_award(db *d, const struct actor *a, int64_t member_id, const char *event, const char *source_kind, int64_t source_id,
 				    int64_t at, struct field_errors *e);
 

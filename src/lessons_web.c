@@ -15,6 +15,7 @@
 #include "orders.h"
 #include "orgs.h"
 #include "orgs_web.h"
+#include "points.h"
 #include "util.h"
 #include "web.h"
 
@@ -248,6 +249,10 @@ static void api_orders(req *r)
 	lesson_order_list(r->db, &r->actor, &f, order_json_row, &c);
 	jw_aend(&w);
 	jw_kint(&w, "total", c.n);
+	/* a lecturer's points this year (issue 11): what giving lessons earned */
+	int64_t me = lesson_member_of(r->db, &r->actor);
+	if (me)
+		jw_kint(&w, "my_points", points_total(r->db, me, points_year_of(now_unix())));
 	jw_end(&w);
 }
 
@@ -680,6 +685,10 @@ static void page_orders(req *r)
 	struct lesson_order_filter f = {req_query(r, "state"), mine && !strcmp(mine, "1")};
 	page_begin(r, f.mine ? "我的授课" : "微党课点单");
 	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/lessons\">微党课</a> › <span>点单记录</span></div>");
+	int64_t me = lesson_member_of(r->db, &r->actor);
+	if (me)
+		html_printf(&r->out, "<p class=\"lead\">我的党员积分（今年）：<strong id=\"my-points\">%lld</strong> 分</p>",
+			    (long long)points_total(r->db, me, points_year_of(now_unix())));
 	buf_puts(&r->out,
 		 "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>课程</th><th>支部</th><th>状态</th><th>时间</th><th>地点</th>"
 		 "</tr></thead><tbody>");

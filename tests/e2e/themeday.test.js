@@ -102,7 +102,10 @@ test('a scripted quarter', async () => {
   ids.oa = await order('xijie', ids.a, '2030-01-12');
   await step('dangyuan', ids.oa, 'confirm', { date: '2030-01-12', place: '西街村屋场' });
   await day('2030-01-12');
+  const points = async () => (await call('dangyuan', 'GET', '/api/v1/lesson-orders?mine=1')).json.my_points;
+  const p0 = await points();
   await step('xijie', ids.oa, 'deliver', { present: m.xjc.slice(0, 3), speakers: [m.xjc[0]], others: 2 });
+  assert.equal(await points(), p0 + 5, 'the lecturer earns lesson_given (5) when the branch records the delivery');
   await step('xijie', ids.oa, 'rate', { rating: 4, comment: '接地气' });
   // 陈集村 orders B: delivered in February, two members both spoke, not rated yet
   ids.ob = await order('chenji', ids.b, '2030-02-08');
@@ -129,6 +132,7 @@ test('a scripted quarter', async () => {
   await day('2030-01-16');
   const rf = await call('dangyuan', 'POST', `/api/v1/films/${ids.f1}/reflections`, { body: '农为邦本，本固邦宁，作为农村党员，应该带头发展特色产业。' });
   assert.equal(rf.status, 201, rf.text);
+  assert.equal(await points(), p0 + 5 + 5 + 1, 'two lessons given and one reflection');
   assert.equal((await call('chenji', 'POST', `/api/v1/reflections/${rf.json.id}/share`, { shared: true })).status, 200);
   // a practice of 西街村 in January
   const pr = await call('xijie', 'POST', '/api/v1/practices', { title: '人居环境整治', date: '2030-01-20', participants: 12 });
