@@ -54,8 +54,8 @@ static const struct {
 };
 #define NFILMS (sizeof films / sizeof films[0])
 
-static const char *const branches[] = {"CJZ-CJC",  "CJZ-XJC", "CJZ-HZC", "CJZ-WZC", "CJZ-LQC", "CJZ-DSQ",
-				       "CJZ-XYSQ", "CJZ-ZX",  "CJZ-XX",  "CJZ-EJ",  "CJZ-HZS"};
+static const char *const branches[] = {"CJZ-CJC", "CJZ-XJC", "CJZ-HZC", "CJZ-WZC", "CJZ-LQC",  "CJZ-DSQ", "CJZ-XYSQ",
+				       "CJZ-ZX",  "CJZ-XX",  "CJZ-EJ",  "CJZ-HZS", "CJZ-JG-1", "CJZ-JG-2"};
 #define NBRANCHES (sizeof branches / sizeof branches[0])
 static const char *const practices[] = {"人居环境整治", "走访慰问困难老党员", "清理河道垃圾",     "防溺水安全宣传",   "秸秆禁烧巡查",
 					"义务植树",     "帮助独居老人收麦",   "文明实践志愿服务", "红白喜事简办宣传", "为留守儿童辅导功课"};
@@ -209,8 +209,8 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 			if (rnd(4) == 0)
 				continue;
 			int64_t at = t1 + (int64_t)(5 + rnd(20)) * 86400, rid;
-			if (at > now)
-				at = now - 1800;
+			if (at > now - 2 * 86400)
+				at = now - 2 * 86400; /* none today: today's reflection pays the day's points */
 			r = reflection_add(d, &who[k], f[k % 2], reflections[rnd(sizeof reflections / sizeof reflections[0])], at, &rid, &e);
 			if (r != DJ_OK)
 				return fail("reflection", r, &e);

@@ -639,8 +639,9 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 		free(b);
 		return DJ_DB_ERROR;
 	}
-	for (size_t i = 0; i < nb; i++)
-		for (int mi = 0; mi < nm; mi++) {
+	/* the newest month first, branch by branch: what to chase now is on top */
+	for (int mi = nm - 1; mi >= 0; mi--)
+		for (size_t i = 0; i < nb; i++) {
 			struct plan_row row = {.org_id = b[i].id, .org_code = b[i].code, .org_name = b[i].name, .month = months[mi]};
 			char titles[3][256] = {{0}}, kinds[3][24] = {{0}}, dtitles[3][256] = {{0}};
 			row.plan_id = db_int1(d, 0, "SELECT id FROM theme_plans WHERE org_id = ? AND month = ?", "It", b[i].id, months[mi]);

@@ -935,8 +935,9 @@ static void page_report(req *r)
 	};
 	buf_puts(&r->out, "<div class=\"stats\">");
 	for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++)
-		html_printf(&r->out, "<div class=\"stat\" data-key=\"%s\"><strong>%lld</strong><span>%s</span></div>", figs[i].key, (long long)figs[i].v,
-			    figs[i].label);
+		html_printf(&r->out,
+			    "<div class=\"stat\" data-key=\"%s\"><strong class=\"stat-num\">%lld</strong><span class=\"stat-label\">%s</span></div>",
+			    figs[i].key, (long long)figs[i].v, figs[i].label);
 	buf_puts(&r->out, "</div><h3>点单状态</h3><ul>");
 	for (int i = 0; lesson_states[i]; i++)
 		html_printf(&r->out, "<li data-state=\"%s\">%s：%lld</li>", lesson_states[i], lesson_state_label(lesson_states[i]),

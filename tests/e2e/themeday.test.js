@@ -194,7 +194,7 @@ test('the quarter comes out of the API, the report page and the .xlsx exactly', 
   await zuzhi.login('zuzhi');
   const page = await zuzhi.get(`/themeday/report?org=CJZ&from=${Q.from}&to=${Q.to}`);
   assert.equal(page.status, 200);
-  const fig = (k) => Number(new RegExp(`data-key="${k}"><strong>(\\d+)<`).exec(page.text)[1]);
+  const fig = (k) => Number(new RegExp(`data-key="${k}"><strong class="stat-num">(\\d+)<`).exec(page.text)[1]);
   for (const k of ['lessons', 'orders', 'deliveries', 'attendance', 'speakers', 'screenings', 'screening_attendance', 'reflections', 'practices', 'plans_complete']) {
     assert.equal(fig(k), s[k], `page ${k}`);
   }
