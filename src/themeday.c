@@ -680,14 +680,16 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 }
 
 struct chase_ctx {
-	int64_t orgs[512];
+	int64_t orgs[512], plans[512];
 	int n;
 };
 static void chase_row(void *ctx, const struct plan_row *row)
 {
 	struct chase_ctx *c = ctx;
-	if (row->gap && c->n < 512)
+	if (row->gap && c->n < 512) {
+		c->plans[c->n] = row->plan_id; /* the message opens the plans page; 0 when there is no plan yet */
 		c->orgs[c->n++] = row->org_id;
+	}
 }
 
 enum dj_result plan_chase(db *d, const struct actor *a, const char *month, int64_t now, int64_t *chased, struct field_errors *e)
@@ -705,7 +707,7 @@ enum dj_result plan_chase(db *d, const struct actor *a, const char *month, int64
 	for (int i = 0; r == DJ_OK && i < c->n; i++) {
 		char text[200];
 		snprintf(text, sizeof text, "%s 主题党日“一月一课一片一实践”尚未全部落实，请尽快补齐", month);
-		if (notify_org_role(d, c->orgs[i], "branch", "plan_gap", "plan", 0, text, now) != DB_OK)
+		if (notify_org_role(d, c->orgs[i], "branch", "plan_gap", "plan", c->plans[i], text, now) != DB_OK)
 			r = DJ_DB_ERROR;
 	}
 	if (r == DJ_OK) {
