@@ -362,3 +362,35 @@ test('roles: a member cannot publish, order or plan; another branch sees nothing
   const mine = (await call('dangyuan', 'GET', '/api/v1/lesson-orders?mine=1')).json.orders.map((o) => o.id);
   assert.ok(mine.includes(ids.oa) && mine.includes(ids.ob));
 });
+
+test('the console forms refuse bad input beside the field, and write nothing', async () => {
+  await day('2030-04-02');
+  const sec = new Browser(srv.base);
+  await sec.login('xijie');
+  const orders = async () => (await call('zuzhi', 'GET', '/api/v1/lesson-orders')).json.total;
+  const o0 = await orders();
+  // an order for a date in the past, from the lesson's page
+  let r = await sec.postForm(`/lessons/${ids.a}`, `/lessons/${ids.a}`, { want_from: '2030-03-01', want_to: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /希望日期不能早于今天/);
+  assert.equal(await orders(), o0);
+  // a plan for a month that already has one
+  r = await sec.postForm('/plans', '/plans', { month: '2030-01', lesson: 'a', film: 'b', practice: 'c' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /计划已经制定过了/);
+  // a screening with more viewers than the branch has members
+  r = await sec.postForm(`/films/${ids.f1}`, `/films/${ids.f1}/screenings`, { date: '2030-04-01', place: '村部', attendees: '9999' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /观看人数超过了本支部党员人数/);
+  // a member: the catalogue and the films, not the plans
+  const mem = new Browser(srv.base);
+  await mem.login('dangyuan');
+  assert.equal((await mem.get('/lessons')).status, 200);
+  assert.equal((await mem.get('/films')).status, 200);
+  assert.equal((await mem.get('/plans')).status, 403);
+  // a lecturer's confirm of somebody else's order, through the form
+  const o = (await call('chenji', 'GET', '/api/v1/lesson-orders?state=requested')).json.orders.find((x) => x.lesson_title === '网格里的治理');
+  r = await mem.postForm(`/lesson-orders/${o.id}`, `/lesson-orders/${o.id}/confirm`, { date: '2030-04-10', place: '村部' });
+  assert.equal(r.status, 403);
+  assert.match(r.text, /不是您的微党课/);
+});
