@@ -814,7 +814,9 @@ static void page_order_action(req *r)
 	char to[64];
 	snprintf(to, sizeof to, "/lesson-orders/%lld", (long long)id);
 	if (res == DJ_OK) {
-		flash_set(r, "ok", lesson_action_label(action));
+		char msg[64];
+		snprintf(msg, sizeof msg, "已%s", lesson_action_label(action));
+		flash_set(r, "ok", msg);
 		req_redirect(r, to);
 		return;
 	}

@@ -330,6 +330,12 @@ enum dj_result reflection_add(db *d, const struct actor *a, int64_t film_id, con
 	return DJ_OK;
 }
 
+bool reflection_written(db *d, const struct actor *a, int64_t film_id)
+{
+	int64_t member = lesson_member_of(d, a);
+	return member && db_int1(d, 0, "SELECT COUNT(*) FROM film_reflections WHERE film_id = ? AND member_id = ?", "II", film_id, member) > 0;
+}
+
 enum dj_result reflection_share(db *d, const struct actor *a, int64_t id, bool shared, struct field_errors *e)
 {
 	char path[256] = "";

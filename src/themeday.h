@@ -65,6 +65,8 @@ void screenings_each(db *d, const struct actor *a, int64_t film_id, void (*fn)(v
  * member: one per member and film (a second: field film_id); earns the
  * "reflection" points once per film. */
 enum dj_result reflection_add(db *d, const struct actor *a, int64_t film_id, const char *body, int64_t now, int64_t *id_out, struct field_errors *e);
+/* Whether the actor's roster member has written on this film already. */
+bool reflection_written(db *d, const struct actor *a, int64_t film_id);
 /* The branch shares a reflection on its page (or takes it back). */
 enum dj_result reflection_share(db *d, const struct actor *a, int64_t id, bool shared, struct field_errors *e);
 struct reflection {

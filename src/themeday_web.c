@@ -608,7 +608,9 @@ static void page_film(req *r)
 		form_end(r, "记录");
 		buf_puts(&r->out, "</section>");
 	}
-	if (lesson_member_of(r->db, &r->actor)) {
+	if (reflection_written(r->db, &r->actor, id) && !form_has_errors(r))
+		buf_puts(&r->out, "<p class=\"notice\" id=\"reflected\">您已提交过这部教育片的观后感，每部教育片提交一次。</p>");
+	else if (lesson_member_of(r->db, &r->actor)) {
 		snprintf(action, sizeof action, "/films/%lld/reflections", (long long)id);
 		buf_puts(&r->out, "<section class=\"card\" id=\"reflect\"><h2 class=\"card-title\">写观后感</h2>");
 		form_begin(r, action);
