@@ -92,6 +92,21 @@ static int64_t branch_size(db *d, const char *path)
 		       path);
 }
 
+/* What a member or grid worker sees of its branch: the nearest 党支部 at or
+ * above its org (a member of a 党小组 sees its branch's screenings and shared
+ * reflections); staff see their subtree. */
+static void branch_scope(db *d, const struct actor *a, char out[256])
+{
+	const char *sc = actor_scope(a);
+	snprintf(out, 256, "%s", sc);
+	if (!(a->role & (R_MEMBER | R_GRID)))
+		return;
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE type = 'branch' AND ? LIKE path || '%' ORDER BY LENGTH(path) DESC LIMIT 1", "t", sc);
+	if (db_next(s))
+		snprintf(out, 256, "%s", db_str(s, 0));
+	db_done(s);
+}
+
 /* The town of the actor: lists of orgs above the actor's org (its town's
  * committee) or inside its subtree are its lists. */
 #define LIST_SEEN "(? LIKE o.path || '%' OR o.path LIKE ? || '%')"
@@ -282,6 +297,10 @@ enum dj_result screening_add(db *d, const struct actor *a, int64_t film_id, int6
 
 void screenings_each(db *d, const struct actor *a, int64_t film_id, void (*fn)(void *ctx, const struct screening *s), void *ctx)
 {
+	char scope[256];
+	branch_scope(d, a, scope);
+	if (!*scope)
+		return;
 	db_stmt *s = db_query(
 		d,
 		"SELECT fs.id, fs.film_id, fs.org_id, fs.attendees, f.title, o.name, fs.screen_date, fs.place FROM film_screenings fs "
@@ -361,13 +380,15 @@ void reflections_each(db *d, const struct actor *a, int64_t film_id, void (*fn)(
 	/* staff: their subtree; a member: its own and the shared ones of its branch */
 	int64_t me = lesson_member_of(d, a);
 	bool staff = permission_allows(&perm_themeday_record, a);
+	char branch[256];
+	branch_scope(d, a, branch);
 	db_stmt *s = db_query(
 		d,
 		"SELECT r.id, r.film_id, r.member_id, r.org_id, r.created_at, f.title, m.name, o.name, r.body, r.shared FROM film_reflections r "
 		"JOIN films f ON f.id = r.film_id JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id "
 		"WHERE (CAST(? AS BIGINT) = 0 OR r.film_id = ?) AND ((? = 1 AND o.path LIKE ? || '%') OR r.member_id = ? OR (r.shared = 1 AND o.path LIKE ? || '%')) "
 		"ORDER BY r.id DESC LIMIT 200",
-		"IIitIt", film_id, film_id, staff ? 1 : 0, actor_scope(a), me, actor_scope(a));
+		"IIitIt", film_id, film_id, staff ? 1 : 0, actor_scope(a), me, *branch ? branch : "-");
 	while (db_next(s)) {
 		struct reflection x = {
 			.id = db_int(s, 0), .film_id = db_int(s, 1), .member_id = db_int(s, 2), .org_id = db_int(s, 3), .created_at = db_int(s, 4)};

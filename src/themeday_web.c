@@ -508,7 +508,9 @@ static void page_films(req *r)
 	}
 	page_begin(r, "党员教育片");
 	buf_puts(&r->out, "<p class=\"lead\">每月制定教育片清单、发布观看预告、推送观看链接；看完写一写观后感。</p>"
-			  "<p><a class=\"btn\" href=\"/plans\">一月一课一片一实践</a> <a class=\"btn\" href=\"/themeday/report\">统计</a></p>");
+			  "<p><a class=\"btn\" href=\"/reflections\">观后感分享</a></p>");
+	if (permission_allows(&perm_themeday_record, &r->actor))
+		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/plans\">一月一课一片一实践</a> <a class=\"btn\" href=\"/themeday/report\">统计</a></p>");
 	if (permission_allows(&perm_film_publish, &r->actor)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">发布本月清单</h2>");
 		form_begin(r, "/films");
@@ -558,8 +560,8 @@ struct refl_ctx {
 static void reflection_card(void *ctx, const struct reflection *x)
 {
 	struct refl_ctx *c = ctx;
-	html_printf(&c->r->out, "<article class=\"reflection\"><p>%s</p><p class=\"muted\">%s · %s%s</p>", x->body, x->member_name, x->org_name,
-		    x->shared ? " · 已分享" : "");
+	html_printf(&c->r->out, "<article class=\"reflection\"><p>%s</p><p class=\"muted\">%s · %s · 《<a href=\"/films/%lld\">%s</a>》%s</p>", x->body,
+		    x->member_name, x->org_name, (long long)x->film_id, x->film_title, x->shared ? " · 已分享" : "");
 	if (c->staff) {
 		char action[64];
 		snprintf(action, sizeof action, "/reflections/%lld/share", (long long)x->id);
@@ -635,6 +637,21 @@ static void page_film(req *r)
 	page_end(r);
 	if (form_has_errors(r))
 		r->status = 422;
+}
+
+/* The branch's page of reflections (观后感分享): a member reads its own and
+ * those its branch shared; the branch reads its subtree's and shares them. */
+static void page_reflections(req *r)
+{
+	page_begin(r, "观后感分享");
+	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/films\">教育片</a> › <span>观后感分享</span></div>"
+			  "<p class=\"lead\">支部分享的党员观后感：自觉学、随时看、深入悟。</p><section class=\"card\">");
+	struct refl_ctx rc = {r, permission_allows(&perm_themeday_record, &r->actor), 0};
+	reflections_each(r->db, &r->actor, 0, reflection_card, &rc);
+	if (!rc.n)
+		buf_puts(&r->out, "<p class=\"muted\">还没有观后感</p>");
+	buf_puts(&r->out, "</section>");
+	page_end(r);
 }
 
 static void page_screening_add(req *r)
@@ -955,6 +972,7 @@ static const route themeday_routes[] = {
 	{"GET", "/films/:id", page_film, R_ANY, 0, 0, "film"},
 	{"POST", "/films/:id/screenings", page_screening_add, R_STAFF, 0, 0, "screening_new"},
 	{"POST", "/films/:id/reflections", page_reflection_add, R_ANY, 0, 0, "reflection_new"},
+	{"GET", "/reflections", page_reflections, R_ANY, 0, 0, "reflections"},
 	{"POST", "/reflections/:id/share", page_reflection_share, R_STAFF, 0, 0, "reflection_share"},
 	{"GET", "/plans", page_plans, R_STAFF, 0, 0, "plans"},
 	{"POST", "/plans", page_plans, R_STAFF, 0, 0, "plan_new"},

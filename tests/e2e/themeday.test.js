@@ -24,7 +24,7 @@ const tok = {};
 // moving the clock days ahead ends the sessions: new tokens for the new day
 async function day(d) {
   setDay(d);
-  for (const u of ['admin', 'zuzhi', 'chenji', 'xijie', 'dangyuan']) tok[u] = await apiToken(srv.base, u);
+  for (const u of ['admin', 'zuzhi', 'chenji', 'xijie', 'dangyuan', 'wangge']) tok[u] = await apiToken(srv.base, u);
 }
 const m = {}; // member ids
 const call = (who, method, p, body) => api(srv.base, tok[who], method, p, body);
@@ -359,6 +359,18 @@ test('roles: a member cannot publish, order or plan; another branch sees nothing
   assert.equal((await call('chenji', 'POST', `/api/v1/lesson-orders/${ids.oe}/actions/cancel`, {})).status, 404);
   // the lecturer sees the orders of its lessons in other villages
   assert.equal((await call('dangyuan', 'GET', `/api/v1/lesson-orders/${ids.oa}`)).status, 200);
+  // the branch's shared reflections reach its other members (a 党小组's too), the unshared ones do not
+  const seen = async (who) => (await call(who, 'GET', `/api/v1/reflections?film=${ids.f1}`)).json.reflections.filter((x) => x.body.startsWith('农为邦本'));
+  assert.equal((await seen('wangge')).length, 1);
+  assert.equal((await seen('xijie')).length, 0, 'another branch');
+  const rid = (await seen('chenji'))[0].id;
+  assert.equal((await call('chenji', 'POST', `/api/v1/reflections/${rid}/share`, { shared: false })).status, 200);
+  assert.equal((await seen('wangge')).length, 0);
+  assert.equal((await seen('dangyuan')).length, 1, 'its writer always');
+  assert.equal((await call('chenji', 'POST', `/api/v1/reflections/${rid}/share`, { shared: true })).status, 200);
+  const page = new Browser(srv.base);
+  await page.login('wangge');
+  assert.match((await page.get('/reflections')).text, /农为邦本/);
   const mine = (await call('dangyuan', 'GET', '/api/v1/lesson-orders?mine=1')).json.orders.map((o) => o.id);
   assert.ok(mine.includes(ids.oa) && mine.includes(ids.ob));
 });
