@@ -235,3 +235,57 @@ Test(lessons_db, plans_and_references)
 	cr_expect_eq(rows, 2, "西街村, two months");
 	cr_expect_eq(gaps, 2, "January misses its lesson and film, February has no plan");
 }
+
+/* Every statement of a delivery (the attendance, the history, the notices,
+ * the points, the audit) failed in turn: the step either reports the failure
+ * (and the caller rolls back) or, when the failed statement did not matter,
+ * leaves exactly what the fault-free step leaves. Never a success with a
+ * part missing. */
+static void effect(int64_t o, int64_t out[5])
+{
+	out[0] = count("lesson_attendance");
+	out[1] = count("lesson_order_events");
+	out[2] = count("audit");
+	out[3] = count("points_ledger");
+	out[4] = db_int1(d, -1, "SELECT CASE WHEN state = 'delivered' THEN 1 ELSE 0 END FROM lesson_orders WHERE id = ?", "I", o);
+}
+
+Test(lessons_db, every_statement_of_a_delivery_fails_cleanly)
+{
+	int64_t now = 1893456000;
+	int64_t l = new_lesson(), o = 0;
+	struct field_errors e = {0};
+	cr_assert_eq(lesson_order_create(d, &xsec, l, 0, "2030-01-10", "", "", now, &o, &e), DJ_OK);
+	struct lesson_act a = {.date = "2030-01-12", .place = "村部"};
+	cr_assert_eq(lesson_order_transition(d, &lect, o, "confirm", &a, now, &e), DJ_OK);
+	struct lesson_act dl = {.present = xm, .npresent = 2, .speakers = xm + 2, .nspeakers = 1, .others = 0};
+	int64_t before[5], clean[5], now_[5];
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	effect(o, before);
+	uint64_t start = db_fault_points(d);
+	cr_assert_eq(lesson_order_transition(d, &xsec, o, "deliver", &dl, now, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	uint64_t points = db_fault_points(d) - start;
+	effect(o, clean);
+	db_rollback(d);
+	cr_assert(points > 10, "the delivery runs %llu statements", (unsigned long long)points);
+	cr_expect_eq(clean[0] - before[0], 3);
+	cr_expect_eq(clean[3] - before[3], 1, "the lecturer's points");
+	int reported = 0;
+	for (uint64_t n = 1; n <= points; n++) {
+		cr_assert_eq(db_begin(d, true), DB_OK);
+		memset(&e, 0, sizeof e);
+		db_fault_inject(d, n, DB_FAULT_IO);
+		enum dj_result r = lesson_order_transition(d, &xsec, o, "deliver", &dl, now, &e);
+		db_fault_inject(d, 0, DB_FAULT_NONE);
+		effect(o, now_);
+		if (r == DJ_OK)
+			for (int k = 0; k < 5; k++)
+				cr_expect_eq(now_[k], clean[k], "statement %llu failed, the step succeeded, effect %d differs", (unsigned long long)n, k);
+		else
+			reported++;
+		db_rollback(d);
+	}
+	cr_expect(reported > 0);
+	effect(o, now_);
+	cr_expect_eq(now_[0], before[0]);
+}
