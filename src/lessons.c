@@ -539,6 +539,8 @@ enum dj_result lesson_order_transition(db *d, const struct actor *a, int64_t id,
 			return DJ_INVALID;
 		rc = db_run(d, "UPDATE lesson_orders SET state = ?, others = ?, delivered_at = ?, updated_at = ? WHERE id = ? AND state = ?", "tIIIIt",
 			    t->to, act->others, now, now, id, o.state);
+		if (rc == DB_OK && db_changes(d) == 0) /* someone acted first: no attendance twice */
+			return dj_fail(e, DJ_CONFLICT, "点单已被他人处理，请刷新后再试");
 		for (int i = 0; i < act->npresent && rc == DB_OK; i++) {
 			bool spoke = false;
 			for (int j = 0; j < act->nspeakers; j++)
@@ -568,7 +570,7 @@ enum dj_result lesson_order_transition(db *d, const struct actor *a, int64_t id,
 	}
 	if (rc != DB_OK)
 		return DJ_DB_ERROR;
-	if (db_changes(d) == 0 && !is(action, "deliver"))
+	if (!is(action, "deliver") && db_changes(d) == 0)
 		return dj_fail(e, DJ_CONFLICT, "点单已被他人处理，请刷新后再试");
 	if (add_event(d, a, id, now, action, o.state, t->to, note) != DB_OK)
 		return DJ_DB_ERROR;
