@@ -107,6 +107,8 @@ const char *const audit_actions[] = {
 	/* issue 14: the theme party day */
 	"lesson.create",
 	"新增微党课",
+	"lesson_topic.create",
+	"新增微党课主题",
 	"lesson_order.create",
 	"微党课点单",
 	"lesson_order.action",

@@ -12,6 +12,7 @@
 #include "util.h"
 
 const struct permission perm_lesson_edit = {"lesson.edit", "微党课：维护课程清单", R_ADMIN | R_COMMITTEE | R_BRANCH};
+const struct permission perm_lesson_topic = {"lesson_topic.create", "微党课：增加课程主题", R_ADMIN | R_COMMITTEE};
 const struct permission perm_lesson_order = {"lesson.order", "微党课：支部点单、记录授课、评价", R_ADMIN | R_COMMITTEE | R_BRANCH};
 
 /* The life of an order. A lecturer confirms (date and place) or declines;
@@ -98,6 +99,41 @@ void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char
 	db_stmt *s = db_query(d, "SELECT key, label FROM lesson_topics ORDER BY sort, key", "");
 	while (db_next(s))
 		fn(ctx, db_str(s, 0), db_str(s, 1));
+	db_done(s);
+}
+
+enum dj_result lesson_topic_add(db *d, const struct actor *a, const char *key, const char *label, struct field_errors *e)
+{
+	if (!permission_allows(&perm_lesson_topic, a))
+		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委可以增加课程主题");
+	size_t n = key ? strlen(key) : 0;
+	if (n < 2 || n > 24 || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		ferr_add(e, "key", "主题代码应为2到24位小写字母、数字或下划线");
+	else if (db_int1(d, 0, "SELECT COUNT(*) FROM lesson_topics WHERE key = ?", "t", key))
+		ferr_add(e, "key", "主题代码已存在");
+	if (!text_ok(label, 10) || utf8_len(label) < 2)
+		ferr_add(e, "label", "请填写主题名称（2到10个字）");
+	else if (db_int1(d, 0, "SELECT COUNT(*) FROM lesson_topics WHERE label = ?", "t", label))
+		ferr_add(e, "label", "主题名称已存在");
+	if (e->n)
+		return DJ_INVALID;
+	if (db_run(d, "INSERT INTO lesson_topics (key, label, sort) VALUES (?, ?, (SELECT COALESCE(MAX(sort), 0) + 1 FROM lesson_topics))", "tt", key,
+		   label) != DB_OK ||
+	    audit_write(d, a, "lesson_topic.create", "lesson_topic", 0, a->org_id, label) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
+void lesson_town_lecturers(db *d, const struct actor *a, void (*fn)(void *ctx, int64_t member_id, const char *name), void *ctx)
+{
+	char town[256];
+	town_of(d, a, town);
+	db_stmt *s = db_query(d,
+			      "SELECT DISTINCT m.id, m.name FROM lesson_lecturers ll JOIN lessons l ON l.id = ll.lesson_id JOIN orgs o ON o.id = l.org_id "
+			      "JOIN members m ON m.id = ll.member_id WHERE o.path LIKE ? || '%' ORDER BY m.name, m.id LIMIT 300",
+			      "t", town);
+	while (db_next(s))
+		fn(ctx, db_int(s, 0), db_str(s, 1));
 	db_done(s);
 }
 

@@ -44,6 +44,12 @@ int64_t lesson_member_of(db *d, const struct actor *a);
 
 /* Topics, configurable rows: fn(ctx, key, label) in their order. */
 void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label), void *ctx);
+/* A new topic (lesson_topic.create, admin and committee): key [a-z0-9_]
+ * 2–24, label 2–10 characters, neither taken (fields key, label). */
+extern const struct permission perm_lesson_topic;
+enum dj_result lesson_topic_add(db *d, const struct actor *a, const char *key, const char *label, struct field_errors *e);
+/* The lecturers of the lessons of the actor's town: fn(ctx, member id, name), by name. */
+void lesson_town_lecturers(db *d, const struct actor *a, void (*fn)(void *ctx, int64_t member_id, const char *name), void *ctx);
 
 #define LESSON_MAX_LECTURERS 8
 struct lesson {

@@ -162,6 +162,24 @@ static void api_topics(req *r)
 	jw_end(&w);
 }
 
+static const struct json_field topic_fields[] = {
+	{"key", "主题代码", true, 's', NULL}, {"label", "主题名称", true, 's', NULL}, {NULL, NULL, false, 0, NULL}};
+
+static void api_topic_create(req *r)
+{
+	const char *key = NULL, *label = NULL;
+	if (!req_json_unpack(r, topic_fields, false, "{s:s, s:s}", "key", &key, "label", &label))
+		return;
+	struct field_errors e = {0};
+	enum dj_result res = lesson_topic_add(r->db, &r->actor, key, label, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	api_topics(r);
+	r->status = 201;
+}
+
 static const struct json_field lesson_fields[] = {
 	{"title", "课程名称", true, 's', NULL},           {"topic", "主题", true, 's', NULL},
 	{"minutes", "时长（分钟）", true, 'I', NULL},     {"outline", "提纲", false, 's', NULL},
@@ -479,29 +497,6 @@ static void lesson_card(void *ctx, const struct lesson *l)
 	c->n++;
 }
 
-static void page_catalogue(req *r)
-{
-	const char *topic = req_query(r, "topic");
-	struct lesson_filter f = {topic, parse_id(req_query(r, "lecturer"))};
-	page_begin(r, "微党课");
-	buf_puts(&r->out, "<p class=\"lead\">每个月都精选了普通党员自主开发的微党课供我们点单。</p>");
-	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/lessons\"><div class=\"field\"><label for=\"f-topic\">主题</label>"
-			     "<select id=\"f-topic\" name=\"topic\"><option value=\"\">全部主题</option>");
-	struct page_ctx c = {r, 0, topic};
-	lesson_topics_each(r->db, topic_opt, &c);
-	buf_puts(&r->out, "</select></div><div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">筛选</button></div></form>");
-	if (permission_allows(&perm_lesson_edit, &r->actor))
-		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/lessons/new\">新增微党课</a> <a class=\"btn\" href=\"/lesson-orders\">点单记录</a> "
-				  "<a class=\"btn\" href=\"/lessons/coverage\">巡讲覆盖</a></p>");
-	else
-		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/lesson-orders?mine=1\">我的授课</a></p>");
-	c.n = 0;
-	lesson_list(r->db, &r->actor, &f, lesson_card, &c);
-	if (!c.n)
-		buf_puts(&r->out, "<div class=\"empty\"><p>暂无微党课</p></div>");
-	page_end(r);
-}
-
 struct member_opts {
 	req *r;
 	const int64_t *sel;
@@ -514,6 +509,33 @@ static void member_opt(void *ctx, int64_t id, const char *name)
 	for (int i = 0; i < c->nsel; i++)
 		on |= c->sel[i] == id;
 	html_printf(&c->r->out, "<option value=\"%lld\"%s>%s</option>", (long long)id, on ? " selected" : "", name);
+}
+
+static void page_catalogue(req *r)
+{
+	const char *topic = req_query(r, "topic");
+	struct lesson_filter f = {topic, parse_id(req_query(r, "lecturer"))};
+	page_begin(r, "微党课");
+	buf_puts(&r->out, "<p class=\"lead\">每个月都精选了普通党员自主开发的微党课供我们点单。</p>");
+	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/lessons\"><div class=\"field\"><label for=\"f-topic\">主题</label>"
+			     "<select id=\"f-topic\" name=\"topic\"><option value=\"\">全部主题</option>");
+	struct page_ctx c = {r, 0, topic};
+	lesson_topics_each(r->db, topic_opt, &c);
+	buf_puts(&r->out, "</select></div><div class=\"field\"><label for=\"f-lecturer\">讲师</label><select id=\"f-lecturer\" name=\"lecturer\">"
+			  "<option value=\"\">全部讲师</option>");
+	struct member_opts mo = {r, &f.lecturer, 1};
+	lesson_town_lecturers(r->db, &r->actor, member_opt, &mo);
+	buf_puts(&r->out, "</select></div><div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">筛选</button></div></form>");
+	if (permission_allows(&perm_lesson_edit, &r->actor))
+		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/lessons/new\">新增微党课</a> <a class=\"btn\" href=\"/lesson-orders\">点单记录</a> "
+				  "<a class=\"btn\" href=\"/lessons/coverage\">巡讲覆盖</a></p>");
+	else
+		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/lesson-orders?mine=1\">我的授课</a></p>");
+	c.n = 0;
+	lesson_list(r->db, &r->actor, &f, lesson_card, &c);
+	if (!c.n)
+		buf_puts(&r->out, "<div class=\"empty\"><p>暂无微党课</p></div>");
+	page_end(r);
 }
 
 /* Every value of a repeated form field as ids. */
@@ -900,6 +922,7 @@ static const route lessons_routes[] = {
 	{"GET", "/api/v1/lessons/coverage", api_coverage, R_STAFF, RF_API, 0, "api_lesson_coverage"},
 	{"GET", "/api/v1/lessons/:id", api_lesson_get, R_ANY, RF_API, 0, "api_lesson"},
 	{"GET", "/api/v1/lesson-topics", api_topics, R_ANY, RF_API, 0, "api_lesson_topics"},
+	{"POST", "/api/v1/lesson-topics", api_topic_create, R_ADMIN | R_COMMITTEE, RF_API, 0, "api_lesson_topic_create"},
 	{"GET", "/api/v1/lesson-orders", api_orders, R_ANY, RF_API, 0, "api_lesson_orders"},
 	{"POST", "/api/v1/lesson-orders", api_order_create, R_STAFF, RF_API, 0, "api_lesson_order_create"},
 	{"GET", "/api/v1/lesson-orders/transitions", api_transitions, R_ANY, RF_API, 0, "api_lesson_transitions"},
@@ -909,7 +932,7 @@ static const route lessons_routes[] = {
 static const struct nav_entry lessons_nav[] = {
 	{"/lessons", "微党课", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 45},
 };
-static const struct permission *const lessons_perms[] = {&perm_lesson_edit, &perm_lesson_order};
+static const struct permission *const lessons_perms[] = {&perm_lesson_edit, &perm_lesson_order, &perm_lesson_topic};
 static const struct entity_link lessons_entities[] = {{"lesson", "/lessons/"}, {"lesson_order", "/lesson-orders/"}};
 int demo_lessons(db *d, const struct actor *cli, FILE *out);
 const struct module lessons_module = {

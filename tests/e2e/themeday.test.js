@@ -350,6 +350,29 @@ test('bad input is refused naming the field, and nothing is written', async () =
   assert.equal(rows[0].lesson.title, '点单微党课', 'the first plan stands');
 });
 
+test('topics are configurable by the committee; the catalogue filters by topic and lecturer', async () => {
+  let r = await call('xijie', 'POST', '/api/v1/lesson-topics', { key: 'ecology', label: '生态文明' });
+  assert.equal(r.status, 403);
+  r = await call('zuzhi', 'POST', '/api/v1/lesson-topics', { key: 'ecology', label: '生态文明' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.topics.at(-1).label, '生态文明');
+  r = await call('zuzhi', 'POST', '/api/v1/lesson-topics', { key: 'ecology', label: '生' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.key && r.json.error.fields.label);
+  const l = await call('zuzhi', 'POST', '/api/v1/lessons', { title: '守护一河清水', topic: 'ecology', minutes: 15, lecturers: [m.lecturer] });
+  assert.equal(l.status, 201, l.text);
+  const byTopic = (await call('dangyuan', 'GET', '/api/v1/lessons?topic=ecology')).json.lessons;
+  assert.deepEqual(byTopic.map((x) => x.title), ['守护一河清水']);
+  const byLecturer = (await call('dangyuan', 'GET', `/api/v1/lessons?lecturer=${m.lecturer}`)).json.lessons;
+  assert.ok(byLecturer.length >= 4 && byLecturer.every((x) => x.lecturers.includes('李志强')));
+  const page = new Browser(srv.base);
+  await page.login('dangyuan');
+  const html = (await page.get(`/lessons?lecturer=${m.lecturer}&topic=integrity`)).text;
+  assert.match(html, /小微权力清单/);
+  assert.doesNotMatch(html, /守护一河清水/);
+  assert.match(html, new RegExp(`<option value="${m.lecturer}" selected>李志强</option>`));
+});
+
 test('roles: a member cannot publish, order or plan; another branch sees nothing of an order', async () => {
   assert.equal((await call('dangyuan', 'POST', '/api/v1/film-lists', { month: '2030-05' })).status, 403);
   assert.equal((await call('dangyuan', 'POST', '/api/v1/lesson-orders', { lesson_id: ids.a, want_from: '2030-05-01' })).status, 403);
