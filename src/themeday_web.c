@@ -924,12 +924,25 @@ static void page_report(req *r)
 	int64_t covered, branches;
 	lesson_coverage(r->db, prefix, t0, t1, NULL, NULL, &covered, &branches);
 	page_begin(r, "主题党日统计");
-	html_printf(&r->out,
-		    "<form class=\"filters\" method=\"get\" action=\"/themeday/report\"><div class=\"field\"><label for=\"f-from\">开始</label>"
-		    "<input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"f-to\">结束</label>"
-		    "<input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\"></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
-		    "type=\"submit\">查看</button><a class=\"btn\" href=\"/themeday/report.xlsx?from=%s&amp;to=%s\">导出 Excel</a></div></form>",
-		    from, to, from, to);
+	/* the subtree's committee, 党总支 and branches, by code (?org=CODE) */
+	const char *sel = req_query(r, "org");
+	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/themeday/report\"><div class=\"field\"><label for=\"f-org\">组织</label>"
+			  "<select id=\"f-org\" name=\"org\">");
+	size_t no;
+	struct org *ov = orgs_under(r->db, actor_scope(&r->actor), false, &no);
+	for (size_t i = 0; i < no; i++)
+		if (!strcmp(ov[i].type, "committee") || !strcmp(ov[i].type, "general") || !strcmp(ov[i].type, "branch"))
+			html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", ov[i].code, sel && !strcmp(sel, ov[i].code) ? " selected" : "",
+				    ov[i].name);
+	free(ov);
+	buf_puts(&r->out, "</select></div>");
+	html_printf(
+		&r->out,
+		"<div class=\"field\"><label for=\"f-from\">开始</label>"
+		"<input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"f-to\">结束</label>"
+		"<input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\"></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
+		"type=\"submit\">查看</button><a class=\"btn\" href=\"/themeday/report.xlsx?from=%s&amp;to=%s&amp;org=%s\">导出 Excel</a></div></form>",
+		from, to, from, to, sel ? sel : "");
 	html_printf(
 		&r->out,
 		"<p class=\"lead\" id=\"themeday-summary\">开发微党课%lld堂，接受点单%lld次，授课%lld场，上台讲微党课%lld人次，观看党员教育片%lld场次。</p>",

@@ -201,6 +201,10 @@ test('the quarter comes out of the API, the report page and the .xlsx exactly', 
   assert.equal(fig('covered'), 2);
   assert.match(page.text, new RegExp(`开发微党课${s.lessons}堂，接受点单5次，授课2场，上台讲微党课3人次，观看党员教育片3场次`));
 
+  const xp = await zuzhi.get(`/themeday/report?org=CJZ-XJC&from=${Q.from}&to=${Q.to}`);
+  assert.match(xp.text, /data-key="orders"><strong class="stat-num">3</);
+  assert.match(xp.text, /<option value="CJZ-XJC" selected>西街村党支部<\/option>/);
+  assert.match(xp.text, /report\.xlsx\?from=2030-01-01&amp;to=2030-03-31&amp;org=CJZ-XJC/);
   // the workbook
   const res = await fetch(`${srv.base}/themeday/report.xlsx?org=CJZ&from=${Q.from}&to=${Q.to}`, { headers: { cookie: zuzhi.cookieHeader() } });
   assert.equal(res.status, 200);
