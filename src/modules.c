@@ -21,6 +21,8 @@ extern const struct module
 	settings_module,
 	checkin_module,
 	volunteer_module;
+	lessons_module,
+	themeday_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -38,6 +40,8 @@ const struct module *const modules[] = {
 	&settings_module,
 	&checkin_module,
 	&volunteer_module,
+	&lessons_module,
+	&themeday_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);
