@@ -1,0 +1,1093 @@
+/* dues_web — the pages and the JSON API of 党费 (issue 18 §1–4, §6), and the
+ * module record. Thin: authorise, parse, call dues.c, render. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "dues.h"
+#include "json.h"
+#include "layout.h"
+#include "module.h"
+#include "orgs_web.h"
+#include "transfers.h"
+#include "util.h"
+#include "web.h"
+
+static const char *const methods[] = {"cash", "现金", "transfer", "转账", "proxy", "代缴", NULL};
+
+static const char *method_label(const char *m)
+{
+	for (const char *const *p = methods; m && *p; p += 2)
+		if (!strcmp(p[0], m))
+			return p[1];
+	return m ? m : "";
+}
+
+static const char *status_label(const char *s)
+{
+	return !strcmp(s, "paid") ? "已缴" : !strcmp(s, "waived") ? "免缴" : !strcmp(s, "owing") ? "未缴" : !*s ? "未生成" : s;
+}
+
+static const char *status_badge(const char *s) { return !strcmp(s, "paid") ? " ok" : !strcmp(s, "owing") ? " warn" : ""; }
+
+/* The month of ?month= or the current one; the year of ?year= or this one. */
+static void month_of_request(req *r, char out[8])
+{
+	const char *m = req_query(r, "month");
+	if (m && dues_month_valid(m))
+		snprintf(out, 8, "%s", m);
+	else
+		dues_month_of(now_unix(), out);
+}
+
+static void year_of_request(req *r, char out[5])
+{
+	const char *y = req_query(r, "year");
+	char m[8];
+	dues_month_of(now_unix(), m);
+	snprintf(out, 5, "%.4s", y && strlen(y) == 4 && strspn(y, "0123456789") == 4 ? y : m);
+}
+
+/* ---- the ledger page (/dues) ---- */
+
+struct page_ctx {
+	req *r;
+	int n;
+};
+
+static void ledger_row(void *ctx, const struct dues_ledger_row *l)
+{
+	struct page_ctx *c = ctx;
+	char due[32], red[32], paid[32], owing[32];
+	dues_fmt_yuan(l->t.due, due), dues_fmt_yuan(l->t.reduced, red), dues_fmt_yuan(l->t.paid, paid), dues_fmt_yuan(l->t.owing, owing);
+	html_printf(&c->r->out,
+		    "<tr><td data-label=\"组织\"><a href=\"/dues?org=%s\">%s</a></td><td data-label=\"人数\">%lld</td><td data-label=\"应缴\">%s</td>"
+		    "<td data-label=\"减免\">%s</td><td data-label=\"已缴\">%s</td><td data-label=\"欠缴\">%s</td></tr>",
+		    l->org_code, l->org_name, (long long)l->t.members, due, red, paid, owing);
+	c->n++;
+}
+
+static void member_row(void *ctx, const struct dues_member_row *m)
+{
+	struct page_ctx *c = ctx;
+	char base[32], owing[32];
+	dues_fmt_yuan(dues_category_flat(m->category) ? m->flat_fen : m->base_fen, base);
+	dues_fmt_yuan(m->owing_fen, owing);
+	html_printf(
+		&c->r->out,
+		"<tr><td data-label=\"姓名\"><a href=\"/dues/members/%lld\">%s</a></td><td data-label=\"组织\">%s</td><td data-label=\"类别\">%s</td>"
+		"<td data-label=\"基数\">%s</td><td data-label=\"本月\"><span class=\"badge%s\">%s</span></td><td data-label=\"欠缴\">%lld 个月 %s 元</td></tr>",
+		(long long)m->id, m->name, m->org_name, *m->category ? dues_category_label(m->category) : "未登记", *m->category ? base : "—",
+		status_badge(m->month_status), status_label(m->month_status), (long long)m->owing_months, owing);
+	c->n++;
+}
+
+static void arrear_row(void *ctx, const struct dues_arrear *a)
+{
+	struct page_ctx *c = ctx;
+	char owing[32];
+	dues_fmt_yuan(a->owing_fen, owing);
+	html_printf(&c->r->out,
+		    "<tr%s><td data-label=\"姓名\"><a href=\"/dues/members/%lld\">%s</a>%s</td><td data-label=\"组织\">%s</td>"
+		    "<td data-label=\"欠缴月数\">%lld</td><td data-label=\"自\">%s</td><td data-label=\"金额\">%s 元</td></tr>",
+		    a->flagged ? " class=\"dues-flagged\"" : "", (long long)a->member_id, a->name, a->flagged ? " ⚠ 连续6个月未缴" : "", a->org_name,
+		    (long long)a->months, a->first_month, owing);
+	c->n++;
+}
+
+static void reduction_row(void *ctx, const struct dues_reduction *x)
+{
+	struct page_ctx *c = ctx;
+	char amt[32];
+	dues_fmt_yuan(x->amount_fen, amt);
+	html_printf(&c->r->out, "<li><strong>%s</strong>（%s）%s %s 至 %s%s%s 元，理由：%s", x->member_name, x->org_name,
+		    !strcmp(x->kind, "waive") ? "免缴" : "减缴", x->from_month, x->to_month, !strcmp(x->kind, "waive") ? "" : "，每月 ",
+		    !strcmp(x->kind, "waive") ? "" : amt, x->reason);
+	if (!strcmp(x->state, "requested") && permission_allows(&perm_dues_approve, &c->r->actor)) {
+		html_printf(&c->r->out, "<form class=\"inline-form\" method=\"post\" action=\"/dues/reductions/%lld/decide\">", (long long)x->id);
+		html_printf(&c->r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", c->r->csrf);
+		buf_puts(&c->r->out, "<button class=\"btn btn-primary\" name=\"approve\" value=\"1\" type=\"submit\">批准</button> "
+				     "<button class=\"btn\" name=\"approve\" value=\"0\" type=\"submit\">不批准</button></form>");
+	} else
+		html_printf(&c->r->out, " <span class=\"badge\">%s</span>",
+			    !strcmp(x->state, "requested")  ? "待审批"
+			    : !strcmp(x->state, "approved") ? "已批准"
+							    : "未批准");
+	buf_puts(&c->r->out, "</li>");
+	c->n++;
+}
+
+static void remit_row(void *ctx, const struct dues_remit_row *x)
+{
+	struct page_ctx *c = ctx;
+	char amt[32];
+	dues_fmt_yuan(x->amount_fen, amt);
+	html_printf(&c->r->out, "<li>%s %s 上缴 %s 元（%lld 笔）%s</li>", x->remitted_on, x->org_name, amt, (long long)x->payments, x->note);
+	c->n++;
+}
+
+static void dues_page(req *r)
+{
+	if (r->actor.role == R_MEMBER || r->actor.role == R_GRID) {
+		req_redirect(r, "/dues/my");
+		return;
+	}
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_dues_view, &o))
+		return;
+	char month[8], year[5];
+	month_of_request(r, month);
+	snprintf(year, sizeof year, "%.4s", month);
+	struct field_errors e = {0};
+	struct dues_totals tot;
+	buf rows = {0};
+	struct page_ctx c = {r, 0};
+	/* the ledger's rows are written first, under the totals */
+	buf keep = r->out;
+	r->out = rows;
+	enum dj_result res = dues_ledger(r->db, &r->actor, o.path, month, ledger_row, &c, &tot, &e);
+	rows = r->out;
+	r->out = keep;
+	if (res != DJ_OK) {
+		buf_free(&rows);
+		req_fail(r, res, &e);
+		return;
+	}
+	char title[200];
+	snprintf(title, sizeof title, "党费台账 · %s", o.name);
+	page_begin(r, title);
+	char due[32], red[32], paid[32], owing[32], unrem[32];
+	dues_fmt_yuan(tot.due, due), dues_fmt_yuan(tot.reduced, red), dues_fmt_yuan(tot.paid, paid), dues_fmt_yuan(tot.owing, owing);
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/dues\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"f-month\">月份</label><input id=\"f-month\" name=\"month\" type=\"month\" value=\"%s\"></div>"
+		    "<div class=\"form-actions\"><button class=\"btn\" type=\"submit\">查看</button>"
+		    "<a class=\"btn\" href=\"/dues/year?org=%s&amp;year=%s\">%s 年汇总</a>"
+		    "<a class=\"btn\" href=\"/dues/export.xlsx?org=%s&amp;year=%s\">导出 Excel</a></div></form>",
+		    o.code, month, o.code, year, year, o.code, year);
+	html_printf(&r->out,
+		    "<div class=\"stats dues-totals\"><div class=\"stat\"><span>%s 应缴</span><strong id=\"dues-due\">%s</strong></div>"
+		    "<div class=\"stat\"><span>减免</span><strong id=\"dues-reduced\">%s</strong></div>"
+		    "<div class=\"stat\"><span>已缴</span><strong id=\"dues-paid\">%s</strong></div>"
+		    "<div class=\"stat\"><span>欠缴</span><strong id=\"dues-owing\">%s</strong></div></div>",
+		    month, due, red, paid, owing);
+	buf_puts(&r->out, "<h2>按组织</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>组织</th><th>人数</th><th>应缴</th>"
+			  "<th>减免</th><th>已缴</th><th>欠缴</th></tr></thead><tbody>");
+	buf_append(&r->out, rows.p ? rows.p : "", rows.len);
+	buf_free(&rows);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (!c.n)
+		html_printf(&r->out, "<div class=\"empty\"><p>%s 还没有生成党费</p></div>", month);
+
+	/* arrears, reductions, 上缴 */
+	buf_puts(&r->out, "<h2>欠缴名单</h2><div class=\"table-wrap\"><table class=\"table cards\" id=\"arrears\"><thead><tr><th>姓名</th><th>组织</th>"
+			  "<th>欠缴月数</th><th>自</th><th>金额</th></tr></thead><tbody>");
+	c.n = 0;
+	dues_arrears(r->db, &r->actor, o.path, now_unix(), arrear_row, &c, &e);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (!c.n)
+		buf_puts(&r->out, "<div class=\"empty\"><p>没有欠缴党费的党员</p></div>");
+	buf_puts(&r->out, "<h2>减免申请</h2><ul class=\"dues-list\">");
+	c.n = 0;
+	dues_reductions_each(r->db, &r->actor, NULL, reduction_row, &c);
+	buf_puts(&r->out, "</ul>");
+	if (!c.n)
+		buf_puts(&r->out, "<p class=\"muted\">暂无减免申请</p>");
+	int64_t unremitted = dues_unremitted(r->db, o.id);
+	dues_fmt_yuan(unremitted, unrem);
+	html_printf(&r->out, "<h2>上缴</h2><p>本支部已收未上缴：<strong id=\"dues-unremitted\">%s</strong> 元</p>", unrem);
+	if (unremitted > 0 && permission_allows(&perm_dues_edit, &r->actor)) {
+		form_begin(r, "/dues/remit");
+		html_printf(&r->out, "<input type=\"hidden\" name=\"org\" value=\"%s\">", o.code);
+		form_input(r, "note", "备注", "text", "", "如 交镇党委组织办");
+		form_end(r, "上缴镇党委");
+	}
+	buf_puts(&r->out, "<ul class=\"dues-list\">");
+	dues_remits_each(r->db, &r->actor, o.path, remit_row, &c);
+	buf_puts(&r->out, "</ul>");
+
+	buf_puts(&r->out, "<h2>党员</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>姓名</th><th>组织</th><th>类别</th>"
+			  "<th>基数（元）</th><th>本月</th><th>欠缴</th></tr></thead><tbody>");
+	dues_roster(r->db, &r->actor, o.path, month, member_row, &c, &e);
+	buf_puts(&r->out, "</tbody></table></div>");
+	page_end(r);
+}
+
+static void dues_year_page(req *r)
+{
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_dues_view, &o))
+		return;
+	char year[5];
+	year_of_request(r, year);
+	struct dues_totals m[12];
+	struct field_errors e = {0};
+	enum dj_result res = dues_year(r->db, &r->actor, o.path, year, m, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	char title[200];
+	snprintf(title, sizeof title, "%s 年党费汇总 · %s", year, o.name);
+	page_begin(r, title);
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\" id=\"dues-year\"><thead><tr><th>月份</th><th>人数</th><th>应缴</th>"
+			  "<th>减免</th><th>已缴</th><th>欠缴</th></tr></thead><tbody>");
+	struct dues_totals t = {0};
+	for (int i = 0; i < 12; i++) {
+		char due[32], red[32], paid[32], owing[32];
+		dues_fmt_yuan(m[i].due, due), dues_fmt_yuan(m[i].reduced, red), dues_fmt_yuan(m[i].paid, paid), dues_fmt_yuan(m[i].owing, owing);
+		html_printf(
+			&r->out,
+			"<tr><td data-label=\"月份\"><a href=\"/dues?org=%s&amp;month=%s-%02d\">%d 月</a></td><td data-label=\"人数\">%lld</td>"
+			"<td data-label=\"应缴\">%s</td><td data-label=\"减免\">%s</td><td data-label=\"已缴\">%s</td><td data-label=\"欠缴\">%s</td></tr>",
+			o.code, year, i + 1, i + 1, (long long)m[i].members, due, red, paid, owing);
+		t.due += m[i].due, t.reduced += m[i].reduced, t.paid += m[i].paid, t.owing += m[i].owing;
+	}
+	char due[32], red[32], paid[32], owing[32];
+	dues_fmt_yuan(t.due, due), dues_fmt_yuan(t.reduced, red), dues_fmt_yuan(t.paid, paid), dues_fmt_yuan(t.owing, owing);
+	html_printf(&r->out,
+		    "<tr class=\"total\"><td data-label=\"合计\">全年</td><td></td><td data-label=\"应缴\" id=\"year-due\">%s</td>"
+		    "<td data-label=\"减免\" id=\"year-reduced\">%s</td><td data-label=\"已缴\" id=\"year-paid\">%s</td>"
+		    "<td data-label=\"欠缴\" id=\"year-owing\">%s</td></tr></tbody></table></div>",
+		    due, red, paid, owing);
+	html_printf(&r->out, "<p><a class=\"btn\" href=\"/dues/export.xlsx?org=%s&amp;year=%s\">导出 Excel</a></p>", o.code, year);
+	page_end(r);
+}
+
+/* ---- a member's dues ---- */
+
+struct months_ctx {
+	req *r;
+	int n, owing;
+	bool staff;
+};
+
+static void month_row(void *ctx, const struct dues_month_row *m)
+{
+	struct months_ctx *c = ctx;
+	char due[32], paid[32];
+	dues_fmt_yuan(m->due_fen - m->reduced_fen, due), dues_fmt_yuan(m->paid_fen, paid);
+	html_printf(&c->r->out, "<tr><td data-label=\"月份\">");
+	if (c->staff && !strcmp(m->status, "owing")) {
+		html_printf(&c->r->out, "<label class=\"check\"><input type=\"checkbox\" name=\"months\" value=\"%s\"> %s</label>", m->month, m->month);
+		c->owing++;
+	} else
+		html_printf(&c->r->out, "%s", m->month);
+	html_printf(&c->r->out,
+		    "</td><td data-label=\"应缴\">%s%s</td><td data-label=\"状态\"><span class=\"badge%s\">%s</span></td><td data-label=\"收据\">", due,
+		    m->reduced_fen && m->due_fen != m->reduced_fen ? "（减缴）" : "", status_badge(m->status), status_label(m->status));
+	if (m->payment_id)
+		html_printf(&c->r->out, "<a href=\"/dues/receipts/%lld\">%s</a>", (long long)m->payment_id, m->receipt_no);
+	buf_puts(&c->r->out, "</td></tr>");
+	c->n++;
+}
+
+struct opt_ctx {
+	req *r;
+	int64_t skip;
+};
+static void payer_opt(void *ctx, const struct dues_member_row *m)
+{
+	struct opt_ctx *c = ctx;
+	if (m->id != c->skip)
+		html_printf(&c->r->out, "<option value=\"%lld\">%s（%s）</option>", (long long)m->id, m->name, m->org_name);
+}
+
+/* The member's year with the forms of a secretary: pay, base, reduction. */
+static void member_dues_render(req *r, int64_t id, int status)
+{
+	char name[96], org_name[128], year[5];
+	int64_t org_id;
+	struct field_errors e = {0};
+	enum dj_result res = dues_member_brief(r->db, &r->actor, id, name, org_name, &org_id, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	year_of_request(r, year);
+	bool staff = permission_allows(&perm_dues_edit, &r->actor);
+	char title[200];
+	snprintf(title, sizeof title, "%s的党费", name);
+	page_begin(r, title);
+	r->status = status;
+	char paid_to[8];
+	dues_paid_to(r->db, id, paid_to);
+	html_printf(&r->out, "<p class=\"lead\">%s · %s 年 · 党费交至：<strong id=\"paid-to\">%s</strong></p>", org_name, year, *paid_to ? paid_to : "—");
+	char prev[16], next[16];
+	snprintf(prev, sizeof prev, "%04d", atoi(year) - 1), snprintf(next, sizeof next, "%04d", atoi(year) + 1);
+	const char *base = staff ? "/dues/members/" : "/dues/my";
+	if (staff)
+		html_printf(&r->out, "<nav class=\"pager\"><a href=\"%s%lld?year=%s\">%s 年</a><a href=\"%s%lld?year=%s\">%s 年</a></nav>", base,
+			    (long long)id, prev, prev, base, (long long)id, next, next);
+	if (staff) {
+		html_printf(&r->out, "<form method=\"post\" action=\"/dues/members/%lld/pay\" class=\"dues-pay\">", (long long)id);
+		html_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->csrf);
+	}
+	buf_puts(&r->out,
+		 "<div class=\"table-wrap\"><table class=\"table cards\" id=\"dues-months\"><thead><tr><th>月份</th><th>应缴（元）</th><th>状态</th>"
+		 "<th>收据</th></tr></thead><tbody>");
+	struct months_ctx c = {r, 0, 0, staff};
+	dues_member_months(r->db, &r->actor, id, year, month_row, &c, &e);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (!c.n)
+		html_printf(&r->out, "<div class=\"empty\"><p>%s 年还没有党费记录</p></div>", year);
+	if (staff) {
+		const char *err = form_error_for(r, "months");
+		if (err)
+			html_printf(&r->out, "<p class=\"field-error\" id=\"e-months\">%s</p>", err);
+		if (c.owing) {
+			form_select(r, "method", "缴纳方式", methods, form_value(r, "method", "cash"));
+			buf_puts(&r->out,
+				 "<div class=\"field\"><label for=\"f-payer\">代缴人（代缴时选择）</label><select id=\"f-payer\" name=\"payer_member_id\">"
+				 "<option value=\"\">—</option>");
+			struct opt_ctx oc = {r, id};
+			char path[256] = "";
+			struct org_ref o;
+			(void)o;
+			db_stmt *s = db_query(r->db,
+					      "SELECT CASE WHEN type = 'group' THEN (SELECT p.path FROM orgs p WHERE p.id = orgs.parent_id) ELSE path END "
+					      "FROM orgs WHERE id = ?",
+					      "I", org_id);
+			if (db_next(s))
+				snprintf(path, sizeof path, "%s", db_str(s, 0));
+			db_done(s);
+			struct field_errors e2 = {0};
+			char cur[8];
+			dues_month_of(now_unix(), cur);
+			dues_roster(r->db, &r->actor, path, cur, payer_opt, &oc, &e2);
+			buf_puts(&r->out, "</select>");
+			if ((err = form_error_for(r, "payer_member_id")))
+				html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
+			buf_puts(&r->out, "</div>");
+			form_input(r, "amount", "金额（元，可不填：按所选月份应缴合计）", "text", form_value(r, "amount", ""), NULL);
+			buf_puts(&r->out, "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">收缴所选月份</button></div>");
+		}
+		buf_puts(&r->out, "</form>");
+		if ((err = form_error_for(r, "_form")))
+			html_printf(&r->out, "<p class=\"field-error\" id=\"e-form\">%s</p>", err);
+
+		char cur[8];
+		dues_month_of(now_unix(), cur);
+		html_printf(&r->out, "<details class=\"card\"%s><summary>登记党费基数</summary>", form_error_for(r, "base") ? " open" : "");
+		char act[64];
+		snprintf(act, sizeof act, "/dues/members/%lld/base", (long long)id);
+		form_begin(r, act);
+		form_input(r, "since", "起始月份", "month", form_value(r, "since", cur), NULL);
+		form_select(r, "category", "类别", dues_categories, form_value(r, "category", "in_service"));
+		form_input(r, "base", "月工资基数（税后，元）", "text", form_value(r, "base", ""), "农民、学生、下岗失业党员填每月定额 0.2–1 元");
+		form_end(r, "保存基数");
+		buf_puts(&r->out, "</details>");
+		html_printf(&r->out, "<details class=\"card\"%s><summary>申请减免</summary>", form_error_for(r, "reason") ? " open" : "");
+		snprintf(act, sizeof act, "/dues/members/%lld/reduce", (long long)id);
+		form_begin(r, act);
+		static const char *const kinds[] = {"waive", "免缴", "reduce", "减缴", NULL};
+		form_select(r, "kind", "类型", kinds, form_value(r, "kind", "waive"));
+		form_input(r, "from", "起始月份", "month", form_value(r, "from", cur), NULL);
+		form_input(r, "to", "截止月份", "month", form_value(r, "to", cur), NULL);
+		form_input(r, "amount", "减缴后每月金额（元）", "text", form_value(r, "amount", ""), "免缴不填");
+		form_input(r, "reason", "理由", "text", form_value(r, "reason", ""), NULL);
+		form_end(r, "提交镇党委审批");
+		buf_puts(&r->out, "</details>");
+	}
+	page_end(r);
+}
+
+static void member_dues_page(req *r) { member_dues_render(r, req_param_id(r, "id"), 200); }
+
+static void my_dues_page(req *r)
+{
+	int64_t id = dues_member_of_user(r->db, r->actor.user_id);
+	if (!id) {
+		page_begin(r, "我的党费");
+		buf_puts(&r->out, "<div class=\"empty\"><p>您的账号没有关联花名册中的党员</p></div>");
+		page_end(r);
+		return;
+	}
+	member_dues_render(r, id, 200);
+}
+
+/* A month list from the form's repeated "months" fields. */
+static int form_months(req *r, const char **out, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->form.n && n < max; i++)
+		if (!strcmp(r->form.v[i].key, "months"))
+			out[n++] = r->form.v[i].val;
+	return n;
+}
+
+/* Money typed in yuan, or 0 when empty; false (field named) when not money. */
+static bool yuan_field(const char *v, const char *field, const char *label, int64_t *fen, struct field_errors *e)
+{
+	*fen = 0;
+	if (!v || !*v)
+		return true;
+	if (!dues_parse_yuan(v, fen)) {
+		ferr_add(e, field, "%s：请填写不小于 0 的金额，如 45 或 45.50", label);
+		return false;
+	}
+	return true;
+}
+
+static void member_pay_post(req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct dues_pay p = {0};
+	p.member_id = id;
+	p.nmonths = form_months(r, p.months, 24);
+	p.method = req_form(r, "method");
+	p.payer_member_id = parse_id(req_form(r, "payer_member_id"));
+	struct field_errors e = {0};
+	int64_t pid = 0;
+	enum dj_result res = DJ_INVALID;
+	if (yuan_field(req_form(r, "amount"), "amount", "金额", &p.amount_fen, &e))
+		res = dues_pay(r->db, &r->actor, &p, &pid, &e);
+	if (res == DJ_OK) {
+		flash_set(r, "ok", "党费已收缴，收据已生成");
+		char to[64];
+		snprintf(to, sizeof to, "/dues/receipts/%lld", (long long)pid);
+		req_redirect(r, to);
+		return;
+	}
+	if (res == DJ_NOT_FOUND || res == DJ_FORBIDDEN || res == DJ_DB_ERROR) {
+		req_fail(r, res, &e);
+		return;
+	}
+	r->failed = true;
+	form_errors_add(r, &e);
+	member_dues_render(r, id, dj_result_status(res));
+}
+
+static void member_base_post(req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	struct field_errors e = {0};
+	int64_t fen = 0;
+	const char *cat = req_form(r, "category");
+	const char *v = req_form(r, "base");
+	enum dj_result res = DJ_INVALID;
+	if (v && *v == '-')
+		ferr_add(&e, "base", "月工资基数不能为负数");
+	else if (!v || !dues_parse_yuan(v, &fen))
+		ferr_add(&e, "base", "月工资基数：请填写金额（元），如 4500 或 4500.50");
+	else
+		res = dues_base_set(r->db, &r->actor, id, req_form(r, "since"), cat, dues_category_flat(cat) ? 0 : fen, dues_category_flat(cat) ? fen : 0,
+				    &e);
+	if (res == DJ_OK) {
+		flash_set(r, "ok", "党费基数已保存");
+		char to[64];
+		snprintf(to, sizeof to, "/dues/members/%lld", (long long)id);
+		req_redirect(r, to);
+		return;
+	}
+	if (res == DJ_NOT_FOUND || res == DJ_FORBIDDEN || res == DJ_DB_ERROR) {
+		req_fail(r, res, &e);
+		return;
+	}
+	r->failed = true;
+	form_errors_add(r, &e);
+	member_dues_render(r, id, dj_result_status(res));
+}
+
+static void member_reduce_post(req *r)
+{
+	int64_t id = req_param_id(r, "id"), rid = 0, fen = 0;
+	struct field_errors e = {0};
+	enum dj_result res = DJ_INVALID;
+	if (yuan_field(req_form(r, "amount"), "amount", "减缴后每月金额", &fen, &e))
+		res = dues_reduction_request(r->db, &r->actor, id, req_form(r, "from"), req_form(r, "to"), req_form(r, "kind"), fen, req_form(r, "reason"),
+					     &rid, &e);
+	if (res == DJ_OK) {
+		flash_set(r, "ok", "减免申请已提交镇党委审批");
+		char to[64];
+		snprintf(to, sizeof to, "/dues/members/%lld", (long long)id);
+		req_redirect(r, to);
+		return;
+	}
+	if (res == DJ_NOT_FOUND || res == DJ_FORBIDDEN || res == DJ_DB_ERROR) {
+		req_fail(r, res, &e);
+		return;
+	}
+	r->failed = true;
+	form_errors_add(r, &e);
+	member_dues_render(r, id, dj_result_status(res));
+}
+
+static void reduction_decide_post(req *r)
+{
+	struct field_errors e = {0};
+	const char *ap = req_form(r, "approve");
+	enum dj_result res = dues_reduction_decide(r->db, &r->actor, req_param_id(r, "id"), ap && !strcmp(ap, "1"), req_form(r, "note"), &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	flash_set(r, "ok", ap && !strcmp(ap, "1") ? "已批准减免" : "已不批准减免");
+	req_redirect(r, "/dues");
+}
+
+static void remit_post(req *r)
+{
+	struct org_ref o;
+	if (!orgs_from_request(r, req_form(r, "org"), &perm_dues_edit, &o))
+		return;
+	struct field_errors e = {0};
+	int64_t rid, amount;
+	enum dj_result res = dues_remit(r->db, &r->actor, o.id, req_form(r, "note"), &rid, &amount, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	char y[32], msg[80];
+	dues_fmt_yuan(amount, y);
+	snprintf(msg, sizeof msg, "已上缴 %s 元", y);
+	flash_set(r, "ok", msg);
+	char to[120];
+	snprintf(to, sizeof to, "/dues?org=%s", o.code);
+	req_redirect(r, to);
+}
+
+/* The receipt, styled for print (the project has no PDF library: the
+ * browser prints it, or saves it as PDF). */
+static void receipt_page(req *r)
+{
+	struct dues_receipt x;
+	struct field_errors e = {0};
+	enum dj_result res = dues_receipt_load(r->db, &r->actor, req_param_id(r, "id"), &x, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	page_begin(r, "党费收据");
+	char y[32], at[20];
+	dues_fmt_yuan(x.amount_fen, y);
+	fmt_time(x.at, at);
+	html_printf(
+		&r->out,
+		"<div class=\"receipt card\" id=\"receipt\"><h2>中国共产党党费收据</h2><p class=\"receipt-no\">No. <strong>%s</strong></p>"
+		"<dl class=\"receipt-fields\"><dt>党员</dt><dd>%s</dd><dt>所在支部</dt><dd>%s</dd><dt>所缴月份</dt><dd>%s</dd>"
+		"<dt>金额</dt><dd><strong>¥%s</strong></dd><dt>缴纳方式</dt><dd>%s%s%s</dd><dt>缴纳日期</dt><dd>%s</dd><dt>经办人</dt><dd>%s（%s）</dd></dl>"
+		"<p class=\"muted\">本收据由陈集镇党建工作平台生成，凭收据编号可查。</p></div>",
+		x.receipt_no, x.member_name, x.org_name, x.months, y, method_label(x.method), *x.payer_name ? "，代缴人：" : "", x.payer_name, x.paid_on,
+		x.by, at);
+	buf_puts(&r->out, "<p class=\"no-print\"><button class=\"btn btn-primary\" type=\"button\" data-print>打印收据</button></p>");
+	page_end(r);
+}
+
+struct dues_download {
+	req *r;
+	const char *path, *year;
+};
+static enum dj_result write_dues(const char *file, void *ctx, struct field_errors *e)
+{
+	struct dues_download *x = ctx;
+	int64_t rows;
+	return dues_export(x->r->db, &x->r->actor, x->path, x->year, file, &rows, e);
+}
+
+static void dues_export_xlsx(req *r)
+{
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_dues_view, &o))
+		return;
+	char year[5];
+	year_of_request(r, year);
+	struct dues_download x = {r, o.path, year};
+	char ascii[96], name[300];
+	snprintf(ascii, sizeof ascii, "dues-%s-%s.xlsx", o.code, year);
+	snprintf(name, sizeof name, "%s-%s年党费台账.xlsx", o.name, year);
+	req_send_download(r, write_dues, &x, XLSX_TYPE, ascii, name);
+}
+
+/* ---- the API ---- */
+
+static void months_json(void *ctx, const struct dues_month_row *m)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kstr(w, "month", m->month);
+	jw_kstr(w, "category", m->category);
+	jw_kint(w, "base_fen", m->base_fen);
+	jw_kint(w, "due_fen", m->due_fen);
+	jw_kint(w, "reduced_fen", m->reduced_fen);
+	jw_kint(w, "paid_fen", m->paid_fen);
+	jw_kstr(w, "status", m->status);
+	jw_kstr(w, "receipt_no", *m->receipt_no ? m->receipt_no : NULL);
+	jw_end(w);
+}
+
+static void api_member_months(req *r)
+{
+	int64_t id = req_param_id(r, "id");
+	const char *year = req_query(r, "year");
+	struct field_errors e = {0};
+	char name[96], org[128];
+	int64_t org_id;
+	enum dj_result res = dues_member_brief(r->db, &r->actor, id, name, org, &org_id, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "member_id", id);
+	jw_kstr(&w, "name", name);
+	jw_kstr(&w, "org", org);
+	char paid_to[8];
+	dues_paid_to(r->db, id, paid_to);
+	jw_kstr(&w, "paid_to", *paid_to ? paid_to : NULL);
+	jw_key(&w, "months");
+	jw_arr(&w);
+	dues_member_months(r->db, &r->actor, id, year && *year ? year : NULL, months_json, &w, &e);
+	jw_aend(&w);
+	jw_end(&w);
+}
+
+static const struct json_field base_fields[] = {
+	{"member_id", "党员", true, 'I', NULL},   {"since", "起始月份", true, 's', NULL}, {"category", "类别", true, 's', NULL},
+	{"base", "月工资基数", false, 's', NULL}, {"flat", "定额", false, 's', NULL},
+};
+static void api_base(req *r)
+{
+	json_int_t mid = 0;
+	const char *since = NULL, *cat = NULL, *base = NULL, *flat = NULL;
+	if (!req_json_unpack(r, base_fields, false, "{s:I, s:s, s:s, s?s, s?s}", "member_id", &mid, "since", &since, "category", &cat, "base", &base,
+			     "flat", &flat))
+		return;
+	struct field_errors e = {0};
+	int64_t b = 0, f = 0;
+	if (base && *base == '-')
+		ferr_add(&e, "base", "月工资基数不能为负数");
+	else
+		yuan_field(base, "base", "月工资基数", &b, &e);
+	yuan_field(flat, "flat", "定额", &f, &e);
+	if (e.n) {
+		req_fail(r, DJ_INVALID, &e);
+		return;
+	}
+	enum dj_result res = dues_base_set(r->db, &r->actor, (int64_t)mid, since, cat, b, f, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "member_id", mid);
+	jw_kstr(&w, "since", since);
+	jw_end(&w);
+}
+
+static const struct json_field generate_fields[] = {{"month", "月份", true, 's', NULL}, {"org", "组织", false, 's', NULL}};
+static void api_generate(req *r)
+{
+	const char *month = NULL, *org = NULL;
+	if (!req_json_unpack(r, generate_fields, false, "{s:s, s?s}", "month", &month, "org", &org))
+		return;
+	struct org_ref o;
+	if (!orgs_from_request(r, org, &perm_dues_edit, &o))
+		return;
+	struct field_errors e = {0};
+	int made = 0;
+	enum dj_result res = dues_generate(r->db, &r->actor, o.path, month, &made, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "month", month);
+	jw_kint(&w, "made", made);
+	jw_end(&w);
+}
+
+static void receipt_json(jw *w, const struct dues_receipt *x)
+{
+	jw_obj(w);
+	jw_kint(w, "id", x->id);
+	jw_kstr(w, "receipt_no", x->receipt_no);
+	jw_kint(w, "member_id", x->member_id);
+	jw_kstr(w, "member", x->member_name);
+	jw_kstr(w, "org", x->org_name);
+	jw_kstr(w, "method", x->method);
+	jw_kstr(w, "payer", *x->payer_name ? x->payer_name : NULL);
+	jw_kint(w, "amount_fen", x->amount_fen);
+	jw_kstr(w, "months", x->months);
+	jw_kstr(w, "paid_on", x->paid_on);
+	jw_end(w);
+}
+
+static const struct json_field pay_fields[] = {
+	{"member_id", "党员", true, 'I', NULL},          {"months", "月份", true, 'a', NULL},      {"method", "缴纳方式", true, 's', NULL},
+	{"payer_member_id", "代缴人", false, 'I', NULL}, {"amount_fen", "金额", false, 'I', NULL}, {"paid_on", "缴纳日期", false, 's', NULL},
+};
+static void api_pay(req *r)
+{
+	json_int_t mid = 0, payer = 0, amount = 0;
+	json_t *months = NULL;
+	const char *method = NULL, *paid_on = NULL;
+	if (!req_json_unpack(r, pay_fields, false, "{s:I, s:o, s:s, s?I, s?I, s?s}", "member_id", &mid, "months", &months, "method", &method,
+			     "payer_member_id", &payer, "amount_fen", &amount, "paid_on", &paid_on))
+		return;
+	struct field_errors e = {0};
+	struct dues_pay p = {0};
+	p.member_id = (int64_t)mid, p.method = method, p.payer_member_id = (int64_t)payer, p.amount_fen = (int64_t)amount, p.paid_on = paid_on;
+	size_t i;
+	json_t *v;
+	json_array_foreach(months, i, v)
+	{
+		if (!json_is_string(v) || p.nmonths >= 24) {
+			ferr_add(&e, "months", "月份应为 YYYY-MM 字符串的列表（最多 24 个）");
+			break;
+		}
+		p.months[p.nmonths++] = json_string_value(v);
+	}
+	if (e.n) {
+		req_fail(r, DJ_INVALID, &e);
+		return;
+	}
+	int64_t pid = 0;
+	enum dj_result res = dues_pay(r->db, &r->actor, &p, &pid, &e);
+	struct dues_receipt x;
+	if (res == DJ_OK)
+		res = dues_receipt_load(r->db, &r->actor, pid, &x, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	receipt_json(&w, &x);
+}
+
+static void api_receipt(req *r)
+{
+	struct dues_receipt x;
+	struct field_errors e = {0};
+	enum dj_result res = dues_receipt_load(r->db, &r->actor, req_param_id(r, "id"), &x, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	receipt_json(&w, &x);
+}
+
+static const struct json_field reduce_fields[] = {
+	{"member_id", "党员", true, 'I', NULL}, {"from", "起始月份", true, 's', NULL},    {"to", "截止月份", true, 's', NULL},
+	{"kind", "类型", true, 's', NULL},      {"amount_fen", "金额", false, 'I', NULL}, {"reason", "理由", true, 's', NULL},
+};
+static void api_reduce(req *r)
+{
+	json_int_t mid = 0, amount = 0;
+	const char *from = NULL, *to = NULL, *kind = NULL, *reason = NULL;
+	if (!req_json_unpack(r, reduce_fields, false, "{s:I, s:s, s:s, s:s, s?I, s:s}", "member_id", &mid, "from", &from, "to", &to, "kind", &kind,
+			     "amount_fen", &amount, "reason", &reason))
+		return;
+	struct field_errors e = {0};
+	int64_t id = 0;
+	enum dj_result res = dues_reduction_request(r->db, &r->actor, (int64_t)mid, from, to, kind, (int64_t)amount, reason, &id, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "id", id);
+	jw_kstr(&w, "state", "requested");
+	jw_end(&w);
+}
+
+static const struct json_field decide_fields[] = {{"approve", "是否批准", true, 'b', NULL}, {"note", "意见", false, 's', NULL}};
+static void api_decide(req *r)
+{
+	int approve = 0;
+	const char *note = NULL;
+	if (!req_json_unpack(r, decide_fields, false, "{s:b, s?s}", "approve", &approve, "note", &note))
+		return;
+	struct field_errors e = {0};
+	int64_t id = req_param_id(r, "id");
+	enum dj_result res = dues_reduction_decide(r->db, &r->actor, id, approve != 0, note, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "id", id);
+	jw_kstr(&w, "state", approve ? "approved" : "rejected");
+	jw_end(&w);
+}
+
+static void totals_json(jw *w, const struct dues_totals *t)
+{
+	jw_kint(w, "members", t->members);
+	jw_kint(w, "due_fen", t->due);
+	jw_kint(w, "reduced_fen", t->reduced);
+	jw_kint(w, "paid_fen", t->paid);
+	jw_kint(w, "owing_fen", t->owing);
+}
+
+static void ledger_json(void *ctx, const struct dues_ledger_row *l)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kstr(w, "org", l->org_code);
+	jw_kstr(w, "org_name", l->org_name);
+	totals_json(w, &l->t);
+	jw_end(w);
+}
+
+static void api_ledger(req *r)
+{
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_dues_view, &o))
+		return;
+	const char *period = req_query(r, "period");
+	char cur[8];
+	dues_month_of(now_unix(), cur);
+	if (!period)
+		period = cur;
+	struct field_errors e = {0};
+	struct dues_totals t;
+	/* rows first into a buffer of their own: a failure answers without them */
+	buf rows = {0};
+	jw w;
+	jw_init(&w, &rows);
+	jw_arr(&w);
+	enum dj_result res = dues_ledger(r->db, &r->actor, o.path, period, ledger_json, &w, &t, &e);
+	jw_aend(&w);
+	if (res != DJ_OK) {
+		buf_free(&rows);
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "org", o.code);
+	jw_kstr(&w, "period", period);
+	jw_key(&w, "total");
+	jw_obj(&w);
+	totals_json(&w, &t);
+	jw_end(&w);
+	jw_end(&w);
+	/* the rows go in as "orgs" before the closing brace */
+	r->out.len--;
+	buf_puts(&r->out, ",\"orgs\":");
+	buf_append(&r->out, rows.p ? rows.p : "[]", rows.p ? rows.len : 2);
+	buf_puts(&r->out, "}");
+	buf_free(&rows);
+}
+
+static void arrear_json(void *ctx, const struct dues_arrear *a)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "member_id", a->member_id);
+	jw_kstr(w, "name", a->name);
+	jw_kstr(w, "org_name", a->org_name);
+	jw_kint(w, "months", a->months);
+	jw_kstr(w, "since", a->first_month);
+	jw_kint(w, "owing_fen", a->owing_fen);
+	jw_kbool(w, "flagged", a->flagged);
+	jw_end(w);
+}
+
+static void api_arrears(req *r)
+{
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_dues_view, &o))
+		return;
+	struct field_errors e = {0};
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "org", o.code);
+	jw_key(&w, "members");
+	jw_arr(&w);
+	enum dj_result res = dues_arrears(r->db, &r->actor, o.path, now_unix(), arrear_json, &w, &e);
+	if (res != DJ_OK) {
+		r->out.len = 0;
+		req_fail(r, res, &e);
+		return;
+	}
+	jw_aend(&w);
+	jw_end(&w);
+}
+
+static const struct json_field remit_fields[] = {{"org", "党支部", true, 's', NULL}, {"note", "备注", false, 's', NULL}};
+static void api_remit(req *r)
+{
+	const char *org = NULL, *note = NULL;
+	if (!req_json_unpack(r, remit_fields, false, "{s:s, s?s}", "org", &org, "note", &note))
+		return;
+	struct org_ref o;
+	if (!orgs_from_request(r, org, &perm_dues_edit, &o))
+		return;
+	struct field_errors e = {0};
+	int64_t id, amount;
+	enum dj_result res = dues_remit(r->db, &r->actor, o.id, note, &id, &amount, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "id", id);
+	jw_kint(&w, "amount_fen", amount);
+	jw_end(&w);
+}
+
+static void rate_json(void *ctx, const struct dues_rate *x)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "id", x->id);
+	jw_kstr(w, "since", x->since);
+	jw_key(w, "in_service");
+	jw_arr(w);
+	const int64_t up[] = {x->s1_upto, x->s2_upto, x->s3_upto, -1}, bp[] = {x->s1_bp, x->s2_bp, x->s3_bp, x->s4_bp};
+	for (int i = 0; i < 4; i++) {
+		jw_obj(w);
+		if (up[i] >= 0)
+			jw_kint(w, "upto_fen", up[i]);
+		else {
+			jw_key(w, "upto_fen");
+			jw_null(w);
+		}
+		jw_kint(w, "bp", bp[i]);
+		jw_end(w);
+	}
+	jw_aend(w);
+	jw_key(w, "retired");
+	jw_arr(w);
+	jw_obj(w);
+	jw_kint(w, "upto_fen", x->r1_upto);
+	jw_kint(w, "bp", x->r1_bp);
+	jw_end(w);
+	jw_obj(w);
+	jw_key(w, "upto_fen");
+	jw_null(w);
+	jw_kint(w, "bp", x->r2_bp);
+	jw_end(w);
+	jw_aend(w);
+	jw_kint(w, "flat_min_fen", x->flat_min);
+	jw_kint(w, "flat_max_fen", x->flat_max);
+	jw_end(w);
+}
+
+static void api_rates(req *r)
+{
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_arr(&w);
+	dues_rates_each(r->db, rate_json, &w);
+	jw_aend(&w);
+}
+
+static const struct json_field rate_fields[] = {
+	{"since", "生效日期", true, 's', NULL},       {"s1_upto", "第一档上限", true, 'I', NULL},   {"s1_bp", "第一档比例", true, 'I', NULL},
+	{"s2_upto", "第二档上限", true, 'I', NULL},   {"s2_bp", "第二档比例", true, 'I', NULL},     {"s3_upto", "第三档上限", true, 'I', NULL},
+	{"s3_bp", "第三档比例", true, 'I', NULL},     {"s4_bp", "第四档比例", true, 'I', NULL},     {"r1_upto", "离退休档上限", true, 'I', NULL},
+	{"r1_bp", "离退休一档比例", true, 'I', NULL}, {"r2_bp", "离退休二档比例", true, 'I', NULL}, {"flat_min", "定额下限", true, 'I', NULL},
+	{"flat_max", "定额上限", true, 'I', NULL},
+};
+static void api_rate_add(req *r)
+{
+	const char *since = NULL;
+	json_int_t v[12] = {0};
+	if (!req_json_unpack(r, rate_fields, false, "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "since", &since, "s1_upto", &v[0],
+			     "s1_bp", &v[1], "s2_upto", &v[2], "s2_bp", &v[3], "s3_upto", &v[4], "s3_bp", &v[5], "s4_bp", &v[6], "r1_upto", &v[7], "r1_bp",
+			     &v[8], "r2_bp", &v[9], "flat_min", &v[10], "flat_max", &v[11]))
+		return;
+	struct dues_rate x = {0};
+	snprintf(x.since, sizeof x.since, "%s", since);
+	x.s1_upto = v[0], x.s1_bp = v[1], x.s2_upto = v[2], x.s2_bp = v[3], x.s3_upto = v[4], x.s3_bp = v[5], x.s4_bp = v[6];
+	x.r1_upto = v[7], x.r1_bp = v[8], x.r2_bp = v[9], x.flat_min = v[10], x.flat_max = v[11];
+	struct field_errors e = {0};
+	if (strlen(since) > 10)
+		ferr_add(&e, "since", "生效日期：格式 YYYY-MM-DD");
+	enum dj_result res = e.n ? DJ_INVALID : dues_rate_add(r->db, &r->actor, &x, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kstr(&w, "since", x.since);
+	jw_end(&w);
+}
+
+/* ---- the module record (module.h) ---- */
+
+static int dues_tick(db *d, int64_t now) { return dues_task(d, now); }
+
+static const route dues_routes[] = {
+	{"GET", "/dues", dues_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "dues"},
+	{"GET", "/dues/my", my_dues_page, R_ANY, 0, 0, "dues_my"},
+	{"GET", "/dues/year", dues_year_page, R_STAFF, 0, 0, "dues_year"},
+	{"GET", "/dues/export.xlsx", dues_export_xlsx, R_STAFF, RF_WRITE, 0, "dues_export"},
+	{"GET", "/dues/members/:id", member_dues_page, R_STAFF, 0, 0, "dues_member"},
+	{"POST", "/dues/members/:id/pay", member_pay_post, R_STAFF, 0, 8 * KiB, "dues_pay"},
+	{"POST", "/dues/members/:id/base", member_base_post, R_STAFF, 0, 4 * KiB, "dues_base"},
+	{"POST", "/dues/members/:id/reduce", member_reduce_post, R_STAFF, 0, 4 * KiB, "dues_reduce"},
+	{"POST", "/dues/reductions/:id/decide", reduction_decide_post, R_STAFF, 0, 4 * KiB, "dues_decide"},
+	{"POST", "/dues/remit", remit_post, R_STAFF, 0, 4 * KiB, "dues_remit"},
+	{"GET", "/dues/receipts/:id", receipt_page, R_ANY, 0, 0, "dues_receipt"},
+	{"GET", "/api/v1/dues/rates", api_rates, R_ANY, RF_API, 0, "api_dues_rates"},
+	{"POST", "/api/v1/dues/rates", api_rate_add, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_dues_rates"},
+	{"POST", "/api/v1/dues/bases", api_base, R_STAFF, RF_API, 4 * KiB, "api_dues_base"},
+	{"POST", "/api/v1/dues/generate", api_generate, R_STAFF, RF_API, 4 * KiB, "api_dues_generate"},
+	{"GET", "/api/v1/dues/members/:id", api_member_months, R_ANY, RF_API, 0, "api_dues_member"},
+	{"POST", "/api/v1/dues/payments", api_pay, R_STAFF, RF_API, 8 * KiB, "api_dues_pay"},
+	{"GET", "/api/v1/dues/payments/:id", api_receipt, R_ANY, RF_API, 0, "api_dues_receipt"},
+	{"POST", "/api/v1/dues/reductions", api_reduce, R_STAFF, RF_API, 4 * KiB, "api_dues_reduce"},
+	{"POST", "/api/v1/dues/reductions/:id/decision", api_decide, R_STAFF, RF_API, 4 * KiB, "api_dues_decide"},
+	{"GET", "/api/v1/dues/ledger", api_ledger, R_STAFF, RF_API, 0, "api_dues_ledger"},
+	{"GET", "/api/v1/dues/arrears", api_arrears, R_STAFF, RF_API, 0, "api_dues_arrears"},
+	{"POST", "/api/v1/dues/remits", api_remit, R_STAFF, RF_API, 4 * KiB, "api_dues_remit"},
+};
+static const struct nav_entry dues_nav[] = {
+	{"/dues", "党费", R_ADMIN | R_COMMITTEE | R_BRANCH, 40},
+	{"/dues/my", "我的党费", R_MEMBER | R_GRID, 40},
+};
+static const struct background_task dues_tasks[] = {
+	{"dues_monthly", dues_tick}, /* this month's dues for everyone; the six-month flags (SPEC M12) */
+};
+static const struct entity_link dues_entities[] = {{"dues_payment", "/dues/receipts/"}};
+static const struct permission *const dues_perms[] = {&perm_dues_view, &perm_dues_edit, &perm_dues_approve};
+const struct module dues_module = {
+	.name = "dues",
+	.routes = dues_routes,
+	.routes_n = COUNT_OF(dues_routes),
+	.nav = dues_nav,
+	.nav_n = COUNT_OF(dues_nav),
+	.tasks = dues_tasks,
+	.tasks_n = COUNT_OF(dues_tasks),
+	.permissions = dues_perms,
+	.permissions_n = COUNT_OF(dues_perms),
+	.entities = dues_entities,
+	.entities_n = COUNT_OF(dues_entities),
+	.demo = demo_dues,
+};
