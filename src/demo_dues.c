@@ -114,9 +114,11 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 	int64_t arrear = 0, waived = 0, proxied = 0, payer = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct demo_member *m = &ms[i];
-		if (m->branch_id != cjc || m->id == dangyuan)
+		/* the case members are plain members, not the secretary or the demo logins */
+		if (m->branch_id != cjc || m->id == dangyuan ||
+		    db_int1(d, 1, "SELECT COUNT(*) FROM members WHERE id = ? AND user_id IS NOT NULL", "I", m->id))
 			continue;
-		if (!arrear && !strcmp(m->category, "in_service"))
+		if (!arrear)
 			arrear = m->id, m->unpaid = 7;
 		else if (!waived && !strcmp(m->category, "farmer") && m->id != arrear)
 			waived = m->id, m->unpaid = 3;
@@ -129,7 +131,7 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 	for (size_t i = 0; i < n; i++) {
 		struct demo_member *m = &ms[i];
 		if (db_run(d, "INSERT INTO dues_bases (member_id, since, category, base_fen, flat_fen, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			   "ItIIIII", m->id, months[0], m->category, m->base, m->flat, secretary, now - 330 * 86400) != DB_OK) {
+			   "IttIIII", m->id, months[0], m->category, m->base, m->flat, secretary, now - 330 * 86400) != DB_OK) {
 			free(ms);
 			return fail(d, "bases");
 		}

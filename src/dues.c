@@ -319,7 +319,7 @@ enum dj_result dues_base_set(db *d, const struct actor *a, int64_t member_id, co
 	int64_t now = now_unix();
 	if (db_run(d, "DELETE FROM dues_bases WHERE member_id = ? AND since = ?", "It", member_id, since) != DB_OK ||
 	    db_run(d, "INSERT INTO dues_bases (member_id, since, category, base_fen, flat_fen, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		   "ItIIIII", member_id, since, cat, dues_category_flat(cat) ? 0 : base_fen, flat_fen, a->user_id, now) != DB_OK)
+		   "IttIIII", member_id, since, cat, dues_category_flat(cat) ? 0 : base_fen, flat_fen, a->user_id, now) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
 	char sum[200], y[32];
 	dues_fmt_yuan(dues_category_flat(cat) ? flat_fen : base_fen, y);
