@@ -618,9 +618,21 @@ static void months_json(void *ctx, const struct dues_month_row *m)
 	jw_end(w);
 }
 
-static void api_member_months(req *r)
+static void member_months_answer(req *r, int64_t id);
+static void api_member_months(req *r) { member_months_answer(r, req_param_id(r, "id")); }
+/* The caller's own dues (a member account linked to the roster). */
+static void api_my_months(req *r)
 {
-	int64_t id = req_param_id(r, "id");
+	int64_t id = dues_member_of_user(r->db, r->actor.user_id);
+	if (!id) {
+		req_error(r, 404, "not_found", "您的账号没有关联花名册中的党员");
+		return;
+	}
+	member_months_answer(r, id);
+}
+
+static void member_months_answer(req *r, int64_t id)
+{
 	const char *year = req_query(r, "year");
 	struct field_errors e = {0};
 	char name[96], org[128];
@@ -1059,6 +1071,7 @@ static const route dues_routes[] = {
 	{"POST", "/api/v1/dues/rates", api_rate_add, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_dues_rates"},
 	{"POST", "/api/v1/dues/bases", api_base, R_STAFF, RF_API, 4 * KiB, "api_dues_base"},
 	{"POST", "/api/v1/dues/generate", api_generate, R_STAFF, RF_API, 4 * KiB, "api_dues_generate"},
+	{"GET", "/api/v1/dues/mine", api_my_months, R_ANY, RF_API, 0, "api_dues_mine"},
 	{"GET", "/api/v1/dues/members/:id", api_member_months, R_ANY, RF_API, 0, "api_dues_member"},
 	{"POST", "/api/v1/dues/payments", api_pay, R_STAFF, RF_API, 8 * KiB, "api_dues_pay"},
 	{"GET", "/api/v1/dues/payments/:id", api_receipt, R_ANY, RF_API, 0, "api_dues_receipt"},

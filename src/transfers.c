@@ -191,7 +191,8 @@ enum dj_result transfer_issue(db *d, const struct actor *a, const struct transfe
 		"INSERT INTO transfers (letter_no, kind, member_id, person_name, from_org_id, from_org_name, to_org_id, to_org_name, state, issued_on, "
 		"valid_until, dues_paid_to, reason, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, 'issued', ?, ?, "
 		"?, ?, ?, ?) RETURNING id",
-		"ttItItIttttt" "II",
+		"ttItItIttttt"
+		"II",
 		no, kind, m.id, m.name, from.id, from.name, to.id, to_name, td, until, paid_to, tn->reason ? tn->reason : "", a->user_id, now_unix());
 	char sum[1000];
 	snprintf(sum, sizeof sum, "%s：%s 转往 %s（%s，有效期至 %s）", m.name, from.name, to_name, no, until);
@@ -219,8 +220,12 @@ static enum dj_result move_member(db *d, const struct actor *a, const struct tra
 	int64_t uid = member_account_of(d, t->member_id);
 	struct user u;
 	bool had_account = uid > 0 && users_get(d, uid, &u) && u.active && (!strcmp(u.role, "member") || !strcmp(u.role, "grid"));
+	struct org to;
+	if (!org_load(d, t->to_org_id, &to))
+		return dj_fail(e, DJ_NOT_FOUND, "转入组织不存在");
 	after = before;
-	after.org_id = t->to_org_id;
+	after.org_id = to.id;
+	snprintf(after.org_code, sizeof after.org_code, "%s", to.code); /* member_validate resolves the org by its code */
 	enum dj_result res = member_update(d, &ta, &before, &after, e);
 	if (res != DJ_OK)
 		return res;
