@@ -29,7 +29,7 @@ static int fail(db *d, const char *what)
 }
 
 /* Writes a payment of months [from, to) of m, as dues_pay would. */
-static int pay_bulk(db *d, const struct demo_member *m, const char *months[], int from, int to, int64_t uid, int64_t *seq_by_year)
+static int pay_bulk(db *d, const struct demo_member *m, const char *months[], int from, int to, int64_t uid, int64_t *seq_by_year, int64_t at)
 {
 	if (to <= from)
 		return 0;
@@ -50,7 +50,7 @@ static int pay_bulk(db *d, const struct demo_member *m, const char *months[], in
 		d, 0,
 		"INSERT INTO dues_payments (receipt_no, year, seq, member_id, org_id, method, payer_name, amount_fen, months, paid_on, user_id, at) "
 		"VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
-		"tIIIItIttII", no, (int64_t)year, *seq, m->id, m->org_id, m->id % 3 ? "cash" : "transfer", amount, list, paid_on, uid, now_unix());
+		"tIIIItIttII", no, (int64_t)year, *seq, m->id, m->org_id, m->id % 3 ? "cash" : "transfer", amount, list, paid_on, uid, at);
 	if (!id)
 		return 1;
 	for (int i = from; i < to; i++)
@@ -149,7 +149,8 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 		/* quarterly payments over the months that are paid */
 		int paid = 12 - m->unpaid;
 		for (int k = 0; k < paid; k += 3)
-			if (pay_bulk(d, m, months, k, k + 3 < paid ? k + 3 : paid, secretary, seq)) {
+			if (pay_bulk(d, m, months, k, k + 3 < paid ? k + 3 : paid, secretary, seq,
+				     now - (int64_t)(11 - k) * 30 * 86400 + (m->id % 15) * 86400)) {
 				free(ms);
 				return fail(d, "payments");
 			}

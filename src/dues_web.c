@@ -30,7 +30,7 @@ static const char *status_label(const char *s)
 	return !strcmp(s, "paid") ? "已缴" : !strcmp(s, "waived") ? "免缴" : !strcmp(s, "owing") ? "未缴" : !*s ? "未生成" : s;
 }
 
-static const char *status_badge(const char *s) { return !strcmp(s, "paid") ? " ok" : !strcmp(s, "owing") ? " warn" : ""; }
+static const char *status_badge(const char *s) { return !strcmp(s, "paid") ? " badge-green" : !strcmp(s, "owing") ? " badge-red" : " badge-grey"; }
 
 /* The month of ?month= or the current one; the year of ?year= or this one. */
 static void month_of_request(req *r, char out[8])
@@ -89,11 +89,11 @@ static void arrear_row(void *ctx, const struct dues_arrear *a)
 	struct page_ctx *c = ctx;
 	char owing[32];
 	dues_fmt_yuan(a->owing_fen, owing);
+	buf_puts(&c->r->out, a->flagged ? "<tr class=\"dues-flagged\">" : "<tr>"); /* markup from literals only */
 	html_printf(&c->r->out,
-		    "<tr%s><td data-label=\"姓名\"><a href=\"/dues/members/%lld\">%s</a>%s</td><td data-label=\"组织\">%s</td>"
+		    "<td data-label=\"姓名\"><a href=\"/dues/members/%lld\">%s</a>%s</td><td data-label=\"组织\">%s</td>"
 		    "<td data-label=\"欠缴月数\">%lld</td><td data-label=\"自\">%s</td><td data-label=\"金额\">%s 元</td></tr>",
-		    a->flagged ? " class=\"dues-flagged\"" : "", (long long)a->member_id, a->name, a->flagged ? " ⚠ 连续6个月未缴" : "", a->org_name,
-		    (long long)a->months, a->first_month, owing);
+		    (long long)a->member_id, a->name, a->flagged ? " ⚠ 连续6个月未缴" : "", a->org_name, (long long)a->months, a->first_month, owing);
 	c->n++;
 }
 
@@ -167,12 +167,13 @@ static void dues_page(req *r)
 		    "<a class=\"btn\" href=\"/dues/year?org=%s&amp;year=%s\">%s 年汇总</a>"
 		    "<a class=\"btn\" href=\"/dues/export.xlsx?org=%s&amp;year=%s\">导出 Excel</a></div></form>",
 		    o.code, month, o.code, year, year, o.code, year);
-	html_printf(&r->out,
-		    "<div class=\"stats dues-totals\"><div class=\"stat\"><span>%s 应缴</span><strong id=\"dues-due\">%s</strong></div>"
-		    "<div class=\"stat\"><span>减免</span><strong id=\"dues-reduced\">%s</strong></div>"
-		    "<div class=\"stat\"><span>已缴</span><strong id=\"dues-paid\">%s</strong></div>"
-		    "<div class=\"stat\"><span>欠缴</span><strong id=\"dues-owing\">%s</strong></div></div>",
-		    month, due, red, paid, owing);
+	html_printf(
+		&r->out,
+		"<div class=\"stats dues-totals\"><div class=\"stat\"><span class=\"stat-num\" id=\"dues-due\">%s</span><span class=\"stat-label\">%s 应缴</span></div>"
+		"<div class=\"stat\"><span class=\"stat-num\" id=\"dues-reduced\">%s</span><span class=\"stat-label\">减免</span></div>"
+		"<div class=\"stat\"><span class=\"stat-num\" id=\"dues-paid\">%s</span><span class=\"stat-label\">已缴</span></div>"
+		"<div class=\"stat\"><span class=\"stat-num\" id=\"dues-owing\">%s</span><span class=\"stat-label\">欠缴</span></div></div>",
+		due, month, red, paid, owing);
 	buf_puts(&r->out, "<h2>按组织</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>组织</th><th>人数</th><th>应缴</th>"
 			  "<th>减免</th><th>已缴</th><th>欠缴</th></tr></thead><tbody>");
 	buf_append(&r->out, rows.p ? rows.p : "", rows.len);

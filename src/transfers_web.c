@@ -20,20 +20,18 @@ struct list_ctx {
 	int n;
 };
 
-static const char *state_badge(const char *s)
-{
-	return !strcmp(s, "received") ? " ok" : !strcmp(s, "issued") ? " warn" : !strcmp(s, "lapsed") ? " danger" : "";
-}
+static const char *state_badge(const char *s) { return !strcmp(s, "received") ? " badge-green" : !strcmp(s, "lapsed") ? " badge-red" : " badge-grey"; }
 
 static void transfer_row(void *ctx, const struct transfer *t)
 {
 	struct list_ctx *c = ctx;
+	buf_puts(&c->r->out, !strcmp(t->state, "lapsed") ? "<tr class=\"dues-flagged\">" : "<tr>"); /* markup from literals only */
 	html_printf(&c->r->out,
-		    "<tr%s><td data-label=\"介绍信\"><a href=\"/transfers/%lld\">%s</a></td><td data-label=\"党员\">%s</td><td data-label=\"类型\">%s</td>"
+		    "<td data-label=\"介绍信\"><a href=\"/transfers/%lld\">%s</a></td><td data-label=\"党员\">%s</td><td data-label=\"类型\">%s</td>"
 		    "<td data-label=\"转出\">%s</td><td data-label=\"转入\">%s</td><td data-label=\"有效期至\">%s</td>"
 		    "<td data-label=\"状态\"><span class=\"badge%s\">%s</span></td></tr>",
-		    !strcmp(t->state, "lapsed") ? " class=\"dues-flagged\"" : "", (long long)t->id, t->letter_no, t->person_name,
-		    transfer_kind_label(t->kind), t->from_org_name, t->to_org_name, t->valid_until, state_badge(t->state), transfer_state_label(t->state));
+		    (long long)t->id, t->letter_no, t->person_name, transfer_kind_label(t->kind), t->from_org_name, t->to_org_name, t->valid_until,
+		    state_badge(t->state), transfer_state_label(t->state));
 	c->n++;
 }
 
