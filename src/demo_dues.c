@@ -43,7 +43,7 @@ static int pay_bulk(db *d, const struct demo_member *m, const char *months[], in
 	int year = atoi(paid_on);
 	int64_t *seq = &seq_by_year[year % 2];
 	++*seq;
-	char no[24];
+	char no[48];
 	snprintf(no, sizeof no, "DF%04d%06lld", year, (long long)*seq);
 	int64_t amount = m->due * (to - from);
 	int64_t id = db_int1(

@@ -152,18 +152,18 @@ static void transfer_page(req *r)
 	html_printf(
 		&r->out,
 		"<div class=\"receipt card letter\" id=\"letter\"><h2>中国共产党党员组织关系介绍信</h2><p class=\"receipt-no\">%s</p>"
-		"<p><strong>%s</strong>：</p><p class=\"letter-body\">%s 同志（%s），系中共%s党员，其组织关系由 %s 转去你处，请接洽。</p>"
+		"<p><strong>%s</strong>：</p><p class=\"letter-body\">兹有 %s 同志，系中共%s党员，其组织关系由 %s 转到 %s，请接洽。</p>"
 		"<dl class=\"receipt-fields\"><dt>党费交至</dt><dd id=\"dues-paid-to\">%s</dd><dt>开具日期</dt><dd>%s</dd>"
 		"<dt>有效期至</dt><dd>%s</dd><dt>转接原因</dt><dd>%s</dd><dt>状态</dt><dd><span class=\"badge%s\" id=\"transfer-state\">%s</span>%s%s</dd></dl>"
 		"</div>",
-		t.letter_no, t.to_org_name, t.person_name, transfer_kind_label(t.kind), t.from_org_name, t.from_org_name,
-		*t.dues_paid_to ? t.dues_paid_to : "—", t.issued_on, t.valid_until, *t.reason ? t.reason : "—", state_badge(t.state),
-		transfer_state_label(t.state), *t.decided_on ? " " : "", t.decided_on);
+		t.letter_no, t.to_org_name, t.person_name, t.from_org_name, t.from_org_name, t.to_org_name, *t.dues_paid_to ? t.dues_paid_to : "—",
+		t.issued_on, t.valid_until, *t.reason ? t.reason : "—", state_badge(t.state), transfer_state_label(t.state), *t.decided_on ? " " : "",
+		t.decided_on);
 	buf_puts(&r->out, "<p class=\"no-print\"><button class=\"btn\" type=\"button\" data-print>打印介绍信</button></p>");
 	if (!strcmp(t.state, "issued") && permission_allows(&perm_transfer_edit, &r->actor)) {
 		char act[80];
 		snprintf(act, sizeof act, "/transfers/%lld/receive", (long long)t.id);
-		buf_puts(&r->out, "<div class=\"no-print actions\">");
+		buf_puts(&r->out, "<div class=\"no-print\">");
 		form_begin(r, act);
 		form_input(r, "note", "备注", "text", "", NULL);
 		form_end(r, !strcmp(t.kind, "outside") ? "登记回执（已接收）" : "确认接收");
