@@ -939,8 +939,8 @@ int dues_task(db *d, int64_t now)
 		if (db_int1(d, 0, "SELECT COUNT(*) FROM dues_flags WHERE member_id = ?", "I", ids[i]) > 0)
 			continue;
 		orgs[i] = db_int1(d, 0, "SELECT org_id FROM members WHERE id = ?", "I", ids[i]);
-		char text[300];
-		snprintf(text, sizeof text, "%s 已连续 %lld 个月未交纳党费，请及时了解情况（无正当理由连续6个月不交纳党费，按自行脱党处理）", names[i],
+		char text[400];
+		snprintf(text, sizeof text, "%.90s 已连续 %lld 个月未交纳党费，请及时了解情况（无正当理由连续6个月不交纳党费，按自行脱党处理）", names[i],
 			 (long long)months[i]);
 		if (db_run(d, "INSERT INTO dues_flags (member_id, months, flagged_at) VALUES (?, ?, ?)", "III", ids[i], months[i], now) != DB_OK ||
 		    notify_org_role(d, branch_of(d, orgs[i]), "branch", "dues", "member", ids[i], text, now) != DB_OK ||
