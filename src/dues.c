@@ -2,6 +2,7 @@
  * payments with receipts, reductions, arrears, ledger and 上缴. */
 #include "dues.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "audit.h"
 #include "notify.h"
+#include "sheet.h"
 #include "util.h"
 #include "valid.h"
 
@@ -1070,5 +1072,220 @@ enum dj_result dues_export(db *d, const struct actor *a, const char *path, const
 	snprintf(a_sum, sizeof a_sum, "%s 年党费台账 %lld 人", year, (long long)*rows);
 	if (audit_write(d, a, "dues.export", "dues", 0, a->org_id, a_sum) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "导出失败，请稍后再试");
+	return DJ_OK;
+}
+
+/* ---- import of a year's bases ---- */
+
+#define IMPORT_PROBLEMS_MAX 500
+
+static void problem(struct dues_import *im, int row, const char *column, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void problem(struct dues_import *im, int row, const char *column, const char *fmt, ...)
+{
+	im->total_problems++;
+	if (im->nproblems >= IMPORT_PROBLEMS_MAX)
+		return;
+	if (!im->problems && !(im->problems = calloc(IMPORT_PROBLEMS_MAX, sizeof *im->problems)))
+		return;
+	struct dues_import_problem *p = &im->problems[im->nproblems++];
+	p->row = row;
+	snprintf(p->column, sizeof p->column, "%s", column);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof p->reason, fmt, ap);
+	va_end(ap);
+}
+
+void dues_import_free(struct dues_import *im)
+{
+	free(im->problems);
+	im->problems = NULL;
+}
+
+/* Money as a spreadsheet writes it: text in yuan, or a number cell whose
+ * decimals may run long (4500.0500000000002): rounded half up to the fen on
+ * the digits themselves, never through a double. */
+static bool cell_fen(const char *s, bool number, int64_t *fen)
+{
+	if (!number)
+		return dues_parse_yuan(s, fen);
+	const char *p = s;
+	int64_t y = 0;
+	int digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 9)
+			return false;
+		y = y * 10 + (*p - '0');
+	}
+	if (!digits)
+		return false;
+	int64_t f = 0;
+	int third = 0;
+	if (*p == '.') {
+		p++;
+		for (int i = 0; *p >= '0' && *p <= '9'; p++, i++) {
+			if (i < 2)
+				f = f * 10 + (*p - '0');
+			else if (i == 2)
+				third = *p - '0';
+		}
+	}
+	/* one decimal written: "4500.5" is 4500.50 */
+	const char *dot = strchr(s, '.');
+	if (dot && strlen(dot + 1) == 1)
+		f *= 10;
+	if (*p)
+		return false;
+	*fen = y * 100 + f + (third >= 5);
+	return true;
+}
+
+static int column_of(const struct sheet *sh, const char *const *names)
+{
+	if (!sh->nrows)
+		return -1;
+	for (int c = 0; c < sh->rows[0].ncells; c++) {
+		char h[96];
+		snprintf(h, sizeof h, "%s", sheet_cell(sh, 0, c));
+		str_trim(h);
+		for (const char *const *n = names; *n; n++)
+			if (!strcmp(h, *n))
+				return c;
+	}
+	return -1;
+}
+
+enum dj_result dues_import_bases(db *d, const struct actor *a, const char *year, const void *data, size_t len, struct dues_import *im,
+				 struct field_errors *e)
+{
+	memset(im, 0, sizeof *im);
+	if (!permission_allows(&perm_dues_edit, a))
+		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能导入党费基数");
+	if (!year || strlen(year) != 4 || strspn(year, "0123456789") != 4) {
+		ferr_add(e, "year", "年份：格式 YYYY");
+		return DJ_INVALID;
+	}
+	struct sheet sh = {0};
+	char err[300];
+	if (!sheet_read(&sh, data, len, err, sizeof err)) {
+		snprintf(im->file_error, sizeof im->file_error, "%s", err);
+		sheet_free(&sh);
+		return dj_fail(e, DJ_INVALID, "%s", err);
+	}
+	static const char *const h_id[] = {"身份证号", "身份证号码", NULL}, *const h_name[] = {"姓名", NULL}, *const h_cat[] = {"类别", "党费类别", NULL},
+				 *const h_base[] = {"月工资基数", "基数", "月收入", "定额", NULL}, *const h_since[] = {"起始月份", "起始", NULL};
+	int c_id = column_of(&sh, h_id), c_name = column_of(&sh, h_name), c_cat = column_of(&sh, h_cat), c_base = column_of(&sh, h_base),
+	    c_since = column_of(&sh, h_since);
+	if (c_id < 0 || c_cat < 0 || c_base < 0) {
+		snprintf(im->file_error, sizeof im->file_error, "表头应包含：身份证号、类别、月工资基数（可选：姓名、起始月份）");
+		sheet_free(&sh);
+		return dj_fail(e, DJ_INVALID, "%s", im->file_error);
+	}
+	struct row {
+		int64_t member_id, base, flat;
+		char since[8], cat[16];
+	};
+	struct row *rows = calloc(sh.nrows ? sh.nrows : 1, sizeof *rows);
+	if (!rows) {
+		sheet_free(&sh);
+		return dj_fail(e, DJ_DB_ERROR, "内存不足");
+	}
+	size_t n = 0;
+	for (size_t i = 1; i < sh.nrows; i++) {
+		int line = sh.rows[i].line;
+		im->rows++;
+		struct row *rw = &rows[n];
+		const char *idn = sheet_cell(&sh, i, c_id);
+		db_stmt *s = db_query(d, "SELECT m.id, m.name, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id_number = ?", "t", idn);
+		bool found = db_next(s), mine = found && actor_covers(a, db_str(s, 2));
+		char name[96] = "";
+		if (found) {
+			rw->member_id = db_int(s, 0);
+			snprintf(name, sizeof name, "%s", db_str(s, 1));
+		}
+		int rc = db_done(s);
+		if (rc != DB_OK) {
+			free(rows);
+			sheet_free(&sh);
+			return dj_fail(e, DJ_DB_ERROR, "读取失败，请稍后再试");
+		}
+		bool bad = false;
+		if (!*idn)
+			problem(im, line, "身份证号", "身份证号不能为空"), bad = true;
+		else if (!mine)
+			problem(im, line, "身份证号", "花名册中没有该身份证号的党员（或不在您的管辖范围内）"), bad = true;
+		else if (c_name >= 0 && *sheet_cell(&sh, i, c_name) && strcmp(sheet_cell(&sh, i, c_name), name))
+			problem(im, line, "姓名", "姓名与花名册不符（花名册为 %s）", name), bad = true;
+		for (size_t k = 0; mine && k < n; k++)
+			if (rows[k].member_id == rw->member_id) {
+				problem(im, line, "身份证号", "与前面的行重复"), bad = true;
+				break;
+			}
+		const char *cat = category_key(sheet_cell(&sh, i, c_cat));
+		if (!cat)
+			problem(im, line, "类别", "类别应为：在职、离退休、农民、学生、下岗失业、其他"), bad = true;
+		else
+			snprintf(rw->cat, sizeof rw->cat, "%s", cat);
+		const char *bv = sheet_cell(&sh, i, c_base);
+		int64_t fen = 0;
+		if (*bv == '-')
+			problem(im, line, "月工资基数", "月工资基数不能为负数"), bad = true;
+		else if (!cell_fen(bv, sheet_cell_is_number(&sh, i, c_base), &fen))
+			problem(im, line, "月工资基数", "月工资基数应为金额（元），如 4500 或 4500.50"), bad = true;
+		const char *sv = c_since >= 0 ? sheet_cell(&sh, i, c_since) : "";
+		char date[11];
+		if (!*sv)
+			snprintf(rw->since, sizeof rw->since, "%s-01", year);
+		else if (dues_month_valid(sv))
+			snprintf(rw->since, sizeof rw->since, "%s", sv);
+		else if (strlen(sv) == 10 && date_valid(sv))
+			snprintf(rw->since, sizeof rw->since, "%.7s", sv);
+		else if (sheet_cell_is_number(&sh, i, c_since) && sheet_serial_date(sv, sh.date1904, date))
+			snprintf(rw->since, sizeof rw->since, "%.7s", date);
+		else
+			problem(im, line, "起始月份", "起始月份应为 YYYY-MM"), bad = true;
+		if (!bad && strncmp(rw->since, year, 4))
+			problem(im, line, "起始月份", "起始月份不在 %s 年内", year), bad = true;
+		if (!bad && cat) {
+			struct dues_rate r;
+			int64_t amt;
+			if (dues_category_flat(cat))
+				rw->flat = fen;
+			else
+				rw->base = fen;
+			if (!dues_rate_for(d, rw->since, &r))
+				problem(im, line, "起始月份", "该月份没有适用的党费标准"), bad = true;
+			else if (!dues_amount(&r, cat, rw->base, rw->flat, &amt)) {
+				char lo[32], hi[32];
+				dues_fmt_yuan(r.flat_min, lo), dues_fmt_yuan(r.flat_max, hi);
+				problem(im, line, "月工资基数", "%s党员每月定额应在 %s 元到 %s 元之间", dues_category_label(cat), lo, hi), bad = true;
+			}
+		}
+		if (!bad)
+			n++;
+	}
+	sheet_free(&sh);
+	if (!im->rows) {
+		free(rows);
+		snprintf(im->file_error, sizeof im->file_error, "文件中没有数据行");
+		return dj_fail(e, DJ_INVALID, "%s", im->file_error);
+	}
+	if (im->total_problems) {
+		free(rows);
+		return dj_fail(e, DJ_INVALID, "%zu 处问题，未导入任何数据", im->total_problems);
+	}
+	for (size_t i = 0; i < n; i++) {
+		enum dj_result res = dues_base_set(d, a, rows[i].member_id, rows[i].since, rows[i].cat, rows[i].base, rows[i].flat, e);
+		if (res != DJ_OK) {
+			free(rows);
+			return res;
+		}
+		im->written++;
+	}
+	free(rows);
+	char sum[120];
+	snprintf(sum, sizeof sum, "导入 %s 年党费基数 %d 人", year, im->written);
+	if (audit_write(d, a, "dues.import", "dues", 0, a->org_id, sum) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
 	return DJ_OK;
 }

@@ -176,6 +176,27 @@ enum dj_result dues_roster(db *d, const struct actor *a, const char *path, const
  * each month's amount and status, and the totals; audited (dues.export). */
 enum dj_result dues_export(db *d, const struct actor *a, const char *path, const char *year, const char *filename, int64_t *rows, struct field_errors *e);
 
+/* Import of a year's bases from .xlsx or .csv (the roster import's reader
+ * and its report: every bad row by row number, column and reason; nothing
+ * written unless every row is good). Columns by header: 身份证号 (required),
+ * 姓名 (checked against the roster when given), 类别, 月工资基数 (yuan; the
+ * monthly amount for 农民/学生/下岗失业), 起始月份 (YYYY-MM; default the
+ * year's January). Each member must lie in the actor's subtree. */
+struct dues_import_problem {
+	int row;
+	char column[64];
+	char reason[200];
+};
+struct dues_import {
+	int rows, written;
+	char file_error[300];
+	struct dues_import_problem *problems;
+	size_t nproblems, total_problems;
+};
+enum dj_result dues_import_bases(db *d, const struct actor *a, const char *year, const void *data, size_t len, struct dues_import *im,
+				 struct field_errors *e);
+void dues_import_free(struct dues_import *im);
+
 /* The demo town's year of dues (demo_dues.c). */
 int demo_dues(db *d, const struct actor *cli, FILE *out);
 

@@ -209,6 +209,18 @@ static void dues_page(req *r)
 	dues_remits_each(r->db, &r->actor, o.path, remit_row, &c);
 	buf_puts(&r->out, "</ul>");
 
+	if (permission_allows(&perm_dues_edit, &r->actor)) {
+		/* a year's bases from the same kind of sheet the roster import reads */
+		html_printf(
+			&r->out,
+			"<details class=\"card\"><summary>导入党费基数（.xlsx / .csv）</summary><form method=\"post\" action=\"/dues/import\" "
+			"enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			"<div class=\"field\"><label for=\"f-year\">年份</label><input id=\"f-year\" name=\"year\" type=\"text\" value=\"%s\"></div>"
+			"<div class=\"field\"><label for=\"f-file\">文件</label><input id=\"f-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv\">"
+			"<p class=\"hint\">表头：身份证号、姓名、类别、月工资基数、起始月份（可选）</p></div>"
+			"<div class=\"form-actions\"><button class=\"btn\" type=\"submit\">检查并导入</button></div></form></details>",
+			r->csrf, year);
+	}
 	buf_puts(&r->out, "<h2>党员</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>姓名</th><th>组织</th><th>类别</th>"
 			  "<th>基数（元）</th><th>本月</th><th>欠缴</th></tr></thead><tbody>");
 	dues_roster(r->db, &r->actor, o.path, month, member_row, &c, &e);
@@ -548,6 +560,50 @@ static void remit_post(req *r)
 	char to[120];
 	snprintf(to, sizeof to, "/dues?org=%s", o.code);
 	req_redirect(r, to);
+}
+
+/* A year's bases from a sheet: all rows or none; the report lists every bad row. */
+static void import_post(req *r)
+{
+	const kv *file = req_form_kv(r, "file");
+	struct field_errors e = {0};
+	if (!file || !file->filename || !file->len) {
+		ferr_add(&e, "file", "请选择要导入的 .xlsx 或 .csv 文件");
+		req_fail(r, DJ_INVALID, &e);
+		return;
+	}
+	struct dues_import im;
+	enum dj_result res = dues_import_bases(r->db, &r->actor, req_form(r, "year"), file->val, file->len, &im, &e);
+	if (res == DJ_OK) {
+		char msg[80];
+		snprintf(msg, sizeof msg, "已导入 %d 名党员的党费基数", im.written);
+		dues_import_free(&im);
+		flash_set(r, "ok", msg);
+		req_redirect(r, "/dues");
+		return;
+	}
+	if (res != DJ_INVALID) {
+		dues_import_free(&im);
+		req_fail(r, res, &e);
+		return;
+	}
+	r->failed = true;
+	page_begin(r, "导入党费基数");
+	r->status = 422;
+	html_printf(&r->out, "<div class=\"form-error\" role=\"alert\">%s：%s</div>", file->filename,
+		    *im.file_error ? im.file_error : dj_message(res, &e));
+	if (im.nproblems) {
+		html_printf(&r->out, "<p>共 %d 行，%zu 处问题；没有导入任何数据，请修改后重新上传。</p>", im.rows, im.total_problems);
+		buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\" id=\"import-problems\"><thead><tr><th>行号</th><th>列</th>"
+				  "<th>原因</th></tr></thead><tbody>");
+		for (size_t i = 0; i < im.nproblems; i++)
+			html_printf(&r->out, "<tr><td data-label=\"行号\">%d</td><td data-label=\"列\">%s</td><td data-label=\"原因\">%s</td></tr>",
+				    im.problems[i].row, im.problems[i].column, im.problems[i].reason);
+		buf_puts(&r->out, "</tbody></table></div>");
+	}
+	buf_puts(&r->out, "<p><a class=\"btn\" href=\"/dues\">返回党费台账</a></p>");
+	dues_import_free(&im);
+	page_end(r);
 }
 
 /* The receipt, styled for print (the project has no PDF library: the
@@ -1066,6 +1122,7 @@ static const route dues_routes[] = {
 	{"POST", "/dues/members/:id/base", member_base_post, R_STAFF, 0, 4 * KiB, "dues_base"},
 	{"POST", "/dues/members/:id/reduce", member_reduce_post, R_STAFF, 0, 4 * KiB, "dues_reduce"},
 	{"POST", "/dues/reductions/:id/decide", reduction_decide_post, R_STAFF, 0, 4 * KiB, "dues_decide"},
+	{"POST", "/dues/import", import_post, R_STAFF, 0, 12 * 1024 * KiB, "dues_import"},
 	{"POST", "/dues/remit", remit_post, R_STAFF, 0, 4 * KiB, "dues_remit"},
 	{"GET", "/dues/receipts/:id", receipt_page, R_ANY, 0, 0, "dues_receipt"},
 	{"GET", "/api/v1/dues/rates", api_rates, R_ANY, RF_API, 0, "api_dues_rates"},

@@ -166,6 +166,64 @@ print(json.dumps([[c for c in r] for r in ws.iter_rows(values_only=True)], ensur
   assert.equal((await call('zuzhi', 'POST', '/api/v1/dues/remits', { org: 'CJZ-DUES' })).status, 409);
 });
 
+// An .xlsx written by openpyxl (as Excel writes it: numbers stored as numbers).
+function xlsx(rows, name) {
+  const file = path.join(tmp, name);
+  execFileSync('/usr/bin/python3', ['-c', `
+import json, sys, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active
+for r in json.loads(sys.argv[2]): ws.append(r)
+wb.save(sys.argv[1])`, file, JSON.stringify(rows)]);
+  return fs.readFileSync(file);
+}
+
+async function upload(b, year, bytes) {
+  const page = await b.get('/dues?org=CJZ-DUES');
+  const fd = new FormData();
+  fd.append('_csrf', Browser.csrf(page.text));
+  fd.append('year', year);
+  fd.append('file', new Blob([bytes]), 'bases.xlsx');
+  const res = await fetch(srv.base + '/dues/import', { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: b.cookieHeader() } });
+  return { status: res.status, text: await res.text() };
+}
+
+test('a year of bases imported from .xlsx: every bad row reported by row and column, nothing written, then all of a good file', async () => {
+  const ids = {};
+  for (const k of ['a', 'b', 'c', 'd']) ids[k] = (await call('zuzhi', 'GET', `/api/v1/members/${m[k]}?reveal=1`)).json.id_number;
+  const next = String(Number(CUR.slice(0, 4)) + 1);
+  const jan = `${next}-01`;
+  const head = ['姓名', '身份证号', '类别', '月工资基数', '起始月份'];
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const bad = await upload(b, next, xlsx([head,
+    ['党费甲', ids.a, '在职', 6000, jan],
+    ['党费乙', ids.b, '离退休', -10, jan],
+    ['无此人', '371524199001010000', '在职', 3000, jan],
+    ['党费丙', ids.c, '农民', 2, jan],
+    ['党费丁', ids.d, '老板', 3000, jan],
+    ['党费甲', ids.a, '在职', 6000, jan],
+  ], 'bad.xlsx'));
+  assert.equal(bad.status, 422);
+  const problems = [...bad.text.matchAll(/<tr><td data-label="行号">(\d+)<\/td><td data-label="列">([^<]*)<\/td>/g)].map((x) => `${x[1]}:${x[2]}`);
+  assert.deepEqual(problems, ['3:月工资基数', '4:身份证号', '5:月工资基数', '6:类别', '7:身份证号']);
+  assert.match(bad.text, /没有导入任何数据/);
+  await call('zuzhi', 'POST', '/api/v1/dues/generate', { month: jan, org: 'CJZ-DUES' });
+  const dueA = async () => (await call('zuzhi', 'GET', `/api/v1/dues/members/${m.a}?year=${next}`)).json.months[0].due_fen;
+  assert.equal(await dueA(), 4500, 'the old base still applies: nothing was imported');
+  // a good file: A's new base from February (6000.05 → 1.5% = 90.00), the others as before
+  const feb = `${next}-02`;
+  const good = await upload(b, next, xlsx([head,
+    ['党费甲', ids.a, '在职', 6000.05, feb],
+    ['党费乙', ids.b, '离退休', '5000.01', feb],
+    ['党费丙', ids.c, '农民', 0.5, feb],
+    ['', ids.d, '在职', 3000, feb],
+  ], 'good.xlsx'));
+  assert.equal(good.status, 303, good.text.slice(0, 400));
+  await call('zuzhi', 'POST', '/api/v1/dues/generate', { month: feb, org: 'CJZ-DUES' });
+  const months = (await call('zuzhi', 'GET', `/api/v1/dues/members/${m.a}?year=${next}`)).json.months;
+  assert.deepEqual(months.map((x) => [x.month, x.base_fen, x.due_fen]), [[jan, 450000, 4500], [feb, 600005, 9000]]);
+});
+
 test('bad input is refused with the field named and nothing written', async () => {
   const before = (await call('zuzhi', 'GET', `/api/v1/dues/members/${m.d}`)).json;
   const base = async (v, field) => {
