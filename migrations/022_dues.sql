@@ -1,5 +1,6 @@
 -- Dues and transfers (issue 18, SPEC M12). Money in fen (integers), months
--- as 'YYYY-MM', dates as 'YYYY-MM-DD', times as Unix seconds.
+-- as 'YYYY-MM', dates as 'YYYY-MM-DD', times as Unix seconds. A member's
+-- dues go with the roster record (ON DELETE CASCADE, as member_history does).
 
 -- The standard rates, versioned by the first day they apply (the committee
 -- adds a version; a month is charged by the version in force on its first
@@ -25,7 +26,7 @@ VALUES ('2008-04-01', 300000, 50, 500000, 100, 1000000, 150, 200, 500000, 50, 10
 -- A member's monthly base (after-tax pay) or category, from a date on.
 CREATE TABLE dues_bases (
   id @ID@,
-  member_id BIGINT NOT NULL REFERENCES members(id),
+  member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
   since TEXT NOT NULL,               -- YYYY-MM: the first month it applies to
   category TEXT NOT NULL,            -- in_service retired farmer student unemployed other
   base_fen BIGINT NOT NULL DEFAULT 0,
@@ -40,10 +41,10 @@ CREATE TABLE dues_payments (
   receipt_no TEXT NOT NULL UNIQUE,   -- DF2026000012
   year BIGINT NOT NULL,
   seq BIGINT NOT NULL,
-  member_id BIGINT NOT NULL REFERENCES members(id),
+  member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
   org_id BIGINT NOT NULL REFERENCES orgs(id), -- the branch that collected it
   method TEXT NOT NULL,              -- cash | transfer | proxy (代缴)
-  payer_member_id BIGINT REFERENCES members(id),
+  payer_member_id BIGINT REFERENCES members(id) ON DELETE SET NULL,
   payer_name TEXT NOT NULL DEFAULT '',
   amount_fen BIGINT NOT NULL,
   months TEXT NOT NULL,              -- 2026-01、2026-02
@@ -59,7 +60,7 @@ CREATE INDEX dues_payments_org ON dues_payments(org_id);
 -- One row per member and month: what was due, reduced, paid.
 CREATE TABLE dues_months (
   id @ID@,
-  member_id BIGINT NOT NULL REFERENCES members(id),
+  member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
   org_id BIGINT NOT NULL REFERENCES orgs(id), -- the member's org when due (follows a transfer)
   month TEXT NOT NULL,
   category TEXT NOT NULL,
@@ -69,7 +70,7 @@ CREATE TABLE dues_months (
   reduced_fen BIGINT NOT NULL DEFAULT 0,
   paid_fen BIGINT NOT NULL DEFAULT 0,
   status TEXT NOT NULL,              -- owing | paid | waived
-  payment_id BIGINT REFERENCES dues_payments(id),
+  payment_id BIGINT REFERENCES dues_payments(id) ON DELETE SET NULL,
   reduction_id BIGINT,
   created_at BIGINT NOT NULL,
   UNIQUE (member_id, month)
@@ -79,7 +80,7 @@ CREATE INDEX dues_months_org ON dues_months(org_id, month);
 -- 减免: requested with a reason by the branch, decided by the committee.
 CREATE TABLE dues_reductions (
   id @ID@,
-  member_id BIGINT NOT NULL REFERENCES members(id),
+  member_id BIGINT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
   org_id BIGINT NOT NULL REFERENCES orgs(id),
   from_month TEXT NOT NULL,
   to_month TEXT NOT NULL,
@@ -110,7 +111,7 @@ CREATE INDEX dues_remits_org ON dues_remits(org_id);
 
 -- Members flagged for six months in arrears without reason (notified once per spell).
 CREATE TABLE dues_flags (
-  member_id BIGINT PRIMARY KEY REFERENCES members(id),
+  member_id BIGINT PRIMARY KEY REFERENCES members(id) ON DELETE CASCADE,
   months BIGINT NOT NULL,
   flagged_at BIGINT NOT NULL
 );
@@ -121,7 +122,7 @@ CREATE TABLE transfers (
   id @ID@,
   letter_no TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL,                -- internal | outside | incoming
-  member_id BIGINT REFERENCES members(id),
+  member_id BIGINT REFERENCES members(id) ON DELETE SET NULL,
   person_name TEXT NOT NULL,
   from_org_id BIGINT REFERENCES orgs(id),
   from_org_name TEXT NOT NULL DEFAULT '',
