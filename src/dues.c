@@ -836,6 +836,15 @@ enum dj_result dues_arrears(db *d, const struct actor *a, const char *path, int6
 	return DJ_OK;
 }
 
+int64_t dues_flagged_count(db *d, const struct actor *a)
+{
+	if (!permission_allows(&perm_dues_view, a))
+		return 0;
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM dues_flags f JOIN members m ON m.id = f.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%'",
+		       "t", actor_scope(a));
+}
+
 /* ---- 上缴 ---- */
 
 int64_t dues_unremitted(db *d, int64_t org_id)

@@ -147,6 +147,9 @@ struct dues_arrear {
 enum dj_result dues_arrears(db *d, const struct actor *a, const char *path, int64_t now, void (*fn)(void *ctx, const struct dues_arrear *r), void *ctx,
 			    struct field_errors *e);
 
+/* Members of the actor's subtree flagged for six months in arrears (the workbench's alert). */
+int64_t dues_flagged_count(db *d, const struct actor *a);
+
 /* 上缴: every payment of the branch not yet sent up goes up in one record. */
 enum dj_result dues_remit(db *d, const struct actor *a, int64_t org_id, const char *note, int64_t *remit_id, int64_t *amount_fen, struct field_errors *e);
 struct dues_remit_row {

@@ -50,7 +50,7 @@ static void transfers_render(req *r, int status)
 	r->status = status;
 	int64_t lapsed = transfers_lapsed_count(r->db, &r->actor);
 	if (lapsed)
-		html_printf(&r->out, "<p class=\"flash flash-error\" id=\"lapsed-flag\">有 %lld 份介绍信逾期未接收，已失效，请联系党员重新办理。</p>",
+		html_printf(&r->out, "<p class=\"work-alert\" id=\"lapsed-flag\">有 %lld 份介绍信逾期未接收，已失效，请联系党员重新办理。</p>",
 			    (long long)lapsed);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\" id=\"transfers\"><thead><tr><th>介绍信</th><th>党员</th><th>类型</th>"
 			  "<th>转出</th><th>转入</th><th>有效期至</th><th>状态</th></tr></thead><tbody>");

@@ -368,6 +368,16 @@ test('an outside letter lapses after three months and is flagged to both the bra
     await b.login('zuzhi');
     const page = await b.get('/transfers');
     assert.match(page.text, /id="lapsed-flag"/);
+    assert.match((await b.get('/console')).text, /id="work-lapsed"><a href="\/transfers">\d+ 份组织关系介绍信逾期未接收/, 'on the committee workbench');
+    const issuer = new Browser(srv.base);
+    await issuer.login('chenji');
+    const chenjiBench = (await issuer.get('/console')).text;
+    assert.match(chenjiBench, /id="work-arrears"/, 'the branch workbench: six months behind');
+    // the demo's letter from 陈集村 to 西街村, never received, lapsed too: flagged on both branches' workbenches
+    assert.match(chenjiBench, /id="work-lapsed"/, 'the issuing branch');
+    const receiver = new Browser(srv.base);
+    await receiver.login('xijie');
+    assert.match((await receiver.get('/console')).text, /id="work-lapsed"/, 'the receiving branch');
     const inbox = await call('zuzhi', 'GET', '/api/v1/inbox');
     assert.ok(inbox.json.notifications.some((n) => n.entity === 'transfer' && n.entity_id === t.id && /失效/.test(n.text)));
   } finally {
