@@ -160,13 +160,14 @@ static void dues_page(req *r)
 	page_begin(r, title);
 	char due[32], red[32], paid[32], owing[32], unrem[32];
 	dues_fmt_yuan(tot.due, due), dues_fmt_yuan(tot.reduced, red), dues_fmt_yuan(tot.paid, paid), dues_fmt_yuan(tot.owing, owing);
-	html_printf(&r->out,
-		    "<form class=\"filters\" method=\"get\" action=\"/dues\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"f-month\">月份</label><input id=\"f-month\" name=\"month\" type=\"month\" value=\"%s\"></div>"
-		    "<div class=\"form-actions\"><button class=\"btn\" type=\"submit\">查看</button>"
-		    "<a class=\"btn\" href=\"/dues/year?org=%s&amp;year=%s\">%s 年汇总</a>"
-		    "<a class=\"btn\" href=\"/dues/export.xlsx?org=%s&amp;year=%s\">导出 Excel</a></div></form>",
-		    o.code, month, o.code, year, year, o.code, year);
+	html_printf(
+		&r->out,
+		"<form class=\"filters\" method=\"get\" action=\"/dues\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
+		"<div class=\"field\"><label for=\"f-month\">月份</label><input id=\"f-month\" name=\"month\" type=\"month\" value=\"%s\"></div>"
+		"<div class=\"form-actions\"><button class=\"btn\" type=\"submit\">查看</button>"
+		"<a class=\"btn\" href=\"/dues/year?org=%s&amp;year=%s\">%s 年汇总</a>"
+		"<a class=\"btn\" href=\"/dues/export.xlsx?org=%s&amp;year=%s\">导出 Excel</a><a class=\"btn\" href=\"/dues/rates\">党费标准</a></div></form>",
+		o.code, month, o.code, year, year, o.code, year);
 	html_printf(
 		&r->out,
 		"<div class=\"stats dues-totals\"><div class=\"stat\"><span class=\"stat-num\" id=\"dues-due\">%s</span><span class=\"stat-label\">%s 应缴</span></div>"
@@ -330,10 +331,13 @@ static void member_dues_render(req *r, int64_t id, int status)
 	html_printf(&r->out, "<p class=\"lead\">%s · %s 年 · 党费交至：<strong id=\"paid-to\">%s</strong></p>", org_name, year, *paid_to ? paid_to : "—");
 	char prev[16], next[16];
 	snprintf(prev, sizeof prev, "%04d", atoi(year) - 1), snprintf(next, sizeof next, "%04d", atoi(year) + 1);
-	const char *base = staff ? "/dues/members/" : "/dues/my";
 	if (staff)
-		html_printf(&r->out, "<nav class=\"pager\"><a href=\"%s%lld?year=%s\">%s 年</a><a href=\"%s%lld?year=%s\">%s 年</a></nav>", base,
-			    (long long)id, prev, prev, base, (long long)id, next, next);
+		html_printf(&r->out,
+			    "<nav class=\"pager\"><a href=\"/dues/members/%lld?year=%s\">%s 年</a><a href=\"/dues/members/%lld?year=%s\">%s 年</a></nav>",
+			    (long long)id, prev, prev, (long long)id, next, next);
+	else
+		html_printf(&r->out, "<nav class=\"pager\"><a href=\"/dues/my?year=%s\">%s 年</a><a href=\"/dues/my?year=%s\">%s 年</a></nav>", prev, prev,
+			    next, next);
 	if (staff) {
 		html_printf(&r->out, "<form method=\"post\" action=\"/dues/members/%lld/pay\" class=\"dues-pay\">", (long long)id);
 		html_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", r->csrf);
@@ -656,6 +660,98 @@ static void dues_export_xlsx(req *r)
 	snprintf(ascii, sizeof ascii, "dues-%s-%s.xlsx", o.code, year);
 	snprintf(name, sizeof name, "%s-%s年党费台账.xlsx", o.name, year);
 	req_send_download(r, write_dues, &x, XLSX_TYPE, ascii, name);
+}
+
+/* ---- the standard rates (党费标准): every version, and a new one by the committee ---- */
+
+static void rate_row_html(void *ctx, const struct dues_rate *x)
+{
+	req *r = ctx;
+	char a[32], b[32], c[32], ra[32], fmin[32], fmax[32];
+	dues_fmt_yuan(x->s1_upto, a), dues_fmt_yuan(x->s2_upto, b), dues_fmt_yuan(x->s3_upto, c), dues_fmt_yuan(x->r1_upto, ra);
+	dues_fmt_yuan(x->flat_min, fmin), dues_fmt_yuan(x->flat_max, fmax);
+	html_printf(
+		&r->out,
+		"<tr><td data-label=\"起用日期\">%s</td><td data-label=\"在职\">≤%s 元 %lld.%02lld%%；≤%s 元 %lld.%02lld%%；≤%s 元 %lld.%02lld%%；以上 %lld.%02lld%%</td>"
+		"<td data-label=\"离退休\">≤%s 元 %lld.%02lld%%；以上 %lld.%02lld%%</td><td data-label=\"定额\">%s–%s 元</td></tr>",
+		x->since, a, (long long)x->s1_bp / 100, (long long)x->s1_bp % 100, b, (long long)x->s2_bp / 100, (long long)x->s2_bp % 100, c,
+		(long long)x->s3_bp / 100, (long long)x->s3_bp % 100, (long long)x->s4_bp / 100, (long long)x->s4_bp % 100, ra, (long long)x->r1_bp / 100,
+		(long long)x->r1_bp % 100, (long long)x->r2_bp / 100, (long long)x->r2_bp % 100, fmin, fmax);
+}
+
+/* A percentage typed as "1.5" into basis points; false when it is not one. */
+static bool percent_bp(const char *v, int64_t *bp)
+{
+	int64_t fen;
+	if (!dues_parse_yuan(v, &fen)) /* the same digits: two decimals at most */
+		return false;
+	*bp = fen;
+	return true;
+}
+
+static void rates_render(req *r, int status)
+{
+	page_begin(r, "党费标准");
+	r->status = status;
+	buf_puts(
+		&r->out,
+		"<p class=\"lead\">按月工资收入（税后）的比例交纳；离退休党员另有档次；农民、学生、下岗失业党员每月定额。每一版自起用日期起适用于以后的月份。</p>"
+		"<div class=\"table-wrap\"><table class=\"table cards\" id=\"rates\"><thead><tr><th>起用日期</th><th>在职</th><th>离退休</th><th>定额</th>"
+		"</tr></thead><tbody>");
+	dues_rates_each(r->db, rate_row_html, r);
+	buf_puts(&r->out, "</tbody></table></div>");
+	if (permission_allows(&perm_dues_approve, &r->actor)) {
+		buf_puts(&r->out, "<details class=\"card\"><summary>新增一版党费标准</summary>");
+		form_begin(r, "/dues/rates");
+		form_input(r, "since", "起用日期", "date", form_value(r, "since", ""), NULL);
+		const char *f[][3] = {
+			{"s1_upto", "第一档上限（元）", "3000"}, {"s1_pct", "第一档比例（%）", "0.5"},      {"s2_upto", "第二档上限（元）", "5000"},
+			{"s2_pct", "第二档比例（%）", "1"},      {"s3_upto", "第三档上限（元）", "10000"},  {"s3_pct", "第三档比例（%）", "1.5"},
+			{"s4_pct", "以上比例（%）", "2"},        {"r1_upto", "离退休档上限（元）", "5000"}, {"r1_pct", "离退休一档比例（%）", "0.5"},
+			{"r2_pct", "离退休以上比例（%）", "1"},  {"flat_min", "定额下限（元）", "0.2"},     {"flat_max", "定额上限（元）", "1"}};
+		for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+			form_input(r, f[i][0], f[i][1], "text", form_value(r, f[i][0], f[i][2]), NULL);
+		form_end(r, "保存");
+		buf_puts(&r->out, "</details>");
+	}
+	page_end(r);
+}
+
+static void rates_page(req *r) { rates_render(r, 200); }
+
+static void rates_post(req *r)
+{
+	struct dues_rate x = {0};
+	struct field_errors e = {0};
+	const char *since = req_form(r, "since");
+	snprintf(x.since, sizeof x.since, "%s", since && strlen(since) == 10 ? since : "");
+	struct {
+		const char *name;
+		int64_t *out;
+		bool pct;
+	} v[] = {{"s1_upto", &x.s1_upto, false}, {"s1_pct", &x.s1_bp, true}, {"s2_upto", &x.s2_upto, false},   {"s2_pct", &x.s2_bp, true},
+		 {"s3_upto", &x.s3_upto, false}, {"s3_pct", &x.s3_bp, true}, {"s4_pct", &x.s4_bp, true},       {"r1_upto", &x.r1_upto, false},
+		 {"r1_pct", &x.r1_bp, true},     {"r2_pct", &x.r2_bp, true}, {"flat_min", &x.flat_min, false}, {"flat_max", &x.flat_max, false}};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		const char *val = req_form(r, v[i].name);
+		if (!(v[i].pct ? percent_bp(val, v[i].out) : dues_parse_yuan(val, v[i].out)))
+			ferr_add(&e, v[i].name, "请填写数字，最多两位小数");
+	}
+	enum dj_result res = e.n ? DJ_INVALID : dues_rate_add(r->db, &r->actor, &x, &e);
+	if (res == DJ_OK) {
+		flash_set(r, "ok", "新一版党费标准已保存");
+		req_redirect(r, "/dues/rates");
+		return;
+	}
+	if (res == DJ_FORBIDDEN || res == DJ_DB_ERROR) {
+		req_fail(r, res, &e);
+		return;
+	}
+	r->failed = true;
+	form_errors_add(r, &e);
+	if (ferr_get(&e, "_form"))
+		form_error(r, "since", ferr_get(&e, "_form"));
+	rates_render(r, dj_result_status(res));
 }
 
 /* ---- the API ---- */
@@ -1115,6 +1211,8 @@ static int dues_tick(db *d, int64_t now) { return dues_task(d, now); }
 static const route dues_routes[] = {
 	{"GET", "/dues", dues_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "dues"},
 	{"GET", "/dues/my", my_dues_page, R_ANY, 0, 0, "dues_my"},
+	{"GET", "/dues/rates", rates_page, R_STAFF, 0, 0, "dues_rates"},
+	{"POST", "/dues/rates", rates_post, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "dues_rates"},
 	{"GET", "/dues/year", dues_year_page, R_STAFF, 0, 0, "dues_year"},
 	{"GET", "/dues/export.xlsx", dues_export_xlsx, R_STAFF, RF_WRITE, 0, "dues_export"},
 	{"GET", "/dues/members/:id", member_dues_page, R_STAFF, 0, 0, "dues_member"},

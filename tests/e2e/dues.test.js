@@ -293,6 +293,24 @@ test('each role sees what it may: the member their own dues and receipts, no one
   const rate = await call('zuzhi', 'POST', '/api/v1/dues/rates', { since: '2030-01-01', s1_upto: 350000, s1_bp: 40, s2_upto: 600000, s2_bp: 90, s3_upto: 1200000, s3_bp: 140, s4_bp: 180, r1_upto: 600000, r1_bp: 40, r2_bp: 90, flat_min: 50, flat_max: 200 });
   assert.equal(rate.status, 201, rate.text);
   assert.equal((await call('wangge', 'GET', '/api/v1/dues/rates')).json.length, 2);
+  // the rates page: every version; a new one from the committee's form, its bad input named
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  let rp = await z.get('/dues/rates');
+  assert.match(rp.text, /2008-04-01[\s\S]*≤3000\.00 元 0\.50%/);
+  rp = await z.postForm('/dues/rates', '/dues/rates', { since: '2031-01-01', s1_upto: '3000', s1_pct: 'abc', s2_upto: '5000', s2_pct: '1', s3_upto: '10000', s3_pct: '1.5', s4_pct: '2', r1_upto: '5000', r1_pct: '0.5', r2_pct: '1', flat_min: '0.2', flat_max: '1' });
+  assert.equal(rp.status, 422);
+  assert.match(rp.text, /id="e-s1_pct"/);
+  rp = await z.postForm('/dues/rates', '/dues/rates', { since: '2031-01-01', s1_upto: '3000', s1_pct: '0.5', s2_upto: '5000', s2_pct: '1', s3_upto: '10000', s3_pct: '1.5', s4_pct: '2', r1_upto: '5000', r1_pct: '0.5', r2_pct: '1', flat_min: '0.2', flat_max: '1' });
+  assert.equal(rp.status, 303);
+  assert.equal((await call('zuzhi', 'GET', '/api/v1/dues/rates')).json[0].since, '2031-01-01');
+  // the console pages keep the same bounds
+  const sec = new Browser(srv.base);
+  await sec.login('xijie');
+  assert.equal((await sec.get(`/dues/members/${m.a}`)).status, 404, 'another branch');
+  assert.equal((await sec.post('/dues/rates', { _csrf: Browser.csrf((await sec.get('/dues/rates')).text), since: '2032-01-01' })).status, 403);
+  assert.equal((await b.get('/transfers')).status, 403, 'a member has no transfers page');
+  assert.equal((await b.get(`/dues/members/${m.a}`)).status, 403);
 });
 
 test('a transfer inside the committee moves the member, their account and their dues on the day it is received', async () => {
