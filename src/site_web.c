@@ -309,10 +309,9 @@ static void page_console(req *r)
 	if (role & (R_ADMIN | R_COMMITTEE | R_BRANCH)) {
 		int64_t lapsed = transfers_lapsed_count(r->db, &r->actor), flagged = dues_flagged_count(r->db, &r->actor);
 		if (lapsed)
-			html_printf(
-				&r->out,
-				"<p class=\"work-alert\" id=\"work-lapsed\"><a href=\"/transfers\">%lld 份组织关系介绍信逾期未接收，已失效</a></p>",
-				(long long)lapsed);
+			html_printf(&r->out,
+				    "<p class=\"work-alert\" id=\"work-lapsed\"><a href=\"/transfers\">%lld 份组织关系介绍信逾期未接收，已失效</a></p>",
+				    (long long)lapsed);
 		if (flagged)
 			html_printf(&r->out, "<p class=\"work-alert\" id=\"work-arrears\"><a href=\"/dues\">%lld 名党员连续6个月未交党费</a></p>",
 				    (long long)flagged);
