@@ -14,6 +14,7 @@
 #include "dues.h"
 #include "transfers.h"
 #include "util.h"
+#include "valid.h"
 
 struct demo_member {
 	int64_t id, org_id, branch_id;
@@ -40,6 +41,12 @@ static int pay_bulk(db *d, const struct demo_member *m, const char *months[], in
 	}
 	/* paid in the middle of the first month, by the branch's secretary */
 	snprintf(paid_on, sizeof paid_on, "%s-%02d", months[from], 8 + (int)(m->id % 15));
+	char td[11];
+	today(td);
+	if (strcmp(paid_on, td) > 0) /* this month's: not later than today */
+		memcpy(paid_on, td, sizeof paid_on);
+	if (at > now_unix())
+		at = now_unix();
 	int year = atoi(paid_on);
 	int64_t *seq = &seq_by_year[year % 2];
 	++*seq;
@@ -100,8 +107,8 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 			snprintf(m->category, sizeof m->category, "in_service");
 		if (!dues_amount(&rate, m->category, m->base, m->flat, &m->due))
 			m->due = 0;
-		/* most are paid up to last month; some owe two to four months */
-		m->unpaid = m->id % 13 == 5 ? 2 + (int)(m->id % 3) : 1;
+		/* most have paid this month too, a third pay at the month's meeting still to come; some owe two to four months */
+		m->unpaid = m->id % 13 == 5 ? 2 + (int)(m->id % 3) : m->id % 3 == 0 ? 1 : 0;
 	}
 	if (db_done(s) != DB_OK) {
 		free(ms);

@@ -222,10 +222,13 @@ static void dues_page(req *r)
 			"<div class=\"form-actions\"><button class=\"btn\" type=\"submit\">检查并导入</button></div></form></details>",
 			r->csrf, year);
 	}
-	buf_puts(&r->out, "<h2>党员</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>姓名</th><th>组织</th><th>类别</th>"
-			  "<th>基数（元）</th><th>本月</th><th>欠缴</th></tr></thead><tbody>");
+	/* the members, folded: on a phone the list is long */
+	buf_puts(
+		&r->out,
+		"<details class=\"card\" id=\"dues-members\"><summary>党员（收缴、登记基数、申请减免）</summary><div class=\"table-wrap\">"
+		"<table class=\"table cards\"><thead><tr><th>姓名</th><th>组织</th><th>类别</th><th>基数（元）</th><th>本月</th><th>欠缴</th></tr></thead><tbody>");
 	dues_roster(r->db, &r->actor, o.path, month, member_row, &c, &e);
-	buf_puts(&r->out, "</tbody></table></div>");
+	buf_puts(&r->out, "</tbody></table></div></details>");
 	page_end(r);
 }
 

@@ -73,6 +73,9 @@ test('the secretary records a payment and prints the receipt; a transfer letter 
   await sec.goto(srv.base + '/dues');
   await fits(sec, 'ledger');
   await shot(sec, 'ledger');
+  await sec.screenshot({ path: path.join(SHOTS, 'dues-ledger-top.png') });
+  await sec.locator('#arrears').scrollIntoViewIfNeeded();
+  await sec.screenshot({ path: path.join(SHOTS, 'dues-ledger-arrears.png') });
   // the member flagged for six months in arrears
   const flagged = sec.locator('#arrears tr.dues-flagged a').first();
   const name = await flagged.innerText();
