@@ -236,3 +236,55 @@ Test(transfer_states, the_table_is_the_rule)
 		cr_assert_str_neq(transfer_state_label(transfer_steps[i].to), transfer_steps[i].to);
 	}
 }
+
+/* Every statement of a payment of three months fails in turn (BUSY, I/O, out
+ * of memory): the payment either answers an error and, rolled back, leaves
+ * nothing, or answers DJ_OK and has written all of it (payment, months,
+ * audit row). */
+Test(dues_db, a_payment_is_whole_or_nothing_under_every_fault)
+{
+	struct actor sec;
+	actor_of(&sec, R_BRANCH, 2, "/1/2/");
+	struct field_errors e = {0};
+	char cur[8], first[8];
+	dues_month_of(now_unix(), cur);
+	dues_month_add(cur, -2, first);
+	cr_assert_eq(dues_base_set(d, &sec, 11, first, "in_service", 800000, 0, &e), DJ_OK);
+	const char *months[3];
+	char mb[3][8];
+	for (int i = 0; i < 3; i++) {
+		int made;
+		dues_month_add(first, i, mb[i]);
+		months[i] = mb[i];
+		cr_assert_eq(dues_generate(d, &sec, "/1/2/", mb[i], &made, &e), DJ_OK);
+	}
+	/* the length of the work, fault-free (then undone) */
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	uint64_t p0 = db_fault_points(d);
+	struct dues_pay p = {.member_id = 11, .method = "cash", .nmonths = 3};
+	for (int i = 0; i < 3; i++)
+		p.months[i] = months[i];
+	int64_t pid;
+	cr_assert_eq(dues_pay(d, &sec, &p, &pid, &e), DJ_OK);
+	uint64_t points = db_fault_points(d) - p0;
+	db_rollback(d);
+	cr_assert(points > 5);
+	enum db_fault kinds[] = {DB_FAULT_BUSY, DB_FAULT_IO, DB_FAULT_NOMEM};
+	for (int k = 0; k < 3; k++)
+		for (uint64_t n = 1; n <= points; n++) {
+			memset(&e, 0, sizeof e);
+			cr_assert_eq(db_begin(d, true), DB_OK);
+			db_fault_inject(d, n, kinds[k]);
+			enum dj_result res = dues_pay(d, &sec, &p, &pid, &e);
+			db_fault_inject(d, 0, DB_FAULT_NONE);
+			if (res == DJ_OK) {
+				cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM dues_months WHERE member_id = 11 AND status = 'paid'", ""), 3,
+					     "fault %llu", (unsigned long long)n);
+				cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action = 'dues.pay'", ""), 1, "fault %llu",
+					     (unsigned long long)n);
+			}
+			db_rollback(d);
+			cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM dues_payments", ""), 0);
+			cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM dues_months WHERE member_id = 11 AND status = 'owing'", ""), 3);
+		}
+}
