@@ -388,10 +388,11 @@ enum dj_result dues_generate(db *d, const struct actor *a, const char *path, con
 	size_t n = 0, cap = 0;
 	int64_t *ids = NULL;
 	db_stmt *s = db_query(d,
-			      "SELECT m.id, m.org_id FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status <> 'stopped' "
-			      "AND EXISTS (SELECT 1 FROM dues_bases b WHERE b.member_id = m.id AND b.since <= ?) "
+			      /* driven by the bases, so the minute's task costs nothing where nobody has one */
+			      "SELECT m.id, m.org_id FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id IN (SELECT b.member_id FROM dues_bases b "
+			      "WHERE b.since <= ?) AND o.path LIKE ? || '%' AND m.status <> 'stopped' "
 			      "AND NOT EXISTS (SELECT 1 FROM dues_months x WHERE x.member_id = m.id AND x.month = ?) ORDER BY m.id",
-			      "ttt", path, month, month);
+			      "ttt", month, path, month);
 	while (db_next(s)) {
 		if (n + 2 > cap) {
 			cap = cap ? cap * 2 : 256;
