@@ -110,6 +110,18 @@ bool dues_parse_yuan(const char *s, int64_t *fen)
 	return true;
 }
 
+bool dues_money_field(const char *v, const char *field, const char *label, int64_t *fen, struct field_errors *e)
+{
+	*fen = 0;
+	if (!v || !*v)
+		return true;
+	if (!dues_parse_yuan(v, fen)) {
+		ferr_add(e, field, "%s：请填写不小于 0 的金额，如 45 或 45.50", label);
+		return false;
+	}
+	return true;
+}
+
 void dues_fmt_yuan(int64_t fen, char out[32])
 {
 	snprintf(out, 32, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(llabs(fen) / 100), (long long)(llabs(fen) % 100));

@@ -45,6 +45,9 @@ bool dues_amount(const struct dues_rate *r, const char *category, int64_t base_f
 bool dues_parse_yuan(const char *s, int64_t *fen);
 /* Writes fen as "45.00". */
 void dues_fmt_yuan(int64_t fen, char out[32]);
+/* A money field typed in yuan: 0 when empty; false with the field named
+ * ("label：请填写不小于 0 的金额") when it is not money. */
+bool dues_money_field(const char *v, const char *field, const char *label, int64_t *fen, struct field_errors *e);
 /* 'YYYY-MM' checks and arithmetic. */
 bool dues_month_valid(const char *m);
 void dues_month_add(const char *m, int n, char out[8]);
