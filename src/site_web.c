@@ -6,12 +6,14 @@
 
 #include "auth.h"
 #include "compress.h"
+#include "dues.h"
 #include "embedded.h"
 #include "layout.h"
 #include "notify.h"
 #include "orders.h"
 #include "orgs.h"
 #include "settings.h"
+#include "transfers.h"
 #include "users.h"
 #include "util.h"
 #include "web.h"
@@ -302,6 +304,17 @@ static void page_console(req *r)
 			work_stat(r, c.wishes, "可认领心愿", "/wishes");
 		work_stat(r, unread, "未读消息", "/inbox");
 		buf_puts(&r->out, "</div>");
+	}
+	/* dues and transfers (issue 18): what lapsed or fell six months behind, on both sides' workbench */
+	if (role & (R_ADMIN | R_COMMITTEE | R_BRANCH)) {
+		int64_t lapsed = transfers_lapsed_count(r->db, &r->actor), flagged = dues_flagged_count(r->db, &r->actor);
+		if (lapsed)
+			html_printf(&r->out,
+				    "<p class=\"work-alert\" id=\"work-lapsed\"><a href=\"/transfers\">%lld 份组织关系介绍信逾期未接收，已失效</a></p>",
+				    (long long)lapsed);
+		if (flagged)
+			html_printf(&r->out, "<p class=\"work-alert\" id=\"work-arrears\"><a href=\"/dues\">%lld 名党员连续6个月未交党费</a></p>",
+				    (long long)flagged);
 	}
 	if (escalated)
 		work_orders(r, "向上反馈待派单", "/orders?state=escalated&escalated=1", "escalated", false, false, "没有待派单的诉求");
