@@ -104,6 +104,18 @@ const char *const audit_actions[] = {
 	"数据备份",
 	"audit.export",
 	"导出审计日志",
+	"points.rule",
+	"修改积分规则",
+	"points.correct",
+	"更正积分",
+	"points.propose",
+	"提出积分调整",
+	"points.approve",
+	"批准积分调整",
+	"points.reject",
+	"驳回积分调整",
+	"points.export",
+	"导出积分排名",
 	NULL,
 };
 
