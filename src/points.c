@@ -825,9 +825,10 @@ enum dj_result points_adjust_propose(db *d, const struct actor *a, int64_t membe
 	int mf = member_id > 0 ? member_load(d, member_id, &m) : 0;
 	if (mf < 0)
 		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	/* outside the subtree it does not exist: the same message either way */
 	if (!mf || !actor_covers(a, m.path)) {
 		ferr_add(e, "member", "党员不存在或不在您的管辖范围内");
-		return member_id > 0 && mf ? DJ_NOT_FOUND : DJ_INVALID;
+		return DJ_INVALID;
 	}
 	int64_t p = 0;
 	if (!int_field(points, -50, 50, &p) || !p)
