@@ -227,8 +227,13 @@ test('an adjustment: the proposer gets 403 approving it, another officer approve
   assert.equal(list.find((x) => x.id === p2.json.id).state, 'rejected');
   assert.equal((await api(srv.base, tok.chenji, 'GET', '/api/v1/points/adjustments?state=bogus')).status, 422);
   // audited
-  const audit = await api(srv.base, tok.admin, 'GET', '/api/v1/audit?action=points.approve');
-  if (audit.status === 200) assert.ok(JSON.stringify(audit.json).includes('points.approve'));
+  const adm = new Browser(srv.base);
+  await adm.login('admin');
+  const audit = await adm.get('/audit?action=points.approve');
+  assert.equal(audit.status, 200);
+  assert.match(audit.text, /批准积分调整/);
+  assert.match(audit.text, /李志强 \+4 分/);
+  assert.match((await adm.get('/audit?action=points.propose')).text, /汛期连续三昼夜参加河堤巡查/);
 });
 
 test('a correction is a new entry that references the corrected one', async () => {
