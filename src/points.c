@@ -2,6 +2,7 @@
 #include "points.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -598,11 +599,75 @@ static enum dj_result ranking_org(db *d, const struct actor *a, const char *org_
 	return DJ_OK;
 }
 
+/* The ranking of a subtree, whole: every member with its total, most first
+ * (ties by id), rank shared by ties. A town's is thousands of rows, read for
+ * every page of it, so the last few are kept in memory for as long as
+ * nothing they were made from has changed: the ledger (its last id, and how
+ * many of the last 1,024 ids there are, which catches an entry committed
+ * after a later one on PostgreSQL) and the roster (member_history's last id:
+ * every new member, move and change of status writes one). Any node checks
+ * the stamp in its own transaction, so a cached ranking is exactly what the
+ * query would read. */
 #define RANK_SQL                                                                                                                        \
-	"SELECT m.id, m.name, o.name, COALESCE(t.points, 0) AS p, COALESCE(t.entries, 0), "                                             \
-	"RANK() OVER (ORDER BY COALESCE(t.points, 0) DESC), COUNT(*) OVER () "                                                          \
+	"SELECT m.id, m.name, o.name, COALESCE(t.points, 0) AS p, COALESCE(t.entries, 0) "                                              \
 	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN points_totals t ON t.member_id = m.id AND t.year = ? AND t.month = ? " \
-	"WHERE o.path >= ? AND o.path < ? AND m.status <> 'stopped' ORDER BY p DESC, m.id LIMIT ? OFFSET ?"
+	"WHERE o.path >= ? AND o.path < ? AND m.status <> 'stopped' ORDER BY p DESC, m.id"
+#define RANK_CACHE 16
+#define RANK_CACHE_MAX_ROWS 50000 /* a county's is read from the database every time */
+
+struct rank_snap {
+	char lo[256];
+	int year, month;
+	int64_t stamp[3];
+	uint64_t used;
+	size_t n;
+	struct points_rank *rows;
+};
+static struct rank_snap rank_cache[RANK_CACHE];
+static uint64_t rank_clock;
+static pthread_mutex_t rank_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool rank_stamp(db *d, int64_t st[3])
+{
+	return int_of(db_query(d, "SELECT MAX(id) FROM points_ledger", ""), 0, &st[0]) &&
+	       int_of(db_query(d, "SELECT COUNT(*) FROM points_ledger WHERE id > ?", "I", st[0] - 1024), 0, &st[1]) &&
+	       int_of(db_query(d, "SELECT MAX(id) FROM member_history", ""), 0, &st[2]);
+}
+
+/* Reads the whole ranking into *rows (malloc'd); false when the query failed. */
+static bool rank_read(db *d, const char *lo, const char *hi, int year, int month, struct points_rank **rows, size_t *n)
+{
+	size_t cap = 0;
+	bool oom = false;
+	*rows = NULL;
+	*n = 0;
+	db_stmt *s = db_query(d, RANK_SQL, "iitt", year, month, lo, hi);
+	while (db_next(s)) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct points_rank *nv = realloc(*rows, cap * sizeof **rows);
+			if (!nv) {
+				oom = true;
+				break;
+			}
+			*rows = nv;
+		}
+		struct points_rank *row = &(*rows)[(*n)++];
+		memset(row, 0, sizeof *row);
+		row->member_id = db_int(s, 0);
+		snprintf(row->name, sizeof row->name, "%s", db_str(s, 1));
+		snprintf(row->org_name, sizeof row->org_name, "%s", db_str(s, 2));
+		row->points = db_int(s, 3);
+		row->entries = db_int(s, 4);
+		row->rank = *n > 1 && row->points == (*rows)[*n - 2].points ? (*rows)[*n - 2].rank : (int64_t)*n;
+	}
+	if (db_done(s) != DB_OK || oom) {
+		free(*rows);
+		*rows = NULL;
+		return false;
+	}
+	return true;
+}
 
 enum dj_result points_ranking(db *d, const struct actor *a, const char *org_code, int year, int month, int64_t limit, int64_t offset, int64_t *total,
 			      char org_name[168], points_rank_fn fn, void *ctx, struct field_errors *e)
@@ -620,26 +685,62 @@ enum dj_result points_ranking(db *d, const struct actor *a, const char *org_code
 	if (res != DJ_OK)
 		return res;
 	path_range(path, lo, hi);
-	db_stmt *s = db_query(d, RANK_SQL, "iittII", year, month, lo, hi, limit, offset);
-	while (db_next(s)) {
-		struct points_rank row = {0};
-		row.member_id = db_int(s, 0);
-		snprintf(row.name, sizeof row.name, "%s", db_str(s, 1));
-		snprintf(row.org_name, sizeof row.org_name, "%s", db_str(s, 2));
-		row.points = db_int(s, 3);
-		row.entries = db_int(s, 4);
-		row.rank = db_int(s, 5);
-		*total = db_int(s, 6);
-		fn(ctx, &row);
+	int64_t st[3];
+	if (!rank_stamp(d, st))
+		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	/* the page, copied out of the cache (or the database) before it is handed on */
+	struct points_rank *page = NULL, *all = NULL;
+	size_t n = 0, k = 0;
+	pthread_mutex_lock(&rank_mu);
+	struct rank_snap *hit = NULL;
+	for (int i = 0; i < RANK_CACHE && !hit; i++)
+		if (rank_cache[i].rows && rank_cache[i].year == year && rank_cache[i].month == month && !memcmp(rank_cache[i].stamp, st, sizeof st) &&
+		    !strcmp(rank_cache[i].lo, lo))
+			hit = &rank_cache[i];
+	if (hit) {
+		hit->used = ++rank_clock;
+		n = hit->n;
+		size_t from = offset < 0 || (uint64_t)offset > n ? n : (size_t)offset;
+		k = limit < 0 || (uint64_t)limit > n - from ? n - from : (size_t)limit;
+		page = k ? malloc(k * sizeof *page) : NULL;
+		if (page)
+			memcpy(page, hit->rows + from, k * sizeof *page);
+		else
+			k = 0;
 	}
-	if (db_done(s) != DB_OK)
-		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
-	/* a page past the end still says how many there are */
-	if (!*total && offset &&
-	    !int_of(db_query(d, "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= ? AND o.path < ? AND m.status <> 'stopped'",
-			     "tt", lo, hi),
-		    0, total))
-		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	pthread_mutex_unlock(&rank_mu);
+	if (!hit) {
+		if (!rank_read(d, lo, hi, year, month, &all, &n))
+			return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+		size_t from = offset < 0 || (uint64_t)offset > n ? n : (size_t)offset;
+		k = limit < 0 || (uint64_t)limit > n - from ? n - from : (size_t)limit;
+		page = all + from;
+		if (n && n <= RANK_CACHE_MAX_ROWS) {
+			pthread_mutex_lock(&rank_mu);
+			struct rank_snap *slot = &rank_cache[0];
+			for (int i = 1; i < RANK_CACHE; i++)
+				if (rank_cache[i].used < slot->used)
+					slot = &rank_cache[i];
+			free(slot->rows);
+			slot->rows = malloc(n * sizeof *slot->rows);
+			if (slot->rows) {
+				memcpy(slot->rows, all, n * sizeof *all);
+				slot->n = n;
+				slot->year = year;
+				slot->month = month;
+				memcpy(slot->stamp, st, sizeof st);
+				snprintf(slot->lo, sizeof slot->lo, "%s", lo);
+				slot->used = ++rank_clock;
+			}
+			pthread_mutex_unlock(&rank_mu);
+		}
+	}
+	*total = (int64_t)n;
+	for (size_t i = 0; i < k; i++)
+		fn(ctx, &page[i]);
+	if (hit)
+		free(page);
+	free(all);
 	return DJ_OK;
 }
 
@@ -649,6 +750,88 @@ static int cmp_branch(const void *x, const void *y)
 	if (a->average != b->average)
 		return a->average < b->average ? 1 : -1;
 	return a->org_id < b->org_id ? -1 : a->org_id > b->org_id;
+}
+
+/* The town's branches by their members' average, from the same stamp as the
+ * member rankings: the members' totals summed per org (one pass over the
+ * town's roster), each org counted in the branch whose path it lies under. */
+#define TOWN_CACHE 8
+struct town_snap {
+	char lo[256];
+	int year;
+	int64_t stamp[3];
+	uint64_t used;
+	size_t n;
+	struct points_branch_rank *rows;
+};
+static struct town_snap town_cache[TOWN_CACHE];
+
+static bool town_read(db *d, const char *lo, const char *hi, int year, struct points_branch_rank **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t nb = 0, cap = 0;
+	struct points_branch_rank *v = NULL;
+	char(*paths)[256] = NULL;
+	bool ok = true;
+	db_stmt *s = db_query(
+		d, "SELECT id, code, name, path FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND path >= ? AND path < ? ORDER BY path", "tt",
+		lo, hi);
+	while (db_next(s)) {
+		if (nb == cap) {
+			cap = cap ? cap * 2 : 32;
+			struct points_branch_rank *nv = realloc(v, cap * sizeof *v);
+			char(*np)[256] = nv ? realloc(paths, cap * sizeof *paths) : NULL;
+			if (nv)
+				v = nv;
+			if (!nv || !np) {
+				ok = false;
+				break;
+			}
+			paths = np;
+		}
+		memset(&v[nb], 0, sizeof v[nb]);
+		v[nb].org_id = db_int(s, 0);
+		snprintf(v[nb].code, sizeof v[nb].code, "%s", db_str(s, 1));
+		snprintf(v[nb].name, sizeof v[nb].name, "%s", db_str(s, 2));
+		snprintf(paths[nb], 256, "%s", db_str(s, 3));
+		nb++;
+	}
+	ok &= db_done(s) == DB_OK;
+	s = db_query(d,
+		     "SELECT o.path, COUNT(*), COALESCE(SUM(t.points), 0) FROM members m JOIN orgs o ON o.id = m.org_id "
+		     "LEFT JOIN points_totals t ON t.member_id = m.id AND t.year = ? AND t.month = 0 "
+		     "WHERE o.path >= ? AND o.path < ? AND m.status <> 'stopped' GROUP BY o.path",
+		     "itt", year, lo, hi);
+	while (ok && db_next(s)) {
+		const char *path = db_str(s, 0);
+		for (size_t b = 0; b < nb; b++)
+			if (!strncmp(path, paths[b], strlen(paths[b]))) {
+				v[b].members += db_int(s, 1);
+				v[b].points += db_int(s, 2);
+				break;
+			}
+	}
+	ok &= db_done(s) == DB_OK;
+	free(paths);
+	if (!ok) {
+		free(v);
+		return false;
+	}
+	for (size_t b = 0; b < nb; b++)
+		v[b].average = v[b].members ? (double)v[b].points / (double)v[b].members : 0;
+	/* branches without members are not ranked */
+	size_t k = 0;
+	for (size_t b = 0; b < nb; b++)
+		if (v[b].members)
+			v[k++] = v[b];
+	if (k)
+		qsort(v, k, sizeof *v, cmp_branch);
+	for (size_t i = 0; i < k; i++)
+		v[i].rank = i && v[i].average == v[i - 1].average ? v[i - 1].rank : (int64_t)i + 1;
+	*out = v;
+	*n = k;
+	return true;
 }
 
 enum dj_result points_town_ranking(db *d, const struct actor *a, const char *org_code, int year, char town_name[168], points_branch_fn fn, void *ctx,
@@ -675,42 +858,47 @@ enum dj_result points_town_ranking(db *d, const struct actor *a, const char *org
 		return dj_fail(e, DJ_NOT_FOUND, "镇党委不存在或不在您的管辖范围内");
 	char lo[256], hi[256];
 	path_range(path, lo, hi);
-	struct points_branch_rank *v = NULL;
-	size_t n = 0, cap = 0;
-	s = db_query(d,
-		     "SELECT b.id, b.code, b.name, COUNT(m.id), COALESCE(SUM(t.points), 0) FROM orgs b "
-		     "JOIN orgs o ON o.path >= b.path AND substr(o.path, 1, length(b.path)) = b.path "
-		     "JOIN members m ON m.org_id = o.id AND m.status <> 'stopped' "
-		     "LEFT JOIN points_totals t ON t.member_id = m.id AND t.year = ? AND t.month = 0 "
-		     "WHERE b.type = 'branch' AND b.dissolved_at IS NULL AND b.path >= ? AND b.path < ? GROUP BY b.id, b.code, b.name",
-		     "itt", year, lo, hi);
-	while (db_next(s)) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct points_branch_rank *nv = realloc(v, cap * sizeof *v);
-			if (!nv)
-				break;
-			v = nv;
-		}
-		struct points_branch_rank *b = &v[n++];
-		memset(b, 0, sizeof *b);
-		b->org_id = db_int(s, 0);
-		snprintf(b->code, sizeof b->code, "%s", db_str(s, 1));
-		snprintf(b->name, sizeof b->name, "%s", db_str(s, 2));
-		b->members = db_int(s, 3);
-		b->points = db_int(s, 4);
-		b->average = b->members ? (double)b->points / (double)b->members : 0;
-	}
-	if (db_done(s) != DB_OK) {
-		free(v);
+	int64_t st[3];
+	if (!rank_stamp(d, st))
 		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	struct points_branch_rank *v = NULL;
+	size_t n = 0;
+	pthread_mutex_lock(&rank_mu);
+	for (int i = 0; i < TOWN_CACHE; i++) {
+		struct town_snap *c = &town_cache[i];
+		if (c->rows && c->year == year && !memcmp(c->stamp, st, sizeof st) && !strcmp(c->lo, lo)) {
+			c->used = ++rank_clock;
+			v = malloc(c->n * sizeof *v);
+			if (v) {
+				memcpy(v, c->rows, c->n * sizeof *v);
+				n = c->n;
+			}
+			break;
+		}
 	}
-	if (n)
-		qsort(v, n, sizeof *v, cmp_branch);
-	for (size_t i = 0; i < n; i++) {
-		v[i].rank = i && v[i].average == v[i - 1].average ? v[i - 1].rank : (int64_t)i + 1;
+	pthread_mutex_unlock(&rank_mu);
+	if (!v) {
+		if (!town_read(d, lo, hi, year, &v, &n))
+			return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+		pthread_mutex_lock(&rank_mu);
+		struct town_snap *slot = &town_cache[0];
+		for (int i = 1; i < TOWN_CACHE; i++)
+			if (town_cache[i].used < slot->used)
+				slot = &town_cache[i];
+		free(slot->rows);
+		slot->rows = n ? malloc(n * sizeof *v) : NULL;
+		if (slot->rows) {
+			memcpy(slot->rows, v, n * sizeof *v);
+			slot->n = n;
+			slot->year = year;
+			memcpy(slot->stamp, st, sizeof st);
+			snprintf(slot->lo, sizeof slot->lo, "%s", lo);
+			slot->used = ++rank_clock;
+		}
+		pthread_mutex_unlock(&rank_mu);
+	}
+	for (size_t i = 0; i < n; i++)
 		fn(ctx, &v[i]);
-	}
 	free(v);
 	return DJ_OK;
 }

@@ -100,7 +100,9 @@ static void hist_row(void *ctx, const struct points_entry *en)
 	source_link(&h->rows, en, h->staff);
 	html_printf(&h->rows, "</td><td data-label=\"说明\">%s", en->reason);
 	if (*en->valid_from && !strcmp(en->kind, "award"))
-		html_printf(&h->rows, "%s<span class=\"muted\">按 %s 起施行的规则</span>", *en->reason ? "<br>" : "", en->valid_from);
+		html_printf(&h->rows,
+			    *en->reason ? "<br><span class=\"muted\">按 %s 起施行的规则</span>" : "<span class=\"muted\">按 %s 起施行的规则</span>",
+			    en->valid_from);
 	if (en->corrected_by)
 		html_printf(&h->rows, "<br><span class=\"muted\">已更正，见 <a href=\"#entry-%lld\">#%lld</a></span>", (long long)en->corrected_by,
 			    (long long)en->corrected_by);
@@ -244,10 +246,8 @@ static void rank_row(void *ctx, const struct points_rank *row)
 		html_printf(&c->rows, "<a href=\"/points/members/%lld\">%s</a>", (long long)row->member_id, row->name);
 	else
 		html_printf(&c->rows, "%s", row->name);
-	html_printf(
-		&c->rows,
-		"</td><td data-label=\"组织\">%s</td><td data-label=\"积分\" class=\"num\">%lld</td><td data-label=\"明细\" class=\"num\">%lld</td></tr>",
-		row->org_name, (long long)row->points, (long long)row->entries);
+	html_printf(&c->rows, "</td><td data-label=\"组织\">%s</td><td data-label=\"积分\">%lld</td><td data-label=\"明细\">%lld</td></tr>", row->org_name,
+		    (long long)row->points, (long long)row->entries);
 	c->n++;
 }
 
@@ -378,11 +378,10 @@ struct town_rows {
 static void town_row(void *ctx, const struct points_branch_rank *b)
 {
 	struct town_rows *c = ctx;
-	html_printf(
-		&c->rows,
-		"<tr><td data-label=\"名次\">%lld</td><td data-label=\"支部\"><a href=\"/points/ranking?org=%s\">%s</a></td>"
-		"<td data-label=\"党员\" class=\"num\">%lld</td><td data-label=\"总积分\" class=\"num\">%lld</td><td data-label=\"人均\" class=\"num\">%.1f</td></tr>",
-		(long long)b->rank, b->code, b->name, (long long)b->members, (long long)b->points, b->average);
+	html_printf(&c->rows,
+		    "<tr><td data-label=\"名次\">%lld</td><td data-label=\"支部\"><a href=\"/points/ranking?org=%s\">%s</a></td>"
+		    "<td data-label=\"党员\">%lld</td><td data-label=\"总积分\">%lld</td><td data-label=\"人均\">%.1f</td></tr>",
+		    (long long)b->rank, b->code, b->name, (long long)b->members, (long long)b->points, b->average);
 	c->n++;
 }
 
@@ -432,13 +431,16 @@ static void rule_row(void *ctx, const struct points_rule *ru)
 {
 	struct rule_rows *c = ctx;
 	char p[24], cd[24], cy[24];
+	/* html_printf escapes every argument: the markup that varies is in the format */
+	buf_puts(&c->rows, ru->current ? "<tr class=\"current\">" : "<tr>");
 	html_printf(&c->rows,
-		    "<tr%s><td data-label=\"规则\">%s<br><code class=\"muted\">%s</code></td><td data-label=\"分值\"><span class=\"%s\">%s</span></td>"
-		    "<td data-label=\"每日上限\">%s</td><td data-label=\"年度上限\">%s</td><td data-label=\"生效\">%s%s</td>"
-		    "<td data-label=\"已记\">%lld 条</td><td data-label=\"说明\">%s</td></tr>",
-		    ru->current ? " class=\"current\"" : "", ru->name, ru->code, points_badge(ru->points), signed_points(ru->points, p),
-		    cap_text(ru->cap_day, cd), cap_text(ru->cap_year, cy), ru->valid_from,
-		    ru->current ? " <span class=\"badge badge-green\">现行</span>" : "", (long long)ru->used, ru->note);
+		    "<td data-label=\"规则\">%s<br><code class=\"muted\">%s</code></td><td data-label=\"分值\"><span class=\"%s\">%s</span></td>"
+		    "<td data-label=\"每日上限\">%s</td><td data-label=\"年度上限\">%s</td><td data-label=\"生效\">%s",
+		    ru->name, ru->code, points_badge(ru->points), signed_points(ru->points, p), cap_text(ru->cap_day, cd), cap_text(ru->cap_year, cy),
+		    ru->valid_from);
+	if (ru->current)
+		buf_puts(&c->rows, " <span class=\"badge badge-green\">现行</span>");
+	html_printf(&c->rows, "</td><td data-label=\"已记\">%lld 条</td><td data-label=\"说明\">%s</td></tr>", (long long)ru->used, ru->note);
 }
 
 static void rules_render(req *r)
