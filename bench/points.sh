@@ -96,3 +96,11 @@ run "GET /points/ranking?org=TOWN&year=2026 (the page)" "$port" "/points/ranking
 run "GET /api/v1/points/ranking?org=TOWN&year=2026&month=6" "$port" "/api/v1/points/ranking?org=$town&year=2026&month=6" bench/bearer.lua
 run "GET /api/v1/points/town?org=TOWN&year=2026 (its branches)" "$port" "/api/v1/points/town?org=$town&year=2026" bench/bearer.lua
 run "bare libmicrohttpd, 13-byte reply (again)" "$p_bare" /
+# a ranking nobody has read since the last entry is computed from the database:
+# the first read of five periods not read before, one at a time
+cold=()
+for m in 7 8 9 10 11; do
+  cold+=("$(curl -fs -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $DJ_TOKEN" "http://127.0.0.1:$port/api/v1/points/ranking?org=$town&year=2026&month=$m")")
+done
+echo
+echo "first read of a ranking (computed, not kept), 5 periods, seconds: ${cold[*]}"

@@ -1137,3 +1137,16 @@ void points_members_each(db *d, const struct actor *a, points_member_fn fn, void
 }
 
 int64_t points_entry_member(db *d, int64_t entry_id) { return db_int1(d, 0, "SELECT member_id FROM points_ledger WHERE id = ?", "I", entry_id); }
+
+void points_rank_orgs_each(db *d, const struct actor *a, points_org_fn fn, void *ctx)
+{
+	char lo[256], hi[256];
+	path_range(actor_scope(a), lo, hi);
+	db_stmt *s = db_query(d,
+			      "SELECT id, code, name FROM orgs WHERE path >= ? AND path < ? AND type IN ('committee', 'general', 'branch') "
+			      "AND dissolved_at IS NULL ORDER BY path LIMIT 300",
+			      "tt", lo, hi);
+	while (db_next(s))
+		fn(ctx, db_int(s, 0), db_str(s, 1), db_str(s, 2));
+	db_done(s);
+}

@@ -156,6 +156,10 @@ bool points_adjustment_load(db *d, const struct actor *a, int64_t id, struct poi
  * at most 1000: the choice of the adjustment form. */
 typedef void (*points_member_fn)(void *ctx, int64_t id, const char *name, const char *org_name);
 void points_members_each(db *d, const struct actor *a, points_member_fn fn, void *ctx);
+/* The orgs a ranking may be asked for in the actor's subtree: its committees,
+ * branches and general branches (not the 党小组), by path, at most 300. */
+typedef void (*points_org_fn)(void *ctx, int64_t id, const char *code, const char *name);
+void points_rank_orgs_each(db *d, const struct actor *a, points_org_fn fn, void *ctx);
 /* The member an entry belongs to, or 0. */
 int64_t points_entry_member(db *d, int64_t entry_id);
 

@@ -13,7 +13,6 @@
 #include "json.h"
 #include "layout.h"
 #include "module.h"
-#include "orgs.h"
 #include "points.h"
 #include "util.h"
 #include "web.h"
@@ -256,6 +255,27 @@ static void option(req *r, const char *value, const char *label, const char *sel
 	html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", value, selected && !strcmp(selected, value) ? " selected" : "", label);
 }
 
+struct choices {
+	req *r;
+	const char *chosen;
+};
+
+static void choice(void *ctx, int64_t id, const char *name, const char *org_name)
+{
+	struct choices *c = ctx;
+	char v[24], label[240];
+	snprintf(v, sizeof v, "%lld", (long long)id);
+	snprintf(label, sizeof label, "%s（%s）", name, org_name);
+	option(c->r, v, label, c->chosen);
+}
+
+static void org_choice(void *ctx, int64_t id, const char *code, const char *name)
+{
+	(void)id;
+	struct choices *c = ctx;
+	option(c->r, code, name, c->chosen);
+}
+
 static void ranking_page(req *r)
 {
 	int year = year_of(r), month = month_of(r);
@@ -295,12 +315,8 @@ static void ranking_page(req *r)
 	buf_puts(&r->out, "</select></div>");
 	if (c.links) {
 		buf_puts(&r->out, "<div><label for=\"f-org\">组织</label><select id=\"f-org\" name=\"org\"><option value=\"\">本级</option>");
-		size_t nb;
-		struct org *all = orgs_under(r->db, actor_scope(&r->actor), false, &nb);
-		for (size_t k = 0; k < nb; k++)
-			if (!strcmp(all[k].type, "branch") || !strcmp(all[k].type, "general") || !strcmp(all[k].type, "committee"))
-				option(r, all[k].code, all[k].name, org);
-		free(all);
+		struct choices ch = {r, org};
+		points_rank_orgs_each(r->db, &r->actor, org_choice, &ch);
 		buf_puts(&r->out, "</select></div>");
 	}
 	buf_puts(&r->out, "<button class=\"btn\" type=\"submit\">查看</button></form>");
@@ -552,20 +568,6 @@ static void adj_row(void *ctx, const struct points_adjustment *j)
 	}
 	buf_puts(&c->rows, "</td></tr>");
 	c->n++;
-}
-
-struct choices {
-	req *r;
-	const char *chosen;
-};
-
-static void choice(void *ctx, int64_t id, const char *name, const char *org_name)
-{
-	struct choices *c = ctx;
-	char v[24], label[240];
-	snprintf(v, sizeof v, "%lld", (long long)id);
-	snprintf(label, sizeof label, "%s（%s）", name, org_name);
-	option(c->r, v, label, c->chosen);
 }
 
 static void adjustments_render(req *r)

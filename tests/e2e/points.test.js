@@ -33,6 +33,11 @@ function ledger() {
   if (srv.db.startsWith('postgres')) return execFileSync('psql', ['-At', '-F', '|', srv.db, '-c', sql], { encoding: 'utf8' });
   return execFileSync('sqlite3', ['-separator', '|', srv.db.replace(/^sqlite:/, ''), sql], { encoding: 'utf8' });
 }
+function sqlRun(sql) {
+  const opts = { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] };
+  if (srv.db.startsWith('postgres')) return execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-At', srv.db, '-c', sql], opts);
+  return execFileSync('sqlite3', ['-bail', srv.db.replace(/^sqlite:/, ''), sql], opts);
+}
 // Runs an action and checks that the ledger before it is still there, row for row.
 async function unchanged(fn) {
   const before = ledger();
@@ -94,6 +99,12 @@ test('delivering an order pays the rule once; reopened and delivered again it do
   assert.equal(p.entries.filter((x) => x.source.id === o.id).length, 1);
   // the total is the sum of the entries
   assert.equal(p.entries.reduce((s, x) => s + x.points, 0), p.total);
+  // and the database itself refuses to change a ledger row (a trigger on either engine)
+  for (const sql of ['UPDATE points_ledger SET points = 99', 'DELETE FROM points_ledger']) {
+    const before = ledger();
+    assert.throws(() => sqlRun(sql), /append-only/, sql);
+    assert.equal(ledger(), before);
+  }
 });
 
 test('the daily cap stops the (cap+1)-th award with a 0-point entry that says why', async () => {
