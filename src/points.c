@@ -146,6 +146,22 @@ static int entry_write(db *d, const struct actor *a, const struct entry *en, int
 	return *id ? totals_add(d, en->member_id, year, month, en->points) : DB_OK;
 }
 
+int64_t points_capped(int64_t points, int64_t got_day, int64_t cap_day, int64_t got_year, int64_t cap_year, char reason[160])
+{
+	*reason = 0;
+	if (points > 0 && cap_day > 0 && got_day + points > cap_day) {
+		points = got_day >= cap_day ? 0 : cap_day - got_day;
+		snprintf(reason, 160, "已达每日上限 %lld 分%s", (long long)cap_day, points ? "，按剩余分值计" : "，本次不计分");
+	}
+	if (points > 0 && cap_year > 0 && got_year + points > cap_year) {
+		points = got_year >= cap_year ? 0 : cap_year - got_year;
+		snprintf(reason, 160, "已达年度上限 %lld 分%s", (long long)cap_year, points ? "，按剩余分值计" : "，本次不计分");
+	}
+	return points;
+}
+
+int64_t points_day_of(int64_t at) { return day_of(at); }
+
 static bool in_events(const char *code) { return code && pair_label(points_events, code) != NULL; }
 
 /* The version of a rule in force at a time. */
@@ -186,7 +202,7 @@ enum dj_result points_award(db *d, const struct actor *a, int64_t member_id, con
 	if (!mf || !member_reachable(a, &m))
 		return dj_fail(e, DJ_NOT_FOUND, "党员不存在或不在您的管辖范围内");
 	/* the same source never pays twice: nothing to do */
-	int64_t seen, got;
+	int64_t seen;
 	if (!int_of(db_query(d,
 			     "SELECT id FROM points_ledger WHERE member_id = ? AND code = ? AND source_kind = ? AND source_id = ? AND corrects_id IS NULL",
 			     "IttI", member_id, event, source_kind, source_id),
@@ -200,30 +216,21 @@ enum dj_result points_award(db *d, const struct actor *a, int64_t member_id, con
 		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	if (!found)
 		return dj_fail(e, DJ_INVALID, "积分规则“%s”在该日期尚未生效", points_event_label(event));
-	int64_t points = r.points * qty;
+	int64_t points = r.points * qty, got_day = 0, got_year = 0;
 	char reason[160] = "";
 	/* the caps (学习强国's daily limits): what is left of the day's and the
 	 * year's, for the points a rule gives; a penalty has none */
-	if (points > 0 && r.cap_day > 0) {
-		if (!int_of(db_query(d, "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE member_id = ? AND code = ? AND day = ?", "ItI",
-				     member_id, event, day_of(at)),
-			    0, &got))
-			return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
-		if (got + points > r.cap_day) {
-			points = got >= r.cap_day ? 0 : r.cap_day - got;
-			snprintf(reason, sizeof reason, "已达每日上限 %lld 分%s", (long long)r.cap_day, points ? "，按剩余分值计" : "，本次不计分");
-		}
-	}
-	if (points > 0 && r.cap_year > 0) {
-		if (!int_of(db_query(d, "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE member_id = ? AND code = ? AND year = ?", "Iti",
-				     member_id, event, points_year_of(at)),
-			    0, &got))
-			return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
-		if (got + points > r.cap_year) {
-			points = got >= r.cap_year ? 0 : r.cap_year - got;
-			snprintf(reason, sizeof reason, "已达年度上限 %lld 分%s", (long long)r.cap_year, points ? "，按剩余分值计" : "，本次不计分");
-		}
-	}
+	if (points > 0 && r.cap_day > 0 &&
+	    !int_of(db_query(d, "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE member_id = ? AND code = ? AND day = ?", "ItI", member_id, event,
+			     day_of(at)),
+		    0, &got_day))
+		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	if (points > 0 && r.cap_year > 0 &&
+	    !int_of(db_query(d, "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE member_id = ? AND code = ? AND year = ?", "Iti", member_id,
+			     event, points_year_of(at)),
+		    0, &got_year))
+		return dj_fail(e, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	points = points_capped(points, got_day, r.cap_day, got_year, r.cap_year, reason);
 	struct entry en = {.member_id = member_id,
 			   .org_id = m.org_id,
 			   .rule_id = r.id,

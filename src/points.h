@@ -37,6 +37,14 @@ const char *points_event_label(const char *code);
 enum dj_result points_award(db *d, const struct actor *a, int64_t member_id, const char *event, const char *source_kind, int64_t source_id, int64_t qty,
 			    int64_t at, struct field_errors *e);
 
+/* The caps of points_award, for a generator that writes its rows in bulk
+ * (demo_county.c): the points left under the day's and the year's caps after
+ * got_day and got_year already earned by the rule (0 caps: none; a penalty is
+ * never capped), and the reason written with a capped entry ("" when none). */
+int64_t points_capped(int64_t points, int64_t got_day, int64_t cap_day, int64_t got_year, int64_t cap_year, char reason[160]);
+/* The start of at's day in Asia/Shanghai (a ledger row's day). */
+int64_t points_day_of(int64_t at);
+
 /* The roster member whose account this is (members.user_id), 0 when the
  * account is not on the roster, -1 when the database failed. */
 int64_t points_member_of_user(db *d, int64_t user_id);
