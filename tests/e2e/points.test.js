@@ -295,6 +295,28 @@ test('who may read what; bad input is refused naming the field', async () => {
   assert.equal((await m.get('/points/adjustments')).status, 403);
   assert.equal((await m.get(`/points/members/${other.member_id}`)).status, 404);
   assert.equal((await m.get('/points/rules')).status, 200);
+  assert.doesNotMatch((await m.get('/points/rules')).text, /保存新版本/, 'no rule form for a member');
+  // the console's forms refuse bad input with the field's message, writing nothing
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const rules = await z.get('/points/rules');
+  assert.match(rules.text, /保存新版本/);
+  const count = (await api(srv.base, tok.zuzhi, 'GET', '/api/v1/points/rules')).json.rules.length;
+  const bad = await z.post('/points/rules', { _csrf: Browser.csrf(rules.text), code: 'reflection', points: '1.5', cap_day: 'x', cap_year: '0', valid_from: '2027-13-01' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.text, /分值应为 -100 到 100 的整数/);
+  assert.match(bad.text, /每日上限应为/);
+  assert.match(bad.text, /生效日期应为 YYYY-MM-DD/);
+  assert.equal((await api(srv.base, tok.zuzhi, 'GET', '/api/v1/points/rules')).json.rules.length, count);
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  const adj = await sec.get('/points/adjustments');
+  const noReason = await sec.post('/points/adjustments', { _csrf: Browser.csrf(adj.text), member: String(me.member.id), points: '3', reason: '' });
+  assert.equal(noReason.status, 422);
+  assert.match(noReason.text, /请写明调整理由/);
+  const noMember = await sec.post('/points/adjustments', { _csrf: Browser.csrf(adj.text), member: '', points: '3', reason: '表现突出' });
+  assert.equal(noMember.status, 422);
+  assert.match(noMember.text, /党员不存在或不在您的管辖范围内/);
 });
 
 // Every demo member: the total on the page, in the API and in the export is the sum of the entries.
