@@ -479,13 +479,14 @@ enum dj_result points_member(db *d, const struct actor *a, int64_t member_id, in
 		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
 	if (!fn)
 		return DJ_OK;
-	s = db_query(
-		d,
-		"SELECT l.id, l.member_id, COALESCE(l.rule_id, 0), l.qty, l.points, COALESCE(r.points, 0), l.source_id, COALESCE(l.corrects_id, 0), "
-		"COALESCE((SELECT c.id FROM points_ledger c WHERE c.corrects_id = l.id), 0), l.at, l.created_at, l.kind, l.code, l.source_kind, "
-		"l.reason, l.actor, COALESCE(r.valid_from, '') "
-		"FROM points_ledger l LEFT JOIN points_rules r ON r.id = l.rule_id WHERE l.member_id = ? AND l.year = ? ORDER BY l.at DESC, l.id DESC",
-		"Ii", m.id, year);
+	s = db_query(d,
+		     "SELECT l.id, l.member_id, COALESCE(l.rule_id, 0), l.qty, l.points, COALESCE(r.points, 0), l.source_id, COALESCE(l.corrects_id, 0), "
+		     "COALESCE((SELECT c.id FROM points_ledger c WHERE c.corrects_id = l.id), 0), l.at, l.created_at, l.kind, l.code, l.source_kind, "
+		     "l.reason, l.actor, COALESCE(r.valid_from, ''), COALESCE(o.code, '') "
+		     "FROM points_ledger l LEFT JOIN points_rules r ON r.id = l.rule_id "
+		     "LEFT JOIN orders o ON l.source_kind = 'order' AND o.id = l.source_id "
+		     "WHERE l.member_id = ? AND l.year = ? ORDER BY l.at DESC, l.id DESC",
+		     "Ii", m.id, year);
 	while (db_next(s)) {
 		struct points_entry en = {0};
 		en.id = db_int(s, 0);
@@ -505,6 +506,7 @@ enum dj_result points_member(db *d, const struct actor *a, int64_t member_id, in
 		snprintf(en.reason, sizeof en.reason, "%s", db_str(s, 14));
 		snprintf(en.actor, sizeof en.actor, "%s", db_str(s, 15));
 		snprintf(en.valid_from, sizeof en.valid_from, "%s", db_str(s, 16));
+		snprintf(en.source_label, sizeof en.source_label, "%s", db_str(s, 17));
 		fn(ctx, &en);
 	}
 	if (db_done(s) != DB_OK)

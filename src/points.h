@@ -90,6 +90,7 @@ enum dj_result points_rule_set(db *d, const struct actor *a, const struct points
 struct points_entry {
 	int64_t id, member_id, rule_id, qty, points, rule_points, source_id, corrects_id, corrected_by, at, created_at;
 	char kind[16], code[32], source_kind[32], reason[512], actor[200], valid_from[11];
+	char source_label[64]; /* what people call the source: an order's tracking code; "" otherwise */
 };
 typedef void (*points_entry_fn)(void *ctx, const struct points_entry *en);
 /* A member as the points pages show it: year total, entries, rank in its branch. */

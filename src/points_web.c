@@ -73,7 +73,10 @@ static void source_link(buf *b, const struct points_entry *en, bool staff)
 			html_printf(b, "<a href=\"/points/adjustments#adj-%lld\">人工调整 #%lld</a>", (long long)en->source_id, (long long)en->source_id);
 		else
 			html_printf(b, "人工调整 #%lld", (long long)en->source_id);
-	} else if (*prefix)
+	} else if (*prefix && *en->source_label)
+		html_printf(b, "<a class=\"points-source\" href=\"%s%lld\">%s %s</a>", prefix, (long long)en->source_id,
+			    !strcmp(en->source_kind, "order") ? "诉求" : en->source_kind, en->source_label);
+	else if (*prefix)
 		html_printf(b, "<a class=\"points-source\" href=\"%s%lld\">%s #%lld</a>", prefix, (long long)en->source_id,
 			    !strcmp(en->source_kind, "order") ? "诉求" : en->source_kind, (long long)en->source_id);
 	else
@@ -695,6 +698,8 @@ static void api_entry(void *ctx, const struct points_entry *en)
 	jw_obj(w);
 	jw_kstr(w, "kind", en->source_kind);
 	jw_kint(w, "id", en->source_id);
+	if (*en->source_label)
+		jw_kstr(w, "label", en->source_label);
 	const char *prefix = entity_href_prefix(en->source_kind);
 	if (*prefix) {
 		char href[96];

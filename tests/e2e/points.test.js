@@ -86,6 +86,7 @@ test('delivering an order pays the rule once; reopened and delivered again it do
   assert.equal(e.points, 3);
   assert.equal(e.code, 'order_delivered');
   assert.equal(e.source.href, `/orders/${o.id}`);
+  assert.equal(e.source.label, o.code);
   assert.match(e.actor, /李志强/);
   // the resident says it is not solved; delivered again: no second payment
   const r = await fetch(`${srv.base}/api/v1/public/orders/${o.code}/actions/reopen`, {
@@ -112,10 +113,12 @@ test('the daily cap stops the (cap+1)-th award with a 0-point entry that says wh
   const rule = (await api(srv.base, tok.dangyuan, 'GET', '/api/v1/points/rules')).json.rules.find((x) => x.code === 'order_delivered' && x.current);
   assert.equal(rule.points, 3);
   assert.equal(rule.cap_day, 9);
-  const ids = [];
+  const ids = [], codes = [];
   for (let k = 0; k < 4; k++) {
     setClock(at('2027-03-05T09:00:00') + k * 600);
-    ids.push((await delivered()).id);
+    const o = await delivered();
+    ids.push(o.id);
+    codes.push(o.code);
   }
   const p = await mine();
   const got = ids.map((id) => p.entries.find((x) => x.source.id === id));
@@ -133,6 +136,7 @@ test('the daily cap stops the (cap+1)-th award with a 0-point entry that says wh
   assert.equal(page.status, 200);
   assert.match(page.text, /已达每日上限 9 分，本次不计分/);
   assert.ok(page.text.includes(`href="/orders/${ids[3]}"`));
+  assert.ok(page.text.includes(`>诉求 ${codes[3]}</a>`), 'the order by its tracking code');
 });
 
 test('a rule changed from tomorrow leaves today alone; tomorrow uses the new value', async () => {
