@@ -13,6 +13,7 @@
 #include "import.h"
 #include "module.h"
 #include "order_summary.h"
+#include "points.h"
 #include "orgs.h"
 #include "server.h"
 #include "settings.h"
@@ -523,6 +524,15 @@ static int cmd_check(const char *url)
 		problems += diffs;
 	} else
 		printf("order summary: equal to a recount of the orders\n");
+	/* the points' totals (issue 11) against a recount from the ledger */
+	diffs = points_totals_check(d, stdout);
+	if (diffs < 0)
+		problems++;
+	else if (diffs > 0) {
+		printf("points totals: %d row(s) differ from a recount of the ledger\n", diffs);
+		problems += diffs;
+	} else
+		printf("points totals: equal to a recount of the ledger\n");
 	db_close(d);
 	printf(problems ? "%d problem(s) found\n" : "ok\n", problems);
 	return problems ? 1 : 0;

@@ -1159,3 +1159,33 @@ void points_rank_orgs_each(db *d, const struct actor *a, points_org_fn fn, void 
 		fn(ctx, db_int(s, 0), db_str(s, 1), db_str(s, 2));
 	db_done(s);
 }
+
+#define TOTALS_STORED "SELECT member_id, year, month, points, entries FROM points_totals"
+#define TOTALS_RECOUNT                                                                                                      \
+	"SELECT * FROM (SELECT member_id, year, 0 AS month, SUM(points) AS points, COUNT(*) AS entries FROM points_ledger " \
+	"GROUP BY member_id, year UNION ALL SELECT member_id, year, month, SUM(points), COUNT(*) FROM points_ledger "       \
+	"GROUP BY member_id, year, month) r"
+
+int points_totals_check(db *d, FILE *out)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT 1, x.* FROM (" TOTALS_STORED " EXCEPT " TOTALS_RECOUNT ") x "
+			      "UNION ALL SELECT 2, y.* FROM (" TOTALS_RECOUNT " EXCEPT " TOTALS_STORED ") y ORDER BY 2, 3, 4, 1",
+			      "");
+	int diffs = 0;
+	int64_t last[3] = {-1, -1, -1};
+	while (db_next(s)) {
+		/* a row that differs shows twice, stored and recounted: one difference */
+		if (db_int(s, 1) != last[0] || db_int(s, 2) != last[1] || db_int(s, 3) != last[2])
+			diffs++;
+		last[0] = db_int(s, 1), last[1] = db_int(s, 2), last[2] = db_int(s, 3);
+		fprintf(out, "points_totals member %lld year %lld month %lld: %s points=%lld entries=%lld\n", (long long)db_int(s, 1),
+			(long long)db_int(s, 2), (long long)db_int(s, 3), db_int(s, 0) == 1 ? "stored   " : "recounted", (long long)db_int(s, 4),
+			(long long)db_int(s, 5));
+	}
+	if (db_done(s) != DB_OK) {
+		fprintf(out, "points_totals: %s\n", db_errmsg(d));
+		return -1;
+	}
+	return diffs;
+}

@@ -52,6 +52,10 @@ int64_t points_member_of_user(db *d, int64_t user_id);
 int64_t points_total(db *d, int64_t member_id, int year);
 /* The same, summed from the ledger entries themselves (for checks and tests). */
 int64_t points_ledger_sum(db *d, int64_t member_id, int year);
+/* `dangjian check`: the totals against a recount of the ledger; prints each
+ * row that differs (stored and recounted) and returns how many, -1 when the
+ * query failed. */
+int points_totals_check(db *d, FILE *out);
 /* The calendar year and month of a time in Asia/Shanghai. */
 int points_year_of(int64_t at);
 int points_month_of(int64_t at);

@@ -137,6 +137,12 @@ Test(points, the_daily_cap_writes_a_zero_entry_that_says_why)
 	cr_assert_eq(db_int1(d, -1, "SELECT points FROM points_ledger WHERE source_id = 101", ""), 2);
 	cr_assert_eq(points_total(d, member_id, 2026), 20);
 	cr_assert_eq(points_ledger_sum(d, member_id, 2026), 20);
+	/* `dangjian check`: the totals equal a recount; a total changed by hand is found */
+	FILE *null = fopen("/dev/null", "w");
+	cr_assert_eq(points_totals_check(d, null), 0);
+	cr_assert_eq(db_run(d, "UPDATE points_totals SET points = points + 1 WHERE member_id = ? AND month = 0", "I", member_id), DB_OK);
+	cr_assert_eq(points_totals_check(d, null), 1);
+	fclose(null);
 }
 
 Test(points, the_yearly_cap)
