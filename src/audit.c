@@ -203,6 +203,18 @@ const char *const audit_actions[] = {
 	"主题党日催办",
 	"themeday.export",
 	"导出主题党日统计",
+	"points.rule",
+	"修改积分规则",
+	"points.correct",
+	"更正积分",
+	"points.propose",
+	"提出积分调整",
+	"points.approve",
+	"批准积分调整",
+	"points.reject",
+	"驳回积分调整",
+	"points.export",
+	"导出积分排名",
 	NULL,
 };
 

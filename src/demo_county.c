@@ -46,6 +46,7 @@
 #include "order_summary.h"
 #include "orders.h"
 #include "orgs.h"
+#include "points.h"
 #include "password.h"
 #include "roles.h"
 #include "settings.h"
@@ -71,7 +72,7 @@ static unsigned rnd(unsigned n) { return n ? (unsigned)(rnd64() % n) : 0; }
 
 /* ---- batched rows: one JSON array per table, one INSERT per batch ---- */
 
-enum tbl { T_USERS, T_MEMBERS, T_DUTIES, T_MHIST, T_GRIDS, T_HOUSES, T_ORDERS, T_EVENTS, T_NOTES, T_OUTBOX, T_AUDIT, T_COUNT };
+enum tbl { T_USERS, T_MEMBERS, T_DUTIES, T_MHIST, T_GRIDS, T_HOUSES, T_ORDERS, T_EVENTS, T_NOTES, T_OUTBOX, T_AUDIT, T_LEDGER, T_COUNT };
 
 /* In the order they are flushed: a row's parents are always flushed before it. */
 static const struct {
@@ -95,6 +96,11 @@ static const struct {
 	[T_NOTES] = {"notifications", "id, user_id, at, kind, entity, entity_id, text, read_at", "IIIttItI"},
 	[T_OUTBOX] = {"outbox", "id, at, channel, recipient, text, status, attempts, sent_at", "IIttttII"},
 	[T_AUDIT] = {"audit", "id, at, user_id, username, ip, action, entity, entity_id, org_id, summary", "IIIttttIIt"},
+	/* points_award's rows for the orders a member delivers (issue 11) */
+	[T_LEDGER] = {"points_ledger",
+		      "id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
+		      "actor_user_id, actor, created_at",
+		      "IIIttIIIttIIIIIIItI"},
 };
 
 struct writer {
@@ -329,6 +335,7 @@ struct account {
 	char username[40], name[40], label[200], path[64];
 	int role;
 	int64_t org_id;
+	int64_t member_id, member_org; /* the roster member of this account (issue 11: it earns points) */
 };
 
 struct branch {
@@ -375,6 +382,17 @@ struct gen {
 	uint64_t *ids;
 	size_t idcap;
 	int64_t counts[16];
+	/* points (issue 11): the two rules an order pays by, and what each
+	 * member has earned by each a day and a year, for the caps */
+	struct {
+		int64_t id, points, cap_day, cap_year;
+	} rule[2];
+	struct earned {
+		int64_t member, period; /* a day's start, or a year */
+		int code;               /* 0 order_delivered, 1 wish_fulfilled; +2: a year */
+		int64_t points;
+	} * earned;
+	size_t earned_cap, earned_n;
 };
 
 static int acc_new(struct gen *g)
@@ -722,6 +740,9 @@ static int64_t member(struct gen *g, const struct branch *br, const struct perso
 		      int64_t user_id)
 {
 	int64_t id = g->w.next_id[T_MEMBERS]++;
+	for (int i = 0; user_id && i < g->nacc; i++)
+		if (g->acc[i].id == user_id)
+			g->acc[i].member_id = id, g->acc[i].member_org = org_id;
 	if (g->rules) {
 		struct member m;
 		memset(&m, 0, sizeof m);
@@ -912,6 +933,8 @@ struct order_sim {
 	char contact_name[40], contact_phone[16];
 	char decided_by[200], refer_to[120]; /* 不予受理, 不属于本级职责: who decided, where to turn */
 	const char *content;
+	int64_t paid[8]; /* the members its deliveries have paid (points_award is once per member and order) */
+	int npaid;
 };
 
 struct who {
@@ -1047,6 +1070,69 @@ struct step {
 	const char *refer_to; /* close not_ours: where the resident should turn */
 };
 
+/* What a member has earned by a rule in a period: the slot of the table
+ * (open addressing over member, code and period). */
+static int64_t *earned(struct gen *g, int64_t member, int code, int64_t period)
+{
+	if (g->earned_n * 2 >= g->earned_cap) {
+		size_t cap = g->earned_cap ? g->earned_cap * 2 : 4096;
+		struct earned *v = calloc(cap, sizeof *v);
+		if (!v)
+			abort();
+		for (size_t i = 0; i < g->earned_cap; i++)
+			if (g->earned[i].member) {
+				size_t h = (size_t)((uint64_t)g->earned[i].member * 0x9e3779b97f4a7c15ULL ^ (uint64_t)g->earned[i].period * 31 ^
+						    (uint64_t)g->earned[i].code) &
+					   (cap - 1);
+				while (v[h].member)
+					h = (h + 1) & (cap - 1);
+				v[h] = g->earned[i];
+			}
+		free(g->earned);
+		g->earned = v;
+		g->earned_cap = cap;
+	}
+	size_t h = (size_t)((uint64_t)member * 0x9e3779b97f4a7c15ULL ^ (uint64_t)period * 31 ^ (uint64_t)code) & (g->earned_cap - 1);
+	while (g->earned[h].member && !(g->earned[h].member == member && g->earned[h].code == code && g->earned[h].period == period))
+		h = (h + 1) & (g->earned_cap - 1);
+	if (!g->earned[h].member) {
+		g->earned[h] = (struct earned){member, period, code, 0};
+		g->earned_n++;
+	}
+	return &g->earned[h].points;
+}
+
+/* points_award's entry for a delivery (issue 11), on the bulk path: the
+ * delivering account's roster member earns the rule once per order, capped
+ * by what it has earned that day and year, in the order the rules path
+ * writes them (the same ids). The totals are summed at the end. */
+static void points_row(struct gen *g, struct order_sim *o, const struct account *u, const struct actor *a, int64_t at)
+{
+	if (!u->member_id)
+		return;
+	for (int i = 0; i < o->npaid; i++)
+		if (o->paid[i] == u->member_id)
+			return;
+	if (o->npaid < (int)N(o->paid))
+		o->paid[o->npaid++] = u->member_id;
+	int code = !strcmp(o->kind, "wish");
+	int64_t day = points_day_of(at), year = points_year_of(at);
+	/* one slot at a time: a lookup may grow the table and move the others */
+	int64_t got_day = *earned(g, u->member_id, code, day), got_year = *earned(g, u->member_id, code + 2, year);
+	char reason[160];
+	int64_t points = points_capped(g->rule[code].points, got_day, g->rule[code].cap_day, got_year, g->rule[code].cap_year, reason);
+	*earned(g, u->member_id, code, day) += points;
+	*earned(g, u->member_id, code + 2, year) += points;
+	struct writer *w = &g->w;
+	const enum tbl T = T_LEDGER;
+	w_row(w, T);
+	w_int(w, T, w->next_id[T]++), w_int(w, T, u->member_id), w_int(w, T, u->member_org), w_text(w, T, "award");
+	w_text(w, T, code ? "wish_fulfilled" : "order_delivered"), w_int(w, T, g->rule[code].id), w_int(w, T, 1), w_int(w, T, points);
+	w_text(w, T, reason), w_text(w, T, "order"), w_int(w, T, o->id), w_ref(w, T, 0), w_int(w, T, at), w_int(w, T, year);
+	w_int(w, T, points_month_of(at)), w_int(w, T, day), w_ref(w, T, a->user_id), w_text(w, T, a->label), w_int(w, T, g->now);
+	w_end(w, T);
+}
+
 /* order_transition, for the bulk path: the same checks of the state table and
  * the same column rules as its UPDATE, the same history, notification and
  * audit rows. On the rules path, order_transition itself. */
@@ -1143,6 +1229,8 @@ static int step(struct gen *g, struct branch *br, struct order_sim *o, const str
 		note(g, g->acc[br->sec].id, !strcmp(action, "reopen") ? "reopened" : "low_rating", o->id, text, s->at);
 	}
 	audit_row(g, &a, "order.action", o->id, o->org_id, order_action_label(action));
+	if (!strcmp(action, "deliver") && s->who.acc >= 0 && s->who.role != A_PUBLIC && s->who.role != A_SYSTEM)
+		points_row(g, o, &g->acc[s->who.acc], &a, s->at);
 	return 0;
 }
 
@@ -1452,6 +1540,15 @@ int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
 	if (!rc && !g.rules)
 		rc = w_flush(&g.w);
 	time_t t1 = time(NULL);
+	/* the rule versions an order pays by: the migration's, the database being new */
+	for (int k = 0; k < 2 && !rc; k++) {
+		db_stmt *s = db_query(d, "SELECT id, points, cap_day, cap_year FROM points_rules WHERE code = ? ORDER BY from_at DESC LIMIT 1", "t",
+				      k ? "wish_fulfilled" : "order_delivered");
+		if (db_next(s))
+			g.rule[k].id = db_int(s, 0), g.rule[k].points = db_int(s, 1), g.rule[k].cap_day = db_int(s, 2), g.rule[k].cap_year = db_int(s, 3);
+		if (db_done(s) != DB_OK || !g.rule[k].id)
+			rc = -1;
+	}
 	if (!rc)
 		rc = build_orders(&g);
 	if (!rc)
@@ -1462,6 +1559,14 @@ int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
 	 * tests/unit/test_order_summary.c compare with a recount) */
 	if (!rc && !g.rules && order_summary_rebuild(d) != DB_OK)
 		rc = -1;
+	/* the points' totals (issue 11), which points_award keeps entry by entry */
+	if (!rc && !g.rules &&
+	    db_run(d,
+		   "INSERT INTO points_totals (member_id, year, month, points, entries) "
+		   "SELECT member_id, year, 0, SUM(points), COUNT(*) FROM points_ledger GROUP BY member_id, year "
+		   "UNION ALL SELECT member_id, year, month, SUM(points), COUNT(*) FROM points_ledger GROUP BY member_id, year, month",
+		   "") != DB_OK)
+		rc = -1;
 	if (!rc && g.rules) {
 		/* what the bulk path writes directly: messages sent, older notifications read */
 		if (db_run(d, "UPDATE outbox SET status = 'sent', attempts = 1, sent_at = at + 60 WHERE at < ?", "I", g.now - 300) != DB_OK ||
@@ -1470,8 +1575,8 @@ int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
 	}
 	if (!rc && db_kind(d) == DB_PG) {
 		/* ids were given explicitly: the identity columns go on after them */
-		static const char *const tables[] = {"users",  "members",      "member_history", "grids",  "households",
-						     "orders", "order_events", "notifications",  "outbox", "audit"};
+		static const char *const tables[] = {"users",        "members",       "member_history", "grids", "households",   "orders",
+						     "order_events", "notifications", "outbox",         "audit", "points_ledger"};
 		for (size_t i = 0; i < N(tables) && !rc; i++) {
 			char q[200];
 			snprintf(q, sizeof q, "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT COALESCE(MAX(id), 1) FROM %s))", tables[i],
@@ -1520,5 +1625,6 @@ int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
 	free(g.br);
 	free(g.towns);
 	free(g.ids);
+	free(g.earned);
 	return rc;
 }

@@ -12,7 +12,9 @@
 #include "export.h"
 #include "import.h"
 #include "module.h"
+#include "roles.h"
 #include "order_summary.h"
+#include "points.h"
 #include "orgs.h"
 #include "server.h"
 #include "settings.h"
@@ -100,11 +102,26 @@ static const char *usage_init = "usage: dangjian [--db URL] init\n"
 				"\n"
 				"Creates the database if needed and applies every pending migration.\n";
 
-static const char *usage_routes = "usage: dangjian routes\n"
+static const char *usage_routes = "usage: dangjian routes [--nav]\n"
 				  "\n"
 				  "Prints the route table the server serves, merged from every module's record:\n"
 				  "one route a line, tab-separated: METHOD, PATH, ROLES (role keys, or public),\n"
-				  "MODULE, NAME. Fails when two modules declare the same route. Needs no database.\n";
+				  "MODULE, NAME. Fails when two modules declare the same route. Needs no database.\n"
+				  "With --nav, the navigation instead: for each role (and public), its links in\n"
+				  "order, one a line: ROLE, HREF, LABEL.\n";
+
+/* The navigation each role sees, as layout.c draws it from the modules' entries. */
+static int cmd_nav(void)
+{
+	static const int roles[] = {R_ADMIN, R_COMMITTEE, R_BRANCH, R_MEMBER, R_GRID, R_REVIEWER, NAV_PUBLIC};
+	size_t n;
+	const struct nav_entry *const *items = nav_table(&n);
+	for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+		for (size_t i = 0; i < n; i++)
+			if (items[i]->roles & roles[r])
+				printf("%s\t%s\t%s\n", roles[r] == NAV_PUBLIC ? "public" : role_key(roles[r]), items[i]->href, items[i]->label);
+	return 0;
+}
 
 static int cmd_routes(void)
 {
@@ -523,6 +540,15 @@ static int cmd_check(const char *url)
 		problems += diffs;
 	} else
 		printf("order summary: equal to a recount of the orders\n");
+	/* the points' totals (issue 11) against a recount from the ledger */
+	diffs = points_totals_check(d, stdout);
+	if (diffs < 0)
+		problems++;
+	else if (diffs > 0) {
+		printf("points totals: %d row(s) differ from a recount of the ledger\n", diffs);
+		problems += diffs;
+	} else
+		printf("points totals: equal to a recount of the ledger\n");
 	db_close(d);
 	printf(problems ? "%d problem(s) found\n" : "ok\n", problems);
 	return problems ? 1 : 0;
@@ -739,8 +765,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "routes")) {
 		if (want_help(rest, rv))
 			return fputs(usage_routes, stdout), 0;
+		if (rest == 1 && !strcmp(rv[0], "--nav"))
+			return cmd_nav();
 		if (rest)
-			return bad_usage("routes takes no arguments", usage_routes);
+			return bad_usage("routes takes no arguments but --nav", usage_routes);
 		return cmd_routes();
 	}
 	if (!strcmp(cmd, "backup")) {

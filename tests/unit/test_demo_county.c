@@ -58,6 +58,11 @@ static const struct {
 	{"SELECT b.id, b.at, b.channel, b.recipient, REPLACE(b.text, o.code, '#' || o.id), b.status, b.attempts, b.sent_at "
 	 "FROM outbox b JOIN notifications n ON n.id = b.id JOIN orders o ON o.id = n.entity_id ORDER BY b.id",
 	 8},
+	/* issue 11: the points a member's deliveries earn, and their totals */
+	{"SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
+	 "actor_user_id, actor, created_at FROM points_ledger ORDER BY id",
+	 19},
+	{"SELECT member_id, year, month, points, entries FROM points_totals ORDER BY member_id, year, month", 5},
 	{"SELECT a.id, a.at, a.user_id, a.username, a.ip, a.action, a.entity, a.entity_id, a.org_id, "
 	 "CASE WHEN a.entity = 'order' THEN REPLACE(a.summary, o.code, '#' || o.id) ELSE a.summary END "
 	 "FROM audit a LEFT JOIN orders o ON o.id = a.entity_id ORDER BY a.id",
@@ -180,6 +185,8 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	o.via_rules = true;
 	db *rules = build("county-rules", pb, &o);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM order_events", ""), 2000);
+	/* members with accounts deliver orders, and the rules pay them points (issue 11) */
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger", ""), 50);
 	same(bulk, rules, "batched rows against the domain functions");
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);

@@ -83,6 +83,8 @@ static void setup(void)
 	cr_assert_eq(db_begin(d, true), DB_OK);
 	enum dj_result res = member_insert(d, &cli, &m, "测试", &member_id, &e);
 	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	/* the member account is this roster member: delivering pays points (issue 11), in the sweep too */
+	cr_assert_eq(db_run(d, "UPDATE members SET user_id = ? WHERE id = ?", "II", member_user, member_id), DB_OK);
 	cr_assert_eq(db_commit(d), DB_OK);
 }
 

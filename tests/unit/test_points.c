@@ -137,6 +137,12 @@ Test(points, the_daily_cap_writes_a_zero_entry_that_says_why)
 	cr_assert_eq(db_int1(d, -1, "SELECT points FROM points_ledger WHERE source_id = 101", ""), 2);
 	cr_assert_eq(points_total(d, member_id, 2026), 20);
 	cr_assert_eq(points_ledger_sum(d, member_id, 2026), 20);
+	/* `dangjian check`: the totals equal a recount; a total changed by hand is found */
+	FILE *null = fopen("/dev/null", "w");
+	cr_assert_eq(points_totals_check(d, null), 0);
+	cr_assert_eq(db_run(d, "UPDATE points_totals SET points = points + 1 WHERE member_id = ? AND month = 0", "I", member_id), DB_OK);
+	cr_assert_eq(points_totals_check(d, null), 1);
+	fclose(null);
 }
 
 Test(points, the_yearly_cap)
@@ -305,4 +311,98 @@ Test(points, delivering_an_order_pays_once_even_when_reopened)
 	step(&sec, o2, "deliver", &note, T0 + DAY + 60);
 	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM points_ledger WHERE source_id = ?", "I", o2), 0);
 	cr_assert_eq(points_total(d, member_id, 2026), points_ledger_sum(d, member_id, 2026));
+}
+
+/* ---- rankings: ties share a rank; a new entry is seen at once (the kept ranking is stale) ---- */
+
+struct ranks {
+	int n;
+	int64_t id[8], rank[8], points[8];
+};
+
+static void collect(void *ctx, const struct points_rank *row)
+{
+	struct ranks *r = ctx;
+	if (r->n < 8) {
+		r->id[r->n] = row->member_id;
+		r->rank[r->n] = row->rank;
+		r->points[r->n] = row->points;
+		r->n++;
+	}
+}
+
+static struct ranks ranking(const struct actor *a, int month)
+{
+	struct ranks r = {0};
+	int64_t total;
+	char name[168];
+	struct field_errors e = {0};
+	cr_assert_eq(db_begin(d, false), DB_OK);
+	enum dj_result res = points_ranking(d, a, "CJZ-CJC", 2026, month, 10, 0, &total, name, collect, &r, &e);
+	db_rollback(d);
+	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	cr_assert_eq(total, r.n);
+	cr_assert_str_eq(name, "陈集村党支部");
+	return r;
+}
+
+static void town_first(void *ctx, const struct points_branch_rank *b)
+{
+	struct {
+		int n;
+		char first[40];
+		double avg;
+	} *t = ctx;
+	if (!t->n++) {
+		snprintf(t->first, sizeof t->first, "%s", b->code);
+		t->avg = b->average;
+	}
+}
+
+Test(points, rankings_share_ranks_and_follow_new_entries)
+{
+	struct actor a;
+	branch_actor(&a);
+	int64_t second = add_member(branch_id, "赵丽", "371524198001010033");
+	struct field_errors e = {0};
+	struct ranks r = ranking(&a, 0);
+	cr_assert_eq(r.n, 2, "the branch's two members, not the other branch's");
+	cr_assert_eq(r.rank[0], 1);
+	cr_assert_eq(r.rank[1], 1, "0 and 0: a tie");
+	cr_assert_eq(award(&a, second, "order_delivered", 1, 1, T0, &e), DJ_OK);
+	r = ranking(&a, 0);
+	cr_assert_eq(r.id[0], second);
+	cr_assert_eq(r.points[0], 3);
+	cr_assert_eq(r.rank[1], 2);
+	cr_assert_eq(award(&a, member_id, "order_delivered", 2, 1, T0, &e), DJ_OK);
+	r = ranking(&a, 0);
+	cr_assert_eq(r.points[0], 3);
+	cr_assert_eq(r.points[1], 3);
+	cr_assert_eq(r.rank[1], 1);
+	/* a month: March has both, April neither */
+	r = ranking(&a, 3);
+	cr_assert_eq(r.points[0] + r.points[1], 6);
+	r = ranking(&a, 4);
+	cr_assert_eq(r.points[0] + r.points[1], 0);
+	/* a member of the branch sees it; another branch's secretary does not */
+	struct actor other = a;
+	snprintf(other.org_path, sizeof other.org_path, "/999/");
+	int64_t total;
+	char name[168];
+	e.n = 0;
+	cr_assert_eq(points_ranking(d, &other, "CJZ-CJC", 2026, 0, 10, 0, &total, name, collect, &r, &e), DJ_NOT_FOUND);
+	/* the town's branches: 陈集村 6 points over 2 members, 西街村 0 over 1 */
+	struct actor sys;
+	actor_system(&sys);
+	char town[168];
+	e.n = 0;
+	struct {
+		int n;
+		char first[40];
+		double avg;
+	} t = {0};
+	cr_assert_eq(points_town_ranking(d, &sys, "CJZ", 2026, town, town_first, &t, &e), DJ_OK);
+	cr_assert_eq(t.n, 2);
+	cr_assert_str_eq(t.first, "CJZ-CJC");
+	cr_assert_float_eq(t.avg, 3.0, 1e-9);
 }
