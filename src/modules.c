@@ -18,7 +18,8 @@ extern const struct module
 	users_module,
 	audit_module,
 	settings_module,
-	checkin_module;
+	checkin_module,
+	meetings_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -34,6 +35,7 @@ const struct module *const modules[] = {
 	&audit_module,
 	&settings_module,
 	&checkin_module,
+	&meetings_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);

@@ -1,0 +1,412 @@
+// Meetings and decisions (issue 13, SPEC M5), on SQLite and PostgreSQL:
+// the 四议两公开 step table drives its own test (every step in order, every
+// skipped or repeated step refused, the quorums), attendance with leave and
+// QR sign-in, decisions with owners and deadlines (an overdue one flagged
+// and never counted as done), bad input naming its field, and a scripted
+// month that comes out of the report page, the API and the .xlsx alike with
+// the 三会一课 compliance marking exactly the branches that missed a meeting.
+// The clock is the server's DANGJIAN_NOW_FILE, moved by the test.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startServer, Browser, apiToken, api } = require('./lib');
+
+const PY = '/usr/bin/python3';
+const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-'));
+const clockFile = path.join(clockDir, 'now');
+// Beijing wall time → Unix seconds
+const bj = (s) => Math.floor(Date.parse(s.replace(' ', 'T') + ':00+08:00') / 1000);
+function setClock(s) { fs.writeFileSync(clockFile, String(bj(s))); }
+
+let srv, tables;
+const tokens = {};
+async function tok(u) { return tokens[u] || (tokens[u] = await apiToken(srv.base, u)); }
+async function call(u, method, p, body) { return api(srv.base, await tok(u), method, p, body); }
+
+test.before(async () => {
+  setClock('2026-11-30 10:00');
+  srv = await startServer({ env: { DANGJIAN_NOW_FILE: clockFile } });
+  tables = (await api(srv.base, '', 'GET', '/api/v1/meetings/tables')).json;
+});
+test.after(async () => { await srv.stop(); fs.rmSync(clockDir, { recursive: true, force: true }); });
+
+test('the tables: six steps of 四议两公开 in order, two with a quorum; the meeting states', async () => {
+  assert.deepEqual(tables.matter_steps.map((s) => s.label),
+    ['党支部会提议', '村两委会商议', '党员大会审议', '村民代表会议(或村民会议)决议', '决议公开', '实施结果公开']);
+  assert.deepEqual(tables.matter_steps.map((s) => s.quorum), ['none', 'none', 'members', 'representatives', 'none', 'none']);
+  assert.deepEqual(tables.meeting_transitions, [{ from: 'planned', action: 'hold', to: 'held' }, { from: 'planned', action: 'cancel', to: 'cancelled' }]);
+  assert.deepEqual(tables.requirements.map((r) => [r.type, r.months]).sort(), [['assembly', 3], ['committee', 1], ['group', 1], ['lesson', 3]]);
+});
+
+// A valid body for a step of the table (counts from the matter: all present, all in favour).
+function stepBody(s, matter, date = '2026-11-20') {
+  const b = { step: s.key, date, record: `${s.label}：记录` };
+  if (s.quorum === 'members') Object.assign(b, { present: matter.members, favour: matter.members });
+  if (s.quorum === 'representatives') Object.assign(b, { total: 30, present: 30, favour: 30 });
+  return b;
+}
+
+async function newMatter(title) {
+  const r = await call('chenji', 'POST', '/api/v1/matters', { org: 'CJZ-CJC', title, description: '村内重大事项' });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+test('四议两公开: every step in order works; every skipped or repeated step is refused with the field named', async () => {
+  let m = await newMatter('村集体机动地对外发包');
+  assert.ok(m.members >= 3, 'the branch has members');
+  const steps = tables.matter_steps;
+  for (let i = 0; i < steps.length; i++) {
+    for (let j = 0; j < steps.length; j++) {
+      if (j === i) continue;
+      const r = await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, stepBody(steps[j], m));
+      assert.equal(r.status, 422, `step ${steps[j].key} when ${steps[i].key} is next: ${r.text}`);
+      assert.ok(r.json.error.fields.step, r.text);
+      assert.match(r.json.error.fields.step, j < i ? /不能重复/ : /不能跳过/);
+    }
+    const r = await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, stepBody(steps[i], m));
+    assert.equal(r.status, 201, `${steps[i].key}: ${r.text}`);
+    assert.equal(r.json.passed, true);
+    m = r.json.matter;
+    assert.equal(m.steps.length, i + 1, 'nothing written by the refused steps');
+  }
+  assert.equal(m.state, 'done');
+  assert.equal(m.next_step, null);
+  for (const s of steps) assert.equal((await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, stepBody(s, m))).status, 422);
+});
+
+async function toReview(title) {
+  const m = await newMatter(title);
+  for (const s of tables.matter_steps.slice(0, 2)) assert.equal((await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, stepBody(s, m))).status, 201);
+  return m;
+}
+
+test('四议两公开: a 党员大会 with 2/3 − 1 present, or exactly half in favour, stops the matter; it can be proposed again', async () => {
+  const m = await toReview('修建村西生产路');
+  const n = m.members, need = Math.ceil((2 * n) / 3);
+  let r = await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, { step: 'review', date: '2026-11-21', record: '党员大会', present: need - 1, favour: need - 1 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.passed, false);
+  assert.equal(r.json.matter.state, 'stopped');
+  r = await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, { step: 'resolve', date: '2026-11-22', record: '代表会', total: 30, present: 30, favour: 30 });
+  assert.equal(r.status, 422, 'a stopped matter cannot move on');
+  r = await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, stepBody(tables.matter_steps[0], m, '2026-11-23'));
+  assert.equal(r.status, 201, 'proposed again');
+  assert.equal(r.json.matter.round, 2);
+  assert.equal(r.json.matter.state, 'open');
+
+  // exactly half in favour of those present: stopped; more than half with exactly 2/3 present: passes
+  const even = need % 2 === 0 ? need : need + 1;
+  assert.ok(even <= n, 'an even number present that still makes the quorum');
+  const m2 = await toReview('村内道路硬化');
+  r = await call('chenji', 'POST', `/api/v1/matters/${m2.id}/steps`, { step: 'review', date: '2026-11-21', record: '党员大会', present: even, favour: even / 2 });
+  assert.equal(r.json.passed, false, r.text);
+  assert.equal(r.json.matter.state, 'stopped');
+  const m3 = await toReview('文化广场改造');
+  r = await call('chenji', 'POST', `/api/v1/matters/${m3.id}/steps`, { step: 'review', date: '2026-11-21', record: '党员大会', present: need, favour: Math.floor(need / 2) + 1 });
+  assert.equal(r.json.passed, true, r.text);
+  // the 村民代表会议: 2/3 of the representatives
+  r = await call('chenji', 'POST', `/api/v1/matters/${m3.id}/steps`, { step: 'resolve', date: '2026-11-22', record: '代表会', total: 30, present: 19, favour: 19 });
+  assert.equal(r.json.passed, false, '19 of 30 is less than 2/3');
+});
+
+test('四议两公开: figures larger than the membership, votes beyond those present, missing fields: refused, nothing written', async () => {
+  const m = await toReview('新建村级光伏电站');
+  const cases = [
+    [{ present: m.members + 1, favour: 1 }, 'present'],
+    [{ present: 3, favour: 4 }, 'favour'],
+    [{ favour: 1 }, 'present'],
+    [{ present: 3, favour: 2, date: '' }, 'date'],
+    [{ present: 3, favour: 2, record: '' }, 'record'],
+  ];
+  for (const [extra, field] of cases) {
+    const r = await call('chenji', 'POST', `/api/v1/matters/${m.id}/steps`, { step: 'review', date: '2026-11-21', record: '党员大会', ...extra });
+    assert.equal(r.status, 422, JSON.stringify(extra));
+    assert.ok(r.json.error.fields[field], `${field}: ${r.text}`);
+  }
+  const after = (await call('chenji', 'GET', `/api/v1/matters/${m.id}`)).json;
+  assert.equal(after.steps.length, 2);
+  assert.equal(after.next_step, 'review');
+  // another branch's secretary does not see it; a member may not run it
+  assert.equal((await call('xijie', 'GET', `/api/v1/matters/${m.id}`)).status, 404);
+  assert.equal((await call('dangyuan', 'POST', `/api/v1/matters/${m.id}/steps`, stepBody(tables.matter_steps[2], m))).status, 403);
+});
+
+// ---- meetings ----
+
+const plan = (extra = {}) => ({ org: 'CJZ-CJC', type: 'red730', theme: '人居环境整治', date: '2026-12-03', start: '19:30', end: '21:00', place: '村党群服务中心', content: '学习、议事、办事', ...extra });
+
+test('a meeting without one of the 四定 is refused with the field named, nothing written', async () => {
+  setClock('2026-12-01 09:00');
+  const before = (await call('chenji', 'GET', '/api/v1/meetings?month=2026-12')).json.meetings.length;
+  for (const f of ['theme', 'date', 'place', 'content']) {
+    const r = await call('chenji', 'POST', '/api/v1/meetings', plan({ [f]: '' }));
+    assert.equal(r.status, 422, f);
+    assert.ok(r.json.error.fields[f], `${f}: ${r.text}`);
+  }
+  let r = await call('chenji', 'POST', '/api/v1/meetings', plan({ start: '25:00' }));
+  assert.ok(r.json.error.fields.start);
+  r = await call('chenji', 'POST', '/api/v1/meetings', plan({ end: '19:00' }));
+  assert.ok(r.json.error.fields.end);
+  r = await call('chenji', 'POST', '/api/v1/meetings', plan({ type: 'group' }));
+  assert.ok(r.json.error.fields.type, 'a 党小组会 is held by a 党小组');
+  assert.equal((await call('chenji', 'POST', '/api/v1/meetings', plan({ org: 'CJZ-XJC' }))).status, 404);
+  assert.equal((await call('dangyuan', 'POST', '/api/v1/meetings', plan())).status, 403);
+  assert.equal((await call('chenji', 'GET', '/api/v1/meetings?month=2026-12')).json.meetings.length, before);
+});
+
+test('attendance: leave before the meeting (approved by the secretary), QR sign-in in the window only, the rest absent; decisions', async () => {
+  setClock('2026-12-01 09:00');
+  let r = await call('chenji', 'POST', '/api/v1/meetings', plan());
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.meeting.id;
+  const att = r.json.attendance;
+  assert.ok(att.length >= 5);
+  const me = att.find((a) => a.name === '李志强');
+  assert.ok(me, 'the member dangyuan is invited');
+  // the invitee was told
+  const inbox = await (async () => { const b = new Browser(srv.base); await b.login('dangyuan'); return b.get('/inbox'); })();
+  assert.match(inbox.text, /人居环境整治/);
+
+  const other = att.find((a) => a.name !== '李志强' && a.name !== '张建国');
+  // leave: the member asks, the secretary approves
+  r = await call('dangyuan', 'POST', `/api/v1/meetings/${id}/leave`, { reason: '' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.reason);
+  r = await call('dangyuan', 'POST', `/api/v1/meetings/${id}/leave`, { reason: '外出务工' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.attendance.find((a) => a.member_id === me.member_id).status, 'leave_requested');
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/leave/${me.member_id}`, { approve: false });
+  assert.equal(r.json.attendance.find((a) => a.member_id === me.member_id).status, 'invited');
+
+  // the screen's code is not shown before the window opens; a scan is refused
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  assert.equal((await sec.get(`/checkin/meeting/${id}/code`)).status, 409);
+
+  // in the window: the secretary's screen gives the code, the member's phone signs in
+  setClock('2026-12-03 19:35');
+  tokens.chenji = tokens.dangyuan = undefined;
+  await sec.login('chenji');
+  const code = JSON.parse((await sec.get(`/checkin/meeting/${id}/code`)).text);
+  assert.match(code.url, new RegExp(`/c/meeting/${id}/[A-Z0-9]{8}$`));
+  const phone = new Browser(srv.base);
+  await phone.login('dangyuan');
+  // leave asked after the meeting started: refused
+  r = await call('dangyuan', 'POST', `/api/v1/meetings/${id}/leave`, { reason: '临时有事' });
+  assert.equal(r.status, 409);
+  // a code of another meeting is refused
+  const p2 = await call('chenji', 'POST', '/api/v1/meetings', plan({ theme: '另一个会', date: '2026-12-03' }));
+  const foreign = JSON.parse((await sec.get(`/checkin/meeting/${p2.json.meeting.id}/code`)).text);
+  const scanPath = new URL(code.url).pathname;
+  const foreignPath = `/c/meeting/${id}/${foreign.code}`;
+  r = await phone.postForm(scanPath, foreignPath, {});
+  assert.equal(r.status, 422, 'a foreign code');
+  r = await phone.postForm(scanPath, scanPath, {});
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.text, /已签到 19:35/);
+  // a secretary of another branch cannot see the meeting at all
+  const x = new Browser(srv.base);
+  await x.login('xijie');
+  assert.equal((await x.get(scanPath)).status, 404);
+  // by hand: another member present
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/attendance`, { member_id: other.member_id, status: 'present' });
+  assert.equal(r.status, 200, r.text);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/attendance`, { member_id: other.member_id, status: 'late' });
+  assert.ok(r.json.error.fields.status);
+
+  // a decision: owner and deadline required, the deadline not before the meeting
+  const body = { matter: '疏通村西排水沟', owner_member_id: me.member_id, deadline: '2026-12-10', supervisors: [{ kind: 'member', member_id: other.member_id }, { kind: 'rep', name: '王大爷' }] };
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, owner_member_id: undefined });
+  assert.ok(r.json.error.fields.owner_member_id, r.text);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, deadline: undefined });
+  assert.ok(r.json.error.fields.deadline, r.text);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, deadline: '2026-12-02' });
+  assert.match(r.json.error.fields.deadline, /不能早于会议日期/);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, supervisors: [{ kind: 'rep', name: '' }] });
+  assert.ok(r.json.error.fields.supervisors);
+  assert.equal((await call('chenji', 'GET', `/api/v1/meetings/${id}`)).json.decisions.length, 0, 'nothing written');
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, body);
+  assert.equal(r.status, 201, r.text);
+  const dec = r.json;
+  assert.deepEqual(dec.supervisors.map((s) => s.name), [other.name, '王大爷']);
+  const late = (await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, matter: '修路灯', deadline: '2026-12-05' })).json;
+
+  // held with minutes: whoever did not come is absent
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/hold`, { minutes: '' });
+  assert.ok(r.json.error.fields.minutes);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/hold`, { minutes: '会议记录：学习、议事、办事', topics: '排水沟', youth: 3, masses: 5, reps: ['王大爷', '刘大姐'] });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.meeting.state, 'held');
+  assert.equal(r.json.meeting.present, 2);
+  assert.equal(r.json.meeting.absent, att.length - 2);
+  assert.deepEqual(r.json.reps, ['王大爷', '刘大姐']);
+  assert.equal((await call('chenji', 'POST', `/api/v1/meetings/${id}/hold`, { minutes: 'x' })).status, 409);
+  assert.equal((await call('chenji', 'POST', `/api/v1/meetings/${id}/cancel`, { reason: 'x' })).status, 409);
+  // the code no longer works once the meeting is held
+  r = await phone.postForm(scanPath, scanPath, {});
+  assert.equal(r.status, 409);
+
+  // the owner records progress and marks it done
+  setClock('2026-12-06 10:00');
+  tokens.dangyuan = tokens.chenji = undefined;
+  r = await call('dangyuan', 'POST', `/api/v1/decisions/${dec.id}/progress`, { note: '已清理淤泥200米' });
+  assert.equal(r.status, 200, r.text);
+  r = await call('dangyuan', 'POST', `/api/v1/decisions/${dec.id}/done`, { result: '排水沟全线疏通' });
+  assert.equal(r.json.state, 'done');
+  assert.equal(r.json.done_on_time, true);
+  assert.equal((await call('dangyuan', 'POST', `/api/v1/decisions/${dec.id}/progress`, { note: 'x' })).status, 409);
+  // an overdue decision: flagged, never counted as done
+  const ov = (await call('chenji', 'GET', `/api/v1/decisions/${late.id}`)).json;
+  assert.equal(ov.overdue, true);
+  assert.equal(ov.state, 'open');
+  const list = (await call('chenji', 'GET', '/api/v1/decisions?overdue=1')).json.decisions;
+  assert.ok(list.some((d) => d.id === late.id) && !list.some((d) => d.id === dec.id));
+  const rep = (await call('chenji', 'GET', '/api/v1/meetings/report?org=CJZ-CJC&from=2026-12-01&to=2026-12-31')).json.total;
+  assert.equal(rep.decisions, 2);
+  assert.equal(rep.done, 1);
+  assert.equal(rep.overdue, 1);
+  const page = await sec.get(`/decisions?overdue=1`);
+  await sec.login('chenji');
+  assert.match((await sec.get('/decisions?overdue=1')).text, /修路灯[\s\S]*逾期/);
+  assert.ok(page);
+  // the village's public page: the decision and its result, no names of people
+  const pub = await new Browser(srv.base).get('/p/decisions/CJZ-CJC');
+  assert.equal(pub.status, 200);
+  assert.match(pub.text, /疏通村西排水沟[\s\S]*已清理淤泥200米[\s\S]*排水沟全线疏通/);
+  assert.doesNotMatch(pub.text, /李志强|王大爷/);
+});
+
+// ---- the scripted month ----
+
+const MONTH = '2027-06';
+async function meeting(u, org, type, day, extra = {}) {
+  setClock(`${MONTH}-${day} 09:00`);
+  tokens[u] = undefined;
+  const r = await call(u, 'POST', '/api/v1/meetings', { org, type, theme: `${type}会议`, date: `${MONTH}-${day}`, start: '19:30', end: '21:00', place: '党员活动室', content: '三会一课' });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+async function hold(u, m, presentN, extra = {}) {
+  const day = m.meeting.date.slice(8);
+  setClock(`${MONTH}-${day} 20:00`);
+  tokens[u] = undefined;
+  for (const a of m.attendance.slice(0, presentN))
+    assert.equal((await call(u, 'POST', `/api/v1/meetings/${m.meeting.id}/attendance`, { member_id: a.member_id, status: 'present' })).status, 200);
+  const r = await call(u, 'POST', `/api/v1/meetings/${m.meeting.id}/hold`, { minutes: '按时召开', ...extra });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+function sheets(file) {
+  return JSON.parse(execFileSync(PY, ['-c', `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps({n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in wb.sheetnames}, ensure_ascii=False))`, file], { encoding: 'utf8' }));
+}
+
+test('a scripted month: the report page, the API and the .xlsx agree exactly; the compliance table marks exactly the branches that missed', async () => {
+  // 陈集村: every required meeting, a 红色七点半 with guests and three decisions
+  const cjc = {};
+  cjc.committee = await hold('chenji', await meeting('chenji', 'CJZ-CJC', 'committee', '02'), 2);
+  cjc.group = await hold('chenji', await meeting('chenji', 'CJZ-CJC-1', 'group', '03'), 3);
+  cjc.assembly = await hold('chenji', await meeting('chenji', 'CJZ-CJC', 'assembly', '05'), 6);
+  cjc.lesson = await hold('chenji', await meeting('chenji', 'CJZ-CJC', 'lesson', '06'), 4);
+  const red = await meeting('chenji', 'CJZ-CJC', 'red730', '08');
+  const owner = red.attendance[0].member_id;
+  setClock(`${MONTH}-08 20:00`);
+  tokens.chenji = undefined;
+  const mk = async (matter, deadline) => (await call('chenji', 'POST', `/api/v1/meetings/${red.meeting.id}/decisions`, { matter, owner_member_id: owner, deadline })).json;
+  const onTime = await mk('修复村东路灯', `${MONTH}-20`);
+  const overdue = await mk('清理村北垃圾点', `${MONTH}-10`);
+  const lateDone = await mk('维修村委会屋顶', `${MONTH}-12`);
+  cjc.red = await hold('chenji', red, 5, { youth: 4, masses: 6, reps: ['孙阿姨'] });
+  // a cancelled meeting counts as cancelled, never as held
+  const cancelled = await meeting('chenji', 'CJZ-CJC', 'theme_day', '09');
+  assert.equal((await call('chenji', 'POST', `/api/v1/meetings/${cancelled.meeting.id}/cancel`, { reason: '暴雨' })).status, 200);
+  setClock(`${MONTH}-15 10:00`);
+  tokens.chenji = undefined;
+  assert.equal((await call('chenji', 'POST', `/api/v1/decisions/${onTime.id}/done`, { result: '已修复' })).status, 200);
+  setClock(`${MONTH}-25 10:00`);
+  tokens.chenji = undefined;
+  assert.equal((await call('chenji', 'POST', `/api/v1/decisions/${lateDone.id}/done`, { result: '已维修' })).status, 200);
+  // 西街村: the monthly ones only — the quarter ends without a 党员大会 or 党课
+  const xjHeld = [await hold('xijie', await meeting('xijie', 'CJZ-XJC', 'committee', '04'), 2),
+    await hold('xijie', await meeting('xijie', 'CJZ-XJC-1', 'group', '04'), 2)];
+
+  setClock('2027-07-01 10:00');
+  for (const u of Object.keys(tokens)) tokens[u] = undefined;
+  const q = `org=CJZ&from=${MONTH}-01&to=${MONTH}-30`;
+  const rep = (await call('zuzhi', 'GET', `/api/v1/meetings/report?${q}`)).json;
+  const row = rep.branches.find((b) => b.org === 'CJZ-CJC');
+  const present = Object.values(cjc).reduce((n, h) => n + h.meeting.present, 0);
+  assert.ok(present >= 12);
+  assert.deepEqual(row.held, { assembly: 1, committee: 1, group: 1, lesson: 1, theme_day: 0, red730: 1, other: 0 });
+  assert.deepEqual([row.held_total, row.cancelled, row.member_times, row.guest_times], [5, 1, present, 10]);
+  assert.deepEqual([row.decisions, row.done, row.done_on_time, row.overdue, row.open], [3, 2, 1, 1, 0]);
+  const xj = rep.branches.find((b) => b.org === 'CJZ-XJC');
+  assert.deepEqual([xj.held_total, xj.member_times, xj.decisions], [2, xjHeld.reduce((n, h) => n + h.meeting.present, 0), 0]);
+  assert.deepEqual([rep.total.held_total, rep.total.decisions, rep.total.done, rep.total.overdue], [7, 3, 2, 1]);
+  assert.equal(rep.branches.reduce((s, b) => s + b.held_total, 0), rep.total.held_total);
+  const ovd = (await call('chenji', 'GET', `/api/v1/decisions/${overdue.id}`)).json;
+  assert.equal(ovd.overdue, true);
+
+  // the report page shows the same figures
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const page = (await z.get(`/meetings/report?${q}`)).text;
+  const cells = (name) => {
+    const tr = page.split('<tr').find((t) => t.includes(`>${name}<`) || t.includes(`>${name} 合计<`));
+    return [...tr.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+  };
+  const types = tables.meeting_types.map((t) => t.key);
+  const expectRow = (r) => [...types.map((t) => String(r.held[t])), ...[r.held_total, r.member_times, r.guest_times, r.decisions, r.done, r.done_on_time, r.overdue].map(String)];
+  assert.deepEqual(cells('陈集村党支部').slice(1), expectRow(row));
+  assert.deepEqual(cells('中共陈集镇委员会').slice(1), expectRow(rep.total));
+  assert.match(page, /共召开会议7次，解决难题、急事2件/);
+
+  // the .xlsx: the same rows
+  const res = await fetch(`${srv.base}/meetings/report.xlsx?${q}`, { headers: { cookie: z.cookieHeader() } });
+  assert.equal(res.status, 200);
+  const file = path.join(clockDir, 'r.xlsx');
+  fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  const x = sheets(file);
+  assert.deepEqual(Object.keys(x), ['会议统计', '三会一课落实情况']);
+  const xr = x['会议统计'].find((r) => r[0] === '陈集村党支部');
+  assert.deepEqual(xr.slice(1), [...types.map((t) => row.held[t]), row.held_total, row.cancelled, row.member_times, row.guest_times, row.decisions, row.done, row.done_on_time, row.overdue, row.open]);
+  const xt = x['会议统计'].find((r) => r[0] === '中共陈集镇委员会 合计');
+  assert.equal(xt[types.length + 1], rep.total.held_total);
+
+  // compliance: exactly the branches that missed a required meeting
+  const comp = (await call('zuzhi', 'GET', `/api/v1/meetings/compliance?org=CJZ&month=${MONTH}`)).json.branches;
+  const missed = comp.filter((b) => b.missed).map((b) => b.org).sort();
+  const all = comp.map((b) => b.org);
+  assert.deepEqual(missed, all.filter((o) => o !== 'CJZ-CJC').sort());
+  const cell = (org, type) => comp.find((b) => b.org === org).cells.find((c) => c.type === type);
+  assert.deepEqual(['committee', 'group', 'assembly', 'lesson'].map((t) => cell('CJZ-CJC', t).status), ['ok', 'ok', 'ok', 'ok']);
+  assert.deepEqual(['committee', 'group', 'assembly', 'lesson'].map((t) => cell('CJZ-XJC', t).status), ['ok', 'ok', 'missed', 'missed']);
+  assert.equal(cell('CJZ-ZX', 'group').status, 'exempt', 'a branch without 党小组');
+  // in May the quarter is not over: the quarterly meetings are pending, not missed
+  const may = (await call('zuzhi', 'GET', '/api/v1/meetings/compliance?org=CJZ&month=2027-05')).json.branches;
+  assert.equal(may.find((b) => b.org === 'CJZ-XJC').cells.find((c) => c.type === 'assembly').status, 'pending');
+  // the page and the workbook mark the same branches
+  const compPage = page.split('三会一课落实情况')[1];
+  const pageMissed = [...compPage.matchAll(/<tr class="missed"><td[^>]*>([^<]+)<\/td>/g)].map((m) => m[1]).sort();
+  assert.deepEqual(pageMissed, comp.filter((b) => b.missed).map((b) => b.org_name).sort());
+  const xMissed = x['三会一课落实情况'].slice(1).filter((r) => r.at(-1) === '是').map((r) => r[0]).sort();
+  assert.deepEqual(xMissed, pageMissed);
+});
+
+test('bad report input names the field; a member may not read the report', async () => {
+  let r = await call('zuzhi', 'GET', '/api/v1/meetings/report?org=CJZ&from=2027-06-30&to=2027-06-01');
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.to);
+  r = await call('zuzhi', 'GET', '/api/v1/meetings/compliance?org=CJZ&month=2027-13');
+  assert.ok(r.json.error.fields.month);
+  assert.equal((await call('dangyuan', 'GET', '/api/v1/meetings/report?org=CJZ-CJC&from=2027-06-01&to=2027-06-30')).status, 403);
+  assert.equal((await call('xijie', 'GET', '/api/v1/meetings/report?org=CJZ-CJC&from=2027-06-01&to=2027-06-30')).status, 404);
+});
