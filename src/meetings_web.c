@@ -206,6 +206,18 @@ struct detail_ctx {
 	bool staff;
 };
 
+/* One small inline form: a button that posts one or two hidden fields. */
+static void mini_form(req *r, const char *action, const char *k1, const char *v1, const char *k2, const char *v2, const char *label)
+{
+	html_printf(&r->out, "<form class=\"inline\" method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">", action,
+		    layout_csrf(r));
+	html_printf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", k1, v1);
+	if (k2)
+		html_printf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", k2, v2);
+	html_printf(&r->out, "<button class=\"btn btn-small\" type=\"submit\">%s</button></form>", label);
+}
+
+/* An attendee as one short line: name, status, and the secretary's button. */
 static void attendee_row(void *ctx, const struct attendee *at)
 {
 	struct detail_ctx *c = ctx;
@@ -214,30 +226,21 @@ static void attendee_row(void *ctx, const struct attendee *at)
 	if (at->signed_at)
 		fmt_time(at->signed_at, when);
 	const char *badge = !strcmp(at->status, "present") ? "badge-green" : !strcmp(at->status, "absent") ? "badge-red" : "";
-	html_printf(&r->out,
-		    "<tr><td data-label=\"党员\">%s</td><td data-label=\"考勤\"><span class=\"badge %s\">%s</span> %s%s %s</td><td data-label=\"操作\">",
-		    at->name, badge, attendance_status_label(at->status), !strcmp(at->how, "qr") ? "扫码 " : "", when[0] ? when + 11 : "",
-		    at->leave_reason);
+	html_printf(&r->out, "<li><span class=\"who\">%s</span> <span class=\"badge %s\">%s</span> <span class=\"muted\">%s%s %s</span>", at->name, badge,
+		    attendance_status_label(at->status), !strcmp(at->how, "qr") ? "扫码 " : "", when[0] ? when + 11 : "", at->leave_reason);
 	if (c->staff && !strcmp(c->m->state, "planned")) {
-		char action[96];
+		char action[96], mid[24];
+		snprintf(mid, sizeof mid, "%lld", (long long)at->member_id);
 		if (!strcmp(at->status, "leave_requested")) {
 			snprintf(action, sizeof action, "/meetings/%lld/leave/%lld", (long long)c->m->id, (long long)at->member_id);
-			form_begin(r, action);
-			buf_puts(&r->out, "<input type=\"hidden\" name=\"approve\" value=\"1\">");
-			form_end(r, "批准请假");
-			form_begin(r, action);
-			buf_puts(&r->out, "<input type=\"hidden\" name=\"approve\" value=\"0\">");
-			form_end(r, "不批准");
+			mini_form(r, action, "approve", "1", NULL, NULL, "批准请假");
+			mini_form(r, action, "approve", "0", NULL, NULL, "不批准");
 		} else if (strcmp(at->status, "present") != 0) {
 			snprintf(action, sizeof action, "/meetings/%lld/mark", (long long)c->m->id);
-			form_begin(r, action);
-			html_printf(&r->out,
-				    "<input type=\"hidden\" name=\"member_id\" value=\"%lld\"><input type=\"hidden\" name=\"status\" value=\"present\">",
-				    (long long)at->member_id);
-			form_end(r, "登记出席");
+			mini_form(r, action, "member_id", mid, "status", "present", "出席");
 		}
 	}
-	buf_puts(&r->out, "</td></tr>");
+	buf_puts(&r->out, "</li>");
 }
 
 static void decision_card(void *ctx, const struct decision *x)
@@ -322,10 +325,11 @@ static void meeting_page(req *r)
 	buf_puts(&r->out, "</section>");
 
 	struct detail_ctx c = {r, &m, manage};
-	buf_puts(&r->out, "<section class=\"card\"><h3>参会党员</h3><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>党员</th>"
-			  "<th>考勤</th><th>操作</th></tr></thead><tbody>");
+	/* open while the meeting is on (the secretary marks by hand), folded afterwards */
+	html_printf(&r->out, "<section class=\"card\"><details class=\"attendance\"%s><summary>参会党员（%lld人）</summary><ul class=\"attendees\">",
+		    !strcmp(m.state, "planned") && manage && now >= m.starts_at - MEETING_SIGNIN_BEFORE ? " open" : "", (long long)m.invited);
 	meeting_each_attendee(r->db, id, attendee_row, &c);
-	buf_puts(&r->out, "</tbody></table></div></section>");
+	buf_puts(&r->out, "</ul></details></section>");
 
 	buf_puts(&r->out, "<section class=\"card\"><h3>议事决策</h3><ul class=\"decisions\">");
 	struct decision_filter f = {.meeting_id = id};
@@ -851,10 +855,6 @@ static void report_xlsx(req *r)
 
 /* ---- the public page of a village's decisions (决议公开, 实施结果公开) ---- */
 
-struct pub_ctx {
-	req *r;
-};
-
 static void pub_note(void *ctx, const struct decision_note *n)
 {
 	req *r = ctx;
@@ -892,12 +892,25 @@ static void pub_step(void *ctx, const struct matter_step_row *s)
 		html_printf(&r->out, "<li>%s（%s）%s</li>", matter_steps[s->seq].label, s->date, s->passed ? "通过" : "未通过");
 }
 
+struct pub_ctx {
+	req *r;
+	int n;
+};
+
 static void pub_matter(void *ctx, const struct matter *m)
 {
-	req *r = ctx;
-	html_printf(&r->out, "<article class=\"card\"><h3>%s</h3><ul>", m->title);
-	matter_each_step(r->db, m->id, pub_step, r);
-	buf_puts(&r->out, "</ul></article>");
+	struct pub_ctx *c = ctx;
+	c->n++;
+	html_printf(&c->r->out, "<article class=\"card\"><h3>%s</h3><ul>", m->title);
+	matter_each_step(c->r->db, m->id, pub_step, c->r);
+	buf_puts(&c->r->out, "</ul></article>");
+}
+
+static void pub_decision_counted(void *ctx, const struct decision *x)
+{
+	struct pub_ctx *c = ctx;
+	c->n++;
+	pub_decision(c->r, x);
 }
 
 static void public_page(req *r)
@@ -909,13 +922,20 @@ static void public_page(req *r)
 		req_fail(r, dj_fail(&e, DJ_NOT_FOUND, "%s", "页面不存在"), &e);
 		return;
 	}
-	page_begin(r, "决议公开");
-	html_printf(&r->out, "<section class=\"public-decisions\"><h2>%s · 决议公开</h2><p class=\"muted\">红色七点半等会议作出的决策及其实施结果。</p>",
-		    g.name);
+	char title[200];
+	snprintf(title, sizeof title, "%s · 决议公开", g.name);
+	page_begin(r, title);
+	buf_puts(&r->out, "<section class=\"public-decisions\"><p class=\"muted\">红色七点半等会议作出的决策、办理进展及实施结果。</p>");
 	struct decision_filter f = {.org_id = org, .limit = 100};
-	decision_list(r->db, NULL, &f, now_unix(), pub_decision, r);
+	struct pub_ctx c = {r, 0};
+	decision_list(r->db, NULL, &f, now_unix(), pub_decision_counted, &c);
+	if (!c.n)
+		buf_puts(&r->out, "<p class=\"empty\">暂无公开的决策事项。</p>");
 	buf_puts(&r->out, "<h2>四议两公开</h2>");
-	matter_list(r->db, NULL, org, pub_matter, r);
+	c.n = 0;
+	matter_list(r->db, NULL, org, pub_matter, &c);
+	if (!c.n)
+		buf_puts(&r->out, "<p class=\"empty\">暂无已公开的重大事项。</p>");
 	buf_puts(&r->out, "</section>");
 	page_end(r);
 }
