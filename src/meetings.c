@@ -579,6 +579,32 @@ enum dj_result meeting_mark(db *d, const struct actor *a, int64_t id, int64_t me
 	return DJ_OK;
 }
 
+enum dj_result meeting_mark_present(db *d, const struct actor *a, int64_t id, const int64_t *member_ids, size_t n, int64_t now, struct field_errors *e)
+{
+	struct meeting m;
+	enum dj_result res = managed(d, a, id, &m, e);
+	if (res != DJ_OK)
+		return res;
+	if (strcmp(m.state, "planned") != 0)
+		return dj_fail(e, DJ_CONFLICT, "会议%s，考勤不能再改", meeting_state_label(m.state));
+	if (now < m.starts_at - MEETING_SIGNIN_BEFORE)
+		return dj_fail(e, DJ_CONFLICT, "%s", "会前30分钟起才能登记考勤");
+	int64_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (db_run(d,
+			   "UPDATE meeting_attendance SET status = 'present', how = 'hand', signed_at = ?, leave_reason = '', decided_by = NULLIF(CAST(? AS "
+			   "BIGINT), 0) WHERE meeting_id = ? AND member_id = ? AND status <> 'present'",
+			   "IIII", now, a->user_id, id, member_ids[i]) != DB_OK)
+			return DJ_DB_ERROR;
+		done += db_changes(d);
+	}
+	char sum[600];
+	snprintf(sum, sizeof sum, "「%s」%lld人出席（手工登记）", m.theme, (long long)done);
+	if (audit_write(d, a, "meeting.attendance", "meeting", id, m.org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
 enum dj_result meeting_leave_request(db *d, const struct actor *a, int64_t id, const char *reason, int64_t now, struct field_errors *e)
 {
 	struct meeting m;

@@ -116,6 +116,9 @@ enum dj_result meeting_cancel(db *d, const struct actor *a, int64_t id, const ch
  * while the meeting is planned and its sign-in has opened. */
 enum dj_result meeting_mark(db *d, const struct actor *a, int64_t id, int64_t member_id, const char *status, const char *reason, int64_t now,
 			    struct field_errors *e);
+/* 全部到会 and the like: marks the listed invitees present by hand at once
+ * (one audit row for the batch), under the same rules as meeting_mark. */
+enum dj_result meeting_mark_present(db *d, const struct actor *a, int64_t id, const int64_t *member_ids, size_t n, int64_t now, struct field_errors *e);
 /* A member asks for leave for itself, before the meeting starts. */
 enum dj_result meeting_leave_request(db *d, const struct actor *a, int64_t id, const char *reason, int64_t now, struct field_errors *e);
 /* The secretary approves (approve true) or refuses a request for leave. */
