@@ -18,12 +18,19 @@ const { startServer, Browser, apiToken, api } = require('./lib');
 const PY = '/usr/bin/python3';
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-'));
 const clockFile = path.join(clockDir, 'now');
+const tokens = {};
 // Beijing wall time → Unix seconds
 const bj = (s) => Math.floor(Date.parse(s.replace(' ', 'T') + ':00+08:00') / 1000);
-function setClock(s) { fs.writeFileSync(clockFile, String(bj(s))); }
+// moving the clock far ends the API tokens: take new ones
+function setClock(s) { fs.writeFileSync(clockFile, String(bj(s))); for (const u of Object.keys(tokens)) delete tokens[u]; }
 
+// The months the meetings happen in lie well after the demo town's year (which
+// ends about now): the scripted month is the first quarter's last month at
+// least five months ahead, the attendance test takes the quarter's first.
+const addMonth = (ym, k) => { const d = new Date(Date.UTC(+ym.slice(0, 4), +ym.slice(5, 7) - 1 + k, 1)); return d.toISOString().slice(0, 7); };
+const MONTH = (() => { let ym = new Date(Date.now() + 150 * 86400e3).toISOString().slice(0, 7); while (+ym.slice(5, 7) % 3) ym = addMonth(ym, 1); return ym; })();
+const A = addMonth(MONTH, -2);
 let srv, tables;
-const tokens = {};
 async function tok(u) { return tokens[u] || (tokens[u] = await apiToken(srv.base, u)); }
 async function call(u, method, p, body) { return api(srv.base, await tok(u), method, p, body); }
 
@@ -138,11 +145,11 @@ test('四议两公开: figures larger than the membership, votes beyond those pr
 
 // ---- meetings ----
 
-const plan = (extra = {}) => ({ org: 'CJZ-CJC', type: 'red730', theme: '人居环境整治', date: '2026-12-03', start: '19:30', end: '21:00', place: '村党群服务中心', content: '学习、议事、办事', ...extra });
+const plan = (extra = {}) => ({ org: 'CJZ-CJC', type: 'red730', theme: '人居环境整治', date: `${A}-03`, start: '19:30', end: '21:00', place: '村党群服务中心', content: '学习、议事、办事', ...extra });
 
 test('a meeting without one of the 四定 is refused with the field named, nothing written', async () => {
-  setClock('2026-12-01 09:00');
-  const before = (await call('chenji', 'GET', '/api/v1/meetings?month=2026-12')).json.meetings.length;
+  setClock(`${A}-01 09:00`);
+  const before = (await call('chenji', 'GET', `/api/v1/meetings?month=${A}`)).json.meetings.length;
   for (const f of ['theme', 'date', 'place', 'content']) {
     const r = await call('chenji', 'POST', '/api/v1/meetings', plan({ [f]: '' }));
     assert.equal(r.status, 422, f);
@@ -156,11 +163,11 @@ test('a meeting without one of the 四定 is refused with the field named, nothi
   assert.ok(r.json.error.fields.type, 'a 党小组会 is held by a 党小组');
   assert.equal((await call('chenji', 'POST', '/api/v1/meetings', plan({ org: 'CJZ-XJC' }))).status, 404);
   assert.equal((await call('dangyuan', 'POST', '/api/v1/meetings', plan())).status, 403);
-  assert.equal((await call('chenji', 'GET', '/api/v1/meetings?month=2026-12')).json.meetings.length, before);
+  assert.equal((await call('chenji', 'GET', `/api/v1/meetings?month=${A}`)).json.meetings.length, before);
 });
 
 test('attendance: leave before the meeting (approved by the secretary), QR sign-in in the window only, the rest absent; decisions', async () => {
-  setClock('2026-12-01 09:00');
+  setClock(`${A}-01 09:00`);
   let r = await call('chenji', 'POST', '/api/v1/meetings', plan());
   assert.equal(r.status, 201, r.text);
   const id = r.json.meeting.id;
@@ -189,7 +196,7 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   assert.equal((await sec.get(`/checkin/meeting/${id}/code`)).status, 409);
 
   // in the window: the secretary's screen gives the code, the member's phone signs in
-  setClock('2026-12-03 19:35');
+  setClock(`${A}-03 19:35`);
   tokens.chenji = tokens.dangyuan = undefined;
   await sec.login('chenji');
   const code = JSON.parse((await sec.get(`/checkin/meeting/${id}/code`)).text);
@@ -200,7 +207,7 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   r = await call('dangyuan', 'POST', `/api/v1/meetings/${id}/leave`, { reason: '临时有事' });
   assert.equal(r.status, 409);
   // a code of another meeting is refused
-  const p2 = await call('chenji', 'POST', '/api/v1/meetings', plan({ theme: '另一个会', date: '2026-12-03' }));
+  const p2 = await call('chenji', 'POST', '/api/v1/meetings', plan({ theme: '另一个会', date: `${A}-03` }));
   const foreign = JSON.parse((await sec.get(`/checkin/meeting/${p2.json.meeting.id}/code`)).text);
   const scanPath = new URL(code.url).pathname;
   const foreignPath = `/c/meeting/${id}/${foreign.code}`;
@@ -220,12 +227,12 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   assert.ok(r.json.error.fields.status);
 
   // a decision: owner and deadline required, the deadline not before the meeting
-  const body = { matter: '疏通村西排水沟', owner_member_id: me.member_id, deadline: '2026-12-10', supervisors: [{ kind: 'member', member_id: other.member_id }, { kind: 'rep', name: '王大爷' }] };
+  const body = { matter: '疏通村西排水沟', owner_member_id: me.member_id, deadline: `${A}-10`, supervisors: [{ kind: 'member', member_id: other.member_id }, { kind: 'rep', name: '王大爷' }] };
   r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, owner_member_id: undefined });
   assert.ok(r.json.error.fields.owner_member_id, r.text);
   r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, deadline: undefined });
   assert.ok(r.json.error.fields.deadline, r.text);
-  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, deadline: '2026-12-02' });
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, deadline: `${A}-02` });
   assert.match(r.json.error.fields.deadline, /不能早于会议日期/);
   r = await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, supervisors: [{ kind: 'rep', name: '' }] });
   assert.ok(r.json.error.fields.supervisors);
@@ -234,7 +241,7 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   assert.equal(r.status, 201, r.text);
   const dec = r.json;
   assert.deepEqual(dec.supervisors.map((s) => s.name), [other.name, '王大爷']);
-  const late = (await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, matter: '修路灯', deadline: '2026-12-05' })).json;
+  const late = (await call('chenji', 'POST', `/api/v1/meetings/${id}/decisions`, { ...body, matter: '修路灯', deadline: `${A}-05` })).json;
 
   // held with minutes: whoever did not come is absent
   r = await call('chenji', 'POST', `/api/v1/meetings/${id}/hold`, { minutes: '' });
@@ -252,7 +259,7 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   assert.equal(r.status, 409);
 
   // the owner records progress and marks it done
-  setClock('2026-12-06 10:00');
+  setClock(`${A}-06 10:00`);
   tokens.dangyuan = tokens.chenji = undefined;
   r = await call('dangyuan', 'POST', `/api/v1/decisions/${dec.id}/progress`, { note: '已清理淤泥200米' });
   assert.equal(r.status, 200, r.text);
@@ -266,7 +273,7 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   assert.equal(ov.state, 'open');
   const list = (await call('chenji', 'GET', '/api/v1/decisions?overdue=1')).json.decisions;
   assert.ok(list.some((d) => d.id === late.id) && !list.some((d) => d.id === dec.id));
-  const rep = (await call('chenji', 'GET', '/api/v1/meetings/report?org=CJZ-CJC&from=2026-12-01&to=2026-12-31')).json.total;
+  const rep = (await call('chenji', 'GET', `/api/v1/meetings/report?org=CJZ-CJC&from=${A}-01&to=${A}-28`)).json.total;
   assert.equal(rep.decisions, 2);
   assert.equal(rep.done, 1);
   assert.equal(rep.overdue, 1);
@@ -283,7 +290,6 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
 
 // ---- the scripted month ----
 
-const MONTH = '2027-06';
 async function meeting(u, org, type, day, extra = {}) {
   setClock(`${MONTH}-${day} 09:00`);
   tokens[u] = undefined;
@@ -338,7 +344,7 @@ test('a scripted month: the report page, the API and the .xlsx agree exactly; th
   const xjHeld = [await hold('xijie', await meeting('xijie', 'CJZ-XJC', 'committee', '04'), 2),
     await hold('xijie', await meeting('xijie', 'CJZ-XJC-1', 'group', '04'), 2)];
 
-  setClock('2027-07-01 10:00');
+  setClock(`${addMonth(MONTH, 1)}-01 10:00`);
   for (const u of Object.keys(tokens)) tokens[u] = undefined;
   const q = `org=CJZ&from=${MONTH}-01&to=${MONTH}-30`;
   const rep = (await call('zuzhi', 'GET', `/api/v1/meetings/report?${q}`)).json;
@@ -390,8 +396,8 @@ test('a scripted month: the report page, the API and the .xlsx agree exactly; th
   assert.deepEqual(['committee', 'group', 'assembly', 'lesson'].map((t) => cell('CJZ-CJC', t).status), ['ok', 'ok', 'ok', 'ok']);
   assert.deepEqual(['committee', 'group', 'assembly', 'lesson'].map((t) => cell('CJZ-XJC', t).status), ['ok', 'ok', 'missed', 'missed']);
   assert.equal(cell('CJZ-ZX', 'group').status, 'exempt', 'a branch without 党小组');
-  // in May the quarter is not over: the quarterly meetings are pending, not missed
-  const may = (await call('zuzhi', 'GET', '/api/v1/meetings/compliance?org=CJZ&month=2027-05')).json.branches;
+  // in the month before the quarter's last is not over: the quarterly meetings are pending, not missed
+  const may = (await call('zuzhi', 'GET', `/api/v1/meetings/compliance?org=CJZ&month=${addMonth(MONTH, -1)}`)).json.branches;
   assert.equal(may.find((b) => b.org === 'CJZ-XJC').cells.find((c) => c.type === 'assembly').status, 'pending');
   // the page and the workbook mark the same branches
   const compPage = page.split('三会一课落实情况')[1];
@@ -402,11 +408,11 @@ test('a scripted month: the report page, the API and the .xlsx agree exactly; th
 });
 
 test('bad report input names the field; a member may not read the report', async () => {
-  let r = await call('zuzhi', 'GET', '/api/v1/meetings/report?org=CJZ&from=2027-06-30&to=2027-06-01');
+  let r = await call('zuzhi', 'GET', `/api/v1/meetings/report?org=CJZ&from=${MONTH}-30&to=${MONTH}-01`);
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.to);
   r = await call('zuzhi', 'GET', '/api/v1/meetings/compliance?org=CJZ&month=2027-13');
   assert.ok(r.json.error.fields.month);
-  assert.equal((await call('dangyuan', 'GET', '/api/v1/meetings/report?org=CJZ-CJC&from=2027-06-01&to=2027-06-30')).status, 403);
-  assert.equal((await call('xijie', 'GET', '/api/v1/meetings/report?org=CJZ-CJC&from=2027-06-01&to=2027-06-30')).status, 404);
+  assert.equal((await call('dangyuan', 'GET', `/api/v1/meetings/report?org=CJZ-CJC&from=${MONTH}-01&to=${MONTH}-30`)).status, 403);
+  assert.equal((await call('xijie', 'GET', `/api/v1/meetings/report?org=CJZ-CJC&from=${MONTH}-01&to=${MONTH}-30`)).status, 404);
 });
