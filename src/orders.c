@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "notify.h"
 #include "order_summary.h"
+#include "points.h"
 #include "util.h"
 
 #define STAFF_B (R_BRANCH)
@@ -894,6 +895,17 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 	}
 	if (nrc != DB_OK || audit_write(d, a, "order.action", "order", id, new_org, order_action_label(action)) != DB_OK)
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	/* issue 11: the member who delivered earns the rule's points, once per
+	 * order (a reopened order delivered again does not pay twice); an account
+	 * that is not on the roster earns nothing */
+	int64_t member = is(action, "deliver") ? points_member_of_user(d, a->user_id) : 0;
+	if (member < 0)
+		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	if (member) {
+		struct field_errors pe = {0};
+		if (points_award(d, a, member, is(o.kind, "wish") ? "wish_fulfilled" : "order_delivered", "order", id, 1, now, &pe) == DJ_DB_ERROR)
+			return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
+	}
 	return DJ_OK;
 }
 

@@ -7,45 +7,24 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, apiToken, api, launchChromium } = require('../e2e/lib');
+const { setup, apiToken, api, fits, shot, SHOTS } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let srv, browser, member;
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-  const token = await apiToken(srv.base, 'chenji');
-  const list = (await api(srv.base, token, 'GET', '/api/v1/members?org=CJZ-CJC&status=active&sort=name&limit=100')).json.members;
-  member = list.find((m) => !['张建国', '赵丽', '李志强'].includes(m.name) && !m.duties.includes('网格员'));
-  member.phone = (await api(srv.base, token, 'GET', `/api/v1/members/${member.id}?reveal=1`)).json.phone;
-  assert.match(member.phone, /^1\d{10}$/);
+let member;
+const env = setup({
+  before: async () => {
+    const token = await apiToken(env.srv.base, 'chenji');
+    const list = (await api(env.srv.base, token, 'GET', '/api/v1/members?org=CJZ-CJC&status=active&sort=name&limit=100')).json.members;
+    member = list.find((m) => !['张建国', '赵丽', '李志强'].includes(m.name) && !m.duties.includes('网格员'));
+    member.phone = (await api(env.srv.base, token, 'GET', `/api/v1/members/${member.id}?reveal=1`)).json.phone;
+    assert.match(member.phone, /^1\d{10}$/);
+  },
 });
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function noOverflow(p) {
-  const w = await p.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(w <= 390, `the page is ${w}px wide`);
-}
+const noOverflow = (p) => fits(p, p.url(), { tables: false });
 
 test('a branch secretary issues an account from the member page; the member activates it on a phone and lands on the console', async () => {
-  const errors = [];
+  const errors = env.errors;
   // the secretary
-  const sec = await browser.newContext(PHONE);
-  const p = await sec.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名或手机号').fill('chenji');
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
+  const p = await env.page({ user: 'chenji' });
   await p.getByRole('link', { name: '党员花名册' }).click();
   await p.locator('#f-q').fill(member.name);
   await p.getByRole('button', { name: '查询' }).click();
@@ -53,7 +32,7 @@ test('a branch secretary issues an account from the member page; the member acti
   await assert.doesNotReject(p.getByRole('heading', { name: '登录账号' }).waitFor());
   assert.match(await p.locator('main').innerText(), /尚未开通/);
   await p.getByRole('button', { name: '开通账号并生成激活码' }).scrollIntoViewIfNeeded();
-  await p.screenshot({ path: path.join(SHOTS, 'account-member-page-phone.png'), fullPage: true });
+  await shot(p, 'account-member-page-phone');
   await p.getByRole('button', { name: '开通账号并生成激活码' }).click();
   await assert.doesNotReject(p.getByRole('heading', { name: '党员账号激活单' }).waitFor());
   const code = (await p.locator('.slip-code').innerText()).trim();
@@ -65,57 +44,47 @@ test('a branch secretary issues an account from the member page; the member acti
   const qrBox = await p.locator('.slip svg.qr').boundingBox();
   assert.ok(qrBox.width >= 150 && qrBox.x >= 0 && qrBox.x + qrBox.width <= 390, JSON.stringify(qrBox));
   await noOverflow(p);
-  await p.screenshot({ path: path.join(SHOTS, 'account-slip-phone.png'), fullPage: true });
+  await shot(p, 'account-slip-phone');
   await p.emulateMedia({ media: 'print' });
-  await p.screenshot({ path: path.join(SHOTS, 'account-slip-print.png'), fullPage: true });
+  await shot(p, 'account-slip-print');
   await p.emulateMedia({ media: 'screen' });
   const activateUrl = (await p.locator('.slip-url').innerText()).trim();
-  assert.equal(activateUrl, `${srv.base}/activate?phone=${member.phone}`);
+  assert.equal(activateUrl, `${env.srv.base}/activate?phone=${member.phone}`);
 
   // the member, on their own phone, opens what the QR code points at
-  const mem = await browser.newContext(PHONE);
-  const q = await mem.newPage();
-  q.on('pageerror', (e) => errors.push(e.message));
+  const q = await env.page({ dialogs: false });
   await q.goto(activateUrl);
   assert.equal(await q.getByLabel('手机号').inputValue(), member.phone, 'the phone is prefilled');
   // a mistyped code first: a clear message
   await q.getByLabel('激活码').fill('2222-2222');
   await q.getByRole('button', { name: '下一步' }).click();
   await assert.doesNotReject(q.getByText('手机号或激活码不正确').waitFor());
-  await q.screenshot({ path: path.join(SHOTS, 'account-activate-bad-phone.png'), fullPage: true });
+  await shot(q, 'account-activate-bad-phone');
   await q.getByLabel('激活码').fill(code.toLowerCase().replace('-', ' '));
   await q.getByRole('button', { name: '下一步' }).click();
   await assert.doesNotReject(q.getByLabel('设置密码').waitFor());
   await q.getByLabel('设置密码').fill('Hongqi2026m');
   await q.getByLabel('确认密码').fill('Hongqi2026m');
   await noOverflow(q);
-  await q.screenshot({ path: path.join(SHOTS, 'account-activate-password-phone.png'), fullPage: true });
+  await shot(q, 'account-activate-password-phone');
   await q.getByRole('button', { name: '激活并登录' }).click();
   await q.waitForURL(/\/console$/);
   await assert.doesNotReject(q.getByText('账号已激活，欢迎使用').waitFor());
   assert.ok((await q.locator('body').innerText()).includes(member.name), 'logged in as the member');
   await noOverflow(q);
-  await q.screenshot({ path: path.join(SHOTS, 'account-console-phone.png'), fullPage: true });
+  await shot(q, 'account-console-phone');
 
   // the secretary sees the account active on the record
-  await p.goto(`${srv.base}/members/${member.id}`);
+  await p.goto(`${env.srv.base}/members/${member.id}`);
   assert.match(await p.locator('main').innerText(), /已激活/);
   assert.deepEqual(errors, []);
-  await mem.close();
-  await sec.close();
+  await q.context().close();
+  await p.context().close();
 });
 
 test('为本支部未开通的党员开通账号: the branch secretary prints one sheet of slips from the roster', async () => {
-  const errors = [];
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名或手机号').fill('chenji');
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
+  const errors = env.errors;
+  const p = await env.page({ user: 'chenji' });
   await p.getByRole('link', { name: '党员花名册' }).click();
   await p.getByRole('button', { name: '为本支部未开通的党员开通账号' }).click();
   await p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
@@ -124,7 +93,7 @@ test('为本支部未开通的党员开通账号: the branch secretary prints on
   assert.ok(n >= 10, String(n));
   assert.equal(await p.locator('.slip').count(), n);
   await noOverflow(p);
-  await p.screenshot({ path: path.join(SHOTS, 'account-bulk-phone.png') });
+  await p.screenshot({ path: require('node:path').join(SHOTS, 'account-bulk-phone.png') }); // the first screen: the slips as they print
   assert.deepEqual(errors, []);
-  await ctx.close();
+  await p.context().close();
 });

@@ -7,51 +7,16 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, PG, launchChromium } = require('../e2e/lib');
+const lib = require('./lib');
+const { PG } = lib;
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-
-let srv, browser;
-const problems = [];
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function phone(user) {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4(01|22)/.test(m.text())) problems.push(`${p.url()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => problems.push(`${p.url()}: ${e.message}`));
-  p.on('dialog', (d) => d.accept());
-  if (user) {
-    await p.goto(srv.base + '/login');
-    await p.getByLabel('用户名').fill(user);
-    await p.getByLabel('密码').fill(PASSWORD);
-    await p.getByRole('button', { name: '登录' }).click();
-    await p.waitForURL(/\/console$/);
-  }
-  return p;
-}
-
-// The page fits the phone: nothing scrolls sideways.
-async function fits(p) {
-  const w = await p.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(w <= 390, `${p.url()} is ${w}px wide`);
-}
+const env = lib.setup();
+const phone = (user) => env.page({ user: user || undefined, console: true });
+const problems = env.errors;
+// No page is wider than the phone.
 const shot = async (p, name) => {
-  await fits(p);
-  await p.screenshot({ path: path.join(SHOTS, `admin-${name}.png`), fullPage: true });
+  await lib.fits(p, p.url(), { tables: false });
+  await lib.shot(p, `admin-${name}`);
 };
 
 test('the branch records a 三长; the 三长 collects 社情民意 from the phone, counted for them', async () => {
@@ -107,7 +72,7 @@ test('the grid worker finds their grid from the navigation and registers a house
 
 test('the admin saves a setting, runs a backup and searches the audit log', async () => {
   const p = await phone('admin');
-  await p.goto(srv.base + '/admin/settings');
+  await p.goto(env.srv.base + '/admin/settings');
   await shot(p, 'settings');
   await p.getByLabel('一般诉求：点单后接单').fill('-1');
   await p.getByRole('button', { name: '保存设置' }).click();
@@ -117,12 +82,12 @@ test('the admin saves a setting, runs a backup and searches the audit log', asyn
   await p.getByRole('button', { name: '保存设置' }).click();
   await assert.doesNotReject(p.getByText('已保存 1 项设置').waitFor());
   if (!PG) {
-    await p.goto(srv.base + '/admin/backups');
+    await p.goto(env.srv.base + '/admin/backups');
     await p.getByRole('button', { name: '立即备份' }).click();
     await assert.doesNotReject(p.getByText('备份完成').waitFor());
     await shot(p, 'backups');
   }
-  await p.goto(srv.base + '/audit');
+  await p.goto(env.srv.base + '/audit');
   await p.getByLabel('检索').fill('order_limit');
   await p.getByRole('button', { name: '筛选' }).click();
   await assert.doesNotReject(p.locator('tbody td', { hasText: '修改站点设置' }).first().waitFor());
@@ -137,7 +102,7 @@ test('the admin saves a setting, runs a backup and searches the audit log', asyn
 
 test('a resident taps 我要许愿 on the wish wall', async () => {
   const p = await phone(null);
-  await p.goto(srv.base + '/wishes');
+  await p.goto(env.srv.base + '/wishes');
   await shot(p, 'wishes');
   await p.getByRole('link', { name: '我要许愿' }).click();
   await p.waitForURL(/\/order\?kind=wish$/);

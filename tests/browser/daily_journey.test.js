@@ -9,37 +9,22 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, apiToken, api, launchChromium } = require('../e2e/lib');
+const lib = require('./lib');
+const { apiToken, api } = lib;
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let srv, browser, member;
-const errors = [];
-
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-  const token = await apiToken(srv.base, 'chenji');
-  const list = (await api(srv.base, token, 'GET', '/api/v1/members?org=CJZ-CJC&status=active&sort=name&limit=100')).json.members;
-  // a member without a login yet, and not a grid worker
-  member = list.filter((m) => !['张建国', '赵丽', '李志强'].includes(m.name) && !m.duties.includes('网格员')).at(-1);
-  member.phone = (await api(srv.base, token, 'GET', `/api/v1/members/${member.id}?reveal=1`)).json.phone;
+let member;
+const env = lib.setup({
+  before: async ({ srv }) => {
+    const token = await apiToken(env.srv.base, 'chenji');
+    const list = (await api(env.srv.base, token, 'GET', '/api/v1/members?org=CJZ-CJC&status=active&sort=name&limit=100')).json.members;
+    // a member without a login yet, and not a grid worker
+    member = list.filter((m) => !['张建国', '赵丽', '李志强'].includes(m.name) && !m.duties.includes('网格员')).at(-1);
+    member.phone = (await api(env.srv.base, token, 'GET', `/api/v1/members/${member.id}?reveal=1`)).json.phone;
+  },
 });
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
+const errors = env.errors;
+const phone = () => env.page();
 
-async function phone() {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  return p;
-}
 async function fits(p, what) {
   const { page, tables } = await p.evaluate(() => ({
     page: document.documentElement.scrollWidth,
@@ -48,7 +33,7 @@ async function fits(p, what) {
   assert.ok(page <= 391, `${what}: the page is ${page}px wide`);
   assert.equal(tables, 0, `${what}: a table wider than the phone`);
 }
-const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, `journey-${name}.png`), fullPage: true });
+const shot = (p, name) => lib.shot(p, `journey-${name}`);
 // the confirmation step (app.js's dialog) of an irreversible action
 async function confirmIfAsked(p) {
   const dlg = p.locator('dialog.confirm-dialog');
@@ -57,13 +42,8 @@ async function confirmIfAsked(p) {
 
 test('an account issued, activated, an order assigned, delivered by phone, found by the code as typed, rated 2★, the branch told', async () => {
   // 1. the secretary gives the member a login from the member's page
-  const sec = await phone();
-  await sec.goto(srv.base + '/login');
-  await sec.getByLabel('用户名或手机号').fill('chenji');
-  await sec.getByLabel('密码').fill(PASSWORD);
-  await sec.getByRole('button', { name: '登录' }).click();
-  await sec.waitForURL(/\/console$/);
-  await sec.goto(`${srv.base}/members/${member.id}`);
+  const sec = await env.page({ user: 'chenji' });
+  await sec.goto(`${env.srv.base}/members/${member.id}`);
   await sec.getByRole('button', { name: '开通账号并生成激活码' }).click();
   await confirmIfAsked(sec);
   const code = (await sec.locator('.slip-code').innerText()).trim();
@@ -72,7 +52,7 @@ test('an account issued, activated, an order assigned, delivered by phone, found
 
   // 2. the member activates it with the mobile number and the code
   const mem = await phone();
-  await mem.goto(`${srv.base}/activate?phone=${member.phone}`);
+  await mem.goto(`${env.srv.base}/activate?phone=${member.phone}`);
   await mem.getByLabel('激活码').fill(code);
   await mem.getByRole('button', { name: '下一步' }).click();
   await mem.getByLabel('设置密码').fill('Hongqi2026m');
@@ -83,7 +63,7 @@ test('an account issued, activated, an order assigned, delivered by phone, found
 
   // 3. a resident places an order
   const resident = await phone();
-  await resident.goto(srv.base + '/order');
+  await resident.goto(env.srv.base + '/order');
   await resident.getByLabel('诉求类型').selectOption('need');
   await resident.getByLabel('诉求内容').fill('家中老人腿脚不便，想请人帮忙代买一周的药');
   await resident.getByLabel('所在村（社区）').selectOption('CJZ-CJC');
@@ -94,7 +74,7 @@ test('an account issued, activated, an order assigned, delivered by phone, found
   const track = resident.url().split('/track/')[1];
 
   // 4. the secretary accepts it and gives it to the new member
-  await sec.goto(srv.base + '/orders?q=' + track);
+  await sec.goto(env.srv.base + '/orders?q=' + track);
   await sec.getByRole('link', { name: track }).first().click();
   await sec.getByRole('button', { name: '接单' }).click();
   await confirmIfAsked(sec);
@@ -106,7 +86,7 @@ test('an account issued, activated, an order assigned, delivered by phone, found
   await assert.doesNotReject(sec.getByText('已派单').first().waitFor());
 
   // 5. the member sees it on the workbench, reveals and calls the number, delivers
-  await mem.goto(srv.base + '/console');
+  await mem.goto(env.srv.base + '/console');
   const onBench = mem.getByRole('link', { name: new RegExp(track) }).first();
   await assert.doesNotReject(onBench.waitFor());
   await fits(mem, 'the workbench');
@@ -128,7 +108,7 @@ test('an account issued, activated, an order assigned, delivered by phone, found
 
   // 6. the resident, on another phone, types the code in lowercase with spaces; must choose the stars
   const other = await phone();
-  await other.goto(srv.base + '/track');
+  await other.goto(env.srv.base + '/track');
   await other.getByLabel('查询码').first().fill(' ' + track.toLowerCase().replace('-', ' ') + ' ');
   await other.getByRole('button', { name: '查询', exact: true }).click();
   await other.waitForURL(new RegExp(`/track/${track}$`));
@@ -141,7 +121,7 @@ test('an account issued, activated, an order assigned, delivered by phone, found
   await shot(other, '5-rated');
 
   // 7. the branch is told of the 2★ rating
-  await sec.goto(srv.base + '/inbox');
+  await sec.goto(env.srv.base + '/inbox');
   await assert.doesNotReject(sec.getByText(`诉求 ${track} 群众评价 2 星`).first().waitFor());
   await fits(sec, 'the inbox');
   await shot(sec, '6-branch-told');

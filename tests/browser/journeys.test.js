@@ -4,13 +4,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
-
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const lib = require('./lib');
+const { PHONE, DESKTOP } = lib;
 
 // What each role's navigation holds (src/layout.c), in order.
 const NAV = {
@@ -25,41 +20,15 @@ const ROLE = { admin: '系统管理员', zuzhi: '镇党委', chenji: '支部书�
 const HANT = { '统计': '統計', '诉求办理': '訴求辦理', '党员花名册': '黨員花名冊', '组织架构': '組織架構', '审计日志': '審計日誌', '修改密码': '修改密碼', '用户管理': '用戶管理', '工作台': '工作臺',
   '网格': '網格', '我的网格': '我的網格', '三长反映': '三長反映', '站点设置': '站點設置', '数据备份': '數據備份' };
 
-let srv, browser;
-const problems = [];
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function page(opts) {
-  const ctx = await browser.newContext(opts);
-  const p = await ctx.newPage();
-  // a form answered 401/422 on purpose logs "Failed to load resource"; anything else counts
-  p.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4(01|22|29)/.test(m.text())) problems.push(`${p.url()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => problems.push(`${p.url()}: ${e.message}`));
-  return p;
-}
-
-async function login(p, user) {
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名').fill(user);
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
-}
+const env = lib.setup({ console: true });
+const problems = env.errors;
+const page = (size) => env.page({ size, dialogs: false });
+const login = (p, user) => lib.login(p, env.srv.base, user);
 
 // the navigation's labels, without the unread badge of 消息 (a number)
 const navTexts = async (p) => (await p.locator('nav.mainnav a').allInnerTexts()).map((t) => t.replace(/\s*\d+\+?$/, ''));
 
-const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+const { shot } = lib;
 
 for (const user of Object.keys(NAV)) {
   test(`${user} logs in on a phone, sees its navigation, and reads it in 繁體`, async () => {
@@ -78,7 +47,7 @@ for (const user of Object.keys(NAV)) {
     await p.waitForURL(/\/console$/);
     assert.deepEqual(await navTexts(p), NAV[user]);
     await p.getByRole('button', { name: '退出' }).click();
-    await p.waitForURL(srv.base + '/');
+    await p.waitForURL(env.srv.base + '/');
     await assert.doesNotReject(p.getByText('您已安全退出').waitFor());
     await p.context().close();
   });
@@ -86,9 +55,9 @@ for (const user of Object.keys(NAV)) {
 
 test('desktop pages of the console, and forms with their errors', async () => {
   const p = await page(DESKTOP);
-  await p.goto(srv.base + '/');
+  await p.goto(env.srv.base + '/');
   await shot(p, 'home-desktop');
-  await p.goto(srv.base + '/login');
+  await p.goto(env.srv.base + '/login');
   await p.getByRole('button', { name: '登录' }).click();
   await assert.doesNotReject(p.getByText('请填写用户名').waitFor());
   await shot(p, 'login-errors-desktop');
@@ -98,18 +67,18 @@ test('desktop pages of the console, and forms with their errors', async () => {
   await assert.doesNotReject(p.getByText('用户名或密码不正确').waitFor());
   await login(p, 'admin');
   await shot(p, 'console-admin-desktop');
-  await p.goto(srv.base + '/orgs');
+  await p.goto(env.srv.base + '/orgs');
   await shot(p, 'orgs-desktop');
   await p.getByRole('link', { name: '陈集村党支部' }).click();
   await assert.doesNotReject(p.getByText('CJZ-CJC', { exact: true }).waitFor());
   await shot(p, 'org-detail-desktop');
-  await p.goto(srv.base + '/admin/users/new');
+  await p.goto(env.srv.base + '/admin/users/new');
   await p.getByLabel('用户名').fill('A B');
   await p.getByRole('button', { name: '保存' }).click();
   await assert.doesNotReject(p.getByText('用户名只能包含小写字母').waitFor());
   await assert.doesNotReject(p.getByText('请填写姓名').waitFor());
   await shot(p, 'user-new-errors-desktop');
-  await p.goto(srv.base + '/audit');
+  await p.goto(env.srv.base + '/audit');
   await shot(p, 'audit-desktop');
   await p.context().close();
   const z = await page(DESKTOP);

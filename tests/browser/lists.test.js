@@ -5,53 +5,17 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { setup, fits, SHOTS } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let srv, browser;
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function login(p, username) {
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名').fill(username);
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
-}
-
-// Nothing on the page is wider than the viewport, and no table scrolls sideways.
-async function fits(p, what) {
-  const r = await p.evaluate(() => ({
-    doc: document.documentElement.scrollWidth,
-    tables: [...document.querySelectorAll('table')].map((t) => t.getBoundingClientRect().width),
-    wraps: [...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth),
-  }));
-  assert.ok(r.doc <= 390, `${what}: the page is ${r.doc}px wide`);
-  for (const w of r.tables) assert.ok(w <= 390, `${what}: a table is ${w}px wide`);
-  for (const w of r.wraps) assert.ok(w <= 0, `${what}: a table scrolls sideways by ${w}px`);
-}
+const env = setup();
 
 // The labels a card shows before its cells (the ::before of each cell).
 const labels = (row) => row.evaluate((tr) => [...tr.cells].map((td) => getComputedStyle(td, '::before').content.replace(/^"|"$/g, '')));
 
 test('the order list on a phone: cards with urgency, status and time limit; filters and pages', async () => {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(e.message));
-  await login(p, 'zuzhi');
-  await p.goto(srv.base + '/orders');
+  const p = await env.page({ user: 'zuzhi' });
+  await p.goto(env.srv.base + '/orders');
   await fits(p, 'orders');
   const card = p.locator('table.cards tbody tr').first();
   assert.equal(await p.locator('table.cards thead').isVisible(), false, 'no header row on a phone');
@@ -75,34 +39,31 @@ test('the order list on a phone: cards with urgency, status and time limit; filt
   await p.screenshot({ path: path.join(SHOTS, 'orders-overdue-phone.png'), fullPage: false });
 
   // the next page by touch
-  await p.goto(srv.base + '/orders');
+  await p.goto(env.srv.base + '/orders');
   const first = await p.locator('table.cards tbody tr').first().innerText();
   await p.getByRole('link', { name: '下一页' }).tap();
   await p.waitForURL(/page=2/);
   assert.notEqual(await p.locator('table.cards tbody tr').first().innerText(), first);
   await fits(p, 'orders page 2');
-  assert.deepEqual(errors, []);
-  await ctx.close();
+  assert.deepEqual(env.errors, []);
+  await p.context().close();
 });
 
 test('the roster, the inbox and the users page on a phone are cards too', async () => {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  await login(p, 'chenji');
-  await p.goto(srv.base + '/members');
+  const p = await env.page({ user: 'chenji' });
+  await p.goto(env.srv.base + '/members');
   await fits(p, 'roster');
   const shown = await labels(p.locator('table.cards tbody tr').first());
   for (const label of ['姓名', '党籍状态', '手机号', '身份证号']) assert.ok(shown.includes(label), `the roster card names ${label}: ${shown}`);
   await p.screenshot({ path: path.join(SHOTS, 'roster-phone.png'), fullPage: false });
-  await p.goto(srv.base + '/inbox');
+  await p.goto(env.srv.base + '/inbox');
   await fits(p, 'inbox');
   await p.screenshot({ path: path.join(SHOTS, 'inbox-phone.png'), fullPage: false });
-  await ctx.close();
-  const admin = await browser.newContext(PHONE);
-  const a = await admin.newPage();
-  await login(a, 'admin');
-  await a.goto(srv.base + '/admin/users');
+  await p.context().close();
+  const a = await env.page({ user: 'admin' });
+  await a.goto(env.srv.base + '/admin/users');
   await fits(a, 'users');
   await a.screenshot({ path: path.join(SHOTS, 'users-phone.png'), fullPage: false });
-  await admin.close();
+  await a.context().close();
+  assert.deepEqual(env.errors, []);
 });

@@ -4,63 +4,47 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, apiToken, api, launchChromium } = require('../e2e/lib');
+const { setup, apiToken, api, PHONE, DESKTOP, shot, confirmed } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-let srv, browser, probationary;
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-  const token = await apiToken(srv.base, 'chenji');
-  // those whose year of probation is over (预备期满一年)
-  const yearAgo = new Date(Date.now() + 8 * 3600e3 - 366 * 86400e3).toISOString().slice(0, 10);
-  probationary = (await api(srv.base, token, 'GET', '/api/v1/members?category=probationary&limit=100')).json.members
-    .filter((m) => m.join_date <= yearAgo);
-  assert.ok(probationary.length >= 2, 'the demo branch has probationary members due for 转正');
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
+let probationary;
+const env = setup({
+  before: async ({ srv }) => {
+    const token = await apiToken(srv.base, 'chenji');
+    // those whose year of probation is over (预备期满一年)
+    const yearAgo = new Date(Date.now() + 8 * 3600e3 - 366 * 86400e3).toISOString().slice(0, 10);
+    probationary = (await api(srv.base, token, 'GET', '/api/v1/members?category=probationary&limit=100')).json.members
+      .filter((m) => m.join_date <= yearAgo);
+    assert.ok(probationary.length >= 2, 'the demo branch has probationary members due for 转正');
+  },
 });
 
 const viewports = [
-  ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
-  ['desktop', { viewport: { width: 1280, height: 800 } }],
+  ['phone', PHONE],
+  ['desktop', DESKTOP],
 ];
 
 viewports.forEach(([name, opts], i) => {
   test(`a branch secretary records 转正 found by the ID's last four digits (${name})`, async () => {
     const member = probationary[i];
     const tail = member.id_number.slice(-4);
-    const ctx = await browser.newContext(opts);
-    const p = await ctx.newPage();
-    const errors = [];
-    p.on('pageerror', (e) => errors.push(e.message));
-    await p.goto(srv.base + '/login');
-    await p.getByLabel('用户名').fill('chenji');
-    await p.getByLabel('密码').fill(PASSWORD);
-    await p.getByRole('button', { name: '登录' }).click();
-    await p.waitForURL(/\/console$/);
+    const p = await env.page({ size: opts, user: 'chenji' });
     await p.getByRole('link', { name: '党员花名册' }).click();
     await p.locator('#f-q').fill(tail);
     await p.getByRole('button', { name: '查询' }).click();
     await assert.doesNotReject(p.getByRole('link', { name: member.name }).first().waitFor());
-    await p.screenshot({ path: path.join(SHOTS, `members-search-${name}.png`), fullPage: true });
+    await shot(p, `members-search-${name}`);
     await p.getByRole('link', { name: member.name }).first().click();
     await assert.doesNotReject(p.getByRole('heading', { name: '预备党员转正' }).waitFor());
     assert.ok((await p.locator('dl.kv').innerText()).includes('**********'), 'the ID number is masked');
-    await p.screenshot({ path: path.join(SHOTS, `member-detail-${name}.png`), fullPage: true });
+    await shot(p, `member-detail-${name}`);
     await p.getByLabel('转正日期').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
     await p.getByRole('button', { name: '记录转正' }).click();
-    await p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
+    await confirmed(p); // the confirmation step (app.js)
     await assert.doesNotReject(p.getByText('已记录转正').waitFor());
     assert.match(await p.locator('table').last().innerText(), /转正\s+预备 → 正式/);
     assert.ok((await p.locator('dl.kv').innerText()).includes('正式，转正于'));
-    await p.screenshot({ path: path.join(SHOTS, `member-full-${name}.png`), fullPage: true });
-    assert.deepEqual(errors, []);
-    await ctx.close();
+    await shot(p, `member-full-${name}`);
+    assert.deepEqual(env.errors, []);
+    await p.context().close();
   });
 });

@@ -5,45 +5,15 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { setup, PASSWORD, shot, confirmed } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let srv, browser;
-const errors = [];
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function phone() {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  return p;
-}
-async function login(user) {
-  const p = await phone();
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名').fill(user);
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
-  return p;
-}
-// the confirmation step of an irreversible action (app.js's dialog): accepted
-const confirmed = (p) => p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click();
-const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+const env = setup();
+const errors = env.errors;
+const phone = () => env.page();
+const login = (user) => env.page({ user });
 
 async function placeOrder(resident, content) {
-  await resident.goto(srv.base + '/');
+  await resident.goto(env.srv.base + '/');
   await resident.getByRole('link', { name: '我要点单' }).first().click();
   await resident.getByLabel('诉求类型').selectOption('proxy_medical');
   await resident.getByLabel('诉求内容').fill(content);
@@ -116,26 +86,18 @@ test('escalated by the branch, dispatched by the committee', async () => {
 });
 
 test('the statistics page draws its ECharts chart from the same figures as the API, within the CSP', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const p = await ctx.newPage();
-  const problems = [];
-  p.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  p.on('pageerror', (e) => problems.push(e.message));
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名').fill('zuzhi');
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
+  const before = env.errors.length;
+  const p = await env.page({ size: { viewport: { width: 1280, height: 900 } }, user: 'zuzhi', console: true });
   await p.getByRole('link', { name: '统计' }).click();
   await p.locator('#order-chart[data-drawn="1"]').waitFor();
   assert.ok(await p.locator('#order-chart svg').count() > 0, 'ECharts drew an SVG');
   const lead = await p.locator('p.lead').innerText();
   const from = await p.locator('#f-from').inputValue(), to = await p.locator('#f-to').inputValue();
-  const tokenRes = await fetch(srv.base + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'zuzhi', password: PASSWORD }) });
+  const tokenRes = await fetch(env.srv.base + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'zuzhi', password: PASSWORD }) });
   const { token } = await tokenRes.json();
-  const api = await (await fetch(`${srv.base}/api/v1/stats/orders?org=CJZ&from=${from}&to=${to}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const api = await (await fetch(`${env.srv.base}/api/v1/stats/orders?org=CJZ&from=${from}&to=${to}`, { headers: { authorization: `Bearer ${token}` } })).json();
   assert.ok(lead.includes(api.summary), `${lead} / ${api.summary}`);
-  await p.screenshot({ path: path.join(SHOTS, 'stats-orders-desktop.png'), fullPage: true });
-  assert.deepEqual(problems, []);
-  await ctx.close();
+  await shot(p, 'stats-orders-desktop');
+  assert.deepEqual(env.errors.slice(before), []);
+  await p.context().close();
 });

@@ -7,42 +7,15 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { setup, shot, SHOTS } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let srv, browser;
-const errors = [];
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function phone() {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  // the refused confirm answers 422 on purpose; any other console error counts (e.g. the CSP)
-  p.on('console', (m) => { if (m.type() === 'error' && !/status of 422/.test(m.text())) errors.push(m.text()); });
-  return p;
-}
-async function login(user) {
-  const p = await phone();
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名').fill(user);
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
-  return p;
-}
-const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
+// the refused confirm answers 422 on purpose; any other console error counts
+// (e.g. the CSP): lib's console check lets 401/422 through
+const env = setup({ console: true });
+const errors = env.errors;
+const phone = () => env.page();
+const login = (user) => env.page({ user });
 async function noWideTables(p) {
   const wide = await p.evaluate(() => [...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > window.innerWidth + 1).length);
   const scroll = await p.evaluate(() => document.documentElement.scrollWidth);
@@ -52,7 +25,7 @@ async function noWideTables(p) {
 
 test('the member calls the resident, delivers; the resident finds the code as typed, rates 2★; the branch hears', async () => {
   const resident = await phone();
-  await resident.goto(srv.base + '/order');
+  await resident.goto(env.srv.base + '/order');
   await resident.getByLabel('诉求类型').selectOption('need');
   await resident.getByLabel('诉求内容').fill('家里水管冻裂了，老人独居，请帮忙找人修一下');
   await resident.getByLabel('所在村（社区）').selectOption('CJZ-CJC');
@@ -69,7 +42,7 @@ test('the member calls the resident, delivers; the resident finds the code as ty
   await assert.doesNotReject(resident.getByText('已复制 ' + code).waitFor());
   await shot(resident, 'order-contact-track-new-phone');
   // this device remembers it on /track
-  await resident.goto(srv.base + '/track');
+  await resident.goto(env.srv.base + '/track');
   await assert.doesNotReject(resident.locator('[data-device-orders] a', { hasText: code }).waitFor());
   await shot(resident, 'order-contact-track-device-phone');
 
@@ -105,7 +78,7 @@ test('the member calls the resident, delivers; the resident finds the code as ty
 
   // the resident on another phone types the code in lowercase with spaces
   const other = await phone();
-  await other.goto(srv.base + '/track');
+  await other.goto(env.srv.base + '/track');
   const typed = code.toLowerCase().replace('-', ' ').replace(/^(..)/, '$1 ');
   await other.getByLabel('查询码').first().fill(' ' + typed + ' ');
   await other.getByRole('button', { name: '查询', exact: true }).click();
@@ -126,7 +99,7 @@ test('the member calls the resident, delivers; the resident finds the code as ty
   await shot(other, 'order-contact-rated-phone');
 
   // the branch's inbox shows the low rating
-  await sec.goto(srv.base + '/inbox');
+  await sec.goto(env.srv.base + '/inbox');
   await assert.doesNotReject(sec.getByText(`诉求 ${code} 群众评价 2 星`).first().waitFor());
   assert.equal(await noWideTables(sec), 0);
   // the newest notices at the top: the screen the secretary sees

@@ -7,48 +7,22 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { setup, shot, SHOTS, PASSWORD } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-let srv, browser;
-const errors = [];
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer();
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
+const env = setup();
+const errors = env.errors;
+const phone = () => env.page();
+const login = (user) => env.page({ user });
 
 function sql(q) {
+  const srv = env.srv;
   if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
   return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
 }
 
-async function phone() {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  return p;
-}
-async function login(user) {
-  const p = await phone();
-  await p.goto(srv.base + '/login');
-  await p.getByLabel('用户名').fill(user);
-  await p.getByLabel('密码').fill(PASSWORD);
-  await p.getByRole('button', { name: '登录' }).click();
-  await p.waitForURL(/\/console$/);
-  return p;
-}
-const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: true });
-
-// Nothing wider than the phone: the page, and each table in it.
+// Nothing wider than the phone, and (tablesToo) no table reaching past its right edge.
 async function fits(p, tablesToo = true) {
   const w = await p.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= 390, `${p.url()} is ${w}px wide`);
@@ -58,7 +32,7 @@ async function fits(p, tablesToo = true) {
 }
 
 async function placeOrder(resident, content) {
-  await resident.goto(srv.base + '/order');
+  await resident.goto(env.srv.base + '/order');
   await resident.getByLabel('诉求内容').fill(content);
   await resident.getByLabel('所在村（社区）').selectOption('CJZ-CJC');
   await resident.getByLabel('联系人').fill('王大爷');
@@ -90,12 +64,12 @@ for (const [user, figures] of Object.entries({
     await fits(p, false); // the lists' tables become cards with issue 10 §3, not here
     await shot(p, `workbench-${user}-list-phone`);
     // a message opened from the workbench is read and shows its record
-    await p.goto(srv.base + '/console');
+    await p.goto(env.srv.base + '/console');
     const msg = p.locator('section.work a[href^="/inbox/"]').first();
     if (await msg.count()) {
       await msg.click();
       await p.waitForURL((u) => !u.pathname.startsWith('/inbox/'));
-      await p.goto(srv.base + '/console');
+      await p.goto(env.srv.base + '/console');
       const after = Number(await p.locator('.work-stats a[href="/inbox"] .stat-num').innerText());
       assert.ok(after <= unread - 1 || unread === 0, `unread ${unread} → ${after}`);
     }
@@ -109,7 +83,7 @@ test('an irreversible action asks first: cancel keeps the order, accept rejects 
   const code = track.split('/track/')[1];
   const id = sql(`SELECT id FROM orders WHERE code = '${code}'`);
   const p = await login('chenji');
-  await p.goto(`${srv.base}/orders/${id}`);
+  await p.goto(`${env.srv.base}/orders/${id}`);
   await p.locator('#f-note-reject').fill('属于物业公司职责，请联系物业');
   await p.getByRole('button', { name: '不予受理' }).click();
   const dialog = p.locator('dialog.confirm-dialog');
@@ -123,7 +97,7 @@ test('an irreversible action asks first: cancel keeps the order, accept rejects 
   assert.equal(await p.locator('#f-note-reject').inputValue(), '属于物业公司职责，请联系物业', 'the typed reason stays');
   await p.getByRole('button', { name: '不予受理' }).click();
   await dialog.getByRole('button', { name: '确定' }).click();
-  await p.waitForURL(`${srv.base}/orders/${id}`);
+  await p.waitForURL(`${env.srv.base}/orders/${id}`);
   await assert.doesNotReject(p.locator('.flash').waitFor());
   assert.equal(sql(`SELECT state FROM orders WHERE id = ${id}`), 'rejected');
   await shot(p, 'confirm-accepted-phone');
@@ -135,9 +109,9 @@ test('the session ends while a form is filled in: log in again and the typed tex
   const code = (await placeOrder(resident, '会话过期测试：门前积水')).split('/track/')[1];
   const id = sql(`SELECT id FROM orders WHERE code = '${code}'`);
   const p = await login('chenji');
-  await p.goto(`${srv.base}/orders/${id}`);
+  await p.goto(`${env.srv.base}/orders/${id}`);
   await p.getByRole('button', { name: '接单' }).click();
-  await p.waitForURL(`${srv.base}/orders/${id}`);
+  await p.waitForURL(`${env.srv.base}/orders/${id}`);
   await p.locator('#f-note-escalate').fill('积水需镇里统一排涝，请党委协调');
   // the session ends meanwhile (8 hours idle, or logged out on another device)
   sql("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'chenji')");
@@ -155,7 +129,7 @@ test('the session ends while a form is filled in: log in again and the typed tex
   await fits(p);
   await shot(p, 'session-resubmit-phone');
   await p.getByRole('button', { name: '继续提交' }).click();
-  await p.waitForURL(`${srv.base}/orders/${id}`);
+  await p.waitForURL(`${env.srv.base}/orders/${id}`);
   assert.equal(sql(`SELECT state FROM orders WHERE id = ${id}`), 'escalated');
   assert.match(await p.locator('main').innerText(), /积水需镇里统一排涝，请党委协调/);
   await shot(p, 'session-resubmitted-phone');
@@ -164,7 +138,7 @@ test('the session ends while a form is filled in: log in again and the typed tex
 
 test('back + resubmit on the order form makes one order; the form preselects no village; 404 in the layout', async () => {
   const resident = await phone();
-  await resident.goto(srv.base + '/order');
+  await resident.goto(env.srv.base + '/order');
   assert.equal(await resident.getByLabel('所在村（社区）').inputValue(), '');
   const track = await placeOrder(resident, '返回重复提交测试：垃圾未清运');
   await resident.goBack();
@@ -180,11 +154,11 @@ test('back + resubmit on the order form makes one order; the form preselects no 
   await resident.waitForURL(/\/track\/[^/]+$/);
   assert.equal(resident.url(), track, 'the same tracking page');
   assert.equal(sql("SELECT COUNT(*) FROM orders WHERE content = '返回重复提交测试：垃圾未清运'"), '1');
-  await resident.goto(srv.base + '/no/such/page');
+  await resident.goto(env.srv.base + '/no/such/page');
   await assert.doesNotReject(resident.getByRole('heading', { name: '页面不存在' }).waitFor());
   await fits(resident);
   await shot(resident, 'error-404-phone');
   await resident.getByRole('link', { name: '返回首页' }).click();
-  await resident.waitForURL(srv.base + '/');
+  await resident.waitForURL(env.srv.base + '/');
   assert.deepEqual(errors, []);
 });
