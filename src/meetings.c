@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "checkin.h"
 #include "notify.h"
+#include "points.h"
 #include "util.h"
 
 const struct permission perm_meeting_manage = {"meeting.manage", "安排会议、考勤、会议记录、议事决策与四议两公开", R_ADMIN | R_COMMITTEE | R_BRANCH};
@@ -509,10 +510,29 @@ enum dj_result meeting_hold(db *d, const struct actor *a, int64_t id, const stru
 	for (const char *const *r = h->reps; r && *r; r++)
 		if (db_run(d, "INSERT INTO meeting_guests (meeting_id, name) VALUES (?, ?)", "It", id, *r) != DB_OK)
 			return DJ_DB_ERROR;
-	/* TODO(points, issue 11): award "meeting_attended" to each present invitee and
-	 * "meeting_absent" to each absent one (leave approved is neither) through
-	 * points_award(d, a, member_id, event, "meeting", id, 1, m.starts_at, e) here,
-	 * in this transaction, once src/points.h is on main. */
+	/* points (SPEC M6) in this transaction: attended, or absent without
+	 * approved leave; leave is neither. Idempotent per (member, event, meeting). */
+	struct {
+		int64_t member;
+		bool present;
+	} award[512];
+	size_t na = 0;
+	db_stmt *s = db_query(
+		d, "SELECT member_id, status FROM meeting_attendance WHERE meeting_id = ? AND status IN ('present', 'absent') ORDER BY member_id", "I",
+		id);
+	while (db_next(s) && na < sizeof award / sizeof award[0]) {
+		award[na].member = db_int(s, 0);
+		award[na].present = !strcmp(db_str(s, 1), "present");
+		na++;
+	}
+	if (db_done(s) != DB_OK)
+		return DJ_DB_ERROR;
+	for (size_t i = 0; i < na; i++) {
+		enum dj_result pr = points_award(d, a, award[i].member, award[i].present ? "meeting_attended" : "meeting_absent", "meeting", id, 1,
+						 m.starts_at, e);
+		if (pr != DJ_OK)
+			return pr;
+	}
 	meeting_counts(d, &m);
 	char sum[400];
 	snprintf(sum, sizeof sum, "%s「%s」已召开：应到%lld人，出席%lld人，请假%lld人，缺席%lld人；进步青年%lld人，群众代表%lld人",

@@ -308,6 +308,12 @@ async function hold(u, m, presentN, extra = {}) {
   return r.json;
 }
 
+// SQL on the test's database, through the engine's own client.
+function sql(q) {
+  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+}
+
 function sheets(file) {
   return JSON.parse(execFileSync(PY, ['-c', `
 import json, sys, openpyxl
@@ -358,6 +364,11 @@ test('a scripted month: the report page, the API and the .xlsx agree exactly; th
   assert.deepEqual([xj.held_total, xj.member_times, xj.decisions], [2, xjHeld.reduce((n, h) => n + h.meeting.present, 0), 0]);
   assert.deepEqual([rep.total.held_total, rep.total.decisions, rep.total.done, rep.total.overdue], [7, 3, 2, 1]);
   assert.equal(rep.branches.reduce((s, b) => s + b.held_total, 0), rep.total.held_total);
+  // attendance and absence went through the points ledger, one entry per invitee and meeting
+  const ids = Object.values(cjc).map((h) => h.meeting.id).join(',');
+  const ledger = sql(`SELECT code || ':' || COUNT(*) || ':' || SUM(points) FROM points_ledger WHERE source_kind = 'meeting' AND source_id IN (${ids}) GROUP BY code ORDER BY code`);
+  const absent = Object.values(cjc).reduce((n, h) => n + h.meeting.absent, 0);
+  assert.deepEqual(ledger.split('\n'), [`meeting_absent:${absent}:${-2 * absent}`, `meeting_attended:${present}:${2 * present}`]);
   const ovd = (await call('chenji', 'GET', `/api/v1/decisions/${overdue.id}`)).json;
   assert.equal(ovd.overdue, true);
 

@@ -11,6 +11,7 @@
 #include "checkin.h"
 #include "db.h"
 #include "meetings.h"
+#include "points.h"
 #include "unit_db.h"
 #include "valid.h"
 
@@ -135,6 +136,10 @@ Test(meetings, held_with_attendance_and_an_overdue_decision)
 	meeting_load(d, id, &m);
 	cr_assert_eq(m.present, 2);
 	cr_assert_eq(m.absent, 2);
+	/* through the points ledger, in the same transaction: +2 attended, −2 absent without leave */
+	cr_assert_eq(points_total(d, 10, 2026), 2);
+	cr_assert_eq(points_total(d, 11, 2026), -2);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM points_ledger WHERE source_kind = 'meeting' AND source_id = ?", "I", id), 4);
 	struct decision x;
 	int64_t dec_day;
 	meeting_time_parse("2026-12-05", "23:59", &dec_day);
