@@ -10,44 +10,14 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { setup, fits, shot, PASSWORD } = require('./lib');
 
-const SHOTS = path.join(path.dirname(BIN), 'screenshots');
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const NOW = Math.floor(Date.parse('2026-12-03T19:35:00+08:00') / 1000);
-let srv, browser;
-const errors = [];
+const env = setup({ server: { env: { DANGJIAN_NOW: String(NOW) } } });
 
-test.before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  srv = await startServer({ env: { DANGJIAN_NOW: String(NOW) } });
-  browser = await launchChromium();
-});
-test.after(async () => {
-  if (browser) await browser.close();
-  await srv.stop();
-});
-
-async function phone() {
-  const ctx = await browser.newContext(PHONE);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => errors.push(e.message));
-  p.on('dialog', (d) => d.accept());
-  return p;
-}
-async function fits(p, what) {
-  const { page, tables } = await p.evaluate(() => ({
-    page: document.documentElement.scrollWidth,
-    tables: [...document.querySelectorAll('table')].filter((t) => t.getBoundingClientRect().right > window.innerWidth + 1).length,
-  }));
-  assert.ok(page <= 391, `${what}: the page is ${page}px wide`);
-  assert.equal(tables, 0, `${what}: a table wider than the phone`);
-}
-const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, `meetings-${name}.png`), fullPage: true });
-async function login(p, user) {
-  await p.getByLabel('用户名或手机号').fill(user);
+// The login form a scanned address leads to: back to the address after it.
+async function loginHere(p, user) {
+  await p.getByLabel('用户名').fill(user);
   await p.getByLabel('密码').fill(PASSWORD);
   await p.getByRole('button', { name: '登录' }).click();
 }
@@ -58,10 +28,8 @@ async function pick(select, text) {
 
 test('a 红色七点半 planned with the 四定, signed in by QR, a decision with owner, deadline and supervision group, done by its owner, shown to the public', async () => {
   // 1. the secretary plans the meeting
-  const sec = await phone();
-  await sec.goto(srv.base + '/login');
-  await login(sec, 'chenji');
-  await sec.waitForURL(/\/console$/);
+  const srv = env.srv;
+  const sec = await env.page({ user: 'chenji' });
   await sec.goto(srv.base + '/meetings/new');
   await sec.getByLabel('会议类型').selectOption('red730');
   await sec.getByLabel('定主题').fill('人居环境整治议事');
@@ -73,13 +41,13 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   await pick(sec.getByLabel('主持人'), '张建国');
   await pick(sec.getByLabel('记录人'), '李志强');
   await fits(sec, 'the plan form');
-  await shot(sec, '1-plan');
+  await shot(sec, 'meetings-1-plan');
   await sec.getByRole('button', { name: '安排会议' }).click();
   await sec.waitForURL(/\/meetings\/\d+$/);
   const id = sec.url().split('/').pop();
   await assert.doesNotReject(sec.getByText('会议已安排').first().waitFor());
   await fits(sec, 'the meeting');
-  await shot(sec, '2-meeting');
+  await shot(sec, 'meetings-2-meeting');
 
   // 2. the screen with the code; the scan address read from it
   await sec.getByRole('link', { name: '显示签到二维码' }).click();
@@ -87,25 +55,25 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   const code = (await sec.locator('.checkin-code strong').innerText()).replace(/\s/g, '');
   assert.match(code, /^[2-9A-HJ-NP-Z]{8}$/);
   await fits(sec, 'the QR screen');
-  await shot(sec, '3-qr-screen');
+  await shot(sec, 'meetings-3-qr-screen');
 
   // 3. two members' phones open it, log in, confirm
   for (const user of ['dangyuan', 'wangge']) {
-    const mem = await phone();
+    const mem = await env.page();
     await mem.goto(`${srv.base}/c/meeting/${id}/${code}`);
     await mem.waitForURL(/\/login\?next=/);
-    await login(mem, user);
+    await loginHere(mem, user);
     await mem.waitForURL(new RegExp(`/c/meeting/${id}/${code}$`));
     await mem.getByRole('button', { name: '确认签到' }).click();
     await assert.doesNotReject(mem.getByText(/已签到 19:35/).waitFor());
-    if (user === 'dangyuan') await shot(mem, '4-signed-in-phone');
+    if (user === 'dangyuan') await shot(mem, 'meetings-4-signed-in-phone');
     await mem.context().close();
   }
   await sec.goto(`${srv.base}/meetings/${id}`);
   for (const name of ['李志强', '赵丽'])
     assert.match(await sec.locator('.attendees li', { hasText: name }).first().innerText(), /出席\s+扫码 19:35/, name);
   await fits(sec, 'the attendance');
-  await shot(sec, '4-attendance');
+  await shot(sec, 'meetings-4-attendance');
 
   // 4. a decision on the spot: owner, deadline, supervision group
   await sec.getByLabel('决策事项').fill('疏通村西排水沟，解决雨后积水进院问题');
@@ -119,7 +87,7 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   await assert.doesNotReject(sec.getByText('王大爷（群众代表）').waitFor());
   await assert.doesNotReject(sec.getByText('赵丽（党员）').waitFor());
   await fits(sec, 'the decision');
-  await shot(sec, '5-decision');
+  await shot(sec, 'meetings-5-decision');
 
   // the minutes: held, with the guests counted
   await sec.goto(`${srv.base}/meetings/${id}`);
@@ -131,13 +99,10 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   await assert.doesNotReject(sec.getByText('会议已登记为召开').waitFor());
   await assert.doesNotReject(sec.getByText('进步青年 3 人 · 群众代表 5 人').waitFor());
   await fits(sec, 'the held meeting');
-  await shot(sec, '6-held');
+  await shot(sec, 'meetings-6-held');
 
   // 5. the owner on the phone: progress, then done
-  const owner = await phone();
-  await owner.goto(srv.base + '/login');
-  await login(owner, 'dangyuan');
-  await owner.waitForURL(/\/console$/);
+  const owner = await env.page({ user: 'dangyuan' });
   await owner.goto(srv.base + '/decisions?mine=1');
   await fits(owner, 'my decisions');
   await owner.getByRole('link', { name: /疏通村西排水沟/ }).click();
@@ -149,16 +114,16 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   await owner.getByRole('button', { name: '标记办结' }).click();
   await assert.doesNotReject(owner.getByText(/按期/).waitFor());
   await fits(owner, 'the decision done');
-  await shot(owner, '7-done');
+  await shot(owner, 'meetings-7-done');
 
   // 6. the village's public page
-  const pub = await phone();
+  const pub = await env.page();
   await pub.goto(srv.base + '/p/decisions/CJZ-CJC');
   await assert.doesNotReject(pub.getByText('疏通村西排水沟，解决雨后积水进院问题').waitFor());
   await assert.doesNotReject(pub.getByText(/实施结果：排水沟全线疏通/).waitFor());
   const text = await pub.locator('main').innerText();
   assert.doesNotMatch(text, /李志强|赵丽|王大爷/, 'no names of people on the public page');
   await fits(pub, 'the public page');
-  await shot(pub, '8-public');
-  assert.deepEqual(errors, []);
+  await shot(pub, 'meetings-8-public');
+  assert.deepEqual(env.errors, []);
 });
