@@ -144,12 +144,22 @@ static void month_add(const char *month, int k, char out[8])
 	int y = atoi(month), m = atoi(month + 5) - 1 + k;
 	y += m >= 0 ? m / 12 : -((11 - m) / 12);
 	m = ((m % 12) + 12) % 12;
-	snprintf(out, 8, "%04d-%02d", y, m + 1);
+	snprintf(out, 8, "%04d-%02d", (y % 10000 + 10000) % 10000, m + 1);
 }
 
 static bool text_given(const char *s) { return s && *s && strspn(s, " \t\r\n") < strlen(s); }
 
-static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
+/* s into dst of n bytes, cut at a character boundary when too long. */
+static void copy(char *dst, size_t n, const char *s)
+{
+	size_t l = s ? strnlen(s, n - 1) : 0;
+	if (s && s[l])
+		while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
+			l--;
+	if (l)
+		memcpy(dst, s, l);
+	dst[l] = 0;
+}
 
 /* A required text field of at most max characters; false (with the field named) otherwise. */
 static bool need_text(struct field_errors *e, const char *field, const char *label, const char *v, size_t max)

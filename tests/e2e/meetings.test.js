@@ -280,6 +280,10 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   const page = await sec.get(`/decisions?overdue=1`);
   await sec.login('chenji');
   assert.match((await sec.get('/decisions?overdue=1')).text, /修路灯[\s\S]*逾期/);
+  // flagged on the workbench too, and the owner finds it on theirs
+  assert.match((await sec.get('/console')).text, /逾期决策事项[\s\S]*修路灯<\/a><span class="work-meta">逾期/);
+  await phone.login('dangyuan');
+  assert.match((await phone.get('/console')).text, /我负责的决策事项[\s\S]*修路灯<\/a><span class="work-meta">逾期/);
   assert.ok(page);
   // the village's public page: the decision and its result, no names of people
   const pub = await new Browser(srv.base).get('/p/decisions/CJZ-CJC');
