@@ -736,20 +736,19 @@ static void plans_page(req *r)
 /* ---- report ---- */
 
 struct report_html {
-	req *r;
+	buf *out; /* the rows, written before the sentence that sums them up is */
 	struct meeting_report_row total;
 };
 
 static void report_row_html(void *ctx, const struct meeting_report_row *row, bool total)
 {
 	struct report_html *c = ctx;
-	req *r = c->r;
-	buf_puts(&r->out, total ? "<tr class=\"total\">" : "<tr>");
-	html_printf(&r->out, "<td data-label=\"组织\">%s%s</td>", row->org_name, total ? " 合计" : "");
+	buf_puts(c->out, total ? "<tr class=\"total\">" : "<tr>");
+	html_printf(c->out, "<td data-label=\"组织\">%s%s</td>", row->org_name, total ? " 合计" : "");
 	for (int k = 0; meeting_types[k].key; k++)
-		html_printf(&r->out, "<td data-label=\"%s\">%lld</td>", meeting_types[k].label, (long long)row->held[k]);
+		html_printf(c->out, "<td data-label=\"%s\">%lld</td>", meeting_types[k].label, (long long)row->held[k]);
 	html_printf(
-		&r->out,
+		c->out,
 		"<td data-label=\"召开合计\">%lld</td><td data-label=\"党员人次\">%lld</td><td data-label=\"群众人次\">%lld</td><td data-label=\"决策\">%lld</td>"
 		"<td data-label=\"已办结\">%lld</td><td data-label=\"按期\">%lld</td><td data-label=\"逾期\">%lld</td></tr>",
 		(long long)row->held_total, (long long)row->member_times, (long long)row->guest_times, (long long)row->decisions, (long long)row->done,
@@ -802,20 +801,23 @@ static void report_page(req *r)
 		"value=\"%s\"></label> <button class=\"btn btn-small\">统计</button> <a class=\"btn btn-small\" "
 		"href=\"/meetings/report.xlsx?org=%s&amp;from=%s&amp;to=%s\">导出 Excel</a></form>",
 		o.name, o.code, from, to, o.code, from, to);
-	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards report\"><thead><tr><th>组织</th>");
-	for (int k = 0; meeting_types[k].key; k++)
-		html_printf(&r->out, "<th>%s</th>", meeting_types[k].label);
-	buf_puts(&r->out, "<th>召开合计</th><th>党员参会人次</th><th>群众参会人次</th><th>决策事项</th><th>已办结</th><th>按期办结</th><th>逾期未办结</th>"
-			  "</tr></thead><tbody>");
-	struct report_html c = {r, {0}};
+	buf rows = {0};
+	struct report_html c = {&rows, {0}};
 	struct field_errors e = {0};
 	enum dj_result res = meeting_report(r->db, &r->actor, o.id, from, to, now, report_row_html, &c, &e);
-	buf_puts(&r->out, "</tbody></table></div>");
 	if (res != DJ_OK)
 		html_printf(&r->out, "<p class=\"field-error\">%s</p>", dj_message(res, &e));
 	else
 		html_printf(&r->out, "<p class=\"lead summary\">%s 至 %s，共召开会议%lld次，解决难题、急事%lld件（决策办结），逾期未办结%lld件。</p>",
 			    from, to, (long long)c.total.held_total, (long long)c.total.done, (long long)c.total.overdue);
+	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards report\"><thead><tr><th>组织</th>");
+	for (int k = 0; meeting_types[k].key; k++)
+		html_printf(&r->out, "<th>%s</th>", meeting_types[k].label);
+	buf_puts(&r->out, "<th>召开合计</th><th>党员参会人次</th><th>群众参会人次</th><th>决策事项</th><th>已办结</th><th>按期办结</th><th>逾期未办结</th>"
+			  "</tr></thead><tbody>");
+	buf_puts(&r->out, buf_str(&rows));
+	buf_free(&rows);
+	buf_puts(&r->out, "</tbody></table></div>");
 	html_printf(&r->out, "<h3>三会一课落实情况 · %s</h3><div class=\"table-wrap\"><table class=\"table cards compliance\"><thead><tr><th>党支部</th>",
 		    month);
 	struct meeting_requirement req_[MEETING_TYPES_MAX];

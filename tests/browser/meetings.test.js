@@ -127,3 +127,18 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   await shot(pub, 'meetings-8-public');
   assert.deepEqual(env.errors, []);
 });
+
+test('the committee\'s report with the 三会一课 compliance, and 四议两公开, fit the phone', async () => {
+  const z = await env.page({ user: 'zuzhi' });
+  await z.goto(`${env.srv.base}/meetings/report?org=CJZ&from=2026-01-01&to=2026-11-30`);
+  await assert.doesNotReject(z.getByText(/共召开会议\d+次，解决难题、急事\d+件/).waitFor());
+  await assert.doesNotReject(z.locator('table.compliance tr.missed').first().waitFor(), 'the demo has branches that missed a meeting');
+  await fits(z, 'the report');
+  await shot(z, 'meetings-9-report');
+  await z.goto(`${env.srv.base}/matters`);
+  await z.getByRole('link', { name: /村集体机动地流转/ }).click();
+  await assert.doesNotReject(z.getByText('实施结果公开').first().waitFor());
+  await fits(z, 'a matter');
+  await shot(z, 'meetings-10-matter');
+  assert.deepEqual(env.errors, []);
+});
