@@ -284,11 +284,11 @@ static void meeting_page(req *r)
 	fmt_time(m.ends_at, t1);
 	page_begin(r, m.theme);
 	html_printf(&r->out,
-		    "<section class=\"card meeting\"><h2>%s</h2><p><span class=\"badge\">%s</span> <span class=\"badge %s\">%s</span></p>"
+		    "<section class=\"card meeting\"><p><span class=\"badge\">%s</span> <span class=\"badge %s\">%s</span></p>"
 		    "<dl class=\"kv\"><dt>定主题</dt><dd>%s</dd><dt>定时间</dt><dd>%s 至 %s</dd><dt>定地点</dt><dd>%s</dd><dt>定内容</dt><dd>%s</dd>"
 		    "<dt>组织</dt><dd>%s</dd><dt>主持人</dt><dd>%s</dd><dt>记录人</dt><dd>%s</dd>"
 		    "<dt>考勤</dt><dd>应到 %lld · 出席 %lld · 请假 %lld · 缺席 %lld</dd>",
-		    m.theme, meeting_type_label(m.type),
+		    meeting_type_label(m.type),
 		    !strcmp(m.state, "held")        ? "badge-green"
 		    : !strcmp(m.state, "cancelled") ? "badge-grey"
 						    : "badge-red",
@@ -646,8 +646,8 @@ static void matter_page(req *r)
 		return;
 	}
 	page_begin(r, m.title);
-	html_printf(&r->out, "<section class=\"card\"><h2>%s</h2><p>%s · <span class=\"badge\">%s</span>（党员 %lld 人）</p><p>%s</p>", m.title,
-		    m.org_name, matter_state_label(m.state), (long long)m.members, m.description);
+	html_printf(&r->out, "<section class=\"card\"><p>%s · <span class=\"badge\">%s</span>（党员 %lld 人）</p><p>%s</p>", m.org_name,
+		    matter_state_label(m.state), (long long)m.members, m.description);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>步骤</th><th>日期</th><th>记录</th><th>结果</th></tr>"
 			  "</thead><tbody>");
 	matter_each_step(r->db, id, step_html, r);
