@@ -77,6 +77,7 @@ CREATE TABLE decisions (
   done_at BIGINT,
   done_date TEXT,                                 -- YYYY-MM-DD: done on time when <= deadline
   overdue_notified_at BIGINT,
+  order_id BIGINT REFERENCES orders(id),          -- a resident's order that became this decision: delivered when it is done
   created_by BIGINT REFERENCES users(id),
   created_at BIGINT NOT NULL
 );

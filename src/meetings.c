@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "checkin.h"
 #include "notify.h"
+#include "orders.h"
 #include "points.h"
 #include "util.h"
 
@@ -901,8 +902,9 @@ bool decision_is_overdue(const char *state, const char *deadline, int64_t now)
 
 #define DECISION_SELECT                                                                                                                        \
 	"SELECT x.id, x.meeting_id, x.org_id, x.owner_member_id, o.name, o.path, o.code, m.theme, m.starts_at, x.matter, w.name, x.deadline, " \
-	"x.state, x.result, COALESCE(x.done_date, ''), COALESCE(x.done_at, 0), x.created_at FROM decisions x JOIN orgs o ON o.id = x.org_id "  \
-	"JOIN meetings m ON m.id = x.meeting_id JOIN members w ON w.id = x.owner_member_id "
+	"x.state, x.result, COALESCE(x.done_date, ''), COALESCE(x.done_at, 0), x.created_at, COALESCE(x.order_id, 0), COALESCE(od.code, '') "  \
+	"FROM decisions x JOIN orgs o ON o.id = x.org_id JOIN meetings m ON m.id = x.meeting_id JOIN members w ON w.id = x.owner_member_id "   \
+	"LEFT JOIN orders od ON od.id = x.order_id "
 
 static void decision_row(db_stmt *s, int64_t now, struct decision *x)
 {
@@ -924,6 +926,8 @@ static void decision_row(db_stmt *s, int64_t now, struct decision *x)
 	copy(x->done_date, sizeof x->done_date, db_str(s, 14));
 	x->done_at = db_int(s, 15);
 	x->created_at = db_int(s, 16);
+	x->order_id = db_int(s, 17);
+	copy(x->order_code, sizeof x->order_code, db_str(s, 18));
 	x->overdue = decision_is_overdue(x->state, x->deadline, now);
 }
 
@@ -994,13 +998,44 @@ enum dj_result decision_create(db *d, const struct actor *a, int64_t meeting_id,
 			break;
 		}
 	}
+	/* a resident's order taken up: the branch's, accepted, or handled by the owner already */
+	struct order o;
+	int64_t order_id = 0, owner_uid = 0;
+	char owner_login[64] = "";
+	if (!e->n && text_given(n->order_code)) {
+		char code[40];
+		order_code_normalize(n->order_code, code);
+		db_stmt *u = db_query(d, "SELECT u.id, u.username FROM members mb JOIN users u ON u.id = mb.user_id WHERE mb.id = ? AND u.active = 1", "I",
+				      n->owner_member_id);
+		if (db_next(u)) {
+			owner_uid = db_int(u, 0);
+			copy(owner_login, sizeof owner_login, db_str(u, 1));
+		}
+		db_done(u);
+		if (!order_load(d, 0, code, &o) || !order_visible(d, a, &o) || o.org_id != branch)
+			ferr_add(e, "order_code", "群众点单不存在或不属于本支部");
+		else if (!strcmp(o.state, "in_progress") ? o.assignee_user_id != owner_uid : strcmp(o.state, "accepted") && strcmp(o.state, "assigned"))
+			ferr_add(e, "order_code", "该点单当前为“%s”，只有已接单、已派单的点单可以转为决策事项", order_state_label(o.state));
+		else if (db_int1(d, 0, "SELECT COUNT(*) FROM decisions WHERE order_id = ? AND state = 'open'", "I", o.id))
+			ferr_add(e, "order_code", "该点单已转为决策事项");
+		else if (!owner_uid)
+			ferr_add(e, "owner_member_id", "承办群众点单的负责人须有登录账号");
+		else
+			order_id = o.id;
+	}
 	if (e->n)
 		return DJ_INVALID;
+	if (order_id && o.assignee_user_id != owner_uid) {
+		struct order_act act = {.assignee = owner_login, .note = "议事决策确定负责人"};
+		enum dj_result res2 = order_transition(d, a, order_id, NULL, "assign", &act, now, e);
+		if (res2 != DJ_OK)
+			return res2;
+	}
 	db_stmt *s = db_query(
 		d,
-		"INSERT INTO decisions (meeting_id, org_id, matter, owner_member_id, deadline, state, created_by, created_at) VALUES (?, ?, ?, "
-		"?, ?, 'open', NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
-		"IItItII", meeting_id, branch, n->matter, n->owner_member_id, n->deadline, a->user_id, now);
+		"INSERT INTO decisions (meeting_id, org_id, matter, owner_member_id, deadline, state, order_id, created_by, created_at) VALUES "
+		"(?, ?, ?, ?, ?, 'open', NULLIF(CAST(? AS BIGINT), 0), NULLIF(CAST(? AS BIGINT), 0), ?) RETURNING id",
+		"IItItIII", meeting_id, branch, n->matter, n->owner_member_id, n->deadline, order_id, a->user_id, now);
 	int64_t id = db_next(s) ? db_int(s, 0) : 0;
 	if (db_done(s) != DB_OK || !id)
 		return DJ_DB_ERROR;
@@ -1061,7 +1096,8 @@ enum dj_result decision_done(db *d, const struct actor *a, int64_t id, const cha
 	enum dj_result res = decision_actor(d, a, id, now, &x, e);
 	if (res != DJ_OK)
 		return res;
-	if (!need_text(e, "result", "办理结果", result, 1000))
+	/* a resident's order carries the result as its delivery note (500 characters at most) */
+	if (!need_text(e, "result", "办理结果", result, x.order_id ? 480 : 1000))
 		return DJ_INVALID;
 	char date[11];
 	meeting_date_of(now, date);
@@ -1073,6 +1109,20 @@ enum dj_result decision_done(db *d, const struct actor *a, int64_t id, const cha
 	if (notify_org_role(d, x.org_id, "branch", "decision", "decision", id, sum, now) != DB_OK ||
 	    audit_write(d, a, "decision.done", "decision", id, x.org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
+	/* the resident's order: delivered (送单) with the result by its handler, for the resident to confirm (销单) */
+	struct order o;
+	if (x.order_id && order_load(d, x.order_id, NULL, &o) && (!strcmp(o.state, "assigned") || !strcmp(o.state, "in_progress"))) {
+		if (o.assignee_user_id == a->user_id) {
+			char note[1100];
+			snprintf(note, sizeof note, "议事决策办结：%s", result);
+			struct order_act act = {.note = note};
+			return order_transition(d, a, o.id, NULL, "deliver", &act, now, e);
+		}
+		char text[400];
+		snprintf(text, sizeof text, "决策事项已办结，请为群众点单 %s 送单：%.200s", o.code, result);
+		if (o.assignee_user_id && notify_user(d, o.assignee_user_id, "decision", "order", o.id, text, now) != DB_OK)
+			return DJ_DB_ERROR;
+	}
 	return DJ_OK;
 }
 

@@ -168,7 +168,9 @@ struct decision {
 	int64_t meeting_at;
 	char matter[2048], owner_name[96], deadline[11], state[8], result[2048], done_date[11];
 	int64_t done_at, created_at;
-	bool overdue; /* open and past its deadline today: never counted as done */
+	bool overdue;     /* open and past its deadline today: never counted as done */
+	int64_t order_id; /* the resident's order it came from, 0: none */
+	char order_code[24];
 };
 bool decision_load(db *d, int64_t id, int64_t now, struct decision *x);
 bool decision_is_overdue(const char *state, const char *deadline, int64_t now);
@@ -182,15 +184,22 @@ struct decision_new {
 	int64_t owner_member_id;
 	const struct decision_supervisor *supervisors;
 	size_t supervisors_n;
+	const char *order_code; /* optional: the tracking code of a resident's order the decision takes up */
 };
 /* Records a decision of a meeting (during or after it, not of a cancelled
  * one): matter, owner (a member of the branch) and deadline (not before the
- * meeting) required; the owner is notified. */
+ * meeting) required; the owner is notified. With order_code, a resident's
+ * order of the branch (accepted, or being handled by the owner) becomes the
+ * decision: it is assigned (派单) to the owner's login, through the orders'
+ * state machine, and delivered (送单) with the result when the owner marks
+ * the decision done, so the resident confirms it (销单) as any other. */
 enum dj_result decision_create(db *d, const struct actor *a, int64_t meeting_id, const struct decision_new *n, int64_t now, int64_t *id_out,
 			       struct field_errors *e);
 /* A dated progress note, by the owner or the branch's staff, while open. */
 enum dj_result decision_progress(db *d, const struct actor *a, int64_t id, const char *note, int64_t now, struct field_errors *e);
-/* Done with its result, by the owner or the staff. */
+/* Done with its result, by the owner or the staff; a resident's order it
+ * came from is delivered with the result when the owner (its handler) marks
+ * it done, else its handler is told to deliver it. */
 enum dj_result decision_done(db *d, const struct actor *a, int64_t id, const char *result, int64_t now, struct field_errors *e);
 bool decision_visible(db *d, const struct actor *a, const struct decision *x);
 void decision_each_supervisor(db *d, int64_t id, void (*fn)(void *ctx, const struct decision_supervisor *s), void *ctx);

@@ -408,6 +408,8 @@ static void decision_json(jw *w, const struct decision *x, bool full, db *d)
 	jw_kbool(w, "done_on_time", !strcmp(x->state, "done") && strcmp(x->done_date, x->deadline) <= 0);
 	jw_kstr(w, "result", x->result);
 	jw_kstr(w, "done_date", x->done_date);
+	jw_kint(w, "order_id", x->order_id);
+	jw_kstr(w, "order_code", x->order_code);
 	if (full) {
 		jw_key(w, "supervisors");
 		jw_arr(w);
@@ -436,11 +438,8 @@ static void answer_decision(req *r, int status, int64_t id)
 }
 
 static const struct json_field decision_fields[] = {
-	{"matter", "决策事项", true, 's', NULL},
-	{"owner_member_id", "负责人", false, 'I', NULL},
-	{"deadline", "完成时限", false, 's', NULL},
-	{"supervisors", "督导小组", false, 'a', NULL},
-	{NULL, NULL, false, 0, NULL},
+	{"matter", "决策事项", true, 's', NULL},       {"owner_member_id", "负责人", false, 'I', NULL},    {"deadline", "完成时限", false, 's', NULL},
+	{"supervisors", "督导小组", false, 'a', NULL}, {"order_code", "群众点单查询码", false, 's', NULL}, {NULL, NULL, false, 0, NULL},
 };
 
 void meetings_api_decision_create(req *r)
@@ -448,8 +447,8 @@ void meetings_api_decision_create(req *r)
 	struct decision_new n = {0};
 	json_int_t owner = 0;
 	json_t *sups = NULL;
-	if (!req_json_unpack(r, decision_fields, false, "{s?s, s?I, s?s, s?o}", "matter", &n.matter, "owner_member_id", &owner, "deadline", &n.deadline,
-			     "supervisors", &sups))
+	if (!req_json_unpack(r, decision_fields, false, "{s?s, s?I, s?s, s?o, s?s}", "matter", &n.matter, "owner_member_id", &owner, "deadline",
+			     &n.deadline, "supervisors", &sups, "order_code", &n.order_code))
 		return;
 	struct field_errors e = {0};
 	struct decision_supervisor sv[21];

@@ -350,6 +350,7 @@ static void meeting_page(req *r)
 		member_options(r, NULL);
 		buf_puts(&r->out, "</select></div>");
 		form_input(r, "sup_reps", "督导小组：群众代表（姓名，用顿号或逗号分隔）", "text", "", NULL);
+		form_input(r, "order_code", "来自群众点单（查询码，可选）", "text", "", NULL);
 		form_end(r, "记录决策");
 		buf_puts(&r->out, "</details>");
 	}
@@ -462,7 +463,8 @@ static void meeting_decision_post(req *r)
 	size_t n = split_names(reps, names, 20);
 	for (size_t i = 0; i < n && k < 20; i++)
 		sv[k++] = (struct decision_supervisor){"rep", 0, names[i]};
-	struct decision_new d = {req_form(r, "matter"), req_form(r, "deadline"), parse_id(req_form(r, "owner_member_id")), sv, k};
+	struct decision_new d = {req_form(r, "matter"),    req_form(r, "deadline"), parse_id(req_form(r, "owner_member_id")), sv, k,
+				 req_form(r, "order_code")};
 	struct field_errors e = {0};
 	int64_t id = 0;
 	enum dj_result res = decision_create(r->db, &r->actor, req_param_id(r, "id"), &d, now_unix(), &id, &e);
@@ -542,6 +544,9 @@ static void decision_page(req *r)
 		    (long long)x.meeting_id, x.meeting_theme, mdate, x.owner_name, x.deadline);
 	decision_each_supervisor(r->db, id, sup_html, r);
 	buf_puts(&r->out, "</dd>");
+	if (x.order_id)
+		html_printf(&r->out, "<dt>来自点单</dt><dd><a href=\"/orders/%lld\">%s</a>（办结时随结果送单，群众确认后销单）</dd>",
+			    (long long)x.order_id, x.order_code);
 	if (!strcmp(x.state, "done"))
 		html_printf(&r->out, "<dt>办理结果</dt><dd>%s（%s 办结%s）</dd>", x.result, x.done_date,
 			    strcmp(x.done_date, x.deadline) <= 0 ? "，按期" : "，逾期");

@@ -292,6 +292,49 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   assert.doesNotMatch(pub.text, /李志强|王大爷/);
 });
 
+test("a resident's order becomes a decision: assigned to its owner, delivered with the result, confirmed by the resident", async () => {
+  setClock(`${A}-12 09:00`);
+  const placed = await fetch(srv.base + '/api/v1/public/orders', {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': '203.0.113.77' },
+    body: JSON.stringify({ kind: 'need', content: '村西小桥栏杆断了，孩子上学不安全', org: 'CJZ-CJC', contact_name: '周大娘', contact_phone: '13900007777' }),
+  });
+  assert.equal(placed.status, 201);
+  const code = (await placed.json()).code;
+  const orderId = (await call('chenji', 'GET', '/api/v1/orders?limit=1')).json.orders[0].id;
+  let r = await call('chenji', 'POST', '/api/v1/meetings', plan({ date: `${A}-12`, theme: '群众点单议事' }));
+  const m = r.json;
+  const owner = m.attendance.find((a) => a.name === '李志强');
+  setClock(`${A}-12 19:40`);
+  const body = { matter: '修复村西小桥栏杆', owner_member_id: owner.member_id, deadline: `${A}-20`, order_code: code };
+  // not accepted yet: refused, the field named, nothing written
+  r = await call('chenji', 'POST', `/api/v1/meetings/${m.meeting.id}/decisions`, body);
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.order_code, r.text);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${m.meeting.id}/decisions`, { ...body, order_code: 'XXXX-XXXX' });
+  assert.ok(r.json.error.fields.order_code);
+  assert.equal((await call('chenji', 'GET', `/api/v1/meetings/${m.meeting.id}`)).json.decisions.length, 0);
+  assert.equal((await call('chenji', 'POST', `/api/v1/orders/${orderId}/actions/accept`, {})).status, 200);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${m.meeting.id}/decisions`, body);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.order_code, code);
+  let o = (await call('chenji', 'GET', `/api/v1/orders/${orderId}`)).json;
+  assert.equal(o.state, 'assigned');
+  assert.equal(o.assignee, 'dangyuan', 'assigned to the owner through the orders state machine');
+  // taken up once
+  assert.ok((await call('chenji', 'POST', `/api/v1/meetings/${m.meeting.id}/decisions`, body)).json.error.fields.order_code);
+  // the owner marks the decision done: the order is delivered with the result
+  setClock(`${A}-15 10:00`);
+  r = await call('dangyuan', 'POST', `/api/v1/decisions/${r.json.id}/done`, { result: '栏杆已焊接加固' });
+  assert.equal(r.status, 200, r.text);
+  o = (await call('chenji', 'GET', `/api/v1/orders/${orderId}`)).json;
+  assert.equal(o.state, 'delivered');
+  assert.match(o.result, /议事决策办结：栏杆已焊接加固/);
+  // and the resident closes the loop (销单)
+  const c = await fetch(`${srv.base}/api/v1/public/orders/${code}/actions/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating: 5 }) });
+  assert.equal(c.status, 200, await c.text());
+  assert.equal((await call('chenji', 'GET', `/api/v1/orders/${orderId}`)).json.state, 'closed');
+});
+
 // ---- the scripted month ----
 
 async function meeting(u, org, type, day, extra = {}) {
