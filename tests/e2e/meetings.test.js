@@ -335,6 +335,44 @@ test("a resident's order becomes a decision: assigned to its owner, delivered wi
   assert.equal((await call('chenji', 'GET', `/api/v1/orders/${orderId}`)).json.state, 'closed');
 });
 
+test("the committee's monthly plan, inherited and adapted by a village; leave approved is neither present nor absent", async () => {
+  setClock(`${A}-20 09:00`);
+  const month = A;
+  let r = await call('chenji', 'POST', '/api/v1/meeting-plans', { month, theme: 'x', content: 'y' });
+  assert.equal(r.status, 403, 'a branch does not publish the town plan');
+  r = await call('zuzhi', 'POST', '/api/v1/meeting-plans', { org: 'CJZ', month: '2026-13', theme: '文化移风易俗', content: '修订村规民约' });
+  assert.ok(r.json.error.fields.month);
+  r = await call('zuzhi', 'POST', '/api/v1/meeting-plans', { org: 'CJZ', month, theme: '文化移风易俗', content: '修订村规民约，红白理事会议定操办标准' });
+  assert.equal(r.status, 201, r.text);
+  const planId = r.json.id;
+  const plans = (await call('chenji', 'GET', `/api/v1/meeting-plans?month=${month}`)).json.plans;
+  assert.ok(plans.some((p) => p.id === planId), 'the village sees the town plan');
+  // inherited: theme and content left empty come from the plan
+  r = await call('chenji', 'POST', '/api/v1/meetings', plan({ date: `${A}-22`, plan_id: planId, theme: '', content: '' }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.meeting.theme, '文化移风易俗');
+  assert.equal(r.json.meeting.content, '修订村规民约，红白理事会议定操办标准');
+  assert.equal(r.json.meeting.plan_id, planId);
+  // adapted: the village's own theme, the plan's content
+  const adapted = await call('chenji', 'POST', '/api/v1/meetings', plan({ date: `${A}-23`, plan_id: planId, theme: '文化移风易俗：陈集村红白事新规', content: '' }));
+  assert.equal(adapted.json.meeting.theme, '文化移风易俗：陈集村红白事新规');
+  assert.equal(adapted.json.meeting.content, '修订村规民约，红白理事会议定操办标准');
+  // leave asked and approved before the meeting: after it is held, on leave, not absent
+  const id = r.json.meeting.id;
+  const me = r.json.attendance.find((a) => a.name === '李志强');
+  assert.equal((await call('dangyuan', 'POST', `/api/v1/meetings/${id}/leave`, { reason: '陪老人住院' })).status, 200);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/leave/${me.member_id}`, { approve: true });
+  assert.equal(r.json.attendance.find((a) => a.member_id === me.member_id).status, 'leave');
+  setClock(`${A}-22 21:00`);
+  r = await call('chenji', 'POST', `/api/v1/meetings/${id}/hold`, { minutes: '按计划召开' });
+  assert.equal(r.status, 200, r.text);
+  const mine = r.json.attendance.find((a) => a.member_id === me.member_id);
+  assert.deepEqual([mine.status, mine.leave_reason], ['leave', '陪老人住院']);
+  assert.equal(r.json.meeting.leave, 1);
+  // no points either way for approved leave
+  assert.equal(sql(`SELECT COUNT(*) FROM points_ledger WHERE source_kind = 'meeting' AND source_id = ${id} AND member_id = ${me.member_id}`), '0');
+});
+
 // ---- the scripted month ----
 
 async function meeting(u, org, type, day, extra = {}) {
