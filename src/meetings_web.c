@@ -337,7 +337,9 @@ static void meeting_page(req *r)
 	buf_puts(&r->out, "</ul>");
 	char action[96];
 	if (manage && strcmp(m.state, "cancelled") != 0 && now >= m.starts_at) {
-		buf_puts(&r->out, "<details open><summary>记录决策（现场确定负责人和完成时限）</summary>");
+		/* open during the meeting, folded once it is held (decisions taken after it are the exception) */
+		buf_puts(&r->out, !strcmp(m.state, "planned") ? "<details open>" : "<details>");
+		buf_puts(&r->out, "<summary>记录决策（现场确定负责人和完成时限）</summary>");
 		snprintf(action, sizeof action, "/meetings/%lld/decisions", (long long)id);
 		form_begin(r, action);
 		textarea(r, "matter", "决策事项", 2);
