@@ -1399,15 +1399,17 @@ void matter_list(db *d, const struct actor *a, int64_t public_org_id, void (*fn)
 			      "WHERE st.matter_id = x.id AND st.round = x.round AND st.step = 'publish_resolution')) ORDER BY x.updated_at DESC, x.id "
 			      "DESC LIMIT 200",
 			      "ItI", public_org_id, a ? actor_scope(a) : "", public_org_id);
-	struct matter rows[200];
+	/* read first, then filled and handed on: fn runs statements of its own (on the heap: a matter is 5 KB) */
+	struct matter *rows = malloc(200 * sizeof *rows);
 	int n = 0;
-	while (db_next(s) && n < 200)
+	while (rows && db_next(s) && n < 200)
 		matter_row(d, s, &rows[n++]);
 	db_done(s);
 	for (int i = 0; i < n; i++) {
 		matter_fill(d, &rows[i]);
 		fn(ctx, &rows[i]);
 	}
+	free(rows);
 }
 
 /* ---- reports ---- */
