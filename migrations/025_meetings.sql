@@ -142,3 +142,16 @@ CREATE TABLE meeting_requirements (
   months BIGINT NOT NULL                          -- 1 monthly, 3 quarterly
 );
 INSERT INTO meeting_requirements (type, months) VALUES ('committee', 1), ('group', 1), ('assembly', 3), ('lesson', 3);
+
+-- Photos of a meeting (会议照片), kept with its minutes: JPEG or PNG, at most
+-- 2 MiB each and 9 a meeting, stored base64 (text on both engines).
+CREATE TABLE meeting_photos (
+  id @ID@,
+  meeting_id BIGINT NOT NULL REFERENCES meetings(id),
+  content_type TEXT NOT NULL,                     -- image/jpeg | image/png, from the file's first bytes
+  size BIGINT NOT NULL,
+  data TEXT NOT NULL,                             -- base64
+  created_by BIGINT REFERENCES users(id),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX meeting_photos_meeting ON meeting_photos(meeting_id);

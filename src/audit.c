@@ -125,6 +125,8 @@ const char *const audit_actions[] = {
 	"设置三会一课频次",
 	"meeting.export",
 	"导出会议统计",
+	"meeting.photo",
+	"上传会议照片",
 	"decision.create",
 	"议事决策",
 	"decision.progress",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
 
 #include "audit.h"
@@ -752,6 +753,90 @@ enum dj_result meeting_list(db *d, const struct actor *a, const char *month, con
 	}
 	free(rows);
 	return rc == DB_OK ? DJ_OK : DJ_DB_ERROR;
+}
+
+/* ---- photos ---- */
+
+enum dj_result meeting_photo_add(db *d, const struct actor *a, int64_t id, const void *bytes, size_t len, int64_t now, int64_t *photo_id,
+				 struct field_errors *e)
+{
+	struct meeting m;
+	enum dj_result res = managed(d, a, id, &m, e);
+	if (res != DJ_OK)
+		return res;
+	if (!strcmp(m.state, "cancelled") || now < m.starts_at)
+		return dj_fail(e, DJ_CONFLICT, "%s", "会议开始后才能上传照片");
+	const unsigned char *b = bytes;
+	const char *type = len >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF ? "image/jpeg"
+			   : len >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8)         ? "image/png"
+										    : NULL;
+	if (!len) {
+		ferr_add(e, "photo", "请选择照片");
+		return DJ_INVALID;
+	}
+	if (!type) {
+		ferr_add(e, "photo", "照片应为 JPEG 或 PNG 格式");
+		return DJ_INVALID;
+	}
+	if (len > MEETING_PHOTO_MAX) {
+		ferr_add(e, "photo", "照片不能超过 %u MiB", MEETING_PHOTO_MAX >> 20);
+		return DJ_INVALID;
+	}
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM meeting_photos WHERE meeting_id = ?", "I", id) >= MEETING_PHOTOS_MAX)
+		return dj_fail(e, DJ_CONFLICT, "每次会议最多上传%d张照片", MEETING_PHOTOS_MAX);
+	size_t n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = malloc(n);
+	if (!b64)
+		return DJ_DB_ERROR;
+	sodium_bin2base64(b64, n, b, len, sodium_base64_VARIANT_ORIGINAL);
+	db_stmt *s = db_query(
+		d,
+		"INSERT INTO meeting_photos (meeting_id, content_type, size, data, created_by, created_at) VALUES (?, ?, ?, ?, NULLIF(CAST(? AS "
+		"BIGINT), 0), ?) RETURNING id",
+		"ItItII", id, type, (int64_t)len, b64, a->user_id, now);
+	int64_t pid = db_next(s) ? db_int(s, 0) : 0;
+	int rc = db_done(s);
+	free(b64);
+	if (rc != DB_OK || !pid)
+		return DJ_DB_ERROR;
+	char sum[400];
+	snprintf(sum, sizeof sum, "「%s」上传照片（%zu KB）", m.theme, len / 1024);
+	if (audit_write(d, a, "meeting.photo", "meeting", id, m.org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	if (photo_id)
+		*photo_id = pid;
+	return DJ_OK;
+}
+
+enum dj_result meeting_photo_get(db *d, const struct actor *a, int64_t id, int64_t photo_id, unsigned char **out, size_t *len, char type[16],
+				 struct field_errors *e)
+{
+	struct meeting m;
+	*out = NULL;
+	*len = 0;
+	if (!meeting_load(d, id, &m) || !meeting_visible(d, a, &m))
+		return dj_fail(e, DJ_NOT_FOUND, "%s", "照片不存在");
+	db_stmt *s = db_query(d, "SELECT content_type, size, data FROM meeting_photos WHERE id = ? AND meeting_id = ?", "II", photo_id, id);
+	enum dj_result res = DJ_NOT_FOUND;
+	if (db_next(s)) {
+		copy(type, 16, db_str(s, 0));
+		size_t cap = (size_t)db_int(s, 1) + 4;
+		const char *b64 = db_str(s, 2);
+		*out = malloc(cap);
+		res = *out && sodium_base642bin(*out, cap, b64, strlen(b64), NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 ? DJ_OK : DJ_DB_ERROR;
+	}
+	db_done(s);
+	if (res == DJ_NOT_FOUND)
+		return dj_fail(e, DJ_NOT_FOUND, "%s", "照片不存在");
+	return res;
+}
+
+void meeting_each_photo(db *d, int64_t id, void (*fn)(void *ctx, int64_t photo_id), void *ctx)
+{
+	db_stmt *s = db_query(d, "SELECT id FROM meeting_photos WHERE meeting_id = ? ORDER BY id", "I", id);
+	while (db_next(s))
+		fn(ctx, db_int(s, 0));
+	db_done(s);
 }
 
 /* ---- QR sign-in (checkin.h) ---- */

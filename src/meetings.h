@@ -149,6 +149,18 @@ typedef void (*meeting_row_fn)(void *ctx, const struct meeting *m);
 enum dj_result meeting_list(db *d, const struct actor *a, const char *month, const char *type, int limit, meeting_row_fn fn, void *ctx,
 			    struct field_errors *e);
 
+/* Photos with the minutes: JPEG or PNG (told by the first bytes, not the
+ * name), at most MEETING_PHOTO_MAX bytes and MEETING_PHOTOS_MAX a meeting,
+ * added by the staff once the meeting has started. */
+#define MEETING_PHOTO_MAX (2u << 20)
+#define MEETING_PHOTOS_MAX 9
+enum dj_result meeting_photo_add(db *d, const struct actor *a, int64_t id, const void *bytes, size_t len, int64_t now, int64_t *photo_id,
+				 struct field_errors *e);
+/* A photo of a meeting the actor may see: its bytes into out (the caller frees) and its type. */
+enum dj_result meeting_photo_get(db *d, const struct actor *a, int64_t id, int64_t photo_id, unsigned char **out, size_t *len, char type[16],
+				 struct field_errors *e);
+void meeting_each_photo(db *d, int64_t id, void (*fn)(void *ctx, int64_t photo_id), void *ctx);
+
 /* ---- monthly plans ---- */
 struct meeting_monthly_plan {
 	int64_t id, org_id;

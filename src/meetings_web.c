@@ -268,6 +268,20 @@ static void textarea(req *r, const char *name, const char *label, int rows)
 		    label, name, name, rows);
 }
 
+struct photo_ctx {
+	req *r;
+	int64_t id;
+	int n;
+};
+
+static void photo_img(void *ctx, int64_t photo_id)
+{
+	struct photo_ctx *c = ctx;
+	html_printf(&c->r->out, "<a href=\"/meetings/%lld/photos/%lld\"><img src=\"/meetings/%lld/photos/%lld\" alt=\"会议照片\" loading=\"lazy\"></a>",
+		    (long long)c->id, (long long)photo_id, (long long)c->id, (long long)photo_id);
+	c->n++;
+}
+
 static void meeting_page(req *r)
 {
 	int64_t id = req_param_id(r, "id");
@@ -330,6 +344,22 @@ static void meeting_page(req *r)
 		    !strcmp(m.state, "planned") && manage && now >= m.starts_at - MEETING_SIGNIN_BEFORE ? " open" : "", (long long)m.invited);
 	meeting_each_attendee(r->db, id, attendee_row, &c);
 	buf_puts(&r->out, "</ul></details></section>");
+
+	struct photo_ctx pc = {r, id, 0};
+	buf_puts(&r->out, "<section class=\"card\"><h3>会议照片</h3><div class=\"photos\">");
+	meeting_each_photo(r->db, id, photo_img, &pc);
+	buf_puts(&r->out, "</div>");
+	if (!pc.n)
+		buf_puts(&r->out, "<p class=\"muted\">暂无照片</p>");
+	if (manage && strcmp(m.state, "cancelled") != 0 && now >= m.starts_at && pc.n < MEETING_PHOTOS_MAX)
+		html_printf(
+			&r->out,
+			"<form class=\"form\" method=\"post\" action=\"/meetings/%lld/photos\" enctype=\"multipart/form-data\" novalidate>"
+			"<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><div class=\"field\"><label for=\"f-photo\">上传照片</label>"
+			"<input id=\"f-photo\" name=\"photo\" type=\"file\" accept=\"image/jpeg,image/png\"><p class=\"field-hint\">JPEG 或 PNG，不超过 2 MiB，"
+			"每次会议最多 9 张</p></div><div class=\"form-actions\"><button class=\"btn\" type=\"submit\">上传</button></div></form>",
+			(long long)id, layout_csrf(r));
+	buf_puts(&r->out, "</section>");
 
 	buf_puts(&r->out, "<section class=\"card\"><h3>议事决策</h3><ul class=\"decisions\">");
 	struct decision_filter f = {.meeting_id = id};
@@ -410,6 +440,35 @@ static void meeting_hold_post(req *r)
 	h.masses = ms && *ms ? strtoll(ms, NULL, 10) : 0;
 	struct field_errors e = {0};
 	done_or_back(r, meeting_hold(r->db, &r->actor, req_param_id(r, "id"), &h, now_unix(), &e), &e, "会议已登记为召开", loc);
+}
+
+static void meeting_photo_post(req *r)
+{
+	char loc[64];
+	loc_of(r, loc, sizeof loc);
+	const kv *f = req_form_kv(r, "photo");
+	struct field_errors e = {0};
+	done_or_back(r, meeting_photo_add(r->db, &r->actor, req_param_id(r, "id"), f ? f->val : "", f ? f->len : 0, now_unix(), NULL, &e), &e,
+		     "照片已上传", loc);
+}
+
+static void meeting_photo_page(req *r)
+{
+	unsigned char *bytes;
+	size_t len;
+	char type[16] = "";
+	struct field_errors e = {0};
+	enum dj_result res = meeting_photo_get(r->db, &r->actor, req_param_id(r, "id"), req_param_id(r, "photo"), &bytes, &len, type, &e);
+	if (res != DJ_OK) {
+		free(bytes);
+		req_fail(r, res, &e);
+		return;
+	}
+	r->status = 200;
+	r->content_type = !strcmp(type, "image/png") ? "image/png" : "image/jpeg";
+	req_set_header(r, "Cache-Control", "private, max-age=86400");
+	buf_append(&r->out, bytes, len);
+	free(bytes);
 }
 
 static void meeting_cancel_post(req *r)
@@ -962,6 +1021,8 @@ static const route meetings_routes[] = {
 	{"GET", "/meetings/:id", meeting_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "meeting"},
 	{"POST", "/meetings/:id/hold", meeting_hold_post, R_STAFF, 0, 32 * KiB, "meeting_hold"},
 	{"POST", "/meetings/:id/cancel", meeting_cancel_post, R_STAFF, 0, 4 * KiB, "meeting_cancel"},
+	{"POST", "/meetings/:id/photos", meeting_photo_post, R_STAFF, 0, 3 * 1024 * KiB, "meeting_photo"},
+	{"GET", "/meetings/:id/photos/:photo", meeting_photo_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "meeting_photo"},
 	{"POST", "/meetings/:id/mark", meeting_mark_post, R_STAFF, 0, 4 * KiB, "meeting_mark"},
 	{"POST", "/meetings/:id/leave", meeting_leave_post, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "meeting_leave"},
 	{"POST", "/meetings/:id/leave/:member_id", meeting_leave_decide_post, R_STAFF, 0, 4 * KiB, "meeting_leave_decide"},

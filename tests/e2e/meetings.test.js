@@ -371,6 +371,33 @@ test("the committee's monthly plan, inherited and adapted by a village; leave ap
   assert.equal(r.json.meeting.leave, 1);
   // no points either way for approved leave
   assert.equal(sql(`SELECT COUNT(*) FROM points_ledger WHERE source_kind = 'meeting' AND source_id = ${id} AND member_id = ${me.member_id}`), '0');
+
+  // photos with the minutes: JPEG or PNG by their first bytes, at most 2 MiB
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  const upload = async (bytes, name) => {
+    const page = await sec.get(`/meetings/${id}`);
+    const fd = new FormData();
+    fd.append('_csrf', Browser.csrf(page.text));
+    fd.append('photo', new Blob([bytes]), name);
+    const res = await fetch(`${srv.base}/meetings/${id}/photos`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: sec.cookieHeader() } });
+    sec.keep(res);
+    return (await sec.get(`/meetings/${id}`)).text;
+  };
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+  let html = await upload(Buffer.from('not a picture'), 'x.jpg');
+  assert.match(html, /照片应为 JPEG 或 PNG 格式/);
+  html = await upload(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(2 * 1024 * 1024)]), 'big.jpg');
+  assert.match(html, /照片不能超过 2 MiB/);
+  assert.doesNotMatch(html, /<img src="\/meetings\/\d+\/photos\//, 'nothing stored');
+  html = await upload(png, 'site.png');
+  const src = /<img src="(\/meetings\/\d+\/photos\/\d+)"/.exec(html)[1];
+  const got = await fetch(srv.base + src, { headers: { cookie: sec.cookieHeader() } });
+  assert.equal(got.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
+  const other = new Browser(srv.base);
+  await other.login('xijie');
+  assert.equal((await other.get(src)).status, 404, 'not outside the meeting\'s branch');
 });
 
 // ---- the scripted month ----
