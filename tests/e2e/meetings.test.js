@@ -539,3 +539,14 @@ test('bad report input names the field; a member may not read the report', async
   assert.equal((await call('dangyuan', 'GET', `/api/v1/meetings/report?org=CJZ-CJC&from=${MONTH}-01&to=${MONTH}-30`)).status, 403);
   assert.equal((await call('xijie', 'GET', `/api/v1/meetings/report?org=CJZ-CJC&from=${MONTH}-01&to=${MONTH}-30`)).status, 404);
 });
+
+test("the town's figures (各村共召开会议…次，解决村内难题、急事…件) are counted from the records, the demo's year included", async () => {
+  const t = (await call('zuzhi', 'GET', '/api/v1/meetings/report?org=CJZ&from=2000-01-01&to=2099-12-31')).json.total;
+  assert.equal(t.held_total, Number(sql("SELECT COUNT(*) FROM meetings WHERE state = 'held'")));
+  assert.equal(t.done, Number(sql("SELECT COUNT(*) FROM decisions WHERE state = 'done'")));
+  assert.ok(t.held_total > 100 && t.done > 50, 'the demo town holds a year of meetings and decisions');
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const page = (await z.get('/meetings/report?org=CJZ&from=2000-01-01&to=2099-12-31')).text;
+  assert.match(page, new RegExp(`共召开会议${t.held_total}次，解决难题、急事${t.done}件`));
+});
