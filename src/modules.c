@@ -26,6 +26,22 @@ extern const struct module checkin_module;
 extern const struct module volunteer_module;
 extern const struct module lessons_module;
 extern const struct module themeday_module;
+extern const struct module
+	site_module,
+	api_module,
+	ops_module,
+	orgs_module,
+	members_module,
+	accounts_module,
+	orders_module,
+	points_module,
+	grids_module,
+	notify_module,
+	users_module,
+	audit_module,
+	settings_module,
+	checkin_module,
+	meetings_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -47,6 +63,7 @@ const struct module *const modules[] = {
 	&volunteer_module,
 	&lessons_module,
 	&themeday_module,
+	&meetings_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);

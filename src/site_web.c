@@ -9,6 +9,7 @@
 #include "dues.h"
 #include "embedded.h"
 #include "layout.h"
+#include "meetings.h"
 #include "notify.h"
 #include "orders.h"
 #include "orgs.h"
@@ -236,6 +237,21 @@ static void work_message(void *ctx, const struct notification *n)
 	w->n++;
 }
 
+/* A decision of a meeting (meetings.h): overdue ones for the staff, the caller's own for a member. */
+static void work_decision(void *ctx, const struct decision *x)
+{
+	struct work_list *w = ctx;
+	if (w->n >= w->max)
+		return;
+	html_printf(&w->r->out, "<li><a href=\"/decisions/%lld\">%s</a><span class=\"work-meta\">%s · 时限 %s · %s</span></li>", (long long)x->id,
+		    x->matter,
+		    x->overdue                  ? "逾期"
+		    : !strcmp(x->state, "done") ? "已办结"
+						: "办理中",
+		    x->deadline, x->owner_name);
+	w->n++;
+}
+
 /* One figure of the workbench, a link to the list it counts. */
 static void work_stat(req *r, int64_t n, const char *label, const char *href)
 {
@@ -324,6 +340,15 @@ static void page_console(req *r)
 		work_orders(r, "派给我的", "/orders?mine=1", NULL, false, true, "暂时没有派给您的诉求");
 	if (overdue)
 		work_orders(r, "逾期未办", "/orders?overdue=1", NULL, true, false, "没有逾期的诉求");
+	if (orders) {
+		/* 议事决策 (issue 13): past their deadline for the staff; the member's own while open */
+		bool staff = role & (R_ADMIN | R_COMMITTEE | R_BRANCH);
+		struct decision_filter df = {.overdue_only = staff, .mine = !staff, .limit = 20};
+		work_section_begin(r, staff ? "逾期决策事项" : "我负责的决策事项", staff ? "/decisions?overdue=1" : "/decisions?mine=1");
+		struct work_list w = {r, now_unix(), 0, 5, false};
+		decision_list(r->db, &r->actor, &df, w.now, work_decision, &w);
+		work_section_end(r, w.n, staff ? "没有逾期的决策事项" : "暂时没有您负责的决策事项");
+	}
 	if (wishes) {
 		work_section_begin(r, "可认领心愿", "/wishes");
 		struct work_list w = {r, 0, 0, 5, false};
