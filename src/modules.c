@@ -26,22 +26,7 @@ extern const struct module checkin_module;
 extern const struct module volunteer_module;
 extern const struct module lessons_module;
 extern const struct module themeday_module;
-extern const struct module
-	site_module,
-	api_module,
-	ops_module,
-	orgs_module,
-	members_module,
-	accounts_module,
-	orders_module,
-	points_module,
-	grids_module,
-	notify_module,
-	users_module,
-	audit_module,
-	settings_module,
-	checkin_module,
-	meetings_module;
+extern const struct module meetings_module;
 
 const struct module *const modules[] = {
 	&site_module,
