@@ -1,0 +1,331 @@
+// Role-model selection (issue 15, SPEC M7), on SQLite and PostgreSQL: a campaign
+// through every stage; each role's permission; the bad input the issue lists; the
+// one-vote veto (the best-scored candidate with one 不同意 from 公安 never reaches
+// the notice); an objection that blocks the end of the notice until answered and
+// keeps its reason; certificates that verify (and a made-up and a revoked number
+// that do not); the public forms' rate limit; the demo's figures counted from rows.
+// The server's clock is injected through DANGJIAN_NOW_FILE.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { startServer, apiToken, api, Browser } = require('./lib');
+
+const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-')), 'now');
+const setClock = (t) => fs.writeFileSync(clockFile, String(t));
+let now = Math.floor(Date.now() / 1000);
+
+let srv;
+const tok = {};
+let ipn = 1;
+test.before(async () => {
+  setClock(now);
+  srv = await startServer({ env: { DANGJIAN_NOW_FILE: clockFile } });
+  for (const u of ['admin', 'zuzhi', 'chenji', 'dangyuan', 'jiwei', 'gongan', 'wangge']) tok[u] = await apiToken(srv.base, u);
+});
+test.after(async () => { await srv.stop(); });
+
+const call = (who, method, p, body) => api(srv.base, tok[who], method, p, body);
+async function ok(who, method, p, body, status = 200) {
+  const r = await call(who, method, p, body);
+  assert.equal(r.status, status, `${who} ${method} ${p}: ${r.text}`);
+  return r.json;
+}
+async function pub(method, p, body, headers = {}) {
+  const r = await fetch(srv.base + p, {
+    method, headers: { 'content-type': 'application/json', 'x-real-ip': `198.51.100.${ipn++}`, ...headers }, body: body && JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* HTML */ }
+  return { status: r.status, json, text };
+}
+const day = (t) => new Date((t + 8 * 3600) * 1000).toISOString().slice(0, 10);
+const candidatesOf = async (id, who = 'zuzhi') => (await ok(who, 'GET', `/api/v1/exemplars/campaigns/${id}`)).candidates;
+const byName = (list, name) => list.find((c) => c.name === name && c.state !== 'merged');
+
+test('the state tables the API serves are the ones the code runs', async () => {
+  const t = (await pub('GET', '/api/v1/exemplars/transitions')).json;
+  assert.deepEqual(t.stages.map((s) => s.stage), ['nomination', 'review', 'consultation', 'notice', 'closed']);
+  const veto = t.transitions.find((x) => x.action === 'veto');
+  assert.deepEqual(veto, { from: 'shortlisted', action: 'veto', to: 'vetoed', stage: 'consultation', roles: ['reviewer'] });
+  // the pipeline of the issue, step by step
+  const path_ = ['nominated', 'candidate', 'shortlisted', 'consulted', 'on_notice', 'awarded'];
+  for (let i = 0; i + 1 < path_.length; i++) assert.ok(t.transitions.some((x) => x.from === path_[i] && x.to === path_[i + 1]), path_[i]);
+});
+
+let cid;
+const names = { best: '周明亮', second: '吴桂兰', third: '郑海涛', low: '钱立新' };
+
+test('a campaign: only the committee may start one, and bad input names the field', async () => {
+  const body = {
+    title: '2026年度优秀共产党员评选（测试）', category: 'youxiu_dangyuan', year: 2026, quota: 3,
+    nominate_until: day(now + 5 * 86400), review_until: day(now + 10 * 86400), consult_until: day(now + 15 * 86400),
+    depts: ['CJZ-JW', 'CJZ-GA'],
+  };
+  assert.equal((await call('chenji', 'POST', '/api/v1/exemplars/campaigns', body)).status, 403);
+  let r = await call('zuzhi', 'POST', '/api/v1/exemplars/campaigns', { ...body, quota: 0, depts: ['CJZ-CJC'], review_until: day(now) });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.json.error.fields.quota && r.json.error.fields.depts && r.json.error.fields.review_until, r.text);
+  const before = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns.length;
+  cid = (await ok('zuzhi', 'POST', '/api/v1/exemplars/campaigns', body, 201)).id;
+  const list = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns;
+  assert.equal(list.length, before + 1, 'the refused ones wrote nothing');
+  const c = list.find((x) => x.id === cid);
+  assert.equal(c.stage, 'nomination');
+  assert.equal(c.notice_days, 5, 'the notice lasts 5 days by default');
+});
+
+test('nomination by the public, a member and a branch; deeds required; duplicates merged on acceptance', async () => {
+  const deeds = '常年义务为村里的独居老人代办事务，带动党员志愿者服务群众。';
+  const nom = (who, name, extra = {}) => call(who, 'POST', `/api/v1/exemplars/campaigns/${cid}/nominations`, { name, unit: '陈集村党支部', deeds, ...extra });
+  // without deeds: refused, naming the field, nothing written
+  let r = await pub('POST', `/api/v1/public/exemplars/campaigns/${cid}/nominations`, { name: names.best, unit: '陈集村党支部', nominator_name: '王大爷', nominator_phone: '13905301234' });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.json.error.fields.deeds);
+  r = await pub('POST', `/api/v1/public/exemplars/campaigns/${cid}/nominations`, { name: names.best, unit: '陈集村党支部', deeds, nominator_name: '王大爷', nominator_phone: '12345' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.nominator_phone);
+  assert.equal((await candidatesOf(cid)).length, 0);
+  // the public, with an Idempotency-Key: a retry is the same nomination
+  const key = 'nominate-key-0001';
+  r = await pub('POST', `/api/v1/public/exemplars/campaigns/${cid}/nominations`,
+    { name: names.best, unit: '陈集村党支部', deeds, nominator_name: '王大爷', nominator_phone: '13905301234' }, { 'idempotency-key': key });
+  assert.equal(r.status, 201, r.text);
+  const again = await pub('POST', `/api/v1/public/exemplars/campaigns/${cid}/nominations`,
+    { name: names.best, unit: '陈集村党支部', deeds, nominator_name: '王大爷', nominator_phone: '13905301234' }, { 'idempotency-key': key });
+  assert.equal(again.status, 200);
+  assert.equal(again.json.id, r.json.id);
+  assert.equal(again.json.repeated, true);
+  assert.equal((await nom('dangyuan', names.second)).status, 201);
+  assert.equal((await nom('chenji', names.third)).status, 201);
+  assert.equal((await nom('chenji', names.low)).status, 201);
+  assert.equal((await nom('chenji', names.best)).status, 201, 'a second nomination of the same person');
+  assert.equal((await nom('wangge', '某人')).status, 403, 'a grid worker does not nominate');
+  let list = await candidatesOf(cid);
+  assert.equal(list.length, 5);
+  assert.deepEqual(list.map((c) => c.source).sort(), ['branch', 'branch', 'branch', 'member', 'public']);
+  // only the committee accepts
+  assert.equal((await call('chenji', 'POST', `/api/v1/exemplars/candidates/${list[0].id}/actions/accept`, {})).status, 403);
+  for (const c of list.sort((a, b) => a.id - b.id)) await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${c.id}/actions/accept`, {});
+  list = await candidatesOf(cid);
+  assert.equal(list.filter((c) => c.state === 'merged').length, 1, 'the duplicate is merged');
+  assert.equal(byName(list, names.best).nominations, 2);
+  assert.equal(list.filter((c) => c.state === 'candidate').length, 4);
+});
+
+test('the public form is rate-limited per address; a 50 MB upload is refused at the headers', async () => {
+  const ip = '203.0.113.77';
+  const body = { name: '测试人', unit: '西街村党支部', deeds: '热心公益，常年帮助邻里解决困难。', nominator_name: '李四', nominator_phone: '13905309999' };
+  const statuses = [];
+  for (let i = 0; i < 7; i++) {
+    const r = await fetch(`${srv.base}/api/v1/public/exemplars/campaigns/${cid}/nominations`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': ip }, body: JSON.stringify({ ...body, name: `测试人${i}` }),
+    });
+    statuses.push(r.status);
+  }
+  assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429, 429]);
+  const flood = (await candidatesOf(cid)).filter((c) => c.name.startsWith('测试人'));
+  assert.equal(flood.length, 5, 'the refused ones wrote nothing');
+  for (const c of flood) await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${c.id}/actions/reject`, { note: '测试数据' });
+  const raw = await new Promise((resolve, reject) => {
+    const s = net.connect(srv.port, '127.0.0.1', () => s.write(`POST /exemplars/${cid}/nominate HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${50 << 20}\r\nConnection: close\r\n\r\n`));
+    let out = '';
+    s.on('data', (d) => { out += d; });
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+  assert.match(raw, /^HTTP\/1\.1 413/);
+});
+
+test('joint review: scores in range, by reviewers and the committee only; shortlist up to the quota', async () => {
+  const list = await candidatesOf(cid);
+  const id = (n) => byName(list, n).id;
+  // scoring belongs to the review stage
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 90 })).status, 409);
+  assert.equal((await call('chenji', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/open_review`, {})).status, 403);
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/open_review`, {});
+  let r = await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 101 });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.score);
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: -1 })).status, 422);
+  assert.equal((await call('dangyuan', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 80 })).status, 403);
+  const scores = { [names.best]: [98, 96], [names.second]: [85, 88], [names.third]: [80, 78], [names.low]: [60, 62] };
+  for (const [n, [a, b]] of Object.entries(scores)) {
+    await ok('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(n)}/score`, { score: a });
+    await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${id(n)}/score`, { score: b, note: '事迹突出' });
+  }
+  const ranked = (await candidatesOf(cid)).filter((c) => c.state === 'candidate');
+  assert.deepEqual(ranked.map((c) => c.name), [names.best, names.second, names.third, names.low], 'ranked by the average score');
+  assert.equal(ranked[0].score, 97);
+  r = await call('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/shortlist`, { candidates: ranked.map((c) => c.id) });
+  assert.equal(r.status, 422, 'more than the quota');
+  assert.ok(r.json.error.fields.candidates);
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/shortlist`, { candidates: ranked.slice(0, 3).map((c) => c.id) });
+  const after = await candidatesOf(cid);
+  assert.equal(byName(after, names.low).state, 'not_shortlisted');
+  assert.equal(after.filter((c) => c.state === 'shortlisted').length, 3);
+});
+
+test('consultation: one 不同意 from 公安 vetoes the best-scored candidate; a department answers only for itself, once', async () => {
+  const tasks = (await ok('gongan', 'GET', '/api/v1/exemplars/consults')).consults.filter((t) => t.campaign_id === cid);
+  assert.equal(tasks.length, 3);
+  assert.ok(tasks.every((t) => t.dept === '东阿县公安局陈集派出所'));
+  const jw = (await ok('jiwei', 'GET', '/api/v1/exemplars/consults')).consults.filter((t) => t.campaign_id === cid);
+  const task = (list, n) => list.find((t) => t.candidate === n).id;
+  // 公安 answering 纪委's task, the committee answering at all
+  let r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(jw, names.best)}`, { answer: 'agree' });
+  assert.equal(r.status, 403, r.text);
+  assert.equal((await call('zuzhi', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'agree' })).status, 403);
+  // 不同意 needs its reason
+  r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'disagree' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.note);
+  r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'maybe' });
+  assert.equal(r.status, 422);
+  await ok('jiwei', 'POST', `/api/v1/exemplars/consults/${task(jw, names.best)}`, { answer: 'agree', note: '未发现问题' });
+  await ok('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'disagree', note: '该同志有治安处罚记录，不宜推荐' });
+  r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'agree' });
+  assert.equal(r.status, 409, 'a department answers once');
+  let list = await candidatesOf(cid);
+  assert.equal(byName(list, names.best).state, 'vetoed', 'vetoed whatever the scores');
+  assert.match(byName(list, names.best).veto_reason, /公安.*治安处罚/);
+  // the reason is the committee's to read: a branch sees the campaign without it
+  const seen = await candidatesOf(cid, 'chenji');
+  assert.equal(byName(seen, names.best).veto_reason, undefined);
+  // the notice waits for every answer
+  await ok('jiwei', 'POST', `/api/v1/exemplars/consults/${task(jw, names.second)}`, { answer: 'agree' });
+  r = await call('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/publish`, {});
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /未答复/);
+  for (const n of [names.second, names.third]) await ok('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, n)}`, { answer: 'agree' });
+  await ok('jiwei', 'POST', `/api/v1/exemplars/consults/${task(jw, names.third)}`, { answer: 'agree' });
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/publish`, {})).status, 403);
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/publish`, {});
+  const notice = (await pub('GET', '/api/v1/public/exemplars/notice')).json.candidates.filter((c) => c.campaign_id === cid);
+  assert.deepEqual(notice.map((c) => c.name).sort(), [names.second, names.third].sort());
+  assert.ok(!notice.some((c) => c.name === names.best), 'the vetoed candidate never reaches the notice');
+  assert.ok(notice.every((c) => c.veto_reason === undefined && c.nominator === undefined));
+});
+
+let certNo;
+test('public notice: objections block its end until answered, dismissed ones keep their reason; N full days', async () => {
+  const notice = (await pub('GET', '/api/v1/public/exemplars/notice')).json.candidates.filter((c) => c.campaign_id === cid);
+  const second = notice.find((c) => c.name === names.second), third = notice.find((c) => c.name === names.third);
+  let r = await pub('POST', `/api/v1/public/exemplars/candidates/${second.id}/objections`, { name: '赵春生', phone: '', content: '情况不属实' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.phone);
+  r = await pub('POST', `/api/v1/public/exemplars/candidates/${second.id}/objections`, { name: '赵春生', phone: '13905301888', content: '据我了解其事迹中的部分内容不属实，请核实。', evidence: '同村村民可作证' });
+  assert.equal(r.status, 201, r.text);
+  const o1 = r.json.id;
+  r = await pub('POST', `/api/v1/public/exemplars/candidates/${third.id}/objections`, { name: '孙玉兰', phone: '13905302777', content: '该同志长期不参加组织生活。' });
+  const o2 = r.json.id;
+  // before five full days: refused, saying when
+  r = await call('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/award`, {});
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /公示期为 5 天/);
+  now += 5 * 86400 + 60;
+  setClock(now);
+  r = await call('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/award`, {});
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /2 条异议未答复/);
+  // answers: the reason is required; only the committee answers
+  assert.equal((await call('chenji', 'POST', `/api/v1/exemplars/objections/${o1}`, { answer: 'dismissed', reason: 'x' })).status, 403);
+  r = await call('zuzhi', 'POST', `/api/v1/exemplars/objections/${o1}`, { answer: 'dismissed' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.reason);
+  const reason = '经实地核查，所反映问题与事实不符，异议不成立，已告知反映人。';
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/objections/${o1}`, { answer: 'dismissed', reason });
+  assert.equal((await call('zuzhi', 'POST', `/api/v1/exemplars/objections/${o1}`, { answer: 'upheld', reason: '再答' })).status, 409);
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/objections/${o2}`, { answer: 'upheld', reason: '经核实，该同志连续三次无故不参加组织生活，取消人选资格。' });
+  const objections = (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${cid}/objections`)).objections;
+  const d1 = objections.find((o) => o.id === o1);
+  assert.equal(d1.answer, 'dismissed');
+  assert.equal(d1.reason, reason, 'a dismissed objection keeps its reason');
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/award`, {});
+  const list = await candidatesOf(cid);
+  assert.equal(byName(list, names.third).state, 'objection_upheld');
+  const won = byName(list, names.second);
+  assert.equal(won.state, 'awarded');
+  assert.match(won.cert_no, /^BY2026-[2-9A-HJ-KM-NP-Z]{4}-[2-9A-HJ-KM-NP-Z]{4}$/);
+  certNo = won.cert_no;
+  assert.equal(list.filter((c) => c.state === 'awarded').length, 1);
+  const camp = (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${cid}`));
+  assert.equal(camp.campaign.stage, 'closed');
+  assert.equal(camp.report.awarded, 1);
+  assert.equal(camp.report.vetoed, 1);
+  assert.equal(camp.report.objection_upheld, 1);
+});
+
+test('certificates verify: a genuine number, a made-up one, a revoked one', async () => {
+  let r = await pub('GET', `/api/v1/public/exemplars/certificates/${certNo}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.valid, true);
+  assert.equal(r.json.name, names.second);
+  assert.match(r.json.campaign, /优秀共产党员/);
+  const page = await pub('GET', `/verify/${certNo.toLowerCase()}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /证书真实有效/);
+  assert.match(page.text, new RegExp(names.second));
+  const cert = await pub('GET', `/exemplars/certificates/${certNo}`);
+  assert.equal(cert.status, 200);
+  assert.match(cert.text, /荣 誉 证 书/);
+  assert.match(cert.text, /<svg class="qr"/);
+  r = await pub('GET', '/api/v1/public/exemplars/certificates/BY2026-AAAA-BBBB');
+  assert.equal(r.status, 404);
+  const fake = await pub('GET', '/verify/BY2026-AAAA-BBBB');
+  assert.equal(fake.status, 404);
+  assert.match(fake.text, /查无此证书/);
+  const list = await candidatesOf(cid);
+  const won = byName(list, names.second);
+  r = await call('zuzhi', 'POST', `/api/v1/exemplars/candidates/${won.id}/actions/revoke`, {});
+  assert.equal(r.status, 422, 'a revocation needs its reason');
+  assert.equal((await call('chenji', 'POST', `/api/v1/exemplars/candidates/${won.id}/actions/revoke`, { note: 'x' })).status, 403);
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${won.id}/actions/revoke`, { note: '发现违纪问题，撤销荣誉称号' });
+  r = await pub('GET', `/api/v1/public/exemplars/certificates/${certNo}`);
+  assert.equal(r.json.valid, false);
+  assert.equal(r.json.revoked, true);
+  const revoked = await pub('GET', `/verify?no=${certNo}`);
+  assert.match(revoked.text, /该证书已撤销/);
+  assert.doesNotMatch(revoked.text, /证书真实有效/);
+});
+
+test('roles: the public and the wrong roles are kept out of the console and the API', async () => {
+  assert.equal((await pub('GET', `/api/v1/exemplars/campaigns/${cid}`)).status, 401);
+  assert.equal((await call('dangyuan', 'GET', `/api/v1/exemplars/campaigns/${cid}/objections`)).status, 403);
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/award`, {})).status, 403);
+  const b = new Browser(srv.base);
+  assert.equal((await b.get(`/exemplars/campaigns/${cid}`)).status, 303, 'the console page asks for a login');
+  await b.login('chenji');
+  assert.equal((await b.get(`/exemplars/campaigns/${cid}`)).status, 403);
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const page = await z.get(`/exemplars/campaigns/${cid}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /否决理由：东阿县公安局陈集派出所/);
+  const x = await z.get(`/exemplars/campaigns/${cid}/results.xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+});
+
+test('the demo town: its campaigns, and seed 002 figures counted from the tour records', async () => {
+  const campaigns = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns;
+  const stages = campaigns.map((c) => c.stage);
+  assert.ok(stages.includes('closed') && stages.includes('notice') && stages.includes('consultation'));
+  const finished = campaigns.find((c) => c.stage === 'closed' && c.year === 2025);
+  const f = await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${finished.id}`);
+  assert.equal(f.report.awarded, 12);
+  assert.ok(f.candidates.filter((c) => c.state === 'awarded').every((c) => c.cert_no));
+  const running = campaigns.find((c) => c.stage === 'consultation');
+  const rr = await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${running.id}`);
+  assert.equal(rr.report.vetoed, 1);
+  assert.match(rr.candidates.find((c) => c.state === 'vetoed').veto_reason, /纪委/);
+  const st = await ok('zuzhi', 'GET', '/api/v1/exemplars/tours/stats');
+  assert.equal(st.sessions, 27);
+  assert.ok(st.audience > 1000, `audience ${st.audience}`);
+  assert.match(st.summary, /巡讲活动27场次，受众达\d+人次/);
+  assert.equal(Object.values(st.by_kind).reduce((a, b) => a + b, 0), 27);
+});
