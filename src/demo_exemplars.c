@@ -43,9 +43,8 @@ static const char *const deeds[] = {
 static int user_actor(db *d, const char *username, struct actor *a)
 {
 	memset(a, 0, sizeof *a);
-	db_stmt *s = db_query(d,
-			      "SELECT u.id, u.role, u.org_id, o.path, o.name, u.name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ?", "t",
-			      username);
+	db_stmt *s = db_query(d, "SELECT u.id, u.role, u.org_id, o.path, o.name, u.name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ?",
+			      "t", username);
 	bool ok = db_next(s);
 	if (ok) {
 		a->user_id = db_int(s, 0);
@@ -76,8 +75,8 @@ struct nominee {
 static int roster(db *d, int offset, int n, struct nominee *out)
 {
 	db_stmt *s = db_query(d,
-			      "SELECT m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id ORDER BY (m.id * 7919) % 1009, m.id LIMIT ? OFFSET ?", "ii",
-			      n, offset);
+			      "SELECT m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id ORDER BY (m.id * 7919) % 1009, m.id LIMIT ? OFFSET ?",
+			      "ii", n, offset);
 	int k = 0;
 	while (db_next(s) && k < n) {
 		snprintf(out[k].name, sizeof out[k].name, "%s", db_str(s, 0));
@@ -152,10 +151,11 @@ static int campaign(db *d, const struct actor *cli, struct actors *A, const stru
 	/* the departments answer: 纪委 first, then the others */
 	int64_t tasks[256];
 	int nt = 0;
-	db_stmt *s = db_query(d,
-			      "SELECT t.id FROM exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id JOIN orgs o ON o.id = t.dept_org_id "
-			      "WHERE c.campaign_id = ? ORDER BY CASE WHEN o.code = 'CJZ-JW' THEN 0 ELSE 1 END, c.id, o.id",
-			      "I", cid);
+	db_stmt *s = db_query(
+		d,
+		"SELECT t.id FROM exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id JOIN orgs o ON o.id = t.dept_org_id "
+		"WHERE c.campaign_id = ? ORDER BY CASE WHEN o.code = 'CJZ-JW' THEN 0 ELSE 1 END, c.id, o.id",
+		"I", cid);
 	while (db_next(s) && nt < 256)
 		tasks[nt++] = db_int(s, 0);
 	if (db_done(s) != DB_OK)
@@ -177,7 +177,8 @@ static int campaign(db *d, const struct actor *cli, struct actors *A, const stru
 			continue;
 		bool veto = veto_at >= 0 && cand == ids[veto_at] && who == &A->jiwei;
 		if ((r = exemplar_consult_answer(d, who, tasks[i], veto ? "disagree" : "agree",
-						 veto ? "经查，该同志2024年因违规操办酒席受到诫勉谈话，影响期未满，不宜推荐为榜样人选。" : "经核查，未发现问题",
+						 veto ? "经查，该同志2024年因违规操办酒席受到诫勉谈话，影响期未满，不宜推荐为榜样人选。"
+						      : "经核查，未发现问题",
 						 t0 + 16 * 86400 + i * 600, &e)) != DJ_OK)
 			return fail("consult", r, &e);
 	}
@@ -254,8 +255,8 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 		char day[11];
 		DAY(day, t0 + (40 + i * 15) * 86400);
 		int64_t id;
-		if ((r = exemplar_care_add(d, &A.zuzhi, awarded[i], care_notes[i % 4][0], day, care_notes[i % 4][1], t0 + (40 + i * 15) * 86400, &id, &e)) !=
-		    DJ_OK)
+		if ((r = exemplar_care_add(d, &A.zuzhi, awarded[i], care_notes[i % 4][0], day, care_notes[i % 4][1], t0 + (40 + i * 15) * 86400, &id,
+					   &e)) != DJ_OK)
 			return fail("care", r, &e);
 	}
 	int64_t tour;
@@ -293,8 +294,8 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	if (campaign(d, cli, &A, &n, people + 16, 8, 5, -1, "notice", t0, &c2, awarded, &na))
 		return -1;
 	int64_t first = db_int1(d, 0, "SELECT id FROM exemplar_candidates WHERE campaign_id = ? AND state = 'on_notice' ORDER BY id LIMIT 1", "I", c2);
-	int64_t second =
-		db_int1(d, 0, "SELECT id FROM exemplar_candidates WHERE campaign_id = ? AND state = 'on_notice' ORDER BY id LIMIT 1 OFFSET 1", "I", c2);
+	int64_t second = db_int1(d, 0, "SELECT id FROM exemplar_candidates WHERE campaign_id = ? AND state = 'on_notice' ORDER BY id LIMIT 1 OFFSET 1",
+				 "I", c2);
 	struct actor pub;
 	actor_public(&pub, "demo");
 	struct exemplar_objection_new o;
@@ -311,8 +312,8 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	if ((r = exemplar_object(d, &pub, first, &o, now - 36 * 3600, &oid, &e)) != DJ_OK)
 		return fail("objection", r, &e);
 	if ((r = exemplar_objection_answer(d, &A.zuzhi, oid, "dismissed",
-					   "经镇党委会同陈集村两委实地核查，大棚建在本人承包地内，未占用集体道路，异议不成立，已电话告知反映人。", now - 20 * 3600,
-					   &e)) != DJ_OK)
+					   "经镇党委会同陈集村两委实地核查，大棚建在本人承包地内，未占用集体道路，异议不成立，已电话告知反映人。",
+					   now - 20 * 3600, &e)) != DJ_OK)
 		return fail("objection answer", r, &e);
 
 	/* 3. 最美家庭 2026: in consultation, 纪委 vetoed the best-scored family */

@@ -36,7 +36,7 @@ const struct exemplar_transition exemplar_transitions[] = {
 	{"nominated", "reject", MANAGE, "rejected", NULL},
 	{"candidate", "shortlist", MANAGE, "shortlisted", "review"},
 	{"candidate", "pass_over", MANAGE, "not_shortlisted", "review"},
-	{"shortlisted", "veto", R_REVIEWER, "vetoed", "consultation"},   /* one 不同意 */
+	{"shortlisted", "veto", R_REVIEWER, "vetoed", "consultation"},     /* one 不同意 */
 	{"shortlisted", "clear", R_REVIEWER, "consulted", "consultation"}, /* the last 同意 */
 	{"consulted", "publish", MANAGE, "on_notice", "consultation"},
 	{"on_notice", "uphold", MANAGE, "objection_upheld", "notice"},
@@ -46,14 +46,14 @@ const struct exemplar_transition exemplar_transitions[] = {
 const int exemplar_transitions_count = (int)(sizeof exemplar_transitions / sizeof exemplar_transitions[0]);
 
 const char *const exemplar_states[] = {
-	"nominated", "已推荐", "candidate", "候选人", "merged", "已合并（重复推荐）", "rejected", "不予受理", "shortlisted", "初步人选",
-	"not_shortlisted", "未入围", "vetoed", "征询否决", "consulted", "征询通过", "on_notice", "公示中", "objection_upheld", "异议成立",
-	"awarded", "已表彰", "revoked", "已撤销", NULL,
+	"nominated",       "已推荐", "candidate", "候选人",   "merged",    "已合并（重复推荐）", "rejected",  "不予受理", "shortlisted",      "初步人选",
+	"not_shortlisted", "未入围", "vetoed",    "征询否决", "consulted", "征询通过",           "on_notice", "公示中",   "objection_upheld", "异议成立",
+	"awarded",         "已表彰", "revoked",   "已撤销",   NULL,
 };
 
 const char *const exemplar_categories[] = {
-	"youxiu_dangyuan", "优秀共产党员", "youxiu_dangwu", "优秀党务工作者", "xianjin_zuzhi", "先进基层党组织", "haoren", "身边好人",
-	"zhiyuanzhe", "最美志愿者", "jiating", "最美家庭", "shuji", "担当作为优秀村党组织书记", NULL,
+	"youxiu_dangyuan", "优秀共产党员", "youxiu_dangwu", "优秀党务工作者", "xianjin_zuzhi", "先进基层党组织",           "haoren", "身边好人",
+	"zhiyuanzhe",      "最美志愿者",   "jiating",       "最美家庭",       "shuji",         "担当作为优秀村党组织书记", NULL,
 };
 const char *const exemplar_place_kinds[] = {
 	"enterprise", "进企业", "village", "进农村", "community", "进社区", "school", "进学校", "family", "进家庭", NULL,
@@ -98,8 +98,8 @@ const struct exemplar_transition *exemplar_find(const char *from, const char *ac
 
 static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
 
-#define CAMPAIGN_COLS                                                                                                                              \
-	"c.id, c.org_id, o.name, o.path, c.title, c.category, c.subject, c.stage, c.year, c.quota, c.notice_days, c.nominate_until, "              \
+#define CAMPAIGN_COLS                                                                                                                 \
+	"c.id, c.org_id, o.name, o.path, c.title, c.category, c.subject, c.stage, c.year, c.quota, c.notice_days, c.nominate_until, " \
 	"c.review_until, c.consult_until, COALESCE(c.notice_start, 0), COALESCE(c.closed_at, 0), c.created_at"
 
 static void campaign_read(db_stmt *s, struct exemplar_campaign *c)
@@ -158,13 +158,13 @@ void exemplar_campaign_depts(db *d, int64_t campaign_id, exemplar_dept_fn fn, vo
 }
 
 /* the average score and the number of nominations come with every candidate */
-#define CANDIDATE_COLS                                                                                                                             \
-	"x.id, x.campaign_id, x.name, x.unit, x.deeds, x.source, x.nominator_name, x.nominator_phone, x.state, COALESCE(x.merged_into, 0), "       \
-	"x.veto_reason, COALESCE(x.cert_no, ''), COALESCE(x.awarded_at, 0), COALESCE(x.revoked_at, 0), x.revoke_reason, x.created_at, x.ssum, "    \
+#define CANDIDATE_COLS                                                                                                                          \
+	"x.id, x.campaign_id, x.name, x.unit, x.deeds, x.source, x.nominator_name, x.nominator_phone, x.state, COALESCE(x.merged_into, 0), "    \
+	"x.veto_reason, COALESCE(x.cert_no, ''), COALESCE(x.awarded_at, 0), COALESCE(x.revoked_at, 0), x.revoke_reason, x.created_at, x.ssum, " \
 	"x.scnt, x.nmerged"
-#define CANDIDATE_FROM                                                                                                                             \
-	"(SELECT c.*, (SELECT COALESCE(SUM(s.score), 0) FROM exemplar_scores s WHERE s.candidate_id = c.id) AS ssum, "                             \
-	"(SELECT COUNT(*) FROM exemplar_scores s WHERE s.candidate_id = c.id) AS scnt, "                                                          \
+#define CANDIDATE_FROM                                                                                                 \
+	"(SELECT c.*, (SELECT COALESCE(SUM(s.score), 0) FROM exemplar_scores s WHERE s.candidate_id = c.id) AS ssum, " \
+	"(SELECT COUNT(*) FROM exemplar_scores s WHERE s.candidate_id = c.id) AS scnt, "                               \
 	"(SELECT COUNT(*) FROM exemplar_candidates m WHERE m.merged_into = c.id) AS nmerged FROM exemplar_candidates c"
 #define BEST_FIRST "ORDER BY CASE WHEN x.scnt = 0 THEN -1 ELSE x.ssum * 100 / x.scnt END DESC, x.id"
 
@@ -281,8 +281,7 @@ static enum dj_result step(db *d, const struct actor *a, const struct exemplar_c
 		if (r != DJ_OK)
 			return r;
 	}
-	if (db_run(d, "UPDATE exemplar_candidates SET state = ?, updated_at = ? WHERE id = ? AND state = ?", "tIIt", t->to, now, c->id, c->state) !=
-	    DB_OK)
+	if (db_run(d, "UPDATE exemplar_candidates SET state = ?, updated_at = ? WHERE id = ? AND state = ?", "tIIt", t->to, now, c->id, c->state) != DB_OK)
 		return DJ_DB_ERROR;
 	if (db_changes(d) != 1)
 		return dj_fail(e, DJ_CONFLICT, "该人选刚被他人处理过，请刷新后再试");
@@ -366,8 +365,8 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 	*id = db_int1(d, 0,
 		      "INSERT INTO exemplar_campaigns (org_id, title, category, subject, year, quota, stage, nominate_until, review_until, "
 		      "consult_until, notice_days, created_at) VALUES (?, ?, ?, ?, ?, ?, 'nomination', ?, ?, ?, ?, ?) RETURNING id",
-		      "ItttIItttII", org_id, n->title, n->category, n->subject, n->year, n->quota, n->nominate_until, n->review_until,
-		      n->consult_until, notice_days, now);
+		      "ItttIItttII", org_id, n->title, n->category, n->subject, n->year, n->quota, n->nominate_until, n->review_until, n->consult_until,
+		      notice_days, now);
 	if (!*id)
 		return DJ_DB_ERROR;
 	for (int i = 0; i < nd; i++)
@@ -405,15 +404,16 @@ enum dj_result exemplar_nominate(db *d, const struct actor *a, int64_t campaign_
 	struct exemplar_campaign c;
 	if (!exemplar_campaign_load(d, campaign_id, &c))
 		return dj_fail(e, DJ_NOT_FOUND, "评选活动不存在");
-	const char *source = a->role == A_PUBLIC ? "public"
-			     : a->role == R_MEMBER   ? "member"
-			     : a->role == R_BRANCH   ? "branch"
-			     : a->role & MANAGE      ? "committee"
-						     : NULL;
+	const char *source = a->role == A_PUBLIC   ? "public"
+			     : a->role == R_MEMBER ? "member"
+			     : a->role == R_BRANCH ? "branch"
+			     : a->role & MANAGE    ? "committee"
+						   : NULL;
 	if (!source)
 		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能推荐人选");
 	if (a->role == A_PUBLIC && *n->idempotency_key) {
-		db_stmt *s = db_query(d, "SELECT id, campaign_id, name, deeds FROM exemplar_candidates WHERE idempotency_key = ?", "t", n->idempotency_key);
+		db_stmt *s = db_query(d, "SELECT id, campaign_id, name, deeds FROM exemplar_candidates WHERE idempotency_key = ?", "t",
+				      n->idempotency_key);
 		int64_t first = 0;
 		bool same = false;
 		if (db_next(s)) {
@@ -453,12 +453,13 @@ enum dj_result exemplar_nominate(db *d, const struct actor *a, int64_t campaign_
 	}
 	if (e->n)
 		return DJ_INVALID;
-	*id = db_int1(d, 0,
-		      "INSERT INTO exemplar_candidates (campaign_id, name, unit, deeds, source, nominator_name, nominator_phone, nominator_user_id, "
-		      "state, idempotency_key, ip, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), 'nominated', ?, ?, ?, ?) "
-		      "RETURNING id",
-		      "IttttttIttII", campaign_id, n->name, n->unit, n->deeds, source, nominator, phone, a->user_id,
-		      *n->idempotency_key ? n->idempotency_key : NULL, a->ip, now, now);
+	*id = db_int1(
+		d, 0,
+		"INSERT INTO exemplar_candidates (campaign_id, name, unit, deeds, source, nominator_name, nominator_phone, nominator_user_id, "
+		"state, idempotency_key, ip, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), 'nominated', ?, ?, ?, ?) "
+		"RETURNING id",
+		"IttttttIttII", campaign_id, n->name, n->unit, n->deeds, source, nominator, phone, a->user_id,
+		*n->idempotency_key ? n->idempotency_key : NULL, a->ip, now, now);
 	if (!*id)
 		return DJ_DB_ERROR;
 	char sum[300];
@@ -494,8 +495,7 @@ void exemplar_cert_normalize(const char *in, char out[32])
 	out[n] = 0;
 }
 
-enum dj_result exemplar_act(db *d, const struct actor *a, int64_t candidate_id, const char *action, const char *note, int64_t now,
-			    struct field_errors *e)
+enum dj_result exemplar_act(db *d, const struct actor *a, int64_t candidate_id, const char *action, const char *note, int64_t now, struct field_errors *e)
 {
 	struct exemplar_candidate c;
 	struct exemplar_campaign camp;
@@ -682,11 +682,11 @@ enum dj_result exemplar_shortlist(db *d, const struct actor *a, int64_t campaign
 
 /* ---- 征询意见 ---- */
 
-#define CONSULT_COLS                                                                                                                               \
-	"t.id, t.candidate_id, c.campaign_id, t.dept_org_id, o.name, c.name, c.unit, k.title, COALESCE(t.answer, ''), t.note, "                    \
+#define CONSULT_COLS                                                                                                            \
+	"t.id, t.candidate_id, c.campaign_id, t.dept_org_id, o.name, c.name, c.unit, k.title, COALESCE(t.answer, ''), t.note, " \
 	"COALESCE(t.answered_at, 0), t.due_at"
-#define CONSULT_FROM                                                                                                                               \
-	"exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id JOIN exemplar_campaigns k ON k.id = c.campaign_id "               \
+#define CONSULT_FROM                                                                                                                 \
+	"exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id JOIN exemplar_campaigns k ON k.id = c.campaign_id " \
 	"JOIN orgs o ON o.id = t.dept_org_id"
 
 static void consult_read(db_stmt *s, struct exemplar_consult *t)
@@ -901,8 +901,8 @@ enum dj_result exemplar_objection_answer(db *d, const struct actor *a, int64_t o
 		return DJ_INVALID;
 	if ((r = stage_is(&camp, "notice", e)) != DJ_OK)
 		return r;
-	if (db_run(d, "UPDATE exemplar_objections SET answer = ?, reason = ?, answered_by = ?, answered_at = ? WHERE id = ? AND answer IS NULL",
-		   "ttIII", upheld ? "upheld" : "dismissed", reason, a->user_id, now, objection_id) != DB_OK)
+	if (db_run(d, "UPDATE exemplar_objections SET answer = ?, reason = ?, answered_by = ?, answered_at = ? WHERE id = ? AND answer IS NULL", "ttIII",
+		   upheld ? "upheld" : "dismissed", reason, a->user_id, now, objection_id) != DB_OK)
 		return DJ_DB_ERROR;
 	if (db_changes(d) != 1)
 		return dj_fail(e, DJ_CONFLICT, "该异议已答复过");
@@ -1157,8 +1157,7 @@ void exemplar_tour_stats(db *d, const char *scope, struct exemplar_tour_stats *s
 void exemplar_report(db *d, int64_t campaign_id, struct exemplar_report *r)
 {
 	memset(r, 0, sizeof *r);
-	db_stmt *s = db_query(d, "SELECT state, source, COUNT(*) FROM exemplar_candidates WHERE campaign_id = ? GROUP BY state, source", "I",
-			      campaign_id);
+	db_stmt *s = db_query(d, "SELECT state, source, COUNT(*) FROM exemplar_candidates WHERE campaign_id = ? GROUP BY state, source", "I", campaign_id);
 	while (db_next(s)) {
 		const char *st = db_str(s, 0), *src = db_str(s, 1);
 		int64_t n = db_int(s, 2);
@@ -1190,9 +1189,8 @@ void exemplar_report(db *d, int64_t campaign_id, struct exemplar_report *r)
 				     "SELECT COUNT(*) FROM exemplar_objections b JOIN exemplar_candidates c ON c.id = b.candidate_id "
 				     "WHERE c.campaign_id = ? AND b.answer IS NULL",
 				     "I", campaign_id);
-	r->consults = db_int1(d, 0,
-			      "SELECT COUNT(*) FROM exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id WHERE c.campaign_id = ?", "I",
-			      campaign_id);
+	r->consults = db_int1(d, 0, "SELECT COUNT(*) FROM exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id WHERE c.campaign_id = ?",
+			      "I", campaign_id);
 	r->consults_open = db_int1(d, 0,
 				   "SELECT COUNT(*) FROM exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id "
 				   "WHERE c.campaign_id = ? AND t.answer IS NULL",

@@ -121,8 +121,7 @@ bool exemplar_public_allowed(db *d, const char *kind, const char *ip, const char
 /* One step of the candidate table that needs nothing more than a note:
  * accept (a duplicate of an accepted candidate — same name and unit — is
  * merged into it instead), reject, revoke (note: the reason, required). */
-enum dj_result exemplar_act(db *d, const struct actor *a, int64_t candidate_id, const char *action, const char *note, int64_t now,
-			    struct field_errors *e);
+enum dj_result exemplar_act(db *d, const struct actor *a, int64_t candidate_id, const char *action, const char *note, int64_t now, struct field_errors *e);
 
 /* Ends the nomination (every nomination accepted or rejected, at least one
  * candidate): the review begins. */

@@ -482,11 +482,8 @@ void exemplars_api_notice(req *r)
 }
 
 static const struct json_field objection_fields[] = {
-	{"name", "姓名", true, 's', NULL},
-	{"phone", "手机号", true, 's', NULL},
-	{"content", "异议内容", true, 's', NULL},
-	{"evidence", "佐证材料", false, 's', NULL},
-	{NULL, NULL, false, 0, NULL},
+	{"name", "姓名", true, 's', NULL},          {"phone", "手机号", true, 's', NULL}, {"content", "异议内容", true, 's', NULL},
+	{"evidence", "佐证材料", false, 's', NULL}, {NULL, NULL, false, 0, NULL},
 };
 
 void exemplars_api_object(req *r)

@@ -20,9 +20,9 @@
 
 static void badge_state(req *r, const char *state)
 {
-	const char *cls = !strcmp(state, "awarded") || !strcmp(state, "consulted") || !strcmp(state, "on_notice") ? "badge badge-green"
+	const char *cls = !strcmp(state, "awarded") || !strcmp(state, "consulted") || !strcmp(state, "on_notice")       ? "badge badge-green"
 			  : !strcmp(state, "vetoed") || !strcmp(state, "objection_upheld") || !strcmp(state, "revoked") ? "badge badge-red"
-															    : "badge";
+															: "badge";
 	html_printf(&r->out, "<span class=\"%s\">%s</span>", cls, exemplar_state_label(state));
 }
 
@@ -95,9 +95,11 @@ static void home_card(void *ctx, const struct exemplar_campaign *c)
 static void home_page(req *r)
 {
 	page_begin(r, "榜样评选");
-	buf_puts(&r->out, "<p class=\"lead\">民主推荐、联合评审、社会监督：身边的好党员、好干部、好家庭由大家推、大家评、大家看。</p>"
-			  "<nav class=\"ex-links\"><a class=\"btn\" href=\"/exemplars/notice\">评选公示</a><a class=\"btn\" href=\"/exemplars/gallery\">榜样风采</a>"
-			  "<a class=\"btn\" href=\"/verify\">证书查验</a>");
+	buf_puts(
+		&r->out,
+		"<p class=\"lead\">民主推荐、联合评审、社会监督：身边的好党员、好干部、好家庭由大家推、大家评、大家看。</p>"
+		"<nav class=\"ex-links\"><a class=\"btn\" href=\"/exemplars/notice\">评选公示</a><a class=\"btn\" href=\"/exemplars/gallery\">榜样风采</a>"
+		"<a class=\"btn\" href=\"/verify\">证书查验</a>");
 	if (r->actor.role & (R_STAFF | R_REVIEWER))
 		buf_puts(&r->out, "<a class=\"btn\" href=\"/exemplars/review\">评审与征询</a><a class=\"btn\" href=\"/exemplars/tours\">宣讲与关爱</a>");
 	buf_puts(&r->out, "</nav>");
@@ -315,8 +317,8 @@ static void gallery_card(void *ctx, const struct exemplar_candidate *c)
 {
 	struct list_ctx *x = ctx;
 	x->n++;
-	html_printf(&x->r->out, "<article class=\"card ex-person\"><h2 class=\"card-title\">%s</h2><p class=\"muted\">%s</p><p>%s</p></article>",
-		    c->name, c->unit, c->deeds);
+	html_printf(&x->r->out, "<article class=\"card ex-person\"><h2 class=\"card-title\">%s</h2><p class=\"muted\">%s</p><p>%s</p></article>", c->name,
+		    c->unit, c->deeds);
 }
 
 static void gallery_page(req *r)
@@ -326,14 +328,16 @@ static void gallery_page(req *r)
 		cat = NULL;
 	int64_t year = parse_id(req_query(r, "year"));
 	page_begin(r, "榜样风采");
-	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/exemplars/gallery\"><div class=\"field\"><label for=\"f-category\">类别</label>"
-			  "<select id=\"f-category\" name=\"category\"><option value=\"\">全部类别</option>");
+	buf_puts(&r->out,
+		 "<form class=\"filters\" method=\"get\" action=\"/exemplars/gallery\"><div class=\"field\"><label for=\"f-category\">类别</label>"
+		 "<select id=\"f-category\" name=\"category\"><option value=\"\">全部类别</option>");
 	for (const char *const *p = exemplar_categories; *p; p += 2)
 		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", p[0], cat && !strcmp(cat, p[0]) ? " selected" : "", p[1]);
-	html_printf(&r->out,
-		    "</select></div><div class=\"field\"><label for=\"f-year\">年度</label><input id=\"f-year\" name=\"year\" type=\"number\" value=\"%s\">"
-		    "</div><div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">筛选</button></div></form>",
-		    req_query(r, "year") ? req_query(r, "year") : "");
+	html_printf(
+		&r->out,
+		"</select></div><div class=\"field\"><label for=\"f-year\">年度</label><input id=\"f-year\" name=\"year\" type=\"number\" value=\"%s\">"
+		"</div><div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">筛选</button></div></form>",
+		req_query(r, "year") ? req_query(r, "year") : "");
 	struct list_ctx x = {r, 0};
 	exemplar_gallery_each(r->db, cat, year, gallery_card, &x);
 	if (!x.n)
@@ -359,10 +363,11 @@ static void verify_result(req *r, const char *no)
 	if (c.revoked_at) {
 		char t2[20];
 		fmt_time(c.revoked_at, t2);
-		html_printf(&r->out,
-			    "<section class=\"card ex-verify ex-bad\"><h2 class=\"card-title\">该证书已撤销</h2><p>证书编号 <strong>%s</strong> 曾颁发给 %s，"
-			    "已于 %.10s 被颁发单位撤销，现已无效。</p></section>",
-			    c.cert_no, c.name, t2);
+		html_printf(
+			&r->out,
+			"<section class=\"card ex-verify ex-bad\"><h2 class=\"card-title\">该证书已撤销</h2><p>证书编号 <strong>%s</strong> 曾颁发给 %s，"
+			"已于 %.10s 被颁发单位撤销，现已无效。</p></section>",
+			c.cert_no, c.name, t2);
 		return;
 	}
 	html_printf(&r->out,
@@ -504,10 +509,11 @@ static void nomination_row(void *ctx, const struct exemplar_candidate *c)
 	struct cpage *x = ctx;
 	req *r = x->r;
 	x->n++;
-	html_printf(&r->out,
-		    "<tr><td data-label=\"人选\">%s<br><span class=\"muted\">%s</span></td><td data-label=\"事迹\">%s</td><td data-label=\"推荐人\">%s</td>"
-		    "<td data-label=\"操作\"><form method=\"post\" action=\"/exemplars/candidates/%lld/act/accept\" class=\"inline\">",
-		    c->name, c->unit, c->deeds, c->nominator_name, (long long)c->id);
+	html_printf(
+		&r->out,
+		"<tr><td data-label=\"人选\">%s<br><span class=\"muted\">%s</span></td><td data-label=\"事迹\">%s</td><td data-label=\"推荐人\">%s</td>"
+		"<td data-label=\"操作\"><form method=\"post\" action=\"/exemplars/candidates/%lld/act/accept\" class=\"inline\">",
+		c->name, c->unit, c->deeds, c->nominator_name, (long long)c->id);
 	hidden_csrf(r);
 	html_printf(&r->out,
 		    "<button class=\"btn btn-small btn-primary\" type=\"submit\">受理</button></form>"
@@ -566,8 +572,14 @@ static void consult_row_page(void *ctx, const struct exemplar_consult *t)
 	struct cpage *x = ctx;
 	req *r = x->r;
 	x->n++;
-	html_printf(&r->out, "<tr><td data-label=\"人选\">%s</td><td data-label=\"部门\">%s</td><td data-label=\"意见\">%s</td><td data-label=\"说明\">%s</td></tr>",
-		    t->candidate_name, t->dept_name, !*t->answer ? "待答复" : !strcmp(t->answer, "agree") ? "同意" : "不同意", t->note);
+	html_printf(
+		&r->out,
+		"<tr><td data-label=\"人选\">%s</td><td data-label=\"部门\">%s</td><td data-label=\"意见\">%s</td><td data-label=\"说明\">%s</td></tr>",
+		t->candidate_name, t->dept_name,
+		!*t->answer                   ? "待答复"
+		: !strcmp(t->answer, "agree") ? "同意"
+					      : "不同意",
+		t->note);
 }
 
 static void objection_row_page(void *ctx, const struct exemplar_objection *o)
@@ -577,25 +589,27 @@ static void objection_row_page(void *ctx, const struct exemplar_objection *o)
 	x->n++;
 	char t[20];
 	fmt_time(o->filed_at, t);
-	html_printf(&r->out,
-		    "<article class=\"card ex-objection\"><p><strong>对 %s 的异议</strong> <span class=\"muted\">%s · %s %s</span></p><p>%s</p>", o->candidate_name,
-		    t, o->name, o->phone, o->content);
+	html_printf(&r->out, "<article class=\"card ex-objection\"><p><strong>对 %s 的异议</strong> <span class=\"muted\">%s · %s %s</span></p><p>%s</p>",
+		    o->candidate_name, t, o->name, o->phone, o->content);
 	if (*o->evidence)
 		html_printf(&r->out, "<p class=\"muted\">佐证：%s</p>", o->evidence);
 	if (*o->answer) {
-		html_printf(&r->out, "<p><span class=\"badge %s\">%s</span> 理由：%s</p></article>", !strcmp(o->answer, "upheld") ? "badge-red" : "badge-green",
-			    !strcmp(o->answer, "upheld") ? "异议成立" : "异议不成立", o->reason);
+		html_printf(&r->out, "<p><span class=\"badge %s\">%s</span> 理由：%s</p></article>",
+			    !strcmp(o->answer, "upheld") ? "badge-red" : "badge-green", !strcmp(o->answer, "upheld") ? "异议成立" : "异议不成立",
+			    o->reason);
 		return;
 	}
-	html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/objections/%lld/answer\"><input type=\"hidden\" name=\"candidate\" value=\"%lld\">",
+	html_printf(&r->out,
+		    "<form method=\"post\" action=\"/exemplars/objections/%lld/answer\"><input type=\"hidden\" name=\"candidate\" value=\"%lld\">",
 		    (long long)o->id, (long long)o->candidate_id);
 	hidden_csrf(r);
-	html_printf(&r->out,
-		    "<div class=\"field\"><label for=\"f-answer-%lld\">答复</label><select id=\"f-answer-%lld\" name=\"answer\"><option value=\"dismissed\">异议不成立"
-		    "</option><option value=\"upheld\">异议成立（取消该人选）</option></select></div><div class=\"field\"><label for=\"f-reason-%lld\">核查情况和理由"
-		    "</label><textarea id=\"f-reason-%lld\" name=\"reason\" rows=\"3\"></textarea></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
-		    "type=\"submit\">答复异议</button></div></form></article>",
-		    (long long)o->id, (long long)o->id, (long long)o->id, (long long)o->id);
+	html_printf(
+		&r->out,
+		"<div class=\"field\"><label for=\"f-answer-%lld\">答复</label><select id=\"f-answer-%lld\" name=\"answer\"><option value=\"dismissed\">异议不成立"
+		"</option><option value=\"upheld\">异议成立（取消该人选）</option></select></div><div class=\"field\"><label for=\"f-reason-%lld\">核查情况和理由"
+		"</label><textarea id=\"f-reason-%lld\" name=\"reason\" rows=\"3\"></textarea></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
+		"type=\"submit\">答复异议</button></div></form></article>",
+		(long long)o->id, (long long)o->id, (long long)o->id, (long long)o->id);
 }
 
 static void stage_button(req *r, int64_t id, const char *op, const char *label)
@@ -638,8 +652,9 @@ static void campaign_page(req *r)
 	html_printf(&r->out, "</dd></dl><a class=\"btn\" href=\"/exemplars/campaigns/%lld/results.xlsx\">导出结果 Excel</a></section>", (long long)c.id);
 
 	/* nominations waiting to be accepted */
-	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">待受理的推荐</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr>"
-			  "<th>人选</th><th>事迹</th><th>推荐人</th><th>操作</th></tr></thead><tbody>");
+	buf_puts(&r->out,
+		 "<section class=\"card\"><h2 class=\"card-title\">待受理的推荐</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr>"
+		 "<th>人选</th><th>事迹</th><th>推荐人</th><th>操作</th></tr></thead><tbody>");
 	x.n = 0;
 	exemplar_candidate_each(r->db, c.id, "nominated", nomination_row, &x);
 	buf_puts(&r->out, "</tbody></table></div>");
@@ -647,8 +662,9 @@ static void campaign_page(req *r)
 		buf_puts(&r->out, "<p class=\"muted\">没有待受理的推荐</p>");
 	buf_puts(&r->out, "</section>");
 
-	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">候选人（按评审平均分排序）</h2><div class=\"table-wrap\"><table class=\"table cards\">"
-			  "<thead><tr><th>名次</th><th>人选</th><th>推荐</th><th>平均分</th><th>状态</th><th>操作</th></tr></thead><tbody>");
+	buf_puts(&r->out,
+		 "<section class=\"card\"><h2 class=\"card-title\">候选人（按评审平均分排序）</h2><div class=\"table-wrap\"><table class=\"table cards\">"
+		 "<thead><tr><th>名次</th><th>人选</th><th>推荐</th><th>平均分</th><th>状态</th><th>操作</th></tr></thead><tbody>");
 	x.n = 0;
 	exemplar_candidate_each(r->db, c.id, NULL, ranking_row, &x);
 	buf_puts(&r->out, "</tbody></table></div>");
@@ -665,8 +681,9 @@ static void campaign_page(req *r)
 	if (!strcmp(c.stage, "nomination"))
 		stage_button(r, c.id, "open_review", "结束推荐，进入联合评审");
 	if (rep.consults) {
-		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">征询意见</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr>"
-				  "<th>人选</th><th>部门</th><th>意见</th><th>说明</th></tr></thead><tbody>");
+		buf_puts(&r->out,
+			 "<section class=\"card\"><h2 class=\"card-title\">征询意见</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr>"
+			 "<th>人选</th><th>部门</th><th>意见</th><th>说明</th></tr></thead><tbody>");
 		x.n = 0;
 		exemplar_consult_each(r->db, 0, c.id, consult_row_page, &x);
 		buf_puts(&r->out, "</tbody></table></div>");
@@ -751,7 +768,8 @@ static void candidate_score(req *r)
 static void objection_answer(req *r)
 {
 	struct field_errors e = {0};
-	enum dj_result res = exemplar_objection_answer(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "answer"), req_form(r, "reason"), now_unix(), &e);
+	enum dj_result res = exemplar_objection_answer(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "answer"), req_form(r, "reason"), now_unix(),
+						       &e);
 	/* back to the campaign of the objection's candidate */
 	char back[64] = "/exemplars";
 	struct exemplar_candidate c;
@@ -771,9 +789,10 @@ static void review_candidate(void *ctx, const struct exemplar_candidate *c)
 	html_printf(&r->out, "<article class=\"card ex-person\"><h3>%s <span class=\"muted\">%s</span></h3><p>%s</p>", c->name, c->unit, c->deeds);
 	html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/candidates/%lld/score\" class=\"ex-score\">", (long long)c->id);
 	hidden_csrf(r);
-	buf_puts(&r->out, "<input type=\"hidden\" name=\"back\" value=\"/exemplars/review\"><div class=\"field\"><label>评分（0–100）"
-			  "<input name=\"score\" type=\"number\" min=\"0\" max=\"100\"></label></div><div class=\"field\"><label>评语（选填）<input name=\"note\">"
-			  "</label></div><button class=\"btn btn-small btn-primary\" type=\"submit\">提交评分</button></form></article>");
+	buf_puts(&r->out,
+		 "<input type=\"hidden\" name=\"back\" value=\"/exemplars/review\"><div class=\"field\"><label>评分（0–100）"
+		 "<input name=\"score\" type=\"number\" min=\"0\" max=\"100\"></label></div><div class=\"field\"><label>评语（选填）<input name=\"note\">"
+		 "</label></div><button class=\"btn btn-small btn-primary\" type=\"submit\">提交评分</button></form></article>");
 }
 
 static void review_campaign(void *ctx, const struct exemplar_campaign *c)
@@ -792,8 +811,8 @@ static void consult_task(void *ctx, const struct exemplar_consult *t)
 	x->n++;
 	char due[20];
 	fmt_time(t->due_at, due);
-	html_printf(&r->out, "<article class=\"card ex-task\"><p><strong>%s</strong> %s<br><span class=\"muted\">%s · 答复期限 %s</span></p>", t->candidate_name,
-		    t->candidate_unit, t->campaign_title, due);
+	html_printf(&r->out, "<article class=\"card ex-task\"><p><strong>%s</strong> %s<br><span class=\"muted\">%s · 答复期限 %s</span></p>",
+		    t->candidate_name, t->candidate_unit, t->campaign_title, due);
 	if (*t->answer) {
 		html_printf(&r->out, "<p>本部门意见：<strong>%s</strong> %s</p></article>", !strcmp(t->answer, "agree") ? "同意" : "不同意", t->note);
 		return;
@@ -841,15 +860,18 @@ static void session_row(void *ctx, const struct exemplar_tour_session *s)
 	struct cpage *x = ctx;
 	req *r = x->r;
 	x->n++;
-	html_printf(&r->out, "<tr><td data-label=\"日期\">%s</td><td data-label=\"去处\">%s</td><td data-label=\"地点\">%s</td><td data-label=\"宣讲团\">%s</td><td data-label=\"受众\">",
-		    s->day, exemplar_pair_label(exemplar_place_kinds, s->place_kind), s->place, s->tour_title);
+	html_printf(
+		&r->out,
+		"<tr><td data-label=\"日期\">%s</td><td data-label=\"去处\">%s</td><td data-label=\"地点\">%s</td><td data-label=\"宣讲团\">%s</td><td data-label=\"受众\">",
+		s->day, exemplar_pair_label(exemplar_place_kinds, s->place_kind), s->place, s->tour_title);
 	if (s->held)
 		html_printf(&r->out, "%lld 人次", (long long)s->audience);
 	else {
 		html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/sessions/%lld/report\" class=\"inline\">", (long long)s->id);
 		hidden_csrf(r);
-		buf_puts(&r->out, "<input name=\"audience\" type=\"number\" min=\"1\" aria-label=\"受众人次\" placeholder=\"人次\"><button class=\"btn btn-small\" "
-				  "type=\"submit\">填报</button></form>");
+		buf_puts(&r->out,
+			 "<input name=\"audience\" type=\"number\" min=\"1\" aria-label=\"受众人次\" placeholder=\"人次\"><button class=\"btn btn-small\" "
+			 "type=\"submit\">填报</button></form>");
 	}
 	buf_puts(&r->out, "</td></tr>");
 }
@@ -858,8 +880,10 @@ static void care_row(void *ctx, const struct exemplar_care *c)
 {
 	struct cpage *x = ctx;
 	x->n++;
-	html_printf(&x->r->out, "<tr><td data-label=\"日期\">%s</td><td data-label=\"榜样\">%s</td><td data-label=\"类型\">%s</td><td data-label=\"单位\">%s</td><td data-label=\"内容\">%s</td></tr>",
-		    c->day, c->candidate_name, exemplar_pair_label(exemplar_care_kinds, c->kind), c->org_name, c->note);
+	html_printf(
+		&x->r->out,
+		"<tr><td data-label=\"日期\">%s</td><td data-label=\"榜样\">%s</td><td data-label=\"类型\">%s</td><td data-label=\"单位\">%s</td><td data-label=\"内容\">%s</td></tr>",
+		c->day, c->candidate_name, exemplar_pair_label(exemplar_care_kinds, c->kind), c->org_name, c->note);
 }
 
 static void tours_page(req *r)
@@ -870,8 +894,9 @@ static void tours_page(req *r)
 	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">榜样事迹宣讲团</h2><p class=\"lead\">%s。</p><p>", st.summary);
 	for (int k = 0; exemplar_place_kinds[2 * k]; k++)
 		html_printf(&r->out, "%s %lld 场　", exemplar_place_kinds[2 * k + 1], (long long)st.by_kind[k]);
-	buf_puts(&r->out, "</p></section><section class=\"card\"><h2 class=\"card-title\">宣讲场次</h2><div class=\"table-wrap\"><table class=\"table cards\">"
-			  "<thead><tr><th>日期</th><th>去处</th><th>地点</th><th>宣讲团</th><th>受众</th></tr></thead><tbody>");
+	buf_puts(&r->out,
+		 "</p></section><section class=\"card\"><h2 class=\"card-title\">宣讲场次</h2><div class=\"table-wrap\"><table class=\"table cards\">"
+		 "<thead><tr><th>日期</th><th>去处</th><th>地点</th><th>宣讲团</th><th>受众</th></tr></thead><tbody>");
 	struct cpage x = {r, NULL, 0};
 	exemplar_session_each(r->db, actor_scope(&r->actor), session_row, &x);
 	buf_puts(&r->out, "</tbody></table></div></section>");
@@ -941,9 +966,11 @@ static const route exemplars_routes[] = {
 	{"POST", "/api/v1/exemplars/campaigns", exemplars_api_campaign_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_exemplar_campaign_create"},
 	{"GET", "/api/v1/exemplars/campaigns/:id", exemplars_api_campaign, R_ANY, RF_API, 0, "api_exemplar_campaign"},
 	{"POST", "/api/v1/exemplars/campaigns/:id/nominations", exemplars_api_nominate, R_ANY, RF_API, 16 * KiB, "api_exemplar_nominate"},
-	{"POST", "/api/v1/exemplars/campaigns/:id/actions/:action", exemplars_api_campaign_action, R_ANY, RF_API, 16 * KiB, "api_exemplar_campaign_action"},
+	{"POST", "/api/v1/exemplars/campaigns/:id/actions/:action", exemplars_api_campaign_action, R_ANY, RF_API, 16 * KiB,
+	 "api_exemplar_campaign_action"},
 	{"GET", "/api/v1/exemplars/campaigns/:id/objections", exemplars_api_objections, R_ADMIN | R_COMMITTEE, RF_API, 0, "api_exemplar_objections"},
-	{"POST", "/api/v1/exemplars/candidates/:id/actions/:action", exemplars_api_candidate_action, R_ANY, RF_API, 4 * KiB, "api_exemplar_candidate_action"},
+	{"POST", "/api/v1/exemplars/candidates/:id/actions/:action", exemplars_api_candidate_action, R_ANY, RF_API, 4 * KiB,
+	 "api_exemplar_candidate_action"},
 	{"POST", "/api/v1/exemplars/candidates/:id/score", exemplars_api_score, R_ANY, RF_API, 4 * KiB, "api_exemplar_score"},
 	{"GET", "/api/v1/exemplars/consults", exemplars_api_consults, R_ANY, RF_API, 0, "api_exemplar_consults"},
 	{"POST", "/api/v1/exemplars/consults/:id", exemplars_api_consult_answer, R_ANY, RF_API, 4 * KiB, "api_exemplar_consult_answer"},
