@@ -658,7 +658,7 @@ enum dj_result exemplar_shortlist(db *d, const struct actor *a, int64_t campaign
 	/* one task per shortlisted candidate and department, due at the end of the consultation's last day */
 	int64_t due = now + 7 * 86400;
 	if (day_of(c.consult_until, &due))
-		due += 86400;
+		due += 86400 - 60; /* the end of the last day: 23:59 */
 	if (db_run(d,
 		   "INSERT INTO exemplar_consults (candidate_id, dept_org_id, due_at) SELECT c.id, cd.org_id, ? FROM exemplar_candidates c "
 		   "JOIN exemplar_campaign_depts cd ON cd.campaign_id = c.campaign_id WHERE c.campaign_id = ? AND c.state = 'shortlisted'",

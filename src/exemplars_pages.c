@@ -87,6 +87,9 @@ static void home_card(void *ctx, const struct exemplar_campaign *c)
 			    c->nominate_until, (long long)c->id);
 	if (!strcmp(c->stage, "notice"))
 		buf_puts(&r->out, "<a class=\"btn btn-primary\" href=\"/exemplars/notice\">查看公示</a> ");
+	if (!strcmp(c->stage, "closed"))
+		html_printf(&r->out, "<a class=\"btn\" href=\"/exemplars/gallery?category=%s&amp;year=%lld\">榜样风采</a> ", c->category,
+			    (long long)c->year);
 	if (permission_allows(&perm_exemplar_manage, &r->actor))
 		html_printf(&r->out, "<a class=\"btn\" href=\"/exemplars/campaigns/%lld\">管理</a>", (long long)c->id);
 	buf_puts(&r->out, "</section>");
@@ -201,41 +204,49 @@ static void nominate_page(req *r)
 	req_redirect(r, "/exemplars");
 }
 
+struct notice_ctx {
+	req *r;
+	int64_t campaign;
+	int n;
+};
+
 static void notice_card(void *ctx, const struct exemplar_candidate *c)
 {
-	struct list_ctx *x = ctx;
+	struct notice_ctx *x = ctx;
 	req *r = x->r;
+	if (c->campaign_id != x->campaign)
+		return;
 	x->n++;
 	html_printf(&r->out,
-		    "<article class=\"card ex-person\"><h2 class=\"card-title\">%s</h2><p class=\"muted\">%s</p><p>%s</p>"
+		    "<article class=\"card ex-person\"><h3 class=\"card-title\">%s</h3><p class=\"muted\">%s</p><p>%s</p>"
 		    "<a class=\"btn btn-small\" href=\"/exemplars/notice/%lld/object\">对该人选提出异议</a></article>",
 		    c->name, c->unit, c->deeds, (long long)c->id);
 }
 
-struct notice_head {
-	req *r;
-};
+/* One campaign on notice: its heading, then its candidates. */
 static void notice_campaign(void *ctx, const struct exemplar_campaign *c)
 {
-	req *r = ((struct notice_head *)ctx)->r;
+	struct notice_ctx *x = ctx;
+	req *r = x->r;
 	if (strcmp(c->stage, "notice"))
 		return;
 	char t1[20], t2[20];
 	fmt_time(c->notice_start, t1);
 	fmt_time(exemplar_notice_ends(c), t2);
 	html_printf(&r->out,
-		    "<section class=\"card ex-notice-head\"><h2 class=\"card-title\">%s 拟表彰人选公示</h2><p>公示期：%.10s 至 %.10s（%lld 天）。"
-		    "公示期间，如对公示人选有异议，请实名反映（姓名、手机号），我们将逐一核实并答复。</p></section>",
+		    "<section class=\"ex-notice\"><h2>%s 拟表彰人选公示</h2><p class=\"muted\">公示期：%.10s 至 %.10s（%lld 天）。"
+		    "公示期间，如对公示人选有异议，请实名反映（姓名、手机号），我们将逐一核实并答复。</p>",
 		    c->title, t1, t2, (long long)c->notice_days);
+	x->campaign = c->id;
+	exemplar_notice_each(r->db, notice_card, x);
+	buf_puts(&r->out, "</section>");
 }
 
 static void notice_page(req *r)
 {
 	page_begin(r, "评选公示");
-	struct notice_head h = {r};
-	exemplar_campaign_each(r->db, notice_campaign, &h);
-	struct list_ctx x = {r, 0};
-	exemplar_notice_each(r->db, notice_card, &x);
+	struct notice_ctx x = {r, 0, 0};
+	exemplar_campaign_each(r->db, notice_campaign, &x);
 	if (!x.n)
 		buf_puts(&r->out, "<div class=\"empty\"><p>目前没有正在公示的人选</p></div>");
 	page_end(r);
@@ -421,9 +432,9 @@ static void certificate_page(req *r)
 	}
 	html_printf(&r->out,
 		    "<div class=\"ex-cert\"><h2 class=\"ex-cert-title\">荣 誉 证 书</h2><p class=\"ex-cert-name\">%s%s：</p>"
-		    "<p class=\"ex-cert-body\">在%s中，被评为 %lld 年度<strong>“%s”</strong>，特发此证，以资鼓励。</p><p class=\"ex-cert-deeds\">%s</p>"
-		    "<div class=\"ex-cert-foot\"><div>",
-		    c.name, camp.subject[0] == 'o' ? "" : " 同志", camp.title, (long long)camp.year, exemplar_category_label(camp.category), summary);
+		    "<p class=\"ex-cert-body\">经民主推荐、联合评审、征询意见和公示，被评为 %lld 年度<strong>“%s”</strong>。特发此证，以资鼓励。</p>"
+		    "<p class=\"ex-cert-deeds\">%s</p><div class=\"ex-cert-foot\"><div>",
+		    c.name, camp.subject[0] == 'o' ? "" : " 同志", (long long)camp.year, exemplar_category_label(camp.category), summary);
 	qr_svg(&r->out, url, "扫码查验证书真伪");
 	html_printf(&r->out,
 		    "<p class=\"ex-cert-no\">证书编号：%s</p></div><div class=\"ex-cert-sign\"><p>%s</p><p>%.10s</p></div></div>%s</div>"
@@ -804,19 +815,27 @@ static void review_campaign(void *ctx, const struct exemplar_campaign *c)
 	exemplar_candidate_each(x->r->db, c->id, "candidate", review_candidate, x);
 }
 
+struct tasks_ctx {
+	req *r;
+	int open, answered;
+	buf done; /* the answered ones, listed after the open ones */
+};
+
 static void consult_task(void *ctx, const struct exemplar_consult *t)
 {
-	struct cpage *x = ctx;
+	struct tasks_ctx *x = ctx;
 	req *r = x->r;
-	x->n++;
+	if (*t->answer) {
+		if (x->answered++ < 50)
+			html_printf(&x->done, "<li>%s（%s）· %s：<strong>%s</strong> %s</li>", t->candidate_name, t->candidate_unit, t->campaign_title,
+				    !strcmp(t->answer, "agree") ? "同意" : "不同意", t->note);
+		return;
+	}
+	x->open++;
 	char due[20];
 	fmt_time(t->due_at, due);
 	html_printf(&r->out, "<article class=\"card ex-task\"><p><strong>%s</strong> %s<br><span class=\"muted\">%s · 答复期限 %s</span></p>",
 		    t->candidate_name, t->candidate_unit, t->campaign_title, due);
-	if (*t->answer) {
-		html_printf(&r->out, "<p>本部门意见：<strong>%s</strong> %s</p></article>", !strcmp(t->answer, "agree") ? "同意" : "不同意", t->note);
-		return;
-	}
 	html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/consults/%lld/answer\">", (long long)t->id);
 	hidden_csrf(r);
 	html_printf(&r->out,
@@ -833,9 +852,16 @@ static void review_page(req *r)
 	struct cpage x = {r, NULL, 0};
 	if (r->actor.role == R_REVIEWER) {
 		html_printf(&r->out, "<h2>%s 的征询事项</h2>", r->actor.org_name);
-		exemplar_consult_each(r->db, r->actor.org_id, 0, consult_task, &x);
-		if (!x.n)
-			buf_puts(&r->out, "<div class=\"empty\"><p>暂无征询事项</p></div>");
+		struct tasks_ctx t = {r, 0, 0, {0}};
+		exemplar_consult_each(r->db, r->actor.org_id, 0, consult_task, &t);
+		if (!t.open)
+			buf_puts(&r->out, "<div class=\"empty\"><p>暂无待答复的征询事项</p></div>");
+		if (t.answered) {
+			html_printf(&r->out, "<details class=\"card ex-answered\"><summary>已答复的征询（%d 项）</summary><ul>", t.answered);
+			buf_append(&r->out, buf_str(&t.done), t.done.len);
+			buf_puts(&r->out, "</ul></details>");
+		}
+		buf_free(&t.done);
 	}
 	if (permission_allows(&perm_exemplar_score, &r->actor)) {
 		x.n = 0;
