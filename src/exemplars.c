@@ -1057,6 +1057,17 @@ enum dj_result exemplar_tour_create(db *d, const struct actor *a, const char *ti
 	return DJ_OK;
 }
 
+void exemplar_tour_each(db *d, const char *scope, exemplar_tour_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT t.id, t.title, (SELECT COUNT(*) FROM exemplar_tour_speakers p WHERE p.tour_id = t.id) FROM exemplar_tours t "
+			      "JOIN orgs o ON o.id = t.org_id WHERE o.path LIKE ? || '%' ORDER BY t.id DESC LIMIT 100",
+			      "t", scope);
+	while (db_next(s))
+		fn(ctx, db_int(s, 0), db_str(s, 1), db_int(s, 2));
+	db_done(s);
+}
+
 enum dj_result exemplar_session_book(db *d, const struct actor *a, int64_t tour_id, const char *place_kind, const char *place, const char *day,
 				     int64_t now, int64_t *id, struct field_errors *e)
 {

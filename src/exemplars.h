@@ -195,6 +195,8 @@ void exemplar_care_each(db *d, const char *scope, exemplar_care_fn fn, void *ctx
 /* 宣讲团 */
 enum dj_result exemplar_tour_create(db *d, const struct actor *a, const char *title, const int64_t *speakers, int n, int64_t now, int64_t *id,
 				    struct field_errors *e);
+typedef void (*exemplar_tour_fn)(void *ctx, int64_t id, const char *title, int64_t speakers);
+void exemplar_tour_each(db *d, const char *scope, exemplar_tour_fn fn, void *ctx);
 /* A booking: a place of one of the five kinds on a day. */
 enum dj_result exemplar_session_book(db *d, const struct actor *a, int64_t tour_id, const char *place_kind, const char *place, const char *day,
 				     int64_t now, int64_t *id, struct field_errors *e);

@@ -617,3 +617,100 @@ void exemplars_api_tour_stats(req *r)
 	jw_kstr(&w, "summary", st.summary);
 	jw_end(&w);
 }
+
+static const struct json_field tour_fields[] = {
+	{"title", "宣讲团名称", true, 's', NULL},
+	{"speakers", "宣讲人", true, 'a', NULL},
+	{NULL, NULL, false, 0, NULL},
+};
+
+void exemplars_api_tour_create(req *r)
+{
+	const char *title = NULL;
+	json_t *arr = NULL;
+	if (!req_json_unpack(r, tour_fields, false, "{s:s, s:o}", "title", &title, "speakers", &arr))
+		return;
+	struct field_errors e = {0};
+	int64_t ids[64];
+	int n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_integer(v) || n >= 64) {
+			ferr_add(&e, "speakers", "宣讲人应为榜样编号的列表（至多64名）");
+			req_fail(r, DJ_INVALID, &e);
+			return;
+		}
+		ids[n++] = json_integer_value(v);
+	}
+	int64_t id = 0;
+	enum dj_result res = exemplar_tour_create(r->db, &r->actor, title, ids, n, now_unix(), &id, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	ok_json(r, 201, "id", id);
+}
+
+static const struct json_field session_fields[] = {
+	{"place_kind", "去处", true, 's', NULL},
+	{"place", "地点", true, 's', NULL},
+	{"day", "日期", true, 's', NULL},
+	{NULL, NULL, false, 0, NULL},
+};
+
+void exemplars_api_session_book(req *r)
+{
+	const char *kind = NULL, *place = NULL, *dayv = NULL;
+	if (!req_json_unpack(r, session_fields, false, "{s:s, s:s, s:s}", "place_kind", &kind, "place", &place, "day", &dayv))
+		return;
+	struct field_errors e = {0};
+	int64_t id = 0;
+	enum dj_result res = exemplar_session_book(r->db, &r->actor, req_param_id(r, "id"), kind, place, dayv, now_unix(), &id, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	ok_json(r, 201, "id", id);
+}
+
+static const struct json_field report_fields[] = {
+	{"audience", "受众人次", true, 'I', NULL},
+	{NULL, NULL, false, 0, NULL},
+};
+
+void exemplars_api_session_report(req *r)
+{
+	json_int_t audience = 0;
+	if (!req_json_unpack(r, report_fields, false, "{s:I}", "audience", &audience))
+		return;
+	struct field_errors e = {0};
+	enum dj_result res = exemplar_session_report(r->db, &r->actor, req_param_id(r, "id"), audience, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	ok_json(r, 200, NULL, 0);
+}
+
+static const struct json_field care_fields[] = {
+	{"candidate_id", "榜样", true, 'I', NULL}, {"kind", "类型", true, 's', NULL}, {"day", "日期", true, 's', NULL},
+	{"note", "内容", true, 's', NULL},         {NULL, NULL, false, 0, NULL},
+};
+
+void exemplars_api_care_add(req *r)
+{
+	json_int_t cand = 0;
+	const char *kind = NULL, *dayv = NULL, *note = NULL;
+	if (!req_json_unpack(r, care_fields, false, "{s:I, s:s, s:s, s:s}", "candidate_id", &cand, "kind", &kind, "day", &dayv, "note", &note))
+		return;
+	struct field_errors e = {0};
+	int64_t id = 0;
+	enum dj_result res = exemplar_care_add(r->db, &r->actor, cand, kind, dayv, note, now_unix(), &id, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	ok_json(r, 201, "id", id);
+}

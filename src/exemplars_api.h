@@ -21,5 +21,9 @@ void exemplars_api_objections(req *r);
 void exemplars_api_objection_answer(req *r);
 void exemplars_api_verify(req *r);
 void exemplars_api_tour_stats(req *r);
+void exemplars_api_tour_create(req *r);
+void exemplars_api_session_book(req *r);
+void exemplars_api_session_report(req *r);
+void exemplars_api_care_add(req *r);
 
 #endif

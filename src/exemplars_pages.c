@@ -912,6 +912,35 @@ static void care_row(void *ctx, const struct exemplar_care *c)
 		c->day, c->candidate_name, exemplar_pair_label(exemplar_care_kinds, c->kind), c->org_name, c->note);
 }
 
+static void tour_option(void *ctx, int64_t id, const char *title, int64_t speakers)
+{
+	struct cpage *x = ctx;
+	x->n++;
+	html_printf(&x->r->out, "<option value=\"%lld\">%s（%lld 名宣讲人）</option>", (long long)id, title, (long long)speakers);
+}
+
+static void model_option(void *ctx, const struct exemplar_candidate *c)
+{
+	struct cpage *x = ctx;
+	x->n++;
+	html_printf(&x->r->out, "<option value=\"%lld\">%s（%s）</option>", (long long)c->id, c->name, c->unit);
+}
+
+static void model_check(void *ctx, const struct exemplar_candidate *c)
+{
+	struct cpage *x = ctx;
+	x->n++;
+	html_printf(&x->r->out, "<label><input type=\"checkbox\" name=\"speaker\" value=\"%lld\"> %s</label>", (long long)c->id, c->name);
+}
+
+static void pairs_select(req *r, const char *name, const char *label, const char *const *pairs)
+{
+	html_printf(&r->out, "<div class=\"field\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\">", name, label, name, name);
+	for (const char *const *p = pairs; *p; p += 2)
+		html_printf(&r->out, "<option value=\"%s\">%s</option>", p[0], p[1]);
+	buf_puts(&r->out, "</select></div>");
+}
+
 static void tours_page(req *r)
 {
 	page_begin(r, "宣讲与关爱");
@@ -920,18 +949,83 @@ static void tours_page(req *r)
 	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">榜样事迹宣讲团</h2><p class=\"lead\">%s。</p><p>", st.summary);
 	for (int k = 0; exemplar_place_kinds[2 * k]; k++)
 		html_printf(&r->out, "%s %lld 场　", exemplar_place_kinds[2 * k + 1], (long long)st.by_kind[k]);
-	buf_puts(&r->out,
-		 "</p></section><section class=\"card\"><h2 class=\"card-title\">宣讲场次</h2><div class=\"table-wrap\"><table class=\"table cards\">"
-		 "<thead><tr><th>日期</th><th>去处</th><th>地点</th><th>宣讲团</th><th>受众</th></tr></thead><tbody>");
+	buf_puts(&r->out, "</p></section>");
 	struct cpage x = {r, NULL, 0};
+	bool staff = (r->actor.role & R_STAFF) != 0;
+	if (permission_allows(&perm_exemplar_manage, &r->actor)) {
+		buf_puts(&r->out, "<details class=\"card\"><summary>组建宣讲团</summary>");
+		form_begin(r, "/exemplars/tours");
+		form_input(r, "title", "宣讲团名称", "text", "", NULL);
+		buf_puts(&r->out, "<div class=\"field\"><span class=\"label\">宣讲人（已表彰的榜样）</span><div class=\"checks\">");
+		exemplar_gallery_each(r->db, NULL, 0, model_check, &x);
+		buf_puts(&r->out, "</div></div>");
+		form_end(r, "组建");
+		buf_puts(&r->out, "</details>");
+	}
+	if (staff) {
+		buf_puts(&r->out, "<details class=\"card\"><summary>预约宣讲</summary>");
+		form_begin(r, "/exemplars/tours/book");
+		buf_puts(&r->out, "<div class=\"field\"><label for=\"f-tour\">宣讲团</label><select id=\"f-tour\" name=\"tour\">");
+		exemplar_tour_each(r->db, actor_scope(&r->actor), tour_option, &x);
+		buf_puts(&r->out, "</select></div>");
+		pairs_select(r, "place_kind", "去处", exemplar_place_kinds);
+		form_input(r, "place", "地点", "text", "", "如：陈集镇中学");
+		form_input(r, "day", "日期", "date", "", NULL);
+		form_end(r, "预约");
+		buf_puts(&r->out, "</details>");
+	}
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">宣讲场次</h2><div class=\"table-wrap\"><table class=\"table cards\">"
+			  "<thead><tr><th>日期</th><th>去处</th><th>地点</th><th>宣讲团</th><th>受众</th></tr></thead><tbody>");
 	exemplar_session_each(r->db, actor_scope(&r->actor), session_row, &x);
 	buf_puts(&r->out, "</tbody></table></div></section>");
+	if (staff) {
+		buf_puts(&r->out, "<details class=\"card\"><summary>登记关爱礼遇</summary>");
+		form_begin(r, "/exemplars/care");
+		buf_puts(&r->out, "<div class=\"field\"><label for=\"f-candidate\">榜样</label><select id=\"f-candidate\" name=\"candidate\">");
+		exemplar_gallery_each(r->db, NULL, 0, model_option, &x);
+		buf_puts(&r->out, "</select></div>");
+		pairs_select(r, "kind", "类型", exemplar_care_kinds);
+		form_input(r, "day", "日期", "date", "", NULL);
+		form_input(r, "note", "内容", "text", "", "如：春节前走访慰问，送去慰问金");
+		form_end(r, "登记");
+		buf_puts(&r->out, "</details>");
+	}
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">关爱礼遇</h2><div class=\"table-wrap\"><table class=\"table cards\">"
 			  "<thead><tr><th>日期</th><th>榜样</th><th>类型</th><th>单位</th><th>内容</th></tr></thead><tbody>");
-	x.n = 0;
 	exemplar_care_each(r->db, actor_scope(&r->actor), care_row, &x);
 	buf_puts(&r->out, "</tbody></table></div></section>");
 	page_end(r);
+}
+
+static void tour_create_page(req *r)
+{
+	int64_t ids[64];
+	int n = 0;
+	for (size_t i = 0; i < r->form.n && n < 64; i++)
+		if (!strcmp(r->form.v[i].key, "speaker") && parse_id(r->form.v[i].val))
+			ids[n++] = parse_id(r->form.v[i].val);
+	struct field_errors e = {0};
+	int64_t id;
+	enum dj_result res = exemplar_tour_create(r->db, &r->actor, req_form(r, "title"), ids, n, now_unix(), &id, &e);
+	done(r, res, &e, "宣讲团已组建", "/exemplars/tours");
+}
+
+static void session_book_page(req *r)
+{
+	struct field_errors e = {0};
+	int64_t id;
+	enum dj_result res = exemplar_session_book(r->db, &r->actor, parse_id(req_form(r, "tour")), req_form(r, "place_kind"), req_form(r, "place"),
+						   req_form(r, "day"), now_unix(), &id, &e);
+	done(r, res, &e, "宣讲已预约", "/exemplars/tours");
+}
+
+static void care_add_page(req *r)
+{
+	struct field_errors e = {0};
+	int64_t id;
+	enum dj_result res = exemplar_care_add(r->db, &r->actor, parse_id(req_form(r, "candidate")), req_form(r, "kind"), req_form(r, "day"),
+					       req_form(r, "note"), now_unix(), &id, &e);
+	done(r, res, &e, "关爱礼遇已登记", "/exemplars/tours");
 }
 
 static void session_report(req *r)
@@ -987,6 +1081,13 @@ static const route exemplars_routes[] = {
 	{"POST", "/exemplars/consults/:id/answer", consult_answer, R_REVIEWER, 0, 4 * KiB, "exemplar_consult_answer"},
 	{"GET", "/exemplars/tours", tours_page, R_STAFF | R_REVIEWER, 0, 0, "exemplar_tours"},
 	{"POST", "/exemplars/sessions/:id/report", session_report, R_STAFF, 0, 4 * KiB, "exemplar_session_report"},
+	{"POST", "/exemplars/tours", tour_create_page, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "exemplar_tour_create"},
+	{"POST", "/exemplars/tours/book", session_book_page, R_STAFF, 0, 4 * KiB, "exemplar_session_book"},
+	{"POST", "/exemplars/care", care_add_page, R_STAFF, 0, 4 * KiB, "exemplar_care_add"},
+	{"POST", "/api/v1/exemplars/tours", exemplars_api_tour_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_exemplar_tour_create"},
+	{"POST", "/api/v1/exemplars/tours/:id/sessions", exemplars_api_session_book, R_STAFF, RF_API, 4 * KiB, "api_exemplar_session_book"},
+	{"POST", "/api/v1/exemplars/sessions/:id/report", exemplars_api_session_report, R_STAFF, RF_API, 4 * KiB, "api_exemplar_session_report"},
+	{"POST", "/api/v1/exemplars/care", exemplars_api_care_add, R_STAFF, RF_API, 4 * KiB, "api_exemplar_care_add"},
 	{"GET", "/api/v1/exemplars/transitions", exemplars_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_exemplar_transitions"},
 	{"GET", "/api/v1/exemplars/campaigns", exemplars_api_campaigns, R_PUBLIC, RF_API, 0, "api_exemplar_campaigns"},
 	{"POST", "/api/v1/exemplars/campaigns", exemplars_api_campaign_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_exemplar_campaign_create"},
