@@ -272,3 +272,17 @@ Test(exemplars, one_disagree_vetoes_the_best_scored_and_the_notice_needs_n_days_
 	cr_assert_eq(exemplar_verify(d, lower, &v, &vc), DJ_OK, "typed in lower case");
 	cr_assert_eq(exemplar_verify(d, "BY2026-AAAA-BBBB", &v, &vc), DJ_NOT_FOUND);
 }
+
+Test(exemplars, an_overdue_consultation_is_reminded_once)
+{
+	int64_t c = campaign_in("consultation", 0);
+	int64_t cand = candidate_in(c, "丙", "shortlisted");
+	cr_assert(db_run(d, "INSERT INTO exemplar_consults (candidate_id, dept_org_id, due_at) VALUES (?, ?, ?)", "III", cand, dept, (int64_t)NOW - 60) ==
+		  DB_OK);
+	int64_t cand2 = candidate_in(c, "丁", "shortlisted");
+	cr_assert(db_run(d, "INSERT INTO exemplar_consults (candidate_id, dept_org_id, due_at) VALUES (?, ?, ?)", "III", cand2, dept,
+			 (int64_t)NOW + 86400) == DB_OK);
+	cr_assert_eq(exemplars_tick(d, NOW), 1, "only the overdue one");
+	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ?", "I", uid[5]), 1, "the department's reviewer is told");
+	cr_assert_eq(exemplars_tick(d, NOW + 3600), 0, "once");
+}
