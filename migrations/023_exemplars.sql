@@ -54,6 +54,15 @@ CREATE TABLE exemplar_candidates (
 );
 CREATE INDEX exemplar_candidates_campaign ON exemplar_candidates(campaign_id, state);
 
+-- a photo with the nomination (optional; JPEG or PNG up to 2 MiB, kept as base64 text in both engines)
+CREATE TABLE exemplar_photos (
+  candidate_id BIGINT PRIMARY KEY REFERENCES exemplar_candidates(id),
+  mime TEXT NOT NULL,
+  data TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
 -- 联合评审: one score per reviewer and candidate
 CREATE TABLE exemplar_scores (
   candidate_id BIGINT NOT NULL REFERENCES exemplar_candidates(id),

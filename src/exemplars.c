@@ -161,11 +161,12 @@ void exemplar_campaign_depts(db *d, int64_t campaign_id, exemplar_dept_fn fn, vo
 #define CANDIDATE_COLS                                                                                                                          \
 	"x.id, x.campaign_id, x.name, x.unit, x.deeds, x.source, x.nominator_name, x.nominator_phone, x.state, COALESCE(x.merged_into, 0), "    \
 	"x.veto_reason, COALESCE(x.cert_no, ''), COALESCE(x.awarded_at, 0), COALESCE(x.revoked_at, 0), x.revoke_reason, x.created_at, x.ssum, " \
-	"x.scnt, x.nmerged"
+	"x.scnt, x.nmerged, x.nphoto"
 #define CANDIDATE_FROM                                                                                                 \
 	"(SELECT c.*, (SELECT COALESCE(SUM(s.score), 0) FROM exemplar_scores s WHERE s.candidate_id = c.id) AS ssum, " \
 	"(SELECT COUNT(*) FROM exemplar_scores s WHERE s.candidate_id = c.id) AS scnt, "                               \
-	"(SELECT COUNT(*) FROM exemplar_candidates m WHERE m.merged_into = c.id) AS nmerged FROM exemplar_candidates c"
+	"(SELECT COUNT(*) FROM exemplar_candidates m WHERE m.merged_into = c.id) AS nmerged, "                         \
+	"(SELECT COUNT(*) FROM exemplar_photos p WHERE p.candidate_id = c.id) AS nphoto FROM exemplar_candidates c"
 #define BEST_FIRST "ORDER BY CASE WHEN x.scnt = 0 THEN -1 ELSE x.ssum * 100 / x.scnt END DESC, x.id"
 
 static void candidate_read(db_stmt *s, struct exemplar_candidate *c)
@@ -191,6 +192,7 @@ static void candidate_read(db_stmt *s, struct exemplar_candidate *c)
 	c->scores = db_int(s, 17);
 	c->score_x100 = c->scores ? sum * 100 / c->scores : 0;
 	c->nominations = db_int(s, 18) + 1;
+	c->photo = db_int(s, 19) > 0;
 }
 
 bool exemplar_candidate_load(db *d, int64_t id, struct exemplar_candidate *c)
@@ -381,6 +383,32 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 
 /* ---- 民主推荐 ---- */
 
+bool exemplar_photo_load(db *d, const struct actor *a, int64_t candidate_id, unsigned char **out, size_t *len, char mime[16])
+{
+	struct exemplar_candidate c;
+	struct exemplar_campaign camp;
+	if (!exemplar_candidate_load(d, candidate_id, &c) || !c.photo || !exemplar_campaign_load(d, c.campaign_id, &camp))
+		return false;
+	bool public = !strcmp(c.state, "on_notice") || !strcmp(c.state, "awarded");
+	if (!public && !((a->role & MANAGE) && actor_covers(a, camp.org_path)))
+		return false;
+	db_stmt *s = db_query(d, "SELECT mime, data, bytes FROM exemplar_photos WHERE candidate_id = ?", "I", candidate_id);
+	bool ok = false;
+	if (db_next(s)) {
+		snprintf(mime, 16, "%s", db_str(s, 0));
+		const char *b64 = db_str(s, 1);
+		size_t cap = (size_t)db_int(s, 2) + 4;
+		*out = malloc(cap);
+		ok = *out && sodium_base642bin(*out, cap, b64, strlen(b64), NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0;
+		if (!ok) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	db_done(s);
+	return ok;
+}
+
 bool exemplar_public_allowed(db *d, const char *kind, const char *ip, const char *idempotency_key, int64_t now)
 {
 	if (idempotency_key && *idempotency_key &&
@@ -441,6 +469,17 @@ enum dj_result exemplar_nominate(db *d, const struct actor *a, int64_t campaign_
 		ferr_add(e, "unit", "所在单位过长（60字以内）");
 	if (!text_ok(n->deeds, 2000) || utf8_len(n->deeds) < 10)
 		ferr_add(e, "deeds", "请填写主要事迹（10到2000字）");
+	const char *mime = NULL;
+	if (n->photo_len) {
+		if (n->photo_len > EXEMPLAR_PHOTO_MAX)
+			ferr_add(e, "photo", "照片不能超过 %u MB（这张有 %.1f MB）", EXEMPLAR_PHOTO_MAX >> 20, (double)n->photo_len / (1 << 20));
+		else if (n->photo_len > 3 && n->photo[0] == 0xFF && n->photo[1] == 0xD8 && n->photo[2] == 0xFF)
+			mime = "image/jpeg";
+		else if (n->photo_len > 8 && !memcmp(n->photo, "\x89PNG\r\n\x1a\n", 8))
+			mime = "image/png";
+		else
+			ferr_add(e, "photo", "照片须为 JPEG 或 PNG 图片");
+	}
 	const char *nominator = n->nominator_name, *phone = n->nominator_phone;
 	if (a->role == A_PUBLIC) {
 		if (!*nominator || !text_ok(nominator, 30))
@@ -462,6 +501,18 @@ enum dj_result exemplar_nominate(db *d, const struct actor *a, int64_t campaign_
 		*n->idempotency_key ? n->idempotency_key : NULL, a->ip, now, now);
 	if (!*id)
 		return DJ_DB_ERROR;
+	if (mime) {
+		size_t b64n = sodium_base64_ENCODED_LEN(n->photo_len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = malloc(b64n);
+		if (!b64)
+			return DJ_DB_ERROR;
+		sodium_bin2base64(b64, b64n, n->photo, n->photo_len, sodium_base64_VARIANT_ORIGINAL);
+		int rc = db_run(d, "INSERT INTO exemplar_photos (candidate_id, mime, data, bytes, created_at) VALUES (?, ?, ?, ?, ?)", "IttII", *id, mime,
+				b64, (int64_t)n->photo_len, now);
+		free(b64);
+		if (rc != DB_OK)
+			return DJ_DB_ERROR;
+	}
 	char sum[300];
 	snprintf(sum, sizeof sum, "推荐“%.100s”参评《%.150s》", n->name, c.title);
 	if (audit_write(d, a, "exemplar.nominate", "exemplar_candidate", *id, c.org_id, sum) != DB_OK)

@@ -97,6 +97,7 @@ struct exemplar_candidate {
 	int64_t created_at;
 	int64_t score_x100, scores; /* average score ×100, and how many reviewers scored */
 	int64_t nominations;        /* this one and the duplicates merged into it */
+	bool photo;                 /* a photo came with the nomination */
 };
 bool exemplar_candidate_load(db *d, int64_t id, struct exemplar_candidate *c);
 typedef void (*exemplar_candidate_fn)(void *ctx, const struct exemplar_candidate *c);
@@ -107,13 +108,19 @@ void exemplar_candidate_each(db *d, int64_t campaign_id, const char *state, exem
  * branch or the committee nominates during the nomination stage; deeds are
  * required. A repeated idempotency key answers DJ_OK with the first one and
  * *repeated set. */
+#define EXEMPLAR_PHOTO_MAX (2u << 20) /* bytes of a nomination's photo */
 struct exemplar_nomination {
 	char name[128], unit[128], deeds[4096];
 	char nominator_name[64], nominator_phone[24];
 	char idempotency_key[80];
+	const unsigned char *photo; /* optional: JPEG or PNG, at most EXEMPLAR_PHOTO_MAX bytes */
+	size_t photo_len;
 };
 enum dj_result exemplar_nominate(db *d, const struct actor *a, int64_t campaign_id, const struct exemplar_nomination *n, int64_t now, int64_t *id,
 				 bool *repeated, struct field_errors *e);
+/* The photo of a candidate that the actor may see (the public: on notice or
+ * awarded; the committee: any), decoded into out with its type. */
+bool exemplar_photo_load(db *d, const struct actor *a, int64_t candidate_id, unsigned char **out, size_t *len, char mime[16]);
 /* The per-address limit of the public forms (kind "nominate" or "object"):
  * EXEMPLAR_PUBLIC_PER_HOUR an hour; a repeated idempotency key costs nothing. */
 bool exemplar_public_allowed(db *d, const char *kind, const char *ip, const char *idempotency_key, int64_t now);

@@ -26,6 +26,29 @@ static void badge_state(req *r, const char *state)
 	html_printf(&r->out, "<span class=\"%s\">%s</span>", cls, exemplar_state_label(state));
 }
 
+/* A candidate's photo, to whoever may see the candidate (exemplar_photo_load says who). */
+static void photo_page(req *r)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char mime[16];
+	if (!exemplar_photo_load(r->db, &r->actor, req_param_id(r, "id"), &data, &len, mime)) {
+		req_error(r, 404, "not_found", "没有这张照片");
+		return;
+	}
+	buf_append(&r->out, data, len);
+	free(data);
+	r->content_type = !strcmp(mime, "image/png") ? "image/png" : "image/jpeg";
+	req_set_header(r, "Cache-Control", "private, max-age=300");
+}
+
+static void photo_img(req *r, const struct exemplar_candidate *c)
+{
+	if (c->photo)
+		html_printf(&r->out, "<img class=\"ex-photo\" src=\"/exemplars/candidates/%lld/photo\" alt=\"%s的照片\" loading=\"lazy\">",
+			    (long long)c->id, c->name);
+}
+
 /* Steps of the campaign, the current one marked. */
 static void stage_bar(req *r, const char *stage)
 {
@@ -122,9 +145,13 @@ static void nominate_form(req *r, const struct exemplar_campaign *c)
 	page_begin(r, title);
 	html_printf(&r->out, "<p class=\"lead\">%s · 名额 %lld 名 · 推荐截止 %s。请如实填写被推荐%s的主要事迹。</p><section class=\"card\">",
 		    exemplar_category_label(c->category), (long long)c->quota, c->nominate_until, c->subject[0] == 'o' ? "组织" : "人");
-	char action[64];
-	snprintf(action, sizeof action, "/exemplars/%lld/nominate", (long long)c->id);
-	form_begin(r, action);
+	/* form_begin's form, sent as multipart for the photo */
+	html_printf(&r->out,
+		    "<form class=\"form\" method=\"post\" action=\"/exemplars/%lld/nominate\" enctype=\"multipart/form-data\" novalidate>"
+		    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
+		    (long long)c->id, layout_csrf(r));
+	if (form_error_for(r, "_form"))
+		html_printf(&r->out, "<div class=\"form-error\" role=\"alert\">%s</div>", form_error_for(r, "_form"));
 	char key[40];
 	const char *k = req_form(r, "_key");
 	if (k && strlen(k) >= 8 && strlen(k) < sizeof key)
@@ -135,6 +162,14 @@ static void nominate_form(req *r, const struct exemplar_campaign *c)
 	form_input(r, "name", c->subject[0] == 'o' ? "被推荐组织" : "被推荐人姓名", "text", form_value(r, "name", ""), NULL);
 	form_input(r, "unit", "所在村（社区）或单位", "text", form_value(r, "unit", ""), NULL);
 	textarea(r, "deeds", "主要事迹", 6, "10到2000字：做了什么、带来了什么变化");
+	const char *perr = form_error_for(r, "photo");
+	html_printf(&r->out,
+		    "<div class=\"field%s\"><label for=\"f-photo\">照片（选填）</label><input id=\"f-photo\" name=\"photo\" type=\"file\" "
+		    "accept=\"image/jpeg,image/png\">",
+		    perr ? " has-error" : "");
+	if (perr)
+		html_printf(&r->out, "<p class=\"field-error\">%s</p>", perr);
+	buf_puts(&r->out, "<p class=\"hint\">JPEG 或 PNG，不超过 2 MB</p></div>");
 	if (!r->logged_in) {
 		form_input(r, "nominator_name", "推荐人姓名", "text", form_value(r, "nominator_name", ""), NULL);
 		form_input(r, "nominator_phone", "推荐人手机号", "tel", form_value(r, "nominator_phone", ""), "仅用于核实，不会公开");
@@ -180,6 +215,11 @@ static void nominate_page(req *r)
 	}
 	if (r->logged_in)
 		n.idempotency_key[0] = 0;
+	const kv *photo = req_form_kv(r, "photo");
+	if (photo && photo->filename && *photo->filename && photo->len) {
+		n.photo = (const unsigned char *)photo->val;
+		n.photo_len = photo->len;
+	}
 	enum dj_result res = DJ_INVALID;
 	int64_t id = 0, now = now_unix();
 	bool repeated = false;
@@ -217,10 +257,11 @@ static void notice_card(void *ctx, const struct exemplar_candidate *c)
 	if (c->campaign_id != x->campaign)
 		return;
 	x->n++;
+	html_printf(&r->out, "<article class=\"card ex-person\"><h3 class=\"card-title\">%s</h3>", c->name);
+	photo_img(r, c);
 	html_printf(&r->out,
-		    "<article class=\"card ex-person\"><h3 class=\"card-title\">%s</h3><p class=\"muted\">%s</p><p>%s</p>"
-		    "<a class=\"btn btn-small\" href=\"/exemplars/notice/%lld/object\">对该人选提出异议</a></article>",
-		    c->name, c->unit, c->deeds, (long long)c->id);
+		    "<p class=\"muted\">%s</p><p>%s</p><a class=\"btn btn-small\" href=\"/exemplars/notice/%lld/object\">对该人选提出异议</a></article>",
+		    c->unit, c->deeds, (long long)c->id);
 }
 
 /* One campaign on notice: its heading, then its candidates. */
@@ -328,8 +369,9 @@ static void gallery_card(void *ctx, const struct exemplar_candidate *c)
 {
 	struct list_ctx *x = ctx;
 	x->n++;
-	html_printf(&x->r->out, "<article class=\"card ex-person\"><h2 class=\"card-title\">%s</h2><p class=\"muted\">%s</p><p>%s</p></article>", c->name,
-		    c->unit, c->deeds);
+	html_printf(&x->r->out, "<article class=\"card ex-person\"><h2 class=\"card-title\">%s</h2>", c->name);
+	photo_img(x->r, c);
+	html_printf(&x->r->out, "<p class=\"muted\">%s</p><p>%s</p></article>", c->unit, c->deeds);
 }
 
 static void gallery_page(req *r)
@@ -548,8 +590,10 @@ static void ranking_row(void *ctx, const struct exemplar_candidate *c)
 			    (long long)c->id, x->n <= x->c->quota ? " checked" : "", c->name);
 	else
 		html_printf(&r->out, "%s", c->name);
-	html_printf(&r->out, "<br><span class=\"muted\">%s</span></td><td data-label=\"推荐\">%lld 次</td><td data-label=\"平均分\">", c->unit,
-		    (long long)c->nominations);
+	html_printf(&r->out, "<br><span class=\"muted\">%s</span>", c->unit);
+	if (c->photo)
+		html_printf(&r->out, " <a href=\"/exemplars/candidates/%lld/photo\">照片</a>", (long long)c->id);
+	html_printf(&r->out, "</td><td data-label=\"推荐\">%lld 次</td><td data-label=\"平均分\">", (long long)c->nominations);
 	if (c->scores)
 		html_printf(&r->out, "%lld.%02lld（%lld 人评）", (long long)(c->score_x100 / 100), (long long)(c->score_x100 % 100), (long long)c->scores);
 	else
@@ -1061,7 +1105,8 @@ static void results_xlsx(req *r)
 static const route exemplars_routes[] = {
 	{"GET", "/exemplars", home_page, R_PUBLIC, 0, 0, "exemplars"},
 	{"GET", "/exemplars/:id/nominate", nominate_page, R_PUBLIC, 0, 0, "exemplar_nominate"},
-	{"POST", "/exemplars/:id/nominate", nominate_page, R_PUBLIC, 0, 16 * KiB, "exemplar_nominate"},
+	{"POST", "/exemplars/:id/nominate", nominate_page, R_PUBLIC, 0, 3 * 1024 * KiB, "exemplar_nominate"},
+	{"GET", "/exemplars/candidates/:id/photo", photo_page, R_PUBLIC, 0, 0, "exemplar_photo"},
 	{"GET", "/exemplars/notice", notice_page, R_PUBLIC, 0, 0, "exemplar_notice"},
 	{"GET", "/exemplars/notice/:id/object", object_page, R_PUBLIC, 0, 0, "exemplar_object"},
 	{"POST", "/exemplars/notice/:id/object", object_page, R_PUBLIC, 0, 8 * KiB, "exemplar_object"},

@@ -141,6 +141,51 @@ test('the public form is rate-limited per address; a 50 MB upload is refused at 
   assert.match(raw, /^HTTP\/1\.1 413/);
 });
 
+test('the public form with a photo: JPEG or PNG up to 2 MB; anything else refused naming the field, nothing written', async () => {
+  const b = new Browser(srv.base);
+  const form = await b.get(`/exemplars/${cid}/nominate`);
+  assert.equal(form.status, 200);
+  assert.match(form.text, /enctype="multipart\/form-data"/);
+  const csrf = Browser.csrf(form.text);
+  let ip = 40;
+  const send = async (name, file, type) => {
+    const fd = new FormData();
+    fd.set('_csrf', csrf);
+    fd.set('name', name);
+    fd.set('unit', '幸福社区');
+    fd.set('deeds', '坚持十年义务为社区老人理发，组织邻里互助小组。');
+    fd.set('nominator_name', '刘大姐');
+    fd.set('nominator_phone', '13905305555');
+    if (file) fd.set('photo', new Blob([file], { type }), 'photo.png');
+    const r = await fetch(`${srv.base}/exemplars/${cid}/nominate`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: b.cookieHeader(), 'x-real-ip': `192.0.2.${ip++}` } });
+    return { status: r.status, text: await r.text() };
+  };
+  const count = async () => (await candidatesOf(cid)).length;
+  const n0 = await count();
+  let r = await send('照片测试甲', Buffer.from('GIF89a not a photo we take'), 'image/gif');
+  assert.equal(r.status, 422);
+  assert.match(r.text, /照片须为 JPEG 或 PNG 图片/);
+  const big = Buffer.alloc(2.5 * 1024 * 1024, 0);
+  Buffer.from('\x89PNG\r\n\x1a\n', 'latin1').copy(big);
+  r = await send('照片测试乙', big, 'image/png');
+  assert.equal(r.status, 422);
+  assert.match(r.text, /照片不能超过 2 MB/);
+  assert.equal(await count(), n0, 'nothing written');
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+  r = await send('照片测试丙', png, 'image/png');
+  assert.equal(r.status, 303, r.text);
+  const c = (await candidatesOf(cid)).find((x) => x.name === '照片测试丙');
+  // not on notice: the public does not see it, the committee does
+  assert.equal((await fetch(`${srv.base}/exemplars/candidates/${c.id}/photo`)).status, 404);
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const ph = await fetch(`${srv.base}/exemplars/candidates/${c.id}/photo`, { headers: { cookie: z.cookieHeader() } });
+  assert.equal(ph.status, 200);
+  assert.equal(ph.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await ph.arrayBuffer()), png);
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${c.id}/actions/reject`, { note: '测试数据' });
+});
+
 test('joint review: scores in range, by reviewers and the committee only; shortlist up to the quota', async () => {
   const list = await candidatesOf(cid);
   const id = (n) => byName(list, n).id;
