@@ -40,6 +40,14 @@ static const char *const deeds[] = {
 	"放弃城里的工作回村创业，带头流转土地发展特色种植，吸纳本村劳动力四十余人就近就业。",
 };
 
+static const char *const org_deeds[] = {
+	"坚持“党建+合作社”模式，流转土地一千二百亩发展黄瓜大棚，村集体年收入突破五十万元，带动群众人均增收三千元。",
+	"推行“红色物业”，组建党员志愿服务队十二支，建立“民情日记”，一年来解决居民急难愁盼问题八十余件。",
+	"把支部建在生产线上，党员先锋岗带头攻关，产品合格率提升到百分之九十九点八，吸纳周边群众就业二百余人。",
+	"落实“三会一课”“主题党日”制度，建成党群服务中心，群众点单、支部接单、党员送单的闭环办理率百分之九十六。",
+	"抓实网格化管理，党员中心户联系群众全覆盖，连续三年无信访积案、无安全事故。",
+};
+
 static int user_actor(db *d, const char *username, struct actor *a)
 {
 	memset(a, 0, sizeof *a);
@@ -93,7 +101,8 @@ struct actors {
 /* One campaign from nomination up to (and including) stage `until`:
  * "consultation" (answers as given by veto_at), "notice", "closed". */
 static int campaign(db *d, const struct actor *cli, struct actors *A, const struct exemplar_campaign_new *n, const struct nominee *people, int count,
-		    int shortlist, int veto_at, const char *until, int64_t t0, int64_t *cid_out, int64_t *awarded, int *nawarded)
+		    const char *const *texts, int ntexts, int shortlist, int veto_at, const char *until, int64_t t0, int64_t *cid_out, int64_t *awarded,
+		    int *nawarded)
 {
 	struct field_errors e = {0};
 	int64_t cid;
@@ -107,7 +116,7 @@ static int campaign(db *d, const struct actor *cli, struct actors *A, const stru
 		memset(&nm, 0, sizeof nm);
 		snprintf(nm.name, sizeof nm.name, "%s", people[i].name);
 		snprintf(nm.unit, sizeof nm.unit, "%s", people[i].unit);
-		snprintf(nm.deeds, sizeof nm.deeds, "%s", deeds[(i * 3 + (int)cid) % 10]);
+		snprintf(nm.deeds, sizeof nm.deeds, "%s", texts[ntexts == count ? i : (i * 3 + (int)cid) % ntexts]);
 		struct actor pub;
 		actor_public(&pub, "demo");
 		const struct actor *who = i % 3 == 0 ? &A->chenji : i % 3 == 1 ? &A->dangyuan : &pub;
@@ -126,7 +135,7 @@ static int campaign(db *d, const struct actor *cli, struct actors *A, const stru
 		memset(&nm, 0, sizeof nm);
 		snprintf(nm.name, sizeof nm.name, "%s", people[0].name);
 		snprintf(nm.unit, sizeof nm.unit, "%s", people[0].unit);
-		snprintf(nm.deeds, sizeof nm.deeds, "%s", deeds[(int)cid % 10]);
+		snprintf(nm.deeds, sizeof nm.deeds, "%s", texts[ntexts == count ? 0 : (int)cid % ntexts]);
 		int64_t dup;
 		bool rep;
 		if ((r = exemplar_nominate(d, &A->zuzhi, cid, &nm, t0 + 2 * 86400, &dup, &rep, &e)) != DJ_OK)
@@ -241,7 +250,26 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-ZF", n.depts[2] = "CJZ-XF", n.depts[3] = "CJZ-GA", n.depts_n = 4;
 	int64_t c1, awarded[64];
 	int na = 0;
-	if (campaign(d, cli, &A, &n, people, 16, 12, -1, "closed", t0, &c1, awarded, &na))
+	if (campaign(d, cli, &A, &n, people, 16, deeds, 10, 12, -1, "closed", t0, &c1, awarded, &na))
+		return -1;
+
+	/* the same 两优一先's 先进基层党组织: organisations as candidates (seed 001's 8, scaled) */
+	memset(&n, 0, sizeof n);
+	snprintf(n.title, sizeof n.title, "2025年度“两优一先”评选（先进基层党组织）");
+	snprintf(n.category, sizeof n.category, "xianjin_zuzhi");
+	snprintf(n.subject, sizeof n.subject, "org");
+	n.year = 2025, n.quota = 3, n.notice_days = 5;
+	t0 = now - 200 * 86400;
+	DAY(d1, t0 + 9 * 86400), DAY(d2, t0 + 13 * 86400), DAY(d3, t0 + 19 * 86400);
+	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
+	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-ZF", n.depts[2] = "CJZ-XF", n.depts[3] = "CJZ-GA", n.depts_n = 4;
+	struct nominee orgs[5] = {
+		{"陈集村党支部", "农村党支部"}, {"东升社区党支部", "社区党支部"}, {"东阿阿胶陈集分厂党支部", "企业党支部"},
+		{"王庄村党支部", "农村党支部"}, {"幸福社区党支部", "社区党支部"},
+	};
+	int64_t c1b, awarded_orgs[64];
+	int nao = 0;
+	if (campaign(d, cli, &A, &n, orgs, 5, org_deeds, 5, 3, -1, "closed", t0, &c1b, awarded_orgs, &nao))
 		return -1;
 
 	/* care and courtesy for the awarded, and the lecture tour they speak in */
@@ -291,7 +319,7 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-XF", n.depts[2] = "CJZ-GA", n.depts_n = 3;
 	int64_t c2;
-	if (campaign(d, cli, &A, &n, people + 16, 8, 5, -1, "notice", t0, &c2, awarded, &na))
+	if (campaign(d, cli, &A, &n, people + 16, 8, deeds, 10, 5, -1, "notice", t0, &c2, awarded, &na))
 		return -1;
 	int64_t first = db_int1(d, 0, "SELECT id FROM exemplar_candidates WHERE campaign_id = ? AND state = 'on_notice' ORDER BY id LIMIT 1", "I", c2);
 	int64_t second = db_int1(d, 0, "SELECT id FROM exemplar_candidates WHERE campaign_id = ? AND state = 'on_notice' ORDER BY id LIMIT 1 OFFSET 1",
@@ -327,12 +355,14 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-ZF", n.depts[2] = "CJZ-GA", n.depts_n = 3;
 	int64_t c3;
-	if (campaign(d, cli, &A, &n, people + 24, 6, 4, 0, "consultation", t0, &c3, awarded, &na))
+	if (campaign(d, cli, &A, &n, people + 24, 6, deeds, 10, 4, 0, "consultation", t0, &c3, awarded, &na))
 		return -1;
 #undef DAY
 	struct exemplar_tour_stats st;
 	exemplar_tour_stats(d, "/", &st);
-	fprintf(out, "Role models: 3 campaigns (finished, on notice with an objection, in consultation with a veto); %s.\n", st.summary);
+	fprintf(out,
+		"Role models: 4 campaigns (两优一先 2025 finished: members and organisations; on notice with an objection, in consultation with a veto); %s.\n",
+		st.summary);
 	fprintf(out, "  Departments consulted: zhengfa, xinfang, gongan (reviewers, password %s) beside jiwei.\n", "Demo2026");
 	return 0;
 }

@@ -245,6 +245,18 @@ void exemplar_gallery_each(db *d, const char *category, int64_t year, exemplar_c
 		       fn, ctx);
 }
 
+void exemplar_award_tally(db *d, exemplar_tally_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(
+		d,
+		"SELECT k.year, k.category, k.subject, COUNT(*) FROM exemplar_candidates c JOIN exemplar_campaigns k ON k.id = c.campaign_id "
+		"WHERE c.state = 'awarded' GROUP BY k.year, k.category, k.subject ORDER BY k.year DESC, k.subject DESC, k.category",
+		"");
+	while (db_next(s))
+		fn(ctx, db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3));
+	db_done(s);
+}
+
 /* ---- checks shared by the steps ---- */
 
 /* The campaign of a step, inside the actor's subtree for the staff. */

@@ -189,6 +189,11 @@ void exemplar_cert_normalize(const char *in, char out[32]);
 void exemplar_notice_each(db *d, exemplar_candidate_fn fn, void *ctx);
 void exemplar_gallery_each(db *d, const char *category, int64_t year, exemplar_candidate_fn fn, void *ctx);
 
+/* Who was awarded, counted from the records: per year and category, the
+ * awarded (not revoked) people or organisations, newest year first. */
+typedef void (*exemplar_tally_fn)(void *ctx, int64_t year, const char *category, const char *subject, int64_t awarded);
+void exemplar_award_tally(db *d, exemplar_tally_fn fn, void *ctx);
+
 /* 关爱礼遇 */
 struct exemplar_care {
 	int64_t id, candidate_id;

@@ -374,6 +374,27 @@ static void gallery_card(void *ctx, const struct exemplar_candidate *c)
 	html_printf(&x->r->out, "<p class=\"muted\">%s</p><p>%s</p></article>", c->unit, c->deeds);
 }
 
+struct tally_ctx {
+	req *r;
+	int64_t year;
+	int n;
+};
+/* 2025年度：优秀共产党员 12 名、先进基层党组织 3 个 — each figure a link to the records it counts */
+static void tally_item(void *ctx, int64_t year, const char *category, const char *subject, int64_t awarded)
+{
+	struct tally_ctx *x = ctx;
+	req *r = x->r;
+	if (year != x->year) {
+		buf_puts(&r->out, x->n ? "</li><li>" : "<li>");
+		html_printf(&r->out, "<strong>%lld 年度</strong>：", (long long)year);
+	} else
+		buf_puts(&r->out, "、");
+	html_printf(&r->out, "<a href=\"/exemplars/gallery?category=%s&amp;year=%lld\">%s %lld %s</a>", category, (long long)year,
+		    exemplar_category_label(category), (long long)awarded, subject[0] == 'o' ? "个" : "名");
+	x->year = year;
+	x->n++;
+}
+
 static void gallery_page(req *r)
 {
 	const char *cat = req_query(r, "category");
@@ -391,6 +412,10 @@ static void gallery_page(req *r)
 		"</select></div><div class=\"field\"><label for=\"f-year\">年度</label><input id=\"f-year\" name=\"year\" type=\"number\" value=\"%s\">"
 		"</div><div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">筛选</button></div></form>",
 		req_query(r, "year") ? req_query(r, "year") : "");
+	struct tally_ctx t = {r, 0, 0};
+	buf_puts(&r->out, "<ul class=\"ex-tally\">");
+	exemplar_award_tally(r->db, tally_item, &t);
+	buf_puts(&r->out, t.n ? "</li></ul>" : "</ul>");
 	struct list_ctx x = {r, 0};
 	exemplar_gallery_each(r->db, cat, year, gallery_card, &x);
 	if (!x.n)
