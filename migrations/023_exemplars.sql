@@ -21,6 +21,15 @@ CREATE TABLE exemplar_campaigns (
 );
 CREATE INDEX exemplar_campaigns_org ON exemplar_campaigns(org_id);
 
+-- the criteria reviewers score on (政治素质 30, 工作实绩 40, 群众公认 30 by default), summing to 100
+CREATE TABLE exemplar_criteria (
+  campaign_id BIGINT NOT NULL REFERENCES exemplar_campaigns(id),
+  pos BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  max_points BIGINT NOT NULL,
+  PRIMARY KEY (campaign_id, pos)
+);
+
 -- the departments a campaign consults (纪委、政法、信访、公安…: orgs of type dept)
 CREATE TABLE exemplar_campaign_depts (
   campaign_id BIGINT NOT NULL REFERENCES exemplar_campaigns(id),
@@ -63,7 +72,7 @@ CREATE TABLE exemplar_photos (
   created_at BIGINT NOT NULL
 );
 
--- 联合评审: one score per reviewer and candidate
+-- 联合评审: one score per reviewer and candidate (the sum of its points per criterion)
 CREATE TABLE exemplar_scores (
   candidate_id BIGINT NOT NULL REFERENCES exemplar_candidates(id),
   user_id BIGINT NOT NULL REFERENCES users(id),
@@ -71,6 +80,15 @@ CREATE TABLE exemplar_scores (
   note TEXT NOT NULL DEFAULT '',
   at BIGINT NOT NULL,
   PRIMARY KEY (candidate_id, user_id)
+);
+
+-- the points of a score, per criterion
+CREATE TABLE exemplar_score_items (
+  candidate_id BIGINT NOT NULL REFERENCES exemplar_candidates(id),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  pos BIGINT NOT NULL,
+  points BIGINT NOT NULL,
+  PRIMARY KEY (candidate_id, user_id, pos)
 );
 
 -- 征询意见: one task per shortlisted candidate and department

@@ -151,8 +151,10 @@ static int campaign(db *d, const struct actor *cli, struct actors *A, const stru
 		return fail("open_review", r, &e);
 	/* two reviewers score; the first candidates score best */
 	for (int i = 0; i < count; i++) {
-		if ((r = exemplar_score(d, &A->zuzhi, ids[i], 96 - i, "事迹突出，群众认可", t0 + 12 * 86400, &e)) != DJ_OK ||
-		    (r = exemplar_score(d, &A->jiwei, ids[i], 93 - i + (i % 3), NULL, t0 + 12 * 86400, &e)) != DJ_OK)
+		/* 政治素质 30, 工作实绩 40, 群众公认 30: the first candidates score best */
+		int64_t p1[3] = {29 - i / 4, 39 - i / 2, 28 - (i + 1) / 3}, p2[3] = {28 - i / 3, 37 - i / 2 + i % 2, 28 - i / 4};
+		if ((r = exemplar_score(d, &A->zuzhi, ids[i], p1, 3, "事迹突出，群众认可", t0 + 12 * 86400, &e)) != DJ_OK ||
+		    (r = exemplar_score(d, &A->jiwei, ids[i], p2, 3, NULL, t0 + 12 * 86400, &e)) != DJ_OK)
 			return fail("score", r, &e);
 	}
 	if ((r = exemplar_shortlist(d, &A->zuzhi, cid, ids, shortlist, t0 + 14 * 86400, &e)) != DJ_OK)

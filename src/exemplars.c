@@ -157,6 +157,19 @@ void exemplar_campaign_depts(db *d, int64_t campaign_id, exemplar_dept_fn fn, vo
 	db_done(s);
 }
 
+int exemplar_criteria(db *d, int64_t campaign_id, struct exemplar_criterion out[EXEMPLAR_CRITERIA_MAX])
+{
+	db_stmt *s = db_query(d, "SELECT name, max_points FROM exemplar_criteria WHERE campaign_id = ? ORDER BY pos", "I", campaign_id);
+	int n = 0;
+	while (db_next(s) && n < EXEMPLAR_CRITERIA_MAX) {
+		snprintf(out[n].name, sizeof out[n].name, "%s", db_str(s, 0));
+		out[n].max = db_int(s, 1);
+		n++;
+	}
+	db_done(s);
+	return n;
+}
+
 /* the average score and the number of nominations come with every candidate */
 #define CANDIDATE_COLS                                                                                                                          \
 	"x.id, x.campaign_id, x.name, x.unit, x.deeds, x.source, x.nominator_name, x.nominator_phone, x.state, COALESCE(x.merged_into, 0), "    \
@@ -370,6 +383,23 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 		if (!dup)
 			dept_ids[nd++] = did;
 	}
+	static const char *const default_names[] = {"政治素质", "工作实绩", "群众公认"};
+	static const int64_t default_max[] = {30, 40, 30};
+	const char *const *cnames = n->criteria_n ? n->criteria : default_names;
+	const int64_t *cmax = n->criteria_n ? n->criteria_max : default_max;
+	int cn = n->criteria_n ? n->criteria_n : 3;
+	int64_t csum = 0;
+	if (cn > EXEMPLAR_CRITERIA_MAX)
+		ferr_add(e, "criteria", "评审指标至多 %d 项", EXEMPLAR_CRITERIA_MAX);
+	for (int i = 0; i < cn && i < EXEMPLAR_CRITERIA_MAX; i++) {
+		if (!cnames[i] || !*cnames[i] || !text_ok(cnames[i], 20) || cmax[i] < 1 || cmax[i] > EXEMPLAR_SCORE_MAX) {
+			ferr_add(e, "criteria", "每项评审指标须有名称（20字以内）和1到%d的分值", EXEMPLAR_SCORE_MAX);
+			break;
+		}
+		csum += cmax[i];
+	}
+	if (!ferr_get(e, "criteria") && csum != EXEMPLAR_SCORE_MAX)
+		ferr_add(e, "criteria", "各项评审指标的分值合计须为 %d 分（现为 %lld 分）", EXEMPLAR_SCORE_MAX, (long long)csum);
 	if (e->n)
 		return DJ_INVALID;
 	/* the committee leads it: the campaign belongs to the actor's org (the CLI's: the top committee) */
@@ -385,6 +415,10 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 		return DJ_DB_ERROR;
 	for (int i = 0; i < nd; i++)
 		if (db_run(d, "INSERT INTO exemplar_campaign_depts (campaign_id, org_id) VALUES (?, ?)", "II", *id, dept_ids[i]) != DB_OK)
+			return DJ_DB_ERROR;
+	for (int i = 0; i < cn; i++)
+		if (db_run(d, "INSERT INTO exemplar_criteria (campaign_id, pos, name, max_points) VALUES (?, ?, ?, ?)", "IItI", *id, (int64_t)i, cnames[i],
+			   cmax[i]) != DB_OK)
 			return DJ_DB_ERROR;
 	char sum[300];
 	snprintf(sum, sizeof sum, "%s（%s，名额%lld）", n->title, exemplar_category_label(n->category), (long long)n->quota);
@@ -605,7 +639,8 @@ enum dj_result exemplar_act(db *d, const struct actor *a, int64_t candidate_id, 
 
 /* ---- 联合评审 ---- */
 
-enum dj_result exemplar_score(db *d, const struct actor *a, int64_t candidate_id, int64_t score, const char *note, int64_t now, struct field_errors *e)
+enum dj_result exemplar_score(db *d, const struct actor *a, int64_t candidate_id, const int64_t *points, int n, const char *note, int64_t now,
+			      struct field_errors *e)
 {
 	if (!permission_allows(&perm_exemplar_score, a))
 		return dj_fail(e, DJ_FORBIDDEN, "只有评审人员可以打分");
@@ -616,8 +651,18 @@ enum dj_result exemplar_score(db *d, const struct actor *a, int64_t candidate_id
 	enum dj_result r = campaign_for(d, a, c.campaign_id, &camp, e);
 	if (r != DJ_OK)
 		return r;
-	if (score < 0 || score > EXEMPLAR_SCORE_MAX)
-		ferr_add(e, "score", "评分须在0到%d之间", EXEMPLAR_SCORE_MAX);
+	struct exemplar_criterion crit[EXEMPLAR_CRITERIA_MAX];
+	int cn = exemplar_criteria(d, camp.id, crit);
+	int64_t score = 0;
+	if (n != cn)
+		ferr_add(e, "points", "请按 %d 项评审指标逐项打分", cn);
+	for (int i = 0; i < n && i < cn; i++) {
+		if (points[i] < 0 || points[i] > crit[i].max) {
+			ferr_add(e, "points", "“%s”的得分须在0到%lld分之间", crit[i].name, (long long)crit[i].max);
+			break;
+		}
+		score += points[i];
+	}
 	if (note && !text_ok(note, 300))
 		ferr_add(e, "note", "评语过长（300字以内）");
 	if (e->n)
@@ -631,8 +676,18 @@ enum dj_result exemplar_score(db *d, const struct actor *a, int64_t candidate_id
 		   "ON CONFLICT (candidate_id, user_id) DO UPDATE SET score = excluded.score, note = excluded.note, at = excluded.at",
 		   "IIItI", c.id, a->user_id, score, note ? note : "", now) != DB_OK)
 		return DJ_DB_ERROR;
-	char sum[200];
-	snprintf(sum, sizeof sum, "%s：%lld 分", c.name, (long long)score);
+	for (int i = 0; i < n; i++)
+		if (db_run(d,
+			   "INSERT INTO exemplar_score_items (candidate_id, user_id, pos, points) VALUES (?, ?, ?, ?) "
+			   "ON CONFLICT (candidate_id, user_id, pos) DO UPDATE SET points = excluded.points",
+			   "IIII", c.id, a->user_id, (int64_t)i, points[i]) != DB_OK)
+			return DJ_DB_ERROR;
+	char sum[300];
+	int k = snprintf(sum, sizeof sum, "%s：%lld 分（", c.name, (long long)score);
+	for (int i = 0; i < n && k > 0 && (size_t)k < sizeof sum; i++)
+		k += snprintf(sum + k, sizeof sum - (size_t)k, "%s%s %lld", i ? "，" : "", crit[i].name, (long long)points[i]);
+	if (k > 0 && (size_t)k < sizeof sum)
+		snprintf(sum + k, sizeof sum - (size_t)k, "）");
 	if (audit_write(d, a, "exemplar.score", "exemplar_candidate", c.id, camp.org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;

@@ -71,8 +71,20 @@ int64_t exemplar_notice_ends(const struct exemplar_campaign *c);
 typedef void (*exemplar_campaign_fn)(void *ctx, const struct exemplar_campaign *c);
 void exemplar_campaign_each(db *d, exemplar_campaign_fn fn, void *ctx);
 
+#define EXEMPLAR_CRITERIA_MAX 8
+struct exemplar_criterion {
+	char name[64];
+	int64_t max; /* points; a campaign's criteria sum to EXEMPLAR_SCORE_MAX */
+};
+/* The campaign's criteria in order; returns how many. */
+int exemplar_criteria(db *d, int64_t campaign_id, struct exemplar_criterion out[EXEMPLAR_CRITERIA_MAX]);
+
 struct exemplar_campaign_new {
 	char title[200], category[32], subject[16];
+	/* the criteria of the joint review; none: 政治素质 30, 工作实绩 40, 群众公认 30 */
+	const char *criteria[EXEMPLAR_CRITERIA_MAX];
+	int64_t criteria_max[EXEMPLAR_CRITERIA_MAX];
+	int criteria_n;
 	int64_t year, quota, notice_days; /* notice_days 0: 5 */
 	char nominate_until[11], review_until[11], consult_until[11];
 	const char *depts[12]; /* org codes of departments (type dept) */
@@ -133,8 +145,11 @@ enum dj_result exemplar_act(db *d, const struct actor *a, int64_t candidate_id, 
 /* Ends the nomination (every nomination accepted or rejected, at least one
  * candidate): the review begins. */
 enum dj_result exemplar_open_review(db *d, const struct actor *a, int64_t campaign_id, int64_t now, struct field_errors *e);
-/* 联合评审: a reviewer's score (0..EXEMPLAR_SCORE_MAX) of a candidate; a second one replaces the first. */
-enum dj_result exemplar_score(db *d, const struct actor *a, int64_t candidate_id, int64_t score, const char *note, int64_t now, struct field_errors *e);
+/* 联合评审: a reviewer's points for a candidate on each of the campaign's
+ * criteria, in order (each 0..its maximum; the score is their sum, at most
+ * EXEMPLAR_SCORE_MAX); a second score replaces the first. */
+enum dj_result exemplar_score(db *d, const struct actor *a, int64_t candidate_id, const int64_t *points, int n, const char *note, int64_t now,
+			      struct field_errors *e);
 /* Shortlists up to the quota of the candidates (ids), the others are not
  * shortlisted; opens one consultation task per shortlisted candidate and
  * department, and moves the campaign to 征询意见. */

@@ -122,6 +122,7 @@ static const struct json_field campaign_fields[] = {
 	{"review_until", "评审截止日期", true, 's', NULL},
 	{"consult_until", "征询截止日期", true, 's', NULL},
 	{"depts", "征询部门", true, 'a', NULL},
+	{"criteria", "评审指标", false, 'a', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
@@ -129,10 +130,10 @@ void exemplars_api_campaign_create(req *r)
 {
 	const char *title = NULL, *category = NULL, *subject = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL;
 	json_int_t year = 0, quota = 0, days = 0;
-	json_t *depts = NULL;
-	if (!req_json_unpack(r, campaign_fields, false, "{s:s, s:s, s?s, s:I, s:I, s?I, s:s, s:s, s:s, s:o}", "title", &title, "category", &category,
+	json_t *depts = NULL, *criteria = NULL;
+	if (!req_json_unpack(r, campaign_fields, false, "{s:s, s:s, s?s, s:I, s:I, s?I, s:s, s:s, s:s, s:o, s?o}", "title", &title, "category", &category,
 			     "subject", &subject, "year", &year, "quota", &quota, "notice_days", &days, "nominate_until", &t1, "review_until", &t2,
-			     "consult_until", &t3, "depts", &depts))
+			     "consult_until", &t3, "depts", &depts, "criteria", &criteria))
 		return;
 	struct exemplar_campaign_new n;
 	memset(&n, 0, sizeof n);
@@ -153,6 +154,17 @@ void exemplars_api_campaign_create(req *r)
 			break;
 		}
 		n.depts[n.depts_n++] = json_string_value(v);
+	}
+	json_array_foreach(criteria, i, v)
+	{
+		const char *cname = NULL;
+		json_int_t cmax = 0;
+		if (n.criteria_n >= EXEMPLAR_CRITERIA_MAX || json_unpack(v, "{s:s, s:I}", "name", &cname, "max", &cmax) != 0) {
+			ferr_add(&e, "criteria", "评审指标应为 {name, max} 的列表（至多%d项）", EXEMPLAR_CRITERIA_MAX);
+			break;
+		}
+		n.criteria[n.criteria_n] = cname;
+		n.criteria_max[n.criteria_n++] = cmax;
 	}
 	if (e.n) {
 		req_fail(r, DJ_INVALID, &e);
@@ -222,6 +234,17 @@ void exemplars_api_campaign(req *r)
 	jw_obj(&w);
 	jw_key(&w, "campaign");
 	campaign_json(&w, &c);
+	struct exemplar_criterion crit[EXEMPLAR_CRITERIA_MAX];
+	int cn = exemplar_criteria(r->db, c.id, crit);
+	jw_key(&w, "criteria");
+	jw_arr(&w);
+	for (int i = 0; i < cn; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "name", crit[i].name);
+		jw_kint(&w, "max", crit[i].max);
+		jw_end(&w);
+	}
+	jw_aend(&w);
 	struct exemplar_report rep;
 	exemplar_report(r->db, c.id, &rep);
 	jw_key(&w, "report");
@@ -377,19 +400,32 @@ void exemplars_api_candidate_action(req *r)
 }
 
 static const struct json_field score_fields[] = {
-	{"score", "评分", true, 'I', NULL},
+	{"points", "各项得分", true, 'a', NULL},
 	{"note", "评语", false, 's', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
 void exemplars_api_score(req *r)
 {
-	json_int_t score = -1;
+	json_t *arr = NULL;
 	const char *note = NULL;
-	if (!req_json_unpack(r, score_fields, false, "{s:I, s?s}", "score", &score, "note", &note))
+	if (!req_json_unpack(r, score_fields, false, "{s:o, s?s}", "points", &arr, "note", &note))
 		return;
 	struct field_errors e = {0};
-	enum dj_result res = exemplar_score(r->db, &r->actor, req_param_id(r, "id"), score, note, now_unix(), &e);
+	int64_t points[EXEMPLAR_CRITERIA_MAX];
+	int n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_integer(v) || n >= EXEMPLAR_CRITERIA_MAX) {
+			ferr_add(&e, "points", "各项得分应为整数的列表，按评审指标的顺序");
+			req_fail(r, DJ_INVALID, &e);
+			return;
+		}
+		points[n++] = json_integer_value(v);
+	}
+	enum dj_result res = exemplar_score(r->db, &r->actor, req_param_id(r, "id"), points, n, note, now_unix(), &e);
 	if (res != DJ_OK) {
 		req_fail(r, res, &e);
 		return;

@@ -578,7 +578,26 @@ struct cpage {
 	req *r;
 	const struct exemplar_campaign *c;
 	int n;
+	struct exemplar_criterion crit[EXEMPLAR_CRITERIA_MAX]; /* the joint review's, for the score forms */
+	int cn;
 };
+
+/* One number input per criterion of the campaign: p0, p1, … */
+static void criteria_inputs(req *r, const struct cpage *x, bool labelled)
+{
+	for (int i = 0; i < x->cn; i++) {
+		if (labelled)
+			html_printf(
+				&r->out,
+				"<div class=\"field\"><label>%s（0–%lld）<input name=\"p%d\" type=\"number\" min=\"0\" max=\"%lld\" inputmode=\"numeric\">"
+				"</label></div>",
+				x->crit[i].name, (long long)x->crit[i].max, i, (long long)x->crit[i].max);
+		else
+			html_printf(&r->out,
+				    "<input name=\"p%d\" type=\"number\" min=\"0\" max=\"%lld\" aria-label=\"%s（满分%lld）\" placeholder=\"%s/%lld\">", i,
+				    (long long)x->crit[i].max, x->crit[i].name, (long long)x->crit[i].max, x->crit[i].name, (long long)x->crit[i].max);
+	}
+}
 
 static void hidden_csrf(req *r) { html_printf(&r->out, "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">", layout_csrf(r)); }
 
@@ -633,10 +652,9 @@ static void ranking_row(void *ctx, const struct exemplar_candidate *c)
 	if (review) {
 		html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/candidates/%lld/score\" class=\"inline ex-score\">", (long long)c->id);
 		hidden_csrf(r);
-		html_printf(&r->out,
-			    "<input type=\"hidden\" name=\"back\" value=\"/exemplars/campaigns/%lld\"><input name=\"score\" type=\"number\" min=\"0\" "
-			    "max=\"100\" aria-label=\"评分\" placeholder=\"0-100\"><button class=\"btn btn-small\" type=\"submit\">评分</button></form>",
-			    (long long)x->c->id);
+		html_printf(&r->out, "<input type=\"hidden\" name=\"back\" value=\"/exemplars/campaigns/%lld\">", (long long)x->c->id);
+		criteria_inputs(r, x, false);
+		buf_puts(&r->out, "<button class=\"btn btn-small\" type=\"submit\">评分</button></form>");
 	}
 	if (!strcmp(c->state, "awarded")) {
 		html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/candidates/%lld/act/revoke\" class=\"inline\">", (long long)c->id);
@@ -727,7 +745,8 @@ static void campaign_page(req *r)
 		    (long long)rep.candidates, (long long)rep.shortlisted, (long long)rep.vetoed, (long long)rep.on_notice, (long long)rep.objections,
 		    (long long)rep.objections_open, (long long)rep.upheld, (long long)rep.awarded, c.nominate_until, c.review_until, c.consult_until,
 		    (long long)c.notice_days);
-	struct cpage x = {r, &c, 0};
+	struct cpage x = {r, &c, 0, {{{0}}}, 0};
+	x.cn = exemplar_criteria(r->db, c.id, x.crit);
 	exemplar_campaign_depts(r->db, c.id, dept_name, &x);
 	html_printf(&r->out, "</dd></dl><a class=\"btn\" href=\"/exemplars/campaigns/%lld/results.xlsx\">导出结果 Excel</a></section>", (long long)c.id);
 
@@ -834,13 +853,21 @@ static void candidate_act(req *r)
 
 static void candidate_score(req *r)
 {
-	const char *v = req_form(r, "score"), *back = req_form(r, "back");
+	const char *back = req_form(r, "back");
 	struct field_errors e = {0};
-	char *end = NULL;
-	long long score = v && *v ? strtoll(v, &end, 10) : -1;
-	if (!v || !*v || (end && *end))
-		score = -1;
-	enum dj_result res = exemplar_score(r->db, &r->actor, req_param_id(r, "id"), score, req_form(r, "note"), now_unix(), &e);
+	int64_t points[EXEMPLAR_CRITERIA_MAX];
+	int n = 0;
+	for (; n < EXEMPLAR_CRITERIA_MAX; n++) {
+		char key[8];
+		snprintf(key, sizeof key, "p%d", n);
+		const char *v = req_form(r, key);
+		if (!v)
+			break;
+		char *end = NULL;
+		long long p = *v ? strtoll(v, &end, 10) : -1;
+		points[n] = *v && end && !*end ? p : -1; /* empty or not a number: out of range, named by the domain */
+	}
+	enum dj_result res = exemplar_score(r->db, &r->actor, req_param_id(r, "id"), points, n, req_form(r, "note"), now_unix(), &e);
 	/* back only to a page of ours */
 	done(r, res, &e, "评分已保存", back && !strncmp(back, "/exemplars/", 11) && !strstr(back, "//") ? back : "/exemplars/review");
 }
@@ -869,10 +896,10 @@ static void review_candidate(void *ctx, const struct exemplar_candidate *c)
 	html_printf(&r->out, "<article class=\"card ex-person\"><h3>%s <span class=\"muted\">%s</span></h3><p>%s</p>", c->name, c->unit, c->deeds);
 	html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/candidates/%lld/score\" class=\"ex-score\">", (long long)c->id);
 	hidden_csrf(r);
-	buf_puts(&r->out,
-		 "<input type=\"hidden\" name=\"back\" value=\"/exemplars/review\"><div class=\"field\"><label>评分（0–100）"
-		 "<input name=\"score\" type=\"number\" min=\"0\" max=\"100\"></label></div><div class=\"field\"><label>评语（选填）<input name=\"note\">"
-		 "</label></div><button class=\"btn btn-small btn-primary\" type=\"submit\">提交评分</button></form></article>");
+	buf_puts(&r->out, "<input type=\"hidden\" name=\"back\" value=\"/exemplars/review\">");
+	criteria_inputs(r, x, true);
+	buf_puts(&r->out, "<div class=\"field\"><label>评语（选填）<input name=\"note\"></label></div><button class=\"btn btn-small btn-primary\" "
+			  "type=\"submit\">提交评分</button></form></article>");
 }
 
 static void review_campaign(void *ctx, const struct exemplar_campaign *c)
@@ -881,6 +908,7 @@ static void review_campaign(void *ctx, const struct exemplar_campaign *c)
 	if (strcmp(c->stage, "review"))
 		return;
 	html_printf(&x->r->out, "<h2>%s · 联合评审（截止 %s）</h2>", c->title, c->review_until);
+	x->cn = exemplar_criteria(x->r->db, c->id, x->crit);
 	exemplar_candidate_each(x->r->db, c->id, "candidate", review_candidate, x);
 }
 

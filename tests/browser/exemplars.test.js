@@ -108,13 +108,15 @@ test('nominated by the public and a member, reviewed, consulted, objected to, an
   }
   await com.getByRole('button', { name: '结束推荐，进入联合评审' }).click();
   await assert.doesNotReject(com.getByText('推荐已结束').waitFor());
-  for (const [name, score] of [['孟凡英', '95'], ['杨志刚', '88']]) {
+  for (const [name, points] of [['孟凡英', ['29', '38', '28']], ['杨志刚', ['27', '35', '26']]]) {
     const row = com.locator('tr', { hasText: name });
-    await row.getByLabel('评分', { exact: true }).fill(score);
+    await row.getByLabel('政治素质（满分30）').fill(points[0]);
+    await row.getByLabel('工作实绩（满分40）').fill(points[1]);
+    await row.getByLabel('群众公认（满分30）').fill(points[2]);
     await row.getByRole('button', { name: '评分' }).click();
     await com.waitForURL(campaign);
   }
-  assert.match(await com.locator('tr', { hasText: '孟凡英' }).innerText(), /95\.00/);
+  assert.match(await com.locator('tr', { hasText: '孟凡英' }).innerText(), /95\.00/, '29 + 38 + 28');
   await shot(com, '4-committee-review-desktop');
   await com.getByRole('button', { name: '确定初步人选并征询意见' }).click();
   await assert.doesNotReject(com.getByText('初步人选已确定').waitFor());

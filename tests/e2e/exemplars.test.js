@@ -67,9 +67,10 @@ test('a campaign: only the committee may start one, and bad input names the fiel
     depts: ['CJZ-JW', 'CJZ-GA'],
   };
   assert.equal((await call('chenji', 'POST', '/api/v1/exemplars/campaigns', body)).status, 403);
-  let r = await call('zuzhi', 'POST', '/api/v1/exemplars/campaigns', { ...body, quota: 0, depts: ['CJZ-CJC'], review_until: day(now) });
+  let r = await call('zuzhi', 'POST', '/api/v1/exemplars/campaigns', { ...body, quota: 0, depts: ['CJZ-CJC'], review_until: day(now), criteria: [{ name: '工作实绩', max: 50 }] });
   assert.equal(r.status, 422, r.text);
   assert.ok(r.json.error.fields.quota && r.json.error.fields.depts && r.json.error.fields.review_until, r.text);
+  assert.match(r.json.error.fields.criteria, /合计须为 100 分/);
   const before = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns.length;
   cid = (await ok('zuzhi', 'POST', '/api/v1/exemplars/campaigns', body, 201)).id;
   const list = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns;
@@ -190,18 +191,25 @@ test('joint review: scores in range, by reviewers and the committee only; shortl
   const list = await candidatesOf(cid);
   const id = (n) => byName(list, n).id;
   // scoring belongs to the review stage
-  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 90 })).status, 409);
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { points: [28, 35, 27] })).status, 409);
   assert.equal((await call('chenji', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/open_review`, {})).status, 403);
   await ok('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/open_review`, {});
-  let r = await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 101 });
+  const crit = (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${cid}`)).criteria;
+  assert.deepEqual(crit, [{ name: '政治素质', max: 30 }, { name: '工作实绩', max: 40 }, { name: '群众公认', max: 30 }], 'the default criteria');
+  let r = await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { points: [31, 40, 30] });
   assert.equal(r.status, 422);
-  assert.ok(r.json.error.fields.score);
-  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: -1 })).status, 422);
-  assert.equal((await call('dangyuan', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 80 })).status, 403);
-  const scores = { [names.best]: [98, 96], [names.second]: [85, 88], [names.third]: [80, 78], [names.low]: [60, 62] };
+  assert.match(r.json.error.fields.points, /政治素质.*0到30/);
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { points: [-1, 0, 0] })).status, 422);
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { points: [30, 40] })).status, 422, 'every criterion');
+  assert.equal((await call('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { score: 100 })).status, 422, 'no overall score');
+  assert.equal((await call('dangyuan', 'POST', `/api/v1/exemplars/candidates/${id(names.best)}/score`, { points: [20, 30, 20] })).status, 403);
+  const scores = {
+    [names.best]: [[30, 39, 29], [29, 38, 29]], [names.second]: [[26, 34, 25], [27, 35, 26]],
+    [names.third]: [[24, 32, 24], [24, 31, 23]], [names.low]: [[18, 24, 18], [19, 24, 19]],
+  };
   for (const [n, [a, b]] of Object.entries(scores)) {
-    await ok('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(n)}/score`, { score: a });
-    await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${id(n)}/score`, { score: b, note: '事迹突出' });
+    await ok('jiwei', 'POST', `/api/v1/exemplars/candidates/${id(n)}/score`, { points: a });
+    await ok('zuzhi', 'POST', `/api/v1/exemplars/candidates/${id(n)}/score`, { points: b, note: '事迹突出' });
   }
   const ranked = (await candidatesOf(cid)).filter((c) => c.state === 'candidate');
   assert.deepEqual(ranked.map((c) => c.name), [names.best, names.second, names.third, names.low], 'ranked by the average score');

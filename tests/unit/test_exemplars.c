@@ -89,6 +89,11 @@ static int64_t campaign_in(const char *stage, int64_t notice_start)
 			     "ItI", town, stage, notice_start);
 	cr_assert(id > 0);
 	cr_assert(db_run(d, "INSERT INTO exemplar_campaign_depts (campaign_id, org_id) VALUES (?, ?)", "II", id, dept) == DB_OK);
+	const char *names[] = {"政治素质", "工作实绩", "群众公认"};
+	int64_t max[] = {30, 40, 30};
+	for (int i = 0; i < 3; i++)
+		cr_assert(db_run(d, "INSERT INTO exemplar_criteria (campaign_id, pos, name, max_points) VALUES (?, ?, ?, ?)", "IItI", id, (int64_t)i,
+				 names[i], max[i]) == DB_OK);
 	return id;
 }
 
@@ -217,10 +222,14 @@ Test(exemplars, one_disagree_vetoes_the_best_scored_and_the_notice_needs_n_days_
 	int64_t c = campaign_in("review", 0);
 	int64_t best = candidate_in(c, "甲", "candidate"), other = candidate_in(c, "乙", "candidate");
 	struct field_errors e = {0};
-	cr_assert_eq(exemplar_score(d, &rv, best, 100, NULL, NOW, &e), DJ_OK);
-	cr_assert_eq(exemplar_score(d, &rv, other, 60, NULL, NOW, &e), DJ_OK);
-	cr_assert_eq(exemplar_score(d, &rv, other, 101, NULL, NOW, &e), DJ_INVALID);
-	cr_assert_str_eq(e.e[0].field, "score");
+	int64_t full[] = {30, 40, 30}, some[] = {20, 20, 20}, over[] = {31, 0, 0};
+	cr_assert_eq(exemplar_score(d, &rv, best, full, 3, NULL, NOW, &e), DJ_OK);
+	cr_assert_eq(exemplar_score(d, &rv, other, some, 3, NULL, NOW, &e), DJ_OK);
+	cr_assert_eq(exemplar_score(d, &rv, other, over, 3, NULL, NOW, &e), DJ_INVALID, "政治素质 is out of 30");
+	cr_assert_str_eq(e.e[0].field, "points");
+	cr_assert(strstr(e.e[0].msg, "政治素质"));
+	e.n = 0;
+	cr_assert_eq(exemplar_score(d, &rv, other, some, 2, NULL, NOW, &e), DJ_INVALID, "every criterion scored");
 	e.n = 0;
 	int64_t ids[] = {best, other};
 	cr_assert_eq(exemplar_shortlist(d, &zz, c, ids, 2, NOW, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
