@@ -527,10 +527,25 @@ static void new_campaign_form(req *r)
 	form_input(r, "review_until", "评审截止", "date", form_value(r, "review_until", ""), NULL);
 	form_input(r, "consult_until", "征询截止", "date", form_value(r, "consult_until", ""), NULL);
 	form_input(r, "notice_days", "公示天数", "number", form_value(r, "notice_days", "5"), NULL);
+	form_input(r, "criteria", "评审指标（名称:分值，合计100）", "text", form_value(r, "criteria", "政治素质:30,工作实绩:40,群众公认:30"), NULL);
 	form_input(r, "depts", "征询部门（编码，逗号分隔）", "text", form_value(r, "depts", "CJZ-JW"), "类型为“部门”的组织，如纪委、政法、信访、公安");
 	form_end(r, "发起");
 	buf_puts(&r->out, "</section>");
 	page_end(r);
+}
+
+/* A list as typed: the full-width comma and 、 become ',' (strtok_r splits bytes, not characters). */
+static void ascii_commas(const char *in, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = in ? in : ""; *p && k + 1 < n;) {
+		if (!strncmp(p, "，", strlen("，")) || !strncmp(p, "、", strlen("、"))) {
+			out[k++] = ',';
+			p += strlen("，");
+		} else
+			out[k++] = *p++;
+	}
+	out[k] = 0;
 }
 
 static void new_campaign_page(req *r)
@@ -553,9 +568,25 @@ static void new_campaign_page(req *r)
 	n.quota = parse_id(req_form(r, "quota"));
 	n.notice_days = parse_id(req_form(r, "notice_days"));
 	char depts[400];
-	snprintf(depts, sizeof depts, "%s", (v = req_form(r, "depts")) ? v : "");
-	for (char *save = NULL, *t = strtok_r(depts, ",， ", &save); t && n.depts_n < 12; t = strtok_r(NULL, ",， ", &save))
+	ascii_commas(req_form(r, "depts"), depts, sizeof depts);
+	for (char *save = NULL, *t = strtok_r(depts, ", ", &save); t && n.depts_n < 12; t = strtok_r(NULL, ", ", &save))
 		n.depts[n.depts_n++] = t;
+	char crit[400];
+	ascii_commas(req_form(r, "criteria"), crit, sizeof crit);
+	for (char *save = NULL, *t = strtok_r(crit, ",", &save); t && n.criteria_n < EXEMPLAR_CRITERIA_MAX; t = strtok_r(NULL, ",", &save)) {
+		/* name:max, with an ASCII or a full-width colon (as typed on a phone) */
+		char *sep = strstr(t, "："), *ascii = strchr(t, ':');
+		size_t seplen = strlen("：");
+		if (ascii && (!sep || ascii < sep))
+			sep = ascii, seplen = 1;
+		int64_t max = 0;
+		if (sep) {
+			*sep = 0;
+			max = atoll(sep + seplen);
+		}
+		n.criteria[n.criteria_n] = str_trim(t);
+		n.criteria_max[n.criteria_n++] = max;
+	}
 	int64_t id = 0;
 	enum dj_result res = exemplar_campaign_create(r->db, &r->actor, &n, now_unix(), &id, &e);
 	if (res == DJ_INVALID) {

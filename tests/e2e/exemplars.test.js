@@ -424,3 +424,21 @@ test('lecture tours and care: bookings of the five kinds, audiences reported and
   assert.match(page.text, new RegExp(after.summary));
   assert.match(page.text, /元旦前走访慰问/);
 });
+
+test('the console form starts a campaign with criteria and departments typed as on a phone (full-width separators)', async () => {
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const f = { title: '2027年度“担当作为优秀村党组织书记”评选', category: 'shuji', subject: 'person', year: '2027', quota: '2', nominate_until: '2027-03-10',
+    review_until: '2027-03-15', consult_until: '2027-03-20', notice_days: '7', depts: 'CJZ-JW，CJZ-GA' };
+  let r = await b.postForm('/exemplars/new', '/exemplars/new', { ...f, criteria: '担当作为：50、群众口碑:40' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /各项评审指标的分值合计须为 100 分（现为 90 分）/);
+  r = await b.postForm('/exemplars/new', '/exemplars/new', { ...f, criteria: '担当作为：60、群众口碑:40' });
+  assert.equal(r.status, 303);
+  const id = Number(/\/exemplars\/campaigns\/(\d+)/.exec(r.headers.get('location'))[1]);
+  const c = await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${id}`);
+  assert.deepEqual(c.criteria, [{ name: '担当作为', max: 60 }, { name: '群众口碑', max: 40 }]);
+  assert.equal(c.campaign.notice_days, 7);
+  const page = await b.get(`/exemplars/campaigns/${id}`);
+  assert.match(page.text, /陈集镇纪委、东阿县公安局陈集派出所/);
+});
