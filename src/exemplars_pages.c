@@ -782,14 +782,23 @@ static void campaign_page(req *r)
 	html_printf(&r->out, "</dd></dl><a class=\"btn\" href=\"/exemplars/campaigns/%lld/results.xlsx\">导出结果 Excel</a></section>", (long long)c.id);
 
 	/* nominations waiting to be accepted */
-	buf_puts(&r->out,
-		 "<section class=\"card\"><h2 class=\"card-title\">待受理的推荐</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr>"
-		 "<th>人选</th><th>事迹</th><th>推荐人</th><th>操作</th></tr></thead><tbody>");
+	/* the rows first, into a buffer of their own: the table only when there are some */
+	buf page = r->out, rows = {0};
+	r->out = rows;
 	x.n = 0;
 	exemplar_candidate_each(r->db, c.id, "nominated", nomination_row, &x);
-	buf_puts(&r->out, "</tbody></table></div>");
-	if (!x.n)
+	rows = r->out;
+	r->out = page;
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">待受理的推荐</h2>");
+	if (x.n) {
+		buf_puts(&r->out,
+			 "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>人选</th><th>事迹</th><th>推荐人</th><th>操作</th></tr>"
+			 "</thead><tbody>");
+		buf_append(&r->out, buf_str(&rows), rows.len);
+		buf_puts(&r->out, "</tbody></table></div>");
+	} else
 		buf_puts(&r->out, "<p class=\"muted\">没有待受理的推荐</p>");
+	buf_free(&rows);
 	buf_puts(&r->out, "</section>");
 
 	buf_puts(&r->out,
