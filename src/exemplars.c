@@ -792,7 +792,7 @@ enum dj_result exemplar_shortlist(db *d, const struct actor *a, int64_t campaign
 	if (db_done(s) != DB_OK)
 		return DJ_DB_ERROR;
 	for (int i = 0; i < nd; i++)
-		if (notify_org_role(d, depts[i], "reviewer", "exemplar_consult", "exemplar_campaign", campaign_id, text, now) != DB_OK)
+		if (notify_org_role(d, depts[i], "reviewer", "exemplar_consult", "exemplar_consult", campaign_id, text, now) != DB_OK)
 			return DJ_DB_ERROR;
 	r = stage_next(d, a, &c, "shortlist", now);
 	return r == DJ_CONFLICT ? dj_fail(e, r, "评选活动刚被他人推进，请刷新") : r;

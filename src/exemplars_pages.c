@@ -1255,7 +1255,8 @@ static const struct nav_entry exemplars_nav[] = {
 static const struct background_task exemplars_tasks[] = {
 	{"exemplar_reminders", exemplars_tick}, /* 征询意见 past its due date: remind the department once */
 };
-static const struct entity_link exemplars_entities[] = {{"exemplar_campaign", "/exemplars/campaigns/"}};
+/* a department's reviewer is sent to its tasks, the committee to the campaign */
+static const struct entity_link exemplars_entities[] = {{"exemplar_campaign", "/exemplars/campaigns/"}, {"exemplar_consult", "/exemplars/review?from="}};
 static const struct permission *const exemplars_perms[] = {&perm_exemplar_manage, &perm_exemplar_score, &perm_exemplar_answer};
 int demo_exemplars(db *d, const struct actor *cli, FILE *out);
 const struct module exemplars_module = {
