@@ -359,9 +359,16 @@ test('roles: the public and the wrong roles are kept out of the console and the 
   const page = await z.get(`/exemplars/campaigns/${cid}`);
   assert.equal(page.status, 200);
   assert.match(page.text, /否决理由：东阿县公安局陈集派出所/);
-  const x = await z.get(`/exemplars/campaigns/${cid}/results.xlsx`);
+  const x = await fetch(`${srv.base}/exemplars/campaigns/${cid}/results.xlsx`, { headers: { cookie: z.cookieHeader() } });
   assert.equal(x.status, 200);
   assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  // the workbook's strings: the results, each with its state and certificate number
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-xlsx-')), 'r.xlsx');
+  fs.writeFileSync(file, Buffer.from(await x.arrayBuffer()));
+  const strings = require('node:child_process').execFileSync('python3', ['-c',
+    'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read("xl/sharedStrings.xml").decode())', file], { encoding: 'utf8' });
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  for (const t of [names.second, '已撤销', certNo, names.best, '征询否决', names.third, '异议成立', names.low, '未入围', '平均分']) assert.ok(strings.includes(t), t);
 });
 
 test('the demo town: its campaigns, and seed 002 figures counted from the tour records', async () => {
