@@ -750,3 +750,61 @@ void exemplars_api_care_add(req *r)
 	}
 	ok_json(r, 201, "id", id);
 }
+
+static void session_json(void *ctx, const struct exemplar_tour_session *s)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "id", s->id);
+	jw_kint(w, "tour_id", s->tour_id);
+	jw_kstr(w, "tour", s->tour_title);
+	jw_kstr(w, "place_kind", s->place_kind);
+	jw_kstr(w, "place_kind_label", exemplar_pair_label(exemplar_place_kinds, s->place_kind));
+	jw_kstr(w, "place", s->place);
+	jw_kstr(w, "day", s->day);
+	jw_kbool(w, "held", s->held);
+	jw_kint(w, "audience", s->audience);
+	jw_end(w);
+}
+
+/* The sessions of the caller's subtree, newest day first: the rows the tour figures count. */
+void exemplars_api_sessions(req *r)
+{
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "sessions");
+	jw_arr(&w);
+	exemplar_session_each(r->db, actor_scope(&r->actor), session_json, &w);
+	jw_aend(&w);
+	jw_end(&w);
+}
+
+static void care_json(void *ctx, const struct exemplar_care *c)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "id", c->id);
+	jw_kint(w, "candidate_id", c->candidate_id);
+	jw_kstr(w, "name", c->candidate_name);
+	jw_kstr(w, "org", c->org_name);
+	jw_kstr(w, "kind", c->kind);
+	jw_kstr(w, "kind_label", exemplar_pair_label(exemplar_care_kinds, c->kind));
+	jw_kstr(w, "day", c->day);
+	jw_kstr(w, "note", c->note);
+	jw_end(w);
+}
+
+void exemplars_api_care(req *r)
+{
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "care");
+	jw_arr(&w);
+	exemplar_care_each(r->db, actor_scope(&r->actor), care_json, &w);
+	jw_aend(&w);
+	jw_end(&w);
+}

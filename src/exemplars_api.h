@@ -25,5 +25,7 @@ void exemplars_api_tour_create(req *r);
 void exemplars_api_session_book(req *r);
 void exemplars_api_session_report(req *r);
 void exemplars_api_care_add(req *r);
+void exemplars_api_sessions(req *r);
+void exemplars_api_care(req *r);
 
 #endif

@@ -1225,6 +1225,8 @@ static const route exemplars_routes[] = {
 	{"POST", "/api/v1/exemplars/tours", exemplars_api_tour_create, R_ADMIN | R_COMMITTEE, RF_API, 8 * KiB, "api_exemplar_tour_create"},
 	{"POST", "/api/v1/exemplars/tours/:id/sessions", exemplars_api_session_book, R_STAFF, RF_API, 4 * KiB, "api_exemplar_session_book"},
 	{"POST", "/api/v1/exemplars/sessions/:id/report", exemplars_api_session_report, R_STAFF, RF_API, 4 * KiB, "api_exemplar_session_report"},
+	{"GET", "/api/v1/exemplars/tours/sessions", exemplars_api_sessions, R_STAFF | R_REVIEWER, RF_API, 0, "api_exemplar_sessions"},
+	{"GET", "/api/v1/exemplars/care", exemplars_api_care, R_STAFF | R_REVIEWER, RF_API, 0, "api_exemplar_care"},
 	{"POST", "/api/v1/exemplars/care", exemplars_api_care_add, R_STAFF, RF_API, 4 * KiB, "api_exemplar_care_add"},
 	{"GET", "/api/v1/exemplars/transitions", exemplars_api_transitions, R_PUBLIC, RF_API | RF_NODB, 0, "api_exemplar_transitions"},
 	{"GET", "/api/v1/exemplars/campaigns", exemplars_api_campaigns, R_PUBLIC, RF_API, 0, "api_exemplar_campaigns"},

@@ -424,6 +424,13 @@ test('lecture tours and care: bookings of the five kinds, audiences reported and
   r = await call('zuzhi', 'POST', '/api/v1/exemplars/care', { candidate_id: byName(await candidatesOf(cid), names.low).id, kind: 'visit', day: '2026-12-01', note: '走访' });
   assert.equal(r.status, 422, 'care goes to awarded role models');
   await ok('zuzhi', 'POST', '/api/v1/exemplars/care', { candidate_id: models[0].id, kind: 'visit', day: '2026-12-01', note: '元旦前走访慰问' }, 201);
+  const care = (await ok('chenji', 'GET', '/api/v1/exemplars/care')).care;
+  assert.ok(!care.some((c) => c.note === '元旦前走访慰问'), 'a branch reads the care records of its own subtree');
+  assert.ok((await ok('zuzhi', 'GET', '/api/v1/exemplars/care')).care.some((c) => c.note === '元旦前走访慰问' && c.kind_label === '走访慰问'));
+  const sessions = (await ok('zuzhi', 'GET', '/api/v1/exemplars/tours/sessions')).sessions;
+  const held = sessions.filter((x) => x.held);
+  assert.equal(held.length, after.sessions, 'the figures count exactly the held sessions listed');
+  assert.equal(held.reduce((a, x) => a + x.audience, 0), after.audience);
   const b = new Browser(srv.base);
   await b.login('zuzhi');
   const page = await b.get('/exemplars/tours');
