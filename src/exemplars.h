@@ -196,6 +196,11 @@ enum dj_result exemplar_award(db *d, const struct actor *a, int64_t campaign_id,
 /* The public verification of a certificate number: DJ_OK with the candidate
  * and its campaign (revoked shows in c->revoked_at), DJ_NOT_FOUND. */
 enum dj_result exemplar_verify(db *d, const char *cert_no, struct exemplar_candidate *c, struct exemplar_campaign *camp);
+/* The 荣誉证书 as a PDF at path (exemplars_cert.c): A4 landscape, the name,
+ * the honour, the committee, the date, the number and a QR code of
+ * site_base/verify/NO. DJ_NOT_FOUND for an unknown number, DJ_CONFLICT for a
+ * revoked one. */
+enum dj_result exemplar_certificate_pdf(db *d, const char *cert_no, const char *site_base, const char *path, struct field_errors *e);
 /* What a resident typed, as a certificate number: upper case, no spaces. */
 void exemplar_cert_normalize(const char *in, char out[32]);
 

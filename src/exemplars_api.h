@@ -20,6 +20,8 @@ void exemplars_api_object(req *r);
 void exemplars_api_objections(req *r);
 void exemplars_api_objection_answer(req *r);
 void exemplars_api_verify(req *r);
+/* the certificate as a PDF (in exemplars_pages.c: the page's download and the API's) */
+void exemplars_certificate_pdf(req *r);
 void exemplars_api_tour_stats(req *r);
 void exemplars_api_tour_create(req *r);
 void exemplars_api_session_book(req *r);

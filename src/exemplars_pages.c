@@ -503,11 +503,42 @@ static void certificate_page(req *r)
 		    "<p class=\"ex-cert-deeds\">%s</p><div class=\"ex-cert-foot\"><div>",
 		    c.name, camp.subject[0] == 'o' ? "" : " 同志", (long long)camp.year, exemplar_category_label(camp.category), summary);
 	qr_svg(&r->out, url, "扫码查验证书真伪");
-	html_printf(&r->out,
-		    "<p class=\"ex-cert-no\">证书编号：%s</p></div><div class=\"ex-cert-sign\"><p>%s</p><p>%.10s</p></div></div>%s</div>"
-		    "<p class=\"ex-noprint\"><a class=\"btn\" href=\"/verify/%s\">查验页面</a></p>",
-		    c.cert_no, camp.org_name, t, c.revoked_at ? "<p class=\"ex-cert-void\">该证书已撤销</p>" : "", c.cert_no);
+	html_printf(&r->out, "<p class=\"ex-cert-no\">证书编号：%s</p></div><div class=\"ex-cert-sign\"><p>%s</p><p>%.10s</p></div></div>", c.cert_no,
+		    camp.org_name, t);
+	/* markup from the format string alone (an argument would be escaped) */
+	if (c.revoked_at)
+		buf_puts(&r->out, "<p class=\"ex-cert-void\">该证书已撤销</p>");
+	buf_puts(&r->out, "</div><p class=\"ex-noprint\">");
+	if (!c.revoked_at) /* the PDF only while the certificate is valid */
+		html_printf(&r->out, "<a class=\"btn btn-primary\" href=\"/exemplars/certificates/%s/certificate.pdf\">下载证书 PDF</a> ", c.cert_no);
+	html_printf(&r->out, "<a class=\"btn\" href=\"/verify/%s\">查验页面</a></p>", c.cert_no);
 	page_end(r);
+}
+
+struct pdf_job {
+	db *d;
+	const char *no, *base;
+};
+static enum dj_result write_pdf(const char *path, void *ctx, struct field_errors *e)
+{
+	struct pdf_job *j = ctx;
+	return exemplar_certificate_pdf(j->d, j->no, j->base, path, e);
+}
+
+/* The certificate as a PDF (A4 landscape), for the page and the API alike. */
+void exemplars_certificate_pdf(req *r)
+{
+	char base[256], ascii[64], name[64];
+	qr_site_base(r, base, sizeof base);
+	struct pdf_job j = {r->db, req_param(r, "no"), base};
+	char no[32];
+	exemplar_cert_normalize(j.no, no);
+	for (char *p = no; *p; p++) /* the number in a file name: letters, digits and dashes only */
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			*p = '_';
+	snprintf(ascii, sizeof ascii, "certificate-%s.pdf", no);
+	snprintf(name, sizeof name, "荣誉证书-%s.pdf", no);
+	req_send_download(r, write_pdf, &j, "application/pdf", ascii, name);
 }
 
 /* ---- the committee ---- */
@@ -1205,6 +1236,8 @@ static const route exemplars_routes[] = {
 	{"POST", "/exemplars/notice/:id/object", object_page, R_PUBLIC, 0, 8 * KiB, "exemplar_object"},
 	{"GET", "/exemplars/gallery", gallery_page, R_PUBLIC, 0, 0, "exemplar_gallery"},
 	{"GET", "/exemplars/certificates/:no", certificate_page, R_PUBLIC, 0, 0, "exemplar_certificate"},
+	{"GET", "/exemplars/certificates/:no/certificate.pdf", exemplars_certificate_pdf, R_PUBLIC, 0, 0, "exemplar_certificate_pdf"},
+	{"GET", "/api/v1/public/exemplars/certificates/:no/pdf", exemplars_certificate_pdf, R_PUBLIC, RF_API, 0, "api_exemplar_certificate_pdf"},
 	{"GET", "/verify", verify_page, R_PUBLIC, 0, 0, "verify"},
 	{"GET", "/verify/:no", verify_page, R_PUBLIC, 0, 0, "verify"},
 	{"GET", "/exemplars/new", new_campaign_page, R_ADMIN | R_COMMITTEE, 0, 0, "exemplar_new"},

@@ -12,7 +12,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer, apiToken, api, Browser } = require('./lib');
+const { execFileSync } = require('node:child_process');
+const { startServer, apiToken, api, Browser, BIN } = require('./lib');
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-')), 'now');
 const setClock = (t) => fs.writeFileSync(clockFile, String(t));
@@ -327,6 +328,31 @@ test('certificates verify: a genuine number, a made-up one, a revoked one', asyn
   assert.equal(cert.status, 200);
   assert.match(cert.text, /荣 誉 证 书/);
   assert.match(cert.text, /<svg class="qr"/);
+  assert.match(cert.text, new RegExp(`href="/exemplars/certificates/${certNo}/certificate.pdf"`), 'the page links its PDF');
+  // the PDF (page and API): its text read back by pdftotext, its QR code decoded from the rendered page
+  for (const p of [`/exemplars/certificates/${certNo}/certificate.pdf`, `/api/v1/public/exemplars/certificates/${certNo.toLowerCase()}/pdf`]) {
+    const res = await fetch(srv.base + p);
+    assert.equal(res.status, 200, p);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    assert.match(res.headers.get('content-disposition'), new RegExp(`attachment; filename="certificate-${certNo}.pdf"`));
+    const pdf = Buffer.from(await res.arrayBuffer());
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-cert-'));
+    fs.writeFileSync(path.join(dir, 'c.pdf'), pdf);
+    const info = execFileSync('pdfinfo', [path.join(dir, 'c.pdf')], { encoding: 'utf8' });
+    assert.match(info, /Page size:\s+841\.89 x 595\.276 pts \(A4\)/, 'A4 landscape');
+    const text = execFileSync('pdftotext', ['-q', path.join(dir, 'c.pdf'), '-'], { encoding: 'utf8' });
+    for (const t of ['荣誉证书', names.second, '优秀共产党员', `证书编号：${certNo}`, '中共陈集镇委员会']) assert.ok(text.includes(t), `${t} in ${text}`);
+    execFileSync('pdftoppm', ['-q', '-png', '-r', '60', '-singlefile', path.join(dir, 'c.pdf'), path.join(dir, 'c')]);
+    const qr = execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'c.png')], { encoding: 'utf8' }).trim();
+    assert.equal(qr, `${srv.base}/verify/${certNo}`);
+    // kept for a look, next to the browser tests' screenshots
+    const shots = path.join(path.dirname(BIN), 'screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    fs.copyFileSync(path.join(dir, 'c.png'), path.join(shots, 'exemplars-certificate-pdf.png'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal((await pub('GET', '/exemplars/certificates/BY2026-AAAA-BBBB/certificate.pdf')).status, 404);
   r = await pub('GET', '/api/v1/public/exemplars/certificates/BY2026-AAAA-BBBB');
   assert.equal(r.status, 404);
   const fake = await pub('GET', '/verify/BY2026-AAAA-BBBB');
@@ -344,6 +370,13 @@ test('certificates verify: a genuine number, a made-up one, a revoked one', asyn
   const revoked = await pub('GET', `/verify?no=${certNo}`);
   assert.match(revoked.text, /该证书已撤销/);
   assert.doesNotMatch(revoked.text, /证书真实有效/);
+  // a revoked certificate is no longer handed out as a PDF, and its page offers none
+  r = await pub('GET', `/api/v1/public/exemplars/certificates/${certNo}/pdf`);
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /已被颁发单位撤销/);
+  const voided = await pub('GET', `/exemplars/certificates/${certNo}`);
+  assert.match(voided.text, /<p class="ex-cert-void">该证书已撤销<\/p>/);
+  assert.doesNotMatch(voided.text, /certificate\.pdf/);
 });
 
 test('roles: the public and the wrong roles are kept out of the console and the API', async () => {
