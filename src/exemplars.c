@@ -838,8 +838,124 @@ void exemplar_consult_each(db *d, int64_t dept_org_id, int64_t campaign_id, exem
 	db_done(s);
 }
 
+/* ---- 佐证材料 ---- */
+
+static const char *evidence_mime(const unsigned char *b, size_t n)
+{
+	if (n > 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+		return "image/jpeg";
+	if (n > 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
+		return "image/png";
+	if (n > 5 && !memcmp(b, "%PDF-", 5))
+		return "application/pdf";
+	return NULL;
+}
+
+/* The files' checks, each refusal under "files" naming the file. */
+static void evidence_check(const struct exemplar_file *f, int n, struct field_errors *e)
+{
+	if (n > EXEMPLAR_EVIDENCE_FILES) {
+		ferr_add(e, "files", "佐证材料最多 %d 个文件（这次有 %d 个）", EXEMPLAR_EVIDENCE_FILES, n);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = f[i].name && *f[i].name ? f[i].name : "附件";
+		if (!f[i].len)
+			ferr_add(e, "files", "佐证材料“%.60s”是空文件", name);
+		else if (f[i].len > EXEMPLAR_EVIDENCE_MAX)
+			ferr_add(e, "files", "佐证材料“%.60s”超过 %u MB（有 %.1f MB）", name, EXEMPLAR_EVIDENCE_MAX >> 20, (double)f[i].len / (1 << 20));
+		else if (!evidence_mime(f[i].data, f[i].len))
+			ferr_add(e, "files", "佐证材料“%.60s”须为 JPEG、PNG 图片或 PDF 文件", name);
+	}
+}
+
+static enum dj_result evidence_store(db *d, const char *kind, int64_t owner_id, const struct exemplar_file *f, int n, int64_t now)
+{
+	for (int i = 0; i < n; i++) {
+		/* the name as shown: its last path component, valid UTF-8, at most 60 characters */
+		const char *name = f[i].name ? f[i].name : "";
+		for (const char *p = name; *p; p++)
+			if (*p == '/' || *p == '\\')
+				name = p + 1;
+		char shown[128];
+		snprintf(shown, sizeof shown, "%s", *name && utf8_valid(name) && utf8_len(name) <= 60 ? name : "附件");
+		size_t b64n = sodium_base64_ENCODED_LEN(f[i].len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = malloc(b64n);
+		if (!b64)
+			return DJ_DB_ERROR;
+		sodium_bin2base64(b64, b64n, f[i].data, f[i].len, sodium_base64_VARIANT_ORIGINAL);
+		int rc = db_run(d, "INSERT INTO exemplar_evidence (kind, owner_id, filename, mime, data, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				"tItttII", kind, owner_id, shown, evidence_mime(f[i].data, f[i].len), b64, (int64_t)f[i].len, now);
+		free(b64);
+		if (rc != DB_OK)
+			return DJ_DB_ERROR;
+	}
+	return DJ_OK;
+}
+
+static void evidence_read(db_stmt *s, struct exemplar_evidence *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = db_int(s, 0);
+	copy(v->kind, sizeof v->kind, db_str(s, 1));
+	v->owner_id = db_int(s, 2);
+	copy(v->name, sizeof v->name, db_str(s, 3));
+	copy(v->mime, sizeof v->mime, db_str(s, 4));
+	v->bytes = db_int(s, 5);
+	v->created_at = db_int(s, 6);
+}
+
+void exemplar_evidence_each(db *d, const char *kind, int64_t owner_id, exemplar_evidence_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT id, kind, owner_id, filename, mime, bytes, created_at FROM exemplar_evidence WHERE kind = ? AND owner_id = ? "
+			      "ORDER BY id",
+			      "tI", kind, owner_id);
+	struct exemplar_evidence v;
+	while (db_next(s)) {
+		evidence_read(s, &v);
+		fn(ctx, &v);
+	}
+	db_done(s);
+}
+
+bool exemplar_evidence_load(db *d, const struct actor *a, int64_t id, struct exemplar_evidence *v, unsigned char **out, size_t *len)
+{
+	*out = NULL;
+	if (!(a->role & MANAGE))
+		return false;
+	/* the campaign the file belongs to, through its answer or objection */
+	db_stmt *s = db_query(d,
+			      "SELECT v.id, v.kind, v.owner_id, v.filename, v.mime, v.bytes, v.created_at, v.data, o.path FROM exemplar_evidence v "
+			      "LEFT JOIN exemplar_consults t ON v.kind = 'consult' AND t.id = v.owner_id "
+			      "LEFT JOIN exemplar_objections b ON v.kind = 'objection' AND b.id = v.owner_id "
+			      "JOIN exemplar_candidates c ON c.id = COALESCE(t.candidate_id, b.candidate_id) "
+			      "JOIN exemplar_campaigns k ON k.id = c.campaign_id JOIN orgs o ON o.id = k.org_id WHERE v.id = ?",
+			      "I", id);
+	bool ok = false;
+	if (db_next(s) && actor_covers(a, db_str(s, 8))) {
+		evidence_read(s, v);
+		const char *b64 = db_str(s, 7);
+		size_t cap = (size_t)v->bytes + 4;
+		*out = malloc(cap);
+		ok = *out && sodium_base642bin(*out, cap, b64, strlen(b64), NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0;
+		if (!ok) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	db_done(s);
+	return ok;
+}
+
 enum dj_result exemplar_consult_answer(db *d, const struct actor *a, int64_t consult_id, const char *answer, const char *note, int64_t now,
 				       struct field_errors *e)
+{
+	return exemplar_consult_answer_files(d, a, consult_id, answer, note, NULL, 0, now, e);
+}
+
+enum dj_result exemplar_consult_answer_files(db *d, const struct actor *a, int64_t consult_id, const char *answer, const char *note,
+					     const struct exemplar_file *files, int nfiles, int64_t now, struct field_errors *e)
 {
 	if (!permission_allows(&perm_exemplar_answer, a))
 		return dj_fail(e, DJ_FORBIDDEN, "只有征询部门的审核人员可以答复征询意见");
@@ -863,6 +979,7 @@ enum dj_result exemplar_consult_answer(db *d, const struct actor *a, int64_t con
 		ferr_add(e, "note", "意见说明过长（300字以内）");
 	else if (!agree && (!note || !*note))
 		ferr_add(e, "note", "不同意时请写明理由");
+	evidence_check(files, nfiles, e);
 	if (e->n)
 		return DJ_INVALID;
 	struct exemplar_campaign camp;
@@ -877,6 +994,8 @@ enum dj_result exemplar_consult_answer(db *d, const struct actor *a, int64_t con
 		return DJ_DB_ERROR;
 	if (db_changes(d) != 1)
 		return dj_fail(e, DJ_CONFLICT, "%s已答复过对“%s”的征询，不能重复答复", t.dept_name, t.candidate_name);
+	if ((r = evidence_store(d, "consult", t.id, files, nfiles, now)) != DJ_OK)
+		return r;
 	char sum[400];
 	/* the audit row names the answer, not the reason: the reason is the committee's to read */
 	snprintf(sum, sizeof sum, "%s 对“%s”：%s", t.dept_name, t.candidate_name, agree ? "同意" : "不同意");
@@ -949,6 +1068,7 @@ enum dj_result exemplar_object(db *d, const struct actor *a, int64_t candidate_i
 		ferr_add(e, "content", "请写明异议内容（5到1000字）");
 	if (!text_ok(o->evidence, 500))
 		ferr_add(e, "evidence", "佐证材料说明过长（500字以内）");
+	evidence_check(o->files, o->nfiles, e);
 	if (e->n)
 		return DJ_INVALID;
 	enum dj_result r = stage_is(&camp, "notice", e);
@@ -958,7 +1078,7 @@ enum dj_result exemplar_object(db *d, const struct actor *a, int64_t candidate_i
 		      "INSERT INTO exemplar_objections (candidate_id, name, phone, content, evidence, ip, filed_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
 		      "RETURNING id",
 		      "ItttttI", c.id, o->name, o->phone, o->content, o->evidence, a->ip, now);
-	if (!*id)
+	if (!*id || evidence_store(d, "objection", *id, o->files, o->nfiles, now) != DJ_OK)
 		return DJ_DB_ERROR;
 	char sum[200];
 	snprintf(sum, sizeof sum, "对公示人选“%s”提出异议", c.name);

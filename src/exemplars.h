@@ -170,6 +170,33 @@ void exemplar_consult_each(db *d, int64_t dept_org_id, int64_t campaign_id, exem
  * the last agree of every department clears it. */
 enum dj_result exemplar_consult_answer(db *d, const struct actor *a, int64_t consult_id, const char *answer, const char *note, int64_t now,
 				       struct field_errors *e);
+
+/* 佐证材料: files with a department's answer or an objection — JPEG, PNG or
+ * PDF, recognised by their first bytes (not by name or declared type), at
+ * most EXEMPLAR_EVIDENCE_MAX bytes each and EXEMPLAR_EVIDENCE_FILES in all
+ * (field "files"); written in the same transaction as their answer or
+ * objection, nothing when one is refused. The committee alone opens them. */
+#define EXEMPLAR_EVIDENCE_MAX (2u << 20)
+#define EXEMPLAR_EVIDENCE_FILES 3
+struct exemplar_file {
+	const char *name; /* as uploaded; only its last path component is kept */
+	const unsigned char *data;
+	size_t len;
+};
+/* exemplar_consult_answer with evidence files (n may be 0). */
+enum dj_result exemplar_consult_answer_files(db *d, const struct actor *a, int64_t consult_id, const char *answer, const char *note,
+					     const struct exemplar_file *files, int n, int64_t now, struct field_errors *e);
+struct exemplar_evidence {
+	int64_t id, owner_id;
+	char kind[12], name[128], mime[24];
+	int64_t bytes, created_at;
+};
+typedef void (*exemplar_evidence_fn)(void *ctx, const struct exemplar_evidence *v);
+/* The files of one answer (kind "consult") or objection ("objection"). */
+void exemplar_evidence_each(db *d, const char *kind, int64_t owner_id, exemplar_evidence_fn fn, void *ctx);
+/* One file, decoded into *out (malloc'd), for the committee covering its
+ * campaign; false for anyone else or an unknown id. */
+bool exemplar_evidence_load(db *d, const struct actor *a, int64_t id, struct exemplar_evidence *v, unsigned char **out, size_t *len);
 /* Puts the cleared candidates on public notice once every shortlisted one has
  * every answer (DJ_CONFLICT naming how many are missing). */
 enum dj_result exemplar_publish(db *d, const struct actor *a, int64_t campaign_id, int64_t now, struct field_errors *e);
@@ -182,6 +209,8 @@ struct exemplar_objection {
 };
 struct exemplar_objection_new {
 	char name[64], phone[24], content[2048], evidence[1024];
+	const struct exemplar_file *files; /* optional evidence files */
+	int nfiles;
 };
 enum dj_result exemplar_object(db *d, const struct actor *a, int64_t candidate_id, const struct exemplar_objection_new *o, int64_t now, int64_t *id,
 			       struct field_errors *e);

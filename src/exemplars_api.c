@@ -5,6 +5,7 @@
 #include "exemplars_api.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,82 @@ static void ok_json(req *r, int status, const char *key, int64_t id)
 	if (key)
 		jw_kint(&w, key, id);
 	jw_end(&w);
+}
+
+/* Evidence files in a JSON body: "files": [{"name": "…", "data": "base64"}];
+ * the decoded bytes are kept in bufs (freed by evidence_free). */
+struct api_files {
+	struct exemplar_file f[EXEMPLAR_EVIDENCE_FILES + 1];
+	unsigned char *bufs[EXEMPLAR_EVIDENCE_FILES + 1];
+	int n;
+};
+static bool evidence_parse(json_t *arr, struct api_files *out, struct field_errors *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!arr)
+		return true;
+	if (!json_is_array(arr)) {
+		ferr_add(e, "files", "佐证材料须为文件列表：[{\"name\": 文件名, \"data\": Base64 内容}]");
+		return false;
+	}
+	if (json_array_size(arr) > EXEMPLAR_EVIDENCE_FILES) {
+		ferr_add(e, "files", "佐证材料最多 %d 个文件（这次有 %zu 个）", EXEMPLAR_EVIDENCE_FILES, json_array_size(arr));
+		return false;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name")), *data = json_string_value(json_object_get(v, "data"));
+		if (!json_is_object(v) || !data) {
+			ferr_add(e, "files", "第 %zu 个佐证材料缺少 data（Base64 内容）", i + 1);
+			return false;
+		}
+		size_t cap = strlen(data) / 4 * 3 + 3, len = 0;
+		unsigned char *b = malloc(cap);
+		if (!b || sodium_base642bin(b, cap, data, strlen(data), " \r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+			free(b);
+			ferr_add(e, "files", "第 %zu 个佐证材料的 data 不是有效的 Base64", i + 1);
+			return false;
+		}
+		out->bufs[out->n] = b;
+		out->f[out->n] = (struct exemplar_file){name ? name : "", b, len};
+		out->n++;
+	}
+	return true;
+}
+static void evidence_free(struct api_files *f)
+{
+	for (int i = 0; i < f->n; i++)
+		free(f->bufs[i]);
+}
+
+struct rows_ctx {
+	jw *w;
+	db *d;
+	bool manage; /* the committee: with the evidence files */
+};
+static void evidence_json(void *ctx, const struct exemplar_evidence *v)
+{
+	jw *w = ctx;
+	char url[64];
+	snprintf(url, sizeof url, "/exemplars/evidence/%lld", (long long)v->id);
+	jw_obj(w);
+	jw_kint(w, "id", v->id);
+	jw_kstr(w, "name", v->name);
+	jw_kstr(w, "mime", v->mime);
+	jw_kint(w, "bytes", v->bytes);
+	jw_kstr(w, "url", url);
+	jw_end(w);
+}
+static void evidence_list(struct rows_ctx *x, const char *kind, int64_t owner)
+{
+	if (!x->manage)
+		return;
+	jw_key(x->w, "files");
+	jw_arr(x->w);
+	exemplar_evidence_each(x->d, kind, owner, evidence_json, x->w);
+	jw_aend(x->w);
 }
 
 void exemplars_api_transitions(req *r)
@@ -435,7 +512,8 @@ void exemplars_api_score(req *r)
 
 static void consult_row(void *ctx, const struct exemplar_consult *t)
 {
-	jw *w = ctx;
+	struct rows_ctx *x = ctx;
+	jw *w = x->w;
 	jw_obj(w);
 	jw_kint(w, "id", t->id);
 	jw_kint(w, "candidate_id", t->candidate_id);
@@ -448,6 +526,7 @@ static void consult_row(void *ctx, const struct exemplar_consult *t)
 	jw_kstr(w, "answer", *t->answer ? t->answer : NULL);
 	jw_kstr(w, "note", t->note);
 	jw_kint(w, "due_at", t->due_at);
+	evidence_list(x, "consult", t->id);
 	jw_end(w);
 }
 
@@ -477,7 +556,8 @@ void exemplars_api_consults(req *r)
 	jw_obj(&w);
 	jw_key(&w, "consults");
 	jw_arr(&w);
-	exemplar_consult_each(r->db, manage ? 0 : r->actor.org_id, manage ? campaign : 0, consult_row, &w);
+	struct rows_ctx x = {&w, r->db, manage};
+	exemplar_consult_each(r->db, manage ? 0 : r->actor.org_id, manage ? campaign : 0, consult_row, &x);
 	jw_aend(&w);
 	jw_end(&w);
 }
@@ -485,16 +565,22 @@ void exemplars_api_consults(req *r)
 static const struct json_field answer_fields[] = {
 	{"answer", "意见", true, 's', NULL},
 	{"note", "说明", false, 's', NULL},
+	{"files", "佐证材料", false, 'a', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
 void exemplars_api_consult_answer(req *r)
 {
 	const char *answer = NULL, *note = NULL;
-	if (!req_json_unpack(r, answer_fields, false, "{s:s, s?s}", "answer", &answer, "note", &note))
+	json_t *files = NULL;
+	if (!req_json_unpack(r, answer_fields, false, "{s:s, s?s, s?o}", "answer", &answer, "note", &note, "files", &files))
 		return;
 	struct field_errors e = {0};
-	enum dj_result res = exemplar_consult_answer(r->db, &r->actor, req_param_id(r, "id"), answer, note, now_unix(), &e);
+	struct api_files f;
+	enum dj_result res = DJ_INVALID;
+	if (evidence_parse(files, &f, &e))
+		res = exemplar_consult_answer_files(r->db, &r->actor, req_param_id(r, "id"), answer, note, f.f, f.n, now_unix(), &e);
+	evidence_free(&f);
 	if (res != DJ_OK) {
 		req_fail(r, res, &e);
 		return;
@@ -518,15 +604,16 @@ void exemplars_api_notice(req *r)
 }
 
 static const struct json_field objection_fields[] = {
-	{"name", "姓名", true, 's', NULL},          {"phone", "手机号", true, 's', NULL}, {"content", "异议内容", true, 's', NULL},
-	{"evidence", "佐证材料", false, 's', NULL}, {NULL, NULL, false, 0, NULL},
+	{"name", "姓名", true, 's', NULL},          {"phone", "手机号", true, 's', NULL},    {"content", "异议内容", true, 's', NULL},
+	{"evidence", "佐证材料", false, 's', NULL}, {"files", "佐证文件", false, 'a', NULL}, {NULL, NULL, false, 0, NULL},
 };
 
 void exemplars_api_object(req *r)
 {
 	const char *name = NULL, *phone = NULL, *content = NULL, *evidence = NULL;
-	if (!req_json_unpack(r, objection_fields, false, "{s:s, s:s, s:s, s?s}", "name", &name, "phone", &phone, "content", &content, "evidence",
-			     &evidence))
+	json_t *files = NULL;
+	if (!req_json_unpack(r, objection_fields, false, "{s:s, s:s, s:s, s?s, s?o}", "name", &name, "phone", &phone, "content", &content, "evidence",
+			     &evidence, "files", &files))
 		return;
 	struct exemplar_objection_new o;
 	memset(&o, 0, sizeof o);
@@ -535,17 +622,24 @@ void exemplars_api_object(req *r)
 	copy_field(o.phone, sizeof o.phone, "phone", phone, &e);
 	copy_field(o.content, sizeof o.content, "content", content, &e);
 	copy_field(o.evidence, sizeof o.evidence, "evidence", evidence, &e);
-	if (e.n) {
+	struct api_files f;
+	bool parsed = evidence_parse(files, &f, &e);
+	if (!parsed || e.n) {
+		evidence_free(&f);
 		req_fail(r, DJ_INVALID, &e);
 		return;
 	}
+	o.files = f.f;
+	o.nfiles = f.n;
 	int64_t now = now_unix(), id = 0;
 	if (!exemplar_public_allowed(r->db, "object", r->ip, NULL, now)) {
+		evidence_free(&f);
 		req_set_header(r, "Retry-After", "3600");
 		req_error(r, 429, "rate_limited", "提交过于频繁，请一小时后再试");
 		return;
 	}
 	enum dj_result res = exemplar_object(r->db, &r->actor, req_param_id(r, "id"), &o, now, &id, &e);
+	evidence_free(&f);
 	if (res != DJ_OK) {
 		req_fail(r, res, &e);
 		return;
@@ -555,7 +649,8 @@ void exemplars_api_object(req *r)
 
 static void objection_row(void *ctx, const struct exemplar_objection *o)
 {
-	jw *w = ctx;
+	struct rows_ctx *x = ctx;
+	jw *w = x->w;
 	jw_obj(w);
 	jw_kint(w, "id", o->id);
 	jw_kint(w, "candidate_id", o->candidate_id);
@@ -567,6 +662,7 @@ static void objection_row(void *ctx, const struct exemplar_objection *o)
 	jw_kstr(w, "answer", *o->answer ? o->answer : NULL);
 	jw_kstr(w, "reason", o->reason);
 	jw_kint(w, "filed_at", o->filed_at);
+	evidence_list(x, "objection", o->id);
 	jw_end(w);
 }
 
@@ -583,7 +679,8 @@ void exemplars_api_objections(req *r)
 	jw_obj(&w);
 	jw_key(&w, "objections");
 	jw_arr(&w);
-	exemplar_objection_each(r->db, c.id, objection_row, &w);
+	struct rows_ctx x = {&w, r->db, true}; /* the committee's route alone */
+	exemplar_objection_each(r->db, c.id, objection_row, &x);
 	jw_aend(&w);
 	jw_end(&w);
 }

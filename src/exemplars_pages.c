@@ -49,6 +49,68 @@ static void photo_img(req *r, const struct exemplar_candidate *c)
 			    (long long)c->id, c->name);
 }
 
+/* An evidence file, to the committee covering its campaign alone: images
+ * shown, a PDF downloaded. */
+static void evidence_page(req *r)
+{
+	struct exemplar_evidence v;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (!exemplar_evidence_load(r->db, &r->actor, req_param_id(r, "id"), &v, &data, &len)) {
+		req_error(r, 404, "not_found", "没有这份佐证材料");
+		return;
+	}
+	buf_append(&r->out, data, len);
+	free(data);
+	r->content_type = !strcmp(v.mime, "image/png") ? "image/png" : !strcmp(v.mime, "image/jpeg") ? "image/jpeg" : "application/pdf";
+	buf cd = {0};
+	buf_printf(&cd, "%s; filename=\"evidence-%lld%s\"; filename*=UTF-8''", strcmp(v.mime, "application/pdf") ? "inline" : "attachment",
+		   (long long)v.id,
+		   !strcmp(v.mime, "image/png")    ? ".png"
+		   : !strcmp(v.mime, "image/jpeg") ? ".jpg"
+						   : ".pdf");
+	url_encode(&cd, v.name);
+	req_set_header(r, "Content-Disposition", buf_str(&cd));
+	buf_free(&cd);
+	req_set_header(r, "Cache-Control", "private, no-store");
+}
+
+/* The links to the evidence files of an answer or objection (the committee's pages). */
+static void evidence_link(void *ctx, const struct exemplar_evidence *v)
+{
+	req *r = ctx;
+	html_printf(&r->out, " <a class=\"ex-file\" href=\"/exemplars/evidence/%lld\" target=\"_blank\" rel=\"noopener\">%s</a>", (long long)v->id,
+		    v->name);
+}
+static void evidence_links(req *r, const char *kind, int64_t owner) { exemplar_evidence_each(r->db, kind, owner, evidence_link, r); }
+
+/* The file input of evidence, and the uploaded files of the form. */
+static void evidence_input(req *r, const char *id)
+{
+	const char *err = form_error_for(r, "files");
+	html_printf(&r->out,
+		    "<div class=\"field%s\"><label for=\"%s\">佐证文件（选填）</label><input id=\"%s\" name=\"files\" type=\"file\" multiple "
+		    "accept=\"image/jpeg,image/png,application/pdf\">",
+		    err ? " has-error" : "", id, id);
+	if (err)
+		html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
+	html_printf(&r->out, "<p class=\"hint\">JPEG、PNG 或 PDF，最多 %d 个，每个不超过 %u MB，仅镇党委可查看</p></div>", EXEMPLAR_EVIDENCE_FILES,
+		    EXEMPLAR_EVIDENCE_MAX >> 20);
+}
+static int evidence_files(req *r, struct exemplar_file *f, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->form.n; i++) {
+		const kv *v = &r->form.v[i];
+		if (strcmp(v->key, "files") || !v->filename || !*v->filename || !v->len) /* an empty file input still sends a part */
+			continue;
+		if (n < max)
+			f[n] = (struct exemplar_file){v->filename, (const unsigned char *)v->val, v->len};
+		n++; /* counted beyond max: the domain names too many */
+	}
+	return n;
+}
+
 /* Steps of the campaign, the current one marked. */
 static void stage_bar(req *r, const char *stage)
 {
@@ -299,13 +361,18 @@ static void object_form(req *r, const struct exemplar_candidate *c)
 	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">公示人选：%s</h2><p class=\"muted\">%s</p><p>%s</p></section>", c->name,
 		    c->unit, c->deeds);
 	buf_puts(&r->out, "<section class=\"card\">");
-	char action[64];
-	snprintf(action, sizeof action, "/exemplars/notice/%lld/object", (long long)c->id);
-	form_begin(r, action);
+	/* form_begin's form, sent as multipart for the evidence files */
+	html_printf(&r->out,
+		    "<form class=\"form\" method=\"post\" action=\"/exemplars/notice/%lld/object\" enctype=\"multipart/form-data\" novalidate>"
+		    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\">",
+		    (long long)c->id, layout_csrf(r));
+	if (form_error_for(r, "_form"))
+		html_printf(&r->out, "<div class=\"form-error\" role=\"alert\">%s</div>", form_error_for(r, "_form"));
 	form_input(r, "name", "您的姓名", "text", form_value(r, "name", ""), NULL);
 	form_input(r, "phone", "手机号", "tel", form_value(r, "phone", ""), "仅用于核实，不会公开");
 	textarea(r, "content", "异议内容", 5, "请写明具体事实");
 	form_input(r, "evidence", "佐证材料（选填）", "text", form_value(r, "evidence", ""), "如：知情人、时间地点、材料名称");
+	evidence_input(r, "f-files");
 	form_end(r, "提交异议");
 	buf_puts(&r->out, "</section>");
 	page_end(r);
@@ -342,6 +409,9 @@ static void object_page(req *r)
 		else
 			snprintf(f[i].dst, f[i].n, "%s", v ? v : "");
 	}
+	struct exemplar_file files[EXEMPLAR_EVIDENCE_FILES];
+	o.nfiles = evidence_files(r, files, EXEMPLAR_EVIDENCE_FILES);
+	o.files = files;
 	enum dj_result res = DJ_INVALID;
 	int64_t id = 0, now = now_unix();
 	if (!e.n) {
@@ -732,14 +802,14 @@ static void consult_row_page(void *ctx, const struct exemplar_consult *t)
 	struct cpage *x = ctx;
 	req *r = x->r;
 	x->n++;
-	html_printf(
-		&r->out,
-		"<tr><td data-label=\"人选\">%s</td><td data-label=\"部门\">%s</td><td data-label=\"意见\">%s</td><td data-label=\"说明\">%s</td></tr>",
-		t->candidate_name, t->dept_name,
-		!*t->answer                   ? "待答复"
-		: !strcmp(t->answer, "agree") ? "同意"
-					      : "不同意",
-		t->note);
+	html_printf(&r->out, "<tr><td data-label=\"人选\">%s</td><td data-label=\"部门\">%s</td><td data-label=\"意见\">%s</td><td data-label=\"说明\">%s",
+		    t->candidate_name, t->dept_name,
+		    !*t->answer                   ? "待答复"
+		    : !strcmp(t->answer, "agree") ? "同意"
+						  : "不同意",
+		    t->note);
+	evidence_links(r, "consult", t->id);
+	buf_puts(&r->out, "</td></tr>");
 }
 
 static void objection_row_page(void *ctx, const struct exemplar_objection *o)
@@ -753,6 +823,9 @@ static void objection_row_page(void *ctx, const struct exemplar_objection *o)
 		    o->candidate_name, t, o->name, o->phone, o->content);
 	if (*o->evidence)
 		html_printf(&r->out, "<p class=\"muted\">佐证：%s</p>", o->evidence);
+	buf_puts(&r->out, "<p class=\"ex-files\">");
+	evidence_links(r, "objection", o->id);
+	buf_puts(&r->out, "</p>");
 	if (*o->answer) {
 		html_printf(&r->out, "<p><span class=\"badge %s\">%s</span> 理由：%s</p></article>",
 			    !strcmp(o->answer, "upheld") ? "badge-red" : "badge-green", !strcmp(o->answer, "upheld") ? "异议成立" : "异议不成立",
@@ -1004,14 +1077,17 @@ static void consult_task(void *ctx, const struct exemplar_consult *t)
 	fmt_time(t->due_at, due);
 	html_printf(&r->out, "<article class=\"card ex-task\"><p><strong>%s</strong> %s<br><span class=\"muted\">%s · 答复期限 %s</span></p>",
 		    t->candidate_name, t->candidate_unit, t->campaign_title, due);
-	html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/consults/%lld/answer\">", (long long)t->id);
+	html_printf(&r->out, "<form method=\"post\" action=\"/exemplars/consults/%lld/answer\" enctype=\"multipart/form-data\">", (long long)t->id);
 	hidden_csrf(r);
 	html_printf(&r->out,
 		    "<fieldset class=\"ex-answer\"><legend>意见</legend><label><input type=\"radio\" name=\"answer\" value=\"agree\" checked> 同意</label>"
 		    "<label><input type=\"radio\" name=\"answer\" value=\"disagree\"> 不同意（一票否决）</label></fieldset><div class=\"field\">"
-		    "<label for=\"f-note-%lld\">说明（不同意时必填）</label><textarea id=\"f-note-%lld\" name=\"note\" rows=\"2\"></textarea></div>"
-		    "<button class=\"btn btn-primary\" type=\"submit\">提交意见</button></form></article>",
+		    "<label for=\"f-note-%lld\">说明（不同意时必填）</label><textarea id=\"f-note-%lld\" name=\"note\" rows=\"2\"></textarea></div>",
 		    (long long)t->id, (long long)t->id);
+	char fid[32];
+	snprintf(fid, sizeof fid, "f-files-%lld", (long long)t->id);
+	evidence_input(r, fid);
+	buf_puts(&r->out, "<button class=\"btn btn-primary\" type=\"submit\">提交意见</button></form></article>");
 }
 
 static void review_page(req *r)
@@ -1043,7 +1119,10 @@ static void review_page(req *r)
 static void consult_answer(req *r)
 {
 	struct field_errors e = {0};
-	enum dj_result res = exemplar_consult_answer(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "answer"), req_form(r, "note"), now_unix(), &e);
+	struct exemplar_file files[EXEMPLAR_EVIDENCE_FILES];
+	int n = evidence_files(r, files, EXEMPLAR_EVIDENCE_FILES);
+	enum dj_result res = exemplar_consult_answer_files(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "answer"), req_form(r, "note"), files, n,
+							   now_unix(), &e);
 	done(r, res, &e, "意见已提交", "/exemplars/review");
 }
 
@@ -1233,7 +1312,8 @@ static const route exemplars_routes[] = {
 	{"GET", "/exemplars/candidates/:id/photo", photo_page, R_PUBLIC, 0, 0, "exemplar_photo"},
 	{"GET", "/exemplars/notice", notice_page, R_PUBLIC, 0, 0, "exemplar_notice"},
 	{"GET", "/exemplars/notice/:id/object", object_page, R_PUBLIC, 0, 0, "exemplar_object"},
-	{"POST", "/exemplars/notice/:id/object", object_page, R_PUBLIC, 0, 8 * KiB, "exemplar_object"},
+	{"POST", "/exemplars/notice/:id/object", object_page, R_PUBLIC, 0, 7 * 1024 * KiB, "exemplar_object"}, /* with evidence files */
+	{"GET", "/exemplars/evidence/:id", evidence_page, R_ADMIN | R_COMMITTEE, 0, 0, "exemplar_evidence"},
 	{"GET", "/exemplars/gallery", gallery_page, R_PUBLIC, 0, 0, "exemplar_gallery"},
 	{"GET", "/exemplars/certificates/:no", certificate_page, R_PUBLIC, 0, 0, "exemplar_certificate"},
 	{"GET", "/exemplars/certificates/:no/certificate.pdf", exemplars_certificate_pdf, R_PUBLIC, 0, 0, "exemplar_certificate_pdf"},
@@ -1249,7 +1329,7 @@ static const route exemplars_routes[] = {
 	{"POST", "/exemplars/candidates/:id/score", candidate_score, R_ADMIN | R_COMMITTEE | R_REVIEWER, 0, 4 * KiB, "exemplar_score"},
 	{"POST", "/exemplars/objections/:id/answer", objection_answer, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "exemplar_objection_answer"},
 	{"GET", "/exemplars/review", review_page, R_ADMIN | R_COMMITTEE | R_REVIEWER, 0, 0, "exemplar_review"},
-	{"POST", "/exemplars/consults/:id/answer", consult_answer, R_REVIEWER, 0, 4 * KiB, "exemplar_consult_answer"},
+	{"POST", "/exemplars/consults/:id/answer", consult_answer, R_REVIEWER, 0, 7 * 1024 * KiB, "exemplar_consult_answer"},
 	{"GET", "/exemplars/tours", tours_page, R_STAFF | R_REVIEWER, 0, 0, "exemplar_tours"},
 	{"POST", "/exemplars/sessions/:id/report", session_report, R_STAFF, 0, 4 * KiB, "exemplar_session_report"},
 	{"POST", "/exemplars/tours", tour_create_page, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "exemplar_tour_create"},
@@ -1273,13 +1353,13 @@ static const route exemplars_routes[] = {
 	 "api_exemplar_candidate_action"},
 	{"POST", "/api/v1/exemplars/candidates/:id/score", exemplars_api_score, R_ANY, RF_API, 4 * KiB, "api_exemplar_score"},
 	{"GET", "/api/v1/exemplars/consults", exemplars_api_consults, R_ANY, RF_API, 0, "api_exemplar_consults"},
-	{"POST", "/api/v1/exemplars/consults/:id", exemplars_api_consult_answer, R_ANY, RF_API, 4 * KiB, "api_exemplar_consult_answer"},
+	{"POST", "/api/v1/exemplars/consults/:id", exemplars_api_consult_answer, R_ANY, RF_API, 9 * 1024 * KiB, "api_exemplar_consult_answer"},
 	{"POST", "/api/v1/exemplars/objections/:id", exemplars_api_objection_answer, R_ANY, RF_API, 8 * KiB, "api_exemplar_objection_answer"},
 	{"GET", "/api/v1/exemplars/tours/stats", exemplars_api_tour_stats, R_STAFF | R_REVIEWER, RF_API, 0, "api_exemplar_tour_stats"},
 	{"GET", "/api/v1/public/exemplars/notice", exemplars_api_notice, R_PUBLIC, RF_API, 0, "api_exemplar_notice"},
 	{"POST", "/api/v1/public/exemplars/campaigns/:id/nominations", exemplars_api_public_nominate, R_PUBLIC, RF_API, 16 * KiB,
 	 "api_exemplar_public_nominate"},
-	{"POST", "/api/v1/public/exemplars/candidates/:id/objections", exemplars_api_object, R_PUBLIC, RF_API, 8 * KiB, "api_exemplar_object"},
+	{"POST", "/api/v1/public/exemplars/candidates/:id/objections", exemplars_api_object, R_PUBLIC, RF_API, 9 * 1024 * KiB, "api_exemplar_object"},
 	{"GET", "/api/v1/public/exemplars/certificates/:no", exemplars_api_verify, R_PUBLIC, RF_API, 0, "api_exemplar_verify"},
 };
 static const struct nav_entry exemplars_nav[] = {

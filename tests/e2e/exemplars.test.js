@@ -58,6 +58,9 @@ test('the state tables the API serves are the ones the code runs', async () => {
   for (let i = 0; i + 1 < path_.length; i++) assert.ok(t.transitions.some((x) => x.from === path_[i] && x.to === path_[i + 1]), path_[i]);
 });
 
+// a small real PDF, and the evidence URL of the veto (opened again by later tests)
+const EVIDENCE_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+let vetoEvidence;
 let cid;
 const names = { best: '周明亮', second: '吴桂兰', third: '郑海涛', low: '钱立新' };
 
@@ -241,7 +244,44 @@ test('consultation: one 不同意 from 公安 vetoes the best-scored candidate; 
   r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'maybe' });
   assert.equal(r.status, 422);
   await ok('jiwei', 'POST', `/api/v1/exemplars/consults/${task(jw, names.best)}`, { answer: 'agree', note: '未发现问题' });
-  await ok('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'disagree', note: '该同志有治安处罚记录，不宜推荐' });
+  // evidence with the answer: JPEG, PNG or PDF by content, 2 MB each, 3 at most; a refused one writes nothing
+  const veto = { answer: 'disagree', note: '该同志有治安处罚记录，不宜推荐' };
+  const b64 = (b) => Buffer.from(b).toString('base64');
+  const bigPdf = Buffer.alloc(2 * 1024 * 1024 + 10, 32);
+  Buffer.from('%PDF-1.4\n').copy(bigPdf);
+  for (const [files, re] of [
+    [[{ name: '处罚决定书.pdf', data: b64('not a pdf at all, just text') }], /“处罚决定书.pdf”须为 JPEG、PNG 图片或 PDF 文件/],
+    [[{ name: '扫描件.pdf', data: b64(bigPdf) }], /“扫描件.pdf”超过 2 MB/],
+    [[1, 2, 3, 4].map((i) => ({ name: `${i}.pdf`, data: b64(EVIDENCE_PDF) })), /最多 3 个文件/],
+    [[{ name: 'x.pdf', data: '%%%not base64' }], /不是有效的 Base64/],
+    ['x.pdf', /文件列表/],
+  ]) {
+    r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { ...veto, files });
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.json.error.fields.files, re);
+  }
+  assert.equal(byName(await candidatesOf(cid), names.best).state, 'shortlisted', 'the refused answers wrote nothing');
+  await ok('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { ...veto, files: [{ name: '行政处罚决定书.pdf', data: b64(EVIDENCE_PDF) }] });
+  // the committee sees the file with the answer and opens it; the department's own list, a branch and the public do not
+  const withFiles = (await ok('zuzhi', 'GET', `/api/v1/exemplars/consults?campaign=${cid}`)).consults.find((t) => t.id === task(tasks, names.best));
+  assert.equal(withFiles.files.length, 1);
+  assert.equal(withFiles.files[0].name, '行政处罚决定书.pdf');
+  assert.equal(withFiles.files[0].mime, 'application/pdf');
+  vetoEvidence = withFiles.files[0].url;
+  assert.ok((await ok('gongan', 'GET', '/api/v1/exemplars/consults')).consults.every((t) => t.files === undefined));
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const f = await fetch(srv.base + vetoEvidence, { headers: { cookie: z.cookieHeader() } });
+  assert.equal(f.status, 200);
+  assert.equal(f.headers.get('content-type'), 'application/pdf');
+  assert.match(f.headers.get('content-disposition'), /^attachment;/);
+  assert.deepEqual(Buffer.from(await f.arrayBuffer()), EVIDENCE_PDF);
+  for (const who of ['chenji', 'jiwei', 'gongan']) {
+    const b = new Browser(srv.base);
+    await b.login(who);
+    assert.equal((await b.get(vetoEvidence)).status, 403, who);
+  }
+  assert.equal((await fetch(srv.base + vetoEvidence, { redirect: 'manual' })).status, 303, 'the public is asked to log in');
   r = await call('gongan', 'POST', `/api/v1/exemplars/consults/${task(tasks, names.best)}`, { answer: 'agree' });
   assert.equal(r.status, 409, 'a department answers once');
   let list = await candidatesOf(cid);
@@ -275,8 +315,51 @@ test('public notice: objections block its end until answered, dismissed ones kee
   r = await pub('POST', `/api/v1/public/exemplars/candidates/${second.id}/objections`, { name: '赵春生', phone: '13905301888', content: '据我了解其事迹中的部分内容不属实，请核实。', evidence: '同村村民可作证' });
   assert.equal(r.status, 201, r.text);
   const o1 = r.json.id;
-  r = await pub('POST', `/api/v1/public/exemplars/candidates/${third.id}/objections`, { name: '孙玉兰', phone: '13905302777', content: '该同志长期不参加组织生活。' });
+  const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+  r = await pub('POST', `/api/v1/public/exemplars/candidates/${third.id}/objections`, { name: '孙玉兰', phone: '13905302777', content: '该同志长期不参加组织生活。', files: [{ name: 'C:\\照片\\签到表.jpg', data: jpeg.toString('base64') }] });
+  assert.equal(r.status, 201, r.text);
   const o2 = r.json.id;
+  r = await pub('POST', `/api/v1/public/exemplars/candidates/${third.id}/objections`, { name: '孙玉兰', phone: '13905302777', content: '补充材料如附件。', files: [{ name: 'a.exe', data: Buffer.from('MZ\x90\x00').toString('base64') }] });
+  assert.equal(r.status, 422);
+  assert.match(r.json.error.fields.files, /“a.exe”须为 JPEG、PNG 图片或 PDF 文件/);
+  // the page form: multipart with the files
+  const b = new Browser(srv.base);
+  const form = await b.get(`/exemplars/notice/${second.id}/object`);
+  assert.match(form.text, /enctype="multipart\/form-data"/);
+  assert.match(form.text, /name="files" type="file" multiple/);
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+  const sendPage = async (files) => {
+    const fd = new FormData();
+    fd.set('_csrf', Browser.csrf(form.text));
+    fd.set('name', '刘建国');
+    fd.set('phone', '13905303666');
+    fd.set('content', '其事迹材料中的带富人数与实际不符。');
+    for (const [name, data, type] of files) fd.append('files', new Blob([data], { type }), name);
+    const res = await fetch(`${srv.base}/exemplars/notice/${second.id}/object`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: b.cookieHeader(), 'x-real-ip': `198.51.100.${ipn++}` } });
+    return { status: res.status, text: await res.text() };
+  };
+  const nObj = async () => (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${cid}/objections`)).objections.length;
+  const n0 = await nObj();
+  r = await sendPage([['合作社名单.docx', Buffer.from('PK\x03\x04 a word file'), 'application/msword']]);
+  assert.equal(r.status, 422);
+  assert.match(r.text, /“合作社名单.docx”须为 JPEG、PNG 图片或 PDF 文件/);
+  assert.equal(await nObj(), n0, 'nothing written');
+  r = await sendPage([['名单.png', png, 'image/png'], ['说明.pdf', EVIDENCE_PDF, 'application/pdf']]);
+  assert.equal(r.status, 303, r.text);
+  const o3 = (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${cid}/objections`)).objections.find((o) => o.name === '刘建国');
+  assert.deepEqual(o3.files.map((f) => [f.name, f.mime]), [['名单.png', 'image/png'], ['说明.pdf', 'application/pdf']]);
+  const o2files = (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${cid}/objections`)).objections.find((o) => o.id === o2).files;
+  assert.deepEqual(o2files.map((f) => [f.name, f.mime, f.bytes]), [['签到表.jpg', 'image/jpeg', jpeg.length]], 'the name without its path');
+  const z = new Browser(srv.base);
+  await z.login('zuzhi');
+  const img = await fetch(srv.base + o3.files[0].url, { headers: { cookie: z.cookieHeader() } });
+  assert.equal(img.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await img.arrayBuffer()), png);
+  const cpage = await z.get(`/exemplars/campaigns/${cid}`);
+  for (const f of [...o3.files, ...o2files]) assert.ok(cpage.text.includes(`href="${f.url}"`), f.name);
+  assert.ok(cpage.text.includes(`href="${vetoEvidence}"`), 'the veto\'s evidence beside its answer');
+  assert.equal((await fetch(srv.base + o3.files[1].url, { redirect: 'manual' })).status, 303, 'not the public\'s');
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/objections/${o3.id}`, { answer: 'dismissed', reason: '经核实，带富人数有合作社分红名册为证，异议不成立。' });
   // before five full days: refused, saying when
   r = await call('zuzhi', 'POST', `/api/v1/exemplars/campaigns/${cid}/actions/award`, {});
   assert.equal(r.status, 409);
@@ -344,7 +427,7 @@ test('certificates verify: a genuine number, a made-up one, a revoked one', asyn
     const text = execFileSync('pdftotext', ['-q', path.join(dir, 'c.pdf'), '-'], { encoding: 'utf8' });
     for (const t of ['荣誉证书', names.second, '优秀共产党员', `证书编号：${certNo}`, '中共陈集镇委员会']) assert.ok(text.includes(t), `${t} in ${text}`);
     execFileSync('pdftoppm', ['-q', '-png', '-r', '60', '-singlefile', path.join(dir, 'c.pdf'), path.join(dir, 'c')]);
-    const qr = execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'c.png')], { encoding: 'utf8' }).trim();
+    const qr = execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'c.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     assert.equal(qr, `${srv.base}/verify/${certNo}`);
     // kept for a look, next to the browser tests' screenshots
     const shots = path.join(path.dirname(BIN), 'screenshots');

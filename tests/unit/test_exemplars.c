@@ -7,6 +7,7 @@
  * and open objections, the stage sequence. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "actor.h"
@@ -294,4 +295,90 @@ Test(exemplars, an_overdue_consultation_is_reminded_once)
 	cr_assert_eq(exemplars_tick(d, NOW), 1, "only the overdue one");
 	cr_assert_eq(db_int1(d, 0, "SELECT COUNT(*) FROM notifications WHERE user_id = ?", "I", uid[5]), 1, "the department's reviewer is told");
 	cr_assert_eq(exemplars_tick(d, NOW + 3600), 0, "once");
+}
+
+struct files_seen {
+	int n;
+	char names[4][128];
+	int64_t ids[4];
+};
+static void file_seen(void *ctx, const struct exemplar_evidence *v)
+{
+	struct files_seen *s = ctx;
+	if (s->n < 4) {
+		snprintf(s->names[s->n], 128, "%s", v->name);
+		s->ids[s->n] = v->id;
+	}
+	s->n++;
+}
+
+Test(exemplars, evidence_is_checked_by_content_written_with_its_answer_and_opened_by_the_committee_alone)
+{
+	struct actor zz, rv, br;
+	actor_of(R_COMMITTEE, &zz);
+	actor_of(R_REVIEWER, &rv);
+	actor_of(R_BRANCH, &br);
+	int64_t c = campaign_in("consultation", 0);
+	int64_t cand = candidate_in(c, "丁", "shortlisted");
+	cr_assert(db_run(d, "INSERT INTO exemplar_consults (candidate_id, dept_org_id, due_at) VALUES (?, ?, ?)", "III", cand, dept,
+			 (int64_t)NOW + 86400) == DB_OK);
+	int64_t t = db_int1(d, 0, "SELECT id FROM exemplar_consults WHERE candidate_id = ?", "I", cand);
+	static const unsigned char pdf[] = "%PDF-1.4\n%%EOF\n", gif[] = "GIF89a....", jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F'};
+	struct field_errors e = {0};
+	/* a GIF named .pdf: refused by its bytes, the answer not written either */
+	struct exemplar_file bad[] = {{"证明.pdf", gif, sizeof gif - 1}};
+	cr_assert_eq(exemplar_consult_answer_files(d, &rv, t, "disagree", "有前科", bad, 1, NOW, &e), DJ_INVALID);
+	cr_assert_str_eq(e.e[0].field, "files");
+	cr_assert(strstr(e.e[0].msg, "证明.pdf"));
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM exemplar_consults WHERE id = ? AND answer IS NOT NULL", "I", t), 0);
+	e.n = 0;
+	struct exemplar_file four[] = {
+		{"1.pdf", pdf, sizeof pdf - 1}, {"2.pdf", pdf, sizeof pdf - 1}, {"3.pdf", pdf, sizeof pdf - 1}, {"4.pdf", pdf, sizeof pdf - 1}};
+	cr_assert_eq(exemplar_consult_answer_files(d, &rv, t, "disagree", "有前科", four, 4, NOW, &e), DJ_INVALID, "three at most");
+	e.n = 0;
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM exemplar_evidence", ""), 0, "nothing written");
+	struct exemplar_file good[] = {{"/tmp/x/处罚决定书.pdf", pdf, sizeof pdf - 1}, {"现场.jpg", jpg, sizeof jpg}};
+	cr_assert_eq(exemplar_consult_answer_files(d, &rv, t, "disagree", "有前科", good, 2, NOW, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	struct files_seen s = {0};
+	exemplar_evidence_each(d, "consult", t, file_seen, &s);
+	cr_assert_eq(s.n, 2);
+	cr_assert_str_eq(s.names[0], "处罚决定书.pdf", "the name without its path");
+	struct exemplar_evidence v;
+	unsigned char *out = NULL;
+	size_t len = 0;
+	cr_assert(exemplar_evidence_load(d, &zz, s.ids[1], &v, &out, &len));
+	cr_assert_str_eq(v.mime, "image/jpeg");
+	cr_assert_eq(len, sizeof jpg);
+	cr_assert_eq(memcmp(out, jpg, len), 0);
+	free(out);
+	cr_assert_not(exemplar_evidence_load(d, &rv, s.ids[0], &v, &out, &len), "not the department's to reopen");
+	cr_assert_not(exemplar_evidence_load(d, &br, s.ids[0], &v, &out, &len), "nor a branch's");
+	cr_assert_null(out);
+}
+
+Test(exemplars, the_certificate_pdf_of_a_valid_number_and_none_for_an_unknown_or_revoked_one)
+{
+	int64_t c = campaign_in("closed", 0);
+	int64_t cand = candidate_in(c, "戊", "awarded");
+	cr_assert(db_run(d, "UPDATE exemplar_candidates SET cert_no = 'BY2026-TEST-0001', awarded_at = ? WHERE id = ?", "II", (int64_t)NOW, cand) ==
+		  DB_OK);
+	char file[128];
+	snprintf(file, sizeof file, "%s.cert.pdf", path);
+	struct field_errors e = {0};
+	cr_assert_eq(exemplar_certificate_pdf(d, "by2026-test-0001", "https://dj.example", file, &e), DJ_OK, "%s", dj_message(DJ_DB_ERROR, &e));
+	FILE *f = fopen(file, "rb");
+	cr_assert_not_null(f);
+	char head[8] = {0};
+	cr_assert_eq(fread(head, 1, 5, f), 5);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	remove(file);
+	cr_assert_str_eq(head, "%PDF-");
+	cr_assert(size > 10000, "the font is embedded (%ld bytes)", size);
+	cr_assert_eq(exemplar_certificate_pdf(d, "BY2026-NONE-0000", "https://dj.example", file, &e), DJ_NOT_FOUND);
+	e.n = 0;
+	cr_assert(db_run(d, "UPDATE exemplar_candidates SET revoked_at = ? WHERE id = ?", "II", (int64_t)NOW, cand) == DB_OK);
+	cr_assert_eq(exemplar_certificate_pdf(d, "BY2026-TEST-0001", "https://dj.example", file, &e), DJ_CONFLICT);
+	cr_assert(strstr(dj_message(DJ_CONFLICT, &e), "撤销"));
 }
