@@ -63,6 +63,9 @@ async function fits(p, what) {
   assert.ok(page <= 391, `${what}: the page is ${page}px wide`);
   assert.equal(tables, 0, `${what}: a table wider than the phone`);
 }
+// evidence files: a small PDF and a 1×1 PNG
+const EVIDENCE_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, `exemplars-${name}.png`), fullPage: true });
 
 test('nominated by the public and a member, reviewed, consulted, objected to, answered, awarded, verified', async () => {
@@ -130,8 +133,10 @@ test('nominated by the public and a member, reviewed, consulted, objected to, an
   await shot(rev, '5-reviewer-phone');
   await fits(rev, 'the reviewer\'s tasks');
   for (let i = 0; i < 2; i++) {
-    await rev.locator('article.ex-task', { hasText: '最美志愿者' }).filter({ has: rev.getByRole('button', { name: '提交意见' }) }).first()
-      .getByRole('button', { name: '提交意见' }).click();
+    const t = rev.locator('article.ex-task', { hasText: '最美志愿者' }).filter({ has: rev.getByRole('button', { name: '提交意见' }) }).first();
+    if (i === 0) // the first answer carries its evidence, a PDF the committee alone opens
+      await t.getByLabel('佐证文件（选填）').setInputFiles({ name: '廉政档案查询记录.pdf', mimeType: 'application/pdf', buffer: EVIDENCE_PDF });
+    await t.getByRole('button', { name: '提交意见' }).click();
     await assert.doesNotReject(rev.getByText('意见已提交').waitFor());
   }
 
@@ -147,6 +152,7 @@ test('nominated by the public and a member, reviewed, consulted, objected to, an
   await res.getByLabel('您的姓名', { exact: true }).fill('赵春生');
   await res.getByLabel('手机号', { exact: true }).fill('13905301888');
   await res.getByLabel('异议内容', { exact: true }).fill('听说他的志愿服务时长有夸大，请组织核实。');
+  await res.getByLabel('佐证文件（选填）').setInputFiles({ name: '服务时长截图.png', mimeType: 'image/png', buffer: PNG });
   await shot(res, '7-objection-phone');
   await res.getByRole('button', { name: '提交异议' }).click();
   await assert.doesNotReject(res.getByText('异议已提交').waitFor());
@@ -156,6 +162,14 @@ test('nominated by the public and a member, reviewed, consulted, objected to, an
   await com.getByRole('button', { name: '结束公示，表彰并颁发证书' }).click();
   await assert.doesNotReject(com.getByText(/公示期为 5 天，未满不能结束/).waitFor());
   const obj = com.locator('article.ex-objection', { hasText: '杨志刚' });
+  // the evidence: the resident's screenshot with the objection, the department's PDF beside its answer
+  const evidence = obj.getByRole('link', { name: '服务时长截图.png' });
+  const shotUrl = await evidence.getAttribute('href');
+  const img = await com.request.get(srv.base + shotUrl);
+  assert.equal(img.headers()['content-type'], 'image/png');
+  assert.deepEqual(Buffer.from(await img.body()), PNG);
+  await assert.doesNotReject(com.getByRole('link', { name: '廉政档案查询记录.pdf' }).waitFor());
+  assert.equal((await res.request.get(srv.base + shotUrl, { maxRedirects: 0 })).status(), 303, 'not the public\'s to open');
   await obj.getByLabel('答复', { exact: true }).selectOption('dismissed');
   await obj.getByLabel('核查情况和理由', { exact: true }).fill('经查志愿服务记录和签到表，时长属实，异议不成立，已电话告知反映人。');
   await obj.getByRole('button', { name: '答复异议' }).click();
@@ -182,6 +196,15 @@ test('nominated by the public and a member, reviewed, consulted, objected to, an
   await com.locator('.ex-cert').screenshot({ path: certPng });
   const decoded = execFileSync('zbarimg', ['--raw', '-q', certPng], { encoding: 'utf8' }).trim();
   assert.equal(decoded, `${srv.base}/verify/${no}`);
+  // the PDF from the certificate page: its text and its QR code, rendered as a resident's printer would
+  const [download] = await Promise.all([com.waitForEvent('download'), com.getByRole('link', { name: '下载证书 PDF' }).click()]);
+  const pdf = path.join(SHOTS, 'exemplars-certificate.pdf');
+  await download.saveAs(pdf);
+  const text = execFileSync('pdftotext', ['-q', pdf, '-'], { encoding: 'utf8' });
+  for (const t of ['荣誉证书', '孟凡英', '最美志愿者', no]) assert.ok(text.includes(t), t);
+  execFileSync('pdftoppm', ['-q', '-png', '-r', '60', '-singlefile', pdf, path.join(SHOTS, 'exemplars-10b-certificate-pdf')]);
+  const fromPdf = execFileSync('zbarimg', ['--raw', '-q', path.join(SHOTS, 'exemplars-10b-certificate-pdf.png')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  assert.equal(fromPdf, `${srv.base}/verify/${no}`);
   await res.goto(decoded);
   await assert.doesNotReject(res.getByText('证书真实有效').waitFor());
   assert.match(await res.locator('.ex-verify').innerText(), /孟凡英[\s\S]*最美志愿者/);
