@@ -228,6 +228,16 @@ test('joint review: scores in range, by reviewers and the committee only; shortl
 });
 
 test('consultation: one 不同意 from 公安 vetoes the best-scored candidate; a department answers only for itself, once', async () => {
+  // the consultation reaches each department's reviewer in the app: 消息 in its navigation, the notice in its inbox
+  const inbox = (await ok('gongan', 'GET', '/api/v1/inbox')).notifications;
+  assert.ok(JSON.stringify(inbox).includes('征询'), JSON.stringify(inbox));
+  const rb = new Browser(srv.base);
+  await rb.login('gongan');
+  const home = await rb.get('/exemplars/review');
+  assert.match(home.text, /<a [^>]*href="\/inbox"[^>]*>消息/);
+  const msgs = await rb.get('/inbox');
+  assert.equal(msgs.status, 200);
+  assert.match(msgs.text, /征询/);
   const tasks = (await ok('gongan', 'GET', '/api/v1/exemplars/consults')).consults.filter((t) => t.campaign_id === cid);
   assert.equal(tasks.length, 3);
   assert.ok(tasks.every((t) => t.dept === '东阿县公安局陈集派出所'));
