@@ -100,7 +100,7 @@ static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s 
 
 #define CAMPAIGN_COLS                                                                                                                 \
 	"c.id, c.org_id, o.name, o.path, c.title, c.category, c.subject, c.stage, c.year, c.quota, c.notice_days, c.nominate_until, " \
-	"c.review_until, c.consult_until, COALESCE(c.notice_start, 0), COALESCE(c.closed_at, 0), c.created_at"
+	"c.review_until, c.consult_until, COALESCE(c.notice_start, 0), COALESCE(c.closed_at, 0), c.created_at, c.category_label"
 
 static void campaign_read(db_stmt *s, struct exemplar_campaign *c)
 {
@@ -122,6 +122,9 @@ static void campaign_read(db_stmt *s, struct exemplar_campaign *c)
 	c->notice_start = db_int(s, 14);
 	c->closed_at = db_int(s, 15);
 	c->created_at = db_int(s, 16);
+	copy(c->category_label, sizeof c->category_label, db_str(s, 17));
+	if (!*c->category_label) /* a row written without it: the default's name */
+		copy(c->category_label, sizeof c->category_label, exemplar_category_label(c->category));
 }
 
 bool exemplar_campaign_load(db *d, int64_t id, struct exemplar_campaign *c)
@@ -262,12 +265,114 @@ void exemplar_award_tally(db *d, exemplar_tally_fn fn, void *ctx)
 {
 	db_stmt *s = db_query(
 		d,
-		"SELECT k.year, k.category, k.subject, COUNT(*) FROM exemplar_candidates c JOIN exemplar_campaigns k ON k.id = c.campaign_id "
-		"WHERE c.state = 'awarded' GROUP BY k.year, k.category, k.subject ORDER BY k.year DESC, k.subject DESC, k.category",
+		"SELECT k.year, k.category, k.subject, COUNT(*), MAX(k.category_label) FROM exemplar_candidates c JOIN exemplar_campaigns k "
+		"ON k.id = c.campaign_id WHERE c.state = 'awarded' GROUP BY k.year, k.category, k.subject ORDER BY k.year DESC, k.subject DESC, k.category",
 		"");
-	while (db_next(s))
-		fn(ctx, db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3));
+	while (db_next(s)) {
+		const char *label = db_str(s, 4);
+		fn(ctx, db_int(s, 0), db_str(s, 1), label && *label ? label : exemplar_category_label(db_str(s, 1)), db_str(s, 2), db_int(s, 3));
+	}
 	db_done(s);
+}
+
+/* ---- categories ---- */
+
+static bool text_ok(const char *s, size_t max);
+
+static void category_read(db_stmt *s, struct exemplar_category *c)
+{
+	memset(c, 0, sizeof *c);
+	copy(c->key, sizeof c->key, db_str(s, 0));
+	copy(c->label, sizeof c->label, db_str(s, 1));
+	copy(c->subject, sizeof c->subject, db_str(s, 2));
+	c->pos = db_int(s, 3);
+	c->active = db_int(s, 4) != 0;
+}
+
+void exemplar_category_each(db *d, bool active_only, exemplar_category_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT key, label, subject, pos, active FROM exemplar_categories WHERE (? = 0 OR active = 1) ORDER BY pos, key "
+			      "LIMIT 40", /* EXEMPLAR_CATEGORIES_MAX */
+			      "I", (int64_t)active_only);
+	struct exemplar_category c;
+	while (db_next(s)) {
+		category_read(s, &c);
+		fn(ctx, &c);
+	}
+	db_done(s);
+}
+
+bool exemplar_category_get(db *d, const char *key, struct exemplar_category *c)
+{
+	if (!key || !*key)
+		return false;
+	db_stmt *s = db_query(d, "SELECT key, label, subject, pos, active FROM exemplar_categories WHERE key = ?", "t", key);
+	bool ok = db_next(s);
+	if (ok)
+		category_read(s, c);
+	return db_done(s) == DB_OK && ok;
+}
+
+static void category_label_check(db *d, const char *key, const char *label, struct field_errors *e)
+{
+	if (!label || !text_ok(label, 30) || utf8_len(label) < 2)
+		ferr_add(e, "label", "请填写类别名称（2到30字）");
+	else if (db_int1(d, 0, "SELECT COUNT(*) FROM exemplar_categories WHERE label = ? AND key <> ?", "tt", label, key ? key : "") > 0)
+		ferr_add(e, "label", "已有名为“%s”的类别", label);
+}
+
+enum dj_result exemplar_category_add(db *d, const struct actor *a, const char *label, const char *subject, int64_t now, char key[32],
+				     struct field_errors *e)
+{
+	if (!permission_allows(&perm_exemplar_manage, a))
+		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委（组织部门）可以设置评选类别");
+	category_label_check(d, NULL, label, e);
+	if (!subject || (strcmp(subject, "person") && strcmp(subject, "org")))
+		ferr_add(e, "subject", "评选对象须为个人或组织");
+	int64_t n = db_int1(d, 0, "SELECT COUNT(*) FROM exemplar_categories", "");
+	if (!e->n && n >= EXEMPLAR_CATEGORIES_MAX)
+		return dj_fail(e, DJ_CONFLICT, "评选类别已有 %d 个，请先停用或改名已有的类别", EXEMPLAR_CATEGORIES_MAX);
+	if (e->n)
+		return DJ_INVALID;
+	/* a key of our own making: c + the next position (the label is what people read) */
+	int64_t pos = db_int1(d, 0, "SELECT COALESCE(MAX(pos), 0) + 1 FROM exemplar_categories", "");
+	snprintf(key, 32, "c%lld", (long long)pos);
+	if (db_run(d, "INSERT INTO exemplar_categories (key, label, subject, pos, active, created_at) VALUES (?, ?, ?, ?, 1, ?)", "tttII", key, label,
+		   subject, pos, now) != DB_OK)
+		return DJ_DB_ERROR;
+	char sum[120];
+	snprintf(sum, sizeof sum, "新增评选类别“%s”", label);
+	if (audit_write(d, a, "exemplar.category_add", "exemplar_category", pos, a->org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
+enum dj_result exemplar_category_set(db *d, const struct actor *a, const char *key, const char *label, int active, struct field_errors *e)
+{
+	if (!permission_allows(&perm_exemplar_manage, a))
+		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委（组织部门）可以设置评选类别");
+	struct exemplar_category c;
+	if (!exemplar_category_get(d, key, &c))
+		return dj_fail(e, DJ_NOT_FOUND, "评选类别不存在");
+	if (label)
+		category_label_check(d, c.key, label, e);
+	if (active != -1 && active != 0 && active != 1)
+		ferr_add(e, "active", "请选择启用或停用");
+	if (e->n)
+		return DJ_INVALID;
+	if (db_run(d, "UPDATE exemplar_categories SET label = ?, active = ? WHERE key = ?", "tIt", label ? label : c.label,
+		   (int64_t)(active == -1 ? c.active : active), c.key) != DB_OK)
+		return DJ_DB_ERROR;
+	char sum[200];
+	bool renamed = label && strcmp(label, c.label);
+	snprintf(sum, sizeof sum, "评选类别“%s”%s%s%s%s", c.label, renamed ? "改名为“" : "", renamed ? label : "", renamed ? "”" : "",
+		 active == 0   ? "（停用）"
+		 : active == 1 ? "（启用）"
+			       : "");
+	if (audit_write(d, a, "exemplar.category_set", "exemplar_category", c.pos, a->org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
 }
 
 /* ---- checks shared by the steps ---- */
@@ -345,7 +450,8 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委（组织部门）可以发起评选活动");
 	if (!*n->title || !text_ok(n->title, 100))
 		ferr_add(e, "title", "请填写活动名称（100字以内）");
-	if (!*exemplar_category_label(n->category))
+	struct exemplar_category cat;
+	if (!exemplar_category_get(d, n->category, &cat) || !cat.active)
 		ferr_add(e, "category", "请选择评选类别");
 	if (strcmp(n->subject, "person") && strcmp(n->subject, "org"))
 		ferr_add(e, "subject", "评选对象须为个人或组织");
@@ -407,10 +513,10 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 	if (!org_id)
 		return dj_fail(e, DJ_CONFLICT, "还没有镇党委组织，不能发起评选");
 	*id = db_int1(d, 0,
-		      "INSERT INTO exemplar_campaigns (org_id, title, category, subject, year, quota, stage, nominate_until, review_until, "
-		      "consult_until, notice_days, created_at) VALUES (?, ?, ?, ?, ?, ?, 'nomination', ?, ?, ?, ?, ?) RETURNING id",
-		      "ItttIItttII", org_id, n->title, n->category, n->subject, n->year, n->quota, n->nominate_until, n->review_until, n->consult_until,
-		      notice_days, now);
+		      "INSERT INTO exemplar_campaigns (org_id, title, category, category_label, subject, year, quota, stage, nominate_until, "
+		      "review_until, consult_until, notice_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'nomination', ?, ?, ?, ?, ?) RETURNING id",
+		      "IttttIItttII", org_id, n->title, n->category, cat.label, n->subject, n->year, n->quota, n->nominate_until, n->review_until,
+		      n->consult_until, notice_days, now);
 	if (!*id)
 		return DJ_DB_ERROR;
 	for (int i = 0; i < nd; i++)
@@ -421,7 +527,7 @@ enum dj_result exemplar_campaign_create(db *d, const struct actor *a, const stru
 			   cmax[i]) != DB_OK)
 			return DJ_DB_ERROR;
 	char sum[300];
-	snprintf(sum, sizeof sum, "%s（%s，名额%lld）", n->title, exemplar_category_label(n->category), (long long)n->quota);
+	snprintf(sum, sizeof sum, "%s（%s，名额%lld）", n->title, cat.label, (long long)n->quota);
 	if (audit_write(d, a, "exemplar.campaign_create", "exemplar_campaign", *id, org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;

@@ -44,11 +44,29 @@ extern const char *const exemplar_states[]; /* key, label pairs, NULL-terminated
 const struct exemplar_transition *exemplar_find(const char *from, const char *action, int actor);
 const char *exemplar_state_label(const char *state);
 
-extern const char *const exemplar_categories[];  /* key, label pairs, NULL-terminated */
+extern const char *const exemplar_categories[];  /* the default categories (the migration's rows): key, label pairs, NULL-terminated */
 extern const char *const exemplar_place_kinds[]; /* enterprise 进企业 … family 进家庭 */
 extern const char *const exemplar_care_kinds[];  /* visit 走访慰问 benefit 待遇落实 honour 礼遇 */
 const char *exemplar_category_label(const char *key);
 const char *exemplar_pair_label(const char *const *pairs, const char *key); /* "" when unknown */
+
+/* The categories the committee keeps (table exemplar_categories): the
+ * defaults above, and its own; one in use is switched off, not deleted. */
+#define EXEMPLAR_CATEGORIES_MAX 40
+struct exemplar_category {
+	char key[32], label[64], subject[16];
+	int64_t pos;
+	bool active;
+};
+typedef void (*exemplar_category_fn)(void *ctx, const struct exemplar_category *c);
+void exemplar_category_each(db *d, bool active_only, exemplar_category_fn fn, void *ctx);
+bool exemplar_category_get(db *d, const char *key, struct exemplar_category *c);
+/* A new category (label 2..30 characters, unique; subject person or org);
+ * its key is made here. */
+enum dj_result exemplar_category_add(db *d, const struct actor *a, const char *label, const char *subject, int64_t now, char key[32],
+				     struct field_errors *e);
+/* Renames (label NULL: unchanged) or switches on or off (active -1: unchanged). */
+enum dj_result exemplar_category_set(db *d, const struct actor *a, const char *key, const char *label, int active, struct field_errors *e);
 
 #define EXEMPLAR_SCORE_MAX 100
 #define EXEMPLAR_PUBLIC_PER_HOUR 5 /* nominations or objections from one address */
@@ -60,7 +78,7 @@ extern const struct permission perm_exemplar_answer; /* reviewers of a departmen
 struct exemplar_campaign {
 	int64_t id, org_id;
 	char org_name[128], org_path[256];
-	char title[200], category[32], subject[16], stage[16];
+	char title[200], category[32], category_label[64], subject[16], stage[16]; /* the label as when it began */
 	int64_t year, quota, notice_days;
 	char nominate_until[11], review_until[11], consult_until[11];
 	int64_t notice_start, closed_at, created_at;
@@ -240,7 +258,7 @@ void exemplar_gallery_each(db *d, const char *category, int64_t year, exemplar_c
 
 /* Who was awarded, counted from the records: per year and category, the
  * awarded (not revoked) people or organisations, newest year first. */
-typedef void (*exemplar_tally_fn)(void *ctx, int64_t year, const char *category, const char *subject, int64_t awarded);
+typedef void (*exemplar_tally_fn)(void *ctx, int64_t year, const char *category, const char *label, const char *subject, int64_t awarded);
 void exemplar_award_tally(db *d, exemplar_tally_fn fn, void *ctx);
 
 /* 关爱礼遇 */

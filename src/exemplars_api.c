@@ -155,7 +155,7 @@ static void campaign_json(jw *w, const struct exemplar_campaign *c)
 	jw_kint(w, "id", c->id);
 	jw_kstr(w, "title", c->title);
 	jw_kstr(w, "category", c->category);
-	jw_kstr(w, "category_label", exemplar_category_label(c->category));
+	jw_kstr(w, "category_label", c->category_label);
 	jw_kstr(w, "subject", c->subject);
 	jw_kint(w, "year", c->year);
 	jw_kint(w, "quota", c->quota);
@@ -723,7 +723,7 @@ void exemplars_api_verify(req *r)
 	jw_kstr(&w, "name", c.name);
 	jw_kstr(&w, "unit", c.unit);
 	jw_kstr(&w, "campaign", camp.title);
-	jw_kstr(&w, "category", exemplar_category_label(camp.category));
+	jw_kstr(&w, "category", camp.category_label);
 	jw_kint(&w, "year", camp.year);
 	jw_kstr(&w, "org", camp.org_name);
 	jw_kint(&w, "awarded_at", c.awarded_at);
@@ -904,4 +904,81 @@ void exemplars_api_care(req *r)
 	exemplar_care_each(r->db, actor_scope(&r->actor), care_json, &w);
 	jw_aend(&w);
 	jw_end(&w);
+}
+
+/* ---- the categories ---- */
+
+static void category_json(void *ctx, const struct exemplar_category *c)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kstr(w, "key", c->key);
+	jw_kstr(w, "label", c->label);
+	jw_kstr(w, "subject", c->subject);
+	jw_kbool(w, "active", c->active);
+	jw_end(w);
+}
+
+/* Every category (?active=1: those a campaign may take). */
+void exemplars_api_categories(req *r)
+{
+	const char *a = req_query(r, "active");
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "categories");
+	jw_arr(&w);
+	exemplar_category_each(r->db, a && !strcmp(a, "1"), category_json, &w);
+	jw_aend(&w);
+	jw_end(&w);
+}
+
+static const struct json_field category_fields[] = {
+	{"label", "类别名称", true, 's', NULL},
+	{"subject", "评选对象", false, 's', NULL},
+	{"active", "启用", false, 'b', NULL},
+	{NULL, NULL, false, 0, NULL},
+};
+
+void exemplars_api_category_add(req *r)
+{
+	const char *label = NULL, *subject = "person";
+	if (!req_json_unpack(r, category_fields, false, "{s:s, s?s}", "label", &label, "subject", &subject))
+		return;
+	struct field_errors e = {0};
+	char key[32];
+	enum dj_result res = exemplar_category_add(r->db, &r->actor, label, subject, now_unix(), key, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 201);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kbool(&w, "ok", true);
+	jw_kstr(&w, "key", key);
+	jw_end(&w);
+}
+
+static const struct json_field category_set_fields[] = {
+	{"label", "类别名称", false, 's', NULL},
+	{"active", "启用", false, 'b', NULL},
+	{NULL, NULL, false, 0, NULL},
+};
+
+void exemplars_api_category_set(req *r)
+{
+	const char *label = NULL;
+	int active = -1;
+	if (!req_json_unpack(r, category_set_fields, false, "{s?s, s?b}", "label", &label, "active", &active))
+		return;
+	struct field_errors e = {0};
+	enum dj_result res = exemplar_category_set(r->db, &r->actor, req_param(r, "key"), label, active, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	ok_json(r, 200, NULL, 0);
 }

@@ -29,5 +29,8 @@ void exemplars_api_session_report(req *r);
 void exemplars_api_care_add(req *r);
 void exemplars_api_sessions(req *r);
 void exemplars_api_care(req *r);
+void exemplars_api_categories(req *r);
+void exemplars_api_category_add(req *r);
+void exemplars_api_category_set(req *r);
 
 #endif

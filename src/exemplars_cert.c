@@ -174,7 +174,7 @@ enum dj_result exemplar_certificate_pdf(db *d, const char *cert_no, const char *
 	snprintf(line, sizeof line, "经民主推荐、联合评审、征询意见和公示，被评为 %lld 年度", (long long)camp.year);
 	text_at(p, font, 20, 150, H - 250, line);
 	HPDF_Page_SetRGBFill(p, 0.72f, 0.09f, 0.09f); /* the honour, on a line of its own */
-	snprintf(line, sizeof line, "“%s”", exemplar_category_label(camp.category));
+	snprintf(line, sizeof line, "“%s”", camp.category_label);
 	text_centered(p, font, 34, W / 2, H - 292, line);
 	HPDF_Page_SetRGBFill(p, 0.1f, 0.1f, 0.1f);
 	text_at(p, font, 20, 150, H - 330, "特发此证，以资鼓励。");

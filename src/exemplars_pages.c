@@ -166,7 +166,7 @@ static void home_card(void *ctx, const struct exemplar_campaign *c)
 	req *r = x->r;
 	x->n++;
 	html_printf(&r->out, "<section class=\"card\"><h2 class=\"card-title\">%s</h2><p>%s · %lld 年 · 名额 %lld 名 <span class=\"badge\">%s</span></p>",
-		    c->title, exemplar_category_label(c->category), (long long)c->year, (long long)c->quota, exemplar_stage_label(c->stage));
+		    c->title, c->category_label, (long long)c->year, (long long)c->quota, exemplar_stage_label(c->stage));
 	if (!strcmp(c->stage, "nomination"))
 		html_printf(&r->out, "<p class=\"muted\">推荐截止：%s</p><a class=\"btn btn-primary\" href=\"/exemplars/%lld/nominate\">我要推荐</a> ",
 			    c->nominate_until, (long long)c->id);
@@ -192,7 +192,8 @@ static void home_page(req *r)
 		buf_puts(&r->out, "<a class=\"btn\" href=\"/exemplars/review\">评审与征询</a><a class=\"btn\" href=\"/exemplars/tours\">宣讲与关爱</a>");
 	buf_puts(&r->out, "</nav>");
 	if (permission_allows(&perm_exemplar_manage, &r->actor))
-		buf_puts(&r->out, "<p><a class=\"btn btn-primary\" href=\"/exemplars/new\">发起评选活动</a></p>");
+		buf_puts(&r->out, "<p><a class=\"btn btn-primary\" href=\"/exemplars/new\">发起评选活动</a> <a class=\"btn\" "
+				  "href=\"/exemplars/categories\">评选类别</a></p>");
 	struct list_ctx x = {r, 0};
 	exemplar_campaign_each(r->db, home_card, &x);
 	if (!x.n)
@@ -206,7 +207,7 @@ static void nominate_form(req *r, const struct exemplar_campaign *c)
 	snprintf(title, sizeof title, "推荐：%s", c->title);
 	page_begin(r, title);
 	html_printf(&r->out, "<p class=\"lead\">%s · 名额 %lld 名 · 推荐截止 %s。请如实填写被推荐%s的主要事迹。</p><section class=\"card\">",
-		    exemplar_category_label(c->category), (long long)c->quota, c->nominate_until, c->subject[0] == 'o' ? "组织" : "人");
+		    c->category_label, (long long)c->quota, c->nominate_until, c->subject[0] == 'o' ? "组织" : "人");
 	/* form_begin's form, sent as multipart for the photo */
 	html_printf(&r->out,
 		    "<form class=\"form\" method=\"post\" action=\"/exemplars/%lld/nominate\" enctype=\"multipart/form-data\" novalidate>"
@@ -450,7 +451,7 @@ struct tally_ctx {
 	int n;
 };
 /* 2025年度：优秀共产党员 12 名、先进基层党组织 3 个 — each figure a link to the records it counts */
-static void tally_item(void *ctx, int64_t year, const char *category, const char *subject, int64_t awarded)
+static void tally_item(void *ctx, int64_t year, const char *category, const char *label, const char *subject, int64_t awarded)
 {
 	struct tally_ctx *x = ctx;
 	req *r = x->r;
@@ -459,24 +460,36 @@ static void tally_item(void *ctx, int64_t year, const char *category, const char
 		html_printf(&r->out, "<strong>%lld 年度</strong>：", (long long)year);
 	} else
 		buf_puts(&r->out, "、");
-	html_printf(&r->out, "<a href=\"/exemplars/gallery?category=%s&amp;year=%lld\">%s %lld %s</a>", category, (long long)year,
-		    exemplar_category_label(category), (long long)awarded, subject[0] == 'o' ? "个" : "名");
+	html_printf(&r->out, "<a href=\"/exemplars/gallery?category=%s&amp;year=%lld\">%s %lld %s</a>", category, (long long)year, label,
+		    (long long)awarded, subject[0] == 'o' ? "个" : "名");
 	x->year = year;
 	x->n++;
+}
+
+struct category_opts {
+	req *r;
+	const char *selected;
+	int n;
+};
+static void category_option(void *ctx, const struct exemplar_category *c)
+{
+	struct category_opts *o = ctx;
+	html_printf(&o->r->out, "<option value=\"%s\"%s>%s</option>", c->key, o->selected && !strcmp(o->selected, c->key) ? " selected" : "", c->label);
 }
 
 static void gallery_page(req *r)
 {
 	const char *cat = req_query(r, "category");
-	if (cat && (!*cat || !*exemplar_category_label(cat)))
+	struct exemplar_category known;
+	if (cat && !exemplar_category_get(r->db, cat, &known))
 		cat = NULL;
 	int64_t year = parse_id(req_query(r, "year"));
 	page_begin(r, "榜样风采");
 	buf_puts(&r->out,
 		 "<form class=\"filters\" method=\"get\" action=\"/exemplars/gallery\"><div class=\"field\"><label for=\"f-category\">类别</label>"
 		 "<select id=\"f-category\" name=\"category\"><option value=\"\">全部类别</option>");
-	for (const char *const *p = exemplar_categories; *p; p += 2)
-		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", p[0], cat && !strcmp(cat, p[0]) ? " selected" : "", p[1]);
+	struct category_opts o = {r, cat, 0};
+	exemplar_category_each(r->db, false, category_option, &o); /* the switched-off ones too: their awards stay in the gallery */
 	html_printf(
 		&r->out,
 		"</select></div><div class=\"field\"><label for=\"f-year\">年度</label><input id=\"f-year\" name=\"year\" type=\"number\" value=\"%s\">"
@@ -522,7 +535,7 @@ static void verify_result(req *r, const char *no)
 		    "<section class=\"card ex-verify ex-good\"><h2 class=\"card-title\">证书真实有效</h2><dl class=\"kv\"><dt>证书编号</dt><dd>%s</dd>"
 		    "<dt>获得者</dt><dd>%s</dd><dt>单位</dt><dd>%s</dd><dt>荣誉</dt><dd>%lld 年度%s</dd><dt>评选活动</dt><dd>%s</dd>"
 		    "<dt>颁发单位</dt><dd>%s</dd><dt>颁发日期</dt><dd>%.10s</dd></dl></section>",
-		    c.cert_no, c.name, c.unit, (long long)camp.year, exemplar_category_label(camp.category), camp.title, camp.org_name, t);
+		    c.cert_no, c.name, c.unit, (long long)camp.year, camp.category_label, camp.title, camp.org_name, t);
 }
 
 static void verify_page(req *r)
@@ -571,7 +584,7 @@ static void certificate_page(req *r)
 		    "<div class=\"ex-cert\"><h2 class=\"ex-cert-title\">荣 誉 证 书</h2><p class=\"ex-cert-name\">%s%s：</p>"
 		    "<p class=\"ex-cert-body\">经民主推荐、联合评审、征询意见和公示，被评为 %lld 年度<strong>“%s”</strong>。特发此证，以资鼓励。</p>"
 		    "<p class=\"ex-cert-deeds\">%s</p><div class=\"ex-cert-foot\"><div>",
-		    c.name, camp.subject[0] == 'o' ? "" : " 同志", (long long)camp.year, exemplar_category_label(camp.category), summary);
+		    c.name, camp.subject[0] == 'o' ? "" : " 同志", (long long)camp.year, camp.category_label, summary);
 	qr_svg(&r->out, url, "扫码查验证书真伪");
 	html_printf(&r->out, "<p class=\"ex-cert-no\">证书编号：%s</p></div><div class=\"ex-cert-sign\"><p>%s</p><p>%.10s</p></div></div>", c.cert_no,
 		    camp.org_name, t);
@@ -613,13 +626,34 @@ void exemplars_certificate_pdf(req *r)
 
 /* ---- the committee ---- */
 
+struct category_pairs {
+	const char *p[2 * EXEMPLAR_CATEGORIES_MAX + 1]; /* key, label pairs for form_select */
+	char kv[EXEMPLAR_CATEGORIES_MAX][2][64];
+	int n;
+};
+static void category_pair(void *ctx, const struct exemplar_category *c)
+{
+	struct category_pairs *cp = ctx;
+	if (cp->n >= EXEMPLAR_CATEGORIES_MAX)
+		return;
+	snprintf(cp->kv[cp->n][0], 64, "%s", c->key);
+	snprintf(cp->kv[cp->n][1], 64, "%s", c->label);
+	cp->p[2 * cp->n] = cp->kv[cp->n][0];
+	cp->p[2 * cp->n + 1] = cp->kv[cp->n][1];
+	cp->n++;
+}
+
 static void new_campaign_form(req *r)
 {
 	page_begin(r, "发起评选活动");
 	buf_puts(&r->out, "<section class=\"card\">");
 	form_begin(r, "/exemplars/new");
 	form_input(r, "title", "活动名称", "text", form_value(r, "title", ""), "如：2026年度“两优一先”评选");
-	form_select(r, "category", "评选类别", exemplar_categories, form_value(r, "category", "youxiu_dangyuan"));
+	/* the categories in use (the committee keeps the list: /exemplars/categories) */
+	struct category_pairs cp;
+	memset(&cp, 0, sizeof cp);
+	exemplar_category_each(r->db, true, category_pair, &cp);
+	form_select(r, "category", "评选类别", cp.p, form_value(r, "category", "youxiu_dangyuan"));
 	static const char *const subj[] = {"person", "个人", "org", "组织", NULL};
 	form_select(r, "subject", "评选对象", subj, form_value(r, "subject", "person"));
 	form_input(r, "year", "年度", "number", form_value(r, "year", "2026"), NULL);
@@ -875,11 +909,10 @@ static void campaign_page(req *r)
 		    "<dd>共 %lld 条（群众 %lld、党员 %lld、支部 %lld、党委 %lld）</dd><dt>候选人</dt><dd>%lld 名，初步人选 %lld 名，征询否决 %lld 名</dd>"
 		    "<dt>公示与表彰</dt><dd>公示中 %lld 名，异议 %lld 条（未答复 %lld 条），异议成立 %lld 名，已表彰 %lld 名</dd><dt>日程</dt>"
 		    "<dd>推荐截止 %s，评审截止 %s，征询截止 %s，公示 %lld 天</dd><dt>征询部门</dt><dd>",
-		    exemplar_category_label(c.category), c.subject[0] == 'o' ? "组织" : "个人", (long long)c.quota, (long long)rep.nominations,
-		    (long long)rep.by_source[0], (long long)rep.by_source[1], (long long)rep.by_source[2], (long long)rep.by_source[3],
-		    (long long)rep.candidates, (long long)rep.shortlisted, (long long)rep.vetoed, (long long)rep.on_notice, (long long)rep.objections,
-		    (long long)rep.objections_open, (long long)rep.upheld, (long long)rep.awarded, c.nominate_until, c.review_until, c.consult_until,
-		    (long long)c.notice_days);
+		    c.category_label, c.subject[0] == 'o' ? "组织" : "个人", (long long)c.quota, (long long)rep.nominations, (long long)rep.by_source[0],
+		    (long long)rep.by_source[1], (long long)rep.by_source[2], (long long)rep.by_source[3], (long long)rep.candidates,
+		    (long long)rep.shortlisted, (long long)rep.vetoed, (long long)rep.on_notice, (long long)rep.objections, (long long)rep.objections_open,
+		    (long long)rep.upheld, (long long)rep.awarded, c.nominate_until, c.review_until, c.consult_until, (long long)c.notice_days);
 	struct cpage x = {r, &c, 0, {{{0}}}, 0};
 	x.cn = exemplar_criteria(r->db, c.id, x.crit);
 	exemplar_campaign_depts(r->db, c.id, dept_name, &x);
@@ -1028,6 +1061,56 @@ static void objection_answer(req *r)
 	if (cand && exemplar_candidate_load(r->db, parse_id(cand), &c))
 		snprintf(back, sizeof back, "/exemplars/campaigns/%lld", (long long)c.campaign_id);
 	done(r, res, &e, "异议已答复", back);
+}
+
+/* ---- the categories (the committee keeps the list) ---- */
+
+static void category_row(void *ctx, const struct exemplar_category *c)
+{
+	req *r = ctx;
+	html_printf(&r->out,
+		    "<tr><td data-label=\"类别\"><form method=\"post\" action=\"/exemplars/categories/%s\" class=\"inline\">"
+		    "<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><input name=\"label\" value=\"%s\" aria-label=\"类别名称\"> "
+		    "<button class=\"btn btn-small\" type=\"submit\">改名</button></form></td><td data-label=\"对象\">%s</td>"
+		    "<td data-label=\"状态\"><span class=\"badge%s\">%s</span></td><td data-label=\"操作\">"
+		    "<form method=\"post\" action=\"/exemplars/categories/%s\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+		    "<input type=\"hidden\" name=\"active\" value=\"%d\"><button class=\"btn btn-small\" type=\"submit\">%s</button></form></td></tr>",
+		    c->key, layout_csrf(r), c->label, c->subject[0] == 'o' ? "组织" : "个人", c->active ? " badge-green" : "", c->active ? "启用" : "停用",
+		    c->key, layout_csrf(r), c->active ? 0 : 1, c->active ? "停用" : "启用");
+}
+
+static void categories_page(req *r)
+{
+	if (req_is_post(r)) {
+		struct field_errors e = {0};
+		char key[32];
+		enum dj_result res = exemplar_category_add(r->db, &r->actor, req_form(r, "label"), req_form(r, "subject"), now_unix(), key, &e);
+		done(r, res, &e, "评选类别已添加", "/exemplars/categories");
+		return;
+	}
+	page_begin(r, "评选类别");
+	buf_puts(&r->out,
+		 "<p class=\"lead\">发起评选活动时可选的类别。已用过的类别只能停用，不能删除；改名只影响此后发起的活动，已颁发的证书不变。</p>"
+		 "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>类别</th><th>对象</th><th>状态</th>"
+		 "<th>操作</th></tr></thead><tbody>");
+	exemplar_category_each(r->db, false, category_row, r);
+	buf_puts(&r->out, "</tbody></table></div></section><section class=\"card\"><h2 class=\"card-title\">新增类别</h2>");
+	form_begin(r, "/exemplars/categories");
+	form_input(r, "label", "类别名称", "text", form_value(r, "label", ""), "如：新时代好少年、最美网格员");
+	static const char *const subjects[] = {"person", "个人", "org", "组织", NULL};
+	form_select(r, "subject", "评选对象", subjects, form_value(r, "subject", "person"));
+	form_end(r, "添加类别");
+	buf_puts(&r->out, "</section>");
+	page_end(r);
+}
+
+static void category_set_page(req *r)
+{
+	struct field_errors e = {0};
+	const char *act = req_form(r, "active");
+	int active = act && !strcmp(act, "1") ? 1 : act && !strcmp(act, "0") ? 0 : act ? 2 : -1; /* 2: neither, refused by the domain */
+	enum dj_result res = exemplar_category_set(r->db, &r->actor, req_param(r, "key"), req_form(r, "label"), active, &e);
+	done(r, res, &e, "评选类别已更新", "/exemplars/categories");
 }
 
 /* ---- reviewers and departments ---- */
@@ -1321,6 +1404,12 @@ static const route exemplars_routes[] = {
 	{"GET", "/verify", verify_page, R_PUBLIC, 0, 0, "verify"},
 	{"GET", "/verify/:no", verify_page, R_PUBLIC, 0, 0, "verify"},
 	{"GET", "/exemplars/new", new_campaign_page, R_ADMIN | R_COMMITTEE, 0, 0, "exemplar_new"},
+	{"GET", "/exemplars/categories", categories_page, R_ADMIN | R_COMMITTEE, 0, 0, "exemplar_categories"},
+	{"POST", "/exemplars/categories", categories_page, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "exemplar_categories"},
+	{"POST", "/exemplars/categories/:key", category_set_page, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "exemplar_category_set"},
+	{"GET", "/api/v1/exemplars/categories", exemplars_api_categories, R_PUBLIC, RF_API, 0, "api_exemplar_categories"},
+	{"POST", "/api/v1/exemplars/categories", exemplars_api_category_add, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_exemplar_category_add"},
+	{"POST", "/api/v1/exemplars/categories/:key", exemplars_api_category_set, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_exemplar_category_set"},
 	{"POST", "/exemplars/new", new_campaign_page, R_ADMIN | R_COMMITTEE, 0, 8 * KiB, "exemplar_new"},
 	{"GET", "/exemplars/campaigns/:id", campaign_page, R_ADMIN | R_COMMITTEE, 0, 0, "exemplar_campaign"},
 	{"GET", "/exemplars/campaigns/:id/results.xlsx", results_xlsx, R_ADMIN | R_COMMITTEE, 0, 0, "exemplar_results"},

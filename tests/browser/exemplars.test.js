@@ -215,3 +215,22 @@ test('nominated by the public and a member, reviewed, consulted, objected to, an
   await shot(res, '12-verify-unknown-phone');
   assert.deepEqual(errors, []);
 });
+
+test('the committee keeps the category list on a phone', async () => {
+  const p = await open(PHONE);
+  await login(p, 'zuzhi');
+  await p.goto(srv.base + '/exemplars');
+  await p.getByRole('link', { name: '评选类别' }).click();
+  await p.getByLabel('类别名称', { exact: true }).last().fill('最美网格员');
+  await p.getByRole('button', { name: '添加类别' }).click();
+  await assert.doesNotReject(p.getByText('评选类别已添加').waitFor());
+  const row = p.locator('tr', { has: p.locator('input[value="最美网格员"]') });
+  await row.getByRole('button', { name: '停用' }).click();
+  await assert.doesNotReject(p.getByText('评选类别已更新').waitFor());
+  assert.match(await p.locator('tr', { has: p.locator('input[value="最美网格员"]') }).innerText(), /停用/);
+  await fits(p, 'the categories');
+  await shot(p, '13-categories-phone');
+  await p.goto(srv.base + '/exemplars/new');
+  assert.equal(await p.locator('#f-category option', { hasText: '最美网格员' }).count(), 0, 'switched off: not offered');
+  assert.deepEqual(errors, []);
+});

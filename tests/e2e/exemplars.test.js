@@ -582,3 +582,53 @@ test('the console form starts a campaign with criteria and departments typed as 
   const page = await b.get(`/exemplars/campaigns/${id}`);
   assert.match(page.text, /陈集镇纪委、东阿县公安局陈集派出所/);
 });
+
+test('the categories are the committee\'s to keep: the defaults, a new one, renamed, switched off; a campaign keeps the name it began with', async () => {
+  const all = (await pub('GET', '/api/v1/exemplars/categories')).json.categories;
+  assert.deepEqual(all.slice(0, 7).map((c) => c.label), ['优秀共产党员', '优秀党务工作者', '先进基层党组织', '身边好人', '最美志愿者', '最美家庭', '担当作为优秀村党组织书记']);
+  assert.equal(all.find((c) => c.key === 'xianjin_zuzhi').subject, 'org');
+  // only the committee; bad input names the field, nothing written
+  assert.equal((await call('chenji', 'POST', '/api/v1/exemplars/categories', { label: '最美网格员' })).status, 403);
+  let r = await call('zuzhi', 'POST', '/api/v1/exemplars/categories', { label: '好' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.label);
+  r = await call('zuzhi', 'POST', '/api/v1/exemplars/categories', { label: '身边好人' });
+  assert.equal(r.status, 422);
+  assert.match(r.json.error.fields.label, /已有名为“身边好人”的类别/);
+  r = await call('zuzhi', 'POST', '/api/v1/exemplars/categories', { label: '最美网格员', subject: 'team' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.subject);
+  assert.equal((await pub('GET', '/api/v1/exemplars/categories')).json.categories.length, all.length, 'nothing written');
+  const key = (await ok('zuzhi', 'POST', '/api/v1/exemplars/categories', { label: '最美网格员' }, 201)).key;
+  // a campaign of the new category, on the console form too
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const form = await b.get('/exemplars/new');
+  assert.match(form.text, new RegExp(`<option value="${key}"[^>]*>最美网格员</option>`));
+  const body = { title: '2026年度“最美网格员”评选', category: key, year: 2026, quota: 2, nominate_until: day(now + 5 * 86400), review_until: day(now + 10 * 86400), consult_until: day(now + 15 * 86400), depts: ['CJZ-JW'] };
+  const id = (await ok('zuzhi', 'POST', '/api/v1/exemplars/campaigns', body, 201)).id;
+  // renamed: later campaigns take the new name, this one keeps its own
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/categories/${key}`, { label: '最美网格长' });
+  assert.equal((await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${id}`)).campaign.category_label, '最美网格员');
+  // switched off: no longer offered or accepted, still listed
+  await ok('zuzhi', 'POST', `/api/v1/exemplars/categories/${key}`, { active: false });
+  r = await call('zuzhi', 'POST', '/api/v1/exemplars/campaigns', { ...body, title: '再评一次' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.category);
+  assert.doesNotMatch((await b.get('/exemplars/new')).text, new RegExp(`value="${key}"`));
+  assert.ok(!(await pub('GET', '/api/v1/exemplars/categories?active=1')).json.categories.some((c) => c.key === key));
+  assert.equal((await pub('GET', '/api/v1/exemplars/categories')).json.categories.find((c) => c.key === key).active, false);
+  assert.equal((await call('zuzhi', 'POST', '/api/v1/exemplars/categories/nope', { active: true })).status, 404);
+  // the console page: rename and switch back on
+  const page = await b.get('/exemplars/categories');
+  assert.match(page.text, /最美网格长/);
+  r = await b.postForm('/exemplars/categories', `/exemplars/categories/${key}`, { active: '1' });
+  assert.equal(r.status, 303);
+  assert.equal((await pub('GET', '/api/v1/exemplars/categories')).json.categories.find((c) => c.key === key).active, true);
+  r = await b.postForm('/exemplars/categories', '/exemplars/categories', { label: '新时代好少年', subject: 'person' });
+  assert.equal(r.status, 303);
+  assert.ok((await pub('GET', '/api/v1/exemplars/categories')).json.categories.some((c) => c.label === '新时代好少年'));
+  const chenji = new Browser(srv.base);
+  await chenji.login('chenji');
+  assert.equal((await chenji.get('/exemplars/categories')).status, 403);
+});

@@ -382,3 +382,58 @@ Test(exemplars, the_certificate_pdf_of_a_valid_number_and_none_for_an_unknown_or
 	cr_assert_eq(exemplar_certificate_pdf(d, "BY2026-TEST-0001", "https://dj.example", file, &e), DJ_CONFLICT);
 	cr_assert(strstr(dj_message(DJ_CONFLICT, &e), "撤销"));
 }
+
+struct cat_seen {
+	int n;
+	bool match;
+};
+static void cat_check(void *ctx, const struct exemplar_category *c)
+{
+	struct cat_seen *s = ctx;
+	/* the migration's rows are the defaults of the code, in order */
+	const char *const *p = exemplar_categories + 2 * s->n;
+	if (!*p || strcmp(p[0], c->key) || strcmp(p[1], c->label) || !c->active)
+		s->match = false;
+	s->n++;
+}
+
+Test(exemplars, the_category_table_starts_with_the_defaults_and_a_campaign_keeps_its_category_name)
+{
+	struct cat_seen s = {0, true};
+	exemplar_category_each(d, false, cat_check, &s);
+	cr_assert(s.match);
+	int defaults = 0;
+	while (exemplar_categories[2 * defaults])
+		defaults++;
+	cr_assert_eq(s.n, defaults);
+	struct actor zz, br;
+	actor_of(R_COMMITTEE, &zz);
+	actor_of(R_BRANCH, &br);
+	struct field_errors e = {0};
+	char key[32];
+	cr_assert_eq(exemplar_category_add(d, &br, "最美网格员", "person", NOW, key, &e), DJ_FORBIDDEN);
+	e.n = 0;
+	cr_assert_eq(exemplar_category_add(d, &zz, "最美家庭", "person", NOW, key, &e), DJ_INVALID, "a label in use");
+	e.n = 0;
+	cr_assert_eq(exemplar_category_add(d, &zz, "最美网格员", "person", NOW, key, &e), DJ_OK);
+	struct exemplar_campaign_new n;
+	memset(&n, 0, sizeof n);
+	snprintf(n.title, sizeof n.title, "最美网格员评选");
+	snprintf(n.category, sizeof n.category, "%s", key);
+	snprintf(n.subject, sizeof n.subject, "person");
+	n.year = 2026;
+	n.quota = 2;
+	snprintf(n.nominate_until, sizeof n.nominate_until, "2026-09-10");
+	snprintf(n.review_until, sizeof n.review_until, "2026-09-20");
+	snprintf(n.consult_until, sizeof n.consult_until, "2026-09-30");
+	n.depts[0] = "CJZ-GA";
+	n.depts_n = 1;
+	int64_t id = 0;
+	cr_assert_eq(exemplar_campaign_create(d, &zz, &n, NOW, &id, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert_eq(exemplar_category_set(d, &zz, key, "最美网格长", 0, &e), DJ_OK);
+	struct exemplar_campaign c;
+	cr_assert(exemplar_campaign_load(d, id, &c));
+	cr_assert_str_eq(c.category_label, "最美网格员", "the name it began with");
+	cr_assert_eq(exemplar_campaign_create(d, &zz, &n, NOW, &id, &e), DJ_INVALID, "switched off");
+	cr_assert_str_eq(e.e[0].field, "category");
+}
