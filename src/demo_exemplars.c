@@ -187,10 +187,17 @@ static int campaign(db *d, const struct actor *cli, struct actors *A, const stru
 		if (stop_early && who != &A->jiwei)
 			continue;
 		bool veto = veto_at >= 0 && cand == ids[veto_at] && who == &A->jiwei;
-		if ((r = exemplar_consult_answer(d, who, tasks[i], veto ? "disagree" : "agree",
-						 veto ? "经查，该同志2024年因违规操办酒席受到诫勉谈话，影响期未满，不宜推荐为榜样人选。"
-						      : "经核查，未发现问题",
-						 t0 + 16 * 86400 + i * 600, &e)) != DJ_OK)
+		/* the veto comes with its evidence: the record of the talk, a one-page PDF */
+		static const char record[] =
+			"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+			"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+			"4 0 obj<</Length 60>>stream\nBT /F1 14 Tf 72 760 Td (Admonition talk record, 2024) Tj ET\nendstream endobj\n"
+			"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+		const struct exemplar_file evidence[] = {{"诫勉谈话记录.pdf", (const unsigned char *)record, sizeof record - 1}};
+		if ((r = exemplar_consult_answer_files(d, who, tasks[i], veto ? "disagree" : "agree",
+						       veto ? "经查，该同志2024年因违规操办酒席受到诫勉谈话，影响期未满，不宜推荐为榜样人选。"
+							    : "经核查，未发现问题",
+						       evidence, veto ? 1 : 0, t0 + 16 * 86400 + i * 600, &e)) != DJ_OK)
 			return fail("consult", r, &e);
 	}
 	if (stop_early)

@@ -514,6 +514,10 @@ test('the demo town: its campaigns, and seed 002 figures counted from the tour r
   const rr = await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${running.id}`);
   assert.equal(rr.report.vetoed, 1);
   assert.match(rr.candidates.find((c) => c.state === 'vetoed').veto_reason, /纪委/);
+  // the veto came with its evidence, for the committee's eyes
+  const vetoed = rr.candidates.find((c) => c.state === 'vetoed');
+  const consults = (await ok('zuzhi', 'GET', `/api/v1/exemplars/consults?campaign=${running.id}`)).consults;
+  assert.deepEqual(consults.filter((t) => t.candidate_id === vetoed.id && t.answer === 'disagree').flatMap((t) => t.files.map((f) => f.name)), ['诫勉谈话记录.pdf']);
   const st = await ok('zuzhi', 'GET', '/api/v1/exemplars/tours/stats');
   assert.equal(st.sessions, 27);
   assert.ok(st.audience > 1000, `audience ${st.audience}`);
