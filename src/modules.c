@@ -27,6 +27,7 @@ extern const struct module volunteer_module;
 extern const struct module lessons_module;
 extern const struct module themeday_module;
 extern const struct module meetings_module;
+extern const struct module exemplars_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -37,6 +38,7 @@ const struct module *const modules[] = {
 	&accounts_module,
 	&orders_module,
 	&points_module,
+	&exemplars_module,
 	&grids_module,
 	&dues_module,
 	&transfers_module,

@@ -196,13 +196,13 @@ static void inbox_api(req *r)
 /* ---- the module record (module.h) ---- */
 
 static const route notify_routes[] = {
-	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "inbox"},
-	{"GET", "/inbox/:id", inbox_open, R_STAFF | R_MEMBER | R_GRID, RF_WRITE, 0, "inbox_open"},
-	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID, 0, 4 * KiB, "inbox_read"},
-	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_inbox"},
+	{"GET", "/inbox", inbox_page, R_STAFF | R_MEMBER | R_GRID | R_REVIEWER, 0, 0, "inbox"},
+	{"GET", "/inbox/:id", inbox_open, R_STAFF | R_MEMBER | R_GRID | R_REVIEWER, RF_WRITE, 0, "inbox_open"},
+	{"POST", "/inbox/read", inbox_read, R_STAFF | R_MEMBER | R_GRID | R_REVIEWER, 0, 4 * KiB, "inbox_read"},
+	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID | R_REVIEWER, RF_API, 0, "api_inbox"},
 };
 static const struct nav_entry notify_nav[] = {
-	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 90},
+	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_REVIEWER, 90},
 };
 static const struct background_task notify_tasks[] = {
 	{"overdue", notify_overdue}, /* tell the branch when an order passes its time limit */
