@@ -1,8 +1,10 @@
 /* ops_web — GET /healthz and GET /metrics (issue 2 §8, SPEC §3). */
 #include "ops_web.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,23 +17,38 @@
 /* Status codes counted one by one; anything else is counted as "other". */
 static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404, 405, 409, 413, 422, 429, 431, 500, 503};
 #define NSTATUS (sizeof statuses / sizeof statuses[0] + 1)
-#define MAX_ROUTES 256
 static const double buckets_ms[] = {1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500};
 #define NBUCKETS (sizeof buckets_ms / sizeof buckets_ms[0])
 
-static atomic_ullong g_count[MAX_ROUTES + 1][NSTATUS];
+/* One row of counters per route of the merged table and one for requests
+ * that matched none, made once for the table's size (every mechanism adds
+ * routes: a fixed size ran out at 256 and counted the rest as one route). */
+static atomic_ullong (*g_count)[NSTATUS];
+static size_t g_slots; /* routes + 1: the last is "unmatched" */
+static pthread_once_t g_count_once = PTHREAD_ONCE_INIT;
+
+static void counters_make(void)
+{
+	const struct merged_routes *t = routes_table(NULL, 0);
+	size_t n = (t ? t->n : 0) + 1;
+	if ((g_count = calloc(n, sizeof *g_count)))
+		g_slots = n;
+}
 static atomic_ullong g_hist[NBUCKETS + 1];
 static atomic_ullong g_sum_us;
 static atomic_ullong g_total;
 
 void metrics_record(int route_index, int status, uint64_t micros)
 {
-	size_t ri = route_index >= 0 && route_index < MAX_ROUTES ? (size_t)route_index : MAX_ROUTES;
+	pthread_once(&g_count_once, counters_make);
 	size_t si = NSTATUS - 1;
 	for (size_t i = 0; i < NSTATUS - 1; i++)
 		if (statuses[i] == status)
 			si = i;
-	atomic_fetch_add_explicit(&g_count[ri][si], 1, memory_order_relaxed);
+	if (g_slots) {
+		size_t ri = route_index >= 0 && (size_t)route_index < g_slots - 1 ? (size_t)route_index : g_slots - 1;
+		atomic_fetch_add_explicit(&g_count[ri][si], 1, memory_order_relaxed);
+	}
 	size_t b = 0;
 	while (b < NBUCKETS && (double)micros / 1000.0 > buckets_ms[b])
 		b++;
@@ -78,10 +95,9 @@ static void ops_metrics(req *r)
 	buf_puts(o, "# HELP dangjian_requests_total HTTP requests answered, by route and status.\n"
 		    "# TYPE dangjian_requests_total counter\n");
 	const struct merged_routes *t = routes_table(NULL, 0);
-	for (size_t ri = 0; ri <= MAX_ROUTES; ri++) {
-		if (ri < MAX_ROUTES && ri >= t->n)
-			continue;
-		const char *name = ri < t->n ? (t->v[ri].name ? t->v[ri].name : t->v[ri].pattern) : "unmatched";
+	pthread_once(&g_count_once, counters_make);
+	for (size_t ri = 0; ri < g_slots; ri++) {
+		const char *name = ri < g_slots - 1 && ri < t->n ? (t->v[ri].name ? t->v[ri].name : t->v[ri].pattern) : "unmatched";
 		for (size_t si = 0; si < NSTATUS; si++) {
 			unsigned long long n = atomic_load_explicit(&g_count[ri][si], memory_order_relaxed);
 			if (!n)
