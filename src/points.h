@@ -9,6 +9,7 @@
 #ifndef DJ_POINTS_H
 #define DJ_POINTS_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "actor.h"
@@ -46,5 +47,20 @@ int64_t points_ledger_sum(db *d, int64_t member_id, int year);
 /* The calendar year and month of a time in Asia/Shanghai. */
 int points_year_of(int64_t at);
 int points_month_of(int64_t at);
+
+/* ---- the dashboard's figures (points_figures.c, issue 17) ---- */
+struct figure_scope;
+int64_t points_fig_entries(db *d, const struct figure_scope *s); /* ledger entries of the period in the subtree */
+int64_t points_fig_awarded(db *d, const struct figure_scope *s); /* the points they add */
+void points_href_entries(const struct figure_scope *s, char *out, size_t n);
+/* One ledger entry as /points/entries lists it; strings live until fn returns. */
+struct points_entry {
+	int64_t id, at, qty, points, source_id;
+	const char *member, *org, *code, *kind, *reason, *source_kind;
+};
+/* The entries of the subtree at prefix with at in [t0, t1), newest first, at
+ * most limit; *total and *sum: all of them, as the two figures count them. */
+enum dj_result points_entries_each(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t limit, void (*fn)(void *ctx, const struct points_entry *e),
+				   void *ctx, int64_t *total, int64_t *sum);
 
 #endif
