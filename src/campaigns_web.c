@@ -110,20 +110,22 @@ static void campaigns_page_detail(req *r)
 			const struct campaign_task_view *t = &ov.tasks[i];
 			if (t->activity_id != a->id)
 				continue;
-			html_printf(
-				&r->out,
-				"<li class=\"task task-%s%s\" data-task=\"%lld\"><span class=\"badge\">%s</span>%s <b>%s</b> <span class=\"muted\">责任人 %s · %s 前</span>",
-				t->state, t->overdue ? " task-overdue" : "", (long long)t->id, campaign_task_state_label(t->state),
-				t->overdue ? "<span class=\"badge badge-red\">逾期</span>" : "", t->title, t->owner, t->deadline);
+			html_printf(&r->out, "<li class=\"task task-%s%s\" data-task=\"%lld\"><span class=\"badge\">%s</span>", t->state,
+				    t->overdue ? " task-overdue" : "", (long long)t->id, campaign_task_state_label(t->state));
+			if (t->overdue)
+				buf_puts(&r->out, "<span class=\"badge badge-red\">逾期</span>");
+			html_printf(&r->out, " <b>%s</b> <span class=\"muted\">责任人 %s · %s 前</span>", t->title, t->owner, t->deadline);
 			if (*t->figure || t->links || t->has_target) {
 				const struct figure *f = *t->figure ? figure_find(t->figure) : NULL;
 				html_printf(&r->out, " <span class=\"task-progress\" data-progress=\"%lld\">进度 %lld", (long long)t->progress,
 					    (long long)t->progress);
 				if (t->has_target)
 					html_printf(&r->out, " / %lld", (long long)t->target);
-				html_printf(&r->out, "%s%s</span>", f ? "（自动统计：" : t->links ? "（关联记录自动统计）" : "", f ? f->label : "");
 				if (f)
-					buf_puts(&r->out, "）");
+					html_printf(&r->out, "（自动统计：%s）", f->label);
+				else if (t->links)
+					html_printf(&r->out, "（关联 %lld 条记录，自动统计）", (long long)t->links);
+				buf_puts(&r->out, "</span>");
 			}
 			task_actions(r, t);
 			buf_puts(&r->out, "</li>");
