@@ -52,7 +52,10 @@ size_t figure_groups(const char **out, size_t max)
 bool figure_scope_set(struct figure_scope *s, const char *org_path, const char *org_code, const char *from, const char *to, int64_t now,
 		      struct field_errors *e)
 {
-	memset(s, 0, sizeof *s);
+	s->memo = NULL;
+	memset(s, 0, sizeof *s - sizeof s->memo_store);
+	s->memo_store.used = s->memo_store.next = 0;
+	s->memo = &s->memo_store;
 	s->org_path = org_path;
 	s->org_code = org_code;
 	s->now = now;
@@ -73,6 +76,33 @@ bool figure_scope_set(struct figure_scope *s, const char *org_path, const char *
 	snprintf(s->from, sizeof s->from, "%s", from);
 	snprintf(s->to, sizeof s->to, "%s", to);
 	return true;
+}
+
+bool figure_memo_get(const struct figure_scope *s, const char *tag, void *out, size_t n)
+{
+	const struct figure_memo *m = s->memo;
+	for (int i = 0; m && i < m->used; i++)
+		if (m->slot[i].n == n && m->slot[i].t0 == s->t0 && m->slot[i].t1 == s->t1 && !strcmp(m->slot[i].tag, tag) &&
+		    !strcmp(m->slot[i].path, s->org_path)) {
+			memcpy(out, m->slot[i].data, n);
+			return true;
+		}
+	return false;
+}
+
+void figure_memo_put(const struct figure_scope *s, const char *tag, const void *data, size_t n)
+{
+	struct figure_memo *m = s->memo;
+	if (!m || n > FIGURE_MEMO_BYTES || strlen(tag) >= sizeof m->slot[0].tag || strlen(s->org_path) >= sizeof m->slot[0].path)
+		return;
+	int i = m->next;
+	m->next = (m->next + 1) % FIGURE_MEMO_SLOTS;
+	if (m->used < FIGURE_MEMO_SLOTS)
+		m->used++;
+	snprintf(m->slot[i].tag, sizeof m->slot[i].tag, "%s", tag);
+	snprintf(m->slot[i].path, sizeof m->slot[i].path, "%s", s->org_path);
+	m->slot[i].t0 = s->t0, m->slot[i].t1 = s->t1, m->slot[i].n = n;
+	memcpy(m->slot[i].data, data, n);
 }
 
 const char *const figure_presets[] = {

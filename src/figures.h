@@ -17,13 +17,34 @@
 /* What a figure is counted over: an org subtree and a period of whole days
  * (Asia/Shanghai), both included. t0/t1 are the Unix times of the start of
  * `from` and of the day after `to`; now: the time "overdue" is judged at. */
+#define FIGURE_MEMO_SLOTS 4
+#define FIGURE_MEMO_BYTES 1024
+struct figure_memo {
+	struct {
+		char tag[32], path[256];
+		int64_t t0, t1;
+		size_t n;
+		unsigned char data[FIGURE_MEMO_BYTES];
+	} slot[FIGURE_MEMO_SLOTS];
+	int used, next;
+};
 struct figure_scope {
 	const char *org_path; /* "/1/4/": the subtree */
 	const char *org_code; /* its code, for the drill-down links */
 	char from[11], to[11];
 	int64_t t0, t1;
 	int64_t now;
+	/* what several figures of one module share for one subtree and period
+	 * (the order statistics behind six figures), computed once per request:
+	 * figure_memo_get/put. memo points at memo_store (set by
+	 * figure_scope_set; NULL: nothing kept); a copy of the scope shares it. */
+	struct figure_memo *memo;
+	struct figure_memo memo_store;
 };
+/* A module's value for (tag, the scope's subtree and period), copied to out
+ * (n bytes): false when not kept yet. */
+bool figure_memo_get(const struct figure_scope *s, const char *tag, void *out, size_t n);
+void figure_memo_put(const struct figure_scope *s, const char *tag, const void *data, size_t n);
 
 /* One figure. count: the number (-1 when the database failed); href: the
  * console list of exactly the records counted (whose shown count — "共 N"

@@ -9,10 +9,15 @@
 #include "figures.h"
 #include "orders.h"
 
+/* The statistics once per scope: six figures read them. kind: NULL or "wish". */
 static struct order_stats stats_of(db *d, const struct figure_scope *s, const char *kind)
 {
 	struct order_stats st;
-	order_stats_compute_kind(d, s->org_path, kind, s->t0, s->t1, s->now, &st);
+	const char *tag = kind ? "orders:wish" : "orders";
+	if (!figure_memo_get(s, tag, &st, sizeof st)) {
+		order_stats_compute_kind(d, s->org_path, kind, s->t0, s->t1, s->now, &st);
+		figure_memo_put(s, tag, &st, sizeof st);
+	}
 	return st;
 }
 
