@@ -39,6 +39,7 @@ cookie() { # port user: the session cookie of a login through the form
 }
 
 p_bare=$(free_port); "$bare" "$p_bare" "$threads" & pids+=($!)
+wait_up "$p_bare"
 echo "| what | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 run "bare reply (reference)" "$p_bare" /

@@ -1013,7 +1013,7 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	order_stats_compute_kind(d, prefix, NULL, t0, t1, now, st);
 }
 
-void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
 {
 	memset(st, 0, sizeof *st);
 #define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
@@ -1047,6 +1047,14 @@ void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64
 			      "AND due_at < ? " KIND,
 			      "tIIItt", prefix, t0, t1, now, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
+	/* the sentence of the monthly bulletin (seed 004) */
+	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
+		 (long long)st->resolved_by_branch, (long long)st->escalated);
+}
+
+void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+{
+	order_stats_counts_kind(d, prefix, kind, t0, t1, now, st);
 	/* the median time to close, in hours: sorted here, the same on both engines */
 	size_t n = 0, cap = 64;
 	int64_t *dur = malloc(cap * sizeof *dur);
@@ -1066,9 +1074,6 @@ void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64
 #undef STATS_SUMS
 #undef SUBTREE
 #undef KIND
-	/* the sentence of the monthly bulletin (seed 004) */
-	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
-		 (long long)st->resolved_by_branch, (long long)st->escalated);
 }
 
 /* The workbench's figures (issue 10 §2), counted over what the actor may see

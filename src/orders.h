@@ -188,6 +188,9 @@ extern const char *const order_close_reasons[]; /* resolved unresolvable not_our
 void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
 /* The same for the orders of one kind (need, wish, proxy_*, opinion; NULL: all). */
 void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
+/* The same counts without the median time to close (closed and
+ * median_hours_to_close stay 0): what the dashboard's figures read. */
+void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
 /* A date YYYY-MM-DD as the Unix time of its start in Asia/Shanghai. */
 bool day_start(const char *date, int64_t *out);
 

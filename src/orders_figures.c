@@ -2,7 +2,8 @@
  * 17): the figures of the statistics page (order_stats_compute, the same
  * numbers as /stats/orders and the bulletin's sentence), each with the order
  * list filtered to exactly the orders it counts. The rows are in the module
- * record (orders_pages.c). */
+ * record (orders_pages.c). The counts are order_stats_compute's own
+ * (order_stats_counts_kind: the same sums, without the median time to close). */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ static struct order_stats stats_of(db *d, const struct figure_scope *s, const ch
 	struct order_stats st;
 	const char *tag = kind ? "orders:wish" : "orders";
 	if (!figure_memo_get(s, tag, &st, sizeof st)) {
-		order_stats_compute_kind(d, s->org_path, kind, s->t0, s->t1, s->now, &st);
+		order_stats_counts_kind(d, s->org_path, kind, s->t0, s->t1, s->now, &st);
 		figure_memo_put(s, tag, &st, sizeof st);
 	}
 	return st;
