@@ -12,6 +12,7 @@
 #include "json.h"
 #include "layout.h"
 #include "module.h"
+#include "orgs_web.h"
 #include "util.h"
 #include "web.h"
 
@@ -27,9 +28,55 @@ static void list_row(void *ctx, const struct campaign_row *c)
 		(long long)c->id, c->title, c->org_name, c->starts, c->ends, (long long)c->activities, (long long)c->done, (long long)c->tasks);
 }
 
+static void create_form(req *r)
+{
+	buf_puts(&r->out, "<details class=\"card\"");
+	buf_puts(&r->out, form_has_errors(r) ? " open>" : ">");
+	buf_puts(&r->out, "<summary>制定主题活动</summary>");
+	form_begin(r, "/campaigns");
+	form_input(r, "title", "活动名称", "text", form_value(r, "title", ""), "如：“红色陈集·实干为民”主题活动");
+	orgs_form_select(r, "org_id", "组织", form_value(r, "org_id", ""));
+	form_input(r, "starts", "开始日期", "date", form_value(r, "starts", ""), NULL);
+	form_input(r, "ends", "结束日期", "date", form_value(r, "ends", ""), NULL);
+	const char *err = form_error_for(r, "plan");
+	html_printf(&r->out, "<div class=\"field\"><label for=\"f-plan\">实施方案</label><textarea id=\"f-plan\" name=\"plan\" rows=\"6\">%s</textarea>",
+		    form_value(r, "plan", ""));
+	if (err)
+		html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
+	buf_puts(&r->out, "</div>");
+	form_end(r, "保存");
+	buf_puts(&r->out, "</details>");
+}
+
 static void campaigns_page_list(req *r)
 {
+	if (req_is_post(r)) {
+		char code[64] = "";
+		struct org o;
+		int64_t oid = parse_id(req_form(r, "org_id"));
+		if (oid && org_load(r->db, oid, &o))
+			snprintf(code, sizeof code, "%s", o.code);
+		struct campaign_new n = {*code ? code : NULL, req_form(r, "title"), req_form(r, "starts"), req_form(r, "ends"), req_form(r, "plan")};
+		struct field_errors e = {0};
+		int64_t id;
+		enum dj_result res = campaign_create(r->db, &r->actor, &n, &id, &e);
+		if (res == DJ_OK) {
+			char to[48];
+			snprintf(to, sizeof to, "/campaigns/%lld", (long long)id);
+			flash_set(r, "ok", "主题活动已保存，请添加活动和任务");
+			req_redirect(r, to);
+			return;
+		}
+		if (res != DJ_INVALID) {
+			req_fail(r, res, &e);
+			return;
+		}
+		form_errors_add(r, &e);
+		r->status = 422;
+	}
 	page_begin(r, "主题活动");
+	if (authorize(r, &perm_campaign_manage, 0))
+		create_form(r);
 	buf_puts(&r->out,
 		 "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>主题活动</th><th>组织</th><th>期间</th>"
 		 "<th>活动</th><th>任务完成</th></tr></thead><tbody>");
@@ -53,6 +100,96 @@ static void task_actions(req *r, const struct campaign_task_view *t)
 	}
 }
 
+static void task_form(req *r, int64_t aid)
+{
+	html_printf(
+		&r->out,
+		"<details class=\"task-add\"><summary>添加任务</summary><form method=\"post\" action=\"/campaigns/activities/%lld/tasks\">"
+		"<input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+		"<div class=\"field\"><label for=\"t%lld-title\">任务内容</label><input id=\"t%lld-title\" name=\"title\"></div>"
+		"<div class=\"field\"><label for=\"t%lld-owner\">责任人</label><input id=\"t%lld-owner\" name=\"owner\"></div>"
+		"<div class=\"field\"><label for=\"t%lld-deadline\">完成时限</label><input id=\"t%lld-deadline\" name=\"deadline\" type=\"date\"></div>"
+		"<div class=\"field\"><label for=\"t%lld-target\">目标数（可不填）</label><input id=\"t%lld-target\" name=\"target\" "
+		"inputmode=\"numeric\"></div><div class=\"field\"><label for=\"t%lld-figure\">自动统计（可不选）</label><select id=\"t%lld-figure\" "
+		"name=\"figure\"><option value=\"\">不自动统计（可关联记录）</option>",
+		(long long)aid, layout_csrf(r), (long long)aid, (long long)aid, (long long)aid, (long long)aid, (long long)aid, (long long)aid,
+		(long long)aid, (long long)aid, (long long)aid, (long long)aid);
+	size_t n;
+	const struct figure **all = figures_all(&n);
+	for (size_t i = 0; i < n; i++)
+		if (!all[i]->snapshot)
+			html_printf(&r->out, "<option value=\"%s\">%s · %s</option>", all[i]->key, all[i]->group, all[i]->label);
+	free(all);
+	buf_puts(&r->out, "</select></div><button class=\"btn btn-primary\" type=\"submit\">添加任务</button></form></details>");
+}
+
+static void activity_form(req *r, int64_t cid)
+{
+	char action[64];
+	snprintf(action, sizeof action, "/campaigns/%lld/activities", (long long)cid);
+	buf_puts(&r->out, "<section class=\"card\"><h2>添加活动</h2>");
+	form_begin(r, action);
+	form_input(r, "title", "活动名称", "text", "", NULL);
+	orgs_form_select(r, "org_id", "负责部门", NULL);
+	form_end(r, "添加活动");
+	buf_puts(&r->out, "</section>");
+}
+
+/* The answer of a form on the overview: back to it, with the outcome (a
+ * refused field is named in the message; nothing was written). */
+static void back_to(req *r, int64_t cid, enum dj_result res, const struct field_errors *e, const char *ok)
+{
+	if (res != DJ_OK && res != DJ_INVALID && res != DJ_CONFLICT) {
+		req_fail(r, res, e);
+		return;
+	}
+	char to[48];
+	snprintf(to, sizeof to, "/campaigns/%lld", (long long)cid);
+	flash_set(r, res == DJ_OK ? "ok" : "error", res == DJ_OK ? ok : dj_message(res, e));
+	req_redirect(r, to);
+}
+
+static void campaigns_page_activity_add(req *r)
+{
+	int64_t cid = req_param_id(r, "id");
+	struct org o;
+	int64_t oid = parse_id(req_form(r, "org_id"));
+	const char *code = oid && org_load(r->db, oid, &o) ? o.code : NULL;
+	struct field_errors e = {0};
+	int64_t id;
+	back_to(r, cid, campaign_activity_add(r->db, &r->actor, cid, req_form(r, "title"), code, "", &id, &e), &e, "活动已添加");
+}
+
+static void campaigns_page_task_add(req *r)
+{
+	int64_t aid = req_param_id(r, "id");
+	int64_t cid = db_int1(r->db, 0, "SELECT campaign_id FROM campaign_activities WHERE id = ?", "I", aid);
+	struct campaign_task_new n = {req_form(r, "title"), req_form(r, "owner"), req_form(r, "deadline"), req_form(r, "target"), req_form(r, "figure")};
+	struct field_errors e = {0};
+	int64_t id;
+	enum dj_result res = campaign_task_add(r->db, &r->actor, aid, &n, &id, &e);
+	if (!cid)
+		res = dj_fail(&e, DJ_NOT_FOUND, "活动不存在");
+	back_to(r, cid, res, &e, "任务已添加");
+}
+
+static void campaigns_page_link(req *r)
+{
+	int64_t tid = req_param_id(r, "id");
+	int64_t cid = db_int1(r->db, 0, "SELECT campaign_id FROM campaign_tasks WHERE id = ?", "I", tid);
+	struct field_errors e = {0};
+	const char *rid = req_form(r, "id");
+	int64_t record = parse_id(rid);
+	enum dj_result res;
+	if (!cid)
+		res = dj_fail(&e, DJ_NOT_FOUND, "任务不存在");
+	else if (!record)
+		res = dj_fail(&e, DJ_INVALID, "诉求编号应为数字");
+	else
+		res = campaign_task_link(r->db, &r->actor, tid, req_form(r, "kind"), record, &e);
+	back_to(r, cid, res, &e, "已关联，进度将随记录自动统计");
+}
+
 static void campaigns_page_detail(req *r)
 {
 	struct campaign_overview ov;
@@ -64,6 +201,7 @@ static void campaigns_page_detail(req *r)
 		return;
 	}
 	const struct campaign *c = &ov.c;
+	bool manager = authorize(r, &perm_campaign_manage, 0) && actor_covers(&r->actor, c->org_path);
 	page_begin(r, c->title);
 	html_printf(&r->out, "<p class=\"lead\">%s · %s 至 %s · %zu 项活动</p>", c->org_name, c->starts, c->ends, ov.acts_n);
 	html_printf(
@@ -128,10 +266,23 @@ static void campaigns_page_detail(req *r)
 				buf_puts(&r->out, "</span>");
 			}
 			task_actions(r, t);
+			if (!*t->figure)
+				html_printf(
+					&r->out,
+					"<form class=\"inline link-form\" method=\"post\" action=\"/campaigns/tasks/%lld/links\"><input type=\"hidden\" "
+					"name=\"_csrf\" value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"order\"><label class=\"sr-only\" "
+					"for=\"l-%lld\">关联诉求编号</label><input id=\"l-%lld\" name=\"id\" inputmode=\"numeric\" size=\"6\" "
+					"placeholder=\"诉求编号\"><button class=\"btn btn-small\" type=\"submit\">关联</button></form>",
+					(long long)t->id, layout_csrf(r), (long long)t->id, (long long)t->id);
 			buf_puts(&r->out, "</li>");
 		}
-		buf_puts(&r->out, "</ul></section>");
+		buf_puts(&r->out, "</ul>");
+		if (manager)
+			task_form(r, a->id);
+		buf_puts(&r->out, "</section>");
 	}
+	if (manager)
+		activity_form(r, c->id);
 	campaign_overview_free(&ov);
 	page_end(r);
 }
@@ -436,7 +587,11 @@ static void api_list(req *r)
 /* ---- the module record (module.h) ---- */
 static const route campaigns_routes[] = {
 	{"GET", "/campaigns", campaigns_page_list, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "campaigns"},
+	{"POST", "/campaigns", campaigns_page_list, R_ADMIN | R_COMMITTEE, 0, 16 * KiB, "campaigns"},
 	{"GET", "/campaigns/:id", campaigns_page_detail, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "campaign"},
+	{"POST", "/campaigns/:id/activities", campaigns_page_activity_add, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "campaign_activity_add"},
+	{"POST", "/campaigns/activities/:id/tasks", campaigns_page_task_add, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "campaign_task_add"},
+	{"POST", "/campaigns/tasks/:id/links", campaigns_page_link, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 4 * KiB, "campaign_task_link"},
 	{"POST", "/campaigns/tasks/:id/act/:action", campaigns_page_task_act, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 4 * KiB, "campaign_task_act"},
 	{"GET", "/api/v1/campaigns", api_list, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 0, "api_campaigns"},
 	{"POST", "/api/v1/campaigns", api_create, R_ADMIN | R_COMMITTEE, RF_API, 16 * KiB, "api_campaigns"},

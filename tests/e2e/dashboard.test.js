@@ -309,3 +309,43 @@ test('campaigns: the task state table, progress that counts itself, and bad inpu
   const auto = d.activities.flatMap((a) => a.task_list).filter((t) => t.figure || t.links);
   assert.ok(auto.length >= 3 && auto.some((t) => t.progress > 0), 'some tasks count orders and wishes by themselves');
 });
+
+test('campaigns from the console: plan, add an activity and a task, link a record; bad input named, nothing written', async () => {
+  const list = await zuzhi.get('/campaigns');
+  const townId = /<option value="(\d+)"[^>]*>中共陈集镇委员会/.exec(list.text)[1];
+  const cjcId = /<option value="(\d+)"[^>]*>[　]*陈集村党支部/.exec(list.text)[1];
+  let r = await zuzhi.postForm('/campaigns', '/campaigns', { title: '', org_id: townId, starts: '2026-03-01', ends: '2026-02-01', plan: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.text, /请填写活动名称/);
+  assert.match(r.text, /结束日期不能早于开始日期/);
+  r = await zuzhi.postForm('/campaigns', '/campaigns', { title: '冬季送温暖', org_id: townId, starts: daysAgo(10), ends: daysAgo(-50), plan: '走访困难党员' });
+  assert.equal(r.status, 303);
+  const at = r.headers.get('location');
+  const cid = Number(at.split('/').pop());
+  r = await zuzhi.postForm(at, `/campaigns/${cid}/activities`, { title: '走访慰问', org_id: cjcId });
+  assert.equal(r.status, 303);
+  let page = await zuzhi.get(at);
+  assert.match(page.text, /活动已添加/);
+  const aid = /action="\/campaigns\/activities\/(\d+)\/tasks"/.exec(page.text)[1];
+  r = await zuzhi.postForm(at, `/campaigns/activities/${aid}/tasks`, { title: '走访困难党员', owner: '', deadline: daysAgo(-20), target: '', figure: '' });
+  assert.equal(r.status, 303);
+  page = await zuzhi.get(at);
+  assert.match(page.text, /请填写责任人/);
+  assert.equal((await api(srv.base, tok.zuzhi, 'GET', `/api/v1/campaigns/${cid}`)).json.tasks, 0, 'nothing written');
+  r = await zuzhi.postForm(at, `/campaigns/activities/${aid}/tasks`, { title: '走访困难党员', owner: '张建国', deadline: daysAgo(-20), target: '2', figure: '' });
+  page = await zuzhi.get(at);
+  assert.match(page.text, /任务已添加/);
+  const tid = /action="\/campaigns\/tasks\/(\d+)\/links"/.exec(page.text)[1];
+  // the branch links one of its orders from the overview
+  const o = await place('CJZ-CJC');
+  r = await chenji.postForm(at, `/campaigns/tasks/${tid}/links`, { kind: 'order', id: String(o) });
+  assert.equal(r.status, 303);
+  page = await chenji.get(at);
+  assert.match(page.text, /已关联/);
+  assert.match(page.text, /关联 1 条记录/);
+  r = await chenji.postForm(at, `/campaigns/tasks/${tid}/links`, { kind: 'order', id: 'abc' });
+  page = await chenji.get(at);
+  assert.match(page.text, /诉求编号应为数字/);
+  // a branch does not plan
+  assert.equal((await chenji.postForm('/campaigns', '/campaigns', { title: 'x', org_id: cjcId, starts: daysAgo(1), ends: daysAgo(-1) })).status, 403);
+});
