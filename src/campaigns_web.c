@@ -269,10 +269,10 @@ static void campaigns_page_detail(req *r)
 			if (!*t->figure)
 				html_printf(
 					&r->out,
-					"<form class=\"inline link-form\" method=\"post\" action=\"/campaigns/tasks/%lld/links\"><input type=\"hidden\" "
+					"<details class=\"task-link\"><summary>关联记录</summary><form class=\"link-form\" method=\"post\" action=\"/campaigns/tasks/%lld/links\"><input type=\"hidden\" "
 					"name=\"_csrf\" value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"order\"><label class=\"sr-only\" "
 					"for=\"l-%lld\">关联诉求编号</label><input id=\"l-%lld\" name=\"id\" inputmode=\"numeric\" size=\"6\" "
-					"placeholder=\"诉求编号\"><button class=\"btn btn-small\" type=\"submit\">关联</button></form>",
+					"placeholder=\"诉求编号\"><button class=\"btn btn-small\" type=\"submit\">关联</button></form></details>",
 					(long long)t->id, layout_csrf(r), (long long)t->id, (long long)t->id);
 			buf_puts(&r->out, "</li>");
 		}
