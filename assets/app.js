@@ -252,4 +252,16 @@
     };
     schedule();
   }
+  // The big screen (dashboard_web.c, /screen/TOKEN): reload every
+  // data-refresh seconds for fresh figures; when the network is down the
+  // page stays as it is and the next try comes a period later.
+  var screen = document.body && document.body.getAttribute('data-refresh');
+  if (screen) {
+    window.setInterval(function () {
+      if (!window.fetch) { window.location.reload(); return; }
+      fetch(window.location.href, { method: 'HEAD', cache: 'no-store' })
+        .then(function (res) { if (res.ok || res.status === 410) window.location.reload(); })
+        .catch(function () { /* offline: keep showing the last figures */ });
+    }, Math.max(15, parseInt(screen, 10) || 60) * 1000);
+  }
 })();

@@ -4,6 +4,7 @@
 #ifndef DJ_MEMBERS_H
 #define DJ_MEMBERS_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -161,5 +162,12 @@ struct member_event {
 void member_history_each(db *d, int64_t id, void (*fn)(void *ctx, const struct member_event *ev), void *ctx);
 /* A member's duties, in the order of their names. */
 void member_duties_each(db *d, int64_t id, void (*fn)(void *ctx, const char *duty), void *ctx);
+
+/* The dashboard's figures of the roster (members_figures.c, issue 17). */
+struct figure_scope;
+int64_t member_fig_members(db *d, const struct figure_scope *s);
+int64_t member_fig_probationary(db *d, const struct figure_scope *s);
+void member_href_members(const struct figure_scope *s, char *out, size_t n);
+void member_href_probationary(const struct figure_scope *s, char *out, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include "users.h"
 #include "util.h"
 #include "web.h"
+#include "figures.h"
 #include "module.h"
 #include "export_web.h"
 #include "import_web.h"
@@ -848,7 +849,13 @@ static const struct nav_entry members_nav[] = {
 	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 30},
 };
 static const struct permission *const members_perms[] = {&perm_member_view, &perm_member_edit, &perm_member_reveal};
+static const struct figure members_figures[] = {
+	{"members.count", "党员和组织", "党员", "名", member_fig_members, member_href_members, true},
+	{"members.probationary", "党员和组织", "预备党员", "名", member_fig_probationary, member_href_probationary, true},
+};
 const struct module members_module = {
+	.figures = members_figures,
+	.figures_n = COUNT_OF(members_figures),
 	.name = "members",
 	.routes = members_routes,
 	.routes_n = COUNT_OF(members_routes),

@@ -43,6 +43,7 @@ struct entity_link {
  * CLI's actor. Returns 0, or non-zero after printing why to stderr. */
 struct actor;
 struct checkin_kind; /* checkin.h: a kind of record members check in to by QR code */
+struct figure;       /* figures.h: a figure the dashboard counts (SPEC M11) */
 typedef int (*demo_fn)(db *d, const struct actor *cli, FILE *out);
 
 struct module {
@@ -60,6 +61,8 @@ struct module {
 	demo_fn demo; /* NULL: the mechanism adds nothing to the demo town */
 	const struct checkin_kind *checkin;
 	size_t checkin_n;
+	const struct figure *figures; /* figures.h: what the dashboard counts of this mechanism */
+	size_t figures_n;
 };
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -28,6 +28,8 @@ extern const struct module lessons_module;
 extern const struct module themeday_module;
 extern const struct module meetings_module;
 extern const struct module exemplars_module;
+extern const struct module campaigns_module;
+extern const struct module dashboard_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -51,6 +53,8 @@ const struct module *const modules[] = {
 	&lessons_module,
 	&themeday_module,
 	&meetings_module,
+	&campaigns_module,
+	&dashboard_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);

@@ -349,6 +349,12 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 		ferr_add(e, "kind", "类型不存在");
 	if (urgency && strcmp(urgency, "urgent") && strcmp(urgency, "normal") && strcmp(urgency, "complex"))
 		ferr_add(e, "urgency", "紧急程度只能是 urgent、normal 或 complex");
+	const char *reason = f->reason && *f->reason ? f->reason : NULL;
+	bool bad_reason = reason != NULL;
+	for (int i = 0; reason && i < 4; i++)
+		bad_reason &= strcmp(order_close_reasons[i], reason) != 0;
+	if (bad_reason)
+		ferr_add(e, "reason", "办结方式只能是 resolved、unresolvable、not_ours 或 duplicate");
 	if (!in_list(order_sorts, sort))
 		ferr_add(e, "sort", "排序只能是 new、old 或 due");
 	int64_t from = 0, to = 0;
@@ -425,6 +431,9 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	buf_puts(&where, grid_id ? " AND o.grid_id = ?" : OFF_I);
 	buf_puts(&where, f->mine ? " AND o.assignee_user_id = ?" : OFF_I);
 	buf_puts(&where, f->escalated ? " AND o.escalated = ?" : OFF_I);
+	buf_puts(&where, f->direct ? " AND o.escalated = 0 AND CAST(? AS BIGINT) = 1" : OFF_I);
+	buf_puts(&where, f->open ? " AND o.state NOT IN ('closed', 'rejected', 'withdrawn') AND CAST(? AS BIGINT) = 1" : OFF_I);
+	buf_puts(&where, reason ? " AND o.close_reason = ?" : OFF_T);
 	buf_puts(&where, f->overdue ? " AND o.id IN (SELECT id FROM orders WHERE state IN " RUNNING " AND due_at < ?)" : OFF_I);
 	buf_puts(&where, from ? " AND o.created_at >= ?" : OFF_I);
 	buf_puts(&where, to ? " AND o.created_at < ?" : OFF_I);
@@ -438,12 +447,14 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	"ttIttI"   \
 	"tt"       \
 	"ttt"      \
-	"IIIIII"   \
+	"IIIII"    \
+	"t"        \
+	"III"      \
 	"ttt"      \
 	"I"
 #define LIST_VALS(key)                                                                                                                                 \
 	lo, hi, me, tlo, thi, me, f->org_path && * f->org_path ? flo : NULL, f->org_path && * f->org_path ? fhi : NULL, state, kind, urgency, grid_id, \
-		f->mine ? me : 0, (int64_t)f->escalated, f->overdue ? now : 0, from, to, q1, q2, q3, (key)
+		f->mine ? me : 0, (int64_t)f->escalated, (int64_t)f->direct, (int64_t)f->open, reason, f->overdue ? now : 0, from, to, q1, q2, q3, (key)
 	/* the total without the keyset, counted up to the cap (an exact count of a town's years is not worth reading) */
 	buf cnt = {0};
 	buf_puts(&cnt, "SELECT COUNT(*) FROM (SELECT o.id FROM orders o WHERE ");
@@ -1002,7 +1013,7 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	order_stats_compute_kind(d, prefix, NULL, t0, t1, now, st);
 }
 
-void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
 {
 	memset(st, 0, sizeof *st);
 #define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
@@ -1036,6 +1047,14 @@ void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64
 			      "AND due_at < ? " KIND,
 			      "tIIItt", prefix, t0, t1, now, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
+	/* the sentence of the monthly bulletin (seed 004) */
+	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
+		 (long long)st->resolved_by_branch, (long long)st->escalated);
+}
+
+void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+{
+	order_stats_counts_kind(d, prefix, kind, t0, t1, now, st);
 	/* the median time to close, in hours: sorted here, the same on both engines */
 	size_t n = 0, cap = 64;
 	int64_t *dur = malloc(cap * sizeof *dur);
@@ -1055,9 +1074,6 @@ void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64
 #undef STATS_SUMS
 #undef SUBTREE
 #undef KIND
-	/* the sentence of the monthly bulletin (seed 004) */
-	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
-		 (long long)st->resolved_by_branch, (long long)st->escalated);
 }
 
 /* The workbench's figures (issue 10 §2), counted over what the actor may see

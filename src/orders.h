@@ -7,6 +7,7 @@
 #ifndef DJ_ORDERS_H
 #define DJ_ORDERS_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "actor.h"
@@ -91,6 +92,9 @@ struct order_filter {
 	bool overdue;                       /* only those past their time limit */
 	bool mine;                          /* only those assigned to the actor */
 	bool escalated;                     /* only those ever escalated (向上反馈) */
+	bool direct;                        /* only those never escalated (the branch's own, 支部销单) */
+	bool open;                          /* only those not closed, rejected or withdrawn (办理中) */
+	const char *reason;                 /* closed with this reason (resolved unresolvable not_ours duplicate); NULL: any */
 	const char *org_path;               /* NULL: the actor's whole view; else only under this path */
 	const char *grid;                   /* grid code; NULL: any */
 	const char *from, *to;              /* placed on or after / on or before, YYYY-MM-DD (Beijing time); NULL: open */
@@ -184,8 +188,31 @@ extern const char *const order_close_reasons[]; /* resolved unresolvable not_our
 void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
 /* The same for the orders of one kind (need, wish, proxy_*, opinion; NULL: all). */
 void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
+/* The same counts without the median time to close (closed and
+ * median_hours_to_close stay 0): what the dashboard's figures read. */
+void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st);
 /* A date YYYY-MM-DD as the Unix time of its start in Asia/Shanghai. */
 bool day_start(const char *date, int64_t *out);
+
+/* The dashboard's figures of the orders (orders_figures.c, issue 17): the
+ * counts of order_stats_compute for a figure_scope, and the order list of
+ * exactly those orders. */
+struct figure_scope;
+int64_t order_fig_collected(db *d, const struct figure_scope *s);
+int64_t order_fig_resolved(db *d, const struct figure_scope *s);
+int64_t order_fig_escalated(db *d, const struct figure_scope *s);
+int64_t order_fig_open(db *d, const struct figure_scope *s);
+int64_t order_fig_overdue(db *d, const struct figure_scope *s);
+int64_t order_fig_wishes(db *d, const struct figure_scope *s);
+void order_href_collected(const struct figure_scope *s, char *out, size_t n);
+void order_href_resolved(const struct figure_scope *s, char *out, size_t n);
+void order_href_escalated(const struct figure_scope *s, char *out, size_t n);
+void order_href_open(const struct figure_scope *s, char *out, size_t n);
+void order_href_overdue(const struct figure_scope *s, char *out, size_t n);
+void order_href_wishes(const struct figure_scope *s, char *out, size_t n);
+/* An order linked to a campaign task (M10): -1 none, -2 the database failed,
+ * 1 fulfilled (closed as 已解决), 0 not yet; fills the path of its org. */
+int order_link_state(db *d, int64_t id, char org_path[256]);
 
 /* The workbench's figures for the actor (issue 10 §2): submitted and waiting,
  * overdue, escalated, assigned to the actor and open, open wishes to claim. */

@@ -259,6 +259,9 @@ void orders_api_list(req *r)
 	f.overdue = flag(r, "overdue");
 	f.mine = flag(r, "mine");
 	f.escalated = flag(r, "escalated");
+	f.direct = flag(r, "direct"); /* the dashboard's drill-downs (issue 17) */
+	f.open = flag(r, "open");
+	f.reason = req_query(r, "reason");
 	struct org_ref ref;
 	if (code && *code) {
 		if (!orgs_from_request(r, code, &perm_org_view, &ref))

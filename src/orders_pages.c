@@ -9,6 +9,7 @@
 #include "embedded.h"
 #include "json.h"
 #include "layout.h"
+#include "figures.h"
 #include "module.h"
 #include "orders.h"
 #include "orders_api.h"
@@ -607,6 +608,10 @@ static bool list_filter(req *r, struct order_filter *f, struct org_ref *ref)
 	f->overdue = qflag(r, "overdue");
 	f->mine = qflag(r, "mine");
 	f->escalated = qflag(r, "escalated");
+	/* the dashboard's drill-downs (issue 17): never escalated, still open, closed with a reason */
+	f->direct = qflag(r, "direct");
+	f->open = qflag(r, "open");
+	f->reason = req_query(r, "reason");
 	const char *org = req_query(r, "org");
 	if (org && *org) {
 		if (!orgs_from_request(r, org, &perm_org_view, ref))
@@ -643,7 +648,8 @@ static void orders_page_list(req *r)
 	const char *q = f.q ? f.q : "", *sort = f.sort ? f.sort : "new";
 	/* the search always in view; the other filters folded (open while one is set), so a phone shows rows first */
 	bool narrowed = (f.state && *f.state) || (f.kind && *f.kind) || (f.urgency && *f.urgency) || (org && *org) || (f.grid && *f.grid) ||
-			(f.from && *f.from) || (f.to && *f.to) || strcmp(sort, "new") || f.overdue || f.escalated || f.mine;
+			(f.from && *f.from) || (f.to && *f.to) || strcmp(sort, "new") || f.overdue || f.escalated || f.mine || f.direct || f.open ||
+			(f.reason && *f.reason);
 	html_printf(
 		&r->out,
 		"<form class=\"filters\" method=\"get\" action=\"/orders\"><div class=\"search-row\"><label class=\"sr-only\" for=\"f-q\">搜索</label>"
@@ -682,6 +688,13 @@ static void orders_page_list(req *r)
 	check(r, "overdue", "只看逾期", f.overdue);
 	check(r, "escalated", "向上反馈过", f.escalated);
 	check(r, "mine", "派给我的", f.mine);
+	/* a dashboard drill-down's conditions stay with the form (issue 17) */
+	if (f.direct)
+		check(r, "direct", "未向上反馈（支部办理）", true);
+	if (f.open)
+		check(r, "open", "办理中", true);
+	if (f.reason && *f.reason)
+		html_printf(&r->out, "<input type=\"hidden\" name=\"reason\" value=\"%s\">", f.reason);
 	buf_puts(&r->out, "</div></div></details></form>");
 	for (int k = 0; k < e.n; k++)
 		html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[k].msg);
@@ -1208,6 +1221,15 @@ static const struct background_task orders_tasks[] = {
 };
 static const struct entity_link orders_entities[] = {{"order", "/orders/"}};
 static const struct permission *const orders_perms[] = {&perm_order_reveal};
+/* what the dashboard counts (figures.h): one row a figure */
+static const struct figure orders_figures[] = {
+	{"orders.collected", "诉求办理", "需求清单", "项", order_fig_collected, order_href_collected, false},
+	{"orders.resolved", "诉求办理", "支部销单", "项", order_fig_resolved, order_href_resolved, false},
+	{"orders.escalated", "诉求办理", "向上反馈", "项", order_fig_escalated, order_href_escalated, false},
+	{"orders.open", "诉求办理", "办理中", "项", order_fig_open, order_href_open, false},
+	{"orders.overdue", "诉求办理", "逾期", "项", order_fig_overdue, order_href_overdue, false},
+	{"orders.wishes_fulfilled", "诉求办理", "微心愿实现", "个", order_fig_wishes, order_href_wishes, false},
+};
 const struct module orders_module = {
 	.name = "orders",
 	.permissions = orders_perms,
@@ -1220,4 +1242,6 @@ const struct module orders_module = {
 	.tasks_n = COUNT_OF(orders_tasks),
 	.entities = orders_entities,
 	.entities_n = COUNT_OF(orders_entities),
+	.figures = orders_figures,
+	.figures_n = COUNT_OF(orders_figures),
 };

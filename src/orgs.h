@@ -108,4 +108,11 @@ enum dj_result org_dissolve(db *d, const struct actor *a, int64_t id, struct fie
 int64_t orgs_create(db *d, int64_t parent_id, const char *code, const char *name, const char *type, const char *kind);
 int64_t orgs_id_by_code(db *d, const char *code);
 
+/* The orgs of one type in a subtree, not dissolved, in tree order
+ * (malloc'd; orgs_figures.c), and the dashboard's figure of the branches. */
+struct org *orgs_of_type(db *d, const char *prefix, const char *type, size_t *n);
+struct figure_scope;
+int64_t org_fig_branches(db *d, const struct figure_scope *s);
+void org_href_branches(const struct figure_scope *s, char *out, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "figures.h"
 #include "json.h"
 #include "layout.h"
 #include "module.h"
@@ -143,8 +144,37 @@ static bool want_all(req *r)
 	return a && !strcmp(a, "1");
 }
 
+/* /orgs?org=CODE&type=branch: the orgs of one type in a subtree, flat, with
+ * their number (the dashboard's drill-down of the branches, issue 17). */
+static void orgs_page_of_type(req *r, const char *type)
+{
+	if (strcmp(type, "branch") && strcmp(type, "general") && strcmp(type, "group") && strcmp(type, "dept") && strcmp(type, "committee")) {
+		req_error(r, 422, "invalid", "组织类型（type）不存在");
+		return;
+	}
+	struct org_ref ref;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_org_view, &ref))
+		return;
+	size_t n;
+	struct org *v = orgs_of_type(r->db, ref.path, type, &n);
+	page_begin(r, "组织架构");
+	html_printf(&r->out, "<p class=\"lead\">%s 的%s，共 <strong>%zu</strong> 个。</p><section class=\"card\"><ul class=\"tree\">", ref.name,
+		    org_type_label(type), n);
+	for (size_t i = 0; i < n; i++)
+		html_printf(&r->out, "<li><a href=\"/orgs/%lld\">%s</a> <span class=\"muted\">%s · %s</span></li>", (long long)v[i].id, v[i].name,
+			    *v[i].kind ? v[i].kind : org_type_label(v[i].type), v[i].code);
+	buf_puts(&r->out, n ? "</ul></section>" : "</ul><div class=\"empty\"><p>暂无组织</p></div></section>");
+	free(v);
+	page_end(r);
+}
+
 static void orgs_page_list(req *r)
 {
+	const char *type = req_query(r, "type");
+	if (type && *type) {
+		orgs_page_of_type(r, type);
+		return;
+	}
 	bool all = want_all(r);
 	page_begin(r, "组织架构");
 	buf_puts(&r->out, "<div class=\"actions\">");
@@ -806,7 +836,12 @@ static const struct nav_entry orgs_nav[] = {
 	{"/orgs", "组织架构", R_ANY, 10},
 };
 static const struct permission *const orgs_perms[] = {&perm_org_view, &perm_org_manage};
+static const struct figure orgs_figures[] = {
+	{"orgs.branches", "党员和组织", "党支部", "个", org_fig_branches, org_href_branches, true},
+};
 const struct module orgs_module = {
+	.figures = orgs_figures,
+	.figures_n = COUNT_OF(orgs_figures),
 	.name = "orgs",
 	.routes = orgs_routes,
 	.routes_n = COUNT_OF(orgs_routes),

@@ -9,6 +9,7 @@
 #ifndef DJ_POINTS_H
 #define DJ_POINTS_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -178,5 +179,19 @@ int64_t points_entry_member(db *d, int64_t entry_id);
 
 /* The demo town's year of points (demo_points.c, the module's .demo hook). */
 int demo_points(db *d, const struct actor *cli, FILE *out);
+/* ---- the dashboard's figures (points_figures.c, issue 17) ---- */
+struct figure_scope;
+int64_t points_fig_entries(db *d, const struct figure_scope *s); /* ledger entries of the period in the subtree */
+int64_t points_fig_awarded(db *d, const struct figure_scope *s); /* the points they add */
+void points_href_entries(const struct figure_scope *s, char *out, size_t n);
+/* One ledger entry as /points/entries lists it (the dashboard's drill-down); strings live until fn returns. */
+struct points_ledger_row {
+	int64_t id, at, qty, points, source_id;
+	const char *member, *org, *code, *kind, *reason, *source_kind;
+};
+/* The entries of the subtree at prefix with at in [t0, t1), newest first, at
+ * most limit; *total and *sum: all of them, as the two figures count them. */
+enum dj_result points_entries_each(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t limit,
+				   void (*fn)(void *ctx, const struct points_ledger_row *e), void *ctx, int64_t *total, int64_t *sum);
 
 #endif

@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "auth.h"
+#include "figures.h"
 #include "json.h"
 #include "layout.h"
 #include "module.h"
+#include "orgs_web.h"
 #include "points.h"
 #include "points_api.h"
 #include "util.h"
@@ -651,11 +653,59 @@ static void adjustment_decide(req *r)
 	req_redirect(r, "/points/adjustments");
 }
 
+/* ---- /points/entries?org=&from=&to=: the ledger entries of a subtree and a
+ * period, the dashboard's drill-down of its two points figures (issue 17) ---- */
+
+static void entry_row(void *ctx, const struct points_ledger_row *e)
+{
+	req *r = ctx;
+	char when[20];
+	fmt_time(e->at, when);
+	html_printf(&r->out,
+		    "<tr><td data-label=\"时间\">%s</td><td data-label=\"党员\">%s</td><td data-label=\"支部\">%s</td><td data-label=\"事项\">%s</td>"
+		    "<td data-label=\"积分\">%lld</td><td data-label=\"说明\">%s</td></tr>",
+		    when, e->member, e->org, points_event_label(e->code), (long long)e->points, e->reason);
+}
+
+static void points_page_entries(req *r)
+{
+	struct org_ref ref;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_org_view, &ref))
+		return;
+	struct figure_scope s;
+	struct field_errors e = {0};
+	if (!figure_scope_set(&s, ref.path, ref.code, req_query(r, "from"), req_query(r, "to"), now_unix(), &e)) {
+		req_fail(r, DJ_INVALID, &e);
+		return;
+	}
+	page_begin(r, "积分明细");
+	html_printf(&r->out, "<p class=\"lead\">%s，%s 至 %s</p>", ref.name, s.from, s.to);
+	buf rows = {0};
+	buf out = r->out;
+	r->out = rows;
+	int64_t total = 0, sum = 0;
+	enum dj_result res = points_entries_each(r->db, ref.path, s.t0, s.t1, 500, entry_row, r, &total, &sum);
+	rows = r->out;
+	r->out = out;
+	if (res != DJ_OK)
+		r->failed = true;
+	html_printf(&r->out, "<p class=\"muted\" id=\"points-total\">共 %lld 条，合计 %lld 分%s</p>", (long long)total, (long long)sum,
+		    total > 500 ? "（列出最近 500 条）" : "");
+	buf_puts(&r->out,
+		 "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>党员</th><th>支部</th>"
+		 "<th>事项</th><th>积分</th><th>说明</th></tr></thead><tbody>");
+	buf_append(&r->out, rows.p, rows.len);
+	buf_free(&rows);
+	buf_puts(&r->out, "</tbody></table></div></section>");
+	page_end(r);
+}
+
 /* ---- the module record ---- */
 
 static const route points_routes[] = {
 	{"GET", "/points", points_page, R_ANY, 0, 0, "points"},
 	{"GET", "/points/members/:id", points_member_page, R_ANY, 0, 0, "points_member"},
+	{"GET", "/points/entries", points_page_entries, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "points_entries"},
 	{"POST", "/points/entries/:id/correct", correct_post, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 4 * KiB, "points_correct"},
 	{"GET", "/points/ranking", ranking_page, R_ANY, 0, 0, "points_ranking"},
 	{"GET", "/points/ranking.xlsx", ranking_xlsx, R_ANY, RF_WRITE, 0, "points_ranking_export"},
@@ -681,6 +731,10 @@ static const struct nav_entry points_nav[] = {
 	{"/points/ranking", "积分排名", R_ADMIN | R_COMMITTEE, 30},
 	{"/points/adjustments", "积分调整", R_COMMITTEE | R_BRANCH, 31},
 };
+static const struct figure points_figures[] = {
+	{"points.entries", "党员积分", "积分记录", "条", points_fig_entries, points_href_entries, false},
+	{"points.awarded", "党员积分", "获得积分", "分", points_fig_awarded, points_href_entries, false},
+};
 static const struct permission *const points_perms[] = {&perm_points_rules, &perm_points_propose, &perm_points_approve, &perm_points_correct};
 const struct module points_module = {
 	.name = "points",
@@ -691,4 +745,6 @@ const struct module points_module = {
 	.permissions = points_perms,
 	.permissions_n = COUNT_OF(points_perms),
 	.demo = demo_points,
+	.figures = points_figures,
+	.figures_n = COUNT_OF(points_figures),
 };

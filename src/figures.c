@@ -1,0 +1,146 @@
+/* figures — the registry of the modules' figures, the dashboard's periods
+ * (SPEC M11, issue 17). */
+#include "figures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "module.h"
+#include "orders.h" /* day_start */
+
+const struct figure **figures_all(size_t *n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < modules_count; i++)
+		total += modules[i]->figures_n;
+	const struct figure **v = malloc((total ? total : 1) * sizeof *v);
+	*n = 0;
+	for (size_t i = 0; v && i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->figures_n; k++)
+			v[(*n)++] = &modules[i]->figures[k];
+	return v;
+}
+
+const struct figure *figure_find(const char *key)
+{
+	if (!key)
+		return NULL;
+	for (size_t i = 0; i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->figures_n; k++)
+			if (!strcmp(modules[i]->figures[k].key, key))
+				return &modules[i]->figures[k];
+	return NULL;
+}
+
+size_t figure_groups(const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < modules_count; i++)
+		for (size_t k = 0; k < modules[i]->figures_n; k++) {
+			const char *g = modules[i]->figures[k].group;
+			bool seen = false;
+			for (size_t j = 0; j < n && !seen; j++)
+				seen = !strcmp(out[j], g);
+			if (!seen && n < max)
+				out[n++] = g;
+		}
+	return n;
+}
+
+bool figure_scope_set(struct figure_scope *s, const char *org_path, const char *org_code, const char *from, const char *to, int64_t now,
+		      struct field_errors *e)
+{
+	s->memo = NULL;
+	memset(s, 0, sizeof *s - sizeof s->memo_store);
+	s->memo_store.used = s->memo_store.next = 0;
+	s->memo = &s->memo_store;
+	s->org_path = org_path;
+	s->org_code = org_code;
+	s->now = now;
+	int n0 = e->n;
+	if (!from || !day_start(from, &s->t0))
+		ferr_add(e, "from", "起始日期应为 YYYY-MM-DD 格式的日期");
+	if (!to || !day_start(to, &s->t1))
+		ferr_add(e, "to", "结束日期应为 YYYY-MM-DD 格式的日期");
+	if (e->n != n0)
+		return false;
+	s->t1 += 86400; /* the whole last day */
+	if (s->t1 <= s->t0)
+		ferr_add(e, "to", "结束日期不能早于起始日期");
+	else if ((s->t1 - s->t0) / 86400 > FIGURE_MAX_DAYS)
+		ferr_add(e, "to", "统计期间不能超过 5 年");
+	if (e->n != n0)
+		return false;
+	snprintf(s->from, sizeof s->from, "%s", from);
+	snprintf(s->to, sizeof s->to, "%s", to);
+	return true;
+}
+
+bool figure_memo_get(const struct figure_scope *s, const char *tag, void *out, size_t n)
+{
+	const struct figure_memo *m = s->memo;
+	for (int i = 0; m && i < m->used; i++)
+		if (m->slot[i].n == n && m->slot[i].t0 == s->t0 && m->slot[i].t1 == s->t1 && !strcmp(m->slot[i].tag, tag) &&
+		    !strcmp(m->slot[i].path, s->org_path)) {
+			memcpy(out, m->slot[i].data, n);
+			return true;
+		}
+	return false;
+}
+
+void figure_memo_put(const struct figure_scope *s, const char *tag, const void *data, size_t n)
+{
+	struct figure_memo *m = s->memo;
+	if (!m || n > FIGURE_MEMO_BYTES || strlen(tag) >= sizeof m->slot[0].tag || strlen(s->org_path) >= sizeof m->slot[0].path)
+		return;
+	int i = m->next;
+	m->next = (m->next + 1) % FIGURE_MEMO_SLOTS;
+	if (m->used < FIGURE_MEMO_SLOTS)
+		m->used++;
+	snprintf(m->slot[i].tag, sizeof m->slot[i].tag, "%s", tag);
+	snprintf(m->slot[i].path, sizeof m->slot[i].path, "%s", s->org_path);
+	m->slot[i].t0 = s->t0, m->slot[i].t1 = s->t1, m->slot[i].n = n;
+	memcpy(m->slot[i].data, data, n);
+}
+
+const char *const figure_presets[] = {
+	"month", "本月", "last_month", "上月", "quarter", "本季度", "year", "本年", "custom", "自定义", NULL,
+};
+
+bool figure_preset_dates(const char *preset, int64_t now, char from[11], char to[11])
+{
+	if (!preset)
+		return false;
+	time_t t = (time_t)(now + 8 * 3600); /* Beijing's calendar */
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	unsigned y = (unsigned)(tm.tm_year + 1900) % 10000u, m = (unsigned)(tm.tm_mon + 1) % 100u, d = (unsigned)tm.tm_mday % 100u;
+	snprintf(to, 11, "%04u-%02u-%02u", y, m, d);
+	if (!strcmp(preset, "month"))
+		snprintf(from, 11, "%04u-%02u-01", y, m);
+	else if (!strcmp(preset, "quarter"))
+		snprintf(from, 11, "%04u-%02u-01", y, (m - 1) / 3 * 3 + 1);
+	else if (!strcmp(preset, "year"))
+		snprintf(from, 11, "%04u-01-01", y);
+	else if (!strcmp(preset, "last_month")) {
+		unsigned py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
+		static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+		unsigned last = days[pm - 1] + (pm == 2 && ((py % 4 == 0 && py % 100) || py % 400 == 0));
+		snprintf(from, 11, "%04u-%02u-01", py % 10000u, pm % 100u);
+		snprintf(to, 11, "%04u-%02u-%02u", py % 10000u, pm % 100u, last % 100u);
+	} else
+		return false;
+	return true;
+}
+
+void figure_href_period(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n)
+{
+	snprintf(out, n, "%s?org=%s&from=%s&to=%s%s", path, s->org_code ? s->org_code : "", s->from, s->to, extra ? extra : "");
+}
+
+void figure_href_org(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n)
+{
+	snprintf(out, n, "%s?org=%s%s", path, s->org_code ? s->org_code : "", extra ? extra : "");
+}

@@ -1,0 +1,92 @@
+/* figures — the registry of countable figures (SPEC M11, issue 17): every
+ * mechanism lists, in its module record, the figures it can count for an org
+ * subtree and a period, each with the console list of exactly the records it
+ * counts. The dashboard, its API and .xlsx, the big screen, campaign tasks
+ * (M10) and the bulletin all read the same rows, so their numbers agree by
+ * construction; tests/e2e/dashboard.test.js walks every registered figure
+ * and compares it with its drill-down list. Knows nothing of HTTP. */
+#ifndef DJ_FIGURES_H
+#define DJ_FIGURES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "valid.h"
+
+/* What a figure is counted over: an org subtree and a period of whole days
+ * (Asia/Shanghai), both included. t0/t1 are the Unix times of the start of
+ * `from` and of the day after `to`; now: the time "overdue" is judged at. */
+#define FIGURE_MEMO_SLOTS 4
+#define FIGURE_MEMO_BYTES 1024
+struct figure_memo {
+	struct {
+		char tag[32], path[256];
+		int64_t t0, t1;
+		size_t n;
+		unsigned char data[FIGURE_MEMO_BYTES];
+	} slot[FIGURE_MEMO_SLOTS];
+	int used, next;
+};
+struct figure_scope {
+	const char *org_path; /* "/1/4/": the subtree */
+	const char *org_code; /* its code, for the drill-down links */
+	char from[11], to[11];
+	int64_t t0, t1;
+	int64_t now;
+	/* what several figures of one module share for one subtree and period
+	 * (the order statistics behind six figures), computed once per request:
+	 * figure_memo_get/put. memo points at memo_store (set by
+	 * figure_scope_set; NULL: nothing kept); a copy of the scope shares it. */
+	struct figure_memo *memo;
+	struct figure_memo memo_store;
+};
+/* A module's value for (tag, the scope's subtree and period), copied to out
+ * (n bytes): false when not kept yet. */
+bool figure_memo_get(const struct figure_scope *s, const char *tag, void *out, size_t n);
+void figure_memo_put(const struct figure_scope *s, const char *tag, const void *data, size_t n);
+
+/* One figure. count: the number (-1 when the database failed); href: the
+ * console list of exactly the records counted (whose shown count — "共 N"
+ * on the list, or "合计 N" for a figure of unit 分 — equals the number).
+ * snapshot: the figure is a count of what exists now (members, branches),
+ * not of what happened in the period. */
+struct figure {
+	const char *key;   /* "orders.collected" */
+	const char *group; /* the dashboard's group: "诉求办理" */
+	const char *label; /* "需求清单" */
+	const char *unit;  /* "项" */
+	int64_t (*count)(db *d, const struct figure_scope *s);
+	void (*href)(const struct figure_scope *s, char *out, size_t n);
+	bool snapshot;
+};
+
+/* Every registered figure, in the order of modules[] and of each module's
+ * rows: a malloc'd array of pointers (free it), *n its length. */
+const struct figure **figures_all(size_t *n);
+/* The figure with this key, or NULL. */
+const struct figure *figure_find(const char *key);
+/* The groups in order of first appearance (pointers into the rows); returns how many (≤ max). */
+size_t figure_groups(const char **out, size_t max);
+
+/* Fills a scope for the subtree and the period from..to (YYYY-MM-DD, both
+ * included). false with e naming "from"/"to" when a date is not a date, from
+ * is after to, or the period is longer than FIGURE_MAX_DAYS. */
+#define FIGURE_MAX_DAYS (5 * 366)
+bool figure_scope_set(struct figure_scope *s, const char *org_path, const char *org_code, const char *from, const char *to, int64_t now,
+		      struct field_errors *e);
+
+/* The period presets of the dashboard: key, label pairs, NULL-terminated
+ * (month 本月, last_month 上月, quarter 本季度, year 本年, custom 自定义). */
+extern const char *const figure_presets[];
+/* The dates of a preset at time now (Beijing calendar): this month from its
+ * first day to today, last month whole, this quarter and this year from their
+ * first day to today. false for custom or an unknown key. */
+bool figure_preset_dates(const char *preset, int64_t now, char from[11], char to[11]);
+
+/* Helpers for the rows' href functions: "<path>?org=C&from=F&to=T<extra>". */
+void figure_href_period(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n);
+/* "<path>?org=C<extra>" (snapshot figures). */
+void figure_href_org(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n);
+
+#endif
