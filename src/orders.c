@@ -861,7 +861,7 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 	}
 	/* the statistics' summary: the old state's figures out, the new ones in,
 	 * under the org that holds it now (issue 9 §2) */
-	if (order_summary_step(d, &o, action, t->to, new_org, close_reason, act->rating) != DB_OK)
+	if (order_summary_step(d, &o, action, t->to, new_org, close_reason, act->rating, now) != DB_OK)
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* 催办 is for staff; the resident sees everything else. The history row,
 	 * the notice and the audit row are part of the transition: any of them
@@ -963,6 +963,33 @@ static int cmp_i64(const void *a, const void *b)
 
 const char *const order_close_reasons[] = {"resolved", "unresolvable", "not_ours", "duplicate"};
 
+/* The median time to close (hours) and the closed count of the orders
+ * placed in [t0, t1) under prefix, of one kind (NULL: all), from the closing
+ * times of every one of them (sorted here, the same on both engines): the
+ * statistics of one kind (the export), or where the rollups name no org. */
+#define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
+#define KIND "AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
+static void order_median_by_scan(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, struct order_stats *st)
+{
+	size_t n = 0, cap = 64;
+	int64_t *dur = malloc(cap * sizeof *dur);
+	db_stmt *s = db_query(
+		d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ? " KIND, "tIItt",
+		prefix, t0, t1, kind, kind);
+	while (db_next(s)) {
+		if (n == cap)
+			dur = realloc(dur, (cap *= 2) * sizeof *dur);
+		dur[n++] = db_int(s, 0);
+	}
+	db_done(s);
+	qsort(dur, n, sizeof *dur, cmp_i64);
+	st->closed = (int64_t)n;
+	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
+	free(dur);
+}
+#undef SUBTREE
+#undef KIND
+
 /* The figures of the orders placed in [t0, t1) under an org path (t0 and t1
  * start Asia/Shanghai days, as day_start gives them). Issue 9 §2: the counts
  * are sums over the maintained order_summary, one row per org, day and kind
@@ -996,38 +1023,41 @@ void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64
 	"CAST(COALESCE(SUM(reason_duplicate), 0) AS BIGINT), CAST(COALESCE(SUM(rated), 0) AS BIGINT), "        \
 	"CAST(COALESCE(SUM(rating_sum), 0) AS BIGINT)"
 	int64_t rating_sum = 0;
-	db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ? " KIND, "tIItt", prefix, t0, t1, kind,
-			      kind);
-	if (db_next(q)) {
-		st->collected = db_int(q, 0), st->accepted = db_int(q, 1), st->rejected = db_int(q, 2), st->escalated = db_int(q, 3);
-		st->dispatched = db_int(q, 4), st->resolved_by_branch = db_int(q, 5), st->resolved_by_committee = db_int(q, 6);
-		st->withdrawn = db_int(q, 7), st->open = db_int(q, 8);
+	/* the subtree's own rows (issue 9 §2): O(months + edge days) rows of
+	 * one org, whatever the subtree holds */
+	struct order_rollup_figures rf;
+	bool rolled = order_rollup_read(d, prefix, kind, t0, t1, &rf);
+	if (rolled) {
+		const int64_t *v = rf.v;
+		st->collected = v[0], st->accepted = v[1], st->rejected = v[2], st->escalated = v[3], st->dispatched = v[4];
+		st->resolved_by_branch = v[5], st->resolved_by_committee = v[6], st->withdrawn = v[7], st->open = v[8];
 		for (int i = 0; i < 4; i++)
-			st->by_reason[i] = db_int(q, 9 + i);
-		st->rated = db_int(q, 13), rating_sum = db_int(q, 14);
+			st->by_reason[i] = v[10 + i];
+		st->rated = v[14], rating_sum = v[15];
+	} else {
+		db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ? " KIND, "tIItt", prefix, t0,
+				      t1, kind, kind);
+		if (db_next(q)) {
+			st->collected = db_int(q, 0), st->accepted = db_int(q, 1), st->rejected = db_int(q, 2), st->escalated = db_int(q, 3);
+			st->dispatched = db_int(q, 4), st->resolved_by_branch = db_int(q, 5), st->resolved_by_committee = db_int(q, 6);
+			st->withdrawn = db_int(q, 7), st->open = db_int(q, 8);
+			for (int i = 0; i < 4; i++)
+				st->by_reason[i] = db_int(q, 9 + i);
+			st->rated = db_int(q, 13), rating_sum = db_int(q, 14);
+		}
+		db_done(q);
 	}
-	db_done(q);
 	st->overdue = db_int1(d, 0,
 			      "SELECT COUNT(*) FROM orders WHERE " SUBTREE "AND state IN (" LATE_STATES ") AND created_at >= ? AND created_at < ? "
 			      "AND due_at < ? " KIND,
 			      "tIIItt", prefix, t0, t1, now, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
-	/* the median time to close, in hours: sorted here, the same on both engines */
-	size_t n = 0, cap = 64;
-	int64_t *dur = malloc(cap * sizeof *dur);
-	db_stmt *s = db_query(
-		d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ? " KIND, "tIItt",
-		prefix, t0, t1, kind, kind);
-	while (db_next(s)) {
-		if (n == cap)
-			dur = realloc(dur, (cap *= 2) * sizeof *dur);
-		dur[n++] = db_int(s, 0);
-	}
-	db_done(s);
-	qsort(dur, n, sizeof *dur, cmp_i64);
-	st->closed = (int64_t)n;
-	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
-	free(dur);
+	if (rolled && !kind) {
+		/* the histogram's median, exact (order_rollup_read) */
+		st->closed = rf.v[9];
+		st->median_hours_to_close = rf.median_hours;
+	} else
+		order_median_by_scan(d, prefix, kind, t0, t1, st);
 #undef STATS_SUMS
 #undef SUBTREE
 #undef KIND
