@@ -234,3 +234,30 @@ Test(order_summary, overdue_notices_in_committed_batches, .timeout = 600)
 	cr_assert_eq(db_commit(d), DB_OK);
 	unit_db_close(d, path);
 }
+
+/* The minute's auto-close (orders_tick) works through a backlog in batches of
+ * 32 transitions, each committed, inside the task's BEGIN IMMEDIATE: 100
+ * delivered orders nobody answered are all closed in one run, the summary,
+ * the rollups and the histogram still equal a recount. */
+Test(order_summary, auto_close_in_committed_batches, .timeout = 600)
+{
+	char path[96], out[8192];
+	db *d = build("summary-autoclose", path, false);
+	int64_t now = atoll(NOW);
+	/* 100 orders delivered ten days ago and not answered (set directly,
+	 * the summary recounted to match) */
+	cr_assert_eq(db_run(d,
+			    "UPDATE orders SET state = 'delivered', delivered_at = ?, close_reason = NULL, rating = NULL "
+			    "WHERE id IN (SELECT id FROM orders ORDER BY id LIMIT 100)",
+			    "I", now - 10 * 86400),
+		     DB_OK);
+	cr_assert_eq(order_summary_rebuild(d), DB_OK);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	int closed = orders_tick(d, now);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_geq(closed, 100);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM orders WHERE state = 'delivered' AND delivered_at < ?", "I", now - 7 * 86400), 0);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	same_figures(d);
+	unit_db_close(d, path);
+}
