@@ -422,29 +422,33 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* The k-th (0-based) shortest time to close of the subtree's closed orders
- * of [t0, t1) whose hour is `hours`, `below` of them being in earlier hours:
- * the orders of that one hour read through orders_close_hours, org by org.
- * -1 when they are not what the histogram says. */
-static int64_t kth_in_hour(db *d, const char *prefix, int64_t hours, int64_t t0, int64_t t1, int64_t k)
+ * of [t0, t1) whose hour is `hours` into out[0], and the k2-th into out[1]
+ * when k2 >= 0 (out then holds two): the orders of that one hour and
+ * period read through orders_close_hours (covering, one range), the subtree
+ * a filter. False when they are not what the histogram says
+ * (or the database failed). */
+static bool kth_in_hour(db *d, const char *prefix, int64_t hours, int64_t t0, int64_t t1, int64_t k, int64_t k2, int64_t *out)
 {
 	size_t n = 0, cap = 64;
 	int64_t *v = malloc(cap * sizeof *v);
 	db_stmt *s = db_query(d,
-			      "SELECT closed_at - created_at FROM orders WHERE org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
-			      "AND state = 'closed' AND (closed_at - created_at) / 3600 = ? AND created_at >= ? AND created_at < ?",
-			      "tIII", prefix, hours, t0, t1);
+			      "SELECT closed_at - created_at FROM orders WHERE state = 'closed' AND (closed_at - created_at) / 3600 = ? "
+			      "AND created_at >= ? AND created_at < ? AND +org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%')",
+			      "IIIt", hours, t0, t1, prefix);
 	while (db_next(s)) {
 		if (n == cap)
 			v = realloc(v, (cap *= 2) * sizeof *v);
 		v[n++] = db_int(s, 0);
 	}
-	int64_t r = -1;
-	if (db_done(s) == DB_OK && k >= 0 && (size_t)k < n) {
+	bool ok = db_done(s) == DB_OK && k >= 0 && (size_t)k < n && (k2 < 0 || (size_t)k2 < n);
+	if (ok) {
 		qsort(v, n, sizeof *v, cmp_i64);
-		r = v[k];
+		out[0] = v[k];
+		if (k2 >= 0)
+			out[1] = v[k2];
 	}
 	free(v);
-	return r;
+	return ok;
 }
 
 bool order_rollup_read(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, struct order_rollup_figures *f)
@@ -509,19 +513,22 @@ bool order_rollup_read(db *d, const char *prefix, const char *kind, int64_t t0, 
 		for (size_t i = 0; i < nb; i++)
 			total += bins[i].n;
 		int64_t rank[2] = {(total - 1) / 2, total / 2}, val[2] = {0, 0};
+		size_t at[2] = {0, 0};
+		int64_t below[2] = {0, 0};
 		for (int k = 0; k < 2 && total > 0; k++) {
-			int64_t below = 0;
-			size_t i = 0;
-			while (i < nb && below + bins[i].n <= rank[k])
-				below += bins[i++].n;
-			val[k] = i < nb ? kth_in_hour(d, prefix, bins[i].hours, t0, t1, rank[k] - below) : -1;
-			if (val[k] < 0)
-				ok = false; /* the histogram and the orders disagree: count them (`dangjian check` says where) */
-			if (k == 0 && rank[1] == rank[0]) {
-				val[1] = val[0];
-				break;
-			}
+			while (at[k] < nb && below[k] + bins[at[k]].n <= rank[k])
+				below[k] += bins[at[k]++].n;
+			if (k == 0)
+				at[1] = at[0], below[1] = below[0];
 		}
+		if (total > 0 && at[1] < nb) {
+			/* both ranks are usually in one hour: it is read once */
+			int64_t two[2];
+			ok = kth_in_hour(d, prefix, bins[at[0]].hours, t0, t1, rank[0] - below[0], at[1] == at[0] ? rank[1] - below[0] : -1, two) &&
+			     (at[1] == at[0] || kth_in_hour(d, prefix, bins[at[1]].hours, t0, t1, rank[1] - below[1], -1, two + 1));
+			val[0] = two[0], val[1] = two[1];
+		} else if (total > 0)
+			ok = false;
 		f->median_hours = total == 0 ? 0 : (rank[0] == rank[1] ? (double)val[0] : (double)(val[0] + val[1]) / 2.0) / 3600.0;
 	}
 	free(bins);

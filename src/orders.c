@@ -1057,10 +1057,16 @@ void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64
 		}
 		db_done(q);
 	}
+	/* overdue: the orders past their time limit now, read through
+	 * orders_late (state, due_at, org_id, created_at, kind), the subtree a
+	 * filter (+org_id: SQLite is not to walk the subtree org by org and
+	 * state by state, 1,500 seeks for a county) — O(orders overdue now) */
 	st->overdue = db_int1(d, 0,
-			      "SELECT COUNT(*) FROM orders WHERE " SUBTREE "AND state IN (" LATE_STATES ") AND created_at >= ? AND created_at < ? "
-			      "AND due_at < ? " KIND,
-			      "tIIItt", prefix, t0, t1, now, kind, kind);
+			      "SELECT COUNT(*) FROM orders WHERE state IN (" LATE_STATES ") AND due_at < ? AND created_at >= ? AND created_at < ? "
+			      "AND +org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') " KIND,
+			      "IIItt"
+			      "t",
+			      now, t0, t1, prefix, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
 	if (rolled && !kind) {
 		/* the histogram's median, exact (order_rollup_read) */
