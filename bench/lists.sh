@@ -100,7 +100,7 @@ measure() { # label binary db
 }
 
 echo "load average (1, 5, 15 min) before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk -t2 -c$conns -d${secs}s --latency, server threads: $threads, $(nproc) cores; county of $towns town(s): $(sqlite3 "$tmp/after.db" 'SELECT COUNT(*) FROM orders') orders, $(sqlite3 "$tmp/after.db" 'SELECT COUNT(*) FROM members') members"
+echo "wrk -t2 -c$conns -d${secs}s --latency, server threads: $threads, $(nproc) cores; county of $(sqlite3 "$tmp/after.db" "SELECT COUNT(*) FROM orgs WHERE type = 'committee'") town(s): $(sqlite3 "$tmp/after.db" 'SELECT COUNT(*) FROM orders') orders, $(sqlite3 "$tmp/after.db" 'SELECT COUNT(*) FROM members') members"
 echo
 echo "| what | requests/s | p50 | p99 | non-2xx/3xx |"
 echo "|---|---:|---:|---:|---:|"
