@@ -72,14 +72,21 @@
 #define B16                                                                                                                                                        \
 	"CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), " \
 	"CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT)"
+/* The org and its ancestors as ids, bound 8 at a time (0: none): the
+ * subtrees an order of the org counts in. */
+#define S_IN8 "a.id IN (?, ?, ?, ?, ?, ?, ?, ?)"
+#define ANC_CHUNK 8
 /* one statement: the same figures into the day's and the month's row of
- * every subtree the org is in (WHERE true: SQLite's upsert after a SELECT) */
-#define S_ROLLUP_ADD                                                                                                                     \
-	S_ANC "INSERT INTO order_rollup (org_id, grain, start, kind, " S_COLS ") SELECT anc.id, g.grain, g.start, CAST(? AS TEXT), " B16 \
-	      " FROM anc, " S_GRAINS " WHERE true ON CONFLICT (org_id, grain, start, kind) DO UPDATE SET " S_ADD(order_rollup)
-#define S_HIST_ADD                                                                                                                                   \
-	S_ANC "INSERT INTO order_close_hist (org_id, grain, start, hours, n) SELECT anc.id, g.grain, g.start, CAST(? AS BIGINT), CAST(? AS BIGINT) " \
-	      "FROM anc, " S_GRAINS " WHERE true ON CONFLICT (org_id, grain, start, hours) DO UPDATE SET n = order_close_hist.n + excluded.n"
+ * every subtree the org is in (WHERE: SQLite's upsert after a SELECT needs
+ * one). An IN list of primary keys: a WITH RECURSIVE over parent_id here
+ * cost ~200 us an order on the single writer, this ~35 us. */
+#define S_ROLLUP_ADD                                                                                                             \
+	"INSERT INTO order_rollup (org_id, grain, start, kind, " S_COLS ") SELECT a.id, g.grain, g.start, CAST(? AS TEXT), " B16 \
+	" FROM orgs a, " S_GRAINS " WHERE " S_IN8 " ON CONFLICT (org_id, grain, start, kind) DO UPDATE SET " S_ADD(order_rollup)
+#define S_HIST_ADD                                                                                                         \
+	"INSERT INTO order_close_hist (org_id, grain, start, hours, n) SELECT a.id, g.grain, g.start, CAST(? AS BIGINT), " \
+	"CAST(? AS BIGINT) FROM orgs a, " S_GRAINS " WHERE " S_IN8                                                         \
+	" ON CONFLICT (org_id, grain, start, hours) DO UPDATE SET n = order_close_hist.n + excluded.n"
 #define S_SUMS_AS                                                                                                                                                                                                                                                                                                             \
 	SUM(E_COLLECTED)                                                                                                                                                                                                                                                                                                      \
 	" AS collected"                                                                                                                                                                                                                                                                                                       \
@@ -153,6 +160,27 @@ void order_summary_figures(const char *state, bool escalated, const char *close_
 	v[15] = rating;                              /* rating_sum */
 }
 
+/* The org and its ancestors, from its path ("/1/4/9/": the ids from the
+ * root, kept by org_move with parent_id), into ids[], padded with 0 to a
+ * whole chunk of ANC_CHUNK. Returns how many, or -1. */
+static int org_chain(db *d, int64_t org_id, int64_t ids[64])
+{
+	int n = 0;
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", org_id);
+	if (db_next(s))
+		for (const char *p = db_str(s, 0); *p && n < 56; p++)
+			if (*p >= '0' && *p <= '9') {
+				ids[n++] = strtoll(p, NULL, 10);
+				while (p[1] >= '0' && p[1] <= '9')
+					p++;
+			}
+	if (db_done(s) != DB_OK || n == 0)
+		return -1;
+	for (int i = n; i < 64; i++)
+		ids[i] = 0;
+	return n;
+}
+
 int order_summary_add(db *d, int64_t org_id, int64_t placed, const char *kind, const int64_t v[ORDER_SUMMARY_FIGURES])
 {
 	int rc = db_run(d, S_UPSERT_VALUES,
@@ -162,19 +190,38 @@ int order_summary_add(db *d, int64_t org_id, int64_t placed, const char *kind, c
 			v[14], v[15]);
 	if (rc != DB_OK)
 		return rc;
-	return db_run(d, S_ROLLUP_ADD,
-		      "It"
-		      "IIIIIIIIIIIIIIII"
-		      "II",
-		      org_id, kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
-		      order_summary_day(placed), order_summary_month(placed));
+	int64_t ids[64];
+	int n = org_chain(d, org_id, ids);
+	if (n < 0)
+		return DB_ERR;
+	for (int i = 0; rc == DB_OK && i < n; i += ANC_CHUNK) {
+		const int64_t *c = ids + i;
+		rc = db_run(d, S_ROLLUP_ADD,
+			    "t"
+			    "IIIIIIIIIIIIIIII"
+			    "II"
+			    "IIIIIIII",
+			    kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+			    order_summary_day(placed), order_summary_month(placed), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	}
+	return rc;
 }
 
 /* An order of org_id placed at `placed` closed after `secs` seconds: n (1, or
  * -1 to take it out) into its hour of every subtree's histogram. */
 static int hist_add(db *d, int64_t org_id, int64_t placed, int64_t secs, int64_t n)
 {
-	return db_run(d, S_HIST_ADD, "IIIII", org_id, secs / 3600, n, order_summary_day(placed), order_summary_month(placed));
+	int64_t ids[64];
+	int k = org_chain(d, org_id, ids), rc = k < 0 ? DB_ERR : DB_OK;
+	for (int i = 0; rc == DB_OK && i < k; i += ANC_CHUNK) {
+		const int64_t *c = ids + i;
+		rc = db_run(d, S_HIST_ADD,
+			    "II"
+			    "II"
+			    "IIIIIIII",
+			    secs / 3600, n, order_summary_day(placed), order_summary_month(placed), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	}
+	return rc;
 }
 
 int order_summary_created(db *d, int64_t org_id, int64_t placed, const char *kind)
