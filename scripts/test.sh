@@ -2,7 +2,8 @@
 # What `make test` runs after building BUILD_DIR (the ASan/UBSan build):
 # the build's guards, the SQL placeholder check, unit tests, the db layer's
 # smoke test and the end-to-end tests on SQLite and on a throwaway PostgreSQL
-# cluster, the browser tests, a short fuzz run.
+# cluster (with the query-plan test on PostgreSQL), the browser tests, a
+# short fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-test}
@@ -54,10 +55,13 @@ e2e_files=(tests/e2e/*.test.js)
 stage "end-to-end tests on SQLite"
 node --test --test-concurrency="$jobs" "${e2e_files[@]}"
 
-stage "end-to-end tests on PostgreSQL"
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 pg_url=$(bash scripts/pg-cluster.sh start "$pgdir" "$port" | tail -n 1)
 if [ -x "$build/db_smoke" ]; then "$build/db_smoke" "$pg_url"; fi
+stage "query plans on PostgreSQL: the lists' and statistics' statements read through indexes (generic plans)"
+psql "$pg_url" -qc "CREATE DATABASE dj_plans"
+DANGJIAN_PLAN_PG="${pg_url%/*}/dj_plans" "$build/test_list_plans"
+stage "end-to-end tests on PostgreSQL"
 DANGJIAN_PG="$pg_url" node --test --test-concurrency="$jobs" "${e2e_files[@]}"
 bash scripts/pg-cluster.sh stop "$pgdir" >/dev/null
 rm -rf "$pgdir"

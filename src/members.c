@@ -584,7 +584,11 @@ enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const cha
  * indexed id_tail / phone_tail columns (never LIKE '%…'). */
 #define ROSTER_JOIN "FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs so ON so.id = m.service_org_id WHERE "
 #define ROSTER_ALL "CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL "
-#define ROSTER_OWN "m.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) "
+/* the member's own org (o) in the range: SQLite reads the subtree org by org
+ * in path order, each org's members by members_org, and sorts only within an
+ * org for the default order (path, name) — a page of a town's 15,000 members
+ * stops at its LIMIT instead of sorting them all (issue 9 §2) */
+#define ROSTER_OWN "o.path >= ? AND o.path < ? "
 #define ROSTER_REG "m.service_org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) "
 #define ROSTER_Q_OFF "AND CAST(? AS TEXT) IS NULL AND CAST(? AS TEXT) IS NULL "
 #define ROSTER_Q_TAIL "AND (m.id_tail = ? OR m.phone_tail = ?) "

@@ -7,6 +7,7 @@
  * and the backfill of migration 018): `dangjian check` compares the two. */
 #include "order_summary.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,19 +41,80 @@
 	SUM(E_COLLECTED)                                                                                                                                                      \
 	", " SUM(E_ACCEPTED) ", " SUM(E_REJECTED) ", " SUM(E_ESCALATED) ", " SUM(E_DISPATCHED) ", " SUM(E_BY_BRANCH) ", " SUM(E_BY_COMMITTEE) ", " SUM(E_WITHDRAWN) ", " SUM( \
 		E_OPEN) ", " SUM(E_CLOSED) ", " SUM(E_R_RESOLVED) ", " SUM(E_R_UNRESOLVABLE) ", " SUM(E_R_NOT_OURS) ", " SUM(E_R_DUPLICATE) ", " SUM(E_RATED) ", " SUM(E_RATING_SUM)
-#define S_UPSERT_VALUES                                                                                                                 \
-	"INSERT INTO order_summary (org_id, day, kind, " S_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "   \
-	"ON CONFLICT (org_id, day, kind) DO UPDATE SET collected = order_summary.collected + excluded.collected, "                      \
-	"accepted = order_summary.accepted + excluded.accepted, rejected = order_summary.rejected + excluded.rejected, "                \
-	"escalated = order_summary.escalated + excluded.escalated, dispatched = order_summary.dispatched + excluded.dispatched, "       \
-	"resolved_by_branch = order_summary.resolved_by_branch + excluded.resolved_by_branch, "                                         \
-	"resolved_by_committee = order_summary.resolved_by_committee + excluded.resolved_by_committee, "                                \
-	"withdrawn = order_summary.withdrawn + excluded.withdrawn, open_orders = order_summary.open_orders + excluded.open_orders, "    \
-	"closed = order_summary.closed + excluded.closed, reason_resolved = order_summary.reason_resolved + excluded.reason_resolved, " \
-	"reason_unresolvable = order_summary.reason_unresolvable + excluded.reason_unresolvable, "                                      \
-	"reason_not_ours = order_summary.reason_not_ours + excluded.reason_not_ours, "                                                  \
-	"reason_duplicate = order_summary.reason_duplicate + excluded.reason_duplicate, rated = order_summary.rated + excluded.rated, " \
-	"rating_sum = order_summary.rating_sum + excluded.rating_sum"
+/* every figure added to the row that is there (an upsert's DO UPDATE) */
+#define S_ADD(t)                                                                                  \
+	"collected = " #t ".collected + excluded.collected"                                       \
+	", accepted = " #t ".accepted + excluded.accepted"                                        \
+	", rejected = " #t ".rejected + excluded.rejected"                                        \
+	", escalated = " #t ".escalated + excluded.escalated"                                     \
+	", dispatched = " #t ".dispatched + excluded.dispatched"                                  \
+	", resolved_by_branch = " #t ".resolved_by_branch + excluded.resolved_by_branch"          \
+	", resolved_by_committee = " #t ".resolved_by_committee + excluded.resolved_by_committee" \
+	", withdrawn = " #t ".withdrawn + excluded.withdrawn"                                     \
+	", open_orders = " #t ".open_orders + excluded.open_orders"                               \
+	", closed = " #t ".closed + excluded.closed"                                              \
+	", reason_resolved = " #t ".reason_resolved + excluded.reason_resolved"                   \
+	", reason_unresolvable = " #t ".reason_unresolvable + excluded.reason_unresolvable"       \
+	", reason_not_ours = " #t ".reason_not_ours + excluded.reason_not_ours"                   \
+	", reason_duplicate = " #t ".reason_duplicate + excluded.reason_duplicate"                \
+	", rated = " #t ".rated + excluded.rated"                                                 \
+	", rating_sum = " #t ".rating_sum + excluded.rating_sum"
+#define S_UPSERT_VALUES                                                                                                               \
+	"INSERT INTO order_summary (org_id, day, kind, " S_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " \
+	"ON CONFLICT (org_id, day, kind) DO UPDATE SET " S_ADD(order_summary)
+/* The org and its ancestors, by parent_id (a few primary-key reads): the
+ * subtrees an order of the org counts in. */
+#define S_ANC                                                                                 \
+	"WITH RECURSIVE anc (id, parent_id) AS (SELECT id, parent_id FROM orgs WHERE id = ? " \
+	"UNION ALL SELECT o.id, o.parent_id FROM orgs o JOIN anc ON o.id = anc.parent_id) "
+/* the order's day and month */
+#define S_GRAINS "(SELECT 'd' AS grain, CAST(? AS BIGINT) AS start UNION ALL SELECT 'm', CAST(? AS BIGINT)) g"
+#define B16                                                                                                                                                        \
+	"CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), " \
+	"CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT)"
+/* The org and its ancestors as ids, bound 8 at a time (0: none): the
+ * subtrees an order of the org counts in. */
+#define S_IN8 "a.id IN (?, ?, ?, ?, ?, ?, ?, ?)"
+#define ANC_CHUNK 8
+/* one statement: the same figures into the day's and the month's row of
+ * every subtree the org is in (WHERE: SQLite's upsert after a SELECT needs
+ * one). An IN list of primary keys: a WITH RECURSIVE over parent_id here
+ * cost ~200 us an order on the single writer, this ~35 us. */
+#define S_ROLLUP_ADD                                                                                                             \
+	"INSERT INTO order_rollup (org_id, grain, start, kind, " S_COLS ") SELECT a.id, g.grain, g.start, CAST(? AS TEXT), " B16 \
+	" FROM orgs a, " S_GRAINS " WHERE " S_IN8 " ON CONFLICT (org_id, grain, start, kind) DO UPDATE SET " S_ADD(order_rollup)
+#define S_HIST_ADD                                                                                                         \
+	"INSERT INTO order_close_hist (org_id, grain, start, hours, n) SELECT a.id, g.grain, g.start, CAST(? AS BIGINT), " \
+	"CAST(? AS BIGINT) FROM orgs a, " S_GRAINS " WHERE " S_IN8                                                         \
+	" ON CONFLICT (org_id, grain, start, hours) DO UPDATE SET n = order_close_hist.n + excluded.n"
+#define S_SUMS_AS                                                                                                                                                                                                                                                                                                             \
+	SUM(E_COLLECTED)                                                                                                                                                                                                                                                                                                      \
+	" AS collected"                                                                                                                                                                                                                                                                                                       \
+	", " SUM(                                                                                                                                                                                                                                                                                                             \
+		E_ACCEPTED) " AS accepted"                                                                                                                                                                                                                                                                                    \
+			    ", " SUM(                                                                                                                                                                                                                                                                                         \
+				    E_REJECTED) " AS rejected"                                                                                                                                                                                                                                                                \
+						", " SUM(                                                                                                                                                                                                                                                                     \
+							E_ESCALATED) " AS escalated"                                                                                                                                                                                                                                          \
+								     ", " SUM(                                                                                                                                                                                                                                                \
+									     E_DISPATCHED) " AS dispatched"                                                                                                                                                                                                                   \
+											   ", " SUM(                                                                                                                                                                                                                          \
+												   E_BY_BRANCH) " AS resolved_by_branch"                                                                                                                                                                                      \
+														", " SUM(                                                                                                                                                                                                     \
+															E_BY_COMMITTEE) " AS resolved_by_committee"                                                                                                                                                           \
+																	", " SUM(                                                                                                                                                                             \
+																		E_WITHDRAWN) " AS withdrawn"                                                                                                                                                  \
+																			     ", " SUM(                                                                                                                                                        \
+																				     E_OPEN) " AS open_orders"                                                                                                                                \
+																					     ", " SUM(                                                                                                                                        \
+																						     E_CLOSED) " AS closed"                                                                                                                   \
+																							       ", " SUM(E_R_RESOLVED) " AS reason_resolved"                                                                                   \
+																										      ", " SUM(E_R_UNRESOLVABLE) " AS reason_unresolvable"                                                    \
+																														 ", " SUM(E_R_NOT_OURS) " AS reason_not_ours"                                 \
+																																	", " SUM(E_R_DUPLICATE) " AS reason_duplicate"        \
+																																				", " SUM(E_RATED) " AS rated" \
+																																						  ", " SUM(   \
+																																							  E_RATING_SUM) " AS rating_sum"
 /* the recount: one row per (org, day, kind) that has orders */
 #define S_RECOUNT "SELECT o.org_id, " S_DAY ", o.kind, " S_SUMS " FROM orders o GROUP BY o.org_id, " S_DAY ", o.kind"
 /* the summary's rows that count anything (a dispatch can leave a row of zeros behind) */
@@ -63,6 +125,17 @@
 	"OR reason_not_ours <> 0 OR reason_duplicate <> 0 OR rated <> 0 OR rating_sum <> 0"
 
 int64_t order_summary_day(int64_t t) { return t - (t + 28800) % 86400; }
+
+int64_t order_summary_month(int64_t t)
+{
+	time_t l = (time_t)(t + 28800);
+	struct tm tm;
+	gmtime_r(&l, &tm);
+	tm.tm_mday = 1, tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return (int64_t)timegm(&tm) - 28800;
+}
+
+int64_t order_summary_next_month(int64_t month) { return order_summary_month(month + 32 * 86400); }
 
 void order_summary_figures(const char *state, bool escalated, const char *close_reason, int rating, const char *level, bool accepted,
 			   int64_t v[ORDER_SUMMARY_FIGURES])
@@ -87,13 +160,68 @@ void order_summary_figures(const char *state, bool escalated, const char *close_
 	v[15] = rating;                              /* rating_sum */
 }
 
+/* The org and its ancestors, from its path ("/1/4/9/": the ids from the
+ * root, kept by org_move with parent_id), into ids[], padded with 0 to a
+ * whole chunk of ANC_CHUNK. Returns how many, or -1. */
+static int org_chain(db *d, int64_t org_id, int64_t ids[64])
+{
+	int n = 0;
+	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", org_id);
+	if (db_next(s))
+		for (const char *p = db_str(s, 0); *p && n < 56; p++)
+			if (*p >= '0' && *p <= '9') {
+				ids[n++] = strtoll(p, NULL, 10);
+				while (p[1] >= '0' && p[1] <= '9')
+					p++;
+			}
+	if (db_done(s) != DB_OK || n == 0)
+		return -1;
+	for (int i = n; i < 64; i++)
+		ids[i] = 0;
+	return n;
+}
+
 int order_summary_add(db *d, int64_t org_id, int64_t placed, const char *kind, const int64_t v[ORDER_SUMMARY_FIGURES])
 {
-	return db_run(d, S_UPSERT_VALUES,
-		      "IIt"
-		      "IIIIIIIIIIIIIIII",
-		      org_id, order_summary_day(placed), kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
-		      v[14], v[15]);
+	int rc = db_run(d, S_UPSERT_VALUES,
+			"IIt"
+			"IIIIIIIIIIIIIIII",
+			org_id, order_summary_day(placed), kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
+			v[14], v[15]);
+	if (rc != DB_OK)
+		return rc;
+	int64_t ids[64];
+	int n = org_chain(d, org_id, ids);
+	if (n < 0)
+		return DB_ERR;
+	for (int i = 0; rc == DB_OK && i < n; i += ANC_CHUNK) {
+		const int64_t *c = ids + i;
+		rc = db_run(d, S_ROLLUP_ADD,
+			    "t"
+			    "IIIIIIIIIIIIIIII"
+			    "II"
+			    "IIIIIIII",
+			    kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+			    order_summary_day(placed), order_summary_month(placed), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	}
+	return rc;
+}
+
+/* An order of org_id placed at `placed` closed after `secs` seconds: n (1, or
+ * -1 to take it out) into its hour of every subtree's histogram. */
+static int hist_add(db *d, int64_t org_id, int64_t placed, int64_t secs, int64_t n)
+{
+	int64_t ids[64];
+	int k = org_chain(d, org_id, ids), rc = k < 0 ? DB_ERR : DB_OK;
+	for (int i = 0; rc == DB_OK && i < k; i += ANC_CHUNK) {
+		const int64_t *c = ids + i;
+		rc = db_run(d, S_HIST_ADD,
+			    "II"
+			    "II"
+			    "IIIIIIII",
+			    secs / 3600, n, order_summary_day(placed), order_summary_month(placed), c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	}
+	return rc;
 }
 
 int order_summary_created(db *d, int64_t org_id, int64_t placed, const char *kind)
@@ -103,8 +231,16 @@ int order_summary_created(db *d, int64_t org_id, int64_t placed, const char *kin
 	return order_summary_add(d, org_id, placed, kind, v);
 }
 
-int order_summary_step(db *d, const struct order *o, const char *action, const char *to, int64_t new_org, const char *close_reason, int rating)
+int order_summary_step(db *d, const struct order *o, const char *action, const char *to, int64_t new_org, const char *close_reason, int rating,
+		       int64_t now)
 {
+	/* closed is final (the state table): the histogram of times to close
+	 * gains the order once, when it closes */
+	if (!strcmp(to, "closed") && strcmp(o->state, "closed")) {
+		int rc = hist_add(d, new_org, o->created_at, now - o->created_at, 1);
+		if (rc != DB_OK)
+			return rc;
+	}
 	/* ever accepted: only submitted comes before an accept or a claim, and
 	 * no transition leads back to it (the state table in orders.c) */
 	bool was_accepted = strcmp(o->state, "submitted") != 0;
@@ -127,18 +263,130 @@ int order_summary_step(db *d, const struct order *o, const char *action, const c
 	return moved ? order_summary_add(d, o->org_id, o->created_at, o->kind, after) : DB_OK;
 }
 
+/* ---- the subtree rollups and the histogram of times to close ---- */
+
+/* every org with each of its ancestors (itself included), by parent_id */
+#define R_ANC_ALL                                                                                    \
+	"anc (org_id, anc_id) AS (SELECT id, id FROM orgs UNION ALL SELECT anc.org_id, o.parent_id " \
+	"FROM anc JOIN orgs o ON o.id = anc.anc_id WHERE o.parent_id IS NOT NULL)"
+#define R_MONTH_OF(x) "(SELECT MAX(m.start) FROM order_months m WHERE m.start <= " x ")"
+#define R_SUMS                                                                                                            \
+	"CAST(SUM(collected) AS BIGINT) AS collected, CAST(SUM(accepted) AS BIGINT) AS accepted, CAST(SUM(rejected) AS "  \
+	"BIGINT) AS rejected, CAST(SUM(escalated) AS BIGINT) AS escalated, CAST(SUM(dispatched) AS BIGINT) AS "           \
+	"dispatched, CAST(SUM(resolved_by_branch) AS BIGINT) AS resolved_by_branch, CAST(SUM(resolved_by_committee) AS "  \
+	"BIGINT) AS resolved_by_committee, CAST(SUM(withdrawn) AS BIGINT) AS withdrawn, CAST(SUM(open_orders) AS "        \
+	"BIGINT) AS open_orders, CAST(SUM(closed) AS BIGINT) AS closed, CAST(SUM(reason_resolved) AS BIGINT) AS "         \
+	"reason_resolved, CAST(SUM(reason_unresolvable) AS BIGINT) AS reason_unresolvable, CAST(SUM(reason_not_ours) AS " \
+	"BIGINT) AS reason_not_ours, CAST(SUM(reason_duplicate) AS BIGINT) AS reason_duplicate, CAST(SUM(rated) AS "      \
+	"BIGINT) AS rated, CAST(SUM(rating_sum) AS BIGINT) AS rating_sum"
+/* The rollups recounted from the orders (as the summary is): rd the days, rm the months of
+ * every subtree; rc both, without the rows that count nothing */
+#define R_RECOUNT_WITH                                                                                                                 \
+	"WITH RECURSIVE " R_ANC_ALL ", rd AS (SELECT anc.anc_id AS org_id, 'd' AS grain, s.day AS start, s.kind AS kind, " R_SUMS      \
+	" FROM (SELECT o.org_id AS org_id, " S_DAY " AS day, o.kind AS kind, " S_SUMS_AS " FROM orders o GROUP BY o.org_id, " S_DAY    \
+	", o.kind) s JOIN anc ON anc.org_id = s.org_id GROUP BY anc.anc_id, s.day, s.kind), "                                          \
+	"rm AS (SELECT r.org_id AS org_id, 'm' AS grain, r.month AS start, r.kind AS kind, " R_SUMS " FROM (SELECT rd.*, " R_MONTH_OF( \
+		"rd.start") " AS month FROM rd) r GROUP BY r.org_id, r.month, r.kind), "                                               \
+			    "rc AS (SELECT * FROM (SELECT * FROM rd UNION ALL SELECT * FROM rm) z WHERE collected <> 0 OR " S_NONZERO ") "
+#define R_STORED "SELECT org_id, grain, start, kind, " S_COLS " FROM order_rollup WHERE collected <> 0 OR " S_NONZERO
+/* the histogram recounted from the closed orders */
+#define H_RECOUNT_WITH                                                                                                                 \
+	"WITH RECURSIVE " R_ANC_ALL ", hd AS (SELECT anc.anc_id AS org_id, 'd' AS grain, " S_DAY " AS start, "                         \
+	"(o.closed_at - o.created_at) / 3600 AS hours, CAST(COUNT(*) AS BIGINT) AS n FROM orders o JOIN anc ON anc.org_id = o.org_id " \
+	"WHERE o.state = 'closed' GROUP BY anc.anc_id, " S_DAY ", (o.closed_at - o.created_at) / 3600), "                              \
+	"hm AS (SELECT h.org_id AS org_id, 'm' AS grain, h.month AS start, h.hours AS hours, CAST(SUM(h.n) AS BIGINT) AS n "           \
+	"FROM (SELECT hd.*, " R_MONTH_OF("hd.start") " AS month FROM hd) h GROUP BY h.org_id, h.month, h.hours), "                     \
+						     "hc AS (SELECT * FROM hd UNION ALL SELECT * FROM hm) "
+#define H_STORED "SELECT org_id, grain, start, hours, n FROM order_close_hist WHERE n <> 0"
+
+int order_rollup_move(db *d, int64_t org_id, int64_t old_parent, int64_t new_parent)
+{
+	const int64_t parent[2] = {old_parent, new_parent}, sign[2] = {-1, 1};
+	for (int i = 0; i < 2; i++) {
+		if (!parent[i])
+			continue; /* it was (or becomes) a root: nothing above it */
+		int64_t s = sign[i];
+		int rc = db_run(d,
+				S_ANC
+				"INSERT INTO order_rollup (org_id, grain, start, kind, " S_COLS ") SELECT anc.id, r.grain, r.start, r.kind, "
+				"CAST(? AS BIGINT) * r.collected, CAST(? AS BIGINT) * r.accepted, CAST(? AS BIGINT) * r.rejected, CAST(? AS "
+				"BIGINT) * r.escalated, CAST(? AS BIGINT) * r.dispatched, CAST(? AS BIGINT) * r.resolved_by_branch, CAST(? AS "
+				"BIGINT) * r.resolved_by_committee, CAST(? AS BIGINT) * r.withdrawn, CAST(? AS BIGINT) * r.open_orders, CAST(? "
+				"AS BIGINT) * r.closed, CAST(? AS BIGINT) * r.reason_resolved, CAST(? AS BIGINT) * r.reason_unresolvable, "
+				"CAST(? AS BIGINT) * r.reason_not_ours, CAST(? AS BIGINT) * r.reason_duplicate, CAST(? AS BIGINT) * r.rated, "
+				"CAST(? AS BIGINT) * r.rating_sum"
+				" FROM anc, order_rollup r WHERE r.org_id = ? ON CONFLICT (org_id, grain, start, kind) DO UPDATE SET " S_ADD(order_rollup),
+				"I"
+				"IIIIIIIIIIIIIIII"
+				"I",
+				parent[i], s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, org_id);
+		if (rc == DB_OK)
+			rc = db_run(d,
+				    S_ANC "INSERT INTO order_close_hist (org_id, grain, start, hours, n) SELECT anc.id, r.grain, r.start, r.hours, "
+					  "CAST(? AS BIGINT) * r.n FROM anc, order_close_hist r WHERE r.org_id = ? "
+					  "ON CONFLICT (org_id, grain, start, hours) DO UPDATE SET n = order_close_hist.n + excluded.n",
+				    "III", parent[i], s, org_id);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+static int rollup_rebuild(db *d)
+{
+	int rc = db_run(d, "DELETE FROM order_rollup", "");
+	if (rc == DB_OK)
+		rc = db_run(d, "DELETE FROM order_close_hist", "");
+	if (rc == DB_OK)
+		rc = db_run(d, "INSERT INTO order_rollup (org_id, grain, start, kind, " S_COLS ") " R_RECOUNT_WITH "SELECT * FROM rc", "");
+	if (rc == DB_OK)
+		rc = db_run(d, "INSERT INTO order_close_hist (org_id, grain, start, hours, n) " H_RECOUNT_WITH "SELECT * FROM hc", "");
+	return rc;
+}
+
 int order_summary_rebuild(db *d)
 {
 	int rc = db_run(d, "DELETE FROM order_summary", "");
 	if (rc != DB_OK)
 		return rc;
-	return db_run(d, "INSERT INTO order_summary (org_id, day, kind, " S_COLS ") " S_RECOUNT, "");
+	rc = db_run(d, "INSERT INTO order_summary (org_id, day, kind, " S_COLS ") " S_RECOUNT, "");
+	return rc != DB_OK ? rc : rollup_rebuild(d);
 }
 
 static const char *const col_names[S_NCOLS] = {
 	"collected", "accepted",    "rejected", "escalated",       "dispatched",          "resolved_by_branch", "resolved_by_committee",
 	"withdrawn", "open_orders", "closed",   "reason_resolved", "reason_unresolvable", "reason_not_ours",    "reason_duplicate",
 	"rated",     "rating_sum"};
+
+/* Prints the rows of a comparison (side, org, grain, start, key, figures…)
+ * and returns how many keys differ. */
+static int print_diffs(db_stmt *s, FILE *out, const char *table, const char *key_name, int nfig)
+{
+	static const char *const hist_names[] = {"n"};
+	int diffs = 0;
+	int64_t last_org = -1, last_start = -1;
+	char last_key[32] = "", last_grain[4] = "";
+	while (db_next(s)) {
+		int64_t org = db_int(s, 1), start = db_int(s, 3);
+		const char *grain = db_str(s, 2), *key = db_str(s, 4);
+		if (org != last_org || start != last_start || strcmp(grain, last_grain) || strcmp(key, last_key)) {
+			diffs++;
+			last_org = org, last_start = start;
+			snprintf(last_grain, sizeof last_grain, "%s", grain);
+			snprintf(last_key, sizeof last_key, "%s", key);
+		}
+		time_t t = (time_t)(start + 28800);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		char date[16];
+		strftime(date, sizeof date, !strcmp(grain, "m") ? "%Y-%m" : "%Y-%m-%d", &tm);
+		fprintf(out, "%s org %lld %s %s %s: %s", table, (long long)org, date, key_name, key, db_int(s, 0) == 1 ? "stored   " : "recounted");
+		for (int c = 0; c < nfig; c++)
+			fprintf(out, " %s=%lld", nfig == 1 ? hist_names[0] : col_names[c], (long long)db_int(s, 5 + c));
+		fputc('\n', out);
+	}
+	return diffs;
+}
 
 int order_summary_check(db *d, FILE *out)
 {
@@ -173,5 +421,163 @@ int order_summary_check(db *d, FILE *out)
 		fprintf(out, "order_summary: %s\n", db_errmsg(d));
 		return -1;
 	}
+	/* the subtree rollups against the summary added up, the histogram
+	 * against the closed orders: a row per key that differs */
+	s = db_query(d,
+		     R_RECOUNT_WITH "SELECT 1, x.* FROM (" R_STORED " EXCEPT SELECT * FROM rc) x "
+				    "UNION ALL SELECT 2, y.* FROM (SELECT * FROM rc EXCEPT " R_STORED ") y ORDER BY 2, 3, 4, 5, 1",
+		     "");
+	diffs += print_diffs(s, out, "order_rollup", "kind", 16);
+	if (db_done(s) != DB_OK) {
+		fprintf(out, "order_rollup: %s\n", db_errmsg(d));
+		return -1;
+	}
+	s = db_query(d,
+		     H_RECOUNT_WITH "SELECT 1, x.* FROM (" H_STORED " EXCEPT SELECT * FROM hc) x "
+				    "UNION ALL SELECT 2, y.* FROM (SELECT * FROM hc EXCEPT " H_STORED ") y ORDER BY 2, 3, 4, 5, 1",
+		     "");
+	diffs += print_diffs(s, out, "order_close_hist", "hours", 1);
+	if (db_done(s) != DB_OK) {
+		fprintf(out, "order_close_hist: %s\n", db_errmsg(d));
+		return -1;
+	}
 	return diffs;
+}
+
+/* ---- reading the statistics of a subtree ---- */
+
+/* A period [t0, t1) of day starts as the rows that cover it: its first days
+ * up to the first whole month, the whole months, its last days. */
+#define R_KIND "AND (CAST(? AS TEXT) IS NULL OR kind = ?) "
+#define R_RANGE(cols, table, grain) "SELECT " cols " FROM " table " WHERE org_id = ? AND grain = '" grain "' AND start >= ? AND start < ? "
+#define R_SUM(c) "CAST(COALESCE(SUM(" c "), 0) AS BIGINT)"
+
+struct hbin {
+	int64_t hours, n;
+};
+
+static int cmp_hbin(const void *a, const void *b)
+{
+	const struct hbin *x = a, *y = b;
+	return x->hours < y->hours ? -1 : x->hours > y->hours;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The k-th (0-based) shortest time to close of the subtree's closed orders
+ * of [t0, t1) whose hour is `hours` into out[0], and the k2-th into out[1]
+ * when k2 >= 0 (out then holds two): the orders of that one hour and
+ * period read through orders_close_hours (covering, one range), the subtree
+ * a filter. False when they are not what the histogram says
+ * (or the database failed). */
+static bool kth_in_hour(db *d, const char *prefix, int64_t hours, int64_t t0, int64_t t1, int64_t k, int64_t k2, int64_t *out)
+{
+	size_t n = 0, cap = 64;
+	int64_t *v = malloc(cap * sizeof *v);
+	db_stmt *s = db_query(d,
+			      "SELECT closed_at - created_at FROM orders WHERE state = 'closed' AND (closed_at - created_at) / 3600 = ? "
+			      "AND created_at >= ? AND created_at < ? AND +org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%')",
+			      "IIIt", hours, t0, t1, prefix);
+	while (db_next(s)) {
+		if (n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[n++] = db_int(s, 0);
+	}
+	bool ok = db_done(s) == DB_OK && k >= 0 && (size_t)k < n && (k2 < 0 || (size_t)k2 < n);
+	if (ok) {
+		qsort(v, n, sizeof *v, cmp_i64);
+		out[0] = v[k];
+		if (k2 >= 0)
+			out[1] = v[k2];
+	}
+	free(v);
+	return ok;
+}
+
+bool order_rollup_read(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, struct order_rollup_figures *f)
+{
+	memset(f, 0, sizeof *f);
+	/* the subtree's root, or every root for "/" */
+	int64_t roots[64];
+	int nroots = 0;
+	db_stmt *s = db_query(d, "SELECT id FROM orgs WHERE path = ? OR (CAST(? AS TEXT) = '/' AND parent_id IS NULL) LIMIT 64", "tt", prefix, prefix);
+	while (db_next(s))
+		roots[nroots++] = db_int(s, 0);
+	if (db_done(s) != DB_OK || nroots == 0)
+		return false;
+	/* the days before the first whole month, the months, the days after */
+	int64_t ma = order_summary_month(t0), mb = order_summary_month(t1);
+	if (ma < t0)
+		ma = order_summary_next_month(ma);
+	int64_t r[3][2] = {{t0, t1}, {0, 0}, {0, 0}};
+	if (ma < mb)
+		r[0][1] = ma, r[1][0] = ma, r[1][1] = mb, r[2][0] = mb, r[2][1] = t1;
+	size_t nb = 0, capb = 256;
+	struct hbin *bins = malloc(capb * sizeof *bins);
+	bool ok = true;
+	for (int i = 0; i < nroots && ok; i++) {
+		s = db_query(
+			d,
+			"SELECT " R_SUM("collected") ", " R_SUM("accepted") ", " R_SUM("rejected") ", " R_SUM("escalated") ", " R_SUM("dispatched") ", " R_SUM("resolved_by_branch") ", " R_SUM("resolved_by_committee") ", " R_SUM("withdrawn") ", " R_SUM("open_orders") ", " R_SUM(
+				"closed") ", " R_SUM("reason_resolved") ", " R_SUM("reason_unresolvable") ", " R_SUM("reason_not_ours") ", " R_SUM("reason_duplicate") ", " R_SUM("rated") ", " R_SUM("rating_sum") " FROM (" R_RANGE(S_COLS,
+																												      "order_rollup",
+																												      "d")
+				R_KIND "UNION ALL " R_RANGE(S_COLS, "order_rollup", "m") R_KIND "UNION ALL " R_RANGE(S_COLS, "order_rollup", "d") R_KIND
+			") x",
+			"IIItt"
+			"IIItt"
+			"IIItt",
+			roots[i], r[0][0], r[0][1], kind, kind, roots[i], r[1][0], r[1][1], kind, kind, roots[i], r[2][0], r[2][1], kind, kind);
+		if (db_next(s))
+			for (int c = 0; c < ORDER_SUMMARY_FIGURES; c++)
+				f->v[c] += db_int(s, c);
+		ok = db_done(s) == DB_OK;
+		if (kind || !ok)
+			continue; /* the histogram has every kind together: a kind's median is counted by the caller */
+		s = db_query(d,
+			     "SELECT hours, CAST(SUM(n) AS BIGINT) FROM (" R_RANGE("hours, n", "order_close_hist", "d") "UNION ALL " R_RANGE(
+				     "hours, n", "order_close_hist", "m") "UNION ALL " R_RANGE("hours, n", "order_close_hist", "d") ") x GROUP BY hours",
+			     "III"
+			     "III"
+			     "III",
+			     roots[i], r[0][0], r[0][1], roots[i], r[1][0], r[1][1], roots[i], r[2][0], r[2][1]);
+		while (db_next(s)) {
+			if (nb == capb)
+				bins = realloc(bins, (capb *= 2) * sizeof *bins);
+			bins[nb++] = (struct hbin){db_int(s, 0), db_int(s, 1)};
+		}
+		ok = db_done(s) == DB_OK;
+	}
+	if (ok && !kind) {
+		/* the median: the hour(s) holding ranks (N-1)/2 and N/2, then the
+		 * exact times of that hour's orders */
+		qsort(bins, nb, sizeof *bins, cmp_hbin);
+		int64_t total = 0;
+		for (size_t i = 0; i < nb; i++)
+			total += bins[i].n;
+		int64_t rank[2] = {(total - 1) / 2, total / 2}, val[2] = {0, 0};
+		size_t at[2] = {0, 0};
+		int64_t below[2] = {0, 0};
+		for (int k = 0; k < 2 && total > 0; k++) {
+			while (at[k] < nb && below[k] + bins[at[k]].n <= rank[k])
+				below[k] += bins[at[k]++].n;
+			if (k == 0)
+				at[1] = at[0], below[1] = below[0];
+		}
+		if (total > 0 && at[1] < nb) {
+			/* both ranks are usually in one hour: it is read once */
+			int64_t two[2];
+			ok = kth_in_hour(d, prefix, bins[at[0]].hours, t0, t1, rank[0] - below[0], at[1] == at[0] ? rank[1] - below[0] : -1, two) &&
+			     (at[1] == at[0] || kth_in_hour(d, prefix, bins[at[1]].hours, t0, t1, rank[1] - below[1], -1, two + 1));
+			val[0] = two[0], val[1] = two[1];
+		} else if (total > 0)
+			ok = false;
+		f->median_hours = total == 0 ? 0 : (rank[0] == rank[1] ? (double)val[0] : (double)(val[0] + val[1]) / 2.0) / 3600.0;
+	}
+	free(bins);
+	return ok;
 }

@@ -33,20 +33,42 @@ int order_summary_created(db *d, int64_t org_id, int64_t placed, const char *kin
  * figure moves (remind, add_info, start, assign). close_reason: the one the
  * action sets, or NULL; rating: the one confirm gives. */
 struct order;
-int order_summary_step(db *d, const struct order *o, const char *action, const char *to, int64_t new_org, const char *close_reason,
-		       int rating) DB_MUST_CHECK;
+int order_summary_step(db *d, const struct order *o, const char *action, const char *to, int64_t new_org, const char *close_reason, int rating,
+		       int64_t now) DB_MUST_CHECK;
 
-/* Recounts the whole summary from the orders (the bulk county generator,
+/* Recounts the whole summary (and the rollups, the histogram) from the orders (the bulk county generator,
  * which writes orders without the domain functions). Returns DB_OK or not. */
 int order_summary_rebuild(db *d) DB_MUST_CHECK;
 
 /* Compares the summary with a recount from the orders and prints every
- * (org, day, kind) that differs to out, both versions. Returns how many
- * differ, or -1 when the database failed. */
+ * (org, day, kind) that differs to out, both versions; the same for the
+ * subtree rollups (recounted from the summary added up per ancestor and
+ * month) and the histogram of times to close (recounted from the closed
+ * orders). Returns how many rows differ, or -1 when the database failed. */
 int order_summary_check(db *d, FILE *out);
 
 /* The day (Unix time of its start in Asia/Shanghai) a time falls in: the
  * summary's day column. */
 int64_t order_summary_day(int64_t t);
+/* The month (Unix time of its first day's start in Asia/Shanghai) a time
+ * falls in, and the month after a month's start: order_rollup's 'm' rows. */
+int64_t order_summary_month(int64_t t);
+int64_t order_summary_next_month(int64_t month);
+
+/* org_id has moved (its parent_id and paths changed) from under old_parent:
+ * its subtree's rollup rows are taken out of the old ancestors' and added to
+ * the new ones' (org_move, in its transaction). */
+int order_rollup_move(db *d, int64_t org_id, int64_t old_parent, int64_t new_parent) DB_MUST_CHECK;
+
+/* Statistics of a subtree read from order_rollup and order_close_hist
+ * (issue 9 §2): the figures summed over the period's months and its edge
+ * days, the median time to close (hours) found in the histogram and read
+ * exactly from the orders of its hour. prefix is an org's path, or "/" (every
+ * root). False when prefix names no org (the caller counts otherwise). */
+struct order_rollup_figures {
+	int64_t v[ORDER_SUMMARY_FIGURES];
+	double median_hours; /* with kind NULL only */
+};
+bool order_rollup_read(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, struct order_rollup_figures *f);
 
 #endif

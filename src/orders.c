@@ -285,6 +285,8 @@ static void path_range(const char *prefix, char lo[256], char hi[256])
 	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " AND grid_id IN (SELECT id FROM grids WHERE worker_user_id = ?) " \
 	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL UNION ALL SELECT id FROM orders WHERE assignee_user_id = ?) "
 #define OFF_T " AND CAST(? AS TEXT) IS NULL"
+#define COUNT_LIMIT "10001" /* ORDER_COUNT_CAP + 1 */
+_Static_assert(ORDER_COUNT_CAP + 1 == 10001, "COUNT_LIMIT is ORDER_COUNT_CAP + 1");
 #define OFF_I " AND CAST(? AS BIGINT) = 0"
 /* the open states a time limit runs in (order_overdue) */
 #define RUNNING "('submitted', 'accepted', 'assigned', 'in_progress', 'escalated')"
@@ -295,6 +297,7 @@ static void path_range(const char *prefix, char lo[256], char hi[256])
  * count and the workbench's figures. */
 struct order_vis {
 	const char *sql;
+	bool subtree; /* VIS_SUBTREE */
 	char lo[256], hi[256], tlo[256], thi[256];
 	int64_t me;
 };
@@ -302,6 +305,7 @@ struct order_vis {
 static void order_vis_of(db *d, const struct actor *a, struct order_vis *v)
 {
 	v->me = a->user_id;
+	v->subtree = false;
 	*v->tlo = *v->thi = 0;
 	path_range(actor_scope(a), v->lo, v->hi);
 	if (a->role == R_MEMBER) {
@@ -315,7 +319,7 @@ static void order_vis_of(db *d, const struct actor *a, struct order_vis *v)
 			      "SELECT COUNT(*) FROM orders WHERE assignee_user_id = ? "
 			      "AND org_id NOT IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)",
 			      "Itt", v->me, v->lo, v->hi))
-		v->sql = VIS_SUBTREE;
+		v->sql = VIS_SUBTREE, v->subtree = true;
 }
 
 static bool digits(const char *s, size_t n)
@@ -459,8 +463,11 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	buf cnt = {0};
 	buf_puts(&cnt, "SELECT COUNT(*) FROM (SELECT o.id FROM orders o WHERE ");
 	buf_append(&cnt, where.p, keyset_at);
-	buf_puts(&cnt, OFF_I " LIMIT ?) x");
-	*total = db_int1(d, -1, buf_str(&cnt), LIST_TYPES "I", LIST_VALS((int64_t)0), (int64_t)ORDER_COUNT_CAP + 1);
+	/* the cap as a literal: PostgreSQL's generic plan takes a LIMIT
+	 * parameter for a tenth of the rows and then prefers walking a whole
+	 * index in the hope of stopping early; 10001 it knows is no such hope */
+	buf_puts(&cnt, OFF_I " LIMIT " COUNT_LIMIT ") x");
+	*total = db_int1(d, -1, buf_str(&cnt), LIST_TYPES, LIST_VALS((int64_t)0));
 	buf_free(&cnt);
 	if (*total < 0) {
 		buf_free(&where);
@@ -470,6 +477,29 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	int64_t lim = f->limit > 0 ? f->limit : 50, off = keyed ? 0 : f->offset > 0 ? f->offset : 0;
 	buf sql = {0};
 	buf_puts(&sql, ORDER_COLS "WHERE ");
+	/* A large subtree read newest (or oldest) first with nothing else to
+	 * narrow it: the page walks the primary key and stops when it is full
+	 * (+o.org_id keeps SQLite from reading the subtree org by org and
+	 * sorting it all: 1.9 s for a town of 50,000 orders in a 20-town
+	 * county). Walking costs (limit + offset) / share rows, sorting the
+	 * subtree its n rows: the walk when n^2 > (limit + offset) x all,
+	 * counted from the statistics' rollups of the subtree and the roots. */
+	bool narrowed = state || kind || urgency || grid_id || f->mine || f->escalated || f->overdue || from || to || *q ||
+			(f->org_path && *f->org_path) || !strcmp(sort, "due");
+	bool walk = false;
+	if (v.subtree && !narrowed) {
+		int64_t n = db_int1(d, 0,
+				    "SELECT COALESCE(SUM(collected), 0) FROM order_rollup WHERE org_id = (SELECT id FROM orgs WHERE path = ?) "
+				    "AND grain = 'm'",
+				    "t", v.lo);
+		int64_t all = db_int1(d, 0,
+				      "SELECT COALESCE(SUM((SELECT SUM(r.collected) FROM order_rollup r WHERE r.org_id = g.id AND r.grain = 'm')), 0) "
+				      "FROM orgs g WHERE g.parent_id IS NULL",
+				      "");
+		walk = (double)n * (double)n > (double)(lim + off) * (double)all;
+	}
+	if (walk)
+		buf_puts(&sql, "+");
 	buf_puts(&sql, buf_str(&where));
 	buf_puts(&sql, order);
 	buf_puts(&sql, " LIMIT ? OFFSET ?");
@@ -881,7 +911,7 @@ enum dj_result order_transition(db *d, const struct actor *a, int64_t id, const 
 	}
 	/* the statistics' summary: the old state's figures out, the new ones in,
 	 * under the org that holds it now (issue 9 §2) */
-	if (order_summary_step(d, &o, action, t->to, new_org, close_reason, act->rating) != DB_OK)
+	if (order_summary_step(d, &o, action, t->to, new_org, close_reason, act->rating, now) != DB_OK)
 		return dj_fail(errs, DJ_DB_ERROR, "数据库暂时无法完成操作，请稍后再试");
 	/* 催办 is for staff; the resident sees everything else. The history row,
 	 * the notice and the audit row are part of the transition: any of them
@@ -945,9 +975,14 @@ int orders_auto_close(db *d, int64_t now, int days)
 		struct field_errors e = {0};
 		enum dj_result res = order_transition(d, &sys, ids[i], NULL, "auto_close", &a, now, &e);
 		if (res == DJ_DB_ERROR)
-			return -1; /* half a transition: the task's transaction rolls back */
+			return -1; /* half a transition: the batch's transaction rolls back */
 		if (res == DJ_OK)
 			n++;
+		/* the task runs inside BEGIN IMMEDIATE: commit every 32, so order
+		 * placement waits for one short batch, not for 256 transitions
+		 * (seconds on a county whose pages are not all in memory) */
+		if ((i + 1) % 32 == 0 && i + 1 < k && (db_commit(d) != DB_OK || db_begin(d, true) != DB_OK))
+			return -1;
 	}
 	return n;
 }
@@ -998,6 +1033,33 @@ static int cmp_i64(const void *a, const void *b)
 
 const char *const order_close_reasons[] = {"resolved", "unresolvable", "not_ours", "duplicate"};
 
+/* The median time to close (hours) and the closed count of the orders
+ * placed in [t0, t1) under prefix, of one kind (NULL: all), from the closing
+ * times of every one of them (sorted here, the same on both engines): the
+ * statistics of one kind (the export), or where the rollups name no org. */
+#define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
+#define KIND "AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
+static void order_median_by_scan(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, struct order_stats *st)
+{
+	size_t n = 0, cap = 64;
+	int64_t *dur = malloc(cap * sizeof *dur);
+	db_stmt *s = db_query(
+		d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ? " KIND, "tIItt",
+		prefix, t0, t1, kind, kind);
+	while (db_next(s)) {
+		if (n == cap)
+			dur = realloc(dur, (cap *= 2) * sizeof *dur);
+		dur[n++] = db_int(s, 0);
+	}
+	db_done(s);
+	qsort(dur, n, sizeof *dur, cmp_i64);
+	st->closed = (int64_t)n;
+	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
+	free(dur);
+}
+#undef SUBTREE
+#undef KIND
+
 /* The figures of the orders placed in [t0, t1) under an org path (t0 and t1
  * start Asia/Shanghai days, as day_start gives them). Issue 9 §2: the counts
  * are sums over the maintained order_summary, one row per org, day and kind
@@ -1013,7 +1075,9 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 	order_stats_compute_kind(d, prefix, NULL, t0, t1, now, st);
 }
 
-void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+/* The figures of a period; with median also the median time to close
+ * (the dashboard's figures need none of it: order_stats_counts_kind). */
+static void stats_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st, bool median)
 {
 	memset(st, 0, sizeof *st);
 #define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "
@@ -1031,49 +1095,65 @@ void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_
 	"CAST(COALESCE(SUM(reason_duplicate), 0) AS BIGINT), CAST(COALESCE(SUM(rated), 0) AS BIGINT), "        \
 	"CAST(COALESCE(SUM(rating_sum), 0) AS BIGINT)"
 	int64_t rating_sum = 0;
-	db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ? " KIND, "tIItt", prefix, t0, t1, kind,
-			      kind);
-	if (db_next(q)) {
-		st->collected = db_int(q, 0), st->accepted = db_int(q, 1), st->rejected = db_int(q, 2), st->escalated = db_int(q, 3);
-		st->dispatched = db_int(q, 4), st->resolved_by_branch = db_int(q, 5), st->resolved_by_committee = db_int(q, 6);
-		st->withdrawn = db_int(q, 7), st->open = db_int(q, 8);
+	/* the subtree's own rows (issue 9 §2): O(months + edge days) rows of
+	 * one org, whatever the subtree holds */
+	struct order_rollup_figures rf;
+	bool rolled = order_rollup_read(d, prefix, kind, t0, t1, &rf);
+	if (rolled) {
+		const int64_t *v = rf.v;
+		st->collected = v[0], st->accepted = v[1], st->rejected = v[2], st->escalated = v[3], st->dispatched = v[4];
+		st->resolved_by_branch = v[5], st->resolved_by_committee = v[6], st->withdrawn = v[7], st->open = v[8];
 		for (int i = 0; i < 4; i++)
-			st->by_reason[i] = db_int(q, 9 + i);
-		st->rated = db_int(q, 13), rating_sum = db_int(q, 14);
+			st->by_reason[i] = v[10 + i];
+		st->rated = v[14], rating_sum = v[15];
+	} else {
+		db_stmt *q = db_query(d, "SELECT " STATS_SUMS " FROM order_summary WHERE " SUBTREE "AND day >= ? AND day < ? " KIND, "tIItt", prefix, t0,
+				      t1, kind, kind);
+		if (db_next(q)) {
+			st->collected = db_int(q, 0), st->accepted = db_int(q, 1), st->rejected = db_int(q, 2), st->escalated = db_int(q, 3);
+			st->dispatched = db_int(q, 4), st->resolved_by_branch = db_int(q, 5), st->resolved_by_committee = db_int(q, 6);
+			st->withdrawn = db_int(q, 7), st->open = db_int(q, 8);
+			for (int i = 0; i < 4; i++)
+				st->by_reason[i] = db_int(q, 9 + i);
+			st->rated = db_int(q, 13), rating_sum = db_int(q, 14);
+		}
+		db_done(q);
 	}
-	db_done(q);
+	/* overdue: the orders past their time limit now, read through
+	 * orders_late (state, due_at, org_id, created_at, kind), the subtree a
+	 * filter (+org_id: SQLite is not to walk the subtree org by org and
+	 * state by state, 1,500 seeks for a county) — O(orders overdue now) */
 	st->overdue = db_int1(d, 0,
-			      "SELECT COUNT(*) FROM orders WHERE " SUBTREE "AND state IN (" LATE_STATES ") AND created_at >= ? AND created_at < ? "
-			      "AND due_at < ? " KIND,
-			      "tIIItt", prefix, t0, t1, now, kind, kind);
+			      "SELECT COUNT(*) FROM orders WHERE state IN (" LATE_STATES ") AND due_at < ? AND created_at >= ? AND created_at < ? "
+			      "AND +org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') " KIND,
+			      "IIItt"
+			      "t",
+			      now, t0, t1, prefix, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
 	/* the sentence of the monthly bulletin (seed 004) */
 	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,
 		 (long long)st->resolved_by_branch, (long long)st->escalated);
+	if (!median)
+		return;
+	if (rolled && !kind) {
+		/* the histogram's median, exact (order_rollup_read) */
+		st->closed = rf.v[9];
+		st->median_hours_to_close = rf.median_hours;
+	} else
+		order_median_by_scan(d, prefix, kind, t0, t1, st);
+#undef STATS_SUMS
+#undef SUBTREE
+#undef KIND
+}
+
+void order_stats_counts_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
+{
+	stats_kind(d, prefix, kind, t0, t1, now, st, false);
 }
 
 void order_stats_compute_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st)
 {
-	order_stats_counts_kind(d, prefix, kind, t0, t1, now, st);
-	/* the median time to close, in hours: sorted here, the same on both engines */
-	size_t n = 0, cap = 64;
-	int64_t *dur = malloc(cap * sizeof *dur);
-	db_stmt *s = db_query(
-		d, "SELECT closed_at - created_at FROM orders WHERE " SUBTREE "AND state = 'closed' AND created_at >= ? AND created_at < ? " KIND, "tIItt",
-		prefix, t0, t1, kind, kind);
-	while (db_next(s)) {
-		if (n == cap)
-			dur = realloc(dur, (cap *= 2) * sizeof *dur);
-		dur[n++] = db_int(s, 0);
-	}
-	db_done(s);
-	qsort(dur, n, sizeof *dur, cmp_i64);
-	st->closed = (int64_t)n;
-	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
-	free(dur);
-#undef STATS_SUMS
-#undef SUBTREE
-#undef KIND
+	stats_kind(d, prefix, kind, t0, t1, now, st, true);
 }
 
 /* The workbench's figures (issue 10 §2), counted over what the actor may see

@@ -16,6 +16,8 @@
  * checks here hold for every caller. */
 #include "orgs.h"
 
+#include "order_summary.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -562,7 +564,9 @@ enum dj_result org_move(db *d, const struct actor *a, int64_t id, int64_t new_pa
 	/* The org and its whole subtree in one statement: each path's prefix is swapped. */
 	if (db_run(d, "UPDATE orgs SET path = CAST(? AS TEXT) || SUBSTR(path, CAST(? AS INTEGER)) WHERE path LIKE CAST(? AS TEXT) || '%'", "tIt", path,
 		   (int64_t)plen + 1, o.path) != DB_OK ||
-	    db_run(d, "UPDATE orgs SET parent_id = ? WHERE id = ?", "II", p.id, o.id) != DB_OK)
+	    db_run(d, "UPDATE orgs SET parent_id = ? WHERE id = ?", "II", p.id, o.id) != DB_OK ||
+	    /* the statistics of every subtree it leaves and joins (issue 9 §2) */
+	    order_rollup_move(d, o.id, o.parent_id, p.id) != DB_OK)
 		return DJ_DB_ERROR;
 	char from[240] = "—", to[240], note[80] = "", what[300];
 	if (o.parent_id && org_load(d, o.parent_id, &old))

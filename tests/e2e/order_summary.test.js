@@ -73,6 +73,27 @@ test('the demo, a dispatch to another branch and check: the summary equals a rec
   c = check();
   assert.equal(c.status, 0, c.out);
 
+  // issue 9 §2: the town's figures come from its own rollup rows; a broken
+  // month of the town's subtree, and a broken hour of the histogram of times
+  // to close, are each reported against the recount from the orders
+  const month = "(org_id, grain, start, kind) IN (SELECT r.org_id, r.grain, r.start, r.kind FROM order_rollup r JOIN orgs g ON g.id = r.org_id " +
+    "WHERE g.code = 'CJZ' AND r.grain = 'm' AND r.collected > 0 ORDER BY r.start DESC, r.kind LIMIT 1)";
+  sql(`UPDATE order_rollup SET closed = closed + 1 WHERE ${month}`);
+  c = check();
+  assert.equal(c.status, 1, c.out);
+  assert.match(c.out, /order_rollup org \d+ \d{4}-\d\d kind \w+: stored +collected=\d+ /);
+  assert.match(c.out, /order_rollup org \d+ \d{4}-\d\d kind \w+: recounted collected=\d+ /);
+  assert.doesNotMatch(c.out, /order_summary org/);
+  sql(`UPDATE order_rollup SET closed = closed - 1 WHERE ${month}`);
+  const hour = '(org_id, grain, start, hours) IN (SELECT org_id, grain, start, hours FROM order_close_hist ORDER BY start DESC, org_id, hours LIMIT 1)';
+  sql(`UPDATE order_close_hist SET n = n + 1 WHERE ${hour}`);
+  c = check();
+  assert.equal(c.status, 1, c.out);
+  assert.match(c.out, /order_close_hist org \d+ [\d-]+ hours \d+: stored +n=\d+/);
+  sql(`UPDATE order_close_hist SET n = n - 1 WHERE ${hour}`);
+  c = check();
+  assert.equal(c.status, 0, c.out);
+
   // break one row: check names it, stored against recounted, and fails
   const row = "(org_id, day, kind) IN (SELECT org_id, day, kind FROM order_summary WHERE collected > 0 ORDER BY day DESC, org_id, kind LIMIT 1)";
   sql(`UPDATE order_summary SET rated = rated + 2 WHERE ${row}`);

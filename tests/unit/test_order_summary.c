@@ -17,6 +17,8 @@
 #include "notify.h"
 #include "order_summary.h"
 #include "orders.h"
+#include "orgs.h"
+#include "actor.h"
 #include "unit_db.h"
 
 #define NOW "1767225600" /* 2026-01-01 08:00 in Shanghai */
@@ -59,6 +61,15 @@ static void stats_by_scan(db *d, const char *prefix, int64_t t0, int64_t t1, int
 	st->closed = COUNT("AND o.state = 'closed'");
 	int64_t sum = db_int1(d, 0, "SELECT COALESCE(SUM(o.rating), 0) " IN_PERIOD, "tII", prefix, t0, t1);
 	st->average_satisfaction = st->rated ? (double)sum / (double)st->rated : 0;
+	/* the median time to close: every closing time, sorted */
+	int64_t *dur = calloc((size_t)st->closed + 1, sizeof *dur);
+	size_t n = 0;
+	db_stmt *s = db_query(d, "SELECT o.closed_at - o.created_at " IN_PERIOD "AND o.state = 'closed' ORDER BY 1", "tII", prefix, t0, t1);
+	while (db_next(s) && n < (size_t)st->closed)
+		dur[n++] = db_int(s, 0);
+	db_done(s);
+	st->median_hours_to_close = n == 0 ? 0 : (n % 2 ? (double)dur[n / 2] : (double)(dur[n / 2 - 1] + dur[n / 2]) / 2.0) / 3600.0;
+	free(dur);
 #undef COUNT
 #undef IN_PERIOD
 }
@@ -77,18 +88,29 @@ static void same_figures(db *d)
 	cr_assert(db_next(s));
 	snprintf(branch, sizeof branch, "%s", db_str(s, 0));
 	db_done(s);
-	int64_t month0 = 0, year0 = 0;
+	int64_t month0 = 0, year0 = 0, odd0 = 0, odd1 = 0, in0 = 0;
 	cr_assert(day_start("2025-11-01", &month0));
 	cr_assert(day_start("2025-01-01", &year0));
-	const int64_t periods[][2] = {{month0, month0 + 30 * 86400}, {year0, year0 + 365 * 86400}, {0, now + 86400}};
-	const char *const prefixes[] = {county, town, branch};
-	for (int p = 0; p < 3; p++)
-		for (int t = 0; t < 3; t++) {
+	/* and periods that are not whole months: days, months, days; days within one month */
+	cr_assert(day_start("2025-03-17", &odd0));
+	cr_assert(day_start("2025-10-09", &odd1));
+	cr_assert(day_start("2025-06-03", &in0));
+	const int64_t periods[][2] = {
+		{month0, month0 + 30 * 86400}, {year0, year0 + 365 * 86400}, {0, now + 86400}, {odd0, odd1}, {in0, in0 + 19 * 86400}};
+	char root[64];
+	db_stmt *r = db_query(d, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+	cr_assert(db_next(r));
+	snprintf(root, sizeof root, "%s", db_str(r, 0));
+	db_done(r);
+	const char *const all_prefixes[] = {county, town, branch, root};
+	for (int p = 0; p < 4; p++)
+		for (int t = 0; t < 5; t++) {
 			struct order_stats a, b;
-			order_stats_compute(d, prefixes[p], periods[t][0], periods[t][1], now, &a);
-			stats_by_scan(d, prefixes[p], periods[t][0], periods[t][1], now, &b);
-			const char *w = prefixes[p];
-			cr_assert_gt(b.collected, 0, "%s period %d: no orders to compare", w, t);
+			order_stats_compute(d, all_prefixes[p], periods[t][0], periods[t][1], now, &a);
+			stats_by_scan(d, all_prefixes[p], periods[t][0], periods[t][1], now, &b);
+			const char *w = all_prefixes[p];
+			if (p != 2 || t != 4) /* a branch may have none in 19 days */
+				cr_assert_gt(b.collected, 0, "%s period %d: no orders to compare", w, t);
 			cr_assert_eq(a.collected, b.collected, "%s %d collected", w, t);
 			cr_assert_eq(a.accepted, b.accepted, "%s %d accepted", w, t);
 			cr_assert_eq(a.rejected, b.rejected, "%s %d rejected", w, t);
@@ -104,6 +126,9 @@ static void same_figures(db *d)
 			for (int i = 0; i < 4; i++)
 				cr_assert_eq(a.by_reason[i], b.by_reason[i], "%s %d reason %d", w, t, i);
 			cr_assert_float_eq(a.average_satisfaction, b.average_satisfaction, 1e-9, "%s %d satisfaction", w, t);
+			/* the histogram's median is the exact median, not an estimate */
+			cr_assert(a.median_hours_to_close == b.median_hours_to_close, "%s %d median %.6f, recounted %.6f", w, t, a.median_hours_to_close,
+				  b.median_hours_to_close);
 		}
 }
 
@@ -134,6 +159,37 @@ Test(order_summary, the_rules_keep_it_step_by_step, .timeout = 600)
 	/* and a recount puts it right */
 	cr_assert_eq(order_summary_rebuild(d), DB_OK);
 	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	/* a broken subtree rollup (a town's month), a broken hour of the
+	 * histogram: each reported as one row */
+	cr_assert_eq(db_run(d,
+			    "UPDATE order_rollup SET closed = closed + 1 WHERE (org_id, grain, start, kind) IN "
+			    "(SELECT org_id, grain, start, kind FROM order_rollup WHERE grain = 'm' ORDER BY collected DESC LIMIT 1)",
+			    ""),
+		     DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 1, "%s", out);
+	cr_assert(strstr(out, "order_rollup org "), "%s", out);
+	cr_assert_eq(order_summary_rebuild(d), DB_OK);
+	cr_assert_eq(db_run(d,
+			    "UPDATE order_close_hist SET n = n - 1 WHERE (org_id, grain, start, hours) IN "
+			    "(SELECT org_id, grain, start, hours FROM order_close_hist WHERE grain = 'd' ORDER BY n DESC LIMIT 1)",
+			    ""),
+		     DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 1, "%s", out);
+	cr_assert(strstr(out, "order_close_hist org "), "%s", out);
+	cr_assert_eq(order_summary_rebuild(d), DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	/* a branch moved to another town takes its figures along: every subtree
+	 * it left and joined is still equal to a recount, and so are the figures */
+	struct actor cli;
+	actor_cli(&cli);
+	int64_t county_id = db_int1(d, 0, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+	int64_t town2 = orgs_create(d, county_id, "T-MOVE", "中共新河镇委员会", "committee", "town");
+	cr_assert_gt(town2, 0);
+	int64_t busy = db_int1(d, 0, "SELECT org_id FROM orders GROUP BY org_id ORDER BY COUNT(*) DESC LIMIT 1", "");
+	struct field_errors e = {0};
+	cr_assert_eq(org_move(d, &cli, busy, town2, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	same_figures(d);
 	unit_db_close(d, path);
 }
 
@@ -176,5 +232,32 @@ Test(order_summary, overdue_notices_in_committed_batches, .timeout = 600)
 	cr_assert_eq(db_begin(d, true), DB_OK);
 	cr_assert_eq(notify_overdue(d, now), 0);
 	cr_assert_eq(db_commit(d), DB_OK);
+	unit_db_close(d, path);
+}
+
+/* The minute's auto-close (orders_tick) works through a backlog in batches of
+ * 32 transitions, each committed, inside the task's BEGIN IMMEDIATE: 100
+ * delivered orders nobody answered are all closed in one run, the summary,
+ * the rollups and the histogram still equal a recount. */
+Test(order_summary, auto_close_in_committed_batches, .timeout = 600)
+{
+	char path[96], out[8192];
+	db *d = build("summary-autoclose", path, false);
+	int64_t now = atoll(NOW);
+	/* 100 orders delivered ten days ago and not answered (set directly,
+	 * the summary recounted to match) */
+	cr_assert_eq(db_run(d,
+			    "UPDATE orders SET state = 'delivered', delivered_at = ?, close_reason = NULL, rating = NULL "
+			    "WHERE id IN (SELECT id FROM orders ORDER BY id LIMIT 100)",
+			    "I", now - 10 * 86400),
+		     DB_OK);
+	cr_assert_eq(order_summary_rebuild(d), DB_OK);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	int closed = orders_tick(d, now);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_geq(closed, 100);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM orders WHERE state = 'delivered' AND delivered_at < ?", "I", now - 7 * 86400), 0);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	same_figures(d);
 	unit_db_close(d, path);
 }
