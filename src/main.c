@@ -514,17 +514,29 @@ static int cmd_check(const char *url)
 					     : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
 					       "AND table_type = 'BASE TABLE' ORDER BY table_name",
 		     "");
-	char tables[64][64];
-	int ntables = 0;
-	while (db_next(s))
-		if (ntables < 64 && strspn(db_str(s, 0), "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(db_str(s, 0)))
-			snprintf(tables[ntables++], sizeof tables[0], "%s", db_str(s, 0));
+	/* as many as there are: every mechanism adds its own (a fixed 64 once
+	 * left the orders out of a restored backup's comparison) */
+	char(*tables)[64] = NULL;
+	size_t ntables = 0, cap = 0;
+	while (db_next(s)) {
+		const char *name = db_str(s, 0);
+		if (strlen(name) >= 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name))
+			continue;
+		if (ntables == cap) {
+			void *grown = realloc(tables, (cap = cap ? 2 * cap : 64) * sizeof *tables);
+			if (!grown)
+				break;
+			tables = grown;
+		}
+		snprintf(tables[ntables++], sizeof tables[0], "%s", name);
+	}
 	db_done(s);
-	for (int t = 0; t < ntables; t++) {
+	for (size_t t = 0; t < ntables; t++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %.63s", tables[t]);
 		printf("rows %s: %lld\n", tables[t], (long long)db_int1(d, -1, sql, ""));
 	}
+	free(tables);
 	int64_t admins = db_int1(d, 0, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1", "");
 	printf("organisations: %lld, active admins: %lld\n", (long long)orgs, (long long)admins);
 	if (orgs > 0 && admins == 0) {

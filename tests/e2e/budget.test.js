@@ -50,7 +50,11 @@ test('16 slow statistics requests: each answered within its deadline or 503 with
   const { srv, db } = await serverWith(2, '/stats');
   try {
     const b = new Browser(srv.base);
-    await b.login('chenji');
+    // the login's password hash (sanitizer build) may outlast a 2 s budget on a
+    // loaded machine: it is not what this test is about, so it may be retried
+    for (let i = 0; ; i++) {
+      try { await b.login('chenji'); break; } catch (e) { if (i === 4 || !/503/.test(String(e))) throw e; }
+    }
     const before = await timed(place(srv.base));
     assert.equal(before.status, 201);
     const t0 = Date.now();
