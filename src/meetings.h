@@ -86,6 +86,11 @@ struct meeting {
 	int64_t invited, present, on_leave, absent, leave_requested;
 };
 bool meeting_load(db *d, int64_t id, struct meeting *m);
+/* The first meeting of a type held (state held) that started in [t0, t1) by
+ * an org of the subtree at org_path, 0 when none. The theme day (themeday.c)
+ * reads it to fill a branch's monthly plan by itself: a held 党课 or
+ * 主题党日 is the plan's 一课 without anyone typing a reference. */
+int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1);
 /* Whether the actor may see it: its org lies in the actor's subtree, or the
  * actor's roster member is invited. */
 bool meeting_visible(db *d, const struct actor *a, const struct meeting *m);

@@ -134,6 +134,14 @@ static void act_fill(db_stmt *s, struct volunteer_activity *v)
 	v->checked_in_n = db_int(s, 21);
 }
 
+int64_t volunteer_finished_first(db *d, const char *org_path, int64_t t0, int64_t t1)
+{
+	return db_int1(d, 0,
+		       "SELECT a.id FROM volunteer_activities a JOIN orgs o ON o.id = a.org_id WHERE a.state = 'finished' AND a.starts_at >= ? AND "
+		       "a.starts_at < ? AND o.path LIKE ? || '%' ORDER BY a.starts_at, a.id LIMIT 1",
+		       "IIt", t0, t1, org_path);
+}
+
 bool volunteer_activity_load(db *d, int64_t id, struct volunteer_activity *v)
 {
 	db_stmt *s = db_query(d, "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?", "I", id);

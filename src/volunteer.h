@@ -62,6 +62,11 @@ struct volunteer_activity {
 	int64_t signed_n, waiting_n, checked_in_n; /* counted when loaded */
 };
 bool volunteer_activity_load(db *d, int64_t id, struct volunteer_activity *v);
+/* The first finished activity (state finished, not a draft nor cancelled)
+ * that started in [t0, t1), organised by an org of the subtree at org_path;
+ * 0 when none. The theme day (themeday.c) reads it to fill a branch's
+ * monthly 一实践 by itself. */
+int64_t volunteer_finished_first(db *d, const char *org_path, int64_t t0, int64_t t1);
 /* Whether the actor may see the activity: it lies in the actor's subtree, or
  * above the actor's org (a town's activity for its branches' members), or
  * it is open to 双报到 members and the actor's roster record is registered
