@@ -4,9 +4,12 @@
  * members' reflections (观后感), free practice records (实践), and one plan
  * per branch per month whose three parts are done by records: a lesson
  * order of lessons.c, a screening, a practice, or a record of another
- * mechanism (a meeting, a volunteer activity) named by kind and id. The
- * compliance table and the report of the whole theme day are here; the
- * pages and API are in themeday_web.c. */
+ * mechanism (a meeting, a volunteer activity) named by kind and id and read
+ * through that module's functions (meetings.h, volunteer.h). A part nobody
+ * completed is filled by itself from the branch's month (themeday_part_auto):
+ * a held 党课 or 主题党日 is its 一课, a finished volunteer activity its
+ * 一实践. The compliance table and the report of the whole theme day are
+ * here; the pages and API are in themeday_web.c. */
 #ifndef DJ_THEMEDAY_H
 #define DJ_THEMEDAY_H
 #include <stdbool.h>
