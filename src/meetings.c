@@ -371,6 +371,37 @@ int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_
 		       "tIIt", type, t0, t1, org_path);
 }
 
+int64_t meeting_upcoming_count(db *d, const struct actor *a, int64_t now)
+{
+	int64_t me = meeting_actor_member(d, a);
+	if (!me)
+		return 0;
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM meeting_attendance t JOIN meetings m ON m.id = t.meeting_id WHERE t.member_id = ? AND m.state = 'planned' "
+		       "AND m.ends_at >= ?",
+		       "II", me, now);
+}
+
+int64_t decision_open_count(db *d, const struct actor *a, int64_t now, int64_t *overdue)
+{
+	*overdue = 0;
+	int64_t me = meeting_actor_member(d, a), n = 0;
+	if (!me)
+		return 0;
+	char today[11];
+	meeting_date_of(now, today);
+	db_stmt *s = db_query(d,
+			      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END), 0) FROM decisions WHERE owner_member_id = ? AND "
+			      "state = 'open'",
+			      "tI", today, me);
+	if (db_next(s)) {
+		n = db_int(s, 0);
+		*overdue = db_int(s, 1);
+	}
+	db_done(s);
+	return n;
+}
+
 static bool invited(db *d, int64_t meeting_id, int64_t member_id, char status[24])
 {
 	db_stmt *s = db_query(d, "SELECT status FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?", "II", meeting_id, member_id);

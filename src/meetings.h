@@ -148,6 +148,11 @@ void meeting_my_status(db *d, const struct actor *a, int64_t id, char status[24]
 /* The roster member the actor acts as (members.user_id), or 0. */
 int64_t meeting_actor_member(db *d, const struct actor *a);
 
+/* The workbench: meetings the actor's roster member is invited to that are
+ * still to come (planned, not ended at now), and open decisions it owns
+ * (*overdue of them past the deadline). 0 without a roster member. */
+int64_t meeting_upcoming_count(db *d, const struct actor *a, int64_t now);
+int64_t decision_open_count(db *d, const struct actor *a, int64_t now, int64_t *overdue);
 /* The meetings the actor may see, newest first: of its subtree, or (for a
  * member) those it is invited to. month "YYYY-MM" or NULL, type or NULL. */
 typedef void (*meeting_row_fn)(void *ctx, const struct meeting *m);

@@ -142,6 +142,17 @@ int64_t volunteer_finished_first(db *d, const char *org_path, int64_t t0, int64_
 		       "IIt", t0, t1, org_path);
 }
 
+int64_t volunteer_upcoming_count(db *d, const struct actor *a)
+{
+	int64_t me = volunteer_member_of(d, a);
+	if (!me)
+		return 0;
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities a ON a.id = s.activity_id WHERE s.member_id = ? AND "
+		       "s.state IN ('signed', 'waiting') AND a.state IN ('published', 'in_progress')",
+		       "I", me);
+}
+
 bool volunteer_activity_load(db *d, int64_t id, struct volunteer_activity *v)
 {
 	db_stmt *s = db_query(d, "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?", "I", id);

@@ -95,6 +95,10 @@ int64_t volunteer_member_of(db *d, const struct actor *a);
  * capacity the member goes on the waiting list (*waiting set), in order.
  * Refused: after the start, twice, a member the activity is not open to. */
 enum dj_result volunteer_signup(db *d, const struct actor *a, int64_t id, int64_t member_id, int64_t now, bool *waiting, struct field_errors *e);
+/* The workbench: activities the actor's roster member is signed up for (or
+ * waiting) that have not finished (published or in progress); 0 without a
+ * roster member. */
+int64_t volunteer_upcoming_count(db *d, const struct actor *a);
 /* Cancels before the start; the first on the waiting list moves up (notified). */
 enum dj_result volunteer_signup_cancel(db *d, const struct actor *a, int64_t id, int64_t member_id, int64_t now, struct field_errors *e);
 
