@@ -99,6 +99,21 @@ enum dj_result volunteer_signup(db *d, const struct actor *a, int64_t id, int64_
  * waiting) that have not finished (published or in progress); 0 without a
  * roster member. */
 int64_t volunteer_upcoming_count(db *d, const struct actor *a);
+/* The member picker of the organiser's sign-up and by-hand forms: members
+ * of the organiser's subtree (not 停止党籍) under prefix (NULL: the whole
+ * subtree; a prefix outside it gives none), whose name contains q (NULL or
+ * "": all), by org then name, at most limit. Returns how many. */
+struct volunteer_pick {
+	int64_t member_id;
+	const char *name, *org_name;
+};
+int volunteer_pick_each(db *d, const struct actor *a, const char *prefix, const char *q, int limit, void (*fn)(void *ctx, const struct volunteer_pick *p),
+			void *ctx);
+/* What the organiser typed into the picker: "姓名 #12" (an option of the
+ * list), a roster number, or a name that is one member's in its subtree.
+ * DJ_INVALID, field member_id, naming why: nothing typed, nobody of that
+ * name, several (pick one with its number). */
+enum dj_result volunteer_pick_resolve(db *d, const struct actor *a, const char *typed, int64_t *member_id, struct field_errors *e);
 /* Cancels before the start; the first on the waiting list moves up (notified). */
 enum dj_result volunteer_signup_cancel(db *d, const struct actor *a, int64_t id, int64_t member_id, int64_t now, struct field_errors *e);
 
