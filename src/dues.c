@@ -849,6 +849,25 @@ enum dj_result dues_arrears(db *d, const struct actor *a, const char *path, int6
 	return DJ_OK;
 }
 
+int64_t dues_owed_months(db *d, int64_t member_id, int64_t now, int64_t *owing_fen)
+{
+	char cur[8];
+	int64_t n = 0;
+	*owing_fen = 0;
+	dues_month_of(now, cur);
+	db_stmt *s = db_query(
+		d,
+		"SELECT COUNT(*), COALESCE(SUM(due_fen - reduced_fen - paid_fen), 0) FROM dues_months WHERE member_id = ? AND status = 'owing' "
+		"AND due_fen - reduced_fen > 0 AND month <= ?",
+		"It", member_id, cur);
+	if (db_next(s)) {
+		n = db_int(s, 0);
+		*owing_fen = db_int(s, 1);
+	}
+	db_done(s);
+	return n;
+}
+
 int64_t dues_flagged_count(db *d, const struct actor *a)
 {
 	if (!permission_allows(&perm_dues_view, a))

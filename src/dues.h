@@ -150,6 +150,9 @@ struct dues_arrear {
 enum dj_result dues_arrears(db *d, const struct actor *a, const char *path, int64_t now, void (*fn)(void *ctx, const struct dues_arrear *r), void *ctx,
 			    struct field_errors *e);
 
+/* The workbench: months a member has to pay, up to and including the current
+ * one (now; arrears are the months before it), and how much (fen). */
+int64_t dues_owed_months(db *d, int64_t member_id, int64_t now, int64_t *owing_fen);
 /* Members of the actor's subtree flagged for six months in arrears (the workbench's alert). */
 int64_t dues_flagged_count(db *d, const struct actor *a);
 

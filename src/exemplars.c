@@ -930,6 +930,11 @@ static void consult_read(db_stmt *s, struct exemplar_consult *t)
 	t->due_at = db_int(s, 11);
 }
 
+int64_t exemplar_consults_open(db *d, int64_t dept_org_id)
+{
+	return db_int1(d, 0, "SELECT COUNT(*) FROM exemplar_consults WHERE dept_org_id = ? AND answer IS NULL", "I", dept_org_id);
+}
+
 void exemplar_consult_each(db *d, int64_t dept_org_id, int64_t campaign_id, exemplar_consult_fn fn, void *ctx)
 {
 	db_stmt *s = db_query(d,

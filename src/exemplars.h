@@ -183,6 +183,8 @@ struct exemplar_consult {
 typedef void (*exemplar_consult_fn)(void *ctx, const struct exemplar_consult *c);
 /* The tasks of a department (open first), or of a campaign (dept 0) for the committee. */
 void exemplar_consult_each(db *d, int64_t dept_org_id, int64_t campaign_id, exemplar_consult_fn fn, void *ctx);
+/* The workbench: a department's consultation tasks not answered yet. */
+int64_t exemplar_consults_open(db *d, int64_t dept_org_id);
 /* A department's reviewer answers agree or disagree (a note required): one
  * disagree vetoes the candidate (the reason kept for the committee alone);
  * the last agree of every department clears it. */

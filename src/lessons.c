@@ -629,6 +629,17 @@ enum dj_result lesson_order_transition(db *d, const struct actor *a, int64_t id,
 	return DJ_OK;
 }
 
+int64_t lesson_orders_to_confirm(db *d, const struct actor *a)
+{
+	int64_t me = lesson_member_of(d, a);
+	if (!me || !db_int1(d, 0, "SELECT COUNT(*) FROM lesson_lecturers WHERE member_id = ?", "I", me))
+		return -1;
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM lesson_orders lo JOIN lesson_lecturers x ON x.lesson_id = lo.lesson_id WHERE x.member_id = ? AND "
+		       "lo.state = 'requested'",
+		       "I", me);
+}
+
 void lesson_order_list(db *d, const struct actor *a, const struct lesson_order_filter *f, void (*fn)(void *ctx, const struct lesson_order *o), void *ctx)
 {
 	int64_t me = lesson_member_of(d, a);

@@ -146,6 +146,10 @@ struct lesson_order_filter {
 	bool mine;
 };
 void lesson_order_list(db *d, const struct actor *a, const struct lesson_order_filter *f, void (*fn)(void *ctx, const struct lesson_order *o), void *ctx);
+/* The workbench: orders of lessons the actor's roster member lectures that
+ * wait for the lecturer (requested: to confirm); -1 when the actor lectures
+ * no lesson at all (the figure is not shown). Indexed counts. */
+int64_t lesson_orders_to_confirm(db *d, const struct actor *a);
 /* An order's history, oldest first. */
 void lesson_order_events(db *d, int64_t id, void (*fn)(void *ctx, int64_t at, const char *action, const char *actor, const char *note), void *ctx);
 /* The members present at a delivery: fn(ctx, member id, name, spoke). */

@@ -216,20 +216,43 @@ static bool member_in(db *d, int64_t member_id, const char *path, char name[96])
 
 static bool staff_covers(const struct actor *a, const char *org_path) { return permission_allows(&perm_meeting_manage, a) && actor_covers(a, org_path); }
 
-/* Notifies every invitee with a login. */
+/* A growing list of ids read from a query before acting on them (a meeting
+ * may invite any number of members: nothing is skipped past a fixed size). */
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+static bool id_push(struct id_list *l, int64_t id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		int64_t *nv = realloc(l->v, cap * sizeof *nv);
+		if (!nv)
+			return false;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = id;
+	return true;
+}
+
+/* Notifies every invitee with a login, however many. */
 static int notify_invitees(db *d, int64_t id, const char *text, int64_t now)
 {
-	int64_t users[512];
-	size_t n = 0;
+	struct id_list users = {0};
+	bool ok = true;
 	db_stmt *s = db_query(d,
 			      "SELECT m.user_id FROM meeting_attendance t JOIN members m ON m.id = t.member_id JOIN users u ON u.id = m.user_id "
 			      "WHERE t.meeting_id = ? AND u.active = 1 ORDER BY m.id",
 			      "I", id);
-	while (db_next(s) && n < sizeof users / sizeof users[0])
-		users[n++] = db_int(s, 0);
+	while (db_next(s))
+		ok = ok && id_push(&users, db_int(s, 0));
 	int rc = db_done(s);
-	for (size_t i = 0; rc == DB_OK && i < n; i++)
-		rc = notify_user(d, users[i], "meeting", "meeting", id, text, now);
+	if (rc == DB_OK && !ok)
+		rc = DB_ERR;
+	for (size_t i = 0; rc == DB_OK && i < users.n; i++)
+		rc = notify_user(d, users.v[i], "meeting", "meeting", id, text, now);
+	free(users.v);
 	return rc;
 }
 
@@ -338,6 +361,45 @@ bool meeting_load(db *d, int64_t id, struct meeting *m)
 	if (ok)
 		meeting_counts(d, m);
 	return ok;
+}
+
+int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1)
+{
+	return db_int1(d, 0,
+		       "SELECT m.id FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND m.type = ? AND m.starts_at >= ? AND "
+		       "m.starts_at < ? AND o.path LIKE ? || '%' ORDER BY m.starts_at, m.id LIMIT 1",
+		       "tIIt", type, t0, t1, org_path);
+}
+
+int64_t meeting_upcoming_count(db *d, const struct actor *a, int64_t now)
+{
+	int64_t me = meeting_actor_member(d, a);
+	if (!me)
+		return 0;
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM meeting_attendance t JOIN meetings m ON m.id = t.meeting_id WHERE t.member_id = ? AND m.state = 'planned' "
+		       "AND m.ends_at >= ?",
+		       "II", me, now);
+}
+
+int64_t decision_open_count(db *d, const struct actor *a, int64_t now, int64_t *overdue)
+{
+	*overdue = 0;
+	int64_t me = meeting_actor_member(d, a), n = 0;
+	if (!me)
+		return 0;
+	char today[11];
+	meeting_date_of(now, today);
+	db_stmt *s = db_query(d,
+			      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN deadline < ? THEN 1 ELSE 0 END), 0) FROM decisions WHERE owner_member_id = ? AND "
+			      "state = 'open'",
+			      "tI", today, me);
+	if (db_next(s)) {
+		n = db_int(s, 0);
+		*overdue = db_int(s, 1);
+	}
+	db_done(s);
+	return n;
 }
 
 static bool invited(db *d, int64_t meeting_id, int64_t member_id, char status[24])
@@ -524,27 +586,21 @@ enum dj_result meeting_hold(db *d, const struct actor *a, int64_t id, const stru
 			return DJ_DB_ERROR;
 	/* points (SPEC M6) in this transaction: attended, or absent without
 	 * approved leave; leave is neither. Idempotent per (member, event, meeting). */
-	struct {
-		int64_t member;
-		bool present;
-	} award[512];
-	size_t na = 0;
+	struct id_list award[2] = {{0}}; /* [0] absent, [1] present: every invitee, however many */
+	bool ok = true;
 	db_stmt *s = db_query(
 		d, "SELECT member_id, status FROM meeting_attendance WHERE meeting_id = ? AND status IN ('present', 'absent') ORDER BY member_id", "I",
 		id);
-	while (db_next(s) && na < sizeof award / sizeof award[0]) {
-		award[na].member = db_int(s, 0);
-		award[na].present = !strcmp(db_str(s, 1), "present");
-		na++;
-	}
-	if (db_done(s) != DB_OK)
-		return DJ_DB_ERROR;
-	for (size_t i = 0; i < na; i++) {
-		enum dj_result pr = points_award(d, a, award[i].member, award[i].present ? "meeting_attended" : "meeting_absent", "meeting", id, 1,
-						 m.starts_at, e);
-		if (pr != DJ_OK)
-			return pr;
-	}
+	while (db_next(s))
+		ok = ok && id_push(&award[!strcmp(db_str(s, 1), "present")], db_int(s, 0));
+	enum dj_result pr = db_done(s) == DB_OK && ok ? DJ_OK : DJ_DB_ERROR;
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; pr == DJ_OK && i < award[k].n; i++)
+			pr = points_award(d, a, award[k].v[i], k ? "meeting_attended" : "meeting_absent", "meeting", id, 1, m.starts_at, e);
+	free(award[0].v);
+	free(award[1].v);
+	if (pr != DJ_OK)
+		return pr;
 	meeting_counts(d, &m);
 	char sum[400];
 	snprintf(sum, sizeof sum, "%s「%s」已召开：应到%lld人，出席%lld人，请假%lld人，缺席%lld人；进步青年%lld人，群众代表%lld人",

@@ -86,6 +86,11 @@ struct meeting {
 	int64_t invited, present, on_leave, absent, leave_requested;
 };
 bool meeting_load(db *d, int64_t id, struct meeting *m);
+/* The first meeting of a type held (state held) that started in [t0, t1) by
+ * an org of the subtree at org_path, 0 when none. The theme day (themeday.c)
+ * reads it to fill a branch's monthly plan by itself: a held 党课 or
+ * 主题党日 is the plan's 一课 without anyone typing a reference. */
+int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1);
 /* Whether the actor may see it: its org lies in the actor's subtree, or the
  * actor's roster member is invited. */
 bool meeting_visible(db *d, const struct actor *a, const struct meeting *m);
@@ -143,6 +148,11 @@ void meeting_my_status(db *d, const struct actor *a, int64_t id, char status[24]
 /* The roster member the actor acts as (members.user_id), or 0. */
 int64_t meeting_actor_member(db *d, const struct actor *a);
 
+/* The workbench: meetings the actor's roster member is invited to that are
+ * still to come (planned, not ended at now), and open decisions it owns
+ * (*overdue of them past the deadline). 0 without a roster member. */
+int64_t meeting_upcoming_count(db *d, const struct actor *a, int64_t now);
+int64_t decision_open_count(db *d, const struct actor *a, int64_t now, int64_t *overdue);
 /* The meetings the actor may see, newest first: of its subtree, or (for a
  * member) those it is invited to. month "YYYY-MM" or NULL, type or NULL. */
 typedef void (*meeting_row_fn)(void *ctx, const struct meeting *m);

@@ -16,6 +16,7 @@
 #include "orgs.h"
 #include "orgs_web.h"
 #include "users.h"
+#include "volunteer_web.h"
 #include "util.h"
 #include "web.h"
 #include "figures.h"
@@ -303,6 +304,7 @@ static void member_detail(req *r, struct member *m, bool revealed)
 			    (long long)m->id, layout_csrf(r));
 	}
 	buf_puts(&r->out, "</section>");
+	volunteer_member_card(r, m->id); /* stars and hours, read by the volunteer module */
 
 	if (can_edit) {
 		html_printf(&r->out,

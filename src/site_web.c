@@ -8,7 +8,9 @@
 #include "compress.h"
 #include "dues.h"
 #include "embedded.h"
+#include "exemplars.h"
 #include "layout.h"
+#include "lessons.h"
 #include "meetings.h"
 #include "notify.h"
 #include "orders.h"
@@ -16,6 +18,7 @@
 #include "settings.h"
 #include "transfers.h"
 #include "users.h"
+#include "volunteer.h"
 #include "util.h"
 #include "web.h"
 #include "module.h"
@@ -232,7 +235,8 @@ static void work_message(void *ctx, const struct notification *n)
 		return;
 	char t[20];
 	fmt_time(n->at, t);
-	html_printf(&w->r->out, "<li%s><a href=\"/inbox/%lld\">%s%s</a><span class=\"work-meta\">%s</span></li>", n->read ? "" : " class=\"unread\"",
+	/* the class is a word through %s (escaping changes nothing), the markup stays in the format */
+	html_printf(&w->r->out, "<li class=\"%s\"><a href=\"/inbox/%lld\">%s%s</a><span class=\"work-meta\">%s</span></li>", n->read ? "read" : "unread",
 		    (long long)n->id, n->read ? "" : "● ", n->text, t);
 	w->n++;
 }
@@ -290,6 +294,44 @@ static void work_orders(req *r, const char *title, const char *href, const char 
 	work_section_end(r, w.n, empty);
 }
 
+/* One task of a mechanism: a count, a link to where it is done. */
+static void work_task(req *r, const char *key, int64_t n, const char *label, const char *href)
+{
+	html_printf(&r->out,
+		    "<a class=\"task-link%s\" data-key=\"%s\" href=\"%s\"><span class=\"task-num\">%lld</span><span class=\"task-label\">%s</span></a>",
+		    n ? " task-todo" : "", key, href, (long long)n, label);
+}
+
+/* 待办: what each mechanism asks of the caller today, each counted by the
+ * module that owns it (indexed counts) and linked to where it is done — a
+ * lecturer's lesson orders to confirm, the member's meetings to come and
+ * volunteer activities signed up for, open decisions it owns, a reviewer's
+ * consultations, dues owed. */
+static void work_tasks(req *r, int64_t now)
+{
+	const struct actor *a = &r->actor;
+	/* the member's own figures link to pages of the member's roles (a reviewer has none of them) */
+	int64_t member = a->role & (R_STAFF | R_MEMBER | R_GRID) ? meeting_actor_member(r->db, a) : 0;
+	int64_t lessons = lesson_orders_to_confirm(r->db, a);
+	bool reviewer = a->role & R_REVIEWER;
+	if (!member && lessons < 0 && !reviewer)
+		return;
+	buf_puts(&r->out, "<section class=\"card work\" id=\"work-tasks\"><h2 class=\"card-title\">待办事项</h2><div class=\"work-tasks\">");
+	if (lessons >= 0)
+		work_task(r, "lesson_orders", lessons, "微党课点单待确认", "/lesson-orders?mine=1&state=requested");
+	if (member) {
+		int64_t overdue = 0, decisions = decision_open_count(r->db, a, now, &overdue), owing = 0;
+		int64_t owed = dues_owed_months(r->db, member, now, &owing);
+		work_task(r, "meetings", meeting_upcoming_count(r->db, a, now), "待参加的会议", "/meetings");
+		work_task(r, "volunteer", volunteer_upcoming_count(r->db, a), "已报名的志愿服务", "/volunteer/me");
+		work_task(r, "decisions", decisions, overdue ? "我负责的决策（有逾期）" : "我负责的决策待办结", "/decisions?mine=1");
+		work_task(r, "dues", owed, "党费待交（月）", "/dues/my");
+	}
+	if (reviewer)
+		work_task(r, "consults", exemplar_consults_open(r->db, a->org_id), "征询待答复", "/exemplars/review");
+	buf_puts(&r->out, "</div></section>");
+}
+
 static void page_console(req *r)
 {
 	page_begin(r, "工作台");
@@ -321,6 +363,7 @@ static void page_console(req *r)
 		work_stat(r, unread, "未读消息", "/inbox");
 		buf_puts(&r->out, "</div>");
 	}
+	work_tasks(r, now_unix());
 	/* dues and transfers (issue 18): what lapsed or fell six months behind, on both sides' workbench */
 	if (role & (R_ADMIN | R_COMMITTEE | R_BRANCH)) {
 		int64_t lapsed = transfers_lapsed_count(r->db, &r->actor), flagged = dues_flagged_count(r->db, &r->actor);

@@ -10,9 +10,11 @@
 #include <xlsxwriter.h>
 
 #include "audit.h"
+#include "meetings.h"
 #include "notify.h"
 #include "orders.h"
 #include "util.h"
+#include "volunteer.h"
 
 const struct permission perm_film_publish = {"film.publish", "教育片：发布每月清单和预告", R_ADMIN | R_COMMITTEE};
 const struct permission perm_themeday_record = {"themeday.record", "主题党日：记录观看场次、实践，制定和完成月度计划，分享观后感",
@@ -436,12 +438,10 @@ enum dj_result practice_add(db *d, const struct actor *a, int64_t org_id, const 
 /* ---- references: THE place where the kinds a plan refers to are looked up ----
  * Each kind: how to find its record, its org, its date, whether it counts as
  * carried out, its console page. The kinds of this mechanism are read from
- * their tables. "meeting" (issue 13: 主题党日, 党课) and "volunteer" (issue 12:
- * the 实践 of a theme day) belong to mechanisms that are not on this branch:
- * LINK-ISSUES-12-13 — until they land, their rows below take the id and the
- * title as given (verified = false, no org check); linking them is replacing
- * lookup_unlinked in those two rows by a lookup in their tables, e.g.
- * "SELECT title, o.path, date, state = 'done' FROM meetings …". */
+ * their tables; "meeting" (issue 13) and "volunteer" (issue 12) through the
+ * read functions of their own modules (meeting_load, volunteer_activity_load:
+ * no SQL here on their tables). A meeting counts when it is a 党课 or a
+ * 主题党日 and was held; a volunteer activity when it finished. */
 typedef bool (*ref_lookup_fn)(db *d, int64_t id, struct plan_ref *out);
 
 static bool ref_row(db *d, const char *sql, int64_t id, struct plan_ref *out)
@@ -481,13 +481,43 @@ static bool lookup_practice(db *d, int64_t id, struct plan_ref *out)
 	return ref_row(d, "SELECT p.title, o.path, p.practice_date, 1 FROM practices p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?", id, out);
 }
 
-/* LINK-ISSUES-12-13: a kind whose table is not on this branch yet. */
-static bool lookup_unlinked(db *d, int64_t id, struct plan_ref *out)
+/* The meeting types a plan counts: 党课 and 主题党日 (the occasion of the
+ * 一月一课一片一实践, where the 微党课 is given). */
+static const char *const plan_meeting_types[] = {"lesson", "theme_day", NULL};
+
+static bool lookup_meeting(db *d, int64_t id, struct plan_ref *out)
 {
-	(void)d;
-	out->done = id > 0;
-	out->verified = false;
-	return id > 0;
+	struct meeting *m = malloc(sizeof *m);
+	bool ok = m && id > 0 && meeting_load(d, id, m);
+	if (ok) {
+		snprintf(out->title, sizeof out->title, "%s「%.200s」", meeting_type_label(m->type), m->theme);
+		snprintf(out->org_path, sizeof out->org_path, "%s", m->org_path);
+		snprintf(out->subtype, sizeof out->subtype, "%s", m->type);
+		meeting_date_of(m->starts_at, out->date);
+		out->done = !strcmp(m->state, "held");
+		out->fits = false;
+		for (int i = 0; plan_meeting_types[i]; i++)
+			out->fits |= is(m->type, plan_meeting_types[i]);
+		out->verified = true;
+	}
+	free(m);
+	return ok;
+}
+
+static bool lookup_volunteer(db *d, int64_t id, struct plan_ref *out)
+{
+	struct volunteer_activity *v = malloc(sizeof *v);
+	bool ok = v && id > 0 && volunteer_activity_load(d, id, v);
+	if (ok) {
+		snprintf(out->title, sizeof out->title, "%s", v->title);
+		snprintf(out->org_path, sizeof out->org_path, "%s", v->org_path);
+		snprintf(out->subtype, sizeof out->subtype, "%s", v->kind);
+		lesson_date_of(v->starts_at, out->date);
+		out->done = !strcmp(v->state, "finished");
+		out->verified = true;
+	}
+	free(v);
+	return ok;
 }
 
 static const struct {
@@ -497,8 +527,8 @@ static const struct {
 	{"lesson_order", "微党课点单", "lesson", "/lesson-orders/", lookup_lesson_order},
 	{"screening", "教育片观看场次", "film", "", lookup_screening},
 	{"practice", "实践活动", "practice", "", lookup_practice},
-	{"meeting", "会议（主题党日、党课）", NULL, "/meetings/", lookup_unlinked}, /* issue 13 */
-	{"volunteer", "志愿服务活动", "practice", "/volunteer/", lookup_unlinked},  /* issue 12 */
+	{"meeting", "会议（主题党日、党课）", NULL, "/meetings/", lookup_meeting},  /* issue 13 */
+	{"volunteer", "志愿服务活动", "practice", "/volunteer/", lookup_volunteer}, /* issue 12 */
 };
 const char *const plan_ref_kinds[] = {"lesson_order", "微党课点单",   "screening", "教育片观看场次",
 				      "practice",     "实践活动",     "meeting",   "会议（主题党日、党课）",
@@ -506,19 +536,49 @@ const char *const plan_ref_kinds[] = {"lesson_order", "微党课点单",   "scre
 
 bool themeday_ref_lookup(db *d, const char *kind, int64_t id, const char *given_title, struct plan_ref *out)
 {
+	(void)given_title; /* every kind is looked up in its own module now */
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < sizeof ref_kinds / sizeof ref_kinds[0]; i++)
 		if (is(ref_kinds[i].kind, kind)) {
 			snprintf(out->kind, sizeof out->kind, "%s", kind);
 			out->id = id;
 			out->href = ref_kinds[i].href;
-			if (!ref_kinds[i].lookup(d, id, out))
-				return false;
-			if (!out->verified)
-				snprintf(out->title, sizeof out->title, "%s", given_title ? given_title : "");
-			return true;
+			out->fits = true;
+			return ref_kinds[i].lookup(d, id, out);
 		}
 	return false;
+}
+
+/* [t0, t1): the month YYYY-MM in Beijing time. */
+static bool month_span(const char *month, int64_t *t0, int64_t *t1)
+{
+	char d0[11], d1[24];
+	int y = atoi(month), m = atoi(month + 5) + 1;
+	if (m > 12)
+		m = 1, y++;
+	snprintf(d0, sizeof d0, "%.7s-01", month);
+	snprintf(d1, sizeof d1, "%04d-%02d-01", y, m);
+	return meeting_time_parse(d0, "00:00", t0) && meeting_time_parse(d1, "00:00", t1);
+}
+
+bool themeday_part_auto(db *d, const char *org_path, const char *month, const char *part, struct plan_ref *out)
+{
+	int64_t t0, t1, id = 0;
+	const char *kind = NULL;
+	if (!month_valid(month) || !month_span(month, &t0, &t1))
+		return false;
+	if (is(part, "lesson")) {
+		kind = "meeting";
+		for (int i = 0; plan_meeting_types[i] && !id; i++)
+			id = meeting_held_first(d, org_path, plan_meeting_types[i], t0, t1);
+	} else if (is(part, "practice")) {
+		kind = "volunteer";
+		id = volunteer_finished_first(d, org_path, t0, t1);
+	}
+	if (!id || !themeday_ref_lookup(d, kind, id, NULL, out))
+		return false;
+	out->automatic = true;
+	return out->done && out->fits;
 }
 
 /* Which part a kind may complete (NULL: any). */
@@ -591,15 +651,15 @@ enum dj_result plan_complete(db *d, const struct actor *a, int64_t plan_id, cons
 	const char *want = ref_part(kind);
 	if (want && !is(want, part))
 		ferr_add(e, "kind", "%s 不能完成“%s”", kind, plan_part_label(part));
-	if (ref.verified) {
-		if (strncmp(ref.org_path, path, strlen(path)) != 0)
-			ferr_add(e, "ref_id", "这条记录不属于本支部");
-		else if (!ref.done)
-			ferr_add(e, "ref_id", "这条记录还没有完成（微党课须已授课）");
-		else if (*ref.date && strncmp(ref.date, month, 7) != 0)
-			ferr_add(e, "ref_id", "这条记录的日期（%s）不在计划月份 %s 内", ref.date, month);
-	} else if (!text_ok(title, 60))
-		ferr_add(e, "title", "请填写这条%s记录的名称", kind);
+	if (strncmp(ref.org_path, path, strlen(path)) != 0)
+		ferr_add(e, "ref_id", "这条记录不属于本支部");
+	else if (!ref.fits)
+		ferr_add(e, "ref_id", "只有党课、主题党日可以计入计划（这是%s）",
+			 meeting_type_label(ref.subtype) ? meeting_type_label(ref.subtype) : ref.subtype);
+	else if (!ref.done)
+		ferr_add(e, "ref_id", "这条记录还没有完成（微党课须已授课，会议须已召开，志愿服务活动须已结束）");
+	else if (*ref.date && strncmp(ref.date, month, 7) != 0)
+		ferr_add(e, "ref_id", "这条记录的日期（%s）不在计划月份 %s 内", ref.date, month);
 	if (e->n)
 		return DJ_INVALID;
 	if (db_run(d, "UPDATE theme_plan_parts SET done_kind = ?, done_id = ?, done_title = ?, done_at = ? WHERE plan_id = ? AND part = ?", "tItIIt", kind,
@@ -644,11 +704,12 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 	int nm = months_between(from, to, months, 24);
 	struct branch {
 		int64_t id;
-		char code[64], name[128];
+		char code[64], name[128], path[256];
 	} *b = NULL;
 	size_t nb = 0, cap = 0;
-	db_stmt *s = db_query(d, "SELECT id, code, name FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND path LIKE ? || '%' ORDER BY sort, id",
-			      "t", prefix);
+	db_stmt *s = db_query(
+		d, "SELECT id, code, name, path FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND path LIKE ? || '%' ORDER BY sort, id", "t",
+		prefix);
 	while (db_next(s)) {
 		if (nb == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -660,6 +721,7 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 		b[nb].id = db_int(s, 0);
 		snprintf(b[nb].code, sizeof b[nb].code, "%s", db_str(s, 1));
 		snprintf(b[nb].name, sizeof b[nb].name, "%s", db_str(s, 2));
+		snprintf(b[nb].path, sizeof b[nb].path, "%s", db_str(s, 3));
 		nb++;
 	}
 	if (db_done(s) != DB_OK) {
@@ -690,6 +752,15 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 				db_done(s);
 			}
 			row.gap = !row.plan_id;
+			for (int p = 0; row.plan_id && p < 3; p++) {
+				struct plan_ref ref;
+				if (!row.part[p].done && themeday_part_auto(d, b[i].path, months[mi], plan_parts[p], &ref)) {
+					row.part[p].done = row.part[p].automatic = true;
+					snprintf(kinds[p], sizeof kinds[p], "%s", ref.kind);
+					row.part[p].done_id = ref.id;
+					snprintf(dtitles[p], sizeof dtitles[p], "%s", ref.title);
+				}
+			}
 			for (int p = 0; p < 3; p++) {
 				row.part[p].title = titles[p];
 				row.part[p].done_kind = kinds[p];
@@ -793,16 +864,50 @@ void themeday_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, s
 		st->practice_participants = db_int(s, 1);
 	}
 	db_done(s);
-	s = db_query(
-		d,
-		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN (SELECT COUNT(*) FROM theme_plan_parts x WHERE x.plan_id = p.id AND x.done_kind IS NOT NULL) = 3 "
-		"THEN 1 ELSE 0 END), 0) FROM theme_plans p JOIN orgs o ON o.id = p.org_id WHERE o.path LIKE ? || '%' AND p.month >= ? AND p.month <= ?",
-		"ttt", prefix, m0, m1);
-	if (db_next(s)) {
-		st->plans = db_int(s, 0);
-		st->plans_complete = db_int(s, 1);
+	/* a plan is complete when its three parts are done, by hand or by
+	 * themeday_part_auto (a held 党课/主题党日, a finished activity) */
+	struct open_plan {
+		char path[256], month[8];
+		int64_t done;
+		bool parts[3];
+	} *op = NULL;
+	size_t nop = 0, cap = 0;
+	s = db_query(d,
+		     "SELECT p.id, o.path, p.month, x.part, CASE WHEN x.done_kind IS NOT NULL THEN 1 ELSE 0 END FROM theme_plans p JOIN orgs o ON "
+		     "o.id = p.org_id JOIN theme_plan_parts x ON x.plan_id = p.id WHERE o.path LIKE ? || '%' AND p.month >= ? AND p.month <= ? "
+		     "ORDER BY p.id",
+		     "ttt", prefix, m0, m1);
+	int64_t last = 0;
+	while (db_next(s)) {
+		if (db_int(s, 0) != last) {
+			last = db_int(s, 0);
+			st->plans++;
+			if (nop == cap) {
+				cap = cap ? cap * 2 : 32;
+				struct open_plan *nv = realloc(op, cap * sizeof *op);
+				if (!nv)
+					break;
+				op = nv;
+			}
+			memset(&op[nop], 0, sizeof op[nop]);
+			snprintf(op[nop].path, sizeof op[nop].path, "%s", db_str(s, 1));
+			snprintf(op[nop].month, sizeof op[nop].month, "%s", db_str(s, 2));
+			nop++;
+		}
+		for (int p = 0; p < 3; p++)
+			if (is(db_str(s, 3), plan_parts[p]) && db_int(s, 4))
+				op[nop - 1].parts[p] = true;
 	}
 	db_done(s);
+	for (size_t i = 0; i < nop; i++) {
+		bool all = true;
+		for (int p = 0; p < 3 && all; p++) {
+			struct plan_ref ref;
+			all = op[i].parts[p] || themeday_part_auto(d, op[i].path, op[i].month, plan_parts[p], &ref);
+		}
+		st->plans_complete += all;
+	}
+	free(op);
 }
 
 struct xl_ctx {

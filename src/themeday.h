@@ -4,9 +4,12 @@
  * members' reflections (观后感), free practice records (实践), and one plan
  * per branch per month whose three parts are done by records: a lesson
  * order of lessons.c, a screening, a practice, or a record of another
- * mechanism (a meeting, a volunteer activity) named by kind and id. The
- * compliance table and the report of the whole theme day are here; the
- * pages and API are in themeday_web.c. */
+ * mechanism (a meeting, a volunteer activity) named by kind and id and read
+ * through that module's functions (meetings.h, volunteer.h). A part nobody
+ * completed is filled by itself from the branch's month (themeday_part_auto):
+ * a held 党课 or 主题党日 is its 一课, a finished volunteer activity its
+ * 一实践. The compliance table and the report of the whole theme day are
+ * here; the pages and API are in themeday_web.c. */
 #ifndef DJ_THEMEDAY_H
 #define DJ_THEMEDAY_H
 #include <stdbool.h>
@@ -87,20 +90,31 @@ extern const char *const plan_parts[];         /* lesson film practice, NULL */
 const char *plan_part_label(const char *part); /* 一课 一片 一实践 */
 
 /* What a part refers to: a record of this mechanism or of another, by kind
- * and id. themeday_ref_lookup() is THE place where kinds are looked up. */
+ * and id. themeday_ref_lookup() is THE place where kinds are looked up; a
+ * meeting and a volunteer activity through their modules' read functions
+ * (meeting_load, volunteer_activity_load). */
 struct plan_ref {
 	char kind[24];
 	int64_t id;
 	char title[256];
 	char org_path[256];
 	char date[11];    /* YYYY-MM-DD the record happened ("" when unknown) */
-	bool done;        /* the record shows the part was carried out */
-	bool verified;    /* looked up in its own table (false: a kind not linked yet) */
+	char subtype[24]; /* a meeting's type, an activity's kind */
+	bool done;        /* the record shows the part was carried out: a lesson delivered, a meeting held, an activity finished */
+	bool fits;        /* a kind a plan counts: a meeting only when 党课 or 主题党日 */
+	bool verified;    /* looked up in its own table (always, since issues 12 and 13 are linked) */
+	bool automatic;   /* found by themeday_part_auto, not given by anyone */
 	const char *href; /* the console page of the record, or "" */
 };
-/* Looks up (kind, id); given_title is used for kinds whose tables are not
- * linked yet. False when the kind is unknown or the record does not exist. */
+/* Looks up (kind, id) (given_title is not used any more: every kind is read
+ * from its module). False when the kind is unknown or the record does not exist. */
 bool themeday_ref_lookup(db *d, const char *kind, int64_t id, const char *given_title, struct plan_ref *out);
+/* THE rule of the overlap with meetings and volunteer service: a part not
+ * completed by hand is filled by itself — 一课 by the first 党课 held in the
+ * month by the branch (or an org under it), else its first 主题党日 held;
+ * 一实践 by the first volunteer activity of the branch that started in the
+ * month and finished. 一片 only by a screening. True when found (out->automatic). */
+bool themeday_part_auto(db *d, const char *org_path, const char *month, const char *part, struct plan_ref *out);
 extern const char *const plan_ref_kinds[]; /* key, label pairs, NULL-terminated */
 
 /* A branch's plan for a month (plan.create): org_id a 党支部 inside the
@@ -123,6 +137,7 @@ struct plan_row {
 	int64_t plan_id; /* 0: no plan */
 	struct {
 		bool planned, done;
+		bool automatic; /* done by themeday_part_auto: nobody typed the reference */
 		const char *title, *done_kind, *done_title;
 		int64_t done_id;
 	} part[3];

@@ -304,6 +304,7 @@ static void plan_row_json(void *ctx, const struct plan_row *row)
 			jw_kstr(w, "kind", row->part[p].done_kind);
 			jw_kint(w, "id", row->part[p].done_id);
 			jw_kstr(w, "record", row->part[p].done_title);
+			jw_kbool(w, "auto", row->part[p].automatic);
 		}
 		jw_end(w);
 	}
@@ -735,6 +736,8 @@ static void plan_tr(void *ctx, const struct plan_row *row)
 				html_printf(&c->r->out, "✓ <a href=\"%s%lld\">%s</a>", href, (long long)row->part[p].done_id, row->part[p].done_title);
 			else
 				html_printf(&c->r->out, "✓ %s", row->part[p].done_title);
+			if (row->part[p].automatic) /* nobody typed it: a held meeting, a finished activity of the month */
+				buf_puts(&c->r->out, " <span class=\"badge auto\" title=\"按本月记录自动计入\">自动计入</span>");
 		} else
 			html_printf(&c->r->out, "<span class=\"badge\">未完成</span> %s", row->part[p].title);
 		buf_puts(&c->r->out, "</td>");
@@ -749,7 +752,6 @@ static void plan_tr(void *ctx, const struct plan_row *row)
 		form_select(c->r, "part", "哪一项", parts, "lesson");
 		form_select(c->r, "kind", "记录类型", plan_ref_kinds, "lesson_order");
 		form_input(c->r, "ref_id", "记录编号", "number", "", NULL);
-		form_input(c->r, "title", "记录名称", "text", "", "会议、志愿服务活动须填写");
 		form_end(c->r, "登记");
 		buf_puts(&c->r->out, "</details>");
 	}

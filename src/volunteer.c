@@ -134,6 +134,100 @@ static void act_fill(db_stmt *s, struct volunteer_activity *v)
 	v->checked_in_n = db_int(s, 21);
 }
 
+int64_t volunteer_finished_first(db *d, const char *org_path, int64_t t0, int64_t t1)
+{
+	return db_int1(d, 0,
+		       "SELECT a.id FROM volunteer_activities a JOIN orgs o ON o.id = a.org_id WHERE a.state = 'finished' AND a.starts_at >= ? AND "
+		       "a.starts_at < ? AND o.path LIKE ? || '%' ORDER BY a.starts_at, a.id LIMIT 1",
+		       "IIt", t0, t1, org_path);
+}
+
+int64_t volunteer_upcoming_count(db *d, const struct actor *a)
+{
+	int64_t me = volunteer_member_of(d, a);
+	if (!me)
+		return 0;
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities a ON a.id = s.activity_id WHERE s.member_id = ? AND "
+		       "s.state IN ('signed', 'waiting') AND a.state IN ('published', 'in_progress')",
+		       "I", me);
+}
+
+int volunteer_pick_each(db *d, const struct actor *a, const char *prefix, const char *q, int limit, void (*fn)(void *ctx, const struct volunteer_pick *p),
+			void *ctx)
+{
+	if (!(a->role & ORGANISERS))
+		return 0;
+	const char *scope = actor_scope(a);
+	/* the narrower of the two: the activity's org inside the organiser's subtree, else the subtree */
+	const char *under = prefix && *prefix && actor_covers(a, prefix) ? prefix : scope;
+	if (!q)
+		q = "";
+	if (strpbrk(q, "%_\\") || strlen(q) > 60)
+		return 0; /* a name has none of them: nobody */
+	int n = 0;
+	db_stmt *s = db_query(d,
+			      "SELECT m.id, m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND "
+			      "m.status <> 'stopped' AND m.name LIKE '%' || ? || '%' ORDER BY o.path, m.name, m.id LIMIT ?",
+			      "tti", under, q, limit);
+	while (db_next(s)) {
+		struct volunteer_pick p = {db_int(s, 0), db_str(s, 1), db_str(s, 2)};
+		fn(ctx, &p);
+		n++;
+	}
+	db_done(s);
+	return n;
+}
+
+struct pick_one {
+	int64_t id;
+	int n;
+	char exact[128];
+};
+static void pick_exact(void *ctx, const struct volunteer_pick *p)
+{
+	struct pick_one *c = ctx;
+	if (!strcmp(p->name, c->exact)) {
+		c->id = p->member_id;
+		c->n++;
+	}
+}
+
+enum dj_result volunteer_pick_resolve(db *d, const struct actor *a, const char *typed, int64_t *member_id, struct field_errors *e)
+{
+	*member_id = 0;
+	char t[128];
+	snprintf(t, sizeof t, "%s", typed ? typed : "");
+	/* trim the spaces a phone keyboard leaves */
+	char *b = t;
+	while (*b == ' ')
+		b++;
+	size_t len = strlen(b);
+	while (len && b[len - 1] == ' ')
+		b[--len] = 0;
+	if (!*b)
+		return ferr_add(e, "member_id", "请选择党员（输入姓名搜索）"), DJ_INVALID;
+	const char *hash = strrchr(b, '#');
+	const char *digits = hash ? hash + 1 : b;
+	bool number = *digits && strspn(digits, "0123456789") == strlen(digits) && strlen(digits) < 16;
+	if (number) {
+		*member_id = atoll(digits);
+		return DJ_OK; /* the sign-up checks it is the organiser's to sign up */
+	}
+	if (hash)
+		return ferr_add(e, "member_id", "请从列表中选择党员"), DJ_INVALID;
+	struct pick_one c = {0};
+	snprintf(c.exact, sizeof c.exact, "%s", b);
+	volunteer_pick_each(d, a, NULL, b, 200, pick_exact, &c);
+	if (c.n == 1) {
+		*member_id = c.id;
+		return DJ_OK;
+	}
+	if (c.n > 1)
+		return ferr_add(e, "member_id", "有%d名党员叫“%s”，请从列表中选择（带编号）", c.n, b), DJ_INVALID;
+	return ferr_add(e, "member_id", "您管辖的党员中没有“%s”", b), DJ_INVALID;
+}
+
 bool volunteer_activity_load(db *d, int64_t id, struct volunteer_activity *v)
 {
 	db_stmt *s = db_query(d, "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?", "I", id);

@@ -62,6 +62,11 @@ struct volunteer_activity {
 	int64_t signed_n, waiting_n, checked_in_n; /* counted when loaded */
 };
 bool volunteer_activity_load(db *d, int64_t id, struct volunteer_activity *v);
+/* The first finished activity (state finished, not a draft nor cancelled)
+ * that started in [t0, t1), organised by an org of the subtree at org_path;
+ * 0 when none. The theme day (themeday.c) reads it to fill a branch's
+ * monthly 一实践 by itself. */
+int64_t volunteer_finished_first(db *d, const char *org_path, int64_t t0, int64_t t1);
 /* Whether the actor may see the activity: it lies in the actor's subtree, or
  * above the actor's org (a town's activity for its branches' members), or
  * it is open to 双报到 members and the actor's roster record is registered
@@ -90,6 +95,25 @@ int64_t volunteer_member_of(db *d, const struct actor *a);
  * capacity the member goes on the waiting list (*waiting set), in order.
  * Refused: after the start, twice, a member the activity is not open to. */
 enum dj_result volunteer_signup(db *d, const struct actor *a, int64_t id, int64_t member_id, int64_t now, bool *waiting, struct field_errors *e);
+/* The workbench: activities the actor's roster member is signed up for (or
+ * waiting) that have not finished (published or in progress); 0 without a
+ * roster member. */
+int64_t volunteer_upcoming_count(db *d, const struct actor *a);
+/* The member picker of the organiser's sign-up and by-hand forms: members
+ * of the organiser's subtree (not 停止党籍) under prefix (NULL: the whole
+ * subtree; a prefix outside it gives none), whose name contains q (NULL or
+ * "": all), by org then name, at most limit. Returns how many. */
+struct volunteer_pick {
+	int64_t member_id;
+	const char *name, *org_name;
+};
+int volunteer_pick_each(db *d, const struct actor *a, const char *prefix, const char *q, int limit, void (*fn)(void *ctx, const struct volunteer_pick *p),
+			void *ctx);
+/* What the organiser typed into the picker: "姓名 #12" (an option of the
+ * list), a roster number, or a name that is one member's in its subtree.
+ * DJ_INVALID, field member_id, naming why: nothing typed, nobody of that
+ * name, several (pick one with its number). */
+enum dj_result volunteer_pick_resolve(db *d, const struct actor *a, const char *typed, int64_t *member_id, struct field_errors *e);
 /* Cancels before the start; the first on the waiting list moves up (notified). */
 enum dj_result volunteer_signup_cancel(db *d, const struct actor *a, int64_t id, int64_t member_id, int64_t now, struct field_errors *e);
 

@@ -176,6 +176,31 @@ static void action_form(req *r, int64_t id, const char *action, const char *labe
 		buf_puts(&r->out, "</details>");
 }
 
+/* The member picker (no roster numbers to type): a search field whose
+ * suggestions are the members the organiser may sign up, by name with their
+ * org; "姓名 #编号" tells namesakes apart, a unique name alone is enough. */
+static void member_picker(req *r, const char *form, int64_t activity_id)
+{
+	html_printf(&r->out,
+		    "<div class=\"field\"><label for=\"f-member-%s\">党员</label><input id=\"f-member-%s\" name=\"member_id\" type=\"search\" "
+		    "list=\"vol-pick-%lld\" autocomplete=\"off\" placeholder=\"输入姓名搜索\" required><p class=\"field-hint\">输入姓名，从列表中选择；"
+		    "同名的请选带编号的一项</p></div>",
+		    form, form, (long long)activity_id);
+}
+
+static void pick_option(void *ctx, const struct volunteer_pick *p)
+{
+	html_printf(ctx, "<option value=\"%s #%lld\">%s</option>", p->name, (long long)p->member_id, p->org_name);
+}
+
+static void member_datalist(req *r, int64_t activity_id, const char *org_path)
+{
+	html_printf(&r->out, "<datalist id=\"vol-pick-%lld\">", (long long)activity_id);
+	/* the activity's org first (its own members are the likely ones); a name typed outside the list is still looked up */
+	volunteer_pick_each(r->db, &r->actor, org_path, NULL, 500, pick_option, &r->out);
+	buf_puts(&r->out, "</datalist>");
+}
+
 static void page_detail(req *r)
 {
 	int64_t id = req_param_id(r, "id");
@@ -249,7 +274,7 @@ static void page_detail(req *r)
 			snprintf(to, sizeof to, "/volunteer/%lld/signup", (long long)id);
 			buf_puts(&r->out, "<details class=\"vol-hand\"><summary>代党员报名（没有智能手机的党员）</summary>");
 			form_begin(r, to);
-			form_input(r, "member_id", "党员编号", "number", "", "花名册中的编号");
+			member_picker(r, "signup", id);
 			form_end(r, "报名");
 			buf_puts(&r->out, "</details>");
 		}
@@ -258,7 +283,7 @@ static void page_detail(req *r)
 			snprintf(to, sizeof to, "/volunteer/%lld/manual", (long long)id);
 			buf_puts(&r->out, "<details class=\"vol-hand\"><summary>手工签到、签退、核定时长</summary>");
 			form_begin(r, to);
-			form_input(r, "member_id", "党员编号", "number", "", "花名册中的编号");
+			member_picker(r, "manual", id);
 			static const char *const ops[] = {"checkin", "手工签到", "checkout", "手工签退", "hours", "核定时长（须填原因）", NULL};
 			form_select(r, "op", "操作", ops, "checkin");
 			form_input(r, "at", "时间", "text", "", "不填为现在；如 2026-12-05 09:30");
@@ -273,6 +298,8 @@ static void page_detail(req *r)
 			form_end(r, "保存");
 			buf_puts(&r->out, "</details>");
 		}
+		if (can_sign || (strcmp(v.state, "draft") && strcmp(v.state, "cancelled")))
+			member_datalist(r, id, v.org_path);
 		buf_puts(&r->out,
 			 "</section><h2>报名与签到</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>党员</th><th>支部</th>"
 			 "<th>报名</th><th>签到</th><th>签退</th><th>时长</th></tr></thead><tbody>");
@@ -300,12 +327,23 @@ static int64_t form_member(req *r)
 	return m ? parse_id(m) : 0;
 }
 
+/* The member picker's field: absent is the caller itself (0); else what was
+ * picked or typed (a name, "姓名 #编号", a number), resolved by the domain. */
+static enum dj_result form_member_pick(req *r, int64_t *member_id, struct field_errors *e)
+{
+	const char *m = req_form(r, "member_id");
+	*member_id = 0;
+	return m ? volunteer_pick_resolve(r->db, &r->actor, m, member_id, e) : DJ_OK;
+}
+
 static void post_signup(req *r)
 {
-	int64_t id = req_param_id(r, "id");
+	int64_t id = req_param_id(r, "id"), member;
 	struct field_errors e = {0};
 	bool waiting = false;
-	enum dj_result res = volunteer_signup(r->db, &r->actor, id, form_member(r), now_unix(), &waiting, &e);
+	enum dj_result res = form_member_pick(r, &member, &e);
+	if (res == DJ_OK)
+		res = volunteer_signup(r->db, &r->actor, id, member, now_unix(), &waiting, &e);
 	back_to(r, id, res, &e, waiting ? "名额已满，已进入候补名单" : "报名成功");
 }
 
@@ -344,8 +382,12 @@ static void post_manual(req *r)
 		ferr_add(&e, "at", "时间格式应为 YYYY-MM-DD HH:MM");
 	if (!strcmp(op, "hours") && (minutes = volunteer_web_hours(req_form(r, "hours"))) < 0)
 		ferr_add(&e, "hours", "请填写时长（小时，如 2.5）");
-	enum dj_result res = e.n ? DJ_INVALID
-				 : volunteer_manual(r->db, &r->actor, id, form_member(r), op, at, minutes, req_form(r, "reason"), now_unix(), &e);
+	int64_t member = 0;
+	enum dj_result res = form_member_pick(r, &member, &e);
+	if (res == DJ_OK && !e.n)
+		res = volunteer_manual(r->db, &r->actor, id, member, op, at, minutes, req_form(r, "reason"), now_unix(), &e);
+	else if (e.n)
+		res = DJ_INVALID;
 	back_to(r, id, res, &e, "已记录（手工）");
 }
 
@@ -408,6 +450,24 @@ static void member_page(req *r, int64_t member_id)
 	volunteer_member_each(r->db, member_id, 10, member_row, r);
 	buf_puts(&r->out, "</tbody></table></div>");
 	page_end(r);
+}
+
+void volunteer_member_card(req *r, int64_t member_id)
+{
+	struct volunteer_member_stats st;
+	struct field_errors e = {0};
+	/* the domain decides who may read it; someone who may not sees no card */
+	if (volunteer_member_stats(r->db, &r->actor, member_id, &st, &e) != DJ_OK)
+		return;
+	char h[24];
+	volunteer_hours_text(st.minutes, h);
+	html_printf(&r->out,
+		    "<section class=\"card vol-member-card\" id=\"member-volunteer\"><h2 class=\"card-title\">志愿服务 <a class=\"more\" "
+		    "href=\"/volunteer/members/%lld\">详情 ›</a></h2><p><span id=\"mv-hours\">%s</span> 小时 · 参加活动 <span id=\"mv-times\">%lld</span> "
+		    "次 · 星级 ",
+		    (long long)member_id, h, (long long)st.times);
+	stars_html(&r->out, st.stars);
+	html_printf(&r->out, " <span class=\"muted\" id=\"mv-stars\">%d 星</span></p></section>", st.stars);
 }
 
 static void page_me(req *r)

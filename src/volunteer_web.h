@@ -14,6 +14,11 @@ bool volunteer_web_period(req *r, int64_t *org, int64_t *t0, int64_t *t1, char f
 /* "2.5" hours → 150 minutes; -1 when it is not a number of hours. */
 int64_t volunteer_web_hours(const char *s);
 
+/* The roster's member page (/members/:id) calls it: the member's hours,
+ * activities and stars (volunteer_member_stats) as a card linking to the
+ * volunteer page, or nothing when the caller may not read them. */
+void volunteer_member_card(req *r, int64_t member_id);
+
 /* The API (volunteer_api.c). */
 void volunteer_api_list(req *r);
 void volunteer_api_create(req *r);

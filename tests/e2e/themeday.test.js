@@ -139,7 +139,7 @@ test('a scripted quarter', async () => {
   assert.equal(pr.status, 201, pr.text);
 
   // plans: 西街村 January complete; 陈集村 January lesson only... (B was February); 西街村 February nothing done;
-  // 陈集村 March: its practice is a volunteer activity of another mechanism, referred to by kind and id
+  // 陈集村 March: its practice is a volunteer activity (issue 12), referred to by kind and id once it has finished
   const plan = async (who, month) => {
     const r = await call(who, 'POST', '/api/v1/plans', { month, lesson: '点单微党课', film: '观看本月教育片', practice: '志愿服务' });
     assert.equal(r.status, 201, r.text);
@@ -166,7 +166,23 @@ test('a scripted quarter', async () => {
   assert.match(r.json.error.fields.ref_id, /不属于本支部/);
   await plan('xijie', '2030-02');
   const pcMar = await plan('chenji', '2030-03');
-  r = await part('chenji', pcMar, 'practice', { kind: 'volunteer', id: 7, title: '清理河道志愿服务' });
+  r = await part('chenji', pcMar, 'practice', { kind: 'volunteer', id: 999999, title: '清理河道志愿服务' });
+  assert.equal(r.status, 422, 'an activity that does not exist is not taken on trust');
+  assert.ok(r.json.error.fields.ref_id, r.text);
+  const va = await call('chenji', 'POST', '/api/v1/volunteer/activities', {
+    title: '清理河道志愿服务', kind: 'cleanup', place: '陈集河', starts: '2030-03-12 09:00', ends: '2030-03-12 11:00', capacity: 20, org: 'CJZ-CJC', publish: true,
+  });
+  assert.equal(va.status, 201, va.text);
+  ids.va = va.json.id;
+  r = await part('chenji', pcMar, 'practice', { kind: 'volunteer', id: ids.va });
+  assert.equal(r.status, 422, 'not finished yet');
+  assert.match(r.json.error.fields.ref_id, /还没有完成/);
+  await day('2030-03-12');
+  for (const a of ['start', 'finish']) {
+    const x = await call('chenji', 'POST', `/api/v1/volunteer/activities/${ids.va}/actions/${a}`, {});
+    assert.equal(x.status, 200, `${a}: ${x.text}`);
+  }
+  r = await part('chenji', pcMar, 'practice', { kind: 'volunteer', id: ids.va });
   assert.equal(r.status, 200, r.text);
   r = await part('chenji', pcMar, 'film', { kind: 'screening', id: ids.s3 });
   assert.equal(r.status, 200, r.text);
@@ -250,7 +266,7 @@ test('the compliance table marks exactly the branches and months with a missing 
   const cmar = rows.find((x) => x.org_code === 'CJZ-CJC' && x.month === '2030-03');
   assert.equal(cmar.lesson.done, false);
   assert.equal(cmar.film.done, true);
-  assert.deepEqual([cmar.practice.done, cmar.practice.kind, cmar.practice.id, cmar.practice.record], [true, 'volunteer', 7, '清理河道志愿服务']);
+  assert.deepEqual([cmar.practice.done, cmar.practice.kind, cmar.practice.id, cmar.practice.record], [true, 'volunteer', ids.va, '清理河道志愿服务']);
   const xfeb = rows.find((x) => x.org_code === 'CJZ-XJC' && x.month === '2030-02');
   assert.ok(xfeb.plan_id && xfeb.gap && !xfeb.lesson.done && xfeb.lesson.planned);
   assert.equal(rows.find((x) => x.org_code === 'CJZ-HZC' && x.month === '2030-01').plan_id, null);

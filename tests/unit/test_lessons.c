@@ -4,7 +4,8 @@
  * real migrations: a refused step writes nothing and says why, a delivery
  * checks attendance against the branch, a second reflection and a second
  * plan are refused by field, the plan's references are looked up in the one
- * place (and kinds of other mechanisms are taken as given). */
+ * place (every kind in its own module), and the plan filled by itself from
+ * the meetings and volunteer activities of its branch and month. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,10 +14,12 @@
 #include "actor.h"
 #include "db.h"
 #include "lessons.h"
+#include "meetings.h"
 #include "orgs.h"
 #include "themeday.h"
 #include "unit_db.h"
 #include "util.h"
+#include "volunteer.h"
 
 Test(lessons_table, every_state_is_reachable_and_the_end_states_have_no_way_out)
 {
@@ -216,24 +219,183 @@ Test(lessons_db, plans_and_references)
 	cr_expect_eq(plan_create(d, &xsec, 0, "2030-01", t, now, &p2, &e), DJ_INVALID);
 	cr_expect_not_null(ferr_get(&e, "month"));
 	cr_expect_eq(count("theme_plans"), 1);
-	/* the one place where kinds are looked up: its own kinds from their tables, the others as given */
+	/* the one place where kinds are looked up: every kind from its own module */
 	struct plan_ref ref;
 	cr_expect(!themeday_ref_lookup(d, "lesson_order", 999, NULL, &ref), "no such order");
 	cr_expect(!themeday_ref_lookup(d, "nonsense", 1, "x", &ref));
-	cr_assert(themeday_ref_lookup(d, "volunteer", 7, "清理河道", &ref));
-	cr_expect(!ref.verified);
-	cr_expect_str_eq(ref.title, "清理河道");
+	cr_expect(!themeday_ref_lookup(d, "volunteer", 7, "清理河道", &ref), "a volunteer activity that does not exist is not taken on trust");
+	cr_expect(!themeday_ref_lookup(d, "meeting", 7, "主题党日", &ref), "nor a meeting");
 	memset(&e, 0, sizeof e);
-	cr_expect_eq(plan_complete(d, &xsec, p, "practice", "volunteer", 7, "", now, &e), DJ_INVALID, "a record of another mechanism needs its title");
-	memset(&e, 0, sizeof e);
-	cr_expect_eq(plan_complete(d, &xsec, p, "lesson", "volunteer", 7, "清理河道", now, &e), DJ_INVALID, "a volunteer activity is not a lesson");
-	memset(&e, 0, sizeof e);
-	cr_expect_eq(plan_complete(d, &xsec, p, "practice", "volunteer", 7, "清理河道", now, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_expect_eq(plan_complete(d, &xsec, p, "practice", "volunteer", 7, "清理河道", now, &e), DJ_INVALID);
+	cr_expect_not_null(ferr_get(&e, "ref_id"));
 	int64_t rows, gaps;
 	memset(&e, 0, sizeof e);
 	cr_expect_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-02", NULL, NULL, &rows, &gaps, &e), DJ_OK);
 	cr_expect_eq(rows, 2, "西街村, two months");
-	cr_expect_eq(gaps, 2, "January misses its lesson and film, February has no plan");
+	cr_expect_eq(gaps, 2, "January misses all three parts, February has no plan");
+}
+
+/* The links of issue 14 to meetings (13) and volunteer service (12): a real
+ * record of the branch and the month, carried out, or refused by field; and
+ * the overlap rule — a held 党课/主题党日 fills 一课 and a finished activity
+ * fills 一实践 by themselves, shown as automatic. */
+static int64_t held_meeting(int64_t org, const char *type, const char *date, bool hold)
+{
+	struct meeting_new n = {.org_id = org,
+				.type = type,
+				.theme = "学习二十届三中全会精神",
+				.date = date,
+				.start = "19:30",
+				.end = "21:00",
+				.place = "村部",
+				.content = "学习研讨"};
+	int64_t id = 0, start;
+	struct field_errors e = {0};
+	cr_assert_eq(meeting_plan(d, &cli, &n, 0, &id, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert(meeting_time_parse(date, "19:30", &start));
+	struct meeting_held h = {"会议记录", "", 0, 0, NULL};
+	if (hold)
+		cr_assert_eq(meeting_hold(d, &cli, id, &h, start + 3600, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	return id;
+}
+
+static int64_t volunteer_done(const char *org_code, const char *starts, const char *ends, bool finish)
+{
+	struct volunteer_new n = {.title = "清理河道",
+				  .kind = "cleanup",
+				  .place = "西街河",
+				  .org_code = org_code,
+				  .team = "",
+				  .starts = starts,
+				  .ends = ends,
+				  .capacity = 20,
+				  .publish = true};
+	int64_t id = 0, t;
+	struct field_errors e = {0};
+	cr_assert_eq(volunteer_create(d, &cli, &n, 1893000000, &id, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert(volunteer_parse_time(ends, &t));
+	if (finish) {
+		cr_assert_eq(volunteer_act(d, &cli, id, "start", NULL, t - 60, &e), DJ_OK, "%s", dj_message(DJ_CONFLICT, &e));
+		cr_assert_eq(volunteer_act(d, &cli, id, "finish", NULL, t + 60, &e), DJ_OK, "%s", dj_message(DJ_CONFLICT, &e));
+	}
+	return id;
+}
+
+struct auto_seen {
+	const char *kind[3];
+	int64_t id[3];
+	bool automatic[3], done[3];
+	char titles[3][256];
+	bool gap;
+};
+static void jan_row(void *ctx, const struct plan_row *row)
+{
+	struct auto_seen *c = ctx;
+	if (strcmp(row->month, "2030-01") != 0)
+		return;
+	for (int p = 0; p < 3; p++) {
+		c->done[p] = row->part[p].done;
+		c->automatic[p] = row->part[p].automatic;
+		c->id[p] = row->part[p].done_id;
+		snprintf(c->titles[p], sizeof c->titles[p], "%s", row->part[p].done_kind);
+	}
+	c->gap = row->gap;
+}
+
+Test(lessons_db, plans_linked_to_meetings_and_volunteer_service)
+{
+	int64_t now = 1893456000 + 40 * 86400; /* February 2030 */
+	const char *t[3] = {"主题党日微党课", "观看教育片", "志愿服务"};
+	int64_t p = 0;
+	struct field_errors e = {0};
+	cr_assert_eq(plan_create(d, &xsec, 0, "2030-01", t, now, &p, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	struct auto_seen c = {0};
+	int64_t rows, gaps;
+	cr_assert_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-01", jan_row, &c, &rows, &gaps, &e), DJ_OK);
+	cr_expect(!c.done[0] && !c.done[2], "nothing in the month yet");
+
+	/* records that do not count: a 红色七点半, a 党课 not held, a 党课 of another branch, one of February, an activity not finished */
+	int64_t red = held_meeting(xjc, "red730", "2030-01-08", true);
+	int64_t planned = held_meeting(xjc, "lesson", "2030-01-09", false);
+	held_meeting(cjc, "lesson", "2030-01-09", true);
+	int64_t feb = held_meeting(xjc, "theme_day", "2030-02-05", true);
+	int64_t open = volunteer_done("CJZ-XJC", "2030-01-12 09:00", "2030-01-12 11:00", false);
+	volunteer_done("CJZ-CJC", "2030-01-13 09:00", "2030-01-13 11:00", true);
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-01", jan_row, &c, &rows, &gaps, &e), DJ_OK);
+	cr_expect(!c.done[0], "none of them is 西街村's lesson of January");
+	cr_expect(!c.done[2], "nor its practice");
+	struct {
+		const char *part, *kind;
+		int64_t id;
+		const char *why;
+	} refused[] = {
+		{"lesson", "meeting", red, "a 红色七点半 is not a lesson"},
+		{"lesson", "meeting", planned, "not held"},
+		{"lesson", "meeting", feb, "not of the month"},
+		{"practice", "volunteer", open, "not finished"},
+		{"lesson", "volunteer", open, "an activity is not a lesson"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		memset(&e, 0, sizeof e);
+		cr_expect_eq(plan_complete(d, &xsec, p, refused[i].part, refused[i].kind, refused[i].id, "", now, &e), DJ_INVALID, "%s", refused[i].why);
+		cr_expect(e.n > 0, "%s: says why", refused[i].why);
+	}
+	int64_t other = db_int1(d, 0, "SELECT id FROM meetings WHERE org_id = ? AND type = 'lesson'", "I", cjc);
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(plan_complete(d, &xsec, p, "lesson", "meeting", other, "", now, &e), DJ_INVALID, "another branch's");
+	cr_expect_not_null(ferr_get(&e, "ref_id"));
+
+	/* a 主题党日 held in January fills 一课 by itself; then the 党课 held (earlier in the month) is preferred */
+	int64_t theme = held_meeting(xjc, "theme_day", "2030-01-20", true);
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-01", jan_row, &c, &rows, &gaps, &e), DJ_OK);
+	cr_expect(c.done[0] && c.automatic[0]);
+	cr_expect_eq(c.id[0], theme);
+	cr_expect_str_eq(c.titles[0], "meeting");
+	int64_t lesson = held_meeting(xjc, "lesson", "2030-01-25", true);
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-01", jan_row, &c, &rows, &gaps, &e), DJ_OK);
+	cr_expect_eq(c.id[0], lesson, "a 党课 is the plan's 课 before a 主题党日");
+
+	/* a finished activity of the branch fills 一实践 */
+	int64_t act = volunteer_done("CJZ-XJC", "2030-01-26 09:00", "2030-01-26 11:00", true);
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-01", jan_row, &c, &rows, &gaps, &e), DJ_OK);
+	cr_expect(c.done[2] && c.automatic[2]);
+	cr_expect_eq(c.id[2], act);
+	cr_expect_str_eq(c.titles[2], "volunteer");
+	cr_expect(c.gap, "the film is still missing");
+
+	/* by hand, a real record is taken and is no longer automatic */
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(plan_complete(d, &xsec, p, "lesson", "meeting", theme, "", now, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	memset(&c, 0, sizeof c);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(plan_compliance(d, &xsec, NULL, "2030-01", "2030-01", jan_row, &c, &rows, &gaps, &e), DJ_OK);
+	cr_expect(c.done[0] && !c.automatic[0]);
+	cr_expect_eq(c.id[0], theme);
+	struct plan_ref ref;
+	cr_assert(themeday_ref_lookup(d, "meeting", theme, NULL, &ref));
+	cr_expect(ref.verified && ref.done && ref.fits);
+	cr_expect_str_eq(ref.date, "2030-01-20");
+	cr_expect_str_eq(ref.href, "/meetings/");
+
+	/* the report counts the plan complete once its film is screened */
+	int64_t t0 = 1893456000 - 8 * 3600, t1 = t0 + 31 * 86400;
+	struct themeday_stats st;
+	themeday_stats_compute(d, "/", t0, t1, &st);
+	cr_expect_eq(st.plans, 1);
+	cr_expect_eq(st.plans_complete, 0);
+	cr_assert_eq(db_run(d, "UPDATE theme_plan_parts SET done_kind = 'screening', done_id = 1, done_title = '片' WHERE plan_id = ? AND part = 'film'",
+			    "I", p),
+		     DB_OK);
+	themeday_stats_compute(d, "/", t0, t1, &st);
+	cr_expect_eq(st.plans_complete, 1, "lesson by hand, film, practice automatic");
 }
 
 /* Every statement of a delivery (the attendance, the history, the notices,

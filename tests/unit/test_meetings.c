@@ -210,3 +210,50 @@ Test(meetings, a_failed_hold_leaves_nothing_half_written)
 	}
 	cr_assert(failed >= 4, "the writes failed: %d", failed);
 }
+
+/* A meeting of 600 invitees (乙村 grown large): every one is told when it is
+ * cancelled, and every one gets the points of a held meeting — nothing past
+ * a fixed-size buffer is skipped (it was capped at 512). */
+Test(meetings, six_hundred_invitees_all_told_and_all_awarded)
+{
+	cr_assert_eq(db_run(d, "BEGIN", ""), DB_OK);
+	for (int64_t i = 0; i < 599; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "党员%lld", (long long)i);
+		member(1000 + i, 4, name, NULL);
+		int64_t uid = db_int1(d, 0,
+				      "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) VALUES (?, 'x', ?, "
+				      "'member', 4, 0, 0) RETURNING id",
+				      "tt", name, name);
+		cr_assert(uid > 0, "%s", db_errmsg(d));
+		cr_assert_eq(db_run(d, "UPDATE members SET user_id = ? WHERE id = ?", "II", uid, 1000 + i), DB_OK);
+	}
+	cr_assert_eq(db_run(d, "COMMIT", ""), DB_OK);
+	struct field_errors e = {0};
+	int64_t start;
+	meeting_time_parse("2026-12-03", "19:30", &start);
+	/* cancelled: the 599 invitees with a login are all notified (孙党员 has none) */
+	int64_t gone = plan("assembly", 4, "2026-12-03", &e);
+	struct meeting m;
+	cr_assert(meeting_load(d, gone, &m));
+	cr_assert_eq(m.invited, 600);
+	cr_assert_eq(meeting_cancel(d, &cli, gone, "天气原因", start - 7200, &e), DJ_OK);
+	cr_assert_eq(db_int1(d, -1,
+			     "SELECT COUNT(DISTINCT user_id) FROM notifications WHERE entity = 'meeting' AND entity_id = ? AND text LIKE '会议取消%'", "I",
+			     gone),
+		     599);
+	/* held: 300 present, 300 absent, and 600 awards in the ledger */
+	int64_t id = plan("assembly", 4, "2026-12-03", &e);
+	int64_t present[300];
+	for (int i = 0; i < 300; i++)
+		present[i] = 1000 + 2 * i < 1599 ? 1000 + 2 * i : 20;
+	present[299] = 20;
+	cr_assert_eq(meeting_mark_present(d, &cli, id, present, 300, start, &e), DJ_OK);
+	cr_assert_eq(meeting_hold(d, &cli, id, &(struct meeting_held){"记录", "", 0, 0, NULL}, start + 3600, &e), DJ_OK);
+	cr_assert(meeting_load(d, id, &m));
+	cr_assert_eq(m.present, 300);
+	cr_assert_eq(m.absent, 300);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM points_ledger WHERE source_kind = 'meeting' AND source_id = ?", "I", id), 600);
+	cr_assert_eq(points_total(d, 1598, 2026), -2, "the last absent member too");
+	cr_assert_eq(points_total(d, 20, 2026), 2);
+}

@@ -245,3 +245,50 @@ Test(volunteer, stars_are_reached_on_the_day_the_total_passes_them)
 	e = (struct field_errors){0};
 	cr_assert_eq(volunteer_member_stats(d, &other_sec, m[0], &st, &e), DJ_NOT_FOUND, "another branch does not see it");
 }
+
+/* The member picker: names searched within the organiser's subtree only,
+ * namesakes told apart by their number, nothing typed or nobody found
+ * refused on the field, and no picker for a member. */
+static void count_pick(void *ctx, const struct volunteer_pick *p)
+{
+	(void)p;
+	(*(int *)ctx)++;
+}
+
+Test(volunteer, the_member_picker_searches_names_within_the_organisers_subtree)
+{
+	int n = 0;
+	cr_expect_eq(volunteer_pick_each(d, &sec, NULL, "党员", 50, count_pick, &n), 5, "陈集村's five 党员, not 西街村's 在职党员");
+	cr_expect_eq(n, 5);
+	cr_expect_eq(volunteer_pick_each(d, &cli, NULL, "党员", 50, count_pick, &n), 6, "the whole town");
+	cr_expect_eq(volunteer_pick_each(d, &sec, NULL, "", 50, count_pick, &n), 6, "everyone of 陈集村");
+	cr_expect_eq(volunteer_pick_each(d, &cli, "/999/", "党员", 50, count_pick, &n), 0, "a prefix that is no org's gives none");
+	char xjc_path[256];
+	struct org o;
+	cr_assert(org_load(d, xjc, &o));
+	snprintf(xjc_path, sizeof xjc_path, "%s", o.path);
+	cr_expect_eq(volunteer_pick_each(d, &sec, xjc_path, "党员", 50, count_pick, &n), 5, "another branch's prefix falls back to the subtree");
+	cr_expect_eq(volunteer_pick_each(d, &sec, NULL, "%", 50, count_pick, &n), 0, "a wildcard is no name");
+	cr_expect_eq(volunteer_pick_each(d, &mem, NULL, "", 50, count_pick, &n), 0, "a member picks nobody");
+
+	int64_t id = -1;
+	struct field_errors e = {0};
+	cr_expect_eq(volunteer_pick_resolve(d, &sec, " 李志强 ", &id, &e), DJ_OK);
+	cr_expect_eq(id, m[0]);
+	char typed[64];
+	snprintf(typed, sizeof typed, "党员 #%lld", (long long)m[3]);
+	cr_expect_eq(volunteer_pick_resolve(d, &sec, typed, &id, &e), DJ_OK);
+	cr_expect_eq(id, m[3], "an option of the list");
+	snprintf(typed, sizeof typed, "%lld", (long long)m[2]);
+	cr_expect_eq(volunteer_pick_resolve(d, &sec, typed, &id, &e), DJ_OK);
+	cr_expect_eq(id, m[2], "a roster number still works");
+	const char *bad[] = {"党员", "在职党员", "", "   ", "党员 #x"};
+	const char *why[] = {"有5名党员叫", "没有", "请选择党员", "请选择党员", "请从列表中选择"};
+	for (int i = 0; i < 5; i++) {
+		memset(&e, 0, sizeof e);
+		cr_expect_eq(volunteer_pick_resolve(d, &sec, bad[i], &id, &e), DJ_INVALID, "%s", bad[i]);
+		cr_expect_eq(id, 0);
+		const char *msg = ferr_get(&e, "member_id");
+		cr_expect(msg && strstr(msg, why[i]), "%s: %s", bad[i], msg ? msg : "(none)");
+	}
+}
