@@ -11,6 +11,7 @@
 #include <xlsxwriter.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "notify.h"
 #include "sheet.h"
 #include "util.h"
@@ -125,6 +126,61 @@ bool dues_money_field(const char *v, const char *field, const char *label, int64
 void dues_fmt_yuan(int64_t fen, char out[32])
 {
 	snprintf(out, 32, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(llabs(fen) / 100), (long long)(llabs(fen) % 100));
+}
+
+/* 中文大写金额 by the rules for bills (正确填写票据和结算凭证的基本规定):
+ * 零 written once for a run of zeros inside the number, none for zeros at the
+ * end of a section (万, 亿) or before 元; 整 after 元 when there are no 角 or 分. */
+void dues_yuan_capital(int64_t fen, char *out, size_t n)
+{
+	static const char *const digit[] = {"零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"};
+	static const char *const unit[] = {"", "拾", "佰", "仟"};
+	static const char *const section[] = {"", "万", "亿", "万"};
+	buf b = {0};
+	if (fen < 0) {
+		buf_puts(&b, "负");
+		fen = -fen;
+	}
+	int64_t yuan = fen / 100;
+	int jiao = (int)(fen / 10 % 10), cent = (int)(fen % 10);
+	char ds[24];
+	int len = snprintf(ds, sizeof ds, "%lld", (long long)yuan);
+	bool zero = false, any_in_section = false;
+	for (int i = 0; yuan && i < len; i++) {
+		int pos = len - 1 - i, dg = ds[i] - '0';
+		if (dg == 0) {
+			zero = true;
+		} else {
+			if (zero && b.len)
+				buf_puts(&b, "零");
+			zero = false;
+			buf_puts(&b, digit[dg]);
+			buf_puts(&b, unit[pos % 4]);
+			any_in_section = true;
+		}
+		if (pos % 4 == 0 && pos > 0) {
+			if (any_in_section)
+				buf_puts(&b, section[(pos / 4) % 4]);
+			any_in_section = false;
+		}
+	}
+	if (yuan)
+		buf_puts(&b, "元");
+	if (!jiao && !cent)
+		buf_puts(&b, yuan ? "整" : "零元整");
+	else {
+		if (jiao) {
+			buf_puts(&b, digit[jiao]);
+			buf_puts(&b, "角");
+		} else if (yuan)
+			buf_puts(&b, "零"); /* 壹拾元零伍分 */
+		if (cent) {
+			buf_puts(&b, digit[cent]);
+			buf_puts(&b, "分");
+		}
+	}
+	snprintf(out, n, "%s", buf_str(&b));
+	buf_free(&b);
 }
 
 bool dues_month_valid(const char *m)
