@@ -407,6 +407,9 @@ static int month_make(db *d, int64_t member_id, int64_t org_id, const char *mont
 {
 	if (db_int1(d, 0, "SELECT COUNT(*) FROM dues_months WHERE member_id = ? AND month = ?", "It", member_id, month) > 0)
 		return 0;
+	/* a member transferred out of the county pays no dues here any more */
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM members WHERE id = ? AND status = 'transferred'", "I", member_id) > 0)
+		return 0;
 	db_stmt *s = db_query(d, "SELECT category, base_fen, flat_fen FROM dues_bases WHERE member_id = ? AND since <= ? ORDER BY since DESC LIMIT 1",
 			      "It", member_id, month);
 	char cat[16] = "";
@@ -458,7 +461,7 @@ enum dj_result dues_generate(db *d, const struct actor *a, const char *path, con
 	db_stmt *s = db_query(d,
 			      /* driven by the bases, so the minute's task costs nothing where nobody has one */
 			      "SELECT m.id, m.org_id FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id IN (SELECT b.member_id FROM dues_bases b "
-			      "WHERE b.since <= ?) AND o.path LIKE ? || '%' AND m.status <> 'stopped' "
+			      "WHERE b.since <= ?) AND o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') "
 			      "AND NOT EXISTS (SELECT 1 FROM dues_months x WHERE x.member_id = m.id AND x.month = ?) ORDER BY m.id",
 			      "ttt", month, path, month);
 	while (db_next(s)) {
@@ -883,7 +886,7 @@ enum dj_result dues_year(db *d, const struct actor *a, const char *path, const c
 #define ARREARS_SQL                                                                                                              \
 	"SELECT m.id, m.name, o.name, COUNT(*), SUM(x.due_fen - x.reduced_fen - x.paid_fen), MIN(x.month) FROM dues_months x "   \
 	"JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = x.org_id WHERE o.path LIKE ? || '%' AND x.status = 'owing' " \
-	"AND x.due_fen - x.reduced_fen > 0 AND x.month < ? AND m.status <> 'stopped' GROUP BY m.id, m.name, o.name, o.path ORDER BY o.path, 4 DESC, m.id"
+	"AND x.due_fen - x.reduced_fen > 0 AND x.month < ? AND m.status NOT IN ('stopped', 'transferred') GROUP BY m.id, m.name, o.name, o.path ORDER BY o.path, 4 DESC, m.id"
 
 enum dj_result dues_arrears(db *d, const struct actor *a, const char *path, int64_t now, void (*fn)(void *ctx, const struct dues_arrear *r), void *ctx,
 			    struct field_errors *e)
@@ -987,6 +990,14 @@ int dues_follow_transfer(db *d, int64_t member_id, int64_t org_id, const char *m
 	return db_run(d, "UPDATE dues_months SET org_id = ? WHERE member_id = ? AND month >= ? AND status = 'owing'", "IIt", org_id, member_id, month);
 }
 
+int dues_stop_after(db *d, int64_t member_id, const char *month)
+{
+	int rc = db_run(d, "DELETE FROM dues_months WHERE member_id = ? AND month > ? AND status = 'owing'", "It", member_id, month);
+	if (rc != DB_OK)
+		return rc;
+	return db_run(d, "DELETE FROM dues_flags WHERE member_id = ?", "I", member_id);
+}
+
 /* ---- the background task ---- */
 
 int dues_task(db *d, int64_t now)
@@ -1048,7 +1059,7 @@ enum dj_result dues_roster(db *d, const struct actor *a, const char *path, const
 		"(SELECT COALESCE(SUM(y.due_fen - y.reduced_fen), 0) FROM dues_months y WHERE y.member_id = m.id AND y.status = 'owing' AND y.month <= ?) "
 		"FROM members m JOIN orgs o ON o.id = m.org_id "
 		"LEFT JOIN dues_bases b ON b.id = (SELECT b2.id FROM dues_bases b2 WHERE b2.member_id = m.id AND b2.since <= ? ORDER BY b2.since DESC LIMIT 1) "
-		"LEFT JOIN dues_months x ON x.member_id = m.id AND x.month = ? WHERE o.path LIKE ? || '%' AND m.status <> 'stopped' "
+		"LEFT JOIN dues_months x ON x.member_id = m.id AND x.month = ? WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') "
 		"ORDER BY o.path, m.name, m.id LIMIT 2000",
 		"ttttt", month, month, month, month, path);
 	while (db_next(s)) {

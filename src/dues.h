@@ -173,6 +173,10 @@ int64_t dues_unremitted(db *d, int64_t org_id);
 
 /* Transfers move a member's unpaid dues from month on to the new org. */
 int dues_follow_transfer(db *d, int64_t member_id, int64_t org_id, const char *month) DB_MUST_CHECK;
+/* A transfer out of the county: the dues stop after month (the unpaid rows
+ * after it go, the arrears flag with them); none are made again while the
+ * member's status is transferred (转出). */
+int dues_stop_after(db *d, int64_t member_id, const char *month) DB_MUST_CHECK;
 
 /* The org of a code inside the actor's subtree (its id and path); false otherwise. */
 bool dues_org_in_scope(db *d, const struct actor *a, const char *code, int64_t *id, char path[256]);

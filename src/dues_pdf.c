@@ -26,10 +26,9 @@ enum dj_result dues_receipt_pdf(db *d, const struct actor *a, int64_t id, buf *o
 	pdf_page(p, false);
 	float W = pdf_width(p), H = pdf_height(p);
 
-	/* the receipt on the upper half of an A4 sheet, framed like a printed form */
+	/* the receipt at the top of an A4 sheet, framed like a printed form */
 	float left = 48, right = W - 48, top = H - 48;
 	pdf_stroke_color(p, 0.72f, 0.09f, 0.09f);
-	pdf_rect(p, left - 10, H / 2 + 10, right - left + 20, top - H / 2 + 20, 1.5f);
 	pdf_fill_color(p, 0.72f, 0.09f, 0.09f);
 	pdf_text_centered(p, 24, W / 2, top - 36, "中国共产党党费收据");
 	pdf_line(p, W / 2 - 120, top - 44, W / 2 + 120, top - 44, 1);
@@ -66,9 +65,11 @@ enum dj_result dues_receipt_pdf(db *d, const struct actor *a, int64_t id, buf *o
 	pdf_fill_color(p, 0.35f, 0.35f, 0.35f);
 	pdf_text(p, 10, left, y - 22, "本收据由陈集镇党建工作平台生成，凭收据编号可查。");
 	pdf_text_right(p, 12, right, y - 22, "收款单位（盖章）");
-	/* where the sheet is cut */
+	/* the form's red frame around it all, and where the sheet is cut */
+	pdf_stroke_color(p, 0.72f, 0.09f, 0.09f);
+	pdf_rect(p, left - 12, y - 40, right - left + 24, top + 8 - (y - 40), 1.5f);
 	pdf_stroke_color(p, 0.6f, 0.6f, 0.6f);
-	pdf_line(p, 20, H / 2 - 12, W - 20, H / 2 - 12, 0.5f);
+	pdf_line(p, 20, y - 64, W - 20, y - 64, 0.5f);
 
 	bool ok = pdf_save_buf(p, out);
 	pdf_close(p);

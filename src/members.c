@@ -29,7 +29,7 @@ const char *const member_education_list[] = {
 	"博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学及以下", NULL,
 };
 
-const char *const member_status_keys[] = {"active", "retired", "mobile", "stopped", NULL};
+const char *const member_status_keys[] = {"active", "retired", "mobile", "stopped", "transferred", NULL};
 
 static const char *const ethnicities[] = {
 	"汉族",   "蒙古族",   "回族",   "藏族",     "维吾尔族",   "苗族",   "彝族",       "壮族",     "布依族",   "朝鲜族", "满族",   "侗族",
@@ -40,7 +40,7 @@ static const char *const ethnicities[] = {
 };
 
 static const char *const category_map[] = {"full", "正式", "probationary", "预备", NULL};
-static const char *const status_map[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", NULL};
+static const char *const status_map[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", "transferred", "转出", NULL};
 
 static const char *label_of(const char *const *map, const char *key)
 {
@@ -550,6 +550,8 @@ enum dj_result member_change(db *d, const struct actor *a, int64_t id, const cha
 			return dj_fail(e, DJ_CONFLICT, "党籍状态没有变化");
 		if (!strcmp(m.status, "stopped") && strcmp(to, "active"))
 			return dj_fail(e, DJ_CONFLICT, "已停止党籍的党员只能恢复为正常");
+		if (!strcmp(m.status, "transferred") && strcmp(to, "active"))
+			return dj_fail(e, DJ_CONFLICT, "已转出的党员只能恢复为正常（组织关系转回时）");
 		snprintf(sum, sizeof sum, "%s：党籍状态变更为 %s", m.name, member_status_label(to));
 		if (db_run(d, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?", "tII", to, now_unix(), id) != DB_OK ||
 		    history(d, id, date, "status", member_status_label(m.status), member_status_label(to), note, a->user_id) != DB_OK ||

@@ -87,6 +87,10 @@ static void filter_select(req *r, const char *name, const char *label, const cha
 }
 
 static const char *const status_opts[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", NULL};
+/* the list's filter also finds those transferred out of the county (转出 is
+ * set by the transfer's receipt, never by hand) */
+static const char *const status_filter_opts[] = {"active",  "正常",     "retired",     "离退休", "mobile", "流动",
+						 "stopped", "停止党籍", "transferred", "转出",   NULL};
 static const char *const category_opts[] = {"full", "正式党员", "probationary", "预备党员", NULL};
 static const char *const in_service_opts[] = {"1", "在职党员", "0", "非在职党员", NULL};
 static const char *const sort_opts[] = {"org", "按组织", "name", "按姓名", "join_date", "按入党日期", "birth_date", "按出生日期", NULL};
@@ -164,7 +168,7 @@ void members_page_list(req *r)
 		    "<label class=\"sr-only\" for=\"f-q\">搜索</label>"
 		    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"姓名，或身份证号/手机号后四位\" value=\"%s\">",
 		    code ? code : "", q.q ? q.q : "");
-	filter_select(r, "status", "全部党籍状态", status_opts, q.status);
+	filter_select(r, "status", "全部党籍状态", status_filter_opts, q.status);
 	filter_select(r, "category", "全部类别", category_opts, q.category);
 	filter_select(r, "in_service", "在职与否", in_service_opts, req_query(r, "in_service"));
 	buf_puts(&r->out, "<label class=\"sr-only\" for=\"f-duty\">职务</label><select id=\"f-duty\" name=\"duty\"><option value=\"\">全部职务</option>");
