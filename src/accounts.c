@@ -90,6 +90,8 @@ static enum dj_result issue(db *d, const struct actor *a, const struct member *m
 	memset(slip, 0, sizeof *slip);
 	if (!strcmp(m->status, "stopped"))
 		return dj_fail(e, DJ_CONFLICT, "已停止党籍的党员不能开通账号");
+	if (!strcmp(m->status, "transferred"))
+		return dj_fail(e, DJ_CONFLICT, "组织关系已转出本镇的党员不能开通账号");
 	if (!phone_valid(m->phone)) {
 		ferr_add(e, "phone", "请先在党员信息中填写正确的手机号（11 位），党员凭手机号激活账号");
 		return DJ_INVALID;

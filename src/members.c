@@ -752,10 +752,11 @@ int64_t *member_ids_without_account(db *d, const char *path, size_t *n)
 	size_t cap = 64;
 	int64_t *ids = malloc(cap * sizeof *ids);
 	*n = 0;
-	db_stmt *s = db_query(d,
-			      "SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id "
-			      "WHERE o.path LIKE ? || '%' AND m.user_id IS NULL AND m.status <> 'stopped' ORDER BY o.path, m.name, m.id",
-			      "t", path ? path : "");
+	db_stmt *s = db_query(
+		d,
+		"SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id "
+		"WHERE o.path LIKE ? || '%' AND m.user_id IS NULL AND m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.name, m.id",
+		"t", path ? path : "");
 	while (ids && db_next(s)) {
 		if (*n == cap) {
 			int64_t *more = realloc(ids, (cap *= 2) * sizeof *ids);
