@@ -83,6 +83,11 @@ enum dj_result member_update(db *d, const struct actor *a, const struct member *
 enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
 			     struct field_errors *e);
 
+/* 转出: the member's relation has gone to an org outside the county (the
+ * receipt of the letter came back; transfers.c): the status transferred, its
+ * history row and audit, the account deactivated. member_change refuses it. */
+enum dj_result member_transfer_out(db *d, const struct actor *a, int64_t id, const char *date, const char *note, struct field_errors *e);
+
 /* The explicit reading of a member's full ID and phone numbers and address
  * (member.reveal): the member must be visible to the actor (DJ_NOT_FOUND),
  * and the actor's role may read full numbers of its own subtree's members

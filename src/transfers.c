@@ -244,13 +244,13 @@ static enum dj_result move_member(db *d, const struct actor *a, const struct tra
 }
 
 /* The receipt (回执) of a letter to an outside org has come back: the member
- * leaves the active roster as 转出 (member_change: the history row, the audit
+ * leaves the active roster as 转出 (member_transfer_out: the history row, the audit
  * row, the account deactivated), and the dues stop after this month. */
 static enum dj_result leave_county(db *d, const struct actor *a, const struct transfer *t, const char *td, struct field_errors *e)
 {
 	char note[400];
 	snprintf(note, sizeof note, "转至%s（%s）", t->to_org_name, t->letter_no);
-	enum dj_result res = member_change(d, a, t->member_id, "status", "transferred", td, note, e);
+	enum dj_result res = member_transfer_out(d, a, t->member_id, td, note, e);
 	if (res != DJ_OK)
 		return res;
 	char month[8];

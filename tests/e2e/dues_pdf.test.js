@@ -184,6 +184,14 @@ test('the receipt of a letter to an outside org: the member is 转出 (history),
   assert.equal((await me.get('/dues/my')).status, 200);
   const before = (await call('chenji', 'GET', `/api/v1/dues/members/${m.out}`)).json.months.map((x) => x.month);
   assert.deepEqual(before, [monthAdd(CUR, -2), monthAdd(CUR, -1), CUR]);
+  // 转出 is never set by hand: not by the status change, nor by an edit
+  const byHand = await chenji.postForm(`/members/${m.out}`, `/members/${m.out}/change`, { kind: 'status', to: 'transferred', date: TODAY, note: '' });
+  assert.equal(byHand.status, 422);
+  assert.match(byHand.text, /转出由组织关系转接办理/);
+  const patch = await call('chenji', 'PATCH', `/api/v1/members/${m.out}`, { status: 'transferred' });
+  assert.equal(patch.status, 422, patch.text);
+  assert.match(patch.json.error.fields.status, /转出由组织关系转接办理/);
+  assert.equal((await call('chenji', 'GET', `/api/v1/members/${m.out}`)).json.status, 'active');
   // the receiving org is outside: only the issuing side records the receipt
   const r = await call('chenji', 'POST', `/api/v1/transfers/${m.letter}/actions/receive`, { note: '回执已寄回' });
   assert.equal(r.status, 200, r.text);
