@@ -210,6 +210,8 @@ test('the receipt of a letter to an outside org: the member is 转出 (history),
   assert.notEqual(after.status, 200);
   // the dues: the months up to this one stay owing for the branch to settle; none after it
   assert.deepEqual((await call('chenji', 'GET', `/api/v1/dues/members/${m.out}`)).json.months.map((x) => x.month), before);
+  const ahead = await call('chenji', 'POST', '/api/v1/dues/payments', { member_id: m.pay, months: [monthAdd(CUR, 1)], method: 'cash' });
+  assert.equal(ahead.status, 201, 'a member still here may pay next month ahead: ' + ahead.text);
   const next = await call('chenji', 'POST', '/api/v1/dues/payments', { member_id: m.out, months: [monthAdd(CUR, 1)], method: 'cash' });
   assert.equal(next.status, 422, 'no dues after the month of transfer');
   const g = await call('chenji', 'POST', '/api/v1/dues/generate', { month: CUR, org: 'CJZ-CJC' });
