@@ -241,8 +241,10 @@ static const char *history_label(const char *kind)
 static void history_row(void *ctx, const struct member_event *ev)
 {
 	req *r = ctx;
-	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", ev->date, history_label(ev->kind), ev->from,
-		    *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
+	html_printf(&r->out,
+		    "<tr><td data-label=\"日期\">%s</td><td data-label=\"事项\">%s</td><td data-label=\"变更\">%s%s%s</td><td data-label=\"备注\">%s</td>"
+		    "<td data-label=\"经办人\">%s</td></tr>",
+		    ev->date, history_label(ev->kind), ev->from, *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
 }
 
 /* The member's login (issue 10 §1): none, awaiting activation, active or
@@ -254,7 +256,9 @@ static void account_section(req *r, const struct member *m)
 	bool has = uid > 0 && users_get(r->db, uid, &u);
 	bool staff = has && strcmp(u.role, "member") && strcmp(u.role, "grid");
 	buf_puts(&r->out, "<h3>登录账号</h3>");
-	if (!has)
+	if (!has && !strcmp(m->status, "transferred"))
+		buf_puts(&r->out, "<p>组织关系已转出本镇，不再开通账号。</p>");
+	else if (!has)
 		buf_puts(&r->out, "<p>尚未开通。开通后党员凭手机号和激活码设置密码，即可登录接单、认领心愿。</p>");
 	else if (!u.active)
 		html_printf(&r->out, "<p>账号 %s 已停用。</p>", u.username);
@@ -262,7 +266,7 @@ static void account_section(req *r, const struct member *m)
 		html_printf(&r->out, "<p>账号 %s（%s）待激活。</p>", u.username, role_label(role_from_key(u.role)));
 	else
 		html_printf(&r->out, "<p>账号 %s（%s）已激活。</p>", u.username, role_label(role_from_key(u.role)));
-	if (staff || strcmp(m->status, "stopped") == 0)
+	if (staff || strcmp(m->status, "stopped") == 0 || strcmp(m->status, "transferred") == 0) /* no account for who has left */
 		return;
 	html_printf(&r->out,
 		    "<form method=\"post\" action=\"/members/%lld/account\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
@@ -336,7 +340,7 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		buf_puts(&r->out, "</section>");
 	}
 
-	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table\">"
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table cards\">"
 			  "<thead><tr><th>日期</th><th>事项</th><th>变更</th><th>备注</th><th>经办人</th></tr></thead><tbody>");
 	member_history_each(r->db, m->id, history_row, r);
 	buf_puts(&r->out, "</tbody></table></div></section>");
