@@ -90,6 +90,8 @@ static enum dj_result issue(db *d, const struct actor *a, const struct member *m
 	memset(slip, 0, sizeof *slip);
 	if (!strcmp(m->status, "stopped"))
 		return dj_fail(e, DJ_CONFLICT, "已停止党籍的党员不能开通账号");
+	if (!strcmp(m->status, "transferred"))
+		return dj_fail(e, DJ_CONFLICT, "组织关系已转出本镇的党员不能开通账号");
 	if (!phone_valid(m->phone)) {
 		ferr_add(e, "phone", "请先在党员信息中填写正确的手机号（11 位），党员凭手机号激活账号");
 		return DJ_INVALID;
@@ -252,11 +254,11 @@ enum dj_result account_follow_member(db *d, const struct actor *a, int64_t membe
 	struct org acc, now;
 	if (!member_load(d, member_id, &m) || !org_load(d, u.org_id, &acc) || !org_load(d, m.org_id, &now))
 		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
-	bool stopped = !strcmp(m.status, "stopped");
+	bool stopped = !strcmp(m.status, "stopped"), gone = !strcmp(m.status, "transferred");
 	bool moved = strncmp(now.path, acc.path, strlen(acc.path)) != 0;
-	if (!stopped && !moved)
+	if (!stopped && !gone && !moved)
 		return DJ_OK;
-	enum dj_result res = users_deactivate(d, a, uid, stopped ? "党员停止党籍" : "党员组织关系转出本支部", e);
+	enum dj_result res = users_deactivate(d, a, uid, stopped ? "党员停止党籍" : gone ? "党员组织关系转出本镇" : "党员组织关系转出本支部", e);
 	if (res != DJ_OK)
 		return res;
 	return codes_end(d, uid, e);

@@ -89,7 +89,7 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 	db_stmt *s = db_query(
 		d,
 		"SELECT m.id, m.org_id, m.name, m.status, m.in_service, o.kind, CASE WHEN o.type = 'group' THEN o.parent_id ELSE o.id END FROM members m JOIN orgs o ON o.id = m.org_id "
-		"WHERE m.status <> 'stopped' ORDER BY m.id",
+		"WHERE m.status NOT IN ('stopped', 'transferred') ORDER BY m.id",
 		"");
 	while (db_next(s) && n < cap) {
 		struct demo_member *m = &ms[n++];
@@ -276,6 +276,14 @@ int demo_transfers(db *d, const struct actor *cli)
 	    (res = transfer_act(d, cli, id, "return", "接收党组织名称有误，退回重开", &e)) != DJ_OK)
 		goto failed;
 	if (backdate(d, id, now, 40, 35) != DB_OK)
+		return fail(d, "transfer dates");
+	/* received outside: the receipt (回执) of a letter to the county town came
+	 * back, so the member is 转出 — off the active roster, the account closed,
+	 * the dues stopped after this month */
+	struct transfer_new t5 = {pick_member(d, "CJZ-WZC", 1), "outside", NULL, "中共东阿县铜城街道委员会", NULL, "随子女到县城定居"};
+	if ((res = transfer_issue(d, cli, &t5, &id, &e)) != DJ_OK || (res = transfer_act(d, cli, id, "receive", "回执已寄回", &e)) != DJ_OK)
+		goto failed;
+	if (backdate(d, id, now, 24, 0) != DB_OK)
 		return fail(d, "transfer dates");
 	/* incoming from outside, by its letter number */
 	char on[11];

@@ -76,7 +76,7 @@ static int members_of(db *d, const char *code, int64_t *out, int max)
 	int n = 0;
 	db_stmt *s = db_query(d,
 			      "SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE (SELECT path FROM orgs WHERE code = ?) || '%' "
-			      "AND m.status <> 'stopped' AND m.user_id IS NULL ORDER BY m.id",
+			      "AND m.status NOT IN ('stopped', 'transferred') AND m.user_id IS NULL ORDER BY m.id",
 			      "t", code);
 	while (db_next(s) && n < max)
 		out[n++] = db_int(s, 0);

@@ -169,7 +169,7 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 				int64_t size = db_int1(
 					d, 1,
 					"SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE (SELECT path FROM orgs WHERE id = ?) "
-					"|| '%' AND m.status <> 'stopped'",
+					"|| '%' AND m.status NOT IN ('stopped', 'transferred')",
 					"I", org);
 				int64_t sid;
 				r = screening_add(d, cli, f[rnd(2)], org, date, b < 7 ? "屋场微阵地" : "支部会议室", size * (6 + (int64_t)rnd(4)) / 10 + 1,

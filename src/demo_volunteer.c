@@ -60,7 +60,7 @@ static size_t members_under(db *d, const char *code, int64_t *ids, size_t max)
 	size_t n = 0;
 	db_stmt *s = db_query(d,
 			      "SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE (SELECT path FROM orgs WHERE code = ?) || '%' "
-			      "AND m.status <> 'stopped' ORDER BY m.id",
+			      "AND m.status NOT IN ('stopped', 'transferred') ORDER BY m.id",
 			      "t", code);
 	while (db_next(s) && n < max)
 		ids[n++] = db_int(s, 0);

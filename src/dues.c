@@ -11,6 +11,7 @@
 #include <xlsxwriter.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "notify.h"
 #include "sheet.h"
 #include "util.h"
@@ -125,6 +126,61 @@ bool dues_money_field(const char *v, const char *field, const char *label, int64
 void dues_fmt_yuan(int64_t fen, char out[32])
 {
 	snprintf(out, 32, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(llabs(fen) / 100), (long long)(llabs(fen) % 100));
+}
+
+/* 中文大写金额 by the rules for bills (正确填写票据和结算凭证的基本规定):
+ * 零 written once for a run of zeros inside the number, none for zeros at the
+ * end of a section (万, 亿) or before 元; 整 after 元 when there are no 角 or 分. */
+void dues_yuan_capital(int64_t fen, char *out, size_t n)
+{
+	static const char *const digit[] = {"零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"};
+	static const char *const unit[] = {"", "拾", "佰", "仟"};
+	static const char *const section[] = {"", "万", "亿", "万"};
+	buf b = {0};
+	if (fen < 0) {
+		buf_puts(&b, "负");
+		fen = -fen;
+	}
+	int64_t yuan = fen / 100;
+	int jiao = (int)(fen / 10 % 10), cent = (int)(fen % 10);
+	char ds[24];
+	int len = snprintf(ds, sizeof ds, "%lld", (long long)yuan);
+	bool zero = false, any_in_section = false;
+	for (int i = 0; yuan && i < len; i++) {
+		int pos = len - 1 - i, dg = ds[i] - '0';
+		if (dg == 0) {
+			zero = true;
+		} else {
+			if (zero && b.len)
+				buf_puts(&b, "零");
+			zero = false;
+			buf_puts(&b, digit[dg]);
+			buf_puts(&b, unit[pos % 4]);
+			any_in_section = true;
+		}
+		if (pos % 4 == 0 && pos > 0) {
+			if (any_in_section)
+				buf_puts(&b, section[(pos / 4) % 4]);
+			any_in_section = false;
+		}
+	}
+	if (yuan)
+		buf_puts(&b, "元");
+	if (!jiao && !cent)
+		buf_puts(&b, yuan ? "整" : "零元整");
+	else {
+		if (jiao) {
+			buf_puts(&b, digit[jiao]);
+			buf_puts(&b, "角");
+		} else if (yuan)
+			buf_puts(&b, "零"); /* 壹拾元零伍分 */
+		if (cent) {
+			buf_puts(&b, digit[cent]);
+			buf_puts(&b, "分");
+		}
+	}
+	snprintf(out, n, "%s", buf_str(&b));
+	buf_free(&b);
 }
 
 bool dues_month_valid(const char *m)
@@ -351,6 +407,9 @@ static int month_make(db *d, int64_t member_id, int64_t org_id, const char *mont
 {
 	if (db_int1(d, 0, "SELECT COUNT(*) FROM dues_months WHERE member_id = ? AND month = ?", "It", member_id, month) > 0)
 		return 0;
+	/* a member transferred out of the county pays no dues here any more */
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM members WHERE id = ? AND status = 'transferred'", "I", member_id) > 0)
+		return 0;
 	db_stmt *s = db_query(d, "SELECT category, base_fen, flat_fen FROM dues_bases WHERE member_id = ? AND since <= ? ORDER BY since DESC LIMIT 1",
 			      "It", member_id, month);
 	char cat[16] = "";
@@ -402,7 +461,7 @@ enum dj_result dues_generate(db *d, const struct actor *a, const char *path, con
 	db_stmt *s = db_query(d,
 			      /* driven by the bases, so the minute's task costs nothing where nobody has one */
 			      "SELECT m.id, m.org_id FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id IN (SELECT b.member_id FROM dues_bases b "
-			      "WHERE b.since <= ?) AND o.path LIKE ? || '%' AND m.status <> 'stopped' "
+			      "WHERE b.since <= ?) AND o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') "
 			      "AND NOT EXISTS (SELECT 1 FROM dues_months x WHERE x.member_id = m.id AND x.month = ?) ORDER BY m.id",
 			      "ttt", month, path, month);
 	while (db_next(s)) {
@@ -827,7 +886,7 @@ enum dj_result dues_year(db *d, const struct actor *a, const char *path, const c
 #define ARREARS_SQL                                                                                                              \
 	"SELECT m.id, m.name, o.name, COUNT(*), SUM(x.due_fen - x.reduced_fen - x.paid_fen), MIN(x.month) FROM dues_months x "   \
 	"JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = x.org_id WHERE o.path LIKE ? || '%' AND x.status = 'owing' " \
-	"AND x.due_fen - x.reduced_fen > 0 AND x.month < ? AND m.status <> 'stopped' GROUP BY m.id, m.name, o.name, o.path ORDER BY o.path, 4 DESC, m.id"
+	"AND x.due_fen - x.reduced_fen > 0 AND x.month < ? AND m.status NOT IN ('stopped', 'transferred') GROUP BY m.id, m.name, o.name, o.path ORDER BY o.path, 4 DESC, m.id"
 
 enum dj_result dues_arrears(db *d, const struct actor *a, const char *path, int64_t now, void (*fn)(void *ctx, const struct dues_arrear *r), void *ctx,
 			    struct field_errors *e)
@@ -950,6 +1009,14 @@ int dues_follow_transfer(db *d, int64_t member_id, int64_t org_id, const char *m
 	return db_run(d, "UPDATE dues_months SET org_id = ? WHERE member_id = ? AND month >= ? AND status = 'owing'", "IIt", org_id, member_id, month);
 }
 
+int dues_stop_after(db *d, int64_t member_id, const char *month)
+{
+	int rc = db_run(d, "DELETE FROM dues_months WHERE member_id = ? AND month > ? AND status = 'owing'", "It", member_id, month);
+	if (rc != DB_OK)
+		return rc;
+	return db_run(d, "DELETE FROM dues_flags WHERE member_id = ?", "I", member_id);
+}
+
 /* ---- the background task ---- */
 
 int dues_task(db *d, int64_t now)
@@ -1011,7 +1078,7 @@ enum dj_result dues_roster(db *d, const struct actor *a, const char *path, const
 		"(SELECT COALESCE(SUM(y.due_fen - y.reduced_fen), 0) FROM dues_months y WHERE y.member_id = m.id AND y.status = 'owing' AND y.month <= ?) "
 		"FROM members m JOIN orgs o ON o.id = m.org_id "
 		"LEFT JOIN dues_bases b ON b.id = (SELECT b2.id FROM dues_bases b2 WHERE b2.member_id = m.id AND b2.since <= ? ORDER BY b2.since DESC LIMIT 1) "
-		"LEFT JOIN dues_months x ON x.member_id = m.id AND x.month = ? WHERE o.path LIKE ? || '%' AND m.status <> 'stopped' "
+		"LEFT JOIN dues_months x ON x.member_id = m.id AND x.month = ? WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') "
 		"ORDER BY o.path, m.name, m.id LIMIT 2000",
 		"ttttt", month, month, month, month, path);
 	while (db_next(s)) {

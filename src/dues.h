@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "actor.h"
+#include "buf.h"
 #include "db.h"
 #include "permission.h"
 #include "result.h"
@@ -45,6 +46,9 @@ bool dues_amount(const struct dues_rate *r, const char *category, int64_t base_f
 bool dues_parse_yuan(const char *s, int64_t *fen);
 /* Writes fen as "45.00". */
 void dues_fmt_yuan(int64_t fen, char out[32]);
+/* The amount in Chinese capital numerals (大写) as bills write it:
+ * 10.00 → 壹拾元整, 101.50 → 壹佰零壹元伍角, 0.01 → 壹分. */
+void dues_yuan_capital(int64_t fen, char *out, size_t n);
 /* A money field typed in yuan: 0 when empty; false with the field named
  * ("label：请填写不小于 0 的金额") when it is not money. */
 bool dues_money_field(const char *v, const char *field, const char *label, int64_t *fen, struct field_errors *e);
@@ -95,6 +99,10 @@ struct dues_receipt {
 };
 /* A receipt the actor may see (its member, the branch, the committee). */
 enum dj_result dues_receipt_load(db *d, const struct actor *a, int64_t id, struct dues_receipt *out, struct field_errors *e);
+
+/* The receipt as a PDF (dues_pdf.c), appended to out; receipt_no gets its
+ * number (for the file's name). The same check as dues_receipt_load. */
+enum dj_result dues_receipt_pdf(db *d, const struct actor *a, int64_t id, buf *out, char receipt_no[24], struct field_errors *e);
 
 /* A reduction or waiver: requested (branch), then approved or rejected
  * (committee); approval applies to the unpaid months of the range. */
@@ -168,6 +176,10 @@ int64_t dues_unremitted(db *d, int64_t org_id);
 
 /* Transfers move a member's unpaid dues from month on to the new org. */
 int dues_follow_transfer(db *d, int64_t member_id, int64_t org_id, const char *month) DB_MUST_CHECK;
+/* A transfer out of the county: the dues stop after month (the unpaid rows
+ * after it go, the arrears flag with them); none are made again while the
+ * member's status is transferred (转出). */
+int dues_stop_after(db *d, int64_t member_id, const char *month) DB_MUST_CHECK;
 
 /* The org of a code inside the actor's subtree (its id and path); false otherwise. */
 bool dues_org_in_scope(db *d, const struct actor *a, const char *code, int64_t *id, char path[256]);

@@ -601,8 +601,7 @@ static void import_post(req *r)
 	page_end(r);
 }
 
-/* The receipt, styled for print (the project has no PDF library: the
- * browser prints it, or saves it as PDF). */
+/* The receipt, styled for print, and its PDF to download (receipt_pdf). */
 static void receipt_page(req *r)
 {
 	struct dues_receipt x;
@@ -624,8 +623,29 @@ static void receipt_page(req *r)
 		"<p class=\"muted\">本收据由陈集镇党建工作平台生成，凭收据编号可查。</p></div>",
 		x.receipt_no, x.member_name, x.org_name, x.months, y, method_label(x.method), *x.payer_name ? "，代缴人：" : "", x.payer_name, x.paid_on,
 		x.by, at);
-	buf_puts(&r->out, "<p class=\"no-print\"><button class=\"btn btn-primary\" type=\"button\" data-print>打印收据</button></p>");
+	html_printf(&r->out,
+		    "<p class=\"no-print\"><a class=\"btn btn-primary\" id=\"receipt-pdf\" href=\"/dues/receipts/%lld/receipt.pdf\">下载收据 PDF</a> "
+		    "<button class=\"btn\" type=\"button\" data-print>打印收据</button></p>",
+		    (long long)x.id);
 	page_end(r);
+}
+
+/* The receipt as a PDF (pdf.h), for the page and the API alike. */
+static void receipt_pdf(req *r)
+{
+	buf pdf = {0};
+	char no[24] = "";
+	struct field_errors e = {0};
+	enum dj_result res = dues_receipt_pdf(r->db, &r->actor, req_param_id(r, "id"), &pdf, no, &e);
+	if (res != DJ_OK)
+		req_fail(r, res, &e);
+	else {
+		char ascii[64], name[96];
+		snprintf(ascii, sizeof ascii, "receipt-%s.pdf", no);
+		snprintf(name, sizeof name, "党费收据-%s.pdf", no);
+		req_send_attachment(r, &pdf, "application/pdf", ascii, name);
+	}
+	buf_free(&pdf);
 }
 
 struct dues_download {
@@ -764,6 +784,7 @@ static const route dues_routes[] = {
 	{"POST", "/dues/import", import_post, R_STAFF, 0, 12 * 1024 * KiB, "dues_import"},
 	{"POST", "/dues/remit", remit_post, R_STAFF, 0, 4 * KiB, "dues_remit"},
 	{"GET", "/dues/receipts/:id", receipt_page, R_ANY, 0, 0, "dues_receipt"},
+	{"GET", "/dues/receipts/:id/receipt.pdf", receipt_pdf, R_ANY, 0, 0, "dues_receipt_pdf"},
 	{"GET", "/api/v1/dues/rates", api_rates, R_ANY, RF_API, 0, "api_dues_rates"},
 	{"POST", "/api/v1/dues/rates", api_rate_add, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_dues_rates"},
 	{"POST", "/api/v1/dues/bases", api_base, R_STAFF, RF_API, 4 * KiB, "api_dues_base"},
@@ -772,6 +793,7 @@ static const route dues_routes[] = {
 	{"GET", "/api/v1/dues/members/:id", api_member_months, R_ANY, RF_API, 0, "api_dues_member"},
 	{"POST", "/api/v1/dues/payments", api_pay, R_STAFF, RF_API, 8 * KiB, "api_dues_pay"},
 	{"GET", "/api/v1/dues/payments/:id", api_receipt, R_ANY, RF_API, 0, "api_dues_receipt"},
+	{"GET", "/api/v1/dues/payments/:id/receipt.pdf", receipt_pdf, R_ANY, RF_API, 0, "api_dues_receipt_pdf"},
 	{"POST", "/api/v1/dues/reductions", api_reduce, R_STAFF, RF_API, 4 * KiB, "api_dues_reduce"},
 	{"POST", "/api/v1/dues/reductions/:id/decision", api_decide, R_STAFF, RF_API, 4 * KiB, "api_dues_decide"},
 	{"GET", "/api/v1/dues/ledger", api_ledger, R_STAFF, RF_API, 0, "api_dues_ledger"},

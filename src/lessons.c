@@ -219,10 +219,11 @@ enum dj_result lesson_create(db *d, const struct actor *a, const struct lesson_n
 		char town[256];
 		town_of(d, a, town);
 		for (int i = 0; i < n->nlecturers; i++) {
-			int64_t ok = db_int1(d, 0,
-					     "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ? AND m.status <> 'stopped' "
-					     "AND o.path LIKE ? || '%'",
-					     "It", n->lecturers[i], town);
+			int64_t ok = db_int1(
+				d, 0,
+				"SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ? AND m.status NOT IN ('stopped', 'transferred') "
+				"AND o.path LIKE ? || '%'",
+				"It", n->lecturers[i], town);
 			if (!ok) {
 				ferr_add(e, "lecturers", "讲师须是本镇的在册党员");
 				break;
@@ -443,14 +444,16 @@ enum dj_result lesson_order_create(db *d, const struct actor *a, int64_t lesson_
 /* The size of a branch: its active members (and its groups'). */
 static int64_t branch_size(db *d, const char *path)
 {
-	return db_int1(d, 0, "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status <> 'stopped'", "t",
-		       path);
+	return db_int1(
+		d, 0,
+		"SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
+		"t", path);
 }
 
 static bool member_in(db *d, int64_t member_id, const char *path)
 {
 	return db_int1(d, 0,
-		       "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ? AND o.path LIKE ? || '%' AND m.status <> 'stopped'",
+		       "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ? AND o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
 		       "It", member_id, path) > 0;
 }
 
@@ -681,7 +684,7 @@ void lesson_branch_members(db *d, int64_t org_id, void (*fn)(void *ctx, int64_t 
 	db_stmt *s = db_query(
 		d,
 		"SELECT m.id, m.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE (SELECT path FROM orgs WHERE id = ?) || '%' "
-		"AND m.status <> 'stopped' ORDER BY m.id LIMIT 500",
+		"AND m.status NOT IN ('stopped', 'transferred') ORDER BY m.id LIMIT 500",
 		"I", org_id);
 	while (db_next(s))
 		fn(ctx, db_int(s, 0), db_str(s, 1));

@@ -205,8 +205,9 @@ static bool branch_of(db *d, int64_t org_id, int64_t *branch_id, char path[256],
 static bool member_in(db *d, int64_t member_id, const char *path, char name[96])
 {
 	db_stmt *s = db_query(
-		d, "SELECT m.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ? AND o.path LIKE ? || '%' AND m.status <> 'stopped'", "It",
-		member_id, path);
+		d,
+		"SELECT m.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ? AND o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
+		"It", member_id, path);
 	bool ok = db_next(s);
 	if (ok && name)
 		copy(name, 96, db_str(s, 0));
@@ -512,14 +513,14 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 		rc = db_run(
 			d,
 			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
-			"m.org_id WHERE o.path LIKE ? || '%' AND m.status <> 'stopped' AND EXISTS (SELECT 1 FROM member_duties du WHERE "
+			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') AND EXISTS (SELECT 1 FROM member_duties du WHERE "
 			"du.member_id = m.id AND du.duty IN ('书记', '副书记', '委员'))",
 			"It", id, path);
 	if (rc == DB_OK && (strcmp(type, "committee") != 0 || db_changes(d) == 0))
 		rc = db_run(
 			d,
 			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
-			"m.org_id WHERE o.path LIKE ? || '%' AND m.status <> 'stopped'",
+			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
 			"It", id, path);
 	if (rc != DB_OK)
 		return DJ_DB_ERROR;
@@ -1370,8 +1371,10 @@ static void matter_fill(db *d, struct matter *m)
 {
 	int64_t done = db_int1(d, 0, "SELECT COUNT(*) FROM matter_steps WHERE matter_id = ? AND round = ? AND passed = 1", "II", m->id, m->round);
 	m->next = !strcmp(m->state, "stopped") ? 0 : (int)done;
-	m->members = db_int1(d, 0, "SELECT COUNT(*) FROM members mb JOIN orgs o ON o.id = mb.org_id WHERE o.path LIKE ? || '%' AND mb.status <> 'stopped'",
-			     "t", m->org_path);
+	m->members = db_int1(
+		d, 0,
+		"SELECT COUNT(*) FROM members mb JOIN orgs o ON o.id = mb.org_id WHERE o.path LIKE ? || '%' AND mb.status NOT IN ('stopped', 'transferred')",
+		"t", m->org_path);
 }
 
 bool matter_load(db *d, int64_t id, struct matter *m)

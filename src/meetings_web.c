@@ -92,8 +92,8 @@ struct opt_ctx {
 static void member_options(req *r, const char *selected)
 {
 	db_stmt *s = db_query(r->db,
-			      "SELECT m.id, m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status <> "
-			      "'stopped' ORDER BY o.path, m.name LIMIT 500",
+			      "SELECT m.id, m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN "
+			      "('stopped', 'transferred') ORDER BY o.path, m.name LIMIT 500",
 			      "t", actor_scope(&r->actor));
 	while (db_next(s)) {
 		char id[24];

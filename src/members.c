@@ -29,7 +29,7 @@ const char *const member_education_list[] = {
 	"博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学及以下", NULL,
 };
 
-const char *const member_status_keys[] = {"active", "retired", "mobile", "stopped", NULL};
+const char *const member_status_keys[] = {"active", "retired", "mobile", "stopped", "transferred", NULL};
 
 static const char *const ethnicities[] = {
 	"汉族",   "蒙古族",   "回族",   "藏族",     "维吾尔族",   "苗族",   "彝族",       "壮族",     "布依族",   "朝鲜族", "满族",   "侗族",
@@ -40,7 +40,9 @@ static const char *const ethnicities[] = {
 };
 
 static const char *const category_map[] = {"full", "正式", "probationary", "预备", NULL};
-static const char *const status_map[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", NULL};
+/* 转出 comes only from a transfer's receipt (member_transfer_out) */
+#define TRANSFER_OUT_ONLY "转出由组织关系转接办理：开具转出镇外的介绍信，回执寄回后登记"
+static const char *const status_map[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", "transferred", "转出", NULL};
 
 static const char *label_of(const char *const *map, const char *key)
 {
@@ -477,6 +479,8 @@ enum dj_result member_insert(db *d, const struct actor *a, struct member *m, con
 	if (!permission_allows(&perm_member_edit, a))
 		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能新增党员");
 	member_validate(d, m, 0, e);
+	if (!strcmp(m->status, "transferred"))
+		ferr_add(e, "status", "%s", TRANSFER_OUT_ONLY);
 	/* the subtree is checked once the org code is resolved */
 	if (!e->n && !member_org_covered(d, a, m->org_id))
 		ferr_add(e, "org_code", "组织不在您的管辖范围内");
@@ -496,6 +500,8 @@ enum dj_result member_update(db *d, const struct actor *a, const struct member *
 	if (!permission_allows(&perm_member_edit, a) || !member_org_covered(d, a, before->org_id))
 		return dj_fail(e, DJ_FORBIDDEN, "您的角色不能修改党员信息");
 	member_validate(d, after, before->id, e);
+	if (!strcmp(after->status, "transferred") && strcmp(before->status, "transferred"))
+		ferr_add(e, "status", "%s", TRANSFER_OUT_ONLY);
 	if (!e->n && !member_org_covered(d, a, after->org_id))
 		ferr_add(e, "org_code", "组织不在您的管辖范围内");
 	if (e->n)
@@ -514,8 +520,10 @@ enum dj_result member_update(db *d, const struct actor *a, const struct member *
 	return DJ_OK;
 }
 
-enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
-			     struct field_errors *e)
+/* by_transfer: the receipt of a letter to an outside org (transfers.c), the
+ * only way to 转出 */
+static enum dj_result change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
+			     bool by_transfer, struct field_errors *e)
 {
 	struct member m;
 	if (!member_load(d, id, &m) || !member_visible(d, a, &m))
@@ -546,10 +554,14 @@ enum dj_result member_change(db *d, const struct actor *a, int64_t id, const cha
 	if (!strcmp(kind, "status")) {
 		if (!to || !in_list(member_status_keys, to))
 			return dj_fail(e, DJ_INVALID, "党籍状态应为：正常、离退休、流动、停止党籍");
+		if (!strcmp(to, "transferred") && !by_transfer)
+			return dj_fail(e, DJ_INVALID, "%s", TRANSFER_OUT_ONLY);
 		if (!strcmp(m.status, to))
 			return dj_fail(e, DJ_CONFLICT, "党籍状态没有变化");
 		if (!strcmp(m.status, "stopped") && strcmp(to, "active"))
 			return dj_fail(e, DJ_CONFLICT, "已停止党籍的党员只能恢复为正常");
+		if (!strcmp(m.status, "transferred") && strcmp(to, "active"))
+			return dj_fail(e, DJ_CONFLICT, "已转出的党员只能恢复为正常（组织关系转回时）");
 		snprintf(sum, sizeof sum, "%s：党籍状态变更为 %s", m.name, member_status_label(to));
 		if (db_run(d, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?", "tII", to, now_unix(), id) != DB_OK ||
 		    history(d, id, date, "status", member_status_label(m.status), member_status_label(to), note, a->user_id) != DB_OK ||
@@ -558,6 +570,17 @@ enum dj_result member_change(db *d, const struct actor *a, int64_t id, const cha
 		return account_follow_member(d, a, id, e);
 	}
 	return dj_fail(e, DJ_INVALID, "未知的变更类型");
+}
+
+enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
+			     struct field_errors *e)
+{
+	return change(d, a, id, kind, to, date, note, false, e);
+}
+
+enum dj_result member_transfer_out(db *d, const struct actor *a, int64_t id, const char *date, const char *note, struct field_errors *e)
+{
+	return change(d, a, id, "status", "transferred", date, note, true, e);
 }
 
 enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const char *why, struct member *out, struct field_errors *e)
@@ -754,10 +777,11 @@ int64_t *member_ids_without_account(db *d, const char *path, size_t *n)
 	size_t cap = 64;
 	int64_t *ids = malloc(cap * sizeof *ids);
 	*n = 0;
-	db_stmt *s = db_query(d,
-			      "SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id "
-			      "WHERE o.path LIKE ? || '%' AND m.user_id IS NULL AND m.status <> 'stopped' ORDER BY o.path, m.name, m.id",
-			      "t", path ? path : "");
+	db_stmt *s = db_query(
+		d,
+		"SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id "
+		"WHERE o.path LIKE ? || '%' AND m.user_id IS NULL AND m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.name, m.id",
+		"t", path ? path : "");
 	while (ids && db_next(s)) {
 		if (*n == cap) {
 			int64_t *more = realloc(ids, (cap *= 2) * sizeof *ids);

@@ -34,7 +34,7 @@ struct member {
 	char join_date[11];
 	char full_date[11]; /* "" while 预备 */
 	char category[16];  /* full | probationary */
-	char status[16];    /* active | retired | mobile | stopped */
+	char status[16];    /* active | retired | mobile | stopped | transferred (转出: to an org outside the county) */
 	bool in_service;
 	char duties[256];  /* 、-separated, e.g. "书记、网格员" */
 	char too_long[32]; /* the first field whose given value did not fit; validation reports it */
@@ -44,10 +44,10 @@ struct member {
 extern const char *const member_fields[];
 
 const char *member_category_label(const char *key); /* 正式 / 预备 */
-const char *member_status_label(const char *key);   /* 正常 / 离退休 / 流动 / 停止党籍 */
+const char *member_status_label(const char *key);   /* 正常 / 离退休 / 流动 / 停止党籍 / 转出 */
 extern const char *const member_duty_list[];        /* NULL-terminated */
 extern const char *const member_education_list[];
-extern const char *const member_status_keys[]; /* active retired mobile stopped, NULL */
+extern const char *const member_status_keys[]; /* active retired mobile stopped transferred, NULL */
 
 /* Sets one field from text (trimmed; Chinese labels accepted for category,
  * status, in_service, gender). Returns false when the field name is unknown. */
@@ -83,6 +83,11 @@ enum dj_result member_update(db *d, const struct actor *a, const struct member *
  * kind: "full" or "status"; to: a status key for "status". */
 enum dj_result member_change(db *d, const struct actor *a, int64_t id, const char *kind, const char *to, const char *date, const char *note,
 			     struct field_errors *e);
+
+/* 转出: the member's relation has gone to an org outside the county (the
+ * receipt of the letter came back; transfers.c): the status transferred, its
+ * history row and audit, the account deactivated. member_change refuses it. */
+enum dj_result member_transfer_out(db *d, const struct actor *a, int64_t id, const char *date, const char *note, struct field_errors *e);
 
 /* The explicit reading of a member's full ID and phone numbers and address
  * (member.reveal): the member must be visible to the actor (DJ_NOT_FOUND),

@@ -89,6 +89,10 @@ static void filter_select(req *r, const char *name, const char *label, const cha
 }
 
 static const char *const status_opts[] = {"active", "正常", "retired", "离退休", "mobile", "流动", "stopped", "停止党籍", NULL};
+/* the list's filter also finds those transferred out of the county (转出 is
+ * set by the transfer's receipt, never by hand) */
+static const char *const status_filter_opts[] = {"active",  "正常",     "retired",     "离退休", "mobile", "流动",
+						 "stopped", "停止党籍", "transferred", "转出",   NULL};
 static const char *const category_opts[] = {"full", "正式党员", "probationary", "预备党员", NULL};
 static const char *const in_service_opts[] = {"1", "在职党员", "0", "非在职党员", NULL};
 static const char *const sort_opts[] = {"org", "按组织", "name", "按姓名", "join_date", "按入党日期", "birth_date", "按出生日期", NULL};
@@ -166,7 +170,7 @@ void members_page_list(req *r)
 		    "<label class=\"sr-only\" for=\"f-q\">搜索</label>"
 		    "<input id=\"f-q\" name=\"q\" type=\"search\" placeholder=\"姓名，或身份证号/手机号后四位\" value=\"%s\">",
 		    code ? code : "", q.q ? q.q : "");
-	filter_select(r, "status", "全部党籍状态", status_opts, q.status);
+	filter_select(r, "status", "全部党籍状态", status_filter_opts, q.status);
 	filter_select(r, "category", "全部类别", category_opts, q.category);
 	filter_select(r, "in_service", "在职与否", in_service_opts, req_query(r, "in_service"));
 	buf_puts(&r->out, "<label class=\"sr-only\" for=\"f-duty\">职务</label><select id=\"f-duty\" name=\"duty\"><option value=\"\">全部职务</option>");
@@ -239,8 +243,10 @@ static const char *history_label(const char *kind)
 static void history_row(void *ctx, const struct member_event *ev)
 {
 	req *r = ctx;
-	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s%s%s</td><td>%s</td><td>%s</td></tr>", ev->date, history_label(ev->kind), ev->from,
-		    *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
+	html_printf(&r->out,
+		    "<tr><td data-label=\"日期\">%s</td><td data-label=\"事项\">%s</td><td data-label=\"变更\">%s%s%s</td><td data-label=\"备注\">%s</td>"
+		    "<td data-label=\"经办人\">%s</td></tr>",
+		    ev->date, history_label(ev->kind), ev->from, *ev->from ? " → " : "", ev->to, ev->note, ev->by_name);
 }
 
 /* The member's login (issue 10 §1): none, awaiting activation, active or
@@ -252,7 +258,9 @@ static void account_section(req *r, const struct member *m)
 	bool has = uid > 0 && users_get(r->db, uid, &u);
 	bool staff = has && strcmp(u.role, "member") && strcmp(u.role, "grid");
 	buf_puts(&r->out, "<h3>登录账号</h3>");
-	if (!has)
+	if (!has && !strcmp(m->status, "transferred"))
+		buf_puts(&r->out, "<p>组织关系已转出本镇，不再开通账号。</p>");
+	else if (!has)
 		buf_puts(&r->out, "<p>尚未开通。开通后党员凭手机号和激活码设置密码，即可登录接单、认领心愿。</p>");
 	else if (!u.active)
 		html_printf(&r->out, "<p>账号 %s 已停用。</p>", u.username);
@@ -260,7 +268,7 @@ static void account_section(req *r, const struct member *m)
 		html_printf(&r->out, "<p>账号 %s（%s）待激活。</p>", u.username, role_label(role_from_key(u.role)));
 	else
 		html_printf(&r->out, "<p>账号 %s（%s）已激活。</p>", u.username, role_label(role_from_key(u.role)));
-	if (staff || strcmp(m->status, "stopped") == 0)
+	if (staff || strcmp(m->status, "stopped") == 0 || strcmp(m->status, "transferred") == 0) /* no account for who has left */
 		return;
 	html_printf(&r->out,
 		    "<form method=\"post\" action=\"/members/%lld/account\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
@@ -335,7 +343,7 @@ static void member_detail(req *r, struct member *m, bool revealed)
 		buf_puts(&r->out, "</section>");
 	}
 
-	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table\">"
+	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">变更记录</h2><div class=\"table-wrap\"><table class=\"table cards\">"
 			  "<thead><tr><th>日期</th><th>事项</th><th>变更</th><th>备注</th><th>经办人</th></tr></thead><tbody>");
 	member_history_each(r->db, m->id, history_row, r);
 	buf_puts(&r->out, "</tbody></table></div></section>");

@@ -469,7 +469,7 @@ enum dj_result points_member(db *d, const struct actor *a, int64_t member_id, in
 	s = db_query(d,
 		     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN COALESCE(t.points, 0) > ? THEN 1 ELSE 0 END), 0) FROM members m "
 		     "LEFT JOIN points_totals t ON t.member_id = m.id AND t.year = ? AND t.month = 0 "
-		     "WHERE m.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) AND m.status <> 'stopped'",
+		     "WHERE m.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?) AND m.status NOT IN ('stopped', 'transferred')",
 		     "Iitt", out->total, year, lo, hi);
 	if (db_next(s)) {
 		out->of = db_int(s, 0);
@@ -620,7 +620,7 @@ static enum dj_result ranking_org(db *d, const struct actor *a, const char *org_
 #define RANK_SQL                                                                                                                        \
 	"SELECT m.id, m.name, o.name, COALESCE(t.points, 0) AS p, COALESCE(t.entries, 0) "                                              \
 	"FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN points_totals t ON t.member_id = m.id AND t.year = ? AND t.month = ? " \
-	"WHERE o.path >= ? AND o.path < ? AND m.status <> 'stopped' ORDER BY p DESC, m.id"
+	"WHERE o.path >= ? AND o.path < ? AND m.status NOT IN ('stopped', 'transferred') ORDER BY p DESC, m.id"
 #define RANK_CACHE 16
 #define RANK_CACHE_MAX_ROWS 50000 /* a county's is read from the database every time */
 
@@ -810,7 +810,7 @@ static bool town_read(db *d, const char *lo, const char *hi, int year, struct po
 	s = db_query(d,
 		     "SELECT o.path, COUNT(*), COALESCE(SUM(t.points), 0) FROM members m JOIN orgs o ON o.id = m.org_id "
 		     "LEFT JOIN points_totals t ON t.member_id = m.id AND t.year = ? AND t.month = 0 "
-		     "WHERE o.path >= ? AND o.path < ? AND m.status <> 'stopped' GROUP BY o.path",
+		     "WHERE o.path >= ? AND o.path < ? AND m.status NOT IN ('stopped', 'transferred') GROUP BY o.path",
 		     "itt", year, lo, hi);
 	while (ok && db_next(s)) {
 		const char *path = db_str(s, 0);
@@ -1138,7 +1138,7 @@ void points_members_each(db *d, const struct actor *a, points_member_fn fn, void
 	path_range(actor_scope(a), lo, hi);
 	db_stmt *s = db_query(d,
 			      "SELECT m.id, m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= ? AND o.path < ? "
-			      "AND m.status <> 'stopped' ORDER BY o.path, m.id LIMIT 1000",
+			      "AND m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.id LIMIT 1000",
 			      "tt", lo, hi);
 	while (db_next(s))
 		fn(ctx, db_int(s, 0), db_str(s, 1), db_str(s, 2));

@@ -90,8 +90,10 @@ static int64_t branch_of(db *d, const struct actor *a, int64_t org_id, char path
 
 static int64_t branch_size(db *d, const char *path)
 {
-	return db_int1(d, 0, "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status <> 'stopped'", "t",
-		       path);
+	return db_int1(
+		d, 0,
+		"SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
+		"t", path);
 }
 
 /* What a member or grid worker sees of its branch: the nearest 党支部 at or

@@ -149,6 +149,8 @@ enum dj_result transfer_issue(db *d, const struct actor *a, const struct transfe
 		ferr_add(e, "kind", "转接类型应为：镇内转接、转出镇外");
 	if (!strcmp(m.status, "stopped"))
 		ferr_add(e, "member_id", "已停止党籍的党员不能转接组织关系");
+	else if (!strcmp(m.status, "transferred"))
+		ferr_add(e, "member_id", "该党员的组织关系已转出本镇");
 	char td[11], until[11];
 	today(td);
 	add_months(td, TRANSFER_VALID_MONTHS, until);
@@ -203,9 +205,10 @@ enum dj_result transfer_issue(db *d, const struct actor *a, const struct transfe
 	return DJ_OK;
 }
 
-/* The member moves on receipt: the roster (its history and audit through
- * member_update), the account's org (users_reopen: a transfer keeps it
- * open), the unpaid dues from this month. The receiving secretary acts with
+/* The member moves on receipt: the account's org first (users_move_org: the
+ * account and its sessions go on, scoped by the new branch), then the roster
+ * (its history and audit through member_update, which finds the account
+ * already where the member goes), the unpaid dues from this month. The receiving secretary acts with
  * the committee's authority the letter carries: both branches in scope. */
 static enum dj_result move_member(db *d, const struct actor *a, const struct transfer *t, struct field_errors *e)
 {
@@ -226,14 +229,33 @@ static enum dj_result move_member(db *d, const struct actor *a, const struct tra
 	after = before;
 	after.org_id = to.id;
 	snprintf(after.org_code, sizeof after.org_code, "%s", to.code); /* member_validate resolves the org by its code */
-	enum dj_result res = member_update(d, &ta, &before, &after, e);
-	if (res != DJ_OK)
+	char why[120];
+	snprintf(why, sizeof why, "组织关系转接 %s", t->letter_no);
+	enum dj_result res;
+	if (had_account && (res = users_move_org(d, &ta, uid, t->to_org_id, why, e)) != DJ_OK)
 		return res;
-	if (had_account && (res = users_reopen(d, &ta, uid, u.name, u.role, t->to_org_id, e)) != DJ_OK)
+	if ((res = member_update(d, &ta, &before, &after, e)) != DJ_OK)
 		return res;
 	char month[8];
 	dues_month_of(now_unix(), month);
 	if (dues_follow_transfer(d, t->member_id, t->to_org_id, month) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
+	return DJ_OK;
+}
+
+/* The receipt (回执) of a letter to an outside org has come back: the member
+ * leaves the active roster as 转出 (member_transfer_out: the history row, the audit
+ * row, the account deactivated), and the dues stop after this month. */
+static enum dj_result leave_county(db *d, const struct actor *a, const struct transfer *t, const char *td, struct field_errors *e)
+{
+	char note[400];
+	snprintf(note, sizeof note, "转至%s（%s）", t->to_org_name, t->letter_no);
+	enum dj_result res = member_transfer_out(d, a, t->member_id, td, note, e);
+	if (res != DJ_OK)
+		return res;
+	char month[8];
+	snprintf(month, sizeof month, "%.7s", td);
+	if (dues_stop_after(d, t->member_id, month) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
 	return DJ_OK;
 }
@@ -281,6 +303,11 @@ enum dj_result transfer_act(db *d, const struct actor *a, int64_t id, const char
 		return dj_fail(e, DJ_DB_ERROR, "保存失败，请稍后再试");
 	if (!strcmp(action, "receive") && !strcmp(t.kind, "internal")) {
 		enum dj_result res = move_member(d, a, &t, e);
+		if (res != DJ_OK)
+			return res;
+	}
+	if (!strcmp(action, "receive") && !strcmp(t.kind, "outside") && t.member_id) {
+		enum dj_result res = leave_county(d, a, &t, td, e);
 		if (res != DJ_OK)
 			return res;
 	}

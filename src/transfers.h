@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "actor.h"
+#include "buf.h"
 #include "db.h"
 #include "permission.h"
 #include "result.h"
@@ -41,6 +42,10 @@ struct transfer {
 };
 /* A transfer whose sending or receiving side lies in the actor's subtree. */
 enum dj_result transfer_load(db *d, const struct actor *a, int64_t id, struct transfer *t, struct field_errors *e);
+
+/* The letter with its stub (存根) as a PDF (transfers_pdf.c), appended to
+ * out; letter_no gets its number. Incoming letters have none (DJ_CONFLICT). */
+enum dj_result transfer_letter_pdf(db *d, const struct actor *a, int64_t id, buf *out, char letter_no[64], struct field_errors *e);
 
 /* Issues a transfer. kind "internal": to_org_code names a branch (or group)
  * of the same committee, not the member's own; "outside": to_org_name the

@@ -159,7 +159,13 @@ static void transfer_page(req *r)
 		t.letter_no, t.to_org_name, t.person_name, t.from_org_name, t.from_org_name, t.to_org_name, *t.dues_paid_to ? t.dues_paid_to : "—",
 		t.issued_on, t.valid_until, *t.reason ? t.reason : "—", state_badge(t.state), transfer_state_label(t.state), *t.decided_on ? " " : "",
 		t.decided_on);
-	buf_puts(&r->out, "<p class=\"no-print\"><button class=\"btn\" type=\"button\" data-print>打印介绍信</button></p>");
+	if (strcmp(t.kind, "incoming")) /* an incoming letter was written by the other side */
+		html_printf(&r->out,
+			    "<p class=\"no-print\"><a class=\"btn btn-primary\" id=\"letter-pdf\" href=\"/transfers/%lld/letter.pdf\">下载介绍信 PDF</a> ",
+			    (long long)t.id);
+	else
+		buf_puts(&r->out, "<p class=\"no-print\">");
+	buf_puts(&r->out, "<button class=\"btn\" type=\"button\" data-print>打印介绍信</button></p>");
 	if (!strcmp(t.state, "issued") && permission_allows(&perm_transfer_edit, &r->actor)) {
 		char act[80];
 		snprintf(act, sizeof act, "/transfers/%lld/receive", (long long)t.id);
@@ -173,6 +179,24 @@ static void transfer_page(req *r)
 		buf_puts(&r->out, "</div>");
 	}
 	page_end(r);
+}
+
+/* The letter with its stub as a PDF (pdf.h), for the page and the API alike. */
+static void letter_pdf(req *r)
+{
+	buf pdf = {0};
+	char no[64] = "";
+	struct field_errors e = {0};
+	enum dj_result res = transfer_letter_pdf(r->db, &r->actor, req_param_id(r, "id"), &pdf, no, &e);
+	if (res != DJ_OK)
+		req_fail(r, res, &e);
+	else {
+		char ascii[64], name[160];
+		snprintf(ascii, sizeof ascii, "transfer-letter-%lld.pdf", (long long)req_param_id(r, "id"));
+		snprintf(name, sizeof name, "组织关系介绍信-%s.pdf", no);
+		req_send_attachment(r, &pdf, "application/pdf", ascii, name);
+	}
+	buf_free(&pdf);
 }
 
 static void transfer_act_post(req *r)
@@ -325,12 +349,14 @@ static const route transfers_routes[] = {
 	{"POST", "/transfers", transfers_issue_post, R_STAFF, 0, 8 * KiB, "transfer_issue"},
 	{"POST", "/transfers/incoming", transfers_incoming_post, R_STAFF, 0, 8 * KiB, "transfer_incoming"},
 	{"GET", "/transfers/:id", transfer_page, R_STAFF, 0, 0, "transfer"},
+	{"GET", "/transfers/:id/letter.pdf", letter_pdf, R_STAFF, 0, 0, "transfer_letter_pdf"},
 	{"POST", "/transfers/:id/:action", transfer_act_post, R_STAFF, 0, 4 * KiB, "transfer_act"},
 	{"GET", "/api/v1/transfers", api_list, R_STAFF, RF_API, 0, "api_transfers"},
 	{"POST", "/api/v1/transfers", api_issue, R_STAFF, RF_API, 8 * KiB, "api_transfers"},
 	{"GET", "/api/v1/transfers/transitions", api_steps, R_PUBLIC, RF_API | RF_NODB, 0, "api_transfer_transitions"},
 	{"POST", "/api/v1/transfers/incoming", api_incoming, R_STAFF, RF_API, 8 * KiB, "api_transfer_incoming"},
 	{"GET", "/api/v1/transfers/:id", api_get, R_STAFF, RF_API, 0, "api_transfer"},
+	{"GET", "/api/v1/transfers/:id/letter.pdf", letter_pdf, R_STAFF, RF_API, 0, "api_transfer_letter_pdf"},
 	{"POST", "/api/v1/transfers/:id/actions/:action", api_act, R_STAFF, RF_API, 4 * KiB, "api_transfer_action"},
 };
 static const struct nav_entry transfers_nav[] = {

@@ -406,6 +406,22 @@ enum dj_result users_reopen(db *d, const struct actor *a, int64_t id, const char
 	return audit(d, a, "user.update", id, org_id, sum, e);
 }
 
+enum dj_result users_move_org(db *d, const struct actor *a, int64_t id, int64_t org_id, const char *why, struct field_errors *e)
+{
+	struct user u;
+	if (!users_get(d, id, &u))
+		return dj_fail(e, DJ_NOT_FOUND, "用户不存在");
+	if (!member_role(u.role))
+		return dj_fail(e, DJ_CONFLICT, "该账号是工作人员账号，由管理员管理");
+	if (u.org_id == org_id)
+		return DJ_OK;
+	if (db_run(d, "UPDATE users SET org_id = ?, updated_at = ? WHERE id = ?", "III", org_id, now_unix(), id) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
+	char sum[400];
+	snprintf(sum, sizeof sum, "%s/org %lld → org %lld（%s，账号与登录保持）", u.name, (long long)u.org_id, (long long)org_id, why ? why : "");
+	return audit(d, a, "user.update", id, org_id, sum, e);
+}
+
 enum dj_result users_activate(db *d, const struct actor *a, int64_t id, const char *phone, const char *password, struct field_errors *e)
 {
 	struct user u;

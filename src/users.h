@@ -84,6 +84,10 @@ enum dj_result users_create_pending(db *d, const struct actor *a, const char *us
 /* Reopens a member's account for a new activation code: active again, with
  * the role and org of the roster record. Audited as user.update. */
 enum dj_result users_reopen(db *d, const struct actor *a, int64_t id, const char *name, const char *role, int64_t org_id, struct field_errors *e);
+/* Moves a member's account to org_id (a transfer inside the committee): the
+ * account stays active and its sessions go on, scoped by the new org from
+ * their next request. Audited as user.update. */
+enum dj_result users_move_org(db *d, const struct actor *a, int64_t id, int64_t org_id, const char *why, struct field_errors *e);
 /* Sets the first password of an account by its activation (the rules of
  * password_refused apply; nor may it contain the phone number); ends any
  * session of the account. Audited as user.activate. */

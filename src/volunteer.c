@@ -1069,12 +1069,15 @@ void volunteer_teams_each(db *d, const struct actor *a, void (*fn)(void *ctx, co
 void volunteer_figures_compute(db *d, const char *prefix, int64_t t0, int64_t t1, struct volunteer_figures *f)
 {
 	memset(f, 0, sizeof *f);
-	f->registered = db_int1(d, 0,
-				"SELECT COUNT(*) FROM members m JOIN orgs so ON so.id = m.service_org_id WHERE m.in_service = 1 AND m.status <> 'stopped' "
-				"AND so.path LIKE ? || '%'",
-				"t", prefix);
-	f->members = db_int1(d, 0, "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status <> 'stopped' AND o.path LIKE ? || '%'",
-			     "t", prefix);
+	f->registered = db_int1(
+		d, 0,
+		"SELECT COUNT(*) FROM members m JOIN orgs so ON so.id = m.service_org_id WHERE m.in_service = 1 AND m.status NOT IN ('stopped', 'transferred') "
+		"AND so.path LIKE ? || '%'",
+		"t", prefix);
+	f->members = db_int1(
+		d, 0,
+		"SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status NOT IN ('stopped', 'transferred') AND o.path LIKE ? || '%'",
+		"t", prefix);
 	db_stmt *s = db_query(d,
 			      "SELECT COUNT(*), COALESCE(SUM(a.public_count), 0) FROM volunteer_activities a JOIN orgs o ON o.id = a.org_id WHERE "
 			      "o.path LIKE ? || '%' AND a.starts_at >= ? AND a.starts_at < ? AND a.state IN ('published', 'in_progress', 'finished')",
@@ -1233,7 +1236,7 @@ enum dj_result volunteer_below_minimum(db *d, const struct actor *a, int64_t org
 		"SELECT m.id, m.name, o.name, (SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = s.activity_id "
 		"WHERE s.member_id = m.id AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN "
 		"('published', 'in_progress', 'finished')) AS n FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND "
-		"m.status <> 'stopped' ORDER BY o.path, m.name, m.id",
+		"m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.name, m.id",
 		"IIt", t0, t1, top.path);
 	while (db_next(s)) {
 		int64_t n = db_int(s, 3);

@@ -153,3 +153,16 @@ void req_send_download(req *r, download_writer write, void *ctx, const char *con
 	req_set_header(r, "Content-Disposition", buf_str(&name));
 	buf_free(&name);
 }
+
+void req_send_attachment(req *r, buf *data, const char *content_type, const char *ascii_name, const char *filename)
+{
+	buf_reset(&r->out);
+	buf_append(&r->out, data->p ? data->p : "", data->len);
+	r->content_type = content_type;
+	buf name = {0};
+	buf_printf(&name, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii_name);
+	url_encode(&name, filename);
+	req_set_header(r, "Content-Disposition", buf_str(&name));
+	buf_free(&name);
+	req_set_header(r, "Cache-Control", "private, no-store");
+}

@@ -44,6 +44,9 @@ bool req_json_unpack(req *r, const struct json_field *fields, bool empty_ok, con
  * under; ascii_name: its plain fallback. */
 typedef enum dj_result (*download_writer)(const char *path, void *ctx, struct field_errors *e);
 void req_send_download(req *r, download_writer write, void *ctx, const char *content_type, const char *ascii_name, const char *filename);
+/* Sends data (a document made in memory, e.g. a PDF) as an attachment
+ * named like req_send_download's, not cached. */
+void req_send_attachment(req *r, buf *data, const char *content_type, const char *ascii_name, const char *filename);
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #endif

@@ -8,6 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
 
 const SHOTS = path.join(path.dirname(BIN), 'screenshots');
@@ -44,6 +45,15 @@ async function fits(p, what) {
   }));
   assert.ok(page <= 391, `${what}: the page is ${page}px wide`);
   assert.equal(tables, 0, `${what}: a table wider than the phone`);
+}
+// Clicks the PDF link, keeps the file, and returns its text (pdftotext, no
+// spaces); the first page rendered at 60 dpi lies next to the screenshots.
+async function downloaded(p, selector, name) {
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.locator(selector).click()]);
+  const file = path.join(SHOTS, `dues-${name}.pdf`);
+  await dl.saveAs(file);
+  execFileSync('pdftoppm', ['-q', '-png', '-r', '60', '-singlefile', file, path.join(SHOTS, `dues-${name}-pdf`)]);
+  return execFileSync('pdftotext', ['-q', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
 }
 const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, `dues-${name}.png`), fullPage: true });
 async function printed(p, name) {
@@ -99,6 +109,10 @@ test('the secretary records a payment and prints the receipt; a transfer letter 
   await printed(sec, 'receipt');
   await sec.pdf({ path: path.join(SHOTS, 'dues-receipt.pdf'), width: '148mm', height: '210mm' }).catch(() => {}); // headless only
   assert.ok(await sec.getByRole('button', { name: '打印收据' }).isVisible());
+  const no = /No\. (DF\d{10})/.exec(receipt)[1];
+  const rtext = await downloaded(sec, '#receipt-pdf', 'receipt-download');
+  assert.ok(rtext.includes(`收据编号：${no}`) && rtext.includes(name) && rtext.includes('现金'), rtext);
+  assert.match(rtext, /金额（大写）人民币\S+(元整|角|分)/);
 
   // a letter for a member of 陈集村 to 西街村
   await sec.goto(srv.base + '/transfers');
@@ -120,6 +134,9 @@ test('the secretary records a payment and prints the receipt; a transfer letter 
   await fits(sec, 'letter');
   await shot(sec, 'letter');
   await printed(sec, 'letter');
+  const ltext = await downloaded(sec, '#letter-pdf', 'letter-download');
+  const letterNo = /组转〔\d{4}〕\d+号/.exec(letter)[0];
+  assert.ok(ltext.includes('（存根）') && ltext.split(letterNo).length - 1 >= 3 && ltext.includes('西街村党支部') && ltext.includes('党费已交至'), ltext);
   await sec.context().close();
 
   // 西街村 confirms

@@ -149,8 +149,8 @@ test('转正 and status changes are dated history entries; illegal ones are refu
   r = await b.post(`/members/${ids.b.id}/change`, { _csrf: csrf, kind: 'status', to: 'mobile', date: '2026-11-03' });
   assert.equal(r.status, 303);
   const detail = await b.get(`/members/${ids.b.id}`);
-  assert.match(detail.text, /2026-11-01<\/td><td>转正<\/td><td>预备 → 正式/);
-  assert.match(detail.text, /2026-11-03<\/td><td>党籍状态<\/td><td>正常 → 流动/);
+  assert.match(detail.text, /2026-11-01<\/td><td data-label="事项">转正<\/td><td data-label="变更">预备 → 正式/);
+  assert.match(detail.text, /2026-11-03<\/td><td data-label="事项">党籍状态<\/td><td data-label="变更">正常 → 流动/);
   // another branch's secretary cannot change it
   const x = new Browser(srv.base);
   await x.login('xijie');

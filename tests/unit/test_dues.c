@@ -108,6 +108,40 @@ Test(dues_money, yuan_parsed_exactly_into_fen)
 	cr_assert_str_eq(y, "0.05");
 }
 
+/* 大写 on the receipt: the bill-writing rules, zeros inside and at the ends of sections. */
+Test(dues_money, amounts_in_chinese_capital_numerals)
+{
+	static const struct {
+		int64_t fen;
+		const char *want;
+	} cases[] = {
+		{0, "零元整"},
+		{1, "壹分"},
+		{10, "壹角"},
+		{50, "伍角"},
+		{1000, "壹拾元整"},
+		{1500, "壹拾伍元整"},
+		{10150, "壹佰零壹元伍角"},
+		{10105, "壹佰零壹元零伍分"},
+		{100005, "壹仟元零伍分"},
+		{100100, "壹仟零壹元整"},
+		{1001000, "壹万零壹拾元整"},
+		{10001000, "壹拾万零壹拾元整"},
+		{101000000, "壹佰零壹万元整"},
+		{100000000, "壹佰万元整"},
+		{10000000000, "壹亿元整"},
+		{10000100000, "壹亿零壹仟元整"},
+		{12345678, "壹拾贰万叁仟肆佰伍拾陆元柒角捌分"},
+		{2000, "贰拾元整"},
+		{23, "贰角叁分"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[200];
+		dues_yuan_capital(cases[i].fen, out, sizeof out);
+		cr_expect_str_eq(out, cases[i].want, "%lld fen", (long long)cases[i].fen);
+	}
+}
+
 Test(dues_money, months)
 {
 	char m[8];
