@@ -252,7 +252,7 @@
     };
     schedule();
   }
-  /* (9) the bar's menus (layout.c): <details> that open without JS; here one
+  /* (5) the bar's menus (layout.c): <details> that open without JS; here one
      open at a time, and Escape or a click elsewhere closes it. */
   var navGroups = document.querySelectorAll('details.navgroup');
   if (navGroups.length) {
