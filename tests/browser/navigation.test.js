@@ -116,7 +116,9 @@ for (const [user, key] of Object.entries(USERS)) {
       if (menus.length > 1) {
         await bar.locator('summary').nth(0).click();
         await bar.locator('summary').nth(1).click();
-        assert.equal(await bar.locator('details[open]').count(), 1);
+        // the toggle event that closes the first comes as a task of its own
+        await p.waitForFunction(() => document.querySelectorAll('details.navgroup[open]').length === 1);
+        assert.equal(await bar.locator('details[open] summary').innerText(), menus[1]);
       }
       await p.locator('h1').click();
       assert.equal(await bar.locator('details[open]').count(), 0);

@@ -63,6 +63,11 @@ for (const [user, key] of Object.entries(USERS)) {
     assert.deepEqual([...body.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)/g)].map((m) => [m[1], m[2].trim()]), nav.map((r) => [r[1], r[2]]));
     assert.match(menu.text, /<a href="\/menu" class="tab active" aria-current="page">/);
     assert.match(menu.text, /<h1 class="page-title">全部功能<\/h1>/);
+    // every link leads to a page of the role (我的网格 to the worker's own grid)
+    for (const [, href] of nav) {
+      const res = await b.get(href);
+      assert.ok(res.status === 200 || (href === '/grids/mine' && res.status === 303), `${user} ${href}: ${res.status}`);
+    }
   });
 }
 
