@@ -264,4 +264,25 @@
         .catch(function () { /* offline: keep showing the last figures */ });
     }, Math.max(15, parseInt(screen, 10) || 60) * 1000);
   }
+  /* (5) the bar's menus (layout.c): <details> that open without JS; here one
+     open at a time, and Escape or a click elsewhere closes it. */
+  var navGroups = document.querySelectorAll('details.navgroup');
+  if (navGroups.length) {
+    var closeOthers = function (keep) {
+      Array.prototype.forEach.call(navGroups, function (g) { if (g !== keep) g.open = false; });
+    };
+    Array.prototype.forEach.call(navGroups, function (g) {
+      g.addEventListener('toggle', function () { if (g.open) closeOthers(g); });
+    });
+    document.addEventListener('click', function (e) {
+      if (!e.target.closest || !e.target.closest('details.navgroup')) closeOthers(null);
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.key !== 'Escape') return;
+      var open = document.querySelector('details.navgroup[open]');
+      if (!open) return;
+      open.open = false;
+      open.querySelector('summary').focus();
+    });
+  }
 })();

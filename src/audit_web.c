@@ -199,7 +199,7 @@ static const route audit_routes[] = {
 	{"GET", "/audit/export", audit_export_page, R_ADMIN | R_COMMITTEE, RF_WRITE, 0, "audit_export"},
 };
 static const struct nav_entry audit_nav[] = {
-	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE, 80},
+	{"/audit", "审计日志", R_ADMIN | R_COMMITTEE, 80, NAV_SYSTEM},
 };
 static const struct permission *const audit_perms[] = {&perm_audit_view};
 const struct module audit_module = {

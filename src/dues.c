@@ -318,7 +318,8 @@ static enum dj_result member_scope(db *d, const struct actor *a, int64_t member_
 	}
 	if (db_done(s) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "读取失败，请稍后再试");
-	if (found && !visible && !edit && a->role == R_MEMBER && dues_member_of_user(d, a->user_id) == member_id)
+	/* 我的党费: a member's own record, and a grid worker's (the navigation offers it to both) */
+	if (found && !visible && !edit && (a->role & (R_MEMBER | R_GRID)) && dues_member_of_user(d, a->user_id) == member_id)
 		visible = true;
 	if (!found || !visible) {
 		ferr_add(e, "member_id", "党员不存在或不在您的管辖范围内");

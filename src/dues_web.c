@@ -801,8 +801,8 @@ static const route dues_routes[] = {
 	{"POST", "/api/v1/dues/remits", api_remit, R_STAFF, RF_API, 4 * KiB, "api_dues_remit"},
 };
 static const struct nav_entry dues_nav[] = {
-	{"/dues", "党费", R_ADMIN | R_COMMITTEE | R_BRANCH, 40},
-	{"/dues/my", "我的党费", R_MEMBER | R_GRID, 40},
+	{"/dues", "党费", R_ADMIN | R_COMMITTEE | R_BRANCH, 40, NAV_PARTY},
+	{"/dues/my", "我的党费", R_MEMBER | R_GRID, 40, NAV_PARTY},
 };
 static const struct background_task dues_tasks[] = {
 	{"dues_monthly", dues_tick}, /* this month's dues for everyone; the six-month flags (SPEC M12) */

@@ -1452,9 +1452,9 @@ static const route exemplars_routes[] = {
 	{"GET", "/api/v1/public/exemplars/certificates/:no", exemplars_api_verify, R_PUBLIC, RF_API, 0, "api_exemplar_verify"},
 };
 static const struct nav_entry exemplars_nav[] = {
-	{"/exemplars", "榜样评选", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_REVIEWER, 40},
-	{"/exemplars/review", "评审征询", R_REVIEWER, 41},
-	{"/exemplars", "榜样", NAV_PUBLIC, 30},
+	{"/exemplars", "榜样评选", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_REVIEWER, 40, NAV_EVAL},
+	{"/exemplars/review", "评审征询", R_REVIEWER, 41, NAV_EVAL},
+	{"/exemplars", "榜样", NAV_PUBLIC, 30, NAV_TOP},
 };
 static const struct background_task exemplars_tasks[] = {
 	{"exemplar_reminders", exemplars_tick}, /* 征询意见 past its due date: remind the department once */

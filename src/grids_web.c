@@ -689,9 +689,9 @@ static const route grids_routes[] = {
 	{"POST", "/api/v1/grids/:code/households", grids_api_add_household, R_STAFF | R_GRID, RF_API, 4 * KiB, "api_households"},
 };
 static const struct nav_entry grids_nav[] = {
-	{"/grids", "网格", R_ADMIN | R_COMMITTEE | R_BRANCH, 35},
-	{"/grids/mine", "我的网格", R_GRID, 35},
-	{"/grids/collect", "三长反映", R_MEMBER, 36},
+	{"/grids", "网格", R_ADMIN | R_COMMITTEE | R_BRANCH, 35, NAV_ORDERS},
+	{"/grids/mine", "我的网格", R_GRID, 35, NAV_ORDERS},
+	{"/grids/collect", "三长反映", R_MEMBER, 36, NAV_ORDERS},
 };
 static const struct permission *const grids_perms[] = {&perm_grid_view, &perm_grid_create, &perm_household_add, &perm_leader_manage, &perm_order_collect};
 const struct module grids_module = {

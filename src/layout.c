@@ -34,6 +34,195 @@ static bool nav_active(const char *path, const char *href)
 	return !strncmp(path, href, n) && (path[n] == 0 || path[n] == '/');
 }
 
+/* ---- the navigation ----
+ * Groups and their order come from the modules' entries (module.h, the table
+ * in routes.c). Logged in, a wide screen shows the groups in the bar as
+ * <details> menus; a phone shows a bottom tab bar of what the role uses most
+ * and a 全部 tab for the 全部功能 page (layout_nav_menu) that lists every
+ * group. Neither needs JavaScript (app.js only closes an open menu when
+ * another opens, on Escape or a click outside). */
+
+/* The tabs of the phone's bottom bar, per role (member ≠ committee), before
+ * the last tab 全部; a link the role cannot see (its module gone) is skipped. */
+static const struct {
+	int roles;
+	const char *href[4];
+} nav_tabs[] = {
+	{R_ADMIN, {"/console", "/orders", "/admin/users", "/inbox"}}, {R_COMMITTEE, {"/console", "/orders", "/stats/orders", "/inbox"}},
+	{R_BRANCH, {"/console", "/orders", "/meetings", "/inbox"}},   {R_MEMBER, {"/console", "/meetings", "/points", "/inbox"}},
+	{R_GRID, {"/console", "/grids/mine", "/orders", "/inbox"}},   {R_REVIEWER, {"/console", "/exemplars/review", "/exemplars", "/inbox"}},
+};
+
+/* The tab bar's icons (24×24, stroked in the text colour by app.css). */
+static const struct {
+	const char *href, *svg;
+} nav_icons[] = {
+	{"/console", "<path d=\"M3 11l9-8 9 8\"/><path d=\"M5 9.5V20h14V9.5\"/><path d=\"M10 20v-6h4v6\"/>"},
+	{"/orders", "<rect x=\"5\" y=\"4\" width=\"14\" height=\"17\" rx=\"2\"/><path d=\"M9 3h6v3H9zM9 11h6M9 15h4\"/>"},
+	{"/stats/orders", "<path d=\"M4 20h16\"/><path d=\"M7 16v-5M12 16V6M17 16v-8\"/>"},
+	{"/inbox", "<path d=\"M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z\"/><path d=\"M10 20.5a2 2 0 0 0 4 0\"/>"},
+	{"/admin/users",
+	 "<circle cx=\"9\" cy=\"8\" r=\"3.5\"/><path d=\"M2.5 20a6.5 6.5 0 0 1 13 0\"/><path d=\"M16 4.5a3.5 3.5 0 0 1 0 7M18 14a6 6 0 0 1 3.5 6\"/>"},
+	{"/meetings", "<rect x=\"3\" y=\"5\" width=\"18\" height=\"16\" rx=\"2\"/><path d=\"M3 10h18M8 3v4M16 3v4\"/>"},
+	{"/points", "<path d=\"M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z\"/>"},
+	{"/grids/mine", "<path d=\"M12 21s-7-6.2-7-11a7 7 0 0 1 14 0c0 4.8-7 11-7 11z\"/><circle cx=\"12\" cy=\"10\" r=\"2.5\"/>"},
+	{"/exemplars", "<circle cx=\"12\" cy=\"9\" r=\"6\"/><path d=\"M8.5 14 7 21l5-3 5 3-1.5-7\"/>"},
+	{"/exemplars/review", "<path d=\"M6 3h9l4 4v14H6z\"/><path d=\"M9 13l2 2 4-4\"/>"},
+	{"/menu",
+	 "<rect x=\"4\" y=\"4\" width=\"6.5\" height=\"6.5\" rx=\"1.5\"/><rect x=\"13.5\" y=\"4\" width=\"6.5\" height=\"6.5\" rx=\"1.5\"/>"
+	 "<rect x=\"4\" y=\"13.5\" width=\"6.5\" height=\"6.5\" rx=\"1.5\"/><rect x=\"13.5\" y=\"13.5\" width=\"6.5\" height=\"6.5\" rx=\"1.5\"/>"},
+};
+
+static void nav_icon(buf *o, const char *href)
+{
+	const char *svg = "<circle cx=\"12\" cy=\"12\" r=\"7\"/>";
+	for (size_t i = 0; i < COUNT_OF(nav_icons); i++)
+		if (!strcmp(nav_icons[i].href, href))
+			svg = nav_icons[i].svg;
+	buf_puts(o, "<svg class=\"nav-icon\" viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\">");
+	buf_puts(o, svg); /* a literal of the table above */
+	buf_puts(o, "</svg>");
+}
+
+static bool nav_visible(const req *r, const struct nav_entry *it)
+{
+	return r->logged_in ? (it->roles & r->actor.role) != 0 : (it->roles & NAV_PUBLIC) != 0;
+}
+
+/* The unread badge of 消息: one indexed COUNT per page however often it is drawn (issue 10 §2). */
+static void nav_badge(req *r, const char *href, int64_t *unread)
+{
+	if (!r->logged_in || !r->db || r->status >= 400 || strcmp(href, "/inbox"))
+		return;
+	if (*unread < 0)
+		*unread = notify_unread(r->db, r->actor.user_id);
+	char cnt[24];
+	snprintf(cnt, sizeof cnt, "%lld", (long long)*unread);
+	if (*unread > 0)
+		html_printf(&r->out, " <span class=\"nav-badge\" aria-label=\"%s 条未读\">%s</span>", cnt, *unread > 99 ? "99+" : cnt);
+}
+
+/* <a> with aria-current on the page it leads to, label, badge; the caller closes it. */
+static void nav_link_open(req *r, const char *href, const char *cls)
+{
+	if (nav_active(r->path, href))
+		html_printf(&r->out, "<a href=\"%s\" class=\"%s active\" aria-current=\"page\">", href, cls);
+	else
+		html_printf(&r->out, "<a href=\"%s\" class=\"%s\">", href, cls);
+}
+
+static void nav_link(req *r, const struct nav_entry *it, const char *cls, int64_t *unread)
+{
+	nav_link_open(r, it->href, cls);
+	html_printf(&r->out, "%s", it->label);
+	nav_badge(r, it->href, unread);
+	buf_puts(&r->out, "</a>");
+}
+
+/* The next run of entries of one group the request may see, from *i on: their
+ * indexes in vis[], how many in *nv; *i moves past the run. false at the end. */
+static bool nav_next_group(const req *r, const struct nav_entry *const *items, size_t n, size_t *i, size_t *vis, size_t *nv)
+{
+	while (*i < n) {
+		enum nav_group g = items[*i]->group;
+		*nv = 0;
+		for (; *i < n && nav_group_order(items[*i]->group) == nav_group_order(g); (*i)++)
+			if (nav_visible(r, items[*i]))
+				vis[(*nv)++] = *i;
+		if (*nv)
+			return true;
+	}
+	return false;
+}
+
+static void nav_draw(req *r)
+{
+	buf *o = &r->out;
+	size_t n;
+	const struct nav_entry *const *items = nav_table(&n);
+	size_t *vis = calloc(n ? n : 1, sizeof *vis), nv, i = 0;
+	int64_t unread = -1;
+	if (!vis)
+		return;
+	if (!r->logged_in) {
+		/* visitors: the few public links in one row */
+		buf_puts(o, "<nav class=\"mainnav\" aria-label=\"主导航\">");
+		while (nav_next_group(r, items, n, &i, vis, &nv))
+			for (size_t k = 0; k < nv; k++)
+				nav_link(r, items[vis[k]], "nav-link", &unread);
+		buf_puts(o, "</nav>");
+		free(vis);
+		return;
+	}
+	/* wide screens: the top links, then each group a menu (a group of one link is that link) */
+	buf_puts(o, "<nav class=\"mainnav grouped\" aria-label=\"主导航\">");
+	while (nav_next_group(r, items, n, &i, vis, &nv)) {
+		const struct nav_entry *first = items[vis[0]];
+		if (first->group == NAV_TOP || nv == 1) {
+			for (size_t k = 0; k < nv; k++)
+				nav_link(r, items[vis[k]], "nav-link", &unread);
+			continue;
+		}
+		bool active = false;
+		for (size_t k = 0; k < nv; k++)
+			active = active || nav_active(r->path, items[vis[k]]->href);
+		html_printf(o, "<details class=\"navgroup\"><summary class=\"nav-link%s\">%s</summary><div class=\"navmenu\">", active ? " active" : "",
+			    nav_group_label(first->group));
+		for (size_t k = 0; k < nv; k++)
+			nav_link(r, items[vis[k]], "navmenu-link", &unread);
+		buf_puts(o, "</div></details>");
+	}
+	buf_puts(o, "</nav>");
+	/* phones: the bottom tab bar */
+	buf_puts(o, "<nav class=\"tabbar\" aria-label=\"常用功能\">");
+	for (size_t t = 0; t < COUNT_OF(nav_tabs); t++) {
+		if (!(nav_tabs[t].roles & r->actor.role))
+			continue;
+		for (size_t k = 0; k < COUNT_OF(nav_tabs[t].href); k++)
+			for (size_t j = 0; j < n; j++)
+				if (nav_tabs[t].href[k] && !strcmp(items[j]->href, nav_tabs[t].href[k]) && nav_visible(r, items[j])) {
+					nav_link_open(r, items[j]->href, "tab");
+					nav_icon(o, items[j]->href);
+					html_printf(o, "<span class=\"tab-label\">%s</span>", items[j]->label);
+					nav_badge(r, items[j]->href, &unread);
+					buf_puts(o, "</a>");
+					break;
+				}
+		break;
+	}
+	nav_link_open(r, "/menu", "tab");
+	nav_icon(o, "/menu");
+	buf_puts(o, "<span class=\"tab-label\">全部</span></a></nav>");
+	free(vis);
+}
+
+void layout_nav_menu(req *r)
+{
+	buf *o = &r->out;
+	size_t n;
+	const struct nav_entry *const *items = nav_table(&n);
+	size_t *vis = calloc(n ? n : 1, sizeof *vis), nv, i = 0;
+	int64_t unread = -1;
+	if (!vis)
+		return;
+	html_printf(o,
+		    "<div class=\"navpage-who card\"><span class=\"navpage-name\">%s</span>"
+		    "<span class=\"navpage-meta\"><span class=\"role-badge\">%s</span> %s</span></div>",
+		    r->actor.name, role_label(r->actor.role), r->actor.org_name);
+	buf_puts(o, "<div class=\"navpage\">");
+	while (nav_next_group(r, items, n, &i, vis, &nv)) {
+		html_printf(o, "<section class=\"navpage-group card\"><h2>%s</h2><ul>", nav_group_label(items[vis[0]]->group));
+		for (size_t k = 0; k < nv; k++) {
+			buf_puts(o, "<li>");
+			nav_link(r, items[vis[k]], "navpage-link", &unread);
+			buf_puts(o, "</li>");
+		}
+		buf_puts(o, "</ul></section>");
+	}
+	buf_puts(o, "</div>");
+	free(vis);
+}
+
 const char *layout_csrf(req *r)
 {
 	/* logged in: the session's token (auth_load_session); else a signed
@@ -91,29 +280,9 @@ void page_begin(req *r, const char *title)
 			    r->csrf);
 	} else if (strcmp(r->path, "/login"))
 		html_printf(o, "<a class=\"btn btn-small\" href=\"/login\">登录</a>");
-	buf_puts(o, "</div></div><nav class=\"mainnav\" aria-label=\"主导航\">");
-	/* each module says which role sees which of its sections (module.h) */
-	size_t n;
-	const struct nav_entry *const *items = nav_table(&n);
-	for (size_t i = 0; i < n; i++) {
-		const struct nav_entry *it = items[i];
-		if (r->logged_in ? !(it->roles & r->actor.role) : !(it->roles & NAV_PUBLIC))
-			continue;
-		if (nav_active(r->path, it->href))
-			html_printf(o, "<a href=\"%s\" class=\"active\" aria-current=\"page\">%s", it->href, it->label);
-		else
-			html_printf(o, "<a href=\"%s\">%s", it->href, it->label);
-		/* the unread badge of 消息: one indexed COUNT per page (issue 10 §2) */
-		if (r->logged_in && r->db && r->status < 400 && !strcmp(it->href, "/inbox")) {
-			int64_t unread = notify_unread(r->db, r->actor.user_id);
-			char cnt[24];
-			snprintf(cnt, sizeof cnt, "%lld", (long long)unread);
-			if (unread > 0)
-				html_printf(o, " <span class=\"nav-badge\" aria-label=\"%s 条未读\">%s</span>", cnt, unread > 99 ? "99+" : cnt);
-		}
-		buf_puts(o, "</a>");
-	}
-	buf_puts(o, "</nav></header><main class=\"page\">");
+	buf_puts(o, "</div></div>");
+	nav_draw(r);
+	buf_puts(o, "</header><main class=\"page\">");
 	const char *flash = req_cookie(r, "dj_flash");
 	if (flash && *flash) {
 		/* the cookie holds "k=…&m=…" percent-encoded once more (a cookie value has no ; or ,) */

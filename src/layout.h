@@ -10,6 +10,9 @@
 /* Opens the page: status 200, the header with the user, the navigation, flash. */
 void page_begin(req *r, const char *title);
 void page_end(req *r);
+/* The 全部功能 page's body: every group of the navigation and every link the
+ * user's role may see (the phone's 全部 tab leads there). */
+void layout_nav_menu(req *r);
 
 /* A message shown once on the next page (kept in a cookie across the redirect). */
 void flash_set(req *r, const char *kind, const char *msg); /* kind: ok | error */

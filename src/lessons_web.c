@@ -930,7 +930,7 @@ static const route lessons_routes[] = {
 	{"POST", "/api/v1/lesson-orders/:id/actions/:action", api_order_action, R_ANY, RF_API, 0, "api_lesson_order_action"},
 };
 static const struct nav_entry lessons_nav[] = {
-	{"/lessons", "微党课", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 45},
+	{"/lessons", "微党课", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 45, NAV_LIFE},
 };
 static const struct permission *const lessons_perms[] = {&perm_lesson_edit, &perm_lesson_order, &perm_lesson_topic};
 static const struct entity_link lessons_entities[] = {{"lesson", "/lessons/"}, {"lesson_order", "/lesson-orders/"}};

@@ -108,7 +108,9 @@ static const char *usage_routes = "usage: dangjian routes [--nav]\n"
 				  "one route a line, tab-separated: METHOD, PATH, ROLES (role keys, or public),\n"
 				  "MODULE, NAME. Fails when two modules declare the same route. Needs no database.\n"
 				  "With --nav, the navigation instead: for each role (and public), its links in\n"
-				  "order, one a line: ROLE, HREF, LABEL.\n";
+				  "the order they are shown (by group, then within it), one a line: ROLE, HREF,\n"
+				  "LABEL, GROUP (the menu it is under: 常用 for a link of its own in the bar,\n"
+				  "更多 for an entry that names no group).\n";
 
 /* The navigation each role sees, as layout.c draws it from the modules' entries. */
 static int cmd_nav(void)
@@ -119,7 +121,8 @@ static int cmd_nav(void)
 	for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
 		for (size_t i = 0; i < n; i++)
 			if (items[i]->roles & roles[r])
-				printf("%s\t%s\t%s\n", roles[r] == NAV_PUBLIC ? "public" : role_key(roles[r]), items[i]->href, items[i]->label);
+				printf("%s\t%s\t%s\t%s\n", roles[r] == NAV_PUBLIC ? "public" : role_key(roles[r]), items[i]->href, items[i]->label,
+				       nav_group_label(items[i]->group));
 	return 0;
 }
 

@@ -1062,7 +1062,7 @@ static const route meetings_routes[] = {
 	{"POST", "/api/v1/meeting-plans", meetings_api_plan_create, R_ADMIN | R_COMMITTEE, RF_API, 16 * KiB, "api_meeting_plans"},
 };
 static const struct nav_entry meetings_nav[] = {
-	{"/meetings", "会议", R_STAFF | R_MEMBER | R_GRID, 30},
+	{"/meetings", "会议", R_STAFF | R_MEMBER | R_GRID, 30, NAV_LIFE},
 };
 static const struct background_task meetings_tasks[] = {
 	{"decisions_overdue", decisions_overdue_task}, /* owner and secretary told once when a decision passes its deadline */

@@ -856,7 +856,7 @@ static const route members_routes[] = {
 	{"PATCH", "/api/v1/members/:id", members_api_patch, R_STAFF, RF_API, 16 * KiB, "api_member"},
 };
 static const struct nav_entry members_nav[] = {
-	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 30},
+	{"/members", "党员花名册", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 30, NAV_PARTY},
 };
 static const struct permission *const members_perms[] = {&perm_member_view, &perm_member_edit, &perm_member_reveal};
 static const struct figure members_figures[] = {

@@ -15,12 +15,28 @@
 #include "server.h"
 
 /* A link of the navigation. roles: who sees it once logged in; NAV_PUBLIC:
- * shown to visitors who are not logged in. order: its place, smaller first. */
+ * shown to visitors who are not logged in. order: its place in its group,
+ * smaller first. group: the menu it is shown under (the table of groups, their
+ * labels and order, is nav_groups in routes.c); an entry that names none
+ * shows under 更多. NAV_TOP: a link of its own in the bar, not in a menu (工作台,
+ * 消息, and every link of the public bar). */
 #define NAV_PUBLIC (1 << 12)
+enum nav_group {
+	NAV_MORE = 0, /* 更多: the default of an entry without a group */
+	NAV_TOP,      /* 常用 */
+	NAV_ORDERS,   /* 诉求服务 */
+	NAV_PARTY,    /* 党员管理 */
+	NAV_LIFE,     /* 组织生活 */
+	NAV_EVAL,     /* 评选考核 */
+	NAV_SYSTEM,   /* 系统 */
+	NAV_ACCOUNT,  /* 账户 */
+	NAV_GROUPS_N
+};
 struct nav_entry {
 	const char *href, *label;
 	int roles;
 	int order;
+	enum nav_group group;
 };
 
 /* Work `serve` does by itself every minute (auto-closing orders, …), each in
@@ -93,8 +109,12 @@ void routes_print(const struct merged_routes *t, FILE *f);
  * adds the records they changed to *changed and returns how many failed. */
 int modules_run_tasks(db *d, int64_t now, int *changed);
 
-/* Every module's navigation entries, sorted by their order. */
+/* Every module's navigation entries in the order they are shown: by their
+ * group's order, then their own order. */
 const struct nav_entry *const *nav_table(size_t *n);
+/* A group's label (更多 for NAV_MORE and anything out of range) and its place. */
+const char *nav_group_label(enum nav_group g);
+int nav_group_order(enum nav_group g);
 
 /* A permission row of any module, by its key ("member.reveal"), or NULL. */
 const struct permission *permission_find(const char *key);

@@ -202,7 +202,7 @@ static const route notify_routes[] = {
 	{"GET", "/api/v1/inbox", inbox_api, R_STAFF | R_MEMBER | R_GRID | R_REVIEWER, RF_API, 0, "api_inbox"},
 };
 static const struct nav_entry notify_nav[] = {
-	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_REVIEWER, 90},
+	{"/inbox", "消息", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID | R_REVIEWER, 90, NAV_TOP},
 };
 static const struct background_task notify_tasks[] = {
 	{"overdue", notify_overdue}, /* tell the branch when an order passes its time limit */

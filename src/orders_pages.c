@@ -1211,10 +1211,10 @@ static const route orders_routes[] = {
 	{"POST", "/api/v1/orders/:id/actions/:action", orders_api_action, R_ANY, RF_API, 8 * KiB, "api_order_action"},
 };
 static const struct nav_entry orders_nav[] = {
-	{"/orders", "诉求办理", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 20},
-	{"/stats/orders", "统计", R_ADMIN | R_COMMITTEE | R_BRANCH, 25},
-	{"/order", "我要点单", NAV_PUBLIC, 10},
-	{"/wishes", "微心愿", NAV_PUBLIC, 20},
+	{"/orders", "诉求办理", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 20, NAV_ORDERS},
+	{"/stats/orders", "统计", R_ADMIN | R_COMMITTEE | R_BRANCH, 25, NAV_ORDERS},
+	{"/order", "我要点单", NAV_PUBLIC, 10, NAV_TOP},
+	{"/wishes", "微心愿", NAV_PUBLIC, 20, NAV_TOP},
 };
 static const struct background_task orders_tasks[] = {
 	{"auto_close", orders_tick}, /* 销单 of delivered orders nobody answered (SPEC M2) */

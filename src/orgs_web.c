@@ -833,7 +833,7 @@ static const route orgs_routes[] = {
 	{"PATCH", "/api/v1/orgs/:id", orgs_api_patch, R_ADMIN | R_COMMITTEE, RF_API | RF_OWNTX, 8 * KiB, "api_org"},
 };
 static const struct nav_entry orgs_nav[] = {
-	{"/orgs", "组织架构", R_ANY, 10},
+	{"/orgs", "组织架构", R_ANY, 10, NAV_PARTY},
 };
 static const struct permission *const orgs_perms[] = {&perm_org_view, &perm_org_manage};
 static const struct figure orgs_figures[] = {

@@ -727,9 +727,9 @@ static const route points_routes[] = {
 	{"POST", "/api/v1/points/entries/:id/correct", points_api_correct, R_ANY, RF_API, 4 * KiB, "api_points_correct"},
 };
 static const struct nav_entry points_nav[] = {
-	{"/points", "我的积分", R_MEMBER | R_BRANCH | R_GRID, 30},
-	{"/points/ranking", "积分排名", R_ADMIN | R_COMMITTEE, 30},
-	{"/points/adjustments", "积分调整", R_COMMITTEE | R_BRANCH, 31},
+	{"/points", "我的积分", R_MEMBER | R_BRANCH | R_GRID, 30, NAV_PARTY},
+	{"/points/ranking", "积分排名", R_ADMIN | R_COMMITTEE, 30, NAV_PARTY},
+	{"/points/adjustments", "积分调整", R_COMMITTEE | R_BRANCH, 31, NAV_PARTY},
 };
 static const struct figure points_figures[] = {
 	{"points.entries", "党员积分", "积分记录", "条", points_fig_entries, points_href_entries, false},

@@ -164,9 +164,39 @@ static const struct nav_entry **g_nav;
 static size_t g_nav_n;
 static pthread_once_t g_nav_once = PTHREAD_ONCE_INIT;
 
+/* The groups of the navigation, in the order the bar and the 全部功能 page
+ * show them: one table, so a new group or a new order is one line here. */
+static const struct {
+	enum nav_group group;
+	const char *label;
+	int order;
+} nav_groups[] = {
+	{NAV_TOP, "常用", 0},       {NAV_ORDERS, "诉求服务", 10}, {NAV_PARTY, "党员管理", 20}, {NAV_LIFE, "组织生活", 30},
+	{NAV_EVAL, "评选考核", 40}, {NAV_SYSTEM, "系统", 50},     {NAV_MORE, "更多", 60},      {NAV_ACCOUNT, "账户", 70},
+};
+
+const char *nav_group_label(enum nav_group g)
+{
+	for (size_t i = 0; i < COUNT_OF(nav_groups); i++)
+		if (nav_groups[i].group == g)
+			return nav_groups[i].label;
+	return nav_group_label(NAV_MORE);
+}
+
+int nav_group_order(enum nav_group g)
+{
+	for (size_t i = 0; i < COUNT_OF(nav_groups); i++)
+		if (nav_groups[i].group == g)
+			return nav_groups[i].order;
+	return nav_group_order(NAV_MORE);
+}
+
 static int nav_cmp(const void *x, const void *y)
 {
 	const struct nav_entry *a = *(const struct nav_entry *const *)x, *b = *(const struct nav_entry *const *)y;
+	int ga = nav_group_order(a->group), gb = nav_group_order(b->group);
+	if (ga != gb)
+		return ga < gb ? -1 : 1;
 	return a->order != b->order ? (a->order < b->order ? -1 : 1) : strcmp(a->href, b->href);
 }
 

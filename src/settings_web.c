@@ -186,8 +186,8 @@ static const route settings_routes[] = {
 	{"POST", "/admin/backups", backups_page, R_ADMIN, 0, 1 * KiB, "backups"},
 };
 static const struct nav_entry settings_nav[] = {
-	{"/admin/settings", "站点设置", R_ADMIN, 72},
-	{"/admin/backups", "数据备份", R_ADMIN, 74},
+	{"/admin/settings", "站点设置", R_ADMIN, 72, NAV_SYSTEM},
+	{"/admin/backups", "数据备份", R_ADMIN, 74, NAV_SYSTEM},
 };
 static const struct permission *const settings_perms[] = {&perm_setting_set, &perm_backup_run};
 const struct module settings_module = {

@@ -505,6 +505,15 @@ static void static_file(req *r)
 	buf_append(&r->out, data, size);
 }
 
+/* 全部功能: every group of the navigation and every link the role may see;
+ * the phone's 全部 tab leads here, and it works without JavaScript. */
+static void page_menu(req *r)
+{
+	page_begin(r, "全部功能");
+	layout_nav_menu(r);
+	page_end(r);
+}
+
 /* ---- the module record (module.h) ---- */
 
 static const route site_routes[] = {
@@ -516,14 +525,15 @@ static const route site_routes[] = {
 	{"POST", "/login", page_login, R_PUBLIC, RF_OWNTX, 64 * KiB, "login"}, /* room for a form kept through the login */
 	{"POST", "/logout", page_logout, R_ANY, 0, 4 * KiB, "logout"},
 	{"GET", "/console", page_console, R_ANY, 0, 0, "console"},
+	{"GET", "/menu", page_menu, R_ANY, 0, 0, "menu"},
 	{"GET", "/account/password", page_password, R_ANY, 0, 0, "password"},
 	{"POST", "/account/password", page_password, R_ANY, 0, 4 * KiB, "password"},
 };
 static const struct nav_entry site_nav[] = {
-	{"/console", "工作台", R_ANY, 0},
-	{"/account/password", "修改密码", R_ANY, 99},
-	{"/", "首页", NAV_PUBLIC, 0},
-	{"/notices", "公示公告", NAV_PUBLIC, 90},
+	{"/console", "工作台", R_ANY, 0, NAV_TOP},
+	{"/account/password", "修改密码", R_ANY, 99, NAV_ACCOUNT},
+	{"/", "首页", NAV_PUBLIC, 0, NAV_TOP},
+	{"/notices", "公示公告", NAV_PUBLIC, 90, NAV_TOP},
 };
 const struct module site_module = {
 	.name = "site",

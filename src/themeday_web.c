@@ -1011,8 +1011,8 @@ static const route themeday_routes[] = {
 	{"GET", "/api/v1/stats/themeday", api_stats, R_STAFF, RF_API, 0, "api_themeday_stats"},
 };
 static const struct nav_entry themeday_nav[] = {
-	{"/films", "教育片", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 46},
-	{"/plans", "主题党日", R_ADMIN | R_COMMITTEE | R_BRANCH, 47},
+	{"/films", "教育片", R_ADMIN | R_COMMITTEE | R_BRANCH | R_MEMBER | R_GRID, 46, NAV_LIFE},
+	{"/plans", "主题党日", R_ADMIN | R_COMMITTEE | R_BRANCH, 47, NAV_LIFE},
 };
 static const struct permission *const themeday_perms[] = {&perm_film_publish, &perm_themeday_record, &perm_plan_chase};
 static const struct entity_link themeday_entities[] = {{"film_list", "/films#"}, {"film", "/films/"}, {"plan", "/plans#"}};

@@ -360,7 +360,7 @@ static const route transfers_routes[] = {
 	{"POST", "/api/v1/transfers/:id/actions/:action", api_act, R_STAFF, RF_API, 4 * KiB, "api_transfer_action"},
 };
 static const struct nav_entry transfers_nav[] = {
-	{"/transfers", "组织关系转接", R_ADMIN | R_COMMITTEE | R_BRANCH, 42},
+	{"/transfers", "组织关系转接", R_ADMIN | R_COMMITTEE | R_BRANCH, 42, NAV_PARTY},
 };
 static const struct background_task transfers_tasks[] = {
 	{"transfers_lapse", transfers_lapse}, /* letters not received within their validity (SPEC M12) */

@@ -219,7 +219,7 @@ static const route users_routes[] = {
 	{"POST", "/admin/users/:id", users_page_edit, R_ADMIN, 0, 8 * KiB, "user"},
 };
 static const struct nav_entry users_nav[] = {
-	{"/admin/users", "用户管理", R_ADMIN, 70},
+	{"/admin/users", "用户管理", R_ADMIN, 70, NAV_SYSTEM},
 };
 static const struct permission *const users_perms[] = {&perm_user_view, &perm_user_manage};
 const struct module users_module = {

@@ -814,7 +814,7 @@ static const route volunteer_routes[] = {
 	{"POST", "/api/v1/volunteer/minimums", volunteer_api_minimum_set, ORG, RF_API, 4 * KiB, "api_volunteer_minimum_set"},
 };
 static const struct nav_entry volunteer_nav[] = {
-	{"/volunteer", "志愿服务", VIEW, 22},
+	{"/volunteer", "志愿服务", VIEW, 22, NAV_LIFE},
 };
 static const struct background_task volunteer_tasks[] = {
 	{"volunteer_states", volunteer_tick}, /* start and finish activities at their times; forgotten check-outs closed */

@@ -7,7 +7,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, apiToken, api, fits, shot, SHOTS } = require('./lib');
+const { setup, apiToken, api, fits, shot, SHOTS, navTo } = require('./lib');
 
 let member;
 const env = setup({
@@ -25,7 +25,7 @@ test('a branch secretary issues an account from the member page; the member acti
   const errors = env.errors;
   // the secretary
   const p = await env.page({ user: 'chenji' });
-  await p.getByRole('link', { name: '党员花名册' }).click();
+  await navTo(p, '党员花名册');
   await p.locator('#f-q').fill(member.name);
   await p.getByRole('button', { name: '查询' }).click();
   await p.getByRole('link', { name: member.name }).first().click();
@@ -85,7 +85,7 @@ test('a branch secretary issues an account from the member page; the member acti
 test('为本支部未开通的党员开通账号: the branch secretary prints one sheet of slips from the roster', async () => {
   const errors = env.errors;
   const p = await env.page({ user: 'chenji' });
-  await p.getByRole('link', { name: '党员花名册' }).click();
+  await navTo(p, '党员花名册');
   await p.getByRole('button', { name: '为本支部未开通的党员开通账号' }).click();
   await p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click(); // the confirmation step (app.js)
   await assert.doesNotReject(p.getByRole('heading', { name: '批量开通党员账号' }).waitFor());

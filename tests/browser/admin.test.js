@@ -21,7 +21,7 @@ const shot = async (p, name) => {
 
 test('the branch records a 三长; the 三长 collects 社情民意 from the phone, counted for them', async () => {
   const b = await phone('chenji');
-  await b.locator('nav.mainnav').getByRole('link', { name: '网格' }).click();
+  await lib.navTo(b, '网格');
   await b.getByRole('link', { name: '陈集村第一网格' }).click();
   await b.getByRole('link', { name: '登记三长' }).click();
   await b.getByLabel('职责').selectOption('片长');
@@ -35,7 +35,7 @@ test('the branch records a 三长; the 三长 collects 社情民意 from the pho
   await shot(b, 'grid-branch');
 
   const m = await phone('dangyuan');
-  await m.locator('nav.mainnav').getByRole('link', { name: '三长反映' }).click();
+  await lib.navTo(m, '三长反映');
   await m.getByLabel('社情民意内容').fill('东街路灯坏了三盏，晚上出行不便');
   await m.getByLabel('反映人', { exact: true }).fill('赵大爷');
   await m.getByLabel('反映人手机号').fill('13600007777');
@@ -54,7 +54,7 @@ test('the branch records a 三长; the 三长 collects 社情民意 from the pho
 
 test('the grid worker finds their grid from the navigation and registers a household', async () => {
   const p = await phone('wangge');
-  await p.locator('nav.mainnav').getByRole('link', { name: '我的网格' }).click();
+  await lib.navTo(p, '我的网格');
   await p.waitForURL(/\/grids\/CJC-G1$/);
   await p.getByRole('link', { name: '登记住户' }).click();
   await p.getByRole('button', { name: '保存' }).click();

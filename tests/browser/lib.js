@@ -77,7 +77,25 @@ async function fits(p, what = p.url(), { tables = true, width = 390 } = {}) {
 // A full-page screenshot, SHOTS/name.png.
 const shot = (p, name) => p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
+// Follows a link of the navigation as a user does (layout.c nav_draw): on a
+// phone its tab in the bottom bar, or 全部 and then the link on the 全部功能
+// page; on a wide screen the link in the bar, or its group's menu opened
+// first. label: the link's text (exact).
+async function navTo(p, label) {
+  const tabbar = p.locator('nav.tabbar');
+  if (await tabbar.isVisible()) {
+    const tab = tabbar.getByRole('link', { name: label, exact: true });
+    if (await tab.count()) return tab.click();
+    await tabbar.getByRole('link', { name: '全部', exact: true }).click();
+    await p.waitForURL(/\/menu$/);
+    return p.locator('.navpage').getByRole('link', { name: label, exact: true }).click();
+  }
+  const link = p.locator('nav.mainnav').getByRole('link', { name: label, exact: true, includeHidden: true }).first();
+  if (!(await link.isVisible())) await link.locator('xpath=ancestor::details[1]/summary').click();
+  return link.click();
+}
+
 // The confirmation step of an irreversible action (app.js's dialog): accepted.
 const confirmed = (p) => p.locator('dialog.confirm-dialog').getByRole('button', { name: '确定' }).click();
 
-module.exports = { ...e2e, SHOTS, PHONE, DESKTOP, setup, login, fits, shot, confirmed };
+module.exports = { ...e2e, SHOTS, PHONE, DESKTOP, setup, login, fits, shot, confirmed, navTo };

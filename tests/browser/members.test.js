@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, apiToken, api, PHONE, DESKTOP, shot, confirmed } = require('./lib');
+const { setup, apiToken, api, PHONE, DESKTOP, shot, confirmed, navTo } = require('./lib');
 
 let probationary;
 const env = setup({
@@ -28,7 +28,7 @@ viewports.forEach(([name, opts], i) => {
     const member = probationary[i];
     const tail = member.id_number.slice(-4);
     const p = await env.page({ size: opts, user: 'chenji' });
-    await p.getByRole('link', { name: '党员花名册' }).click();
+    await navTo(p, '党员花名册');
     await p.locator('#f-q').fill(tail);
     await p.getByRole('button', { name: '查询' }).click();
     await assert.doesNotReject(p.getByRole('link', { name: member.name }).first().waitFor());

@@ -5,7 +5,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, PASSWORD, shot, confirmed } = require('./lib');
+const { setup, PASSWORD, shot, confirmed, navTo } = require('./lib');
 
 const env = setup();
 const errors = env.errors;
@@ -28,7 +28,7 @@ async function placeOrder(resident, content) {
 }
 
 async function openOrder(p, code) {
-  await p.getByRole('link', { name: '诉求办理' }).click();
+  await navTo(p, '诉求办理');
   await p.getByRole('link', { name: code }).click();
 }
 
@@ -88,7 +88,7 @@ test('escalated by the branch, dispatched by the committee', async () => {
 test('the statistics page draws its ECharts chart from the same figures as the API, within the CSP', async () => {
   const before = env.errors.length;
   const p = await env.page({ size: { viewport: { width: 1280, height: 900 } }, user: 'zuzhi', console: true });
-  await p.getByRole('link', { name: '统计' }).click();
+  await navTo(p, '统计');
   await p.locator('#order-chart[data-drawn="1"]').waitFor();
   assert.ok(await p.locator('#order-chart svg').count() > 0, 'ECharts drew an SVG');
   const lead = await p.locator('p.lead').innerText();

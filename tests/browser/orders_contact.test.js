@@ -8,7 +8,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { setup, shot, SHOTS } = require('./lib');
+const { setup, shot, SHOTS, navTo } = require('./lib');
 
 // the refused confirm answers 422 on purpose; any other console error counts
 // (e.g. the CSP): lib's console check lets 401/422 through
@@ -47,7 +47,7 @@ test('the member calls the resident, delivers; the resident finds the code as ty
   await shot(resident, 'order-contact-track-device-phone');
 
   const sec = await login('chenji');
-  await sec.getByRole('link', { name: '诉求办理' }).click();
+  await navTo(sec, '诉求办理');
   await sec.getByRole('link', { name: code }).click();
   await sec.getByRole('button', { name: '接单' }).click();
   await sec.getByLabel('办理人（党员、网格员，头雁）').selectOption('dangyuan');
@@ -55,7 +55,7 @@ test('the member calls the resident, delivers; the resident finds the code as ty
   await assert.doesNotReject(sec.getByText('已派单').first().waitFor());
 
   const member = await login('dangyuan');
-  await member.getByRole('link', { name: '诉求办理' }).click();
+  await navTo(member, '诉求办理');
   await member.getByRole('link', { name: code }).click();
   assert.ok(!(await member.content()).includes('13912345678'), 'masked until revealed');
   await member.getByRole('button', { name: /查看完整号码/ }).click();

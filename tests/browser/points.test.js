@@ -10,6 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { navTo } = require('./lib');
 
 const SHOTS = path.join(path.dirname(BIN), 'screenshots');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -42,7 +43,7 @@ const fits = async (p) => assert.ok(await p.evaluate(() => document.documentElem
 
 test('a member opens 我的积分 and follows an entry to the order that earned it', async () => {
   const p = await login('dangyuan');
-  await p.getByRole('link', { name: '我的积分' }).first().click();
+  await navTo(p, '我的积分');
   await p.waitForURL(/\/points$/);
   await assert.doesNotReject(p.getByRole('heading', { name: '我的积分' }).waitFor());
   const total = Number(await p.locator('#points-total').textContent());
@@ -71,7 +72,7 @@ test('a member opens 我的积分 and follows an entry to the order that earned 
 
 test('the secretary proposes an adjustment it cannot approve; the committee approves it', async () => {
   const sec = await login('chenji');
-  await sec.getByRole('link', { name: '积分调整' }).first().click();
+  await navTo(sec, '积分调整');
   await sec.waitForURL(/\/points\/adjustments$/);
   await sec.getByLabel('党员').selectOption({ label: '李志强（陈集村党支部第一党小组）' }).catch(async () => {
     // the member's group name differs: choose by the name alone

@@ -150,7 +150,8 @@ test('404, 405 and 403 pages are in the site layout with a way back', async () =
   assert.equal(f.status, 403);
   assert.match(f.text, /href="\/orders">返回上一页/);
   assert.match(f.text, /href="\/console">返回工作台/);
-  assert.match(f.text, /nav class="mainnav"/);
+  assert.match(f.text, /nav class="mainnav grouped"/);
+  assert.match(f.text, /nav class="tabbar"/);
   // a referer of another site is not offered
   const g = await b.get('/admin/users', { referer: 'https://evil.example/x' });
   assert.ok(!g.text.includes('返回上一页'));

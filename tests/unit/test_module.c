@@ -130,8 +130,25 @@ Test(modules, navigation_and_permissions_come_from_the_records)
 	size_t n;
 	const struct nav_entry *const *nav = nav_table(&n);
 	cr_assert(n > 5);
-	for (size_t i = 1; i < n; i++)
-		cr_assert_leq(nav[i - 1]->order, nav[i]->order, "sorted by order");
+	/* in the order they are shown: by group, then by their own order */
+	for (size_t i = 1; i < n; i++) {
+		int ga = nav_group_order(nav[i - 1]->group), gb = nav_group_order(nav[i]->group);
+		cr_assert_leq(ga, gb, "sorted by group: %s before %s", nav[i - 1]->href, nav[i]->href);
+		if (ga == gb)
+			cr_assert_leq(nav[i - 1]->order, nav[i]->order, "then by order");
+	}
+	/* each group its own label and place; an entry that names no group (the
+	 * example's) is shown under 更多, and so is a group the table lacks */
+	for (int g = 0; g < NAV_GROUPS_N; g++)
+		for (int h = g + 1; h < NAV_GROUPS_N; h++) {
+			cr_assert_neq(nav_group_order(g), nav_group_order(h));
+			cr_assert_str_neq(nav_group_label(g), nav_group_label(h));
+		}
+	cr_assert_eq(example_nav[0].group, NAV_MORE);
+	cr_assert_str_eq(nav_group_label(example_nav[0].group), "更多");
+	cr_assert_str_eq(nav_group_label(NAV_ORDERS), "诉求服务");
+	cr_assert_str_eq(nav_group_label((enum nav_group)99), "更多");
+	cr_assert_eq(nav_group_order((enum nav_group)99), nav_group_order(NAV_MORE));
 	cr_assert_not_null(permission_find("member.reveal"));
 	cr_assert_str_eq(entity_href_prefix("order"), "/orders/");
 	cr_assert_str_eq(entity_href_prefix("no_such_thing"), "");
