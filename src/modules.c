@@ -19,7 +19,9 @@ extern const struct module
 	users_module,
 	audit_module,
 	settings_module,
-	checkin_module;
+	checkin_module,
+	lessons_module,
+	themeday_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -36,6 +38,8 @@ const struct module *const modules[] = {
 	&audit_module,
 	&settings_module,
 	&checkin_module,
+	&lessons_module,
+	&themeday_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);
