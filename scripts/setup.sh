@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   libzip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-brotli
   libcriterion-dev libclang-rt-14-dev
   chromium wrk fonts-wqy-zenhei nginx zbar-tools librsvg2-bin
+  libhpdf-dev poppler-utils
 )
 # node and npm may come from Debian or be on the machine already (another build of
 # node ships its own npm, which Debian's npm package conflicts with).

@@ -21,7 +21,8 @@ extern const struct module
 	settings_module,
 	checkin_module,
 	lessons_module,
-	themeday_module;
+	themeday_module,
+	assess_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -40,6 +41,7 @@ const struct module *const modules[] = {
 	&checkin_module,
 	&lessons_module,
 	&themeday_module,
+	&assess_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);
