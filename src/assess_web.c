@@ -166,6 +166,7 @@ static void api_drill(req *r)
 	jw_score(&w, "score", s.has_data, s.got);
 	jw_key(&w, "records");
 	buf_puts(&r->out, buf_str(&records));
+	w.need_comma[w.depth] = true; /* the value written above */
 	jw_end(&w);
 	buf_free(&records);
 }
@@ -573,8 +574,10 @@ static void api_branch(req *r)
 	jw_kstr(&w, "org", req_param(r, "org"));
 	jw_key(&w, "ranks");
 	buf_puts(&r->out, buf_str(&ranks));
+	w.need_comma[w.depth] = true; /* the value written above */
 	jw_key(&w, "stars");
 	buf_puts(&r->out, buf_str(&stars));
+	w.need_comma[w.depth] = true; /* the value written above */
 	jw_end(&w);
 	buf_free(&ranks), buf_free(&stars);
 }
@@ -646,6 +649,7 @@ static void api_excellent(req *r)
 	jw_kint(&w, "count", n);
 	jw_key(&w, "excellent");
 	buf_puts(&r->out, buf_str(&list));
+	w.need_comma[w.depth] = true; /* the value written above */
 	jw_end(&w);
 	buf_free(&list);
 }
@@ -776,8 +780,7 @@ static void page_drill(req *r)
 		    (long long)s.weight, (long long)s.num, (long long)s.den);
 	if (!d->linked)
 		buf_puts(&r->out, "<p class=\"flash\">该项目所依据的机制（会议、决议或志愿服务）尚未接入：暂无数据，不计入本月得分。</p>");
-	html_printf(&r->out, "<ul class=\"drill-list\">%s</ul>", "");
-	r->out.len -= strlen("</ul>");
+	buf_puts(&r->out, "<ul class=\"drill-list\">");
 	buf_puts(&r->out, buf_str(&list));
 	buf_puts(&r->out, "</ul>");
 	if (!c.n)
