@@ -4,6 +4,7 @@
  * nothing but the bulletin it is given, so a published bulletin prints its
  * frozen figures. */
 #include <hpdf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,16 @@ static void paragraph(struct pdf *p, float size, const char *s)
 		}
 		if (!fit)
 			fit = len ? len : 0;
+		/* 避头点: a closing mark never starts a line; it stays at the end of this one */
+		static const char *const closing[] = {"，", "。", "、", "；", "）", "”", "：", NULL};
+		for (bool more = true; more && fit < len;) {
+			more = false;
+			for (int k = 0; closing[k]; k++)
+				if (!strncmp(s + fit, closing[k], strlen(closing[k])) && fit + strlen(closing[k]) < sizeof line) {
+					fit += strlen(closing[k]);
+					more = true;
+				}
+		}
 		memcpy(line, s, fit);
 		line[fit] = 0;
 		text_at(p, 56, size, line);

@@ -714,7 +714,8 @@ static void page_checks(req *r)
 			const struct assess_item_def *d = assess_item_def(s->item);
 			char got[32];
 			score_s(got, s->has_data, s->got);
-			html_printf(&r->out, "<td data-label=\"%s\" data-item=\"%s\">", d ? d->label : s->item, s->item);
+			html_printf(&r->out, "<td data-label=\"%s\" data-item=\"%s\"%s>", d ? d->label : s->item, s->item,
+				    s->has_data ? "" : " class=\"nodata\"");
 			if (s->has_data)
 				html_printf(&r->out, "<a href=\"/assessment/check/%s/%s/%s\">%s</a> <small>%lld/%lld</small>", v[i].org_code, month,
 					    s->item, got, (long long)s->num, (long long)s->den);
