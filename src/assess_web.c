@@ -977,6 +977,25 @@ static void page_quarter(req *r)
 	page_end(r);
 }
 
+static void excellent_li(void *ctx, const struct assess_excellent_row *x)
+{
+	req *r = ctx;
+	html_printf(&r->out, "<li>%s <small>%s %s</small></li>", x->org_name, x->period, x->note);
+}
+
+static void page_excellent(req *r)
+{
+	struct field_errors e = {0};
+	enum dj_result res = assess_excellent_add(r->db, &r->actor, orgs_id_by_code(r->db, req_form(r, "org")), req_form(r, "period"), req_form(r, "note"),
+						  now_unix(), &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	flash_set(r, "ok", "已评为优秀党支部");
+	req_redirect(r, "/assessment/stars");
+}
+
 static void page_stars(req *r)
 {
 	struct field_errors e = {0};
@@ -1024,6 +1043,34 @@ static void page_stars(req *r)
 			v[i].org_code, v[i].rank, v[i].org_name, b, (long long)v[i].deduction, ev, t, v[i].stars, v[i].capped ? "（五星名额已满）" : "");
 	}
 	buf_puts(&r->out, "</tbody></table></div>");
+	/* 优秀党支部 of the year, counted, and designated from the ranking above */
+	char yp[16];
+	snprintf(yp, sizeof yp, "%d", year);
+	buf list = {0}, saved = r->out;
+	r->out = list;
+	int64_t excellent = 0;
+	assess_excellent_each(r->db, &r->actor, yp, excellent_li, r, &excellent);
+	list = r->out;
+	r->out = saved;
+	html_printf(&r->out,
+		    "<section class=\"card\"><h2 class=\"card-title\">优秀党支部</h2><p id=\"excellent-count\">%d 年度共评选优秀党支部 %lld 个</p><ul>",
+		    year, (long long)excellent);
+	buf_puts(&r->out, buf_str(&list));
+	buf_free(&list);
+	buf_puts(&r->out, "</ul>");
+	if (permission_allows(&perm_assess_manage, &r->actor) && n) {
+		form_begin(r, "/assessment/excellent");
+		const char **opts = calloc(2 * n + 1, sizeof *opts);
+		for (size_t i = 0; i < n && opts; i++)
+			opts[2 * i] = v[i].org_code, opts[2 * i + 1] = v[i].org_name;
+		if (opts)
+			form_select(r, "org", "支部（按排名）", opts, v[0].org_code);
+		free(opts);
+		form_input(r, "period", "评选期", "text", yp, NULL);
+		form_input(r, "note", "说明", "text", "", "如 红色“七点半”优秀党支部");
+		form_end(r, "评为优秀党支部");
+	}
+	buf_puts(&r->out, "</section>");
 	free(v);
 	if (permission_allows(&perm_assess_manage, &r->actor)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">确认并发布</h2>");
@@ -1131,6 +1178,7 @@ static const route assess_routes[] = {
 	{"GET", "/assessment/quarter", page_quarter, R_STAFF, 0, 0, "assessment_quarter"},
 	{"GET", "/assessment/stars", page_stars, R_STAFF, 0, 0, "assessment_stars"},
 	{"POST", "/assessment/stars", page_stars, R_ADMIN | R_COMMITTEE, 0, 0, "assessment_stars_publish"},
+	{"POST", "/assessment/excellent", page_excellent, R_ADMIN | R_COMMITTEE, 0, 0, "assessment_excellent"},
 	{"GET", "/assessment/branch", page_branch, R_STAFF, 0, 0, "assessment_branch"},
 	{"GET", "/assessment/rules", page_rules, R_STAFF, 0, 0, "assessment_rules"},
 	{"GET", "/api/v1/assessment/checks", api_checks, R_STAFF, RF_API, 0, "api_assessment_checks"},

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const lib = require('./lib');
 const { PHONE, DESKTOP } = lib;
 
-// What each role's navigation holds (src/layout.c), in order. 支部考核 (assess_web.c) reads the same in 繁體.
+// What each role's navigation holds (src/layout.c), in order. 支部考核 (assess_web.c) is 支部考覈 in 繁體 (OpenCC s2t).
 const NAV = {
   admin: ['工作台', '组织架构', '诉求办理', '统计', '党员花名册', '网格', '微党课', '教育片', '主题党日', '支部考核', '用户管理', '站点设置', '数据备份', '审计日志', '消息', '修改密码'],
   zuzhi: ['工作台', '组织架构', '诉求办理', '统计', '党员花名册', '网格', '微党课', '教育片', '主题党日', '支部考核', '审计日志', '消息', '修改密码'],

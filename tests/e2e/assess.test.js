@@ -252,6 +252,18 @@ test('quarter, stars and excellent branches', async () => {
   assert.equal(r.status, 201, r.text);
   const ex = (await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json;
   assert.equal(ex.count, 1);
+  // the stars page counts them and designates from the ranking (a form)
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const page = await b.get('/assessment/stars?year=2030');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /2030 年度共评选优秀党支部 1 个/);
+  const res = await b.postForm('/assessment/stars?year=2030', '/assessment/excellent', { org: 'CJZ-XJC', period: '2030', note: '' });
+  assert.equal(res.status, 303);
+  assert.equal((await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json.count, 2);
+  const again = await b.postForm('/assessment/stars?year=2030', '/assessment/excellent', { org: 'CJZ-XJC', period: '2030', note: '' });
+  assert.equal(again.status, 422, 'designated twice');
+  assert.equal((await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json.count, 2);
 });
 
 test('bad input: refused naming the field, nothing written', async () => {
