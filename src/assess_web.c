@@ -1156,14 +1156,119 @@ static void rules_card(void *ctx, const struct assess_rules *x)
 		    (long long)x->cut[0], (long long)x->cut[1], (long long)x->cut[2], (long long)x->cut[3], (long long)x->quota5);
 }
 
+static int64_t form_int(req *r, const char *name, int64_t dflt)
+{
+	const char *v = req_form(r, name);
+	if (!v || !*v)
+		return dflt;
+	char *end;
+	long long x = strtoll(v, &end, 10);
+	return *end ? -1 : (int64_t)x;
+}
+
 static void page_rules(req *r)
 {
+	bool manage = permission_allows(&perm_assess_manage, &r->actor);
+	struct assess_rules cur;
+	char m8[16];
+	assess_month_of(now_unix(), m8);
+	if (!assess_rules_for(r->db, m8, &cur))
+		memset(&cur, 0, sizeof cur);
+	if (req_is_post(r) && manage) {
+		struct assess_rules x = {0};
+		struct field_errors e = {0};
+		snprintf(x.valid_from, sizeof x.valid_from, "%s", req_form(r, "valid_from") ? req_form(r, "valid_from") : "");
+		snprintf(x.note, sizeof x.note, "%s", req_form(r, "note") ? req_form(r, "note") : "");
+		for (int k = 0; k < ASSESS_ITEMS; k++) {
+			char f[48];
+			snprintf(f, sizeof f, "w_%s", assess_item_defs[k].key);
+			int64_t w = form_int(r, f, 0);
+			if (w == 0)
+				continue; /* weight 0: the item is left out of this version */
+			snprintf(x.item[x.n].item, sizeof x.item[0].item, "%s", assess_item_defs[k].key);
+			snprintf(f, sizeof f, "r_%s", assess_item_defs[k].key);
+			snprintf(x.item[x.n].rule, sizeof x.item[0].rule, "%s", req_form(r, f) ? req_form(r, f) : "linear");
+			snprintf(f, sizeof f, "f_%s", assess_item_defs[k].key);
+			x.item[x.n].weight = w, x.item[x.n].full = form_int(r, f, 100);
+			x.n++;
+		}
+		static const char *const qn[] = {"q_w1", "q_w2", "q_w3"}, *const cn[] = {"cut5", "cut4", "cut3", "cut2"};
+		for (int k = 0; k < 3; k++)
+			x.q_w[k] = form_int(r, qn[k], 1);
+		for (int k = 0; k < 4; k++)
+			x.cut[k] = form_int(r, cn[k], cur.cut[k]);
+		x.basic_pct = form_int(r, "basic_pct", 70), x.eval_pct = form_int(r, "eval_pct", 30), x.quota5 = form_int(r, "quota5", 30);
+		enum dj_result res = assess_rules_save(r->db, &r->actor, &x, now_unix(), NULL, &e);
+		if (res == DJ_OK) {
+			flash_set(r, "ok", "新版本考核细则已保存");
+			req_redirect(r, "/assessment/rules");
+			return;
+		}
+		if (res != DJ_INVALID) {
+			req_fail(r, res, &e);
+			return;
+		}
+		form_errors_add(r, &e);
+	}
 	page_begin(r, "考核细则");
 	nav_links(r);
-	buf_puts(&r->out, "<p class=\"lead\">细则按版本保存，新版本从其生效月份起适用，已发布的通报不受影响。镇党委通过 API "
-			  "（POST /api/v1/assessment/rules）配置新版本。</p>");
+	buf_puts(&r->out, "<p class=\"lead\">细则按版本保存，新版本从其生效月份起适用；已发布的通报和评星结果不受影响。</p>");
+	if (manage) {
+		buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">新版本</h2>");
+		form_begin(r, "/assessment/rules");
+		char next[16];
+		snprintf(next, sizeof next, "%s", m8);
+		form_input(r, "valid_from", "生效月份", "month", form_value(r, "valid_from", next), NULL);
+		form_input(r, "note", "说明", "text", form_value(r, "note", ""), NULL);
+		static const char *const rules[] = {"linear", "按比例计分", "threshold", "达标得满分", NULL};
+		for (int k = 0; k < ASSESS_ITEMS; k++) {
+			int64_t w = 0, full = 100;
+			const char *rule = "linear";
+			for (int i = 0; i < cur.n; i++)
+				if (!strcmp(cur.item[i].item, assess_item_defs[k].key))
+					w = cur.item[i].weight, full = cur.item[i].full, rule = cur.item[i].rule;
+			char f[48], v[24], label[160];
+			snprintf(f, sizeof f, "w_%s", assess_item_defs[k].key);
+			snprintf(v, sizeof v, "%lld", (long long)w);
+			snprintf(label, sizeof label, "%s：权重（%%）", assess_item_defs[k].label);
+			form_input(r, f, label, "number", form_value(r, f, v), NULL);
+			snprintf(f, sizeof f, "r_%s", assess_item_defs[k].key);
+			form_select(r, f, "计分规则", rules, form_value(r, f, rule));
+			snprintf(f, sizeof f, "f_%s", assess_item_defs[k].key);
+			snprintf(v, sizeof v, "%lld", (long long)full);
+			form_input(r, f, !strcmp(assess_item_defs[k].key, "points") ? "满分标准（人均积分）" : "满分标准（%）", "number",
+				   form_value(r, f, v), NULL);
+		}
+		const char *err = form_error_for(r, "weight");
+		if (!err)
+			err = form_error_for(r, "items");
+		if (err)
+			html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
+		static const struct {
+			const char *name, *label;
+			int k;
+		} nums[] = {{"q_w1", "季度第一月权重", 0},       {"q_w2", "季度第二月权重", 1},      {"q_w3", "季度第三月权重", 2},
+			    {"basic_pct", "基础分比例（%）", 3}, {"eval_pct", "评议分比例（%）", 4}, {"cut5", "五星分数线", 5},
+			    {"cut4", "四星分数线", 6},           {"cut3", "三星分数线", 7},          {"cut2", "二星分数线", 8},
+			    {"quota5", "五星比例上限（%）", 9}};
+		int64_t vals[10] = {cur.q_w[0], cur.q_w[1], cur.q_w[2], cur.basic_pct, cur.eval_pct,
+				    cur.cut[0], cur.cut[1], cur.cut[2], cur.cut[3],    cur.quota5};
+		for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+			char v[24];
+			snprintf(v, sizeof v, "%lld", (long long)vals[nums[i].k]);
+			form_input(r, nums[i].name, nums[i].label, "number", form_value(r, nums[i].name, v), NULL);
+		}
+		static const char *const more[] = {"q_w", "cutoffs", NULL}; /* the others show beside their inputs */
+		for (int i = 0; more[i]; i++)
+			if (form_error_for(r, more[i]))
+				html_printf(&r->out, "<p class=\"field-error\">%s</p>", form_error_for(r, more[i]));
+		form_end(r, "保存新版本");
+		buf_puts(&r->out, "</section>");
+	}
 	assess_rules_each(r->db, rules_card, r);
 	page_end(r);
+	if (form_has_errors(r))
+		r->status = 422;
 }
 
 static const route assess_routes[] = {
@@ -1181,6 +1286,7 @@ static const route assess_routes[] = {
 	{"POST", "/assessment/excellent", page_excellent, R_ADMIN | R_COMMITTEE, 0, 0, "assessment_excellent"},
 	{"GET", "/assessment/branch", page_branch, R_STAFF, 0, 0, "assessment_branch"},
 	{"GET", "/assessment/rules", page_rules, R_STAFF, 0, 0, "assessment_rules"},
+	{"POST", "/assessment/rules", page_rules, R_ADMIN | R_COMMITTEE, 0, 0, "assessment_rules_save"},
 	{"GET", "/api/v1/assessment/checks", api_checks, R_STAFF, RF_API, 0, "api_assessment_checks"},
 	{"GET", "/api/v1/assessment/checks/:org/:month/:item", api_drill, R_STAFF, RF_API, 0, "api_assessment_drill"},
 	{"GET", "/api/v1/assessment/rules", api_rules, R_STAFF, RF_API, 0, "api_assessment_rules"},

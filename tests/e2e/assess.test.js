@@ -284,6 +284,20 @@ test('bad input: refused naming the field, nothing written', async () => {
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.items, r.text);
   assert.equal(await versions(), before);
+  // the same on the console's form: the message beside the form, nothing written
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const form = await b.postForm('/assessment/rules', '/assessment/rules', { valid_from: '2031-03', w_themeday: '50', w_points: '20', f_points: '10' });
+  assert.equal(form.status, 422);
+  assert.match(form.text, /各项权重之和应为 100%，现为 70%/);
+  const cut = await b.postForm('/assessment/rules', '/assessment/rules', { valid_from: '2031-03', w_themeday: '100', cut5: '80', cut4: '85' });
+  assert.equal(cut.status, 422);
+  assert.match(cut.text, /从高到低排列/);
+  assert.equal(await versions(), before);
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  assert.equal((await sec.postForm('/assessment/rules', '/assessment/rules', { valid_from: '2031-03', w_themeday: '100' })).status, 403);
+  assert.equal(await versions(), before);
   // a good version is kept
   r = await call('zuzhi', 'POST', '/api/v1/assessment/rules', { valid_from: '2031-02', items: [{ item: 'themeday', weight: 60 }, { item: 'points', weight: 40, full: 5 }], quota5: 20 });
   assert.equal(r.status, 201, r.text);
