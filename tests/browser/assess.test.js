@@ -78,3 +78,17 @@ test('a branch secretary: its rank and its star history', async () => {
   assert.deepEqual(env.errors, []);
   await p.context().close();
 });
+
+test('the quarter, the stars with the excellent branches, and the rules fit the phone', async () => {
+  const p = await env.page({ user: 'zuzhi' });
+  for (const [url, name, sel] of [['/assessment/quarter', 'quarter', 'table.quarter-table'], ['/assessment/stars', 'stars', 'table.stars-table'],
+    ['/assessment/rules', 'rules', 'input[name="w_themeday"]'], ['/assessment/bulletins', 'bulletins', 'ul.bulletin-list li']]) {
+    await p.goto(env.srv.base + url);
+    await assert.doesNotReject(p.locator(sel).first().waitFor(), url);
+    await fits(p, url);
+    await shot(p, `assess-${name}-phone`);
+  }
+  assert.match(await p.locator('body').innerText(), /月通报/);
+  assert.deepEqual(env.errors, []);
+  await p.context().close();
+});
