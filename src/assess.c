@@ -596,8 +596,21 @@ void assess_bulletin_free(struct assess_bulletin *b)
 
 static void fmt_score(char out[32], int64_t c) { snprintf(out, 32, "%lld.%02lld", (long long)(c / 100), (long long)(c % 100)); }
 
-/* One clause: the count, and 环比 against prev when there is a previous bulletin. */
-static void clause(buf *b, bool *first, const char *pre, int64_t v, const char *post, const int64_t *prev, int k, const char *unit)
+/* One clause: the count, with 环比 against the previous month's published
+ * bulletin (prev) and 同比 against the same month a year before (yoy) when
+ * there is one. */
+static void change(buf *b, const char *what, int64_t dlt, const char *unit, bool *open)
+{
+	buf_puts(b, *open ? "，" : "（");
+	*open = true;
+	if (dlt > 0)
+		buf_printf(b, "%s增加%lld%s", what, (long long)dlt, unit);
+	else if (dlt < 0)
+		buf_printf(b, "%s减少%lld%s", what, (long long)-dlt, unit);
+	else
+		buf_printf(b, "%s持平", what);
+}
+static void clause(buf *b, bool *first, const char *pre, int64_t v, const char *post, const int64_t *prev, const int64_t *yoy, int k, const char *unit)
 {
 	if (v <= 0)
 		return; /* no "0项" sentences */
@@ -605,18 +618,16 @@ static void clause(buf *b, bool *first, const char *pre, int64_t v, const char *
 		buf_puts(b, "，");
 	*first = false;
 	buf_printf(b, "%s%lld%s", pre, (long long)v, post);
-	if (prev) {
-		int64_t dlt = v - prev[k];
-		if (dlt > 0)
-			buf_printf(b, "（环比增加%lld%s）", (long long)dlt, unit);
-		else if (dlt < 0)
-			buf_printf(b, "（环比减少%lld%s）", (long long)-dlt, unit);
-		else
-			buf_puts(b, "（与上月持平）");
-	}
+	bool open = false;
+	if (prev)
+		change(b, "环比", v - prev[k], unit, &open);
+	if (yoy)
+		change(b, "同比", v - yoy[k], unit, &open);
+	if (open)
+		buf_puts(b, "）");
 }
 
-void assess_summary(const struct assess_bulletin *bl, const int64_t *prev, char **out)
+void assess_summary(const struct assess_bulletin *bl, const int64_t *prev, const int64_t *yoy, char **out)
 {
 	buf b = {0};
 	const int64_t *f = bl->fig;
@@ -624,23 +635,23 @@ void assess_summary(const struct assess_bulletin *bl, const int64_t *prev, char 
 	bool first = true;
 	size_t mark = b.len;
 	if (f[0] > 0) {
-		clause(&b, &first, "各支部共收集需求清单", f[0], "项", prev, 0, "项");
-		clause(&b, &first, "支部有效解决及时销单", f[1], "项", prev, 1, "项");
-		clause(&b, &first, "向上反馈", f[2], "项", prev, 2, "项");
-		clause(&b, &first, "收到群众评价", f[9], "次", prev, 9, "次");
+		clause(&b, &first, "各支部共收集需求清单", f[0], "项", prev, yoy, 0, "项");
+		clause(&b, &first, "支部有效解决及时销单", f[1], "项", prev, yoy, 1, "项");
+		clause(&b, &first, "向上反馈", f[2], "项", prev, yoy, 2, "项");
+		clause(&b, &first, "收到群众评价", f[9], "次", prev, yoy, 9, "次");
 	}
 	if (f[3] + f[4] + f[5] + f[6] > 0) {
 		if (!first)
 			buf_puts(&b, "；"), first = true;
-		clause(&b, &first, "开展微党课", f[3], "场", prev, 3, "场");
-		clause(&b, &first, "组织观看党员教育片", f[4], "场次", prev, 4, "场次");
-		clause(&b, &first, "开展主题实践活动", f[5], "次", prev, 5, "次");
-		clause(&b, &first, "", f[6], "个支部主题党日“一课一片一实践”全部落实", prev, 6, "个");
+		clause(&b, &first, "开展微党课", f[3], "场", prev, yoy, 3, "场");
+		clause(&b, &first, "组织观看党员教育片", f[4], "场次", prev, yoy, 4, "场次");
+		clause(&b, &first, "开展主题实践活动", f[5], "次", prev, yoy, 5, "次");
+		clause(&b, &first, "", f[6], "个支部主题党日“一课一片一实践”全部落实", prev, yoy, 6, "个");
 	}
 	if (f[8] > 0) {
 		if (!first)
 			buf_puts(&b, "；"), first = true;
-		clause(&b, &first, "党员获得积分", f[8], "人次", prev, 8, "人次");
+		clause(&b, &first, "党员获得积分", f[8], "人次", prev, yoy, 8, "人次");
 	}
 	if (b.len == mark)
 		buf_puts(&b, "各支部暂无可通报的工作记录");
@@ -684,10 +695,8 @@ static bool committee_of(db *d, const struct actor *a, int64_t org_id, struct or
 	return true;
 }
 
-static bool prev_figures(db *d, int64_t org_id, const char *month, int64_t prev[ASSESS_FIGURES])
+static bool prev_figures(db *d, int64_t org_id, const char *pm, int64_t prev[ASSESS_FIGURES])
 {
-	char pm[16];
-	assess_month_prev(month, pm);
 	int64_t id = db_int1(d, 0, "SELECT id FROM assess_bulletins WHERE org_id = ? AND month = ? ORDER BY version DESC LIMIT 1", "It", org_id, pm);
 	if (!id)
 		return false;
@@ -762,9 +771,12 @@ enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_i
 		os.collected, os.resolved_by_branch, os.escalated, ts.lessons.deliveries, ts.screenings, ts.practices, plans_complete, (int64_t)n, points,
 		rated};
 	memcpy(b->fig, f, sizeof f);
-	int64_t prev[ASSESS_FIGURES];
-	bool has_prev = prev_figures(d, o.id, month, prev);
-	assess_summary(b, has_prev ? prev : NULL, &b->summary);
+	int64_t prev[ASSESS_FIGURES], yoy[ASSESS_FIGURES];
+	char pm[16], ym[24];
+	assess_month_prev(month, pm);
+	snprintf(ym, sizeof ym, "%04d-%s", (atoi(month) - 1) % 10000, month + 5);
+	bool has_prev = prev_figures(d, o.id, pm, prev), has_yoy = prev_figures(d, o.id, ym, yoy);
+	assess_summary(b, has_prev ? prev : NULL, has_yoy ? yoy : NULL, &b->summary);
 	b->remarks = strdup("");
 	return DJ_OK;
 }

@@ -111,8 +111,8 @@ struct assess_bulletin {
 };
 void assess_bulletin_free(struct assess_bulletin *b);
 /* The draft of a committee's month: the figures, the ranked table, the
- * summary from them (with 环比 where the previous month's bulletin was
- * published). org_id: a committee inside the actor's subtree (0: the actor's org). */
+ * summary from them (with 环比 and 同比 where the previous month's or the
+ * same month last year's bulletin was published). org_id: a committee inside the actor's subtree (0: the actor's org). */
 enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_id, const char *month, int64_t now, struct assess_bulletin *b,
 				     struct field_errors *e);
 /* Publishes the month (bulletin.publish): only an ended month; a new
@@ -129,7 +129,9 @@ void assess_bulletins_each(db *d, const struct actor *a, void (*fn)(void *ctx, c
 enum dj_result assess_bulletin_pdf(const struct assess_bulletin *b, const char *path, struct field_errors *e);
 enum dj_result assess_bulletin_xlsx(const struct assess_bulletin *b, const char *path, struct field_errors *e);
 /* The rendered summary sentence(s) of a draft/bulletin, written into b->summary. */
-void assess_summary(const struct assess_bulletin *b, const int64_t *prev, char **out);
+/* prev: the previous month's published figures (环比), yoy: the same month's
+ * a year before (同比); NULL when there is none. */
+void assess_summary(const struct assess_bulletin *b, const int64_t *prev, const int64_t *yoy, char **out);
 
 /* ---- evaluation items, quarters, stars, excellent branches ---- */
 /* kind: bonus | deduction (a quarter YYYY-Qn or a year YYYY) | evaluation (a
