@@ -50,9 +50,11 @@ orders=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM orders")
 members=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM members")
 ledger=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM points_ledger")
 
+# the county's check may take longer than the default 5 s request budget
+"$bin" --db "$tmp/c.db" config set request_timeout 60 >/dev/null
 port=$(free_port)
 "$bin" --db "$tmp/c.db" serve --port "$port" --access-log off >"$tmp/serve.log" 2>&1 & pid=$!
-for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
+for _ in $(seq 1200); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 tok=$(curl -fs -H 'Content-Type: application/json' -d '{"username":"admin","password":"Demo2026"}' "http://127.0.0.1:$port/api/v1/session" |
 	python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

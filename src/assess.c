@@ -50,6 +50,15 @@ void assess_month_of(int64_t now, char out[16])
 
 /* ---- the items and their sources ---- */
 
+/* The orgs of a subtree, as a list the planner looks up an (org_id, …)
+ * index with. The orders are read with orgs first (CROSS JOIN: SQLite keeps
+ * the order as written, PostgreSQL plans it as the inner join it is): on a
+ * county with statistics, a plain join or an IN list let SQLite read the
+ * whole month of every org (orders_created, or a skip-scan of
+ * orders_org_closed) for each branch — 35 s for 300 branches instead of
+ * a few. */
+#define IN_SUBTREE "(SELECT g.id FROM orgs g WHERE g.path LIKE ? || '%')"
+
 struct src_ctx {
 	db *d;
 	int64_t org_id;
@@ -110,7 +119,7 @@ static bool src_order_accept(const struct src_ctx *c, struct assess_score *s)
 	db_stmt *q = db_query(c->d,
 			      "SELECT o.id, o.code, o.kind, o.urgency, o.created_at, o.state, "
 			      "(SELECT MIN(e.at) FROM order_events e WHERE e.order_id = o.id AND e.action IN ('accept', 'claim', 'reject')) "
-			      "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
+			      "FROM orgs g CROSS JOIN orders o WHERE o.org_id = g.id AND g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
 			      "ORDER BY o.created_at, o.id",
 			      "tII", c->path, c->t0, c->t1);
 	while (db_next(q)) {
@@ -149,7 +158,7 @@ static bool src_order_deliver(const struct src_ctx *c, struct assess_score *s)
 	db_stmt *q = db_query(c->d,
 			      "SELECT o.id, o.code, o.kind, o.urgency, o.state, COALESCE(o.delivered_at, 0), "
 			      "(SELECT MIN(e.at) FROM order_events e WHERE e.order_id = o.id AND e.action IN ('accept', 'claim')) "
-			      "FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
+			      "FROM orgs g CROSS JOIN orders o WHERE o.org_id = g.id AND g.path LIKE ? || '%' AND o.created_at >= ? AND o.created_at < ? "
 			      "ORDER BY o.created_at, o.id",
 			      "tII", c->path, c->t0, c->t1);
 	while (db_next(q)) {
@@ -181,7 +190,7 @@ static bool src_order_deliver(const struct src_ctx *c, struct assess_score *s)
 static bool src_satisfaction(const struct src_ctx *c, struct assess_score *s)
 {
 	db_stmt *q = db_query(c->d,
-			      "SELECT o.id, o.code, o.rating FROM orders o JOIN orgs g ON g.id = o.org_id WHERE g.path LIKE ? || '%' "
+			      "SELECT o.id, o.code, o.rating FROM orgs g CROSS JOIN orders o WHERE o.org_id = g.id AND g.path LIKE ? || '%' "
 			      "AND o.rating IS NOT NULL AND o.closed_at >= ? AND o.closed_at < ? ORDER BY o.closed_at, o.id",
 			      "tII", c->path, c->t0, c->t1);
 	while (db_next(q)) {
@@ -227,12 +236,10 @@ static bool src_points(const struct src_ctx *c, struct assess_score *s)
 {
 	int y = atoi(c->month);
 	if (!c->fn) { /* the whole town's check: two aggregates, no row per member */
-		s->den = db_int1(c->d, 0,
-				 "SELECT COUNT(*) FROM members mb JOIN orgs g ON g.id = mb.org_id WHERE g.path LIKE ? || '%' AND mb.status <> 'stopped'",
-				 "t", c->path);
+		s->den = db_int1(c->d, 0, "SELECT COUNT(*) FROM members mb WHERE mb.org_id IN " IN_SUBTREE " AND mb.status <> 'stopped'", "t", c->path);
 		s->num = db_int1(c->d, 0,
-				 "SELECT COALESCE(SUM(l.points), 0) FROM members mb JOIN orgs g ON g.id = mb.org_id JOIN points_ledger l ON "
-				 "l.member_id = mb.id AND l.year = ? AND l.at >= ? AND l.at < ? WHERE g.path LIKE ? || '%' AND mb.status <> 'stopped'",
+				 "SELECT COALESCE(SUM(l.points), 0) FROM members mb JOIN points_ledger l ON l.member_id = mb.id AND l.year = ? "
+				 "AND l.at >= ? AND l.at < ? WHERE mb.org_id IN " IN_SUBTREE " AND mb.status <> 'stopped'",
 				 "iIIt", y, c->t0, c->t1, c->path);
 	} else {
 		db_stmt *q = db_query(
@@ -764,7 +771,7 @@ enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_i
 				 "l.month = ? AND l.points > 0",
 				 "tii", o.path, y, m);
 	int64_t rated = db_int1(d, 0,
-				"SELECT COUNT(*) FROM orders x JOIN orgs g ON g.id = x.org_id WHERE g.path LIKE ? || '%' AND x.rating IS NOT NULL "
+				"SELECT COUNT(*) FROM orders x WHERE x.org_id IN " IN_SUBTREE " AND x.rating IS NOT NULL "
 				"AND x.closed_at >= ? AND x.closed_at < ?",
 				"tII", o.path, t0, t1);
 	int64_t f[ASSESS_FIGURES] = {
