@@ -316,6 +316,17 @@ const char *const audit_actions[] = {
 	"发放大屏令牌",
 	"display.revoke",
 	"收回大屏令牌",
+	/* issue 16: branch assessment */
+	"assess.rules",
+	"修改考核细则",
+	"bulletin.publish",
+	"发布月通报",
+	"assess.evaluate",
+	"考核评价打分",
+	"stars.publish",
+	"发布评星定级",
+	"excellent.designate",
+	"评定优秀党支部",
 	NULL,
 };
 

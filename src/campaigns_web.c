@@ -604,7 +604,7 @@ static const route campaigns_routes[] = {
 	{"POST", "/api/v1/campaign-tasks/:id/links", api_task_link, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 4 * KiB, "api_campaign_task_links"},
 };
 static const struct nav_entry campaigns_nav[] = {
-	{"/campaigns", "主题活动", R_ADMIN | R_COMMITTEE | R_BRANCH, 23},
+	{"/campaigns", "主题活动", R_ADMIN | R_COMMITTEE | R_BRANCH, 23, NAV_LIFE},
 };
 static const struct entity_link campaigns_entities[] = {{"campaign", "/campaigns/"}};
 static const struct permission *const campaigns_perms[] = {&perm_campaign_view, &perm_campaign_manage};

@@ -454,7 +454,7 @@ static const route dashboard_routes[] = {
 	{"GET", "/api/v1/dashboard", dashboard_api, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_API, 0, "api_dashboard"},
 };
 static const struct nav_entry dashboard_nav[] = {
-	{"/dashboard", "数据统计", R_ADMIN | R_COMMITTEE | R_BRANCH, 24},
+	{"/dashboard", "数据统计", R_ADMIN | R_COMMITTEE | R_BRANCH, 24, NAV_EVAL},
 };
 static const struct permission *const dashboard_perms[] = {&perm_dashboard_view, &perm_display_manage};
 const struct module dashboard_module = {

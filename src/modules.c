@@ -30,6 +30,7 @@ extern const struct module meetings_module;
 extern const struct module exemplars_module;
 extern const struct module campaigns_module;
 extern const struct module dashboard_module;
+extern const struct module assess_module;
 
 const struct module *const modules[] = {
 	&site_module,
@@ -55,6 +56,7 @@ const struct module *const modules[] = {
 	&meetings_module,
 	&campaigns_module,
 	&dashboard_module,
+	&assess_module,
 };
 /* clang-format on */
 const size_t modules_count = COUNT_OF(modules);

@@ -1,0 +1,94 @@
+// Browser journey of branch assessment (issue 16) at 390×844: the committee
+// opens last month's check, drills from a score to the orders behind it,
+// publishes the bulletin with a remark and downloads its PDF; a branch
+// secretary sees its rank in the published bulletins and its star history.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { setup, fits, shot, SHOTS } = require('./lib');
+
+const env = setup({ console: true });
+
+test('the committee: the monthly check, a drill-down, publishing the bulletin, its PDF', async () => {
+  const p = await env.page({ user: 'zuzhi' });
+  await p.getByRole('link', { name: '支部考核' }).first().click();
+  await p.waitForURL(/\/assessment$/);
+  await assert.doesNotReject(p.locator('#check-summary').waitFor());
+  await fits(p, 'the monthly check');
+  await shot(p, 'assess-check-phone');
+  await p.screenshot({ path: path.join(SHOTS, 'assess-check-top-phone.png') }); // the first screen, to look at
+  // from 陈集村's acceptance score to its orders
+  const cell = p.locator('tr[data-org="CJZ-CJC"] td[data-item="order_accept"] a');
+  const score = (await cell.innerText()).trim();
+  assert.match(score, /^\d+\.\d\d$/);
+  await cell.click();
+  await p.waitForURL(/\/assessment\/check\/CJZ-CJC\/\d{4}-\d{2}\/order_accept$/);
+  assert.match(await p.locator('#drill-summary').innerText(), new RegExp(`得分 ${score.replace('.', '\\.')}`));
+  const orders = p.locator('.drill-list li[data-kind="order"] a');
+  assert.ok((await orders.count()) > 0, 'the orders behind the score');
+  await fits(p, 'the drill-down');
+  await shot(p, 'assess-drill-phone');
+  await orders.first().click();
+  await p.waitForURL(/\/orders\/\d+$/);
+  // the bulletin of last month: the draft, a remark, publish
+  await p.goBack();
+  await p.goBack();
+  await p.getByRole('link', { name: '生成月通报' }).click();
+  await assert.doesNotReject(p.locator('#bulletin-summary').waitFor());
+  await p.getByLabel('党委点评（可选）').fill('请各支部对照细则，补齐主题党日缺项。');
+  await fits(p, 'the draft bulletin');
+  await shot(p, 'assess-bulletin-draft-phone');
+  await p.getByRole('button', { name: /发布/ }).click();
+  await assert.doesNotReject(p.getByText('月通报已发布').waitFor());
+  assert.match(await p.locator('#bulletin-remarks').innerText(), /补齐主题党日缺项/);
+  const summary = await p.locator('#bulletin-summary').innerText();
+  await fits(p, 'the published bulletin');
+  await shot(p, 'assess-bulletin-phone');
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.locator('#bulletin-pdf').click()]);
+  const file = path.join(SHOTS, 'assess-bulletin.pdf');
+  await dl.saveAs(file);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  const n = /收集需求清单(\d+)项/.exec(summary);
+  if (n) assert.match(text, new RegExp(`收集需求清单${n[1]}项`));
+  assert.match(text, /补齐主题党日缺项/);
+  assert.match(text, /月检查排名/);
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', file, path.join(SHOTS, 'assess-bulletin-pdf')]);
+  assert.deepEqual(env.errors, []);
+  await p.context().close();
+});
+
+test('a branch secretary: its rank and its star history', async () => {
+  const p = await env.page({ user: 'chenji' });
+  await p.getByRole('link', { name: '支部考核' }).first().click();
+  await p.waitForURL(/\/assessment$/);
+  // its own branch only
+  assert.equal(await p.locator('table.check-table tbody tr').count(), 1);
+  await p.getByRole('link', { name: '本支部' }).click();
+  await assert.doesNotReject(p.getByRole('heading', { name: '陈集村党支部' }).waitFor());
+  const ranks = await p.locator('table.rank-table tbody tr').count();
+  assert.ok(ranks >= 3, 'the demo publishes the bulletins of the past months');
+  assert.match(await p.locator('table.rank-table td.rank').first().innerText(), /第 \d+ 名 \/ \d+/);
+  assert.ok((await p.locator('table.star-history tbody tr').count()) >= 1, 'last year\'s stars');
+  assert.match(await p.locator('table.star-history').innerText(), /\d 星/);
+  await fits(p, 'the branch page');
+  await shot(p, 'assess-branch-phone');
+  assert.deepEqual(env.errors, []);
+  await p.context().close();
+});
+
+test('the quarter, the stars with the excellent branches, and the rules fit the phone', async () => {
+  const p = await env.page({ user: 'zuzhi' });
+  for (const [url, name, sel] of [['/assessment/quarter', 'quarter', 'table.quarter-table'], ['/assessment/stars', 'stars', 'table.stars-table'],
+    ['/assessment/rules', 'rules', 'input[name="w_themeday"]'], ['/assessment/bulletins', 'bulletins', 'ul.bulletin-list li']]) {
+    await p.goto(env.srv.base + url);
+    await assert.doesNotReject(p.locator(sel).first().waitFor(), url);
+    await fits(p, url);
+    await shot(p, `assess-${name}-phone`);
+  }
+  assert.match(await p.locator('body').innerText(), /月通报/);
+  assert.deepEqual(env.errors, []);
+  await p.context().close();
+});

@@ -1,0 +1,343 @@
+// Branch assessment (SPEC M8, issue 16): a scripted month of records (March
+// 2030, after anything the demo holds; the clock injected) gives each branch
+// exactly the expected score item by item; the bulletin's sentences carry
+// exactly the record counts (read back from the page and from the PDF with
+// pdftotext); a published bulletin keeps its figures after the records
+// change and republishing makes version 2; quarters, stars and excellent
+// branches; every kind of bad input refused naming its field, nothing written.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startServer, Browser, apiToken, api } = require('./lib');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-assess-'));
+const CLOCK = path.join(dir, 'now');
+const at = (s) => Math.floor(Date.parse(s + '+08:00') / 1000); // Asia/Shanghai wall time
+const setClock = (s) => fs.writeFileSync(CLOCK, String(at(s)));
+
+let srv, ip = 1;
+const tok = {};
+async function login() {
+  for (const u of ['admin', 'zuzhi', 'chenji', 'xijie', 'dangyuan']) tok[u] = await apiToken(srv.base, u);
+}
+// moving the clock ends sessions: log in again at each step
+async function clock(s) {
+  setClock(s);
+  await login();
+}
+const call = (who, method, p, body) => api(srv.base, tok[who], method, p, body);
+
+async function place(org) {
+  const r = await fetch(srv.base + '/api/v1/public/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-real-ip': `198.51.100.${ip++}` },
+    body: JSON.stringify({ kind: 'need', content: '帮忙修缮院墙', org, contact_name: '王大娘', contact_phone: '13900003333' }),
+  });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  const who = org === 'CJZ-CJC' ? 'chenji' : 'xijie';
+  const list = await call(who, 'GET', '/api/v1/orders?limit=1');
+  return { id: list.json.orders[0].id, code: j.code };
+}
+async function act(who, o, action, body = {}) {
+  const r = await call(who, 'POST', `/api/v1/orders/${o.id}/actions/${action}`, body);
+  assert.equal(r.status, 200, `${action}: ${r.text}`);
+}
+async function confirm(o, rating) {
+  const r = await fetch(`${srv.base}/api/v1/public/orders/${o.code}/actions/confirm`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating, note: '满意' }),
+  });
+  assert.equal(r.status, 200, await r.text());
+}
+
+test.before(async () => {
+  setClock('2030-03-02T09:00:00');
+  srv = await startServer({ env: { DANGJIAN_NOW_FILE: CLOCK } });
+  await login();
+});
+test.after(async () => {
+  await srv.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const o = {};
+let cjcMembers;
+
+test('a scripted month of records', async () => {
+  // 陈集村: three orders on 2 March; 西街村: one on 5 March
+  o[1] = await place('CJZ-CJC');
+  o[2] = await place('CJZ-CJC');
+  o[3] = await place('CJZ-CJC');
+  await clock('2030-03-02T10:00:00');
+  await act('chenji', o[1], 'accept'); // 1 h: on time (24 h)
+  await act('chenji', o[1], 'assign', { assignee: 'dangyuan' });
+  await clock('2030-03-02T11:00:00');
+  await act('chenji', o[2], 'accept'); // on time
+  await act('chenji', o[2], 'assign', { assignee: 'dangyuan' });
+  await clock('2030-03-03T15:00:00');
+  await act('dangyuan', o[1], 'deliver', { note: '已修好' }); // 29 h after acceptance: on time (7 days)
+  await confirm(o[1], 5);
+  await clock('2030-03-04T12:00:00');
+  await act('chenji', o[3], 'accept'); // 51 h: late
+  await clock('2030-03-05T09:00:00');
+  o[4] = await place('CJZ-XJC');
+  await act('xijie', o[4], 'reject', { note: '不属于本支部受理范围', refer_to: '镇社会事务办' }); // answered on time
+  await clock('2030-03-12T15:00:00');
+  await act('dangyuan', o[2], 'deliver', { note: '已办结' }); // 10 days after acceptance: late
+  await confirm(o[2], 3);
+  // the theme day: 陈集村 plans March and carries out the practice; 西街村 has no plan
+  const plan = await call('chenji', 'POST', '/api/v1/plans', { month: '2030-03', lesson: '点单微党课', film: '观看本月教育片', practice: '清理河道' });
+  assert.equal(plan.status, 201, plan.text);
+  const pr = await call('chenji', 'POST', '/api/v1/practices', { title: '清理河道垃圾', date: '2030-03-12', participants: 15 });
+  assert.equal(pr.status, 201, pr.text);
+  const done = await call('chenji', 'POST', `/api/v1/plans/${plan.json.id}/parts/practice`, { kind: 'practice', id: pr.json.id });
+  assert.equal(done.status, 200, done.text);
+  const m = await call('zuzhi', 'GET', '/api/v1/members?org=CJZ-CJC&limit=1');
+  cjcMembers = m.json.total;
+  assert.ok(cjcMembers > 10);
+});
+
+// linear rule: weight × measure / full, in hundredths, rounded half up
+const pts = (weight, num, den, pct = true, full = 100) => {
+  const measure = pct ? Math.floor((num * 10000 * 2 + den) / (2 * den)) : Math.floor((num * 100 * 2 + den) / (2 * den));
+  return Math.min(weight * 100, Math.floor((2 * weight * measure + full) / (2 * full)));
+};
+
+test('the monthly check: each branch exactly the expected score, item by item', async () => {
+  await clock('2030-04-05T09:00:00');
+  const r = await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-03');
+  assert.equal(r.status, 200, r.text);
+  const by = Object.fromEntries(r.json.branches.map((b) => [b.org, b]));
+  const items = (b) => Object.fromEntries(b.items.map((i) => [i.item, i]));
+  const c = items(by['CJZ-CJC']);
+  assert.deepEqual([c.order_accept.num, c.order_accept.den], [2, 3]);
+  assert.deepEqual([c.order_deliver.num, c.order_deliver.den], [1, 3]); // o3 accepted, past the limit, not delivered
+  assert.deepEqual([c.satisfaction.num, c.satisfaction.den], [8, 10]); // 5 + 3 stars of 10
+  assert.deepEqual([c.themeday.num, c.themeday.den], [1, 3]);
+  assert.deepEqual([c.points.num, c.points.den], [6, cjcMembers]); // two deliveries × 3 points
+  for (const k of ['meetings', 'qidianban', 'volunteer', 'decisions']) {
+    assert.equal(c[k].has_data, false, k);
+    assert.equal(c[k].score, null, k);
+  }
+  const want = {
+    order_accept: pts(10, 2, 3), order_deliver: pts(10, 1, 3), satisfaction: pts(10, 8, 10), themeday: pts(15, 1, 3),
+    points: pts(10, 6, cjcMembers, false, 10),
+  };
+  assert.deepEqual(want, { order_accept: 667, order_deliver: 333, satisfaction: 800, themeday: 500, points: want.points });
+  for (const [k, v] of Object.entries(want)) assert.equal(Math.round(c[k].score * 100), v, k);
+  const sum = Object.values(want).reduce((a, b) => a + b, 0);
+  assert.equal(Math.round(by['CJZ-CJC'].score * 100), Math.floor((sum * 100 * 2 + 55) / (2 * 55)));
+  const x = items(by['CJZ-XJC']);
+  assert.deepEqual([x.order_accept.num, x.order_accept.den, x.order_accept.score], [1, 1, 10]);
+  assert.equal(x.order_deliver.has_data, false); // refused, never accepted: nothing to deliver
+  assert.equal(x.satisfaction.has_data, false);
+  assert.deepEqual([x.themeday.num, x.themeday.den, x.themeday.score], [0, 3, 0]);
+  assert.equal(by['CJZ-XJC'].score, 28.57); // 10 of the 35 points with data
+  assert.equal(r.json.branches[0].rank, 1);
+
+  // drill-down: the orders behind 陈集村's acceptance score
+  const d = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-CJC/2030-03/order_accept');
+  assert.equal(d.status, 200, d.text);
+  assert.deepEqual(d.json.records.map((x) => [x.id, x.counts]), [[o[1].id, true], [o[2].id, true], [o[3].id, false]]);
+  assert.equal(d.json.records[0].href, `/orders/${o[1].id}`);
+  const page = await new Browser(srv.base);
+  await page.login('zuzhi');
+  const html = (await page.get('/assessment/check/CJZ-CJC/2030-03/order_accept')).text;
+  for (const k of [1, 2, 3]) assert.match(html, new RegExp(`href="/orders/${o[k].id}"`));
+  const table = (await page.get('/assessment?month=2030-03')).text;
+  assert.match(table, /href="\/assessment\/check\/CJZ-CJC\/2030-03\/order_accept">6\.67</);
+  // a branch secretary sees its own branch only
+  const own = await call('chenji', 'GET', '/api/v1/assessment/checks?month=2030-03');
+  assert.deepEqual(own.json.branches.map((b) => b.org), ['CJZ-CJC']);
+  assert.equal((await call('chenji', 'GET', '/api/v1/assessment/checks/CJZ-XJC/2030-03/order_accept')).status, 404);
+});
+
+function numbers(text) {
+  const one = (re) => { const m = re.exec(text); return m ? Number(m[1]) : null; };
+  return {
+    collected: one(/收集需求清单(\d+)项/), resolved: one(/及时销单(\d+)项/), escalated: one(/向上反馈(\d+)项/), rated: one(/收到群众评价(\d+)次/),
+    practices: one(/开展主题实践活动(\d+)次/), points: one(/党员获得积分(\d+)人次/), lessons: one(/开展微党课(\d+)场/), branches: one(/参加月检查的(\d+)个支部/),
+  };
+}
+
+let first;
+test('the bulletin: sentences carry the record counts, in the page and the PDF; frozen; republished as version 2', async () => {
+  const stats = (await call('zuzhi', 'GET', '/api/v1/stats/orders?org=CJZ&from=2030-03-01&to=2030-03-31')).json;
+  assert.equal(stats.collected, 4);
+  const pub = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2030-03', remarks: '请各支部抓紧补齐主题党日缺项。' });
+  assert.equal(pub.status, 201, pub.text);
+  first = pub.json;
+  assert.equal(first.version, 1);
+  const want = { collected: 4, resolved: stats.resolved_by_branch, escalated: null, rated: 2, practices: 1, points: 2, lessons: null, branches: first.rows.length };
+  assert.ok(stats.resolved_by_branch > 0);
+  assert.deepEqual(numbers(first.summary), want);
+  assert.doesNotMatch(first.summary, /[^\d]0(项|次|场|个|人次)/); // no "0项" sentences
+  assert.doesNotMatch(first.summary, /环比/); // no February bulletin to compare with
+  assert.equal(first.figures.collected, 4);
+
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const page = await b.get(`/assessment/bulletins/${first.id}`);
+  assert.equal(page.status, 200);
+  const text = page.text.replace(/<[^>]+>/g, '');
+  assert.deepEqual(numbers(text), want);
+  assert.match(text, /请各支部抓紧补齐主题党日缺项/);
+  const pdf = await fetch(`${srv.base}/assessment/bulletins/${first.id}/pdf`, { headers: { cookie: b.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const file = path.join(dir, 'b.pdf');
+  fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+  const pdfText = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  assert.deepEqual(numbers(pdfText), want);
+  assert.match(pdfText, /陈集村党支部/);
+  const xlsx = await fetch(`${srv.base}/assessment/bulletins/${first.id}/xlsx`, { headers: { cookie: b.cookieHeader() } });
+  assert.equal(xlsx.status, 200);
+  assert.equal((await xlsx.arrayBuffer()).byteLength > 1000, true);
+
+  // the records change: a new order in March (placed late, the clock back), the published bulletin keeps its figures
+  setClock('2030-03-30T09:00:00');
+  await place('CJZ-CJC');
+  await clock('2030-04-06T09:00:00');
+  const again = await call('zuzhi', 'GET', `/api/v1/assessment/bulletins/${first.id}`);
+  assert.equal(again.json.summary, first.summary);
+  assert.equal(again.json.figures.collected, 4);
+  const draft = await call('zuzhi', 'GET', '/api/v1/assessment/bulletins/draft?month=2030-03');
+  assert.equal(draft.json.figures.collected, 5);
+  const v2 = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2030-03' });
+  assert.equal(v2.status, 201, v2.text);
+  assert.equal(v2.json.version, 2);
+  assert.equal(numbers(v2.json.summary).collected, 5);
+  assert.equal((await call('zuzhi', 'GET', `/api/v1/assessment/bulletins/${first.id}`)).json.figures.collected, 4);
+  // the branches see the published bulletins and their rank
+  const mine = await call('chenji', 'GET', '/api/v1/assessment/branches/CJZ-CJC');
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.json.ranks[0].month, '2030-03');
+  assert.equal(mine.json.ranks[0].of, first.rows.length);
+  assert.ok((await call('chenji', 'GET', `/api/v1/assessment/bulletins/${first.id}`)).status === 200);
+  // April's bulletin compares with March: 环比
+  await clock('2030-05-03T09:00:00');
+  const apr = await call('zuzhi', 'GET', '/api/v1/assessment/bulletins/draft?month=2030-04');
+  assert.equal(apr.status, 200, apr.text);
+  assert.doesNotMatch(apr.json.summary, /收集需求清单/); // no orders in April: no sentence
+  assert.match(apr.json.summary, /暂无可通报|参加月检查/);
+});
+
+test('quarter, stars and excellent branches', async () => {
+  await clock('2031-01-05T09:00:00');
+  let r = await call('zuzhi', 'POST', '/api/v1/assessment/evaluations', { org: 'CJZ-CJC', period: '2030-Q1', kind: 'bonus', points: 2, note: '经验交流' });
+  assert.equal(r.status, 201, r.text);
+  r = await call('zuzhi', 'GET', '/api/v1/assessment/quarters?quarter=2030-Q1');
+  assert.equal(r.status, 200, r.text);
+  const cjc = r.json.branches.find((b) => b.org === 'CJZ-CJC');
+  const check = (await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-03')).json.branches.find((b) => b.org === 'CJZ-CJC');
+  assert.equal(cjc.months[2], check.score);
+  assert.equal(cjc.bonus, 2);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/evaluations', { org: 'CJZ-CJC', period: '2030', kind: 'evaluation', points: 95 });
+  assert.equal(r.status, 201, r.text);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/stars', { year: 2030 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.version, 1);
+  const year = (await call('zuzhi', 'GET', '/api/v1/assessment/years?year=2030')).json;
+  const y = year.branches.find((b) => b.org === 'CJZ-CJC');
+  assert.equal(y.evaluation, 95);
+  assert.equal(y.total, Math.round((y.basic * 70 + 95 * 30)) / 100);
+  const hist = await call('chenji', 'GET', '/api/v1/assessment/branches/CJZ-CJC');
+  assert.equal(hist.json.stars.at(-1).year, 2030);
+  assert.equal(hist.json.stars.at(-1).stars, y.stars);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/excellent', { org: 'CJZ-CJC', period: '2030', note: '红色七点半优秀党支部' });
+  assert.equal(r.status, 201, r.text);
+  const ex = (await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json;
+  assert.equal(ex.count, 1);
+  // the stars page counts them and designates from the ranking (a form)
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const page = await b.get('/assessment/stars?year=2030');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /2030 年度共评选优秀党支部 1 个/);
+  const res = await b.postForm('/assessment/stars?year=2030', '/assessment/excellent', { org: 'CJZ-XJC', period: '2030', note: '' });
+  assert.equal(res.status, 303);
+  assert.equal((await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json.count, 2);
+  const again = await b.postForm('/assessment/stars?year=2030', '/assessment/excellent', { org: 'CJZ-XJC', period: '2030', note: '' });
+  assert.equal(again.status, 422, 'designated twice');
+  assert.equal((await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json.count, 2);
+});
+
+test('bad input: refused naming the field, nothing written', async () => {
+  const versions = async () => (await call('zuzhi', 'GET', '/api/v1/assessment/rules')).json.versions.length;
+  const before = await versions();
+  const items = [{ item: 'themeday', weight: 50 }, { item: 'order_accept', weight: 40 }];
+  let r = await call('zuzhi', 'POST', '/api/v1/assessment/rules', { valid_from: '2031-02', items });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.json.error.fields.weight, r.text);
+  assert.match(r.json.error.fields.weight, /100%/);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/rules', { valid_from: '2031-02', items: [{ item: 'themeday', weight: 100 }], cutoffs: [90, 70, 80, 60] });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.cutoffs, r.text);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/rules', { valid_from: '2031-02', items: [{ item: 'themeday', weight: 100 }], quota5: 120 });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.quota5, r.text);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/rules', { valid_from: '2031-02', items: [{ item: 'nosuch', weight: 100 }] });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.items, r.text);
+  assert.equal(await versions(), before);
+  // the same on the console's form: the message beside the form, nothing written
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const form = await b.postForm('/assessment/rules', '/assessment/rules', { valid_from: '2031-03', w_themeday: '50', w_points: '20', f_points: '10' });
+  assert.equal(form.status, 422);
+  assert.match(form.text, /各项权重之和应为 100%，现为 70%/);
+  const cut = await b.postForm('/assessment/rules', '/assessment/rules', { valid_from: '2031-03', w_themeday: '100', cut5: '80', cut4: '85' });
+  assert.equal(cut.status, 422);
+  assert.match(cut.text, /从高到低排列/);
+  assert.equal(await versions(), before);
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  assert.equal((await sec.postForm('/assessment/rules', '/assessment/rules', { valid_from: '2031-03', w_themeday: '100' })).status, 403);
+  assert.equal(await versions(), before);
+  // a good version is kept
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/rules', { valid_from: '2031-02', items: [{ item: 'themeday', weight: 60 }, { item: 'points', weight: 40, full: 5 }], quota5: 20 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(await versions(), before + 1);
+
+  const count = async () => (await call('zuzhi', 'GET', '/api/v1/assessment/bulletins')).json.bulletins.length;
+  const nb = await count();
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2031-01' }); // the clock is in January 2031
+  assert.equal(r.status, 422);
+  assert.match(r.json.error.fields.month, /还没有结束/);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2030-13' });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.month);
+  r = await call('zuzhi', 'POST', `/api/v1/assessment/bulletins/${first.id}`, { remarks: '改一下' });
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /已发布的月通报不能修改/);
+  r = await call('chenji', 'POST', '/api/v1/assessment/bulletins', { month: '2030-03' });
+  assert.equal(r.status, 403);
+  assert.equal(await count(), nb);
+  // a branch officer trying to change its own score
+  r = await call('chenji', 'POST', '/api/v1/assessment/evaluations', { org: 'CJZ-CJC', period: '2030', kind: 'evaluation', points: 100 });
+  assert.equal(r.status, 403);
+  assert.match(r.json.error.message, /支部不能修改/);
+  r = await call('chenji', 'POST', '/api/v1/assessment/stars', { year: 2030 });
+  assert.equal(r.status, 403);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/evaluations', { org: 'CJZ-CJC', period: '2030-Q5', kind: 'bonus', points: 1 });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.period);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/evaluations', { org: 'CJZ-CJC', period: '2030', kind: 'evaluation', points: 101 });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.points);
+  r = await call('zuzhi', 'POST', '/api/v1/assessment/stars', { year: 2031 });
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.year);
+  const y = (await call('zuzhi', 'GET', '/api/v1/assessment/years?year=2030')).json.branches.find((b) => b.org === 'CJZ-CJC');
+  assert.equal(y.evaluation, 95, 'the refused evaluations wrote nothing');
+  r = await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-3');
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.month);
+  r = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-CJC/2030-03/nosuch');
+  assert.equal(r.status, 422);
+  assert.ok(r.json.error.fields.item);
+});
