@@ -19,7 +19,7 @@ const HEADERS = ['姓名', '性别', '民族', '出生日期', '学历', '身份
   '党籍状态', '党组织名称', '组织编码', '在职党员', '报到社区', '职务'];
 const COL = Object.fromEntries(HEADERS.map((h, i) => [h, i]));
 const CATEGORY = { full: '正式', probationary: '预备' };
-const STATUS = { active: '正常', retired: '离退休', mobile: '流动', stopped: '停止党籍' };
+const STATUS = { active: '正常', retired: '离退休', mobile: '流动', stopped: '停止党籍', transferred: '转出' };
 
 // Every cell as text ('' for an empty one), with what a reader of the file
 // sees besides: the sheet, the title property, the frozen and bold header, and
