@@ -229,4 +229,9 @@ extern const struct checkin_kind volunteer_checkin_kind;
 /* Parses "YYYY-MM-DD HH:MM" (or "YYYY-MM-DDTHH:MM") in Beijing time, or Unix seconds; false when neither. */
 bool volunteer_parse_time(const char *s, int64_t *out);
 
+/* what the dashboard counts of this mechanism (volunteer_figures.c, SPEC M11) */
+#include "figures.h"
+#define VOLUNTEER_FIGURES_N 6
+extern const struct figure volunteer_figures[VOLUNTEER_FIGURES_N];
+
 #endif
