@@ -448,7 +448,7 @@ static void displays_revoke(req *r)
  * make its number, whose "共 N" is the figure ---- */
 struct rec_ctx {
 	req *r;
-	bool sum;
+	bool sum, fen;
 };
 static void record_row(void *ctx, const struct figure_record *x)
 {
@@ -460,7 +460,9 @@ static void record_row(void *ctx, const struct figure_record *x)
 	html_printf(&c->r->out,
 		    "<tr><td data-label=\"时间\">%s</td><td data-label=\"组织\">%s</td><td data-label=\"名称\">%s</td><td data-label=\"说明\">%s</td>",
 		    when, x->org, x->title, x->detail);
-	if (c->sum)
+	if (c->fen)
+		html_printf(&c->r->out, "<td data-label=\"金额\">%lld.%02lld 元</td>", (long long)(x->v / 100), (long long)llabs(x->v % 100));
+	else if (c->sum)
 		html_printf(&c->r->out, "<td data-label=\"数量\">%lld</td>", (long long)x->v);
 	buf_puts(&c->r->out, "</tr>");
 }
@@ -490,7 +492,7 @@ static void records_page(req *r)
 	buf out = r->out;
 	r->out = rows;
 	int64_t total = 0, n = 0;
-	struct rec_ctx c = {r, !strcmp(f->unit, "小时")};
+	struct rec_ctx c = {r, figure_sql_sums(f), !strcmp(f->unit, "元")};
 	enum dj_result res = figure_sql_each(r->db, f, &q.s, 500, record_row, &c, &total, &n);
 	rows = r->out;
 	r->out = out;
@@ -503,7 +505,7 @@ static void records_page(req *r)
 	buf_puts(&r->out, "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>组织</th>"
 			  "<th>名称</th><th>说明</th>");
 	if (c.sum)
-		buf_puts(&r->out, "<th>数量</th>");
+		buf_puts(&r->out, c.fen ? "<th>金额</th>" : "<th>数量</th>");
 	buf_puts(&r->out, "</tr></thead><tbody>");
 	buf_append(&r->out, rows.p, rows.len);
 	buf_free(&rows);

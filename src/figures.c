@@ -173,6 +173,9 @@ static bool figure_sql_totals(db *d, const struct figure *f, const struct figure
 	bool ok = db_next(st);
 	if (ok) {
 		*total = db_int(st, 0);
+		/* amounts are kept in fen and shown in whole 元 */
+		if (!strcmp(f->unit, "元"))
+			*total = (*total + 50) / 100;
 		*rows = db_int(st, 1);
 	}
 	return db_done(st) == DB_OK && ok;
@@ -183,6 +186,8 @@ int64_t figure_sql_count(db *d, const struct figure *f, const struct figure_scop
 	int64_t total = 0, rows = 0;
 	return figure_sql_totals(d, f, s, &total, &rows) ? total : -1;
 }
+
+bool figure_sql_sums(const struct figure *f) { return f->sql && !strstr(f->sql, " 1 AS v "); }
 
 enum dj_result figure_sql_each(db *d, const struct figure *f, const struct figure_scope *s, int64_t limit,
 			       void (*fn)(void *ctx, const struct figure_record *r), void *ctx, int64_t *total, int64_t *rows)

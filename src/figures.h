@@ -64,7 +64,8 @@ struct figure {
 	 * YYYY-MM-DD text; v: what a row adds, 1 for a count) whose SUM(v) is
 	 * the figure; /dashboard/records?figure=KEY lists them. bind: what the
 	 * ?s take — 'T' path, t0, t1; 'D' path, from, to (YYYY-MM-DD);
-	 * 'O' path, t0, t1, today (YYYY-MM-DD at now); 'S' path. NULL: none. */
+	 * 'O' path, t0, t1, today (YYYY-MM-DD at now); 'S' path. NULL: none. Unit 元: v is in fen, the figure
+	 * the sum rounded to the 元. */
 	const char *sql;
 	char bind;
 };
@@ -99,6 +100,8 @@ void figure_href_org(const struct figure_scope *s, const char *path, const char 
 
 /* The count of a FIGURE_SQL figure: SUM(v) of its rows (-1 on error). */
 int64_t figure_sql_count(db *d, const struct figure *f, const struct figure_scope *s);
+/* Whether its rows add amounts (v other than 1: hours, fen, audience). */
+bool figure_sql_sums(const struct figure *f);
 /* Its rows, newest first, at most limit; *total the figure, *rows the count of rows. */
 struct figure_record {
 	const char *at, *org, *title, *detail;
