@@ -184,4 +184,7 @@ enum dj_result lessons_points_award(db *d, const struct actor *a, int64_t member
 #define LESSONS_FIGURES_N 4
 extern const struct figure lessons_figures[LESSONS_FIGURES_N];
 
+/* for campaign task links (campaigns.h): -1 none, -2 db error, 0 not yet, 1 fulfilled */
+int lesson_order_link_state(db *d, int64_t id, char org_path[256]);
+
 #endif

@@ -2,6 +2,9 @@
  * M6): micro-lessons in the catalogue, lessons ordered (点单) and delivered,
  * and members who spoke (人次). Each row's SQL is its drill-down list
  * (FIGURE_SQL). Films and plans: themeday_figures.c. */
+#include <stdio.h>
+#include <string.h>
+
 #include "figures.h"
 #include "lessons.h"
 
@@ -30,3 +33,18 @@ const struct figure lessons_figures[LESSONS_FIGURES_N] = {
 	 "WHERE g.path LIKE ? || '%' AND la.spoke = 1 AND lo.state IN ('delivered', 'rated') AND lo.delivered_at >= ? AND lo.delivered_at < ?",
 	 'T'},
 };
+
+/* A campaign task's linked lesson order (M10): fulfilled once delivered (or delivered and rated). */
+int lesson_order_link_state(db *d, int64_t id, char org_path[256])
+{
+	db_stmt *s = db_query(d, "SELECT g.path, x.state FROM lesson_orders x JOIN orgs g ON g.id = x.org_id WHERE x.id = ?", "I", id);
+	int st = -1;
+	if (db_next(s)) {
+		snprintf(org_path, 256, "%s", db_str(s, 0));
+		const char *state = db_str(s, 1);
+		st = !strcmp(state, "delivered") || !strcmp(state, "rated");
+	}
+	if (db_done(s) != DB_OK)
+		return -2;
+	return st;
+}

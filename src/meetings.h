@@ -320,4 +320,7 @@ int demo_meetings(db *d, const struct actor *cli, FILE *out);
 #define MEETINGS_FIGURES_N 8
 extern const struct figure meetings_figures[MEETINGS_FIGURES_N];
 
+/* for campaign task links (campaigns.h): -1 none, -2 db error, 0 not yet, 1 fulfilled */
+int meeting_link_state(db *d, int64_t id, char org_path[256]);
+
 #endif

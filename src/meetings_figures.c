@@ -3,6 +3,9 @@
  * members present (人次), decisions made, done (解决难题、急事, as the
  * meetings summary counts them: decisions done), done on time, and open
  * past their deadline. Each row's SQL is its drill-down list (FIGURE_SQL). */
+#include <stdio.h>
+#include <string.h>
+
 #include "figures.h"
 #include "meetings.h"
 
@@ -42,3 +45,18 @@ const struct figure meetings_figures[MEETINGS_FIGURES_N] = {
 	{"meetings.overdue", "会议决策", "逾期未办结", "件", meetings_fig_overdue, meetings_fig_overdue_href, false,
 	 DEC " AND d.created_at >= ? AND d.created_at < ? AND d.state = 'open' AND d.deadline < ?", 'O'},
 };
+
+/* A campaign task's linked meeting (M10): fulfilled once held. */
+int meeting_link_state(db *d, int64_t id, char org_path[256])
+{
+	db_stmt *s = db_query(d, "SELECT g.path, x.state FROM meetings x JOIN orgs g ON g.id = x.org_id WHERE x.id = ?", "I", id);
+	int st = -1;
+	if (db_next(s)) {
+		snprintf(org_path, 256, "%s", db_str(s, 0));
+		const char *state = db_str(s, 1);
+		st = !strcmp(state, "held");
+	}
+	if (db_done(s) != DB_OK)
+		return -2;
+	return st;
+}

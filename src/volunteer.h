@@ -234,4 +234,7 @@ bool volunteer_parse_time(const char *s, int64_t *out);
 #define VOLUNTEER_FIGURES_N 6
 extern const struct figure volunteer_figures[VOLUNTEER_FIGURES_N];
 
+/* for campaign task links (campaigns.h): -1 none, -2 db error, 0 not yet, 1 fulfilled */
+int volunteer_link_state(db *d, int64_t id, char org_path[256]);
+
 #endif

@@ -2,6 +2,9 @@
  * M11, M3): finished activities of the period, check-ins (人次), the members
  * who served, hours, and the teams (服务队) with their members now. Each row's
  * SQL is also its drill-down list (figures.h FIGURE_SQL). */
+#include <stdio.h>
+#include <string.h>
+
 #include "figures.h"
 #include "volunteer.h"
 
@@ -39,3 +42,18 @@ const struct figure volunteer_figures[VOLUNTEER_FIGURES_N] = {
 	 "volunteer_teams t ON t.id = tm.team_id JOIN orgs g ON g.id = t.org_id JOIN members m ON m.id = tm.member_id WHERE g.path LIKE ? || '%'",
 	 'S'},
 };
+
+/* A campaign task's linked volunteer activity (M10): fulfilled once finished. */
+int volunteer_link_state(db *d, int64_t id, char org_path[256])
+{
+	db_stmt *s = db_query(d, "SELECT g.path, x.state FROM volunteer_activities x JOIN orgs g ON g.id = x.org_id WHERE x.id = ?", "I", id);
+	int st = -1;
+	if (db_next(s)) {
+		snprintf(org_path, 256, "%s", db_str(s, 0));
+		const char *state = db_str(s, 1);
+		st = !strcmp(state, "finished");
+	}
+	if (db_done(s) != DB_OK)
+		return -2;
+	return st;
+}
