@@ -121,7 +121,15 @@ static void figure_cards(req *r, const struct figure_scope *s, const char *group
 	size_t ng = figure_groups(groups, 32), nf;
 	const struct figure **all = figures_all(&nf);
 	for (size_t g = 0; g < ng; g++) {
-		html_printf(&r->out, "<section class=\"card %s\"><h2>%s</h2><div class=\"stats\">", group_class, groups[g]);
+		size_t in = 0;
+		for (size_t i = 0; i < nf; i++)
+			in += !strcmp(all[i]->group, groups[g]);
+		/* a group folds (<details>): open here, app.js folds all but the
+		 * first on a phone, where the page is long */
+		html_printf(&r->out,
+			    "<details class=\"card %s\" open><summary><h2>%s</h2><span class=\"muted dash-count\">%zu 项</span></summary><div "
+			    "class=\"stats\">",
+			    group_class, groups[g], in);
 		for (size_t i = 0; i < nf; i++) {
 			if (strcmp(all[i]->group, groups[g]))
 				continue;
@@ -135,7 +143,7 @@ static void figure_cards(req *r, const struct figure_scope *s, const char *group
 				    "<span class=\"stat-label\">%s（%s）%s</span></a>",
 				    all[i]->key, (long long)v, href, (long long)v, all[i]->label, all[i]->unit, all[i]->snapshot ? " · 现有" : "");
 		}
-		buf_puts(&r->out, "</div></section>");
+		buf_puts(&r->out, "</div></details>");
 	}
 	free(all);
 }
@@ -327,7 +335,13 @@ static void screen_page(req *r)
 	size_t ng = figure_groups(groups, 32), nf;
 	const struct figure **all = figures_all(&nf);
 	for (size_t g = 0; g < ng; g++) {
-		html_printf(&r->out, "<section class=\"screen-panel\"><h2>%s</h2><div class=\"screen-nums\">", groups[g]);
+		/* the panel's width follows its figures (two rows of numbers), so
+		 * every group and both charts fit 1920×1080 */
+		size_t in = 0;
+		for (size_t i = 0; i < nf; i++)
+			in += !strcmp(all[i]->group, groups[g]);
+		int span = in <= 2 ? 2 : in <= 4 ? 3 : in <= 6 ? 4 : 6;
+		html_printf(&r->out, "<section class=\"screen-panel screen-span-%d\"><h2>%s</h2><div class=\"screen-nums\">", span, groups[g]);
 		for (size_t i = 0; i < nf; i++)
 			if (!strcmp(all[i]->group, groups[g]))
 				html_printf(&r->out, "<div class=\"screen-num\" data-key=\"%s\"><b>%lld</b><span>%s（%s）</span></div>", all[i]->key,

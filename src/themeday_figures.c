@@ -19,7 +19,7 @@ const struct figure themeday_figures[THEMEDAY_FIGURES_N] = {
 	 "fr.film_id JOIN orgs g ON g.id = fr.org_id JOIN members m ON m.id = fr.member_id WHERE g.path LIKE ? || '%' AND fr.created_at >= ? AND "
 	 "fr.created_at < ?",
 	 'T'},
-	{"themeday.plans_complete", "主题党日", "主题党日计划完成", "个", themeday_fig_plans, themeday_fig_plans_href, false,
+	{"themeday.plans_complete", "主题党日", "党日计划完成", "个", themeday_fig_plans, themeday_fig_plans_href, false,
 	 "SELECT p.month AS at, g.name AS org, p.month || ' 主题党日' AS title, '' AS detail, 1 AS v FROM theme_plans p JOIN orgs g ON g.id = "
 	 "p.org_id WHERE g.path LIKE ? || '%' AND p.month >= SUBSTR(?, 1, 7) AND p.month <= SUBSTR(?, 1, 7) AND EXISTS (SELECT 1 FROM "
 	 "theme_plan_parts pp WHERE pp.plan_id = p.id) AND NOT EXISTS (SELECT 1 FROM theme_plan_parts pp WHERE pp.plan_id = p.id AND pp.done_at "
