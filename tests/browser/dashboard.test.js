@@ -69,6 +69,7 @@ test('the dashboard on a phone: every figure a link, nothing wider than the scre
   assert.equal(await p.locator('#records-total').innerText(), `共 ${value} 次`);
   await fits(p, 'records');
   await shot(p, 'dashboard-records-phone');
+  await p.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'dashboard-records-phone-top.png') });
   await p.goto(env.srv.base + '/campaigns');
   await p.getByRole('link', { name: /红色陈集/ }).click();
   await p.getByRole('heading', { name: '按负责部门' }).waitFor();
