@@ -132,6 +132,38 @@ test('a meeting held moves 召开会议, 红色七点半 and the campaign task l
   assert.equal((await listed(chenji, end['meetings.solved'].href)).n, end['meetings.solved'].value);
 });
 
+test('a lesson ordered and delivered moves 点单, 送课 and 上台讲课, and the campaign task linked to the order', async () => {
+  const before = await figures('CJZ-XJC');
+  const members = async (org, q = '') => (await api(srv.base, tok.zuzhi, 'GET', `/api/v1/members?org=${org}&limit=10${q}`)).json.members;
+  const lecturer = (await members('CJZ-CJC', `&q=${encodeURIComponent('李志强')}`)).find((m) => m.name === '李志强');
+  assert.ok(lecturer, 'the demo lecturer');
+  const l = await api(srv.base, tok.zuzhi, 'POST', '/api/v1/lessons', { title: '小院议事的那些事', topic: 'governance', minutes: 20, lecturers: [lecturer.id] });
+  assert.equal(l.status, 201, l.text);
+  const o = await api(srv.base, tok.xijie, 'POST', '/api/v1/lesson-orders', { lesson_id: l.json.id, want_from: today(), want_to: daysAgo(-7) });
+  assert.equal(o.status, 201, o.text);
+  const c = await api(srv.base, tok.zuzhi, 'POST', '/api/v1/campaigns', { org: 'CJZ-XJC', title: '送课进村', starts: daysAgo(3), ends: daysAgo(-10) });
+  const a = await api(srv.base, tok.zuzhi, 'POST', `/api/v1/campaigns/${c.json.id}/activities`, { title: '微党课', org: 'CJZ-XJC' });
+  const t = await api(srv.base, tok.zuzhi, 'POST', `/api/v1/campaign-activities/${a.json.id}/tasks`, { title: '送课一次', owner: '王建军', deadline: daysAgo(-10), target: 1 });
+  const link = await api(srv.base, tok.xijie, 'POST', `/api/v1/campaign-tasks/${t.json.id}/links`, { kind: 'lesson_order', id: o.json.id });
+  assert.equal(link.status, 201, link.text);
+  assert.equal(link.json.progress, 0);
+  let f = await figures('CJZ-XJC');
+  assert.equal(f['lessons.ordered'].value, before['lessons.ordered'].value + 1, '点单');
+  const step = (action, who, body) => api(srv.base, tok[who], 'POST', `/api/v1/lesson-orders/${o.json.id}/actions/${action}`, body);
+  let r = await step('confirm', 'dangyuan', { date: today(), place: '西街村党群服务中心' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await figures('CJZ-XJC'))['lessons.delivered'].value, before['lessons.delivered'].value, 'scheduled is not delivered');
+  const xjc = (await members('CJZ-XJC')).map((m) => m.id);
+  r = await step('deliver', 'xijie', { present: xjc.slice(0, 3), speakers: [xjc[0], xjc[1]], others: 2 });
+  assert.equal(r.status, 200, r.text);
+  f = await figures('CJZ-XJC');
+  assert.equal(f['lessons.delivered'].value, before['lessons.delivered'].value + 1, '送课');
+  assert.equal(f['lessons.speakers'].value, before['lessons.speakers'].value + 2, '上台讲课 人次');
+  assert.equal((await listed(zuzhi, f['lessons.delivered'].href)).n, f['lessons.delivered'].value);
+  const task = (await api(srv.base, tok.zuzhi, 'GET', `/api/v1/campaigns/${c.json.id}`)).json.activities[0].task_list[0];
+  assert.equal(task.progress, 1, 'the delivered lesson counts on the task');
+});
+
 test('the drill-down: an unknown figure, a bad period, another subtree, a member', async () => {
   let p = await zuzhi.get(`/dashboard/records?figure=volunteer.nothing&${q('CJZ')}`);
   assert.equal(p.status, 404);
