@@ -285,4 +285,10 @@
       open.querySelector('summary').focus();
     });
   }
+  // 数据统计 (dashboard_web.c): on a phone the groups of figures make a long
+  // page, so all but the first start folded; each summary opens its group.
+  if (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) {
+    var groups = document.querySelectorAll('details.dash-group');
+    for (var g = 1; g < groups.length; g++) groups[g].removeAttribute('open');
+  }
 })();

@@ -8,8 +8,11 @@
 
 #include "audit.h"
 #include "figures.h"
+#include "lessons.h"
+#include "meetings.h"
 #include "orders.h"
 #include "orgs.h"
+#include "volunteer.h"
 #include "util.h"
 
 const struct permission perm_campaign_view = {"campaign.view", "查看主题活动与任务清单", R_ADMIN | R_COMMITTEE | R_BRANCH};
@@ -42,11 +45,16 @@ const struct campaign_task_transition *campaign_task_find(const char *from, cons
 	return NULL;
 }
 
+static const struct campaign_link_kind *link_kind(const char *kind);
 const struct campaign_link_kind campaign_link_kinds[] = {
-	{"order", "诉求（含微心愿）", "/orders/", order_link_state},
+	{"order", "诉求（含微心愿）", "/orders/", order_link_state, "诉求"},
+	{"volunteer", "志愿服务活动", "/volunteer/", volunteer_link_state, "活动"},
+	{"meeting", "会议", "/meetings/", meeting_link_state, "会议"},
+	{"lesson_order", "送课点单", "/lesson-orders/", lesson_order_link_state, "点单"},
 };
 const size_t campaign_link_kinds_n = sizeof campaign_link_kinds / sizeof campaign_link_kinds[0];
 
+const struct campaign_link_kind *campaign_link_kind_find(const char *kind) { return link_kind(kind); }
 static const struct campaign_link_kind *link_kind(const char *kind)
 {
 	for (size_t i = 0; kind && i < campaign_link_kinds_n; i++)

@@ -39,11 +39,16 @@ const struct campaign_task_transition *campaign_task_find(const char *from, cons
 
 /* The kinds of record a task links (kind, label, console prefix, and the
  * function that says whether a record is fulfilled and where it lies):
- * orders today; a mechanism adds its row here as it lands. */
+ * orders, volunteer activities (finished), meetings (held) and lesson
+ * orders (delivered); a mechanism adds its row here as it lands. noun: what
+ * its number is called in a message (诉求编号). */
 struct campaign_link_kind {
 	const char *kind, *label, *href_prefix;
 	int (*state)(db *d, int64_t id, char org_path[256]); /* -1 none, -2 db error, 0 not yet, 1 fulfilled */
+	const char *noun;
 };
+/* The kind with this key, or NULL. */
+const struct campaign_link_kind *campaign_link_kind_find(const char *kind);
 extern const struct campaign_link_kind campaign_link_kinds[];
 extern const size_t campaign_link_kinds_n;
 

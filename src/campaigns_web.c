@@ -183,9 +183,10 @@ static void campaigns_page_link(req *r)
 	enum dj_result res;
 	if (!cid)
 		res = dj_fail(&e, DJ_NOT_FOUND, "任务不存在");
-	else if (!record)
-		res = dj_fail(&e, DJ_INVALID, "诉求编号应为数字");
-	else
+	else if (!record) {
+		const struct campaign_link_kind *k = campaign_link_kind_find(req_form(r, "kind"));
+		res = dj_fail(&e, DJ_INVALID, "%s编号应为数字", k ? k->noun : "记录");
+	} else
 		res = campaign_task_link(r->db, &r->actor, tid, req_form(r, "kind"), record, &e);
 	back_to(r, cid, res, &e, "已关联，进度将随记录自动统计");
 }
@@ -266,14 +267,24 @@ static void campaigns_page_detail(req *r)
 				buf_puts(&r->out, "</span>");
 			}
 			task_actions(r, t);
-			if (!*t->figure)
+			if (!*t->figure) {
+				/* the kinds a task links (campaign_link_kinds): an order, a
+				 * volunteer activity, a meeting, a lesson order, by number */
 				html_printf(
 					&r->out,
-					"<details class=\"task-link\"><summary>关联记录</summary><form class=\"link-form\" method=\"post\" action=\"/campaigns/tasks/%lld/links\"><input type=\"hidden\" "
-					"name=\"_csrf\" value=\"%s\"><input type=\"hidden\" name=\"kind\" value=\"order\"><label class=\"sr-only\" "
-					"for=\"l-%lld\">关联诉求编号</label><input id=\"l-%lld\" name=\"id\" inputmode=\"numeric\" size=\"6\" "
-					"placeholder=\"诉求编号\"><button class=\"btn btn-small\" type=\"submit\">关联</button></form></details>",
+					"<details class=\"task-link\"><summary>关联记录</summary><form class=\"link-form\" method=\"post\" "
+					"action=\"/campaigns/tasks/%lld/links\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\"><label class=\"sr-only\" "
+					"for=\"k-%lld\">记录类型</label><select id=\"k-%lld\" name=\"kind\">",
 					(long long)t->id, layout_csrf(r), (long long)t->id, (long long)t->id);
+				for (size_t j = 0; j < campaign_link_kinds_n; j++)
+					html_printf(&r->out, "<option value=\"%s\">%s</option>", campaign_link_kinds[j].kind,
+						    campaign_link_kinds[j].label);
+				html_printf(
+					&r->out,
+					"</select><label class=\"sr-only\" for=\"l-%lld\">关联记录编号</label><input id=\"l-%lld\" name=\"id\" "
+					"inputmode=\"numeric\" size=\"6\" placeholder=\"编号\"><button class=\"btn btn-small\" type=\"submit\">关联</button></form></details>",
+					(long long)t->id, (long long)t->id);
+			}
 			buf_puts(&r->out, "</li>");
 		}
 		buf_puts(&r->out, "</ul>");

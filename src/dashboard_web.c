@@ -121,7 +121,15 @@ static void figure_cards(req *r, const struct figure_scope *s, const char *group
 	size_t ng = figure_groups(groups, 32), nf;
 	const struct figure **all = figures_all(&nf);
 	for (size_t g = 0; g < ng; g++) {
-		html_printf(&r->out, "<section class=\"card %s\"><h2>%s</h2><div class=\"stats\">", group_class, groups[g]);
+		size_t in = 0;
+		for (size_t i = 0; i < nf; i++)
+			in += !strcmp(all[i]->group, groups[g]);
+		/* a group folds (<details>): open here, app.js folds all but the
+		 * first on a phone, where the page is long */
+		html_printf(&r->out,
+			    "<details class=\"card %s\" open><summary><h2>%s</h2><span class=\"muted dash-count\">%zu 项</span></summary><div "
+			    "class=\"stats\">",
+			    group_class, groups[g], in);
 		for (size_t i = 0; i < nf; i++) {
 			if (strcmp(all[i]->group, groups[g]))
 				continue;
@@ -135,7 +143,7 @@ static void figure_cards(req *r, const struct figure_scope *s, const char *group
 				    "<span class=\"stat-label\">%s（%s）%s</span></a>",
 				    all[i]->key, (long long)v, href, (long long)v, all[i]->label, all[i]->unit, all[i]->snapshot ? " · 现有" : "");
 		}
-		buf_puts(&r->out, "</div></section>");
+		buf_puts(&r->out, "</div></details>");
 	}
 	free(all);
 }
@@ -327,7 +335,13 @@ static void screen_page(req *r)
 	size_t ng = figure_groups(groups, 32), nf;
 	const struct figure **all = figures_all(&nf);
 	for (size_t g = 0; g < ng; g++) {
-		html_printf(&r->out, "<section class=\"screen-panel\"><h2>%s</h2><div class=\"screen-nums\">", groups[g]);
+		/* the panel's width follows its figures (two rows of numbers), so
+		 * every group and both charts fit 1920×1080 */
+		size_t in = 0;
+		for (size_t i = 0; i < nf; i++)
+			in += !strcmp(all[i]->group, groups[g]);
+		int span = in <= 2 ? 2 : in <= 4 ? 3 : in <= 6 ? 4 : 6;
+		html_printf(&r->out, "<section class=\"screen-panel screen-span-%d\"><h2>%s</h2><div class=\"screen-nums\">", span, groups[g]);
 		for (size_t i = 0; i < nf; i++)
 			if (!strcmp(all[i]->group, groups[g]))
 				html_printf(&r->out, "<div class=\"screen-num\" data-key=\"%s\"><b>%lld</b><span>%s（%s）</span></div>", all[i]->key,
@@ -443,9 +457,81 @@ static void displays_revoke(req *r)
 	req_redirect(r, "/dashboard/displays");
 }
 
+/* ---- GET /dashboard/records?figure=KEY&org=&from=&to=: the drill-down of
+ * a figure counted by SQL (figures.h FIGURE_SQL) — exactly the rows that
+ * make its number, whose "共 N" is the figure ---- */
+struct rec_ctx {
+	req *r;
+	bool sum, fen;
+};
+static void record_row(void *ctx, const struct figure_record *x)
+{
+	struct rec_ctx *c = ctx;
+	char when[20];
+	snprintf(when, sizeof when, "%s", x->at);
+	if (strlen(x->at) > 8 && strspn(x->at, "0123456789") == strlen(x->at))
+		fmt_time(strtoll(x->at, NULL, 10), when);
+	html_printf(&c->r->out,
+		    "<tr><td data-label=\"时间\">%s</td><td data-label=\"组织\">%s</td><td data-label=\"名称\">%s</td><td data-label=\"说明\">%s</td>",
+		    when, x->org, x->title, x->detail);
+	if (c->fen)
+		html_printf(&c->r->out, "<td data-label=\"金额\">%lld.%02lld 元</td>", (long long)(x->v / 100), (long long)llabs(x->v % 100));
+	else if (c->sum)
+		html_printf(&c->r->out, "<td data-label=\"数量\">%lld</td>", (long long)x->v);
+	buf_puts(&c->r->out, "</tr>");
+}
+
+static void records_page(req *r)
+{
+	const struct figure *f = figure_find(req_query(r, "figure"));
+	if (!f || !f->sql) {
+		struct field_errors e = {0};
+		req_fail(r, dj_fail(&e, DJ_NOT_FOUND, "没有这项统计"), &e);
+		return;
+	}
+	struct dash_q q;
+	struct field_errors e = {0};
+	bool answered;
+	if (!dash_query(r, &q, &e, &answered)) {
+		if (!answered)
+			req_fail(r, DJ_INVALID, &e);
+		return;
+	}
+	page_begin(r, f->label);
+	if (f->snapshot)
+		html_printf(&r->out, "<p class=\"lead\">%s · %s（现有）</p>", q.ref.name, f->group);
+	else
+		html_printf(&r->out, "<p class=\"lead\">%s · %s，%s 至 %s</p>", q.ref.name, f->group, q.s.from, q.s.to);
+	buf rows = {0};
+	buf out = r->out;
+	r->out = rows;
+	int64_t total = 0, n = 0;
+	struct rec_ctx c = {r, figure_sql_sums(f), !strcmp(f->unit, "元")};
+	enum dj_result res = figure_sql_each(r->db, f, &q.s, 500, record_row, &c, &total, &n);
+	rows = r->out;
+	r->out = out;
+	if (res != DJ_OK)
+		r->failed = true;
+	html_printf(&r->out, "<p class=\"muted\" id=\"records-total\" data-key=\"%s\">共 %lld %s", f->key, (long long)total, f->unit);
+	if (c.sum)
+		html_printf(&r->out, "（%lld 条记录）", (long long)n);
+	html_printf(&r->out, "%s</p>", n > 500 ? "，列出最近 500 条" : "");
+	buf_puts(&r->out, "<section class=\"card\"><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>时间</th><th>组织</th>"
+			  "<th>名称</th><th>说明</th>");
+	if (c.sum)
+		buf_puts(&r->out, c.fen ? "<th>金额</th>" : "<th>数量</th>");
+	buf_puts(&r->out, "</tr></thead><tbody>");
+	buf_append(&r->out, rows.p, rows.len);
+	buf_free(&rows);
+	buf_puts(&r->out, "</tbody></table></div></section>");
+	html_printf(&r->out, "<p><a href=\"/dashboard?org=%s&amp;from=%s&amp;to=%s\">返回数据统计</a></p>", q.ref.code, q.s.from, q.s.to);
+	page_end(r);
+}
+
 /* ---- the module record (module.h) ---- */
 static const route dashboard_routes[] = {
 	{"GET", "/dashboard", dashboard_page, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "dashboard"},
+	{"GET", "/dashboard/records", records_page, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "dashboard_records"},
 	{"GET", "/dashboard.xlsx", dashboard_xlsx, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_WRITE, 0, "dashboard_export"},
 	{"GET", "/dashboard/displays", displays_page, R_ADMIN | R_COMMITTEE, 0, 0, "displays"},
 	{"POST", "/dashboard/displays", displays_page, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "displays"},

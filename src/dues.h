@@ -221,4 +221,9 @@ void dues_import_free(struct dues_import *im);
 /* The demo town's year of dues (demo_dues.c). */
 int demo_dues(db *d, const struct actor *cli, FILE *out);
 
+/* what the dashboard counts of this mechanism (dues_figures.c, SPEC M11) */
+#include "figures.h"
+#define DUES_FIGURES_N 4
+extern const struct figure dues_figures[DUES_FIGURES_N];
+
 #endif

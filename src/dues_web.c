@@ -822,4 +822,6 @@ const struct module dues_module = {
 	.entities = dues_entities,
 	.entities_n = COUNT_OF(dues_entities),
 	.demo = demo_dues,
+	.figures = dues_figures,
+	.figures_n = DUES_FIGURES_N,
 };

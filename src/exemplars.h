@@ -312,4 +312,9 @@ enum dj_result exemplar_results_xlsx(db *d, int64_t campaign_id, const char *pat
  * date (once each); returns how many, or -1. */
 int exemplars_tick(db *d, int64_t now);
 
+/* what the dashboard counts of this mechanism (exemplars_figures.c, SPEC M11) */
+#include "figures.h"
+#define EXEMPLARS_FIGURES_N 4
+extern const struct figure exemplars_figures[EXEMPLARS_FIGURES_N];
+
 #endif

@@ -1476,4 +1476,6 @@ const struct module exemplars_module = {
 	.entities = exemplars_entities,
 	.entities_n = COUNT_OF(exemplars_entities),
 	.demo = demo_exemplars,
+	.figures = exemplars_figures,
+	.figures_n = EXEMPLARS_FIGURES_N,
 };

@@ -9,6 +9,7 @@
 
 #include "module.h"
 #include "orders.h" /* day_start */
+#include "util.h"
 
 const struct figure **figures_all(size_t *n)
 {
@@ -143,4 +144,62 @@ void figure_href_period(const struct figure_scope *s, const char *path, const ch
 void figure_href_org(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n)
 {
 	snprintf(out, n, "%s?org=%s%s", path, s->org_code ? s->org_code : "", extra ? extra : "");
+}
+
+/* ---- figures counted by one SQL statement (FIGURE_SQL) ---- */
+
+static db_stmt *figure_sql_query(db *d, const struct figure *f, const struct figure_scope *s, const char *sql, int64_t limit)
+{
+	char today[20];
+	fmt_time(s->now, today);
+	today[10] = 0;
+	switch (f->bind) {
+	case 'S': return limit ? db_query(d, sql, "tI", s->org_path, limit) : db_query(d, sql, "t", s->org_path);
+	case 'D': return limit ? db_query(d, sql, "tttI", s->org_path, s->from, s->to, limit) : db_query(d, sql, "ttt", s->org_path, s->from, s->to);
+	case 'O':
+		return limit ? db_query(d, sql, "tIItI", s->org_path, s->t0, s->t1, today, limit)
+			     : db_query(d, sql, "tIIt", s->org_path, s->t0, s->t1, today);
+	default: return limit ? db_query(d, sql, "tIII", s->org_path, s->t0, s->t1, limit) : db_query(d, sql, "tII", s->org_path, s->t0, s->t1);
+	}
+}
+
+static bool figure_sql_totals(db *d, const struct figure *f, const struct figure_scope *s, int64_t *total, int64_t *rows)
+{
+	if (!f || !f->sql)
+		return false;
+	char sql[4096];
+	snprintf(sql, sizeof sql, "SELECT CAST(COALESCE(SUM(x.v), 0) AS BIGINT), COUNT(*) FROM (%s) x", f->sql);
+	db_stmt *st = figure_sql_query(d, f, s, sql, 0);
+	bool ok = db_next(st);
+	if (ok) {
+		*total = db_int(st, 0);
+		/* amounts are kept in fen and shown in whole 元 */
+		if (!strcmp(f->unit, "元"))
+			*total = (*total + 50) / 100;
+		*rows = db_int(st, 1);
+	}
+	return db_done(st) == DB_OK && ok;
+}
+
+int64_t figure_sql_count(db *d, const struct figure *f, const struct figure_scope *s)
+{
+	int64_t total = 0, rows = 0;
+	return figure_sql_totals(d, f, s, &total, &rows) ? total : -1;
+}
+
+bool figure_sql_sums(const struct figure *f) { return f->sql && !strstr(f->sql, " 1 AS v "); }
+
+enum dj_result figure_sql_each(db *d, const struct figure *f, const struct figure_scope *s, int64_t limit,
+			       void (*fn)(void *ctx, const struct figure_record *r), void *ctx, int64_t *total, int64_t *rows)
+{
+	if (!figure_sql_totals(d, f, s, total, rows))
+		return DJ_DB_ERROR;
+	char sql[4200];
+	snprintf(sql, sizeof sql, "SELECT x.at, x.org, x.title, x.detail, x.v FROM (%s) x ORDER BY x.at DESC LIMIT ?", f->sql);
+	db_stmt *st = figure_sql_query(d, f, s, sql, limit);
+	while (db_next(st)) {
+		struct figure_record r = {db_str(st, 0), db_str(st, 1), db_str(st, 2), db_str(st, 3), db_int(st, 4)};
+		fn(ctx, &r);
+	}
+	return db_done(st) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }

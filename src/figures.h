@@ -59,6 +59,15 @@ struct figure {
 	int64_t (*count)(db *d, const struct figure_scope *s);
 	void (*href)(const struct figure_scope *s, char *out, size_t n);
 	bool snapshot;
+	/* Figures counted by one SQL statement (FIGURE_SQL below): the rows
+	 * "SELECT at, org, title, detail, v FROM …" (at: a Unix time or a
+	 * YYYY-MM-DD text; v: what a row adds, 1 for a count) whose SUM(v) is
+	 * the figure; /dashboard/records?figure=KEY lists them. bind: what the
+	 * ?s take — 'T' path, t0, t1; 'D' path, from, to (YYYY-MM-DD);
+	 * 'O' path, t0, t1, today (YYYY-MM-DD at now); 'S' path. NULL: none. Unit 元: v is in fen, the figure
+	 * the sum rounded to the 元. */
+	const char *sql;
+	char bind;
 };
 
 /* Every registered figure, in the order of modules[] and of each module's
@@ -88,5 +97,31 @@ bool figure_preset_dates(const char *preset, int64_t now, char from[11], char to
 void figure_href_period(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n);
 /* "<path>?org=C<extra>" (snapshot figures). */
 void figure_href_org(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n);
+
+/* The count of a FIGURE_SQL figure: SUM(v) of its rows (-1 on error). */
+int64_t figure_sql_count(db *d, const struct figure *f, const struct figure_scope *s);
+/* Whether its rows add amounts (v other than 1: hours, fen, audience). */
+bool figure_sql_sums(const struct figure *f);
+/* Its rows, newest first, at most limit; *total the figure, *rows the count of rows. */
+struct figure_record {
+	const char *at, *org, *title, *detail;
+	int64_t v;
+};
+enum dj_result figure_sql_each(db *d, const struct figure *f, const struct figure_scope *s, int64_t limit,
+			       void (*fn)(void *ctx, const struct figure_record *r), void *ctx, int64_t *total, int64_t *rows);
+
+/* A figure counted by SQL: defines NAME (the count) and NAME_href (the
+ * drill-down /dashboard/records?figure=KEY), for the row
+ * {KEY, group, label, unit, NAME, NAME_href, snapshot, SQL, BIND}. */
+#define FIGURE_SQL(NAME, KEY)                                                                                         \
+	static int64_t NAME(db *d, const struct figure_scope *s) { return figure_sql_count(d, figure_find(KEY), s); } \
+	static void NAME##_href(const struct figure_scope *s, char *out, size_t n)                                    \
+	{                                                                                                             \
+		const struct figure *f_ = figure_find(KEY);                                                           \
+		if (f_ && f_->bind == 'S')                                                                            \
+			figure_href_org(s, "/dashboard/records", "&figure=" KEY, out, n);                             \
+		else                                                                                                  \
+			figure_href_period(s, "/dashboard/records", "&figure=" KEY, out, n);                          \
+	}
 
 #endif

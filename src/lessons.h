@@ -183,4 +183,12 @@ void lesson_date_of(int64_t now, char out[11]);
 enum dj_result lessons_points_award(db *d, const struct actor *a, int64_t member_id, const char *event, const char *source_kind, int64_t source_id,
 				    int64_t at, struct field_errors *e);
 
+/* what the dashboard counts of this mechanism (lessons_figures.c, SPEC M11) */
+#include "figures.h"
+#define LESSONS_FIGURES_N 4
+extern const struct figure lessons_figures[LESSONS_FIGURES_N];
+
+/* for campaign task links (campaigns.h): -1 none, -2 db error, 0 not yet, 1 fulfilled */
+int lesson_order_link_state(db *d, int64_t id, char org_path[256]);
+
 #endif

@@ -946,4 +946,6 @@ const struct module lessons_module = {
 	.entities = lessons_entities,
 	.entities_n = COUNT_OF(lessons_entities),
 	.demo = demo_lessons,
+	.figures = lessons_figures,
+	.figures_n = LESSONS_FIGURES_N,
 };

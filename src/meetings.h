@@ -325,4 +325,12 @@ void meeting_date_of(int64_t t, char out[11]);
 /* The demo town's year of meetings (demo_meetings.c), the module record's .demo. */
 int demo_meetings(db *d, const struct actor *cli, FILE *out);
 
+/* what the dashboard counts of this mechanism (meetings_figures.c, SPEC M11) */
+#include "figures.h"
+#define MEETINGS_FIGURES_N 8
+extern const struct figure meetings_figures[MEETINGS_FIGURES_N];
+
+/* for campaign task links (campaigns.h): -1 none, -2 db error, 0 not yet, 1 fulfilled */
+int meeting_link_state(db *d, int64_t id, char org_path[256]);
+
 #endif

@@ -1084,4 +1084,6 @@ const struct module meetings_module = {
 	.demo = demo_meetings,
 	.checkin = &meeting_checkin_kind,
 	.checkin_n = 1,
+	.figures = meetings_figures,
+	.figures_n = MEETINGS_FIGURES_N,
 };

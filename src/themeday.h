@@ -166,4 +166,9 @@ enum dj_result themeday_export(db *d, const struct actor *a, const char *prefix,
 /* Whether YYYY-MM is a month. */
 bool month_valid(const char *m);
 
+/* what the dashboard counts of this mechanism (themeday_figures.c, SPEC M11) */
+#include "figures.h"
+#define THEMEDAY_FIGURES_N 3
+extern const struct figure themeday_figures[THEMEDAY_FIGURES_N];
+
 #endif

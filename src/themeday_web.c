@@ -1028,4 +1028,6 @@ const struct module themeday_module = {
 	.entities = themeday_entities,
 	.entities_n = COUNT_OF(themeday_entities),
 	.demo = demo_themeday,
+	.figures = themeday_figures,
+	.figures_n = THEMEDAY_FIGURES_N,
 };

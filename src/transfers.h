@@ -73,4 +73,9 @@ int transfers_lapse(db *d, int64_t now);
 /* The demo's transfers (demo_dues.c). */
 int demo_transfers(db *d, const struct actor *cli);
 
+/* what the dashboard counts of this mechanism (transfers_figures.c, SPEC M11) */
+#include "figures.h"
+#define TRANSFERS_FIGURES_N 2
+extern const struct figure transfers_figures[TRANSFERS_FIGURES_N];
+
 #endif

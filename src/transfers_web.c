@@ -379,4 +379,6 @@ const struct module transfers_module = {
 	.permissions_n = COUNT_OF(transfers_perms),
 	.entities = transfers_entities,
 	.entities_n = COUNT_OF(transfers_entities),
+	.figures = transfers_figures,
+	.figures_n = TRANSFERS_FIGURES_N,
 };

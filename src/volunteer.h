@@ -253,4 +253,12 @@ extern const struct checkin_kind volunteer_checkin_kind;
 /* Parses "YYYY-MM-DD HH:MM" (or "YYYY-MM-DDTHH:MM") in Beijing time, or Unix seconds; false when neither. */
 bool volunteer_parse_time(const char *s, int64_t *out);
 
+/* what the dashboard counts of this mechanism (volunteer_figures.c, SPEC M11) */
+#include "figures.h"
+#define VOLUNTEER_FIGURES_N 6
+extern const struct figure volunteer_figures[VOLUNTEER_FIGURES_N];
+
+/* for campaign task links (campaigns.h): -1 none, -2 db error, 0 not yet, 1 fulfilled */
+int volunteer_link_state(db *d, int64_t id, char org_path[256]);
+
 #endif

@@ -836,4 +836,6 @@ const struct module volunteer_module = {
 	.demo = demo_volunteer,
 	.checkin = &volunteer_checkin_kind,
 	.checkin_n = 1,
+	.figures = volunteer_figures,
+	.figures_n = VOLUNTEER_FIGURES_N,
 };

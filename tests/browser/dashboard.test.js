@@ -23,6 +23,7 @@ test('the committee opens the town for a quarter, clicks a bar and lands on its 
   await chart.waitFor();
   await p.locator('#dash-trend[data-drawn="1"]').waitFor();
   await shot(p, 'dashboard-town-quarter-desktop');
+  assert.equal(await p.locator('details.dash-group:not([open])').count(), 0, 'every group open on a desktop');
   const labels = (await chart.getAttribute('data-labels')).split('|');
   const values = (await chart.getAttribute('data-values')).split('|').map(Number);
   assert.ok(values[0] > 0, 'the tallest bar has records');
@@ -51,6 +52,24 @@ test('the dashboard on a phone: every figure a link, nothing wider than the scre
   const n = await p.locator('a.dash-figure').count();
   assert.ok(n >= 11, `${n} figures`);
   await shot(p, 'dashboard-phone');
+  // every mechanism's group: on a phone all but the first start folded; a tap opens one
+  const groups = p.locator('details.dash-group');
+  const ng = await groups.count();
+  assert.ok(ng >= 8, `${ng} groups`);
+  assert.equal(await groups.first().getAttribute('open'), '');
+  assert.equal(await groups.nth(1).getAttribute('open'), null, 'folded on a phone');
+  const vol = p.locator('details.dash-group', { has: p.getByRole('heading', { name: '志愿服务' }) });
+  await vol.locator('summary').click();
+  const fig = vol.locator('a.dash-figure[data-key="volunteer.activities"]');
+  await fig.waitFor();
+  const value = Number(await fig.getAttribute('data-value'));
+  await p.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'dashboard-phone-groups.png') });
+  await fig.click();
+  await p.waitForURL(/\/dashboard\/records\?/);
+  assert.equal(await p.locator('#records-total').innerText(), `共 ${value} 次`);
+  await fits(p, 'records');
+  await shot(p, 'dashboard-records-phone');
+  await p.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'dashboard-records-phone-top.png') });
   await p.goto(env.srv.base + '/campaigns');
   await p.getByRole('link', { name: /红色陈集/ }).click();
   await p.getByRole('heading', { name: '按负责部门' }).waitFor();
@@ -81,6 +100,7 @@ test('the big screen at 1920×1080 renders every panel and both charts', async (
     const r = e.getBoundingClientRect();
     return { h: e.querySelector('h2').innerText, top: r.top, bottom: r.bottom, w: r.width };
   }));
+  await s.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'screen-1920.png') });
   assert.ok(panels.length >= 5, `${panels.length} panels`);
   for (const q of panels) assert.ok(q.bottom <= 1080 && q.w > 200, `${q.h}: within the screen (${JSON.stringify(q)})`);
   const big = await s.locator('.screen-num b').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));

@@ -257,7 +257,7 @@ test('campaigns: the task state table, progress that counts itself, and bad inpu
   r = await api(srv.base, tok.chenji, 'POST', `/api/v1/campaign-tasks/${t2}/links`, { kind: 'order', id: other });
   assert.equal(r.status, 422, r.text);
   assert.match(r.json.error.fields.id, /不在本次活动的组织范围内/);
-  r = await api(srv.base, tok.chenji, 'POST', `/api/v1/campaign-tasks/${t2}/links`, { kind: 'meeting', id: 1 });
+  r = await api(srv.base, tok.chenji, 'POST', `/api/v1/campaign-tasks/${t2}/links`, { kind: 'film', id: 1 });
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.kind);
   // the branch links its order; progress moves when the order is resolved, without anyone typing it
