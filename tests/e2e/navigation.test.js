@@ -34,7 +34,7 @@ test('routes --nav prints ROLE, HREF, LABEL, GROUP, each role\'s links grouped i
   assert.ok(rows('public').every((r) => r[3] === '常用'));
   // the committee's groups (SPEC §1: the town runs all of them)
   assert.deepEqual([...new Set(rows('committee').map((r) => r[3]))], ['常用', '诉求服务', '党员管理', '组织生活', '评选考核', '系统', '账户']);
-  assert.deepEqual(rows('committee').filter((r) => r[3] === '组织生活').map((r) => r[2]).sort(), ['主题党日', '会议', '志愿服务', '教育片', '微党课'].sort());
+  assert.deepEqual(rows('committee').filter((r) => r[3] === '组织生活').map((r) => r[2]).sort(), ['主题党日', '主题活动', '会议', '志愿服务', '教育片', '微党课'].sort());
 });
 
 for (const [user, key] of Object.entries(USERS)) {
