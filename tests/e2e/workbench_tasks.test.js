@@ -50,7 +50,8 @@ test('each figure is counted by its module, equals the records and links to a pa
     dues: n(`SELECT COUNT(*) FROM dues_months WHERE member_id = ${me} AND status = 'owing' AND due_fen - reduced_fen > 0 AND month <= '${new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)}'`),
   };
   for (const [k, v] of Object.entries(want)) assert.equal(t[k].n, v, k);
-  assert.ok(t.lesson_orders.n > 0 && t.decisions.n > 0 && t.dues.n > 0, 'the demo gives the member something to do');
+  // (whether a decision of the demo is the member's own depends on the demo's draw: its count is checked above either way)
+  assert.ok(t.lesson_orders.n > 0 && t.dues.n > 0, 'the demo gives the member something to do');
   assert.deepEqual(Object.values(t).map((x) => x.href), ['/lesson-orders?mine=1&state=requested', '/meetings', '/volunteer/me', '/decisions?mine=1', '/dues/my']);
   for (const x of Object.values(t)) assert.equal((await b.get(x.href)).status, 200, x.href);
   // the orders to confirm are the ones the linked list shows
