@@ -9,13 +9,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { setup, fits, shot, SHOTS } = require('./lib');
+const { setup, fits, shot, SHOTS, navTo } = require('./lib');
 
 const env = setup({ console: true });
 
 test('the committee: the monthly check, a drill-down, publishing the bulletin, its PDF', async () => {
   const p = await env.page({ user: 'zuzhi' });
-  await p.getByRole('link', { name: '支部考核' }).first().click();
+  await navTo(p, '支部考核'); // the phone's 全部功能 page (grouped navigation)
   await p.waitForURL(/\/assessment$/);
   await assert.doesNotReject(p.locator('#check-summary').waitFor());
   await fits(p, 'the monthly check');
@@ -85,7 +85,7 @@ test('the committee: the monthly check, a drill-down, publishing the bulletin, i
 
 test('a branch secretary: its rank and its star history', async () => {
   const p = await env.page({ user: 'chenji' });
-  await p.getByRole('link', { name: '支部考核' }).first().click();
+  await navTo(p, '支部考核'); // the phone's 全部功能 page (grouped navigation)
   await p.waitForURL(/\/assessment$/);
   // its own branch only
   assert.equal(await p.locator('table.check-table tbody tr').count(), 1);
