@@ -11,10 +11,12 @@
 #include "audit.h"
 #include "buf.h"
 #include "lessons.h"
+#include "meetings.h"
 #include "orders.h"
 #include "orgs.h"
 #include "themeday.h"
 #include "util.h"
+#include "volunteer.h"
 
 const struct permission perm_assess_manage = {"assess.manage", "支部考核：配置细则、评价打分、发布通报和评星定级", R_ADMIN | R_COMMITTEE};
 
@@ -62,7 +64,7 @@ void assess_month_of(int64_t now, char out[16])
 struct src_ctx {
 	db *d;
 	int64_t org_id;
-	const char *path, *month;
+	const char *path, *month, *code;
 	int64_t t0, t1, now;
 	void (*fn)(void *ctx, const struct assess_record *r);
 	void *ctx;
@@ -263,40 +265,160 @@ static bool src_points(const struct src_ctx *c, struct assess_score *s)
 }
 
 /* ===================== LINK-ISSUES-12-13 =====================
- * The items whose mechanisms are not on main yet: meetings (三会一课 and
- * 红色七点半 against their required frequencies, decisions done on time,
- * issue 12/13, SPEC M5) and volunteer participation (SPEC M3). Each answers
- * 暂无数据 until its mechanism lands; linking one is writing its function
- * here (fill num, den, measure; emit its records) and setting .linked in
- * assess_item_defs. Rule for 暂无数据 (any item, linked or not): the item
- * is left out of the month's score and the weights of the items with data
- * are scaled up to 100 (score = Σ points got × 100 / Σ their weights). */
+ * The items of the meetings (三会一课 and 红色七点半 against their required
+ * frequencies, decisions done on time, issue 13, SPEC M5) and of volunteer
+ * service (participation, SPEC M3), read through those modules' functions
+ * (meetings.h, volunteer.h), never their tables. Rule for 暂无数据 (any
+ * item): the item is left out of the month's score and the weights of the
+ * items with data are scaled up to 100 (score = Σ points got × 100 / Σ their
+ * weights). */
+
+/* the month's meetings report and compliance table of the branch: /meetings/report */
+static void report_href(const struct src_ctx *c, const char *base, char out[160])
+{
+	char last[11];
+	meeting_date_of(c->t1 - 1, last);
+	snprintf(out, 160, "%s?org=%s&from=%.7s-01&to=%s", base, c->code ? c->code : "", c->month, last);
+}
+
+struct held_ctx {
+	const struct src_ctx *c;
+	int64_t n;
+};
+static void held_emit(void *ctx, const struct meeting_held_row *h)
+{
+	struct held_ctx *x = ctx;
+	x->n++;
+	char href[32], day[11], detail[64];
+	snprintf(href, sizeof href, "/meetings/%lld", (long long)h->id);
+	meeting_date_of(h->starts_at, day);
+	snprintf(detail, sizeof detail, "%s %s 已召开", meeting_type_label(h->type) ? meeting_type_label(h->type) : h->type, day);
+	emit(x->c, "meeting", h->id, h->theme, href, detail, true);
+}
+
+/* 三会一课: each required type (meeting_requirements, but 红色七点半, an
+ * item of its own) whose period is decided by this month — held in it, or
+ * its period (month, quarter …) over without one — counts once; held counts
+ * as met. Pending (a quarter not over, nothing yet) and exempt (党小组会
+ * without 党小组) are not counted. */
 static bool src_meetings(const struct src_ctx *c, struct assess_score *s)
 {
-	(void)c, (void)s; /* 三会一课 held / required this month */
-	return false;
+	struct compliance_row row;
+	if (!meeting_compliance_of(c->d, c->org_id, c->month, c->now, &row))
+		return false;
+	char href[160];
+	report_href(c, "/meetings/report", href);
+	for (int k = 0; k < row.ncells; k++) {
+		const struct compliance_cell *cell = &row.cells[k];
+		if (!strcmp(cell->type, "red730") || !strcmp(cell->status, "exempt") || !strcmp(cell->status, "pending"))
+			continue;
+		bool ok = !strcmp(cell->status, "ok");
+		s->den++, s->num += ok;
+		char detail[128];
+		const char *per = cell->months == 1 ? "每月" : cell->months == 3 ? "每季度" : cell->months == 6 ? "每半年" : "每年";
+		if (ok)
+			snprintf(detail, sizeof detail, "要求%s召开，本期已召开 %lld 次", per, (long long)cell->held);
+		else
+			snprintf(detail, sizeof detail, "要求%s召开，本期未召开", per);
+		const char *label = meeting_type_label(cell->type);
+		emit(c, "requirement", 0, label ? label : cell->type, href, detail, ok);
+	}
+	if (c->fn) { /* the meetings behind them */
+		struct held_ctx x = {c, 0};
+		meeting_held_each(c->d, c->path, NULL, c->t0, c->t1, held_emit, &x);
+	}
+	s->measure = ratio100(s->num, s->den);
+	return s->den > 0;
 }
+
+/* 红色七点半: at least one held in the month (seed 004: every month); a month
+ * not over without one yet is 暂无数据. */
 static bool src_qidianban(const struct src_ctx *c, struct assess_score *s)
 {
-	(void)c, (void)s; /* 红色七点半 held / required this month */
-	return false;
+	int64_t held;
+	if (c->fn) {
+		struct held_ctx x = {c, 0};
+		meeting_held_each(c->d, c->path, "red730", c->t0, c->t1, held_emit, &x);
+		held = x.n;
+	} else
+		held = meeting_held_count(c->d, c->path, "red730", c->t0, c->t1);
+	if (!held && c->now < c->t1)
+		return false;
+	s->den = 1, s->num = held > 0;
+	if (!held) {
+		char href[96];
+		snprintf(href, sizeof href, "/meetings?month=%s&type=red730", c->month);
+		emit(c, "meeting", 0, "本月未召开红色“七点半”会议", href, "要求每月召开", false);
+	}
+	s->measure = ratio100(s->num, s->den);
+	return true;
+}
+
+/* 决议事项按期办结: the decisions whose deadline falls in the month, done by
+ * the deadline out of those done or overdue; open within the deadline: not
+ * counted yet. */
+static void decision_emit(void *ctx, const struct decision *x)
+{
+	const struct src_ctx *c = ((const struct src_ctx **)ctx)[0];
+	struct assess_score *s = ((struct assess_score **)ctx)[1];
+	bool done = !strcmp(x->state, "done"), on_time = done && strcmp(x->done_date, x->deadline) <= 0;
+	char href[32], detail[128];
+	snprintf(href, sizeof href, "/decisions/%lld", (long long)x->id);
+	if (done)
+		snprintf(detail, sizeof detail, "完成时限 %s，%s 办结%s", x->deadline, x->done_date, on_time ? "" : "，逾期");
+	else if (x->overdue)
+		snprintf(detail, sizeof detail, "完成时限 %s，逾期未办结", x->deadline);
+	else {
+		snprintf(detail, sizeof detail, "完成时限 %s，办理中（未到期，不计入）", x->deadline);
+		emit(c, "decision", x->id, x->matter, href, detail, false);
+		return;
+	}
+	s->den++, s->num += on_time;
+	emit(c, "decision", x->id, x->matter, href, detail, on_time);
 }
 static bool src_decisions(const struct src_ctx *c, struct assess_score *s)
 {
-	(void)c, (void)s; /* decisions due this month done on time / due */
-	return false;
+	char from[11], to[11];
+	meeting_date_of(c->t0, from);
+	meeting_date_of(c->t1, to);
+	const void *ctx[2] = {c, s};
+	decision_due_each(c->d, c->path, from, to, c->now, decision_emit, (void *)ctx);
+	s->measure = ratio100(s->num, s->den);
+	return s->den > 0;
+}
+
+/* 志愿服务参与率: members (not stopped, not transferred) who served at least
+ * once in the month, at any organiser's activity, out of the members. */
+static void volunteer_emit(void *ctx, const struct volunteer_member_row *m)
+{
+	const struct src_ctx *c = ((const struct src_ctx **)ctx)[0];
+	struct assess_score *s = ((struct assess_score **)ctx)[1];
+	char href[160], detail[96], h[24];
+	report_href(c, "/volunteer/report", href);
+	volunteer_hours_text(m->minutes, h);
+	if (m->times)
+		snprintf(detail, sizeof detail, "本月参加志愿服务 %lld 次，%s 小时", (long long)m->times, h);
+	else
+		snprintf(detail, sizeof detail, "本月未参加志愿服务");
+	s->den++, s->num += m->times > 0;
+	emit(c, "member", m->member_id, m->name, href, detail, m->times > 0);
 }
 static bool src_volunteer(const struct src_ctx *c, struct assess_score *s)
 {
-	(void)c, (void)s; /* members with ≥ 1 volunteer activity / members */
-	return false;
+	if (c->fn) {
+		const void *ctx[2] = {c, s};
+		volunteer_participation_each(c->d, c->path, c->t0, c->t1, volunteer_emit, (void *)ctx);
+	} else
+		volunteer_participation(c->d, c->path, c->t0, c->t1, &s->den, &s->num);
+	s->measure = ratio100(s->num, s->den);
+	return s->den > 0;
 }
 /* =================== end LINK-ISSUES-12-13 =================== */
 
 const struct assess_item_def assess_item_defs[ASSESS_ITEMS] = {
-	{"meetings", "三会一课按要求召开", false},  {"qidianban", "红色“七点半”按要求召开", false}, {"themeday", "主题党日计划落实（课、片、实践）", true},
-	{"order_accept", "群众点单按时接单", true}, {"order_deliver", "群众点单按时送单", true},    {"satisfaction", "群众满意度", true},
-	{"volunteer", "志愿服务参与率", false},     {"decisions", "决议事项按期办结", false},       {"points", "党员人均积分", true},
+	{"meetings", "三会一课按要求召开", true},   {"qidianban", "红色“七点半”按要求召开", true}, {"themeday", "主题党日计划落实（课、片、实践）", true},
+	{"order_accept", "群众点单按时接单", true}, {"order_deliver", "群众点单按时送单", true},   {"satisfaction", "群众满意度", true},
+	{"volunteer", "志愿服务参与率", true},      {"decisions", "决议事项按期办结", true},       {"points", "党员人均积分", true},
 };
 static const assess_source assess_sources[ASSESS_ITEMS] = {src_meetings,     src_qidianban, src_themeday,  src_order_accept, src_order_deliver,
 							   src_satisfaction, src_volunteer, src_decisions, src_points};
@@ -320,6 +442,8 @@ int64_t assess_item_points(const char *rule, int64_t weight, int64_t full, int64
 		return 0;
 	if (!strcmp(rule, "threshold"))
 		return measure >= full * 100 ? weight * 100 : 0;
+	if (measure <= 0)
+		return 0; /* a measure below zero (points lost to absences from meetings) scores nothing, never less */
 	int64_t got = (2 * weight * measure + full) / (2 * full);
 	return got > weight * 100 ? weight * 100 : got;
 }
@@ -474,7 +598,7 @@ static bool scope_prefix(const struct actor *a, const char *prefix, char out[256
 
 static void score_one(db *d, struct assess_check *c, const struct assess_rules *rules, const char *month, int64_t t0, int64_t t1, int64_t now)
 {
-	struct src_ctx sc = {d, c->org_id, c->org_path, month, t0, t1, now, NULL, NULL};
+	struct src_ctx sc = {d, c->org_id, c->org_path, month, c->org_code, t0, t1, now, NULL, NULL};
 	c->n = 0, c->weight_with_data = 0;
 	int64_t got = 0;
 	for (int i = 0; i < rules->n; i++) {
@@ -577,7 +701,7 @@ enum dj_result assess_drill(db *d, const struct actor *a, int64_t org_id, const 
 		return dj_fail(e, DJ_CONFLICT, "%s 没有生效的考核细则", month);
 	memset(score, 0, sizeof *score);
 	snprintf(score->item, sizeof score->item, "%s", item);
-	struct src_ctx sc = {d, org_id, o.path, month, t0, t1, now, fn, ctx};
+	struct src_ctx sc = {d, org_id, o.path, month, o.code, t0, t1, now, fn, ctx};
 	score->has_data = assess_sources[k](&sc, score);
 	for (int i = 0; i < rules.n; i++)
 		if (!strcmp(rules.item[i].item, item)) {
@@ -590,8 +714,12 @@ enum dj_result assess_drill(db *d, const struct actor *a, int64_t org_id, const 
 
 /* ---- the bulletin ---- */
 
-const char *const assess_figure_keys[ASSESS_FIGURES] = {"collected", "resolved_by_branch", "escalated", "lessons", "screenings",
-							"practices", "plans_complete",     "branches",  "points",  "rated"};
+const char *const assess_figure_keys[ASSESS_FIGURES] = {"collected",      "resolved_by_branch", "escalated",
+							"lessons",        "screenings",         "practices",
+							"plans_complete", "branches",           "points",
+							"rated",          "meetings",           "red730",
+							"decisions_done", "decisions_overdue",  "volunteer_activities",
+							"volunteer_times"};
 
 void assess_bulletin_free(struct assess_bulletin *b)
 {
@@ -654,6 +782,24 @@ void assess_summary(const struct assess_bulletin *bl, const int64_t *prev, const
 		clause(&b, &first, "组织观看党员教育片", f[4], "场次", prev, yoy, 4, "场次");
 		clause(&b, &first, "开展主题实践活动", f[5], "次", prev, yoy, 5, "次");
 		clause(&b, &first, "", f[6], "个支部主题党日“一课一片一实践”全部落实", prev, yoy, 6, "个");
+	}
+	if (f[10] + f[11] + f[12] > 0) { /* seed 004: 召开红色“七点半”会议N次，解决难题、急事M件 */
+		if (!first)
+			buf_puts(&b, "；"), first = true;
+		clause(&b, &first, "召开红色“七点半”会议", f[11], "次", prev, yoy, 11, "次");
+		clause(&b, &first, "召开“三会一课”", f[10], "次", prev, yoy, 10, "次");
+		clause(&b, &first, "解决难题、急事", f[12], "件", prev, yoy, 12, "件");
+	}
+	if (f[13] > 0) {
+		if (!first)
+			buf_puts(&b, "；"), first = true;
+		clause(&b, &first, "到期决议事项逾期", f[13], "件", prev, yoy, 13, "件");
+	}
+	if (f[14] > 0) {
+		if (!first)
+			buf_puts(&b, "；"), first = true;
+		clause(&b, &first, "开展志愿服务活动", f[14], "次", prev, yoy, 14, "次");
+		clause(&b, &first, "参与党员", f[15], "人次", prev, yoy, 15, "人次");
 	}
 	if (f[8] > 0) {
 		if (!first)
@@ -728,6 +874,14 @@ static void items_text(const struct assess_check *c, char *out, size_t n)
 	}
 }
 
+struct over_ctx {
+	int64_t n;
+};
+static void count_overdue(void *ctx, const struct decision *x)
+{
+	((struct over_ctx *)ctx)->n += x->overdue || (!strcmp(x->state, "done") && strcmp(x->done_date, x->deadline) > 0);
+}
+
 enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_id, const char *month, int64_t now, struct assess_bulletin *b,
 				     struct field_errors *e)
 {
@@ -774,9 +928,36 @@ enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_i
 				"SELECT COUNT(*) FROM orders x WHERE x.org_id IN " IN_SUBTREE " AND x.rating IS NOT NULL "
 				"AND x.closed_at >= ? AND x.closed_at < ?",
 				"tII", o.path, t0, t1);
-	int64_t f[ASSESS_FIGURES] = {
-		os.collected, os.resolved_by_branch, os.escalated, ts.lessons.deliveries, ts.screenings, ts.practices, plans_complete, (int64_t)n, points,
-		rated};
+	/* the meetings: 三会一课 of the required types (not 红色七点半, counted on its own) */
+	struct meeting_requirement req[MEETING_TYPES_MAX];
+	int nreq = meeting_requirements(d, req, MEETING_TYPES_MAX);
+	int64_t held = 0;
+	for (int k = 0; k < nreq; k++)
+		if (strcmp(req[k].type, "red730"))
+			held += meeting_held_count(d, o.path, req[k].type, t0, t1);
+	struct over_ctx oc = {0};
+	char from[11], to[11];
+	meeting_date_of(t0, from);
+	meeting_date_of(t1, to);
+	decision_due_each(d, o.path, from, to, now, count_overdue, &oc);
+	struct volunteer_figures vf;
+	volunteer_figures_compute(d, o.path, t0, t1, &vf);
+	int64_t f[ASSESS_FIGURES] = {os.collected,
+				     os.resolved_by_branch,
+				     os.escalated,
+				     ts.lessons.deliveries,
+				     ts.screenings,
+				     ts.practices,
+				     plans_complete,
+				     (int64_t)n,
+				     points,
+				     rated,
+				     held,
+				     meeting_held_count(d, o.path, "red730", t0, t1),
+				     decision_done_count(d, o.path, t0, t1),
+				     oc.n,
+				     vf.activities,
+				     vf.person_times};
 	memcpy(b->fig, f, sizeof f);
 	int64_t prev[ASSESS_FIGURES], yoy[ASSESS_FIGURES];
 	char pm[16], ym[24];

@@ -94,7 +94,7 @@ enum dj_result assess_drill(db *d, const struct actor *a, int64_t org_id, const 
 
 /* ---- the bulletin ---- */
 /* The counts the bulletin's sentences carry, for a committee's subtree and month. */
-#define ASSESS_FIGURES 10
+#define ASSESS_FIGURES 16
 extern const char *const assess_figure_keys[ASSESS_FIGURES];
 struct assess_bulletin {
 	int64_t id, org_id, version, rules_version_id, published_at;

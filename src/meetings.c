@@ -372,6 +372,28 @@ int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_
 		       "tIIt", type, t0, t1, org_path);
 }
 
+int64_t meeting_held_count(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1)
+{
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND m.type = ? AND m.starts_at >= ? AND "
+		       "m.starts_at < ? AND o.path LIKE ? || '%'",
+		       "tIIt", type, t0, t1, org_path);
+}
+
+void meeting_held_each(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct meeting_held_row *h),
+		       void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT m.id, m.type, m.theme, m.starts_at FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND "
+			      "(? = '' OR m.type = ?) AND m.starts_at >= ? AND m.starts_at < ? AND o.path LIKE ? || '%' ORDER BY m.starts_at, m.id",
+			      "ttIIt", type ? type : "", type ? type : "", t0, t1, org_path);
+	while (db_next(s)) {
+		struct meeting_held_row h = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3)};
+		fn(ctx, &h);
+	}
+	db_done(s);
+}
+
 int64_t meeting_upcoming_count(db *d, const struct actor *a, int64_t now)
 {
 	int64_t me = meeting_actor_member(d, a);
@@ -1314,6 +1336,26 @@ void decision_list(db *d, const struct actor *a, const struct decision_filter *f
 	db_done(s);
 }
 
+void decision_due_each(db *d, const char *org_path, const char *from, const char *to, int64_t now, decision_row_fn fn, void *ctx)
+{
+	db_stmt *s = db_query(d, DECISION_SELECT "WHERE o.path LIKE ? || '%' AND x.deadline >= ? AND x.deadline < ? ORDER BY x.deadline, x.id", "ttt",
+			      org_path, from, to);
+	while (db_next(s)) {
+		struct decision x;
+		decision_row(s, now, &x);
+		fn(ctx, &x);
+	}
+	db_done(s);
+}
+
+int64_t decision_done_count(db *d, const char *org_path, int64_t t0, int64_t t1)
+{
+	return db_int1(d, 0,
+		       "SELECT COUNT(*) FROM decisions x JOIN orgs o ON o.id = x.org_id WHERE x.state = 'done' AND x.done_at >= ? AND x.done_at < ? "
+		       "AND o.path LIKE ? || '%'",
+		       "IIt", t0, t1, org_path);
+}
+
 int decisions_overdue_task(db *d, int64_t now)
 {
 	char today_s[11];
@@ -1699,6 +1741,51 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
 	return DJ_OK;
 }
 
+/* One branch's row of the compliance table (see meeting_compliance). */
+static void compliance_fill(db *d, const struct branch_ref *b, const char *month, int64_t now, const struct meeting_requirement *req, int nreq,
+			    struct compliance_row *row)
+{
+	int64_t m0, m1;
+	char next[8];
+	month_start(month, &m0);
+	int mm = atoi(month + 5);
+	month_add(month, 1, next);
+	month_start(next, &m1);
+	memset(row, 0, sizeof *row);
+	row->org_id = b->id;
+	copy(row->org_name, sizeof row->org_name, b->name);
+	copy(row->org_code, sizeof row->org_code, b->code);
+	for (int k = 0; k < nreq; k++) {
+		struct compliance_cell *c = &row->cells[row->ncells++];
+		copy(c->type, sizeof c->type, req[k].type);
+		c->months = req[k].months;
+		/* a period of several months starts at the first month of its block (quarters: Jan, Apr, Jul, Oct) */
+		int64_t p0 = m0;
+		bool period_end = true;
+		if (req[k].months > 1) {
+			char ps[8];
+			month_add(month, -((mm - 1) % req[k].months), ps);
+			month_start(ps, &p0);
+			period_end = mm % req[k].months == 0;
+		}
+		c->held = db_int1(d, 0,
+				  "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.type = ? AND m.state = "
+				  "'held' AND m.starts_at >= ? AND m.starts_at < ?",
+				  "ttII", b->path, req[k].type, p0, m1);
+		if (!strcmp(req[k].type, "group") &&
+		    db_int1(d, 0, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_at IS NULL", "I", b->id) == 0)
+			c->status = "exempt";
+		else if (c->held > 0)
+			c->status = "ok";
+		else if (period_end && now >= m1)
+			c->status = "missed";
+		else
+			c->status = "pending";
+		if (!strcmp(c->status, "missed"))
+			row->missed = true;
+	}
+}
+
 enum dj_result meeting_compliance(db *d, const struct actor *a, int64_t org_id, const char *month, int64_t now,
 				  void (*fn)(void *ctx, const struct compliance_row *row), void *ctx, struct field_errors *e)
 {
@@ -1706,60 +1793,43 @@ enum dj_result meeting_compliance(db *d, const struct actor *a, int64_t org_id, 
 	enum dj_result res = report_org(d, a, org_id, path, name, code, e);
 	if (res != DJ_OK)
 		return res;
-	int64_t m0, m1, q0;
-	char next[8], qstart[8];
+	int64_t m0;
 	if (!month_start(month, &m0)) {
 		ferr_add(e, "month", "月份应为 YYYY-MM");
 		return DJ_INVALID;
 	}
-	int mm = atoi(month + 5);
-	month_add(month, 1, next);
-	month_start(next, &m1);
-	month_add(month, -((mm - 1) % 3), qstart);
-	month_start(qstart, &q0);
 	struct meeting_requirement req[MEETING_TYPES_MAX];
 	int nreq = meeting_requirements(d, req, MEETING_TYPES_MAX);
 	size_t n;
 	struct branch_ref *b = branches_under(d, path, &n);
 	for (size_t i = 0; b && i < n; i++) {
 		struct compliance_row row;
-		memset(&row, 0, sizeof row);
-		row.org_id = b[i].id;
-		copy(row.org_name, sizeof row.org_name, b[i].name);
-		copy(row.org_code, sizeof row.org_code, b[i].code);
-		for (int k = 0; k < nreq; k++) {
-			struct compliance_cell *c = &row.cells[row.ncells++];
-			copy(c->type, sizeof c->type, req[k].type);
-			c->months = req[k].months;
-			/* a period of several months starts at the first month of its block (quarters: Jan, Apr, Jul, Oct) */
-			int64_t p0 = m0;
-			bool period_end = true;
-			if (req[k].months > 1) {
-				char ps[8];
-				month_add(month, -((mm - 1) % req[k].months), ps);
-				month_start(ps, &p0);
-				period_end = mm % req[k].months == 0;
-			}
-			(void)q0;
-			c->held = db_int1(
-				d, 0,
-				"SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.type = ? AND m.state = "
-				"'held' AND m.starts_at >= ? AND m.starts_at < ?",
-				"ttII", b[i].path, req[k].type, p0, m1);
-			if (!strcmp(req[k].type, "group") &&
-			    db_int1(d, 0, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_at IS NULL", "I", b[i].id) == 0)
-				c->status = "exempt";
-			else if (c->held > 0)
-				c->status = "ok";
-			else if (period_end && now >= m1)
-				c->status = "missed";
-			else
-				c->status = "pending";
-			if (!strcmp(c->status, "missed"))
-				row.missed = true;
-		}
+		compliance_fill(d, &b[i], month, now, req, nreq, &row);
 		fn(ctx, &row);
 	}
 	free(b);
 	return DJ_OK;
+}
+
+bool meeting_compliance_of(db *d, int64_t org_id, const char *month, int64_t now, struct compliance_row *row)
+{
+	int64_t m0;
+	if (!month_start(month, &m0))
+		return false;
+	struct branch_ref b;
+	bool ok = false;
+	db_stmt *s = db_query(d, "SELECT name, code, path FROM orgs WHERE id = ?", "I", org_id);
+	if (db_next(s)) {
+		ok = true;
+		b.id = org_id;
+		copy(b.name, sizeof b.name, db_str(s, 0));
+		copy(b.code, sizeof b.code, db_str(s, 1));
+		copy(b.path, sizeof b.path, db_str(s, 2));
+	}
+	if (db_done(s) != DB_OK || !ok)
+		return false;
+	struct meeting_requirement req[MEETING_TYPES_MAX];
+	int nreq = meeting_requirements(d, req, MEETING_TYPES_MAX);
+	compliance_fill(d, &b, month, now, req, nreq, row);
+	return true;
 }

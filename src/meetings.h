@@ -91,6 +91,17 @@ bool meeting_load(db *d, int64_t id, struct meeting *m);
  * reads it to fill a branch's monthly plan by itself: a held 党课 or
  * 主题党日 is the plan's 一课 without anyone typing a reference. */
 int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1);
+/* Read by the assessment (assess.c): the meetings of a type (NULL: any) held
+ * (state held) that started in [t0, t1) by the orgs of the subtree at
+ * org_path, how many, and each, oldest first. */
+struct meeting_held_row {
+	int64_t id;
+	const char *type, *theme;
+	int64_t starts_at;
+};
+int64_t meeting_held_count(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1);
+void meeting_held_each(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct meeting_held_row *h),
+		       void *ctx);
 /* Whether the actor may see it: its org lies in the actor's subtree, or the
  * actor's roster member is invited. */
 bool meeting_visible(db *d, const struct actor *a, const struct meeting *m);
@@ -240,6 +251,11 @@ struct decision_filter {
 };
 typedef void (*decision_row_fn)(void *ctx, const struct decision *x);
 void decision_list(db *d, const struct actor *a, const struct decision_filter *f, int64_t now, decision_row_fn fn, void *ctx);
+/* Read by the assessment: the decisions of the subtree at org_path whose
+ * deadline falls in [from, to) (dates "YYYY-MM-DD"), by deadline; and how
+ * many were marked done in [t0, t1) (难题、急事 solved). */
+void decision_due_each(db *d, const char *org_path, const char *from, const char *to, int64_t now, decision_row_fn fn, void *ctx);
+int64_t decision_done_count(db *d, const char *org_path, int64_t t0, int64_t t1);
 /* Background: notifies owner and secretary of each decision that became overdue, once. */
 int decisions_overdue_task(db *d, int64_t now);
 
@@ -313,6 +329,10 @@ struct compliance_row {
 };
 enum dj_result meeting_compliance(db *d, const struct actor *a, int64_t org_id, const char *month, int64_t now,
 				  void (*fn)(void *ctx, const struct compliance_row *row), void *ctx, struct field_errors *e);
+
+/* One branch's row of that table, without a caller (the assessment reads
+ * it for its 三会一课 item); false when the org or the month is unknown. */
+bool meeting_compliance_of(db *d, int64_t org_id, const char *month, int64_t now, struct compliance_row *row);
 
 /* The .xlsx of the report and the month's compliance (audited meeting.export). */
 enum dj_result meeting_report_export(db *d, const struct actor *a, int64_t org_id, const char *from, const char *to, int64_t now, const char *path,

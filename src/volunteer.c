@@ -1167,6 +1167,39 @@ enum dj_result volunteer_report_members(db *d, const struct actor *a, int64_t or
 	return db_done(s) == DB_OK ? DJ_OK : dj_fail(e, DJ_DB_ERROR, "%s", "读取失败，请稍后再试");
 }
 
+void volunteer_participation(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t *members, int64_t *served)
+{
+	*members = db_int1(d, 0,
+			   "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status NOT IN ('stopped', 'transferred') AND o.path "
+			   "LIKE ? || '%'",
+			   "t", prefix);
+	*served = db_int1(d, 0,
+			  "SELECT COUNT(DISTINCT s.member_id) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = s.activity_id JOIN members "
+			  "m ON m.id = s.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', "
+			  "'transferred') AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN ('published', "
+			  "'in_progress', 'finished')",
+			  "tII", prefix, t0, t1);
+}
+
+void volunteer_participation_each(db *d, const char *prefix, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct volunteer_member_row *m),
+				  void *ctx)
+{
+	db_stmt *s = db_query(d,
+			      "SELECT m.id, m.name, o.name, (SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = "
+			      "s.activity_id WHERE s.member_id = m.id AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND "
+			      "va.state IN ('published', 'in_progress', 'finished')), (SELECT COALESCE(SUM(s.minutes), 0) FROM volunteer_signups s "
+			      "JOIN volunteer_activities va ON va.id = s.activity_id WHERE s.member_id = m.id AND s.checkin_at IS NOT NULL AND "
+			      "va.starts_at >= ? AND va.starts_at < ? AND va.state IN ('published', 'in_progress', 'finished')) FROM members m JOIN "
+			      "orgs o ON o.id = m.org_id WHERE m.status NOT IN ('stopped', 'transferred') AND o.path LIKE ? || '%' ORDER BY m.id",
+			      "IIIIt", t0, t1, t0, t1, prefix);
+	while (db_next(s)) {
+		struct volunteer_member_row row = {
+			.member_id = db_int(s, 0), .name = db_str(s, 1), .org_name = db_str(s, 2), .times = db_int(s, 3), .minutes = db_int(s, 4)};
+		fn(ctx, &row);
+	}
+	db_done(s);
+}
+
 int64_t volunteer_minimum_of(db *d, int64_t org_id, int64_t year)
 {
 	/* the org's own, else the nearest org above with one (the longest path that is a prefix) */

@@ -221,6 +221,13 @@ struct volunteer_member_row {
 };
 enum dj_result volunteer_report_members(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, int64_t limit,
 					void (*fn)(void *ctx, const struct volunteer_member_row *m), void *ctx, struct field_errors *e);
+/* Read by the assessment (assess.c): the members of the subtree (their own
+ * org in it, not 停止党籍 nor transferred) and how many of them served at
+ * least once in [t0, t1) at any organiser's activity; and each such member
+ * with times 0 for those who did not, by roster number. */
+void volunteer_participation(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t *members, int64_t *served);
+void volunteer_participation_each(db *d, const char *prefix, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct volunteer_member_row *m),
+				  void *ctx);
 /* Writes the report as .xlsx (按支部 with the total, 按党员 sheets) at path (audited export). */
 enum dj_result volunteer_report_export(db *d, const struct actor *a, int64_t org_id, int64_t t0, int64_t t1, const char *path, struct field_errors *e);
 /* Hours as text with one decimal: 150 minutes → "2.5". */

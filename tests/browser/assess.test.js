@@ -1,5 +1,6 @@
 // Browser journey of branch assessment (issue 16) at 390×844: the committee
-// opens last month's check, drills from a score to the orders behind it,
+// opens last month's check, drills from a score to the orders behind it and
+// from 三会一课 to the meetings and the compliance table,
 // publishes the bulletin with a remark and downloads its PDF; a branch
 // secretary sees its rank in the published bulletins and its star history.
 'use strict';
@@ -8,13 +9,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { setup, fits, shot, SHOTS } = require('./lib');
+const { setup, fits, shot, SHOTS, navTo } = require('./lib');
 
 const env = setup({ console: true });
 
 test('the committee: the monthly check, a drill-down, publishing the bulletin, its PDF', async () => {
   const p = await env.page({ user: 'zuzhi' });
-  await p.getByRole('link', { name: '支部考核' }).first().click();
+  await navTo(p, '支部考核'); // the phone's 全部功能 page (grouped navigation)
   await p.waitForURL(/\/assessment$/);
   await assert.doesNotReject(p.locator('#check-summary').waitFor());
   await fits(p, 'the monthly check');
@@ -33,6 +34,25 @@ test('the committee: the monthly check, a drill-down, publishing the bulletin, i
   await shot(p, 'assess-drill-phone');
   await orders.first().click();
   await p.waitForURL(/\/orders\/\d+$/);
+  // from 陈集村's 三会一课 score to the meetings held and the compliance table
+  await p.goBack();
+  await p.goBack();
+  const mcell = p.locator('tr[data-org="CJZ-CJC"] td[data-item="meetings"] a');
+  const mscore = (await mcell.innerText()).trim();
+  assert.match(mscore, /^\d+\.\d\d$/, 'the demo\'s meetings give 三会一课 a score');
+  await mcell.click();
+  await p.waitForURL(/\/assessment\/check\/CJZ-CJC\/\d{4}-\d{2}\/meetings$/);
+  const held = p.locator('.drill-list li[data-kind="meeting"] a');
+  assert.ok((await held.count()) > 0, 'the meetings behind the score');
+  assert.ok((await p.locator('.drill-list li[data-kind="requirement"]').count()) > 0, 'the required types, held or missed');
+  await fits(p, 'the meetings drill-down');
+  await shot(p, 'assess-drill-meetings-phone');
+  await held.first().click();
+  await p.waitForURL(/\/meetings\/\d+$/);
+  await p.goBack();
+  await p.locator('.drill-list li[data-kind="requirement"] a').first().click();
+  await p.waitForURL(/\/meetings\/report\?org=CJZ-CJC/);
+  await assert.doesNotReject(p.getByText('三会一课落实情况').first().waitFor());
   // the bulletin of last month: the draft, a remark, publish
   await p.goBack();
   await p.goBack();
@@ -53,6 +73,9 @@ test('the committee: the monthly check, a drill-down, publishing the bulletin, i
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
   const n = /收集需求清单(\d+)项/.exec(summary);
   if (n) assert.match(text, new RegExp(`收集需求清单${n[1]}项`));
+  const red = /召开红色“七点半”会议(\d+)次/.exec(summary);
+  assert.ok(red, 'the demo\'s 红色七点半 meetings are in the bulletin');
+  assert.match(text, new RegExp(`召开红色“七点半”会议${red[1]}次`));
   assert.match(text, /补齐主题党日缺项/);
   assert.match(text, /月检查排名/);
   execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', file, path.join(SHOTS, 'assess-bulletin-pdf')]);
@@ -62,7 +85,7 @@ test('the committee: the monthly check, a drill-down, publishing the bulletin, i
 
 test('a branch secretary: its rank and its star history', async () => {
   const p = await env.page({ user: 'chenji' });
-  await p.getByRole('link', { name: '支部考核' }).first().click();
+  await navTo(p, '支部考核'); // the phone's 全部功能 page (grouped navigation)
   await p.waitForURL(/\/assessment$/);
   // its own branch only
   assert.equal(await p.locator('table.check-table tbody tr').count(), 1);

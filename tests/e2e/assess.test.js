@@ -65,7 +65,8 @@ test.after(async () => {
 });
 
 const o = {};
-let cjcMembers;
+let cjcMembers, xjcMembers;
+const mtg = {}, vol = {}, dec = {};
 
 test('a scripted month of records', async () => {
   // 陈集村: three orders on 2 March; 西街村: one on 5 March
@@ -99,6 +100,61 @@ test('a scripted month of records', async () => {
   const m = await call('zuzhi', 'GET', '/api/v1/members?org=CJZ-CJC&limit=1');
   cjcMembers = m.json.total;
   assert.ok(cjcMembers > 10);
+  xjcMembers = (await call('zuzhi', 'GET', '/api/v1/members?org=CJZ-XJC&limit=1')).json.total;
+  assert.ok(xjcMembers > 0);
+
+  // meetings: 陈集村 holds its 支委会, a 党课 and two 红色七点半; 西街村 plans a
+  // 红色七点半 and never holds it (nothing of 三会一课 either)
+  const meeting = async (who, org, type, date, theme) => {
+    const r = await call(who, 'POST', '/api/v1/meetings', { org, type, theme, date, start: '19:30', end: '21:00', place: '村党群服务中心', content: '学习、议事、办事' });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const committee = await meeting('chenji', 'CJZ-CJC', 'committee', '2030-03-13', '研究三月重点工作');
+  const lesson = await meeting('chenji', 'CJZ-CJC', 'lesson', '2030-03-13', '书记讲党课');
+  const red1 = await meeting('chenji', 'CJZ-CJC', 'red730', '2030-03-13', '人居环境整治');
+  const red2 = await meeting('chenji', 'CJZ-CJC', 'red730', '2030-03-20', '春耕用水');
+  await meeting('xijie', 'CJZ-XJC', 'red730', '2030-03-26', '道路硬化');
+  mtg.held = [committee, lesson, red1, red2].map((x) => x.meeting.id);
+  mtg.red = [red1, red2].map((x) => x.meeting.id);
+  // volunteer: an activity of 陈集村 on 14 March, two members signed up and checked in by hand
+  const owner = committee.attendance[0].member_id;
+  const va = await call('chenji', 'POST', '/api/v1/volunteer/activities', { title: '村道保洁', kind: 'cleanup', place: '陈集村主街', starts: '2030-03-14 09:00', ends: '2030-03-14 11:00', capacity: 30, org: 'CJZ-CJC', publish: true });
+  assert.equal(va.status, 201, va.text);
+  vol.served = lesson.attendance.slice(1, 3).map((x) => x.member_id); // a 党课 invites every member
+  assert.equal(vol.served.length, 2);
+  for (const id of vol.served) {
+    const r = await call('chenji', 'POST', `/api/v1/volunteer/activities/${va.json.id}/actions/signup`, { member_id: id });
+    assert.equal(r.status, 200, r.text);
+  }
+  const hold = async (id) => {
+    const r = await call('chenji', 'POST', `/api/v1/meetings/${id}/hold`, { minutes: '会议记录：学习、议事、办事' });
+    assert.equal(r.status, 200, r.text);
+  };
+  await clock('2030-03-13T21:00:00');
+  for (const x of [committee, lesson, red1]) await hold(x.meeting.id);
+  // decisions of the 支委会: due 15, 20 and 25 March, and one due in April (not March's)
+  const decide = async (matter, deadline) => {
+    const r = await call('chenji', 'POST', `/api/v1/meetings/${committee.meeting.id}/decisions`, { matter, owner_member_id: owner, deadline, supervisors: [{ kind: 'rep', name: '王大爷' }] });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  dec.onTime = await decide('疏通村西排水沟', '2030-03-15');
+  dec.late = await decide('修复村口路灯', '2030-03-20');
+  dec.overdue = await decide('清理河塘淤泥', '2030-03-25');
+  dec.april = await decide('修缮村委会屋顶', '2030-04-10');
+  await clock('2030-03-14T12:00:00');
+  for (const id of vol.served) {
+    const r = await call('chenji', 'POST', `/api/v1/volunteer/activities/${va.json.id}/actions/checkin`, { member_id: id, at: '2030-03-14 09:00' });
+    assert.equal(r.status, 200, r.text);
+  }
+  let r = await call('chenji', 'POST', `/api/v1/decisions/${dec.onTime}/done`, { result: '排水沟全线疏通' });
+  assert.equal(r.status, 200, r.text);
+  await clock('2030-03-20T21:00:00');
+  await hold(red2.meeting.id);
+  await clock('2030-03-25T10:00:00');
+  r = await call('chenji', 'POST', `/api/v1/decisions/${dec.late}/done`, { result: '路灯已修复' }); // five days late
+  assert.equal(r.status, 200, r.text);
 });
 
 // linear rule: weight × measure / full, in hundredths, rounded half up
@@ -118,26 +174,71 @@ test('the monthly check: each branch exactly the expected score, item by item', 
   assert.deepEqual([c.order_deliver.num, c.order_deliver.den], [1, 3]); // o3 accepted, past the limit, not delivered
   assert.deepEqual([c.satisfaction.num, c.satisfaction.den], [8, 10]); // 5 + 3 stars of 10
   assert.deepEqual([c.themeday.num, c.themeday.den], [1, 3]);
-  assert.deepEqual([c.points.num, c.points.den], [6, cjcMembers]); // two deliveries × 3 points
-  for (const k of ['meetings', 'qidianban', 'volunteer', 'decisions']) {
-    assert.equal(c[k].has_data, false, k);
-    assert.equal(c[k].score, null, k);
-  }
+  // points: the deliveries (2 × 3) and the meetings' attendance and absence, as the points module counts them
+  const ranking = (await call('zuzhi', 'GET', '/api/v1/points/ranking?org=CJZ-CJC&year=2030&month=3&limit=10000')).json.ranking;
+  const cjcPoints = ranking.reduce((a, x) => a + x.points, 0);
+  assert.deepEqual([c.points.num, c.points.den], [cjcPoints, cjcMembers]);
+  // 三会一课: 支委会 (monthly) and 党课 (quarterly, March ends the quarter) held, 党员大会 missed;
+  // 党小组会 counts only where the branch has 党小组 (the meetings module's compliance table says)
+  const comp = (await call('zuzhi', 'GET', '/api/v1/meetings/compliance?org=CJZ&month=2030-03')).json.branches;
+  const cells = (org) => Object.fromEntries(comp.find((b) => b.org === org).cells.map((x) => [x.type, x.status]));
+  const cc = cells('CJZ-CJC'), xc = cells('CJZ-XJC');
+  assert.deepEqual([cc.committee, cc.lesson, cc.assembly], ['ok', 'ok', 'missed']);
+  assert.ok(['missed', 'exempt'].includes(cc.group), cc.group);
+  const cjcDen = cc.group === 'missed' ? 4 : 3;
+  assert.deepEqual([c.meetings.num, c.meetings.den], [2, cjcDen]);
+  assert.deepEqual([c.qidianban.num, c.qidianban.den], [1, 1]); // two held: the month's one is met
+  assert.deepEqual([c.decisions.num, c.decisions.den], [1, 3]); // on time; done late; overdue — April's not yet
+  assert.deepEqual([c.volunteer.num, c.volunteer.den], [2, cjcMembers]);
   const want = {
-    order_accept: pts(10, 2, 3), order_deliver: pts(10, 1, 3), satisfaction: pts(10, 8, 10), themeday: pts(15, 1, 3),
-    points: pts(10, 6, cjcMembers, false, 10),
+    meetings: pts(15, 2, cjcDen), qidianban: 1500, themeday: pts(15, 1, 3),
+    order_accept: pts(10, 2, 3), order_deliver: pts(10, 1, 3), satisfaction: pts(10, 8, 10),
+    volunteer: pts(10, 2, cjcMembers), decisions: pts(5, 1, 3), points: Math.max(0, pts(10, cjcPoints, cjcMembers, false, 10)),
   };
-  assert.deepEqual(want, { order_accept: 667, order_deliver: 333, satisfaction: 800, themeday: 500, points: want.points });
+  assert.deepEqual(want, { ...want, order_accept: 667, order_deliver: 333, satisfaction: 800, themeday: 500, decisions: 167, meetings: cjcDen === 4 ? 750 : 1000 });
   for (const [k, v] of Object.entries(want)) assert.equal(Math.round(c[k].score * 100), v, k);
   const sum = Object.values(want).reduce((a, b) => a + b, 0);
-  assert.equal(Math.round(by['CJZ-CJC'].score * 100), Math.floor((sum * 100 * 2 + 55) / (2 * 55)));
+  assert.equal(Math.round(by['CJZ-CJC'].score * 100), Math.floor((sum * 100 * 2 + 100) / (2 * 100)));
   const x = items(by['CJZ-XJC']);
   assert.deepEqual([x.order_accept.num, x.order_accept.den, x.order_accept.score], [1, 1, 10]);
   assert.equal(x.order_deliver.has_data, false); // refused, never accepted: nothing to deliver
   assert.equal(x.satisfaction.has_data, false);
   assert.deepEqual([x.themeday.num, x.themeday.den, x.themeday.score], [0, 3, 0]);
-  assert.equal(by['CJZ-XJC'].score, 28.57); // 10 of the 35 points with data
+  const xjcDen = xc.group === 'missed' ? 4 : 3;
+  assert.deepEqual([x.meetings.num, x.meetings.den, x.meetings.score], [0, xjcDen, 0]);
+  assert.deepEqual([x.qidianban.num, x.qidianban.den, x.qidianban.score], [0, 1, 0]); // planned, never held
+  assert.equal(x.decisions.has_data, false); // no decision due
+  assert.deepEqual([x.volunteer.num, x.volunteer.den, x.volunteer.score], [0, xjcMembers, 0]);
+  assert.equal(by['CJZ-XJC'].score, 13.33); // 10 of the 75 points with data (no deliveries, ratings nor decisions)
   assert.equal(r.json.branches[0].rank, 1);
+  assert.equal(r.json.branches[0].org, 'CJZ-CJC');
+
+  // drill-down: the meetings and the compliance table behind 三会一课, the decisions, the volunteer report
+  const drill = async (item) => {
+    const q = await call('zuzhi', 'GET', `/api/v1/assessment/checks/CJZ-CJC/2030-03/${item}`);
+    assert.equal(q.status, 200, q.text);
+    return q.json.records;
+  };
+  const dm = await drill('meetings');
+  assert.deepEqual(dm.filter((x) => x.kind === 'meeting').map((x) => x.href), mtg.held.map((id) => `/meetings/${id}`));
+  const reqs = dm.filter((x) => x.kind === 'requirement');
+  assert.equal(reqs.length, cjcDen);
+  assert.equal(reqs.filter((x) => x.counts).length, 2);
+  assert.ok(reqs.every((x) => x.href === '/meetings/report?org=CJZ-CJC&from=2030-03-01&to=2030-03-31'), JSON.stringify(reqs));
+  assert.deepEqual((await drill('qidianban')).map((x) => [x.href, x.counts]), mtg.red.map((id) => [`/meetings/${id}`, true]));
+  const dd = await drill('decisions');
+  assert.deepEqual(dd.map((x) => [x.href, x.counts]), [[`/decisions/${dec.onTime}`, true], [`/decisions/${dec.late}`, false], [`/decisions/${dec.overdue}`, false]]);
+  assert.match(dd[2].detail, /逾期未办结/);
+  const dv = await drill('volunteer');
+  assert.equal(dv.length, cjcMembers);
+  assert.deepEqual(dv.filter((x) => x.counts).map((x) => x.id).sort(), [...vol.served].sort());
+  assert.equal(dv[0].href, '/volunteer/report?org=CJZ-CJC&from=2030-03-01&to=2030-03-31');
+  const xq = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-XJC/2030-03/qidianban');
+  assert.deepEqual(xq.json.records.map((x) => [x.title, x.counts]), [['本月未召开红色“七点半”会议', false]]);
+  // the pages they point to answer
+  const pb = new Browser(srv.base);
+  await pb.login('zuzhi');
+  for (const h of [reqs[0].href, dv[0].href, dd[0].href, dm[dm.length - 1].href]) assert.equal((await pb.get(h)).status, 200, h);
 
   // drill-down: the orders behind 陈集村's acceptance score
   const d = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-CJC/2030-03/order_accept');
@@ -161,6 +262,8 @@ function numbers(text) {
   return {
     collected: one(/收集需求清单(\d+)项/), resolved: one(/及时销单(\d+)项/), escalated: one(/向上反馈(\d+)项/), rated: one(/收到群众评价(\d+)次/),
     practices: one(/开展主题实践活动(\d+)次/), points: one(/党员获得积分(\d+)人次/), lessons: one(/开展微党课(\d+)场/), branches: one(/参加月检查的(\d+)个支部/),
+    red730: one(/召开红色“七点半”会议(\d+)次/), meetings: one(/召开“三会一课”(\d+)次/), solved: one(/解决难题、急事(\d+)件/), overdue: one(/到期决议事项逾期(\d+)件/),
+    activities: one(/开展志愿服务活动(\d+)次/), volunteers: one(/参与党员(\d+)人次/),
   };
 }
 
@@ -172,7 +275,11 @@ test('the bulletin: sentences carry the record counts, in the page and the PDF; 
   assert.equal(pub.status, 201, pub.text);
   first = pub.json;
   assert.equal(first.version, 1);
-  const want = { collected: 4, resolved: stats.resolved_by_branch, escalated: null, rated: 2, practices: 1, points: 2, lessons: null, branches: first.rows.length };
+  const want = {
+    collected: 4, resolved: stats.resolved_by_branch, escalated: null, rated: 2, practices: 1, points: 2, lessons: null, branches: first.rows.length,
+    red730: 2, meetings: 2, solved: 2, overdue: 2, activities: 1, volunteers: 2,
+  };
+  assert.match(first.summary, /召开红色“七点半”会议2次，召开“三会一课”2次，解决难题、急事2件/); // seed 004's voice
   assert.ok(stats.resolved_by_branch > 0);
   assert.deepEqual(numbers(first.summary), want);
   assert.doesNotMatch(first.summary, /[^\d]0(项|次|场|个|人次)/); // no "0项" sentences

@@ -117,6 +117,7 @@ Test(assess, item_rules)
 	cr_assert_eq(assess_item_points("linear", 10, 100, 6667), 667);
 	cr_assert_eq(assess_item_points("linear", 10, 100, 10000), 1000);
 	cr_assert_eq(assess_item_points("linear", 10, 10, 2000), 1000); /* 20 points per member against 10: full */
+	cr_assert_eq(assess_item_points("linear", 10, 10, -596), 0);    /* points lost to absences: nothing, never below */
 	cr_assert_eq(assess_item_points("linear", 10, 10, 500), 500);
 	cr_assert_eq(assess_item_points("linear", 15, 100, 0), 0);
 	/* threshold: all or nothing */
