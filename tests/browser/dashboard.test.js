@@ -5,13 +5,13 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, PHONE, DESKTOP, shot, fits } = require('./lib');
+const { setup, PHONE, DESKTOP, shot, fits, navTo } = require('./lib');
 
 const env = setup();
 
 test('the committee opens the town for a quarter, clicks a bar and lands on its records (desktop)', async () => {
   const p = await env.page({ size: DESKTOP, user: 'zuzhi' });
-  await p.getByRole('link', { name: '数据统计' }).first().click();
+  await navTo(p, '数据统计'); // its group's menu in the top bar (grouped navigation)
   await p.waitForURL(/\/dashboard/);
   await p.locator('#f-org').selectOption('CJZ');
   await p.locator('#f-preset').selectOption('quarter');
