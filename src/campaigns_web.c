@@ -14,6 +14,7 @@
 #include "module.h"
 #include "orgs_web.h"
 #include "util.h"
+#include "volunteer_web.h"
 #include "web.h"
 
 /* ---- pages ---- */
@@ -228,6 +229,7 @@ static void campaigns_page_detail(req *r)
 		}
 		buf_puts(&r->out, "</tbody></table></div></section>");
 	}
+	volunteer_campaign_card(r, c->id, manager); /* the campaign's volunteer minimum (issue 12) */
 	buf_puts(&r->out, "<section class=\"card\"><h2>按负责部门</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>负责部门</th>"
 			  "<th>活动</th><th>任务</th><th>已完成</th><th>逾期</th></tr></thead><tbody>");
 	for (size_t i = 0; i < ov.orgs_n; i++)

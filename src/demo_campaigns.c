@@ -12,6 +12,7 @@
 #include "campaigns.h"
 #include "orgs.h"
 #include "util.h"
+#include "volunteer.h"
 
 static void day_offset(int64_t now, int days, char out[11])
 {
@@ -93,6 +94,9 @@ int demo_campaigns(db *d, const struct actor *cli, FILE *out)
 	int64_t cid, aid, tid;
 	if (campaign_create(d, cli, &c, &cid, &e) != DJ_OK)
 		return fprintf(stderr, "demo: campaign: %s\n", e.n ? e.e[0].msg : "?"), 1;
+	/* seed 001 (吴山镇): 每名党员参加志愿服务活动不少于2次, within the campaign's period (volunteer.h) */
+	if (volunteer_campaign_minimum_set(d, cli, cid, 2, false, now, &e) != DJ_OK)
+		return fprintf(stderr, "demo: campaign volunteer minimum: %s\n", e.n ? e.e[0].msg : "?"), 1;
 	int tasks = 0;
 	for (size_t i = 0; i < sizeof activities / sizeof activities[0]; i++) {
 		const struct demo_activity *a = &activities[i];

@@ -574,6 +574,77 @@ enum dj_result points_correct(db *d, const struct actor *a, int64_t entry_id, co
 	return DJ_OK;
 }
 
+/* What a source has earned, made right after the record changed (issue 12:
+ * a volunteer's hours corrected after they were paid). The source's entries
+ * are its award and its chain of corrections (each corrects the one before);
+ * the sum should be the award's rule version × qty under that version's caps
+ * (the day and year of the award, counting the rule's other entries). No
+ * award yet: points_award. Otherwise the chain's last entry is corrected by
+ * points_correct so that the sum comes out right. */
+enum dj_result points_source_set(db *d, const struct actor *a, int64_t member_id, const char *event, const char *source_kind, int64_t source_id,
+				 int64_t qty, int64_t at, const char *reason, int64_t now, struct field_errors *e)
+{
+	if (qty < 0 || qty > 1000)
+		return ferr_add(e, "qty", "数量应为 0 到 1000 的整数"), DJ_INVALID;
+	int64_t award = 0, award_at = 0, rule_id = 0, sum = 0, tail = 0, tail_points = 0, n = 0;
+	db_stmt *s = db_query(d,
+			      "SELECT l.id, l.points, COALESCE(l.corrects_id, 0), COALESCE(l.rule_id, 0), l.at, "
+			      "(SELECT COUNT(*) FROM points_ledger c WHERE c.corrects_id = l.id) FROM points_ledger l WHERE l.member_id = ? AND "
+			      "l.code = ? AND l.source_kind = ? AND l.source_id = ? ORDER BY l.id",
+			      "IttI", member_id, event, source_kind, source_id);
+	while (db_next(s)) {
+		n++;
+		sum += db_int(s, 1);
+		if (!db_int(s, 2)) {
+			award = db_int(s, 0);
+			rule_id = db_int(s, 3);
+			award_at = db_int(s, 4);
+		}
+		if (!db_int(s, 5)) {
+			tail = db_int(s, 0);
+			tail_points = db_int(s, 1);
+		}
+	}
+	if (db_done(s) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	if (!award)
+		return qty ? points_award(d, a, member_id, event, source_kind, source_id, qty, at, e) : DJ_OK;
+	int64_t rp = 0, cap_day = 0, cap_year = 0;
+	s = db_query(d, "SELECT points, cap_day, cap_year FROM points_rules WHERE id = ?", "I", rule_id);
+	bool found = db_next(s);
+	if (found) {
+		rp = db_int(s, 0);
+		cap_day = db_int(s, 1);
+		cap_year = db_int(s, 2);
+	}
+	if (db_done(s) != DB_OK || !found || !tail)
+		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	int64_t want = rp * qty, got_day = 0, got_year = 0;
+	/* what the rule's other entries earned on the award's day and in its year */
+	if (want > 0 && cap_day > 0 &&
+	    !int_of(db_query(d,
+			     "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE member_id = ? AND code = ? AND day = ? AND NOT (source_kind = ? "
+			     "AND source_id = ?)",
+			     "ItItI", member_id, event, day_of(award_at), source_kind, source_id),
+		    0, &got_day))
+		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	if (want > 0 && cap_year > 0 &&
+	    !int_of(db_query(d,
+			     "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE member_id = ? AND code = ? AND year = ? AND NOT (source_kind = ? "
+			     "AND source_id = ?)",
+			     "ItitI", member_id, event, points_year_of(award_at), source_kind, source_id),
+		    0, &got_year))
+		return dj_fail(e, DJ_DB_ERROR, DB_FAILED);
+	char capped[160];
+	want = points_capped(want, got_day, cap_day, got_year, cap_year, capped);
+	if (want == sum)
+		return DJ_OK;
+	char value[24];
+	snprintf(value, sizeof value, "%lld", (long long)(tail_points + want - sum));
+	int64_t id;
+	return points_correct(d, a, tail, value, reason, now, &id, e);
+}
+
 /* ---- rankings ---- */
 
 /* The org of a ranking: the one named, or the actor's own branch. Staff may

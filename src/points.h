@@ -119,6 +119,15 @@ enum dj_result points_member(db *d, const struct actor *a, int64_t member_id, in
 enum dj_result points_correct(db *d, const struct actor *a, int64_t entry_id, const char *points, const char *reason, int64_t now, int64_t *id_out,
 			      struct field_errors *e);
 
+/* Makes what a source has earned under a rule right after the record
+ * changed: the award (points_award) when there is none, else a correction
+ * (points_correct, with reason) of the last entry of the source's chain so
+ * that the source's entries add up to the award's rule version × qty under
+ * its caps. qty 0: the source earns nothing (a correction to 0). Nothing is
+ * written when the ledger is already right. Audited as points_correct is. */
+enum dj_result points_source_set(db *d, const struct actor *a, int64_t member_id, const char *event, const char *source_kind, int64_t source_id,
+				 int64_t qty, int64_t at, const char *reason, int64_t now, struct field_errors *e);
+
 /* ---- rankings ---- */
 struct points_rank {
 	int64_t rank, member_id, points, entries;

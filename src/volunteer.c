@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "campaigns.h"
 #include "notify.h"
 #include "orders.h" /* day_start */
 #include "orgs.h"
@@ -368,7 +369,7 @@ static int close_forgotten(db *d, const struct volunteer_activity *v)
 	return n == 512 ? close_forgotten(d, v) : DB_OK;
 }
 
-static enum dj_result award_hours(db *d, const struct actor *a, int64_t signup_id, struct field_errors *e);
+static enum dj_result award_hours(db *d, const struct actor *a, int64_t signup_id, const char *why, int64_t now, struct field_errors *e);
 
 enum dj_result volunteer_act(db *d, const struct actor *a, int64_t id, const char *action, const char *reason, int64_t now, struct field_errors *e)
 {
@@ -401,7 +402,7 @@ enum dj_result volunteer_act(db *d, const struct actor *a, int64_t id, const cha
 		if (db_done(s) != DB_OK)
 			return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
 		for (size_t i = 0; i < n; i++) {
-			enum dj_result r = award_hours(d, a, ids[i], e);
+			enum dj_result r = award_hours(d, a, ids[i], "活动结束时自动签退", now, e);
 			if (r != DJ_OK)
 				return r;
 		}
@@ -612,16 +613,20 @@ static int attendance_load(db *d, int64_t id, int64_t m, struct attendance *at)
 }
 
 /* Points for the hours of one attendance (issue 11's ledger), in the
- * transaction of the check-out or of the hours set by hand: the rule
- * volunteer_hour pays per FULL hour served (qty = minutes / 60, so 2.5 hours
- * earn 2 × the rule's points; under an hour earns none), idempotent per
- * attendance (source "volunteer_signup", id), at the time of the check-out.
- * The one place the award is made. A correction of hours after the award
- * does not pay again: the ledger's corrections are points.c's. The award
- * follows the change whoever made it: when the actor's subtree does not hold
- * the member (a community's organiser checking out a 双报到 member of
- * another branch), the ledger records the system as having paid. */
-static enum dj_result award_hours(db *d, const struct actor *a, int64_t signup_id, struct field_errors *e)
+ * transaction of whatever set or changed its hours (the check-out, the end
+ * of the activity closing a forgotten check-out, hours by hand, a check-out
+ * time corrected by the organiser): the rule volunteer_hour pays per FULL
+ * hour served (qty = minutes / 60, so 2.5 hours earn 2 × the rule's points;
+ * under an hour earns none), one award per attendance (source
+ * "volunteer_signup", id) at the time of the check-out. Hours changed after
+ * the award are followed by a correction (points_correct through
+ * points_source_set, the reason saying why), so the attendance's entries
+ * always add up to its full hours × the rule. The one place the ledger is
+ * written. The award follows the change whoever made it: when the actor's
+ * subtree does not hold the member (a community's organiser checking out a
+ * 双报到 member of another branch), or the actor may not correct points,
+ * the ledger records the system as having done it. */
+static enum dj_result award_hours(db *d, const struct actor *a, int64_t signup_id, const char *why, int64_t now, struct field_errors *e)
 {
 	int64_t member = 0, minutes = 0, at = 0;
 	char path[256] = "";
@@ -637,18 +642,28 @@ static enum dj_result award_hours(db *d, const struct actor *a, int64_t signup_i
 	}
 	if (db_done(s) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
-	if (!member || minutes < 60 || !at)
+	if (!member || !at)
 		return DJ_OK;
 	struct actor sys;
 	actor_system(&sys);
 	bool own = a->user_id && volunteer_member_of(d, a) == member;
-	return points_award(d, own || actor_covers(a, path) ? a : &sys, member, "volunteer_hour", "volunteer_signup", signup_id,
-			    minutes / 60 > 1000 ? 1000 : minutes / 60, at, e);
+	char h[24], reason[240];
+	volunteer_hours_text(minutes, h);
+	snprintf(reason, sizeof reason, "志愿服务时长更正为 %s 小时：%s", h, why && *why ? why : "组织者更正");
+	int64_t qty = minutes / 60 > 1000 ? 1000 : minutes / 60;
+	const struct actor *by = own || actor_covers(a, path) ? a : &sys;
+	enum dj_result r = points_source_set(d, by, member, "volunteer_hour", "volunteer_signup", signup_id, qty, at, reason, now, e);
+	if (r == DJ_FORBIDDEN && by != &sys) {
+		/* a member's own hands pay, but only staff correct: the system does */
+		e->n = 0;
+		r = points_source_set(d, &sys, member, "volunteer_hour", "volunteer_signup", signup_id, qty, at, reason, now, e);
+	}
+	return r;
 }
 
 /* Writes a check-in or check-out of one member; how: scan | manual | auto. */
 static enum dj_result attend(db *d, const struct actor *a, const struct volunteer_activity *v, int64_t m, const char *name, bool checkout, int64_t at,
-			     const char *how, char *done, size_t done_n, struct field_errors *e)
+			     const char *how, int64_t now, char *done, size_t done_n, struct field_errors *e)
 {
 	struct attendance t;
 	if (attendance_load(d, v->id, m, &t) != DB_OK)
@@ -678,18 +693,24 @@ static enum dj_result attend(db *d, const struct actor *a, const struct voluntee
 	} else {
 		if (!t.checkin_at)
 			return dj_fail(e, DJ_CONFLICT, "%s尚未签到，不能签退", name);
-		if (t.checkout_at)
+		/* the organiser's hand may correct a check-out already made (a
+		 * forgotten one closed at the end, a wrong time): an edit, marked
+		 * manual, whose hours the points follow; a scan never does */
+		bool edit = t.checkout_at != 0;
+		if (edit && !is(how, "manual"))
 			return dj_fail(e, DJ_CONFLICT, "%s已经签退", name);
 		if (at < t.checkin_at)
 			return dj_fail(e, DJ_CONFLICT, "%s", "签退时间不能早于签到时间");
 		int64_t minutes = t.manual ? t.minutes : volunteer_minutes(v->starts_at, v->ends_at, t.checkin_at, at);
-		if (db_run(d, "UPDATE volunteer_signups SET checkout_at = ?, checkout_how = ?, minutes = ? WHERE id = ? AND checkout_at IS NULL", "ItII",
-			   at, how, minutes, t.id) != DB_OK)
+		if (db_run(d, "UPDATE volunteer_signups SET checkout_at = ?, checkout_how = ?, minutes = ? WHERE id = ? AND COALESCE(checkout_at, 0) = ?",
+			   "ItIII", at, how, minutes, t.id, t.checkout_at) != DB_OK)
 			return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
+		if (db_changes(d) != 1)
+			return dj_fail(e, DJ_CONFLICT, "%s的签退刚被他人更改，请刷新后再试", name);
 		char h[24];
 		volunteer_hours_text(minutes, h);
-		snprintf(done, done_n, "%s 已签退 %s，服务 %s 小时", name, hm + 11, h);
-		enum dj_result r = award_hours(d, a, t.id, e);
+		snprintf(done, done_n, "%s %s %s，服务 %s 小时", name, edit ? "签退时间更正为" : "已签退", hm + 11, h);
+		enum dj_result r = award_hours(d, a, t.id, edit ? "组织者更正签退时间" : "签退", now, e);
 		if (r != DJ_OK)
 			return r;
 	}
@@ -722,7 +743,7 @@ enum dj_result volunteer_scan(db *d, const struct actor *a, int64_t id, int64_t 
 		return DJ_OK;
 	}
 	bool checkout = t.checkin_at != 0;
-	if ((r = attend(d, a, &v, m, name, checkout, now, "scan", done, done_n, e)) != DJ_OK)
+	if ((r = attend(d, a, &v, m, name, checkout, now, "scan", now, done, done_n, e)) != DJ_OK)
 		return r;
 	char sum[400];
 	snprintf(sum, sizeof sum, "%s：%s", v.title, done);
@@ -761,7 +782,7 @@ enum dj_result volunteer_manual(db *d, const struct actor *a, int64_t id, int64_
 			ferr_add(e, "at", "签到、签退时间应在活动时间前后，且不晚于现在");
 			return DJ_INVALID;
 		}
-		if ((r = attend(d, a, &v, m, name, is(op, "checkout"), at, "manual", done, sizeof done, e)) != DJ_OK)
+		if ((r = attend(d, a, &v, m, name, is(op, "checkout"), at, "manual", now, done, sizeof done, e)) != DJ_OK)
 			return r;
 		if (is(op, "checkin") &&
 		    db_run(d, "UPDATE volunteer_signups SET checkin_by = NULLIF(CAST(? AS BIGINT), 0) WHERE activity_id = ? AND member_id = ?", "III",
@@ -795,7 +816,7 @@ enum dj_result volunteer_manual(db *d, const struct actor *a, int64_t id, int64_
 			   "= COALESCE(checkout_at, ?), checkout_how = CASE WHEN checkout_at IS NULL THEN 'manual' ELSE checkout_how END WHERE id = ?",
 			   "ItIII", minutes, reason, a->user_id, v.ends_at < now ? v.ends_at : now, t.id) != DB_OK)
 			return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
-		if ((r = award_hours(d, a, t.id, e)) != DJ_OK)
+		if ((r = award_hours(d, a, t.id, reason, now, e)) != DJ_OK)
 			return r;
 		char h[24];
 		volunteer_hours_text(minutes, h);
@@ -1245,35 +1266,131 @@ static bool year_range(int64_t year, int64_t *t0, int64_t *t1)
 	return day_start(a, t0) && day_start(b, t1);
 }
 
-enum dj_result volunteer_below_minimum(db *d, const struct actor *a, int64_t org_id, int64_t year, int64_t *required,
+int64_t volunteer_campaign_minimum_of(db *d, int64_t campaign_id, bool *linked_only)
+{
+	int64_t required = 0;
+	*linked_only = false;
+	db_stmt *s = db_query(d, "SELECT required, linked_only FROM volunteer_campaign_minimums WHERE campaign_id = ?", "I", campaign_id);
+	if (db_next(s)) {
+		required = db_int(s, 0);
+		*linked_only = db_int(s, 1) != 0;
+	}
+	db_done(s);
+	return required;
+}
+
+enum dj_result volunteer_campaign_minimum_set(db *d, const struct actor *a, int64_t campaign_id, int64_t required, bool linked_only, int64_t now,
+					      struct field_errors *e)
+{
+	struct campaign c;
+	if (!campaign_id || !campaign_load(d, campaign_id, &c) || !campaign_visible(a, &c))
+		return dj_fail(e, DJ_NOT_FOUND, "%s", "主题活动不存在");
+	if (!permission_allows(&perm_campaign_manage, a) || !actor_covers(a, c.org_path))
+		return dj_fail(e, DJ_FORBIDDEN, "%s", "只有制定主题活动的党委可以规定志愿服务最低次数");
+	if (required < 0 || required > 100) {
+		ferr_add(e, "required", "最低次数应为0到100之间的整数（0 为不作要求）");
+		return DJ_INVALID;
+	}
+	int rc = required ? db_run(d,
+				   "INSERT INTO volunteer_campaign_minimums (campaign_id, required, linked_only, set_by, set_at) VALUES (?, ?, ?, "
+				   "NULLIF(CAST(? AS BIGINT), 0), ?) ON CONFLICT (campaign_id) DO UPDATE SET required = excluded.required, linked_only = "
+				   "excluded.linked_only, set_by = excluded.set_by, set_at = excluded.set_at",
+				   "IIIII", campaign_id, required, (int64_t)(linked_only ? 1 : 0), a->user_id, now)
+			  : db_run(d, "DELETE FROM volunteer_campaign_minimums WHERE campaign_id = ?", "I", campaign_id);
+	if (rc != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
+	char sum[600];
+	if (required)
+		snprintf(sum, sizeof sum, "%s：%s 至 %s 每名党员参加%s志愿服务活动不少于 %lld 次", c.title, c.starts, c.ends,
+			 linked_only ? "本主题活动关联的" : "", (long long)required);
+	else
+		snprintf(sum, sizeof sum, "%s：取消志愿服务最低次数", c.title);
+	if (audit_write(d, a, "volunteer.campaign_minimum", "campaign", campaign_id, c.org_id, sum) != DB_OK)
+		return dj_fail(e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
+	return DJ_OK;
+}
+
+void volunteer_campaign_minimums_each(db *d, const struct actor *a, void (*fn)(void *ctx, const struct volunteer_campaign_min *m), void *ctx)
+{
+	int64_t ids[64];
+	size_t n = 0;
+	db_stmt *s = db_query(d, "SELECT campaign_id FROM volunteer_campaign_minimums ORDER BY campaign_id DESC LIMIT 64", "");
+	while (db_next(s) && n < 64)
+		ids[n++] = db_int(s, 0);
+	db_done(s);
+	for (size_t i = 0; i < n; i++) {
+		struct campaign c;
+		if (!campaign_load(d, ids[i], &c) || !campaign_visible(a, &c))
+			continue;
+		struct volunteer_campaign_min m = {.campaign_id = c.id, .title = c.title, .starts = c.starts, .ends = c.ends, .org_name = c.org_name};
+		m.required = volunteer_campaign_minimum_of(d, c.id, &m.linked_only);
+		if (m.required)
+			fn(ctx, &m);
+	}
+}
+
+enum dj_result volunteer_below_minimum(db *d, const struct actor *a, const struct volunteer_min_query *q, struct volunteer_min_info *info,
 				       void (*fn)(void *ctx, const struct volunteer_below_row *r), void *ctx, struct field_errors *e)
 {
+	memset(info, 0, sizeof *info);
 	struct org top;
-	enum dj_result r = report_org(d, a, org_id, &top, e);
+	enum dj_result r = report_org(d, a, q->org_id, &top, e);
 	if (r != DJ_OK)
 		return r;
-	int64_t t0, t1;
-	if (year < 2000 || year > 2100 || !year_range(year, &t0, &t1)) {
-		ferr_add(e, "year", "请填写年度（如 2026）");
-		return DJ_INVALID;
+	int64_t t0, t1, linked = 0;
+	if (q->campaign_id) {
+		struct campaign c;
+		if (!campaign_load(d, q->campaign_id, &c) || !campaign_visible(a, &c))
+			return dj_fail(e, DJ_NOT_FOUND, "%s", "主题活动不存在");
+		info->required = volunteer_campaign_minimum_of(d, c.id, &info->linked_only);
+		if (info->required <= 0) {
+			ferr_add(e, "campaign", "主题活动“%s”没有规定志愿服务最低次数", c.title);
+			return DJ_INVALID;
+		}
+		/* whose members: the narrower of the report's org and the campaign's */
+		if (!under(top.path, c.org_path)) {
+			if (!under(c.org_path, top.path) || !org_load(d, c.org_id, &top)) {
+				ferr_add(e, "org", "%s不在主题活动“%s”的范围内", top.name, c.title);
+				return DJ_INVALID;
+			}
+		}
+		if (!day_start(c.starts, &t0) || !day_start(c.ends, &t1))
+			return dj_fail(e, DJ_DB_ERROR, "%s", "读取失败，请稍后再试");
+		t1 += 86400; /* the last day is included */
+		snprintf(info->basis, sizeof info->basis, "%s", c.title);
+		snprintf(info->from, sizeof info->from, "%s", c.starts);
+		snprintf(info->to, sizeof info->to, "%s", c.ends);
+		if (info->linked_only)
+			linked = c.id;
+	} else {
+		if (q->year < 2000 || q->year > 2100 || !year_range(q->year, &t0, &t1)) {
+			ferr_add(e, "year", "请填写年度（如 2026）");
+			return DJ_INVALID;
+		}
+		info->required = volunteer_minimum_of(d, top.id, q->year);
+		if (info->required <= 0) {
+			ferr_add(e, "year", "%lld 年还没有规定最低次数", (long long)q->year);
+			return DJ_INVALID;
+		}
+		snprintf(info->basis, sizeof info->basis, "%lld 年", (long long)q->year);
+		snprintf(info->from, sizeof info->from, "%04lld-01-01", (long long)q->year);
+		snprintf(info->to, sizeof info->to, "%04lld-12-31", (long long)q->year);
 	}
-	if (*required <= 0)
-		*required = volunteer_minimum_of(d, top.id, year);
-	if (*required <= 0) {
-		ferr_add(e, "year", "%lld 年还没有规定最低次数", (long long)year);
-		return DJ_INVALID;
-	}
-	/* every member of the subtree, with the activities attended in the year (any organiser) */
+	info->org_id = top.id;
+	snprintf(info->org_name, sizeof info->org_name, "%s", top.name);
+	/* every member of the subtree, with the activities attended in the
+	 * period (any organiser; a campaign's linked ones when it says so) */
 	db_stmt *s = db_query(
 		d,
 		"SELECT m.id, m.name, o.name, (SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = s.activity_id "
 		"WHERE s.member_id = m.id AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN "
-		"('published', 'in_progress', 'finished')) AS n FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND "
-		"m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.name, m.id",
-		"IIt", t0, t1, top.path);
+		"('published', 'in_progress', 'finished') AND (CAST(? AS BIGINT) = 0 OR va.id IN (SELECT l.record_id FROM campaign_links l JOIN "
+		"campaign_tasks ct ON ct.id = l.task_id WHERE l.kind = 'volunteer' AND ct.campaign_id = ?))) AS n FROM members m JOIN orgs o ON "
+		"o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.name, m.id",
+		"IIIIt", t0, t1, linked, linked, top.path);
 	while (db_next(s)) {
 		int64_t n = db_int(s, 3);
-		if (n >= *required)
+		if (n >= info->required)
 			continue;
 		struct volunteer_below_row row = {.member_id = db_int(s, 0), .name = db_str(s, 1), .branch = db_str(s, 2), .times = n};
 		if (fn)

@@ -243,12 +243,49 @@ struct volunteer_below_row {
 	const char *name, *branch;
 	int64_t times;
 };
-/* The members of the subtree (not 停止党籍) with fewer than required
- * activities attended in the year (Beijing time), by branch then name.
- * *required: the year's minimum (DJ_INVALID when none is set). */
-enum dj_result volunteer_below_minimum(db *d, const struct actor *a, int64_t org_id, int64_t year, int64_t *required,
+/* What a minimums report asks: the members of an org's subtree below the
+ * year's minimum, or (campaign_id) below a campaign's. */
+struct volunteer_min_query {
+	int64_t org_id;      /* 0: the actor's own org */
+	int64_t year;        /* the year (Beijing time) when campaign_id is 0 */
+	int64_t campaign_id; /* a campaign's minimum: its period, only its linked activities when it says so */
+};
+/* What the report held the members to (filled by volunteer_below_minimum). */
+struct volunteer_min_info {
+	int64_t required;
+	bool linked_only;
+	int64_t org_id;
+	char basis[300];       /* "2026 年" or the campaign's title */
+	char from[11], to[11]; /* the period, both days included */
+	char org_name[168];    /* whose members: the report's org, or the campaign's when narrower */
+};
+/* The members of the subtree (not 停止党籍 nor transferred) with fewer than
+ * the required activities attended in the period, by branch then name. For
+ * the year: its minimum (volunteer_minimum_of; DJ_INVALID when none is set).
+ * For a campaign the actor sees: its minimum (DJ_INVALID when none), its
+ * period, the activities linked to its tasks only when it says so, and the
+ * members of the narrower of the report's org and the campaign's (an org
+ * outside the campaign's: DJ_INVALID naming the field org). */
+enum dj_result volunteer_below_minimum(db *d, const struct actor *a, const struct volunteer_min_query *q, struct volunteer_min_info *info,
 				       void (*fn)(void *ctx, const struct volunteer_below_row *r), void *ctx, struct field_errors *e);
-enum dj_result volunteer_minimums_export(db *d, const struct actor *a, int64_t org_id, int64_t year, const char *path, struct field_errors *e);
+enum dj_result volunteer_minimums_export(db *d, const struct actor *a, const struct volunteer_min_query *q, const char *path, struct field_errors *e);
+
+/* A campaign's minimum (主题活动, campaigns.h): N activities per member within
+ * the campaign's period, optionally only those linked to it; set by whoever
+ * manages the campaign (perm_campaign_manage covering its org). required 0
+ * removes it. Audited on the campaign. */
+enum dj_result volunteer_campaign_minimum_set(db *d, const struct actor *a, int64_t campaign_id, int64_t required, bool linked_only, int64_t now,
+					      struct field_errors *e);
+/* The campaign's minimum, 0 when none. */
+int64_t volunteer_campaign_minimum_of(db *d, int64_t campaign_id, bool *linked_only);
+/* The campaigns with a minimum that the actor sees, newest first: the
+ * report's choice. */
+struct volunteer_campaign_min {
+	int64_t campaign_id, required;
+	bool linked_only;
+	const char *title, *starts, *ends, *org_name;
+};
+void volunteer_campaign_minimums_each(db *d, const struct actor *a, void (*fn)(void *ctx, const struct volunteer_campaign_min *m), void *ctx);
 
 /* A year of volunteer service in the demo town (demo_volunteer.c), the
  * module record's .demo. */

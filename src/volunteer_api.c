@@ -479,11 +479,13 @@ static void below_json(void *ctx, const struct volunteer_below_row *b)
 void volunteer_api_minimums(req *r)
 {
 	struct field_errors e = {0};
-	const char *y = req_query(r, "year"), *code = req_query(r, "org");
-	int64_t year = y ? strtoll(y, NULL, 10) : 0, org = 0;
-	if (!y)
-		ferr_add(&e, "year", "请填写年度（如 2026）");
-	if (code && *code && !(org = orgs_id_by_code(r->db, code)))
+	const char *y = req_query(r, "year"), *code = req_query(r, "org"), *c = req_query(r, "campaign");
+	struct volunteer_min_query q = {.year = y ? strtoll(y, NULL, 10) : 0};
+	if (c && *c && !(q.campaign_id = parse_id(c)))
+		ferr_add(&e, "campaign", "主题活动编号应为正整数");
+	if (!y && !q.campaign_id)
+		ferr_add(&e, "year", "请填写年度（如 2026）或主题活动编号（campaign）");
+	if (code && *code && !(q.org_id = orgs_id_by_code(r->db, code)))
 		ferr_add(&e, "org", "组织不存在");
 	if (e.n) {
 		req_fail(r, DJ_INVALID, &e);
@@ -493,8 +495,8 @@ void volunteer_api_minimums(req *r)
 	jw rw;
 	jw_init(&rw, &rows);
 	jw_arr(&rw);
-	int64_t required = 0;
-	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, org, year, &required, below_json, &rw, &e);
+	struct volunteer_min_info info;
+	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, &q, &info, below_json, &rw, &e);
 	jw_aend(&rw);
 	if (res != DJ_OK) {
 		buf_free(&rows);
@@ -505,12 +507,51 @@ void volunteer_api_minimums(req *r)
 	jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
-	jw_kint(&w, "year", year);
-	jw_kint(&w, "required", required);
+	if (q.campaign_id) {
+		jw_kint(&w, "campaign_id", q.campaign_id);
+		jw_kstr(&w, "campaign", info.basis);
+		jw_kbool(&w, "linked_only", info.linked_only);
+	} else {
+		jw_kint(&w, "year", q.year);
+	}
+	jw_kstr(&w, "from", info.from);
+	jw_kstr(&w, "to", info.to);
+	jw_kstr(&w, "org", info.org_name);
+	jw_kint(&w, "required", info.required);
 	jw_key(&w, "below");
 	buf_puts(&r->out, buf_str(&rows));
 	jw_end(&w);
 	buf_free(&rows);
+}
+
+static const struct json_field campaign_minimum_fields[] = {
+	{"required", "最低次数", true, 'I', NULL},
+	{"linked_only", "只计关联活动", false, 'b', NULL},
+	{NULL, NULL, false, 0, NULL},
+};
+
+/* POST /api/v1/campaigns/:id/volunteer-minimum: the campaign's minimum (0 removes it). */
+void volunteer_api_campaign_minimum(req *r)
+{
+	json_int_t required = 0;
+	int linked = 0;
+	if (!req_json_unpack(r, campaign_minimum_fields, false, "{s:I, s?b}", "required", &required, "linked_only", &linked))
+		return;
+	struct field_errors e = {0};
+	int64_t id = req_param_id(r, "id");
+	enum dj_result res = volunteer_campaign_minimum_set(r->db, &r->actor, id, required, linked != 0, now_unix(), &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_kint(&w, "campaign_id", id);
+	jw_kint(&w, "required", required);
+	jw_kbool(&w, "linked_only", linked != 0);
+	jw_end(&w);
 }
 
 static const struct json_field minimum_fields[] = {

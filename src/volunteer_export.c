@@ -124,12 +124,12 @@ static void below_row(void *ctx, const struct volunteer_below_row *b)
 	c->row++;
 }
 
-enum dj_result volunteer_minimums_export(db *d, const struct actor *a, int64_t org_id, int64_t year, const char *path, struct field_errors *e)
+enum dj_result volunteer_minimums_export(db *d, const struct actor *a, const struct volunteer_min_query *q, const char *path, struct field_errors *e)
 {
-	int64_t required = 0;
-	/* a dry run checks the scope and the year before the file is made */
+	struct volunteer_min_info info;
+	/* a dry run checks the scope, the year or the campaign before the file is made */
 	struct sheet_ctx none = {0};
-	enum dj_result res = volunteer_below_minimum(d, a, org_id, year, &required, NULL, &none, e);
+	enum dj_result res = volunteer_below_minimum(d, a, q, &info, NULL, &none, e);
 	if (res != DJ_OK)
 		return res;
 	lxw_workbook *wb = open_book(path, "志愿服务未达最低次数");
@@ -145,14 +145,18 @@ enum dj_result volunteer_minimums_export(db *d, const struct actor *a, int64_t o
 	worksheet_write_string(ws, 0, 2, "已参加（次）", bold);
 	worksheet_freeze_panes(ws, 1, 0);
 	struct sheet_ctx c = {ws, 1, NULL};
-	res = volunteer_below_minimum(d, a, org_id, year, &required, below_row, &c, e);
-	char sum[200];
-	snprintf(sum, sizeof sum, "%lld 年每名党员参加志愿服务活动不少于 %lld 次；未达到 %lld 人", (long long)year, (long long)required,
-		 (long long)(c.row - 1));
+	res = volunteer_below_minimum(d, a, q, &info, below_row, &c, e);
+	char sum[700];
+	if (q->campaign_id)
+		snprintf(sum, sizeof sum, "%s（%s 至 %s）：%s每名党员参加%s志愿服务活动不少于 %lld 次；未达到 %lld 人", info.basis, info.from, info.to,
+			 info.org_name, info.linked_only ? "本主题活动关联的" : "", (long long)info.required, (long long)(c.row - 1));
+	else
+		snprintf(sum, sizeof sum, "%s每名党员参加志愿服务活动不少于 %lld 次；未达到 %lld 人", info.basis, (long long)info.required,
+			 (long long)(c.row - 1));
 	worksheet_write_string(ws, c.row + 1, 0, sum, NULL);
 	if (workbook_close(wb) != LXW_NO_ERROR || res != DJ_OK)
 		return res != DJ_OK ? res : dj_fail(e, DJ_DB_ERROR, "%s", "导出失败，请稍后再试");
-	if (audit_write(d, a, "volunteer.minimums_export", "org", org_id ? org_id : a->org_id, org_id ? org_id : a->org_id, sum) != DB_OK)
+	if (audit_write(d, a, "volunteer.minimums_export", "org", info.org_id, info.org_id, sum) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "%s", "导出失败，请稍后再试");
 	return DJ_OK;
 }

@@ -647,7 +647,7 @@ static void page_report(req *r)
 
 struct xlsx_job {
 	req *r;
-	int64_t org, t0, t1, year;
+	int64_t org, t0, t1, year, campaign;
 };
 
 static enum dj_result write_report(const char *path, void *ctx, struct field_errors *e)
@@ -696,17 +696,75 @@ static int64_t query_year(req *r)
 	return strtoll(today, NULL, 10);
 }
 
+/* ?campaign= of the minimums report: a campaign's id, 0 for the year's
+ * minimum; false (field campaign named) when it is not a number. */
+static bool query_campaign(req *r, int64_t *id, struct field_errors *e)
+{
+	const char *c = req_query(r, "campaign");
+	*id = 0;
+	if (!c || !*c)
+		return true;
+	if (!(*id = parse_id(c))) {
+		ferr_add(e, "campaign", "主题活动编号应为正整数");
+		return false;
+	}
+	return true;
+}
+
+struct campaign_options {
+	req *r;
+	int64_t selected;
+	int n;
+};
+
+static void campaign_option(void *ctx, const struct volunteer_campaign_min *m)
+{
+	struct campaign_options *o = ctx;
+	o->n++;
+	html_printf(&o->r->out, "<option value=\"%lld\"%s>主题活动：%s（%s 至 %s，不少于 %lld 次）</option>", (long long)m->campaign_id,
+		    m->campaign_id == o->selected ? " selected" : "", m->title, m->starts, m->ends, (long long)m->required);
+}
+
+/* A campaign's minimum set from its page (the form of volunteer_campaign_card). */
+static void post_campaign_minimum(req *r)
+{
+	struct field_errors e = {0};
+	int64_t cid = parse_id(req_form(r, "campaign"));
+	const char *n = req_form(r, "required"), *linked = req_form(r, "linked_only");
+	char *end = NULL;
+	long long required = n && *n ? strtoll(n, &end, 10) : -1;
+	if (!end || *end) {
+		ferr_add(&e, "required", "最低次数应为0到100之间的整数（0 为不作要求）");
+		req_fail(r, DJ_INVALID, &e);
+		return;
+	}
+	enum dj_result res = volunteer_campaign_minimum_set(r->db, &r->actor, cid, required, linked && *linked, now_unix(), &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	flash_set(r, "ok", required ? "志愿服务最低次数已保存" : "已取消志愿服务最低次数");
+	char to[80];
+	snprintf(to, sizeof to, "/campaigns/%lld#vol-campaign-min", (long long)cid);
+	req_redirect(r, to);
+}
+
 static void page_minimums(req *r)
 {
 	struct field_errors e = {0};
-	int64_t year = query_year(r), org = 0;
+	struct volunteer_min_query q = {.year = query_year(r)};
 	const char *code = req_query(r, "org");
-	if (code && *code && !(org = orgs_id_by_code(r->db, code))) {
+	if (code && *code && !(q.org_id = orgs_id_by_code(r->db, code)))
 		ferr_add(&e, "org", "组织不存在");
+	if (!query_campaign(r, &q.campaign_id, &e) || e.n) {
 		req_fail(r, DJ_INVALID, &e);
 		return;
 	}
 	if (req_is_post(r)) {
+		if (req_form(r, "campaign")) {
+			post_campaign_minimum(r);
+			return;
+		}
 		const char *ys = req_form(r, "year"), *n = req_form(r, "required"), *oc = req_form(r, "org");
 		int64_t oid = oc && *oc ? orgs_id_by_code(r->db, oc) : r->actor.org_id;
 		enum dj_result res = volunteer_minimum_set(r->db, &r->actor, oid, ys ? strtoll(ys, NULL, 10) : 0, n ? strtoll(n, NULL, 10) : 0,
@@ -721,21 +779,42 @@ static void page_minimums(req *r)
 		req_redirect(r, to);
 		return;
 	}
-	int64_t required = 0;
+	struct volunteer_min_info info;
 	struct below_list below = {0};
-	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, org, year, &required, below_row, &below, &e);
+	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, &q, &info, below_row, &below, &e);
 	page_begin(r, "志愿服务最低次数");
 	html_printf(&r->out,
 		    "<form class=\"filters\" method=\"get\" action=\"/volunteer/minimums\"><input type=\"hidden\" name=\"org\" value=\"%s\">"
-		    "<label>年度 <input type=\"number\" name=\"year\" value=\"%lld\"></label><button type=\"submit\">查询</button></form>",
-		    code ? code : "", (long long)year);
+		    "<label>依据 <select name=\"campaign\" id=\"vol-min-basis\"><option value=\"\">年度最低次数</option>",
+		    code ? code : "");
+	struct campaign_options opts = {r, q.campaign_id, 0};
+	volunteer_campaign_minimums_each(r->db, &r->actor, campaign_option, &opts);
+	html_printf(
+		&r->out,
+		"</select></label><label>年度 <input type=\"number\" name=\"year\" value=\"%lld\"></label><button type=\"submit\">查询</button></form>",
+		(long long)q.year);
 	if (res == DJ_OK) {
+		if (q.campaign_id)
+			html_printf(
+				&r->out,
+				"<p id=\"vol-min\">主题活动“<a href=\"/campaigns/%lld\">%s</a>”（%s 至 %s）：每名党员参加%s志愿服务活动不少于 <strong>%lld</strong> "
+				"次。%s尚未达到的党员 <strong id=\"vol-below-n\">%lld</strong> 名：</p>",
+				(long long)q.campaign_id, info.basis, info.from, info.to, info.linked_only ? "本主题活动关联的" : "",
+				(long long)info.required, info.org_name, (long long)below.n);
+		else
+			html_printf(&r->out,
+				    "<p id=\"vol-min\">%lld 年每名党员参加志愿服务活动不少于 <strong>%lld</strong> 次。尚未达到的党员 <strong "
+				    "id=\"vol-below-n\">%lld</strong> 名：</p>",
+				    (long long)q.year, (long long)info.required, (long long)below.n);
+		char camp[32] = "";
+		if (q.campaign_id)
+			snprintf(camp, sizeof camp, "%lld", (long long)q.campaign_id);
 		html_printf(
 			&r->out,
-			"<p id=\"vol-min\">%lld 年每名党员参加志愿服务活动不少于 <strong>%lld</strong> 次。尚未达到的党员 <strong id=\"vol-below-n\">%lld</strong> 名：</p><p class=\"actions\">"
-			"<a class=\"btn btn-secondary\" href=\"/volunteer/minimums.xlsx?org=%s&amp;year=%lld\">导出 Excel</a></p>"
-			"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>支部</th><th>党员</th><th>已参加</th></tr></thead><tbody>",
-			(long long)year, (long long)required, (long long)below.n, code ? code : "", (long long)year);
+			"<p class=\"actions\"><a class=\"btn btn-secondary\" href=\"/volunteer/minimums.xlsx?org=%s&amp;year=%lld&amp;campaign=%s\">导出 "
+			"Excel</a></p><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>支部</th><th>党员</th><th>已参加</th></tr>"
+			"</thead><tbody>",
+			code ? code : "", (long long)q.year, camp);
 		buf_puts(&r->out, buf_str(&below.rows));
 		buf_puts(&r->out, "</tbody></table></div>");
 	} else {
@@ -743,24 +822,55 @@ static void page_minimums(req *r)
 	}
 	buf_free(&below.rows);
 	if (r->actor.role & (R_ADMIN | R_COMMITTEE)) {
-		buf_puts(&r->out, "<section class=\"card\"><h2>规定最低次数</h2>");
+		buf_puts(&r->out, "<section class=\"card\"><h2>规定年度最低次数</h2>");
 		form_begin(r, "/volunteer/minimums");
 		char y[12];
-		snprintf(y, sizeof y, "%lld", (long long)year);
+		snprintf(y, sizeof y, "%lld", (long long)q.year);
 		form_input(r, "year", "年度", "number", y, NULL);
 		form_input(r, "required", "每名党员不少于（次）", "number", "2", NULL);
 		orgs_form_select(r, "org", "适用组织", "");
 		form_input(r, "title", "说明", "text", "", "如：每名党员参加志愿服务活动不少于2次");
 		form_end(r, "保存");
-		buf_puts(&r->out, "</section>");
+		buf_puts(&r->out, "<p class=\"muted\">主题活动的最低次数在主题活动页面规定。</p></section>");
 	}
 	page_end(r);
+}
+
+void volunteer_campaign_card(req *r, int64_t campaign_id, bool manager)
+{
+	bool linked = false;
+	int64_t required = volunteer_campaign_minimum_of(r->db, campaign_id, &linked);
+	if (!required && !manager)
+		return;
+	buf_puts(&r->out, "<section class=\"card\" id=\"vol-campaign-min\"><h2>志愿服务最低次数</h2>");
+	if (required)
+		html_printf(&r->out,
+			    "<p>本主题活动期间，每名党员参加%s志愿服务活动不少于 <strong id=\"vol-campaign-required\">%lld</strong> 次。"
+			    "<a href=\"/volunteer/minimums?campaign=%lld\">查看未达到的党员</a></p>",
+			    linked ? "本主题活动关联的" : "", (long long)required, (long long)campaign_id);
+	else
+		buf_puts(&r->out, "<p class=\"muted\">尚未规定。</p>");
+	if (manager && permission_allows(&perm_volunteer_report, &r->actor)) {
+		form_begin(r, "/volunteer/minimums");
+		char id[24], n[24];
+		snprintf(id, sizeof id, "%lld", (long long)campaign_id);
+		snprintf(n, sizeof n, "%lld", (long long)(required ? required : 2));
+		html_printf(&r->out, "<input type=\"hidden\" name=\"campaign\" value=\"%s\">", id);
+		form_input(r, "required", "每名党员不少于（次，0 为不作要求）", "number", n, NULL);
+		html_printf(
+			&r->out,
+			"<label class=\"check\"><input type=\"checkbox\" name=\"linked_only\" value=\"1\"%s> 只计本主题活动任务关联的志愿服务活动</label>",
+			linked ? " checked" : "");
+		form_end(r, "保存");
+	}
+	buf_puts(&r->out, "</section>");
 }
 
 static enum dj_result write_minimums(const char *path, void *ctx, struct field_errors *e)
 {
 	struct xlsx_job *j = ctx;
-	return volunteer_minimums_export(j->r->db, &j->r->actor, j->org, j->year, path, e);
+	struct volunteer_min_query q = {.org_id = j->org, .year = j->year, .campaign_id = j->campaign};
+	return volunteer_minimums_export(j->r->db, &j->r->actor, &q, path, e);
 }
 
 static void minimums_xlsx(req *r)
@@ -768,13 +878,17 @@ static void minimums_xlsx(req *r)
 	struct xlsx_job j = {.r = r, .year = query_year(r)};
 	const char *code = req_query(r, "org");
 	struct field_errors e = {0};
-	if (code && *code && !(j.org = orgs_id_by_code(r->db, code))) {
+	if (code && *code && !(j.org = orgs_id_by_code(r->db, code)))
 		ferr_add(&e, "org", "组织不存在");
+	if (!query_campaign(r, &j.campaign, &e) || e.n) {
 		req_fail(r, DJ_INVALID, &e);
 		return;
 	}
 	char name[80];
-	snprintf(name, sizeof name, "志愿服务未达最低次数-%lld.xlsx", (long long)j.year);
+	if (j.campaign)
+		snprintf(name, sizeof name, "志愿服务未达最低次数-主题活动%lld.xlsx", (long long)j.campaign);
+	else
+		snprintf(name, sizeof name, "志愿服务未达最低次数-%lld.xlsx", (long long)j.year);
 	req_send_download(r, write_minimums, &j, XLSX_TYPE, "volunteer-minimums.xlsx", name);
 }
 
@@ -812,6 +926,8 @@ static const route volunteer_routes[] = {
 	{"GET", "/api/v1/volunteer/report", volunteer_api_report, ORG, RF_API, 0, "api_volunteer_report"},
 	{"GET", "/api/v1/volunteer/minimums", volunteer_api_minimums, ORG, RF_API, 0, "api_volunteer_minimums"},
 	{"POST", "/api/v1/volunteer/minimums", volunteer_api_minimum_set, ORG, RF_API, 4 * KiB, "api_volunteer_minimum_set"},
+	{"POST", "/api/v1/campaigns/:id/volunteer-minimum", volunteer_api_campaign_minimum, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB,
+	 "api_campaign_volunteer_minimum"},
 };
 static const struct nav_entry volunteer_nav[] = {
 	{"/volunteer", "志愿服务", VIEW, 22, NAV_LIFE},

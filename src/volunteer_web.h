@@ -19,6 +19,11 @@ int64_t volunteer_web_hours(const char *s);
  * volunteer page, or nothing when the caller may not read them. */
 void volunteer_member_card(req *r, int64_t member_id);
 
+/* The campaign's page (/campaigns/:id) calls it: the campaign's volunteer
+ * minimum (volunteer_campaign_minimum_of) with a link to the members below
+ * it, and the form that sets it for whoever manages the campaign. */
+void volunteer_campaign_card(req *r, int64_t campaign_id, bool manager);
+
 /* The API (volunteer_api.c). */
 void volunteer_api_list(req *r);
 void volunteer_api_create(req *r);
@@ -31,5 +36,6 @@ void volunteer_api_team_add(req *r);
 void volunteer_api_report(req *r);
 void volunteer_api_minimums(req *r);
 void volunteer_api_minimum_set(req *r);
+void volunteer_api_campaign_minimum(req *r);
 
 #endif

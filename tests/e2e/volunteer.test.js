@@ -169,8 +169,10 @@ test('the organiser\'s hand: check-in marked manual with who, hours with a reaso
   const m3st = (await api(srv.base, chenji, 'GET', `/api/v1/volunteer/members/${m3.id}`)).json;
   assert.equal(m3st.points_year, 3, 'hours by hand pay too, once');
   assert.equal((await act(chenji, A, 'hours', { member_id: m3.id, hours: '2', reason: '更正' })).status, 200);
-  assert.equal((await api(srv.base, chenji, 'GET', `/api/v1/volunteer/members/${m3.id}`)).json.points_year, 3, 'a correction does not pay again');
+  assert.equal((await api(srv.base, chenji, 'GET', `/api/v1/volunteer/members/${m3.id}`)).json.points_year, 2,
+    'hours corrected after the award correct the points (points_correct), they do not pay again');
   assert.equal((await act(chenji, A, 'hours', { member_id: m3.id, hours: '3', reason: '忘记扫码签退，组织者核实' })).status, 200);
+  assert.equal((await api(srv.base, chenji, 'GET', `/api/v1/volunteer/members/${m3.id}`)).json.points_year, 3, 'and back');
   const page = await (await login('chenji')).get(`/volunteer/${A}`);
   assert.match(page.text, /手工：张建国/);
   assert.match(page.text, /手工核定：忘记扫码签退，组织者核实/);
