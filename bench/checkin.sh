@@ -6,7 +6,10 @@
 # tokens are written straight into the fresh demo database first (300
 # password hashes would cost a minute of argon2id and measure nothing of the
 # check-in); the activity, the code and the scans go through the server.
-# Then the database must hold exactly 300 check-ins, each once.
+# Then the database must hold exactly 300 check-ins, each once. The reference,
+# in the same run and with the same wrk settings: a bare libmicrohttpd reply
+# (bench/bare.c, 4 threads like the server's default), measured before and
+# after the scans; the load average is printed at the start and the end.
 #   bash bench/checkin.sh BUILD_DIR [SECONDS] [DB_URL]
 # DB_URL: a PostgreSQL database to use instead of a SQLite file (emptied: give a throwaway one).
 set -euo pipefail
@@ -14,12 +17,12 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 secs=${2:-10}
 pg=${3:-}
-bin="$build/dangjian"
-[ -x "$bin" ] || { echo "bench: build $build first" >&2; exit 1; }
+bin="$build/dangjian"; bare="$build/bare"
+[ -x "$bin" ] && [ -x "$bare" ] || { echo "bench: build $build first" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench: wrk missing; run scripts/setup.sh" >&2; exit 1; }
 tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"; }
+pid=; bpid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$bpid" ] && kill "$bpid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 db="$tmp/demo.db"; [ -n "$pg" ] && db=$pg
@@ -57,14 +60,28 @@ csrf=$(curl -fs -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' |
 curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=zuzhi&password=Demo2026" "$base/login"
 code=$(curl -fs -b "$jar" "$base/checkin/volunteer/$id/code" | python3 -c 'import json,sys;print(json.load(sys.stdin)["code"])')
 
-echo "wrk -t2 -c64 -d${secs}s --latency, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $([ -n "$pg" ] && echo PostgreSQL || echo SQLite)"
+# the reference: a bare libmicrohttpd reply, same wrk settings, before and after
+pb=$(free_port); "$bare" "$pb" 4 & bpid=$!
+for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$pb/" && break; sleep 0.05; done
+row() { # label wrk-output checked
+  local errs sock
+  errs=$(awk '/Non-2xx or 3xx/ {print $NF}' <<<"$2"); sock=$(awk '/Socket errors/ {sub(/^ +/, ""); print}' <<<"$2")
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$2")" \
+    "$(awk '$1=="50%" {print $2}' <<<"$2")" "$(awk '$1=="99%" {print $2}' <<<"$2")" "${errs:-0}" "${sock:-none}" "$3"
+}
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+ref1=$(wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$pb/")
 out=$(SCAN_PATH="/api/v1/volunteer/activities/$id/actions/scan" SCAN_CODE="$code" wrk -t2 -c64 -d"${secs}s" --latency -s bench/checkin.lua "$base/")
+ref2=$(wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$pb/")
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "wrk -t2 -c64 -d${secs}s --latency, $(nproc) cores, load average at start: $load0, at the end: $load1, $([ -n "$pg" ] && echo PostgreSQL || echo SQLite)"
 echo "$out" | sed -n '/Latency Distribution/,/Requests\/sec/p'
-errs=$(awk '/Non-2xx or 3xx/ {print $NF}' <<<"$out"); sock=$(awk '/Socket errors/ {sub(/^ +/, ""); print}' <<<"$out")
+errs=$(awk '/Non-2xx or 3xx/ {print $NF}' <<<"$out")
 checked=$(curl -fs -H "authorization: Bearer $tok" "$base/api/v1/volunteer/activities/$id" | python3 -c 'import json,sys;print(json.load(sys.stdin)["activity"]["checked_in"])')
 echo
 echo "| what | requests/s | p50 | p99 | non-2xx/3xx | socket errors | checked in |"
 echo "|---|---:|---:|---:|---:|---|---:|"
-printf '| POST …/actions/scan, 300 members, 64 connections | %s | %s | %s | %s | %s | %s |\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-  "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" "${errs:-0}" "${sock:-none}" "$checked"
+row "bare libmicrohttpd, 13-byte reply (reference, before)" "$ref1" ""
+row "POST …/actions/scan, 300 members, 64 connections" "$out" "$checked"
+row "bare libmicrohttpd, 13-byte reply (reference, after)" "$ref2" ""
 [ "${errs:-0}" = 0 ] && [ "$checked" = 300 ] || { echo "bench: errors, or not 300 check-ins" >&2; tail -5 "$tmp/serve.log" >&2; exit 1; }
