@@ -1382,11 +1382,14 @@ enum dj_result volunteer_below_minimum(db *d, const struct actor *a, const struc
 	 * period (any organiser; a campaign's linked ones when it says so) */
 	db_stmt *s = db_query(
 		d,
-		"SELECT m.id, m.name, o.name, (SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = s.activity_id "
-		"WHERE s.member_id = m.id AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN "
-		"('published', 'in_progress', 'finished') AND (CAST(? AS BIGINT) = 0 OR va.id IN (SELECT l.record_id FROM campaign_links l JOIN "
-		"campaign_tasks ct ON ct.id = l.task_id WHERE l.kind = 'volunteer' AND ct.campaign_id = ?))) AS n FROM members m JOIN orgs o ON "
-		"o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') ORDER BY o.path, m.name, m.id",
+		"SELECT x.id, x.name, x.branch, x.n FROM (SELECT m.id, m.name, COALESCE((SELECT b.name FROM orgs b WHERE o.path LIKE b.path || "
+		"'%' AND b.type IN ('branch', 'general') ORDER BY LENGTH(b.path) DESC LIMIT 1), o.name) AS branch, COALESCE((SELECT b.path FROM "
+		"orgs b WHERE o.path LIKE b.path || '%' AND b.type IN ('branch', 'general') ORDER BY LENGTH(b.path) DESC LIMIT 1), o.path) AS "
+		"bpath, (SELECT COUNT(*) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = s.activity_id WHERE s.member_id = m.id "
+		"AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN ('published', 'in_progress', "
+		"'finished') AND (CAST(? AS BIGINT) = 0 OR va.id IN (SELECT l.record_id FROM campaign_links l JOIN campaign_tasks ct ON ct.id = "
+		"l.task_id WHERE l.kind = 'volunteer' AND ct.campaign_id = ?))) AS n FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path "
+		"LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')) x ORDER BY x.bpath, x.name, x.id",
 		"IIIIt", t0, t1, linked, linked, top.path);
 	while (db_next(s)) {
 		int64_t n = db_int(s, 3);

@@ -240,7 +240,7 @@ enum dj_result volunteer_minimum_set(db *d, const struct actor *a, int64_t org_i
 int64_t volunteer_minimum_of(db *d, int64_t org_id, int64_t year);
 struct volunteer_below_row {
 	int64_t member_id;
-	const char *name, *branch;
+	const char *name, *branch; /* branch: the member's 支部 (or 党总支), not its 党小组 */
 	int64_t times;
 };
 /* What a minimums report asks: the members of an org's subtree below the
@@ -260,7 +260,8 @@ struct volunteer_min_info {
 	char org_name[168];    /* whose members: the report's org, or the campaign's when narrower */
 };
 /* The members of the subtree (not 停止党籍 nor transferred) with fewer than
- * the required activities attended in the period, by branch then name. For
+ * the required activities attended in the period, by branch (the 支部 or
+ * 党总支 holding the member's org) then name. For
  * the year: its minimum (volunteer_minimum_of; DJ_INVALID when none is set).
  * For a campaign the actor sees: its minimum (DJ_INVALID when none), its
  * period, the activities linked to its tasks only when it says so, and the

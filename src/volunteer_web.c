@@ -672,14 +672,27 @@ static void report_xlsx(req *r)
 /* ---- minimums ---- */
 
 struct below_list {
-	buf rows;
-	int64_t n;
+	buf rows, branches; /* branches: "name N" per branch, in the rows' order */
+	int64_t n, branch_n;
+	char branch[168];
 };
+
+static void below_branch_flush(struct below_list *l)
+{
+	if (l->branch_n)
+		html_printf(&l->branches, "<li>%s <strong>%lld</strong> 名</li>", l->branch, (long long)l->branch_n);
+}
 
 static void below_row(void *ctx, const struct volunteer_below_row *b)
 {
 	struct below_list *l = ctx;
 	l->n++;
+	if (strcmp(l->branch, b->branch)) {
+		below_branch_flush(l);
+		snprintf(l->branch, sizeof l->branch, "%s", b->branch);
+		l->branch_n = 0;
+	}
+	l->branch_n++;
 	html_printf(&l->rows,
 		    "<tr><td data-label=\"支部\">%s</td><td data-label=\"党员\"><a href=\"/volunteer/members/%lld\">%s</a></td>"
 		    "<td data-label=\"已参加\">%lld 次</td></tr>",
@@ -809,6 +822,12 @@ static void page_minimums(req *r)
 		char camp[32] = "";
 		if (q.campaign_id)
 			snprintf(camp, sizeof camp, "%lld", (long long)q.campaign_id);
+		below_branch_flush(&below);
+		if (below.n) {
+			buf_puts(&r->out, "<ul class=\"vol-below-branches\" id=\"vol-below-branches\">");
+			buf_puts(&r->out, buf_str(&below.branches));
+			buf_puts(&r->out, "</ul>");
+		}
 		html_printf(
 			&r->out,
 			"<p class=\"actions\"><a class=\"btn btn-secondary\" href=\"/volunteer/minimums.xlsx?org=%s&amp;year=%lld&amp;campaign=%s\">导出 "
@@ -821,6 +840,7 @@ static void page_minimums(req *r)
 		html_printf(&r->out, "<p class=\"empty\">%s</p>", dj_message(res, &e));
 	}
 	buf_free(&below.rows);
+	buf_free(&below.branches);
 	if (r->actor.role & (R_ADMIN | R_COMMITTEE)) {
 		buf_puts(&r->out, "<section class=\"card\"><h2>规定年度最低次数</h2>");
 		form_begin(r, "/volunteer/minimums");
