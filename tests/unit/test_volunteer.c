@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "actor.h"
+#include "campaigns.h"
 #include "db.h"
 #include "orgs.h"
+#include "points.h"
 #include "unit_db.h"
 #include "volunteer.h"
 
@@ -291,4 +293,126 @@ Test(volunteer, the_member_picker_searches_names_within_the_organisers_subtree)
 		const char *msg = ferr_get(&e, "member_id");
 		cr_expect(msg && strstr(msg, why[i]), "%s: %s", bad[i], msg ? msg : "(none)");
 	}
+}
+
+/* Hours changed after their points were paid (issue 12 with issue 11's
+ * ledger): each change corrects the chain (points_correct), so the
+ * attendance's entries always add up to its full hours × the rule
+ * volunteer_hour (1 point an hour, at most 8 a day), and the totals equal a
+ * recount of the ledger. */
+static int64_t hour_entries(int64_t member, const char *kind)
+{
+	return db_int1(d, -1, "SELECT COUNT(*) FROM points_ledger WHERE member_id = ? AND code = 'volunteer_hour' AND kind = ?", "It", member, kind);
+}
+
+Test(volunteer, hours_corrected_after_the_award_correct_the_ledger)
+{
+	int64_t a = activity(&sec, "CJZ-CJC", "2027-03-03 09:00", "2027-03-03 13:00", 5, false);
+	int64_t nine = T0 + 2 * 86400 + 3600, now = T0 + 3 * 86400;
+	struct field_errors e = {0};
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[1], "checkin", nine, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[1], "checkout", nine + 3 * 3600, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(points_ledger_sum(d, m[1], 2027), 3);
+	static const struct {
+		int64_t minutes, sum;
+	} steps[] = {{90, 1}, {240, 4}, {239, 3}, {0, 0}, {120, 2}};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		e = (struct field_errors){0};
+		cr_assert_eq(volunteer_manual(d, &sec, a, m[1], "hours", 0, steps[i].minutes, "核实更正", now, &e), DJ_OK, "%s",
+			     dj_message(DJ_INVALID, &e));
+		cr_assert_eq(points_ledger_sum(d, m[1], 2027), steps[i].sum, "%lld minutes", (long long)steps[i].minutes);
+		cr_assert_eq(points_total(d, m[1], 2027), steps[i].sum, "the totals follow");
+	}
+	cr_assert_eq(hour_entries(m[1], "award"), 1, "paid once");
+	cr_assert_eq(hour_entries(m[1], "correction"), 5, "one correction per change of full hours");
+	/* the organiser's corrected check-out (an edit of a check-out already made) */
+	e = (struct field_errors){0};
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[2], "checkin", nine, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[2], "checkout", nine + 4 * 3600, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[2], "checkout", nine + 3600, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(points_ledger_sum(d, m[2], 2027), 1);
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[2], "checkout", nine - 60, 0, NULL, now, &e), DJ_CONFLICT, "not before the check-in");
+	cr_assert_eq(points_ledger_sum(d, m[2], 2027), 1);
+	FILE *null = fopen("/dev/null", "w");
+	cr_assert_eq(points_totals_check(d, null), 0, "the totals equal a recount of the ledger");
+	fclose(null);
+}
+
+Test(volunteer, a_correction_keeps_the_days_cap)
+{
+	/* 10 hours in one day: the rule's cap of 8 a day holds for the award and for every correction */
+	int64_t a = activity(&sec, "CJZ-CJC", "2027-03-03 08:00", "2027-03-03 18:00", 5, false);
+	int64_t eight = T0 + 2 * 86400, now = T0 + 3 * 86400;
+	struct field_errors e = {0};
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[3], "checkin", eight, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[3], "checkout", eight + 10 * 3600, 0, NULL, now, &e), DJ_OK);
+	cr_assert_eq(points_ledger_sum(d, m[3], 2027), 8, "capped at 8 a day");
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[3], "hours", 0, 300, "中途离开", now, &e), DJ_OK);
+	cr_assert_eq(points_ledger_sum(d, m[3], 2027), 5);
+	cr_assert_eq(volunteer_manual(d, &sec, a, m[3], "hours", 0, 600, "复核", now, &e), DJ_OK);
+	cr_assert_eq(points_ledger_sum(d, m[3], 2027), 8, "back to the cap, not 10");
+}
+
+/* A campaign's minimum (issue 12, Deliver 7): the committee sets it; the
+ * report counts the activities of the campaign's period, or only those
+ * linked to its tasks when it says so. */
+static void count_below(void *ctx, const struct volunteer_below_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+}
+
+Test(volunteer, a_campaign_minimum_counts_its_period_or_its_linked_activities)
+{
+	struct campaign_new cn = {.org = "CJZ", .title = "志愿服务月", .starts = "2027-03-05", .ends = "2027-03-20", .plan = ""};
+	int64_t c = 0;
+	struct field_errors e = {0};
+	cr_assert_eq(campaign_create(d, &cli, &cn, &c, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert_eq(volunteer_campaign_minimum_set(d, &sec, c, 2, false, T0, &e), DJ_FORBIDDEN, "a branch does not set it");
+	e = (struct field_errors){0};
+	cr_assert_eq(volunteer_campaign_minimum_set(d, &cli, c, 101, false, T0, &e), DJ_INVALID);
+	e = (struct field_errors){0};
+	cr_assert_eq(volunteer_campaign_minimum_set(d, &cli, c, 2, false, T0, &e), DJ_OK);
+	/* before the period, and twice in it */
+	const char *days[] = {"2027-03-03", "2027-03-06", "2027-03-07"};
+	int64_t acts[3];
+	for (int i = 0; i < 3; i++) {
+		char s[24], en[24];
+		snprintf(s, sizeof s, "%s 09:00", days[i]);
+		snprintf(en, sizeof en, "%s 11:00", days[i]);
+		acts[i] = activity(&sec, "CJZ-CJC", s, en, 5, false);
+		int64_t nine;
+		cr_assert(volunteer_parse_time(s, &nine));
+		for (int k = 0; k < 3; k++) {
+			if (k == 1 && i == 2)
+				continue; /* m[1] misses the last one */
+			e = (struct field_errors){0};
+			cr_assert_eq(volunteer_manual(d, &sec, acts[i], m[k], "checkin", nine, 0, NULL, T0 + 30 * 86400, &e), DJ_OK);
+		}
+	}
+	struct volunteer_min_query q = {.org_id = cjc, .campaign_id = c};
+	struct volunteer_min_info info;
+	int n = 0;
+	cr_assert_eq(volunteer_below_minimum(d, &sec, &q, &info, count_below, &n, &e), DJ_OK);
+	cr_assert_eq(info.required, 2);
+	cr_assert_str_eq(info.from, "2027-03-05");
+	cr_assert_eq(n, 4, "m[1] (one in the period) and the three who served none; m[0] and m[2] served twice");
+	/* linked only: the 03-07 activity linked to a task */
+	int64_t act = 0, task = 0;
+	cr_assert_eq(campaign_activity_add(d, &cli, c, "志愿服务进村", "CJZ-CJC", "", &act, &e), DJ_OK);
+	struct campaign_task_new tn = {.title = "关爱帮扶", .owner = "张建国", .deadline = "2027-03-20", .target = "", .figure = NULL};
+	cr_assert_eq(campaign_task_add(d, &cli, act, &tn, &task, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert_eq(campaign_task_link(d, &cli, task, "volunteer", acts[2], &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert_eq(volunteer_campaign_minimum_set(d, &cli, c, 1, true, T0, &e), DJ_OK);
+	n = 0;
+	cr_assert_eq(volunteer_below_minimum(d, &sec, &q, &info, count_below, &n, &e), DJ_OK);
+	cr_assert(info.linked_only);
+	cr_assert_eq(n, 4, "only m[0] and m[2] attended the linked activity");
+	/* another branch's org is outside its secretary's report; 0 removes the minimum */
+	struct volunteer_min_query other = {.org_id = cjc, .campaign_id = c};
+	cr_assert_eq(volunteer_below_minimum(d, &other_sec, &other, &info, NULL, NULL, &e), DJ_NOT_FOUND);
+	cr_assert_eq(volunteer_campaign_minimum_set(d, &cli, c, 0, false, T0, &e), DJ_OK);
+	e = (struct field_errors){0};
+	cr_assert_eq(volunteer_below_minimum(d, &sec, &q, &info, NULL, NULL, &e), DJ_INVALID, "no minimum any more");
+	cr_assert(ferr_get(&e, "campaign"));
 }
