@@ -284,7 +284,8 @@ static void page_detail(req *r)
 			buf_puts(&r->out, "<details class=\"vol-hand\"><summary>手工签到、签退、核定时长</summary>");
 			form_begin(r, to);
 			member_picker(r, "manual", id);
-			static const char *const ops[] = {"checkin", "手工签到", "checkout", "手工签退", "hours", "核定时长（须填原因）", NULL};
+			static const char *const ops[] = {"checkin", "手工签到", "checkout", "手工签退（或更正签退时间）", "hours", "核定时长（须填原因）",
+							  NULL};
 			form_select(r, "op", "操作", ops, "checkin");
 			form_input(r, "at", "时间", "text", "", "不填为现在；如 2026-12-05 09:30");
 			form_input(r, "hours", "时长（小时）", "text", "", "核定时长时填写，如 2.5");
@@ -810,7 +811,7 @@ static void page_minimums(req *r)
 		if (q.campaign_id)
 			html_printf(
 				&r->out,
-				"<p id=\"vol-min\">主题活动“<a href=\"/campaigns/%lld\">%s</a>”（%s 至 %s）：每名党员参加%s志愿服务活动不少于 <strong>%lld</strong> "
+				"<p id=\"vol-min\"><a href=\"/campaigns/%lld\">%s</a>（%s 至 %s）：每名党员参加%s志愿服务活动不少于 <strong>%lld</strong> "
 				"次。%s尚未达到的党员 <strong id=\"vol-below-n\">%lld</strong> 名：</p>",
 				(long long)q.campaign_id, info.basis, info.from, info.to, info.linked_only ? "本主题活动关联的" : "",
 				(long long)info.required, info.org_name, (long long)below.n);

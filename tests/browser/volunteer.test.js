@@ -4,7 +4,9 @@
 // on the member's phone (logged in) and the member is checked in 30 minutes
 // late; later the same again checks the member out; the member's hours grow by
 // exactly 2.5, the count of activities by one and the points by 2
-// (1 point per full hour). The server's clock is moved
+// (1 point per full hour). Then the organiser corrects the hours to 1.5 and
+// the points follow (2 → 1); the committee opens the demo campaign, whose
+// volunteer minimum (2) leads to the members below it per branch. The server's clock is moved
 // with DANGJIAN_NOW_FILE. No page and no table is wider than the phone.
 'use strict';
 const test = require('node:test');
@@ -22,6 +24,7 @@ const at = (hh, mm = 0) => T0 + (hh - 8) * 3600 + mm * 60;
 const setNow = (t) => fs.writeFileSync(clock, String(t));
 setNow(at(8));
 let activity;
+let before, after; // the member's figures before and after the first test
 const env = lib.setup({
   server: { env: { DANGJIAN_NOW_FILE: clock } },
   async before({ srv }) {
@@ -56,7 +59,7 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   // the member's figures before
   const mem = await phone('dangyuan');
   await mem.goto(env.srv.base + '/volunteer/me');
-  const before = await figures(mem);
+  before = await figures(mem);
   await shot(mem, '1-me-before');
   await fits(mem, 'my volunteer service');
 
@@ -105,7 +108,7 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
 
   // the member's hours and activities have grown by exactly 2.5 and 1
   await mem.goto(env.srv.base + '/volunteer/me');
-  const after = await figures(mem);
+  after = await figures(mem);
   assert.equal(Math.round((after.hours - before.hours) * 10), 25);
   assert.equal(after.times - before.times, 1);
   await shot(mem, '9-me-after', false);
@@ -128,5 +131,55 @@ test('sign up on the phone, scan the organiser\'s QR code to check in 30 minutes
   await org.goto(`${env.srv.base}/volunteer/minimums?year=2026`);
   await fits(org, 'the minimums');
   await shot(org, '12-minimums', false);
+  assert.deepEqual(env.errors, []);
+});
+
+test('the organiser corrects the hours after they were paid: the points follow; a campaign\'s minimum and who is below it, per branch', async () => {
+  assert.ok(after, 'the first test ran');
+  setNow(at(13, 0));
+  const org = await phone('chenji');
+  await org.goto(`${env.srv.base}/volunteer/${activity}`);
+  const hand = org.locator('details.vol-hand', { hasText: '手工签到、签退、核定时长' });
+  await hand.locator('summary').click();
+  await org.locator('#f-member-manual').fill('李志强');
+  await hand.locator('select[name="op"]').selectOption('hours');
+  await hand.locator('input[name="hours"]').fill('1.5');
+  await hand.locator('input[name="reason"]').fill('中途离开一小时，组织者核实');
+  await shot(org, '13-correct-hours');
+  await fits(org, 'the organiser\'s hand');
+  await hand.getByRole('button', { name: '提交' }).click();
+  await org.waitForLoadState();
+  const row = org.locator('tr', { hasText: '李志强' });
+  assert.match(await row.innerText(), /1\.5 小时/);
+  assert.match(await row.innerText(), /手工核定：中途离开一小时，组织者核实/);
+  await shot(org, '14-hours-corrected');
+
+  // the member's hours and points follow: 1.5 h → 1 point, not the 2 paid before
+  const mem = await phone('dangyuan');
+  await mem.goto(env.srv.base + '/volunteer/me');
+  const now = await figures(mem);
+  assert.equal(Math.round((now.hours - before.hours) * 10), 15);
+  assert.equal(now.points - before.points, 1, 'the ledger was corrected, not paid again');
+  await shot(mem, '15-me-corrected', false);
+
+  // the committee: the demo campaign carries 每名党员参加志愿服务活动不少于2次
+  const tok = await lib.apiToken(env.srv.base, 'zuzhi');
+  const list = (await lib.api(env.srv.base, tok, 'GET', '/api/v1/campaigns')).json.campaigns;
+  const demo = list.find((c) => c.title === '“红色陈集·实干为民”主题活动');
+  const z = await phone('zuzhi');
+  await z.goto(`${env.srv.base}/campaigns/${demo.id}`);
+  assert.equal(await z.locator('#vol-campaign-required').innerText(), '2');
+  await z.locator('#vol-campaign-min').scrollIntoViewIfNeeded();
+  await shot(z, '16-campaign-minimum', false);
+  await fits(z, 'the campaign with its minimum');
+  await z.getByRole('link', { name: '查看未达到的党员' }).click();
+  await z.waitForURL(/\/volunteer\/minimums\?campaign=/);
+  const n = Number(await z.locator('#vol-below-n').innerText());
+  const perBranch = await z.locator('#vol-below-branches li strong').allInnerTexts();
+  assert.ok(n > 0);
+  assert.equal(perBranch.reduce((t, x) => t + Number(x), 0), n, 'the branches\' counts add up to the total');
+  assert.equal(await z.locator('tbody tr').count(), n);
+  await fits(z, 'the campaign\'s minimums');
+  await shot(z, '17-campaign-below', false);
   assert.deepEqual(env.errors, []);
 });
