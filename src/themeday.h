@@ -26,8 +26,8 @@
  * practices and share reflections; make and complete plans; chase gaps. */
 extern const struct permission perm_film_publish, perm_themeday_record, perm_plan_chase;
 
-extern const char *const film_kinds[]; /* key, label pairs, NULL-terminated: red policy warning local */
-const char *film_kind_label(const char *kind);
+/* The film kinds (红色历史, 政策理论, 警示教育, 本土情景剧, …) are rows the
+ * committee keeps: lesson_vocab_*(LV_FILM_KIND) in lessons.h. */
 
 struct film_list {
 	int64_t id, org_id;
@@ -36,7 +36,7 @@ struct film_list {
 };
 struct film {
 	int64_t id, list_id;
-	char month[8], title[256], kind[16], url[512];
+	char month[8], title[256], kind[32], kind_label[64], url[512];
 	int64_t screenings, reflections;
 };
 /* A monthly list (film_list.create) of the committee org_id (0: the
