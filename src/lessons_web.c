@@ -84,10 +84,11 @@ bool lessons_report_query(req *r, const struct permission *action, struct report
 	if (!orgs_from_request(r, req_query(r, "org"), action, &q->org))
 		return false; /* answered: 404 */
 	const char *from = req_query(r, "from"), *to = req_query(r, "to");
+	char y0[11], y1[11];
 	if ((!from || !*from) && (!to || !*to)) { /* this year up to today */
-		lesson_date_of(now_unix(), q->to);
-		snprintf(q->from, sizeof q->from, "%.4s-01-01", q->to);
-		from = q->from, to = q->to;
+		lesson_date_of(now_unix(), y1);
+		snprintf(y0, sizeof y0, "%.4s-01-01", y1);
+		from = y0, to = y1;
 	}
 	if (!from || strlen(from) != 10 || !day_start(from, &q->t0))
 		ferr_add(e, "from", "起始日期应为 YYYY-MM-DD");

@@ -773,6 +773,7 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 
 struct chase_ctx {
 	int64_t orgs[512], plans[512];
+	char missing[512][64]; /* what the branch is told is missing: 未制定计划, or the parts not done */
 	int n;
 };
 static void chase_row(void *ctx, const struct plan_row *row)
@@ -780,6 +781,16 @@ static void chase_row(void *ctx, const struct plan_row *row)
 	struct chase_ctx *c = ctx;
 	if (row->gap && c->n < 512) {
 		c->plans[c->n] = row->plan_id; /* the message opens the plans page; 0 when there is no plan yet */
+		char *m = c->missing[c->n];
+		if (!row->plan_id)
+			snprintf(m, 64, "未制定计划");
+		else {
+			size_t k = 0;
+			for (int p = 0; p < 3; p++)
+				if (!row->part[p].done)
+					k += (size_t)snprintf(m + k, 64 - k, "%s%s", k ? "、" : "", part_labels[p]);
+			snprintf(m + k, 64 - k, "未完成");
+		}
 		c->orgs[c->n++] = row->org_id;
 	}
 }
@@ -798,7 +809,7 @@ enum dj_result plan_chase(db *d, const struct actor *a, const char *month, int64
 		ferr_add(e, "month", "请填写月份（YYYY-MM）");
 	for (int i = 0; r == DJ_OK && i < c->n; i++) {
 		char text[200];
-		snprintf(text, sizeof text, "%s 主题党日“一月一课一片一实践”尚未全部落实，请尽快补齐", month);
+		snprintf(text, sizeof text, "%s 主题党日“一月一课一片一实践”尚未全部落实（%s），请尽快补齐", month, c->missing[i]);
 		if (notify_org_role(d, c->orgs[i], "branch", "plan_gap", "plan", c->plans[i], text, now) != DB_OK)
 			r = DJ_DB_ERROR;
 	}

@@ -148,7 +148,8 @@ struct plan_row {
 enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix, const char *from, const char *to,
 			       void (*fn)(void *ctx, const struct plan_row *row), void *ctx, int64_t *rows, int64_t *gaps, struct field_errors *e);
 /* 催办: tells the secretaries of every branch under the actor's subtree
- * with a gap in month; *chased how many branches. */
+ * with a gap in month what is missing (未制定计划, or 一课、一片 … 未完成);
+ * *chased how many branches. Audited (plan.chase). */
 enum dj_result plan_chase(db *d, const struct actor *a, const char *month, int64_t now, int64_t *chased, struct field_errors *e);
 
 /* ---- the report ---- */
