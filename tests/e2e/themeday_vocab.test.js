@@ -221,6 +221,11 @@ test('the coverage page has the org and period picker of the report; another sub
   const town = (await call('zuzhi', 'GET', '/api/v1/lessons/coverage?org=CJZ&from=2026-01-01&to=2026-11-30')).json;
   assert.match(p.text, new RegExp(`：${town.total} 个支部中 ${town.covered} 个已接受微党课巡讲`));
   assert.equal((p.text.match(/<tr class="(un)?covered">/g) || []).length, town.total);
+  // admin: the whole tree by default, any org of it
+  const adm = (await call('admin', 'GET', '/api/v1/lessons/coverage?from=2026-01-01&to=2026-11-30')).json;
+  assert.equal(adm.total, town.total);
+  assert.equal((await call('admin', 'GET', '/api/v1/lessons/coverage?org=CJZ-XJC&from=2026-01-01&to=2026-11-30')).json.total, 1);
+  assert.equal((await call('admin', 'GET', '/api/v1/plans/compliance?from=2026-01&to=2026-01')).status, 200);
   // no query: the caller's org, this year
   p = await zuzhi.get('/lessons/coverage');
   assert.match(p.text, /<option value="CJZ" selected>/);
