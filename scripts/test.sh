@@ -2,8 +2,8 @@
 # What `make test` runs after building BUILD_DIR (the ASan/UBSan build):
 # the build's guards, the SQL placeholder check, unit tests, the db layer's
 # smoke test and the end-to-end tests on SQLite and on a throwaway PostgreSQL
-# cluster (with the query-plan test on PostgreSQL), the browser tests, a
-# short fuzz run.
+# cluster (with the query-plan test on PostgreSQL, and the theme-day browser
+# tests), the browser tests, a short fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-test}
@@ -63,6 +63,17 @@ psql "$pg_url" -qc "CREATE DATABASE dj_plans"
 DANGJIAN_PLAN_PG="${pg_url%/*}/dj_plans" "$build/test_list_plans"
 stage "end-to-end tests on PostgreSQL"
 DANGJIAN_PG="$pg_url" node --test --test-concurrency="$jobs" "${e2e_files[@]}"
+# The browser harness (tests/browser/lib.js) starts its server through
+# tests/e2e/lib.js, so DANGJIAN_PG reaches it too. The browser tests run on
+# SQLite below; those whose journeys write through the theme-day statements
+# (issue 14: orders, deliveries, points, reflections, the topic lists) also
+# run here, on PostgreSQL, one at a time (one Chromium each).
+pg_browser=()
+for f in tests/browser/lessons*.test.js tests/browser/themeday*.test.js; do [ -e "$f" ] && pg_browser+=("$f"); done
+if [ ${#pg_browser[@]} -gt 0 ]; then
+  stage "browser tests of the theme party day on PostgreSQL"
+  DANGJIAN_PG="$pg_url" node --test --test-concurrency=1 "${pg_browser[@]}"
+fi
 bash scripts/pg-cluster.sh stop "$pgdir" >/dev/null
 rm -rf "$pgdir"
 

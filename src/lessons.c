@@ -12,7 +12,7 @@
 #include "util.h"
 
 const struct permission perm_lesson_edit = {"lesson.edit", "微党课：维护课程清单", R_ADMIN | R_COMMITTEE | R_BRANCH};
-const struct permission perm_lesson_topic = {"lesson_topic.create", "微党课：增加课程主题", R_ADMIN | R_COMMITTEE};
+const struct permission perm_lesson_topic = {"lesson_topic.create", "微党课、教育片：维护课程主题和教育片类别（新增、改名、停用）", R_ADMIN | R_COMMITTEE};
 const struct permission perm_lesson_order = {"lesson.order", "微党课：支部点单、记录授课、评价", R_ADMIN | R_COMMITTEE | R_BRANCH};
 
 /* The life of an order. A lecturer confirms (date and place) or declines;
@@ -69,9 +69,12 @@ void lesson_date_of(int64_t now, char out[11])
 
 static bool text_ok(const char *s, size_t max) { return s && *s && utf8_valid(s) && utf8_len(s) <= max; }
 static bool text_opt(const char *s, size_t max) { return !s || !*s || (utf8_valid(s) && utf8_len(s) <= max); }
-static bool http_url(const char *u)
+bool lesson_http_url(const char *u)
 {
-	return u && (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8)) && strlen(u) < 500 && !strpbrk(u, " \t\r\n\"<>");
+	if (!u || strlen(u) >= 500 || strpbrk(u, " \t\r\n\"<>\\"))
+		return false;
+	const char *h = !strncmp(u, "http://", 7) ? u + 7 : !strncmp(u, "https://", 8) ? u + 8 : NULL;
+	return h && *h && *h != '/' && *h != '?' && *h != '#' && *h != ':' && *h != '@';
 }
 static bool under(const char *path, const char *prefix) { return prefix && *prefix && !strncmp(path, prefix, strlen(prefix)); }
 
@@ -94,32 +97,173 @@ static void town_of(db *d, const struct actor *a, char out[256])
 	db_done(s);
 }
 
+/* ---- the vocabularies: lesson topics and film kinds ----
+ * Both are rows the committee keeps (/lessons/topics): added, renamed,
+ * retired (active = 0) and taken back, never deleted — a lesson or film
+ * keeps the key it was given, and its label follows a rename. One table of
+ * statements per vocabulary, so the two cannot drift apart. */
+struct vocab_def {
+	const char *name, *what, *entity; /* "topic", "课程主题", audit entity */
+	const char *add, *rename, *retire, *restore;
+	const char *sql_each, *sql_get, *sql_label_taken, *sql_next_sort, *sql_insert, *sql_update;
+	int max_label;
+};
+static const struct vocab_def vocab_defs[] = {
+	[LV_TOPIC] =
+		{"topic", "课程主题", "lesson_topic", "lesson_topic.create", "lesson_topic.rename", "lesson_topic.retire", "lesson_topic.restore",
+		 "SELECT t.key, t.label, t.sort, t.active, (SELECT COUNT(*) FROM lessons l WHERE l.topic = t.key) FROM lesson_topics t "
+		 "WHERE (? = 0 OR t.active = 1) ORDER BY t.sort, t.key LIMIT 100",
+		 "SELECT t.key, t.label, t.sort, t.active, (SELECT COUNT(*) FROM lessons l WHERE l.topic = t.key) FROM lesson_topics t WHERE t.key = ?",
+		 "SELECT COUNT(*) FROM lesson_topics WHERE label = ? AND key <> ?", "SELECT COALESCE(MAX(sort), 0) + 1 FROM lesson_topics",
+		 "INSERT INTO lesson_topics (key, label, sort, active) VALUES (?, ?, ?, 1)",
+		 "UPDATE lesson_topics SET label = ?, active = ? WHERE key = ?", 10},
+	[LV_FILM_KIND] = {"film_kind", "教育片类别", "film_kind", "film_kind.create", "film_kind.rename", "film_kind.retire", "film_kind.restore",
+			  "SELECT k.key, k.label, k.sort, k.active, (SELECT COUNT(*) FROM films f WHERE f.kind = k.key) FROM film_kinds k "
+			  "WHERE (? = 0 OR k.active = 1) ORDER BY k.sort, k.key LIMIT 100",
+			  "SELECT k.key, k.label, k.sort, k.active, (SELECT COUNT(*) FROM films f WHERE f.kind = k.key) FROM film_kinds k WHERE k.key = ?",
+			  "SELECT COUNT(*) FROM film_kinds WHERE label = ? AND key <> ?", "SELECT COALESCE(MAX(sort), 0) + 1 FROM film_kinds",
+			  "INSERT INTO film_kinds (key, label, sort, active) VALUES (?, ?, ?, 1)",
+			  "UPDATE film_kinds SET label = ?, active = ? WHERE key = ?", 10},
+};
+
+const char *lesson_vocab_name(enum lesson_vocab v) { return vocab_defs[v].name; }
+const char *lesson_vocab_what(enum lesson_vocab v) { return vocab_defs[v].what; }
+bool lesson_vocab_of(const char *name, enum lesson_vocab *out)
+{
+	for (int v = 0; v < LV_COUNT; v++)
+		if (is(name, vocab_defs[v].name)) {
+			*out = (enum lesson_vocab)v;
+			return true;
+		}
+	return false;
+}
+
+static void vocab_read(db_stmt *s, struct vocab_item *it)
+{
+	memset(it, 0, sizeof *it);
+	snprintf(it->key, sizeof it->key, "%s", db_str(s, 0));
+	snprintf(it->label, sizeof it->label, "%s", db_str(s, 1));
+	it->sort = db_int(s, 2);
+	it->active = db_int(s, 3) != 0;
+	it->uses = db_int(s, 4);
+}
+
+void lesson_vocab_each(db *d, enum lesson_vocab v, bool active_only, void (*fn)(void *ctx, const struct vocab_item *it), void *ctx)
+{
+	db_stmt *s = db_query(d, vocab_defs[v].sql_each, "I", (int64_t)active_only);
+	struct vocab_item it;
+	while (db_next(s)) {
+		vocab_read(s, &it);
+		fn(ctx, &it);
+	}
+	db_done(s);
+}
+
+bool lesson_vocab_get(db *d, enum lesson_vocab v, const char *key, struct vocab_item *it)
+{
+	if (!key || !*key)
+		return false;
+	db_stmt *s = db_query(d, vocab_defs[v].sql_get, "t", key);
+	bool ok = db_next(s);
+	if (ok)
+		vocab_read(s, it);
+	return db_done(s) == DB_OK && ok;
+}
+
+struct topic_adapter {
+	void (*fn)(void *ctx, const char *key, const char *label);
+	void *ctx;
+};
+static void topic_adapt(void *ctx, const struct vocab_item *it)
+{
+	struct topic_adapter *t = ctx;
+	t->fn(t->ctx, it->key, it->label);
+}
 void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label), void *ctx)
 {
-	db_stmt *s = db_query(d, "SELECT key, label FROM lesson_topics ORDER BY sort, key", "");
-	while (db_next(s))
-		fn(ctx, db_str(s, 0), db_str(s, 1));
-	db_done(s);
+	struct topic_adapter t = {fn, ctx};
+	lesson_vocab_each(d, LV_TOPIC, false, topic_adapt, &t);
+}
+
+static void vocab_label_check(db *d, const struct vocab_def *v, const char *key, const char *label, struct field_errors *e)
+{
+	if (!text_ok(label, (size_t)v->max_label) || utf8_len(label) < 2)
+		ferr_add(e, "label", "请填写%s名称（2到%d个字）", v->what, v->max_label);
+	else if (db_int1(d, 0, v->sql_label_taken, "tt", label, key ? key : ""))
+		ferr_add(e, "label", "%s名称“%s”已存在", v->what, label);
+}
+
+enum dj_result lesson_vocab_add(db *d, const struct actor *a, enum lesson_vocab vk, const char *key, const char *label, char key_out[32],
+				struct field_errors *e)
+{
+	const struct vocab_def *v = &vocab_defs[vk];
+	if (!permission_allows(&perm_lesson_topic, a))
+		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委可以维护%s", v->what);
+	struct vocab_item old;
+	int64_t sort = db_int1(d, 0, v->sql_next_sort, "");
+	char made[32];
+	if (!key || !*key) { /* a key of our own making: the label is what people read */
+		snprintf(made, sizeof made, "%c%lld", vk == LV_TOPIC ? 't' : 'k', (long long)sort);
+		for (int i = 2; lesson_vocab_get(d, vk, made, &old) && i < 100; i++)
+			snprintf(made, sizeof made, "%c%lld_%d", vk == LV_TOPIC ? 't' : 'k', (long long)sort, i);
+		key = made;
+	}
+	size_t n = strlen(key);
+	if (n < 2 || n > 24 || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		ferr_add(e, "key", "%s代码应为2到24位小写字母、数字或下划线", v->what);
+	else if (lesson_vocab_get(d, vk, key, &old))
+		ferr_add(e, "key", "%s代码已存在", v->what);
+	vocab_label_check(d, v, NULL, label, e);
+	if (e->n)
+		return DJ_INVALID;
+	char sum[160];
+	snprintf(sum, sizeof sum, "新增%s“%s”（%s）", v->what, label, key);
+	if (db_run(d, v->sql_insert, "ttI", key, label, sort) != DB_OK || audit_write(d, a, v->add, v->entity, sort, a->org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	if (key_out)
+		snprintf(key_out, 32, "%s", key);
+	return DJ_OK;
 }
 
 enum dj_result lesson_topic_add(db *d, const struct actor *a, const char *key, const char *label, struct field_errors *e)
 {
-	if (!permission_allows(&perm_lesson_topic, a))
-		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委可以增加课程主题");
-	size_t n = key ? strlen(key) : 0;
-	if (n < 2 || n > 24 || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+	if (!key || !*key) { /* the API names the key itself */
 		ferr_add(e, "key", "主题代码应为2到24位小写字母、数字或下划线");
-	else if (db_int1(d, 0, "SELECT COUNT(*) FROM lesson_topics WHERE key = ?", "t", key))
-		ferr_add(e, "key", "主题代码已存在");
-	if (!text_ok(label, 10) || utf8_len(label) < 2)
-		ferr_add(e, "label", "请填写主题名称（2到10个字）");
-	else if (db_int1(d, 0, "SELECT COUNT(*) FROM lesson_topics WHERE label = ?", "t", label))
-		ferr_add(e, "label", "主题名称已存在");
+		return DJ_INVALID;
+	}
+	return lesson_vocab_add(d, a, LV_TOPIC, key, label, NULL, e);
+}
+
+enum dj_result lesson_vocab_set(db *d, const struct actor *a, enum lesson_vocab vk, const char *key, const char *label, int active, struct field_errors *e)
+{
+	const struct vocab_def *v = &vocab_defs[vk];
+	if (!permission_allows(&perm_lesson_topic, a))
+		return dj_fail(e, DJ_FORBIDDEN, "只有镇党委可以维护%s", v->what);
+	struct vocab_item it;
+	if (!lesson_vocab_get(d, vk, key, &it))
+		return dj_fail(e, DJ_NOT_FOUND, "%s不存在", v->what);
+	if (label)
+		vocab_label_check(d, v, it.key, label, e);
+	if (active != -1 && active != 0 && active != 1)
+		ferr_add(e, "active", "请选择启用或停用");
+	if (!label && active == -1)
+		ferr_add(e, "label", "请填写新的名称，或选择启用、停用");
 	if (e->n)
 		return DJ_INVALID;
-	if (db_run(d, "INSERT INTO lesson_topics (key, label, sort) VALUES (?, ?, (SELECT COALESCE(MAX(sort), 0) + 1 FROM lesson_topics))", "tt", key,
-		   label) != DB_OK ||
-	    audit_write(d, a, "lesson_topic.create", "lesson_topic", 0, a->org_id, label) != DB_OK)
+	bool renamed = label && strcmp(label, it.label);
+	bool switched = active != -1 && (active == 1) != it.active;
+	if (!renamed && !switched)
+		return DJ_OK; /* nothing changes: nothing is written */
+	if (db_run(d, v->sql_update, "tIt", renamed ? label : it.label, (int64_t)(active == -1 ? it.active : active), it.key) != DB_OK)
+		return DJ_DB_ERROR;
+	char sum[240];
+	if (renamed && audit_write(d, a, v->rename, v->entity, it.sort, a->org_id,
+				   (snprintf(sum, sizeof sum, "%s“%s”改名为“%s”", v->what, it.label, label), sum)) != DB_OK)
+		return DJ_DB_ERROR;
+	if (switched && audit_write(d, a, active ? v->restore : v->retire, v->entity, it.sort, a->org_id,
+				    (snprintf(sum, sizeof sum, "%s%s“%s”（已用 %lld 次）", active ? "启用" : "停用", v->what, renamed ? label : it.label,
+					      (long long)it.uses),
+				     sum)) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;
 }
@@ -196,13 +340,16 @@ enum dj_result lesson_create(db *d, const struct actor *a, const struct lesson_n
 		return dj_fail(e, DJ_FORBIDDEN, "您没有维护微党课清单的权限");
 	if (!text_ok(n->title, 60))
 		ferr_add(e, "title", "请填写课程名称（60字以内）");
-	if (!n->topic || !*n->topic || !db_int1(d, 0, "SELECT COUNT(*) FROM lesson_topics WHERE key = ?", "t", n->topic))
+	struct vocab_item topic;
+	if (!lesson_vocab_get(d, LV_TOPIC, n->topic, &topic))
 		ferr_add(e, "topic", "请选择课程主题");
+	else if (!topic.active) /* it stays on the lessons that have it, no new one takes it */
+		ferr_add(e, "topic", "课程主题“%s”已停用，请选择其他主题", topic.label);
 	if (n->minutes < 5 || n->minutes > 120)
 		ferr_add(e, "minutes", "时长应在5到120分钟之间");
 	if (!text_opt(n->outline, 2000))
 		ferr_add(e, "outline", "课程提纲不能超过2000字");
-	if (n->media_url && *n->media_url && !http_url(n->media_url))
+	if (n->media_url && *n->media_url && !lesson_http_url(n->media_url))
 		ferr_add(e, "media_url", "视频/课件链接应以 http:// 或 https:// 开头");
 	int64_t org = n->org_id ? n->org_id : a->org_id;
 	char path[256] = "";

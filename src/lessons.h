@@ -42,11 +42,36 @@ const struct lesson_transition *lesson_find(const char *from, const char *action
 /* The roster member the actor acts as (members.user_id), 0 when none. */
 int64_t lesson_member_of(db *d, const struct actor *a);
 
-/* Topics, configurable rows: fn(ctx, key, label) in their order. */
-void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label), void *ctx);
-/* A new topic (lesson_topic.create, admin and committee): key [a-z0-9_]
- * 2–24, label 2–10 characters, neither taken (fields key, label). */
+/* The vocabularies the committee keeps on /lessons/topics (permission
+ * perm_lesson_topic, admin and committee): the lesson topics (乡村振兴,
+ * 文旅融合, 红色教育, 基层治理, …) and the film kinds (红色历史, 政策理论,
+ * 警示教育, 本土情景剧). Added, renamed, retired and taken back, never
+ * deleted: a retired one stays on the lessons and films that carry it and is
+ * hidden from new ones (lesson_create, film_add refuse it). Audited
+ * (lesson_topic.create/rename/retire/restore, film_kind.…). */
 extern const struct permission perm_lesson_topic;
+enum lesson_vocab { LV_TOPIC, LV_FILM_KIND, LV_COUNT };
+struct vocab_item {
+	char key[32], label[64];
+	int64_t sort, uses; /* uses: lessons (films) that carry it */
+	bool active;
+};
+const char *lesson_vocab_name(enum lesson_vocab v); /* "topic" | "film_kind" */
+const char *lesson_vocab_what(enum lesson_vocab v); /* 课程主题 | 教育片类别 */
+bool lesson_vocab_of(const char *name, enum lesson_vocab *out);
+void lesson_vocab_each(db *d, enum lesson_vocab v, bool active_only, void (*fn)(void *ctx, const struct vocab_item *it), void *ctx);
+bool lesson_vocab_get(db *d, enum lesson_vocab v, const char *key, struct vocab_item *it);
+/* A new entry: key [a-z0-9_] 2–24 (NULL or "": made from its position,
+ * written to key_out), label 2–10 characters; neither taken (fields key, label). */
+enum dj_result lesson_vocab_add(db *d, const struct actor *a, enum lesson_vocab v, const char *key, const char *label, char key_out[32],
+				struct field_errors *e);
+/* Renames (label; NULL: keep) and/or retires (active 0) or takes back
+ * (active 1; -1: keep). DJ_NOT_FOUND for an unknown key; nothing changing
+ * writes nothing. */
+enum dj_result lesson_vocab_set(db *d, const struct actor *a, enum lesson_vocab v, const char *key, const char *label, int active, struct field_errors *e);
+/* Every topic, retired ones too (old lessons carry them): fn(ctx, key, label). */
+void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label), void *ctx);
+/* A new topic with the key given (the API): lesson_vocab_add(LV_TOPIC). */
 enum dj_result lesson_topic_add(db *d, const struct actor *a, const char *key, const char *label, struct field_errors *e);
 /* The lecturers of the lessons of the actor's town: fn(ctx, member id, name), by name. */
 void lesson_town_lecturers(db *d, const struct actor *a, void (*fn)(void *ctx, int64_t member_id, const char *name), void *ctx);
@@ -173,6 +198,11 @@ struct lesson_stats {
 	double average_rating;
 };
 void lesson_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, struct lesson_stats *st);
+
+/* A link a member can open: http(s)://host… (a scheme alone, a missing
+ * host, a space, quote, backslash or angle bracket: not one). The lesson's
+ * media link and the film's link (themeday.c) both take this rule. */
+bool lesson_http_url(const char *u);
 
 /* Today's date in Asia/Shanghai for the time now. */
 void lesson_date_of(int64_t now, char out[11]);

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "layout.h"
 #include "lessons.h"
+#include "lessons_web.h"
 #include "module.h"
 #include "orders.h"
 #include "orgs.h"
@@ -75,36 +76,83 @@ static void order_json(jw *w, const struct lesson_order *o)
 	jw_end(w);
 }
 
-/* Period of a report: ?from=&to= (YYYY-MM-DD), default the current year. */
-static bool period_of(req *r, const char **from, const char **to, int64_t *t0, int64_t *t1, struct field_errors *e)
+/* ---- the org and period picker of the theme-day reports (lessons_web.h) ---- */
+
+bool lessons_report_query(req *r, const struct permission *action, struct report_q *q, struct field_errors *e)
 {
-	*from = req_query(r, "from");
-	*to = req_query(r, "to");
-	if (!*from || !day_start(*from, t0))
+	memset(q, 0, sizeof *q);
+	if (!orgs_from_request(r, req_query(r, "org"), action, &q->org))
+		return false; /* answered: 404 */
+	const char *from = req_query(r, "from"), *to = req_query(r, "to");
+	char y0[11], y1[11];
+	if ((!from || !*from) && (!to || !*to)) { /* this year up to today */
+		lesson_date_of(now_unix(), y1);
+		snprintf(y0, sizeof y0, "%.4s-01-01", y1);
+		from = y0, to = y1;
+	}
+	if (!from || strlen(from) != 10 || !day_start(from, &q->t0))
 		ferr_add(e, "from", "起始日期应为 YYYY-MM-DD");
-	if (!*to || !day_start(*to, t1))
+	else
+		snprintf(q->from, sizeof q->from, "%s", from);
+	if (!to || strlen(to) != 10 || !day_start(to, &q->t1))
 		ferr_add(e, "to", "结束日期应为 YYYY-MM-DD");
-	else if (!e->n && *t1 < *t0)
+	else if (snprintf(q->to, sizeof q->to, "%s", to), !e->n && q->t1 < q->t0)
 		ferr_add(e, "to", "结束日期不能早于起始日期");
-	*t1 += 86400;
+	q->t1 += 86400;
 	return e->n == 0;
 }
 
-/* The org of a report (?org=CODE, default the caller's subtree): its path. */
-static bool report_prefix(req *r, char out[256], struct field_errors *e)
+void lessons_report_picker(req *r, const char *action, const struct report_q *q, const char *export_href)
 {
-	const char *code = req_query(r, "org");
-	if (!code || !*code) {
-		snprintf(out, 256, "%s", actor_scope(&r->actor));
-		return *out != 0;
+	/* the subtree's committee, 党总支 and branches, by code (?org=CODE) */
+	html_printf(&r->out,
+		    "<form class=\"filters report-picker\" method=\"get\" action=\"%s\"><div class=\"field\"><label for=\"f-org\">组织</label>"
+		    "<select id=\"f-org\" name=\"org\">",
+		    action);
+	size_t no;
+	struct org *ov = orgs_under(r->db, actor_scope(&r->actor), false, &no);
+	for (size_t i = 0; i < no; i++)
+		if (!strcmp(ov[i].type, "committee") || !strcmp(ov[i].type, "general") || !strcmp(ov[i].type, "branch"))
+			html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", ov[i].code, !strcmp(q->org.code, ov[i].code) ? " selected" : "",
+				    ov[i].name);
+	free(ov);
+	html_printf(&r->out,
+		    "</select></div><div class=\"field\"><label for=\"f-from\">开始</label><input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\">"
+		    "</div><div class=\"field\"><label for=\"f-to\">结束</label><input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\"></div>"
+		    "<div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">查看</button>",
+		    q->from, q->to);
+	if (export_href)
+		html_printf(&r->out, "<a class=\"btn\" href=\"%s?from=%s&amp;to=%s&amp;org=%s\">导出 Excel</a>", export_href, q->from, q->to, q->org.code);
+	buf_puts(&r->out, "</div></form>");
+}
+
+/* A select of the entries still in use of a vocabulary. */
+struct vocab_pairs {
+	const char *p[2 * 100 + 1];
+	char key[100][32], label[100][64];
+	int n;
+};
+static void vocab_pair(void *ctx, const struct vocab_item *it)
+{
+	struct vocab_pairs *v = ctx;
+	if (v->n >= 100)
+		return;
+	snprintf(v->key[v->n], 32, "%s", it->key);
+	snprintf(v->label[v->n], 64, "%s", it->label);
+	v->p[2 * v->n] = v->key[v->n];
+	v->p[2 * v->n + 1] = v->label[v->n];
+	v->p[2 * ++v->n] = NULL;
+}
+void lessons_vocab_select(req *r, enum lesson_vocab v, const char *name, const char *label, const char *selected)
+{
+	struct vocab_pairs *vp = calloc(1, sizeof *vp);
+	if (!vp) {
+		r->failed = true;
+		return;
 	}
-	struct org o;
-	if (!org_load(r->db, orgs_id_by_code(r->db, code), &o) || !actor_covers(&r->actor, o.path)) {
-		dj_fail(e, DJ_NOT_FOUND, "组织不存在或不在您的管辖范围内");
-		return false;
-	}
-	snprintf(out, 256, "%s", o.path);
-	return true;
+	lesson_vocab_each(r->db, v, true, vocab_pair, vp);
+	form_select(r, name, label, vp->p, selected);
+	free(vp);
 }
 
 struct jctx {
@@ -140,27 +188,8 @@ static void api_lessons(req *r)
 	jw_end(&w);
 }
 
-static void topic_json(void *ctx, const char *key, const char *label)
-{
-	jw *w = ctx;
-	jw_obj(w);
-	jw_kstr(w, "key", key);
-	jw_kstr(w, "label", label);
-	jw_end(w);
-}
-
-static void api_topics(req *r)
-{
-	req_json_begin(r, 200);
-	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "topics");
-	jw_arr(&w);
-	lesson_topics_each(r->db, topic_json, &w);
-	jw_aend(&w);
-	jw_end(&w);
-}
+static void api_vocab_list(req *r, enum lesson_vocab v, int status);
+static void api_topics(req *r) { api_vocab_list(r, LV_TOPIC, 200); }
 
 static const struct json_field topic_fields[] = {
 	{"key", "主题代码", true, 's', NULL}, {"label", "主题名称", true, 's', NULL}, {NULL, NULL, false, 0, NULL}};
@@ -176,8 +205,7 @@ static void api_topic_create(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
-	api_topics(r);
-	r->status = 201;
+	api_vocab_list(r, LV_TOPIC, 201);
 }
 
 static const struct json_field lesson_fields[] = {
@@ -445,27 +473,23 @@ static void coverage_json_row(void *ctx, int64_t org_id, const char *code, const
 static void api_coverage(req *r)
 {
 	struct field_errors e = {0};
-	const char *from, *to;
-	int64_t t0 = 0, t1 = 0;
-	char prefix[256];
-	if (!period_of(r, &from, &to, &t0, &t1, &e)) {
-		req_fail(r, DJ_INVALID, &e);
-		return;
-	}
-	if (!report_prefix(r, prefix, &e)) {
-		req_fail(r, DJ_NOT_FOUND, &e);
+	struct report_q q;
+	if (!lessons_report_query(r, &perm_org_view, &q, &e)) {
+		if (e.n)
+			req_fail(r, DJ_INVALID, &e);
 		return;
 	}
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
-	jw_kstr(&w, "from", from);
-	jw_kstr(&w, "to", to);
+	jw_kstr(&w, "org", q.org.code);
+	jw_kstr(&w, "from", q.from);
+	jw_kstr(&w, "to", q.to);
 	jw_key(&w, "branches");
 	jw_arr(&w);
 	int64_t covered, branches;
-	lesson_coverage(r->db, prefix, t0, t1, coverage_json_row, &w, &covered, &branches);
+	lesson_coverage(r->db, q.org.path, q.t0, q.t1, coverage_json_row, &w, &covered, &branches);
 	jw_aend(&w);
 	jw_kint(&w, "covered", covered);
 	jw_kint(&w, "total", branches);
@@ -526,10 +550,13 @@ static void page_catalogue(req *r)
 	struct member_opts mo = {r, &f.lecturer, 1};
 	lesson_town_lecturers(r->db, &r->actor, member_opt, &mo);
 	buf_puts(&r->out, "</select></div><div class=\"form-actions\"><button class=\"btn btn-primary\" type=\"submit\">筛选</button></div></form>");
-	if (permission_allows(&perm_lesson_edit, &r->actor))
+	if (permission_allows(&perm_lesson_edit, &r->actor)) {
 		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/lessons/new\">新增微党课</a> <a class=\"btn\" href=\"/lesson-orders\">点单记录</a> "
-				  "<a class=\"btn\" href=\"/lessons/coverage\">巡讲覆盖</a></p>");
-	else
+				  "<a class=\"btn\" href=\"/lessons/coverage\">巡讲覆盖</a>");
+		if (permission_allows(&perm_lesson_topic, &r->actor))
+			buf_puts(&r->out, " <a class=\"btn\" href=\"/lessons/topics\">主题和类别</a>");
+		buf_puts(&r->out, "</p>");
+	} else
 		buf_puts(&r->out, "<p><a class=\"btn\" href=\"/lesson-orders?mine=1\">我的授课</a></p>");
 	c.n = 0;
 	lesson_list(r->db, &r->actor, &f, lesson_card, &c);
@@ -582,14 +609,8 @@ static void page_lesson_new(req *r)
 	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/lessons\">微党课</a> › <span>新增</span></div><section class=\"card\">");
 	form_begin(r, "/lessons/new");
 	form_input(r, "title", "课程名称", "text", form_value(r, "title", ""), "60字以内");
-	const char *err = form_error_for(r, "topic");
-	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-topic\">主题</label><select id=\"f-topic\" name=\"topic\">", err ? " has-error" : "");
-	struct page_ctx c = {r, 0, form_value(r, "topic", "")};
-	lesson_topics_each(r->db, topic_opt, &c);
-	buf_puts(&r->out, "</select>");
-	if (err)
-		html_printf(&r->out, "<p class=\"field-error\">%s</p>", err);
-	buf_puts(&r->out, "</div>");
+	lessons_vocab_select(r, LV_TOPIC, "topic", "主题", form_value(r, "topic", "")); /* a retired topic is not offered */
+	const char *err;
 	form_input(r, "minutes", "时长（分钟）", "number", form_value(r, "minutes", "20"), NULL);
 	form_input(r, "outline", "提纲", "text", form_value(r, "outline", ""), NULL);
 	form_input(r, "media_url", "视频/课件链接", "url", form_value(r, "media_url", ""), "http(s) 链接，可不填");
@@ -865,41 +886,25 @@ static void coverage_row(void *ctx, int64_t org_id, const char *code, const char
 static void page_coverage(req *r)
 {
 	struct field_errors e = {0};
-	const char *from = req_query(r, "from"), *to = req_query(r, "to");
-	char y0[11], y1[11];
-	if (!from && !to) {
-		lesson_date_of(now_unix(), y1);
-		snprintf(y0, sizeof y0, "%.4s-01-01", y1);
-		from = y0;
-		to = y1;
-	}
-	int64_t t0 = 0, t1 = 0;
-	if (!from || !day_start(from, &t0))
-		ferr_add(&e, "from", "起始日期应为 YYYY-MM-DD");
-	if (!to || !day_start(to, &t1))
-		ferr_add(&e, "to", "结束日期应为 YYYY-MM-DD");
-	if (e.n) {
-		req_fail(r, DJ_INVALID, &e);
-		return;
-	}
-	t1 += 86400;
-	char prefix[256];
-	if (!report_prefix(r, prefix, &e)) {
-		req_fail(r, DJ_NOT_FOUND, &e);
-		return;
-	}
+	struct report_q q;
+	bool ok = lessons_report_query(r, &perm_org_view, &q, &e);
+	if (!ok && !e.n)
+		return; /* answered: not an org of the caller's */
 	page_begin(r, "巡讲进支部全覆盖");
-	html_printf(&r->out,
-		    "<form class=\"filters\" method=\"get\" action=\"/lessons/coverage\"><div class=\"field\"><label for=\"f-from\">开始</label>"
-		    "<input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"f-to\">结束</label>"
-		    "<input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\"></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
-		    "type=\"submit\">查看</button></div></form>",
-		    from, to);
+	html_printf(&r->out, "<div class=\"breadcrumbs\"><a href=\"/lessons\">微党课</a> › <span>巡讲进支部全覆盖</span></div>");
+	lessons_report_picker(r, "/lessons/coverage", &q, NULL);
+	if (!ok) {
+		for (int i = 0; i < e.n; i++)
+			html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[i].msg);
+		page_end(r);
+		r->status = 422;
+		return;
+	}
 	buf body = {0}; /* the rows, written before the summary that counts them */
 	int64_t covered, branches;
-	lesson_coverage(r->db, prefix, t0, t1, coverage_row, &body, &covered, &branches);
-	html_printf(&r->out, "<p class=\"lead\" id=\"coverage-summary\">%s 至 %s：%lld 个支部中 %lld 个已接受微党课巡讲%s</p>", from, to,
-		    (long long)branches, (long long)covered, branches && covered == branches ? "，实现全覆盖" : "");
+	lesson_coverage(r->db, q.org.path, q.t0, q.t1, coverage_row, &body, &covered, &branches);
+	html_printf(&r->out, "<p class=\"lead\" id=\"coverage-summary\">%s，%s 至 %s：%lld 个支部中 %lld 个已接受微党课巡讲%s</p>", q.org.name, q.from,
+		    q.to, (long long)branches, (long long)covered, branches && covered == branches ? "，实现全覆盖" : "");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>支部</th><th>授课</th><th>覆盖</th></tr></thead><tbody>");
 	buf_puts(&r->out, buf_str(&body));
 	buf_free(&body);
@@ -907,11 +912,182 @@ static void page_coverage(req *r)
 	page_end(r);
 }
 
+/* ---- the vocabularies the committee keeps: topics and film kinds ---- */
+
+static void vocab_json(void *ctx, const struct vocab_item *it)
+{
+	jw *w = ctx;
+	jw_obj(w);
+	jw_kstr(w, "key", it->key);
+	jw_kstr(w, "label", it->label);
+	jw_kbool(w, "active", it->active);
+	jw_kint(w, "uses", it->uses);
+	jw_end(w);
+}
+
+/* GET: every entry (?active=1: those a new lesson or film may take). */
+static void api_vocab_list(req *r, enum lesson_vocab v, int status)
+{
+	const char *act = req_query(r, "active");
+	req_json_begin(r, status);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, v == LV_TOPIC ? "topics" : "kinds");
+	jw_arr(&w);
+	lesson_vocab_each(r->db, v, act && !strcmp(act, "1"), vocab_json, &w);
+	jw_aend(&w);
+	jw_end(&w);
+}
+static void api_film_kinds(req *r) { api_vocab_list(r, LV_FILM_KIND, 200); }
+
+static const struct json_field kind_fields[] = {
+	{"key", "类别代码", false, 's', NULL}, {"label", "类别名称", true, 's', NULL}, {NULL, NULL, false, 0, NULL}};
+
+static void api_film_kind_create(req *r)
+{
+	const char *key = NULL, *label = NULL;
+	if (!req_json_unpack(r, kind_fields, false, "{s?s, s:s}", "key", &key, "label", &label))
+		return;
+	struct field_errors e = {0};
+	char made[32];
+	enum dj_result res = lesson_vocab_add(r->db, &r->actor, LV_FILM_KIND, key, label, made, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	api_vocab_list(r, LV_FILM_KIND, 201);
+}
+
+static const struct json_field vocab_set_fields[] = {
+	{"label", "名称", false, 's', NULL}, {"active", "启用", false, 'b', NULL}, {NULL, NULL, false, 0, NULL}};
+
+/* POST …/:key {label?, active?}: rename, retire (active false), take back. */
+static void api_vocab_set(req *r, enum lesson_vocab v)
+{
+	const char *label = NULL;
+	int active = -1;
+	if (!req_json_unpack(r, vocab_set_fields, false, "{s?s, s?b}", "label", &label, "active", &active))
+		return;
+	struct field_errors e = {0};
+	enum dj_result res = lesson_vocab_set(r->db, &r->actor, v, req_param(r, "key"), label, active, &e);
+	struct vocab_item it;
+	if (res == DJ_OK && !lesson_vocab_get(r->db, v, req_param(r, "key"), &it))
+		res = DJ_DB_ERROR;
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	vocab_json(&w, &it);
+}
+static void api_topic_set(req *r) { api_vocab_set(r, LV_TOPIC); }
+static void api_film_kind_set(req *r) { api_vocab_set(r, LV_FILM_KIND); }
+
+static void vocab_row(void *ctx, const struct vocab_item *it)
+{
+	struct page_ctx *c = ctx;
+	req *r = c->r;
+	const char *vn = c->sel;
+	html_printf(
+		&r->out,
+		"<tr class=\"vocab-%s\" data-key=\"%s\"><td data-label=\"名称\"><form method=\"post\" action=\"/lessons/topics/%s/%s\" class=\"inline\">"
+		"<input type=\"hidden\" name=\"_csrf\" value=\"%s\"><input name=\"label\" value=\"%s\" aria-label=\"名称\" maxlength=\"10\"> "
+		"<button class=\"btn btn-small\" type=\"submit\">改名</button></form></td><td data-label=\"已用\">%lld</td>"
+		"<td data-label=\"状态\"><span class=\"badge%s\">%s</span></td><td data-label=\"操作\">"
+		"<form method=\"post\" action=\"/lessons/topics/%s/%s\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+		"<input type=\"hidden\" name=\"active\" value=\"%d\"><button class=\"btn btn-small\" type=\"submit\">%s</button></form></td></tr>",
+		it->active ? "active" : "retired", it->key, vn, it->key, layout_csrf(r), it->label, (long long)it->uses, it->active ? " badge-green" : "",
+		it->active ? "使用中" : "已停用", vn, it->key, layout_csrf(r), it->active ? 0 : 1, it->active ? "停用" : "启用");
+	c->n++;
+}
+
+static void page_vocab(req *r)
+{
+	page_begin(r, "课程主题和教育片类别");
+	buf_puts(&r->out, "<div class=\"breadcrumbs\"><a href=\"/lessons\">微党课</a> › <span>主题和类别</span></div>"
+			  "<p class=\"lead\">新增微党课、教育片时可选的主题和类别。停用后，已有的课程和教育片保留原来的主题，新增时不再可选；"
+			  "改名后，已有的记录随之显示新名称。主题和类别不删除。</p>");
+	for (int v = 0; v < LV_COUNT; v++) {
+		const char *vn = lesson_vocab_name((enum lesson_vocab)v), *what = lesson_vocab_what((enum lesson_vocab)v);
+		html_printf(
+			&r->out,
+			"<section class=\"card\" id=\"vocab-%s\"><h2 class=\"card-title\">%s</h2><div class=\"table-wrap\"><table class=\"table cards\">"
+			"<thead><tr><th>名称</th><th>已用</th><th>状态</th><th>操作</th></tr></thead><tbody>",
+			vn, what);
+		struct page_ctx c = {r, 0, vn};
+		lesson_vocab_each(r->db, (enum lesson_vocab)v, false, vocab_row, &c);
+		char action[64], label[64];
+		snprintf(action, sizeof action, "/lessons/topics/%s", vn);
+		snprintf(label, sizeof label, "新增%s", what);
+		buf_puts(&r->out, "</tbody></table></div>");
+		form_begin(r, action);
+		html_printf(&r->out,
+			    "<div class=\"field\"><label for=\"f-label-%s\">%s</label><input id=\"f-label-%s\" name=\"label\" maxlength=\"10\" "
+			    "placeholder=\"2到10个字\"></div>",
+			    vn, label, vn);
+		form_end(r, "添加");
+		buf_puts(&r->out, "</section>");
+	}
+	page_end(r);
+}
+
+/* After a form of the page: the domain's answer as a flash, back to the page. */
+static void vocab_done(req *r, enum dj_result res, const struct field_errors *e, const char *ok)
+{
+	if (res == DJ_DB_ERROR || res == DJ_NOT_FOUND) {
+		req_fail(r, res, e);
+		return;
+	}
+	if (res != DJ_OK) {
+		r->failed = true; /* rolled back */
+		flash_set(r, "error", dj_message(res, e));
+	} else
+		flash_set(r, "ok", ok);
+	req_redirect(r, "/lessons/topics");
+}
+
+static void page_vocab_add(req *r)
+{
+	enum lesson_vocab v;
+	if (!lesson_vocab_of(req_param(r, "vocab"), &v)) {
+		req_error(r, 404, "not_found", "页面不存在");
+		return;
+	}
+	struct field_errors e = {0};
+	char key[32];
+	enum dj_result res = lesson_vocab_add(r->db, &r->actor, v, NULL, req_form(r, "label"), key, &e);
+	char msg[96];
+	snprintf(msg, sizeof msg, "%s已添加", lesson_vocab_what(v));
+	vocab_done(r, res, &e, msg);
+}
+
+static void page_vocab_set(req *r)
+{
+	enum lesson_vocab v;
+	if (!lesson_vocab_of(req_param(r, "vocab"), &v)) {
+		req_error(r, 404, "not_found", "页面不存在");
+		return;
+	}
+	struct field_errors e = {0};
+	const char *act = req_form(r, "active");
+	int active = act && !strcmp(act, "1") ? 1 : act && !strcmp(act, "0") ? 0 : act ? 2 : -1; /* 2: neither, refused by the domain */
+	enum dj_result res = lesson_vocab_set(r->db, &r->actor, v, req_param(r, "key"), req_form(r, "label"), active, &e);
+	char msg[96];
+	snprintf(msg, sizeof msg, "%s已%s", lesson_vocab_what(v), active == 0 ? "停用" : active == 1 ? "启用" : "改名");
+	vocab_done(r, res, &e, msg);
+}
+
 static const route lessons_routes[] = {
 	{"GET", "/lessons", page_catalogue, R_ANY, 0, 0, "lessons"},
 	{"GET", "/lessons/new", page_lesson_new, R_STAFF, 0, 0, "lesson_new"},
 	{"POST", "/lessons/new", page_lesson_new, R_STAFF, 0, 0, "lesson_new"},
 	{"GET", "/lessons/coverage", page_coverage, R_STAFF, 0, 0, "lesson_coverage"},
+	{"GET", "/lessons/topics", page_vocab, R_ADMIN | R_COMMITTEE, 0, 0, "lesson_topics"},
+	{"POST", "/lessons/topics/:vocab", page_vocab_add, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "lesson_topic_new"},
+	{"POST", "/lessons/topics/:vocab/:key", page_vocab_set, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "lesson_topic_set"},
 	{"GET", "/lessons/:id", page_lesson, R_ANY, 0, 0, "lesson"},
 	{"POST", "/lessons/:id", page_lesson, R_STAFF, 0, 0, "lesson_order_new"},
 	{"GET", "/lesson-orders", page_orders, R_ANY, 0, 0, "lesson_orders"},
@@ -923,6 +1099,10 @@ static const route lessons_routes[] = {
 	{"GET", "/api/v1/lessons/:id", api_lesson_get, R_ANY, RF_API, 0, "api_lesson"},
 	{"GET", "/api/v1/lesson-topics", api_topics, R_ANY, RF_API, 0, "api_lesson_topics"},
 	{"POST", "/api/v1/lesson-topics", api_topic_create, R_ADMIN | R_COMMITTEE, RF_API, 0, "api_lesson_topic_create"},
+	{"POST", "/api/v1/lesson-topics/:key", api_topic_set, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_lesson_topic_set"},
+	{"GET", "/api/v1/film-kinds", api_film_kinds, R_ANY, RF_API, 0, "api_film_kinds"},
+	{"POST", "/api/v1/film-kinds", api_film_kind_create, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_film_kind_create"},
+	{"POST", "/api/v1/film-kinds/:key", api_film_kind_set, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_film_kind_set"},
 	{"GET", "/api/v1/lesson-orders", api_orders, R_ANY, RF_API, 0, "api_lesson_orders"},
 	{"POST", "/api/v1/lesson-orders", api_order_create, R_STAFF, RF_API, 0, "api_lesson_order_create"},
 	{"GET", "/api/v1/lesson-orders/transitions", api_transitions, R_ANY, RF_API, 0, "api_lesson_transitions"},

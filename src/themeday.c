@@ -21,25 +21,12 @@ const struct permission perm_themeday_record = {"themeday.record", "主题党日
 						R_ADMIN | R_COMMITTEE | R_BRANCH};
 const struct permission perm_plan_chase = {"plan.chase", "主题党日：查看全镇落实情况并催办", R_ADMIN | R_COMMITTEE};
 
-const char *const film_kinds[] = {"red", "红色历史", "policy", "政策理论", "warning", "警示教育", "local", "本土情景剧", NULL};
 const char *const plan_parts[] = {"lesson", "film", "practice", NULL};
 static const char *const part_labels[] = {"一课", "一片", "一实践"};
 
 static bool is(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 static bool text_ok(const char *s, size_t max) { return s && *s && utf8_valid(s) && utf8_len(s) <= max; }
 static bool text_opt(const char *s, size_t max) { return !s || !*s || (utf8_valid(s) && utf8_len(s) <= max); }
-static bool http_url(const char *u)
-{
-	return u && (!strncmp(u, "http://", 7) || !strncmp(u, "https://", 8)) && strlen(u) < 500 && !strpbrk(u, " \t\r\n\"<>");
-}
-
-const char *film_kind_label(const char *kind)
-{
-	for (const char *const *k = film_kinds; *k; k += 2)
-		if (is(k[0], kind))
-			return k[1];
-	return kind ? kind : "";
-}
 
 const char *plan_part_label(const char *part)
 {
@@ -212,9 +199,12 @@ enum dj_result film_add(db *d, const struct actor *a, int64_t list_id, const cha
 		return dj_fail(e, DJ_NOT_FOUND, "教育片清单不存在");
 	if (!text_ok(title, 60))
 		ferr_add(e, "title", "请填写片名（60字以内）");
-	if (!kind || !*kind || !strcmp(film_kind_label(kind), kind))
+	struct vocab_item k; /* the kinds the committee keeps (lessons.h): a retired one no new film takes */
+	if (!lesson_vocab_get(d, LV_FILM_KIND, kind, &k))
 		ferr_add(e, "kind", "请选择教育片类别");
-	if (!http_url(url))
+	else if (!k.active)
+		ferr_add(e, "kind", "教育片类别“%s”已停用，请选择其他类别", k.label);
+	if (!lesson_http_url(url))
 		ferr_add(e, "url", "观看链接应以 http:// 或 https:// 开头");
 	if (e->n)
 		return DJ_INVALID;
@@ -228,9 +218,10 @@ enum dj_result film_add(db *d, const struct actor *a, int64_t list_id, const cha
 	return DJ_OK;
 }
 
-#define FILM_COLS                                                                                                                     \
-	"SELECT f.id, f.list_id, fl.month, f.title, f.kind, f.url, (SELECT COUNT(*) FROM film_screenings x WHERE x.film_id = f.id), " \
-	"(SELECT COUNT(*) FROM film_reflections x WHERE x.film_id = f.id) FROM films f JOIN film_lists fl ON fl.id = f.list_id "
+#define FILM_COLS                                                                                                                                            \
+	"SELECT f.id, f.list_id, fl.month, f.title, f.kind, f.url, (SELECT COUNT(*) FROM film_screenings x WHERE x.film_id = f.id), "                        \
+	"(SELECT COUNT(*) FROM film_reflections x WHERE x.film_id = f.id), COALESCE(fk.label, f.kind) FROM films f JOIN film_lists fl ON fl.id = f.list_id " \
+	"LEFT JOIN film_kinds fk ON fk.key = f.kind "
 
 static void film_read(db_stmt *s, struct film *f)
 {
@@ -243,6 +234,7 @@ static void film_read(db_stmt *s, struct film *f)
 	snprintf(f->url, sizeof f->url, "%s", db_str(s, 5));
 	f->screenings = db_int(s, 6);
 	f->reflections = db_int(s, 7);
+	snprintf(f->kind_label, sizeof f->kind_label, "%s", db_str(s, 8));
 }
 
 void films_each(db *d, int64_t list_id, void (*fn)(void *ctx, const struct film *f), void *ctx)
@@ -781,6 +773,7 @@ enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix,
 
 struct chase_ctx {
 	int64_t orgs[512], plans[512];
+	char missing[512][64]; /* what the branch is told is missing: 未制定计划, or the parts not done */
 	int n;
 };
 static void chase_row(void *ctx, const struct plan_row *row)
@@ -788,6 +781,16 @@ static void chase_row(void *ctx, const struct plan_row *row)
 	struct chase_ctx *c = ctx;
 	if (row->gap && c->n < 512) {
 		c->plans[c->n] = row->plan_id; /* the message opens the plans page; 0 when there is no plan yet */
+		char *m = c->missing[c->n];
+		if (!row->plan_id)
+			snprintf(m, 64, "未制定计划");
+		else {
+			size_t k = 0;
+			for (int p = 0; p < 3; p++)
+				if (!row->part[p].done)
+					k += (size_t)snprintf(m + k, 64 - k, "%s%s", k ? "、" : "", part_labels[p]);
+			snprintf(m + k, 64 - k, "未完成");
+		}
 		c->orgs[c->n++] = row->org_id;
 	}
 }
@@ -806,7 +809,7 @@ enum dj_result plan_chase(db *d, const struct actor *a, const char *month, int64
 		ferr_add(e, "month", "请填写月份（YYYY-MM）");
 	for (int i = 0; r == DJ_OK && i < c->n; i++) {
 		char text[200];
-		snprintf(text, sizeof text, "%s 主题党日“一月一课一片一实践”尚未全部落实，请尽快补齐", month);
+		snprintf(text, sizeof text, "%s 主题党日“一月一课一片一实践”尚未全部落实（%s），请尽快补齐", month, c->missing[i]);
 		if (notify_org_role(d, c->orgs[i], "branch", "plan_gap", "plan", c->plans[i], text, now) != DB_OK)
 			r = DJ_DB_ERROR;
 	}

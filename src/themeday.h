@@ -26,8 +26,8 @@
  * practices and share reflections; make and complete plans; chase gaps. */
 extern const struct permission perm_film_publish, perm_themeday_record, perm_plan_chase;
 
-extern const char *const film_kinds[]; /* key, label pairs, NULL-terminated: red policy warning local */
-const char *film_kind_label(const char *kind);
+/* The film kinds (红色历史, 政策理论, 警示教育, 本土情景剧, …) are rows the
+ * committee keeps: lesson_vocab_*(LV_FILM_KIND) in lessons.h. */
 
 struct film_list {
 	int64_t id, org_id;
@@ -36,7 +36,7 @@ struct film_list {
 };
 struct film {
 	int64_t id, list_id;
-	char month[8], title[256], kind[16], url[512];
+	char month[8], title[256], kind[32], kind_label[64], url[512];
 	int64_t screenings, reflections;
 };
 /* A monthly list (film_list.create) of the committee org_id (0: the
@@ -148,7 +148,8 @@ struct plan_row {
 enum dj_result plan_compliance(db *d, const struct actor *a, const char *prefix, const char *from, const char *to,
 			       void (*fn)(void *ctx, const struct plan_row *row), void *ctx, int64_t *rows, int64_t *gaps, struct field_errors *e);
 /* 催办: tells the secretaries of every branch under the actor's subtree
- * with a gap in month; *chased how many branches. */
+ * with a gap in month what is missing (未制定计划, or 一课、一片 … 未完成);
+ * *chased how many branches. Audited (plan.chase). */
 enum dj_result plan_chase(db *d, const struct actor *a, const char *month, int64_t now, int64_t *chased, struct field_errors *e);
 
 /* ---- the report ---- */

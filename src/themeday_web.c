@@ -12,6 +12,7 @@
 #include "json.h"
 #include "layout.h"
 #include "lessons.h"
+#include "lessons_web.h"
 #include "module.h"
 #include "orders.h"
 #include "orgs.h"
@@ -28,23 +29,6 @@ static int64_t org_by_code(req *r, const char *code, struct field_errors *e)
 	if (!id)
 		ferr_add(e, "org", "组织不存在");
 	return id;
-}
-
-/* ?org=CODE (default: the caller's subtree) as a path. */
-static bool prefix_of(req *r, char out[256], struct field_errors *e)
-{
-	const char *code = req_query(r, "org");
-	if (!code || !*code) {
-		snprintf(out, 256, "%s", actor_scope(&r->actor));
-		return *out != 0;
-	}
-	struct org o;
-	if (!org_load(r->db, orgs_id_by_code(r->db, code), &o) || !actor_covers(&r->actor, o.path)) {
-		dj_fail(e, DJ_NOT_FOUND, "组织不存在或不在您的管辖范围内");
-		return false;
-	}
-	snprintf(out, 256, "%s", o.path);
-	return true;
 }
 
 static void answer_id(req *r, int status, const char *key, int64_t id)
@@ -66,7 +50,7 @@ static void film_json(void *ctx, const struct film *f)
 	jw_kint(w, "id", f->id);
 	jw_kstr(w, "title", f->title);
 	jw_kstr(w, "kind", f->kind);
-	jw_kstr(w, "kind_label", film_kind_label(f->kind));
+	jw_kstr(w, "kind_label", f->kind_label);
 	jw_kstr(w, "url", f->url);
 	jw_kint(w, "screenings", f->screenings);
 	jw_kint(w, "reflections", f->reflections);
@@ -315,11 +299,10 @@ static void plan_row_json(void *ctx, const struct plan_row *row)
 static void api_compliance(req *r)
 {
 	struct field_errors e = {0};
-	char prefix[256];
-	if (!prefix_of(r, prefix, &e)) {
-		req_fail(r, DJ_NOT_FOUND, &e);
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_org_view, &o))
 		return;
-	}
+	const char *prefix = o.path;
 	buf rows = {0};
 	jw w;
 	jw_init(&w, &rows);
@@ -362,20 +345,6 @@ static void api_chase(req *r)
 
 /* ---- API: the report ---- */
 
-static bool period(req *r, const char **from, const char **to, int64_t *t0, int64_t *t1, struct field_errors *e)
-{
-	*from = req_query(r, "from");
-	*to = req_query(r, "to");
-	if (!*from || !day_start(*from, t0))
-		ferr_add(e, "from", "起始日期应为 YYYY-MM-DD");
-	if (!*to || !day_start(*to, t1))
-		ferr_add(e, "to", "结束日期应为 YYYY-MM-DD");
-	else if (!e->n && *t1 < *t0)
-		ferr_add(e, "to", "结束日期不能早于起始日期");
-	*t1 += 86400;
-	return e->n == 0;
-}
-
 static void stats_json(jw *w, const struct themeday_stats *st)
 {
 	const struct lesson_stats *l = &st->lessons;
@@ -405,25 +374,21 @@ static void stats_json(jw *w, const struct themeday_stats *st)
 static void api_stats(req *r)
 {
 	struct field_errors e = {0};
-	const char *from, *to;
-	int64_t t0 = 0, t1 = 0;
-	char prefix[256];
-	if (!period(r, &from, &to, &t0, &t1, &e)) {
-		req_fail(r, DJ_INVALID, &e);
-		return;
-	}
-	if (!prefix_of(r, prefix, &e)) {
-		req_fail(r, DJ_NOT_FOUND, &e);
+	struct report_q q;
+	if (!lessons_report_query(r, &perm_org_view, &q, &e)) {
+		if (e.n)
+			req_fail(r, DJ_INVALID, &e);
 		return;
 	}
 	struct themeday_stats st;
-	themeday_stats_compute(r->db, prefix, t0, t1, &st);
+	themeday_stats_compute(r->db, q.org.path, q.t0, q.t1, &st);
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
-	jw_kstr(&w, "from", from);
-	jw_kstr(&w, "to", to);
+	jw_kstr(&w, "org", q.org.code);
+	jw_kstr(&w, "from", q.from);
+	jw_kstr(&w, "to", q.to);
 	stats_json(&w, &st);
 	jw_end(&w);
 }
@@ -440,13 +405,10 @@ static enum dj_result write_report(const char *path, void *ctx, struct field_err
 
 static void page_export(req *r)
 {
-	struct field_errors e = {0};
-	char prefix[256];
-	if (!prefix_of(r, prefix, &e)) {
-		req_fail(r, DJ_NOT_FOUND, &e);
+	struct org_ref o;
+	if (!orgs_from_request(r, req_query(r, "org"), &perm_org_view, &o))
 		return;
-	}
-	struct export_ctx x = {r, prefix, req_query(r, "from"), req_query(r, "to")};
+	struct export_ctx x = {r, o.path, req_query(r, "from"), req_query(r, "to")};
 	req_send_download(r, write_report, &x, XLSX_TYPE, "themeday.xlsx", "主题党日统计.xlsx");
 }
 
@@ -463,7 +425,7 @@ static void film_li(void *ctx, const struct film *f)
 	html_printf(
 		&c->r->out,
 		"<li class=\"film\"><a href=\"/films/%lld\">%s</a> <span class=\"badge\">%s</span> <span class=\"muted\">观看 %lld 场 · 观后感 %lld 篇</span></li>",
-		(long long)f->id, f->title, film_kind_label(f->kind), (long long)f->screenings, (long long)f->reflections);
+		(long long)f->id, f->title, f->kind_label, (long long)f->screenings, (long long)f->reflections);
 }
 
 static void list_card(void *ctx, const struct film_list *l)
@@ -481,7 +443,7 @@ static void list_card(void *ctx, const struct film_list *l)
 		buf_puts(&c->r->out, "<details><summary>添加教育片</summary>");
 		form_begin(c->r, action);
 		form_input(c->r, "title", "片名", "text", "", NULL);
-		form_select(c->r, "kind", "类别", film_kinds, "red");
+		lessons_vocab_select(c->r, LV_FILM_KIND, "kind", "类别", "red"); /* a retired kind is not offered */
 		form_input(c->r, "url", "观看链接", "url", "", "http(s) 链接");
 		form_end(c->r, "添加");
 		buf_puts(&c->r->out, "</details>");
@@ -588,7 +550,7 @@ static void page_film(req *r)
 		&r->out,
 		"<div class=\"breadcrumbs\"><a href=\"/films\">教育片</a> › <span>%s</span></div><section class=\"card\"><p><span class=\"badge\">%s</span> "
 		"%s 清单</p><p><a class=\"btn btn-primary\" href=\"%s\" rel=\"noopener noreferrer\" target=\"_blank\">观看教育片</a></p>",
-		f.title, film_kind_label(f.kind), f.month, f.url);
+		f.title, f.kind_label, f.month, f.url);
 	struct pctx c = {r, 0};
 	buf_puts(&r->out, "<h3>观看场次</h3><ul>");
 	screenings_each(r->db, &r->actor, id, screening_li, &c);
@@ -898,53 +860,23 @@ static void page_practice(req *r)
 static void page_report(req *r)
 {
 	struct field_errors e = {0};
-	char d1[11], d0[11];
-	lesson_date_of(now_unix(), d1);
-	snprintf(d0, sizeof d0, "%.4s-01-01", d1);
-	const char *from = req_query(r, "from"), *to = req_query(r, "to");
-	if (!from || !*from)
-		from = d0;
-	if (!to || !*to)
-		to = d1;
-	int64_t t0 = 0, t1 = 0;
-	if (!day_start(from, &t0))
-		ferr_add(&e, "from", "起始日期应为 YYYY-MM-DD");
-	if (!day_start(to, &t1))
-		ferr_add(&e, "to", "结束日期应为 YYYY-MM-DD");
-	char prefix[256];
-	if (e.n) {
-		req_fail(r, DJ_INVALID, &e);
-		return;
-	}
-	if (!prefix_of(r, prefix, &e)) {
-		req_fail(r, DJ_NOT_FOUND, &e);
-		return;
-	}
-	t1 += 86400;
-	struct themeday_stats st;
-	themeday_stats_compute(r->db, prefix, t0, t1, &st);
-	int64_t covered, branches;
-	lesson_coverage(r->db, prefix, t0, t1, NULL, NULL, &covered, &branches);
+	struct report_q q;
+	bool ok = lessons_report_query(r, &perm_org_view, &q, &e);
+	if (!ok && !e.n)
+		return; /* answered: not an org of the caller's */
 	page_begin(r, "主题党日统计");
-	/* the subtree's committee, 党总支 and branches, by code (?org=CODE) */
-	const char *sel = req_query(r, "org");
-	buf_puts(&r->out, "<form class=\"filters\" method=\"get\" action=\"/themeday/report\"><div class=\"field\"><label for=\"f-org\">组织</label>"
-			  "<select id=\"f-org\" name=\"org\">");
-	size_t no;
-	struct org *ov = orgs_under(r->db, actor_scope(&r->actor), false, &no);
-	for (size_t i = 0; i < no; i++)
-		if (!strcmp(ov[i].type, "committee") || !strcmp(ov[i].type, "general") || !strcmp(ov[i].type, "branch"))
-			html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", ov[i].code, sel && !strcmp(sel, ov[i].code) ? " selected" : "",
-				    ov[i].name);
-	free(ov);
-	buf_puts(&r->out, "</select></div>");
-	html_printf(
-		&r->out,
-		"<div class=\"field\"><label for=\"f-from\">开始</label>"
-		"<input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\"></div><div class=\"field\"><label for=\"f-to\">结束</label>"
-		"<input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\"></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
-		"type=\"submit\">查看</button><a class=\"btn\" href=\"/themeday/report.xlsx?from=%s&amp;to=%s&amp;org=%s\">导出 Excel</a></div></form>",
-		from, to, from, to, sel ? sel : "");
+	lessons_report_picker(r, "/themeday/report", &q, "/themeday/report.xlsx");
+	if (!ok) {
+		for (int i = 0; i < e.n; i++)
+			html_printf(&r->out, "<div class=\"flash flash-error\" role=\"alert\">%s</div>", e.e[i].msg);
+		page_end(r);
+		r->status = 422;
+		return;
+	}
+	struct themeday_stats st;
+	themeday_stats_compute(r->db, q.org.path, q.t0, q.t1, &st);
+	int64_t covered, branches;
+	lesson_coverage(r->db, q.org.path, q.t0, q.t1, NULL, NULL, &covered, &branches);
 	html_printf(
 		&r->out,
 		"<p class=\"lead\" id=\"themeday-summary\">开发微党课%lld堂，接受点单%lld次，授课%lld场，上台讲微党课%lld人次，观看党员教育片%lld场次。</p>",
@@ -976,7 +908,9 @@ static void page_report(req *r)
 	for (int i = 0; lesson_states[i]; i++)
 		html_printf(&r->out, "<li data-state=\"%s\">%s：%lld</li>", lesson_states[i], lesson_state_label(lesson_states[i]),
 			    (long long)st.lessons.by_state[i]);
-	buf_puts(&r->out, "</ul><p><a href=\"/lessons/coverage\">巡讲进支部全覆盖</a> · <a href=\"/plans\">月度落实情况</a></p>");
+	html_printf(&r->out,
+		    "</ul><p><a href=\"/lessons/coverage?org=%s&amp;from=%s&amp;to=%s\">巡讲进支部全覆盖</a> · <a href=\"/plans\">月度落实情况</a></p>",
+		    q.org.code, q.from, q.to);
 	page_end(r);
 }
 

@@ -103,3 +103,42 @@ test('ordered from the catalogue, confirmed by the lecturer, delivered and rated
   await shot(com, '11-report');
   assert.deepEqual(env.errors, []);
 });
+
+test('the committee keeps the topics and film kinds on a phone, and picks the org of the coverage report', async () => {
+  const base = env.srv.base;
+  const com = await env.page({ user: 'zuzhi' });
+  await com.goto(`${base}/lessons`);
+  await com.getByRole('link', { name: '主题和类别' }).click();
+  await com.waitForURL(/\/lessons\/topics$/);
+  const topics = com.locator('#vocab-topic');
+  await topics.getByLabel('新增课程主题').fill('生态文明');
+  await topics.getByRole('button', { name: '添加' }).click();
+  await com.waitForURL(/\/lessons\/topics$/);
+  const row = topics.locator('tr').filter({ has: com.locator('input[value="生态文明"]') });
+  assert.equal(await row.count(), 1);
+  // rename it, then retire it
+  await row.getByLabel('名称').fill('生态保护');
+  await row.getByRole('button', { name: '改名' }).click();
+  await com.waitForURL(/\/lessons\/topics$/);
+  const renamed = topics.locator('tr').filter({ has: com.locator('input[value="生态保护"]') });
+  await renamed.getByRole('button', { name: '停用' }).click();
+  await com.waitForURL(/\/lessons\/topics$/);
+  assert.match(await topics.locator('tr').filter({ has: com.locator('input[value="生态保护"]') }).innerText(), /已停用/);
+  await lib.fits(com, 'the topics and kinds');
+  await shot(com, '12-topics');
+  // the new-lesson form does not offer it
+  await com.goto(`${base}/lessons/new`);
+  const offered = await com.locator('#f-topic option').allInnerTexts();
+  assert.ok(offered.includes('乡村振兴') && !offered.includes('生态保护'), offered.join(','));
+
+  // 巡讲进支部全覆盖 for one village, picked on the phone
+  await com.goto(`${base}/lessons/coverage`);
+  await com.getByLabel('组织').selectOption({ label: '西街村党支部' });
+  await com.getByRole('button', { name: '查看' }).click();
+  await com.waitForURL(/org=CJZ-XJC/);
+  assert.match(await com.locator('#coverage-summary').innerText(), /^西街村党支部，\d{4}-01-01 至 \d{4}-\d{2}-\d{2}：1 个支部中 1 个已接受微党课巡讲/);
+  assert.equal(await com.locator('tbody tr').count(), 1);
+  await lib.fits(com, 'the coverage of one village');
+  await shot(com, '13-coverage');
+  assert.deepEqual(env.errors, []);
+});

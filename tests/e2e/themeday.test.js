@@ -284,9 +284,23 @@ test('the compliance table marks exactly the branches and months with a missing 
   const ch = await call('zuzhi', 'POST', '/api/v1/plans/chase', { month: '2030-02' });
   assert.equal(ch.status, 200, ch.text);
   assert.equal(ch.json.chased, branches.size);
-  const inbox = await (async () => { const b = new Browser(srv.base); await b.login('xijie'); return b.get('/inbox'); })();
-  assert.match(inbox.text, /2030-02 主题党日/);
+  const inboxOf = async (u) => { const b = new Browser(srv.base); await b.login(u); return (await b.get('/inbox')).text; };
+  // each is told what is missing: the parts not done, or that there is no plan
+  const missing = (row) => (row.plan_id ? `${['lesson', 'film', 'practice'].filter((k) => !row[k].done).map((k) => ({ lesson: '一课', film: '一片', practice: '一实践' })[k]).join('、')}未完成` : '未制定计划');
+  const inbox = await inboxOf('xijie');
+  assert.match(inbox, new RegExp(`2030-02 主题党日“一月一课一片一实践”尚未全部落实（${missing(xfeb)}）`));
   assert.equal((await call('xijie', 'POST', '/api/v1/plans/chase', { month: '2030-02' })).status, 403);
+  // 催办 for January: 西街村 carried out all three and is not told; 陈集村 is told its gap
+  const chJan = await call('zuzhi', 'POST', '/api/v1/plans/chase', { month: '2030-01' });
+  assert.equal(chJan.status, 200, chJan.text);
+  assert.equal(chJan.json.chased, branches.size - 1);
+  assert.doesNotMatch(await inboxOf('xijie'), /2030-01 主题党日/);
+  const cjan = rows.find((x) => x.org_code === 'CJZ-CJC' && x.month === '2030-01');
+  assert.match(await inboxOf('chenji'), new RegExp(`2030-01 主题党日“一月一课一片一实践”尚未全部落实（${missing(cjan)}）`));
+  // a month that is not one
+  const bad = await call('zuzhi', 'POST', '/api/v1/plans/chase', { month: '2030-13' });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.json.error.fields.month, bad.text);
 });
 
 test('bad input is refused naming the field, and nothing is written', async () => {

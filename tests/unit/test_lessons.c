@@ -451,3 +451,97 @@ Test(lessons_db, every_statement_of_a_delivery_fails_cleanly)
 	effect(o, now_);
 	cr_expect_eq(now_[0], before[0]);
 }
+
+Test(lessons_table, links_a_member_can_open)
+{
+	const char *good[] = {"http://www.12371.cn/a", "https://v.qq.com/x?a=1&b=2", "https://a.cn"};
+	const char *bad[] = {
+		NULL,       "",        "http://",        "https://",         "https:///x",       "http://?q",       "ftp://a.cn",   "javascript:alert(1)",
+		"www.a.cn", "HTTP:/a", "https://a b.cn", "https://a.cn/\"x", "https://a.cn/<x>", "https://a.cn\\x", "https://@evil"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		cr_expect(lesson_http_url(good[i]), "%s", good[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_expect(!lesson_http_url(bad[i]), "%s", bad[i] ? bad[i] : "(null)");
+}
+
+static int64_t audits(const char *action) { return db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action = ?", "t", action); }
+
+Test(lessons_db, topics_and_film_kinds_are_added_renamed_retired_never_deleted)
+{
+	struct actor com;
+	actor_of(&com, R_COMMITTEE, 0, town);
+	struct field_errors e = {0};
+	char key[32];
+	/* the branch may not; the committee may */
+	cr_expect_eq(lesson_vocab_add(d, &xsec, LV_TOPIC, NULL, "生态文明", key, &e), DJ_FORBIDDEN);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(lesson_vocab_add(d, &com, LV_TOPIC, NULL, "生态文明", key, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	struct vocab_item it;
+	cr_assert(lesson_vocab_get(d, LV_TOPIC, key, &it));
+	cr_expect_str_eq(it.label, "生态文明");
+	cr_expect(it.active);
+	cr_expect_eq(audits("lesson_topic.create"), 1);
+	/* a lesson on it; retired: the lesson keeps it, a new lesson may not take it */
+	struct lesson_new n = {.title = "守护一河清水", .topic = key, .minutes = 15, .org_id = cjc, .nlecturers = 1};
+	n.lecturers[0] = lecturer;
+	int64_t id = 0;
+	cr_assert_eq(lesson_create(d, &cli, &n, &id, &e), DJ_OK);
+	cr_assert_eq(lesson_vocab_set(d, &com, LV_TOPIC, key, "生态保护", 0, &e), DJ_OK);
+	cr_expect_eq(audits("lesson_topic.rename"), 1);
+	cr_expect_eq(audits("lesson_topic.retire"), 1);
+	struct lesson l;
+	cr_assert(lesson_load(d, id, &l));
+	cr_expect_str_eq(l.topic, key);
+	cr_expect_str_eq(l.topic_label, "生态保护");
+	int64_t before = count("lessons");
+	n.title = "又一堂";
+	cr_expect_eq(lesson_create(d, &cli, &n, &id, &e), DJ_INVALID);
+	cr_expect(strstr(ferr_get(&e, "topic"), "已停用") != NULL);
+	cr_expect_eq(count("lessons"), before);
+	cr_assert(lesson_vocab_get(d, LV_TOPIC, key, &it));
+	cr_expect(!it.active);
+	cr_expect_eq(it.uses, 1);
+	/* nothing changing writes nothing; a taken name, a bad key and an unknown entry are refused */
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(lesson_vocab_set(d, &com, LV_TOPIC, key, "生态保护", 0, &e), DJ_OK);
+	cr_expect_eq(audits("lesson_topic.rename") + audits("lesson_topic.retire"), 2);
+	cr_expect_eq(lesson_vocab_set(d, &com, LV_TOPIC, key, "红色教育", -1, &e), DJ_INVALID);
+	cr_expect_not_null(ferr_get(&e, "label"));
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(lesson_vocab_set(d, &com, LV_TOPIC, key, NULL, 7, &e), DJ_INVALID);
+	cr_expect_not_null(ferr_get(&e, "active"));
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(lesson_vocab_add(d, &com, LV_FILM_KIND, "Red", "新类别", key, &e), DJ_INVALID);
+	cr_expect_not_null(ferr_get(&e, "key"));
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(lesson_vocab_set(d, &com, LV_FILM_KIND, "nope", "新类别", -1, &e), DJ_NOT_FOUND);
+	cr_expect_str_eq(lesson_vocab_name(LV_FILM_KIND), "film_kind");
+	enum lesson_vocab v;
+	cr_expect(lesson_vocab_of("topic", &v) && v == LV_TOPIC);
+	cr_expect(!lesson_vocab_of("film", &v));
+
+	/* the film kinds: the migration's four; a retired one no new film takes */
+	int n4 = 0;
+	cr_assert(lesson_vocab_get(d, LV_FILM_KIND, "local", &it));
+	cr_expect_str_eq(it.label, "本土情景剧");
+	n4 = (int)db_int1(d, 0, "SELECT COUNT(*) FROM film_kinds WHERE active = 1", "");
+	cr_expect_eq(n4, 4);
+	int64_t list = 0, film = 0;
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(film_list_create(d, &com, town, "2030-01", "请观看", 1893456000, &list, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert_eq(lesson_vocab_set(d, &com, LV_FILM_KIND, "warning", NULL, 0, &e), DJ_OK);
+	cr_expect_eq(film_add(d, &com, list, "镜鉴", "warning", "https://www.12371.cn/j", 1893456000, &film, &e), DJ_INVALID);
+	cr_expect(strstr(ferr_get(&e, "kind"), "已停用") != NULL);
+	memset(&e, 0, sizeof e);
+	cr_expect_eq(film_add(d, &com, list, "镜鉴", "red", "http://", 1893456000, &film, &e), DJ_INVALID);
+	cr_expect_not_null(ferr_get(&e, "url"));
+	cr_expect_eq(count("films"), 0);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(film_add(d, &com, list, "镜鉴", "red", "https://www.12371.cn/j", 1893456000, &film, &e), DJ_OK);
+	struct film f;
+	cr_assert(film_load(d, &com, film, &f));
+	cr_expect_str_eq(f.kind_label, "红色历史");
+	/* nothing is deleted: no statement of the module removes a topic or kind */
+	cr_expect_eq(db_int1(d, 0, "SELECT COUNT(*) FROM lesson_topics", ""), 7);
+	cr_expect_eq(db_int1(d, 0, "SELECT COUNT(*) FROM film_kinds", ""), 4);
+}
