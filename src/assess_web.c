@@ -108,4 +108,6 @@ const struct module assess_module = {
 	.entities_n = COUNT_OF(assess_entities),
 	.demo = demo_assess,
 	.org_section = assess_org_section,
+	.figures = assess_figures,
+	.figures_n = ASSESS_DASH_FIGURES_N,
 };

@@ -402,6 +402,10 @@ test('quarter, stars and excellent branches', async () => {
   const again = await b.postForm('/assessment/stars?year=2030', '/assessment/excellent', { org: 'CJZ-XJC', period: '2030', note: '' });
   assert.equal(again.status, 422, 'designated twice');
   assert.equal((await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json.count, 2);
+  // counted in the reports: the dashboard's figure of the designations made in January 2031, town and branch
+  const fig = async (who, org) => (await call(who, 'GET', `/api/v1/dashboard?org=${org}&from=2031-01-01&to=2031-01-31`)).json.figures.find((f) => f.key === 'assess.excellent');
+  assert.equal((await fig('zuzhi', 'CJZ')).value, 2);
+  assert.equal((await fig('chenji', 'CJZ-CJC')).value, 1);
 
   // the branch's own page (/orgs/:id) shows its rank, its star history and its titles to its secretary and the committee
   const cjcId = (await call('chenji', 'GET', '/api/v1/orgs/CJZ-CJC')).json.id;
@@ -501,6 +505,18 @@ test('bad input: refused naming the field, nothing written', async () => {
   assert.ok(r.json.error.fields.year);
   const y = (await call('zuzhi', 'GET', '/api/v1/assessment/years?year=2030')).json.branches.find((b) => b.org === 'CJZ-CJC');
   assert.equal(y.evaluation, 95, 'the refused evaluations wrote nothing');
+  // ?org= names an org inside the caller's subtree (orgs_from_request): anything else is 404
+  r = await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-03&org=NOSUCH');
+  assert.equal(r.status, 404);
+  assert.match(r.json.error.message, /组织不存在或不在您的管辖范围内/);
+  r = await call('chenji', 'GET', '/api/v1/assessment/checks?month=2030-03&org=CJZ-XJC');
+  assert.equal(r.status, 404, 'another branch');
+  r = await call('chenji', 'GET', '/api/v1/assessment/quarters?quarter=2030-Q1&org=CJZ-XJC');
+  assert.equal(r.status, 404, 'another branch');
+  r = await call('chenji', 'GET', '/api/v1/assessment/checks?month=2030-03&org=CJZ-CJC');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.branches.map((x) => x.org), ['CJZ-CJC']);
+  assert.equal((await b.get('/assessment?month=2030-03&org=NOSUCH')).status, 404);
   r = await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-3');
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.month);
