@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "lessons.h"
 #include "meetings.h"
+#include "notify.h"
 #include "orders.h"
 #include "orgs.h"
 #include "themeday.h"
@@ -1010,6 +1011,16 @@ enum dj_result assess_bulletin_publish(db *d, const struct actor *a, int64_t org
 					 "INSERT INTO assess_bulletin_rows (bulletin_id, org_id, org_name, rank, score, items) VALUES (?, ?, ?, ?, NULL, ?)",
 					 "IItIt", id, r->org_id, r->org_name, r->rank, r->items);
 		if (rc != DB_OK)
+			goto out;
+		/* the branch's secretaries hear of it, with their own place, in
+		 * this transaction (a republished version tells them again) */
+		char text[600], sc[32];
+		if (r->has_score)
+			fmt_score(sc, r->score);
+		snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s%s排名第 %lld / %zu，综合得分 %s", b.org_name, month,
+			 atoi(month + 5), (long long)version, r->org_name, r->has_score ? "" : "本月暂无得分，", (long long)r->rank, b.n,
+			 r->has_score ? sc : "—");
+		if (notify_org_role(d, r->org_id, "branch", "bulletin", "bulletin", id, text, now) != DB_OK)
 			goto out;
 	}
 	char sum[160];

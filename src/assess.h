@@ -190,6 +190,12 @@ struct assess_excellent_row {
 void assess_excellent_each(db *d, const struct actor *a, const char *period_prefix, void (*fn)(void *ctx, const struct assess_excellent_row *r), void *ctx,
 			   int64_t *count);
 
+/* what the dashboard counts of this mechanism (assess_figures.c, SPEC M11):
+ * the excellent branches designated in the period */
+#include "figures.h"
+#define ASSESS_DASH_FIGURES_N 1
+extern const struct figure assess_figures[ASSESS_DASH_FIGURES_N];
+
 /* Month helpers: whether YYYY-MM is valid; its [t0, t1) in Asia/Shanghai;
  * the month before; the current month of now. */
 bool assess_month_bounds(const char *month, int64_t *t0, int64_t *t1);

@@ -86,6 +86,15 @@ static void paragraph(struct pdf *p, float size, const char *s)
 					more = true;
 				}
 		}
+		/* 避尾点: an opening mark never ends a line; it goes down with what it opens */
+		static const char *const opening[] = {"（", "“", "《", NULL};
+		for (int k = 0; opening[k] && fit < len; k++) {
+			size_t ol = strlen(opening[k]);
+			if (fit > ol && !strncmp(s + fit - ol, opening[k], ol)) {
+				fit -= ol;
+				break;
+			}
+		}
 		memcpy(line, s, fit);
 		line[fit] = 0;
 		text_at(p, 56, size, line);

@@ -60,6 +60,7 @@ struct entity_link {
 struct actor;
 struct checkin_kind; /* checkin.h: a kind of record members check in to by QR code */
 struct figure;       /* figures.h: a figure the dashboard counts (SPEC M11) */
+struct org;          /* orgs.h: an organisation */
 typedef int (*demo_fn)(db *d, const struct actor *cli, FILE *out);
 
 struct module {
@@ -79,6 +80,10 @@ struct module {
 	size_t checkin_n;
 	const struct figure *figures; /* figures.h: what the dashboard counts of this mechanism */
 	size_t figures_n;
+	/* A section of an organisation's page (/orgs/:id), shown after its
+	 * details in modules[] order: writes to r->out what the caller may see of
+	 * o (nothing when it has nothing). NULL: the mechanism adds none. */
+	void (*org_section)(req *r, const struct org *o);
 };
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

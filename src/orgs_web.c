@@ -256,6 +256,9 @@ static void org_detail(req *r, const struct org *o)
 		buf_puts(&r->out, "</div>");
 	}
 	buf_puts(&r->out, "</section>");
+	for (size_t i = 0; i < modules_count; i++) /* what the mechanisms show of it (module.h org_section) */
+		if (modules[i]->org_section)
+			modules[i]->org_section(r, o);
 
 	bool all = want_all(r);
 	buf_puts(&r->out, "<section class=\"card\"><h2 class=\"card-title\">下级组织</h2>");

@@ -2,7 +2,8 @@
 // opens last month's check, drills from a score to the orders behind it and
 // from 三会一课 to the meetings and the compliance table,
 // publishes the bulletin with a remark and downloads its PDF; a branch
-// secretary sees its rank in the published bulletins and its star history.
+// secretary is told of the bulletin in its inbox, finds its own row in it, and
+// sees its rank and star history in 支部考核 and on its own org page.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -98,6 +99,39 @@ test('a branch secretary: its rank and its star history', async () => {
   assert.match(await p.locator('table.star-history').innerText(), /\d 星/);
   await fits(p, 'the branch page');
   await shot(p, 'assess-branch-phone');
+
+  // the bulletin the committee published above reached the secretary's inbox, with its place
+  await p.goto(env.srv.base + '/inbox');
+  const notice = p.locator('a', { hasText: /党建工作月通报已发布（第 \d+ 版）：陈集村党支部/ }).first();
+  await assert.doesNotReject(notice.waitFor());
+  const told = /排名第 (\d+) \/ (\d+)/.exec(await notice.innerText());
+  assert.ok(told, 'the notice names its rank');
+  await shot(p, 'assess-inbox-bulletin-phone');
+  await notice.click();
+  await p.waitForURL(/\/assessment\/bulletins\/\d+$/);
+  const mine = p.locator('table.bulletin-table tr.mine');
+  assert.equal(await mine.count(), 1, 'its own row marked');
+  assert.match(await mine.innerText(), /陈集村党支部（本支部）/);
+  assert.equal((await mine.locator('td[data-label="名次"]').innerText()).trim(), told[1], 'the rank told is the rank in the bulletin');
+  await fits(p, 'the bulletin as the branch sees it');
+  await mine.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: path.join(SHOTS, 'assess-bulletin-mine-phone.png') });
+
+  // its own page in 组织架构: the latest rank, the star history, its excellent-branch titles
+  await p.goto(env.srv.base + '/assessment/branch');
+  await p.getByRole('link', { name: '本支部组织页面' }).click();
+  await p.waitForURL(/\/orgs\/\d+$/);
+  const card = p.locator('#org-assess');
+  await assert.doesNotReject(card.waitFor());
+  assert.match(await card.locator('#org-rank').innerText(), new RegExp(`第 ${told[1]} 名 / 共 ${told[2]} 个支部`));
+  assert.ok((await card.locator('table.star-history tbody tr').count()) >= 1, 'last year\'s stars');
+  assert.match(await card.locator('table.star-history').innerText(), /★+\s+\d 星/);
+  assert.match(await card.locator('.excellent-titles').innerText(), /优秀党支部/);
+  // the org page's own 变更记录 table is older and scrolls in its wrapper: the page and this section fit
+  await fits(p, 'the branch\'s org page', { tables: false });
+  assert.ok((await card.locator('table.star-history').boundingBox()).width <= 390, 'the star history fits the phone');
+  await card.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: path.join(SHOTS, 'assess-org-page-phone.png') });
   assert.deepEqual(env.errors, []);
   await p.context().close();
 });

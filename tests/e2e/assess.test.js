@@ -286,6 +286,28 @@ test('the bulletin: sentences carry the record counts, in the page and the PDF; 
   assert.doesNotMatch(first.summary, /环比/); // no February bulletin to compare with
   assert.equal(first.figures.collected, 4);
 
+  // each branch secretary is told, in the same transaction, with its own place and a link to the bulletin
+  const told = async (who, id) => (await call(who, 'GET', '/api/v1/inbox?limit=500')).json.notifications.filter((n) => n.kind === 'bulletin' && n.entity_id === id);
+  for (const [who, name] of [['chenji', '陈集村党支部'], ['xijie', '西街村党支部']]) {
+    const row = first.rows.find((x) => x.org_name === name);
+    const n = await told(who, first.id);
+    assert.equal(n.length, 1, `${who} told once`);
+    assert.equal(n[0].entity, 'bulletin');
+    assert.equal(n[0].read, false);
+    assert.match(n[0].text, /2030年3月党建工作月通报已发布（第 1 版）/);
+    assert.ok(n[0].text.includes(`${name}排名第 ${row.rank} / ${first.rows.length}，综合得分 ${row.score.toFixed(2)}`), n[0].text);
+  }
+  assert.equal((await told('zuzhi', first.id)).length, 0, 'the committee that published it is not told');
+  assert.equal((await told('dangyuan', first.id)).length, 0, 'members are not told');
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  const msg = (await told('chenji', first.id))[0];
+  const open = await sec.get(`/inbox/${msg.id}`);
+  assert.equal(open.status, 303);
+  assert.equal(open.headers.get('location'), `/assessment/bulletins/${first.id}`);
+  const mineRow = await sec.get(`/assessment/bulletins/${first.id}`);
+  assert.match(mineRow.text, /<tr class="mine">[^]*?陈集村党支部（本支部）/, 'the bulletin marks the secretary\'s own row');
+
   const b = new Browser(srv.base);
   await b.login('zuzhi');
   const page = await b.get(`/assessment/bulletins/${first.id}`);
@@ -298,7 +320,10 @@ test('the bulletin: sentences carry the record counts, in the page and the PDF; 
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
   const file = path.join(dir, 'b.pdf');
   fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
-  const pdfText = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  const pdfLines = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  for (const line of pdfLines.split('\n')) assert.doesNotMatch(line.trimEnd(), /[（“《]$/, 'no line of the PDF ends with an opening mark');
+  for (const line of pdfLines.split('\n')) assert.doesNotMatch(line.trimStart(), /^[，。、；）”：]/, 'no line of the PDF starts with a closing mark');
+  const pdfText = pdfLines.replace(/\s+/g, '');
   assert.deepEqual(numbers(pdfText), want);
   assert.match(pdfText, /陈集村党支部/);
   const xlsx = await fetch(`${srv.base}/assessment/bulletins/${first.id}/xlsx`, { headers: { cookie: b.cookieHeader() } });
@@ -318,6 +343,12 @@ test('the bulletin: sentences carry the record counts, in the page and the PDF; 
   assert.equal(v2.status, 201, v2.text);
   assert.equal(v2.json.version, 2);
   assert.equal(numbers(v2.json.summary).collected, 5);
+  for (const who of ['chenji', 'xijie']) {
+    const n = await told(who, v2.json.id);
+    assert.equal(n.length, 1, `${who} told of version 2`);
+    assert.match(n[0].text, /（第 2 版）/);
+    assert.equal((await told(who, first.id)).length, 1, 'version 1 was told once, not again');
+  }
   assert.equal((await call('zuzhi', 'GET', `/api/v1/assessment/bulletins/${first.id}`)).json.figures.collected, 4);
   // the branches see the published bulletins and their rank
   const mine = await call('chenji', 'GET', '/api/v1/assessment/branches/CJZ-CJC');
@@ -371,6 +402,39 @@ test('quarter, stars and excellent branches', async () => {
   const again = await b.postForm('/assessment/stars?year=2030', '/assessment/excellent', { org: 'CJZ-XJC', period: '2030', note: '' });
   assert.equal(again.status, 422, 'designated twice');
   assert.equal((await call('zuzhi', 'GET', '/api/v1/assessment/excellent?period=2030')).json.count, 2);
+  // counted in the reports: the dashboard's figure of the designations made in January 2031, town and branch
+  const fig = async (who, org) => (await call(who, 'GET', `/api/v1/dashboard?org=${org}&from=2031-01-01&to=2031-01-31`)).json.figures.find((f) => f.key === 'assess.excellent');
+  assert.equal((await fig('zuzhi', 'CJZ')).value, 2);
+  assert.equal((await fig('chenji', 'CJZ-CJC')).value, 1);
+
+  // the branch's own page (/orgs/:id) shows its rank, its star history and its titles to its secretary and the committee
+  const cjcId = (await call('chenji', 'GET', '/api/v1/orgs/CJZ-CJC')).json.id;
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  const own = await sec.get(`/orgs/${cjcId}`);
+  assert.equal(own.status, 200);
+  const section = /<section class="card org-assess"[^]*?<\/section>/.exec(own.text)?.[0];
+  assert.ok(section, 'the assessment section on the branch page');
+  const plain = section.replace(/<[^>]+>/g, '');
+  const latest = hist.json.ranks[0];
+  assert.ok(plain.includes(`最近一期月通报（${latest.month}）：第 ${latest.rank} 名 / 共 ${latest.of} 个支部`), plain);
+  const row = /<tr class="star-(\w+)"><td data-label="年度">2030<\/td>[^]*?<\/tr>/.exec(section);
+  assert.ok(row, 'the 2030 rating in the star history');
+  assert.ok(row[0].replace(/<[^>]+>/g, '').includes(`${y.stars} 星`), row[0]);
+  assert.match(plain, /优秀党支部：.*2030 红色七点半优秀党支部/);
+  assert.doesNotMatch(plain, /西街村/, 'only its own titles');
+  const committee = await b.get(`/orgs/${cjcId}`);
+  assert.match(committee.text, /id="org-assess"/);
+  const xjcId = (await call('zuzhi', 'GET', '/api/v1/orgs/CJZ-XJC')).json.id;
+  assert.match((await b.get(`/orgs/${xjcId}`)).text, /<span class="badge badge-red">2030 优秀党支部<\/span>/, 'a designation without a note');
+  const town = (await call('zuzhi', 'GET', '/api/v1/orgs/CJZ')).json.id;
+  assert.doesNotMatch((await b.get(`/orgs/${town}`)).text, /id="org-assess"/, 'only a 党支部 has the section');
+  const member = new Browser(srv.base);
+  await member.login('dangyuan');
+  const mp = await member.get(`/orgs/${cjcId}`);
+  assert.equal(mp.status, 200);
+  assert.doesNotMatch(mp.text, /id="org-assess"/, 'a member does not see the branch\'s scores');
+  assert.equal((await sec.get(`/orgs/${xjcId}`)).status, 404, 'another branch stays hidden');
 });
 
 test('bad input: refused naming the field, nothing written', async () => {
@@ -441,10 +505,42 @@ test('bad input: refused naming the field, nothing written', async () => {
   assert.ok(r.json.error.fields.year);
   const y = (await call('zuzhi', 'GET', '/api/v1/assessment/years?year=2030')).json.branches.find((b) => b.org === 'CJZ-CJC');
   assert.equal(y.evaluation, 95, 'the refused evaluations wrote nothing');
+  // ?org= names an org inside the caller's subtree (orgs_from_request): anything else is 404
+  r = await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-03&org=NOSUCH');
+  assert.equal(r.status, 404);
+  assert.match(r.json.error.message, /组织不存在或不在您的管辖范围内/);
+  r = await call('chenji', 'GET', '/api/v1/assessment/checks?month=2030-03&org=CJZ-XJC');
+  assert.equal(r.status, 404, 'another branch');
+  r = await call('chenji', 'GET', '/api/v1/assessment/quarters?quarter=2030-Q1&org=CJZ-XJC');
+  assert.equal(r.status, 404, 'another branch');
+  r = await call('chenji', 'GET', '/api/v1/assessment/checks?month=2030-03&org=CJZ-CJC');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.branches.map((x) => x.org), ['CJZ-CJC']);
+  assert.equal((await b.get('/assessment?month=2030-03&org=NOSUCH')).status, 404);
   r = await call('zuzhi', 'GET', '/api/v1/assessment/checks?month=2030-3');
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.month);
   r = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-CJC/2030-03/nosuch');
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.item);
+});
+
+test('the star history on the branch page: a second year with its up- or downgrade', async () => {
+  await clock('2032-01-06T09:00:00');
+  const r = await call('zuzhi', 'POST', '/api/v1/assessment/stars', { year: 2031 });
+  assert.equal(r.status, 201, r.text);
+  const stars = (await call('chenji', 'GET', '/api/v1/assessment/branches/CJZ-CJC')).json.stars;
+  const [y0, y1] = [stars.find((s) => s.year === 2030), stars.find((s) => s.year === 2031)];
+  assert.ok(y0 && y1, JSON.stringify(stars));
+  const want = y1.stars > y0.stars ? 'up' : y1.stars < y0.stars ? 'down' : 'same';
+  assert.equal(y1.change, want);
+  const cjcId = (await call('chenji', 'GET', '/api/v1/orgs/CJZ-CJC')).json.id;
+  const sec = new Browser(srv.base);
+  await sec.login('chenji');
+  const page = (await sec.get(`/orgs/${cjcId}`)).text;
+  const row = new RegExp(`<tr class="star-${want}"><td data-label="年度">2031</td>[^]*?</tr>`).exec(page);
+  assert.ok(row, `the 2031 row marked ${want}`);
+  assert.ok(row[0].includes({ up: '↑ 升星', down: '↓ 降星', same: '持平' }[want]), row[0]);
+  assert.ok(row[0].includes(`${y1.stars} 星`));
+  assert.match(page, /<tr class="star-new"><td data-label="年度">2030<\/td>/, 'the first year has nothing to compare with');
 });
