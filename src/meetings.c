@@ -1625,17 +1625,17 @@ void decision_list(db *d, const struct actor *a, const struct decision_filter *f
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 200;
 	/* a == NULL: the public page of one village; else what the actor sees */
 	const char *scope = a ? actor_scope(a) : "";
-	db_stmt *s = db_query(
-		d,
-		DECISION_SELECT
-		"WHERE (CAST(? AS BIGINT) = 0 OR x.meeting_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.org_id = ?) "
-		"AND (? = '' OR o.path LIKE ? || '%' OR x.owner_member_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.owner_member_id = ?) "
-		"AND (CAST(? AS BIGINT) = 0 OR (x.state = 'open' AND x.deadline < ?)) AND (? <> '' OR x.pub_at IS NOT NULL) "
-		"ORDER BY CASE WHEN x.state = 'open' AND x.deadline < ? THEN 0 WHEN x.state = 'open' THEN 1 ELSE 2 END, x.deadline, x.id DESC "
-		"LIMIT ?",
-		"IIIIttIIIIttti", f->meeting_id, f->meeting_id, f->org_id, f->org_id, a ? scope : "", scope, a ? me : (int64_t)-1,
-		f->mine ? (int64_t)1 : (int64_t)0, f->mine ? me : (int64_t)0, f->overdue_only ? (int64_t)1 : (int64_t)0, today_s, a ? scope : "", today_s,
-		limit);
+	db_stmt *s = db_query(d,
+			      DECISION_SELECT
+			      "WHERE (CAST(? AS BIGINT) = 0 OR x.meeting_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.org_id = ?) "
+			      "AND (? = '' OR o.path LIKE ? || '%' OR x.owner_member_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.owner_member_id = ?) "
+			      "AND (CAST(? AS BIGINT) = 0 OR (x.state = 'open' AND x.deadline < ?)) AND (? <> '' OR x.pub_at IS NOT NULL) "
+			      "ORDER BY CASE WHEN ? = '' THEN COALESCE(x.pub_date, '') ELSE '' END DESC, "
+			      "CASE WHEN x.state = 'open' AND x.deadline < ? THEN 0 WHEN x.state = 'open' THEN 1 ELSE 2 END, x.deadline, x.id DESC "
+			      "LIMIT ?",
+			      "IIIIttIIIItttti", f->meeting_id, f->meeting_id, f->org_id, f->org_id, a ? scope : "", scope, a ? me : (int64_t)-1,
+			      f->mine ? (int64_t)1 : (int64_t)0, f->mine ? me : (int64_t)0, f->overdue_only ? (int64_t)1 : (int64_t)0, today_s,
+			      a ? scope : "", a ? scope : "", today_s, limit);
 	while (db_next(s)) {
 		struct decision x;
 		decision_row(s, now, &x);

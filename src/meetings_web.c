@@ -1047,7 +1047,7 @@ static void types_page(req *r)
 			"</form> ",
 			action, layout_csrf(r), t->label);
 		mini_form(r, action, "active", t->active ? "0" : "1", NULL, NULL, t->active ? "停用" : "启用");
-		if (!t->in_use && t->key[0] == 't') {
+		if (!t->in_use && t->key[0] == 't' && t->key[1] >= '0' && t->key[1] <= '9') { /* the committee's own (t<pos>), never used */
 			snprintf(action, sizeof action, "/meetings/types/%s/delete", t->key);
 			mini_form(r, action, "key", t->key, NULL, NULL, "删除");
 		}
@@ -1095,8 +1095,17 @@ static void pub_decision(void *ctx, const struct decision *x)
 	req *r = ctx;
 	/* only what the secretary published: the wording, the dates; no owner, no supervisors, no progress notes */
 	bool result = x->result_pub_date[0] != 0;
+	/* past the published deadline without a published result: said as such (not "overdue": it may be done, not yet published) */
+	bool late = !result && decision_is_overdue("open", x->deadline, now_unix());
 	html_printf(&r->out, "<article class=\"card pub-decision\"><h3>%s</h3><p><span class=\"badge %s\">%s</span> 决议公开于 %s · 完成时限 %s</p>",
-		    x->pub_text, result ? "badge-green" : "", result ? "已实施" : "实施中", x->pub_date, x->deadline);
+		    x->pub_text,
+		    result ? "badge-green"
+		    : late ? "badge-grey"
+			   : "",
+		    result ? "已实施"
+		    : late ? "已过完成时限，待公开结果"
+			   : "实施中",
+		    x->pub_date, x->deadline);
 	if (result)
 		html_printf(&r->out, "<p>实施结果（%s 公开）：%s</p>", x->result_pub_date, x->result_pub_text);
 	buf_puts(&r->out, "</article>");
