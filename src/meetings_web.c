@@ -1039,7 +1039,7 @@ static void types_page(req *r)
 			"<td data-label=\"操作\">",
 			t->label, meeting_invite_label(t->invite), t->sanhui ? "计入" : "不计入", t->minutes ? "需要" : "不需要",
 			t->active ? "badge-green" : "badge-grey", t->active ? "启用" : "已停用", used);
-		snprintf(action, sizeof action, "/meetings/types/%s", t->key);
+		snprintf(action, sizeof action, "/meetings/types/%.15s", t->key);
 		html_printf(
 			&r->out,
 			"<form class=\"inline type-rename\" method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
@@ -1048,7 +1048,7 @@ static void types_page(req *r)
 			action, layout_csrf(r), t->label);
 		mini_form(r, action, "active", t->active ? "0" : "1", NULL, NULL, t->active ? "停用" : "启用");
 		if (!t->in_use && t->key[0] == 't' && t->key[1] >= '0' && t->key[1] <= '9') { /* the committee's own (t<pos>), never used */
-			snprintf(action, sizeof action, "/meetings/types/%s/delete", t->key);
+			snprintf(action, sizeof action, "/meetings/types/%.15s/delete", t->key);
 			mini_form(r, action, "key", t->key, NULL, NULL, "删除");
 		}
 		buf_puts(&r->out, "</td></tr>");
