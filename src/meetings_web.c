@@ -550,7 +550,7 @@ static void decision_row_html(void *ctx, const struct decision *x)
 	req *r = ctx;
 	html_printf(&r->out,
 		    "<tr><td data-label=\"事项\"><a href=\"/decisions/%lld\">%s</a></td><td data-label=\"负责人\">%s</td><td data-label=\"时限\">%s</td>"
-		    "<td data-label=\"状态\"><span class=\"badge %s\">%s</span></td><td data-label=\"组织\">%s</td></tr>",
+		    "<td data-label=\"状态\"><span class=\"badge %s\">%s</span></td><td data-label=\"公开\">%s</td><td data-label=\"组织\">%s</td></tr>",
 		    (long long)x->id, x->matter, x->owner_name, x->deadline,
 		    x->overdue                  ? "badge-red"
 		    : !strcmp(x->state, "done") ? "badge-green"
@@ -558,6 +558,9 @@ static void decision_row_html(void *ctx, const struct decision *x)
 		    x->overdue                  ? "逾期"
 		    : !strcmp(x->state, "done") ? "已办结"
 						: "办理中",
+		    x->result_pub_date[0] ? "结果已公开"
+		    : x->pub_date[0]      ? "决议已公开"
+					  : "未公开",
 		    x->org_name);
 }
 
@@ -570,7 +573,7 @@ static void decisions_page(req *r)
 		&r->out,
 		"<section><h2>议事决策</h2><p class=\"actions\"><a class=\"btn btn-small\" href=\"/decisions\">全部</a> "
 		"<a class=\"btn btn-small\" href=\"/decisions?mine=1\">我负责的</a> <a class=\"btn btn-small\" href=\"/decisions?overdue=1\">逾期</a></p>"
-		"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>事项</th><th>负责人</th><th>完成时限</th><th>状态</th><th>组织</th>"
+		"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>事项</th><th>负责人</th><th>完成时限</th><th>状态</th><th>公开</th><th>组织</th>"
 		"</tr></thead><tbody>");
 	decision_list(r->db, &r->actor, &f, now_unix(), decision_row_html, r);
 	buf_puts(&r->out, "</tbody></table></div></section>");
