@@ -293,7 +293,7 @@ static void held_emit(void *ctx, const struct meeting_held_row *h)
 	char href[32], day[11], detail[64];
 	snprintf(href, sizeof href, "/meetings/%lld", (long long)h->id);
 	meeting_date_of(h->starts_at, day);
-	snprintf(detail, sizeof detail, "%s %s 已召开", meeting_type_label(h->type) ? meeting_type_label(h->type) : h->type, day);
+	snprintf(detail, sizeof detail, "%s %s 已召开", h->type_label, day);
 	emit(x->c, "meeting", h->id, h->theme, href, detail, true);
 }
 
@@ -321,8 +321,7 @@ static bool src_meetings(const struct src_ctx *c, struct assess_score *s)
 			snprintf(detail, sizeof detail, "要求%s召开，本期已召开 %lld 次", per, (long long)cell->held);
 		else
 			snprintf(detail, sizeof detail, "要求%s召开，本期未召开", per);
-		const char *label = meeting_type_label(cell->type);
-		emit(c, "requirement", 0, label ? label : cell->type, href, detail, ok);
+		emit(c, "requirement", 0, cell->label, href, detail, ok);
 	}
 	if (c->fn) { /* the meetings behind them */
 		struct held_ctx x = {c, 0};

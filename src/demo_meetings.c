@@ -218,6 +218,22 @@ static int decisions(db *d, const struct actor *a, int64_t meeting_id, int64_t s
 				return fail("done", res, &e);
 			(*done)++;
 		}
+		/* 决议公开 the next day for about seven in ten, 实施结果公开 two days after
+		 * most of those done; the rest wait for the secretary (chosen by the id,
+		 * not the random sequence, so the year's meetings stay what they were) */
+		char day[11];
+		int64_t pub = start + 86400;
+		if (id % 10 < 7 && pub < now) {
+			meeting_date_of(pub, day);
+			if ((res = decision_publish(d, a, id, NULL, day, pub, &e)) != DJ_OK)
+				return fail("publish", res, &e);
+			int64_t rpub = (at > pub ? at : pub) + 2 * 86400;
+			if (at && at < now && id % 10 < 6 && rpub < now) {
+				meeting_date_of(rpub, day);
+				if ((res = decision_publish_result(d, a, id, NULL, day, rpub, &e)) != DJ_OK)
+					return fail("publish result", res, &e);
+			}
+		}
 	}
 	return 0;
 }

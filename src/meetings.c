@@ -17,29 +17,11 @@
 
 const struct permission perm_meeting_manage = {"meeting.manage", "安排会议、考勤、会议记录、议事决策与四议两公开", R_ADMIN | R_COMMITTEE | R_BRANCH};
 const struct permission perm_meeting_plan = {"meeting.plan", "发布月度会议计划、设置三会一课频次", R_ADMIN | R_COMMITTEE};
+const struct permission perm_meeting_types = {"meeting.types", "管理会议类型（新增、改名、停用）", R_ADMIN | R_COMMITTEE};
 
 /* ---- the tables ---- */
 
-const struct meeting_type meeting_types[] = {
-	{"assembly", "支部党员大会"}, {"committee", "支委会"},  {"group", "党小组会"}, {"lesson", "党课"},
-	{"theme_day", "主题党日"},    {"red730", "红色七点半"}, {"other", "其他会议"}, {NULL, NULL},
-};
-
-const char *meeting_type_label(const char *key)
-{
-	for (const struct meeting_type *t = meeting_types; key && t->key; t++)
-		if (!strcmp(t->key, key))
-			return t->label;
-	return NULL;
-}
-
-static int type_index(const char *key)
-{
-	for (int i = 0; meeting_types[i].key; i++)
-		if (!strcmp(meeting_types[i].key, key))
-			return i;
-	return -1;
-}
+/* The type tables' SQL and rules are below the helpers ("types"). */
 
 const struct meeting_transition meeting_transitions[] = {
 	{"planned", "hold", R_ADMIN | R_COMMITTEE | R_BRANCH, "held"},
@@ -257,15 +239,220 @@ static int notify_invitees(db *d, int64_t id, const char *text, int64_t now)
 	return rc;
 }
 
+/* ---- types ---- */
+
+const char *const meeting_invites[] = {"branch", "group", "committee", NULL};
+
+const char *meeting_invite_label(const char *invite)
+{
+	if (!strcmp(invite, "branch"))
+		return "支部全体党员";
+	if (!strcmp(invite, "group"))
+		return "党小组成员（由党小组召开）";
+	if (!strcmp(invite, "committee"))
+		return "支委成员（书记、委员）";
+	return invite;
+}
+
+/* seeded by migration 035: never deleted, only retired */
+static bool type_seeded(const char *key)
+{
+	static const char *const seeded[] = {"assembly", "committee", "group", "lesson", "theme_day", "red730", "other", NULL};
+	for (int i = 0; seeded[i]; i++)
+		if (!strcmp(seeded[i], key))
+			return true;
+	return false;
+}
+
+#define TYPE_SELECT                                                                                                                                \
+	"SELECT t.key, t.label, t.invite, t.sanhui, t.minutes, t.active, t.pos, (SELECT COUNT(*) FROM meetings m WHERE m.type = t.key) + (SELECT " \
+	"COUNT(*) FROM meeting_plans p WHERE p.type = t.key) + (SELECT COUNT(*) FROM meeting_requirements q WHERE q.type = t.key) FROM "           \
+	"meeting_types t "
+
+static void type_row(db_stmt *s, struct meeting_type *t)
+{
+	memset(t, 0, sizeof *t);
+	copy(t->key, sizeof t->key, db_str(s, 0));
+	copy(t->label, sizeof t->label, db_str(s, 1));
+	copy(t->invite, sizeof t->invite, db_str(s, 2));
+	t->sanhui = db_int(s, 3) != 0;
+	t->minutes = db_int(s, 4) != 0;
+	t->active = db_int(s, 5) != 0;
+	t->pos = db_int(s, 6);
+	t->in_use = db_int(s, 7);
+}
+
+int meeting_types_load(db *d, bool active_only, struct meeting_type *out, int max)
+{
+	int n = 0;
+	db_stmt *s = db_query(d, TYPE_SELECT "WHERE (CAST(? AS BIGINT) = 0 OR t.active = 1) ORDER BY t.pos, t.key", "I",
+			      active_only ? (int64_t)1 : (int64_t)0);
+	while (db_next(s) && n < max)
+		type_row(s, &out[n++]);
+	db_done(s);
+	return n;
+}
+
+bool meeting_type_get(db *d, const char *key, struct meeting_type *t)
+{
+	if (!key || !*key)
+		return false;
+	db_stmt *s = db_query(d, TYPE_SELECT "WHERE t.key = ?", "t", key);
+	bool ok = db_next(s);
+	if (ok)
+		type_row(s, t);
+	db_done(s);
+	return ok;
+}
+
+const char *meeting_type_name(db *d, const char *key, char out[64])
+{
+	copy(out, 64, key ? key : "");
+	db_stmt *s = db_query(d, "SELECT label FROM meeting_types WHERE key = ?", "t", key ? key : "");
+	if (db_next(s))
+		copy(out, 64, db_str(s, 0));
+	db_done(s);
+	return out;
+}
+
+int meeting_type_index(const struct meeting_type *v, int n, const char *key)
+{
+	for (int i = 0; key && i < n; i++)
+		if (!strcmp(v[i].key, key))
+			return i;
+	return -1;
+}
+
+static bool invite_valid(const char *invite)
+{
+	for (int i = 0; invite && meeting_invites[i]; i++)
+		if (!strcmp(meeting_invites[i], invite))
+			return true;
+	return false;
+}
+
+/* A type's name: 2..20 characters, not another type's. */
+static void type_label_check(db *d, const char *key, const char *label, struct field_errors *e)
+{
+	if (!text_given(label)) {
+		ferr_add(e, "label", "请填写会议类型名称");
+		return;
+	}
+	if (!utf8_valid(label) || utf8_len(label) < 2 || utf8_len(label) > 20 || strspn(label, " \t") > 0) {
+		ferr_add(e, "label", "会议类型名称应为2到20个字，开头不能是空格");
+		return;
+	}
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM meeting_types WHERE label = ? AND key <> ?", "tt", label, key ? key : ""))
+		ferr_add(e, "label", "已有名为“%s”的会议类型", label);
+}
+
+static void flag_check(struct field_errors *e, const char *field, const char *label, int v)
+{
+	if (v != -1 && v != 0 && v != 1)
+		ferr_add(e, field, "%s应为是或否", label);
+}
+
+enum dj_result meeting_type_add(db *d, const struct actor *a, const struct meeting_type_input *in, int64_t now, char key[16], struct field_errors *e)
+{
+	if (!permission_allows(&perm_meeting_types, a))
+		return dj_fail(e, DJ_FORBIDDEN, "%s", "只有镇党委或系统管理员可以设置会议类型");
+	type_label_check(d, NULL, in->label, e);
+	const char *invite = in->invite && *in->invite ? in->invite : "branch";
+	if (!invite_valid(invite))
+		ferr_add(e, "invite", "参会人员应为支部全体党员（branch）、党小组成员（group）或支委成员（committee）");
+	flag_check(e, "sanhui", "是否计入三会一课", in->sanhui);
+	flag_check(e, "minutes", "是否需要会议记录", in->minutes);
+	if (e->n)
+		return DJ_INVALID;
+	if (db_int1(d, 0, "SELECT COUNT(*) FROM meeting_types", "") >= MEETING_TYPES_MAX)
+		return dj_fail(e, DJ_CONFLICT, "会议类型已有%d种，请先停用或改名已有的类型", MEETING_TYPES_MAX);
+	/* a key of our own making: t + the next position (the name is what people read) */
+	int64_t pos = db_int1(d, 0, "SELECT COALESCE(MAX(pos), 0) + 1 FROM meeting_types", "");
+	snprintf(key, 16, "t%lld", (long long)pos);
+	int sanhui = in->sanhui == 1, minutes = in->minutes != 0;
+	if (db_run(d, "INSERT INTO meeting_types (key, label, invite, sanhui, minutes, pos, active, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+		   "tttIIII", key, in->label, invite, (int64_t)sanhui, (int64_t)minutes, pos, now) != DB_OK)
+		return DJ_DB_ERROR;
+	char sum[300];
+	snprintf(sum, sizeof sum, "新增会议类型“%s”：参会人员%s，%s三会一课，%s会议记录", in->label, meeting_invite_label(invite),
+		 sanhui ? "计入" : "不计入", minutes ? "需要" : "不需要");
+	if (audit_write(d, a, "meeting.type_add", "meeting_type", pos, a->org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
+enum dj_result meeting_type_set(db *d, const struct actor *a, const char *key, const struct meeting_type_input *in, struct field_errors *e)
+{
+	if (!permission_allows(&perm_meeting_types, a))
+		return dj_fail(e, DJ_FORBIDDEN, "%s", "只有镇党委或系统管理员可以设置会议类型");
+	struct meeting_type t;
+	if (!meeting_type_get(d, key, &t))
+		return dj_fail(e, DJ_NOT_FOUND, "%s", "会议类型不存在");
+	if (in->label)
+		type_label_check(d, t.key, in->label, e);
+	if (in->invite && !invite_valid(in->invite))
+		ferr_add(e, "invite", "参会人员应为支部全体党员（branch）、党小组成员（group）或支委成员（committee）");
+	/* the seven keep who they invite: the planning rules of 支委会 and 党小组会 are theirs */
+	else if (in->invite && type_seeded(t.key) && strcmp(in->invite, t.invite) != 0)
+		ferr_add(e, "invite", "内置会议类型的参会人员不能修改");
+	flag_check(e, "sanhui", "是否计入三会一课", in->sanhui);
+	flag_check(e, "minutes", "是否需要会议记录", in->minutes);
+	flag_check(e, "active", "是否启用", in->active);
+	if (e->n)
+		return DJ_INVALID;
+	const char *label = in->label ? in->label : t.label, *invite = in->invite ? in->invite : t.invite;
+	int sanhui = in->sanhui == -1 ? t.sanhui : in->sanhui, minutes = in->minutes == -1 ? t.minutes : in->minutes,
+	    active = in->active == -1 ? t.active : in->active;
+	if (db_run(d, "UPDATE meeting_types SET label = ?, invite = ?, sanhui = ?, minutes = ?, active = ? WHERE key = ?", "ttIIIt", label, invite,
+		   (int64_t)sanhui, (int64_t)minutes, (int64_t)active, t.key) != DB_OK)
+		return DJ_DB_ERROR;
+	char sum[400];
+	bool renamed = strcmp(label, t.label) != 0;
+	snprintf(sum, sizeof sum, "会议类型“%s”%s%s%s：参会人员%s，%s三会一课，%s会议记录%s", t.label, renamed ? "改名为“" : "", renamed ? label : "",
+		 renamed ? "”" : "", meeting_invite_label(invite), sanhui ? "计入" : "不计入", minutes ? "需要" : "不需要",
+		 active == (int)t.active ? ""
+		 : active                ? "（恢复启用）"
+					 : "（停用：不再用于新会议）");
+	if (audit_write(d, a, "meeting.type_set", "meeting_type", t.pos, a->org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
+enum dj_result meeting_type_delete(db *d, const struct actor *a, const char *key, struct field_errors *e)
+{
+	if (!permission_allows(&perm_meeting_types, a))
+		return dj_fail(e, DJ_FORBIDDEN, "%s", "只有镇党委或系统管理员可以设置会议类型");
+	struct meeting_type t;
+	if (!meeting_type_get(d, key, &t))
+		return dj_fail(e, DJ_NOT_FOUND, "%s", "会议类型不存在");
+	if (type_seeded(t.key))
+		return dj_fail(e, DJ_CONFLICT, "“%s”是内置会议类型，不能删除；不再使用请停用", t.label);
+	if (t.in_use)
+		return dj_fail(e, DJ_CONFLICT, "“%s”已有%lld条会议、计划或频次记录，不能删除；不再使用请停用", t.label, (long long)t.in_use);
+	if (db_run(d, "DELETE FROM meeting_types WHERE key = ?", "t", t.key) != DB_OK)
+		return DJ_DB_ERROR;
+	char sum[160];
+	snprintf(sum, sizeof sum, "删除未使用的会议类型“%s”", t.label);
+	if (audit_write(d, a, "meeting.type_delete", "meeting_type", t.pos, a->org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
 /* ---- requirements ---- */
 
 int meeting_requirements(db *d, struct meeting_requirement *out, int max)
 {
 	int n = 0;
-	db_stmt *s = db_query(d, "SELECT type, months FROM meeting_requirements ORDER BY months, type", "");
+	/* only types that count toward 三会一课 and are in use: a retired type is planned no more, so it cannot be required */
+	db_stmt *s = db_query(
+		d,
+		"SELECT q.type, q.months, t.invite FROM meeting_requirements q JOIN meeting_types t ON t.key = q.type WHERE t.sanhui = 1 AND "
+		"t.active = 1 ORDER BY q.months, t.pos",
+		"");
 	while (db_next(s) && n < max) {
 		copy(out[n].type, sizeof out[n].type, db_str(s, 0));
 		out[n].months = (int)db_int(s, 1);
+		copy(out[n].invite, sizeof out[n].invite, db_str(s, 2));
 		n++;
 	}
 	db_done(s);
@@ -276,8 +463,13 @@ enum dj_result meeting_requirement_set(db *d, const struct actor *a, const char 
 {
 	if (!permission_allows(&perm_meeting_plan, a) || strcmp(actor_scope(a), "/") != 0)
 		return dj_fail(e, DJ_FORBIDDEN, "%s", "只有系统管理员可以设置三会一课频次");
-	if (!meeting_type_label(type)) {
+	struct meeting_type t;
+	if (!meeting_type_get(d, type, &t)) {
 		ferr_add(e, "type", "会议类型不正确");
+		return DJ_INVALID;
+	}
+	if (months && !t.sanhui) {
+		ferr_add(e, "type", "“%s”不计入三会一课，不能设置频次", t.label);
 		return DJ_INVALID;
 	}
 	if (months != 0 && months != 1 && months != 3 && months != 6 && months != 12) {
@@ -290,7 +482,7 @@ enum dj_result meeting_requirement_set(db *d, const struct actor *a, const char 
 				 "ti", type, months)
 			: db_run(d, "DELETE FROM meeting_requirements WHERE type = ?", "t", type);
 	char sum[160];
-	snprintf(sum, sizeof sum, "%s：%s", meeting_type_label(type), months ? (months == 1 ? "每月" : months == 3 ? "每季度" : "按月数") : "不作要求");
+	snprintf(sum, sizeof sum, "%s：%s", t.label, months ? (months == 1 ? "每月" : months == 3 ? "每季度" : "按月数") : "不作要求");
 	if (rc != DB_OK || audit_write(d, a, "meeting.requirement", "meeting_requirement", months, a->org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;
@@ -301,9 +493,9 @@ enum dj_result meeting_requirement_set(db *d, const struct actor *a, const char 
 #define MEETING_SELECT                                                                                                                         \
 	"SELECT m.id, m.org_id, COALESCE(m.plan_id, 0), o.name, o.path, o.type, m.type, m.theme, m.place, m.content, m.starts_at, m.ends_at, " \
 	"COALESCE(m.host_member_id, 0), COALESCE(m.recorder_member_id, 0), COALESCE(h.name, ''), COALESCE(rc.name, ''), m.state, m.minutes, "  \
-	"m.topics, m.cancel_reason, m.youth, m.masses, COALESCE(m.held_at, 0), m.created_at "                                                  \
+	"m.topics, m.cancel_reason, m.youth, m.masses, COALESCE(m.held_at, 0), m.created_at, COALESCE(ty.label, m.type) "                      \
 	"FROM meetings m JOIN orgs o ON o.id = m.org_id LEFT JOIN members h ON h.id = m.host_member_id "                                       \
-	"LEFT JOIN members rc ON rc.id = m.recorder_member_id "
+	"LEFT JOIN members rc ON rc.id = m.recorder_member_id LEFT JOIN meeting_types ty ON ty.key = m.type "
 
 static void meeting_row(db_stmt *s, struct meeting *m)
 {
@@ -332,6 +524,7 @@ static void meeting_row(db_stmt *s, struct meeting *m)
 	m->masses = db_int(s, 21);
 	m->held_at = db_int(s, 22);
 	m->created_at = db_int(s, 23);
+	copy(m->type_label, sizeof m->type_label, db_str(s, 24));
 }
 
 static void meeting_counts(db *d, struct meeting *m)
@@ -384,11 +577,12 @@ void meeting_held_each(db *d, const char *org_path, const char *type, int64_t t0
 		       void *ctx)
 {
 	db_stmt *s = db_query(d,
-			      "SELECT m.id, m.type, m.theme, m.starts_at FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND "
+			      "SELECT m.id, m.type, m.theme, m.starts_at, COALESCE(ty.label, m.type) FROM meetings m JOIN orgs o ON o.id = m.org_id "
+			      "LEFT JOIN meeting_types ty ON ty.key = m.type WHERE m.state = 'held' AND "
 			      "(? = '' OR m.type = ?) AND m.starts_at >= ? AND m.starts_at < ? AND o.path LIKE ? || '%' ORDER BY m.starts_at, m.id",
 			      "ttIIt", type ? type : "", type ? type : "", t0, t1, org_path);
 	while (db_next(s)) {
-		struct meeting_held_row h = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3)};
+		struct meeting_held_row h = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3), db_str(s, 4)};
 		fn(ctx, &h);
 	}
 	db_done(s);
@@ -476,10 +670,18 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 		return DJ_INVALID;
 	}
 	const char *type = n->type ? n->type : "";
-	if (!meeting_type_label(type))
+	struct meeting_type mt;
+	bool by_group = false;
+	if (!meeting_type_get(d, type, &mt))
 		ferr_add(e, "type", "请选择会议类型");
-	else if (!strcmp(type, "group") != !strcmp(otype, "group"))
-		ferr_add(e, "type", "%s", !strcmp(type, "group") ? "党小组会应由党小组召开，请选择党小组" : "党小组只能召开党小组会");
+	else if (!mt.active)
+		ferr_add(e, "type", "会议类型“%s”已停用，不能再安排", mt.label);
+	else if ((by_group = !strcmp(mt.invite, "group")) != !strcmp(otype, "group")) {
+		if (by_group)
+			ferr_add(e, "type", "%s应由党小组召开，请选择党小组", mt.label);
+		else
+			ferr_add(e, "type", "%s", "党小组只能召开党小组会");
+	}
 	/* a monthly plan fills what the branch left empty: the village inherits and adapts */
 	char ptheme[256] = "", pcontent[4096] = "";
 	if (n->plan_id) {
@@ -529,16 +731,17 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 	if (db_done(s) != DB_OK || !id)
 		return DJ_DB_ERROR;
 	/* the invitees: the 书记 and 委员 for 支委会 (everyone when none is recorded), the group's for 党小组会, else the branch's */
-	const char *path = !strcmp(type, "group") ? o.org_path : bpath;
+	const char *path = by_group ? o.org_path : bpath;
+	bool committee = !strcmp(mt.invite, "committee");
 	int rc = DB_OK;
-	if (!strcmp(type, "committee"))
+	if (committee)
 		rc = db_run(
 			d,
 			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
 			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') AND EXISTS (SELECT 1 FROM member_duties du WHERE "
 			"du.member_id = m.id AND du.duty IN ('书记', '副书记', '委员'))",
 			"It", id, path);
-	if (rc == DB_OK && (strcmp(type, "committee") != 0 || db_changes(d) == 0))
+	if (rc == DB_OK && (!committee || db_changes(d) == 0))
 		rc = db_run(
 			d,
 			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
@@ -548,8 +751,8 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 		return DJ_DB_ERROR;
 	char when[20], text[600], sum[400];
 	fmt_time(t0, when);
-	snprintf(text, sizeof text, "会议通知：%s %s「%s」，%s 在%s召开", o.org_name, meeting_type_label(type), theme, when, n->place);
-	snprintf(sum, sizeof sum, "%s「%s」%s %s", meeting_type_label(type), theme, when, n->place);
+	snprintf(text, sizeof text, "会议通知：%s %s「%s」，%s 在%s召开", o.org_name, mt.label, theme, when, n->place);
+	snprintf(sum, sizeof sum, "%s「%s」%s %s", mt.label, theme, when, n->place);
 	if (notify_invitees(d, id, text, now) != DB_OK || audit_write(d, a, "meeting.plan", "meeting", id, n->org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
 	if (id_out)
@@ -577,7 +780,11 @@ enum dj_result meeting_hold(db *d, const struct actor *a, int64_t id, const stru
 		return dj_fail(e, DJ_CONFLICT, "会议%s，不能再登记召开", meeting_state_label(m.state));
 	if (now < m.starts_at)
 		return dj_fail(e, DJ_CONFLICT, "%s", "会议还没有开始，不能登记为已召开");
-	need_text(e, "minutes", "会议记录", h->minutes, 8000);
+	/* the type says whether its meetings need minutes (all seven seeded ones do) */
+	struct meeting_type mt;
+	bool need_minutes = !meeting_type_get(d, m.type, &mt) || mt.minutes;
+	if (need_minutes || text_given(h->minutes))
+		need_text(e, "minutes", "会议记录", h->minutes, 8000);
 	if (h->topics && (!utf8_valid(h->topics) || utf8_len(h->topics) > 1000))
 		ferr_add(e, "topics", "议题不能超过1000个字");
 	if (h->youth < 0 || h->youth > 9999)
@@ -602,7 +809,7 @@ enum dj_result meeting_hold(db *d, const struct actor *a, int64_t id, const stru
 	    db_run(d,
 		   "UPDATE meetings SET state = 'held', minutes = ?, topics = ?, youth = ?, masses = ?, held_at = ?, updated_at = ? WHERE id = ? AND "
 		   "state = 'planned'",
-		   "ttIIIII", h->minutes, h->topics ? h->topics : "", h->youth, h->masses, now, now, id) != DB_OK)
+		   "ttIIIII", h->minutes ? h->minutes : "", h->topics ? h->topics : "", h->youth, h->masses, now, now, id) != DB_OK)
 		return DJ_DB_ERROR;
 	for (const char *const *r = h->reps; r && *r; r++)
 		if (db_run(d, "INSERT INTO meeting_guests (meeting_id, name) VALUES (?, ?)", "It", id, *r) != DB_OK)
@@ -625,10 +832,9 @@ enum dj_result meeting_hold(db *d, const struct actor *a, int64_t id, const stru
 	if (pr != DJ_OK)
 		return pr;
 	meeting_counts(d, &m);
-	char sum[400];
-	snprintf(sum, sizeof sum, "%s「%s」已召开：应到%lld人，出席%lld人，请假%lld人，缺席%lld人；进步青年%lld人，群众代表%lld人",
-		 meeting_type_label(m.type), m.theme, (long long)m.invited, (long long)m.present, (long long)m.on_leave, (long long)m.absent,
-		 (long long)h->youth, (long long)h->masses);
+	char sum[700];
+	snprintf(sum, sizeof sum, "%s「%s」已召开：应到%lld人，出席%lld人，请假%lld人，缺席%lld人；进步青年%lld人，群众代表%lld人", m.type_label, m.theme,
+		 (long long)m.invited, (long long)m.present, (long long)m.on_leave, (long long)m.absent, (long long)h->youth, (long long)h->masses);
 	if (audit_write(d, a, "meeting.hold", "meeting", id, m.org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;
@@ -648,8 +854,8 @@ enum dj_result meeting_cancel(db *d, const struct actor *a, int64_t id, const ch
 		   id) != DB_OK)
 		return DJ_DB_ERROR;
 	char text[600], sum[600];
-	snprintf(text, sizeof text, "会议取消：%s「%s」已取消，原因：%s", meeting_type_label(m.type), m.theme, reason);
-	snprintf(sum, sizeof sum, "%s「%s」取消：%s", meeting_type_label(m.type), m.theme, reason);
+	snprintf(text, sizeof text, "会议取消：%s「%s」已取消，原因：%s", m.type_label, m.theme, reason);
+	snprintf(sum, sizeof sum, "%s「%s」取消：%s", m.type_label, m.theme, reason);
 	if (notify_invitees(d, id, text, now) != DB_OK || audit_write(d, a, "meeting.cancel", "meeting", id, m.org_id, sum) != DB_OK)
 		return DJ_DB_ERROR;
 	return DJ_OK;
@@ -808,7 +1014,8 @@ enum dj_result meeting_list(db *d, const struct actor *a, const char *month, con
 		month_add(month, 1, next);
 		month_start(next, &t1);
 	}
-	if (type && *type && !meeting_type_label(type)) {
+	struct meeting_type mt;
+	if (type && *type && !meeting_type_get(d, type, &mt)) {
 		ferr_add(e, "type", "会议类型不正确");
 		return DJ_INVALID;
 	}
@@ -927,7 +1134,7 @@ static enum dj_result ck_window(db *d, const struct actor *a, int64_t id, char *
 		return DJ_NOT_FOUND;
 	char when[20];
 	fmt_time(m.starts_at, when);
-	snprintf(title, title_n, "%s「%s」%s %s", meeting_type_label(m.type), m.theme, when, m.place);
+	snprintf(title, title_n, "%s「%s」%s %s", m.type_label, m.theme, when, m.place);
 	*opens = m.starts_at - MEETING_SIGNIN_BEFORE;
 	/* a meeting that was held or cancelled takes no more check-ins */
 	*closes = !strcmp(m.state, "planned") ? m.ends_at : !strcmp(m.state, "held") && m.held_at < m.ends_at ? m.held_at : *opens;
@@ -1000,8 +1207,11 @@ enum dj_result meeting_plan_publish(db *d, const struct actor *a, int64_t org_id
 	int64_t t;
 	if (!month_start(month, &t))
 		ferr_add(e, "month", "月份应为 YYYY-MM");
-	if (!meeting_type_label(type ? type : ""))
+	struct meeting_type mt;
+	if (!meeting_type_get(d, type ? type : "", &mt))
 		ferr_add(e, "type", "请选择会议类型");
+	else if (!mt.active)
+		ferr_add(e, "type", "会议类型“%s”已停用", mt.label);
 	need_text(e, "theme", "主题", theme, 100);
 	need_text(e, "content", "内容", content, 2000);
 	if (e->n)
@@ -1022,7 +1232,7 @@ enum dj_result meeting_plan_publish(db *d, const struct actor *a, int64_t org_id
 	if (db_done(s) != DB_OK)
 		return DJ_DB_ERROR;
 	char text[400];
-	snprintf(text, sizeof text, "%s发布%s月%s计划：%s", name, month + 5, meeting_type_label(type), theme);
+	snprintf(text, sizeof text, "%s发布%s月%s计划：%s", name, month + 5, mt.label, theme);
 	for (size_t i = 0; i < nb; i++)
 		if (notify_org_role(d, branches[i], "branch", "meeting_plan", NULL, 0, text, now) != DB_OK)
 			return DJ_DB_ERROR;
@@ -1066,7 +1276,8 @@ bool decision_is_overdue(const char *state, const char *deadline, int64_t now)
 
 #define DECISION_SELECT                                                                                                                        \
 	"SELECT x.id, x.meeting_id, x.org_id, x.owner_member_id, o.name, o.path, o.code, m.theme, m.starts_at, x.matter, w.name, x.deadline, " \
-	"x.state, x.result, COALESCE(x.done_date, ''), COALESCE(x.done_at, 0), x.created_at, COALESCE(x.order_id, 0), COALESCE(od.code, '') "  \
+	"x.state, x.result, COALESCE(x.done_date, ''), COALESCE(x.done_at, 0), x.created_at, COALESCE(x.order_id, 0), COALESCE(od.code, ''), " \
+	"COALESCE(x.pub_date, ''), x.pub_text, COALESCE(x.result_pub_date, ''), x.result_pub_text "                                            \
 	"FROM decisions x JOIN orgs o ON o.id = x.org_id JOIN meetings m ON m.id = x.meeting_id JOIN members w ON w.id = x.owner_member_id "   \
 	"LEFT JOIN orders od ON od.id = x.order_id "
 
@@ -1092,6 +1303,10 @@ static void decision_row(db_stmt *s, int64_t now, struct decision *x)
 	x->created_at = db_int(s, 16);
 	x->order_id = db_int(s, 17);
 	copy(x->order_code, sizeof x->order_code, db_str(s, 18));
+	copy(x->pub_date, sizeof x->pub_date, db_str(s, 19));
+	copy(x->pub_text, sizeof x->pub_text, db_str(s, 20));
+	copy(x->result_pub_date, sizeof x->result_pub_date, db_str(s, 21));
+	copy(x->result_pub_text, sizeof x->result_pub_text, db_str(s, 22));
 	x->overdue = decision_is_overdue(x->state, x->deadline, now);
 }
 
@@ -1290,6 +1505,98 @@ enum dj_result decision_done(db *d, const struct actor *a, int64_t id, const cha
 	return DJ_OK;
 }
 
+/* The date of a publication: given (YYYY-MM-DD, not after today, not before
+ * `earliest`) or today. */
+static bool pub_date_of(struct field_errors *e, const char *given, const char *earliest, const char *what, int64_t now, char out[11])
+{
+	char today_s[11];
+	meeting_date_of(now, today_s);
+	if (!text_given(given)) {
+		copy(out, 11, today_s);
+		given = out;
+	} else if (!date_valid(given)) {
+		ferr_add(e, "date", "%s日期应为 YYYY-MM-DD", what);
+		return false;
+	} else
+		copy(out, 11, given);
+	if (strcmp(out, today_s) > 0) {
+		ferr_add(e, "date", "%s日期不能晚于今天", what);
+		return false;
+	}
+	if (earliest && *earliest && strcmp(out, earliest) < 0) {
+		ferr_add(e, "date", "%s日期不能早于 %s", what, earliest);
+		return false;
+	}
+	return true;
+}
+
+/* Publishing is the secretary's: the branch's staff or the committee above. */
+static enum dj_result decision_for_publish(db *d, const struct actor *a, int64_t id, int64_t now, struct decision *x, struct field_errors *e)
+{
+	if (!decision_load(d, id, now, x) || !decision_visible(d, a, x))
+		return dj_fail(e, DJ_NOT_FOUND, "%s", "决策事项不存在");
+	if (!staff_covers(a, x->org_path))
+		return dj_fail(e, DJ_FORBIDDEN, "%s", "只有本支部书记或上级党委可以公开决策事项");
+	return DJ_OK;
+}
+
+enum dj_result decision_publish(db *d, const struct actor *a, int64_t id, const char *text, const char *date, int64_t now, struct field_errors *e)
+{
+	struct decision x;
+	enum dj_result res = decision_for_publish(d, a, id, now, &x, e);
+	if (res != DJ_OK)
+		return res;
+	if (*x.pub_date)
+		return dj_fail(e, DJ_CONFLICT, "该决议已于 %s 公开", x.pub_date);
+	const char *t = text_given(text) ? text : x.matter;
+	if (!need_text(e, "text", "公开内容", t, 1000))
+		return DJ_INVALID;
+	char mdate[11], day[11];
+	meeting_date_of(x.meeting_at, mdate);
+	if (!pub_date_of(e, date, mdate, "决议公开", now, day))
+		return DJ_INVALID;
+	if (db_run(d, "UPDATE decisions SET pub_date = ?, pub_text = ?, pub_at = ? WHERE id = ? AND pub_at IS NULL", "ttII", day, t, now, id) != DB_OK)
+		return DJ_DB_ERROR;
+	if (db_changes(d) != 1)
+		return dj_fail(e, DJ_CONFLICT, "%s", "该决议已经公开");
+	char sum[2200];
+	snprintf(sum, sizeof sum, "决议公开（%s）：%s", day, t);
+	if (audit_write(d, a, "decision.publish", "decision", id, x.org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
+enum dj_result decision_publish_result(db *d, const struct actor *a, int64_t id, const char *text, const char *date, int64_t now, struct field_errors *e)
+{
+	struct decision x;
+	enum dj_result res = decision_for_publish(d, a, id, now, &x, e);
+	if (res != DJ_OK)
+		return res;
+	if (!*x.pub_date)
+		return dj_fail(e, DJ_CONFLICT, "%s", "请先进行决议公开，再公开实施结果");
+	if (strcmp(x.state, "done") != 0)
+		return dj_fail(e, DJ_CONFLICT, "%s", "该事项尚未办结，办结后才能公开实施结果");
+	if (*x.result_pub_date)
+		return dj_fail(e, DJ_CONFLICT, "实施结果已于 %s 公开", x.result_pub_date);
+	const char *t = text_given(text) ? text : x.result;
+	if (!need_text(e, "text", "公开内容", t, 1000))
+		return DJ_INVALID;
+	const char *earliest = strcmp(x.done_date, x.pub_date) > 0 ? x.done_date : x.pub_date;
+	char day[11];
+	if (!pub_date_of(e, date, earliest, "实施结果公开", now, day))
+		return DJ_INVALID;
+	if (db_run(d, "UPDATE decisions SET result_pub_date = ?, result_pub_text = ?, result_pub_at = ? WHERE id = ? AND result_pub_at IS NULL", "ttII",
+		   day, t, now, id) != DB_OK)
+		return DJ_DB_ERROR;
+	if (db_changes(d) != 1)
+		return dj_fail(e, DJ_CONFLICT, "%s", "实施结果已经公开");
+	char sum[2200];
+	snprintf(sum, sizeof sum, "实施结果公开（%s）：%s", day, t);
+	if (audit_write(d, a, "decision.publish_result", "decision", id, x.org_id, sum) != DB_OK)
+		return DJ_DB_ERROR;
+	return DJ_OK;
+}
+
 void decision_each_supervisor(db *d, int64_t id, void (*fn)(void *ctx, const struct decision_supervisor *s), void *ctx)
 {
 	db_stmt *s = db_query(d, "SELECT kind, COALESCE(member_id, 0), name FROM decision_supervisors WHERE decision_id = ? ORDER BY id", "I", id);
@@ -1318,16 +1625,17 @@ void decision_list(db *d, const struct actor *a, const struct decision_filter *f
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 200;
 	/* a == NULL: the public page of one village; else what the actor sees */
 	const char *scope = a ? actor_scope(a) : "";
-	db_stmt *s = db_query(
-		d,
-		DECISION_SELECT
-		"WHERE (CAST(? AS BIGINT) = 0 OR x.meeting_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.org_id = ?) "
-		"AND (? = '' OR o.path LIKE ? || '%' OR x.owner_member_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.owner_member_id = ?) "
-		"AND (CAST(? AS BIGINT) = 0 OR (x.state = 'open' AND x.deadline < ?)) "
-		"ORDER BY CASE WHEN x.state = 'open' AND x.deadline < ? THEN 0 WHEN x.state = 'open' THEN 1 ELSE 2 END, x.deadline, x.id DESC "
-		"LIMIT ?",
-		"IIIIttIIIItti", f->meeting_id, f->meeting_id, f->org_id, f->org_id, a ? scope : "", scope, a ? me : (int64_t)-1,
-		f->mine ? (int64_t)1 : (int64_t)0, f->mine ? me : (int64_t)0, f->overdue_only ? (int64_t)1 : (int64_t)0, today_s, today_s, limit);
+	db_stmt *s = db_query(d,
+			      DECISION_SELECT
+			      "WHERE (CAST(? AS BIGINT) = 0 OR x.meeting_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.org_id = ?) "
+			      "AND (? = '' OR o.path LIKE ? || '%' OR x.owner_member_id = ?) AND (CAST(? AS BIGINT) = 0 OR x.owner_member_id = ?) "
+			      "AND (CAST(? AS BIGINT) = 0 OR (x.state = 'open' AND x.deadline < ?)) AND (? <> '' OR x.pub_at IS NOT NULL) "
+			      "ORDER BY CASE WHEN ? = '' THEN COALESCE(x.pub_date, '') ELSE '' END DESC, "
+			      "CASE WHEN x.state = 'open' AND x.deadline < ? THEN 0 WHEN x.state = 'open' THEN 1 ELSE 2 END, x.deadline, x.id DESC "
+			      "LIMIT ?",
+			      "IIIIttIIIItttti", f->meeting_id, f->meeting_id, f->org_id, f->org_id, a ? scope : "", scope, a ? me : (int64_t)-1,
+			      f->mine ? (int64_t)1 : (int64_t)0, f->mine ? me : (int64_t)0, f->overdue_only ? (int64_t)1 : (int64_t)0, today_s,
+			      a ? scope : "", a ? scope : "", today_s, limit);
 	while (db_next(s)) {
 		struct decision x;
 		decision_row(s, now, &x);
@@ -1499,9 +1807,34 @@ enum dj_result matter_step_record(db *d, const struct actor *a, int64_t id, cons
 		return DJ_INVALID;
 	}
 	int64_t round = !strcmp(m.state, "stopped") ? m.round + 1 : m.round;
-	if (!text_given(in->date))
+	/* 决议公开 / 实施结果公开 may be a decision's own publication: its date and wording fill what was left empty */
+	const char *date = in->date, *record = in->record;
+	char ddate[11] = "", dtext[2048] = "";
+	if (in->decision_id) {
+		bool resolution = !strcmp(matter_steps[k].key, "publish_resolution"), result = !strcmp(matter_steps[k].key, "publish_result");
+		struct decision x;
+		if (!resolution && !result) {
+			ferr_add(e, "decision_id", "只有“决议公开”“实施结果公开”可以关联决策事项的公开");
+			return DJ_INVALID;
+		}
+		if (!decision_load(d, in->decision_id, now, &x) || x.org_id != m.org_id) {
+			ferr_add(e, "decision_id", "决策事项不存在或不属于本支部");
+			return DJ_INVALID;
+		}
+		if (!*(resolution ? x.pub_date : x.result_pub_date)) {
+			ferr_add(e, "decision_id", "该决策事项尚未%s", resolution ? "决议公开" : "公开实施结果");
+			return DJ_INVALID;
+		}
+		copy(ddate, sizeof ddate, resolution ? x.pub_date : x.result_pub_date);
+		copy(dtext, sizeof dtext, resolution ? x.pub_text : x.result_pub_text);
+		if (!text_given(date))
+			date = ddate;
+		if (!text_given(record))
+			record = dtext;
+	}
+	if (!text_given(date))
 		ferr_add(e, "date", "请填写日期");
-	else if (!date_valid(in->date))
+	else if (!date_valid(date))
 		ferr_add(e, "date", "日期应为 YYYY-MM-DD");
 	else {
 		char last[11] = "";
@@ -1511,12 +1844,12 @@ enum dj_result matter_step_record(db *d, const struct actor *a, int64_t id, cons
 		db_done(s);
 		char today_s[11];
 		meeting_date_of(now, today_s);
-		if (*last && strcmp(in->date, last) < 0)
+		if (*last && strcmp(date, last) < 0)
 			ferr_add(e, "date", "日期不能早于上一步的 %s", last);
-		else if (strcmp(in->date, today_s) > 0)
+		else if (strcmp(date, today_s) > 0)
 			ferr_add(e, "date", "日期不能晚于今天");
 	}
-	need_text(e, "record", "记录", in->record, 2000);
+	need_text(e, "record", "记录", record, 2000);
 	int64_t total = 0, present = 0, favour = 0;
 	enum matter_quorum q = matter_steps[k].quorum;
 	if (q != QUORUM_NONE) {
@@ -1541,10 +1874,10 @@ enum dj_result matter_step_record(db *d, const struct actor *a, int64_t id, cons
 		return DJ_INVALID;
 	bool ok = q == QUORUM_NONE || matter_quorum_met(total, present, favour);
 	if (db_run(d,
-		   "INSERT INTO matter_steps (matter_id, round, seq, step, date, record, total, present, favour, passed, user_id, at) VALUES (?, ?, ?, "
-		   "?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?)",
-		   "IIItttIIIIII", id, round, (int64_t)k, matter_steps[k].key, in->date, in->record, total, present, favour, ok ? (int64_t)1 : (int64_t)0,
-		   a->user_id, now) != DB_OK)
+		   "INSERT INTO matter_steps (matter_id, round, seq, step, date, record, total, present, favour, passed, user_id, at, decision_id) VALUES "
+		   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, NULLIF(CAST(? AS BIGINT), 0))",
+		   "IIItttIIIIIII", id, round, (int64_t)k, matter_steps[k].key, date, record, total, present, favour, ok ? (int64_t)1 : (int64_t)0,
+		   a->user_id, now, in->decision_id) != DB_OK)
 		return DJ_DB_ERROR;
 	const char *state = !ok ? "stopped" : k == matter_steps_count - 1 ? "done" : "open";
 	if (db_run(d, "UPDATE matters SET state = ?, round = ?, updated_at = ? WHERE id = ?", "tIII", state, round, now, id) != DB_OK)
@@ -1565,12 +1898,13 @@ void matter_each_step(db *d, int64_t id, void (*fn)(void *ctx, const struct matt
 {
 	db_stmt *s = db_query(
 		d,
-		"SELECT round, seq, step, date, record, total, present, favour, passed FROM matter_steps WHERE matter_id = ? ORDER BY round, "
+		"SELECT round, seq, step, date, record, total, present, favour, passed, COALESCE(decision_id, 0) FROM matter_steps WHERE matter_id = ? "
+		"ORDER BY round, "
 		"seq",
 		"I", id);
 	while (db_next(s)) {
-		struct matter_step_row r = {db_int(s, 0), db_int(s, 5), db_int(s, 6), db_int(s, 7),     (int)db_int(s, 1),
-					    db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 8) != 0};
+		struct matter_step_row r = {db_int(s, 0),      db_int(s, 5), db_int(s, 6), db_int(s, 7), db_int(s, 9),
+					    (int)db_int(s, 1), db_str(s, 2), db_str(s, 3), db_str(s, 4), db_int(s, 8) != 0};
 		fn(ctx, &r);
 	}
 	db_done(s);
@@ -1618,14 +1952,15 @@ static bool period(const char *from, const char *to, int64_t *t0, int64_t *t1, s
 	return true;
 }
 
-static void report_of(db *d, const char *path, int64_t t0, int64_t t1, int64_t now, struct meeting_report_row *r)
+static void report_of(db *d, const struct meeting_type *types, int ntypes, const char *path, int64_t t0, int64_t t1, int64_t now,
+		      struct meeting_report_row *r)
 {
 	db_stmt *s = db_query(d,
 			      "SELECT m.type, m.state, COUNT(*), COALESCE(SUM(m.youth + m.masses), 0) FROM meetings m JOIN orgs o ON o.id = m.org_id "
 			      "WHERE o.path LIKE ? || '%' AND m.starts_at >= ? AND m.starts_at < ? GROUP BY m.type, m.state",
 			      "tII", path, t0, t1);
 	while (db_next(s)) {
-		int k = type_index(db_str(s, 0));
+		int k = meeting_type_index(types, ntypes, db_str(s, 0));
 		const char *st = db_str(s, 1);
 		if (!strcmp(st, "held")) {
 			if (k >= 0)
@@ -1719,6 +2054,8 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
 	int64_t t0, t1;
 	if (!period(from, to, &t0, &t1, e))
 		return DJ_INVALID;
+	struct meeting_type types[MEETING_TYPES_MAX];
+	int ntypes = meeting_types_load(d, false, types, MEETING_TYPES_MAX);
 	size_t n;
 	struct branch_ref *b = branches_under(d, path, &n);
 	for (size_t i = 0; b && i < n; i++) {
@@ -1727,7 +2064,7 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
 		r.org_id = b[i].id;
 		copy(r.org_name, sizeof r.org_name, b[i].name);
 		copy(r.org_code, sizeof r.org_code, b[i].code);
-		report_of(d, b[i].path, t0, t1, now, &r);
+		report_of(d, types, ntypes, b[i].path, t0, t1, now, &r);
 		fn(ctx, &r, false);
 	}
 	free(b);
@@ -1736,7 +2073,7 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
 	r.org_id = org_id;
 	copy(r.org_name, sizeof r.org_name, name);
 	copy(r.org_code, sizeof r.org_code, code);
-	report_of(d, path, t0, t1, now, &r);
+	report_of(d, types, ntypes, path, t0, t1, now, &r);
 	fn(ctx, &r, true);
 	return DJ_OK;
 }
@@ -1758,6 +2095,7 @@ static void compliance_fill(db *d, const struct branch_ref *b, const char *month
 	for (int k = 0; k < nreq; k++) {
 		struct compliance_cell *c = &row->cells[row->ncells++];
 		copy(c->type, sizeof c->type, req[k].type);
+		meeting_type_name(d, req[k].type, c->label);
 		c->months = req[k].months;
 		/* a period of several months starts at the first month of its block (quarters: Jan, Apr, Jul, Oct) */
 		int64_t p0 = m0;
@@ -1772,7 +2110,7 @@ static void compliance_fill(db *d, const struct branch_ref *b, const char *month
 				  "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.type = ? AND m.state = "
 				  "'held' AND m.starts_at >= ? AND m.starts_at < ?",
 				  "ttII", b->path, req[k].type, p0, m1);
-		if (!strcmp(req[k].type, "group") &&
+		if (!strcmp(req[k].invite, "group") &&
 		    db_int1(d, 0, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_at IS NULL", "I", b->id) == 0)
 			c->status = "exempt";
 		else if (c->held > 0)

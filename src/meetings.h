@@ -22,16 +22,47 @@
 
 /* Permission rows: plan and run meetings, take attendance, record minutes and
  * decisions, run 四议两公开 (the branch's staff and the committee above);
- * publish the town's monthly plan (the committee). */
-extern const struct permission perm_meeting_manage, perm_meeting_plan;
+ * publish the town's monthly plan (the committee); keep the meeting types
+ * (the committee). */
+extern const struct permission perm_meeting_manage, perm_meeting_plan, perm_meeting_types;
 
 /* ---- the tables ---- */
 
+/* The meeting types (table meeting_types, kept by the committee): the seven
+ * seeded with the keys the code has always used (assembly committee group
+ * lesson theme_day red730 other) and any the committee adds (key t<pos>).
+ * invite: who is invited (branch: the branch's members; group: the 党小组's,
+ * the meeting held by a 党小组; committee: the 书记/委员). sanhui: counts
+ * toward 三会一课 (a required frequency and the compliance table); minutes:
+ * a held meeting needs its 会议记录. A retired type (active false) is hidden
+ * from new meetings and plans and stays in lists, filters and reports. */
+#define MEETING_TYPES_MAX 24
 struct meeting_type {
-	const char *key, *label;
+	char key[16], label[64], invite[16];
+	bool sanhui, minutes, active;
+	int64_t pos;
+	int64_t in_use; /* meetings, monthly plans and frequency rows of the type */
 };
-extern const struct meeting_type meeting_types[]; /* NULL-terminated */
-const char *meeting_type_label(const char *key);  /* NULL when unknown */
+/* All types (or only the active ones), by position: the report's columns. */
+int meeting_types_load(db *d, bool active_only, struct meeting_type *out, int max);
+bool meeting_type_get(db *d, const char *key, struct meeting_type *t);
+/* The type's name into out (the key itself when unknown); returns out. */
+const char *meeting_type_name(db *d, const char *key, char out[64]);
+/* Index of key in a list from meeting_types_load, -1 when absent. */
+int meeting_type_index(const struct meeting_type *v, int n, const char *key);
+extern const char *const meeting_invites[]; /* branch group committee, NULL */
+const char *meeting_invite_label(const char *invite);
+/* A new type: label 2..20 characters, unique; invite one of meeting_invites. */
+struct meeting_type_input {
+	const char *label, *invite;
+	int sanhui, minutes, active; /* -1: unchanged (on add: sanhui 0, minutes 1) */
+};
+enum dj_result meeting_type_add(db *d, const struct actor *a, const struct meeting_type_input *in, int64_t now, char key[16], struct field_errors *e);
+/* Rename, change the flags, retire (active 0) or bring back (active 1). */
+enum dj_result meeting_type_set(db *d, const struct actor *a, const char *key, const struct meeting_type_input *in, struct field_errors *e);
+/* Deletes a type nobody ever used (no meeting, plan or frequency row) that the
+ * committee added; a type in use or one of the seven is refused (retire it). */
+enum dj_result meeting_type_delete(db *d, const struct actor *a, const char *key, struct field_errors *e);
 
 /* The meeting's state machine: planned → held (with minutes) | cancelled (with reason). */
 struct meeting_transition {
@@ -62,9 +93,11 @@ const char *matter_state_label(const char *state);
 /* The quorum rule itself: present ≥ 2/3 of total and favour > present / 2. */
 bool matter_quorum_met(int64_t total, int64_t present, int64_t favour);
 
-/* 三会一课: how often each type must be held (from meeting_requirements). */
+/* 三会一课: how often each type must be held (from meeting_requirements),
+ * of the active types that count toward 三会一课 (meeting_types.sanhui);
+ * invite: the type's (a group type is exempt for a branch without 党小组). */
 struct meeting_requirement {
-	char type[16];
+	char type[16], invite[16];
 	int months; /* 1 monthly, 3 quarterly */
 };
 int meeting_requirements(db *d, struct meeting_requirement *out, int max);
@@ -76,7 +109,7 @@ enum dj_result meeting_requirement_set(db *d, const struct actor *a, const char 
 struct meeting {
 	int64_t id, org_id, plan_id;
 	char org_name[168], org_path[256], org_type[16];
-	char type[16], theme[256], place[256], content[4096];
+	char type[16], type_label[64], theme[256], place[256], content[4096];
 	int64_t starts_at, ends_at;
 	int64_t host_member_id, recorder_member_id;
 	char host_name[96], recorder_name[96];
@@ -98,6 +131,7 @@ struct meeting_held_row {
 	int64_t id;
 	const char *type, *theme;
 	int64_t starts_at;
+	const char *type_label;
 };
 int64_t meeting_held_count(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1);
 void meeting_held_each(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct meeting_held_row *h),
@@ -204,6 +238,9 @@ struct decision {
 	bool overdue;     /* open and past its deadline today: never counted as done */
 	int64_t order_id; /* the resident's order it came from, 0: none */
 	char order_code[24];
+	/* 决议公开 and 实施结果公开: the date and the wording published ("" until then) */
+	char pub_date[11], result_pub_date[11];
+	char pub_text[2048], result_pub_text[2048];
 };
 bool decision_load(db *d, int64_t id, int64_t now, struct decision *x);
 bool decision_is_overdue(const char *state, const char *deadline, int64_t now);
@@ -234,6 +271,15 @@ enum dj_result decision_progress(db *d, const struct actor *a, int64_t id, const
  * came from is delivered with the result when the owner (its handler) marks
  * it done, else its handler is told to deliver it. */
 enum dj_result decision_done(db *d, const struct actor *a, int64_t id, const char *result, int64_t now, struct field_errors *e);
+/* 决议公开: the secretary (the branch's staff or the committee above)
+ * publishes the decision on the village's public page, with the wording the
+ * public reads (text; empty: the matter as recorded) and the date (empty:
+ * today; not before the meeting, not after today). Once. */
+enum dj_result decision_publish(db *d, const struct actor *a, int64_t id, const char *text, const char *date, int64_t now, struct field_errors *e);
+/* 实施结果公开: once the decision is done and published, its result (text;
+ * empty: the result as recorded), dated (not before the 决议公开 nor the day
+ * it was done, not after today). Once. */
+enum dj_result decision_publish_result(db *d, const struct actor *a, int64_t id, const char *text, const char *date, int64_t now, struct field_errors *e);
 bool decision_visible(db *d, const struct actor *a, const struct decision *x);
 void decision_each_supervisor(db *d, int64_t id, void (*fn)(void *ctx, const struct decision_supervisor *s), void *ctx);
 struct decision_note {
@@ -243,7 +289,8 @@ struct decision_note {
 void decision_each_progress(db *d, int64_t id, void (*fn)(void *ctx, const struct decision_note *n), void *ctx);
 /* Lists: what the actor may see (subtree; a member its own and its branch's),
  * or a meeting's (meeting_id), or the public ones of one village (org_id,
- * a == NULL). overdue_only: open past the deadline. */
+ * a == NULL: only the published, by their 决议公开 date). overdue_only:
+ * open past the deadline. */
 struct decision_filter {
 	int64_t meeting_id, org_id;
 	bool overdue_only, mine;
@@ -277,14 +324,17 @@ enum dj_result matter_create(db *d, const struct actor *a, int64_t org_id, const
  * (and total, the representatives, for 村民代表会议), none larger than what it
  * counts. *passed says whether the quorum was met (the step is recorded either
  * way; a failed one stops the matter). */
+/* decision_id: 决议公开 / 实施结果公开 may be a decision's publication (the
+ * branch's, published so far): an empty date or record is taken from it. */
 struct matter_step_input {
 	const char *step, *date, *record;
 	int64_t total, present, favour; /* -1: not given */
+	int64_t decision_id;            /* 0: none */
 };
 enum dj_result matter_step_record(db *d, const struct actor *a, int64_t id, const struct matter_step_input *in, int64_t now, bool *passed,
 				  struct field_errors *e);
 struct matter_step_row {
-	int64_t round, total, present, favour;
+	int64_t round, total, present, favour, decision_id;
 	int seq;
 	const char *step, *date, *record;
 	bool passed;
@@ -295,11 +345,10 @@ void matter_list(db *d, const struct actor *a, int64_t public_org_id, void (*fn)
 
 /* ---- reports ---- */
 
-#define MEETING_TYPES_MAX 8
 struct meeting_report_row {
 	int64_t org_id;
 	char org_name[168], org_code[64];
-	int64_t held[MEETING_TYPES_MAX]; /* by meeting_types[] index */
+	int64_t held[MEETING_TYPES_MAX]; /* by the index in meeting_types_load(d, false, …) */
 	int64_t held_total, cancelled;
 	int64_t member_times, guest_times; /* 参会人次: members present; 进步青年 and 群众 */
 	int64_t decisions, done, done_on_time, overdue, open;
@@ -315,7 +364,7 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
  * a status: ok, missed (the period is over without one), pending (not over
  * yet), exempt (党小组会 of a branch without 党小组). */
 struct compliance_cell {
-	char type[16];
+	char type[16], label[64];
 	int months;
 	int64_t held;
 	const char *status;

@@ -26,21 +26,16 @@ static int64_t org_by_code(req *r, const char *code, const char *field, struct f
 	return id;
 }
 
+static void types_json(req *r, jw *w);
+
 void meetings_api_tables(req *r)
 {
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
 	jw_obj(&w);
-	jw_key(&w, "meeting_types");
-	jw_arr(&w);
-	for (const struct meeting_type *t = meeting_types; t->key; t++) {
-		jw_obj(&w);
-		jw_kstr(&w, "key", t->key);
-		jw_kstr(&w, "label", t->label);
-		jw_end(&w);
-	}
-	jw_aend(&w);
+	jw_key(&w, "meeting_types"); /* the committee's table, retired ones too (active false): the report's columns */
+	types_json(r, &w);
 	jw_key(&w, "meeting_states");
 	jw_arr(&w);
 	static const char *const states[] = {"planned", "held", "cancelled"};
@@ -110,7 +105,7 @@ static void meeting_json(jw *w, const struct meeting *m)
 	jw_kint(w, "org_id", m->org_id);
 	jw_kstr(w, "org_name", m->org_name);
 	jw_kstr(w, "type", m->type);
-	jw_kstr(w, "type_label", meeting_type_label(m->type));
+	jw_kstr(w, "type_label", m->type_label);
 	jw_kstr(w, "theme", m->theme);
 	jw_kstr(w, "date", date);
 	jw_kstr(w, "start", t0 + 11);
@@ -410,6 +405,12 @@ static void decision_json(jw *w, const struct decision *x, bool full, db *d)
 	jw_kstr(w, "done_date", x->done_date);
 	jw_kint(w, "order_id", x->order_id);
 	jw_kstr(w, "order_code", x->order_code);
+	jw_kbool(w, "published", x->pub_date[0] != 0);
+	jw_kstr(w, "pub_date", x->pub_date);
+	jw_kstr(w, "pub_text", x->pub_text);
+	jw_kbool(w, "result_published", x->result_pub_date[0] != 0);
+	jw_kstr(w, "result_pub_date", x->result_pub_date);
+	jw_kstr(w, "result_pub_text", x->result_pub_text);
 	if (full) {
 		jw_key(w, "supervisors");
 		jw_arr(w);
@@ -531,6 +532,129 @@ void meetings_api_decision_done(req *r)
 	answer_decision(r, 200, req_param_id(r, "id"));
 }
 
+static const struct json_field publish_fields[] = {
+	{"text", "公开内容", false, 's', NULL}, {"date", "公开日期", false, 's', NULL}, {NULL, NULL, false, 0, NULL}};
+
+static void publish(req *r, bool result)
+{
+	const char *text = NULL, *date = NULL;
+	if (!req_json_unpack(r, publish_fields, true, "{s?s, s?s}", "text", &text, "date", &date))
+		return;
+	struct field_errors e = {0};
+	int64_t id = req_param_id(r, "id");
+	enum dj_result res = result ? decision_publish_result(r->db, &r->actor, id, text, date, now_unix(), &e)
+				    : decision_publish(r->db, &r->actor, id, text, date, now_unix(), &e);
+	if (res != DJ_OK) {
+		fail(r, res, &e);
+		return;
+	}
+	answer_decision(r, 200, id);
+}
+
+void meetings_api_decision_publish(req *r) { publish(r, false); }
+void meetings_api_decision_publish_result(req *r) { publish(r, true); }
+
+/* ---- meeting types ---- */
+
+static void type_json(jw *w, const struct meeting_type *t)
+{
+	jw_obj(w);
+	jw_kstr(w, "key", t->key);
+	jw_kstr(w, "label", t->label);
+	jw_kstr(w, "invite", t->invite);
+	jw_kbool(w, "sanhui", t->sanhui);
+	jw_kbool(w, "minutes", t->minutes);
+	jw_kbool(w, "active", t->active);
+	jw_kint(w, "in_use", t->in_use);
+	jw_end(w);
+}
+
+static void types_json(req *r, jw *w)
+{
+	struct meeting_type types[MEETING_TYPES_MAX];
+	int n = r->db ? meeting_types_load(r->db, false, types, MEETING_TYPES_MAX) : 0;
+	jw_arr(w);
+	for (int i = 0; i < n; i++)
+		type_json(w, &types[i]);
+	jw_aend(w);
+}
+
+void meetings_api_types(req *r)
+{
+	req_json_begin(r, 200);
+	jw w;
+	jw_init(&w, &r->out);
+	jw_obj(&w);
+	jw_key(&w, "meeting_types");
+	types_json(r, &w);
+	jw_end(&w);
+}
+
+static void answer_type(req *r, int status, const char *key)
+{
+	struct meeting_type t;
+	if (!meeting_type_get(r->db, key, &t)) {
+		struct field_errors e = {0};
+		fail(r, dj_fail(&e, DJ_NOT_FOUND, "%s", "会议类型不存在"), &e);
+		return;
+	}
+	req_json_begin(r, status);
+	jw w;
+	jw_init(&w, &r->out);
+	type_json(&w, &t);
+}
+
+static const struct json_field type_fields[] = {{"label", "名称", false, 's', NULL},          {"invite", "参会人员", false, 's', NULL},
+						{"sanhui", "计入三会一课", false, 'b', NULL}, {"minutes", "需要会议记录", false, 'b', NULL},
+						{"active", "是否启用", false, 'b', NULL},     {NULL, NULL, false, 0, NULL}};
+
+void meetings_api_type_add(req *r)
+{
+	const char *label = NULL, *invite = NULL;
+	int sanhui = -1, minutes = -1;
+	if (!req_json_unpack(r, type_fields, false, "{s?s, s?s, s?b, s?b}", "label", &label, "invite", &invite, "sanhui", &sanhui, "minutes", &minutes))
+		return;
+	struct meeting_type_input in = {label, invite, sanhui, minutes, -1};
+	struct field_errors e = {0};
+	char key[16] = "";
+	enum dj_result res = meeting_type_add(r->db, &r->actor, &in, now_unix(), key, &e);
+	if (res != DJ_OK) {
+		fail(r, res, &e);
+		return;
+	}
+	answer_type(r, 201, key);
+}
+
+void meetings_api_type_set(req *r)
+{
+	const char *label = NULL, *invite = NULL;
+	int sanhui = -1, minutes = -1, active = -1;
+	if (!req_json_unpack(r, type_fields, false, "{s?s, s?s, s?b, s?b, s?b}", "label", &label, "invite", &invite, "sanhui", &sanhui, "minutes",
+			     &minutes, "active", &active))
+		return;
+	struct meeting_type_input in = {label, invite, sanhui, minutes, active};
+	struct field_errors e = {0};
+	const char *key = req_param(r, "key");
+	enum dj_result res = meeting_type_set(r->db, &r->actor, key, &in, &e);
+	if (res != DJ_OK) {
+		fail(r, res, &e);
+		return;
+	}
+	answer_type(r, 200, key);
+}
+
+void meetings_api_type_delete(req *r)
+{
+	struct field_errors e = {0};
+	enum dj_result res = meeting_type_delete(r->db, &r->actor, req_param(r, "key"), &e);
+	if (res != DJ_OK) {
+		fail(r, res, &e);
+		return;
+	}
+	req_json_begin(r, 200);
+	buf_puts(&r->out, "{\"deleted\":true}");
+}
+
 /* ---- 四议两公开 ---- */
 
 static void step_row(void *ctx, const struct matter_step_row *s)
@@ -547,6 +671,7 @@ static void step_row(void *ctx, const struct matter_step_row *s)
 	jw_kint(w, "present", s->present);
 	jw_kint(w, "favour", s->favour);
 	jw_kbool(w, "passed", s->passed);
+	jw_kint(w, "decision_id", s->decision_id);
 	jw_end(w);
 }
 
@@ -641,16 +766,18 @@ static const struct json_field step_fields[] = {
 	{"total", "应到人数", false, 'I', NULL},
 	{"present", "出席人数", false, 'I', NULL},
 	{"favour", "赞成票数", false, 'I', NULL},
+	{"decision_id", "关联决策事项", false, 'I', NULL},
 	{NULL, NULL, false, 0, NULL},
 };
 
 void meetings_api_matter_step(req *r)
 {
 	struct matter_step_input in = {0};
-	json_int_t total = -1, present = -1, favour = -1;
-	if (!req_json_unpack(r, step_fields, false, "{s?s, s?s, s?s, s?I, s?I, s?I}", "step", &in.step, "date", &in.date, "record", &in.record, "total",
-			     &total, "present", &present, "favour", &favour))
+	json_int_t total = -1, present = -1, favour = -1, decision_id = 0;
+	if (!req_json_unpack(r, step_fields, false, "{s?s, s?s, s?s, s?I, s?I, s?I, s?I}", "step", &in.step, "date", &in.date, "record", &in.record,
+			     "total", &total, "present", &present, "favour", &favour, "decision_id", &decision_id))
 		return;
+	in.decision_id = decision_id;
 	in.total = total;
 	in.present = present;
 	in.favour = favour;
@@ -731,9 +858,16 @@ void meetings_api_requirement(req *r)
 	meetings_api_tables(r);
 }
 
+struct report_json_ctx {
+	jw *w;
+	const struct meeting_type *types; /* meeting_types_load(d, false, …), as the report counts them */
+	int ntypes;
+};
+
 static void report_json(void *ctx, const struct meeting_report_row *row, bool total)
 {
-	jw *w = ctx;
+	const struct report_json_ctx *c = ctx;
+	jw *w = c->w;
 	if (total) {
 		jw_aend(w);
 		jw_key(w, "total");
@@ -744,8 +878,8 @@ static void report_json(void *ctx, const struct meeting_report_row *row, bool to
 	jw_kstr(w, "org_name", row->org_name);
 	jw_key(w, "held");
 	jw_obj(w);
-	for (int k = 0; meeting_types[k].key; k++)
-		jw_kint(w, meeting_types[k].key, row->held[k]);
+	for (int k = 0; k < c->ntypes; k++)
+		jw_kint(w, c->types[k].key, row->held[k]);
 	jw_end(w);
 	jw_kint(w, "held_total", row->held_total);
 	jw_kint(w, "cancelled", row->cancelled);
@@ -775,7 +909,9 @@ void meetings_api_report(req *r)
 	jw_kstr(&w, "to", req_query(r, "to"));
 	jw_key(&w, "branches");
 	jw_arr(&w);
-	enum dj_result res = meeting_report(r->db, &r->actor, org_id, req_query(r, "from"), req_query(r, "to"), now_unix(), report_json, &w, &e);
+	struct meeting_type types[MEETING_TYPES_MAX];
+	struct report_json_ctx rc = {&w, types, meeting_types_load(r->db, false, types, MEETING_TYPES_MAX)};
+	enum dj_result res = meeting_report(r->db, &r->actor, org_id, req_query(r, "from"), req_query(r, "to"), now_unix(), report_json, &rc, &e);
 	jw_end(&w);
 	if (res != DJ_OK) {
 		buf_free(&b);

@@ -15,15 +15,9 @@ struct xctx {
 	lxw_format *bold;
 	lxw_row_t row;
 	struct meeting_report_row total;
+	struct meeting_type types[MEETING_TYPES_MAX]; /* the columns: meeting_types_load(d, false, …), as the report counts them */
+	int ntypes;
 };
-
-static int ntypes(void)
-{
-	int n = 0;
-	while (meeting_types[n].key)
-		n++;
-	return n;
-}
 
 static void report_row(void *ctx, const struct meeting_report_row *r, bool total)
 {
@@ -32,8 +26,8 @@ static void report_row(void *ctx, const struct meeting_report_row *r, bool total
 	char label[200];
 	snprintf(label, sizeof label, total ? "%s 合计" : "%s", r->org_name);
 	worksheet_write_string(x->ws, x->row, 0, label, f);
-	int c = 1, nt = ntypes();
-	for (int k = 0; k < nt; k++)
+	int c = 1;
+	for (int k = 0; k < x->ntypes; k++)
 		worksheet_write_number(x->ws, x->row, (lxw_col_t)c++, (double)r->held[k], f);
 	const int64_t v[] = {r->held_total, r->cancelled, r->member_times, r->guest_times, r->decisions, r->done, r->done_on_time, r->overdue, r->open};
 	for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
@@ -49,8 +43,8 @@ static void compliance_row(void *ctx, const struct compliance_row *r)
 	if (x->row == 1) {
 		worksheet_write_string(x->ws, 0, 0, "党支部", x->bold);
 		for (int k = 0; k < r->ncells; k++) {
-			char h[64];
-			snprintf(h, sizeof h, "%s（%s）", meeting_type_label(r->cells[k].type), r->cells[k].months == 1 ? "每月" : "每季度");
+			char h[128];
+			snprintf(h, sizeof h, "%s（%s）", r->cells[k].label, r->cells[k].months == 1 ? "每月" : "每季度");
 			worksheet_write_string(x->ws, 0, (lxw_col_t)(k + 1), h, x->bold);
 		}
 		worksheet_write_string(x->ws, 0, (lxw_col_t)(r->ncells + 1), "是否缺会", x->bold);
@@ -94,10 +88,11 @@ enum dj_result meeting_report_export(db *d, const struct actor *a, int64_t org_i
 	format_set_bold(x.bold);
 	x.ws = workbook_add_worksheet(wb, "会议统计");
 	worksheet_set_column(x.ws, 0, 0, 26, NULL);
-	int c = 0, nt = ntypes();
+	x.ntypes = meeting_types_load(d, false, x.types, MEETING_TYPES_MAX);
+	int c = 0;
 	worksheet_write_string(x.ws, 0, (lxw_col_t)c++, "组织", x.bold);
-	for (int k = 0; k < nt; k++)
-		worksheet_write_string(x.ws, 0, (lxw_col_t)c++, meeting_types[k].label, x.bold);
+	for (int k = 0; k < x.ntypes; k++)
+		worksheet_write_string(x.ws, 0, (lxw_col_t)c++, x.types[k].label, x.bold);
 	static const char *const more[] = {"召开合计", "取消", "党员参会人次", "群众参会人次", "决策事项", "已办结", "按期办结", "逾期未办结", "办理中"};
 	for (size_t k = 0; k < sizeof more / sizeof more[0]; k++)
 		worksheet_write_string(x.ws, 0, (lxw_col_t)c++, more[k], x.bold);

@@ -47,7 +47,7 @@ static void list_card(void *ctx, const struct meeting *m)
 		&r->out,
 		"<tr><td data-label=\"会议\"><a href=\"/meetings/%lld\">%s</a></td><td data-label=\"类型\">%s</td><td data-label=\"时间\">%s</td>"
 		"<td data-label=\"组织\">%s</td><td data-label=\"状态\"><span class=\"badge %s\">%s</span></td><td data-label=\"出席\">%lld/%lld</td></tr>",
-		(long long)m->id, m->theme, meeting_type_label(m->type), when, m->org_name, badge, meeting_state_label(m->state), (long long)m->present,
+		(long long)m->id, m->theme, m->type_label, when, m->org_name, badge, meeting_state_label(m->state), (long long)m->present,
 		(long long)m->invited);
 }
 
@@ -63,14 +63,20 @@ static void meetings_page(req *r)
 	if (staff(r))
 		buf_puts(&r->out, "<a class=\"btn\" href=\"/matters\">四议两公开</a> ");
 	if (permission_allows(&perm_meeting_plan, &r->actor))
-		buf_puts(&r->out, "<a class=\"btn\" href=\"/meetings/plans\">月度计划</a>");
+		buf_puts(&r->out, "<a class=\"btn\" href=\"/meetings/plans\">月度计划</a> ");
+	if (permission_allows(&perm_meeting_types, &r->actor))
+		buf_puts(&r->out, "<a class=\"btn\" href=\"/meetings/types\">会议类型</a>");
 	buf_puts(&r->out, "</p><form class=\"filters\" method=\"get\" action=\"/meetings\">");
 	html_printf(
 		&r->out,
 		"<label>月份 <input type=\"month\" name=\"month\" value=\"%s\"></label> <label>类型 <select name=\"type\"><option value=\"\">全部</option>",
 		month ? month : "");
-	for (const struct meeting_type *t = meeting_types; t->key; t++)
-		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", t->key, type && !strcmp(type, t->key) ? " selected" : "", t->label);
+	/* every type, retired ones too: their meetings stay findable */
+	struct meeting_type types[MEETING_TYPES_MAX];
+	int nt = meeting_types_load(r->db, false, types, MEETING_TYPES_MAX);
+	for (int k = 0; k < nt; k++)
+		html_printf(&r->out, "<option value=\"%s\"%s>%s%s</option>", types[k].key, type && !strcmp(type, types[k].key) ? " selected" : "",
+			    types[k].label, types[k].active ? "" : "（已停用）");
 	buf_puts(&r->out, "</select></label> <button class=\"btn btn-small\">筛选</button></form>");
 	buf_puts(&r->out,
 		 "<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>会议</th><th>类型</th><th>时间</th><th>组织</th><th>状态</th>"
@@ -121,10 +127,10 @@ static void member_select(req *r, const char *name, const char *label, bool opti
 static void plan_option(void *ctx, const struct meeting_monthly_plan *p)
 {
 	struct opt_ctx *c = ctx;
-	char id[24];
+	char id[24], label[64];
 	snprintf(id, sizeof id, "%lld", (long long)p->id);
 	html_printf(&c->r->out, "<option value=\"%s\"%s>%s %s：%s</option>", id, c->selected && !strcmp(c->selected, id) ? " selected" : "", p->month,
-		    meeting_type_label(p->type), p->theme);
+		    meeting_type_name(c->r->db, p->type, label), p->theme);
 }
 
 static void meeting_new_page(req *r)
@@ -165,11 +171,14 @@ static void meeting_new_page(req *r)
 	char org_sel[24];
 	snprintf(org_sel, sizeof org_sel, "%lld", (long long)r->actor.org_id);
 	orgs_form_select(r, "org", "召开组织（党支部/党小组）", form_value(r, "org", org_sel));
-	const char *types[2 * 8 + 1];
+	/* the active types only: a retired one is planned no more */
+	struct meeting_type tv[MEETING_TYPES_MAX];
+	int nt = meeting_types_load(r->db, true, tv, MEETING_TYPES_MAX);
+	const char *types[2 * MEETING_TYPES_MAX + 1];
 	size_t k = 0;
-	for (const struct meeting_type *t = meeting_types; t->key; t++) {
-		types[k++] = t->key;
-		types[k++] = t->label;
+	for (int i = 0; i < nt; i++) {
+		types[k++] = tv[i].key;
+		types[k++] = tv[i].label;
 	}
 	types[k] = NULL;
 	form_select(r, "type", "会议类型", types, form_value(r, "type", "red730"));
@@ -302,7 +311,7 @@ static void meeting_page(req *r)
 		    "<dl class=\"kv\"><dt>定主题</dt><dd>%s</dd><dt>定时间</dt><dd>%s 至 %s</dd><dt>定地点</dt><dd>%s</dd><dt>定内容</dt><dd>%s</dd>"
 		    "<dt>组织</dt><dd>%s</dd><dt>主持人</dt><dd>%s</dd><dt>记录人</dt><dd>%s</dd>"
 		    "<dt>考勤</dt><dd>应到 %lld · 出席 %lld · 请假 %lld · 缺席 %lld</dd>",
-		    meeting_type_label(m.type),
+		    m.type_label,
 		    !strcmp(m.state, "held")        ? "badge-green"
 		    : !strcmp(m.state, "cancelled") ? "badge-grey"
 						    : "badge-red",
@@ -541,7 +550,7 @@ static void decision_row_html(void *ctx, const struct decision *x)
 	req *r = ctx;
 	html_printf(&r->out,
 		    "<tr><td data-label=\"事项\"><a href=\"/decisions/%lld\">%s</a></td><td data-label=\"负责人\">%s</td><td data-label=\"时限\">%s</td>"
-		    "<td data-label=\"状态\"><span class=\"badge %s\">%s</span></td><td data-label=\"组织\">%s</td></tr>",
+		    "<td data-label=\"状态\"><span class=\"badge %s\">%s</span></td><td data-label=\"公开\">%s</td><td data-label=\"组织\">%s</td></tr>",
 		    (long long)x->id, x->matter, x->owner_name, x->deadline,
 		    x->overdue                  ? "badge-red"
 		    : !strcmp(x->state, "done") ? "badge-green"
@@ -549,6 +558,9 @@ static void decision_row_html(void *ctx, const struct decision *x)
 		    x->overdue                  ? "逾期"
 		    : !strcmp(x->state, "done") ? "已办结"
 						: "办理中",
+		    x->result_pub_date[0] ? "结果已公开"
+		    : x->pub_date[0]      ? "决议已公开"
+					  : "未公开",
 		    x->org_name);
 }
 
@@ -561,7 +573,7 @@ static void decisions_page(req *r)
 		&r->out,
 		"<section><h2>议事决策</h2><p class=\"actions\"><a class=\"btn btn-small\" href=\"/decisions\">全部</a> "
 		"<a class=\"btn btn-small\" href=\"/decisions?mine=1\">我负责的</a> <a class=\"btn btn-small\" href=\"/decisions?overdue=1\">逾期</a></p>"
-		"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>事项</th><th>负责人</th><th>完成时限</th><th>状态</th><th>组织</th>"
+		"<div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>事项</th><th>负责人</th><th>完成时限</th><th>状态</th><th>公开</th><th>组织</th>"
 		"</tr></thead><tbody>");
 	decision_list(r->db, &r->actor, &f, now_unix(), decision_row_html, r);
 	buf_puts(&r->out, "</tbody></table></div></section>");
@@ -611,9 +623,41 @@ static void decision_page(req *r)
 	if (!strcmp(x.state, "done"))
 		html_printf(&r->out, "<dt>办理结果</dt><dd>%s（%s 办结%s）</dd>", x.result, x.done_date,
 			    strcmp(x.done_date, x.deadline) <= 0 ? "，按期" : "，逾期");
+	/* 决议公开 and 实施结果公开: what the village's public page shows */
+	if (x.pub_date[0])
+		html_printf(&r->out, "<dt>决议公开</dt><dd>%s：%s</dd>", x.pub_date, x.pub_text);
+	else
+		buf_puts(&r->out, "<dt>决议公开</dt><dd class=\"muted\">未公开（村公开页不显示）</dd>");
+	if (x.result_pub_date[0])
+		html_printf(&r->out, "<dt>实施结果公开</dt><dd>%s：%s</dd>", x.result_pub_date, x.result_pub_text);
 	buf_puts(&r->out, "</dl><h3>进展</h3><ul class=\"progress-notes\">");
 	decision_each_progress(r->db, id, note_html, r);
 	buf_puts(&r->out, "</ul>");
+	if (staff(r) && actor_covers(&r->actor, x.org_path)) {
+		char action[64], today_s[11];
+		meeting_date_of(now, today_s);
+		if (!x.pub_date[0]) {
+			snprintf(action, sizeof action, "/decisions/%lld/publish", (long long)id);
+			buf_puts(&r->out, "<h3>决议公开</h3><p class=\"muted\">公开到本村的公开页：只写事项本身，不写个人信息。</p>");
+			form_begin(r, action);
+			html_printf(&r->out,
+				    "<div class=\"field\"><label for=\"f-pub-text\">公开内容</label><textarea id=\"f-pub-text\" name=\"text\" "
+				    "rows=\"3\">%s</textarea></div>",
+				    x.matter);
+			form_input(r, "date", "公开日期", "date", today_s, NULL);
+			form_end(r, "决议公开");
+		} else if (!x.result_pub_date[0] && !strcmp(x.state, "done")) {
+			snprintf(action, sizeof action, "/decisions/%lld/publish-result", (long long)id);
+			buf_puts(&r->out, "<h3>实施结果公开</h3>");
+			form_begin(r, action);
+			html_printf(&r->out,
+				    "<div class=\"field\"><label for=\"f-pub-text\">公开内容</label><textarea id=\"f-pub-text\" name=\"text\" "
+				    "rows=\"3\">%s</textarea></div>",
+				    x.result);
+			form_input(r, "date", "公开日期", "date", today_s, NULL);
+			form_end(r, "实施结果公开");
+		}
+	}
 	int64_t me = meeting_actor_member(r->db, &r->actor);
 	bool may = !strcmp(x.state, "open") && ((me && me == x.owner_member_id) || (staff(r) && actor_covers(&r->actor, x.org_path)));
 	if (may) {
@@ -637,6 +681,24 @@ static void decision_progress_post(req *r)
 	snprintf(loc, sizeof loc, "/decisions/%lld", (long long)req_param_id(r, "id"));
 	struct field_errors e = {0};
 	done_or_back(r, decision_progress(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "note"), now_unix(), &e), &e, "进展已登记", loc);
+}
+
+static void decision_publish_post(req *r)
+{
+	char loc[64];
+	snprintf(loc, sizeof loc, "/decisions/%lld", (long long)req_param_id(r, "id"));
+	struct field_errors e = {0};
+	done_or_back(r, decision_publish(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "text"), req_form(r, "date"), now_unix(), &e), &e,
+		     "决议已公开，本村公开页可见", loc);
+}
+
+static void decision_publish_result_post(req *r)
+{
+	char loc[64];
+	snprintf(loc, sizeof loc, "/decisions/%lld", (long long)req_param_id(r, "id"));
+	struct field_errors e = {0};
+	done_or_back(r, decision_publish_result(r->db, &r->actor, req_param_id(r, "id"), req_form(r, "text"), req_form(r, "date"), now_unix(), &e), &e,
+		     "实施结果已公开", loc);
 }
 
 static void decision_done_post(req *r)
@@ -698,6 +760,8 @@ static void step_html(void *ctx, const struct matter_step_row *s)
 		    s->date, s->record);
 	if (matter_steps[s->seq].quorum != QUORUM_NONE)
 		html_printf(&r->out, "（应到 %lld，实到 %lld，赞成 %lld）", (long long)s->total, (long long)s->present, (long long)s->favour);
+	if (s->decision_id)
+		html_printf(&r->out, " <a href=\"/decisions/%lld\">（决策事项的公开）</a>", (long long)s->decision_id);
 	html_printf(&r->out, "</td><td data-label=\"结果\"><span class=\"badge %s\">%s</span></td></tr>", s->passed ? "badge-green" : "badge-red",
 		    s->passed ? "通过" : "未通过");
 }
@@ -734,6 +798,8 @@ static void matter_page(req *r)
 			form_input(r, "present", "出席人数", "number", "", NULL);
 			form_input(r, "favour", "赞成票数", "number", "", NULL);
 		}
+		if (!strcmp(st->key, "publish_resolution") || !strcmp(st->key, "publish_result"))
+			form_input(r, "decision_id", "关联决策事项编号（可选：即该决策的公开，日期和记录留空则沿用）", "number", "", NULL);
 		form_end(r, "记录");
 	}
 	buf_puts(&r->out, "</section>");
@@ -750,7 +816,8 @@ static void matter_step_post(req *r)
 				       req_form(r, "record"),
 				       t && *t ? strtoll(t, NULL, 10) : -1,
 				       p && *p ? strtoll(p, NULL, 10) : -1,
-				       f && *f ? strtoll(f, NULL, 10) : -1};
+				       f && *f ? strtoll(f, NULL, 10) : -1,
+				       parse_id(req_form(r, "decision_id"))};
 	struct field_errors e = {0};
 	bool passed = false;
 	enum dj_result res = matter_step_record(r->db, &r->actor, req_param_id(r, "id"), &in, now_unix(), &passed, &e);
@@ -762,8 +829,9 @@ static void matter_step_post(req *r)
 static void plan_li(void *ctx, const struct meeting_monthly_plan *p)
 {
 	req *r = ctx;
-	html_printf(&r->out, "<li><strong>%s %s</strong>：%s <span class=\"muted\">%s</span></li>", p->month, meeting_type_label(p->type), p->theme,
-		    p->content);
+	char label[64];
+	html_printf(&r->out, "<li><strong>%s %s</strong>：%s <span class=\"muted\">%s</span></li>", p->month, meeting_type_name(r->db, p->type, label),
+		    p->theme, p->content);
 }
 
 static void plans_page(req *r)
@@ -784,11 +852,14 @@ static void plans_page(req *r)
 	meeting_date_of(now_unix(), today_s);
 	snprintf(month, sizeof month, "%.7s", today_s);
 	form_input(r, "month", "月份", "month", month, NULL);
-	const char *types[2 * 8 + 1];
+	/* the active types only: a retired one is planned no more */
+	struct meeting_type tv[MEETING_TYPES_MAX];
+	int nt = meeting_types_load(r->db, true, tv, MEETING_TYPES_MAX);
+	const char *types[2 * MEETING_TYPES_MAX + 1];
 	size_t k = 0;
-	for (const struct meeting_type *t = meeting_types; t->key; t++) {
-		types[k++] = t->key;
-		types[k++] = t->label;
+	for (int i = 0; i < nt; i++) {
+		types[k++] = tv[i].key;
+		types[k++] = tv[i].label;
 	}
 	types[k] = NULL;
 	form_select(r, "type", "会议类型", types, "red730");
@@ -804,6 +875,8 @@ static void plans_page(req *r)
 struct report_html {
 	buf *out; /* the rows, written before the sentence that sums them up is */
 	struct meeting_report_row total;
+	const struct meeting_type *types; /* the columns: meeting_types_load(d, false, …), as the report counts them */
+	int ntypes;
 };
 
 static void report_row_html(void *ctx, const struct meeting_report_row *row, bool total)
@@ -811,8 +884,8 @@ static void report_row_html(void *ctx, const struct meeting_report_row *row, boo
 	struct report_html *c = ctx;
 	buf_puts(c->out, total ? "<tr class=\"total\">" : "<tr>");
 	html_printf(c->out, "<td data-label=\"组织\">%s%s</td>", row->org_name, total ? " 合计" : "");
-	for (int k = 0; meeting_types[k].key; k++)
-		html_printf(c->out, "<td data-label=\"%s\">%lld</td>", meeting_types[k].label, (long long)row->held[k]);
+	for (int k = 0; k < c->ntypes; k++)
+		html_printf(c->out, "<td data-label=\"%s\">%lld</td>", c->types[k].label, (long long)row->held[k]);
 	html_printf(
 		c->out,
 		"<td data-label=\"召开合计\">%lld</td><td data-label=\"党员人次\">%lld</td><td data-label=\"群众人次\">%lld</td><td data-label=\"决策\">%lld</td>"
@@ -831,7 +904,7 @@ static void compliance_html(void *ctx, const struct compliance_row *row)
 	for (int k = 0; k < row->ncells; k++) {
 		const struct compliance_cell *c = &row->cells[k];
 		const char *st = c->status;
-		html_printf(&r->out, "<td data-label=\"%s\">", meeting_type_label(c->type));
+		html_printf(&r->out, "<td data-label=\"%s\">", c->label);
 		if (!strcmp(st, "missed"))
 			buf_puts(&r->out, "<span class=\"badge badge-red\">缺</span>");
 		else if (!strcmp(st, "exempt"))
@@ -868,7 +941,9 @@ static void report_page(req *r)
 		"href=\"/meetings/report.xlsx?org=%s&amp;from=%s&amp;to=%s\">导出 Excel</a></form>",
 		o.name, o.code, from, to, o.code, from, to);
 	buf rows = {0};
-	struct report_html c = {&rows, {0}};
+	struct meeting_type types[MEETING_TYPES_MAX];
+	int nt = meeting_types_load(r->db, false, types, MEETING_TYPES_MAX);
+	struct report_html c = {&rows, {0}, types, nt};
 	struct field_errors e = {0};
 	enum dj_result res = meeting_report(r->db, &r->actor, o.id, from, to, now, report_row_html, &c, &e);
 	if (res != DJ_OK)
@@ -877,8 +952,8 @@ static void report_page(req *r)
 		html_printf(&r->out, "<p class=\"lead summary\">%s 至 %s，共召开会议%lld次，解决难题、急事%lld件（决策办结），逾期未办结%lld件。</p>",
 			    from, to, (long long)c.total.held_total, (long long)c.total.done, (long long)c.total.overdue);
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards report\"><thead><tr><th>组织</th>");
-	for (int k = 0; meeting_types[k].key; k++)
-		html_printf(&r->out, "<th>%s</th>", meeting_types[k].label);
+	for (int k = 0; k < nt; k++)
+		html_printf(&r->out, "<th>%s</th>", types[k].label);
 	buf_puts(&r->out, "<th>召开合计</th><th>党员参会人次</th><th>群众参会人次</th><th>决策事项</th><th>已办结</th><th>按期办结</th><th>逾期未办结</th>"
 			  "</tr></thead><tbody>");
 	buf_puts(&r->out, buf_str(&rows));
@@ -888,8 +963,9 @@ static void report_page(req *r)
 		    month);
 	struct meeting_requirement req_[MEETING_TYPES_MAX];
 	int n = meeting_requirements(r->db, req_, MEETING_TYPES_MAX);
+	char label[64];
 	for (int k = 0; k < n; k++)
-		html_printf(&r->out, "<th>%s（%s）</th>", meeting_type_label(req_[k].type), req_[k].months == 1 ? "每月" : "每季度");
+		html_printf(&r->out, "<th>%s（%s）</th>", meeting_type_name(r->db, req_[k].type, label), req_[k].months == 1 ? "每月" : "每季度");
 	buf_puts(&r->out, "<th>缺会</th></tr></thead><tbody>");
 	struct field_errors e2 = {0};
 	if (res == DJ_OK)
@@ -921,33 +997,120 @@ static void report_xlsx(req *r)
 	req_send_download(r, write_report, &x, XLSX_TYPE, "meetings-report.xlsx", name);
 }
 
-/* ---- the public page of a village's decisions (决议公开, 实施结果公开) ---- */
+/* ---- meeting types (the committee keeps them) ---- */
 
-static void pub_note(void *ctx, const struct decision_note *n)
+/* "1" / "0" → 1 / 0, absent → -1, anything else → 2 (refused by the domain, the field named) */
+static int flag_of(const char *v) { return !v || !*v ? -1 : !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : 2; }
+
+static const char *const yes_no[] = {"1", "是", "0", "否", NULL};
+
+static void types_page(req *r)
 {
-	req *r = ctx;
-	html_printf(&r->out, "<li>%s %s</li>", n->date, n->note);
+	if (req_is_post(r)) {
+		struct meeting_type_input in = {req_form(r, "label"), req_form(r, "invite"), flag_of(req_form(r, "sanhui")),
+						flag_of(req_form(r, "minutes")), -1};
+		struct field_errors e = {0};
+		char key[16] = "";
+		enum dj_result res = meeting_type_add(r->db, &r->actor, &in, now_unix(), key, &e);
+		if (res == DJ_OK) {
+			flash_set(r, "ok", "会议类型已新增，可用于安排会议");
+			req_redirect(r, "/meetings/types");
+			return;
+		}
+		if (res != DJ_INVALID) {
+			req_fail(r, res, &e);
+			return;
+		}
+		form_errors_add(r, &e);
+		r->status = 422;
+	}
+	page_begin(r, "会议类型");
+	buf_puts(&r->out,
+		 "<section class=\"meeting-types\"><h2>会议类型</h2><p class=\"muted\">三会一课的频次按类型计算；已使用的类型只能停用（不再用于新会议，"
+		 "历史会议和统计保留），不能删除。</p><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>名称</th><th>参会人员</th>"
+		 "<th>三会一课</th><th>会议记录</th><th>状态</th><th>操作</th></tr></thead><tbody>");
+	struct meeting_type types[MEETING_TYPES_MAX];
+	int nt = meeting_types_load(r->db, false, types, MEETING_TYPES_MAX);
+	for (int k = 0; k < nt; k++) {
+		const struct meeting_type *t = &types[k];
+		char action[64], used[32];
+		snprintf(used, sizeof used, "已用%lld次", (long long)t->in_use);
+		html_printf(
+			&r->out,
+			"<tr><td data-label=\"名称\"><strong>%s</strong></td><td data-label=\"参会人员\">%s</td><td data-label=\"三会一课\">%s</td>"
+			"<td data-label=\"会议记录\">%s</td><td data-label=\"状态\"><span class=\"badge %s\">%s</span> <span class=\"muted\">%s</span></td>"
+			"<td data-label=\"操作\">",
+			t->label, meeting_invite_label(t->invite), t->sanhui ? "计入" : "不计入", t->minutes ? "需要" : "不需要",
+			t->active ? "badge-green" : "badge-grey", t->active ? "启用" : "已停用", used);
+		snprintf(action, sizeof action, "/meetings/types/%.15s", t->key);
+		html_printf(
+			&r->out,
+			"<form class=\"inline type-rename\" method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"_csrf\" value=\"%s\">"
+			"<input name=\"label\" value=\"%s\" aria-label=\"新名称\" maxlength=\"20\"><button class=\"btn btn-small\" type=\"submit\">改名</button>"
+			"</form> ",
+			action, layout_csrf(r), t->label);
+		mini_form(r, action, "active", t->active ? "0" : "1", NULL, NULL, t->active ? "停用" : "启用");
+		if (!t->in_use && t->key[0] == 't' && t->key[1] >= '0' && t->key[1] <= '9') { /* the committee's own (t<pos>), never used */
+			snprintf(action, sizeof action, "/meetings/types/%.15s/delete", t->key);
+			mini_form(r, action, "key", t->key, NULL, NULL, "删除");
+		}
+		buf_puts(&r->out, "</td></tr>");
+	}
+	buf_puts(&r->out, "</tbody></table></div><h3>新增会议类型</h3>");
+	form_begin(r, "/meetings/types");
+	form_input(r, "label", "名称", "text", form_value(r, "label", ""), NULL);
+	const char *invites[2 * 3 + 1];
+	size_t n = 0;
+	for (int i = 0; meeting_invites[i]; i++) {
+		invites[n++] = meeting_invites[i];
+		invites[n++] = meeting_invite_label(meeting_invites[i]);
+	}
+	invites[n] = NULL;
+	form_select(r, "invite", "参会人员", invites, form_value(r, "invite", "branch"));
+	form_select(r, "sanhui", "计入三会一课", yes_no, form_value(r, "sanhui", "0"));
+	form_select(r, "minutes", "需要会议记录", yes_no, form_value(r, "minutes", "1"));
+	form_end(r, "新增");
+	buf_puts(&r->out, "</section>");
+	page_end(r);
 }
+
+static void type_set_post(req *r)
+{
+	const char *key = req_param(r, "key"), *label = req_form(r, "label"), *invite = req_form(r, "invite");
+	struct meeting_type_input in = {label && *label ? label : NULL, invite && *invite ? invite : NULL, flag_of(req_form(r, "sanhui")),
+					flag_of(req_form(r, "minutes")), flag_of(req_form(r, "active"))};
+	if (label && !*label)
+		in.label = ""; /* posted empty: refused, the field named */
+	struct field_errors e = {0};
+	done_or_back(r, meeting_type_set(r->db, &r->actor, key, &in, &e), &e, "会议类型已更新", "/meetings/types");
+}
+
+static void type_delete_post(req *r)
+{
+	struct field_errors e = {0};
+	done_or_back(r, meeting_type_delete(r->db, &r->actor, req_param(r, "key"), &e), &e, "会议类型已删除", "/meetings/types");
+}
+
+/* ---- the public page of a village's decisions (决议公开, 实施结果公开) ---- */
 
 static void pub_decision(void *ctx, const struct decision *x)
 {
 	req *r = ctx;
-	char mdate[11];
-	meeting_date_of(x->meeting_at, mdate);
-	/* no owner, no supervisors, no attendance: what was decided and how far it got */
-	html_printf(&r->out, "<article class=\"card pub-decision\"><h3>%s</h3><p><span class=\"badge %s\">%s</span> 决定于 %s · 完成时限 %s</p><ul>",
-		    x->matter,
-		    x->overdue                  ? "badge-red"
-		    : !strcmp(x->state, "done") ? "badge-green"
-						: "",
-		    x->overdue                  ? "逾期"
-		    : !strcmp(x->state, "done") ? "已办结"
-						: "办理中",
-		    mdate, x->deadline);
-	decision_each_progress(r->db, x->id, pub_note, r);
-	buf_puts(&r->out, "</ul>");
-	if (!strcmp(x->state, "done"))
-		html_printf(&r->out, "<p>实施结果：%s（%s）</p>", x->result, x->done_date);
+	/* only what the secretary published: the wording, the dates; no owner, no supervisors, no progress notes */
+	bool result = x->result_pub_date[0] != 0;
+	/* past the published deadline without a published result: said as such (not "overdue": it may be done, not yet published) */
+	bool late = !result && decision_is_overdue("open", x->deadline, now_unix());
+	html_printf(&r->out, "<article class=\"card pub-decision\"><h3>%s</h3><p><span class=\"badge %s\">%s</span> 决议公开于 %s · 完成时限 %s</p>",
+		    x->pub_text,
+		    result ? "badge-green"
+		    : late ? "badge-grey"
+			   : "",
+		    result ? "已实施"
+		    : late ? "已过完成时限，待公开结果"
+			   : "实施中",
+		    x->pub_date, x->deadline);
+	if (result)
+		html_printf(&r->out, "<p>实施结果（%s 公开）：%s</p>", x->result_pub_date, x->result_pub_text);
 	buf_puts(&r->out, "</article>");
 }
 
@@ -993,7 +1156,7 @@ static void public_page(req *r)
 	char title[200];
 	snprintf(title, sizeof title, "%s · 决议公开", g.name);
 	page_begin(r, title);
-	buf_puts(&r->out, "<section class=\"public-decisions\"><p class=\"muted\">红色七点半等会议作出的决策、办理进展及实施结果。</p>");
+	buf_puts(&r->out, "<section class=\"public-decisions\"><p class=\"muted\">红色七点半等会议作出、经党支部公开的决议及其实施结果。</p>");
 	struct decision_filter f = {.org_id = org, .limit = 100};
 	struct pub_ctx c = {r, 0};
 	decision_list(r->db, NULL, &f, now_unix(), pub_decision_counted, &c);
@@ -1031,6 +1194,12 @@ static const route meetings_routes[] = {
 	{"GET", "/decisions/:id", decision_page, R_STAFF | R_MEMBER | R_GRID, 0, 0, "decision"},
 	{"POST", "/decisions/:id/progress", decision_progress_post, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "decision_progress"},
 	{"POST", "/decisions/:id/done", decision_done_post, R_STAFF | R_MEMBER | R_GRID, 0, 8 * KiB, "decision_done"},
+	{"POST", "/decisions/:id/publish", decision_publish_post, R_STAFF, 0, 8 * KiB, "decision_publish"},
+	{"POST", "/decisions/:id/publish-result", decision_publish_result_post, R_STAFF, 0, 8 * KiB, "decision_publish_result"},
+	{"GET", "/meetings/types", types_page, R_ADMIN | R_COMMITTEE, 0, 0, "meeting_types"},
+	{"POST", "/meetings/types", types_page, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "meeting_types"},
+	{"POST", "/meetings/types/:key", type_set_post, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "meeting_type_set"},
+	{"POST", "/meetings/types/:key/delete", type_delete_post, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "meeting_type_delete"},
 	{"GET", "/matters", matters_page, R_STAFF, 0, 0, "matters"},
 	{"POST", "/matters", matters_page, R_STAFF, 0, 16 * KiB, "matters"},
 	{"GET", "/matters/:id", matter_page, R_STAFF, 0, 0, "matter"},
@@ -1054,6 +1223,12 @@ static const route meetings_routes[] = {
 	{"GET", "/api/v1/decisions/:id", meetings_api_decision_get, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_decision"},
 	{"POST", "/api/v1/decisions/:id/progress", meetings_api_decision_progress, R_STAFF | R_MEMBER | R_GRID, RF_API, 8 * KiB, "api_decision_progress"},
 	{"POST", "/api/v1/decisions/:id/done", meetings_api_decision_done, R_STAFF | R_MEMBER | R_GRID, RF_API, 8 * KiB, "api_decision_done"},
+	{"POST", "/api/v1/decisions/:id/publish", meetings_api_decision_publish, R_STAFF, RF_API, 8 * KiB, "api_decision_publish"},
+	{"POST", "/api/v1/decisions/:id/publish-result", meetings_api_decision_publish_result, R_STAFF, RF_API, 8 * KiB, "api_decision_publish_result"},
+	{"GET", "/api/v1/meeting-types", meetings_api_types, R_STAFF | R_MEMBER | R_GRID, RF_API, 0, "api_meeting_types"},
+	{"POST", "/api/v1/meeting-types", meetings_api_type_add, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_meeting_types"},
+	{"POST", "/api/v1/meeting-types/:key", meetings_api_type_set, R_ADMIN | R_COMMITTEE, RF_API, 4 * KiB, "api_meeting_type"},
+	{"DELETE", "/api/v1/meeting-types/:key", meetings_api_type_delete, R_ADMIN | R_COMMITTEE, RF_API, 0, "api_meeting_type"},
 	{"GET", "/api/v1/matters", meetings_api_matters, R_STAFF, RF_API, 0, "api_matters"},
 	{"POST", "/api/v1/matters", meetings_api_matter_create, R_STAFF, RF_API, 16 * KiB, "api_matters"},
 	{"GET", "/api/v1/matters/:id", meetings_api_matter_get, R_STAFF, RF_API, 0, "api_matter"},
@@ -1068,7 +1243,7 @@ static const struct background_task meetings_tasks[] = {
 	{"decisions_overdue", decisions_overdue_task}, /* owner and secretary told once when a decision passes its deadline */
 };
 static const struct entity_link meetings_entities[] = {{"meeting", "/meetings/"}, {"decision", "/decisions/"}, {"matter", "/matters/"}};
-static const struct permission *const meetings_perms[] = {&perm_meeting_manage, &perm_meeting_plan};
+static const struct permission *const meetings_perms[] = {&perm_meeting_manage, &perm_meeting_plan, &perm_meeting_types};
 const struct module meetings_module = {
 	.name = "meetings",
 	.routes = meetings_routes,

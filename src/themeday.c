@@ -484,7 +484,7 @@ static bool lookup_meeting(db *d, int64_t id, struct plan_ref *out)
 	struct meeting *m = malloc(sizeof *m);
 	bool ok = m && id > 0 && meeting_load(d, id, m);
 	if (ok) {
-		snprintf(out->title, sizeof out->title, "%s「%.200s」", meeting_type_label(m->type), m->theme);
+		snprintf(out->title, sizeof out->title, "%.60s「%.180s」", m->type_label, m->theme);
 		snprintf(out->org_path, sizeof out->org_path, "%s", m->org_path);
 		snprintf(out->subtype, sizeof out->subtype, "%s", m->type);
 		meeting_date_of(m->starts_at, out->date);
@@ -647,10 +647,10 @@ enum dj_result plan_complete(db *d, const struct actor *a, int64_t plan_id, cons
 		ferr_add(e, "kind", "%s 不能完成“%s”", kind, plan_part_label(part));
 	if (strncmp(ref.org_path, path, strlen(path)) != 0)
 		ferr_add(e, "ref_id", "这条记录不属于本支部");
-	else if (!ref.fits)
-		ferr_add(e, "ref_id", "只有党课、主题党日可以计入计划（这是%s）",
-			 meeting_type_label(ref.subtype) ? meeting_type_label(ref.subtype) : ref.subtype);
-	else if (!ref.done)
+	else if (!ref.fits) {
+		char tlabel[64];
+		ferr_add(e, "ref_id", "只有党课、主题党日可以计入计划（这是%s）", meeting_type_name(d, ref.subtype, tlabel));
+	} else if (!ref.done)
 		ferr_add(e, "ref_id", "这条记录还没有完成（微党课须已授课，会议须已召开，志愿服务活动须已结束）");
 	else if (*ref.date && strncmp(ref.date, month, 7) != 0)
 		ferr_add(e, "ref_id", "这条记录的日期（%s）不在计划月份 %s 内", ref.date, month);

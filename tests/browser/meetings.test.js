@@ -4,7 +4,8 @@
 // phones, log in and confirm; the secretary records a decision with an owner,
 // a deadline and a supervision group of a member and residents'
 // representatives, and the meeting's minutes; the owner records progress
-// and marks it done on the phone; the village's public page shows it without
+// and marks it done on the phone; the secretary publishes the decision and
+// its result (决议公开, 实施结果公开) and only then the village's public page shows them, without
 // the names of people. The server's clock is pinned to the evening of the
 // meeting. No page and no table is wider than the phone.
 'use strict';
@@ -116,11 +117,23 @@ test('a 红色七点半 planned with the 四定, signed in by QR, a decision wit
   await fits(owner, 'the decision done');
   await shot(owner, 'meetings-7-done');
 
-  // 6. the village's public page
+  // 6. the village's public page: nothing until the secretary publishes the
+  // decision (决议公开) and then its result (实施结果公开)
   const pub = await env.page();
   await pub.goto(srv.base + '/p/decisions/CJZ-CJC');
+  assert.equal(await pub.getByText('疏通村西排水沟，解决雨后积水进院问题').count(), 0, 'not published yet');
+  await sec.goto(`${srv.base}/decisions/${decision}`);
+  await sec.getByLabel('公开内容').fill('疏通村西排水沟，解决雨后积水进院问题');
+  await fits(sec, 'the publication form');
+  await shot(sec, 'meetings-7b-publish');
+  await sec.getByRole('button', { name: '决议公开' }).click();
+  await assert.doesNotReject(sec.getByText('决议已公开，本村公开页可见').waitFor());
+  await sec.getByLabel('公开内容').fill('排水沟全线疏通，雨后不再积水');
+  await sec.getByRole('button', { name: '实施结果公开' }).click();
+  await assert.doesNotReject(sec.getByText('实施结果已公开').first().waitFor());
+  await pub.goto(srv.base + '/p/decisions/CJZ-CJC');
   await assert.doesNotReject(pub.getByText('疏通村西排水沟，解决雨后积水进院问题').waitFor());
-  await assert.doesNotReject(pub.getByText(/实施结果：排水沟全线疏通/).waitFor());
+  await assert.doesNotReject(pub.getByText(/实施结果（[-0-9]+ 公开）：排水沟全线疏通/).waitFor());
   const text = await pub.locator('main').innerText();
   assert.doesNotMatch(text, /李志强|赵丽|王大爷/, 'no names of people on the public page');
   await fits(pub, 'the public page');
@@ -140,5 +153,13 @@ test('the committee\'s report with the 三会一课 compliance, and 四议两公
   await assert.doesNotReject(z.getByText('实施结果公开').first().waitFor());
   await fits(z, 'a matter');
   await shot(z, 'meetings-10-matter');
+  // the meeting types the committee keeps
+  await z.goto(`${env.srv.base}/meetings/types`);
+  await assert.doesNotReject(z.getByText('红色七点半').first().waitFor());
+  await z.getByLabel('名称', { exact: true }).fill('乡村振兴议事会');
+  await z.getByRole('button', { name: '新增' }).click();
+  await assert.doesNotReject(z.getByText('会议类型已新增，可用于安排会议').waitFor());
+  await fits(z, 'the meeting types');
+  await shot(z, 'meetings-11-types');
   assert.deepEqual(env.errors, []);
 });

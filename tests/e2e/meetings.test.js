@@ -286,11 +286,16 @@ test('attendance: leave before the meeting (approved by the secretary), QR sign-
   await phone.login('dangyuan');
   assert.match((await phone.get('/console')).text, /我负责的决策事项[\s\S]*修路灯<\/a><span class="work-meta">逾期/);
   assert.ok(page);
-  // the village's public page: the decision and its result, no names of people
-  const pub = await new Browser(srv.base).get('/p/decisions/CJZ-CJC');
+  // the village's public page: nothing until the secretary publishes it (决议公开),
+  // then the decision and its published result, no names of people, no progress notes
+  let pub = await new Browser(srv.base).get('/p/decisions/CJZ-CJC');
   assert.equal(pub.status, 200);
-  assert.match(pub.text, /疏通村西排水沟[\s\S]*已清理淤泥200米[\s\S]*排水沟全线疏通/);
-  assert.doesNotMatch(pub.text, /李志强|王大爷/);
+  assert.doesNotMatch(pub.text, /疏通村西排水沟/);
+  assert.equal((await call('chenji', 'POST', `/api/v1/decisions/${dec.id}/publish`, {})).status, 200);
+  assert.equal((await call('chenji', 'POST', `/api/v1/decisions/${dec.id}/publish-result`, {})).status, 200);
+  pub = await new Browser(srv.base).get('/p/decisions/CJZ-CJC');
+  assert.match(pub.text, /疏通村西排水沟[\s\S]*实施结果[^<]*：排水沟全线疏通/);
+  assert.doesNotMatch(pub.text, /李志强|王大爷|已清理淤泥200米/);
 });
 
 test("a resident's order becomes a decision: assigned to its owner, delivered with the result, confirmed by the resident", async () => {

@@ -3,7 +3,8 @@
  * meeting held with attendance, a decision overdue from the day after its
  * deadline and never counted as done, the compliance of a month, and every
  * statement of holding a meeting failing in turn without a half-written
- * meeting. */
+ * meeting; a type of the committee's table (planned, retired, never deleted
+ * once used) and a decision public only once published. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -256,4 +257,110 @@ Test(meetings, six_hundred_invitees_all_told_and_all_awarded)
 	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM points_ledger WHERE source_kind = 'meeting' AND source_id = ?", "I", id), 600);
 	cr_assert_eq(points_total(d, 1598, 2026), -2, "the last absent member too");
 	cr_assert_eq(points_total(d, 20, 2026), 2);
+}
+
+/* The types are the committee's table: a new one invites as it says, needs
+ * no minutes when it says so, counts in the report's column; retired, it is
+ * planned no more; in use, it is never deleted; an unused one of the
+ * committee's goes. */
+static void report_held(void *ctx, const struct meeting_report_row *r, bool total)
+{
+	int64_t *held = ctx;
+	if (total)
+		memcpy(held, r->held, sizeof r->held);
+}
+
+Test(meetings, a_type_of_the_committee_planned_retired_and_never_deleted_once_used)
+{
+	struct field_errors e = {0};
+	struct meeting_type_input in = {"议事会", "group", 0, 0, -1};
+	char key[16];
+	cr_assert_eq(meeting_type_add(d, &cli, &in, 0, key, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	cr_assert_str_eq(key, "t8", "a key of the code's making after the seven seeded");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(meeting_type_add(d, &cli, &in, 0, key, &e), DJ_INVALID, "the same name twice");
+	cr_assert_not_null(ferr_get(&e, "label"));
+	/* invite group: held by a 党小组, its members invited */
+	memset(&e, 0, sizeof e);
+	struct meeting_new n = {
+		.org_id = 2, .type = "t8", .theme = "主题", .date = "2026-12-03", .start = "19:30", .end = "21:00", .place = "活动室", .content = "内容"};
+	cr_assert_eq(meeting_plan(d, &cli, &n, 0, NULL, &e), DJ_INVALID);
+	cr_assert_not_null(ferr_get(&e, "type"));
+	struct meeting m;
+	memset(&e, 0, sizeof e);
+	int64_t id = plan("t8", 3, "2026-12-03", &e), start;
+	cr_assert(meeting_load(d, id, &m));
+	cr_assert_eq(m.invited, 2, "the group's");
+	cr_assert_str_eq(m.type_label, "议事会");
+	/* held without minutes: the type needs none */
+	meeting_time_parse("2026-12-03", "19:30", &start);
+	struct meeting_held h = {"", "", 0, 0, NULL};
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(meeting_hold(d, &cli, id, &h, start + 3600, &e), DJ_OK, "%s", dj_message(DJ_INVALID, &e));
+	/* the report's column is the type's place in the table */
+	struct meeting_type v[MEETING_TYPES_MAX];
+	int nt = meeting_types_load(d, false, v, MEETING_TYPES_MAX), k = meeting_type_index(v, nt, "t8");
+	cr_assert_eq(nt, 8);
+	cr_assert_eq(k, 7);
+	int64_t held[MEETING_TYPES_MAX] = {0};
+	cr_assert_eq(meeting_report(d, &cli, 1, "2026-12-01", "2026-12-31", start + 3600, report_held, held, &e), DJ_OK);
+	cr_assert_eq(held[k], 1);
+	/* retired: planned no more, still counted */
+	struct meeting_type_input off = {NULL, NULL, -1, -1, 0};
+	cr_assert_eq(meeting_type_set(d, &cli, "t8", &off, &e), DJ_OK);
+	memset(&e, 0, sizeof e);
+	n.org_id = 3;
+	cr_assert_eq(meeting_plan(d, &cli, &n, 0, NULL, &e), DJ_INVALID);
+	cr_assert_not_null(ferr_get(&e, "type"));
+	cr_assert_eq(meeting_types_load(d, true, v, MEETING_TYPES_MAX), 7);
+	/* in use, or seeded: never deleted; an unused one of the committee's is */
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(meeting_type_delete(d, &cli, "t8", &e), DJ_CONFLICT);
+	cr_assert_eq(meeting_type_delete(d, &cli, "other", &e), DJ_CONFLICT);
+	struct meeting_type_input spare = {"备用会", "branch", 0, 1, -1};
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(meeting_type_add(d, &cli, &spare, 0, key, &e), DJ_OK);
+	cr_assert_eq(meeting_type_delete(d, &cli, key, &e), DJ_OK);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM meeting_types", ""), 8);
+	cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM audit WHERE action LIKE 'meeting.type%'", ""), 4);
+	/* a member may not touch the table */
+	struct actor member_a = cli;
+	member_a.role = R_MEMBER;
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(meeting_type_add(d, &member_a, &spare, 0, key, &e), DJ_FORBIDDEN);
+}
+
+/* The public list holds a decision only once published, and shows its published words. */
+static void count_public(void *ctx, const struct decision *x)
+{
+	int *n = ctx;
+	(*n)++;
+	cr_assert_str_eq(x->pub_text, "修好村口路灯");
+}
+
+Test(meetings, a_decision_is_public_only_once_published)
+{
+	struct field_errors e = {0};
+	int64_t id = plan("red730", 2, "2026-12-03", &e), start, dec;
+	meeting_time_parse("2026-12-03", "19:30", &start);
+	struct decision_new dn = {"王党员负责修路灯", "2026-12-05", 12, NULL, 0};
+	cr_assert_eq(decision_create(d, &cli, id, &dn, start + 600, &dec, &e), DJ_OK);
+	struct decision_filter f = {.org_id = 2};
+	int n = 0;
+	decision_list(d, NULL, &f, start + 700, count_public, &n);
+	cr_assert_eq(n, 0, "not published");
+	cr_assert_eq(decision_publish_result(d, &cli, dec, NULL, NULL, start + 700, &e), DJ_CONFLICT, "the decision first");
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(decision_publish(d, &cli, dec, "修好村口路灯", "2026-12-02", start + 700, &e), DJ_INVALID, "before the meeting");
+	cr_assert_not_null(ferr_get(&e, "date"));
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(decision_publish(d, &cli, dec, "修好村口路灯", NULL, start + 700, &e), DJ_OK);
+	cr_assert_eq(decision_publish(d, &cli, dec, "再来一次", NULL, start + 800, &e), DJ_CONFLICT, "once");
+	memset(&e, 0, sizeof e);
+	decision_list(d, NULL, &f, start + 700, count_public, &n);
+	cr_assert_eq(n, 1);
+	struct decision x;
+	cr_assert(decision_load(d, dec, start + 700, &x));
+	cr_assert_str_eq(x.pub_date, "2026-12-03");
+	cr_assert_str_eq(x.matter, "王党员负责修路灯", "the record keeps its own words");
 }
