@@ -28,7 +28,19 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# BENCH_PORTS=LO-HI: the servers listen on a free port of that range (a
+# shared machine where each engineer has one), else on any free port
+free_port() { python3 -c '
+import os, socket
+lo, hi = map(int, (os.environ.get("BENCH_PORTS") or "0-0").split("-"))
+for p in range(lo, hi + 1):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(s.getsockname()[1]); break
+    except OSError:
+        s.close()
+else:
+    raise SystemExit("bench: no free port in " + os.environ.get("BENCH_PORTS", ""))'; }
 wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "bench: server on $1 did not start" >&2; exit 1; }
 
 # ---- the Fossil repository: 10,000 tickets, and two reports of our own ----
@@ -57,7 +69,7 @@ rn_group=$(fossil sql -R "$repo" "SELECT rn FROM reportfmt WHERE title = 'by sta
 p_fossil=$(free_port)
 fossil server --port "$p_fossil" --localhost "$repo" >"$tmp/fossil.log" 2>&1 & pids+=($!)
 wait_up "$p_fossil" "/rptview?rn=$rn_group"
-curl -fs "http://127.0.0.1:$p_fossil/rptview?rn=$rn_group" | grep -q 'Code_Defect' || { echo "bench: fossil report not readable" >&2; exit 1; }
+curl -fs "http://127.0.0.1:$p_fossil/rptview?rn=$rn_group" | grep 'Code_Defect' >/dev/null || { echo "bench: fossil report not readable" >&2; exit 1; }
 
 # ---- dangjian on the county ----
 cp "$COUNTY_DB" "$tmp/county.db"; rm -f "$tmp/county.db-wal" "$tmp/county.db-shm"
