@@ -485,7 +485,7 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 		if (n >= 0 && all >= 0) {
 			walk = (double)n * (double)n > (double)(lim + off) * (double)all;
 			*total = n > ORDER_COUNT_CAP ? ORDER_COUNT_CAP + 1 : n;
-			counted = true;
+			counted = !f->exact_total;
 		}
 	}
 	/* the total without the keyset, counted up to the cap (an exact count of a town's years is not worth reading) */
