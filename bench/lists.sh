@@ -27,7 +27,19 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# BENCH_PORTS=LO-HI: the servers listen on a free port of that range (a
+# shared machine where each engineer has one), else on any free port
+free_port() { python3 -c '
+import os, socket
+lo, hi = map(int, (os.environ.get("BENCH_PORTS") or "0-0").split("-"))
+for p in range(lo, hi + 1):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(s.getsockname()[1]); break
+    except OSError:
+        s.close()
+else:
+    raise SystemExit("bench: no free port in " + os.environ.get("BENCH_PORTS", ""))'; }
 wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "bench: server on $1 did not start" >&2; exit 1; }
 
 if [ -n "${COUNTY_DB:-}" ]; then cp "$COUNTY_DB" "$tmp/after.db"
@@ -83,7 +95,7 @@ measure() { # label binary db
   export DJ_TOKEN; DJ_TOKEN=$(token "$port" t01zuzhi)
   local page_cookie; page_cookie=$(cookie "$port" t01zuzhi)
   export DJ_COOKIE="$page_cookie"
-  curl -fs -H "Cookie: $DJ_COOKIE" "http://127.0.0.1:$port/orders" | grep -q '诉求办理' || { echo "bench: /orders not logged in" >&2; exit 1; }
+  curl -fs -H "Cookie: $DJ_COOKIE" "http://127.0.0.1:$port/orders" | grep '诉求办理' >/dev/null || { echo "bench: /orders not logged in" >&2; exit 1; }
   run "$1: GET /orders (town committee's page)" "$port" /orders bench/cookie.lua
   run "$1: GET /api/v1/orders?limit=25 (town)" "$port" "/api/v1/orders?limit=25" bench/bearer.lua
   run "$1: GET /api/v1/orders?limit=25&state=escalated (town)" "$port" "/api/v1/orders?limit=25&state=escalated" bench/bearer.lua

@@ -36,7 +36,14 @@ static void scope_load(req *r)
 	r->scope_loaded = true;
 	size_t cap = 16;
 	r->scope = malloc(cap * sizeof *r->scope);
-	db_stmt *s = db_query(r->db, "SELECT id FROM orgs WHERE path LIKE ? || '%'", "t", r->actor.org_path);
+	/* the subtree as a range of orgs_path ("/1/4/" → ["/1/4/", "/1/40")):
+	 * a LIKE with a bound prefix reads every org (0.3 ms of a county's) */
+	char lo[256], hi[256];
+	snprintf(lo, sizeof lo, "%s", r->actor.org_path);
+	snprintf(hi, sizeof hi, "%s", r->actor.org_path);
+	if (*hi)
+		hi[strlen(hi) - 1]++;
+	db_stmt *s = db_query(r->db, "SELECT id FROM orgs WHERE path >= ? AND path < ?", "tt", lo, hi);
 	while (db_next(s)) {
 		if (r->scope_n == cap)
 			r->scope = realloc(r->scope, (cap *= 2) * sizeof *r->scope);

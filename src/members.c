@@ -683,10 +683,21 @@ enum dj_result member_roster(db *d, const struct actor *a, const struct roster_q
 	}
 	buf where = {0}, sql = {0};
 	roster_where(&where, &uq);
-	buf_puts(&sql, "SELECT COUNT(*) ");
-	buf_puts(&sql, buf_str(&where));
-	*total = db_int1(d, 0, buf_str(&sql), ROSTER_ARGS, ROSTER_VALS(&uq, lo, hi));
-	buf_reset(&sql);
+	if (!uq.registered && !uq.q && !uq.status && !uq.category && !uq.duty && uq.in_service < 0)
+		/* nothing but the subtree: its members counted from members_org
+		 * alone (covering), no row read — the full count joined the orgs
+		 * and read each member's row for the filters' columns, 8 ms for a
+		 * town of 15,000 members against 0.6 ms (issue 9 §2) */
+		*total = !strcmp(q->prefix, "/")
+				 ? db_int1(d, 0, "SELECT COUNT(*) FROM members", "")
+				 : db_int1(d, 0, "SELECT COUNT(*) FROM members WHERE org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)", "tt",
+					   lo, hi);
+	else {
+		buf_puts(&sql, "SELECT COUNT(*) ");
+		buf_puts(&sql, buf_str(&where));
+		*total = db_int1(d, 0, buf_str(&sql), ROSTER_ARGS, ROSTER_VALS(&uq, lo, hi));
+		buf_reset(&sql);
+	}
 	buf_puts(&sql, ROSTER_COLS);
 	buf_puts(&sql, buf_str(&where));
 	buf_puts(&sql, roster_order(q));

@@ -65,9 +65,16 @@ int order_rollup_move(db *d, int64_t org_id, int64_t old_parent, int64_t new_par
  * days, the median time to close (hours) found in the histogram and read
  * exactly from the orders of its hour. prefix is an org's path, or "/" (every
  * root). False when prefix names no org (the caller counts otherwise). */
+/* A subtree's paths as a range: "/1/4/" covers ["/1/4/", "/1/40") (paths
+ * are digits and '/'), the orgs ORDER_SUBTREE_ORGS lists with lo, hi bound
+ * (the index on orgs.path; a LIKE with a bound prefix reads every org). */
+void order_path_range(const char *prefix, char lo[256], char hi[256]);
+#define ORDER_SUBTREE_ORGS "(SELECT id FROM orgs WHERE path >= ? AND path < ?)"
+
 struct order_rollup_figures {
 	int64_t v[ORDER_SUMMARY_FIGURES];
 	double median_hours; /* with kind NULL only */
+	bool whole;          /* the subtree is every org: the orders need no subtree filter */
 };
 bool order_rollup_read(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, struct order_rollup_figures *f);
 

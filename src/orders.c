@@ -459,6 +459,35 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 #define LIST_VALS(key)                                                                                                                                 \
 	lo, hi, me, tlo, thi, me, f->org_path && * f->org_path ? flo : NULL, f->org_path && * f->org_path ? fhi : NULL, state, kind, urgency, grid_id, \
 		f->mine ? me : 0, (int64_t)f->escalated, (int64_t)f->direct, (int64_t)f->open, reason, f->overdue ? now : 0, from, to, q1, q2, q3, (key)
+	/* A large subtree read newest (or oldest) first with nothing else to
+	 * narrow it: the page walks the primary key and stops when it is full
+	 * (+o.org_id keeps SQLite from reading the subtree org by org and
+	 * sorting it all: 1.9 s for a town of 50,000 orders in a 20-town
+	 * county). Walking costs (limit + offset) / share rows, sorting the
+	 * subtree its n rows: the walk when n^2 > (limit + offset) x all,
+	 * counted from the statistics' rollups of the subtree and the roots.
+	 * The same n is the list's total (the rollups count every order of
+	 * the subtree once, `dangjian check` recounts them): no count of
+	 * 10,001 index entries per page. */
+	int64_t lim = f->limit > 0 ? f->limit : 50, off = keyed ? 0 : f->offset > 0 ? f->offset : 0;
+	bool narrowed = state || kind || urgency || grid_id || f->mine || f->escalated || f->direct || f->open || reason || f->overdue || from || to ||
+			*q || (f->org_path && *f->org_path) || !strcmp(sort, "due");
+	bool walk = false, counted = false;
+	if (v.subtree && !narrowed) {
+		int64_t n = db_int1(d, -1,
+				    "SELECT COALESCE(SUM(collected), 0) FROM order_rollup WHERE org_id = (SELECT id FROM orgs WHERE path = ?) "
+				    "AND grain = 'm'",
+				    "t", v.lo);
+		int64_t all = db_int1(d, -1,
+				      "SELECT COALESCE(SUM((SELECT SUM(r.collected) FROM order_rollup r WHERE r.org_id = g.id AND r.grain = 'm')), 0) "
+				      "FROM orgs g WHERE g.parent_id IS NULL",
+				      "");
+		if (n >= 0 && all >= 0) {
+			walk = (double)n * (double)n > (double)(lim + off) * (double)all;
+			*total = n > ORDER_COUNT_CAP ? ORDER_COUNT_CAP + 1 : n;
+			counted = !f->exact_total;
+		}
+	}
 	/* the total without the keyset, counted up to the cap (an exact count of a town's years is not worth reading) */
 	buf cnt = {0};
 	buf_puts(&cnt, "SELECT COUNT(*) FROM (SELECT o.id FROM orders o WHERE ");
@@ -467,37 +496,20 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 	 * parameter for a tenth of the rows and then prefers walking a whole
 	 * index in the hope of stopping early; 10001 it knows is no such hope */
 	buf_puts(&cnt, OFF_I " LIMIT " COUNT_LIMIT ") x");
-	*total = db_int1(d, -1, buf_str(&cnt), LIST_TYPES, LIST_VALS((int64_t)0));
+	if (!counted)
+		*total = db_int1(d, -1, buf_str(&cnt), LIST_TYPES, LIST_VALS((int64_t)0));
 	buf_free(&cnt);
 	if (*total < 0) {
 		buf_free(&where);
 		*total = 0;
 		return DJ_DB_ERROR;
 	}
-	int64_t lim = f->limit > 0 ? f->limit : 50, off = keyed ? 0 : f->offset > 0 ? f->offset : 0;
 	buf sql = {0};
-	buf_puts(&sql, ORDER_COLS "WHERE ");
-	/* A large subtree read newest (or oldest) first with nothing else to
-	 * narrow it: the page walks the primary key and stops when it is full
-	 * (+o.org_id keeps SQLite from reading the subtree org by org and
-	 * sorting it all: 1.9 s for a town of 50,000 orders in a 20-town
-	 * county). Walking costs (limit + offset) / share rows, sorting the
-	 * subtree its n rows: the walk when n^2 > (limit + offset) x all,
-	 * counted from the statistics' rollups of the subtree and the roots. */
-	bool narrowed = state || kind || urgency || grid_id || f->mine || f->escalated || f->overdue || from || to || *q ||
-			(f->org_path && *f->org_path) || !strcmp(sort, "due");
-	bool walk = false;
-	if (v.subtree && !narrowed) {
-		int64_t n = db_int1(d, 0,
-				    "SELECT COALESCE(SUM(collected), 0) FROM order_rollup WHERE org_id = (SELECT id FROM orgs WHERE path = ?) "
-				    "AND grain = 'm'",
-				    "t", v.lo);
-		int64_t all = db_int1(d, 0,
-				      "SELECT COALESCE(SUM((SELECT SUM(r.collected) FROM order_rollup r WHERE r.org_id = g.id AND r.grain = 'm')), 0) "
-				      "FROM orgs g WHERE g.parent_id IS NULL",
-				      "");
-		walk = (double)n * (double)n > (double)(lim + off) * (double)all;
-	}
+	/* the walk: orders first (CROSS JOIN keeps SQLite's order; an index led
+	 * by org_id otherwise makes it read the orgs first and sort) */
+	buf_puts(&sql, walk ? ORDER_SELECT "FROM orders o CROSS JOIN orgs g LEFT JOIN users u ON u.id = o.assignee_user_id "
+					   "LEFT JOIN grids gr ON gr.id = o.grid_id WHERE g.id = o.org_id AND "
+			    : ORDER_COLS "WHERE ");
 	if (walk)
 		buf_puts(&sql, "+");
 	buf_puts(&sql, buf_str(&where));
@@ -1022,7 +1034,13 @@ int64_t orders_count_open(db *d, bool overdue, int64_t now)
 {
 	if (overdue)
 		return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state IN (" LATE_STATES ") AND due_at < ?", "I", now);
-	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE state IN (" OPEN_STATES ")", "");
+	/* the open orders are a maintained figure: the roots' monthly rollups
+	 * (a few hundred rows, whatever the orders; `dangjian check` recounts
+	 * them), not ~7,000 index entries of a county per scrape */
+	return db_int1(d, 0,
+		       "SELECT CAST(COALESCE(SUM(r.open_orders), 0) AS BIGINT) FROM orgs g JOIN order_rollup r ON r.org_id = g.id AND r.grain = 'm' "
+		       "WHERE g.parent_id IS NULL",
+		       "");
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -1123,12 +1141,14 @@ static void stats_kind(db *d, const char *prefix, const char *kind, int64_t t0, 
 	 * orders_late (state, due_at, org_id, created_at, kind), the subtree a
 	 * filter (+org_id: SQLite is not to walk the subtree org by org and
 	 * state by state, 1,500 seeks for a county) — O(orders overdue now) */
+	char lo[256], hi[256];
+	order_path_range(prefix, lo, hi);
 	st->overdue = db_int1(d, 0,
 			      "SELECT COUNT(*) FROM orders WHERE state IN (" LATE_STATES ") AND due_at < ? AND created_at >= ? AND created_at < ? "
-			      "AND +org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') " KIND,
-			      "IIItt"
-			      "t",
-			      now, t0, t1, prefix, kind, kind);
+			      "AND (CAST(? AS BIGINT) = 1 OR +org_id IN " ORDER_SUBTREE_ORGS ") " KIND,
+			      "IIIItt"
+			      "tt",
+			      now, t0, t1, (int64_t)(rolled && rf.whole), lo, hi, kind, kind);
 	st->average_satisfaction = st->rated ? (double)rating_sum / (double)st->rated : 0;
 	/* the sentence of the monthly bulletin (seed 004) */
 	snprintf(st->summary, sizeof st->summary, "共收集需求清单%lld项，支部有效解决及时销单%lld项，向上反馈%lld项", (long long)st->collected,

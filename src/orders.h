@@ -102,6 +102,7 @@ struct order_filter {
 	const char *sort;                   /* new (default) | old | due (earliest time limit first) */
 	int64_t before;                     /* keyset: sort new, only ids below; sort old, only ids above; 0: from the start */
 	int64_t limit, offset;
+	bool exact_total; /* the total counted from the orders (up to the cap), never taken from the rollups (the export's cap) */
 };
 extern const char *const order_sorts[]; /* key, label pairs, NULL-terminated */
 typedef void (*order_row_fn)(void *ctx, const struct order *o);

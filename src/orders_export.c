@@ -231,6 +231,7 @@ enum dj_result orders_list_export(db *d, const struct actor *a, const struct ord
 	/* the filter checked and the rows counted before a file is made */
 	struct order_filter f = *filter;
 	f.limit = 1, f.offset = 0, f.before = 0;
+	f.exact_total = true; /* the cap holds by the orders themselves */
 	int64_t total = 0;
 	struct list_sheet x = {.a = a, .full = full, .now = now, .row = 1};
 	enum dj_result res = order_list(d, a, &f, now, &total, skip_row, NULL, e);

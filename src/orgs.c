@@ -295,7 +295,11 @@ struct org *orgs_under(db *d, const char *prefix, bool with_dissolved, size_t *n
 	*n = 0;
 	if (!prefix || !*prefix) /* an actor with no scope: not the whole tree */
 		return v;
-	db_stmt *s = db_query(d, ORG_SELECT "WHERE o.path LIKE ? || '%' AND (CAST(? AS BIGINT) = 1 OR o.dissolved_at IS NULL)", "tI", prefix,
+	/* a range of orgs_path (a LIKE with a bound prefix reads every org: 0.7
+	 * ms of a county's 2,300 for each order list page) */
+	char lo[256], hi[256];
+	order_path_range(prefix, lo, hi);
+	db_stmt *s = db_query(d, ORG_SELECT "WHERE o.path >= ? AND o.path < ? AND (CAST(? AS BIGINT) = 1 OR o.dissolved_at IS NULL)", "ttI", lo, hi,
 			      (int64_t)with_dissolved);
 	while (db_next(s)) {
 		if (*n == cap)

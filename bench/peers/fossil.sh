@@ -28,7 +28,19 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# BENCH_PORTS=LO-HI: the servers listen on a free port of that range (a
+# shared machine where each engineer has one), else on any free port
+free_port() { python3 -c '
+import os, socket
+lo, hi = map(int, (os.environ.get("BENCH_PORTS") or "0-0").split("-"))
+for p in range(lo, hi + 1):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(s.getsockname()[1]); break
+    except OSError:
+        s.close()
+else:
+    raise SystemExit("bench: no free port in " + os.environ.get("BENCH_PORTS", ""))'; }
 wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "bench: server on $1 did not start" >&2; exit 1; }
 
 # ---- the Fossil repository: 10,000 tickets, and two reports of our own ----
@@ -57,7 +69,7 @@ rn_group=$(fossil sql -R "$repo" "SELECT rn FROM reportfmt WHERE title = 'by sta
 p_fossil=$(free_port)
 fossil server --port "$p_fossil" --localhost "$repo" >"$tmp/fossil.log" 2>&1 & pids+=($!)
 wait_up "$p_fossil" "/rptview?rn=$rn_group"
-curl -fs "http://127.0.0.1:$p_fossil/rptview?rn=$rn_group" | grep -q 'Code_Defect' || { echo "bench: fossil report not readable" >&2; exit 1; }
+curl -fs "http://127.0.0.1:$p_fossil/rptview?rn=$rn_group" | grep 'Code_Defect' >/dev/null || { echo "bench: fossil report not readable" >&2; exit 1; }
 
 # ---- dangjian on the county ----
 cp "$COUNTY_DB" "$tmp/county.db"; rm -f "$tmp/county.db-wal" "$tmp/county.db-shm"
@@ -67,6 +79,14 @@ wait_up "$p_dj" /healthz
 token() { curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"$2\",\"password\":\"Demo2026\"}" "http://127.0.0.1:$1/api/v1/session" | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])'; }
 county=$(sqlite3 "$tmp/county.db" "SELECT code FROM orgs WHERE type = 'county' ORDER BY id LIMIT 1")
 town=$(sqlite3 "$tmp/county.db" "SELECT code FROM orgs WHERE type = 'committee' ORDER BY id LIMIT 1")
+branch=$(sqlite3 "$tmp/county.db" "SELECT code FROM orgs WHERE type = 'branch' AND path LIKE (SELECT path FROM orgs WHERE code = '$town') || '%' ORDER BY id LIMIT 1")
+# the order list page as the town committee sees it (a session cookie)
+cookie() { # port user
+  local jar="$tmp/jar-$2" csrf
+  csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$1/login" | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=$2&password=Demo2026" "http://127.0.0.1:$1/login"
+  echo "dj_session=$(awk '$6=="dj_session"{print $7}' "$jar")"
+}
 today=$(TZ=Asia/Shanghai date +%F)
 m0=$(TZ=Asia/Shanghai date -d "$(date +%Y-%m-01) -1 month" +%F); m1=$(TZ=Asia/Shanghai date -d "$(date +%Y-%m-01) -1 day" +%F)
 y0=$(TZ=Asia/Shanghai date -d "$today -365 days" +%F)
@@ -95,13 +115,18 @@ run f_group "Fossil: GROUP BY report (status, type)" "$p_fossil" "/rptview?rn=$r
 export DJ_TOKEN; DJ_TOKEN=$(token "$p_dj" t01zuzhi)
 run d_list "dangjian: GET /api/v1/orders?limit=25&state=submitted (town committee)" "$p_dj" "/api/v1/orders?limit=25&state=submitted" bench/bearer.lua
 run d_list_all "dangjian: GET /api/v1/orders?limit=25 (town committee)" "$p_dj" "/api/v1/orders?limit=25" bench/bearer.lua
+export DJ_COOKIE; DJ_COOKIE=$(cookie "$p_dj" t01zuzhi)
+run d_page "dangjian: GET /orders, the page of 25 (town committee)" "$p_dj" "/orders" bench/cookie.lua
 DJ_TOKEN=$(token "$p_dj" admin)
+run d_branch "dangjian: GET /api/v1/stats/orders, branch-month" "$p_dj" "/api/v1/stats/orders?org=$branch&from=$m0&to=$m1" bench/bearer.lua
 run d_town "dangjian: GET /api/v1/stats/orders, town-month" "$p_dj" "/api/v1/stats/orders?org=$town&from=$m0&to=$m1" bench/bearer.lua
 run d_county "dangjian: GET /api/v1/stats/orders, county-year" "$p_dj" "/api/v1/stats/orders?org=$county&from=$y0&to=$today" bench/bearer.lua
+run d_metrics "dangjian: GET /metrics" "$p_dj" "/metrics"
 run bare2 "bare libmicrohttpd, 13-byte reply (again)" "$p_bare" /
 echo "load average (1, 5, 15 min) after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 ratio() { python3 -c "print(f'{float(\"$1\") / float(\"$2\"):.1f}')"; }
 echo "- list of 25 (open/submitted) against Fossil's report of 25: $(ratio "${rate[d_list]}" "${rate[f_list]}")x; against 'All Tickets': $(ratio "${rate[d_list]}" "${rate[f_all]}")x"
 echo "- list of 25 (all states) against Fossil's report of 25: $(ratio "${rate[d_list_all]}" "${rate[f_list]}")x; against 'All Tickets': $(ratio "${rate[d_list_all]}" "${rate[f_all]}")x"
-echo "- statistics town-month against Fossil's GROUP BY report: $(ratio "${rate[d_town]}" "${rate[f_group]}")x; county-year: $(ratio "${rate[d_county]}" "${rate[f_group]}")x"
+echo "- the page of 25 (all states) against Fossil's report of 25: $(ratio "${rate[d_page]}" "${rate[f_list]}")x"
+echo "- statistics against Fossil's GROUP BY report: branch-month $(ratio "${rate[d_branch]}" "${rate[f_group]}")x; town-month $(ratio "${rate[d_town]}" "${rate[f_group]}")x; county-year: $(ratio "${rate[d_county]}" "${rate[f_group]}")x"

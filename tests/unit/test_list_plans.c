@@ -368,6 +368,9 @@ Test(list_plans, no_list_reads_a_whole_large_table, .timeout = 900)
 		if (i == 0)
 			cr_assert_gt(st.collected, 0, "the county has wishes to count");
 	}
+	/* /metrics' gauges: the open orders from the roots' rollups, the overdue through orders_late */
+	cr_assert_gt(orders_count_open(d, false, 1767225600), 0);
+	orders_count_open(d, true, 1767225600);
 	db_set_trace(d, NULL, NULL);
 	int rollup = 0, hist = 0, hour = 0;
 	for (int i = 0; i < seen.n; i++) {

@@ -203,6 +203,67 @@ Test(order_summary, the_bulk_generator_counts_it, .timeout = 600)
 	unit_db_close(d, path);
 }
 
+/* The median is remembered per (database, subtree, period) while the
+ * period's closed count and summary_generation are unchanged (migration
+ * 040): closing times changed behind the summaries' back (the counts equal)
+ * still give the remembered median — it is used — and an org moved or a
+ * rebuild (each bumps the generation) makes it counted again, exactly. */
+Test(order_summary, the_remembered_median_goes_with_moves_and_rebuilds, .timeout = 600)
+{
+	char path[96];
+	db *d = build("summary-memo", path, false);
+	int64_t now = atoll(NOW);
+	const char *const prefixes[] = {"/", NULL};
+	char root[64];
+	db_stmt *r = db_query(d, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+	cr_assert(db_next(r));
+	snprintf(root, sizeof root, "%s", db_str(r, 0));
+	db_done(r);
+	for (int p = 0; p < 2; p++) {
+		const char *w = prefixes[p] ? prefixes[p] : root;
+		struct order_stats a, b, scan;
+		order_stats_compute(d, w, 0, now + 86400, now, &a);
+		stats_by_scan(d, w, 0, now + 86400, now, &scan);
+		cr_assert_gt(scan.closed, 10);
+		cr_assert(a.median_hours_to_close == scan.median_hours_to_close, "%s median %.6f, scan %.6f", w, a.median_hours_to_close,
+			  scan.median_hours_to_close);
+		/* every other closed order takes 100 hours longer: the counts are the same */
+		cr_assert_eq(db_run(d, "UPDATE orders SET closed_at = closed_at + 360000 WHERE state = 'closed' AND id % 2 = 0", ""), DB_OK);
+		stats_by_scan(d, w, 0, now + 86400, now, &scan);
+		order_stats_compute(d, w, 0, now + 86400, now, &b);
+		cr_assert(b.median_hours_to_close == a.median_hours_to_close, "%s: remembered %.6f, got %.6f", w, a.median_hours_to_close,
+			  b.median_hours_to_close);
+		cr_assert(scan.median_hours_to_close != a.median_hours_to_close, "%s: the change moved the median", w);
+		if (p == 0) {
+			/* a branch moved to a new town: counted again */
+			struct actor cli;
+			actor_cli(&cli);
+			int64_t county_id = db_int1(d, 0, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+			int64_t town2 = orgs_create(d, county_id, "T-MEMO", "中共新河镇委员会", "committee", "town");
+			cr_assert_gt(town2, 0);
+			int64_t busy = db_int1(d, 0, "SELECT org_id FROM orders GROUP BY org_id ORDER BY COUNT(*) DESC LIMIT 1", "");
+			struct field_errors e = {0};
+			cr_assert_eq(org_move(d, &cli, busy, town2, &e), DJ_OK, "%s", e.n ? e.e[0].msg : "");
+		} else
+			cr_assert_eq(order_summary_rebuild(d), DB_OK);
+		order_stats_compute(d, w, 0, now + 86400, now, &b);
+		cr_assert(b.median_hours_to_close == scan.median_hours_to_close, "%s: after the %s %.6f, scan %.6f", w, p ? "rebuild" : "move",
+			  b.median_hours_to_close, scan.median_hours_to_close);
+		cr_assert_eq(order_summary_rebuild(d), DB_OK);
+	}
+	/* without its row nothing is remembered, and `dangjian check` says so */
+	char out[8192];
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	cr_assert_eq(db_run(d, "DELETE FROM summary_generation", ""), DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 1, "%s", out);
+	cr_assert(strstr(out, "summary_generation"), "%s", out);
+	struct order_stats a, scan;
+	order_stats_compute(d, "/", 0, now + 86400, now, &a);
+	stats_by_scan(d, "/", 0, now + 86400, now, &scan);
+	cr_assert(a.median_hours_to_close == scan.median_hours_to_close);
+	unit_db_close(d, path);
+}
+
 /* Issue 9 §4: the minute's overdue notices come from the index of open orders
  * by deadline, in batches of 32, each committed: a backlog of over a hundred
  * overdue orders is notified completely in one run, and the next run finds
