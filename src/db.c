@@ -78,6 +78,12 @@ uint64_t db_statement_count(const db *d) { return d->nstatements; }
 uint64_t db_prepare_count(const db *d) { return d->nprepares; }
 const char *db_errmsg(const db *d) { return d->err; }
 int db_exec(db *d, const char *sql) { return d->ops->exec(d, sql); }
+
+int db_sync_later(db *d) { return d->ops->sync_later ? d->ops->sync_later(d) : DB_OK; }
+
+int db_sync_wal(db *d) { return d->ops->sync_wal ? d->ops->sync_wal(d) : DB_OK; }
+
+int db_checkpoint(db *d) { return d->ops->checkpoint ? d->ops->checkpoint(d) : DB_OK; }
 bool db_in_tx(const db *d) { return d->in_tx; }
 
 /* On SQLite, transaction control goes through the statement cache: it runs
