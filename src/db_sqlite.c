@@ -328,7 +328,9 @@ db *db_sqlite_open(const char *path, char *err, size_t errlen)
 	/* synchronous=FULL: every commit syncs the WAL before it returns, so an
 	 * order whose tracking code was sent and the audit row of a reveal whose
 	 * numbers were sent survive a power loss (NORMAL could lose the last
-	 * commits). About 0.5 ms per write transaction; docs/operations.md. */
+	 * commits). About 0.5 ms per write transaction; docs/operations.md.
+	 * The group-commit writer alone commits with NORMAL and syncs the WAL
+	 * itself before answering (db_sync_later, db_sync_wal). */
 	/* mmap_size: pages are read from the mapped file, not copied through
 	 * pread into each connection's 2 MB cache (a county's statistics page
 	 * spent most of its time in the kernel copying pages it had read the
