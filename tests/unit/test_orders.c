@@ -365,3 +365,24 @@ Test(orders_db, order_visible_and_the_lists_follow_one_rule_for_every_role)
 		db_rollback(d);
 	}
 }
+
+/* The placing limit: ten an hour from one address; an hour after its window
+ * began, the address starts again at one (the window's reset and the count
+ * are one upsert); a repeated Idempotency-Key costs nothing. */
+Test(orders_db, placing_limit_counts_ten_an_hour_then_starts_again)
+{
+	int64_t t = 1800000000;
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	for (int i = 0; i < 10; i++)
+		cr_expect(order_place_allowed(d, "192.0.2.9", "", t + i), "order %d of the hour", i + 1);
+	cr_expect_not(order_place_allowed(d, "192.0.2.9", "", t + 100), "the eleventh within the hour");
+	cr_expect(order_place_allowed(d, "192.0.2.10", "", t + 100), "another address has its own count");
+	cr_expect_not(order_place_allowed(d, "192.0.2.9", "", t + 3600), "the window began at t: still within it");
+	cr_expect(order_place_allowed(d, "192.0.2.9", "", t + 3601), "an hour later it starts again");
+	cr_expect_eq(db_int1(d, -1, "SELECT count FROM order_rate WHERE key = 'place:192.0.2.9'", ""), 1);
+	cr_expect_eq(db_int1(d, -1, "SELECT window_start FROM order_rate WHERE key = 'place:192.0.2.9'", ""), t + 3601);
+	for (int i = 0; i < 9; i++)
+		cr_expect(order_place_allowed(d, "192.0.2.9", "", t + 3602 + i));
+	cr_expect_not(order_place_allowed(d, "192.0.2.9", "", t + 3700), "ten again in the new window");
+	cr_assert_eq(db_commit(d), DB_OK);
+}
