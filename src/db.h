@@ -54,6 +54,9 @@ int db_begin(db *d, bool write) DB_MUST_CHECK;
 int db_commit(db *d) DB_MUST_CHECK;
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
+/* The open transaction's number, unique in the process (0 outside one): a
+ * value read in it may be kept for as long as it stays open (order_limit). */
+uint64_t db_tx_serial(const db *d);
 
 /* Savepoints inside the open transaction (SQLite's group commit in server.c
  * runs each request of a batch in one): db_savepoint opens one, db_release

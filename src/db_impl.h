@@ -79,7 +79,8 @@ struct db {
 	bool stmt_writes;    /* the statement being stepped is not read-only (SQLite) */
 	bool in_control;     /* BEGIN/COMMIT/ROLLBACK/savepoints: never interrupted */
 	bool test_slow;
-	int savepoints; /* depth, for their names */
+	int savepoints;     /* depth, for their names */
+	uint64_t tx_serial; /* db_tx_serial */
 	/* db_sync_later: the WAL's path and, once opened by db_sync_wal, its
 	 * descriptor + 1 (0: not open) */
 	const char *wal_path;

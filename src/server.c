@@ -872,7 +872,7 @@ static void *syncer_loop(void *arg)
 	for (req *list; (list = wq_take(&g_sq, true));) {
 		bool fail = atomic_load(&g_test_sync_fail) > 0 && atomic_fetch_sub(&g_test_sync_fail, 1) > 0;
 		if (fail || db_sync_wal(g_writer_db) != DB_OK) {
-			fprintf(stderr, "dangjian: fdatasync of the WAL failed: %s\n", strerror(errno));
+			fprintf(stderr, "dangjian: fdatasync of the WAL failed: %s\n", fail ? "DANGJIAN_TEST_SYNC_FAIL" : strerror(errno));
 			for (req *p = list; p; p = p->wq_next)
 				if (p->wq_pending)
 					wq_fail(p, "保存失败，请稍后再试");
