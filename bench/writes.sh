@@ -4,7 +4,11 @@
 # another build (e.g. the commit before it) and the bare libmicrohttpd reply,
 # alternated ROUNDS times in one run on fresh demo databases; then the time
 # budget under load: 16 statistics requests made slow on purpose (the test hook
-# DANGJIAN_TEST_SLOW_PATH) while orders are placed, and SIGTERM.
+# DANGJIAN_TEST_SLOW_PATH) while orders are placed, and SIGTERM. The column
+# "writer CPU" is the CPU time of the server's busiest thread (the writer:
+# named dj-writer since the fsync moved to a thread of its own) over the
+# requests wrk counted: what one order costs the one thread that writes.
+# Every server and client it starts is stopped when it ends, however it ends.
 #   bash bench/writes.sh BUILD_DIR [OTHER_BIN] [SECONDS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,30 +21,48 @@ bin="$build/dangjian"; bare="$build/bare"
 command -v wrk >/dev/null || { echo "bench: wrk missing; run scripts/setup.sh" >&2; exit 1; }
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+# On any exit (an error, Ctrl-C, a timeout's SIGTERM): stop every process
+# started here, wait until each has gone, then remove the databases. INT and
+# TERM exit (a trap that only cleaned up would let the script run on).
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done; kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "bench: server on $1 did not start" >&2; exit 1; }
 "$bin" --db "$tmp/demo.db" demo >/dev/null
 
-wrk_row() { # name url [lua]
-  local out
+# CPU ticks of each thread of a process: "tid comm ticks" lines
+thread_ticks() { for t in /proc/"$1"/task/*; do awk -v t="${t##*/}" '{sub(/^[0-9]+ \(/, ""); split($0, a, ") "); split(a[2], f, " "); print t, a[1], f[12] + f[13]}' "$t/stat" 2>/dev/null; done; }
+wrk_row() { # name url [lua] [server pid]
+  local out before=""
+  [ -n "${4:-}" ] && before=$(thread_ticks "$4")
   if [ -n "${3:-}" ]; then out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$3" "$2"); else out=$(wrk -t2 -c64 -d"${secs}s" --latency "$2"); fi
-  local errs sock
+  local errs sock cpu="–"
   errs=$(awk '/Non-2xx or 3xx/ {print $NF}' <<<"$out"); sock=$(awk '/Socket errors/ {sub(/^ +/, ""); print}' <<<"$out")
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
-    "$(awk '$1=="99%" {print $2}' <<<"$out")" "${errs:-0}" "${sock:-none}"
+  if [ -n "${4:-}" ]; then # the busiest thread's ticks (1/100 s) over the requests wrk counted, in µs
+    cpu=$(thread_ticks "$4" | awk -v n="$(awk '/requests in/ {print $1}' <<<"$out")" -v hz="$(getconf CLK_TCK)" \
+      'NR == FNR {b[$1] = $3; next} {d = $3 - b[$1]; if (d > best) {best = d; name = $2}} END {if (n > 0) printf "%.0f µs (%s)", best * 1e6 / hz / n, name}' \
+      <(printf '%s\n' "$before") -)
+  fi
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
+    "$(awk '$1=="99%" {print $2}' <<<"$out")" "${errs:-0}" "${sock:-none}" "$cpu"
 }
-serve() { # bin db port [env…] — starts a server, prints its pid
+serve() { # bin db port [env…] — starts a server (a child of this shell: it is waited for) into $srv
   local b=$1 d=$2 p=$3; shift 3
   env "$@" "$b" --db "$d" serve --port "$p" --access-log off >/dev/null 2>>"$tmp/serve.log" &
-  echo $!
+  srv=$!
+  pids+=("$srv")
 }
 
 echo "wrk -t2 -c64 -d${secs}s --latency, $rounds rounds, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| what | requests/s | p50 | p99 | non-2xx/3xx | socket errors |"
-echo "|---|---:|---:|---:|---:|---|"
+echo "| what | requests/s | p50 | p99 | non-2xx/3xx | socket errors | writer CPU per request |"
+echo "|---|---:|---:|---:|---:|---|---:|"
 p_bare=$(free_port); "$bare" "$p_bare" 4 & pids+=($!); wait_up "$p_bare" /
 for round in $(seq "$rounds"); do
   wrk_row "round $round: bare libmicrohttpd, 13-byte reply" "http://127.0.0.1:$p_bare/"
@@ -48,9 +70,9 @@ for round in $(seq "$rounds"); do
     [ "$which" = other ] && [ -z "$other" ] && continue
     b=$bin; [ "$which" = other ] && b=$other
     cp "$tmp/demo.db" "$tmp/$which.db"; rm -f "$tmp/$which.db-wal" "$tmp/$which.db-shm"
-    p=$(free_port); pid=$(serve "$b" "$tmp/$which.db" "$p"); pids+=("$pid"); wait_up "$p" /healthz
-    wrk_row "round $round: POST /api/v1/public/orders, $which build" "http://127.0.0.1:$p/" bench/place.lua
-    kill "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    p=$(free_port); serve "$b" "$tmp/$which.db" "$p"; pid=$srv; wait_up "$p" /healthz
+    wrk_row "round $round: POST /api/v1/public/orders, $which build" "http://127.0.0.1:$p/" bench/place.lua "$pid"
+    kill "$pid"; wait "$pid" || true
   done
 done
 
@@ -59,7 +81,7 @@ done
 # of them at once while orders are placed, then SIGTERM in the middle.
 cp "$tmp/demo.db" "$tmp/slow.db"
 "$bin" --db "$tmp/slow.db" config set request_timeout 2 >/dev/null
-p=$(free_port); pid=$(serve "$bin" "$tmp/slow.db" "$p" DANGJIAN_TEST_SLOW_PATH=/stats); pids+=("$pid"); wait_up "$p" /healthz
+p=$(free_port); serve "$bin" "$tmp/slow.db" "$p" DANGJIAN_TEST_SLOW_PATH=/stats; pid=$srv; wait_up "$p" /healthz
 jar="$tmp/jar"
 csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$p/login" | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')
 curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=chenji&password=Demo2026" "http://127.0.0.1:$p/login"
@@ -70,16 +92,21 @@ echo "Time budget (request_timeout 2 s): 16 slow /stats/orders requests at once,
     for i in $(seq 16); do curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $cookie" "http://127.0.0.1:$p/stats/orders" & done; wait
   done ) >"$tmp/slow.txt" &
 slowpid=$!
+pids+=("$slowpid")
 echo
-echo "| what | requests/s | p50 | p99 | non-2xx/3xx | socket errors |"
-echo "|---|---:|---:|---:|---:|---|"
-wrk_row "POST /api/v1/public/orders beside 16 slow statistics requests" "http://127.0.0.1:$p/" bench/place.lua
+echo "| what | requests/s | p50 | p99 | non-2xx/3xx | socket errors | writer CPU per request |"
+echo "|---|---:|---:|---:|---:|---|---:|"
+wrk_row "POST /api/v1/public/orders beside 16 slow statistics requests" "http://127.0.0.1:$p/" bench/place.lua "$pid"
 wait "$slowpid"
 awk '{n++; c[$1]++; if ($2 > max) max = $2} END {printf "\nslow requests: %d answered, ", n; for (k in c) printf "%s: %d, ", k, c[k]; printf "slowest %.2f s\n", max}' "$tmp/slow.txt"
 # SIGTERM while 16 slow requests and the order placement run
-for i in $(seq 16); do curl -s -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$p/stats/orders" & done
+clients=()
+for i in $(seq 16); do curl -s -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$p/stats/orders" & clients+=($!); done
 wrk -t2 -c64 -d5s -s bench/place.lua "http://127.0.0.1:$p/" >/dev/null 2>&1 &
+clients+=($!)
+pids+=("${clients[@]}")
 sleep 1
 t0=$(date +%s.%N); kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done; t1=$(date +%s.%N)
 echo "SIGTERM under that load: the server exited after $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s"
-wait
+# only these clients: a bare `wait` would wait for the bare reference server too, for ever
+wait "${clients[@]}" 2>/dev/null || true

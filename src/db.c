@@ -1,6 +1,7 @@
 /* db — the engine-neutral half: statement cache, parameter binding, migrations. */
 #include "db.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,16 @@ uint64_t db_statement_count(const db *d) { return d->nstatements; }
 uint64_t db_prepare_count(const db *d) { return d->nprepares; }
 const char *db_errmsg(const db *d) { return d->err; }
 int db_exec(db *d, const char *sql) { return d->ops->exec(d, sql); }
+
+int db_sync_later(db *d) { return d->ops->sync_later ? d->ops->sync_later(d) : DB_OK; }
+
+int db_sync_wal(db *d) { return d->ops->sync_wal ? d->ops->sync_wal(d) : DB_OK; }
+
+int db_checkpoint(db *d) { return d->ops->checkpoint ? d->ops->checkpoint(d) : DB_OK; }
 bool db_in_tx(const db *d) { return d->in_tx; }
+
+static atomic_uint_fast64_t g_tx_serials;
+uint64_t db_tx_serial(const db *d) { return d->in_tx ? d->tx_serial : 0; }
 
 /* On SQLite, transaction control goes through the statement cache: it runs
  * on every request, and parsing it each time showed in profiles. PostgreSQL
@@ -114,6 +124,8 @@ int db_begin(db *d, bool write)
 	} else
 		rc = tx_control(d, true, d->kind == DB_SQLITE && write ? "BEGIN IMMEDIATE" : "BEGIN");
 	d->in_tx = rc == DB_OK;
+	if (d->in_tx)
+		d->tx_serial = atomic_fetch_add(&g_tx_serials, 1) + 1;
 	return rc;
 }
 

@@ -54,6 +54,9 @@ int db_begin(db *d, bool write) DB_MUST_CHECK;
 int db_commit(db *d) DB_MUST_CHECK;
 void db_rollback(db *d);
 bool db_in_tx(const db *d);
+/* The open transaction's number, unique in the process (0 outside one): a
+ * value read in it may be kept for as long as it stays open (order_limit). */
+uint64_t db_tx_serial(const db *d);
 
 /* Savepoints inside the open transaction (SQLite's group commit in server.c
  * runs each request of a batch in one): db_savepoint opens one, db_release
@@ -65,6 +68,21 @@ int db_savepoint(db *d) DB_MUST_CHECK;
 int db_release(db *d) DB_MUST_CHECK;
 void db_rollback_to(db *d);
 bool db_tx_lost(db *d);
+
+/* Group commit's deferred sync (SQLite; DB_OK and nothing done on PostgreSQL,
+ * whose commit waits for its WAL flush). db_sync_later: from now on a commit
+ * on d returns once the transaction is written to the WAL file, before it is
+ * on disk (synchronous=NORMAL), sub-journals of savepoints stay in memory,
+ * and d never checkpoints by itself (wal_autocheckpoint=0): db_checkpoint
+ * on another connection does. db_sync_wal — thread-safe against d's own
+ * thread, which may go on committing — makes every transaction that had
+ * committed on d when it was called durable: an fdatasync of the WAL file.
+ * Until it has returned DB_OK, no answer that depends on those transactions
+ * may be sent. db_checkpoint: a PASSIVE checkpoint (copies what it can of the
+ * WAL into the database file without waiting for anyone). */
+int db_sync_later(db *d) DB_MUST_CHECK;
+int db_sync_wal(db *d) DB_MUST_CHECK;
+int db_checkpoint(db *d) DB_MUST_CHECK;
 
 /* A time budget (issue 9 §5). Until the next call, a statement on d started
  * after deadline_ns (now_ns() clock; 0: none), or after *gone became true (the

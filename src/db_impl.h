@@ -30,6 +30,12 @@ struct db_ops {
 	int (*begin_budget)(db *d, int64_t ms); /* BEGIN with a statement timeout (NULL: not needed) */
 	void (*cancel)(db *d);                  /* thread-safe */
 	const char *slow_sql;                   /* the test hook's slow statement */
+	/* group commit's deferred sync (SQLite; NULL elsewhere): db_sync_later,
+	 * db_sync_wal (called from another thread than the connection's),
+	 * db_checkpoint */
+	int (*sync_later)(db *d);
+	int (*sync_wal)(db *d);
+	int (*checkpoint)(db *d);
 };
 
 /* The statement cache: at most DB_CACHE_SLOTS prepared statements per
@@ -73,7 +79,12 @@ struct db {
 	bool stmt_writes;    /* the statement being stepped is not read-only (SQLite) */
 	bool in_control;     /* BEGIN/COMMIT/ROLLBACK/savepoints: never interrupted */
 	bool test_slow;
-	int savepoints; /* depth, for their names */
+	int savepoints;     /* depth, for their names */
+	uint64_t tx_serial; /* db_tx_serial */
+	/* db_sync_later: the WAL's path and, once opened by db_sync_wal, its
+	 * descriptor + 1 (0: not open) */
+	const char *wal_path;
+	int wal_fd;
 	void (*trace)(void *ctx, const char *sql);
 	void *trace_ctx;
 	void *impl;

@@ -673,7 +673,13 @@ static void finish_tx(req *r)
  * is still all or nothing), commits once, and only then resumes the
  * connections, whose threads send the answers. So many requests share one
  * fsync, and none is answered before its data is durable. While the batch
- * runs, the next one queues. A statement of the batch that runs past its
+ * runs, the next one queues. The fsync itself is not the writer's either
+ * (db_sync_later): its COMMIT only writes the WAL, and the batch goes to the
+ * syncer thread, which fdatasyncs the WAL once for every batch committed
+ * since its last round and only then resumes their connections, while the
+ * writer already runs the next batch; a third thread checkpoints on its own
+ * connection (docs/architecture.md says why no answer goes out before its
+ * data is on disk). A statement of the batch that runs past its
  * request's budget is stopped only when it reads (SQLite rolls the whole
  * transaction back when it interrupts a write); a write is refused before it
  * starts. When the engine rolls the transaction back all the same (a full
@@ -697,6 +703,16 @@ static struct workq g_wq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
 		    g_pq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false},
 		    g_rq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false};
 static db *g_writer_db;
+/* g_sq: batches committed by the writer, waiting for the syncer's fdatasync
+ * (when g_sync_later); g_commits: the writer's commits, for the checkpointer */
+static struct workq g_sq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, false};
+static bool g_sync_later;
+static atomic_uint_fast64_t g_commits;
+static atomic_bool g_ckpt_stop;
+/* test hook (DANGJIAN_TEST_SYNC_FAIL=N): the syncer's first N rounds fail as
+ * a failed fdatasync would */
+static atomic_int g_test_sync_fail;
+static db *g_ckpt_db;
 
 /* On the server thread: true when r is now the queue's (its connection suspended). */
 static bool wq_push(struct workq *q, struct MHD_Connection *c, req *r)
@@ -752,6 +768,32 @@ static void wq_answered(req *r)
 	MHD_resume_connection(r->conn);
 }
 
+/* Answers a batch: the list's requests are the queue's no more. */
+static void wq_answer_all(req *list)
+{
+	for (req *r = list, *next; r; r = next) {
+		next = r->wq_next; /* r may be gone once its connection is resumed */
+		r->wq_pending = false;
+		wq_answered(r);
+	}
+}
+
+/* The writer hands a committed batch to the syncer. */
+static void sq_push(req *list)
+{
+	req *tail = list;
+	while (tail->wq_next)
+		tail = tail->wq_next;
+	pthread_mutex_lock(&g_sq.lock);
+	if (g_sq.tail)
+		g_sq.tail->wq_next = list;
+	else
+		g_sq.head = list;
+	g_sq.tail = tail;
+	pthread_cond_signal(&g_sq.cv);
+	pthread_mutex_unlock(&g_sq.lock);
+}
+
 static void wq_fail(req *r, const char *message)
 {
 	r->wq_pending = false;
@@ -793,6 +835,7 @@ static void wq_batch(db *d, req *list)
 			open = db_begin(d, true) == DB_OK;
 		}
 	}
+	bool committed = false;
 	if (open && any && db_commit(d) != DB_OK) {
 		fprintf(stderr, "dangjian: commit failed: %s\n", db_errmsg(d));
 		for (req *p = list; p; p = p->wq_next)
@@ -800,18 +843,64 @@ static void wq_batch(db *d, req *list)
 				wq_fail(p, "保存失败，请稍后再试");
 	} else if (open && !any)
 		db_rollback(d);
-	for (req *r = list, *next; r; r = next) {
-		next = r->wq_next; /* r may be gone once its connection is resumed */
-		r->wq_pending = false;
-		wq_answered(r);
-	}
+	else if (open)
+		committed = true;
+	if (committed && g_sync_later) {
+		atomic_fetch_add(&g_commits, 1);
+		sq_push(list); /* answered once the WAL is on disk */
+	} else
+		wq_answer_all(list);
 }
 
 static void *writer_loop(void *arg)
 {
 	(void)arg;
+	pthread_setname_np(pthread_self(), "dj-writer"); /* for top -H and perf */
 	for (req *list; (list = wq_take(&g_wq, true));)
 		wq_batch(g_writer_db, list);
+	return NULL;
+}
+
+/* The syncer: every batch committed since its last round is made durable by
+ * one fdatasync of the WAL, then answered. When the sync fails, the requests
+ * that committed are answered 503 (their outcome is not known to be on disk:
+ * a retry with the same Idempotency-Key gets the stored answer if it is). */
+static void *syncer_loop(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "dj-syncer");
+	for (req *list; (list = wq_take(&g_sq, true));) {
+		bool fail = atomic_load(&g_test_sync_fail) > 0 && atomic_fetch_sub(&g_test_sync_fail, 1) > 0;
+		if (fail || db_sync_wal(g_writer_db) != DB_OK) {
+			fprintf(stderr, "dangjian: fdatasync of the WAL failed: %s\n", fail ? "DANGJIAN_TEST_SYNC_FAIL" : strerror(errno));
+			for (req *p = list; p; p = p->wq_next)
+				if (p->wq_pending)
+					wq_fail(p, "保存失败，请稍后再试");
+		}
+		wq_answer_all(list);
+	}
+	return NULL;
+}
+
+/* The checkpointer: the writer does not checkpoint (its COMMIT would wait
+ * for two fsyncs every thousand pages); every CKPT_EVERY_MS, when the writer
+ * has committed since, a PASSIVE checkpoint on a connection of its own
+ * copies the WAL into the database file, beside the writer. */
+#define CKPT_EVERY_MS 200
+static void *ckpt_loop(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "dj-checkpoint");
+	uint_fast64_t seen = 0;
+	while (!atomic_load(&g_ckpt_stop)) {
+		usleep(CKPT_EVERY_MS * 1000);
+		uint_fast64_t now = atomic_load(&g_commits);
+		if (now == seen)
+			continue;
+		seen = now;
+		if (db_checkpoint(g_ckpt_db) != DB_OK)
+			fprintf(stderr, "dangjian: checkpoint: %s\n", db_errmsg(g_ckpt_db));
+	}
 	return NULL;
 }
 
@@ -1503,12 +1592,14 @@ int serve_run(const struct serve_opts *o)
 	g_per_ip_limit = o->per_ip_limit;
 	atomic_store(&g_budget_ms, settings_request_timeout() * 1000);
 	g_slow_path = getenv("DANGJIAN_TEST_SLOW_PATH");
+	if (getenv("DANGJIAN_TEST_SYNC_FAIL"))
+		atomic_store(&g_test_sync_fail, atoi(getenv("DANGJIAN_TEST_SYNC_FAIL")));
 	if (g_slow_path && !*g_slow_path)
 		g_slow_path = NULL;
 	/* SQLite: the writes go through the writer's group commit; the rest
 	 * (and PostgreSQL's writes) through the workers, one per server thread */
-	pthread_t writer, workers[128];
-	bool writer_started = false;
+	pthread_t writer, syncer, ckpt, workers[128];
+	bool writer_started = false, syncer_started = false, ckpt_started = false;
 	int nworkers = 0, nmax = (int)(sizeof workers / sizeof workers[0]);
 	if (!strncmp(o->db_url, "postgres", 8)) {
 		while (nworkers < o->threads && nworkers < nmax / 2 && pthread_create(&workers[nworkers], NULL, worker_loop, &g_pq) == 0)
@@ -1520,6 +1611,15 @@ int serve_run(const struct serve_opts *o)
 			return 1;
 		}
 		db_protect_writes(g_writer_db, true);
+		/* the fsync apart from the writer: a syncer and a checkpointer
+		 * (with its own connection); without them, the writer's commits
+		 * wait for the disk as every other connection's do */
+		if ((g_ckpt_db = db_open(o->db_url, err, sizeof err)) && db_sync_later(g_writer_db) == DB_OK &&
+		    pthread_create(&syncer, NULL, syncer_loop, NULL) == 0) {
+			g_sync_later = syncer_started = true;
+			ckpt_started = pthread_create(&ckpt, NULL, ckpt_loop, NULL) == 0;
+		} else if (db_exec(g_writer_db, "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=1000") != DB_OK)
+			fprintf(stderr, "dangjian: writer: %s\n", db_errmsg(g_writer_db));
 		pthread_mutex_lock(&g_conns_lock);
 		g_conns[g_nconns++] = g_writer_db;
 		pthread_mutex_unlock(&g_conns_lock);
@@ -1579,6 +1679,16 @@ int serve_run(const struct serve_opts *o)
 	wq_stop(&g_rq);
 	if (writer_started)
 		pthread_join(writer, NULL);
+	/* after the writer: the batches it committed last are synced and answered */
+	wq_stop(&g_sq);
+	if (syncer_started)
+		pthread_join(syncer, NULL);
+	atomic_store(&g_ckpt_stop, true);
+	if (ckpt_started)
+		pthread_join(ckpt, NULL);
+	if (g_ckpt_db)
+		db_close(g_ckpt_db);
+	g_ckpt_db = NULL;
 	for (int i = 0; i < nworkers; i++)
 		pthread_join(workers[i], NULL);
 	MHD_stop_daemon(daemon);

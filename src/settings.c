@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ const struct permission perm_backup_run = {"backup.run", "备份数据库、查�
 
 static char g_site_name[128] = "党建工作平台";
 static int g_request_timeout = 5; /* seconds */
+static atomic_uint g_generation;
+
+unsigned settings_generation(void) { return atomic_load(&g_generation); }
 
 void settings_load(db *d)
 {
@@ -183,6 +187,7 @@ enum dj_result settings_set(db *d, const struct actor *a, const char *key, const
 		    DB_OK ||
 	    audit_write(d, a, "setting.set", "setting", 0, 0, sum) != DB_OK)
 		return dj_fail(e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(d));
+	atomic_fetch_add(&g_generation, 1);
 	if (!strcmp(key, "site_name"))
 		snprintf(g_site_name, sizeof g_site_name, "%s", value);
 	return DJ_OK;
@@ -294,8 +299,8 @@ static void save_one(const struct setting_def *s, void *ctx)
 	if (*want || s->unit == SU_SECRET) {
 		if (settings_set(c->d, c->a, s->key, want, c->e) != DJ_OK)
 			c->failed = true;
-	} else if (db_run(c->d, "DELETE FROM settings WHERE key = ?", "t", s->key) != DB_OK ||
-		   audit_write(c->d, c->a, "setting.clear", "setting", 0, 0, s->key) != DB_OK) {
+	} else if (atomic_fetch_add(&g_generation, 1), db_run(c->d, "DELETE FROM settings WHERE key = ?", "t", s->key) != DB_OK ||
+							       audit_write(c->d, c->a, "setting.clear", "setting", 0, 0, s->key) != DB_OK) {
 		dj_fail(c->e, DJ_DB_ERROR, "保存失败：%s", db_errmsg(c->d));
 		c->failed = true;
 	} else if (!strcmp(s->key, "site_name"))

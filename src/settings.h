@@ -23,6 +23,10 @@ bool settings_metrics_token(db *d, char *out, size_t outlen);
 /* Whether key is a known setting and value fits it: DJ_OK, or DJ_INVALID with
  * the reason under "key" (unknown setting) or "value". Needs no database. */
 enum dj_result settings_check(const char *key, const char *value, struct field_errors *e);
+/* Counts the writes to the settings table made through settings_set and the
+ * settings page, so a value cached for a transaction (order_limit) is read
+ * again after a change in that same transaction. */
+unsigned settings_generation(void);
 /* Checks, stores and audits (setting.set) one setting. */
 enum dj_result settings_set(db *d, const struct actor *a, const char *key, const char *value, struct field_errors *e);
 

@@ -5,7 +5,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, freshDatabase, run, api, apiToken, Browser } = require('./lib');
+const { startServer, freshDatabase, run, api, apiToken, Browser, PG } = require('./lib');
 
 let ip = 0;
 function place(base) {
@@ -130,6 +130,76 @@ test('group commit: good and bad orders placed at once; each is all or nothing, 
     for (const code of codes) assert.equal((await fetch(`${srv.base}/api/v1/public/orders/${code}`)).status, 200);
   } finally {
     await srv.stop();
+  }
+});
+
+// The writer's commits do not wait for the disk: the syncer fdatasyncs the WAL
+// and only then are the requests answered. With the sync failing (the test
+// hook fails its first round), a placed order is answered 503, not 201 — so
+// its answer did wait for the sync; it is committed all the same, and the
+// retry with the same Idempotency-Key gets it back.
+test('group commit: an order is answered only after the WAL is synced; a failed sync answers 503 and the retry gets the order', { skip: !!PG && 'SQLite only: PostgreSQL commits on its own connection' }, async () => {
+  const srv = await startServer({ env: { DANGJIAN_TEST_SYNC_FAIL: '1' } });
+  try {
+    const body = JSON.stringify({ kind: 'need', content: '村口水管漏水', org: 'CJZ-CJC', contact_name: '李大姐', contact_phone: '13800002222' });
+    const post = () => fetch(srv.base + '/api/v1/public/orders', {
+      method: 'POST', body,
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'sync-fail-0001', 'x-real-ip': '198.51.200.1' },
+    });
+    const first = await post();
+    const j1 = await first.json();
+    assert.equal(first.status, 503, JSON.stringify(j1));
+    assert.equal(j1.error.code, 'db_busy');
+    assert.match(j1.error.message, /保存失败/);
+    assert.match(srv.stderr(), /fdatasync of the WAL failed/);
+    const again = await post();
+    const j2 = await again.json();
+    assert.equal(again.status, 200, JSON.stringify(j2));
+    assert.equal(j2.repeated, true);
+    assert.equal((await fetch(`${srv.base}/api/v1/public/orders/${j2.code}`)).status, 200);
+    const third = await fetch(srv.base + '/api/v1/public/orders', {
+      method: 'POST', body, headers: { 'content-type': 'application/json', 'idempotency-key': 'sync-fail-0002', 'x-real-ip': '198.51.200.2' },
+    });
+    assert.equal(third.status, 201, 'the next sync succeeds');
+    assert.notEqual((await third.json()).code, j2.code);
+  } finally {
+    await srv.stop();
+  }
+});
+
+// Answered orders are in the WAL the syncer synced, and the checkpointer copies
+// it into the database beside the writer: a server killed outright (SIGKILL,
+// no shutdown) loses none of them, and the database checks whole afterwards.
+test('group commit: every answered order survives a SIGKILL of the server; the database checks whole', async () => {
+  const db = freshDatabase();
+  run(['--db', db.url, 'demo']);
+  run(['--db', db.url, 'config', 'set', 'request_timeout', '30']);
+  try {
+    let srv = await startServer({ db: db.url });
+    const tok = await apiToken(srv.base, 'chenji');
+    const count = async (s) => (await api(s.base, tok, 'GET', '/api/v1/orders?limit=1')).json.total;
+    const n0 = await count(srv);
+    const codes = [];
+    for (let round = 0; round < 4; round++) {
+      const all = await Promise.all(Array.from({ length: 30 }, () => place(srv.base)));
+      for (const res of all) {
+        assert.equal(res.status, 201);
+        codes.push((await res.json()).code);
+      }
+      await new Promise((r) => setTimeout(r, 250)); // a checkpoint runs between rounds
+    }
+    process.kill(srv.pid, 'SIGKILL');
+    await srv.stop().catch(() => {}); // it exited on a signal: stop() only reports that
+    srv = await startServer({ db: db.url });
+    try {
+      assert.equal(await count(srv), n0 + 120, 'all 120 answered orders are there');
+      for (const code of codes.slice(-5)) assert.equal((await fetch(`${srv.base}/api/v1/public/orders/${code}`)).status, 200);
+    } finally {
+      await srv.stop();
+    }
+    assert.match(run(['--db', db.url, 'check']), /engine integrity: ok/); // exits non-zero on any difference
+  } finally {
+    db.drop();
   }
 });
 

@@ -15,6 +15,7 @@
 #include "unit_db.h"
 #include "orders.h"
 #include "orgs.h"
+#include "settings.h"
 #include "util.h"
 
 static db *d;
@@ -364,4 +365,48 @@ Test(orders_db, order_visible_and_the_lists_follow_one_rule_for_every_role)
 		}
 		db_rollback(d);
 	}
+}
+
+/* The placing limit: ten an hour from one address; an hour after its window
+ * began, the address starts again at one (the window's reset and the count
+ * are one upsert); a repeated Idempotency-Key costs nothing. */
+Test(orders_db, placing_limit_counts_ten_an_hour_then_starts_again)
+{
+	int64_t t = 1800000000;
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	for (int i = 0; i < 10; i++)
+		cr_expect(order_place_allowed(d, "192.0.2.9", "", t + i), "order %d of the hour", i + 1);
+	cr_expect_not(order_place_allowed(d, "192.0.2.9", "", t + 100), "the eleventh within the hour");
+	cr_expect(order_place_allowed(d, "192.0.2.10", "", t + 100), "another address has its own count");
+	cr_expect_not(order_place_allowed(d, "192.0.2.9", "", t + 3600), "the window began at t: still within it");
+	cr_expect(order_place_allowed(d, "192.0.2.9", "", t + 3601), "an hour later it starts again");
+	cr_expect_eq(db_int1(d, -1, "SELECT count FROM order_rate WHERE key = 'place:192.0.2.9'", ""), 1);
+	cr_expect_eq(db_int1(d, -1, "SELECT window_start FROM order_rate WHERE key = 'place:192.0.2.9'", ""), t + 3601);
+	for (int i = 0; i < 9; i++)
+		cr_expect(order_place_allowed(d, "192.0.2.9", "", t + 3602 + i));
+	cr_expect_not(order_place_allowed(d, "192.0.2.9", "", t + 3700), "ten again in the new window");
+	cr_assert_eq(db_commit(d), DB_OK);
+}
+
+/* The time limits are read once a transaction (the writer places a batch of
+ * orders in one): a change through settings_set in that transaction is
+ * seen at once; outside a transaction nothing is kept. */
+Test(orders_db, time_limits_kept_for_a_transaction_and_dropped_by_a_settings_write)
+{
+	struct actor cli;
+	actor_cli(&cli);
+	struct field_errors e = {0};
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_expect_eq(order_limit(d, "need", "normal", false), 24 * 3600, "the default");
+	cr_assert_eq(db_run(d, "INSERT INTO settings (key, value) VALUES ('order_limit.normal.accept', '600')", ""), DB_OK);
+	cr_expect_eq(order_limit(d, "need", "normal", false), 24 * 3600, "kept for the transaction (a plain SQL write is not watched)");
+	cr_expect_eq(order_limit(d, "need", "urgent", false), 3600, "another key is read");
+	cr_assert_eq(settings_set(d, &cli, "order_limit.normal.accept", "7200", &e), DJ_OK);
+	cr_expect_eq(order_limit(d, "need", "normal", false), 7200, "a settings write drops what was kept");
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_eq(db_run(d, "UPDATE settings SET value = '900' WHERE key = 'order_limit.normal.accept'", ""), DB_OK);
+	cr_expect_eq(order_limit(d, "need", "normal", false), 900, "outside a transaction: read each time");
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_expect_eq(order_limit(d, "need", "normal", false), 900, "a new transaction reads again");
+	cr_assert_eq(db_commit(d), DB_OK);
 }
