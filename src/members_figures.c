@@ -15,7 +15,7 @@ static int64_t roster_count(db *d, const char *prefix, const char *category)
 	actor_cli(&cli);
 	struct roster_query q = {.prefix = prefix, .category = category, .in_service = -1, .limit = 0};
 	int64_t total = 0;
-	return member_roster(d, &cli, &q, no_row, NULL, &total) == DJ_OK ? total : -1;
+	return member_roster(d, &cli, &q, no_row, NULL, &total) == DJ_OK ? total : FIGURE_FAILED;
 }
 
 int64_t member_fig_members(db *d, const struct figure_scope *s) { return roster_count(d, s->org_path, NULL); }

@@ -13,6 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { startServer, Browser, apiToken, api } = require('./lib');
+const { walk } = require('./figures_walk');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-assess-'));
 const CLOCK = path.join(dir, 'now');
@@ -267,6 +268,17 @@ function numbers(text) {
   };
 }
 
+// Every figure the bulletin stores, with the dashboard figure that counts the
+// same records and the key of its sentence in numbers() (null: not printed).
+const BULLETIN_FIGURES = [
+  ['collected', 'orders.collected', 'collected'], ['resolved_by_branch', 'orders.resolved', 'resolved'],
+  ['escalated', 'orders.escalated', 'escalated'], ['lessons', 'lessons.delivered', 'lessons'], ['screenings', 'themeday.screenings', null],
+  ['practices', 'themeday.practices', 'practices'], ['plans_complete', 'themeday.plans_complete', null], ['branches', 'orgs.branches', 'branches'],
+  ['points', 'points.earned', 'points'], ['rated', 'orders.rated', 'rated'], ['meetings', 'meetings.sanhui', 'meetings'],
+  ['red730', 'meetings.red730', 'red730'], ['decisions_done', 'meetings.solved', 'solved'], ['decisions_overdue', 'meetings.due_overdue', 'overdue'],
+  ['volunteer_activities', 'volunteer.activities', 'activities'], ['volunteer_times', 'volunteer.checkins', 'volunteers'],
+];
+
 let first;
 test('the bulletin: sentences carry the record counts, in the page and the PDF; frozen; republished as version 2', async () => {
   const stats = (await call('zuzhi', 'GET', '/api/v1/stats/orders?org=CJZ&from=2030-03-01&to=2030-03-31')).json;
@@ -285,6 +297,21 @@ test('the bulletin: sentences carry the record counts, in the page and the PDF; 
   assert.doesNotMatch(first.summary, /[^\d]0(项|次|场|个|人次)/); // no "0项" sentences
   assert.doesNotMatch(first.summary, /环比/); // no February bulletin to compare with
   assert.equal(first.figures.collected, 4);
+
+  // the dashboard of the same town and month: every figure equals its
+  // drill-down list, the page and the .xlsx cell (walked), and each number the
+  // bulletin prints is the dashboard's figure of the same name
+  const zb = new Browser(srv.base);
+  await zb.login('zuzhi');
+  const w = await walk({ base: srv.base, browser: zb, token: tok.zuzhi, org: 'CJZ', from: '2030-03-01', to: '2030-03-31', srv });
+  const printed = numbers(first.summary);
+  for (const [bk, dk, sk] of BULLETIN_FIGURES) {
+    assert.ok(dk in w.byKey, `${dk} registered`);
+    assert.equal(w.byKey[dk], first.figures[bk], `the bulletin's ${bk} (stored) is the dashboard's ${dk}`);
+    if (sk && printed[sk] !== null) assert.equal(printed[sk], w.byKey[dk], `the bulletin's sentence (${sk}) is the dashboard's ${dk}`);
+  }
+  // the scripted month is behind most of them: the comparison is not of zeros
+  assert.ok(BULLETIN_FIGURES.filter(([bk]) => first.figures[bk] > 0).length >= 10, JSON.stringify(first.figures));
 
   const b = new Browser(srv.base);
   await b.login('zuzhi');
