@@ -4,7 +4,9 @@
 // the API, so a mechanism that adds figures is tested here without a line
 // more. Then: the bad inputs of a period, the big screen's display tokens
 // (issued, shown, revoked), and campaigns (M10) whose task progress counts
-// itself when a linked record changes.
+// itself when a linked record changes; every drill-down row links to its
+// record; the implementing plan as a file and the campaign overview as .xlsx.
+// The bulletin's numbers against the dashboard: assess.test.js.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -337,6 +339,7 @@ test('the implementing plan as an attachment: sniffed, limited, replaced, downlo
     fd.set('_csrf', csrf);
     if (bytes) fd.set('plan_file', new Blob([bytes], { type }), name);
     const r = await fetch(`${srv.base}${at}/plan-file`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: who.cookieHeader() } });
+    who.keep(r); // the outcome travels in the flash cookie
     await r.text();
     return { status: r.status, page: (await who.get(at)).text };
   };
