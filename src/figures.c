@@ -151,6 +151,7 @@ void figure_href_org(const struct figure_scope *s, const char *path, const char 
 #include <pthread.h>
 
 #define CACHE_SLOTS 4096
+#define CACHE_WAYS 8
 struct cache_slot {
 	char key[360];
 	int64_t gen, at, value;
@@ -190,13 +191,19 @@ int64_t figure_count(db *d, const struct figure *f, const struct figure_scope *s
 	today[10] = 0;
 	if ((size_t)snprintf(key, sizeof key, "%s|%s|%lld|%lld|%s", f->key, s->org_path, (long long)s->t0, (long long)s->t1, today) >= sizeof key)
 		return f->count(d, s);
-	size_t i = (size_t)(fnv1a(key) % CACHE_SLOTS);
+	/* a key lives in one of CACHE_WAYS slots from its hash: two keys of one
+	 * hash slot do not evict each other at every request */
+	size_t h = (size_t)(fnv1a(key) % CACHE_SLOTS);
 	pthread_mutex_lock(&g_cache_lock);
 	if (!g_cache)
 		g_cache = calloc(CACHE_SLOTS, sizeof *g_cache);
-	bool hit = g_cache && g_cache[i].gen == gen && s->now >= g_cache[i].at && s->now - g_cache[i].at < FIGURE_CACHE_TTL &&
-		   !strcmp(g_cache[i].key, key);
-	int64_t v = hit ? g_cache[i].value : 0;
+	bool hit = false;
+	int64_t v = 0;
+	for (size_t j = 0; g_cache && j < CACHE_WAYS && !hit; j++) {
+		const struct cache_slot *c = &g_cache[(h + j) % CACHE_SLOTS];
+		if (!strcmp(c->key, key) && c->gen == gen && s->now >= c->at && s->now - c->at < FIGURE_CACHE_TTL)
+			hit = true, v = c->value;
+	}
 	pthread_mutex_unlock(&g_cache_lock);
 	if (hit)
 		return v;
@@ -205,8 +212,19 @@ int64_t figure_count(db *d, const struct figure *f, const struct figure_scope *s
 		return v;
 	pthread_mutex_lock(&g_cache_lock);
 	if (g_cache) {
-		memcpy(g_cache[i].key, key, sizeof key);
-		g_cache[i].gen = gen, g_cache[i].at = s->now, g_cache[i].value = v;
+		/* the slot of this key, else an empty one, else the oldest */
+		struct cache_slot *best = NULL;
+		for (size_t j = 0; j < CACHE_WAYS; j++) {
+			struct cache_slot *c = &g_cache[(h + j) % CACHE_SLOTS];
+			if (!strcmp(c->key, key)) {
+				best = c;
+				break;
+			}
+			if (!best || (*best->key && (!*c->key || c->at < best->at)))
+				best = c;
+		}
+		memcpy(best->key, key, sizeof key);
+		best->gen = gen, best->at = s->now, best->value = v;
 	}
 	pthread_mutex_unlock(&g_cache_lock);
 	return v;

