@@ -37,6 +37,13 @@ run() { # name port path [lua]
   echo "| $1 | $rps | $p50 | $p99 | ${errs:-0} |"
 }
 token() { curl -fs -X POST -H 'content-type: application/json' -d "{\"username\":\"$2\",\"password\":\"Demo2026\"}" "http://127.0.0.1:$1/api/v1/session" | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])'; }
+settle() { # db: wait (at most 120 s) until the server's start-up tick has written its audit entries, which move the cache's generation
+  local a b
+  for _ in $(seq 60); do
+    a=$(sqlite3 "$1" "SELECT MAX(id) FROM audit"); sleep 2; b=$(sqlite3 "$1" "SELECT MAX(id) FROM audit")
+    [ "$a" = "$b" ] && return 0
+  done
+}
 cookie() { # port user: the session cookie of a login through the form
   local jar="$tmp/jar-$2" csrf
   csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$1/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
@@ -55,6 +62,7 @@ run "bare reply (reference)" "$p_bare" /
 port=$(free_port)
 "$bin" --db "$tmp/town.db" serve --port "$port" --threads "$threads" --access-log off 2>"$tmp/serve.log" & pids+=($!)
 wait_up "$port"
+settle "$tmp/town.db"
 export DJ_TOKEN DJ_COOKIE
 DJ_TOKEN=$(token "$port" zuzhi)
 n=$(curl -fs -H "Authorization: Bearer $DJ_TOKEN" "http://127.0.0.1:$port/api/v1/dashboard?org=CJZ&preset=year" | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["figures"]))')
@@ -80,6 +88,7 @@ if [ "$towns" -gt 0 ]; then
   port=$(free_port)
   "$bin" --db "$tmp/county.db" serve --port "$port" --threads "$threads" --access-log off 2>"$tmp/serve-county.log" & pids+=($!)
   wait_up "$port"
+  settle "$tmp/county.db"
   DJ_TOKEN=$(token "$port" admin)
   read -r town < <(sqlite3 "$tmp/county.db" "SELECT code FROM orgs WHERE type = 'committee' ORDER BY id LIMIT 1")
   cold "county of $towns towns: API, this year, cold" "$port" "/api/v1/dashboard?org=$county&from=$year-01-01&to=$year-12-30"
@@ -98,6 +107,7 @@ if [ -n "${COUNTY_DB:-}" ]; then
   port=$(free_port)
   "$bin" --db "$COUNTY_DB" serve --port "$port" --threads "$threads" --access-log off 2>"$tmp/serve-big.log" & pids+=($!)
   for _ in $(seq 1200); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.5; done
+  settle "$COUNTY_DB"
   DJ_TOKEN=$(token "$port" admin)
   cold "county database: API, this year, cold" "$port" "/api/v1/dashboard?org=$county&from=$year-01-01&to=$year-12-30"
   run "county database: API, this year" "$port" "/api/v1/dashboard?org=$county&preset=year" bench/bearer.lua

@@ -82,7 +82,7 @@ test('the dashboard on a phone: every figure a link, nothing wider than the scre
   await p.getByRole('heading', { name: '按负责部门' }).waitFor();
   // the implementing plan as a file: uploaded, then listed as a link
   await p.locator('#f-plan-file').setInputFiles({ name: '红色陈集实施方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
-  await p.locator('#plan-file').getByRole('button', { name: '上传' }).click();
+  await p.locator('#plan-file').getByRole('button', { name: '上传', exact: true }).click();
   await p.getByText('实施方案文件已上传').waitFor();
   await p.locator('a.plan-file-link', { hasText: '红色陈集实施方案.pdf' }).waitFor();
   await p.locator('#plan-file').scrollIntoViewIfNeeded();
