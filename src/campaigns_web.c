@@ -204,10 +204,16 @@ static void plan_file_card(req *r, int64_t cid, bool manager)
 	if (has) {
 		char when[20];
 		fmt_time(f.uploaded_at, when);
-		html_printf(
-			&r->out,
-			"<p><a class=\"plan-file-link\" href=\"/campaigns/%lld/plan-file\">%s</a> <span class=\"muted\">%.1f KB · %s %s 上传</span></p>",
-			(long long)cid, f.name, (double)f.bytes / 1024, when, f.uploaded_by);
+		char size[32];
+		if (f.bytes < 1024)
+			snprintf(size, sizeof size, "%lld 字节", (long long)f.bytes);
+		else if (f.bytes < 1024 * 1024)
+			snprintf(size, sizeof size, "%.1f KB", (double)f.bytes / 1024);
+		else
+			snprintf(size, sizeof size, "%.1f MB", (double)f.bytes / (1024 * 1024));
+		html_printf(&r->out,
+			    "<p><a class=\"plan-file-link\" href=\"/campaigns/%lld/plan-file\">%s</a> <span class=\"muted\">%s · %s %s 上传</span></p>",
+			    (long long)cid, f.name, size, when, f.uploaded_by);
 	} else
 		buf_puts(&r->out, "<p class=\"muted\">尚未上传实施方案文件</p>");
 	if (manager) {
