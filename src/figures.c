@@ -155,9 +155,11 @@ void figure_href_org(const struct figure_scope *s, const char *path, const char 
 struct cache_slot {
 	char key[360];
 	int64_t gen, at, value;
+	bool busy; /* being counted by one request: the others of the same key wait for it */
 };
 static struct cache_slot *g_cache;
 static pthread_mutex_t g_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cache_done = PTHREAD_COND_INITIALIZER;
 
 void figure_cache_clear(void)
 {
@@ -197,35 +199,54 @@ int64_t figure_count(db *d, const struct figure *f, const struct figure_scope *s
 	pthread_mutex_lock(&g_cache_lock);
 	if (!g_cache)
 		g_cache = calloc(CACHE_SLOTS, sizeof *g_cache);
-	bool hit = false;
-	int64_t v = 0;
-	for (size_t j = 0; g_cache && j < CACHE_WAYS && !hit; j++) {
-		const struct cache_slot *c = &g_cache[(h + j) % CACHE_SLOTS];
-		if (!strcmp(c->key, key) && c->gen == gen && s->now >= c->at && s->now - c->at < FIGURE_CACHE_TTL)
-			hit = true, v = c->value;
-	}
-	pthread_mutex_unlock(&g_cache_lock);
-	if (hit)
-		return v;
-	v = f->count(d, s);
-	if (v == FIGURE_FAILED)
-		return v;
-	pthread_mutex_lock(&g_cache_lock);
-	if (g_cache) {
-		/* the slot of this key, else an empty one, else the oldest */
-		struct cache_slot *best = NULL;
+	struct cache_slot *mine = NULL;
+	for (int round = 0; g_cache && !mine; round++) {
+		struct cache_slot *same = NULL, *best = NULL;
 		for (size_t j = 0; j < CACHE_WAYS; j++) {
 			struct cache_slot *c = &g_cache[(h + j) % CACHE_SLOTS];
 			if (!strcmp(c->key, key)) {
-				best = c;
+				same = c;
 				break;
 			}
-			if (!best || (*best->key && (!*c->key || c->at < best->at)))
+			if (!c->busy && (!best || (*best->key && (!*c->key || c->at < best->at))))
 				best = c;
 		}
-		memcpy(best->key, key, sizeof key);
-		best->gen = gen, best->at = s->now, best->value = v;
+		if (same && !same->busy && same->gen == gen && s->now >= same->at && s->now - same->at < FIGURE_CACHE_TTL) {
+			int64_t v = same->value;
+			pthread_mutex_unlock(&g_cache_lock);
+			return v;
+		}
+		if (same && same->busy && round >= 50)
+			break; /* waited 5 s: count it without the cache */
+		if (same && same->busy) {
+			/* another request counts this key now (the first wave after a
+			 * start or a write): wait for its answer rather than count it
+			 * again beside it */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 100 * 1000000L;
+			if (until.tv_nsec >= 1000000000L)
+				until.tv_sec++, until.tv_nsec -= 1000000000L;
+			pthread_cond_timedwait(&g_cache_done, &g_cache_lock, &until);
+			continue;
+		}
+		mine = same && !same->busy ? same : best;
+		if (!mine)
+			break; /* every way busy with other keys: count without the cache */
+		memcpy(mine->key, key, sizeof key);
+		mine->busy = true, mine->gen = -1;
 	}
+	pthread_mutex_unlock(&g_cache_lock);
+	int64_t v = f->count(d, s);
+	if (!mine)
+		return v;
+	pthread_mutex_lock(&g_cache_lock);
+	mine->busy = false;
+	if (v == FIGURE_FAILED)
+		mine->key[0] = 0; /* nothing kept: the next request counts again */
+	else
+		mine->gen = gen, mine->at = s->now, mine->value = v;
+	pthread_cond_broadcast(&g_cache_done);
 	pthread_mutex_unlock(&g_cache_lock);
 	return v;
 }
