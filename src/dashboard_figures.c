@@ -25,7 +25,7 @@ const struct figure dashboard_figures[DASHBOARD_FIGURES_N] = {
 	 'T'},
 	/* 党员获得积分 N 人次: entries that add points (corrections and capped
 	 * entries do not), by the time of the event */
-	{"points.earned", "党员积分", "获得积分", "人次", dash_fig_earned, dash_fig_earned_href, false,
+	{"points.earned", "党员积分", "得分人次", "人次", dash_fig_earned, dash_fig_earned_href, false,
 	 "SELECT l.at AS at, g.name AS org, m.name AS title, l.reason AS detail, 1 AS v, 'member' AS kind, m.id AS ref FROM points_ledger l JOIN "
 	 "orgs g ON g.id = l.org_id JOIN members m ON m.id = l.member_id WHERE g.path LIKE ? || '%' AND l.points > 0 AND l.at >= ? AND l.at < ?",
 	 'T'},
