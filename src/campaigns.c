@@ -438,7 +438,7 @@ int64_t campaign_task_progress(db *d, int64_t task_id, int64_t now)
 	if (f) {
 		struct figure_scope sc;
 		scope_of(&c, path, code, now, &sc);
-		return f->count(d, &sc);
+		return figure_count(d, f, &sc);
 	}
 	int64_t links;
 	return links_fulfilled(d, task_id, &links);
@@ -566,7 +566,7 @@ enum dj_result campaign_overview(db *d, const struct actor *a, int64_t id, int64
 		snprintf(t->label, sizeof t->label, "%s", f->label);
 		struct figure_scope sc;
 		scope_of(c, paths[i].path, t->org_code, now, &sc);
-		t->reached = f->count(d, &sc);
+		t->reached = figure_count(d, f, &sc);
 		f->href(&sc, t->href, sizeof t->href);
 	}
 	free(paths);

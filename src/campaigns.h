@@ -125,6 +125,30 @@ void campaign_overview_free(struct campaign_overview *ov);
 /* The progress of one task now (its figure's count or its fulfilled links). */
 int64_t campaign_task_progress(db *d, int64_t task_id, int64_t now);
 
+/* The implementing plan (实施方案) as an attachment (campaigns_export.c):
+ * PDF, DOCX, JPEG or PNG recognised by its first bytes (attach.h), at most
+ * CAMPAIGN_PLAN_MAX bytes (field "plan_file"); one per campaign, a new
+ * upload replaces it. Uploading is for whoever manages the campaign;
+ * downloading for whoever sees it; both audited. */
+#define CAMPAIGN_PLAN_MAX (5u << 20)
+struct campaign_plan_file {
+	char name[128], mime[96], uploaded_by[96];
+	int64_t bytes, uploaded_at;
+};
+enum dj_result campaign_plan_upload(db *d, const struct actor *a, int64_t campaign_id, const char *name, const unsigned char *data, size_t len,
+				    int64_t now, struct field_errors *e);
+/* The plan file's description; false when the campaign has none. */
+bool campaign_plan_info(db *d, int64_t campaign_id, struct campaign_plan_file *f);
+/* The file's bytes (*out malloc'd) for an actor who sees the campaign;
+ * DJ_NOT_FOUND when it or its file does not exist for them. */
+enum dj_result campaign_plan_download(db *d, const struct actor *a, int64_t campaign_id, struct campaign_plan_file *f, unsigned char **out, size_t *len,
+				      struct field_errors *e);
+/* The overview as .xlsx at path (campaigns_export.c): a cover sheet (the
+ * campaign, its org and period, tasks done and overdue, when and by whom
+ * exported), the activities, the tasks, the figures against the targets,
+ * and the figures per responsible org; audited as campaign.export. */
+enum dj_result campaign_export(db *d, const struct actor *a, int64_t campaign_id, int64_t now, const char *path, struct field_errors *e);
+
 /* The campaigns the actor sees, newest first. */
 struct campaign_row {
 	int64_t id;

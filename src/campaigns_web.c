@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "auth.h"
 #include "campaigns.h"
 #include "figures.h"
@@ -192,6 +193,108 @@ static void campaigns_page_link(req *r)
 	back_to(r, cid, res, &e, "已关联，进度将随记录自动统计");
 }
 
+/* The implementing plan as a file: its link for whoever sees the campaign,
+ * the upload form for whoever manages it. */
+static void plan_file_card(req *r, int64_t cid, bool manager)
+{
+	struct campaign_plan_file f;
+	bool has = campaign_plan_info(r->db, cid, &f);
+	if (!has && !manager)
+		return;
+	buf_puts(&r->out, "<section class=\"card\" id=\"plan-file\"><h2>实施方案文件</h2>");
+	if (has) {
+		char when[20];
+		fmt_time(f.uploaded_at, when);
+		char size[32];
+		if (f.bytes < 1024)
+			snprintf(size, sizeof size, "%lld 字节", (long long)f.bytes);
+		else if (f.bytes < 1024 * 1024)
+			snprintf(size, sizeof size, "%.1f KB", (double)f.bytes / 1024);
+		else
+			snprintf(size, sizeof size, "%.1f MB", (double)f.bytes / (1024 * 1024));
+		html_printf(&r->out,
+			    "<p><a class=\"plan-file-link\" href=\"/campaigns/%lld/plan-file\">%s</a> <span class=\"muted\">%s · %s %s 上传</span></p>",
+			    (long long)cid, f.name, size, when, f.uploaded_by);
+	} else
+		buf_puts(&r->out, "<p class=\"muted\">尚未上传实施方案文件</p>");
+	if (manager) {
+		html_printf(
+			&r->out,
+			"<form class=\"form\" method=\"post\" action=\"/campaigns/%lld/plan-file\" enctype=\"multipart/form-data\"><input "
+			"type=\"hidden\" name=\"_csrf\" value=\"%s\"><div class=\"field\"><label for=\"f-plan-file\">%s</label><input "
+			"id=\"f-plan-file\" name=\"plan_file\" type=\"file\" accept=\".pdf,.docx,.jpg,.jpeg,.png\"><p class=\"hint\">PDF、Word（.docx）"
+			"或 JPEG、PNG 图片，不超过 %u MB%s</p></div><button class=\"btn\" type=\"submit\">上传</button></form>",
+			(long long)cid, layout_csrf(r), has ? "换一份" : "上传实施方案", CAMPAIGN_PLAN_MAX >> 20, has ? "；新文件替换原文件" : "");
+	}
+	buf_puts(&r->out, "</section>");
+}
+
+/* POST /campaigns/:id/plan-file (multipart) */
+static void campaigns_page_plan_upload(req *r)
+{
+	int64_t cid = req_param_id(r, "id");
+	const kv *file = NULL;
+	for (size_t i = 0; i < r->form.n && !file; i++)
+		if (!strcmp(r->form.v[i].key, "plan_file") && r->form.v[i].filename && *r->form.v[i].filename)
+			file = &r->form.v[i];
+	struct field_errors e = {0};
+	enum dj_result res = campaign_plan_upload(r->db, &r->actor, cid, file ? file->filename : NULL, file ? (const unsigned char *)file->val : NULL,
+						  file ? file->len : 0, now_unix(), &e);
+	back_to(r, cid, res, &e, "实施方案文件已上传");
+}
+
+/* GET /campaigns/:id/plan-file: the file as uploaded, audited */
+static void campaigns_plan_download(req *r)
+{
+	struct campaign_plan_file f;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	struct field_errors e = {0};
+	enum dj_result res = campaign_plan_download(r->db, &r->actor, req_param_id(r, "id"), &f, &data, &len, &e);
+	if (res != DJ_OK) {
+		req_fail(r, res, &e);
+		return;
+	}
+	buf_append(&r->out, data, len);
+	free(data);
+	r->content_type = !strcmp(f.mime, "image/png")         ? "image/png"
+			  : !strcmp(f.mime, "image/jpeg")      ? "image/jpeg"
+			  : !strcmp(f.mime, "application/pdf") ? "application/pdf"
+							       : "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+	buf cd = {0};
+	buf_printf(&cd, "attachment; filename=\"plan-%lld%s\"; filename*=UTF-8''", (long long)req_param_id(r, "id"), attach_ext(f.mime));
+	url_encode(&cd, f.name);
+	req_set_header(r, "Content-Disposition", buf_str(&cd));
+	buf_free(&cd);
+	req_set_header(r, "Cache-Control", "private, no-store");
+	req_set_header(r, "X-Content-Type-Options", "nosniff");
+}
+
+/* GET /campaigns/:id/overview.xlsx */
+struct campaign_download {
+	req *r;
+	int64_t id;
+};
+static enum dj_result write_overview(const char *path, void *ctx, struct field_errors *e)
+{
+	struct campaign_download *x = ctx;
+	return campaign_export(x->r->db, &x->r->actor, x->id, now_unix(), path, e);
+}
+static void campaigns_overview_xlsx(req *r)
+{
+	struct campaign c;
+	struct campaign_download x = {r, req_param_id(r, "id")};
+	if (!campaign_load(r->db, x.id, &c) || !campaign_visible(&r->actor, &c)) {
+		struct field_errors e = {0};
+		req_fail(r, dj_fail(&e, DJ_NOT_FOUND, "主题活动不存在或不在您的管辖范围内"), &e);
+		return;
+	}
+	char ascii[64], name[400];
+	snprintf(ascii, sizeof ascii, "campaign-%lld.xlsx", (long long)x.id);
+	snprintf(name, sizeof name, "%s-活动概况.xlsx", c.title);
+	req_send_download(r, write_overview, &x, XLSX_TYPE, ascii, name);
+}
+
 static void campaigns_page_detail(req *r)
 {
 	struct campaign_overview ov;
@@ -215,6 +318,9 @@ static void campaigns_page_detail(req *r)
 		(long long)ov.tasks_total, (long long)ov.done, (long long)ov.doing, (long long)ov.overdue);
 	if (*c->plan)
 		html_printf(&r->out, "<details class=\"card\"><summary>实施方案</summary><div class=\"prewrap\">%s</div></details>", c->plan);
+	plan_file_card(r, c->id, manager);
+	html_printf(&r->out, "<p class=\"actions\"><a class=\"btn btn-secondary\" href=\"/campaigns/%lld/overview.xlsx\">导出 Excel</a></p>",
+		    (long long)c->id);
 	if (ov.targets_n) {
 		buf_puts(&r->out,
 			 "<section class=\"card\"><h2>目标完成情况</h2><div class=\"table-wrap\"><table class=\"table cards\"><thead><tr><th>组织</th>"
@@ -338,6 +444,18 @@ static void overview_json(req *r, int status, int64_t id)
 	jw_kstr(&w, "starts", ov.c.starts);
 	jw_kstr(&w, "ends", ov.c.ends);
 	jw_kstr(&w, "plan", ov.c.plan);
+	struct campaign_plan_file pf;
+	if (campaign_plan_info(r->db, ov.c.id, &pf)) {
+		char href[64];
+		snprintf(href, sizeof href, "/campaigns/%lld/plan-file", (long long)ov.c.id);
+		jw_key(&w, "plan_file");
+		jw_obj(&w);
+		jw_kstr(&w, "name", pf.name);
+		jw_kstr(&w, "type", pf.mime);
+		jw_kint(&w, "bytes", pf.bytes);
+		jw_kstr(&w, "href", href);
+		jw_end(&w);
+	}
 	jw_kint(&w, "tasks", ov.tasks_total);
 	jw_kint(&w, "done", ov.done);
 	jw_kint(&w, "doing", ov.doing);
@@ -602,6 +720,9 @@ static const route campaigns_routes[] = {
 	{"GET", "/campaigns", campaigns_page_list, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "campaigns"},
 	{"POST", "/campaigns", campaigns_page_list, R_ADMIN | R_COMMITTEE, 0, 16 * KiB, "campaigns"},
 	{"GET", "/campaigns/:id", campaigns_page_detail, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 0, "campaign"},
+	{"POST", "/campaigns/:id/plan-file", campaigns_page_plan_upload, R_ADMIN | R_COMMITTEE, 0, 7 * 1024 * KiB, "campaign_plan_upload"},
+	{"GET", "/campaigns/:id/plan-file", campaigns_plan_download, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_WRITE, 0, "campaign_plan_file"},
+	{"GET", "/campaigns/:id/overview.xlsx", campaigns_overview_xlsx, R_ADMIN | R_COMMITTEE | R_BRANCH, RF_WRITE, 0, "campaign_export"},
 	{"POST", "/campaigns/:id/activities", campaigns_page_activity_add, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "campaign_activity_add"},
 	{"POST", "/campaigns/activities/:id/tasks", campaigns_page_task_add, R_ADMIN | R_COMMITTEE, 0, 4 * KiB, "campaign_task_add"},
 	{"POST", "/campaigns/tasks/:id/links", campaigns_page_link, R_ADMIN | R_COMMITTEE | R_BRANCH, 0, 4 * KiB, "campaign_task_link"},

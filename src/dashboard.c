@@ -33,8 +33,8 @@ int dashboard_trend(db *d, const struct figure *f, const struct figure_scope *s,
 			break;
 		struct dashboard_point *p = &out[n++];
 		snprintf(p->label, sizeof p->label, "%04d-%02d", y, m);
-		p->value = f->count(d, &ms);
-		if (p->value < 0)
+		p->value = figure_count(d, f, &ms);
+		if (p->value == FIGURE_FAILED)
 			return -1;
 		f->href(&ms, p->href, sizeof p->href);
 		if (++m > 12)
@@ -64,8 +64,8 @@ int dashboard_breakdown(db *d, const struct figure *f, const struct figure_scope
 		cs.org_code = kids[i].code;
 		struct dashboard_point *p = &out[n++];
 		snprintf(p->label, sizeof p->label, "%s", kids[i].name);
-		p->value = f->count(d, &cs);
-		if (p->value < 0) {
+		p->value = figure_count(d, f, &cs);
+		if (p->value == FIGURE_FAILED) {
 			free(kids);
 			return -1;
 		}
@@ -231,8 +231,8 @@ enum dj_result dashboard_export(db *d, const struct actor *a, const struct figur
 		for (size_t i = 0; i < nf; i++) {
 			if (strcmp(all[i]->group, groups[g]))
 				continue;
-			int64_t v = all[i]->count(d, s);
-			if (v < 0) {
+			int64_t v = figure_count(d, all[i], s);
+			if (v == FIGURE_FAILED) {
 				res = dj_fail(e, DJ_DB_ERROR, "导出失败，请稍后再试");
 				break;
 			}

@@ -17,6 +17,10 @@
 
 extern const struct permission perm_dashboard_view, perm_display_manage;
 
+/* The bulletin's figures no mechanism counted yet (dashboard_figures.c). */
+#define DASHBOARD_FIGURES_N 4
+extern const struct figure dashboard_figures[DASHBOARD_FIGURES_N];
+
 /* One point of a chart: its label, the count and the records behind it. */
 struct dashboard_point {
 	char label[168];

@@ -78,8 +78,8 @@ static void dashboard_api(req *r)
 	jw_arr(&w);
 	for (size_t i = 0; i < n; i++) {
 		char href[512];
-		int64_t v = all[i]->count(r->db, &q.s);
-		if (v < 0)
+		int64_t v = figure_count(r->db, all[i], &q.s);
+		if (v == FIGURE_FAILED)
 			r->failed = true;
 		all[i]->href(&q.s, href, sizeof href);
 		jw_obj(&w);
@@ -134,8 +134,8 @@ static void figure_cards(req *r, const struct figure_scope *s, const char *group
 			if (strcmp(all[i]->group, groups[g]))
 				continue;
 			char href[512];
-			int64_t v = all[i]->count(r->db, s);
-			if (v < 0)
+			int64_t v = figure_count(r->db, all[i], s);
+			if (v == FIGURE_FAILED)
 				r->failed = true;
 			all[i]->href(s, href, sizeof href);
 			html_printf(&r->out,
@@ -345,7 +345,7 @@ static void screen_page(req *r)
 		for (size_t i = 0; i < nf; i++)
 			if (!strcmp(all[i]->group, groups[g]))
 				html_printf(&r->out, "<div class=\"screen-num\" data-key=\"%s\"><b>%lld</b><span>%s（%s）</span></div>", all[i]->key,
-					    (long long)all[i]->count(r->db, &s), all[i]->label, all[i]->unit);
+					    (long long)figure_count(r->db, all[i], &s), all[i]->label, all[i]->unit);
 		buf_puts(&r->out, "</div></section>");
 	}
 	free(all);
@@ -471,9 +471,14 @@ static void record_row(void *ctx, const struct figure_record *x)
 	snprintf(when, sizeof when, "%s", x->at);
 	if (strlen(x->at) > 8 && strspn(x->at, "0123456789") == strlen(x->at))
 		fmt_time(strtoll(x->at, NULL, 10), when);
-	html_printf(&c->r->out,
-		    "<tr><td data-label=\"时间\">%s</td><td data-label=\"组织\">%s</td><td data-label=\"名称\">%s</td><td data-label=\"说明\">%s</td>",
-		    when, x->org, x->title, x->detail);
+	/* the row opens its record's own page, through the module's entity link */
+	const char *prefix = entity_href_prefix(x->kind);
+	html_printf(&c->r->out, "<tr><td data-label=\"时间\">%s</td><td data-label=\"组织\">%s</td><td data-label=\"名称\">", when, x->org);
+	if (*prefix && x->ref > 0)
+		html_printf(&c->r->out, "<a class=\"record-link\" data-kind=\"%s\" href=\"%s%lld\">%s</a>", x->kind, prefix, (long long)x->ref, x->title);
+	else
+		html_printf(&c->r->out, "%s", x->title);
+	html_printf(&c->r->out, "</td><td data-label=\"说明\">%s</td>", x->detail);
 	if (c->fen)
 		html_printf(&c->r->out, "<td data-label=\"金额\">%lld.%02lld 元</td>", (long long)(x->v / 100), (long long)llabs(x->v % 100));
 	else if (c->sum)
@@ -551,4 +556,6 @@ const struct module dashboard_module = {
 	.nav_n = COUNT_OF(dashboard_nav),
 	.permissions = dashboard_perms,
 	.permissions_n = COUNT_OF(dashboard_perms),
+	.figures = dashboard_figures,
+	.figures_n = DASHBOARD_FIGURES_N,
 };

@@ -17,15 +17,18 @@ FIGURE_SQL(dues_fig_arrears, "dues.arrears")
 
 const struct figure dues_figures[DUES_FIGURES_N] = {
 	{"dues.due", "党费与关系转接", "应交党费", "元", dues_fig_due, dues_fig_due_href, false,
-	 "SELECT dm.month AS at, g.name AS org, m.name AS title, dm.status AS detail, dm.due_fen - dm.reduced_fen AS v " MONTHS, 'D'},
+	 "SELECT dm.month AS at, g.name AS org, m.name AS title, dm.status AS detail, dm.due_fen - dm.reduced_fen AS v, 'dues_member' AS kind, m.id AS ref " MONTHS,
+	 'D'},
 	{"dues.paid", "党费与关系转接", "已交党费", "元", dues_fig_paid, dues_fig_paid_href, false,
-	 "SELECT dm.month AS at, g.name AS org, m.name AS title, dm.status AS detail, dm.paid_fen AS v " MONTHS " AND dm.paid_fen <> 0", 'D'},
+	 "SELECT dm.month AS at, g.name AS org, m.name AS title, dm.status AS detail, dm.paid_fen AS v, 'dues_member' AS kind, m.id AS ref " MONTHS
+	 " AND dm.paid_fen <> 0",
+	 'D'},
 	{"dues.owing", "党费与关系转接", "欠交党费", "元", dues_fig_owing, dues_fig_owing_href, false,
-	 "SELECT dm.month AS at, g.name AS org, m.name AS title, dm.status AS detail, dm.due_fen - dm.reduced_fen - dm.paid_fen AS v " MONTHS
+	 "SELECT dm.month AS at, g.name AS org, m.name AS title, dm.status AS detail, dm.due_fen - dm.reduced_fen - dm.paid_fen AS v, 'dues_member' AS kind, m.id AS ref " MONTHS
 	 " AND dm.status = 'owing'",
 	 'D'},
 	{"dues.arrears", "党费与关系转接", "欠交党员", "人", dues_fig_arrears, dues_fig_arrears_href, false,
-	 "SELECT MAX(dm.month) AS at, MAX(g.name) AS org, m.name AS title, CAST(COUNT(*) AS TEXT) || ' 个月' AS detail, 1 AS v " MONTHS
+	 "SELECT MAX(dm.month) AS at, MAX(g.name) AS org, m.name AS title, CAST(COUNT(*) AS TEXT) || ' 个月' AS detail, 1 AS v, 'dues_member' AS kind, m.id AS ref " MONTHS
 	 " AND dm.status = 'owing' GROUP BY m.id, m.name",
 	 'D'},
 };

@@ -807,7 +807,7 @@ static const struct nav_entry dues_nav[] = {
 static const struct background_task dues_tasks[] = {
 	{"dues_monthly", dues_tick}, /* this month's dues for everyone; the six-month flags (SPEC M12) */
 };
-static const struct entity_link dues_entities[] = {{"dues_payment", "/dues/receipts/"}};
+static const struct entity_link dues_entities[] = {{"dues_payment", "/dues/receipts/"}, {"dues_member", "/dues/members/"}};
 static const struct permission *const dues_perms[] = {&perm_dues_view, &perm_dues_edit, &perm_dues_approve};
 const struct module dues_module = {
 	.name = "dues",

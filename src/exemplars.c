@@ -11,6 +11,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
+#include "attach.h"
 #include "audit.h"
 #include "notify.h"
 #include "util.h"
@@ -951,16 +952,8 @@ void exemplar_consult_each(db *d, int64_t dept_org_id, int64_t campaign_id, exem
 
 /* ---- 佐证材料 ---- */
 
-static const char *evidence_mime(const unsigned char *b, size_t n)
-{
-	if (n > 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-		return "image/jpeg";
-	if (n > 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	if (n > 5 && !memcmp(b, "%PDF-", 5))
-		return "application/pdf";
-	return NULL;
-}
+/* JPEG, PNG or PDF, by their first bytes (attach.h, shared with the campaigns' plans) */
+static const char *evidence_mime(const unsigned char *b, size_t n) { return attach_sniff(b, n, ATTACH_IMAGE | ATTACH_PDF); }
 
 /* The files' checks, each refusal under "files" naming the file. */
 static void evidence_check(const struct exemplar_file *f, int n, struct field_errors *e)
@@ -984,17 +977,11 @@ static enum dj_result evidence_store(db *d, const char *kind, int64_t owner_id, 
 {
 	for (int i = 0; i < n; i++) {
 		/* the name as shown: its last path component, valid UTF-8, at most 60 characters */
-		const char *name = f[i].name ? f[i].name : "";
-		for (const char *p = name; *p; p++)
-			if (*p == '/' || *p == '\\')
-				name = p + 1;
 		char shown[128];
-		snprintf(shown, sizeof shown, "%s", *name && utf8_valid(name) && utf8_len(name) <= 60 ? name : "附件");
-		size_t b64n = sodium_base64_ENCODED_LEN(f[i].len, sodium_base64_VARIANT_ORIGINAL);
-		char *b64 = malloc(b64n);
+		attach_name(f[i].name, "附件", shown);
+		char *b64 = attach_b64(f[i].data, f[i].len);
 		if (!b64)
 			return DJ_DB_ERROR;
-		sodium_bin2base64(b64, b64n, f[i].data, f[i].len, sodium_base64_VARIANT_ORIGINAL);
 		int rc = db_run(d, "INSERT INTO exemplar_evidence (kind, owner_id, filename, mime, data, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 				"tItttII", kind, owner_id, shown, evidence_mime(f[i].data, f[i].len), b64, (int64_t)f[i].len, now);
 		free(b64);

@@ -10,8 +10,8 @@ FIGURE_SQL(exemplars_fig_awarded, "exemplars.awarded")
 FIGURE_SQL(exemplars_fig_sessions, "exemplars.tour_sessions")
 FIGURE_SQL(exemplars_fig_audience, "exemplars.tour_audience")
 
-#define CAND                                                                                                                                  \
-	"AS title, ec.title AS detail, 1 AS v FROM exemplar_candidates c JOIN exemplar_campaigns ec ON ec.id = c.campaign_id JOIN orgs g ON " \
+#define CAND                                                                                                                                                                             \
+	"AS title, ec.title AS detail, 1 AS v, 'exemplar_campaign' AS kind, ec.id AS ref FROM exemplar_candidates c JOIN exemplar_campaigns ec ON ec.id = c.campaign_id JOIN orgs g ON " \
 	"g.id = ec.org_id WHERE g.path LIKE ? || '%'"
 
 const struct figure exemplars_figures[EXEMPLARS_FIGURES_N] = {
@@ -20,11 +20,11 @@ const struct figure exemplars_figures[EXEMPLARS_FIGURES_N] = {
 	{"exemplars.awarded", "典型选树", "表彰先进", "人", exemplars_fig_awarded, exemplars_fig_awarded_href, false,
 	 "SELECT c.awarded_at AS at, g.name AS org, c.name " CAND " AND c.state = 'awarded' AND c.awarded_at >= ? AND c.awarded_at < ?", 'T'},
 	{"exemplars.tour_sessions", "典型选树", "先进事迹巡讲", "场", exemplars_fig_sessions, exemplars_fig_sessions_href, false,
-	 "SELECT s.day AS at, g.name AS org, t.title AS title, s.place AS detail, 1 AS v FROM exemplar_tour_sessions s JOIN exemplar_tours t ON "
+	 "SELECT s.day AS at, g.name AS org, t.title AS title, s.place AS detail, 1 AS v, 'exemplar_session' AS kind, s.id AS ref FROM exemplar_tour_sessions s JOIN exemplar_tours t ON "
 	 "t.id = s.tour_id JOIN orgs g ON g.id = t.org_id WHERE g.path LIKE ? || '%' AND s.held = 1 AND s.day >= ? AND s.day <= ?",
 	 'D'},
 	{"exemplars.tour_audience", "典型选树", "巡讲受众", "人次", exemplars_fig_audience, exemplars_fig_audience_href, false,
-	 "SELECT s.day AS at, g.name AS org, t.title AS title, s.place AS detail, s.audience AS v FROM exemplar_tour_sessions s JOIN exemplar_tours "
+	 "SELECT s.day AS at, g.name AS org, t.title AS title, s.place AS detail, s.audience AS v, 'exemplar_session' AS kind, s.id AS ref FROM exemplar_tour_sessions s JOIN exemplar_tours "
 	 "t ON t.id = s.tour_id JOIN orgs g ON g.id = t.org_id WHERE g.path LIKE ? || '%' AND s.held = 1 AND s.day >= ? AND s.day <= ?",
 	 'D'},
 };

@@ -1218,8 +1218,8 @@ static void session_row(void *ctx, const struct exemplar_tour_session *s)
 	x->n++;
 	html_printf(
 		&r->out,
-		"<tr><td data-label=\"日期\">%s</td><td data-label=\"去处\">%s</td><td data-label=\"地点\">%s</td><td data-label=\"宣讲团\">%s</td><td data-label=\"受众\">",
-		s->day, exemplar_pair_label(exemplar_place_kinds, s->place_kind), s->place, s->tour_title);
+		"<tr id=\"session-%lld\"><td data-label=\"日期\">%s</td><td data-label=\"去处\">%s</td><td data-label=\"地点\">%s</td><td data-label=\"宣讲团\">%s</td><td data-label=\"受众\">",
+		(long long)s->id, s->day, exemplar_pair_label(exemplar_place_kinds, s->place_kind), s->place, s->tour_title);
 	if (s->held)
 		html_printf(&r->out, "%lld 人次", (long long)s->audience);
 	else {
@@ -1460,7 +1460,9 @@ static const struct background_task exemplars_tasks[] = {
 	{"exemplar_reminders", exemplars_tick}, /* 征询意见 past its due date: remind the department once */
 };
 /* a department's reviewer is sent to its tasks, the committee to the campaign */
-static const struct entity_link exemplars_entities[] = {{"exemplar_campaign", "/exemplars/campaigns/"}, {"exemplar_consult", "/exemplars/review?from="}};
+static const struct entity_link exemplars_entities[] = {{"exemplar_campaign", "/exemplars/campaigns/"},
+							{"exemplar_consult", "/exemplars/review?from="},
+							{"exemplar_session", "/exemplars/tours#session-"}};
 static const struct permission *const exemplars_perms[] = {&perm_exemplar_manage, &perm_exemplar_score, &perm_exemplar_answer};
 int demo_exemplars(db *d, const struct actor *cli, FILE *out);
 const struct module exemplars_module = {

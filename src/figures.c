@@ -56,6 +56,7 @@ bool figure_scope_set(struct figure_scope *s, const char *org_path, const char *
 	s->memo = NULL;
 	memset(s, 0, sizeof *s - sizeof s->memo_store);
 	s->memo_store.used = s->memo_store.next = 0;
+	s->memo_store.gen = -1;
 	s->memo = &s->memo_store;
 	s->org_path = org_path;
 	s->org_code = org_code;
@@ -146,6 +147,110 @@ void figure_href_org(const struct figure_scope *s, const char *path, const char 
 	snprintf(out, n, "%s?org=%s%s", path, s->org_code ? s->org_code : "", extra ? extra : "");
 }
 
+/* ---- the answer cache (figure_count) ---- */
+#include <pthread.h>
+
+#define CACHE_SLOTS 4096
+#define CACHE_WAYS 8
+struct cache_slot {
+	char key[360];
+	int64_t gen, at, value;
+	bool busy; /* being counted by one request: the others of the same key wait for it */
+};
+static struct cache_slot *g_cache;
+static pthread_mutex_t g_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cache_done = PTHREAD_COND_INITIALIZER;
+
+void figure_cache_clear(void)
+{
+	pthread_mutex_lock(&g_cache_lock);
+	if (g_cache)
+		memset(g_cache, 0, CACHE_SLOTS * sizeof *g_cache);
+	pthread_mutex_unlock(&g_cache_lock);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+int64_t figure_count(db *d, const struct figure *f, const struct figure_scope *s)
+{
+	/* the generation once per request: one read of the audit's primary key */
+	int64_t gen = s->memo ? s->memo->gen : -1;
+	if (gen < 0) {
+		gen = db_int1(d, -1, "SELECT COALESCE(MAX(id), 0) FROM audit", "");
+		if (gen < 0)
+			return f->count(d, s);
+		if (s->memo)
+			s->memo->gen = gen;
+	}
+	char key[360], today[20];
+	fmt_time(s->now, today);
+	today[10] = 0;
+	if ((size_t)snprintf(key, sizeof key, "%s|%s|%lld|%lld|%s", f->key, s->org_path, (long long)s->t0, (long long)s->t1, today) >= sizeof key)
+		return f->count(d, s);
+	/* a key lives in one of CACHE_WAYS slots from its hash: two keys of one
+	 * hash slot do not evict each other at every request */
+	size_t h = (size_t)(fnv1a(key) % CACHE_SLOTS);
+	pthread_mutex_lock(&g_cache_lock);
+	if (!g_cache)
+		g_cache = calloc(CACHE_SLOTS, sizeof *g_cache);
+	struct cache_slot *mine = NULL;
+	for (int round = 0; g_cache && !mine; round++) {
+		struct cache_slot *same = NULL, *best = NULL;
+		for (size_t j = 0; j < CACHE_WAYS; j++) {
+			struct cache_slot *c = &g_cache[(h + j) % CACHE_SLOTS];
+			if (!strcmp(c->key, key)) {
+				same = c;
+				break;
+			}
+			if (!c->busy && (!best || (*best->key && (!*c->key || c->at < best->at))))
+				best = c;
+		}
+		if (same && !same->busy && same->gen == gen && s->now >= same->at && s->now - same->at < FIGURE_CACHE_TTL) {
+			int64_t v = same->value;
+			pthread_mutex_unlock(&g_cache_lock);
+			return v;
+		}
+		if (same && same->busy && round >= 50)
+			break; /* waited 5 s: count it without the cache */
+		if (same && same->busy) {
+			/* another request counts this key now (the first wave after a
+			 * start or a write): wait for its answer rather than count it
+			 * again beside it */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 100 * 1000000L;
+			if (until.tv_nsec >= 1000000000L)
+				until.tv_sec++, until.tv_nsec -= 1000000000L;
+			pthread_cond_timedwait(&g_cache_done, &g_cache_lock, &until);
+			continue;
+		}
+		mine = same && !same->busy ? same : best;
+		if (!mine)
+			break; /* every way busy with other keys: count without the cache */
+		memcpy(mine->key, key, sizeof key);
+		mine->busy = true, mine->gen = -1;
+	}
+	pthread_mutex_unlock(&g_cache_lock);
+	int64_t v = f->count(d, s);
+	if (!mine)
+		return v;
+	pthread_mutex_lock(&g_cache_lock);
+	mine->busy = false;
+	if (v == FIGURE_FAILED)
+		mine->key[0] = 0; /* nothing kept: the next request counts again */
+	else
+		mine->gen = gen, mine->at = s->now, mine->value = v;
+	pthread_cond_broadcast(&g_cache_done);
+	pthread_mutex_unlock(&g_cache_lock);
+	return v;
+}
+
 /* ---- figures counted by one SQL statement (FIGURE_SQL) ---- */
 
 static db_stmt *figure_sql_query(db *d, const struct figure *f, const struct figure_scope *s, const char *sql, int64_t limit)
@@ -156,6 +261,9 @@ static db_stmt *figure_sql_query(db *d, const struct figure *f, const struct fig
 	switch (f->bind) {
 	case 'S': return limit ? db_query(d, sql, "tI", s->org_path, limit) : db_query(d, sql, "t", s->org_path);
 	case 'D': return limit ? db_query(d, sql, "tttI", s->org_path, s->from, s->to, limit) : db_query(d, sql, "ttt", s->org_path, s->from, s->to);
+	case 'E':
+		return limit ? db_query(d, sql, "ttttI", s->org_path, s->from, s->to, today, limit)
+			     : db_query(d, sql, "tttt", s->org_path, s->from, s->to, today);
 	case 'O':
 		return limit ? db_query(d, sql, "tIItI", s->org_path, s->t0, s->t1, today, limit)
 			     : db_query(d, sql, "tIIt", s->org_path, s->t0, s->t1, today);
@@ -184,10 +292,10 @@ static bool figure_sql_totals(db *d, const struct figure *f, const struct figure
 int64_t figure_sql_count(db *d, const struct figure *f, const struct figure_scope *s)
 {
 	int64_t total = 0, rows = 0;
-	return figure_sql_totals(d, f, s, &total, &rows) ? total : -1;
+	return figure_sql_totals(d, f, s, &total, &rows) ? total : FIGURE_FAILED;
 }
 
-bool figure_sql_sums(const struct figure *f) { return f->sql && !strstr(f->sql, " 1 AS v "); }
+bool figure_sql_sums(const struct figure *f) { return f->sql && !strstr(f->sql, " 1 AS v,"); }
 
 enum dj_result figure_sql_each(db *d, const struct figure *f, const struct figure_scope *s, int64_t limit,
 			       void (*fn)(void *ctx, const struct figure_record *r), void *ctx, int64_t *total, int64_t *rows)
@@ -195,10 +303,10 @@ enum dj_result figure_sql_each(db *d, const struct figure *f, const struct figur
 	if (!figure_sql_totals(d, f, s, total, rows))
 		return DJ_DB_ERROR;
 	char sql[4200];
-	snprintf(sql, sizeof sql, "SELECT x.at, x.org, x.title, x.detail, x.v FROM (%s) x ORDER BY x.at DESC LIMIT ?", f->sql);
+	snprintf(sql, sizeof sql, "SELECT x.at, x.org, x.title, x.detail, x.v, x.kind, x.ref FROM (%s) x ORDER BY x.at DESC LIMIT ?", f->sql);
 	db_stmt *st = figure_sql_query(d, f, s, sql, limit);
 	while (db_next(st)) {
-		struct figure_record r = {db_str(st, 0), db_str(st, 1), db_str(st, 2), db_str(st, 3), db_int(st, 4)};
+		struct figure_record r = {db_str(st, 0), db_str(st, 1), db_str(st, 2), db_str(st, 3), db_int(st, 4), db_str(st, 5), db_int(st, 6)};
 		fn(ctx, &r);
 	}
 	return db_done(st) == DB_OK ? DJ_OK : DJ_DB_ERROR;

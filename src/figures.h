@@ -27,6 +27,7 @@ struct figure_memo {
 		unsigned char data[FIGURE_MEMO_BYTES];
 	} slot[FIGURE_MEMO_SLOTS];
 	int used, next;
+	int64_t gen; /* figure_count's generation, read once per request (-1: not yet) */
 };
 struct figure_scope {
 	const char *org_path; /* "/1/4/": the subtree */
@@ -46,7 +47,11 @@ struct figure_scope {
 bool figure_memo_get(const struct figure_scope *s, const char *tag, void *out, size_t n);
 void figure_memo_put(const struct figure_scope *s, const char *tag, const void *data, size_t n);
 
-/* One figure. count: the number (-1 when the database failed); href: the
+/* What a count returns when the database failed: a sum may be negative
+ * (points taken off), so -1 is a number like any other. */
+#define FIGURE_FAILED INT64_MIN
+
+/* One figure. count: the number (FIGURE_FAILED when the database failed); href: the
  * console list of exactly the records counted (whose shown count — "共 N"
  * on the list, or "合计 N" for a figure of unit 分 — equals the number).
  * snapshot: the figure is a count of what exists now (members, branches),
@@ -60,11 +65,13 @@ struct figure {
 	void (*href)(const struct figure_scope *s, char *out, size_t n);
 	bool snapshot;
 	/* Figures counted by one SQL statement (FIGURE_SQL below): the rows
-	 * "SELECT at, org, title, detail, v FROM …" (at: a Unix time or a
-	 * YYYY-MM-DD text; v: what a row adds, 1 for a count) whose SUM(v) is
-	 * the figure; /dashboard/records?figure=KEY lists them. bind: what the
+	 * "SELECT at, org, title, detail, v, kind, ref FROM …" (at: a Unix time
+	 * or a YYYY-MM-DD text; v: what a row adds, written "1 AS v," for a
+	 * count; kind, ref: the entity (module.h entity links) and id of the
+	 * record the row opens) whose SUM(v) is the figure; /dashboard/records?figure=KEY lists them. bind: what the
 	 * ?s take — 'T' path, t0, t1; 'D' path, from, to (YYYY-MM-DD);
-	 * 'O' path, t0, t1, today (YYYY-MM-DD at now); 'S' path. NULL: none. Unit 元: v is in fen, the figure
+	 * 'O' path, t0, t1, today (YYYY-MM-DD at now);
+	 * 'E' path, from, to, today; 'S' path. NULL: none. Unit 元: v is in fen, the figure
 	 * the sum rounded to the 元. */
 	const char *sql;
 	char bind;
@@ -98,7 +105,21 @@ void figure_href_period(const struct figure_scope *s, const char *path, const ch
 /* "<path>?org=C<extra>" (snapshot figures). */
 void figure_href_org(const struct figure_scope *s, const char *path, const char *extra, char *out, size_t n);
 
-/* The count of a FIGURE_SQL figure: SUM(v) of its rows (-1 on error). */
+/* The figure through the answer cache: what f->count gives, kept per
+ * (figure, subtree, period, day of now) in this process for at most
+ * FIGURE_CACHE_TTL seconds and only while the database's generation — the
+ * newest audit entry's id; every change writes one in its own transaction
+ * (audit.h) — is the one it was counted at. So a node answers what another
+ * node's write changed on its next request; what no audit entry marks (a
+ * concurrent transaction that took an older id and committed later, an
+ * overdue deadline passing) shows within the TTL. Every caller outside the
+ * figure rows counts through this. */
+#define FIGURE_CACHE_TTL 30
+int64_t figure_count(db *d, const struct figure *f, const struct figure_scope *s);
+/* Empties the cache (tests). */
+void figure_cache_clear(void);
+
+/* The count of a FIGURE_SQL figure: SUM(v) of its rows (FIGURE_FAILED on error). */
 int64_t figure_sql_count(db *d, const struct figure *f, const struct figure_scope *s);
 /* Whether its rows add amounts (v other than 1: hours, fen, audience). */
 bool figure_sql_sums(const struct figure *f);
@@ -106,6 +127,8 @@ bool figure_sql_sums(const struct figure *f);
 struct figure_record {
 	const char *at, *org, *title, *detail;
 	int64_t v;
+	const char *kind; /* the entity the row links to ("meeting") … */
+	int64_t ref;      /* … and its id: entity_href_prefix(kind) + ref */
 };
 enum dj_result figure_sql_each(db *d, const struct figure *f, const struct figure_scope *s, int64_t limit,
 			       void (*fn)(void *ctx, const struct figure_record *r), void *ctx, int64_t *total, int64_t *rows);

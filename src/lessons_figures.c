@@ -17,18 +17,19 @@ FIGURE_SQL(lessons_fig_speakers, "lessons.speakers")
 
 const struct figure lessons_figures[LESSONS_FIGURES_N] = {
 	{"lessons.catalogue", "主题党日", "微党课目录", "节", lessons_fig_catalogue, lessons_fig_catalogue_href, true,
-	 "SELECT l.created_at AS at, g.name AS org, l.title AS title, '' AS detail, 1 AS v FROM lessons l JOIN orgs g ON g.id = l.org_id WHERE "
+	 "SELECT l.created_at AS at, g.name AS org, l.title AS title, '' AS detail, 1 AS v, 'lesson' AS kind, l.id AS ref FROM lessons l JOIN orgs g ON g.id = l.org_id WHERE "
 	 "g.path LIKE ? || '%'",
 	 'S'},
 	{"lessons.ordered", "主题党日", "点单", "次", lessons_fig_ordered, lessons_fig_ordered_href, false,
-	 "SELECT lo.created_at AS at, g.name AS org, l.title AS title, lo.state AS detail, 1 AS v " ORD " AND lo.created_at >= ? AND lo.created_at < ?",
+	 "SELECT lo.created_at AS at, g.name AS org, l.title AS title, lo.state AS detail, 1 AS v, 'lesson_order' AS kind, lo.id AS ref " ORD
+	 " AND lo.created_at >= ? AND lo.created_at < ?",
 	 'T'},
 	{"lessons.delivered", "主题党日", "送课", "次", lessons_fig_delivered, lessons_fig_delivered_href, false,
-	 "SELECT lo.delivered_at AS at, g.name AS org, l.title AS title, lo.place AS detail, 1 AS v " ORD
+	 "SELECT lo.delivered_at AS at, g.name AS org, l.title AS title, lo.place AS detail, 1 AS v, 'lesson_order' AS kind, lo.id AS ref " ORD
 	 " AND lo.state IN ('delivered', 'rated') AND lo.delivered_at >= ? AND lo.delivered_at < ?",
 	 'T'},
 	{"lessons.speakers", "主题党日", "上台讲课", "人次", lessons_fig_speakers, lessons_fig_speakers_href, false,
-	 "SELECT lo.delivered_at AS at, g.name AS org, m.name AS title, l.title AS detail, 1 AS v FROM lesson_attendance la JOIN lesson_orders lo "
+	 "SELECT lo.delivered_at AS at, g.name AS org, m.name AS title, l.title AS detail, 1 AS v, 'lesson_order' AS kind, lo.id AS ref FROM lesson_attendance la JOIN lesson_orders lo "
 	 "ON lo.id = la.order_id JOIN lessons l ON l.id = lo.lesson_id JOIN orgs g ON g.id = lo.org_id JOIN members m ON m.id = la.member_id "
 	 "WHERE g.path LIKE ? || '%' AND la.spoke = 1 AND lo.state IN ('delivered', 'rated') AND lo.delivered_at >= ? AND lo.delivered_at < ?",
 	 'T'},

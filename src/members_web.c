@@ -863,6 +863,8 @@ static const struct figure members_figures[] = {
 	{"members.count", "党员和组织", "党员", "名", member_fig_members, member_href_members, true},
 	{"members.probationary", "党员和组织", "预备党员", "名", member_fig_probationary, member_href_probationary, true},
 };
+/* a member's page: the dashboard's drill-down rows that are members open it */
+static const struct entity_link members_entities[] = {{"member", "/members/"}};
 const struct module members_module = {
 	.figures = members_figures,
 	.figures_n = COUNT_OF(members_figures),
@@ -873,4 +875,6 @@ const struct module members_module = {
 	.nav_n = COUNT_OF(members_nav),
 	.permissions = members_perms,
 	.permissions_n = COUNT_OF(members_perms),
+	.entities = members_entities,
+	.entities_n = COUNT_OF(members_entities),
 };

@@ -21,6 +21,7 @@ struct org *orgs_of_type(db *d, const char *prefix, const char *type, size_t *n)
 
 int64_t org_fig_branches(db *d, const struct figure_scope *s)
 {
-	return db_int1(d, -1, "SELECT COUNT(*) FROM orgs WHERE path LIKE ? || '%' AND type = 'branch' AND dissolved_at IS NULL", "t", s->org_path);
+	return db_int1(d, FIGURE_FAILED, "SELECT COUNT(*) FROM orgs WHERE path LIKE ? || '%' AND type = 'branch' AND dissolved_at IS NULL", "t",
+		       s->org_path);
 }
 void org_href_branches(const struct figure_scope *s, char *out, size_t n) { figure_href_org(s, "/orgs", "&type=branch", out, n); }

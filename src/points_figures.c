@@ -12,12 +12,12 @@
 
 int64_t points_fig_entries(db *d, const struct figure_scope *s)
 {
-	return db_int1(d, -1, "SELECT COUNT(*) FROM points_ledger l WHERE " LEDGER_SCOPE, "tII", s->org_path, s->t0, s->t1);
+	return db_int1(d, FIGURE_FAILED, "SELECT COUNT(*) FROM points_ledger l WHERE " LEDGER_SCOPE, "tII", s->org_path, s->t0, s->t1);
 }
 int64_t points_fig_awarded(db *d, const struct figure_scope *s)
 {
-	return db_int1(d, -1, "SELECT CAST(COALESCE(SUM(l.points), 0) AS BIGINT) FROM points_ledger l WHERE " LEDGER_SCOPE, "tII", s->org_path, s->t0,
-		       s->t1);
+	return db_int1(d, FIGURE_FAILED, "SELECT CAST(COALESCE(SUM(l.points), 0) AS BIGINT) FROM points_ledger l WHERE " LEDGER_SCOPE, "tII", s->org_path,
+		       s->t0, s->t1);
 }
 void points_href_entries(const struct figure_scope *s, char *out, size_t n) { figure_href_period(s, "/points/entries", NULL, out, n); }
 
@@ -26,7 +26,7 @@ enum dj_result points_entries_each(db *d, const char *prefix, int64_t t0, int64_
 {
 	*total = points_fig_entries(d, &(struct figure_scope){.org_path = prefix, .t0 = t0, .t1 = t1});
 	*sum = points_fig_awarded(d, &(struct figure_scope){.org_path = prefix, .t0 = t0, .t1 = t1});
-	if (*total < 0 || *sum < 0)
+	if (*total == FIGURE_FAILED || *sum == FIGURE_FAILED)
 		return DJ_DB_ERROR;
 	db_stmt *s = db_query(d,
 			      "SELECT l.id, l.at, m.name, g.name, l.code, l.kind, l.qty, l.points, l.reason, l.source_kind, l.source_id "

@@ -489,10 +489,11 @@ static void page_member(req *r) { member_page(r, req_param_id(r, "id")); }
 static void team_row(void *ctx, const struct volunteer_team *t)
 {
 	req *r = ctx;
-	html_printf(&r->out,
-		    "<tr><td data-label=\"编号\">%lld</td><td data-label=\"服务队\">%s</td><td data-label=\"组织\">%s</td><td data-label=\"队长\">%s</td>"
-		    "<td data-label=\"队员\">%lld 人</td></tr>",
-		    (long long)t->id, t->name, t->org_name, *t->leader_name ? t->leader_name : "—", (long long)t->members);
+	html_printf(
+		&r->out,
+		"<tr id=\"team-%lld\"><td data-label=\"编号\">%lld</td><td data-label=\"服务队\">%s</td><td data-label=\"组织\">%s</td><td data-label=\"队长\">%s</td>"
+		"<td data-label=\"队员\">%lld 人</td></tr>",
+		(long long)t->id, (long long)t->id, t->name, t->org_name, *t->leader_name ? t->leader_name : "—", (long long)t->members);
 }
 
 static void page_teams(req *r)
@@ -956,7 +957,7 @@ static const struct nav_entry volunteer_nav[] = {
 static const struct background_task volunteer_tasks[] = {
 	{"volunteer_states", volunteer_tick}, /* start and finish activities at their times; forgotten check-outs closed */
 };
-static const struct entity_link volunteer_entities[] = {{"volunteer", "/volunteer/"}};
+static const struct entity_link volunteer_entities[] = {{"volunteer", "/volunteer/"}, {"volunteer_team", "/volunteer/teams#team-"}};
 static const struct permission *const volunteer_perms[] = {&perm_volunteer_organise, &perm_volunteer_report};
 const struct module volunteer_module = {
 	.name = "volunteer",

@@ -70,9 +70,23 @@ test('the dashboard on a phone: every figure a link, nothing wider than the scre
   await fits(p, 'records');
   await shot(p, 'dashboard-records-phone');
   await p.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'dashboard-records-phone-top.png') });
+  // each row opens its record: the activity's own page
+  const row = p.locator('a.record-link').first();
+  const title = (await row.innerText()).trim();
+  assert.equal(await row.getAttribute('data-kind'), 'volunteer');
+  await row.click();
+  await p.waitForURL(/\/volunteer\/\d+$/);
+  await p.getByRole('heading', { name: title }).first().waitFor();
   await p.goto(env.srv.base + '/campaigns');
   await p.getByRole('link', { name: /红色陈集/ }).click();
   await p.getByRole('heading', { name: '按负责部门' }).waitFor();
+  // the implementing plan as a file: uploaded, then listed as a link
+  await p.locator('#f-plan-file').setInputFiles({ name: '红色陈集实施方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await p.locator('#plan-file').getByRole('button', { name: '上传', exact: true }).click();
+  await p.getByText('实施方案文件已上传').waitFor();
+  await p.locator('a.plan-file-link', { hasText: '红色陈集实施方案.pdf' }).waitFor();
+  await p.locator('#plan-file').scrollIntoViewIfNeeded();
+  await p.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'campaign-phone-plan-file.png') });
   await fits(p, 'campaign overview');
   await shot(p, 'campaign-phone');
   await p.screenshot({ path: require('node:path').join(require('./lib').SHOTS, 'campaign-phone-top.png') });

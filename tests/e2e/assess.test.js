@@ -4,7 +4,10 @@
 // exactly the record counts (read back from the page and from the PDF with
 // pdftotext); a published bulletin keeps its figures after the records
 // change and republishing makes version 2; quarters, stars and excellent
-// branches; every kind of bad input refused naming its field, nothing written.
+// branches; every kind of bad input refused naming its field, nothing written;
+// and the dashboard of the same month (issue 17): every figure walked (page,
+// drill-down list, API, .xlsx), each number the bulletin prints equal to the
+// dashboard's figure of the same records.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -13,6 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { startServer, Browser, apiToken, api } = require('./lib');
+const { walk } = require('./figures_walk');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-assess-'));
 const CLOCK = path.join(dir, 'now');
@@ -148,6 +152,10 @@ test('a scripted month of records', async () => {
     const r = await call('chenji', 'POST', `/api/v1/volunteer/activities/${va.json.id}/actions/checkin`, { member_id: id, at: '2030-03-14 09:00' });
     assert.equal(r.status, 200, r.text);
   }
+  // the minute's background tasks at this time, run now rather than whenever
+  // the server's timer comes round: the activity (ended 11:00) finishes, the
+  // forgotten check-outs close at its end and earn their 2 hours' points
+  srv.run(['tick', '--now', String(at('2030-03-14T12:00:00'))]);
   let r = await call('chenji', 'POST', `/api/v1/decisions/${dec.onTime}/done`, { result: '排水沟全线疏通' });
   assert.equal(r.status, 200, r.text);
   await clock('2030-03-20T21:00:00');
@@ -267,6 +275,17 @@ function numbers(text) {
   };
 }
 
+// Every figure the bulletin stores, with the dashboard figure that counts the
+// same records and the key of its sentence in numbers() (null: not printed).
+const BULLETIN_FIGURES = [
+  ['collected', 'orders.collected', 'collected'], ['resolved_by_branch', 'orders.resolved', 'resolved'],
+  ['escalated', 'orders.escalated', 'escalated'], ['lessons', 'lessons.delivered', 'lessons'], ['screenings', 'themeday.screenings', null],
+  ['practices', 'themeday.practices', 'practices'], ['plans_complete', 'themeday.plans_complete', null], ['branches', 'orgs.branches', 'branches'],
+  ['points', 'points.earned', 'points'], ['rated', 'orders.rated', 'rated'], ['meetings', 'meetings.sanhui', 'meetings'],
+  ['red730', 'meetings.red730', 'red730'], ['decisions_done', 'meetings.solved', 'solved'], ['decisions_overdue', 'meetings.due_overdue', 'overdue'],
+  ['volunteer_activities', 'volunteer.activities', 'activities'], ['volunteer_times', 'volunteer.checkins', 'volunteers'],
+];
+
 let first;
 test('the bulletin: sentences carry the record counts, in the page and the PDF; frozen; republished as version 2', async () => {
   const stats = (await call('zuzhi', 'GET', '/api/v1/stats/orders?org=CJZ&from=2030-03-01&to=2030-03-31')).json;
@@ -276,7 +295,7 @@ test('the bulletin: sentences carry the record counts, in the page and the PDF; 
   first = pub.json;
   assert.equal(first.version, 1);
   const want = {
-    collected: 4, resolved: stats.resolved_by_branch, escalated: null, rated: 2, practices: 1, points: 2, lessons: null, branches: first.rows.length,
+    collected: 4, resolved: stats.resolved_by_branch, escalated: null, rated: 2, practices: 1, points: 4, lessons: null, branches: first.rows.length,
     red730: 2, meetings: 2, solved: 2, overdue: 2, activities: 1, volunteers: 2,
   };
   assert.match(first.summary, /召开红色“七点半”会议2次，召开“三会一课”2次，解决难题、急事2件/); // seed 004's voice
@@ -523,6 +542,32 @@ test('bad input: refused naming the field, nothing written', async () => {
   r = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-CJC/2030-03/nosuch');
   assert.equal(r.status, 422);
   assert.ok(r.json.error.fields.item);
+});
+
+test('the dashboard of the scripted month: every figure walked, and each number the bulletin prints is the dashboard\'s', async () => {
+  // what the minute's background tasks would do at this time (the volunteer
+  // activity finished, its forgotten check-outs closed) done now, so that
+  // nothing changes between the bulletin and the dashboard read after it
+  const now = Number(fs.readFileSync(CLOCK, 'utf8'));
+  srv.run(['tick', '--now', String(now)], { env: { DANGJIAN_NOW_FILE: CLOCK } });
+  const pub = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2030-03' });
+  assert.equal(pub.status, 201, pub.text);
+  const b = pub.json;
+  const zb = new Browser(srv.base);
+  await zb.login('zuzhi');
+  // every figure equals its drill-down list, the page and the .xlsx cell
+  const w = await walk({ base: srv.base, browser: zb, token: tok.zuzhi, org: 'CJZ', from: '2030-03-01', to: '2030-03-31', srv });
+  const printed = numbers(b.summary);
+  for (const [bk, dk, sk] of BULLETIN_FIGURES) {
+    assert.ok(dk in w.byKey, `${dk} registered`);
+    assert.equal(w.byKey[dk], b.figures[bk], `the bulletin's ${bk} (stored) is the dashboard's ${dk}`);
+    if (sk && printed[sk] !== null) assert.equal(printed[sk], w.byKey[dk], `the bulletin's sentence (${sk}) is the dashboard's ${dk}`);
+    const cell = w.book[w.figs.find((f) => f.key === dk).group].find((r) => r[3] === dk);
+    assert.equal(cell[1], b.figures[bk], `${dk} in the .xlsx is the bulletin's ${bk}`);
+  }
+  // the scripted month is behind most of them: the comparison is not of zeros
+  const nonzero = BULLETIN_FIGURES.filter(([bk]) => b.figures[bk] > 0).map(([bk]) => bk);
+  assert.ok(nonzero.length >= 12, JSON.stringify(b.figures));
 });
 
 test('the star history on the branch page: a second year with its up- or downgrade', async () => {

@@ -4,7 +4,9 @@
 // the API, so a mechanism that adds figures is tested here without a line
 // more. Then: the bad inputs of a period, the big screen's display tokens
 // (issued, shown, revoked), and campaigns (M10) whose task progress counts
-// itself when a linked record changes.
+// itself when a linked record changes; every drill-down row links to its
+// record; the implementing plan as a file and the campaign overview as .xlsx.
+// The bulletin's numbers against the dashboard: assess.test.js.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -13,8 +15,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { startServer, Browser, apiToken, api } = require('./lib');
+const { walk: walkFigures, shown, sheets } = require('./figures_walk');
 
-const PY = '/usr/bin/python3'; // Debian's, which has openpyxl
 let srv, zuzhi, chenji, tok = {};
 let ip = 10;
 
@@ -27,21 +29,6 @@ test.before(async () => {
   for (const u of ['zuzhi', 'chenji', 'xijie', 'dangyuan']) tok[u] = await apiToken(srv.base, u);
 });
 test.after(async () => { await srv.stop(); });
-
-function sheets(buf) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-dash-')), 'd.xlsx');
-  fs.writeFileSync(file, buf);
-  return JSON.parse(execFileSync(PY, ['-c', `
-import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-print(json.dumps({n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in wb.sheetnames}, ensure_ascii=False))`, file], { encoding: 'utf8' }));
-}
-
-// The number a drill-down list shows: "共 N" (orders, roster, orgs, ledger), or "合计 N 分".
-function shown(html, unit) {
-  const m = unit === '分' ? /合计\s*(-?\d+)\s*分/.exec(html) : /共\s*(?:<strong>)?(\d+)/.exec(html);
-  return m ? Number(m[1]) : null;
-}
 
 async function place(org, kind = 'need') {
   const r = await fetch(srv.base + '/api/v1/public/orders', {
@@ -77,48 +64,13 @@ const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
 const daysAgo = (n) => new Date(Date.now() + 8 * 3600e3 - n * 86400e3).toISOString().slice(0, 10);
 
 async function walk(browser, token, org, from, to) {
-  const q = `org=${org}&from=${from}&to=${to}`;
-  const a = await api(srv.base, token, 'GET', `/api/v1/dashboard?${q}`);
-  assert.equal(a.status, 200, a.text);
-  assert.equal(a.json.from, from);
-  assert.equal(a.json.to, to);
-  const figs = a.json.figures;
+  const w = await walkFigures({ base: srv.base, browser, token, org, from, to });
   // what is on main today, at least; later mechanisms add theirs
   for (const k of ['orders.collected', 'orders.resolved', 'orders.escalated', 'orders.open', 'orders.overdue', 'orders.wishes_fulfilled',
     'members.count', 'members.probationary', 'orgs.branches', 'points.entries', 'points.awarded']) {
-    assert.ok(figs.some((f) => f.key === k), `figure ${k} registered`);
+    assert.ok(k in w.byKey, `figure ${k} registered`);
   }
-  const page = await browser.get(`/dashboard?${q}`);
-  assert.equal(page.status, 200, page.text.slice(0, 300));
-  const x = await fetch(`${srv.base}/dashboard.xlsx?${q}`, { headers: { cookie: browser.cookieHeader() } });
-  assert.equal(x.status, 200);
-  const book = sheets(Buffer.from(await x.arrayBuffer()));
-  assert.equal(Object.keys(book)[0], '封面');
-  assert.ok(book['封面'].some((r) => r[0] === '统计期间' && r[1] === `${from} 至 ${to}`));
-  assert.ok(book['封面'].some((r) => r[0] === '导出人' && r[1]));
-  let nonzero = 0;
-  for (const f of figs) {
-    // the drill-down list shows the same number
-    const list = await browser.get(f.href);
-    assert.equal(list.status, 200, `${f.key}: ${f.href} ${list.status}`);
-    assert.equal(shown(list.text, f.unit), f.value, `${f.key} (${org}): the list ${f.href} shows another number`);
-    if (f.href.startsWith('/orders?')) { // the order list's API takes the same filters
-      const l = await api(srv.base, token, 'GET', `/api/v1${f.href}&limit=1`);
-      assert.equal(l.json.total, f.value, `${f.key}: GET /api/v1${f.href}`);
-    }
-    // the page shows it as a link to that list
-    const esc = f.href.replace(/&/g, '&amp;');
-    const m = new RegExp(`data-key="${f.key.replace('.', '\\.')}" data-value="(\\d+)" href="([^"]+)"`).exec(page.text);
-    assert.ok(m, `${f.key} on the page`);
-    assert.equal(Number(m[1]), f.value, `${f.key} on the page`);
-    assert.equal(m[2], esc);
-    // the .xlsx cell of its group's sheet
-    const row = book[f.group].find((r) => r[3] === f.key);
-    assert.ok(row, `${f.key} in the .xlsx`);
-    assert.equal(row[1], f.value, `${f.key} in the .xlsx`);
-    if (f.value > 0) nonzero++;
-  }
-  return { figs, nonzero };
+  return w;
 }
 
 test('every registered figure equals its drill-down list, the page, the API and the .xlsx (town and branch)', async () => {
@@ -131,6 +83,7 @@ test('every registered figure equals its drill-down list, the page, the API and 
   const from = daysAgo(365), to = today();
   const town = await walk(zuzhi, tok.zuzhi, 'CJZ', from, to);
   assert.ok(town.nonzero >= 6, `the demo town has records behind most figures (${town.nonzero})`);
+  assert.ok(town.linked >= 20, `the drill-down lists of the demo town have rows, each a link (${town.linked})`);
   const branch = await walk(chenji, tok.chenji, 'CJZ-CJC', from, to);
   const get = (w, k) => w.figs.find((f) => f.key === k).value;
   assert.ok(get(branch, 'orders.collected') <= get(town, 'orders.collected'));
@@ -197,7 +150,7 @@ test('the big screen: a display token shows the town read-only; revoked, it show
   assert.match(html, /data-refresh="60"/);
   const api_ = (await api(srv.base, tok.zuzhi, 'GET', '/api/v1/dashboard?org=CJZ&preset=year')).json;
   for (const f of api_.figures) {
-    const m = new RegExp(`data-key="${f.key.replace('.', '\\.')}"><b>(\\d+)</b>`).exec(html);
+    const m = new RegExp(`data-key="${f.key.replace('.', '\\.')}"><b>(-?\\d+)</b>`).exec(html);
     assert.ok(m, f.key);
     assert.equal(Number(m[1]), f.value, `${f.key} on the screen`);
   }
@@ -352,4 +305,111 @@ test('campaigns from the console: plan, add an activity and a task, link a recor
   assert.match(page.text, /诉求编号应为数字/);
   // a branch does not plan
   assert.equal((await chenji.postForm('/campaigns', '/campaigns', { title: 'x', org_id: cjcId, starts: daysAgo(1), ends: daysAgo(-1) })).status, 403);
+});
+
+// A minimal Word document (a zip with [Content_Types].xml and word/document.xml)
+function docx() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-docx-'));
+  const file = path.join(dir, 'plan.docx');
+  execFileSync('/usr/bin/python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr('word/document.xml', '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>实施方案</w:t></w:r></w:p></w:body></w:document>')`, file]);
+  const b = fs.readFileSync(file);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return b;
+}
+
+test('the implementing plan as an attachment: sniffed, limited, replaced, downloaded and audited; the overview as .xlsx', async () => {
+  const z = (m, p, b) => api(srv.base, tok.zuzhi, m, p, b);
+  const cid = (await z('POST', '/api/v1/campaigns', { org: 'CJZ', title: '乡村振兴先锋行动', starts: daysAgo(20), ends: daysAgo(-40), plan: '见附件' })).json.id;
+  const aid = (await z('POST', `/api/v1/campaigns/${cid}/activities`, { title: '陈集村人居环境整治', org: 'CJZ-CJC' })).json.id;
+  await z('POST', `/api/v1/campaign-activities/${aid}/tasks`, { title: '清理沟塘', owner: '张建国', deadline: daysAgo(3), target: 5 });
+  const t2 = (await z('POST', `/api/v1/campaign-activities/${aid}/tasks`, { title: '收集群众需求', owner: '李秀英', deadline: daysAgo(-10), target: 20, figure: 'orders.collected' })).json.id;
+  assert.equal((await api(srv.base, tok.chenji, 'POST', `/api/v1/campaign-tasks/${t2}/actions/start`)).status, 200);
+  await z('POST', `/api/v1/campaigns/${cid}/targets`, { org: 'CJZ-CJC', figure: 'orders.collected', target: 30 });
+  const at = `/campaigns/${cid}`;
+  const form = await zuzhi.get(at);
+  assert.match(form.text, /enctype="multipart\/form-data"/);
+  assert.match(form.text, /尚未上传实施方案文件/);
+  const csrf = Browser.csrf(form.text);
+  const upload = async (who, name, bytes, type) => {
+    const fd = new FormData();
+    fd.set('_csrf', csrf);
+    if (bytes) fd.set('plan_file', new Blob([bytes], { type }), name);
+    const r = await fetch(`${srv.base}${at}/plan-file`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: who.cookieHeader() } });
+    who.keep(r); // the outcome travels in the flash cookie
+    await r.text();
+    return { status: r.status, page: (await who.get(at)).text };
+  };
+  const stored = async () => (await z('GET', `/api/v1/campaigns/${cid}`)).json.plan_file;
+  // bad input: named, nothing stored — a text file called .pdf, an oversize PDF, no file at all, a GIF
+  let r = await upload(zuzhi, '实施方案.pdf', Buffer.from('这不是 PDF 文件'), 'application/pdf');
+  assert.equal(r.status, 303);
+  assert.match(r.page, /实施方案须为 PDF、Word（\.docx）文档或 JPEG、PNG 图片/);
+  const big = Buffer.alloc(5.5 * 1024 * 1024, 0x20);
+  Buffer.from('%PDF-1.4\n').copy(big);
+  r = await upload(zuzhi, '大文件.pdf', big, 'application/pdf');
+  assert.match(r.page, /实施方案文件不能超过 5 MB/);
+  r = await upload(zuzhi, '', null);
+  assert.match(r.page, /请选择实施方案文件/);
+  r = await upload(zuzhi, 'a.gif', Buffer.from('GIF89a....'), 'image/gif');
+  assert.match(r.page, /须为 PDF/);
+  assert.equal(await stored(), undefined, 'nothing stored');
+  // a branch does not upload the town's plan
+  const csrfB = Browser.csrf((await chenji.get(at)).text);
+  const fd = new FormData();
+  fd.set('_csrf', csrfB);
+  fd.set('plan_file', new Blob([Buffer.from('%PDF-1.4 x')], { type: 'application/pdf' }), 'x.pdf');
+  const rb = await fetch(`${srv.base}${at}/plan-file`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: chenji.cookieHeader() } });
+  assert.equal(rb.status, 403);
+  // a Word document, whatever type the browser declared
+  const word = docx();
+  r = await upload(zuzhi, 'C:\\文件\\乡村振兴先锋行动实施方案.docx', word, 'application/octet-stream');
+  assert.match(r.page, /实施方案文件已上传/);
+  assert.match(r.page, /class="plan-file-link" href="\/campaigns\/\d+\/plan-file">乡村振兴先锋行动实施方案\.docx</);
+  let pf = await stored();
+  assert.equal(pf.name, '乡村振兴先锋行动实施方案.docx');
+  assert.match(pf.type, /wordprocessingml/);
+  assert.equal(pf.bytes, word.length);
+  // the branch (which sees the town's campaign) downloads it: the same bytes, audited
+  const d = await fetch(`${srv.base}${pf.href}`, { headers: { cookie: chenji.cookieHeader() } });
+  assert.equal(d.status, 200);
+  assert.match(d.headers.get('content-type'), /wordprocessingml/);
+  assert.match(d.headers.get('content-disposition'), /^attachment; filename="plan-\d+\.docx"; filename\*=UTF-8''/);
+  assert.ok(Buffer.from(await d.arrayBuffer()).equals(word));
+  const log = (await zuzhi.get('/audit?action=campaign.plan_download')).text;
+  assert.match(log, /下载实施方案 乡村振兴先锋行动实施方案\.docx/);
+  assert.match((await zuzhi.get('/audit?action=campaign.plan_upload')).text, /乡村振兴先锋行动实施方案\.docx/);
+  // another town's member sees neither the campaign nor its file
+  assert.equal((await fetch(`${srv.base}${pf.href}`, { headers: { cookie: (await (async () => { const x = new Browser(srv.base); await x.login('dangyuan'); return x; })()).cookieHeader() } })).status, 403);
+  // a new upload replaces it
+  const pdf = Buffer.from('%PDF-1.4\n%…\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  r = await upload(zuzhi, '实施方案（修订）.pdf', pdf, 'application/pdf');
+  pf = await stored();
+  assert.equal(pf.type, 'application/pdf');
+  assert.equal(pf.name, '实施方案（修订）.pdf');
+  // the overview as .xlsx: the same numbers as the API
+  const ov = (await z('GET', `/api/v1/campaigns/${cid}`)).json;
+  const x = await fetch(`${srv.base}/campaigns/${cid}/overview.xlsx`, { headers: { cookie: chenji.cookieHeader() } });
+  assert.equal(x.status, 200);
+  const book = sheets(Buffer.from(await x.arrayBuffer()));
+  assert.deepEqual(Object.keys(book), ['概况', '活动', '任务清单', '目标完成', '按负责部门']);
+  const cover = Object.fromEntries(book['概况'].map((row) => [row[0], row[1]]));
+  assert.equal(cover['主题活动'], '乡村振兴先锋行动');
+  assert.equal(cover['任务'], ov.tasks);
+  assert.equal(cover['已完成'], ov.done);
+  assert.equal(cover['逾期'], ov.overdue);
+  assert.equal(ov.overdue, 1);
+  assert.ok(cover['导出人']);
+  assert.deepEqual(book['活动'][1].slice(1), ['陈集村人居环境整治', '陈集村党支部', 2, 0, 1]);
+  const tasks = book['任务清单'].slice(1);
+  assert.deepEqual(tasks.map((t) => [t[1], t[4], t[5]]), [['清理沟塘', '未开始', '逾期'], ['收集群众需求', '进行中', null]]);
+  const tgt = book['目标完成'][1];
+  assert.deepEqual(tgt.slice(0, 4), ['陈集村党支部', '需求清单', 'orders.collected', 30]);
+  assert.equal(tgt[4], ov.targets[0].reached);
+  assert.deepEqual(book['按负责部门'][1], ['陈集村党支部', 1, 2, 0, 1]);
+  assert.match((await zuzhi.get('/audit?action=campaign.export')).text, /导出活动概况/);
+  assert.equal((await zuzhi.get('/campaigns/99999999/overview.xlsx')).status, 404);
 });

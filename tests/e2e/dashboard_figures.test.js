@@ -76,12 +76,19 @@ test('a volunteer activity finished moves the figures, their lists and the campa
   assert.equal(l.status, 422);
   assert.match(l.json.error.fields.id, /志愿服务活动不存在/);
   const progress = async () => (await api(srv.base, tok.zuzhi, 'GET', `/api/v1/campaigns/${c.json.id}`)).json.activities[0].task_list[0].progress;
-  assert.equal((await figures('CJZ-CJC'))['volunteer.activities'].value, before['volunteer.activities'].value, 'published is not held');
+  // published counts as 开展 (as the volunteer report and the bulletin count it); the task waits for it to finish
+  assert.equal((await figures('CJZ-CJC'))['volunteer.activities'].value, before['volunteer.activities'].value + 1, 'published is 开展');
+  assert.equal(await progress(), 0, 'the task counts it once finished');
   const f = await api(srv.base, tok.chenji, 'POST', `/api/v1/volunteer/activities/${id}/actions/finish`, {});
   assert.equal(f.status, 200, f.text);
   const after = await figures('CJZ-CJC');
   assert.equal(after['volunteer.activities'].value, before['volunteer.activities'].value + 1);
   assert.equal((await figures('CJZ'))['volunteer.activities'].value, town['volunteer.activities'].value + 1, 'the town counts its branch');
+  const c2 = await api(srv.base, tok.chenji, 'POST', '/api/v1/volunteer/activities',
+    { title: '取消的活动', kind: 'cleanup', place: '陈集村', starts: `${today()} 08:00`, ends: `${today()} 09:00`, capacity: 10, org: 'CJZ-CJC', publish: true });
+  const cx = await api(srv.base, tok.chenji, 'POST', `/api/v1/volunteer/activities/${c2.json.id}/actions/cancel`, { reason: '下雨' });
+  assert.equal(cx.status, 200, cx.text);
+  assert.equal((await figures('CJZ-CJC'))['volunteer.activities'].value, after['volunteer.activities'].value, 'a cancelled activity is not counted');
   const list = await listed(chenji, after['volunteer.activities'].href);
   assert.equal(list.n, after['volunteer.activities'].value);
   assert.match(list.html, /清理河道垃圾/);

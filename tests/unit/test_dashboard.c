@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "actor.h"
+#include "audit.h"
 #include "campaigns.h"
 #include "dashboard.h"
 #include "figures.h"
@@ -158,4 +159,41 @@ Test(campaigns_db, bad_input_writes_nothing_and_overdue_is_never_done)
 	campaign_overview_free(&ov);
 	cr_assert_eq(campaign_task_act(d, &cli, tid, "finish", FEB15_2026, &e), DJ_CONFLICT);
 	cr_assert_eq(campaign_task_act(d, &cli, tid, "fly", FEB15_2026, &e), DJ_NOT_FOUND);
+}
+
+/* The answer cache: a change that writes an audit entry (as every domain
+ * change does) is counted at once; the same answer is kept otherwise, and
+ * for at most FIGURE_CACHE_TTL seconds. */
+Test(campaigns_db, figure_cache_follows_the_audit_generation)
+{
+	figure_cache_clear();
+	const struct figure *f = figure_find("orgs.branches");
+	cr_assert_not_null(f);
+	char town_path[256] = "";
+	db_stmt *q = db_query(d, "SELECT path FROM orgs WHERE code = 'CJZ'", "");
+	if (db_next(q))
+		snprintf(town_path, sizeof town_path, "%s", db_str(q, 0));
+	cr_assert_eq(db_done(q), DB_OK);
+	struct figure_scope s;
+	struct field_errors e = {0};
+	cr_assert(figure_scope_set(&s, town_path, "CJZ", "2026-01-01", "2026-12-31", FEB15_2026, &e));
+	cr_assert_eq(figure_count(d, f, &s), 1);
+	int64_t town = db_int1(d, 0, "SELECT id FROM orgs WHERE code = 'CJZ'", "");
+	/* a branch written behind the domain's back: no audit entry, the answer is kept */
+	cr_assert(orgs_create(d, town, "CJZ-XJC", "西街村党支部", "branch", "农村") > 0);
+	struct figure_scope s2;
+	cr_assert(figure_scope_set(&s2, town_path, "CJZ", "2026-01-01", "2026-12-31", FEB15_2026 + 1, &e));
+	int64_t behind = f->count(d, &s2);
+	cr_assert_eq(behind, 2, "counted directly");
+	cr_assert_eq(figure_count(d, f, &s2), 1, "the answer of the same generation");
+	/* an audited change moves the generation: counted again */
+	cr_assert_eq(audit_write(d, &cli, "org.create", "org", town, town, "西街村党支部"), DB_OK);
+	struct figure_scope s3;
+	cr_assert(figure_scope_set(&s3, town_path, "CJZ", "2026-01-01", "2026-12-31", FEB15_2026 + 2, &e));
+	cr_assert_eq(figure_count(d, f, &s3), 2);
+	/* past the TTL it is counted again whatever the generation */
+	cr_assert(orgs_create(d, town, "CJZ-DSQ", "东山社区党支部", "branch", "社区") > 0);
+	struct figure_scope s4;
+	cr_assert(figure_scope_set(&s4, town_path, "CJZ", "2026-01-01", "2026-12-31", FEB15_2026 + 2 + FIGURE_CACHE_TTL, &e));
+	cr_assert_eq(figure_count(d, f, &s4), 3);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "module.h"
 #include "orgs.h"
 #include "unit_db.h"
 
@@ -54,7 +55,19 @@ Test(figsql, every_sql_figure_runs_and_names_its_list)
 		if (!f->sql)
 			continue;
 		sql++;
-		cr_assert(strchr("TDOS", f->bind) && f->bind, "%s: a known binding", f->key);
+		cr_assert(strchr("TDOSE", f->bind) && f->bind, "%s: a known binding", f->key);
+		/* every row names the record it opens: a kind with an entity link
+		 * (module.h), or '' for records with no page of their own */
+		const char *k = strstr(f->sql, " AS kind");
+		cr_assert(k && strstr(f->sql, " AS ref "), "%s: its rows name their record (kind, ref)", f->key);
+		const char *q = k - 1;
+		cr_assert(*q == '\'', "%s: the kind is a literal", f->key);
+		const char *q0 = q - 1;
+		while (q0 > f->sql && *q0 != '\'')
+			q0--;
+		char kind[40];
+		snprintf(kind, sizeof kind, "%.*s", (int)(q - q0 - 1), q0 + 1);
+		cr_assert(!*kind ? !strcmp(f->key, "themeday.practices") : *entity_href_prefix(kind) != 0, "%s: '%s' has an entity link", f->key, kind);
 		cr_assert_eq(f->snapshot, f->bind == 'S', "%s: a snapshot binds the path alone", f->key);
 		cr_assert_eq(f->count(d, &s), 0, "%s runs on an empty town", f->key);
 		int64_t total = -1, rows = -1, sum = 0;
@@ -67,7 +80,7 @@ Test(figsql, every_sql_figure_runs_and_names_its_list)
 		cr_assert_eq(strstr(href, "from=") != NULL, !f->snapshot, "%s: %s", f->key, href);
 	}
 	free(all);
-	cr_assert(sql >= 31, "the figures of volunteer, meetings, lessons, theme day, role models, dues and transfers (%zu)", sql);
+	cr_assert(sql >= 35, "the figures of volunteer, meetings, lessons, theme day, role models, dues, transfers and the bulletin's (%zu)", sql);
 }
 
 static int64_t member(int64_t org, const char *name, const char *idn)
