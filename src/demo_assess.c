@@ -2,7 +2,12 @@
  * bulletins of the past months published by 组织委员 (the first one
  * republished with remarks, so it has a version 2), the committee's bonus and
  * deduction items for the last quarter, last year's star rating and its
- * 优秀党支部. All through assess.c's functions, from the demo's records. */
+ * 优秀党支部. All through assess.c's functions, from the demo's records.
+ * The town's orgs are written at build time, but its records go back a
+ * year: the town is entered into the system (orgs.created_at, the column
+ * orgs_create writes, from which a branch is assessed) on the first day of
+ * the first month of the demo's year of records (the 红色七点半 of
+ * demo_meetings.c go back eleven months), so the months before are 未纳入考核. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,23 @@ int demo_assess(db *d, const struct actor *cli, FILE *out)
 	if (!town)
 		return 0;
 	int64_t now = now_unix();
+	char town_path[256] = "";
+	db_stmt *st = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", town);
+	if (db_next(st))
+		snprintf(town_path, sizeof town_path, "%s", db_str(st, 0));
+	if (db_done(st) != DB_OK || !*town_path)
+		return 1;
+	/* the demo's year of records: the current month and the eleven before (demo_meetings.c) */
+	char start[16], m0[16];
+	assess_month_of(now, start);
+	for (int i = 0; i < 11; i++) {
+		assess_month_prev(start, m0);
+		snprintf(start, sizeof start, "%s", m0);
+	}
+	int64_t t0, t1;
+	if (!assess_month_bounds(start, &t0, &t1) ||
+	    db_run(d, "UPDATE orgs SET created_at = ? WHERE path LIKE ? || '%' AND created_at > ?", "ItI", t0, town_path, t0) != DB_OK)
+		return 1;
 	struct actor a = *cli;
 	a.org_id = town;
 	snprintf(a.label, sizeof a.label, "中共陈集镇委员会 组织委员");
