@@ -1039,9 +1039,13 @@ enum dj_result assess_bulletin_publish(db *d, const struct actor *a, int64_t org
 		char text[600], sc[32];
 		if (r->has_score)
 			fmt_score(sc, r->score);
-		snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s%s排名第 %lld / %zu，综合得分 %s", b.org_name, month,
-			 atoi(month + 5), (long long)version, r->org_name, r->has_score ? "" : "本月暂无得分，", (long long)r->rank, b.n,
-			 r->has_score ? sc : "—");
+		if (!r->rank) /* 未纳入考核: told so, not given a place */
+			snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s本月尚未纳入系统，未纳入考核，不参加排名",
+				 b.org_name, month, atoi(month + 5), (long long)version, r->org_name);
+		else
+			snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s%s排名第 %lld / %lld，综合得分 %s", b.org_name,
+				 month, atoi(month + 5), (long long)version, r->org_name, r->has_score ? "" : "本月暂无得分，", (long long)r->rank,
+				 (long long)b.fig[7] /* branches ranked */, r->has_score ? sc : "—");
 		if (notify_org_role(d, r->org_id, "branch", "bulletin", "bulletin", id, text, now) != DB_OK)
 			goto out;
 	}
