@@ -31,7 +31,11 @@ else "$bin" --db "$tmp/c.db" demo --scale county --towns "$towns" >/dev/null; fi
 # a year of points (one entry a month for a third of the members) and a plan
 # per branch and month, two parts of three done
 y=${month%-*}
+# the generator's orgs are written today but its orders go back three years:
+# they entered the system then (a branch is assessed from the month of
+# orgs.created_at; otherwise the month measured would be 未纳入考核)
 sqlite3 "$tmp/c.db" <<SQL
+UPDATE orgs SET created_at = CAST(strftime('%s', printf('%d-01-01', $y - 3)) AS INTEGER) - 28800;
 WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 12)
 INSERT INTO points_ledger (member_id, org_id, kind, code, qty, points, source_kind, source_id, at, year, month, day, actor, created_at)
 SELECT mb.id, mb.org_id, 'award', 'order_delivered', 1, 3, 'bench', mb.id * 100 + m.k,

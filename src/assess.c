@@ -51,6 +51,15 @@ void assess_month_of(int64_t now, char out[16])
 	snprintf(out, 16, "%04d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
 }
 
+void assess_start_month(int64_t entered_at, char out[16]) { assess_month_of(entered_at, out); }
+
+bool assess_month_in_scope(int64_t entered_at, const char *month)
+{
+	char start[16];
+	assess_start_month(entered_at, start);
+	return strcmp(month, start) >= 0; /* YYYY-MM compares as text */
+}
+
 /* ---- the items and their sources ---- */
 
 /* The orgs of a subtree, as a list the planner looks up an (org_id, …)
@@ -620,10 +629,13 @@ static void score_one(db *d, struct assess_check *c, const struct assess_rules *
 	c->score = c->has_score ? (got * 100 * 2 + c->weight_with_data) / (2 * c->weight_with_data) : 0;
 }
 
-/* ranks: a score first, higher first; equal scores by org code (stated rule) */
+/* ranks: a score first, higher first; equal scores by org code (stated rule);
+ * the branches not yet in the system last, unranked */
 static int check_cmp(const void *x, const void *y)
 {
 	const struct assess_check *a = x, *b = y;
+	if (a->not_assessed != b->not_assessed)
+		return a->not_assessed ? 1 : -1;
 	if (a->has_score != b->has_score)
 		return a->has_score ? -1 : 1;
 	if (a->score != b->score)
@@ -651,10 +663,11 @@ enum dj_result assess_month(db *d, const struct actor *a, const char *prefix, co
 	struct assess_check *v = calloc(cap, sizeof *v);
 	if (!v)
 		return DJ_DB_ERROR;
-	db_stmt *s = db_query(d,
-			      "SELECT id, code, name, path FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND (path LIKE ? || '%' OR ? LIKE "
-			      "path || '%') ORDER BY sort, id",
-			      "tt", pre, pre);
+	db_stmt *s = db_query(
+		d,
+		"SELECT id, code, name, path, created_at FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND (path LIKE ? || '%' OR ? "
+		"LIKE path || '%') ORDER BY sort, id",
+		"tt", pre, pre);
 	while (db_next(s)) {
 		if (*n == cap) {
 			struct assess_check *nv = realloc(v, 2 * cap * sizeof *v);
@@ -668,6 +681,8 @@ enum dj_result assess_month(db *d, const struct actor *a, const char *prefix, co
 		snprintf(c->org_code, sizeof c->org_code, "%s", db_str(s, 1));
 		snprintf(c->org_name, sizeof c->org_name, "%s", db_str(s, 2));
 		snprintf(c->org_path, sizeof c->org_path, "%s", db_str(s, 3));
+		assess_start_month(db_int(s, 4), c->start);
+		c->not_assessed = !assess_month_in_scope(db_int(s, 4), month);
 		(*n)++;
 	}
 	if (db_done(s) != DB_OK) {
@@ -676,10 +691,11 @@ enum dj_result assess_month(db *d, const struct actor *a, const char *prefix, co
 		return DJ_DB_ERROR;
 	}
 	for (size_t i = 0; i < *n; i++)
-		score_one(d, &v[i], rules, month, t0, t1, now);
+		if (!v[i].not_assessed)
+			score_one(d, &v[i], rules, month, t0, t1, now);
 	qsort(v, *n, sizeof *v, check_cmp);
 	for (size_t i = 0; i < *n; i++)
-		v[i].rank = (int)i + 1;
+		v[i].rank = v[i].not_assessed ? 0 : (int)i + 1;
 	*out = v;
 	return DJ_OK;
 }
@@ -701,6 +717,11 @@ enum dj_result assess_drill(db *d, const struct actor *a, int64_t org_id, const 
 		return dj_fail(e, DJ_CONFLICT, "%s 没有生效的考核细则", month);
 	memset(score, 0, sizeof *score);
 	snprintf(score->item, sizeof score->item, "%s", item);
+	if (!assess_month_in_scope(o.created_at, month)) {
+		/* 未纳入考核: no records, no score */
+		score->not_assessed = true;
+		return DJ_OK;
+	}
 	struct src_ctx sc = {d, org_id, o.path, month, o.code, t0, t1, now, fn, ctx};
 	score->has_data = assess_sources[k](&sc, score);
 	for (int i = 0; i < rules.n; i++)
@@ -904,7 +925,9 @@ enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_i
 	snprintf(b->month, sizeof b->month, "%s", month);
 	b->rows = calloc(n ? n : 1, sizeof *b->rows);
 	b->n = n;
+	int64_t in_scope = 0; /* rank 0 in the table: 未纳入考核 */
 	for (size_t i = 0; i < n; i++) {
+		in_scope += !v[i].not_assessed;
 		struct assess_brow *r = &b->rows[i];
 		r->org_id = v[i].org_id, r->rank = v[i].rank, r->has_score = v[i].has_score, r->score = v[i].score;
 		snprintf(r->org_name, sizeof r->org_name, "%s", v[i].org_name);
@@ -949,7 +972,7 @@ enum dj_result assess_bulletin_draft(db *d, const struct actor *a, int64_t org_i
 				     ts.screenings,
 				     ts.practices,
 				     plans_complete,
-				     (int64_t)n,
+				     in_scope,
 				     points,
 				     rated,
 				     held,
@@ -1016,9 +1039,13 @@ enum dj_result assess_bulletin_publish(db *d, const struct actor *a, int64_t org
 		char text[600], sc[32];
 		if (r->has_score)
 			fmt_score(sc, r->score);
-		snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s%s排名第 %lld / %zu，综合得分 %s", b.org_name, month,
-			 atoi(month + 5), (long long)version, r->org_name, r->has_score ? "" : "本月暂无得分，", (long long)r->rank, b.n,
-			 r->has_score ? sc : "—");
+		if (!r->rank) /* 未纳入考核: told so, not given a place */
+			snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s本月尚未纳入系统，未纳入考核，不参加排名",
+				 b.org_name, month, atoi(month + 5), (long long)version, r->org_name);
+		else
+			snprintf(text, sizeof text, "%s %.4s年%d月党建工作月通报已发布（第 %lld 版）：%s%s排名第 %lld / %lld，综合得分 %s", b.org_name,
+				 month, atoi(month + 5), (long long)version, r->org_name, r->has_score ? "" : "本月暂无得分，", (long long)r->rank,
+				 (long long)b.fig[7] /* branches ranked */, r->has_score ? sc : "—");
 		if (notify_org_role(d, r->org_id, "branch", "bulletin", "bulletin", id, text, now) != DB_OK)
 			goto out;
 	}
@@ -1071,7 +1098,8 @@ enum dj_result assess_bulletin_load(db *d, const struct actor *a, int64_t id, st
 	db_done(s);
 	size_t n = (size_t)db_int1(d, 0, "SELECT COUNT(*) FROM assess_bulletin_rows WHERE bulletin_id = ?", "I", id);
 	b->rows = calloc(n ? n : 1, sizeof *b->rows);
-	s = db_query(d, "SELECT org_id, org_name, rank, score, items FROM assess_bulletin_rows WHERE bulletin_id = ? ORDER BY rank", "I", id);
+	s = db_query(d, "SELECT org_id, org_name, rank, score, items FROM assess_bulletin_rows WHERE bulletin_id = ? ORDER BY rank = 0, rank, org_id", "I",
+		     id);
 	while (db_next(s) && b->n < n) {
 		struct assess_brow *r = &b->rows[b->n++];
 		r->org_id = db_int(s, 0);
@@ -1182,6 +1210,8 @@ static int64_t eval_sum(db *d, int64_t org_id, const char *period, const char *k
 static int period_cmp(const void *x, const void *y)
 {
 	const struct assess_period_row *a = x, *b = y;
+	if (a->not_assessed != b->not_assessed)
+		return a->not_assessed ? 1 : -1;
 	if (a->total != b->total)
 		return a->total > b->total ? -1 : 1;
 	if (a->base != b->base)
@@ -1224,8 +1254,8 @@ static enum dj_result quarter_rows(db *d, const struct actor *a, const char *pre
 		}
 		for (size_t i = 0; i < cn; i++)
 			for (size_t j = 0; j < *n; j++)
-				if (rows[j].org_id == v[i].org_id && v[i].has_score)
-					rows[j].month[mi] = v[i].score;
+				if (rows[j].org_id == v[i].org_id)
+					rows[j].month[mi] = v[i].not_assessed ? -2 : v[i].has_score ? v[i].score : -1;
 		free(v);
 	}
 	char period[16];
@@ -1233,6 +1263,8 @@ static enum dj_result quarter_rows(db *d, const struct actor *a, const char *pre
 	for (size_t j = 0; j < *n; j++) {
 		struct assess_period_row *r = &rows[j];
 		int64_t sum = 0, w = 0;
+		/* only the months that count: 未纳入考核 and 暂无数据 leave out their weight */
+		r->not_assessed = r->month[0] == -2 && r->month[1] == -2 && r->month[2] == -2;
 		for (int mi = 0; mi < 3; mi++)
 			if (r->month[mi] >= 0)
 				sum += r->month[mi] * qr.q_w[mi], w += qr.q_w[mi];
@@ -1260,18 +1292,25 @@ enum dj_result assess_quarter(db *d, const struct actor *a, const char *prefix, 
 		return res;
 	qsort(*out, *n, sizeof **out, period_cmp);
 	for (size_t i = 0; i < *n; i++)
-		(*out)[i].rank = (int)i + 1, (*out)[i].evaluation = 0;
+		(*out)[i].rank = (*out)[i].not_assessed ? 0 : (int)i + 1, (*out)[i].evaluation = 0;
 	return DJ_OK;
 }
 
 void assess_stars_assign(struct assess_period_row *rows, size_t n, const struct assess_rules *r)
 {
 	qsort(rows, n, sizeof *rows, period_cmp);
-	size_t quota = (size_t)((int64_t)n * r->quota5 / 100), five = 0;
+	size_t rated = 0; /* the quota counts the branches rated, not those not yet in the system */
+	for (size_t i = 0; i < n; i++)
+		rated += !rows[i].not_assessed;
+	size_t quota = (size_t)((int64_t)rated * r->quota5 / 100), five = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct assess_period_row *x = &rows[i];
-		x->rank = (int)i + 1;
 		x->capped = false;
+		if (x->not_assessed) {
+			x->rank = 0, x->stars = 0;
+			continue;
+		}
+		x->rank = (int)i + 1;
 		x->stars = x->total >= r->cut[0] * 100   ? 5
 			   : x->total >= r->cut[1] * 100 ? 4
 			   : x->total >= r->cut[2] * 100 ? 3
@@ -1301,30 +1340,34 @@ enum dj_result assess_year(db *d, const struct actor *a, const char *prefix, int
 	if (!assess_rules_for(d, last, rules))
 		return dj_fail(e, DJ_CONFLICT, "没有生效的考核细则");
 	struct assess_period_row *rows = NULL;
-	int64_t *sum = NULL, *cnt = NULL;
+	int64_t *sum = NULL, *cnt = NULL, *in = NULL;
 	for (int q = 1; q <= 4; q++) {
 		struct assess_period_row *qv;
 		size_t qn;
 		bool any;
 		enum dj_result res = quarter_rows(d, a, prefix, year, q, now, &qv, &qn, &any, e);
 		if (res != DJ_OK) {
-			free(rows), free(sum), free(cnt);
+			free(rows), free(sum), free(cnt), free(in);
 			return res;
 		}
 		if (!rows) {
 			rows = qv, *n = qn;
-			sum = calloc(qn ? qn : 1, sizeof *sum), cnt = calloc(qn ? qn : 1, sizeof *cnt);
+			sum = calloc(qn ? qn : 1, sizeof *sum), cnt = calloc(qn ? qn : 1, sizeof *cnt), in = calloc(qn ? qn : 1, sizeof *in);
 		}
 		for (size_t i = 0; i < qn; i++)
 			for (size_t j = 0; j < *n; j++)
-				if (rows[j].org_id == qv[i].org_id && qv[i].evaluation)
-					sum[j] += qv[i].total, cnt[j]++;
+				if (rows[j].org_id == qv[i].org_id) {
+					in[j] += !qv[i].not_assessed;
+					if (qv[i].evaluation)
+						sum[j] += qv[i].total, cnt[j]++;
+				}
 		if (qv != rows)
 			free(qv);
 	}
 	for (size_t j = 0; j < *n; j++) {
 		struct assess_period_row *r = &rows[j];
 		r->month[0] = r->month[1] = r->month[2] = -1;
+		r->not_assessed = !in[j]; /* not in the system in any month of the year: not rated */
 		r->base = cnt[j] ? (2 * sum[j] + cnt[j]) / (2 * cnt[j]) : 0;
 		r->bonus = 0;
 		r->deduction = eval_sum(d, r->org_id, period, "deduction");
@@ -1336,7 +1379,7 @@ enum dj_result assess_year(db *d, const struct actor *a, const char *prefix, int
 			basic = 0;
 		r->total = clamp100((basic * rules->basic_pct + r->evaluation * rules->eval_pct + 50) / 100);
 	}
-	free(sum), free(cnt);
+	free(sum), free(cnt), free(in);
 	assess_stars_assign(rows, *n, rules);
 	*out = rows;
 	return DJ_OK;
@@ -1356,9 +1399,12 @@ enum dj_result assess_stars_publish(db *d, const struct actor *a, int year, int6
 	enum dj_result res = assess_year(d, a, NULL, year, now, &v, &n, &rules, e);
 	if (res != DJ_OK)
 		return res;
-	if (!n) {
+	size_t rated = 0; /* the branches not yet in the system that year are not rated */
+	for (size_t i = 0; i < n; i++)
+		rated += !v[i].not_assessed;
+	if (!rated) {
 		free(v);
-		return dj_fail(e, DJ_CONFLICT, "管辖范围内没有党支部");
+		return dj_fail(e, DJ_CONFLICT, "管辖范围内没有纳入考核的党支部");
 	}
 	int64_t version = 1;
 	for (size_t i = 0; i < n; i++) {
@@ -1369,6 +1415,8 @@ enum dj_result assess_stars_publish(db *d, const struct actor *a, int year, int6
 	}
 	res = DJ_DB_ERROR;
 	for (size_t i = 0; i < n; i++) {
+		if (v[i].not_assessed)
+			continue;
 		int64_t id = db_int1(
 			d, 0,
 			"INSERT INTO assess_stars (org_id, year, version, rules_version_id, basic, deductions, evaluation, total, rank, stars, "
@@ -1381,7 +1429,7 @@ enum dj_result assess_stars_publish(db *d, const struct actor *a, int year, int6
 			goto out;
 	}
 	char sum[120];
-	snprintf(sum, sizeof sum, "发布 %d 年度评星定级结果（第 %lld 版，%zu 个支部）", year, (long long)version, n);
+	snprintf(sum, sizeof sum, "发布 %d 年度评星定级结果（第 %lld 版，%zu 个支部）", year, (long long)version, rated);
 	if (audit_write(d, a, "stars.publish", "org", a->org_id, a->org_id, sum) != DB_OK)
 		goto out;
 	if (version_out)
@@ -1469,11 +1517,12 @@ enum dj_result assess_rank_history(db *d, const struct actor *a, int64_t org_id,
 	struct org o;
 	if (!org_load(d, org_id, &o) || !actor_covers(a, o.path))
 		return DJ_NOT_FOUND;
-	db_stmt *s = db_query(d,
-			      "SELECT b.month, b.id, r.rank, (SELECT COUNT(*) FROM assess_bulletin_rows x WHERE x.bulletin_id = b.id), r.score "
-			      "FROM assess_bulletin_rows r JOIN assess_bulletins b ON b.id = r.bulletin_id WHERE r.org_id = ? AND b.version = "
-			      "(SELECT MAX(y.version) FROM assess_bulletins y WHERE y.org_id = b.org_id AND y.month = b.month) ORDER BY b.month DESC",
-			      "I", org_id);
+	db_stmt *s = db_query(
+		d,
+		"SELECT b.month, b.id, r.rank, (SELECT COUNT(*) FROM assess_bulletin_rows x WHERE x.bulletin_id = b.id AND x.rank > 0), r.score "
+		"FROM assess_bulletin_rows r JOIN assess_bulletins b ON b.id = r.bulletin_id WHERE r.org_id = ? AND r.rank > 0 AND b.version = "
+		"(SELECT MAX(y.version) FROM assess_bulletins y WHERE y.org_id = b.org_id AND y.month = b.month) ORDER BY b.month DESC",
+		"I", org_id);
 	while (db_next(s)) {
 		struct assess_rank_row r = {"", db_int(s, 1), db_int(s, 2), db_int(s, 3), db_int(s, 4), !db_isnull(s, 4)};
 		snprintf(r.month, sizeof r.month, "%s", db_str(s, 0));

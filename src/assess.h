@@ -63,6 +63,7 @@ struct assess_score {
 	int64_t num, den;    /* the measure's fraction (records counted) */
 	int64_t measure;     /* in hundredths of the unit (percent or points) */
 	int64_t weight, got; /* got: hundredths of a point */
+	bool not_assessed;   /* drill-down: the month is before the branch entered the system */
 };
 struct assess_check {
 	int64_t org_id;
@@ -72,8 +73,18 @@ struct assess_check {
 	int64_t weight_with_data; /* the weights of the items with data */
 	bool has_score;
 	int64_t score; /* hundredths of 100: Σ got × 100 / weight_with_data */
-	int rank;      /* 1-based, by score (ties share no rank: see assess.c) */
+	int rank;      /* 1-based, by score (ties share no rank: see assess.c); 0: not ranked */
+	/* 未纳入考核: the month is before the branch's first month
+	 * (assess_month_in_scope): no items (n = 0), no score, not ranked,
+	 * listed after the ranked ones. */
+	bool not_assessed;
+	char start[16]; /* the branch's first month, YYYY-MM */
 };
+/* A branch is assessed from the month it entered the system: the month (Asia/
+ * Shanghai) of orgs.created_at, inclusive. Months before it are 未纳入考核
+ * (not 0 points: there were no records to be had). Pure. */
+void assess_start_month(int64_t entered_at, char out[16]);
+bool assess_month_in_scope(int64_t entered_at, const char *month);
 /* Scores one item: linear / threshold against full, on the measure. */
 int64_t assess_item_points(const char *rule, int64_t weight, int64_t full, int64_t measure);
 /* The monthly check of every 党支部 under prefix (inside the actor's
@@ -142,12 +153,13 @@ enum dj_result assess_evaluation_add(db *d, const struct actor *a, int64_t org_i
 struct assess_period_row {
 	int64_t org_id;
 	char org_code[64], org_name[168];
-	int64_t month[3]; /* monthly scores (-1: no score) */
+	int64_t month[3]; /* monthly scores (-1: no score, -2: 未纳入考核) */
 	int64_t base;     /* hundredths */
 	int64_t bonus, deduction, evaluation;
 	int64_t total;
-	int rank, stars;
+	int rank, stars; /* 0 when not_assessed */
 	bool capped;
+	bool not_assessed; /* no month of the period counts (the branch entered the system later): not ranked, no stars */
 };
 /* The quarter YYYY-Qn: Σ month score × weight / Σ weight (months without a
  * score leave out their weight) + bonuses − deductions (points), within 0..100; ranked. */

@@ -24,13 +24,25 @@ static void jw_score(jw *w, const char *k, bool has, int64_t c)
 		jw_null(w);
 }
 
+/* rank 0: not ranked (未纳入考核) → null */
+static void jw_rank(jw *w, int64_t rank)
+{
+	jw_key(w, "rank");
+	if (rank > 0)
+		jw_int(w, rank);
+	else
+		jw_null(w);
+}
+
 static void check_json(jw *w, const struct assess_check *c)
 {
 	jw_obj(w);
 	jw_kstr(w, "org", c->org_code);
 	jw_kint(w, "org_id", c->org_id);
 	jw_kstr(w, "org_name", c->org_name);
-	jw_kint(w, "rank", c->rank);
+	jw_rank(w, c->rank);
+	jw_kbool(w, "assessed", !c->not_assessed); /* false: 未纳入考核 (before start_month) */
+	jw_kstr(w, "start_month", c->start);
 	jw_score(w, "score", c->has_score, c->score);
 	jw_key(w, "items");
 	jw_arr(w);
@@ -117,6 +129,7 @@ void assess_api_drill(req *r)
 	jw_init(&w, &r->out);
 	jw_obj(&w);
 	jw_kstr(&w, "item", s.item);
+	jw_kbool(&w, "assessed", !s.not_assessed);
 	jw_kbool(&w, "has_data", s.has_data);
 	jw_kint(&w, "num", s.num);
 	jw_kint(&w, "den", s.den);
@@ -269,7 +282,8 @@ static void bulletin_json(jw *w, const struct assess_bulletin *b)
 	jw_arr(w);
 	for (size_t i = 0; i < b->n; i++) {
 		jw_obj(w);
-		jw_kint(w, "rank", b->rows[i].rank);
+		jw_rank(w, b->rows[i].rank);
+		jw_kbool(w, "assessed", b->rows[i].rank > 0);
 		jw_kint(w, "org_id", b->rows[i].org_id);
 		jw_kstr(w, "org_name", b->rows[i].org_name);
 		jw_score(w, "score", b->rows[i].has_score, b->rows[i].score);
@@ -377,7 +391,8 @@ static void period_json(jw *w, const struct assess_period_row *x, bool year)
 	jw_kstr(w, "org", x->org_code);
 	jw_kint(w, "org_id", x->org_id);
 	jw_kstr(w, "org_name", x->org_name);
-	jw_kint(w, "rank", x->rank);
+	jw_rank(w, x->rank);
+	jw_kbool(w, "assessed", !x->not_assessed);
 	jw_score(w, year ? "basic" : "months_score", true, x->base);
 	if (!year) {
 		jw_key(w, "months");

@@ -41,11 +41,17 @@ void assess_page_checks(req *r)
 	if (permission_allows(&perm_assess_manage, &r->actor))
 		html_printf(&r->out, "<a class=\"btn\" href=\"/assessment/bulletin?month=%s\">生成月通报</a>", month);
 	buf_puts(&r->out, "</div></form>");
+	size_t notin = 0;
+	for (size_t i = 0; i < n; i++)
+		notin += v[i].not_assessed;
 	html_printf(
 		&r->out,
 		"<p class=\"lead\" id=\"check-summary\">%s 共 %zu 个支部参加月检查（考核细则自 %s 起执行）。得分由各项记录自动计算；暂无数据的项目不计入，"
-		"其余项目的权重按比例折算为百分制。</p>",
-		month, n, rules.valid_from);
+		"其余项目的权重按比例折算为百分制。",
+		month, n - notin, rules.valid_from);
+	if (notin)
+		html_printf(&r->out, "另有 %zu 个支部本月尚未纳入系统，未纳入考核（自其纳入的月份起考核）。", notin);
+	buf_puts(&r->out, "</p>");
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards check-table\"><thead><tr><th>名次</th><th>支部</th><th>综合得分</th>");
 	for (int i = 0; i < rules.n; i++) {
 		const struct assess_item_def *d = assess_item_def(rules.item[i].item);
@@ -55,6 +61,14 @@ void assess_page_checks(req *r)
 	for (size_t i = 0; i < n; i++) {
 		char sc[32];
 		assess_web_score(sc, v[i].has_score, v[i].score);
+		if (v[i].not_assessed) {
+			html_printf(
+				&r->out,
+				"<tr data-org=\"%s\" class=\"notin\"><td data-label=\"名次\">—</td><td data-label=\"支部\">%s</td><td data-label=\"综合得分\" "
+				"class=\"total\"><span class=\"badge\">未纳入考核</span></td><td colspan=\"%d\" data-label=\"说明\">自 %s 起纳入考核</td></tr>",
+				v[i].org_code, v[i].org_name, rules.n, v[i].start);
+			continue;
+		}
 		html_printf(&r->out,
 			    "<tr data-org=\"%s\"><td data-label=\"名次\">%d</td><td data-label=\"支部\">%s</td><td data-label=\"综合得分\" "
 			    "class=\"total\">%s</td>",
@@ -127,6 +141,17 @@ void assess_page_drill(req *r)
 	assess_web_links(r);
 	char got[32];
 	assess_web_score(got, s.has_data, s.got);
+	if (s.not_assessed) {
+		char start[16];
+		assess_start_month(o.created_at, start);
+		html_printf(&r->out,
+			    "<p class=\"lead\" id=\"drill-summary\">未纳入考核：%s 自 %s 起纳入系统，%s 不参加月检查，没有得分，也不计入季度和年度。</p>",
+			    o.name, start, month);
+		html_printf(&r->out, "<p><a href=\"/assessment?month=%s\">返回月检查</a></p>", month);
+		buf_free(&list);
+		page_end(r);
+		return;
+	}
 	html_printf(&r->out, "<p class=\"lead\" id=\"drill-summary\">得分 %s（权重 %lld%%）：计入 %lld / %lld。以下是这一得分背后的记录。</p>", got,
 		    (long long)s.weight, (long long)s.num, (long long)s.den);
 	if (!d->linked)
@@ -159,10 +184,15 @@ static void bulletin_body(req *r, const struct assess_bulletin *b)
 	for (size_t i = 0; i < b->n; i++) {
 		char sc[32];
 		assess_web_score(sc, b->rows[i].has_score, b->rows[i].score);
+		if (!b->rows[i].rank) /* not ranked: the branch was not in the system that month */
+			snprintf(sc, sizeof sc, "未纳入考核");
 		bool mine = b->rows[i].org_id == r->actor.org_id; /* a branch secretary finds its own place */
 		buf_puts(&r->out, mine ? "<tr class=\"mine\">" : "<tr>");
-		html_printf(&r->out, "<td data-label=\"名次\">%lld</td><td data-label=\"支部\">%s%s</td><td data-label=\"综合得分\">%s</td></tr>",
-			    (long long)b->rows[i].rank, b->rows[i].org_name, mine ? "（本支部）" : "", sc);
+		char rk[24] = "—";
+		if (b->rows[i].rank)
+			snprintf(rk, sizeof rk, "%lld", (long long)b->rows[i].rank);
+		html_printf(&r->out, "<td data-label=\"名次\">%s</td><td data-label=\"支部\">%s%s</td><td data-label=\"综合得分\">%s</td></tr>", rk,
+			    b->rows[i].org_name, mine ? "（本支部）" : "", sc);
 	}
 	buf_puts(&r->out, "</tbody></table></div></section>");
 }
@@ -291,16 +321,22 @@ void assess_page_quarter(req *r)
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards quarter-table\"><thead><tr><th>名次</th><th>支部</th><th>第一月</th>"
 			  "<th>第二月</th><th>第三月</th><th>加分</th><th>扣分</th><th>季度得分</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		char m[3][32], t[32];
+		char m[3][32], t[32], rk[16] = "—";
 		for (int k = 0; k < 3; k++)
-			assess_web_score(m[k], v[i].month[k] >= 0, v[i].month[k]);
-		assess_web_score(t, true, v[i].total);
+			if (v[i].month[k] == -2)
+				snprintf(m[k], sizeof m[k], "未纳入考核");
+			else
+				assess_web_score(m[k], v[i].month[k] >= 0, v[i].month[k]);
+		if (v[i].not_assessed)
+			snprintf(t, sizeof t, "未纳入考核");
+		else
+			assess_web_score(t, true, v[i].total), snprintf(rk, sizeof rk, "%d", v[i].rank);
 		html_printf(
 			&r->out,
-			"<tr data-org=\"%s\"><td data-label=\"名次\">%d</td><td data-label=\"支部\">%s</td><td data-label=\"第一月\">%s</td>"
+			"<tr data-org=\"%s\"><td data-label=\"名次\">%s</td><td data-label=\"支部\">%s</td><td data-label=\"第一月\">%s</td>"
 			"<td data-label=\"第二月\">%s</td><td data-label=\"第三月\">%s</td><td data-label=\"加分\">%lld</td><td data-label=\"扣分\">%lld</td>"
 			"<td data-label=\"季度得分\">%s</td></tr>",
-			v[i].org_code, v[i].rank, v[i].org_name, m[0], m[1], m[2], (long long)v[i].bonus, (long long)v[i].deduction, t);
+			v[i].org_code, rk, v[i].org_name, m[0], m[1], m[2], (long long)v[i].bonus, (long long)v[i].deduction, t);
 	}
 	buf_puts(&r->out, "</tbody></table></div>");
 	free(v);
@@ -366,6 +402,13 @@ void assess_page_stars(req *r)
 	for (size_t i = 0; i < n; i++) {
 		char b[32], ev[32], t[32];
 		assess_web_score(b, true, v[i].base), assess_web_score(ev, true, v[i].evaluation), assess_web_score(t, true, v[i].total);
+		if (v[i].not_assessed) {
+			html_printf(&r->out,
+				    "<tr data-org=\"%s\" class=\"notin\"><td data-label=\"名次\">—</td><td data-label=\"支部\">%s</td><td colspan=\"5\" "
+				    "data-label=\"星级\"><span class=\"badge\">未纳入考核</span>（本年度尚未纳入系统，不参加评星）</td></tr>",
+				    v[i].org_code, v[i].org_name);
+			continue;
+		}
 		html_printf(
 			&r->out,
 			"<tr data-org=\"%s\"><td data-label=\"名次\">%d</td><td data-label=\"支部\">%s</td><td data-label=\"基础分\">%s</td>"

@@ -159,9 +159,12 @@ enum dj_result assess_bulletin_pdf(const struct assess_bulletin *b, const char *
 	text_at(&p, 420, 11, "综合得分");
 	p.y -= 18;
 	for (size_t i = 0; i < b->n; i++) {
-		char rank[32], sc[32];
-		snprintf(rank, sizeof rank, "%lld", (long long)b->rows[i].rank);
+		char rank[32] = "—", sc[32];
 		fmt_score(sc, b->rows[i].has_score, b->rows[i].score);
+		if (b->rows[i].rank) /* rank 0: 未纳入考核 that month */
+			snprintf(rank, sizeof rank, "%lld", (long long)b->rows[i].rank);
+		else
+			snprintf(sc, sizeof sc, "未纳入考核");
 		text_at(&p, 56, 11, rank);
 		text_at(&p, 100, 11, b->rows[i].org_name);
 		text_at(&p, 420, 11, sc);
@@ -189,8 +192,13 @@ enum dj_result assess_bulletin_xlsx(const struct assess_bulletin *b, const char 
 	for (size_t i = 0; i < b->n; i++) {
 		const struct assess_brow *r = &b->rows[i];
 		lxw_row_t row = (lxw_row_t)(i + 1);
-		worksheet_write_number(ws, row, 0, (double)r->rank, NULL);
 		worksheet_write_string(ws, row, 1, r->org_name, NULL);
+		if (!r->rank) { /* 未纳入考核: no rank, no score, no items */
+			worksheet_write_string(ws, row, 0, "—", NULL);
+			worksheet_write_string(ws, row, 2, "未纳入考核", NULL);
+			continue;
+		}
+		worksheet_write_number(ws, row, 0, (double)r->rank, NULL);
 		if (r->has_score)
 			worksheet_write_number(ws, row, 2, (double)r->score / 100.0, NULL);
 		else

@@ -2,12 +2,18 @@
  * bulletins of the past months published by 组织委员 (the first one
  * republished with remarks, so it has a version 2), the committee's bonus and
  * deduction items for the last quarter, last year's star rating and its
- * 优秀党支部. All through assess.c's functions, from the demo's records. */
+ * 优秀党支部. All through assess.c's functions, from the demo's records.
+ * The town's orgs are written at build time, but its records go back a
+ * year: the town is entered into the system (orgs.created_at, the column
+ * orgs_create writes, from which a branch is assessed) on the first day of
+ * the first month of the demo's year of records (the 红色七点半 of
+ * demo_meetings.c go back eleven months), so the months before are 未纳入考核. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assess.h"
+#include "meetings.h"
 #include "orgs.h"
 #include "util.h"
 
@@ -17,6 +23,104 @@ static const char *const remarks[] = {
 	"红色“七点半”、三会一课、决议办结和志愿服务已按记录纳入月检查；逾期未办结的决议事项，请督导小组逐件跟进。",
 };
 
+struct invitees {
+	int64_t ids[256];
+	size_t n;
+};
+static void collect(void *ctx, const struct attendee *at)
+{
+	struct invitees *v = ctx;
+	if (v->n < 256)
+		v->ids[v->n++] = at->member_id;
+}
+
+/* The town's first month in the system: every branch holds the 三会一课 the
+ * meetings module requires of it that month (demo_meetings.c writes them for
+ * the last half year only), through meetings.c's functions — planned a week
+ * before, most invitees present, held with minutes. Its 红色七点半 are
+ * demo_meetings.c's. The number held, -1 on failure. */
+static int first_month_meetings(db *d, const struct actor *cli, const char *town_path, const char *month, int64_t now)
+{
+	static const struct {
+		const char *type, *theme;
+		int day, hour;
+	} plan[] = {
+		{"committee", "研究年终党建工作和冬季重点工作", 3, 9},
+		{"group", "学习交流，收集群众意见", 12, 15},
+		{"assembly", "通报全年工作，开展民主评议党员", 18, 9},
+		{"lesson", "书记讲党课：发挥党支部战斗堡垒作用", 22, 15},
+	};
+	int64_t branches[64];
+	size_t nb = 0;
+	db_stmt *s = db_query(d, "SELECT id FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND path LIKE ? || '%' ORDER BY id", "t", town_path);
+	while (db_next(s) && nb < 64)
+		branches[nb++] = db_int(s, 0);
+	if (db_done(s) != DB_OK)
+		return -1;
+	int held = 0;
+	for (size_t b = 0; b < nb; b++) {
+		struct compliance_row row;
+		if (!meeting_compliance_of(d, branches[b], month, now, &row))
+			continue;
+		struct org o;
+		if (!org_load(d, branches[b], &o))
+			return -1;
+		for (int k = 0; k < row.ncells; k++) {
+			const struct compliance_cell *c = &row.cells[k];
+			if (!strcmp(c->type, "red730") || strcmp(c->status, "missed") != 0)
+				continue;
+			size_t j = 0;
+			while (j < sizeof plan / sizeof plan[0] && strcmp(plan[j].type, c->type))
+				j++;
+			if (j == sizeof plan / sizeof plan[0])
+				continue;
+			int64_t org = branches[b];
+			if (!strcmp(c->type, "group") &&
+			    !(org = db_int1(d, 0, "SELECT COALESCE(MIN(id), 0) FROM orgs WHERE parent_id = ? AND type = 'group'", "I", branches[b])))
+				continue;
+			char date[32], start[16], end[16], place[200];
+			snprintf(date, sizeof date, "%s-%02d", month, plan[j].day + (int)(b % 3));
+			snprintf(start, sizeof start, "%02d:00", plan[j].hour);
+			snprintf(end, sizeof end, "%02d:30", plan[j].hour + 1);
+			snprintf(place, sizeof place, "%s活动室", o.name);
+			int64_t t;
+			if (!meeting_time_parse(date, start, &t))
+				return -1;
+			struct meeting_new n = {.org_id = org,
+						.type = c->type,
+						.theme = plan[j].theme,
+						.content = plan[j].theme,
+						.date = date,
+						.start = start,
+						.end = end,
+						.place = place};
+			struct field_errors e = {0};
+			int64_t id = 0;
+			struct invitees v = {0};
+			if (meeting_plan(d, cli, &n, t - 7 * 86400, &id, &e) != DJ_OK)
+				goto fail;
+			meeting_each_attendee(d, id, collect, &v);
+			int64_t present[256];
+			size_t np = 0;
+			for (size_t i = 0; i < v.n; i++)
+				if (i == 0 || (i + b) % 7 != 3) /* about six in seven present */
+					present[np++] = v.ids[i];
+			char minutes[400];
+			snprintf(minutes, sizeof minutes, "会议围绕“%s”进行，与会人员充分讨论，形成一致意见。", plan[j].theme);
+			struct meeting_held h = {minutes, plan[j].theme, 0, 0, NULL};
+			if (meeting_mark_present(d, cli, id, present, np, t + 5 * 60, &e) != DJ_OK ||
+			    meeting_hold(d, cli, id, &h, t + 100 * 60, &e) != DJ_OK)
+				goto fail;
+			held++;
+			continue;
+fail:
+			fprintf(stderr, "demo assess: %s %s: %s\n", o.name, c->label, dj_message(DJ_INVALID, &e));
+			return -1;
+		}
+	}
+	return held;
+}
+
 int demo_assess(db *d, const struct actor *cli, FILE *out);
 int demo_assess(db *d, const struct actor *cli, FILE *out)
 {
@@ -24,6 +128,26 @@ int demo_assess(db *d, const struct actor *cli, FILE *out)
 	if (!town)
 		return 0;
 	int64_t now = now_unix();
+	char town_path[256] = "";
+	db_stmt *st = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", town);
+	if (db_next(st))
+		snprintf(town_path, sizeof town_path, "%s", db_str(st, 0));
+	if (db_done(st) != DB_OK || !*town_path)
+		return 1;
+	/* the demo's year of records: the current month and the eleven before (demo_meetings.c) */
+	char start[16], m0[16];
+	assess_month_of(now, start);
+	for (int i = 0; i < 11; i++) {
+		assess_month_prev(start, m0);
+		snprintf(start, sizeof start, "%s", m0);
+	}
+	int64_t t0, t1;
+	if (!assess_month_bounds(start, &t0, &t1) ||
+	    db_run(d, "UPDATE orgs SET created_at = ? WHERE path LIKE ? || '%' AND created_at > ?", "ItI", t0, town_path, t0) != DB_OK)
+		return 1;
+	int first_meetings = first_month_meetings(d, cli, town_path, start, now);
+	if (first_meetings < 0)
+		return 1;
 	struct actor a = *cli;
 	a.org_id = town;
 	snprintf(a.label, sizeof a.label, "中共陈集镇委员会 组织委员");

@@ -149,3 +149,25 @@ test('the quarter, the stars with the excellent branches, and the rules fit the 
   assert.deepEqual(env.errors, []);
   await p.context().close();
 });
+
+test('a month before the demo town entered the system: every branch 未纳入考核, and last year rated from its first month', async () => {
+  const p = await env.page({ user: 'zuzhi' });
+  // the demo town entered the system eleven months before the current month
+  const now = new Date(Date.now() + 8 * 3600 * 1000);
+  const before = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 12, 1));
+  const month = before.toISOString().slice(0, 7);
+  await p.goto(`${env.srv.base}/assessment?month=${month}`);
+  assert.match(await p.locator('#check-summary').innerText(), /共 0 个支部参加月检查[^]*另有 \d+ 个支部本月尚未纳入系统/);
+  const rows = p.locator('table.check-table tbody tr');
+  assert.equal(await rows.count(), await p.locator('table.check-table tbody tr.notin').count(), 'every branch 未纳入考核');
+  assert.match(await rows.first().innerText(), /未纳入考核/);
+  await fits(p, 'the check of a month before the town entered');
+  await shot(p, 'assess-check-notin-phone');
+  // last year's stars come from the months the town was in: not everyone at one star
+  await p.goto(`${env.srv.base}/assessment/stars`);
+  const stars = await p.locator('table.stars-table tbody td[data-label="星级"]').allInnerTexts();
+  assert.ok(stars.some((s) => /^[345] 星/.test(s)), stars.join(','));
+  await shot(p, 'assess-stars-demo-phone');
+  assert.deepEqual(env.errors, []);
+  await p.context().close();
+});

@@ -589,3 +589,83 @@ test('the star history on the branch page: a second year with its up- or downgra
   assert.ok(row[0].includes(`${y1.stars} 星`));
   assert.match(page, /<tr class="star-new"><td data-label="年度">2030<\/td>/, 'the first year has nothing to compare with');
 });
+
+// A branch is assessed from the month it entered the system (orgs.created_at):
+// 新建村 is set up on 10 February 2032, so January 2032 is 未纳入考核 for it —
+// no items, no score, not ranked, not in the quarter's months nor in 2031's
+// stars — and it is ranked from February; the quarter averages only its months.
+test('a branch created after a month is 未纳入考核 in it and ranked from its first month', async () => {
+  await clock('2032-02-10T09:00:00');
+  let r = await call('zuzhi', 'POST', '/api/v1/orgs', { code: 'CJZ-XIN', name: '新建村党支部', type: 'branch', kind: '农村', parent_code: 'CJZ' });
+  assert.equal(r.status, 201, r.text);
+  // its theme day in February and March: the practice done, so its months score above 0
+  for (const [month, date] of [['2032-02', '2032-02-20'], ['2032-03', '2032-03-12']]) {
+    const plan = await call('zuzhi', 'POST', '/api/v1/plans', { org: 'CJZ-XIN', month, lesson: '微党课', film: '教育片', practice: '清理沟渠' });
+    assert.equal(plan.status, 201, plan.text);
+    const pr = await call('zuzhi', 'POST', '/api/v1/practices', { org: 'CJZ-XIN', title: '清理沟渠', date, participants: 9 });
+    assert.equal(pr.status, 201, pr.text);
+    const done = await call('zuzhi', 'POST', `/api/v1/plans/${plan.json.id}/parts/practice`, { kind: 'practice', id: pr.json.id });
+    assert.equal(done.status, 200, done.text);
+  }
+  await clock('2032-04-06T09:00:00');
+  const check = async (month) => (await call('zuzhi', 'GET', `/api/v1/assessment/checks?month=${month}`)).json.branches;
+  const jan = await check('2032-01');
+  const xinJan = jan.find((b) => b.org === 'CJZ-XIN');
+  assert.deepEqual([xinJan.assessed, xinJan.start_month, xinJan.rank, xinJan.score, xinJan.items], [false, '2032-02', null, null, []]);
+  assert.equal(jan.at(-1).org, 'CJZ-XIN', 'listed after the ranked branches');
+  const ranked = jan.filter((b) => b.assessed);
+  assert.deepEqual(ranked.map((b) => b.rank), ranked.map((_, i) => i + 1), 'the others ranked 1..n without it');
+  const feb = (await check('2032-02')).find((b) => b.org === 'CJZ-XIN');
+  assert.equal(feb.assessed, true);
+  assert.equal(typeof feb.rank, 'number');
+  assert.ok(feb.score > 0, JSON.stringify(feb));
+  const mar = (await check('2032-03')).find((b) => b.org === 'CJZ-XIN');
+  // the drill-down of January: no records, no score
+  const drill = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-XIN/2032-01/themeday');
+  assert.equal(drill.status, 200, drill.text);
+  assert.deepEqual([drill.json.assessed, drill.json.has_data, drill.json.score, drill.json.records], [false, false, null, []]);
+  // the check page and the drill-down page say so
+  const b = new Browser(srv.base);
+  await b.login('zuzhi');
+  const page = (await b.get('/assessment?month=2032-01')).text;
+  assert.match(page, /<tr data-org="CJZ-XIN" class="notin"><td data-label="名次">—<\/td><td data-label="支部">新建村党支部<\/td>[^]*?未纳入考核[^]*?自 2032-02 起纳入考核/);
+  assert.match(page, /另有 1 个支部本月尚未纳入系统，未纳入考核/);
+  assert.match((await b.get('/assessment/check/CJZ-XIN/2032-01/themeday')).text, /未纳入考核：新建村党支部 自 2032-02 起纳入系统/);
+  // the quarter: January left out, the average over February and March only
+  const rules = (await call('zuzhi', 'GET', '/api/v1/assessment/rules')).json.versions.find((v) => v.valid_from <= '2032-01');
+  const [, w2, w3] = rules.quarter_weights;
+  const q = (await call('zuzhi', 'GET', '/api/v1/assessment/quarters?quarter=2032-Q1')).json.branches.find((x) => x.org === 'CJZ-XIN');
+  assert.deepEqual(q.months, [null, feb.score, mar.score]);
+  const want = Math.round((Math.round(feb.score * 100) * w2 + Math.round(mar.score * 100) * w3) / (w2 + w3)) / 100;
+  assert.equal(q.months_score, want);
+  assert.equal(q.assessed, true);
+  assert.equal(typeof q.rank, 'number');
+  // 2031's stars: not rated (it entered in 2032)
+  const y = (await call('zuzhi', 'GET', '/api/v1/assessment/years?year=2031')).json.branches.find((x) => x.org === 'CJZ-XIN');
+  assert.deepEqual([y.assessed, y.rank, y.stars], [false, null, 0]);
+  // the January bulletin: listed as 未纳入考核, not ranked, not among the lagging; the same in the PDF and the .xlsx
+  const pub = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2032-01' });
+  assert.equal(pub.status, 201, pub.text);
+  const bl = (await call('zuzhi', 'GET', `/api/v1/assessment/bulletins/${pub.json.id}`)).json;
+  const row = bl.rows.find((x) => x.org_name === '新建村党支部');
+  assert.deepEqual([row.assessed, row.rank, row.score], [false, null, null]);
+  assert.equal(bl.rows.at(-1).org_name, '新建村党支部');
+  assert.equal(bl.figures.branches, ranked.length);
+  assert.doesNotMatch(bl.summary, /新建村/);
+  const bpage = (await b.get(`/assessment/bulletins/${pub.json.id}`)).text;
+  assert.match(bpage, /<td data-label="名次">—<\/td><td data-label="支部">新建村党支部<\/td><td data-label="综合得分">未纳入考核<\/td>/);
+  const pdf = await fetch(`${srv.base}/assessment/bulletins/${pub.json.id}/pdf`, { headers: { cookie: b.cookieHeader() } });
+  const file = path.join(dir, 'xin.pdf');
+  fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+  assert.match(execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), /—\s+新建村党支部\s+未纳入考核/);
+  const xlsx = await fetch(`${srv.base}/assessment/bulletins/${pub.json.id}/xlsx`, { headers: { cookie: b.cookieHeader() } });
+  const xf = path.join(dir, 'xin.xlsx');
+  fs.writeFileSync(xf, Buffer.from(await xlsx.arrayBuffer()));
+  assert.match(execFileSync('unzip', ['-p', xf, 'xl/sharedStrings.xml'], { encoding: 'utf8' }), /未纳入考核/);
+  // its February bulletin ranks it: the branch's rank history starts there
+  const pubFeb = await call('zuzhi', 'POST', '/api/v1/assessment/bulletins', { month: '2032-02' });
+  assert.equal(pubFeb.status, 201, pubFeb.text);
+  const hist = (await call('zuzhi', 'GET', '/api/v1/assessment/branches/CJZ-XIN')).json.ranks;
+  assert.deepEqual(hist.map((x) => x.month), ['2032-02']);
+  assert.equal(hist[0].rank, feb.rank);
+});

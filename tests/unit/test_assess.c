@@ -191,3 +191,49 @@ Test(assess, default_rules)
 	cr_assert_eq(r.cut[0], 90);
 	unit_db_close(d, path);
 }
+
+/* A branch is assessed from the month (Asia/Shanghai) it entered the system,
+ * inclusive: the months before are 未纳入考核. */
+Test(assess, month_in_scope)
+{
+	int64_t t0, t1;
+	cr_assert(assess_month_bounds("2025-12", &t0, &t1));
+	char start[16];
+	assess_start_month(t0, start);
+	cr_assert_str_eq(start, "2025-12");
+	/* 1 December 00:00 Beijing time is still 30 November in UTC */
+	cr_assert(assess_month_in_scope(t0, "2025-12"));
+	cr_assert(assess_month_in_scope(t0, "2026-01"));
+	cr_assert(assess_month_in_scope(t0, "2027-03"));
+	cr_assert_not(assess_month_in_scope(t0, "2025-11"));
+	cr_assert_not(assess_month_in_scope(t0, "2025-10"));
+	cr_assert_not(assess_month_in_scope(t0, "2024-12"));
+	/* entered on the last second of December: December counts, in full */
+	cr_assert(assess_month_in_scope(t1 - 1, "2025-12"));
+	cr_assert_not(assess_month_in_scope(t1, "2025-12"));
+	assess_start_month(t1, start);
+	cr_assert_str_eq(start, "2026-01");
+}
+
+/* Branches not in the system that year get no stars and no rank and do not
+ * count towards the five-star quota. */
+Test(assess, stars_skip_not_assessed)
+{
+	struct assess_rules r = defaults();
+	int64_t totals[10] = {9500, 9400, 9300, 9200, 9100, 9050, 0, 0, 0, 0};
+	struct assess_period_row v[10];
+	fill(v, 10, totals);
+	for (int i = 6; i < 10; i++)
+		v[i].not_assessed = true;
+	assess_stars_assign(v, 10, &r);
+	/* 6 rated: floor(6 × 30%) = 1 five-star */
+	cr_assert_eq(count_stars(v, 10, 5), 1);
+	cr_assert_eq(count_stars(v, 10, 4), 5);
+	cr_assert_eq(count_stars(v, 10, 0), 4);
+	for (int i = 0; i < 10; i++) {
+		if (v[i].not_assessed)
+			cr_assert(v[i].rank == 0 && v[i].stars == 0 && i >= 6, "unrated last, no rank");
+		else
+			cr_assert_eq(v[i].rank, i + 1);
+	}
+}
