@@ -78,6 +78,7 @@ struct src_ctx {
 	int64_t t0, t1, now;
 	void (*fn)(void *ctx, const struct assess_record *r);
 	void *ctx;
+	const char *kind; /* the branch's kind (orgs.kind): 农村 社区 机关 … or "" */
 };
 /* A source: fills num/den/measure of s and emits the records behind them
  * when c->fn is set. Returns false for 暂无数据 (nothing to measure, or a
@@ -340,10 +341,17 @@ static bool src_meetings(const struct src_ctx *c, struct assess_score *s)
 	return s->den > 0;
 }
 
-/* 红色七点半: at least one held in the month (seed 004: every month); a month
- * not over without one yet is 暂无数据. */
+/* 红色七点半: at least one held in the month (seed 004: every village, every
+ * month); a month not over without one yet is 暂无数据, and so is the item for
+ * branches that are not a village's or a community's (机关、学校、企业、社会组织:
+ * the requirement is not theirs; a branch with no kind recorded is held to it). */
+static bool qidianban_required(const char *kind) { return !kind || !*kind || !strcmp(kind, "农村") || !strcmp(kind, "社区"); }
 static bool src_qidianban(const struct src_ctx *c, struct assess_score *s)
 {
+	if (!qidianban_required(c->kind)) { /* 机关、学校、企业 … : not required, 暂无数据 */
+		emit(c, "meeting", 0, "不适用", "/meetings?type=red730", "红色“七点半”是村（社区）党支部每月的要求", false);
+		return false;
+	}
 	int64_t held;
 	if (c->fn) {
 		struct held_ctx x = {c, 0};
@@ -607,7 +615,7 @@ static bool scope_prefix(const struct actor *a, const char *prefix, char out[256
 
 static void score_one(db *d, struct assess_check *c, const struct assess_rules *rules, const char *month, int64_t t0, int64_t t1, int64_t now)
 {
-	struct src_ctx sc = {d, c->org_id, c->org_path, month, c->org_code, t0, t1, now, NULL, NULL};
+	struct src_ctx sc = {d, c->org_id, c->org_path, month, c->org_code, t0, t1, now, NULL, NULL, c->org_kind};
 	c->n = 0, c->weight_with_data = 0;
 	int64_t got = 0;
 	for (int i = 0; i < rules->n; i++) {
@@ -665,7 +673,7 @@ enum dj_result assess_month(db *d, const struct actor *a, const char *prefix, co
 		return DJ_DB_ERROR;
 	db_stmt *s = db_query(
 		d,
-		"SELECT id, code, name, path, created_at FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND (path LIKE ? || '%' OR ? "
+		"SELECT id, code, name, path, created_at, kind FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND (path LIKE ? || '%' OR ? "
 		"LIKE path || '%') ORDER BY sort, id",
 		"tt", pre, pre);
 	while (db_next(s)) {
@@ -681,6 +689,7 @@ enum dj_result assess_month(db *d, const struct actor *a, const char *prefix, co
 		snprintf(c->org_code, sizeof c->org_code, "%s", db_str(s, 1));
 		snprintf(c->org_name, sizeof c->org_name, "%s", db_str(s, 2));
 		snprintf(c->org_path, sizeof c->org_path, "%s", db_str(s, 3));
+		snprintf(c->org_kind, sizeof c->org_kind, "%s", db_str(s, 5));
 		assess_start_month(db_int(s, 4), c->start);
 		c->not_assessed = !assess_month_in_scope(db_int(s, 4), month);
 		(*n)++;
@@ -722,7 +731,7 @@ enum dj_result assess_drill(db *d, const struct actor *a, int64_t org_id, const 
 		score->not_assessed = true;
 		return DJ_OK;
 	}
-	struct src_ctx sc = {d, org_id, o.path, month, o.code, t0, t1, now, fn, ctx};
+	struct src_ctx sc = {d, org_id, o.path, month, o.code, t0, t1, now, fn, ctx, o.kind};
 	score->has_data = assess_sources[k](&sc, score);
 	for (int i = 0; i < rules.n; i++)
 		if (!strcmp(rules.item[i].item, item)) {

@@ -67,7 +67,7 @@ struct assess_score {
 };
 struct assess_check {
 	int64_t org_id;
-	char org_code[64], org_name[168], org_path[256];
+	char org_code[64], org_name[168], org_path[256], org_kind[24];
 	int n;
 	struct assess_score s[ASSESS_ITEMS];
 	int64_t weight_with_data; /* the weights of the items with data */

@@ -842,7 +842,11 @@ static const struct permission *const orgs_perms[] = {&perm_org_view, &perm_org_
 static const struct figure orgs_figures[] = {
 	{"orgs.branches", "党员和组织", "党支部", "个", org_fig_branches, org_href_branches, true},
 };
+static const struct entity_link orgs_entities[] = {{"org", "/orgs/"}};
+
 const struct module orgs_module = {
+	.entities = orgs_entities,
+	.entities_n = COUNT_OF(orgs_entities),
 	.figures = orgs_figures,
 	.figures_n = COUNT_OF(orgs_figures),
 	.name = "orgs",

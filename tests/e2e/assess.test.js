@@ -243,6 +243,13 @@ test('the monthly check: each branch exactly the expected score, item by item', 
   assert.equal(dv[0].href, '/volunteer/report?org=CJZ-CJC&from=2030-03-01&to=2030-03-31');
   const xq = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-XJC/2030-03/qidianban');
   assert.deepEqual(xq.json.records.map((x) => [x.title, x.counts]), [['本月未召开红色“七点半”会议', false]]);
+  // 红色七点半 is the villages' and communities' requirement: a 机关 branch holding none is not marked down for it
+  const jg = items(by['CJZ-JG-1']);
+  assert.equal(jg.qidianban.has_data, false, JSON.stringify(jg.qidianban));
+  const jq = await call('zuzhi', 'GET', '/api/v1/assessment/checks/CJZ-JG-1/2030-03/qidianban');
+  assert.equal(jq.status, 200, jq.text);
+  assert.equal(jq.json.has_data, false, jq.text);
+  assert.deepEqual(jq.json.records.map((x) => [x.title, x.counts]), [['不适用', false]]);
   // the pages they point to answer
   const pb = new Browser(srv.base);
   await pb.login('zuzhi');
