@@ -1612,7 +1612,7 @@ static int rec_hold(struct gen *g, const struct actor *a, int64_t id, const stru
 		   "'meeting_attended' ELSE 'meeting_absent' END, CASE WHEN t.status = 'present' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, "
 		   "1, CASE WHEN t.status = 'present' THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, '', 'meeting', t.meeting_id, NULL, "
 		   "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), NULLIF(CAST(? AS BIGINT), 0), ?, CAST(? AS BIGINT) "
-		   "FROM meeting_attendance t JOIN members mb ON mb.id = t.member_id WHERE t.meeting_id = ? AND t.status IN ('present', 'absent') "
+		   "FROM meeting_attendance t CROSS JOIN members mb WHERE mb.id = t.member_id AND t.meeting_id = ? AND t.status IN ('present', 'absent') "
 		   "ORDER BY CASE WHEN t.status = 'present' THEN 1 ELSE 0 END, t.member_id",
 		   "IIIIIIIIItII", rule[1], rule[0], pts[1], pts[0], m->starts_at, (int64_t)points_year_of(m->starts_at),
 		   (int64_t)points_month_of(m->starts_at), points_day_of(m->starts_at), a->user_id, a->label, g->now, id) != DB_OK)

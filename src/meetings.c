@@ -534,15 +534,15 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 	if (!strcmp(type, "committee"))
 		rc = db_run(
 			d,
-			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
-			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') AND EXISTS (SELECT 1 FROM member_duties du WHERE "
-			"du.member_id = m.id AND du.duty IN ('书记', '副书记', '委员'))",
+			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m WHERE m.org_id IN (SELECT "
+			"o.id FROM orgs o WHERE o.path LIKE ? || '%') AND m.status NOT IN ('stopped', 'transferred') AND EXISTS (SELECT 1 FROM member_duties "
+			"du WHERE du.member_id = m.id AND du.duty IN ('书记', '副书记', '委员'))",
 			"It", id, path);
 	if (rc == DB_OK && (strcmp(type, "committee") != 0 || db_changes(d) == 0))
 		rc = db_run(
 			d,
-			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
-			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
+			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m WHERE m.org_id IN (SELECT "
+			"o.id FROM orgs o WHERE o.path LIKE ? || '%') AND m.status NOT IN ('stopped', 'transferred')",
 			"It", id, path);
 	if (rc != DB_OK)
 		return DJ_DB_ERROR;
