@@ -375,18 +375,19 @@ int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_
 int64_t meeting_held_count(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1)
 {
 	return db_int1(d, 0,
-		       "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND m.type = ? AND m.starts_at >= ? AND "
-		       "m.starts_at < ? AND o.path LIKE ? || '%'",
+		       "SELECT COUNT(*) FROM meetings m WHERE m.state = 'held' AND m.type = ? AND m.starts_at >= ? AND m.starts_at < ? AND m.org_id IN "
+		       "(SELECT o.id FROM orgs o WHERE o.path LIKE ? || '%')",
 		       "tIIt", type, t0, t1, org_path);
 }
 
 void meeting_held_each(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct meeting_held_row *h),
 		       void *ctx)
 {
-	db_stmt *s = db_query(d,
-			      "SELECT m.id, m.type, m.theme, m.starts_at FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND "
-			      "(? = '' OR m.type = ?) AND m.starts_at >= ? AND m.starts_at < ? AND o.path LIKE ? || '%' ORDER BY m.starts_at, m.id",
-			      "ttIIt", type ? type : "", type ? type : "", t0, t1, org_path);
+	db_stmt *s = db_query(
+		d,
+		"SELECT m.id, m.type, m.theme, m.starts_at FROM meetings m WHERE m.state = 'held' AND (? = '' OR m.type = ?) AND m.starts_at "
+		">= ? AND m.starts_at < ? AND m.org_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ? || '%') ORDER BY m.starts_at, m.id",
+		"ttIIt", type ? type : "", type ? type : "", t0, t1, org_path);
 	while (db_next(s)) {
 		struct meeting_held_row h = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3)};
 		fn(ctx, &h);
@@ -1338,8 +1339,11 @@ void decision_list(db *d, const struct actor *a, const struct decision_filter *f
 
 void decision_due_each(db *d, const char *org_path, const char *from, const char *to, int64_t now, decision_row_fn fn, void *ctx)
 {
-	db_stmt *s = db_query(d, DECISION_SELECT "WHERE o.path LIKE ? || '%' AND x.deadline >= ? AND x.deadline < ? ORDER BY x.deadline, x.id", "ttt",
-			      org_path, from, to);
+	db_stmt *s = db_query(
+		d,
+		DECISION_SELECT
+		"WHERE x.org_id IN (SELECT g.id FROM orgs g WHERE g.path LIKE ? || '%') AND x.deadline >= ? AND x.deadline < ? ORDER BY x.deadline, x.id",
+		"ttt", org_path, from, to);
 	while (db_next(s)) {
 		struct decision x;
 		decision_row(s, now, &x);
@@ -1351,8 +1355,8 @@ void decision_due_each(db *d, const char *org_path, const char *from, const char
 int64_t decision_done_count(db *d, const char *org_path, int64_t t0, int64_t t1)
 {
 	return db_int1(d, 0,
-		       "SELECT COUNT(*) FROM decisions x JOIN orgs o ON o.id = x.org_id WHERE x.state = 'done' AND x.done_at >= ? AND x.done_at < ? "
-		       "AND o.path LIKE ? || '%'",
+		       "SELECT COUNT(*) FROM decisions x WHERE x.state = 'done' AND x.done_at >= ? AND x.done_at < ? AND x.org_id IN (SELECT o.id FROM "
+		       "orgs o WHERE o.path LIKE ? || '%')",
 		       "IIt", t0, t1, org_path);
 }
 
@@ -1768,10 +1772,11 @@ static void compliance_fill(db *d, const struct branch_ref *b, const char *month
 			month_start(ps, &p0);
 			period_end = mm % req[k].months == 0;
 		}
-		c->held = db_int1(d, 0,
-				  "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.type = ? AND m.state = "
-				  "'held' AND m.starts_at >= ? AND m.starts_at < ?",
-				  "ttII", b->path, req[k].type, p0, m1);
+		c->held = db_int1(
+			d, 0,
+			"SELECT COUNT(*) FROM meetings m WHERE m.org_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ? || '%') AND m.type = ? AND "
+			"m.state = 'held' AND m.starts_at >= ? AND m.starts_at < ?",
+			"ttII", b->path, req[k].type, p0, m1);
 		if (!strcmp(req[k].type, "group") &&
 		    db_int1(d, 0, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_at IS NULL", "I", b->id) == 0)
 			c->status = "exempt";
