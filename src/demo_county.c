@@ -1,7 +1,9 @@
 /* demo_county — `dangjian demo --scale county|province` (issue 9 §1): a
  * deterministic generator of a county (20 towns × 15 branches with their
  * 党小组, ~300,000 members, grids and households, ~1,000,000 orders over
- * three years in every state) or of a province (10 such counties).
+ * three years in every state; the last year's meetings with attendance,
+ * decisions and volunteer service, see build_records) or of a province
+ * (10 such counties).
  *
  * Two ways to write the same records:
  * - DEMO_VIA_RULES: organisations, accounts, members and every order step go
