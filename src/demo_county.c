@@ -1667,11 +1667,10 @@ static int rec_decisions(struct gen *g, const struct actor *a, const struct rec_
 static int rec_meeting(struct gen *g, const struct branch *br, const struct rec_branch *rb, int64_t org_id, const char *type, int64_t plan_id,
 		       const char *theme, const char *content, int64_t start, int *held, int *made)
 {
-	const struct actor *a0 = NULL;
 	struct actor a;
 	struct who sec = {R_BRANCH, br->sec};
 	actor_of(g, &sec, &a);
-	a0 = &a;
+	const struct actor *a0 = &a; /* the branch secretary plans, marks and holds */
 	char date[11], t0[20], t1[20], place[200];
 	meeting_date_of(start, date);
 	fmt_time(start, t0);
