@@ -87,7 +87,7 @@ static const char *usage_demo = "usage: dangjian [--db URL] demo [--scale town|c
 				"                     years in every state with their history, notifications\n"
 				"                     and audit rows; the last year's meetings (三会一课,\n"
 				"                     红色七点半) with attendance and leave, decisions, volunteer\n"
-				"                     service and the points they earn (~4 GB on SQLite;\n"
+				"                     service and the points they earn (~6 GB on SQLite;\n"
 				"                     tens of minutes to build)\n"
 				"  --scale province   10 such counties: 200 towns, ~3,000,000 members,\n"
 				"                     10,000,000 orders (~20 GB; about ten times a county)\n"
