@@ -2,7 +2,8 @@
  * deterministic generator of a county (20 towns × 15 branches with their
  * 党小组, ~300,000 members, grids and households, ~1,000,000 orders over
  * three years in every state; the last year's meetings with attendance,
- * decisions and volunteer service, see build_records) or of a province
+ * decisions, volunteer service and theme-day plans, see build_records) or
+ * of a province
  * (10 such counties).
  *
  * Two ways to write the same records:
@@ -53,6 +54,7 @@
 #include "password.h"
 #include "roles.h"
 #include "settings.h"
+#include "themeday.h"
 #include "users.h"
 #include "util.h"
 #include "valid.h"
@@ -1455,6 +1457,8 @@ static int build_orders(struct gen *g)
 #define RECORD_MONTHS 12
 #define POOL 256
 
+static const char s3_lesson_title[] = "书记讲党课：发挥党支部战斗堡垒作用";
+
 static const char *const red_themes[][2] = {
 	{"政策理论宣传", "学习党的重要会议精神和“三农”政策，老党员讲初心故事，每人谈学习感悟。"},
 	{"村级产业发展", "致富能手讲种植和大棚管理技术，议定本村产业发展的难题。"},
@@ -1868,6 +1872,24 @@ static int build_records(struct gen *g, int64_t counts[4])
 		for (int b = 0; b < g->nbr && !rc; b++) {
 			struct branch *br = &g->br[b];
 			bool village = br->kind == K_VILLAGE || br->kind == K_COMMUNITY;
+			/* the month's 主题党日 plan (一课一片一实践, issue 14), made by the secretary
+			 * a few days before: its 一课 and 一实践 fill themselves from the 党课 held
+			 * and the volunteer activity finished in the month (themeday_part_auto) */
+			if (t_first - 5 * 86400 <= g->now) {
+				struct actor a;
+				struct who sec = {R_BRANCH, br->sec};
+				actor_of(g, &sec, &a);
+				char practice[200];
+				snprintf(practice, sizeof practice, "%.150s共产党员服务队志愿服务", br->place);
+				const char *titles[3] = {s3_lesson_title, red_themes[(mm + 11) % 12][0], practice};
+				struct field_errors e = {0};
+				int64_t pid = 0;
+				enum dj_result res = plan_create(g->d, &a, br->id, month, titles, t_first - 5 * 86400, &pid, &e);
+				if (res != DJ_OK) {
+					rc = rec_fail("theme-day plan", res, &e);
+					break;
+				}
+			}
 			/* 三会一课: 支委会 and 党小组会 monthly, 党员大会 and 党课 each quarter; a few missed */
 			struct {
 				const char *type, *theme;
@@ -1876,7 +1898,7 @@ static int build_records(struct gen *g, int64_t counts[4])
 			} s3[] = {
 				{"committee", "研究本月党建和重点工作", 2, 9, true},
 				{"assembly", "通报季度工作，讨论发展党员和重大事项", 20, 9, mm % 3 == 0},
-				{"lesson", "书记讲党课：发挥党支部战斗堡垒作用", 22, 15, mm % 3 == 0},
+				{"lesson", s3_lesson_title, 22, 15, mm % 3 == 0},
 			};
 			for (size_t j = 0; j < N(s3) && !rc; j++) {
 				unsigned miss = rnd(100);

@@ -75,6 +75,8 @@ static const struct {
 	{"SELECT * FROM volunteer_team_members ORDER BY team_id, member_id", 3},
 	{"SELECT * FROM volunteer_activities ORDER BY id", 16},
 	{"SELECT * FROM volunteer_signups ORDER BY id", 16},
+	{"SELECT id, org_id, month, created_by, created_at FROM theme_plans ORDER BY id", 5},
+	{"SELECT plan_id, part, title, done_kind, done_id, done_title, done_at FROM theme_plan_parts ORDER BY plan_id, part", 7},
 	/* issue 11: the points a member's deliveries earn, and their totals */
 	{"SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
 	 "actor_user_id, actor, created_at FROM points_ledger ORDER BY id",
@@ -217,6 +219,7 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM volunteer_signups WHERE minutes > 0", ""), 50);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'meeting_attended'", ""), 1000);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'volunteer_hour'", ""), 50);
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plans", ""), 15 * 12);
 	same(bulk, rules, "batched rows against the domain functions");
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);
