@@ -1458,6 +1458,18 @@ static int build_orders(struct gen *g)
 #define POOL 256
 
 static const char s3_lesson_title[] = "书记讲党课：发挥党支部战斗堡垒作用";
+static const struct {
+	const char *title, *kind;
+} rec_films[] = {
+	{"焦裕禄", "red"},     {"信仰的力量", "red"},          {"乡村振兴在路上", "policy"}, {"警钟长鸣——身边的腐败", "warning"},
+	{"永远的长征", "red"}, {"新时代的枫桥经验", "policy"}, {"蝇贪之害", "warning"},      {"黄河岸边的第一书记", "local"},
+	{"星火燎原", "red"},   {"解码城乡融合", "policy"},     {"初心如磐", "red"},          {"清风廉韵", "warning"},
+};
+static const char *const rec_reflections[] = {
+	"看完很受触动，作为一名农村党员，要在人居环境整治和邻里纠纷调解中带头，把身边群众的小事办好。",
+	"片中老党员几十年如一日为群众办实事，让我明白了初心就在一件件具体的事情里，今后要多参加志愿服务。",
+	"警示片让人警醒，小事小节也要守住底线，村里的每一笔账都要公开透明，接受群众监督。",
+};
 
 static const char *const red_themes[][2] = {
 	{"政策理论宣传", "学习党的重要会议精神和“三农”政策，老党员讲初心故事，每人谈学习感悟。"},
@@ -1856,7 +1868,7 @@ static int build_records(struct gen *g, int64_t counts[4])
 		meeting_time_parse(first, "19:30", &t_first);
 		const char *const *plan = red_themes[(mm + 11) % 12];
 		/* each town's 红色七点半 plan of the month, published at the end of the month before */
-		int64_t *plans = calloc((size_t)g->ntowns, sizeof *plans);
+		int64_t *plans = calloc((size_t)g->ntowns, sizeof *plans), *films = calloc((size_t)g->ntowns * 2, sizeof *films);
 		for (int t = 0; t < g->ntowns && !rc; t++) {
 			if (t_first - 3 * 86400 > g->now)
 				break;
@@ -1866,8 +1878,22 @@ static int build_records(struct gen *g, int64_t counts[4])
 			struct field_errors e = {0};
 			enum dj_result res = meeting_plan_publish(g->d, &a, g->towns[t].org, month, "red730", plan[0], plan[1], t_first - 3 * 86400,
 								  &plans[t], &e);
-			if (res != DJ_OK)
+			if (res != DJ_OK) {
 				rc = rec_fail("meeting plan", res, &e);
+				break;
+			}
+			/* and its 主题党日 film list of the month (一片, issue 14): two films */
+			char notice[200];
+			int64_t list = 0;
+			snprintf(notice, sizeof notice, "%d月主题党日请各支部组织观看以下教育片，观看后在手机上提交观后感。", mm);
+			res = film_list_create(g->d, &a, g->towns[t].org, month, notice, t_first - 3 * 86400, &list, &e);
+			for (int f = 0; res == DJ_OK && f < 2; f++) {
+				size_t fi = ((size_t)(mm * 2 + f) + (size_t)t) % N(rec_films);
+				res = film_add(g->d, &a, list, rec_films[fi].title, rec_films[fi].kind, "https://www.12371.cn/dyjy/", t_first - 3 * 86400,
+					       &films[t * 2 + f], &e);
+			}
+			if (res != DJ_OK)
+				rc = rec_fail("film list", res, &e);
 		}
 		for (int b = 0; b < g->nbr && !rc; b++) {
 			struct branch *br = &g->br[b];
@@ -1888,6 +1914,32 @@ static int build_records(struct gen *g, int64_t counts[4])
 				if (res != DJ_OK) {
 					rc = rec_fail("theme-day plan", res, &e);
 					break;
+				}
+				/* its 一片: a screening of one of the town's films (now and then none),
+				 * recorded on the plan; the member with a login writes a reflection */
+				unsigned skip = rnd(10), which = rnd(2), day = 5 + rnd(18), share = rnd(10), refl = rnd(N(rec_reflections));
+				int64_t at = t_first - (int64_t)(9 * 3600 + 30 * 60) + (int64_t)day * 86400;
+				int64_t film = films[br->town * 2 + (int)which];
+				if (skip && film && at < g->now) {
+					char date[11], place[200];
+					meeting_date_of(at, date);
+					snprintf(place, sizeof place, "%.150s%s", br->place, village ? "党群服务中心" : "党员活动室");
+					int64_t sid = 0;
+					res = screening_add(g->d, &a, film, br->id, date, place, (int64_t)rb[b].n * (6 + share % 4) / 10 + 1, at, &sid,
+							    &e);
+					if (res == DJ_OK)
+						res = plan_complete(g->d, &a, pid, "film", "screening", sid, NULL, at, &e);
+					if (res == DJ_OK && br->mem >= 0 && share < 6) {
+						struct actor m;
+						struct who mem = {R_MEMBER, br->mem};
+						actor_of(g, &mem, &m);
+						int64_t rid = 0;
+						res = reflection_add(g->d, &m, film, rec_reflections[refl], at + 86400, &rid, &e);
+					}
+					if (res != DJ_OK) {
+						rc = rec_fail("screening", res, &e);
+						break;
+					}
 				}
 			}
 			/* 三会一课: 支委会 and 党小组会 monthly, 党员大会 and 党课 each quarter; a few missed */
@@ -1938,6 +1990,7 @@ static int build_records(struct gen *g, int64_t counts[4])
 			}
 		}
 		free(plans);
+		free(films);
 		if (!rc && !g->rules && (db_commit(g->d) != DB_OK || db_begin(g->d, true) != DB_OK))
 			rc = -1;
 		fprintf(stderr, "dangjian demo: records of %s\n", month);

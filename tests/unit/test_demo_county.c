@@ -77,6 +77,10 @@ static const struct {
 	{"SELECT * FROM volunteer_signups ORDER BY id", 16},
 	{"SELECT id, org_id, month, created_by, created_at FROM theme_plans ORDER BY id", 5},
 	{"SELECT plan_id, part, title, done_kind, done_id, done_title, done_at FROM theme_plan_parts ORDER BY plan_id, part", 7},
+	{"SELECT id, org_id, month, notice, created_by, created_at FROM film_lists ORDER BY id", 6},
+	{"SELECT id, list_id, title, kind, url, created_at FROM films ORDER BY id", 6},
+	{"SELECT id, film_id, org_id, screen_date, place, attendees, created_by, created_at FROM film_screenings ORDER BY id", 8},
+	{"SELECT id, film_id, member_id, org_id, body, shared, created_at FROM film_reflections ORDER BY id", 7},
 	/* issue 11: the points a member's deliveries earn, and their totals */
 	{"SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
 	 "actor_user_id, actor, created_at FROM points_ledger ORDER BY id",
@@ -220,6 +224,9 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'meeting_attended'", ""), 1000);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'volunteer_hour'", ""), 50);
 	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plans", ""), 15 * 12);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plan_parts WHERE part = 'film' AND done_kind = 'screening'", ""), 100);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM film_reflections", ""), 20);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'reflection'", ""), 20);
 	same(bulk, rules, "batched rows against the domain functions");
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);
