@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The monthly check (issue 16, SPEC M8) over a generated county: TOWNS towns of
 # 15 branches (2: a town-sized 30 branches; 20: a county of 300) with the
-# generator's three years of orders and ~1,000 members per branch, plus a year
-# of points entries and theme-day plans written here in bulk SQL (the
-# generator makes neither). Times GET /api/v1/assessment/checks for one month
-# over every branch (the committee's view: every item of every branch from
-# the records) RUNS times, beside a reference measured in the same run: the
-# order statistics of the same month over the same subtree
-# (/api/v1/stats/orders, one aggregate query). Prints a Markdown table row.
+# generator's three years of orders, ~1,000 members per branch and its last
+# year of meetings (三会一课, 红色七点半), decisions, volunteer service, theme-day
+# plans and the points they earned (issue 9 §1; a county made before the
+# generator wrote plans gets a plan per branch and month here in bulk SQL). Times
+# GET /api/v1/assessment/checks for one month over every branch (the
+# committee's view: every item of every branch from the records) RUNS times,
+# beside a reference measured in the same run: the order statistics of the
+# same month over the same subtree (/api/v1/stats/orders, one aggregate
+# query). Prints a Markdown table row.
 #   bash bench/assess.sh BUILD_DIR [TOWNS] [RUNS]
 # COUNTY_DB=FILE reuses a county made with `dangjian demo --scale county --towns N`.
 set -euo pipefail
@@ -28,20 +30,14 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 t0=$(date +%s)
 if [ -n "${COUNTY_DB:-}" ]; then cp "$COUNTY_DB" "$tmp/c.db"
 else "$bin" --db "$tmp/c.db" demo --scale county --towns "$towns" >/dev/null; fi
-# a year of points (one entry a month for a third of the members) and a plan
-# per branch and month, two parts of three done
 y=${month%-*}
 # the generator's orgs are written today but its orders go back three years:
 # they entered the system then (a branch is assessed from the month of
 # orgs.created_at; otherwise the month measured would be 未纳入考核)
-sqlite3 "$tmp/c.db" <<SQL
-UPDATE orgs SET created_at = CAST(strftime('%s', printf('%d-01-01', $y - 3)) AS INTEGER) - 28800;
-WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 12)
-INSERT INTO points_ledger (member_id, org_id, kind, code, qty, points, source_kind, source_id, at, year, month, day, actor, created_at)
-SELECT mb.id, mb.org_id, 'award', 'order_delivered', 1, 3, 'bench', mb.id * 100 + m.k,
-       CAST(strftime('%s', printf('%d-%02d-10', $y, m.k)) AS INTEGER), $y, m.k,
-       CAST(strftime('%s', printf('%d-%02d-10', $y, m.k)) AS INTEGER), 'bench', 0
-FROM members mb, m WHERE mb.id % 3 = m.k % 3;
+sqlite3 "$tmp/c.db" "UPDATE orgs SET created_at = CAST(strftime('%s', printf('%d-01-01', $y - 3)) AS INTEGER) - 28800"
+# a county generated before the generator made theme-day plans: a plan per
+# branch and month of the year, two parts of three done
+[ "$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM theme_plans")" != 0 ] || sqlite3 "$tmp/c.db" <<SQL
 WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 12)
 INSERT INTO theme_plans (org_id, month, created_at) SELECT g.id, printf('%d-%02d', $y, m.k), 0 FROM orgs g, m WHERE g.type = 'branch';
 INSERT INTO theme_plan_parts (plan_id, part, title, done_kind, done_id, done_title, done_at)
@@ -53,6 +49,10 @@ branches=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM orgs WHERE type = 'branch'"
 orders=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM orders")
 members=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM members")
 ledger=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM points_ledger")
+meetings=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM meetings WHERE state = 'held'")
+attendance=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM meeting_attendance")
+decisions=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM decisions")
+signups=$(sqlite3 "$tmp/c.db" "SELECT COUNT(*) FROM volunteer_signups WHERE checkin_at IS NOT NULL")
 
 # the county's check may take longer than the default 5 s request budget
 "$bin" --db "$tmp/c.db" config set request_timeout 60 >/dev/null
@@ -69,6 +69,6 @@ time_of() { # path → the median of RUNS total times, seconds
 }
 check=$(time_of "/api/v1/assessment/checks?month=$month")
 ref=$(time_of "/api/v1/stats/orders?from=$month-01&to=$month-28")
-echo "| branches | orders | members | points entries | monthly check (median of $runs) | reference: order statistics of the month | generated in |"
-echo "|---|---|---|---|---|---|---|"
-echo "| $branches | $orders | $members | $ledger | ${check} s | ${ref} s | ${gen} s |"
+echo "| branches | orders | members | meetings held (attendance rows) | decisions | volunteer attendances | points entries | monthly check (median of $runs) | reference: order statistics of the month | generated in |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| $branches | $orders | $members | $meetings ($attendance) | $decisions | $signups | $ledger | ${check} s | ${ref} s | ${gen} s |"

@@ -243,17 +243,21 @@ static bool src_themeday(const struct src_ctx *c, struct assess_score *s)
 }
 
 /* 人均积分: the points the branch's members (not stopped) earned in the month,
- * per member. The ledger is read by (member, year, time): the month is a
- * range of its index. */
+ * per member. The town's check reads each member's total of the month
+ * (points_totals); a branch's drill-down reads the ledger by (member, year,
+ * time), the month a range of its index. */
 static bool src_points(const struct src_ctx *c, struct assess_score *s)
 {
 	int y = atoi(c->month);
 	if (!c->fn) { /* the whole town's check: two aggregates, no row per member */
 		s->den = db_int1(c->d, 0, "SELECT COUNT(*) FROM members mb WHERE mb.org_id IN " IN_SUBTREE " AND mb.status <> 'stopped'", "t", c->path);
+		/* the month's points of each member are its row of points_totals
+		 * (kept by points_award with the entry, checked by `dangjian
+		 * check`): one lookup a member, not its entries of the month */
 		s->num = db_int1(c->d, 0,
-				 "SELECT COALESCE(SUM(l.points), 0) FROM members mb JOIN points_ledger l ON l.member_id = mb.id AND l.year = ? "
-				 "AND l.at >= ? AND l.at < ? WHERE mb.org_id IN " IN_SUBTREE " AND mb.status <> 'stopped'",
-				 "iIIt", y, c->t0, c->t1, c->path);
+				 "SELECT COALESCE(SUM(t.points), 0) FROM members mb JOIN points_totals t ON t.member_id = mb.id AND t.year = ? "
+				 "AND t.month = ? WHERE mb.org_id IN " IN_SUBTREE " AND mb.status <> 'stopped'",
+				 "iit", y, atoi(c->month + 5), c->path);
 	} else {
 		db_stmt *q = db_query(
 			c->d,

@@ -568,19 +568,20 @@ int64_t meeting_held_first(db *d, const char *org_path, const char *type, int64_
 int64_t meeting_held_count(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1)
 {
 	return db_int1(d, 0,
-		       "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.state = 'held' AND m.type = ? AND m.starts_at >= ? AND "
-		       "m.starts_at < ? AND o.path LIKE ? || '%'",
+		       "SELECT COUNT(*) FROM meetings m WHERE m.state = 'held' AND m.type = ? AND m.starts_at >= ? AND m.starts_at < ? AND m.org_id IN "
+		       "(SELECT o.id FROM orgs o WHERE o.path LIKE ? || '%')",
 		       "tIIt", type, t0, t1, org_path);
 }
 
 void meeting_held_each(db *d, const char *org_path, const char *type, int64_t t0, int64_t t1, void (*fn)(void *ctx, const struct meeting_held_row *h),
 		       void *ctx)
 {
-	db_stmt *s = db_query(d,
-			      "SELECT m.id, m.type, m.theme, m.starts_at, COALESCE(ty.label, m.type) FROM meetings m JOIN orgs o ON o.id = m.org_id "
-			      "LEFT JOIN meeting_types ty ON ty.key = m.type WHERE m.state = 'held' AND "
-			      "(? = '' OR m.type = ?) AND m.starts_at >= ? AND m.starts_at < ? AND o.path LIKE ? || '%' ORDER BY m.starts_at, m.id",
-			      "ttIIt", type ? type : "", type ? type : "", t0, t1, org_path);
+	db_stmt *s = db_query(
+		d,
+		"SELECT m.id, m.type, m.theme, m.starts_at, COALESCE(ty.label, m.type) FROM meetings m LEFT JOIN meeting_types ty ON ty.key = "
+		"m.type WHERE m.state = 'held' AND (? = '' OR m.type = ?) AND m.starts_at >= ? AND m.starts_at < ? AND m.org_id IN (SELECT o.id "
+		"FROM orgs o WHERE o.path LIKE ? || '%') ORDER BY m.starts_at, m.id",
+		"ttIIt", type ? type : "", type ? type : "", t0, t1, org_path);
 	while (db_next(s)) {
 		struct meeting_held_row h = {db_int(s, 0), db_str(s, 1), db_str(s, 2), db_int(s, 3), db_str(s, 4)};
 		fn(ctx, &h);
@@ -737,15 +738,15 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 	if (committee)
 		rc = db_run(
 			d,
-			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
-			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred') AND EXISTS (SELECT 1 FROM member_duties du WHERE "
-			"du.member_id = m.id AND du.duty IN ('书记', '副书记', '委员'))",
+			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m WHERE m.org_id IN (SELECT "
+			"o.id FROM orgs o WHERE o.path LIKE ? || '%') AND m.status NOT IN ('stopped', 'transferred') AND EXISTS (SELECT 1 FROM member_duties "
+			"du WHERE du.member_id = m.id AND du.duty IN ('书记', '副书记', '委员'))",
 			"It", id, path);
 	if (rc == DB_OK && (!committee || db_changes(d) == 0))
 		rc = db_run(
 			d,
-			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m JOIN orgs o ON o.id = "
-			"m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', 'transferred')",
+			"INSERT INTO meeting_attendance (meeting_id, member_id, status) SELECT ?, m.id, 'invited' FROM members m WHERE m.org_id IN (SELECT "
+			"o.id FROM orgs o WHERE o.path LIKE ? || '%') AND m.status NOT IN ('stopped', 'transferred')",
 			"It", id, path);
 	if (rc != DB_OK)
 		return DJ_DB_ERROR;
@@ -1646,8 +1647,11 @@ void decision_list(db *d, const struct actor *a, const struct decision_filter *f
 
 void decision_due_each(db *d, const char *org_path, const char *from, const char *to, int64_t now, decision_row_fn fn, void *ctx)
 {
-	db_stmt *s = db_query(d, DECISION_SELECT "WHERE o.path LIKE ? || '%' AND x.deadline >= ? AND x.deadline < ? ORDER BY x.deadline, x.id", "ttt",
-			      org_path, from, to);
+	db_stmt *s = db_query(
+		d,
+		DECISION_SELECT
+		"WHERE x.org_id IN (SELECT g.id FROM orgs g WHERE g.path LIKE ? || '%') AND x.deadline >= ? AND x.deadline < ? ORDER BY x.deadline, x.id",
+		"ttt", org_path, from, to);
 	while (db_next(s)) {
 		struct decision x;
 		decision_row(s, now, &x);
@@ -1659,8 +1663,8 @@ void decision_due_each(db *d, const char *org_path, const char *from, const char
 int64_t decision_done_count(db *d, const char *org_path, int64_t t0, int64_t t1)
 {
 	return db_int1(d, 0,
-		       "SELECT COUNT(*) FROM decisions x JOIN orgs o ON o.id = x.org_id WHERE x.state = 'done' AND x.done_at >= ? AND x.done_at < ? "
-		       "AND o.path LIKE ? || '%'",
+		       "SELECT COUNT(*) FROM decisions x WHERE x.state = 'done' AND x.done_at >= ? AND x.done_at < ? AND x.org_id IN (SELECT o.id FROM "
+		       "orgs o WHERE o.path LIKE ? || '%')",
 		       "IIt", t0, t1, org_path);
 }
 
@@ -2106,10 +2110,11 @@ static void compliance_fill(db *d, const struct branch_ref *b, const char *month
 			month_start(ps, &p0);
 			period_end = mm % req[k].months == 0;
 		}
-		c->held = db_int1(d, 0,
-				  "SELECT COUNT(*) FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.type = ? AND m.state = "
-				  "'held' AND m.starts_at >= ? AND m.starts_at < ?",
-				  "ttII", b->path, req[k].type, p0, m1);
+		c->held = db_int1(
+			d, 0,
+			"SELECT COUNT(*) FROM meetings m WHERE m.org_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ? || '%') AND m.type = ? AND "
+			"m.state = 'held' AND m.starts_at >= ? AND m.starts_at < ?",
+			"ttII", b->path, req[k].type, p0, m1);
 		if (!strcmp(req[k].invite, "group") &&
 		    db_int1(d, 0, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_at IS NULL", "I", b->id) == 0)
 			c->status = "exempt";

@@ -1190,15 +1190,16 @@ enum dj_result volunteer_report_members(db *d, const struct actor *a, int64_t or
 
 void volunteer_participation(db *d, const char *prefix, int64_t t0, int64_t t1, int64_t *members, int64_t *served)
 {
-	*members = db_int1(d, 0,
-			   "SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.status NOT IN ('stopped', 'transferred') AND o.path "
-			   "LIKE ? || '%'",
-			   "t", prefix);
+	*members = db_int1(
+		d, 0,
+		"SELECT COUNT(*) FROM members m WHERE m.status NOT IN ('stopped', 'transferred') AND m.org_id IN (SELECT o.id FROM orgs o WHERE "
+		"o.path LIKE ? || '%')",
+		"t", prefix);
 	*served = db_int1(d, 0,
-			  "SELECT COUNT(DISTINCT s.member_id) FROM volunteer_signups s JOIN volunteer_activities va ON va.id = s.activity_id JOIN members "
-			  "m ON m.id = s.member_id JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? || '%' AND m.status NOT IN ('stopped', "
-			  "'transferred') AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND va.state IN ('published', "
-			  "'in_progress', 'finished')",
+			  "SELECT COUNT(DISTINCT s.member_id) FROM volunteer_activities va CROSS JOIN volunteer_signups s CROSS JOIN members m WHERE "
+			  "s.activity_id = va.id AND m.id = s.member_id AND m.org_id IN (SELECT o.id FROM orgs o WHERE o.path LIKE ? || '%') AND "
+			  "m.status NOT IN ('stopped', 'transferred') AND s.checkin_at IS NOT NULL AND va.starts_at >= ? AND va.starts_at < ? AND "
+			  "va.state IN ('published', 'in_progress', 'finished')",
 			  "tII", prefix, t0, t1);
 }
 

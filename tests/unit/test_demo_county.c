@@ -52,12 +52,35 @@ static const struct {
 	 "overdue_notified FROM orders ORDER BY id",
 	 26},
 	{"SELECT id, order_id, at, action, from_state, to_state, actor_user_id, actor, note, public FROM order_events ORDER BY id", 10},
-	{"SELECT n.id, n.user_id, n.at, n.kind, n.entity, n.entity_id, REPLACE(n.text, o.code, '#' || o.id), n.read_at "
-	 "FROM notifications n JOIN orders o ON o.id = n.entity_id ORDER BY n.id",
+	{"SELECT n.id, n.user_id, n.at, n.kind, n.entity, n.entity_id, CASE WHEN o.id IS NULL THEN n.text ELSE REPLACE(n.text, o.code, '#' || o.id) "
+	 "END, n.read_at FROM notifications n LEFT JOIN orders o ON n.entity = 'order' AND o.id = n.entity_id ORDER BY n.id",
 	 8},
-	{"SELECT b.id, b.at, b.channel, b.recipient, REPLACE(b.text, o.code, '#' || o.id), b.status, b.attempts, b.sent_at "
-	 "FROM outbox b JOIN notifications n ON n.id = b.id JOIN orders o ON o.id = n.entity_id ORDER BY b.id",
+	{"SELECT b.id, b.at, b.channel, b.recipient, CASE WHEN o.id IS NULL THEN b.text ELSE REPLACE(b.text, o.code, '#' || o.id) END, b.status, "
+	 "b.attempts, b.sent_at FROM outbox b LEFT JOIN notifications n ON n.id = b.id LEFT JOIN orders o ON n.entity = 'order' AND o.id = "
+	 "n.entity_id ORDER BY b.id",
 	 8},
+	/* the records of the last months (meetings and decisions, issue 13; volunteer service, issue 12) */
+	{"SELECT id, org_id, month, type, theme, content, created_by, created_at FROM meeting_plans ORDER BY id", 8},
+	{"SELECT id, org_id, type, plan_id, theme, starts_at, ends_at, place, content, host_member_id, recorder_member_id, state, minutes, topics, "
+	 "cancel_reason, youth, masses, held_at, created_by, created_at, updated_at FROM meetings ORDER BY id",
+	 21},
+	{"SELECT meeting_id, member_id, status, how, leave_reason, signed_at, decided_by FROM meeting_attendance ORDER BY meeting_id, member_id", 7},
+	{"SELECT id, meeting_id, name FROM meeting_guests ORDER BY id", 3},
+	{"SELECT id, meeting_id, org_id, matter, owner_member_id, deadline, state, result, done_at, done_date, overdue_notified_at, order_id, "
+	 "created_by, created_at FROM decisions ORDER BY id",
+	 14},
+	{"SELECT id, decision_id, kind, member_id, name FROM decision_supervisors ORDER BY id", 5},
+	{"SELECT id, decision_id, date, note, user_id, at FROM decision_progress ORDER BY id", 6},
+	{"SELECT * FROM volunteer_teams ORDER BY id", 5},
+	{"SELECT * FROM volunteer_team_members ORDER BY team_id, member_id", 3},
+	{"SELECT * FROM volunteer_activities ORDER BY id", 16},
+	{"SELECT * FROM volunteer_signups ORDER BY id", 16},
+	{"SELECT id, org_id, month, created_by, created_at FROM theme_plans ORDER BY id", 5},
+	{"SELECT plan_id, part, title, done_kind, done_id, done_title, done_at FROM theme_plan_parts ORDER BY plan_id, part", 7},
+	{"SELECT id, org_id, month, notice, created_by, created_at FROM film_lists ORDER BY id", 6},
+	{"SELECT id, list_id, title, kind, url, created_at FROM films ORDER BY id", 6},
+	{"SELECT id, film_id, org_id, screen_date, place, attendees, created_by, created_at FROM film_screenings ORDER BY id", 8},
+	{"SELECT id, film_id, member_id, org_id, body, shared, created_at FROM film_reflections ORDER BY id", 7},
 	/* issue 11: the points a member's deliveries earn, and their totals */
 	{"SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
 	 "actor_user_id, actor, created_at FROM points_ledger ORDER BY id",
@@ -187,6 +210,23 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM order_events", ""), 2000);
 	/* members with accounts deliver orders, and the rules pay them points (issue 11) */
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger", ""), 50);
+	/* and a year of meetings with attendance and leave, decisions in every state, volunteer service (issue 9 §1) */
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM meetings WHERE state = 'held'", ""), 100);
+	for (const char *const *t = (const char *const[]){"assembly", "committee", "group", "lesson", "red730", NULL}; *t; t++)
+		cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM meetings WHERE type = ? AND state = 'held'", "t", *t), 0, "no %s held", *t);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM meeting_attendance WHERE status = 'present'", ""), 1000);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM meeting_attendance WHERE status = 'absent'", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM meeting_attendance WHERE status = 'leave'", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM decisions WHERE state = 'done' AND done_date <= deadline", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM decisions WHERE state = 'done' AND done_date > deadline", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM decisions WHERE state = 'open'", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM volunteer_signups WHERE minutes > 0", ""), 50);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'meeting_attended'", ""), 1000);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'volunteer_hour'", ""), 50);
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plans", ""), 15 * 12);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plan_parts WHERE part = 'film' AND done_kind = 'screening'", ""), 100);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM film_reflections", ""), 20);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'reflection'", ""), 20);
 	same(bulk, rules, "batched rows against the domain functions");
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);
