@@ -1637,10 +1637,10 @@ static int rec_hold(struct gen *g, const struct actor *a, int64_t id, const stru
 		goto out;
 	if (!meeting_load(d, id, m))
 		goto out;
-	char sum[400];
-	snprintf(sum, sizeof sum, "%s「%s」已召开：应到%lld人，出席%lld人，请假%lld人，缺席%lld人；进步青年%lld人，群众代表%lld人",
-		 meeting_type_label(m->type), m->theme, (long long)m->invited, (long long)m->present, (long long)m->on_leave, (long long)m->absent,
-		 (long long)h->youth, (long long)h->masses);
+	char sum[700];
+	snprintf(sum, sizeof sum, "%s「%s」已召开：应到%lld人，出席%lld人，请假%lld人，缺席%lld人；进步青年%lld人，群众代表%lld人", m->type_label,
+		 m->theme, (long long)m->invited, (long long)m->present, (long long)m->on_leave, (long long)m->absent, (long long)h->youth,
+		 (long long)h->masses);
 	rc = audit_write(d, a, "meeting.hold", "meeting", id, m->org_id, sum) == DB_OK ? 0 : -1;
 out:
 	free(m);
