@@ -30,8 +30,10 @@ test.after(async () => { await srv.stop(); });
 function ledger() {
   const sql = 'SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, '
     + 'actor_user_id, actor, created_at FROM points_ledger ORDER BY id';
-  if (srv.db.startsWith('postgres')) return execFileSync('psql', ['-At', '-F', '|', srv.db, '-c', sql], { encoding: 'utf8' });
-  return execFileSync('sqlite3', ['-separator', '|', srv.db.replace(/^sqlite:/, ''), sql], { encoding: 'utf8' });
+  // the demo town's year of meetings, volunteering and lessons makes it several MB
+  const opts = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 };
+  if (srv.db.startsWith('postgres')) return execFileSync('psql', ['-At', '-F', '|', srv.db, '-c', sql], opts);
+  return execFileSync('sqlite3', ['-separator', '|', srv.db.replace(/^sqlite:/, ''), sql], opts);
 }
 function sqlRun(sql) {
   const opts = { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] };
