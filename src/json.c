@@ -81,7 +81,16 @@ void jw_str(jw *w, const char *s)
 void jw_int(jw *w, int64_t v)
 {
 	sep(w);
-	buf_printf(w->b, "%lld", (long long)v);
+	/* by hand: a list of 25 orders writes ~200 numbers, and vsnprintf
+	 * was a tenth of its JSON's time */
+	char d[24], *p = d + sizeof d;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_append(w->b, p, (size_t)(d + sizeof d - p));
 }
 
 void jw_bool(jw *w, bool v)

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "notify.h"
+#include "order_stats_memo.h"
 #include "order_summary.h"
 #include "points.h"
 #include "settings.h"
@@ -178,7 +179,19 @@ static bool in_list(const char *const *pairs, const char *v)
 	ORDER_SELECT "FROM orders o JOIN orgs g ON g.id = o.org_id LEFT JOIN users u ON u.id = o.assignee_user_id " \
 		     "LEFT JOIN grids gr ON gr.id = o.grid_id "
 
-#define COPY(dst, col) snprintf(dst, sizeof dst, "%s", db_str(s, col))
+#define COPY(dst, col) copy_col(dst, sizeof dst, s, col)
+
+/* A text column into a fixed field, cut as snprintf would cut it (a
+ * list's 25 rows copy ~500 columns: snprintf's formatting was felt). */
+static void copy_col(char *dst, size_t n, db_stmt *s, int col)
+{
+	const char *v = db_str(s, col);
+	size_t len = strlen(v);
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, v, len);
+	dst[len] = 0;
+}
 
 static void order_fill(db_stmt *s, struct order *o)
 {
@@ -1129,7 +1142,21 @@ void order_stats_compute(db *d, const char *prefix, int64_t t0, int64_t t1, int6
 
 /* The figures of a period; with median also the median time to close
  * (the dashboard's figures need none of it: order_stats_counts_kind). */
+static void stats_count(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st, bool median);
 static void stats_kind(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st, bool median)
+{
+	/* remembered while the figures' generation and the second stand
+	 * (order_stats_memo.c says how stale it can be: a second) */
+	struct order_stats_key k;
+	bool memo = order_stats_memo_key(d, prefix, kind, t0, t1, now, median, &k);
+	if (memo && order_stats_memo_get(&k, st))
+		return;
+	stats_count(d, prefix, kind, t0, t1, now, st, median);
+	if (memo && !db_interrupted(d))
+		order_stats_memo_put(&k, st);
+}
+
+static void stats_count(db *d, const char *prefix, const char *kind, int64_t t0, int64_t t1, int64_t now, struct order_stats *st, bool median)
 {
 	memset(st, 0, sizeof *st);
 #define SUBTREE "org_id IN (SELECT id FROM orgs WHERE path LIKE ? || '%') "

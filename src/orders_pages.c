@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer_memo.h"
 #include "auth.h"
 #include "embedded.h"
 #include "json.h"
 #include "layout.h"
 #include "figures.h"
 #include "module.h"
+#include "order_stats_memo.h"
 #include "orders.h"
 #include "orders_api.h"
 #include "orders_export.h"
@@ -638,12 +640,41 @@ static void orders_page_list(req *r)
 	struct list_ctx c = {&rows, now_unix(), 0, 0};
 	int64_t total = 0;
 	struct field_errors e = {0};
-	enum dj_result res = order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c, &e);
-	if (res != DJ_OK && res != DJ_INVALID) {
-		buf_free(&rows);
-		req_fail(r, res, &e);
-		return;
+	/* the rows and the branches of the filter remembered for the same
+	 * question in the same second, nothing changed since (answer_memo.c);
+	 * the key: who asks and the whole query */
+	int64_t gen[3];
+	bool memo = order_generation(r->db, gen);
+	buf key = {0}, okey = {0}, hit = {0};
+	enum dj_result res = DJ_OK;
+	if (memo) {
+		buf_printf(&key, "orders-page|%lld|%d|%s", (long long)r->actor.user_id, (int)r->actor.role, r->actor.org_path);
+		for (size_t i = 0; i < r->query.n; i++)
+			buf_printf(&key, "\x1f%s=%s", r->query.v[i].key, r->query.v[i].val);
+		buf_printf(&okey, "orders-page-orgs|%s|%s", actor_scope(&r->actor), org ? org : "");
 	}
+	long long mt, mn, ml;
+	int used = 0;
+	if (memo && answer_memo_get(buf_str(&key), gen, c.now, &hit) && sscanf(buf_str(&hit), "%lld %lld %lld\n%n", &mt, &mn, &ml, &used) == 3 && used) {
+		total = mt, c.n = (int)mn, c.last_id = ml;
+		buf_puts(&rows, buf_str(&hit) + used);
+	} else {
+		res = order_list(r->db, &r->actor, &f, c.now, &total, list_row, &c, &e);
+		if (res != DJ_OK && res != DJ_INVALID) {
+			buf_free(&rows);
+			buf_free(&key), buf_free(&okey), buf_free(&hit);
+			req_fail(r, res, &e);
+			return;
+		}
+		if (memo && res == DJ_OK && !db_interrupted(r->db)) {
+			buf_reset(&hit);
+			buf_printf(&hit, "%lld %lld %lld\n", (long long)total, (long long)c.n, (long long)c.last_id);
+			buf_puts(&hit, buf_str(&rows));
+			answer_memo_put(buf_str(&key), gen, c.now, hit.p, hit.len);
+		}
+	}
+	buf_free(&hit);
+	buf_free(&key);
 	page_begin(r, "诉求办理");
 	const char *q = f.q ? f.q : "", *sort = f.sort ? f.sort : "new";
 	/* the search always in view; the other filters folded (open while one is set), so a phone shows rows first */
@@ -670,12 +701,17 @@ static void orders_page_list(req *r)
 	option(r, "normal", "一般", f.urgency);
 	option(r, "complex", "较复杂", f.urgency);
 	buf_puts(&r->out, "</select></div><div><label for=\"f-org\">支部</label><select id=\"f-org\" name=\"org\"><option value=\"\">全部</option>");
-	size_t nb;
-	struct org *b = orgs_under(r->db, actor_scope(&r->actor), false, &nb);
-	for (size_t k = 0; k < nb; k++)
-		if (!strcmp(b[k].type, "branch") || !strcmp(b[k].type, "general") || !strcmp(b[k].type, "committee"))
-			option(r, b[k].code, b[k].name, org);
-	free(b);
+	if (!memo || !answer_memo_get(buf_str(&okey), gen, c.now, &r->out)) {
+		size_t nb, at = r->out.len;
+		struct org *b = orgs_under(r->db, actor_scope(&r->actor), false, &nb);
+		for (size_t k = 0; k < nb; k++)
+			if (!strcmp(b[k].type, "branch") || !strcmp(b[k].type, "general") || !strcmp(b[k].type, "committee"))
+				option(r, b[k].code, b[k].name, org);
+		free(b);
+		if (memo && !db_interrupted(r->db))
+			answer_memo_put(buf_str(&okey), gen, c.now, r->out.p + at, r->out.len - at);
+	}
+	buf_free(&okey);
 	html_printf(&r->out,
 		    "</select></div><div><label for=\"f-grid\">网格编号</label><input id=\"f-grid\" name=\"grid\" value=\"%s\"></div>"
 		    "<div><label for=\"f-from\">提交日期从</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"%s\"></div>"
