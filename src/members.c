@@ -688,12 +688,38 @@ static const char *roster_order(const struct roster_query *q)
 {
 	const char *s = q->sort ? q->sort : "";
 	if (!strcmp(s, "join_date"))
-		return "ORDER BY m.join_date, m.id LIMIT ? OFFSET ?";
+		return "ORDER BY m.join_date, m.id";
 	if (!strcmp(s, "birth_date"))
-		return "ORDER BY m.birth_date, m.id LIMIT ? OFFSET ?";
+		return "ORDER BY m.birth_date, m.id";
 	if (!strcmp(s, "name"))
-		return "ORDER BY m.name, m.id LIMIT ? OFFSET ?";
-	return "ORDER BY o.path, m.name, m.id LIMIT ? OFFSET ?";
+		return "ORDER BY m.name, m.id";
+	return "ORDER BY o.path, m.name, m.id";
+}
+
+/* One row of ROSTER_COLS to the caller's fn. */
+static void roster_emit(db_stmt *s, void (*fn)(void *ctx, const struct member_row *m), void *ctx)
+{
+	struct member_row m = {
+		.id = db_int(s, 0),
+		.name = db_str(s, 1),
+		.gender = db_str(s, 2),
+		.birth_date = db_str(s, 3),
+		.ethnicity = db_str(s, 4),
+		.education = db_str(s, 5),
+		.id_number = db_str(s, 6),
+		.phone = db_str(s, 7),
+		.org_code = db_str(s, 8),
+		.org_name = db_str(s, 9),
+		.category = db_str(s, 10),
+		.status = db_str(s, 11),
+		.in_service = db_int(s, 12) != 0,
+		.service_org_code = db_str(s, 13),
+		.service_org_name = db_str(s, 14),
+		.join_date = db_str(s, 15),
+		.full_date = db_str(s, 16),
+		.duties = db_int(s, 17),
+	};
+	fn(ctx, &m);
 }
 
 enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q, void (*fn)(void *ctx, const struct member_row *m), void *ctx,
@@ -718,6 +744,26 @@ enum dj_result member_roster(db *d, const struct actor *a, const struct roster_q
 	}
 	buf where = {0}, sql = {0};
 	roster_where(&where, &uq);
+	if (uq.q && search_tail4(uq.q)) {
+		/* an ID or phone tail: its few matches (~2 in 10,000 members) are
+		 * all read and sorted by the list whatever its LIMIT, so the list
+		 * reads them once and counts them as it goes — a COUNT(*) of the
+		 * same WHERE read every matching row a second time (issue 9 §2) */
+		buf_puts(&sql, ROSTER_COLS);
+		buf_puts(&sql, buf_str(&where));
+		buf_puts(&sql, roster_order(q));
+		db_stmt *s = db_query(d, buf_str(&sql), ROSTER_ARGS, ROSTER_VALS(&uq, lo, hi));
+		buf_free(&where);
+		buf_free(&sql);
+		int64_t n = 0;
+		while (db_next(s)) {
+			if (n >= q->offset && n - q->offset < q->limit)
+				roster_emit(s, fn, ctx);
+			n++;
+		}
+		*total = n;
+		return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
+	}
 	if (!uq.registered && !uq.q && !uq.status && !uq.category && !uq.duty && uq.in_service < 0)
 		/* nothing but the subtree: the sum of its orgs' counts that the
 		 * database keeps (migration 043) — a town's ~120 rows instead of
@@ -733,32 +779,12 @@ enum dj_result member_roster(db *d, const struct actor *a, const struct roster_q
 	buf_puts(&sql, ROSTER_COLS);
 	buf_puts(&sql, buf_str(&where));
 	buf_puts(&sql, roster_order(q));
+	buf_puts(&sql, " LIMIT ? OFFSET ?");
 	db_stmt *s = db_query(d, buf_str(&sql), ROSTER_ARGS "II", ROSTER_VALS(&uq, lo, hi), q->limit, q->offset);
 	buf_free(&where);
 	buf_free(&sql);
-	while (db_next(s)) {
-		struct member_row m = {
-			.id = db_int(s, 0),
-			.name = db_str(s, 1),
-			.gender = db_str(s, 2),
-			.birth_date = db_str(s, 3),
-			.ethnicity = db_str(s, 4),
-			.education = db_str(s, 5),
-			.id_number = db_str(s, 6),
-			.phone = db_str(s, 7),
-			.org_code = db_str(s, 8),
-			.org_name = db_str(s, 9),
-			.category = db_str(s, 10),
-			.status = db_str(s, 11),
-			.in_service = db_int(s, 12) != 0,
-			.service_org_code = db_str(s, 13),
-			.service_org_name = db_str(s, 14),
-			.join_date = db_str(s, 15),
-			.full_date = db_str(s, 16),
-			.duties = db_int(s, 17),
-		};
-		fn(ctx, &m);
-	}
+	while (db_next(s))
+		roster_emit(s, fn, ctx);
 	return db_done(s) == DB_OK ? DJ_OK : DJ_DB_ERROR;
 }
 
