@@ -13,7 +13,6 @@
 #include "import.h"
 #include "members.h"
 #include "module.h"
-#include "notify.h"
 #include "roles.h"
 #include "order_summary.h"
 #include "points.h"
@@ -578,15 +577,6 @@ static int cmd_check(const char *url)
 		problems += diffs;
 	} else
 		printf("member counts: equal to a recount of the members\n");
-	/* the inbox's counts per user (migration 043) against a recount of the notifications */
-	diffs = notify_counts_check(d, stdout);
-	if (diffs < 0)
-		problems++;
-	else if (diffs > 0) {
-		printf("notification counts: %d user(s) differ from a recount of the notifications\n", diffs);
-		problems += diffs;
-	} else
-		printf("notification counts: equal to a recount of the notifications\n");
 	db_close(d);
 	printf(problems ? "%d problem(s) found\n" : "ok\n", problems);
 	return problems ? 1 : 0;

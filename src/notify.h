@@ -3,7 +3,6 @@
 #define DJ_NOTIFY_H
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "db.h"
 #include "result.h"
@@ -50,8 +49,8 @@ void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct noti
  * before (0: from the newest), by the index on (user_id, id); the number of
  * messages called back. */
 int notify_page(db *d, int64_t user_id, int64_t before, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx);
-/* How many messages the user has, up to NOTIFY_COUNT_CAP + 1: the count the
- * database keeps per user (migration 043). */
+/* How many messages the user has, counted up to NOTIFY_COUNT_CAP + 1 (on
+ * SQLite remembered per process and counted on from the last id seen). */
 #define NOTIFY_COUNT_CAP 10000
 int64_t notify_count(db *d, int64_t user_id);
 /* The inbox searched, filtered and sorted (issue 10 §3): only unread ones,
@@ -64,9 +63,6 @@ struct notify_filter {
 	int64_t cursor;
 };
 int notify_page_filtered(db *d, int64_t user_id, const struct notify_filter *f, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx);
-/* `dangjian check`: user_notification_counts against a recount of the
- * notifications; prints each difference, returns how many (-1 unreadable). */
-int notify_counts_check(db *d, FILE *out);
 int64_t notify_count_filtered(db *d, int64_t user_id, const struct notify_filter *f); /* up to NOTIFY_COUNT_CAP + 1 */
 int notify_mark_all_read(db *d, int64_t user_id, int64_t now) DB_MUST_CHECK;          /* DB_OK or the failure */
 /* Opens one message of the user's inbox: marks it read (once) and gives the

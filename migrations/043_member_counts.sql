@@ -1,7 +1,5 @@
--- Two lists' totals kept by the database instead of counted per request
--- (issue 9 §2).
---
--- The roster's count kept per org: "共 N 名党员" of a town was
+-- A list's total kept by the database instead of counted per request
+-- (issue 9 §2): the roster's count kept per org: "共 N 名党员" of a town was
 -- an exact count of its ~15,000 entries of members_org on every page (0.6
 -- ms of CPU, half of the page's cost on the county); now it is the sum of
 -- this table's rows over the subtree's orgs (a town's ~120). The database
@@ -46,42 +44,5 @@ BEGIN
   UPDATE org_member_counts SET members = members - 1 WHERE org_id = OLD.org_id;
   INSERT INTO org_member_counts (org_id, members) VALUES (NEW.org_id, 1)
     ON CONFLICT (org_id) DO UPDATE SET members = members + 1;
-END;
--- @both
--- The inbox's "共 N 条" kept per user: the page counted up to 10,001 entries
--- of notifications_user_id on every view (5,176 for a busy branch
--- secretary of the county: 0.2 ms, half of the page's CPU). A trigger on
--- every insert (and delete) of a notification keeps it. Placing an order
--- already updates its org's summary rows in the same transaction, so the
--- recipient's row adds no new point where two writers wait for each other.
--- `dangjian check` recounts it.
-CREATE TABLE user_notification_counts (
-  user_id BIGINT PRIMARY KEY REFERENCES users(id),
-  notifications BIGINT NOT NULL DEFAULT 0
-);
-INSERT INTO user_notification_counts (user_id, notifications) SELECT user_id, COUNT(*) FROM notifications GROUP BY user_id;
--- @postgresql
-CREATE FUNCTION user_notification_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    UPDATE user_notification_counts SET notifications = notifications - 1 WHERE user_id = OLD.user_id;
-  ELSE
-    INSERT INTO user_notification_counts (user_id, notifications) VALUES (NEW.user_id, 1)
-      ON CONFLICT (user_id) DO UPDATE SET notifications = user_notification_counts.notifications + 1;
-  END IF;
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER notifications_count AFTER INSERT OR DELETE ON notifications
-  FOR EACH ROW EXECUTE FUNCTION user_notification_counts_follow();
--- @sqlite
-CREATE TRIGGER notifications_count_insert AFTER INSERT ON notifications
-BEGIN
-  INSERT INTO user_notification_counts (user_id, notifications) VALUES (NEW.user_id, 1)
-    ON CONFLICT (user_id) DO UPDATE SET notifications = notifications + 1;
-END;
-CREATE TRIGGER notifications_count_delete AFTER DELETE ON notifications
-BEGIN
-  UPDATE user_notification_counts SET notifications = notifications - 1 WHERE user_id = OLD.user_id;
 END;
 -- @both
