@@ -10,17 +10,29 @@ void jw_init(jw *w, buf *b)
 	w->b = b;
 }
 
+/* One character, without a call when the buffer has room: a JSON answer is
+ * thousands of small pieces (a page of 50 members, ~850 of them), and the
+ * calls were ~15 % of such an answer's CPU (issue 9 §2). */
+static inline void put1(buf *b, char c)
+{
+	if (b->p && b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else
+		buf_putc(b, c);
+}
+
 static void sep(jw *w)
 {
 	if (w->need_comma[w->depth])
-		buf_putc(w->b, ',');
+		put1(w->b, ',');
 	w->need_comma[w->depth] = true;
 }
 
 static void open(jw *w, char c)
 {
 	sep(w);
-	buf_putc(w->b, c);
+	put1(w->b, c);
 	if (w->depth < 31)
 		w->depth++;
 	w->need_comma[w->depth] = false;
@@ -28,7 +40,7 @@ static void open(jw *w, char c)
 
 static void close_(jw *w, char c)
 {
-	buf_putc(w->b, c);
+	put1(w->b, c);
 	if (w->depth > 0)
 		w->depth--;
 }
@@ -40,9 +52,22 @@ void jw_aend(jw *w) { close_(w, ']'); }
 
 void json_escape(buf *b, const char *s)
 {
-	buf_putc(b, '"');
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0, i = 0;
+	while (u[i] >= 0x20 && u[i] != '"' && u[i] != '\\' && u[i] != '<')
+		i++;
+	if (!u[i]) { /* nothing to escape (nearly always): one copy between the quotes */
+		buf_reserve(b, i + 2);
+		char *p = b->p + b->len;
+		p[0] = '"';
+		memcpy(p + 1, s, i);
+		p[i + 1] = '"';
+		p[i + 2] = '\0';
+		b->len += i + 2;
+		return;
+	}
+	i = 0;
+	put1(b, '"');
 	for (; u[i]; i++) {
 		if (u[i] >= 0x20 && u[i] != '"' && u[i] != '\\' && u[i] != '<')
 			continue;
@@ -58,14 +83,14 @@ void json_escape(buf *b, const char *s)
 		start = i + 1;
 	}
 	buf_append(b, s + start, i - start);
-	buf_putc(b, '"');
+	put1(b, '"');
 }
 
 void jw_key(jw *w, const char *k)
 {
 	sep(w);
 	json_escape(w->b, k);
-	buf_putc(w->b, ':');
+	put1(w->b, ':');
 	w->need_comma[w->depth] = false;
 }
 
@@ -81,16 +106,16 @@ void jw_str(jw *w, const char *s)
 void jw_int(jw *w, int64_t v)
 {
 	sep(w);
-	/* by hand: a list of 25 orders writes ~200 numbers, and vsnprintf
-	 * was a tenth of its JSON's time */
-	char d[24], *p = d + sizeof d;
+	/* the digits by hand: printf's machinery for each id and time was a
+	 * tenth of a list's JSON */
+	char tmp[24], *e = tmp + sizeof tmp, *p = e;
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	do
 		*--p = (char)('0' + u % 10);
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	buf_append(w->b, p, (size_t)(d + sizeof d - p));
+	buf_append(w->b, p, (size_t)(e - p));
 }
 
 void jw_bool(jw *w, bool v)

@@ -11,6 +11,7 @@
 #include "demo.h"
 #include "export.h"
 #include "import.h"
+#include "members.h"
 #include "module.h"
 #include "roles.h"
 #include "order_summary.h"
@@ -567,6 +568,15 @@ static int cmd_check(const char *url)
 		problems += diffs;
 	} else
 		printf("points totals: equal to a recount of the ledger\n");
+	/* the roster's counts per org (migration 043) against a recount of the members */
+	diffs = member_counts_check(d, stdout);
+	if (diffs < 0)
+		problems++;
+	else if (diffs > 0) {
+		printf("member counts: %d org(s) differ from a recount of the members\n", diffs);
+		problems += diffs;
+	} else
+		printf("member counts: equal to a recount of the members\n");
 	db_close(d);
 	printf(problems ? "%d problem(s) found\n" : "ok\n", problems);
 	return problems ? 1 : 0;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db.h"
 #include "valid.h"
@@ -156,6 +157,13 @@ struct member_row {
  * the roster), DJ_DB_ERROR when the reading failed. */
 enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q, void (*fn)(void *ctx, const struct member_row *m), void *ctx,
 			     int64_t *total);
+
+/* The members whose own org is in the subtree of prefix ("/" all), from the
+ * counts per org the database keeps (migration 043's triggers). */
+int64_t member_count_under(db *d, const char *prefix);
+/* `dangjian check`: org_member_counts against a recount of the members;
+ * prints each difference to out, returns how many (-1 when unreadable). */
+int member_counts_check(db *d, FILE *out);
 
 /* One entry of a member's history, as the detail page shows it. */
 struct member_event {

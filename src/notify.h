@@ -49,7 +49,8 @@ void notify_each(db *d, int64_t user_id, void (*fn)(void *ctx, const struct noti
  * before (0: from the newest), by the index on (user_id, id); the number of
  * messages called back. */
 int notify_page(db *d, int64_t user_id, int64_t before, int limit, void (*fn)(void *ctx, const struct notification *n), void *ctx);
-/* How many messages the user has, counted up to NOTIFY_COUNT_CAP + 1. */
+/* How many messages the user has, counted up to NOTIFY_COUNT_CAP + 1 (on
+ * SQLite remembered per process and counted on from the last id seen). */
 #define NOTIFY_COUNT_CAP 10000
 int64_t notify_count(db *d, int64_t user_id);
 /* The inbox searched, filtered and sorted (issue 10 §3): only unread ones,

@@ -110,7 +110,9 @@ enum dj_result order_list(db *d, const struct actor *a, const struct order_filte
 			  struct field_errors *e);
 
 /* The wall (微心愿墙): the open wishes, newest first, at most 100: for a
- * member those of its town (the ones it may claim), for anyone else all. */
+ * member those of its town (the ones it may claim), for anyone else all.
+ * fn gets what the wall shows — id, kind, state, content, org name and path,
+ * created_at; the order's other fields are empty. */
 void order_each_open_wish(db *d, const struct actor *a, order_row_fn fn, void *ctx);
 
 /* An order's history, oldest first; the resident sees the public entries. */

@@ -1,6 +1,8 @@
 /* Unit tests: the streaming JSON writer. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "json.h"
 
@@ -38,4 +40,38 @@ Test(json, control_characters_are_escaped)
 	json_escape(&b, "\x01\t");
 	cr_assert_str_eq(b.p, "\"\\u0001\\t\"");
 	buf_free(&b);
+}
+
+/* The fast paths (issue 9 §2): a string with nothing to escape copied at
+ * once, into an empty buffer and across a growth; the digits by hand for
+ * every int64, the extremes included — each as printf would write them. */
+Test(json, plain_strings_and_every_integer_as_printf_writes_them)
+{
+	buf b = {0};
+	json_escape(&b, "");
+	cr_assert_str_eq(b.p, "\"\"");
+	buf_reset(&b);
+	char big[1000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	jw w;
+	jw_init(&w, &b);
+	jw_arr(&w);
+	for (int i = 0; i < 3; i++)
+		jw_str(&w, big);
+	const int64_t ints[] = {0, 7, -1, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		jw_int(&w, ints[i]);
+	jw_aend(&w);
+	buf want = {0};
+	buf_putc(&want, '[');
+	for (int i = 0; i < 3; i++)
+		buf_printf(&want, "\"%s\",", big);
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		buf_printf(&want, i ? ",%lld" : "%lld", (long long)ints[i]);
+	buf_putc(&want, ']');
+	cr_assert_str_eq(b.p, want.p);
+	cr_assert_eq(b.len, strlen(b.p), "the length is the string's");
+	buf_free(&b);
+	buf_free(&want);
 }

@@ -321,6 +321,8 @@ static void lists_as(struct seen *seen, const struct actor *a)
 		cr_assert(ar == DJ_OK || ar == DJ_FORBIDDEN, "audit_list: %s", dj_message(ar, &ae));
 	}
 	notify_each(d, a->user_id, note_row, NULL);
+	notify_count(d, a->user_id);                 /* the inbox's total: the count kept per user */
+	order_each_open_wish(d, a, order_row, NULL); /* the wish wall: a member's town, everyone else's whole county */
 	/* the inbox searched, filtered and sorted: the user's own rows by (user_id, id) */
 	struct notify_filter nf[] = {{.unread = true}, {.q = "逾期"}, {.oldest = true}, {.oldest = true, .cursor = 5, .unread = true}};
 	for (size_t i = 0; i < sizeof nf / sizeof nf[0]; i++) {

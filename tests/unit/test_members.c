@@ -317,3 +317,51 @@ Test(members_db, an_import_batch_is_its_uploaders_and_used_once)
 	import_batch_free(&b);
 	import_free(&im);
 }
+
+/* The roster's total without a filter is the sum of the counts per org the
+ * database keeps (migration 043's triggers): they follow an insert, an edit
+ * that moves a member to another org, and any writer's SQL; `dangjian check`
+ * (member_counts_check) finds a count changed behind their back. */
+Test(members_db, the_counts_per_org_follow_inserts_and_moves)
+{
+	struct actor cli;
+	actor_cli(&cli);
+	int64_t a = add_member(&cli, "甲某", 31);
+	add_member(&cli, "乙某", 32);
+	add_member(&cli, "丙某", 33);
+	struct actor in_branch, in_other;
+	account(&in_branch, R_BRANCH, 0, branch);
+	account(&in_other, R_BRANCH, 0, other);
+	const char *bp = in_branch.org_path, *op = in_other.org_path;
+	cr_assert_eq(member_count_under(d, bp), 3);
+	cr_assert_eq(member_count_under(d, op), 0);
+	cr_assert_eq(member_count_under(d, "/"), 3);
+	cr_assert_eq(member_counts_check(d, stderr), 0);
+
+	/* an edit moves 甲某 to 西街村 */
+	struct member before, after;
+	cr_assert(member_load(d, a, &before));
+	after = before;
+	member_set(&after, "org_code", "CJZ-XJC");
+	struct field_errors e = {0};
+	enum dj_result res = member_update(d, &cli, &before, &after, &e);
+	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	cr_assert_eq(member_count_under(d, bp), 2);
+	cr_assert_eq(member_count_under(d, op), 1);
+	cr_assert_eq(member_count_under(d, "/"), 3);
+	cr_assert_eq(member_counts_check(d, stderr), 0);
+
+	/* the roster's total is the same figure */
+	struct roster_query q = {.prefix = op, .in_service = -1, .limit = 50};
+	struct seen c = {0};
+	int64_t total = -1;
+	cr_assert_eq(member_roster(d, &in_other, &q, seen_row, &c, &total), DJ_OK);
+	cr_assert_eq(total, 1);
+	cr_assert_eq(c.n, 1);
+
+	/* a count changed behind the triggers' back is found */
+	cr_assert_eq(db_run(d, "UPDATE org_member_counts SET members = members + 5 WHERE org_id = ?", "I", branch), DB_OK);
+	FILE *out = tmpfile();
+	cr_assert_eq(member_counts_check(d, out), 1);
+	fclose(out);
+}
