@@ -213,6 +213,10 @@ void order_summary_defer(bool on)
 {
 	tl_defer.on = on;
 	tl_defer.n = tl_defer.kept = 0;
+	if (!on) { /* the thread's memory goes (the writer ends) */
+		free(tl_defer.rows);
+		tl_defer.rows = NULL, tl_defer.cap = 0;
+	}
 }
 
 void order_summary_defer_keep(void) { tl_defer.kept = tl_defer.n; }
@@ -236,7 +240,8 @@ int order_summary_defer_flush(db *d)
 	/* only the released requests' entries: the caller flushes between requests */
 	size_t n = tl_defer.kept;
 	tl_defer.n = tl_defer.kept = 0;
-	qsort(tl_defer.rows, n, sizeof *tl_defer.rows, deferred_cmp);
+	if (n > 1) /* (rows is NULL before the first) */
+		qsort(tl_defer.rows, n, sizeof *tl_defer.rows, deferred_cmp);
 	int rc = DB_OK;
 	for (size_t i = 0; rc == DB_OK && i < n;) {
 		struct deferred sum = tl_defer.rows[i];

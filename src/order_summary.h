@@ -36,7 +36,8 @@ int order_summary_add(db *d, int64_t org_id, int64_t placed, const char *kind, c
  * write request reads order_summary or order_rollup (the statistics, the
  * lists' totals and /metrics are reads, on other connections, which see only
  * committed batches). PostgreSQL has no writer: every order writes its own
- * increments, as on SQLite outside the writer (the CLI, the tasks). */
+ * increments, as on SQLite outside the writer (the CLI, the tasks).
+ * order_summary_defer(false) ends it and frees the thread's memory. */
 void order_summary_defer(bool on);
 void order_summary_defer_keep(void);
 void order_summary_defer_drop(void);

@@ -892,6 +892,7 @@ static void *writer_loop(void *arg)
 	order_summary_defer(true);                       /* the summary rows once per batch */
 	for (req *list; (list = wq_take(&g_wq, true));)
 		wq_batch(g_writer_db, list);
+	order_summary_defer(false);
 	return NULL;
 }
 
