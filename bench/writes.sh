@@ -35,6 +35,9 @@ trap 'exit 143' TERM
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; echo "bench: server on $1 did not start" >&2; exit 1; }
 "$bin" --db "$tmp/demo.db" demo >/dev/null
+# the other build's own demo town: a database this build made may carry
+# migrations the other does not know (it would run on this build's schema)
+[ -n "$other" ] && "$other" --db "$tmp/demo-other.db" demo >/dev/null
 
 # CPU ticks of each thread of a process: "tid comm ticks" lines
 thread_ticks() { for t in /proc/"$1"/task/*; do awk -v t="${t##*/}" '{sub(/^[0-9]+ \(/, ""); split($0, a, ") "); split(a[2], f, " "); print t, a[1], f[12] + f[13]}' "$t/stat" 2>/dev/null; done; }
@@ -69,7 +72,8 @@ for round in $(seq "$rounds"); do
   for which in this other; do
     [ "$which" = other ] && [ -z "$other" ] && continue
     b=$bin; [ "$which" = other ] && b=$other
-    cp "$tmp/demo.db" "$tmp/$which.db"; rm -f "$tmp/$which.db-wal" "$tmp/$which.db-shm"
+    src="$tmp/demo.db"; [ "$which" = other ] && src="$tmp/demo-other.db"
+    cp "$src" "$tmp/$which.db"; rm -f "$tmp/$which.db-wal" "$tmp/$which.db-shm"
     p=$(free_port); serve "$b" "$tmp/$which.db" "$p"; pid=$srv; wait_up "$p" /healthz
     wrk_row "round $round: POST /api/v1/public/orders, $which build" "http://127.0.0.1:$p/" bench/place.lua "$pid"
     kill "$pid"; wait "$pid" || true

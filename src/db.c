@@ -80,6 +80,7 @@ uint64_t db_prepare_count(const db *d) { return d->nprepares; }
 const char *db_errmsg(const db *d) { return d->err; }
 int db_exec(db *d, const char *sql) { return d->ops->exec(d, sql); }
 
+int db_wal_frames(db *d) { return d->wal_frames; }
 int db_sync_later(db *d) { return d->ops->sync_later ? d->ops->sync_later(d) : DB_OK; }
 
 int db_sync_wal(db *d) { return d->ops->sync_wal ? d->ops->sync_wal(d) : DB_OK; }

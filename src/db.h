@@ -83,6 +83,9 @@ bool db_tx_lost(db *d);
 int db_sync_later(db *d) DB_MUST_CHECK;
 int db_sync_wal(db *d) DB_MUST_CHECK;
 int db_checkpoint(db *d) DB_MUST_CHECK;
+/* After db_sync_later: the frames in the WAL after d's last commit (0 on
+ * PostgreSQL, and before the first commit). */
+int db_wal_frames(db *d);
 
 /* A time budget (issue 9 §5). Until the next call, a statement on d started
  * after deadline_ns (now_ns() clock; 0: none), or after *gone became true (the

@@ -85,6 +85,7 @@ struct db {
 	 * descriptor + 1 (0: not open) */
 	const char *wal_path;
 	int wal_fd;
+	int wal_frames; /* db_wal_frames */
 	void (*trace)(void *ctx, const char *sql);
 	void *trace_ctx;
 	void *impl;

@@ -87,10 +87,22 @@ static int notify_query(db *d, db_stmt *s, const char *kind, const char *entity,
 	return rc;
 }
 
+/* Two statements however many accounts the org has (a read, then two inserts
+ * an account, before): each order placed notifies its branch, in the SQLite
+ * writer's batch (issue 9 §3). The same rows as notify_user for each of the
+ * first 64 accounts. */
 int notify_org_role(db *d, int64_t org_id, const char *role, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)
 {
-	return notify_query(d, db_query(d, "SELECT id FROM users WHERE org_id = ? AND role = ? AND active = 1", "It", org_id, role), kind, entity,
-			    entity_id, text, now);
+	int rc = db_run(d,
+			"INSERT INTO notifications (user_id, at, kind, entity, entity_id, text) SELECT id, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ? "
+			"FROM users WHERE org_id = ? AND role = ? AND active = 1 ORDER BY id LIMIT 64",
+			"IttItIt", now, kind, entity ? entity : "", entity_id, text, org_id, role);
+	if (rc != DB_OK)
+		return rc;
+	return db_run(d,
+		      "INSERT INTO outbox (at, channel, recipient, text) SELECT ?, ?, username, ? FROM users WHERE org_id = ? AND role = ? "
+		      "AND active = 1 ORDER BY id LIMIT 64",
+		      "IttIt", now, notify_adapter->name, text, org_id, role);
 }
 
 int notify_committee_above(db *d, int64_t org_id, const char *kind, const char *entity, int64_t entity_id, const char *text, int64_t now)

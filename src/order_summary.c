@@ -192,7 +192,95 @@ static int org_chain(db *d, int64_t org_id, int64_t ids[64])
 	return n;
 }
 
+/* The increments deferred by the SQLite writer (order_summary_defer): one
+ * entry per order_summary_add, merged per (org, day, kind) when the batch
+ * flushes. kept: the entries of the batch's requests whose savepoint was
+ * released; those after it belong to the request running now. */
+struct deferred {
+	int64_t org_id, day;
+	char kind[32];
+	int64_t v[ORDER_SUMMARY_FIGURES];
+};
+static _Thread_local struct {
+	bool on;
+	struct deferred *rows;
+	size_t n, kept, cap;
+} tl_defer;
+
+static int summary_add_now(db *d, int64_t org_id, int64_t placed, const char *kind, const int64_t v[ORDER_SUMMARY_FIGURES]);
+
+void order_summary_defer(bool on)
+{
+	tl_defer.on = on;
+	tl_defer.n = tl_defer.kept = 0;
+	if (!on) { /* the thread's memory goes (the writer ends) */
+		free(tl_defer.rows);
+		tl_defer.rows = NULL, tl_defer.cap = 0;
+	}
+}
+
+void order_summary_defer_keep(void) { tl_defer.kept = tl_defer.n; }
+
+void order_summary_defer_drop(void) { tl_defer.n = tl_defer.kept; }
+
+void order_summary_defer_clear(void) { tl_defer.n = tl_defer.kept = 0; }
+
+static int deferred_cmp(const void *a, const void *b)
+{
+	const struct deferred *x = a, *y = b;
+	if (x->org_id != y->org_id)
+		return x->org_id < y->org_id ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->kind, y->kind);
+}
+
+int order_summary_defer_flush(db *d)
+{
+	/* only the released requests' entries: the caller flushes between requests */
+	size_t n = tl_defer.kept;
+	tl_defer.n = tl_defer.kept = 0;
+	if (n > 1) /* (rows is NULL before the first) */
+		qsort(tl_defer.rows, n, sizeof *tl_defer.rows, deferred_cmp);
+	int rc = DB_OK;
+	for (size_t i = 0; rc == DB_OK && i < n;) {
+		struct deferred sum = tl_defer.rows[i];
+		size_t j = i + 1;
+		for (; j < n && !deferred_cmp(&sum, &tl_defer.rows[j]); j++)
+			for (int f = 0; f < ORDER_SUMMARY_FIGURES; f++)
+				sum.v[f] += tl_defer.rows[j].v[f];
+		bool moved = false;
+		for (int f = 0; f < ORDER_SUMMARY_FIGURES; f++)
+			moved |= sum.v[f] != 0;
+		/* a key whose figures cancel out changes no row that counts
+		 * (the check and the statistics skip rows of zeros) */
+		if (moved)
+			rc = summary_add_now(d, sum.org_id, sum.day, sum.kind, sum.v);
+		i = j;
+	}
+	return rc;
+}
+
 int order_summary_add(db *d, int64_t org_id, int64_t placed, const char *kind, const int64_t v[ORDER_SUMMARY_FIGURES])
+{
+	if (tl_defer.on && strlen(kind) < sizeof tl_defer.rows->kind) {
+		if (tl_defer.n == tl_defer.cap) {
+			size_t cap = tl_defer.cap ? 2 * tl_defer.cap : 256;
+			struct deferred *rows = realloc(tl_defer.rows, cap * sizeof *rows);
+			if (!rows)
+				return summary_add_now(d, org_id, placed, kind, v); /* no memory: as without the writer */
+			tl_defer.rows = rows, tl_defer.cap = cap;
+		}
+		struct deferred *e = &tl_defer.rows[tl_defer.n++];
+		e->org_id = org_id, e->day = order_summary_day(placed);
+		snprintf(e->kind, sizeof e->kind, "%s", kind);
+		memcpy(e->v, v, sizeof e->v);
+		return DB_OK;
+	}
+	return summary_add_now(d, org_id, placed, kind, v);
+}
+
+static int summary_add_now(db *d, int64_t org_id, int64_t placed, const char *kind, const int64_t v[ORDER_SUMMARY_FIGURES])
 {
 	int rc = db_run(d, S_UPSERT_VALUES,
 			"IIt"
@@ -361,6 +449,9 @@ static int rollup_rebuild(db *d)
 
 int order_summary_rebuild(db *d)
 {
+	/* the recount counts every order of the transaction: what the writer
+	 * deferred before it would count twice */
+	order_summary_defer_clear();
 	int rc = db_run(d, "DELETE FROM order_summary", "");
 	if (rc != DB_OK)
 		return rc;

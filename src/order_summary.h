@@ -24,6 +24,26 @@ void order_summary_figures(const char *state, bool escalated, const char *close_
  * no read of the orders. Returns db_run's status. */
 int order_summary_add(db *d, int64_t org_id, int64_t placed, const char *kind, const int64_t v[ORDER_SUMMARY_FIGURES]) DB_MUST_CHECK;
 
+/* The SQLite writer's group commit (server.c): on the thread that calls
+ * order_summary_defer(true), order_summary_add (so order_summary_created
+ * and order_summary_step) collects its increments in memory instead of
+ * writing them; order_summary_defer_flush writes them, merged into one
+ * upsert (and one rollup upsert) per (org, day, kind), in the batch's
+ * transaction before its COMMIT. Between the requests of a batch the writer
+ * calls _keep when the request's savepoint was released (its increments go
+ * with the batch) and _drop when it was rolled back to (they are gone with
+ * its work); _clear forgets everything (the batch rolled back). Nothing in a
+ * write request reads order_summary or order_rollup (the statistics, the
+ * lists' totals and /metrics are reads, on other connections, which see only
+ * committed batches). PostgreSQL has no writer: every order writes its own
+ * increments, as on SQLite outside the writer (the CLI, the tasks).
+ * order_summary_defer(false) ends it and frees the thread's memory. */
+void order_summary_defer(bool on);
+void order_summary_defer_keep(void);
+void order_summary_defer_drop(void);
+void order_summary_defer_clear(void);
+int order_summary_defer_flush(db *d) DB_MUST_CHECK;
+
 /* A new order: collected and open, in its org's row of its day. */
 int order_summary_created(db *d, int64_t org_id, int64_t placed, const char *kind) DB_MUST_CHECK;
 

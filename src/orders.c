@@ -301,7 +301,7 @@ static void path_range(const char *prefix, char lo[256], char hi[256])
  * me), so the call binds them the same way whichever is chosen; a piece that
  * needs fewer uses the others in conditions that are always true. The
  * visible ids are a union of index searches (the subtree's orgs through
- * orders_org, the actor's own through orders_assignee): an OR of the two
+ * orders_org_created, the actor's own through orders_assignee): an OR of the two
  * would read every order. SQLite walks that id list in order, so newest
  * first needs no sort. */
 #define VIS_ALL                                                                                                                    \
@@ -312,7 +312,7 @@ static void path_range(const char *prefix, char lo[256], char hi[256])
 	"o.id IN (SELECT id FROM orders WHERE " IN_PATHS " UNION ALL SELECT id FROM orders WHERE assignee_user_id = ?) " \
 	"AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS BIGINT) >= 0 "
 /* staff with nothing assigned outside their subtree (the usual case): the
- * subtree alone, which SQLite counts from orders_org and pages by walking the
+ * subtree alone, which SQLite counts from orders_org_created and pages by walking the
  * primary key newest first until the page is full (no id list to build) */
 #define VIS_SUBTREE                                                                                                  \
 	"o." IN_PATHS " AND CAST(? AS BIGINT) >= 0 AND CAST(? AS TEXT) IS NOT NULL AND CAST(? AS TEXT) IS NOT NULL " \

@@ -322,3 +322,98 @@ Test(order_summary, auto_close_in_committed_batches, .timeout = 600)
 	same_figures(d);
 	unit_db_close(d, path);
 }
+
+/* One order placed by a resident in the org with this code, in the open
+ * transaction. */
+static void place_in(db *d, const char *org_code, int i)
+{
+	struct actor resident;
+	actor_public(&resident, "192.0.2.9");
+	struct order_new o;
+	memset(&o, 0, sizeof o);
+	snprintf(o.kind, sizeof o.kind, "need");
+	snprintf(o.content, sizeof o.content, "路灯坏了（%d）", i);
+	snprintf(o.org_code, sizeof o.org_code, "%s", org_code);
+	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
+	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	char code[24];
+	bool repeated;
+	struct field_errors e = {0};
+	enum dj_result res = order_create(d, &resident, &o, code, &repeated, &e);
+	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+}
+
+static int64_t collected(db *d, int64_t org_id)
+{
+	return db_int1(d, -1, "SELECT COALESCE(SUM(collected), 0) FROM order_summary WHERE org_id = ?", "I", org_id);
+}
+
+static int64_t collected_above(db *d)
+{
+	return db_int1(d, -1,
+		       "SELECT COALESCE(SUM(collected), 0) FROM order_rollup r JOIN orgs g ON g.id = r.org_id WHERE g.parent_id IS NULL AND r.grain = 'm'",
+		       "");
+}
+
+/* The SQLite writer's batch (server.c, order_summary_defer): the increments
+ * of the requests whose savepoint was released are written once, at the end
+ * of the batch, in its transaction; those of a request rolled back to are
+ * gone with its order; a batch the engine lost leaves nothing behind. */
+Test(order_summary, a_writer_batch_writes_them_once, .timeout = 600)
+{
+	char path[96], out[8192], code[64];
+	db *d = build("summary-batch", path, false);
+	db_stmt *s = db_query(d, "SELECT g.id, g.code FROM orders o JOIN orgs g ON g.id = o.org_id ORDER BY o.id LIMIT 1", "");
+	cr_assert(db_next(s));
+	int64_t org = db_int(s, 0);
+	snprintf(code, sizeof code, "%s", db_str(s, 1));
+	db_done(s);
+	int64_t before = collected(d, org), above = collected_above(d);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+
+	order_summary_defer(true);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(db_savepoint(d), DB_OK);
+		place_in(d, code, i);
+		if (i == 2) { /* this request failed: its order and its figures go */
+			db_rollback_to(d);
+			order_summary_defer_drop();
+		} else {
+			cr_assert_eq(db_release(d), DB_OK);
+			order_summary_defer_keep();
+		}
+	}
+	/* nothing written before the end of the batch: the summary lags the
+	 * four orders (the recount differs) */
+	cr_assert_eq(collected(d, org), before);
+	cr_assert_gt(check_quiet(d, out, sizeof out), 0, "%s", out);
+	cr_assert_eq(order_summary_defer_flush(d), DB_OK);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_eq(collected(d, org), before + 4);
+	cr_assert_eq(collected_above(d), above + 4);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+
+	/* a batch rolled back as a whole: forgotten, never written later */
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(db_savepoint(d), DB_OK);
+	place_in(d, code, 9);
+	cr_assert_eq(db_release(d), DB_OK);
+	order_summary_defer_keep();
+	order_summary_defer_clear();
+	db_rollback(d);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(order_summary_defer_flush(d), DB_OK);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_eq(collected(d, org), before + 4);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+
+	/* outside the writer every order writes its own, at once */
+	order_summary_defer(false);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	place_in(d, code, 10);
+	cr_assert_eq(collected(d, org), before + 5);
+	cr_assert_eq(db_commit(d), DB_OK);
+	cr_assert_eq(check_quiet(d, out, sizeof out), 0, "%s", out);
+	unit_db_close(d, path);
+}
