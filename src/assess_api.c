@@ -75,14 +75,10 @@ void assess_api_checks(req *r)
 	size_t n;
 	struct assess_rules rules;
 	enum dj_result res = assess_month(r->db, &r->actor, prefix, month, now_unix(), &v, &n, &rules, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "month", month);
 	jw_kint(&w, "rules_version", rules.id);
 	jw_key(&w, "branches");
@@ -113,21 +109,14 @@ void assess_api_drill(req *r)
 	int64_t org = orgs_id_by_code(r->db, req_param(r, "org"));
 	buf records = {0};
 	jw rw;
-	jw_init(&rw, &records);
-	jw_arr(&rw);
+	jw_rows(&rw, &records);
 	struct assess_score s;
 	enum dj_result res = org ? assess_drill(r->db, &r->actor, org, req_param(r, "month"), req_param(r, "item"), now_unix(), record_json, &rw, &s, &e)
 				 : dj_fail(&e, DJ_NOT_FOUND, "支部不存在");
-	jw_aend(&rw);
-	if (res != DJ_OK) {
-		buf_free(&records);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &rw, &records, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "item", s.item);
 	jw_kbool(&w, "assessed", !s.not_assessed);
 	jw_kbool(&w, "has_data", s.has_data);
@@ -135,11 +124,8 @@ void assess_api_drill(req *r)
 	jw_kint(&w, "den", s.den);
 	jw_kint(&w, "weight", s.weight);
 	jw_score(&w, "score", s.has_data, s.got);
-	jw_key(&w, "records");
-	buf_puts(&r->out, buf_str(&records));
-	w.need_comma[w.depth] = true; /* the value written above */
+	jw_krows(&w, "records", &records);
 	jw_end(&w);
-	buf_free(&records);
 }
 
 static void rules_json(void *ctx, const struct assess_rules *x)
@@ -178,15 +164,10 @@ static void rules_json(void *ctx, const struct assess_rules *x)
 
 void assess_api_rules(req *r)
 {
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "versions");
-	jw_arr(&w);
+	req_json_list(r, &w, "versions");
 	assess_rules_each(r->db, rules_json, &w);
-	jw_aend(&w);
-	jw_end(&w);
+	req_json_list_end(&w);
 }
 
 static const struct json_field rules_fields[] = {{"valid_from", "生效月份", true, 's', NULL},
@@ -248,14 +229,10 @@ void assess_api_rules_save(req *r)
 	}
 	int64_t id = 0;
 	enum dj_result res = e.n ? DJ_INVALID : assess_rules_save(r->db, &r->actor, &x, now_unix(), &id, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "id", id);
 	jw_end(&w);
 }
@@ -311,10 +288,8 @@ void assess_api_bulletin_draft(req *r)
 	struct assess_bulletin b;
 	int64_t org = org_code_q(r, req_query(r, "org"), &e);
 	enum dj_result res = e.n ? DJ_INVALID : assess_bulletin_draft(r->db, &r->actor, org, assess_web_month(r, m8), now_unix(), &b, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
@@ -326,15 +301,10 @@ static void bulletin_list_json(void *ctx, const struct assess_bulletin *b) { bul
 
 void assess_api_bulletins(req *r)
 {
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "bulletins");
-	jw_arr(&w);
+	req_json_list(r, &w, "bulletins");
 	assess_bulletins_each(r->db, &r->actor, bulletin_list_json, &w);
-	jw_aend(&w);
-	jw_end(&w);
+	req_json_list_end(&w);
 }
 
 static const struct json_field publish_fields[] = {
@@ -348,10 +318,8 @@ void assess_api_bulletin_publish(req *r)
 	struct field_errors e = {0};
 	int64_t org_id = org_code_q(r, org, &e), id = 0;
 	enum dj_result res = e.n ? DJ_INVALID : assess_bulletin_publish(r->db, &r->actor, org_id, month, remarks, now_unix(), &id, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	struct assess_bulletin b;
 	if (assess_bulletin_load(r->db, &r->actor, id, &b) != DJ_OK) {
 		req_fail(r, DJ_DB_ERROR, &e);
@@ -424,14 +392,10 @@ void assess_api_quarter(req *r)
 	size_t n;
 	const char *q = req_query(r, "quarter");
 	enum dj_result res = assess_quarter(r->db, &r->actor, prefix, q, now_unix(), &v, &n, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "quarter", q);
 	jw_key(&w, "branches");
 	jw_arr(&w);
@@ -453,14 +417,10 @@ void assess_api_year(req *r)
 	size_t n;
 	struct assess_rules rules;
 	enum dj_result res = assess_year(r->db, &r->actor, prefix, y ? atoi(y) : 0, now_unix(), &v, &n, &rules, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "year", atoi(y));
 	jw_key(&w, "rules");
 	rules_json(&w, &rules);
@@ -483,14 +443,10 @@ void assess_api_stars_publish(req *r)
 	struct field_errors e = {0};
 	int64_t version = 0;
 	enum dj_result res = assess_stars_publish(r->db, &r->actor, (int)year, now_unix(), &version, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "year", year);
 	jw_kint(&w, "version", version);
 	jw_end(&w);
@@ -536,19 +492,12 @@ void assess_api_branch(req *r)
 		req_fail(r, res, NULL);
 		return;
 	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "org", req_param(r, "org"));
-	jw_key(&w, "ranks");
-	buf_puts(&r->out, buf_str(&ranks));
-	w.need_comma[w.depth] = true; /* the value written above */
-	jw_key(&w, "stars");
-	buf_puts(&r->out, buf_str(&stars));
-	w.need_comma[w.depth] = true; /* the value written above */
+	jw_krows(&w, "ranks", &ranks);
+	jw_krows(&w, "stars", &stars);
 	jw_end(&w);
-	buf_free(&ranks), buf_free(&stars);
 }
 
 static const struct json_field eval_fields[] = {{"org", "支部", true, 's', NULL},   {"period", "考核期", true, 's', NULL},
@@ -565,12 +514,9 @@ void assess_api_evaluation(req *r)
 	struct field_errors e = {0};
 	int64_t org_id = orgs_id_by_code(r->db, org);
 	enum dj_result res = assess_evaluation_add(r->db, &r->actor, org_id, period, kind, points, note, now_unix(), &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
-	buf_puts(&r->out, "{\"ok\":true}");
+	req_json_ok(r, 201);
 }
 
 static const struct json_field excellent_fields[] = {
@@ -583,12 +529,9 @@ void assess_api_excellent_add(req *r)
 		return;
 	struct field_errors e = {0};
 	enum dj_result res = assess_excellent_add(r->db, &r->actor, orgs_id_by_code(r->db, org), period, note, now_unix(), &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
-	buf_puts(&r->out, "{\"ok\":true}");
+	req_json_ok(r, 201);
 }
 
 static void excellent_json(void *ctx, const struct assess_excellent_row *x)
@@ -606,19 +549,13 @@ void assess_api_excellent(req *r)
 {
 	buf list = {0};
 	jw lw;
-	jw_init(&lw, &list);
-	jw_arr(&lw);
+	jw_rows(&lw, &list);
 	int64_t n = 0;
 	assess_excellent_each(r->db, &r->actor, req_query(r, "period"), excellent_json, &lw, &n);
 	jw_aend(&lw);
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "count", n);
-	jw_key(&w, "excellent");
-	buf_puts(&r->out, buf_str(&list));
-	w.need_comma[w.depth] = true; /* the value written above */
+	jw_krows(&w, "excellent", &list);
 	jw_end(&w);
-	buf_free(&list);
 }

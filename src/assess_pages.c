@@ -42,16 +42,29 @@ void assess_page_checks(req *r)
 		html_printf(&r->out, "<a class=\"btn\" href=\"/assessment/bulletin?month=%s\">生成月通报</a>", month);
 	buf_puts(&r->out, "</div></form>");
 	size_t notin = 0;
+	const char *first = NULL; /* the earliest month a branch not yet in enters the check */
 	for (size_t i = 0; i < n; i++)
-		notin += v[i].not_assessed;
-	html_printf(
-		&r->out,
-		"<p class=\"lead\" id=\"check-summary\">%s 共 %zu 个支部参加月检查（考核细则自 %s 起执行）。得分由各项记录自动计算；暂无数据的项目不计入，"
-		"其余项目的权重按比例折算为百分制。",
-		month, n - notin, rules.valid_from);
-	if (notin)
-		html_printf(&r->out, "另有 %zu 个支部本月尚未纳入系统，未纳入考核（自其纳入的月份起考核）。", notin);
-	buf_puts(&r->out, "</p>");
+		if (v[i].not_assessed) {
+			notin++;
+			if (!first || strcmp(v[i].start, first) < 0)
+				first = v[i].start;
+		}
+	if (n == notin) { /* "共 0 个支部参加" says nothing: say why none is */
+		html_printf(&r->out, "<p class=\"lead\" id=\"check-summary\">%s 尚无支部参加月检查：支部自纳入系统的月份起参加月检查，", month);
+		if (notin)
+			html_printf(&r->out, "这 %zu 个支部都在 %s 之后才纳入系统（最早自 %s 起考核）。", notin, month, first);
+		else
+			buf_puts(&r->out, "范围内还没有纳入系统的支部。");
+		buf_puts(&r->out, "</p>");
+	} else {
+		html_printf(&r->out,
+			    "<p class=\"lead\" id=\"check-summary\">%s 共 %zu 个支部参加月检查（考核细则自 %s 起执行）。得分由各项记录自动计算；"
+			    "暂无数据的项目不计入，其余项目的权重按比例折算为百分制。",
+			    month, n - notin, rules.valid_from);
+		if (notin)
+			html_printf(&r->out, "另有 %zu 个支部本月尚未纳入系统，未纳入考核（自其纳入的月份起考核）。", notin);
+		buf_puts(&r->out, "</p>");
+	}
 	buf_puts(&r->out, "<div class=\"table-wrap\"><table class=\"table cards check-table\"><thead><tr><th>名次</th><th>支部</th><th>综合得分</th>");
 	for (int i = 0; i < rules.n; i++) {
 		const struct assess_item_def *d = assess_item_def(rules.item[i].item);

@@ -51,14 +51,10 @@ static void member_months_answer(req *r, int64_t id)
 	char name[96], org[128];
 	int64_t org_id;
 	enum dj_result res = dues_member_brief(r->db, &r->actor, id, name, org, &org_id, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "member_id", id);
 	jw_kstr(&w, "name", name);
 	jw_kstr(&w, "org", org);
@@ -95,14 +91,10 @@ void api_base(req *r)
 		return;
 	}
 	enum dj_result res = dues_base_set(r->db, &r->actor, (int64_t)mid, since, cat, b, f, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "member_id", mid);
 	jw_kstr(&w, "since", since);
 	jw_end(&w);
@@ -120,14 +112,10 @@ void api_generate(req *r)
 	struct field_errors e = {0};
 	int made = 0;
 	enum dj_result res = dues_generate(r->db, &r->actor, o.path, month, &made, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "month", month);
 	jw_kint(&w, "made", made);
 	jw_end(&w);
@@ -183,10 +171,8 @@ void api_pay(req *r)
 	struct dues_receipt x;
 	if (res == DJ_OK)
 		res = dues_receipt_load(r->db, &r->actor, pid, &x, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	req_json_begin(r, 201);
 	jw w;
 	jw_init(&w, &r->out);
@@ -198,10 +184,8 @@ void api_receipt(req *r)
 	struct dues_receipt x;
 	struct field_errors e = {0};
 	enum dj_result res = dues_receipt_load(r->db, &r->actor, req_param_id(r, "id"), &x, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	req_json_begin(r, 200);
 	jw w;
 	jw_init(&w, &r->out);
@@ -222,14 +206,10 @@ void api_reduce(req *r)
 	struct field_errors e = {0};
 	int64_t id = 0;
 	enum dj_result res = dues_reduction_request(r->db, &r->actor, (int64_t)mid, from, to, kind, (int64_t)amount, reason, &id, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "id", id);
 	jw_kstr(&w, "state", "requested");
 	jw_end(&w);
@@ -245,14 +225,10 @@ void api_decide(req *r)
 	struct field_errors e = {0};
 	int64_t id = req_param_id(r, "id");
 	enum dj_result res = dues_reduction_decide(r->db, &r->actor, id, approve != 0, note, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "id", id);
 	jw_kstr(&w, "state", approve ? "approved" : "rejected");
 	jw_end(&w);
@@ -292,31 +268,19 @@ void api_ledger(req *r)
 	/* rows first into a buffer of their own: a failure answers without them */
 	buf rows = {0};
 	jw w;
-	jw_init(&w, &rows);
-	jw_arr(&w);
+	jw_rows(&w, &rows);
 	enum dj_result res = dues_ledger(r->db, &r->actor, o.path, period, ledger_json, &w, &t, &e);
-	jw_aend(&w);
-	if (res != DJ_OK) {
-		buf_free(&rows);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &w, &rows, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "org", o.code);
 	jw_kstr(&w, "period", period);
 	jw_key(&w, "total");
 	jw_obj(&w);
 	totals_json(&w, &t);
 	jw_end(&w);
+	jw_krows(&w, "orgs", &rows);
 	jw_end(&w);
-	/* the rows go in as "orgs" before the closing brace */
-	r->out.len--;
-	buf_puts(&r->out, ",\"orgs\":");
-	buf_append(&r->out, rows.p ? rows.p : "[]", rows.p ? rows.len : 2);
-	buf_puts(&r->out, "}");
-	buf_free(&rows);
 }
 
 static void arrear_json(void *ctx, const struct dues_arrear *a)
@@ -339,10 +303,8 @@ void api_arrears(req *r)
 	if (!orgs_from_request(r, req_query(r, "org"), &perm_dues_view, &o))
 		return;
 	struct field_errors e = {0};
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "org", o.code);
 	jw_key(&w, "members");
 	jw_arr(&w);
@@ -368,14 +330,10 @@ void api_remit(req *r)
 	struct field_errors e = {0};
 	int64_t id, amount;
 	enum dj_result res = dues_remit(r->db, &r->actor, o.id, note, &id, &amount, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "id", id);
 	jw_kint(&w, "amount_fen", amount);
 	jw_end(&w);
@@ -452,14 +410,10 @@ void api_rate_add(req *r)
 	if (strlen(since) > 10)
 		ferr_add(&e, "since", "生效日期：格式 YYYY-MM-DD");
 	enum dj_result res = e.n ? DJ_INVALID : dues_rate_add(r->db, &r->actor, &x, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kstr(&w, "since", x.since);
 	jw_end(&w);
 }

@@ -97,8 +97,6 @@ const struct exemplar_transition *exemplar_find(const char *from, const char *ac
 
 /* ---- reading ---- */
 
-static void copy(char *dst, size_t n, const char *s) { snprintf(dst, n, "%s", s ? s : ""); }
-
 #define CAMPAIGN_COLS                                                                                                                 \
 	"c.id, c.org_id, o.name, o.path, c.title, c.category, c.subject, c.stage, c.year, c.quota, c.notice_days, c.nominate_until, " \
 	"c.review_until, c.consult_until, COALESCE(c.notice_start, 0), COALESCE(c.closed_at, 0), c.created_at, c.category_label"
@@ -108,24 +106,24 @@ static void campaign_read(db_stmt *s, struct exemplar_campaign *c)
 	memset(c, 0, sizeof *c);
 	c->id = db_int(s, 0);
 	c->org_id = db_int(s, 1);
-	copy(c->org_name, sizeof c->org_name, db_str(s, 2));
-	copy(c->org_path, sizeof c->org_path, db_str(s, 3));
-	copy(c->title, sizeof c->title, db_str(s, 4));
-	copy(c->category, sizeof c->category, db_str(s, 5));
-	copy(c->subject, sizeof c->subject, db_str(s, 6));
-	copy(c->stage, sizeof c->stage, db_str(s, 7));
+	str_copy(c->org_name, sizeof c->org_name, db_str(s, 2));
+	str_copy(c->org_path, sizeof c->org_path, db_str(s, 3));
+	str_copy(c->title, sizeof c->title, db_str(s, 4));
+	str_copy(c->category, sizeof c->category, db_str(s, 5));
+	str_copy(c->subject, sizeof c->subject, db_str(s, 6));
+	str_copy(c->stage, sizeof c->stage, db_str(s, 7));
 	c->year = db_int(s, 8);
 	c->quota = db_int(s, 9);
 	c->notice_days = db_int(s, 10);
-	copy(c->nominate_until, sizeof c->nominate_until, db_str(s, 11));
-	copy(c->review_until, sizeof c->review_until, db_str(s, 12));
-	copy(c->consult_until, sizeof c->consult_until, db_str(s, 13));
+	str_copy(c->nominate_until, sizeof c->nominate_until, db_str(s, 11));
+	str_copy(c->review_until, sizeof c->review_until, db_str(s, 12));
+	str_copy(c->consult_until, sizeof c->consult_until, db_str(s, 13));
 	c->notice_start = db_int(s, 14);
 	c->closed_at = db_int(s, 15);
 	c->created_at = db_int(s, 16);
-	copy(c->category_label, sizeof c->category_label, db_str(s, 17));
+	str_copy(c->category_label, sizeof c->category_label, db_str(s, 17));
 	if (!*c->category_label) /* a row written without it: the default's name */
-		copy(c->category_label, sizeof c->category_label, exemplar_category_label(c->category));
+		str_copy(c->category_label, sizeof c->category_label, exemplar_category_label(c->category));
 }
 
 bool exemplar_campaign_load(db *d, int64_t id, struct exemplar_campaign *c)
@@ -191,19 +189,19 @@ static void candidate_read(db_stmt *s, struct exemplar_candidate *c)
 	memset(c, 0, sizeof *c);
 	c->id = db_int(s, 0);
 	c->campaign_id = db_int(s, 1);
-	copy(c->name, sizeof c->name, db_str(s, 2));
-	copy(c->unit, sizeof c->unit, db_str(s, 3));
-	copy(c->deeds, sizeof c->deeds, db_str(s, 4));
-	copy(c->source, sizeof c->source, db_str(s, 5));
-	copy(c->nominator_name, sizeof c->nominator_name, db_str(s, 6));
-	copy(c->nominator_phone, sizeof c->nominator_phone, db_str(s, 7));
-	copy(c->state, sizeof c->state, db_str(s, 8));
+	str_copy(c->name, sizeof c->name, db_str(s, 2));
+	str_copy(c->unit, sizeof c->unit, db_str(s, 3));
+	str_copy(c->deeds, sizeof c->deeds, db_str(s, 4));
+	str_copy(c->source, sizeof c->source, db_str(s, 5));
+	str_copy(c->nominator_name, sizeof c->nominator_name, db_str(s, 6));
+	str_copy(c->nominator_phone, sizeof c->nominator_phone, db_str(s, 7));
+	str_copy(c->state, sizeof c->state, db_str(s, 8));
 	c->merged_into = db_int(s, 9);
-	copy(c->veto_reason, sizeof c->veto_reason, db_str(s, 10));
-	copy(c->cert_no, sizeof c->cert_no, db_str(s, 11));
+	str_copy(c->veto_reason, sizeof c->veto_reason, db_str(s, 10));
+	str_copy(c->cert_no, sizeof c->cert_no, db_str(s, 11));
 	c->awarded_at = db_int(s, 12);
 	c->revoked_at = db_int(s, 13);
-	copy(c->revoke_reason, sizeof c->revoke_reason, db_str(s, 14));
+	str_copy(c->revoke_reason, sizeof c->revoke_reason, db_str(s, 14));
 	c->created_at = db_int(s, 15);
 	int64_t sum = db_int(s, 16);
 	c->scores = db_int(s, 17);
@@ -283,9 +281,9 @@ static bool text_ok(const char *s, size_t max);
 static void category_read(db_stmt *s, struct exemplar_category *c)
 {
 	memset(c, 0, sizeof *c);
-	copy(c->key, sizeof c->key, db_str(s, 0));
-	copy(c->label, sizeof c->label, db_str(s, 1));
-	copy(c->subject, sizeof c->subject, db_str(s, 2));
+	str_copy(c->key, sizeof c->key, db_str(s, 0));
+	str_copy(c->label, sizeof c->label, db_str(s, 1));
+	str_copy(c->subject, sizeof c->subject, db_str(s, 2));
 	c->pos = db_int(s, 3);
 	c->active = db_int(s, 4) != 0;
 }
@@ -921,12 +919,12 @@ static void consult_read(db_stmt *s, struct exemplar_consult *t)
 	t->candidate_id = db_int(s, 1);
 	t->campaign_id = db_int(s, 2);
 	t->dept_org_id = db_int(s, 3);
-	copy(t->dept_name, sizeof t->dept_name, db_str(s, 4));
-	copy(t->candidate_name, sizeof t->candidate_name, db_str(s, 5));
-	copy(t->candidate_unit, sizeof t->candidate_unit, db_str(s, 6));
-	copy(t->campaign_title, sizeof t->campaign_title, db_str(s, 7));
-	copy(t->answer, sizeof t->answer, db_str(s, 8));
-	copy(t->note, sizeof t->note, db_str(s, 9));
+	str_copy(t->dept_name, sizeof t->dept_name, db_str(s, 4));
+	str_copy(t->candidate_name, sizeof t->candidate_name, db_str(s, 5));
+	str_copy(t->candidate_unit, sizeof t->candidate_unit, db_str(s, 6));
+	str_copy(t->campaign_title, sizeof t->campaign_title, db_str(s, 7));
+	str_copy(t->answer, sizeof t->answer, db_str(s, 8));
+	str_copy(t->note, sizeof t->note, db_str(s, 9));
 	t->answered_at = db_int(s, 10);
 	t->due_at = db_int(s, 11);
 }
@@ -995,10 +993,10 @@ static void evidence_read(db_stmt *s, struct exemplar_evidence *v)
 {
 	memset(v, 0, sizeof *v);
 	v->id = db_int(s, 0);
-	copy(v->kind, sizeof v->kind, db_str(s, 1));
+	str_copy(v->kind, sizeof v->kind, db_str(s, 1));
 	v->owner_id = db_int(s, 2);
-	copy(v->name, sizeof v->name, db_str(s, 3));
-	copy(v->mime, sizeof v->mime, db_str(s, 4));
+	str_copy(v->name, sizeof v->name, db_str(s, 3));
+	str_copy(v->mime, sizeof v->mime, db_str(s, 4));
 	v->bytes = db_int(s, 5);
 	v->created_at = db_int(s, 6);
 }
@@ -1201,13 +1199,13 @@ void exemplar_objection_each(db *d, int64_t campaign_id, exemplar_objection_fn f
 		memset(&o, 0, sizeof o);
 		o.id = db_int(s, 0);
 		o.candidate_id = db_int(s, 1);
-		copy(o.candidate_name, sizeof o.candidate_name, db_str(s, 2));
-		copy(o.name, sizeof o.name, db_str(s, 3));
-		copy(o.phone, sizeof o.phone, db_str(s, 4));
-		copy(o.content, sizeof o.content, db_str(s, 5));
-		copy(o.evidence, sizeof o.evidence, db_str(s, 6));
-		copy(o.answer, sizeof o.answer, db_str(s, 7));
-		copy(o.reason, sizeof o.reason, db_str(s, 8));
+		str_copy(o.candidate_name, sizeof o.candidate_name, db_str(s, 2));
+		str_copy(o.name, sizeof o.name, db_str(s, 3));
+		str_copy(o.phone, sizeof o.phone, db_str(s, 4));
+		str_copy(o.content, sizeof o.content, db_str(s, 5));
+		str_copy(o.evidence, sizeof o.evidence, db_str(s, 6));
+		str_copy(o.answer, sizeof o.answer, db_str(s, 7));
+		str_copy(o.reason, sizeof o.reason, db_str(s, 8));
 		o.filed_at = db_int(s, 9);
 		o.answered_at = db_int(s, 10);
 		fn(ctx, &o);
@@ -1352,11 +1350,11 @@ void exemplar_care_each(db *d, const char *scope, exemplar_care_fn fn, void *ctx
 		memset(&r, 0, sizeof r);
 		r.id = db_int(s, 0);
 		r.candidate_id = db_int(s, 1);
-		copy(r.candidate_name, sizeof r.candidate_name, db_str(s, 2));
-		copy(r.org_name, sizeof r.org_name, db_str(s, 3));
-		copy(r.kind, sizeof r.kind, db_str(s, 4));
-		copy(r.day, sizeof r.day, db_str(s, 5));
-		copy(r.note, sizeof r.note, db_str(s, 6));
+		str_copy(r.candidate_name, sizeof r.candidate_name, db_str(s, 2));
+		str_copy(r.org_name, sizeof r.org_name, db_str(s, 3));
+		str_copy(r.kind, sizeof r.kind, db_str(s, 4));
+		str_copy(r.day, sizeof r.day, db_str(s, 5));
+		str_copy(r.note, sizeof r.note, db_str(s, 6));
 		fn(ctx, &r);
 	}
 	db_done(s);
@@ -1464,10 +1462,10 @@ void exemplar_session_each(db *d, const char *scope, exemplar_session_fn fn, voi
 		memset(&x, 0, sizeof x);
 		x.id = db_int(s, 0);
 		x.tour_id = db_int(s, 1);
-		copy(x.tour_title, sizeof x.tour_title, db_str(s, 2));
-		copy(x.place_kind, sizeof x.place_kind, db_str(s, 3));
-		copy(x.place, sizeof x.place, db_str(s, 4));
-		copy(x.day, sizeof x.day, db_str(s, 5));
+		str_copy(x.tour_title, sizeof x.tour_title, db_str(s, 2));
+		str_copy(x.place_kind, sizeof x.place_kind, db_str(s, 3));
+		str_copy(x.place, sizeof x.place, db_str(s, 4));
+		str_copy(x.day, sizeof x.day, db_str(s, 5));
 		x.audience = db_int(s, 6);
 		x.held = db_int(s, 7) != 0;
 		fn(ctx, &x);

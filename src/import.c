@@ -75,16 +75,6 @@ const char *import_field_label(const char *field)
 	return field;
 }
 
-/* Copies src into dst (n bytes), cut short when it does not fit. */
-static void copy(char *dst, size_t n, const char *src)
-{
-	size_t l = strlen(src);
-	if (l >= n)
-		l = n - 1;
-	memcpy(dst, src, l);
-	dst[l] = 0;
-}
-
 static bool in_list(const char *const *l, const char *s)
 {
 	for (; *l; l++)
@@ -297,10 +287,10 @@ static void org_code_of(struct checker *c, const char *value, char *code, size_t
 {
 	for (int i = 0; i < c->ncodes; i++)
 		if (!strcmp(c->codes[i].key, value)) {
-			copy(code, n, c->codes[i].code);
+			str_copy(code, n, c->codes[i].code);
 			return;
 		}
-	copy(code, n, value); /* short: the caller checked its length */
+	str_copy(code, n, value); /* short: the caller checked its length */
 	if (!db_int1(c->d, 0, "SELECT COUNT(*) FROM orgs WHERE code = ?", "t", value)) {
 		db_stmt *s = db_query(c->d, "SELECT code FROM orgs WHERE name = ? AND dissolved_at IS NULL", "t", value);
 		int found = 0;
@@ -310,11 +300,11 @@ static void org_code_of(struct checker *c, const char *value, char *code, size_t
 				snprintf(first, sizeof first, "%s", db_str(s, 0));
 		db_done(s);
 		if (found == 1)
-			copy(code, n, first);
+			str_copy(code, n, first);
 	}
 	if (c->ncodes < (int)(sizeof c->codes / sizeof c->codes[0]) && strlen(value) < sizeof c->codes[0].key) {
-		copy(c->codes[c->ncodes].key, sizeof c->codes[0].key, value);
-		copy(c->codes[c->ncodes].code, sizeof c->codes[0].code, code);
+		str_copy(c->codes[c->ncodes].key, sizeof c->codes[0].key, value);
+		str_copy(c->codes[c->ncodes].code, sizeof c->codes[0].code, code);
 		c->ncodes++;
 	}
 }
@@ -414,7 +404,7 @@ static void check_row(struct checker *c, int line, const char *const *vals, cons
 		if (!strcmp(field, "org_code") && *v) {
 			char code[64];
 			org_code_of(c, v, code, sizeof code);
-			copy(v, sizeof v, code);
+			str_copy(v, sizeof v, code);
 		}
 		member_set(&m, field, v);
 	}

@@ -171,15 +171,16 @@ bool lesson_vocab_get(db *d, enum lesson_vocab v, const char *key, struct vocab_
 }
 
 struct topic_adapter {
-	void (*fn)(void *ctx, const char *key, const char *label);
+	void (*fn)(void *ctx, const char *key, const char *label, bool active);
 	void *ctx;
 };
 static void topic_adapt(void *ctx, const struct vocab_item *it)
 {
 	struct topic_adapter *t = ctx;
-	t->fn(t->ctx, it->key, it->label);
+	if (it->active || it->uses > 0) /* a retired topic no lesson carries finds nothing */
+		t->fn(t->ctx, it->key, it->label, it->active);
 }
-void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label), void *ctx)
+void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label, bool active), void *ctx)
 {
 	struct topic_adapter t = {fn, ctx};
 	lesson_vocab_each(d, LV_TOPIC, false, topic_adapt, &t);

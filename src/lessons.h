@@ -69,8 +69,10 @@ enum dj_result lesson_vocab_add(db *d, const struct actor *a, enum lesson_vocab 
  * (active 1; -1: keep). DJ_NOT_FOUND for an unknown key; nothing changing
  * writes nothing. */
 enum dj_result lesson_vocab_set(db *d, const struct actor *a, enum lesson_vocab v, const char *key, const char *label, int active, struct field_errors *e);
-/* Every topic, retired ones too (old lessons carry them): fn(ctx, key, label). */
-void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label), void *ctx);
+/* The topics the catalogue filters by: every active topic, and a retired one
+ * while lessons still carry it (one none carries would find nothing):
+ * fn(ctx, key, label, active). */
+void lesson_topics_each(db *d, void (*fn)(void *ctx, const char *key, const char *label, bool active), void *ctx);
 /* A new topic with the key given (the API): lesson_vocab_add(LV_TOPIC). */
 enum dj_result lesson_topic_add(db *d, const struct actor *a, const char *key, const char *label, struct field_errors *e);
 /* The lecturers of the lessons of the actor's town: fn(ctx, member id, name), by name. */

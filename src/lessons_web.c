@@ -505,10 +505,11 @@ struct page_ctx {
 	const char *sel;
 };
 
-static void topic_opt(void *ctx, const char *key, const char *label)
+static void topic_opt(void *ctx, const char *key, const char *label, bool active)
 {
 	struct page_ctx *c = ctx;
-	html_printf(&c->r->out, "<option value=\"%s\"%s>%s</option>", key, c->sel && !strcmp(c->sel, key) ? " selected" : "", label);
+	html_printf(&c->r->out, "<option value=\"%s\"%s>%s%s</option>", key, c->sel && !strcmp(c->sel, key) ? " selected" : "", label,
+		    active ? "" : "（已停用）");
 }
 
 static void lesson_card(void *ctx, const struct lesson *l)
@@ -541,8 +542,9 @@ static void page_catalogue(req *r)
 	struct lesson_filter f = {topic, parse_id(req_query(r, "lecturer"))};
 	page_begin(r, "微党课");
 	buf_puts(&r->out, "<p class=\"lead\">每个月都精选了普通党员自主开发的微党课供我们点单。</p>");
-	html_printf(&r->out, "<form class=\"filters\" method=\"get\" action=\"/lessons\"><div class=\"field\"><label for=\"f-topic\">主题</label>"
-			     "<select id=\"f-topic\" name=\"topic\"><option value=\"\">全部主题</option>");
+	html_printf(&r->out,
+		    "<form class=\"filters\" method=\"get\" action=\"/lessons\"><div class=\"field topic-field\"><label for=\"f-topic\">主题</label>"
+		    "<select id=\"f-topic\" name=\"topic\"><option value=\"\">全部主题</option>");
 	struct page_ctx c = {r, 0, topic};
 	lesson_topics_each(r->db, topic_opt, &c);
 	buf_puts(&r->out, "</select></div><div class=\"field\"><label for=\"f-lecturer\">讲师</label><select id=\"f-lecturer\" name=\"lecturer\">"

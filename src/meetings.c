@@ -133,18 +133,6 @@ static void month_add(const char *month, int k, char out[8])
 
 static bool text_given(const char *s) { return s && *s && strspn(s, " \t\r\n") < strlen(s); }
 
-/* s into dst of n bytes, cut at a character boundary when too long. */
-static void copy(char *dst, size_t n, const char *s)
-{
-	size_t l = s ? strnlen(s, n - 1) : 0;
-	if (s && s[l])
-		while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
-			l--;
-	if (l)
-		memcpy(dst, s, l);
-	dst[l] = 0;
-}
-
 /* A required text field of at most max characters; false (with the field named) otherwise. */
 static bool need_text(struct field_errors *e, const char *field, const char *label, const char *v, size_t max)
 {
@@ -176,8 +164,8 @@ static bool branch_of(db *d, int64_t org_id, int64_t *branch_id, char path[256],
 	bool ok = db_next(s);
 	if (ok) {
 		*branch_id = db_int(s, 0);
-		copy(path, 256, db_str(s, 1));
-		copy(type, 16, db_str(s, 2));
+		str_copy(path, 256, db_str(s, 1));
+		str_copy(type, 16, db_str(s, 2));
 	}
 	db_done(s);
 	return ok && *branch_id;
@@ -192,7 +180,7 @@ static bool member_in(db *d, int64_t member_id, const char *path, char name[96])
 		"It", member_id, path);
 	bool ok = db_next(s);
 	if (ok && name)
-		copy(name, 96, db_str(s, 0));
+		str_copy(name, 96, db_str(s, 0));
 	db_done(s);
 	return ok;
 }
@@ -272,9 +260,9 @@ static bool type_seeded(const char *key)
 static void type_row(db_stmt *s, struct meeting_type *t)
 {
 	memset(t, 0, sizeof *t);
-	copy(t->key, sizeof t->key, db_str(s, 0));
-	copy(t->label, sizeof t->label, db_str(s, 1));
-	copy(t->invite, sizeof t->invite, db_str(s, 2));
+	str_copy(t->key, sizeof t->key, db_str(s, 0));
+	str_copy(t->label, sizeof t->label, db_str(s, 1));
+	str_copy(t->invite, sizeof t->invite, db_str(s, 2));
 	t->sanhui = db_int(s, 3) != 0;
 	t->minutes = db_int(s, 4) != 0;
 	t->active = db_int(s, 5) != 0;
@@ -307,10 +295,10 @@ bool meeting_type_get(db *d, const char *key, struct meeting_type *t)
 
 const char *meeting_type_name(db *d, const char *key, char out[64])
 {
-	copy(out, 64, key ? key : "");
+	str_copy(out, 64, key ? key : "");
 	db_stmt *s = db_query(d, "SELECT label FROM meeting_types WHERE key = ?", "t", key ? key : "");
 	if (db_next(s))
-		copy(out, 64, db_str(s, 0));
+		str_copy(out, 64, db_str(s, 0));
 	db_done(s);
 	return out;
 }
@@ -450,9 +438,9 @@ int meeting_requirements(db *d, struct meeting_requirement *out, int max)
 		"t.active = 1 ORDER BY q.months, t.pos",
 		"");
 	while (db_next(s) && n < max) {
-		copy(out[n].type, sizeof out[n].type, db_str(s, 0));
+		str_copy(out[n].type, sizeof out[n].type, db_str(s, 0));
 		out[n].months = (int)db_int(s, 1);
-		copy(out[n].invite, sizeof out[n].invite, db_str(s, 2));
+		str_copy(out[n].invite, sizeof out[n].invite, db_str(s, 2));
 		n++;
 	}
 	db_done(s);
@@ -503,28 +491,28 @@ static void meeting_row(db_stmt *s, struct meeting *m)
 	m->id = db_int(s, 0);
 	m->org_id = db_int(s, 1);
 	m->plan_id = db_int(s, 2);
-	copy(m->org_name, sizeof m->org_name, db_str(s, 3));
-	copy(m->org_path, sizeof m->org_path, db_str(s, 4));
-	copy(m->org_type, sizeof m->org_type, db_str(s, 5));
-	copy(m->type, sizeof m->type, db_str(s, 6));
-	copy(m->theme, sizeof m->theme, db_str(s, 7));
-	copy(m->place, sizeof m->place, db_str(s, 8));
-	copy(m->content, sizeof m->content, db_str(s, 9));
+	str_copy(m->org_name, sizeof m->org_name, db_str(s, 3));
+	str_copy(m->org_path, sizeof m->org_path, db_str(s, 4));
+	str_copy(m->org_type, sizeof m->org_type, db_str(s, 5));
+	str_copy(m->type, sizeof m->type, db_str(s, 6));
+	str_copy(m->theme, sizeof m->theme, db_str(s, 7));
+	str_copy(m->place, sizeof m->place, db_str(s, 8));
+	str_copy(m->content, sizeof m->content, db_str(s, 9));
 	m->starts_at = db_int(s, 10);
 	m->ends_at = db_int(s, 11);
 	m->host_member_id = db_int(s, 12);
 	m->recorder_member_id = db_int(s, 13);
-	copy(m->host_name, sizeof m->host_name, db_str(s, 14));
-	copy(m->recorder_name, sizeof m->recorder_name, db_str(s, 15));
-	copy(m->state, sizeof m->state, db_str(s, 16));
-	copy(m->minutes, sizeof m->minutes, db_str(s, 17));
-	copy(m->topics, sizeof m->topics, db_str(s, 18));
-	copy(m->cancel_reason, sizeof m->cancel_reason, db_str(s, 19));
+	str_copy(m->host_name, sizeof m->host_name, db_str(s, 14));
+	str_copy(m->recorder_name, sizeof m->recorder_name, db_str(s, 15));
+	str_copy(m->state, sizeof m->state, db_str(s, 16));
+	str_copy(m->minutes, sizeof m->minutes, db_str(s, 17));
+	str_copy(m->topics, sizeof m->topics, db_str(s, 18));
+	str_copy(m->cancel_reason, sizeof m->cancel_reason, db_str(s, 19));
 	m->youth = db_int(s, 20);
 	m->masses = db_int(s, 21);
 	m->held_at = db_int(s, 22);
 	m->created_at = db_int(s, 23);
-	copy(m->type_label, sizeof m->type_label, db_str(s, 24));
+	str_copy(m->type_label, sizeof m->type_label, db_str(s, 24));
 }
 
 static void meeting_counts(db *d, struct meeting *m)
@@ -625,7 +613,7 @@ static bool invited(db *d, int64_t meeting_id, int64_t member_id, char status[24
 	db_stmt *s = db_query(d, "SELECT status FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?", "II", meeting_id, member_id);
 	bool ok = db_next(s);
 	if (status)
-		copy(status, 24, ok ? db_str(s, 0) : "");
+		str_copy(status, 24, ok ? db_str(s, 0) : "");
 	db_done(s);
 	return ok;
 }
@@ -660,8 +648,8 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 	memset(&o, 0, sizeof o);
 	db_stmt *s = db_query(d, "SELECT path, name FROM orgs WHERE id = ?", "I", n->org_id);
 	if (db_next(s)) {
-		copy(o.org_path, sizeof o.org_path, db_str(s, 0));
-		copy(o.org_name, sizeof o.org_name, db_str(s, 1));
+		str_copy(o.org_path, sizeof o.org_path, db_str(s, 0));
+		str_copy(o.org_name, sizeof o.org_name, db_str(s, 1));
 	}
 	db_done(s);
 	if (!actor_covers(a, o.org_path))
@@ -690,8 +678,8 @@ enum dj_result meeting_plan(db *d, const struct actor *a, const struct meeting_n
 			     "It", n->plan_id, o.org_path);
 		bool found = db_next(s);
 		if (found) {
-			copy(ptheme, sizeof ptheme, db_str(s, 0));
-			copy(pcontent, sizeof pcontent, db_str(s, 1));
+			str_copy(ptheme, sizeof ptheme, db_str(s, 0));
+			str_copy(pcontent, sizeof pcontent, db_str(s, 1));
 		}
 		db_done(s);
 		if (!found)
@@ -1106,7 +1094,7 @@ enum dj_result meeting_photo_get(db *d, const struct actor *a, int64_t id, int64
 	db_stmt *s = db_query(d, "SELECT content_type, size, data FROM meeting_photos WHERE id = ? AND meeting_id = ?", "II", photo_id, id);
 	enum dj_result res = DJ_NOT_FOUND;
 	if (db_next(s)) {
-		copy(type, 16, db_str(s, 0));
+		str_copy(type, 16, db_str(s, 0));
 		size_t cap = (size_t)db_int(s, 1) + 4;
 		const char *b64 = db_str(s, 2);
 		*out = malloc(cap);
@@ -1196,9 +1184,9 @@ enum dj_result meeting_plan_publish(db *d, const struct actor *a, int64_t org_id
 	char path[256] = "", name[168] = "", otype[16] = "";
 	db_stmt *s = db_query(d, "SELECT path, name, type FROM orgs WHERE id = ? AND dissolved_at IS NULL", "I", org_id);
 	if (db_next(s)) {
-		copy(path, sizeof path, db_str(s, 0));
-		copy(name, sizeof name, db_str(s, 1));
-		copy(otype, sizeof otype, db_str(s, 2));
+		str_copy(path, sizeof path, db_str(s, 0));
+		str_copy(name, sizeof name, db_str(s, 1));
+		str_copy(otype, sizeof otype, db_str(s, 2));
 	}
 	db_done(s);
 	if (!*path || !actor_covers(a, path))
@@ -1256,11 +1244,11 @@ void meeting_plans_each(db *d, int64_t org_id, const char *month, void (*fn)(voi
 		memset(&p, 0, sizeof p);
 		p.id = db_int(s, 0);
 		p.org_id = db_int(s, 1);
-		copy(p.org_name, sizeof p.org_name, db_str(s, 2));
-		copy(p.month, sizeof p.month, db_str(s, 3));
-		copy(p.type, sizeof p.type, db_str(s, 4));
-		copy(p.theme, sizeof p.theme, db_str(s, 5));
-		copy(p.content, sizeof p.content, db_str(s, 6));
+		str_copy(p.org_name, sizeof p.org_name, db_str(s, 2));
+		str_copy(p.month, sizeof p.month, db_str(s, 3));
+		str_copy(p.type, sizeof p.type, db_str(s, 4));
+		str_copy(p.theme, sizeof p.theme, db_str(s, 5));
+		str_copy(p.content, sizeof p.content, db_str(s, 6));
 		fn(ctx, &p);
 	}
 	db_done(s);
@@ -1289,25 +1277,25 @@ static void decision_row(db_stmt *s, int64_t now, struct decision *x)
 	x->meeting_id = db_int(s, 1);
 	x->org_id = db_int(s, 2);
 	x->owner_member_id = db_int(s, 3);
-	copy(x->org_name, sizeof x->org_name, db_str(s, 4));
-	copy(x->org_path, sizeof x->org_path, db_str(s, 5));
-	copy(x->org_code, sizeof x->org_code, db_str(s, 6));
-	copy(x->meeting_theme, sizeof x->meeting_theme, db_str(s, 7));
+	str_copy(x->org_name, sizeof x->org_name, db_str(s, 4));
+	str_copy(x->org_path, sizeof x->org_path, db_str(s, 5));
+	str_copy(x->org_code, sizeof x->org_code, db_str(s, 6));
+	str_copy(x->meeting_theme, sizeof x->meeting_theme, db_str(s, 7));
 	x->meeting_at = db_int(s, 8);
-	copy(x->matter, sizeof x->matter, db_str(s, 9));
-	copy(x->owner_name, sizeof x->owner_name, db_str(s, 10));
-	copy(x->deadline, sizeof x->deadline, db_str(s, 11));
-	copy(x->state, sizeof x->state, db_str(s, 12));
-	copy(x->result, sizeof x->result, db_str(s, 13));
-	copy(x->done_date, sizeof x->done_date, db_str(s, 14));
+	str_copy(x->matter, sizeof x->matter, db_str(s, 9));
+	str_copy(x->owner_name, sizeof x->owner_name, db_str(s, 10));
+	str_copy(x->deadline, sizeof x->deadline, db_str(s, 11));
+	str_copy(x->state, sizeof x->state, db_str(s, 12));
+	str_copy(x->result, sizeof x->result, db_str(s, 13));
+	str_copy(x->done_date, sizeof x->done_date, db_str(s, 14));
 	x->done_at = db_int(s, 15);
 	x->created_at = db_int(s, 16);
 	x->order_id = db_int(s, 17);
-	copy(x->order_code, sizeof x->order_code, db_str(s, 18));
-	copy(x->pub_date, sizeof x->pub_date, db_str(s, 19));
-	copy(x->pub_text, sizeof x->pub_text, db_str(s, 20));
-	copy(x->result_pub_date, sizeof x->result_pub_date, db_str(s, 21));
-	copy(x->result_pub_text, sizeof x->result_pub_text, db_str(s, 22));
+	str_copy(x->order_code, sizeof x->order_code, db_str(s, 18));
+	str_copy(x->pub_date, sizeof x->pub_date, db_str(s, 19));
+	str_copy(x->pub_text, sizeof x->pub_text, db_str(s, 20));
+	str_copy(x->result_pub_date, sizeof x->result_pub_date, db_str(s, 21));
+	str_copy(x->result_pub_text, sizeof x->result_pub_text, db_str(s, 22));
 	x->overdue = decision_is_overdue(x->state, x->deadline, now);
 }
 
@@ -1372,7 +1360,7 @@ enum dj_result decision_create(db *d, const struct actor *a, int64_t meeting_id,
 				ferr_add(e, "supervisors", "督导小组第%zu人（群众代表）应写明姓名，不超过32个字", i + 1);
 				break;
 			}
-			copy(names[i], sizeof names[i], sv->name);
+			str_copy(names[i], sizeof names[i], sv->name);
 		} else {
 			ferr_add(e, "supervisors", "督导小组第%zu人应为党员（member）或群众代表（rep）", i + 1);
 			break;
@@ -1389,7 +1377,7 @@ enum dj_result decision_create(db *d, const struct actor *a, int64_t meeting_id,
 				      n->owner_member_id);
 		if (db_next(u)) {
 			owner_uid = db_int(u, 0);
-			copy(owner_login, sizeof owner_login, db_str(u, 1));
+			str_copy(owner_login, sizeof owner_login, db_str(u, 1));
 		}
 		db_done(u);
 		if (!order_load(d, 0, code, &o) || !order_visible(d, a, &o) || o.org_id != branch)
@@ -1513,13 +1501,13 @@ static bool pub_date_of(struct field_errors *e, const char *given, const char *e
 	char today_s[11];
 	meeting_date_of(now, today_s);
 	if (!text_given(given)) {
-		copy(out, 11, today_s);
+		str_copy(out, 11, today_s);
 		given = out;
 	} else if (!date_valid(given)) {
 		ferr_add(e, "date", "%s日期应为 YYYY-MM-DD", what);
 		return false;
 	} else
-		copy(out, 11, given);
+		str_copy(out, 11, given);
 	if (strcmp(out, today_s) > 0) {
 		ferr_add(e, "date", "%s日期不能晚于今天", what);
 		return false;
@@ -1712,12 +1700,12 @@ static void matter_row(db *d, db_stmt *s, struct matter *m)
 	m->id = db_int(s, 0);
 	m->org_id = db_int(s, 1);
 	m->round = db_int(s, 2);
-	copy(m->org_name, sizeof m->org_name, db_str(s, 3));
-	copy(m->org_path, sizeof m->org_path, db_str(s, 4));
-	copy(m->org_code, sizeof m->org_code, db_str(s, 5));
-	copy(m->title, sizeof m->title, db_str(s, 6));
-	copy(m->description, sizeof m->description, db_str(s, 7));
-	copy(m->state, sizeof m->state, db_str(s, 8));
+	str_copy(m->org_name, sizeof m->org_name, db_str(s, 3));
+	str_copy(m->org_path, sizeof m->org_path, db_str(s, 4));
+	str_copy(m->org_code, sizeof m->org_code, db_str(s, 5));
+	str_copy(m->title, sizeof m->title, db_str(s, 6));
+	str_copy(m->description, sizeof m->description, db_str(s, 7));
+	str_copy(m->state, sizeof m->state, db_str(s, 8));
 	m->created_at = db_int(s, 9);
 }
 
@@ -1753,8 +1741,8 @@ enum dj_result matter_create(db *d, const struct actor *a, int64_t org_id, const
 	char path[256] = "", type[16] = "";
 	db_stmt *s = db_query(d, "SELECT path, type FROM orgs WHERE id = ? AND dissolved_at IS NULL", "I", org_id);
 	if (db_next(s)) {
-		copy(path, sizeof path, db_str(s, 0));
-		copy(type, sizeof type, db_str(s, 1));
+		str_copy(path, sizeof path, db_str(s, 0));
+		str_copy(type, sizeof type, db_str(s, 1));
 	}
 	db_done(s);
 	if (!*path) {
@@ -1829,8 +1817,8 @@ enum dj_result matter_step_record(db *d, const struct actor *a, int64_t id, cons
 			ferr_add(e, "decision_id", "该决策事项尚未%s", resolution ? "决议公开" : "公开实施结果");
 			return DJ_INVALID;
 		}
-		copy(ddate, sizeof ddate, resolution ? x.pub_date : x.result_pub_date);
-		copy(dtext, sizeof dtext, resolution ? x.pub_text : x.result_pub_text);
+		str_copy(ddate, sizeof ddate, resolution ? x.pub_date : x.result_pub_date);
+		str_copy(dtext, sizeof dtext, resolution ? x.pub_text : x.result_pub_text);
 		if (!text_given(date))
 			date = ddate;
 		if (!text_given(record))
@@ -1844,7 +1832,7 @@ enum dj_result matter_step_record(db *d, const struct actor *a, int64_t id, cons
 		char last[11] = "";
 		db_stmt *s = db_query(d, "SELECT date FROM matter_steps WHERE matter_id = ? AND round = ? ORDER BY seq DESC LIMIT 1", "II", id, round);
 		if (db_next(s))
-			copy(last, sizeof last, db_str(s, 0));
+			str_copy(last, sizeof last, db_str(s, 0));
 		db_done(s);
 		char today_s[11];
 		meeting_date_of(now, today_s);
@@ -2007,9 +1995,9 @@ static enum dj_result report_org(db *d, const struct actor *a, int64_t org_id, c
 	db_stmt *s = db_query(d, "SELECT path, name, code FROM orgs WHERE id = ?", "I", org_id);
 	if (db_next(s)) {
 		ok = true;
-		copy(path, 256, db_str(s, 0));
-		copy(name, 168, db_str(s, 1));
-		copy(code, 64, db_str(s, 2));
+		str_copy(path, 256, db_str(s, 0));
+		str_copy(name, 168, db_str(s, 1));
+		str_copy(code, 64, db_str(s, 2));
 	}
 	db_done(s);
 	if (!ok || !actor_covers(a, path))
@@ -2039,9 +2027,9 @@ static struct branch_ref *branches_under(db *d, const char *path, size_t *n)
 			cap *= 2;
 		}
 		v[*n].id = db_int(s, 0);
-		copy(v[*n].name, sizeof v[*n].name, db_str(s, 1));
-		copy(v[*n].code, sizeof v[*n].code, db_str(s, 2));
-		copy(v[*n].path, sizeof v[*n].path, db_str(s, 3));
+		str_copy(v[*n].name, sizeof v[*n].name, db_str(s, 1));
+		str_copy(v[*n].code, sizeof v[*n].code, db_str(s, 2));
+		str_copy(v[*n].path, sizeof v[*n].path, db_str(s, 3));
 		(*n)++;
 	}
 	db_done(s);
@@ -2066,8 +2054,8 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
 		struct meeting_report_row r;
 		memset(&r, 0, sizeof r);
 		r.org_id = b[i].id;
-		copy(r.org_name, sizeof r.org_name, b[i].name);
-		copy(r.org_code, sizeof r.org_code, b[i].code);
+		str_copy(r.org_name, sizeof r.org_name, b[i].name);
+		str_copy(r.org_code, sizeof r.org_code, b[i].code);
 		report_of(d, types, ntypes, b[i].path, t0, t1, now, &r);
 		fn(ctx, &r, false);
 	}
@@ -2075,8 +2063,8 @@ enum dj_result meeting_report(db *d, const struct actor *a, int64_t org_id, cons
 	struct meeting_report_row r;
 	memset(&r, 0, sizeof r);
 	r.org_id = org_id;
-	copy(r.org_name, sizeof r.org_name, name);
-	copy(r.org_code, sizeof r.org_code, code);
+	str_copy(r.org_name, sizeof r.org_name, name);
+	str_copy(r.org_code, sizeof r.org_code, code);
 	report_of(d, types, ntypes, path, t0, t1, now, &r);
 	fn(ctx, &r, true);
 	return DJ_OK;
@@ -2094,11 +2082,11 @@ static void compliance_fill(db *d, const struct branch_ref *b, const char *month
 	month_start(next, &m1);
 	memset(row, 0, sizeof *row);
 	row->org_id = b->id;
-	copy(row->org_name, sizeof row->org_name, b->name);
-	copy(row->org_code, sizeof row->org_code, b->code);
+	str_copy(row->org_name, sizeof row->org_name, b->name);
+	str_copy(row->org_code, sizeof row->org_code, b->code);
 	for (int k = 0; k < nreq; k++) {
 		struct compliance_cell *c = &row->cells[row->ncells++];
-		copy(c->type, sizeof c->type, req[k].type);
+		str_copy(c->type, sizeof c->type, req[k].type);
 		meeting_type_name(d, req[k].type, c->label);
 		c->months = req[k].months;
 		/* a period of several months starts at the first month of its block (quarters: Jan, Apr, Jul, Oct) */
@@ -2165,9 +2153,9 @@ bool meeting_compliance_of(db *d, int64_t org_id, const char *month, int64_t now
 	if (db_next(s)) {
 		ok = true;
 		b.id = org_id;
-		copy(b.name, sizeof b.name, db_str(s, 0));
-		copy(b.code, sizeof b.code, db_str(s, 1));
-		copy(b.path, sizeof b.path, db_str(s, 2));
+		str_copy(b.name, sizeof b.name, db_str(s, 0));
+		str_copy(b.code, sizeof b.code, db_str(s, 1));
+		str_copy(b.path, sizeof b.path, db_str(s, 2));
 	}
 	if (db_done(s) != DB_OK || !ok)
 		return false;

@@ -98,21 +98,14 @@ void points_api_get(req *r)
 	/* the entries are written after the summary: one pass, buffered */
 	buf entries = {0};
 	jw ew;
-	jw_init(&ew, &entries);
-	jw_arr(&ew);
+	jw_rows(&ew, &entries);
 	struct api_ctx c = {&ew, false};
 	struct points_summary s;
 	enum dj_result res = points_member(r->db, &r->actor, member, year, &s, api_entry, &c, &e);
-	jw_aend(&ew);
-	if (res != DJ_OK) {
-		buf_free(&entries);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &ew, &entries, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_key(&w, "member");
 	jw_obj(&w);
 	jw_kint(&w, "id", s.member_id);
@@ -127,11 +120,8 @@ void points_api_get(req *r)
 	jw_kint(&w, "entries_count", s.entries);
 	jw_kint(&w, "rank", s.rank);
 	jw_kint(&w, "of", s.of);
-	jw_key(&w, "entries");
-	buf_puts(&r->out, buf_str(&entries));
-	w.need_comma[w.depth] = true;
+	jw_krows(&w, "entries", &entries);
 	jw_end(&w);
-	buf_free(&entries);
 }
 
 static void api_rank_row(void *ctx, const struct points_rank *row)
@@ -163,32 +153,22 @@ void points_api_ranking(req *r)
 	}
 	buf rows = {0};
 	jw rw;
-	jw_init(&rw, &rows);
-	jw_arr(&rw);
+	jw_rows(&rw, &rows);
 	int64_t total = 0;
 	char org_name[168];
 	enum dj_result res = points_ranking(r->db, &r->actor, req_query(r, "org"), year, month, limit, offset, &total, org_name, api_rank_row, &rw, &e);
-	jw_aend(&rw);
-	if (res != DJ_OK) {
-		buf_free(&rows);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &rw, &rows, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "org_name", org_name);
 	jw_kint(&w, "year", year);
 	jw_kint(&w, "month", month);
 	jw_kint(&w, "total", total);
 	jw_kint(&w, "limit", limit);
 	jw_kint(&w, "offset", offset);
-	jw_key(&w, "ranking");
-	buf_puts(&r->out, buf_str(&rows));
-	w.need_comma[w.depth] = true;
+	jw_krows(&w, "ranking", &rows);
 	jw_end(&w);
-	buf_free(&rows);
 }
 
 static void api_town_row(void *ctx, const struct points_branch_rank *b)
@@ -210,28 +190,18 @@ void points_api_town(req *r)
 	int year = points_req_year(r);
 	buf rows = {0};
 	jw rw;
-	jw_init(&rw, &rows);
-	jw_arr(&rw);
+	jw_rows(&rw, &rows);
 	char town[168];
 	struct field_errors e = {0};
 	enum dj_result res = points_town_ranking(r->db, &r->actor, req_query(r, "org"), year, town, api_town_row, &rw, &e);
-	jw_aend(&rw);
-	if (res != DJ_OK) {
-		buf_free(&rows);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &rw, &rows, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "town", town);
 	jw_kint(&w, "year", year);
-	jw_key(&w, "branches");
-	buf_puts(&r->out, buf_str(&rows));
-	w.need_comma[w.depth] = true;
+	jw_krows(&w, "branches", &rows);
 	jw_end(&w);
-	buf_free(&rows);
 }
 
 static void api_rule_row(void *ctx, const struct points_rule *ru)
@@ -274,27 +244,18 @@ void points_api_rules(req *r)
 		int64_t id;
 		struct field_errors e = {0};
 		enum dj_result res = points_rule_set(r->db, &r->actor, &in, now_unix(), &id, &e);
-		if (res != DJ_OK) {
-			req_fail(r, res, &e);
+		if (!req_ok(r, res, &e))
 			return;
-		}
-		req_json_begin(r, 201);
 		jw w;
-		jw_init(&w, &r->out);
-		jw_obj(&w);
+		req_json_obj(r, 201, &w);
 		jw_kint(&w, "id", id);
 		jw_end(&w);
 		return;
 	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "rules");
-	jw_arr(&w);
+	req_json_list(r, &w, "rules");
 	points_rules_each(r->db, now_unix(), api_rule_row, &w);
-	jw_aend(&w);
-	jw_end(&w);
+	req_json_list_end(&w);
 }
 
 static void api_adj_row(void *ctx, const struct points_adjustment *j)
@@ -337,14 +298,10 @@ void points_api_adjustments(req *r)
 		snprintf(p, sizeof p, "%lld", (long long)points);
 		int64_t id;
 		enum dj_result res = points_adjust_propose(r->db, &r->actor, member, p, reason, now_unix(), &id, &e);
-		if (res != DJ_OK) {
-			req_fail(r, res, &e);
+		if (!req_ok(r, res, &e))
 			return;
-		}
-		req_json_begin(r, 201);
 		jw w;
-		jw_init(&w, &r->out);
-		jw_obj(&w);
+		req_json_obj(r, 201, &w);
 		jw_kint(&w, "id", id);
 		jw_kstr(&w, "state", "pending");
 		jw_end(&w);
@@ -352,24 +309,14 @@ void points_api_adjustments(req *r)
 	}
 	buf rows = {0};
 	jw rw;
-	jw_init(&rw, &rows);
-	jw_arr(&rw);
+	jw_rows(&rw, &rows);
 	enum dj_result res = points_adjustments_each(r->db, &r->actor, req_query(r, "state"), api_adj_row, &rw, &e);
-	jw_aend(&rw);
-	if (res != DJ_OK) {
-		buf_free(&rows);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &rw, &rows, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "adjustments");
-	buf_puts(&r->out, buf_str(&rows));
-	w.need_comma[w.depth] = true;
+	req_json_obj(r, 200, &w);
+	jw_krows(&w, "adjustments", &rows);
 	jw_end(&w);
-	buf_free(&rows);
 }
 
 static const struct json_field decide_fields[] = {
@@ -385,10 +332,8 @@ static void api_decide(req *r, bool approve)
 	struct field_errors e = {0};
 	int64_t id = req_param_id(r, "id");
 	enum dj_result res = points_adjust_decide(r->db, &r->actor, id, approve, note, now_unix(), &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	struct points_adjustment j;
 	bool found = points_adjustment_load(r->db, &r->actor, id, &j);
 	req_json_begin(r, 200);
@@ -423,14 +368,10 @@ void points_api_correct(req *r)
 	int64_t id;
 	struct field_errors e = {0};
 	enum dj_result res = points_correct(r->db, &r->actor, req_param_id(r, "id"), p, reason, now_unix(), &id, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "id", id);
 	jw_kint(&w, "corrects", req_param_id(r, "id"));
 	jw_end(&w);

@@ -131,6 +131,17 @@ char *str_trim(char *s)
 	return s;
 }
 
+void str_copy(char *dst, size_t n, const char *s)
+{
+	size_t l = s ? strnlen(s, n - 1) : 0;
+	if (s && s[l])
+		while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
+			l--;
+	if (l)
+		memcpy(dst, s, l);
+	dst[l] = 0;
+}
+
 /* The length of the valid UTF-8 sequence at u (2-4), or 0; C1 controls
  * (U+0080..U+009F) count as invalid here, they are escaped like C0. */
 static int utf8_seq(const unsigned char *u)

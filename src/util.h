@@ -28,5 +28,9 @@ size_t utf8_len(const char *s);
 const char *log_safe(const char *s, char *out, size_t outlen);
 /* Trims ASCII whitespace at both ends, in place. */
 char *str_trim(char *s);
+/* s (NULL as "") into dst of n bytes (n ≥ 1), always NUL-terminated; a string
+ * too long is cut at a character boundary, so a cut never leaves half a UTF-8
+ * sequence. The one copy of a record's text fields into fixed buffers. */
+void str_copy(char *dst, size_t n, const char *s);
 
 #endif

@@ -60,8 +60,7 @@ void volunteer_api_list(req *r)
 		limit = 100;
 	buf items = {0};
 	jw w;
-	jw_init(&w, &items);
-	jw_arr(&w);
+	jw_rows(&w, &items);
 	enum dj_result res = volunteer_list(r->db, &r->actor, state, limit, list_row, &w);
 	jw_aend(&w);
 	if (res != DJ_OK) {
@@ -72,11 +71,10 @@ void volunteer_api_list(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
-	req_json_begin(r, 200);
-	buf_puts(&r->out, "{\"activities\":");
-	buf_puts(&r->out, buf_str(&items));
-	buf_puts(&r->out, "}");
-	buf_free(&items);
+	jw o;
+	req_json_obj(r, 200, &o);
+	jw_krows(&o, "activities", &items);
+	jw_end(&o);
 }
 
 static const struct json_field create_fields[] = {
@@ -115,10 +113,8 @@ void volunteer_api_create(req *r)
 	struct volunteer_activity v;
 	if (res == DJ_OK && !volunteer_activity_load(r->db, id, &v))
 		res = dj_fail(&e, DJ_DB_ERROR, "%s", "保存失败，请稍后再试");
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	req_json_begin(r, 201);
 	jw w;
 	jw_init(&w, &r->out);
@@ -240,15 +236,11 @@ void volunteer_api_action(req *r)
 		res = volunteer_set_public(r->db, &r->actor, id, pc, &e);
 	else
 		res = dj_fail(&e, DJ_NOT_FOUND, "没有“%.40s”这个操作", action);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	if (!strcmp(action, "scan")) {
-		req_json_begin(r, 200);
 		jw w;
-		jw_init(&w, &r->out);
-		jw_obj(&w);
+		req_json_obj(r, 200, &w);
 		jw_kstr(&w, "done", done);
 		jw_end(&w);
 		return;
@@ -264,16 +256,12 @@ void volunteer_api_member(req *r)
 	const char *p = req_param(r, "id");
 	int64_t id = p && !strcmp(p, "me") ? volunteer_member_of(r->db, &r->actor) : req_param_id(r, "id");
 	enum dj_result res = id ? volunteer_member_stats(r->db, &r->actor, id, &st, &e) : dj_fail(&e, DJ_NOT_FOUND, "%s", "党员不存在");
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
 	char h[24];
 	volunteer_hours_text(st.minutes, h);
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "member_id", st.member_id);
 	jw_kstr(&w, "name", st.name);
 	jw_kstr(&w, "org_name", st.org_name);
@@ -313,15 +301,10 @@ static void team_json(void *ctx, const struct volunteer_team *t)
 
 void volunteer_api_teams(req *r)
 {
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
-	jw_key(&w, "teams");
-	jw_arr(&w);
+	req_json_list(r, &w, "teams");
 	volunteer_teams_each(r->db, &r->actor, team_json, &w);
-	jw_aend(&w);
-	jw_end(&w);
+	req_json_list_end(&w);
 }
 
 static const struct json_field team_fields[] = {
@@ -340,14 +323,10 @@ void volunteer_api_team_create(req *r)
 	struct field_errors e = {0};
 	int64_t id = 0;
 	enum dj_result res = volunteer_team_create(r->db, &r->actor, org, name, leader, now_unix(), &id, &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "id", id);
 	jw_end(&w);
 }
@@ -365,14 +344,10 @@ void volunteer_api_team_add(req *r)
 	struct field_errors e = {0};
 	int64_t id = req_param_id(r, "id");
 	enum dj_result res = volunteer_team_add(r->db, &r->actor, id, member, now_unix(), &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 201);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 201, &w);
 	jw_kint(&w, "team_id", id);
 	jw_kint(&w, "member_id", member);
 	jw_end(&w);
@@ -430,15 +405,13 @@ void volunteer_api_report(req *r)
 	}
 	buf branches = {0};
 	jw bw;
-	jw_init(&bw, &branches);
-	jw_arr(&bw);
+	jw_rows(&bw, &branches);
 	struct volunteer_figures f;
 	enum dj_result res = volunteer_report(r->db, &r->actor, org, t0, t1, &f, branch_json, &bw, name, &e);
 	jw_aend(&bw);
 	buf members = {0};
 	jw mw;
-	jw_init(&mw, &members);
-	jw_arr(&mw);
+	jw_rows(&mw, &members);
 	if (res == DJ_OK)
 		res = volunteer_report_members(r->db, &r->actor, org, t0, t1, 0, member_json, &mw, &e);
 	jw_aend(&mw);
@@ -448,21 +421,15 @@ void volunteer_api_report(req *r)
 		req_fail(r, res, &e);
 		return;
 	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kstr(&w, "org_name", name);
 	jw_kstr(&w, "from", from);
 	jw_kstr(&w, "to", to);
 	figures_json(&w, &f);
-	jw_key(&w, "branches");
-	buf_puts(&r->out, buf_str(&branches));
-	buf_puts(&r->out, ",\"by_member\":");
-	buf_puts(&r->out, buf_str(&members));
-	buf_puts(&r->out, "}");
-	buf_free(&branches);
-	buf_free(&members);
+	jw_krows(&w, "branches", &branches);
+	jw_krows(&w, "by_member", &members);
+	jw_end(&w);
 }
 
 static void below_json(void *ctx, const struct volunteer_below_row *b)
@@ -493,20 +460,13 @@ void volunteer_api_minimums(req *r)
 	}
 	buf rows = {0};
 	jw rw;
-	jw_init(&rw, &rows);
-	jw_arr(&rw);
+	jw_rows(&rw, &rows);
 	struct volunteer_min_info info;
 	enum dj_result res = volunteer_below_minimum(r->db, &r->actor, &q, &info, below_json, &rw, &e);
-	jw_aend(&rw);
-	if (res != DJ_OK) {
-		buf_free(&rows);
-		req_fail(r, res, &e);
+	if (!req_rows_done(r, &rw, &rows, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	if (q.campaign_id) {
 		jw_kint(&w, "campaign_id", q.campaign_id);
 		jw_kstr(&w, "campaign", info.basis);
@@ -518,10 +478,8 @@ void volunteer_api_minimums(req *r)
 	jw_kstr(&w, "to", info.to);
 	jw_kstr(&w, "org", info.org_name);
 	jw_kint(&w, "required", info.required);
-	jw_key(&w, "below");
-	buf_puts(&r->out, buf_str(&rows));
+	jw_krows(&w, "below", &rows);
 	jw_end(&w);
-	buf_free(&rows);
 }
 
 static const struct json_field campaign_minimum_fields[] = {
@@ -540,14 +498,10 @@ void volunteer_api_campaign_minimum(req *r)
 	struct field_errors e = {0};
 	int64_t id = req_param_id(r, "id");
 	enum dj_result res = volunteer_campaign_minimum_set(r->db, &r->actor, id, required, linked != 0, now_unix(), &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "campaign_id", id);
 	jw_kint(&w, "required", required);
 	jw_kbool(&w, "linked_only", linked != 0);
@@ -569,14 +523,10 @@ void volunteer_api_minimum_set(req *r)
 	struct field_errors e = {0};
 	int64_t oid = org && *org ? orgs_id_by_code(r->db, org) : r->actor.org_id;
 	enum dj_result res = volunteer_minimum_set(r->db, &r->actor, oid, year, required, title, now_unix(), &e);
-	if (res != DJ_OK) {
-		req_fail(r, res, &e);
+	if (!req_ok(r, res, &e))
 		return;
-	}
-	req_json_begin(r, 200);
 	jw w;
-	jw_init(&w, &r->out);
-	jw_obj(&w);
+	req_json_obj(r, 200, &w);
 	jw_kint(&w, "year", year);
 	jw_kint(&w, "required", required);
 	jw_end(&w);

@@ -36,6 +36,64 @@ void req_fail(req *r, enum dj_result res, const struct field_errors *e)
 		req_error(r, status, dj_result_code(res), dj_message(res, e));
 }
 
+bool req_ok(req *r, enum dj_result res, const struct field_errors *e)
+{
+	if (res == DJ_OK)
+		return true;
+	req_fail(r, res, e);
+	return false;
+}
+
+void req_json_obj(req *r, int status, jw *w)
+{
+	req_json_begin(r, status);
+	jw_init(w, &r->out);
+	jw_obj(w);
+}
+
+void req_json_list(req *r, jw *w, const char *key)
+{
+	req_json_obj(r, 200, w);
+	jw_key(w, key);
+	jw_arr(w);
+}
+
+void req_json_list_end(jw *w)
+{
+	jw_aend(w);
+	jw_end(w);
+}
+
+void req_json_ok(req *r, int status)
+{
+	req_json_begin(r, status);
+	buf_puts(&r->out, "{\"ok\":true}");
+}
+
+void jw_krows(jw *w, const char *key, buf *rows)
+{
+	jw_key(w, key);
+	buf_puts(w->b, rows->len ? buf_str(rows) : "[]");
+	w->need_comma[w->depth] = true;
+	buf_free(rows);
+}
+
+void jw_rows(jw *w, buf *rows)
+{
+	jw_init(w, rows);
+	jw_arr(w);
+}
+
+bool req_rows_done(req *r, jw *w, buf *rows, enum dj_result res, const struct field_errors *e)
+{
+	jw_aend(w);
+	if (res == DJ_OK)
+		return true;
+	buf_free(rows);
+	req_fail(r, res, e);
+	return false;
+}
+
 /* Printable ASCII of fewer than max bytes: safe to cut anywhere and to show. */
 static bool ascii_text(const char *s, size_t max)
 {

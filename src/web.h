@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "json.h"
 #include "result.h"
 #include "server.h"
 
@@ -15,6 +16,28 @@
  * error page for the console. */
 int dj_result_status(enum dj_result res);
 void req_fail(req *r, enum dj_result res, const struct field_errors *e);
+/* True for DJ_OK; otherwise answers with req_fail and returns false, so a
+ * handler says `if (!req_ok(r, res, &e)) return;`. */
+bool req_ok(req *r, enum dj_result res, const struct field_errors *e);
+
+/* The JSON answers' scaffolding. req_json_obj: status, w over r->out and the
+ * outer object opened (the caller writes its keys and closes it with jw_end).
+ * req_json_list: a 200 answer {"key":[ whose rows the caller writes into w,
+ * closed by req_json_list_end (]}). req_json_ok: {"ok":true} with status.
+ * jw_krows: "key": followed by rows, a JSON array already written into a
+ * buffer of its own (e.g. while the domain counted what goes before it);
+ * rows is freed (nothing written in it counts as []).
+ * jw_rows and req_rows_done: rows written into a buffer of their own before
+ * the answer starts, so a failure answers without them — jw_rows starts w
+ * over rows with its array opened; req_rows_done closes the array and, for a
+ * result other than DJ_OK, frees rows and answers with req_fail (false). */
+void req_json_obj(req *r, int status, jw *w);
+void req_json_list(req *r, jw *w, const char *key);
+void req_json_list_end(jw *w);
+void req_json_ok(req *r, int status);
+void jw_krows(jw *w, const char *key, buf *rows);
+void jw_rows(jw *w, buf *rows);
+bool req_rows_done(req *r, jw *w, buf *rows, enum dj_result res, const struct field_errors *e);
 
 /* A field a JSON body may carry: its key, its name for messages, whether it
  * must be there, its JSON type ('s' string, 'b' boolean, 'I' integer, 'a'

@@ -10,8 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, BIN, PASSWORD, launchChromium } = require('../e2e/lib');
+const { startServer, BIN, PASSWORD, launchChromium, dbSql, shell } = require('../e2e/lib');
 
 const SHOTS = path.join(path.dirname(BIN), 'screenshots');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -33,8 +32,7 @@ test.after(async () => {
 });
 
 function sql(q) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+  return dbSql(srv, q);
 }
 async function phone(opts = {}) {
   const ctx = await browser.newContext({ ...PHONE, acceptDownloads: true, ...opts });
@@ -111,7 +109,7 @@ test('the branch downloads the filtered list as .xlsx from the list page', async
   const file = path.join(tmp, 'list.xlsx');
   await dl.saveAs(file);
   assert.match(dl.suggestedFilename(), /\.xlsx$/);
-  const rows = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+  const rows = JSON.parse(shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])['诉求清单']
 print(json.dumps([list(r) for r in ws.iter_rows(values_only=True)], ensure_ascii=False, default=str))`, file], { encoding: 'utf8' }));

@@ -130,6 +130,22 @@ test('the committee keeps the topics and film kinds on a phone, and picks the or
   await com.goto(`${base}/lessons/new`);
   const offered = await com.locator('#f-topic option').allInnerTexts();
   assert.ok(offered.includes('乡村振兴') && !offered.includes('生态保护'), offered.join(','));
+  // the catalogue's filter: a retired topic lessons carry is marked, one none carries is not listed
+  await com.goto(`${base}/lessons/topics`);
+  await topics.locator('tr').filter({ has: com.locator('input[value="乡村振兴"]') }).getByRole('button', { name: '停用' }).click();
+  await com.waitForURL(/\/lessons\/topics$/);
+  await com.goto(`${base}/lessons`);
+  const filter = await com.locator('#f-topic option').allInnerTexts();
+  assert.ok(filter.includes('乡村振兴（已停用）') && !filter.includes('乡村振兴') && !filter.some((t) => t.startsWith('生态保护')), filter.join(','));
+  await com.getByLabel('主题').selectOption({ label: '乡村振兴（已停用）' });
+  await com.getByRole('button', { name: '筛选' }).click();
+  await com.waitForURL(/topic=rural/);
+  assert.ok((await com.locator('.lesson-card').count()) > 0);
+  await lib.fits(com, 'the catalogue filtered by a retired topic');
+  await shot(com, '12b-retired-topic');
+  await com.goto(`${base}/lessons/topics`);
+  await topics.locator('tr').filter({ has: com.locator('input[value="乡村振兴"]') }).getByRole('button', { name: '启用' }).click();
+  await com.waitForURL(/\/lessons\/topics$/);
 
   // 巡讲进支部全覆盖 for one village, picked on the phone
   await com.goto(`${base}/lessons/coverage`);

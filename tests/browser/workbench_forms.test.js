@@ -8,19 +8,14 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { setup, shot, SHOTS, PASSWORD } = require('./lib');
+const { setup, shot, SHOTS, PASSWORD, dbSql } = require('./lib');
 
 const env = setup();
 const errors = env.errors;
 const phone = () => env.page();
 const login = (user) => env.page({ user });
 
-function sql(q) {
-  const srv = env.srv;
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
-}
+const sql = (q) => dbSql(env.srv, q);
 
 // Nothing wider than the phone, and (tablesToo) no table reaching past its right edge.
 async function fits(p, tablesToo = true) {

@@ -637,6 +637,16 @@ test('a branch created after a month is 未纳入考核 in it and ranked from it
   const page = (await b.get('/assessment?month=2032-01')).text;
   assert.match(page, /<tr data-org="CJZ-XIN" class="notin"><td data-label="名次">—<\/td><td data-label="支部">新建村党支部<\/td>[^]*?未纳入考核[^]*?自 2032-02 起纳入考核/);
   assert.match(page, /另有 1 个支部本月尚未纳入系统，未纳入考核/);
+  // a month before every branch entered: none assessed, and the page says why instead of "共 0 个支部"
+  const starts = (await check('2032-01')).map((x) => x.start_month).sort();
+  const [sy, sm] = starts[0].split('-').map(Number);
+  const early = sm === 1 ? `${sy - 1}-12` : `${sy}-${String(sm - 1).padStart(2, '0')}`;
+  const none = await check(early);
+  assert.deepEqual(none.map((x) => x.assessed), none.map(() => false), early);
+  const earlyPage = (await b.get(`/assessment?month=${early}`)).text;
+  assert.match(earlyPage, new RegExp(`id="check-summary">${early} 尚无支部参加月检查：支部自纳入系统的月份起参加月检查，这 ${none.length} 个支部都在 ${early} 之后才纳入系统（最早自 ${starts[0]} 起考核）。</p>`));
+  assert.doesNotMatch(earlyPage, /共 0 个支部/);
+  assert.equal((earlyPage.match(/class="notin"/g) || []).length, none.length);
   assert.match((await b.get('/assessment/check/CJZ-XIN/2032-01/themeday')).text, /未纳入考核：新建村党支部 自 2032-02 起纳入系统/);
   // the quarter: January left out, the average over February and March only
   const rules = (await call('zuzhi', 'GET', '/api/v1/assessment/rules')).json.versions.find((v) => v.valid_from <= '2032-01');

@@ -8,8 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser } = require('./lib');
+const { startServer, Browser, shell } = require('./lib');
 
 let srv, admin, dir;
 test.before(async () => {
@@ -90,7 +89,7 @@ test('the filtered log exports to .xlsx, and the export is audited', async () =>
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
   const file = path.join(dir, 'audit.xlsx');
   fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-  const rows = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+  const rows = JSON.parse(shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1]).active
 print(json.dumps([[("" if c is None else str(c)) for c in r] for r in ws.iter_rows(values_only=True)], ensure_ascii=False))`, file], { encoding: 'utf8' }));

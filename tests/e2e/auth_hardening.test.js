@@ -6,8 +6,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { execFileSync, spawnSync } = require('node:child_process');
-const { startServer, Browser, setCookies, BIN, PASSWORD } = require('./lib');
+const { spawnSync } = require('node:child_process');
+const { startServer, Browser, setCookies, BIN, PASSWORD, dbSql } = require('./lib');
 
 let srv;
 // more threads than the default 4, so that many attempts are in flight at once
@@ -15,8 +15,7 @@ test.before(async () => { srv = await startServer({ args: ['--threads', '16'] })
 test.after(async () => { await srv.stop(); });
 
 function sql(statements) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', statements], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: statements, encoding: 'utf8' }).trim();
+  return dbSql(srv, statements);
 }
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -10,8 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, dbSql, shell } = require('./lib');
 
 const smsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-sms-'));
 const SMS_LOG = path.join(smsDir, 'sms.log');
@@ -20,8 +19,7 @@ test.before(async () => { srv = await startServer({ env: { DANGJIAN_SMS_LOG: SMS
 test.after(async () => { await srv.stop(); fs.rmSync(smsDir, { recursive: true, force: true }); });
 
 function sql(q) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+  return dbSql(srv, q);
 }
 const keyOf = (html) => /name="_key" value="([^"]+)"/.exec(html)[1];
 
@@ -75,7 +73,7 @@ const PY = '/usr/bin/python3'; // Debian's, which has openpyxl
 function sheet(buf) {
   const file = path.join(smsDir, `list-${Math.random().toString(36).slice(2)}.xlsx`);
   fs.writeFileSync(file, buf);
-  const rows = JSON.parse(execFileSync(PY, ['-c', `
+  const rows = JSON.parse(shell(PY, ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print(json.dumps([list(r) for r in wb['诉求清单'].iter_rows(values_only=True)], ensure_ascii=False, default=str))`, file], { encoding: 'utf8' }));

@@ -13,8 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 const { walk: walkFigures, shown, sheets } = require('./figures_walk');
 
 let srv, zuzhi, chenji, tok = {};
@@ -311,7 +310,7 @@ test('campaigns from the console: plan, add an activity and a task, link a recor
 function docx() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-docx-'));
   const file = path.join(dir, 'plan.docx');
-  execFileSync('/usr/bin/python3', ['-c', `
+  shell('/usr/bin/python3', ['-c', `
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], 'w') as z:
     z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')

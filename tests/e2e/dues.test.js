@@ -10,8 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 
 function idNumber(birth, seq, male) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -145,7 +144,7 @@ test('a year of dues for a branch: payments, a 代缴, a waiver and arrears add 
   assert.equal(res.status, 200);
   const file = path.join(tmp, 'dues.xlsx');
   fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-  const rows = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+  const rows = JSON.parse(shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1]).active
 print(json.dumps([[c for c in r] for r in ws.iter_rows(values_only=True)], ensure_ascii=False, default=str))`, file], { encoding: 'utf8' }));
@@ -169,7 +168,7 @@ print(json.dumps([[c for c in r] for r in ws.iter_rows(values_only=True)], ensur
 // An .xlsx written by openpyxl (as Excel writes it: numbers stored as numbers).
 function xlsx(rows, name) {
   const file = path.join(tmp, name);
-  execFileSync('/usr/bin/python3', ['-c', `
+  shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.Workbook(); ws = wb.active
 for r in json.loads(sys.argv[2]): ws.append(r)

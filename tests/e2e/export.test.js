@@ -11,8 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 
 const PY = '/usr/bin/python3'; // Debian's, which has openpyxl
 const HEADERS = ['姓名', '性别', '民族', '出生日期', '学历', '身份证号', '手机号', '住址', '入党日期', '转正日期', '党员类别',
@@ -25,7 +24,7 @@ const STATUS = { active: '正常', retired: '离退休', mobile: '流动', stopp
 // sees besides: the sheet, the title property, the frozen and bold header, and
 // whether any ID or phone number was stored as a number.
 function readXlsx(file) {
-  const out = execFileSync(PY, ['-c', `
+  const out = shell(PY, ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb.active
@@ -245,8 +244,8 @@ test('an export can be imported again: the same rows come back', async () => {
   // trip is compared.
   const del = "DELETE FROM households WHERE central_member_id IN (SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.code LIKE 'CJZ-EJ%');" +
     " DELETE FROM members WHERE org_id IN (SELECT id FROM orgs WHERE code LIKE 'CJZ-EJ%');";
-  if (srv.engine === 'postgresql') execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', 'SET session_replication_role = replica; ' + del], { stdio: 'pipe' });
-  else execFileSync('sqlite3', [srv.db], { input: del, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (srv.engine === 'postgresql') shell('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', 'SET session_replication_role = replica; ' + del], { stdio: 'pipe' });
+  else shell('sqlite3', [srv.db], { input: del, stdio: ['pipe', 'pipe', 'pipe'] });
   assert.equal((await apiRows(admin, 'CJZ-EJ')).length, 0);
   const out = srv.run(['import', 'members', first]);
   assert.match(out, new RegExp(`${before.length}`));

@@ -9,8 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { api } = require('./lib');
+const { api, shell } = require('./lib');
 
 const PY = '/usr/bin/python3'; // Debian's, which has openpyxl
 // figures whose records have no page of their own (free practice records)
@@ -21,7 +20,7 @@ function sheets(buf) {
   const file = path.join(dir, 'd.xlsx');
   fs.writeFileSync(file, buf);
   try {
-    return JSON.parse(execFileSync(PY, ['-c', `
+    return JSON.parse(shell(PY, ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print(json.dumps({n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in wb.sheetnames}, ensure_ascii=False))`, file], { encoding: 'utf8' }));

@@ -7,8 +7,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync, spawnSync } = require('node:child_process');
-const { startServer, Browser, BIN } = require('./lib');
+const { spawnSync } = require('node:child_process');
+const { startServer, Browser, BIN, shell } = require('./lib');
 
 const SAN = {
   ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86',
@@ -29,8 +29,8 @@ test.after(async () => {
 
 // One query on the server's database, rows as text lines.
 function sql(q) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtc', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+  if (srv.engine === 'postgresql') return shell('psql', [srv.db, '-qAtc', q], { encoding: 'utf8' }).trim();
+  return shell('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
 }
 
 // The access log's lines once the server has written the line of the last request.

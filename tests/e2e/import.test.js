@@ -9,8 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api, ROOT, ENGINE } = require('./lib');
+const { startServer, Browser, apiToken, api, ROOT, ENGINE, shell } = require('./lib');
 
 const PYTHON = '/usr/bin/python3'; // the python that has python3-openpyxl
 const ROWS = 2000;
@@ -19,7 +18,7 @@ let fx;
 
 test.before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-import-'));
-  fx = JSON.parse(execFileSync(PYTHON, [path.join(__dirname, 'import_fixtures.py'), dir, String(ROWS)], { encoding: 'utf8' }));
+  fx = JSON.parse(shell(PYTHON, [path.join(__dirname, 'import_fixtures.py'), dir, String(ROWS)], { encoding: 'utf8' }));
 });
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

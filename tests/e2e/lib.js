@@ -53,6 +53,23 @@ function freshDatabase() {
   };
 }
 
+// A command the tests shell out to for output (sqlite3, psql, a python
+// reader): execFileSync with room for 256 MB of it. Node's default keeps 1 MB
+// and fails with ENOBUFS beyond it, and the demo town's year of records
+// outgrows that when a test reads whole tables.
+const MAX_BUFFER = 256 * 1024 * 1024;
+function shell(cmd, args, opts = {}) {
+  return execFileSync(cmd, args, { maxBuffer: MAX_BUFFER, ...opts });
+}
+
+// SQL on a test server's database through the engine's own client, the
+// output trimmed: psql stops at the first error, sqlite3 reads the
+// statements from stdin.
+function dbSql(srv, q) {
+  if (srv.engine === 'postgresql') return shell('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
+  return shell('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+}
+
 function run(args, opts = {}) {
   return execFileSync(BIN, args, { encoding: 'utf8', env: { ...process.env, ...SANITIZER_ENV, ...(opts.env || {}) }, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
@@ -185,4 +202,4 @@ function launchChromium() {
   });
 }
 
-module.exports = { startServer, freshDatabase, freePort, Browser, setCookies, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, PG, ROOT, run };
+module.exports = { startServer, freshDatabase, freePort, Browser, setCookies, apiToken, api, launchChromium, BIN, ENGINE, PASSWORD, PG, ROOT, run, shell, dbSql };

@@ -14,8 +14,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, dbSql } = require('./lib');
 
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-'));
 const clockFile = path.join(clockDir, 'now');
@@ -28,8 +27,7 @@ let srv;
 async function tok(u) { return tokens[u] || (tokens[u] = await apiToken(srv.base, u)); }
 async function call(u, method, p, body) { return api(srv.base, await tok(u), method, p, body); }
 function sql(q) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+  return dbSql(srv, q);
 }
 const plan = (extra = {}) => ({ org: 'CJZ-CJC', type: 'red730', theme: '人居环境整治', date: `${M}-03`, start: '19:30', end: '21:00', place: '村党群服务中心', content: '学习、议事、办事', ...extra });
 

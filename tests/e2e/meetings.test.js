@@ -12,8 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, dbSql, shell } = require('./lib');
 
 const PY = '/usr/bin/python3';
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-'));
@@ -428,12 +427,11 @@ async function hold(u, m, presentN, extra = {}) {
 
 // SQL on the test's database, through the engine's own client.
 function sql(q) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+  return dbSql(srv, q);
 }
 
 function sheets(file) {
-  return JSON.parse(execFileSync(PY, ['-c', `
+  return JSON.parse(shell(PY, ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print(json.dumps({n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in wb.sheetnames}, ensure_ascii=False))`, file], { encoding: 'utf8' }));

@@ -16,7 +16,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer, freshDatabase, freePort, Browser, api, apiToken, run, PG, ROOT } = require('./lib');
+const { startServer, freshDatabase, freePort, Browser, api, apiToken, run, PG, ROOT, shell } = require('./lib');
 
 const skip = PG ? false : 'skipped: needs DANGJIAN_PG (two nodes share one PostgreSQL database)';
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
@@ -151,7 +151,7 @@ async function alternating(fn) {
   return seen;
 }
 const node = (res) => names.get(res.headers.get('x-dangjian-node'));
-const psql = (sql) => execFileSync('psql', [db.url, '-qAtc', sql], { encoding: 'utf8' }).trim();
+const psql = (sql) => shell('psql', [db.url, '-qAtc', sql], { encoding: 'utf8' }).trim();
 
 test('a resident places an order, the branch and a member handle it, the resident confirms: through nginx, on both nodes in turn', { skip }, async () => {
   await alternating(async () => {

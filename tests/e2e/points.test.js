@@ -11,8 +11,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-')), 'now');
 const at = (s) => Math.floor(Date.parse(s + '+08:00') / 1000); // Asia/Shanghai wall time
@@ -30,15 +29,15 @@ test.after(async () => { await srv.stop(); });
 function ledger() {
   const sql = 'SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, '
     + 'actor_user_id, actor, created_at FROM points_ledger ORDER BY id';
-  // the demo town's year of meetings, volunteering and lessons makes it several MB
-  const opts = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 };
-  if (srv.db.startsWith('postgres')) return execFileSync('psql', ['-At', '-F', '|', srv.db, '-c', sql], opts);
-  return execFileSync('sqlite3', ['-separator', '|', srv.db.replace(/^sqlite:/, ''), sql], opts);
+  // the demo town's year of meetings, volunteering and lessons makes it several MB: shell's buffer holds it
+  const opts = { encoding: 'utf8' };
+  if (srv.db.startsWith('postgres')) return shell('psql', ['-At', '-F', '|', srv.db, '-c', sql], opts);
+  return shell('sqlite3', ['-separator', '|', srv.db.replace(/^sqlite:/, ''), sql], opts);
 }
 function sqlRun(sql) {
   const opts = { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] };
-  if (srv.db.startsWith('postgres')) return execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-At', srv.db, '-c', sql], opts);
-  return execFileSync('sqlite3', ['-bail', srv.db.replace(/^sqlite:/, ''), sql], opts);
+  if (srv.db.startsWith('postgres')) return shell('psql', ['-v', 'ON_ERROR_STOP=1', '-At', srv.db, '-c', sql], opts);
+  return shell('sqlite3', ['-bail', srv.db.replace(/^sqlite:/, ''), sql], opts);
 }
 // Runs an action and checks that the ledger before it is still there, row for row.
 async function unchanged(fn) {
@@ -341,7 +340,7 @@ test('every demo member: the total equals the sum of its entries on the page, th
     assert.match(x.headers.get('content-type'), /spreadsheetml/);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-points-')), 'r.xlsx');
     fs.writeFileSync(file, Buffer.from(await x.arrayBuffer()));
-    const sheet = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `import json, sys, openpyxl
+    const sheet = JSON.parse(shell('/usr/bin/python3', ['-c', `import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print(json.dumps([list(r) for r in wb.active.iter_rows(values_only=True)], ensure_ascii=False))`, file], { encoding: 'utf8' }));
     assert.deepEqual(sheet[0], ['名次', '党员编号', '姓名', '所在组织', '积分', '明细条数']);

@@ -10,8 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 
 const PY = '/usr/bin/python3';
 const clockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-'));
@@ -42,7 +41,7 @@ function idNumber(birth, seq) {
 }
 
 function sheets(file) {
-  return JSON.parse(execFileSync(PY, ['-c', `
+  return JSON.parse(shell(PY, ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print(json.dumps({n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in wb.sheetnames}, ensure_ascii=False))`, file], { encoding: 'utf8' }));

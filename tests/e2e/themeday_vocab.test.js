@@ -87,11 +87,22 @@ test('the committee adds, renames and retires a topic on its page; a retired top
   assert.deepEqual((await call('dangyuan', 'GET', `/api/v1/lessons?topic=${eco.key}`)).json.lessons.map((x) => x.title), ['守护一河清水']);
   assert.equal((await call('zuzhi', 'GET', '/api/v1/lesson-topics?active=1')).json.topics.some((t) => t.key === eco.key), false);
   assert.equal((await topics()).find((t) => t.key === eco.key).uses, 1);
+  // the catalogue's filter marks it retired; a retired topic no lesson carries is not listed
+  const idle = await form('/lessons/topics/topic', { label: '闲置主题' });
+  assert.equal(idle.status, 303);
+  const idleKey = (await topics()).find((t) => t.label === '闲置主题').key;
+  await form(`/lessons/topics/topic/${idleKey}`, { active: '0' });
+  const catalogue = (await zuzhi.get(`/lessons?topic=${eco.key}`)).text;
+  assert.match(catalogue, new RegExp(`<option value="${eco.key}" selected>生态保护（已停用）</option>`));
+  assert.match(catalogue, /<option value="rural"[^>]*>乡村振兴<\/option>/);
+  assert.doesNotMatch(catalogue, new RegExp(`value="${idleKey}"`));
+  assert.match(catalogue, /守护一河清水/);
 
   // take it back: offered again
   r = await form(`/lessons/topics/topic/${eco.key}`, { active: '1' });
   assert.match(r.page, /课程主题已启用/);
   assert.match((await zuzhi.get('/lessons/new')).text, new RegExp(`<option value="${eco.key}"`));
+  assert.match((await zuzhi.get('/lessons')).text, new RegExp(`<option value="${eco.key}">生态保护</option>`));
   assert.equal(await auditRows('lesson_topic.restore'), 1);
 });
 

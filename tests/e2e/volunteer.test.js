@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-vol-'));
 const clock = path.join(dir, 'now');
@@ -237,7 +237,7 @@ test('the report page, the API and the .xlsx agree, for the branch and for the t
     assert.equal(x.status, 200);
     const file = path.join(dir, `${org}.xlsx`);
     fs.writeFileSync(file, Buffer.from(await x.arrayBuffer()));
-    const book = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+    const book = JSON.parse(shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print(json.dumps({n: [[c.value for c in r] for r in wb[n].iter_rows()] for n in wb.sheetnames}))`, file], { encoding: 'utf8' }));
@@ -278,7 +278,7 @@ test('the minimums report lists exactly the members below N, in the page, the AP
   assert.equal(x.status, 200);
   const file = path.join(dir, 'min.xlsx');
   fs.writeFileSync(file, Buffer.from(await x.arrayBuffer()));
-  const names = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+  const names = JSON.parse(shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1]).active
 print(json.dumps([r[1] for r in ws.iter_rows(min_row=2, values_only=True) if r[1]]))`, file], { encoding: 'utf8' }));

@@ -13,8 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, shell } = require('./lib');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-volcmin-'));
 const clock = path.join(dir, 'now');
@@ -151,7 +150,7 @@ test('the report lists exactly the members below N in the campaign\'s period, pe
   assert.equal(x.status, 200);
   const file = path.join(dir, 'cmin.xlsx');
   fs.writeFileSync(file, Buffer.from(await x.arrayBuffer()));
-  const rows = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+  const rows = JSON.parse(shell('/usr/bin/python3', ['-c', `
 import json, sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1]).active
 print(json.dumps([list(r) for r in ws.iter_rows(min_row=2, values_only=True)]))`, file], { encoding: 'utf8' }));

@@ -8,16 +8,14 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, dbSql } = require('./lib');
 
 let srv;
 test.before(async () => { srv = await startServer(); });
 test.after(async () => { await srv.stop(); });
 
 function sql(q) {
-  if (srv.engine === 'postgresql') return execFileSync('psql', [srv.db, '-qAtv', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8' }).trim();
-  return execFileSync('sqlite3', [srv.db], { input: q, encoding: 'utf8' }).trim();
+  return dbSql(srv, q);
 }
 const n = (q) => Number(sql(q));
 

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -211,4 +212,29 @@ Test(db, duplicate_migration_numbers_refused)
 	cr_assert_str_eq(err, "migrations 004_a and 004_b share the number 004");
 	cr_assert_eq(db_migrations_check(twins, 2, err, sizeof err), 0);
 	cr_assert_eq(db_migrations_check(embedded_migrations, embedded_migrations_count, err, sizeof err), 0, "%s", err);
+}
+
+/* A test whose assertion fails before unit_db_close ends its process: the
+ * database files are removed at exit all the same. The child stands for such
+ * a test (it exits without unit_db_close). */
+Test(unit_db, a_test_ended_before_close_leaves_no_file)
+{
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		char p[96];
+		db *c = unit_db_open("ended", p);
+		if (db_exec(c, "CREATE TABLE t (x INTEGER)") != DB_OK)
+			exit(5);
+		db_close(c);
+		exit(access(p, F_OK) == 0 ? 3 : 4); /* 3: it was there while the test ran */
+	}
+	int st = 0;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "status %d", st);
+	char p[96];
+	snprintf(p, sizeof p, "/tmp/dj-unit-ended-%d.db", (int)pid);
+	cr_assert_neq(access(p, F_OK), 0, "%s left behind", p);
+	strcat(p, "-wal");
+	cr_assert_neq(access(p, F_OK), 0, "%s left behind", p);
 }

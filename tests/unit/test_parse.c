@@ -79,6 +79,23 @@ Test(util, trim)
 	cr_assert_str_eq(str_trim(s), "张三");
 }
 
+Test(util, str_copy_cuts_at_a_character)
+{
+	char d[8];
+	str_copy(d, sizeof d, "党建ab");
+	cr_assert_str_eq(d, "党建a"); /* 7 bytes fit */
+	str_copy(d, 7, "党建ab");
+	cr_assert_str_eq(d, "党建");
+	str_copy(d, 6, "党建ab"); /* 5 bytes: 建 would be cut, so it goes */
+	cr_assert_str_eq(d, "党");
+	str_copy(d, sizeof d, NULL);
+	cr_assert_str_eq(d, "");
+	str_copy(d, 1, "abc");
+	cr_assert_str_eq(d, "");
+	str_copy(d, sizeof d, "abc");
+	cr_assert_str_eq(d, "abc");
+}
+
 Test(util, shanghai_time)
 {
 	char t[20];
