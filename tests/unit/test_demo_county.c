@@ -81,6 +81,14 @@ static const struct {
 	{"SELECT id, list_id, title, kind, url, created_at FROM films ORDER BY id", 6},
 	{"SELECT id, film_id, org_id, screen_date, place, attendees, created_by, created_at FROM film_screenings ORDER BY id", 8},
 	{"SELECT id, film_id, member_id, org_id, body, shared, created_at FROM film_reflections ORDER BY id", 7},
+	/* the dues of the same months (issue 18) */
+	{"SELECT id, member_id, since, category, base_fen, flat_fen, user_id, created_at FROM dues_bases ORDER BY id", 8},
+	{"SELECT id, receipt_no, year, seq, member_id, org_id, method, payer_member_id, payer_name, amount_fen, months, paid_on, remit_id, user_id, at "
+	 "FROM dues_payments ORDER BY id",
+	 15},
+	{"SELECT id, member_id, org_id, month, category, base_fen, rate_id, due_fen, reduced_fen, paid_fen, status, payment_id, reduction_id, "
+	 "created_at FROM dues_months ORDER BY id",
+	 14},
 	/* issue 11: the points a member's deliveries earn, and their totals */
 	{"SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
 	 "actor_user_id, actor, created_at FROM points_ledger ORDER BY id",
@@ -227,6 +235,26 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plan_parts WHERE part = 'film' AND done_kind = 'screening'", ""), 100);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM film_reflections", ""), 20);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'reflection'", ""), 20);
+	/* dues: every member a base, every month a row, paid, paid late and owing (issue 18) */
+	int64_t payers = db_int1(rules, 0, "SELECT COUNT(*) FROM members WHERE status NOT IN ('stopped', 'transferred')", "");
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases", ""), payers);
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_months", ""), payers * 12);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases WHERE category = 'farmer'", ""), 10);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases WHERE category = 'retired'", ""), 10);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_months WHERE status = 'paid'", ""), payers * 8);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_months WHERE status = 'owing'", ""), payers);
+	/* some six months or more behind */
+	cr_assert_gt(db_int1(rules, 0,
+			     "SELECT COUNT(*) FROM (SELECT member_id FROM dues_months WHERE status = 'owing' GROUP BY member_id HAVING COUNT(*) >= 6) x",
+			     ""),
+		     5);
+	/* a payment of a quarter late covers months of two quarters */
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_payments WHERE months LIKE '%、%、%、%'", ""), 0);
+	cr_assert_eq(
+		db_int1(rules, 0,
+			"SELECT COUNT(*) FROM dues_payments p WHERE amount_fen <> (SELECT SUM(paid_fen) FROM dues_months m WHERE m.payment_id = p.id)",
+			""),
+		0);
 	same(bulk, rules, "batched rows against the domain functions");
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);
