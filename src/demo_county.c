@@ -45,6 +45,7 @@
 #include "buf.h"
 #include "demo.h"
 #include "dues.h"
+#include "lessons.h"
 #include "meetings.h"
 #include "members.h"
 #include "notify.h"
@@ -1864,6 +1865,123 @@ static int rec_activity(struct gen *g, const struct branch *br, const struct rec
 	return 0;
 }
 
+/* ---- the micro-lessons (微党课, issue 14): each town's catalogue, made by its
+ * committee from lessons its members developed, and the branches' orders
+ * (点单) through the table, every other month, in every state: waiting for
+ * the lecturer, declined, cancelled, confirmed, delivered (the lecturers'
+ * points) and rated. The command line acts for the lecturers (they confirm
+ * by phone), as the demo town's do. ---- */
+
+#define REC_LESSONS 12
+static const struct {
+	const char *title, *topic, *outline;
+	int minutes;
+} rec_lessons[] = {
+	{"庭院里的乡村振兴", "rural", "从一户一策讲起：房前屋后的小菜园、小果园怎样变成增收的门路。", 20},
+	{"大棚里的党课", "rural", "党员示范户讲种植技术和销路。", 25},
+	{"一名老兵的入党初心", "red", "退役军人党员讲军旅与入党经历。", 20},
+	{"小微权力清单怎么用", "integrity", "村级小微权力清单，逐条讲给群众听。", 20},
+	{"四议两公开，一步不能少", "governance", "用本村修路的真事讲民主决策程序。", 25},
+	{"网格里的群众工作", "governance", "网格员党员讲怎样收集、办理群众诉求。", 15},
+	{"政策面对面", "policy", "医保、养老、低保政策，一问一答。", 20},
+	{"党员中心户的一天", "governance", "十户联系人讲走访、代办、调解。", 15},
+	{"电商直播助农", "rural", "手把手教手机直播卖农产品。", 30},
+	{"家风家训润乡邻", "integrity", "讲身边的好家风故事。", 15},
+	{"村史馆里讲党史", "tourism", "村史馆的筹建与讲解。", 20},
+	{"防范电信诈骗，党员带头讲", "policy", "民警党员讲最新骗局。", 20},
+	{"土地流转的那些事", "rural", "合同怎么签，收益怎么分。", 25},
+	{"乡村戏台上的新故事", "tourism", "送戏下乡与本土情景剧。", 15},
+	{"我的入党故事", "red", "三代党员讲入党经历。", 15},
+	{"人居环境整治怎么干", "governance", "门前三包、垃圾分类的好办法。", 20},
+};
+static const char *const rec_lesson_places[] = {"党群服务中心", "屋场微阵地", "农家小院", "文化广场", "支部会议室", "新时代文明实践站"};
+static const char *const rec_lesson_comments[] = {"讲得接地气，老党员都听懂了", "结合本村实际，很受启发", "时间稍短，希望再来讲一次",
+						  "案例生动，群众也来旁听", "讲师准备充分"};
+
+/* A town's catalogue: REC_LESSONS lessons of its branches' members, made a month before the records begin. */
+static int rec_catalogue(struct gen *g, int t, const struct rec_branch *rb, int64_t at0, int64_t *ids)
+{
+	struct actor a;
+	struct who com = {R_COMMITTEE, g->towns[t].committee};
+	actor_of(g, &com, &a);
+	int per = (int)N(town_plan);
+	for (int i = 0; i < REC_LESSONS; i++) {
+		int b = t * per + 1 + i % (per - 1);
+		const struct rec_branch *p = &rb[b];
+		size_t li = ((size_t)t * 5 + (size_t)i) % N(rec_lessons);
+		struct lesson_new l = {.title = rec_lessons[li].title,
+				       .topic = rec_lessons[li].topic,
+				       .outline = rec_lessons[li].outline,
+				       .minutes = rec_lessons[li].minutes,
+				       .org_id = g->br[b].id,
+				       .at = at0 + (int64_t)i * 2 * 86400};
+		l.lecturers[l.nlecturers++] = p->ids[1 + (i * 7) % (p->n - 1)];
+		if (i % 4 == 0 && p->n > 3) /* some given by two members together */
+			l.lecturers[l.nlecturers++] = p->ids[1 + (i * 7 + 1) % (p->n - 1)];
+		if (i % 3 == 0)
+			l.media_url = "https://www.12371.cn/special/wdk/";
+		struct field_errors e = {0};
+		enum dj_result res = lesson_create(g->d, &a, &l, &ids[i], &e);
+		if (res != DJ_OK)
+			return rec_fail("lesson", res, &e);
+	}
+	return 0;
+}
+
+/* A branch's order of one of its town's lessons at t0, carried on to where it stands now. */
+static int rec_lesson_order(struct gen *g, const struct branch *br, const struct rec_branch *rb, int64_t lesson, int64_t t0, int *delivered)
+{
+	struct actor sec, cli;
+	struct who s = {R_BRANCH, br->sec};
+	actor_of(g, &s, &sec);
+	actor_cli(&cli);
+	char from[11], to[11];
+	lesson_date_of(t0 + 3 * 86400, from);
+	lesson_date_of(t0 + 10 * 86400, to);
+	unsigned fate = rnd(20), note = rnd(3), wait = rnd(7), place = rnd(N(rec_lesson_places));
+	struct field_errors e = {0};
+	int64_t id = 0;
+	enum dj_result res = lesson_order_create(g->d, &sec, lesson, br->id, from, to, note ? "" : "希望安排在晚上，方便在外务工的党员参加", t0, &id, &e);
+	int64_t t_lesson = t0 + (int64_t)(3 + wait) * 86400;
+	if (res == DJ_OK && t0 + 4 * 86400 < g->now) { /* the newest wait for the lecturer */
+		struct lesson_act a = {0};
+		if (fate == 0) {
+			a.reason = "当月在县委党校参加培训，下月可以安排";
+			res = lesson_order_transition(g->d, &cli, id, "decline", &a, t0 + 86400, &e);
+		} else if (fate == 1) {
+			a.reason = "与农忙时间冲突，改期再约";
+			res = lesson_order_transition(g->d, &sec, id, "cancel", &a, t0 + 86400, &e);
+		} else {
+			char date[11], where[200];
+			lesson_date_of(t_lesson, date);
+			snprintf(where, sizeof where, "%.150s%s", br->place, rec_lesson_places[place]);
+			a.date = date, a.place = where;
+			res = lesson_order_transition(g->d, &cli, id, "confirm", &a, t0 + 86400, &e);
+			if (res == DJ_OK && t_lesson + 4 * 3600 < g->now) {
+				int64_t present[24], speakers[4];
+				struct lesson_act dl = {0};
+				int want = rb->n < 8 ? rb->n : 8 + (int)rnd(rb->n - 8 < 12 ? (unsigned)(rb->n - 7) : 12u);
+				unsigned start = rnd((unsigned)rb->n), nsp = 1 + rnd(3), others = rnd(6);
+				for (int k = 0; k < want && k < 24; k++)
+					present[dl.npresent++] = rb->ids[(start + (unsigned)k) % (unsigned)rb->n];
+				for (int k = 0; k < (int)nsp && k < dl.npresent; k++)
+					speakers[dl.nspeakers++] = present[k];
+				dl.present = present, dl.speakers = speakers;
+				/* the others are counted against the branch's size too */
+				dl.others = dl.npresent + (int)others <= rb->n ? others : 0;
+				res = lesson_order_transition(g->d, &cli, id, "deliver", &dl, t_lesson + 3 * 3600, &e);
+				(*delivered)++;
+				unsigned rating = 3 + rnd(3), comment = rnd(N(rec_lesson_comments));
+				if (res == DJ_OK && fate % 4 != 3 && t_lesson + 86400 < g->now) {
+					struct lesson_act rt = {.rating = (int)rating, .comment = rec_lesson_comments[comment]};
+					res = lesson_order_transition(g->d, &sec, id, "rate", &rt, t_lesson + 86400, &e);
+				}
+			}
+		}
+	}
+	return res == DJ_OK ? 0 : rec_fail("lesson order", res, &e);
+}
+
 static int build_records(struct gen *g, int64_t counts[4])
 {
 	struct rec_branch *rb = calloc((size_t)g->nbr, sizeof *rb);
@@ -1891,6 +2009,13 @@ static int build_records(struct gen *g, int64_t counts[4])
 		if (res != DJ_OK)
 			rc = rec_fail("volunteer team", res, &e);
 	}
+	/* each town's micro-lesson catalogue, a month before the records begin */
+	int64_t *lessons = calloc((size_t)g->ntowns * REC_LESSONS, sizeof *lessons);
+	if (!lessons)
+		abort();
+	for (int t = 0; t < g->ntowns && !rc; t++)
+		rc = rec_catalogue(g, t, rb, g->now - (int64_t)(RECORD_MONTHS * 31 + 30) * 86400, &lessons[t * REC_LESSONS]);
+	int lesson_orders = 0, lessons_delivered = 0;
 	for (int k = -(RECORD_MONTHS - 1); k <= 0 && !rc; k++) {
 		int mm = m0 - 1 + k, yy = y0;
 		while (mm < 0)
@@ -2017,6 +2142,17 @@ static int build_records(struct gen *g, int64_t counts[4])
 				rc = rec_meeting(g, br, &rb[b], br->id, "red730", plans[br->town], rnd(4) == 0 ? theme : plan[0], plan[1], t, &held,
 						 &made);
 			}
+			/* every other month a micro-lesson ordered from the town's catalogue */
+			if (!rc && (b + k + RECORD_MONTHS) % 2 == 0) {
+				int64_t t0 = t_first + (int64_t)(b % 20) * 86400 + (int64_t)(9 + rnd(8)) * 3600;
+				if (k == 0) /* this month's: the last days', some still waiting for the lecturer, some scheduled */
+					t0 = g->now - (int64_t)(b % 9) * 86400 - 3600;
+				if (t0 < g->now) {
+					int64_t lesson = lessons[br->town * REC_LESSONS + (b * 3 + k + RECORD_MONTHS) % REC_LESSONS];
+					rc = rec_lesson_order(g, br, &rb[b], lesson, t0, &lessons_delivered);
+					lesson_orders++;
+				}
+			}
 			/* a volunteer activity of the branch's 服务队 each month, on a Saturday-ish day */
 			if (!rc) {
 				int64_t t = t_first - (int64_t)(19 * 3600 + 30 * 60) + (int64_t)(23 + rnd(4)) * 86400 + 8 * 3600 + 30 * 60;
@@ -2031,6 +2167,8 @@ static int build_records(struct gen *g, int64_t counts[4])
 		fprintf(stderr, "dangjian demo: records of %s\n", month);
 	}
 	free(rb);
+	free(lessons);
+	fprintf(stderr, "dangjian demo: %d lesson orders, %d delivered\n", lesson_orders, lessons_delivered);
 	counts[0] = held, counts[1] = made, counts[2] = activities, counts[3] = served;
 	return rc;
 }

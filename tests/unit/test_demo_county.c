@@ -81,6 +81,12 @@ static const struct {
 	{"SELECT id, list_id, title, kind, url, created_at FROM films ORDER BY id", 6},
 	{"SELECT id, film_id, org_id, screen_date, place, attendees, created_by, created_at FROM film_screenings ORDER BY id", 8},
 	{"SELECT id, film_id, member_id, org_id, body, shared, created_at FROM film_reflections ORDER BY id", 7},
+	/* the micro-lessons and their orders (issue 14) */
+	{"SELECT * FROM lessons ORDER BY id", 9},
+	{"SELECT * FROM lesson_lecturers ORDER BY lesson_id, member_id", 2},
+	{"SELECT * FROM lesson_orders ORDER BY id", 18},
+	{"SELECT * FROM lesson_order_events ORDER BY id", 8},
+	{"SELECT * FROM lesson_attendance ORDER BY order_id, member_id", 3},
 	/* the dues of the same months (issue 18) */
 	{"SELECT id, member_id, since, category, base_fen, flat_fen, user_id, created_at FROM dues_bases ORDER BY id", 8},
 	{"SELECT id, receipt_no, year, seq, member_id, org_id, method, payer_member_id, payer_name, amount_fen, months, paid_on, remit_id, user_id, at "
@@ -235,6 +241,12 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plan_parts WHERE part = 'film' AND done_kind = 'screening'", ""), 100);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM film_reflections", ""), 20);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'reflection'", ""), 20);
+	/* micro-lessons: a catalogue, orders in every state, the lecturers' points */
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM lessons", ""), 12);
+	for (const char *const *st = (const char *const[]){"requested", "scheduled", "delivered", "rated", "declined", "cancelled", NULL}; *st; st++)
+		cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM lesson_orders WHERE state = ?", "t", *st), 0, "no lesson order %s", *st);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM lesson_attendance", ""), 100);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE source_kind LIKE 'lesson%'", ""), 5);
 	/* dues: every member a base, every month a row, paid, paid late and owing (issue 18) */
 	int64_t payers = db_int1(rules, 0, "SELECT COUNT(*) FROM members WHERE status NOT IN ('stopped', 'transferred')", "");
 	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases", ""), payers);
