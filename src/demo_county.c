@@ -1982,6 +1982,69 @@ static int rec_lesson_order(struct gen *g, const struct branch *br, const struct
 	return res == DJ_OK ? 0 : rec_fail("lesson order", res, &e);
 }
 
+/* ---- 四议两公开 (issue 13): the major matters of villages and communities,
+ * about two a year each, step by step through the table up to where today
+ * is: proposed, consulted, reviewed by the 党员大会 and resolved by the
+ * representatives (now and then short of the quorum: stopped), the
+ * resolution and then the result made public. ---- */
+
+static const struct {
+	const char *title, *description;
+} rec_major[] = {
+	{"村集体土地流转方案", "村北约300亩集体土地整体流转给种植合作社，租期十年，租金按年支付，收益纳入村集体经济。"},
+	{"硬化村内主干道", "村内主干道约1.2公里路面硬化，申请上级以奖代补资金，不足部分由村集体经济列支。"},
+	{"村集体经济年度收益分配", "上年度村集体经济收益的分配方案：公益事业、困难群众救助与股民分红的比例。"},
+	{"建设村级光伏电站", "利用党群服务中心及村委会屋顶建设分布式光伏，所得收益用于村级公益事业。"},
+	{"改造村内饮水管网", "更换老化的自来水主管网，实行一户一表，工程公开招标。"},
+	{"新建村级养老服务站", "利用闲置校舍改建养老服务站，为留守老人提供日间照料和助餐服务。"},
+	{"农田水利设施修缮", "修缮村南灌溉机井及配套渠道，保障春灌秋种。"},
+	{"村集体闲置房屋出租", "村委会闲置房屋公开招租，租金收入纳入村集体经济账户。"},
+};
+
+static int rec_matter(struct gen *g, const struct branch *br, int64_t t0, int *made)
+{
+	struct actor a;
+	struct who sec = {R_BRANCH, br->sec};
+	actor_of(g, &sec, &a);
+	unsigned which = rnd(N(rec_major)), fail_at = rnd(20), reps = 25 + rnd(20);
+	struct field_errors e = {0};
+	int64_t id = 0;
+	enum dj_result res = matter_create(g->d, &a, br->id, rec_major[which].title, rec_major[which].description, t0, &id, &e);
+	if (res == DJ_OK)
+		(*made)++;
+	/* days after the proposal of each step */
+	static const int after[] = {0, 3, 8, 12, 14, 75};
+	static const char *const records[] = {"支部委员会研究提出初步方案", "村两委联席会议商议，形成决议草案", "党员大会审议",
+					      "村民代表会议表决",           "决议在村务公开栏和微信群公示七天", "实施结果在村务公开栏公示"};
+	for (int k = 0; res == DJ_OK && k < matter_steps_count && k < (int)N(after); k++) {
+		int64_t at = t0 + (int64_t)after[k] * 86400;
+		if (at > g->now)
+			break;
+		char date[11];
+		meeting_date_of(at, date);
+		struct matter_step_input in = {matter_steps[k].key, date, records[k], -1, -1, -1, 0};
+		if (matter_steps[k].quorum == QUORUM_MEMBERS) {
+			/* the branch's members, as the 党员大会 counts them */
+			int64_t total = db_int1(
+				g->d, 0,
+				"SELECT COUNT(*) FROM members mb JOIN orgs o ON o.id = mb.org_id WHERE o.path LIKE ? || '%' AND mb.status NOT IN "
+				"('stopped', 'transferred')",
+				"t", br->path);
+			in.present = fail_at == 0 ? total / 2 : total * (80 + (int64_t)(which % 4) * 5) / 100;
+			in.favour = in.present * 9 / 10;
+		} else if (matter_steps[k].quorum == QUORUM_REPRESENTATIVES) {
+			in.total = reps;
+			in.present = fail_at == 1 ? reps / 2 : reps * 85 / 100;
+			in.favour = in.present - 2;
+		}
+		bool passed = false;
+		res = matter_step_record(g->d, &a, id, &in, at, &passed, &e);
+		if (res == DJ_OK && !passed)
+			break;
+	}
+	return res == DJ_OK ? 0 : rec_fail("matter", res, &e);
+}
+
 static int build_records(struct gen *g, int64_t counts[4])
 {
 	struct rec_branch *rb = calloc((size_t)g->nbr, sizeof *rb);
@@ -2015,7 +2078,7 @@ static int build_records(struct gen *g, int64_t counts[4])
 		abort();
 	for (int t = 0; t < g->ntowns && !rc; t++)
 		rc = rec_catalogue(g, t, rb, g->now - (int64_t)(RECORD_MONTHS * 31 + 30) * 86400, &lessons[t * REC_LESSONS]);
-	int lesson_orders = 0, lessons_delivered = 0;
+	int lesson_orders = 0, lessons_delivered = 0, matters = 0;
 	for (int k = -(RECORD_MONTHS - 1); k <= 0 && !rc; k++) {
 		int mm = m0 - 1 + k, yy = y0;
 		while (mm < 0)
@@ -2142,6 +2205,12 @@ static int build_records(struct gen *g, int64_t counts[4])
 				rc = rec_meeting(g, br, &rb[b], br->id, "red730", plans[br->town], rnd(4) == 0 ? theme : plan[0], plan[1], t, &held,
 						 &made);
 			}
+			/* a major matter through 四议两公开 in villages and communities, twice a year */
+			if (!rc && village && (b + k + 6 * RECORD_MONTHS) % 6 == 3) {
+				int64_t t0 = t_first + (int64_t)(4 + b % 10) * 86400;
+				if (t0 < g->now)
+					rc = rec_matter(g, br, t0, &matters);
+			}
 			/* every other month a micro-lesson ordered from the town's catalogue */
 			if (!rc && (b + k + RECORD_MONTHS) % 2 == 0) {
 				int64_t t0 = t_first + (int64_t)(b % 20) * 86400 + (int64_t)(9 + rnd(8)) * 3600;
@@ -2168,7 +2237,7 @@ static int build_records(struct gen *g, int64_t counts[4])
 	}
 	free(rb);
 	free(lessons);
-	fprintf(stderr, "dangjian demo: %d lesson orders, %d delivered\n", lesson_orders, lessons_delivered);
+	fprintf(stderr, "dangjian demo: %d lesson orders, %d delivered; %d matters\n", lesson_orders, lessons_delivered, matters);
 	counts[0] = held, counts[1] = made, counts[2] = activities, counts[3] = served;
 	return rc;
 }

@@ -87,6 +87,9 @@ static const struct {
 	{"SELECT * FROM lesson_orders ORDER BY id", 18},
 	{"SELECT * FROM lesson_order_events ORDER BY id", 8},
 	{"SELECT * FROM lesson_attendance ORDER BY order_id, member_id", 3},
+	/* 四议两公开 (issue 13) */
+	{"SELECT * FROM matters ORDER BY id", 9},
+	{"SELECT * FROM matter_steps ORDER BY id", 14},
 	/* the dues of the same months (issue 18) */
 	{"SELECT id, member_id, since, category, base_fen, flat_fen, user_id, created_at FROM dues_bases ORDER BY id", 8},
 	{"SELECT id, receipt_no, year, seq, member_id, org_id, method, payer_member_id, payer_name, amount_fen, months, paid_on, remit_id, user_id, at "
@@ -247,6 +250,10 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 		cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM lesson_orders WHERE state = ?", "t", *st), 0, "no lesson order %s", *st);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM lesson_attendance", ""), 100);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE source_kind LIKE 'lesson%'", ""), 5);
+	/* 四议两公开: done, open and stopped, every step recorded somewhere */
+	for (const char *const *st = (const char *const[]){"done", "open", "stopped", NULL}; *st; st++)
+		cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM matters WHERE state = ?", "t", *st), 0, "no matter %s", *st);
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(DISTINCT step) FROM matter_steps", ""), 6);
 	/* dues: every member a base, every month a row, paid, paid late and owing (issue 18) */
 	int64_t payers = db_int1(rules, 0, "SELECT COUNT(*) FROM members WHERE status NOT IN ('stopped', 'transferred')", "");
 	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases", ""), payers);
