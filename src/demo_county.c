@@ -45,6 +45,7 @@
 #include "buf.h"
 #include "demo.h"
 #include "dues.h"
+#include "exemplars.h"
 #include "lessons.h"
 #include "meetings.h"
 #include "members.h"
@@ -2045,6 +2046,157 @@ static int rec_matter(struct gen *g, const struct branch *br, int64_t t0, int *m
 	return res == DJ_OK ? 0 : rec_fail("matter", res, &e);
 }
 
+/* ---- 榜样选树 (issue 15): each June, every town's 两优一先 (优秀共产党员):
+ * one nomination from each branch's secretary, accepted, scored by the
+ * committee and the town's 纪委 reviewer, shortlisted, consulted with the
+ * 纪委 (now and then a veto), on public notice, awarded — as far as today
+ * allows. The reviewer accounts (t01jiwei) are made with the first campaign. ---- */
+
+static const char *const rec_deeds[] = {
+	"担任党员中心户以来，联系群众十余户，帮助独居老人代办医保、代购药品，常年义务为村里修理电路。",
+	"带头发展大棚种植，成立合作社带动二十余户群众增收，每年为困难户免费提供种苗和技术指导。",
+	"在防汛工作中冲锋在前，连续值守四十余天，组织党员突击队转移群众三十余人。",
+	"退休后主动担任调解员，化解邻里纠纷五十余起，被群众称为“和事佬”。",
+	"坚持为留守儿童义务辅导功课八年，自费购买图书两千余册，建起“红色书屋”。",
+	"在生产一线钻研技术，完成工艺改进三项，带出徒弟十二名，主动认领微心愿二十余个。",
+};
+
+static int rec_reviewer(struct gen *g, int t, struct actor *out)
+{
+	memset(out, 0, sizeof *out);
+	db_stmt *s = db_query(g->d, "SELECT id, path, code, name FROM orgs WHERE parent_id = ? AND type = 'dept' ORDER BY id LIMIT 1", "I",
+			      g->towns[t].org);
+	char code[64] = "", oname[128] = "";
+	if (db_next(s)) {
+		out->org_id = db_int(s, 0);
+		snprintf(out->org_path, sizeof out->org_path, "%s", db_str(s, 1));
+		snprintf(code, sizeof code, "%s", db_str(s, 2));
+		snprintf(oname, sizeof oname, "%s", db_str(s, 3));
+	}
+	if (db_done(s) != DB_OK || !out->org_id)
+		return -1;
+	char un[40];
+	uname(g, NULL, t, "jiwei", un);
+	int64_t uid = db_int1(g->d, 0, "SELECT id FROM users WHERE username = ?", "t", un);
+	struct person p;
+	person(g, &g->br[t * (int)N(town_plan)], true, &p);
+	if (!uid) {
+		struct actor cli;
+		actor_cli(&cli);
+		struct field_errors e = {0};
+		enum dj_result res = users_create_demo(g->d, &cli, un, p.name, "reviewer", out->org_id, DEMO_PASSWORD, &uid, &e);
+		if (res != DJ_OK)
+			return rec_fail("reviewer", res, &e);
+	}
+	out->user_id = uid, out->role = R_REVIEWER;
+	snprintf(out->username, sizeof out->username, "%s", un);
+	snprintf(out->name, sizeof out->name, "%s", p.name);
+	snprintf(out->label, sizeof out->label, "%.120s %.60s", oname, p.name);
+	snprintf(out->ip, sizeof out->ip, "demo");
+	(void)code;
+	return 0;
+}
+
+static void rec_day(int64_t t, char out[11]) { meeting_date_of(t, out); }
+
+static int rec_campaign(struct gen *g, int t, const struct rec_branch *rb, int year, int64_t t0, int *awarded)
+{
+	struct actor com, jw;
+	struct who cw = {R_COMMITTEE, g->towns[t].committee};
+	actor_of(g, &cw, &com);
+	if (rec_reviewer(g, t, &jw))
+		return -1;
+	char jw_code[64] = "";
+	db_stmt *s = db_query(g->d, "SELECT code FROM orgs WHERE id = ?", "I", jw.org_id);
+	if (db_next(s))
+		snprintf(jw_code, sizeof jw_code, "%s", db_str(s, 0));
+	if (db_done(s) != DB_OK)
+		return -1;
+	struct exemplar_campaign_new n;
+	memset(&n, 0, sizeof n);
+	snprintf(n.title, sizeof n.title, "%d年度“两优一先”评选（优秀共产党员）", year);
+	snprintf(n.category, sizeof n.category, "youxiu_dangyuan");
+	snprintf(n.subject, sizeof n.subject, "person");
+	n.year = year, n.quota = 5, n.notice_days = 5;
+	rec_day(t0 + 9 * 86400, n.nominate_until), rec_day(t0 + 13 * 86400, n.review_until), rec_day(t0 + 19 * 86400, n.consult_until);
+	n.depts[0] = jw_code, n.depts_n = 1;
+	struct field_errors e = {0};
+	int64_t cid = 0, ids[16];
+	int nc = 0, per = (int)N(town_plan);
+	unsigned veto = rnd(10);
+	enum dj_result res = exemplar_campaign_create(g->d, &com, &n, t0, &cid, &e);
+	/* one nomination from each branch's secretary */
+	for (int i = 0; res == DJ_OK && i < per && nc < 16; i++) {
+		const struct branch *br = &g->br[t * per + i];
+		const struct rec_branch *p = &rb[t * per + i];
+		int64_t at = t0 + 86400 + (int64_t)i * 3600;
+		if (at > g->now)
+			break;
+		struct actor sec;
+		struct who sw = {R_BRANCH, br->sec};
+		actor_of(g, &sw, &sec);
+		struct exemplar_nomination nm;
+		memset(&nm, 0, sizeof nm);
+		int64_t who = p->ids[2 + (year + i) % (p->n - 2)];
+		s = db_query(g->d, "SELECT name FROM members WHERE id = ?", "I", who);
+		if (db_next(s))
+			snprintf(nm.name, sizeof nm.name, "%s", db_str(s, 0));
+		if (db_done(s) != DB_OK)
+			return -1;
+		snprintf(nm.unit, sizeof nm.unit, "%.120s", br->name);
+		snprintf(nm.deeds, sizeof nm.deeds, "%s", rec_deeds[(size_t)(i + year) % N(rec_deeds)]);
+		bool rep;
+		res = exemplar_nominate(g->d, &sec, cid, &nm, at, &ids[nc++], &rep, &e);
+	}
+	/* accepted, reviewed, scored, shortlisted: the first five */
+	int64_t at = t0 + 9 * 86400;
+	for (int i = 0; res == DJ_OK && at <= g->now && i < nc; i++)
+		res = exemplar_act(g->d, &com, ids[i], "accept", NULL, at, &e);
+	if (res == DJ_OK && (at = t0 + 10 * 86400) <= g->now)
+		res = exemplar_open_review(g->d, &com, cid, at, &e);
+	else
+		return res == DJ_OK ? 0 : rec_fail("exemplar campaign", res, &e);
+	for (int i = 0; res == DJ_OK && (at = t0 + 12 * 86400) <= g->now && i < nc; i++) {
+		int64_t p1[3] = {29 - i / 4, 39 - i / 2, 28 - (i + 1) / 3}, p2[3] = {28 - i / 3, 37 - i / 2 + i % 2, 28 - i / 4};
+		res = exemplar_score(g->d, &com, ids[i], p1, 3, "事迹突出，群众认可", at, &e);
+		if (res == DJ_OK)
+			res = exemplar_score(g->d, &jw, ids[i], p2, 3, NULL, at, &e);
+	}
+	if (res == DJ_OK && (at = t0 + 14 * 86400) <= g->now)
+		res = exemplar_shortlist(g->d, &com, cid, ids, nc < 5 ? nc : 5, at, &e);
+	else
+		return res == DJ_OK ? 0 : rec_fail("exemplar campaign", res, &e);
+	/* the 纪委 answers; once in a while it vetoes the third */
+	int64_t tasks[16];
+	int nt = 0;
+	s = db_query(g->d,
+		     "SELECT t.id, t.candidate_id FROM exemplar_consults t JOIN exemplar_candidates c ON c.id = t.candidate_id WHERE c.campaign_id = ? "
+		     "ORDER BY t.id",
+		     "I", cid);
+	int64_t cands[16];
+	while (db_next(s) && nt < 16)
+		cands[nt] = db_int(s, 1), tasks[nt++] = db_int(s, 0);
+	if (db_done(s) != DB_OK)
+		return -1;
+	for (int i = 0; res == DJ_OK && (at = t0 + 16 * 86400 + i * 600) <= g->now && i < nt; i++) {
+		bool no = veto == 0 && cands[i] == ids[2];
+		res = exemplar_consult_answer(g->d, &jw, tasks[i], no ? "disagree" : "agree",
+					      no ? "经查，该同志曾因违规操办酒席受到诫勉谈话，影响期未满，不宜推荐为榜样人选。" : "经核查，未发现问题", at,
+					      &e);
+	}
+	if (res == DJ_OK && (at = t0 + 20 * 86400) <= g->now)
+		res = exemplar_publish(g->d, &com, cid, at, &e);
+	else
+		return res == DJ_OK ? 0 : rec_fail("exemplar campaign", res, &e);
+	if (res == DJ_OK && (at = t0 + 27 * 86400) <= g->now) {
+		res = exemplar_award(g->d, &com, cid, at, &e);
+		if (res == DJ_OK)
+			*awarded += (int)db_int1(g->d, 0, "SELECT COUNT(*) FROM exemplar_candidates WHERE campaign_id = ? AND state = 'awarded'", "I",
+						 cid);
+	}
+	return res == DJ_OK ? 0 : rec_fail("exemplar campaign", res, &e);
+}
+
 static int build_records(struct gen *g, int64_t counts[4])
 {
 	struct rec_branch *rb = calloc((size_t)g->nbr, sizeof *rb);
@@ -2078,7 +2230,7 @@ static int build_records(struct gen *g, int64_t counts[4])
 		abort();
 	for (int t = 0; t < g->ntowns && !rc; t++)
 		rc = rec_catalogue(g, t, rb, g->now - (int64_t)(RECORD_MONTHS * 31 + 30) * 86400, &lessons[t * REC_LESSONS]);
-	int lesson_orders = 0, lessons_delivered = 0, matters = 0;
+	int lesson_orders = 0, lessons_delivered = 0, matters = 0, awarded = 0;
 	for (int k = -(RECORD_MONTHS - 1); k <= 0 && !rc; k++) {
 		int mm = m0 - 1 + k, yy = y0;
 		while (mm < 0)
@@ -2229,6 +2381,23 @@ static int build_records(struct gen *g, int64_t counts[4])
 				activities++;
 			}
 		}
+		/* each June, every town's 两优一先; each January (and the first month), the year's volunteer minimum */
+		for (int t = 0; t < g->ntowns && !rc; t++) {
+			if (mm == 6) {
+				int64_t t0 = t_first - (int64_t)(10 * 3600 + 30 * 60);
+				rc = rec_campaign(g, t, rb, yy, t0, &awarded);
+			}
+			if (!rc && (mm == 1 || k == -(RECORD_MONTHS - 1))) {
+				struct actor a;
+				struct who com = {R_COMMITTEE, g->towns[t].committee};
+				actor_of(g, &com, &a);
+				struct field_errors e = {0};
+				enum dj_result res = volunteer_minimum_set(g->d, &a, g->towns[t].org, yy, 2 + (t + yy) % 3,
+									   "每名党员参加志愿服务活动不少于规定次数", t_first - 20 * 86400, &e);
+				if (res != DJ_OK)
+					rc = rec_fail("volunteer minimum", res, &e);
+			}
+		}
 		free(plans);
 		free(films);
 		if (!rc && !g->rules && (db_commit(g->d) != DB_OK || db_begin(g->d, true) != DB_OK))
@@ -2237,7 +2406,8 @@ static int build_records(struct gen *g, int64_t counts[4])
 	}
 	free(rb);
 	free(lessons);
-	fprintf(stderr, "dangjian demo: %d lesson orders, %d delivered; %d matters\n", lesson_orders, lessons_delivered, matters);
+	fprintf(stderr, "dangjian demo: %d lesson orders, %d delivered; %d matters; %d exemplars awarded\n", lesson_orders, lessons_delivered, matters,
+		awarded);
 	counts[0] = held, counts[1] = made, counts[2] = activities, counts[3] = served;
 	return rc;
 }
