@@ -136,7 +136,7 @@ static const struct {
 	[T_DMONTHS] = {"dues_months",
 		       "id, member_id, org_id, month, category, base_fen, rate_id, due_fen, reduced_fen, paid_fen, status, payment_id, reduction_id, "
 		       "created_at",
-		       "IIItIIIIIItIII"},
+		       "IIIttIIIIItIII"},
 };
 
 struct writer {
