@@ -1,9 +1,10 @@
 /* demo_county — `dangjian demo --scale county|province` (issue 9 §1): a
  * deterministic generator of a county (20 towns × 15 branches with their
  * 党小组, ~300,000 members, grids and households, ~1,000,000 orders over
- * three years in every state; the last year's meetings with attendance,
- * decisions, volunteer service and theme-day plans, see build_records) or
- * of a province
+ * three years in every state; the last year's (--record-months) meetings
+ * with attendance, decisions, volunteer service, theme-day plans,
+ * micro-lessons and their orders, 四议两公开, 两优一先 and the volunteer
+ * minimums, see build_records, and dues, see build_dues) or of a province
  * (10 such counties).
  *
  * Two ways to write the same records:
@@ -1042,7 +1043,7 @@ static void audit_row_of(struct gen *g, const struct actor *a, const char *actio
 	w_int(w, T_AUDIT, w->next_id[T_AUDIT]++), w_int(w, T_AUDIT, g->now), w_ref(w, T_AUDIT, a->user_id), w_text(w, T_AUDIT, a->username);
 	w_text(w, T_AUDIT, a->ip), w_text(w, T_AUDIT, action), w_text(w, T_AUDIT, entity), w_ref(w, T_AUDIT, id), w_ref(w, T_AUDIT, org_id);
 	char sum[600];
-	snprintf(sum, sizeof sum, "%s", summary); /* audit_write's length */
+	snprintf(sum, sizeof sum, "%.599s", summary); /* audit_write's length */
 	w_text(w, T_AUDIT, sum);
 	w_end(w, T_AUDIT);
 }
@@ -2873,7 +2874,7 @@ int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
 	}
 	time_t t2 = time(NULL);
 	if (!rc) {
-		fprintf(out, "Demo %s created (seed %lld) in %lld s (people %lld s, orders %lld s, records %lld s):\n",
+		fprintf(out, "Demo %s created (seed %lld) in %lld s (people %lld s, orders %lld s, records and dues %lld s):\n",
 			opts->counties > 1 ? "province" : "county", (long long)opts->seed, (long long)(t2 - t0), (long long)(t1 - t0),
 			(long long)(t2r - t1), (long long)(t3r - t2r));
 		fprintf(out, "  %d counties, %d towns, %d branches; %lld members (%lld probationary), %d accounts, %lld households;\n", opts->counties,
