@@ -2698,14 +2698,17 @@ static void sizes(struct demo_opts *o)
 }
 
 /* The SQLite settings of a bulk load: no fsync, a big page cache, temporary
- * B-trees in memory, foreign keys checked afterwards by `dangjian check`.
- * Taken back before the connection is used for anything else. */
+ * B-trees in memory, foreign keys checked afterwards by `dangjian check`, and
+ * no memory-mapped reads (db_sqlite.c maps up to 2 GB of the file: every page
+ * the load touched stayed in the process's resident set, most of the 2.9 GB
+ * peak). Taken back before the connection is used for anything else. */
 static void bulk_pragmas(db *d, bool on)
 {
 	if (db_kind(d) != DB_SQLITE)
 		return;
-	db_exec(d, on ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;"
-		      : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON;");
+	db_exec(d, on ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF; PRAGMA mmap_size=0;"
+		      : "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2000; PRAGMA temp_store=DEFAULT; PRAGMA foreign_keys=ON; "
+			"PRAGMA mmap_size=2147418112;");
 }
 
 int demo_fill_scale(db *d, struct demo_opts *opts, FILE *out)
