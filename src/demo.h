@@ -21,13 +21,14 @@ int demo_member_accounts(db *d, FILE *out);
 
 /* The county and province scales (demo_county.c). */
 struct demo_opts {
-	int counties;    /* 1: a county; 10: a province */
-	int towns;       /* per county (20) */
-	int years;       /* of orders (3) */
-	int64_t members; /* in all; -1: 15,000 a town */
-	int64_t orders;  /* in all; -1: 50,000 a town */
-	int64_t seed;    /* the same seed (and clock) gives the same database */
-	bool via_rules;  /* every record through the domain functions (slow; to compare) */
+	int counties;      /* 1: a county; 10: a province */
+	int towns;         /* per county (20) */
+	int years;         /* of orders (3) */
+	int64_t members;   /* in all; -1: 15,000 a town */
+	int64_t orders;    /* in all; -1: 50,000 a town */
+	int64_t seed;      /* the same seed (and clock) gives the same database */
+	int record_months; /* of the other mechanisms' records, back from now (12) */
+	bool via_rules;    /* every record through the domain functions (slow; to compare) */
 };
 /* Fills o with the sizes of "county" or "province"; -1 for another name. */
 int demo_scale_opts(const char *scale, struct demo_opts *o);

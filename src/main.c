@@ -88,8 +88,9 @@ static const char *usage_demo = "usage: dangjian [--db URL] demo [--scale town|c
 				"                     years in every state with their history, notifications\n"
 				"                     and audit rows; the last year's meetings (三会一课,\n"
 				"                     红色七点半) with attendance and leave, decisions, volunteer\n"
-				"                     service and the points they earn (~6 GB on SQLite;\n"
-				"                     tens of minutes to build)\n"
+				"                     service, theme days, micro-lessons and their orders,\n"
+				"                     四议两公开, 两优一先, dues, and the points they earn\n"
+				"                     (~7 GB on SQLite; tens of minutes to build)\n"
 				"  --scale province   10 such counties: 200 towns, ~3,000,000 members,\n"
 				"                     10,000,000 orders (~20 GB; about ten times a county)\n"
 				"\n"
@@ -97,6 +98,9 @@ static const char *usage_demo = "usage: dangjian [--db URL] demo [--scale town|c
 				"  --towns N          towns per county (default 20)\n"
 				"  --members N        members in all (default 15,000 a town)\n"
 				"  --orders N         orders in all (default 50,000 a town)\n"
+				"  --record-months N  months of meetings, decisions, volunteer service, theme\n"
+				"                     days and dues, back from now (default 12; 36: the orders'\n"
+				"                     three years, three times the rows and time of those)\n"
 				"  --seed N           the generator's seed (default 20260101): the same seed and\n"
 				"                     clock (DANGJIAN_NOW) give the same database\n"
 				"  --via-rules        write every record through the domain functions instead of\n"
@@ -758,17 +762,22 @@ int main(int argc, char **argv)
 				town = !strcmp(scale, "town");
 			} else if (!town && !strcmp(a, "--via-rules"))
 				o.via_rules = true;
-			else if (!town && v && (!strcmp(a, "--towns") || !strcmp(a, "--members") || !strcmp(a, "--orders") || !strcmp(a, "--seed"))) {
+			else if (!town && v &&
+				 (!strcmp(a, "--towns") || !strcmp(a, "--members") || !strcmp(a, "--orders") || !strcmp(a, "--seed") ||
+				  !strcmp(a, "--record-months"))) {
 				char *end;
 				long long n = strtoll(v, &end, 10);
-				if (*end || n < (strcmp(a, "--seed") ? 1 : 0) || (!strcmp(a, "--towns") && n > 99))
-					return bad_usage("expected a positive number (towns: at most 99)", usage_demo);
+				if (*end || n < (strcmp(a, "--seed") ? 1 : 0) || (!strcmp(a, "--towns") && n > 99) ||
+				    (!strcmp(a, "--record-months") && n > 120))
+					return bad_usage("expected a positive number (towns: at most 99; record months: at most 120)", usage_demo);
 				if (!strcmp(a, "--towns"))
 					o.towns = (int)n;
 				else if (!strcmp(a, "--members"))
 					o.members = n;
 				else if (!strcmp(a, "--orders"))
 					o.orders = n;
+				else if (!strcmp(a, "--record-months"))
+					o.record_months = (int)n;
 				else
 					o.seed = n;
 				k++;

@@ -84,7 +84,8 @@ test('the command line: --version, --help everywhere, clear errors with exit 2',
     assert.equal(r.status, 0, c.join(' '));
     assert.match(r.stdout, /usage: dangjian/, c.join(' '));
   }
-  for (const bad of [['frobnicate'], ['--nope'], ['serve', '--port', 'abc'], ['serve', '--threads', '999'], ['user', 'add', 'x'], ['user', 'dance']]) {
+  for (const bad of [['frobnicate'], ['--nope'], ['serve', '--port', 'abc'], ['serve', '--threads', '999'], ['user', 'add', 'x'], ['user', 'dance'],
+    ['demo', '--scale', 'county', '--record-months', '0'], ['demo', '--scale', 'county', '--record-months', '121']]) {
     const r = cli(['--db', path.join(os.tmpdir(), 'never.db'), ...bad]);
     assert.equal(r.status, 2, bad.join(' '));
     assert.ok(r.stderr.length > 0, 'says why');

@@ -81,14 +81,45 @@ static const struct {
 	{"SELECT id, list_id, title, kind, url, created_at FROM films ORDER BY id", 6},
 	{"SELECT id, film_id, org_id, screen_date, place, attendees, created_by, created_at FROM film_screenings ORDER BY id", 8},
 	{"SELECT id, film_id, member_id, org_id, body, shared, created_at FROM film_reflections ORDER BY id", 7},
+	/* the micro-lessons and their orders (issue 14) */
+	{"SELECT * FROM lessons ORDER BY id", 9},
+	{"SELECT * FROM lesson_lecturers ORDER BY lesson_id, member_id", 2},
+	{"SELECT * FROM lesson_orders ORDER BY id", 18},
+	{"SELECT * FROM lesson_order_events ORDER BY id", 8},
+	{"SELECT * FROM lesson_attendance ORDER BY order_id, member_id", 3},
+	/* 四议两公开 (issue 13) */
+	{"SELECT * FROM matters ORDER BY id", 9},
+	{"SELECT * FROM matter_steps ORDER BY id", 14},
+	/* 榜样选树 and the volunteer minimums (issue 15) */
+	{"SELECT * FROM exemplar_campaigns ORDER BY id", 16},
+	{"SELECT * FROM exemplar_campaign_depts ORDER BY 1, 2", 2},
+	{"SELECT * FROM exemplar_criteria ORDER BY 1, 2, 3, 4", 4},
+	/* the certificate number is random, as order codes are */
+	{"SELECT id, campaign_id, name, unit, deeds, source, nominator_name, nominator_phone, nominator_user_id, state, merged_into, veto_reason, "
+	 "awarded_at, revoked_at, revoke_reason, idempotency_key, ip, created_at, updated_at FROM exemplar_candidates ORDER BY id",
+	 19},
+	{"SELECT * FROM exemplar_scores ORDER BY 1, 2", 5},
+	{"SELECT * FROM exemplar_score_items ORDER BY 1, 2, 3, 4", 4},
+	{"SELECT * FROM exemplar_consults ORDER BY id", 9},
+	{"SELECT * FROM volunteer_minimums ORDER BY id", 7},
+	/* the dues of the same months (issue 18) */
+	{"SELECT id, member_id, since, category, base_fen, flat_fen, user_id, created_at FROM dues_bases ORDER BY id", 8},
+	{"SELECT id, receipt_no, year, seq, member_id, org_id, method, payer_member_id, payer_name, amount_fen, months, paid_on, remit_id, user_id, at "
+	 "FROM dues_payments ORDER BY id",
+	 15},
+	{"SELECT id, member_id, org_id, month, category, base_fen, rate_id, due_fen, reduced_fen, paid_fen, status, payment_id, reduction_id, "
+	 "created_at FROM dues_months ORDER BY id",
+	 14},
 	/* issue 11: the points a member's deliveries earn, and their totals */
 	{"SELECT id, member_id, org_id, kind, code, rule_id, qty, points, reason, source_kind, source_id, corrects_id, at, year, month, day, "
 	 "actor_user_id, actor, created_at FROM points_ledger ORDER BY id",
 	 19},
 	{"SELECT member_id, year, month, points, entries FROM points_totals ORDER BY member_id, year, month", 5},
 	{"SELECT a.id, a.at, a.user_id, a.username, a.ip, a.action, a.entity, a.entity_id, a.org_id, "
-	 "CASE WHEN a.entity = 'order' THEN REPLACE(a.summary, o.code, '#' || o.id) ELSE a.summary END "
-	 "FROM audit a LEFT JOIN orders o ON o.id = a.entity_id ORDER BY a.id",
+	 "CASE WHEN a.entity = 'order' THEN REPLACE(a.summary, o.code, '#' || o.id) WHEN c.id IS NOT NULL AND c.cert_no IS NOT NULL "
+	 "THEN REPLACE(a.summary, c.cert_no, '#') ELSE a.summary END "
+	 "FROM audit a LEFT JOIN orders o ON o.id = a.entity_id LEFT JOIN exemplar_candidates c ON a.entity = 'exemplar_candidate' AND c.id = "
+	 "a.entity_id ORDER BY a.id",
 	 10},
 };
 #define NT (sizeof tables / sizeof tables[0])
@@ -227,6 +258,41 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM theme_plan_parts WHERE part = 'film' AND done_kind = 'screening'", ""), 100);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM film_reflections", ""), 20);
 	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE code = 'reflection'", ""), 20);
+	/* micro-lessons: a catalogue, orders in every state, the lecturers' points */
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM lessons", ""), 12);
+	for (const char *const *st = (const char *const[]){"requested", "scheduled", "delivered", "rated", "declined", "cancelled", NULL}; *st; st++)
+		cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM lesson_orders WHERE state = ?", "t", *st), 0, "no lesson order %s", *st);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM lesson_attendance", ""), 100);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM points_ledger WHERE source_kind LIKE 'lesson%'", ""), 5);
+	/* 四议两公开: done, open and stopped, every step recorded somewhere */
+	for (const char *const *st = (const char *const[]){"done", "open", "stopped", NULL}; *st; st++)
+		cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM matters WHERE state = ?", "t", *st), 0, "no matter %s", *st);
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(DISTINCT step) FROM matter_steps", ""), 6);
+	/* 两优一先: awarded, not shortlisted; the year's volunteer minimums */
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM exemplar_candidates WHERE state = 'awarded'", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM exemplar_candidates WHERE state = 'not_shortlisted'", ""), 0);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM exemplar_scores", ""), 10);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM volunteer_minimums", ""), 0);
+	/* dues: every member a base, every month a row, paid, paid late and owing (issue 18) */
+	int64_t payers = db_int1(rules, 0, "SELECT COUNT(*) FROM members WHERE status NOT IN ('stopped', 'transferred')", "");
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases", ""), payers);
+	cr_assert_eq(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_months", ""), payers * 12);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases WHERE category = 'farmer'", ""), 10);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_bases WHERE category = 'retired'", ""), 10);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_months WHERE status = 'paid'", ""), payers * 8);
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_months WHERE status = 'owing'", ""), payers);
+	/* some six months or more behind */
+	cr_assert_gt(db_int1(rules, 0,
+			     "SELECT COUNT(*) FROM (SELECT member_id FROM dues_months WHERE status = 'owing' GROUP BY member_id HAVING COUNT(*) >= 6) x",
+			     ""),
+		     5);
+	/* a payment of a quarter late covers months of two quarters */
+	cr_assert_gt(db_int1(rules, 0, "SELECT COUNT(*) FROM dues_payments WHERE months LIKE '%、%、%、%'", ""), 0);
+	cr_assert_eq(
+		db_int1(rules, 0,
+			"SELECT COUNT(*) FROM dues_payments p WHERE amount_fen <> (SELECT SUM(paid_fen) FROM dues_months m WHERE m.payment_id = p.id)",
+			""),
+		0);
 	same(bulk, rules, "batched rows against the domain functions");
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);
