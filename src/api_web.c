@@ -36,6 +36,20 @@ void *req_json(req *r)
 	return j;
 }
 
+void req_json_prepare(req *r)
+{
+	if (r->json || !r->body.len || !(r->route && (r->route->flags & RF_API)))
+		return;
+	const char *ct = req_header(r, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16))
+		return;
+	json_t *j = json_loadb(buf_str(&r->body), r->body.len, JSON_REJECT_DUPLICATES, NULL);
+	if (j && json_is_object(j))
+		r->json = j;
+	else
+		json_decref(j);
+}
+
 void req_error_fields(req *r, int status, const char *code, const char *message, const struct field_errors *e)
 {
 	req_json_begin(r, status);

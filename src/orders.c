@@ -620,8 +620,11 @@ static bool key_used(db *d, const char *idempotency_key)
 	return db_int1(d, 0, "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?", "t", idempotency_key) > 0;
 }
 
-bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now)
+/* key_free: set to the transaction in which the key was last seen unused
+ * (0 when it was not looked up, or was used), for order_create. */
+static bool place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now, uint64_t *key_free)
 {
+	*key_free = 0;
 	/* a repeated key answers with the first order and costs no quota */
 	bool keyed = idempotency_key && *idempotency_key;
 	if (keyed && key_used(d, idempotency_key))
@@ -646,11 +649,25 @@ bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int
 		return false;
 	/* A retry that waited its turn behind its own first attempt now reads that
 	 * order (each statement reads what was committed before it): it costs
-	 * nothing, so 20 retries at once are not 20 orders of the hour. */
-	if (keyed && key_used(d, idempotency_key))
+	 * nothing, so 20 retries at once are not 20 orders of the hour. In a
+	 * transaction on SQLite (the writer's batch) nothing can have committed
+	 * since the lookup above: it reads one snapshot, and only the writer
+	 * writes, so the second lookup is not made there. */
+	bool one_snapshot = db_kind(d) == DB_SQLITE && db_in_tx(d);
+	if (keyed && !one_snapshot && key_used(d, idempotency_key))
 		return db_run(d, "UPDATE order_rate SET count = count - 1 WHERE key = ?", "t", key) == DB_OK;
+	if (keyed)
+		*key_free = db_tx_serial(d);
 	return n <= PLACE_PER_HOUR;
 }
+
+bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now)
+{
+	uint64_t key_free;
+	return place_allowed(d, ip, idempotency_key, now, &key_free);
+}
+
+bool order_place_admit(db *d, const char *ip, struct order_new *o, int64_t now) { return place_allowed(d, ip, o->idempotency_key, now, &o->key_free_tx); }
 
 bool order_key_reusable(db *d, const char *key, int64_t now, bool *used)
 {
@@ -712,7 +729,12 @@ enum dj_result order_create(db *d, const struct actor *a, struct order_new *o, c
 		snprintf(o->urgency, sizeof o->urgency, "normal");
 	char hash[65];
 	order_request_hash(o, hash);
-	if (*o->idempotency_key) {
+	/* order_place_admit has just found the key unused in this transaction:
+	 * not looked up again (one statement less an order in the writer). Should
+	 * another transaction place it since (PostgreSQL), the INSERT below does
+	 * nothing and the order is read after it, as for a race. */
+	bool key_free = o->key_free_tx && o->key_free_tx == db_tx_serial(d);
+	if (*o->idempotency_key && !key_free) {
 		enum dj_result res = order_by_key(d, o->idempotency_key, hash, code_out, errs);
 		*repeated = res == DJ_OK;
 		if (res != DJ_NOT_FOUND)

@@ -127,12 +127,17 @@ void order_events(db *d, int64_t id, bool public_only, order_event_fn fn, void *
 struct order_new {
 	char kind[24], urgency[16], content[2048], org_code[64], grid_code[64], contact_name[64], contact_phone[24];
 	char idempotency_key[80];
-	char address[256]; /* optional (issue 10 §4) */
-	int64_t at;        /* when it was placed; 0: now (the demo backdates) */
+	char address[256];    /* optional (issue 10 §4) */
+	int64_t at;           /* when it was placed; 0: now (the demo backdates) */
+	uint64_t key_free_tx; /* set by order_place_admit: the transaction that found the key unused */
 };
 /* The per-address limit on placing orders (10 an hour), kept in the database
  * for all nodes; a repeated idempotency key costs nothing. False: refused. */
 bool order_place_allowed(db *d, const char *ip, const char *idempotency_key, int64_t now);
+/* The same for the order about to be placed in the same transaction: when
+ * the key is found unused, o->key_free_tx says so and order_create does not
+ * look it up again. */
+bool order_place_admit(db *d, const char *ip, struct order_new *o, int64_t now);
 /* Validates and stores a new order placed by the actor (the resident, or the
  * demo), notifies the branch (and the grid worker), audits; fills code_out.
  * A repeated idempotency key answers DJ_OK with the first order's code and

@@ -64,7 +64,7 @@ void orders_api_public_create(req *r)
 		req_fail(r, DJ_INVALID, &e);
 		return;
 	}
-	if (!order_place_allowed(r->db, r->ip, o.idempotency_key, now_unix())) {
+	if (!order_place_admit(r->db, r->ip, &o, now_unix())) {
 		/* refused requests roll back their own count: the ones that were placed keep it full */
 		req_set_header(r, "Retry-After", "3600");
 		req_error(r, 429, "rate_limited", "提交过于频繁，请一小时后再试，或直接联系村（社区）党支部");

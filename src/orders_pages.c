@@ -146,7 +146,7 @@ static void order_page_form(req *r)
 	enum dj_result res = DJ_INVALID;
 	if (!e.n) {
 		/* the same per-address limit as the API */
-		if (!order_place_allowed(r->db, r->ip, o.idempotency_key, now_unix())) {
+		if (!order_place_admit(r->db, r->ip, &o, now_unix())) {
 			req_error(r, 429, "rate_limited", "提交过于频繁，请一小时后再试，或直接联系村（社区）党支部");
 			return;
 		}

@@ -1422,8 +1422,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return quick_error(c, r, 413);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &r->query);
 	if (!(r->route->flags & RF_NODB)) {
-		if (!(r->route->flags & RF_OWNTX) && takes_write_lock(r) && (wq_push(&g_wq, c, r) || wq_push(&g_pq, c, r)))
-			return MHD_YES; /* answered when the writer has committed its batch, or by a write worker */
+		if (!(r->route->flags & RF_OWNTX) && takes_write_lock(r)) {
+			/* the JSON body is parsed here, beside the other connections,
+			 * so that the one SQLite writer runs only the transaction */
+			req_json_prepare(r);
+			if (wq_push(&g_wq, c, r) || wq_push(&g_pq, c, r))
+				return MHD_YES; /* answered when the writer has committed its batch, or by a write worker */
+		}
 		if (route_is_slow(r) && wq_push(&g_rq, c, r))
 			return MHD_YES; /* answered by a worker */
 	}

@@ -124,6 +124,10 @@ void req_send_fd(req *r, int fd, uint64_t size);
 
 /* The parsed JSON body of an API request (json_t *), or NULL after answering 400. */
 void *req_json(req *r);
+/* Parses a JSON API body in advance (on the connection's thread, before a
+ * write is queued for the one SQLite writer), for req_json to find; a body
+ * that is not a JSON object is left for req_json to answer as before. */
+void req_json_prepare(req *r);
 /* A JSON error naming each field at fault: {"error":{"code","message","fields":{…}}};
  * message NULL: the first field's message. */
 struct field_errors;

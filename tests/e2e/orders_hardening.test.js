@@ -130,6 +130,37 @@ test('the same Idempotency-Key with another body answers 422 naming the key, nev
   assert.equal((await ordersWith('想咨询医保政策')).length, 0, 'nothing placed by the refused ones');
 });
 
+// Issue 9 §3: the JSON body is parsed before the request is queued for the
+// SQLite writer; a body that is not a JSON object is still answered by the
+// handler in the writer's batch, with its own error, beside placed orders.
+test('bad JSON bodies sent at once with good orders each get their error; the good ones are placed', async () => {
+  const good = (i) => ({ kind: 'need', content: `批内好单${i}：路灯坏了`, org: 'CJZ-CJC', contact_name: '吴大姐', contact_phone: '13600006666' });
+  const raw = (body, type = 'application/json', ip = '192.0.2.91') => fetch(srv.base + '/api/v1/public/orders', {
+    method: 'POST', headers: { 'content-type': type, 'x-real-ip': ip }, body,
+  });
+  const bad = [
+    ['{"kind": "need", ', 400, 'bad_json'],
+    ['{"kind":"need","kind":"wish","content":"批内坏单：重复键","org":"CJZ-CJC","contact_name":"吴大姐","contact_phone":"13600006666"}', 400, 'bad_json'],
+    ['["批内坏单：数组"]', 400, 'bad_json'],
+    ['{"kind":"need","content":"批内坏单：多余字段","org":"CJZ-CJC","contact_name":"吴大姐","contact_phone":"13600006666","admin":true}', 422, null],
+  ];
+  const answers = await Promise.all([
+    ...bad.map(([body], i) => raw(body, 'application/json', `192.0.2.${92 + i}`)),
+    raw(JSON.stringify(good(9)).replace('批内好单9', '批内坏单：表单类型'), 'application/x-www-form-urlencoded', '192.0.2.97'),
+    ...[0, 1, 2].map((i) => place(good(i), { ip: `192.0.2.${100 + i}` })),
+  ]);
+  for (let i = 0; i < bad.length; i++) {
+    const text = await answers[i].text();
+    assert.equal(answers[i].status, bad[i][1], `${bad[i][0]}: ${text}`);
+    if (bad[i][2]) assert.equal(JSON.parse(text).error.code, bad[i][2]);
+  }
+  assert.equal(answers[bad.length].status, 415);
+  for (const a of answers.slice(bad.length + 1)) assert.equal(a.status, 201, await a.text());
+  for (const i of [0, 1, 2]) assert.equal((await ordersWith(good(i).content)).length, 1);
+  const r = await api(srv.base, await apiToken(srv.base, 'chenji'), 'GET', '/api/v1/orders?limit=200');
+  assert.equal(r.json.orders.filter((o) => o.content.startsWith('批内坏单')).length, 0, 'nothing written by the bad bodies');
+});
+
 test('the web form\'s hidden _key is bound the same way: another body gets a fresh form, not the first order', async () => {
   const b = new Browser(srv.base);
   const form = await b.get('/order');

@@ -388,6 +388,63 @@ Test(orders_db, placing_limit_counts_ten_an_hour_then_starts_again)
 	cr_assert_eq(db_commit(d), DB_OK);
 }
 
+/* The placing path looks the Idempotency-Key up once in a transaction on
+ * SQLite (the writer's batch): order_place_admit finds it unused and
+ * order_create does not ask again; a repeated key is still answered with the
+ * first order, and outside a transaction order_create looks it up itself. */
+struct key_lookups {
+	int n;
+};
+static void count_key_lookups(void *ctx, const char *sql)
+{
+	struct key_lookups *k = ctx;
+	k->n += strstr(sql, "FROM orders WHERE idempotency_key") != NULL;
+}
+
+Test(orders_db, placing_looks_the_key_up_once_in_a_transaction)
+{
+	struct actor resident;
+	actor_public(&resident, "192.0.2.8");
+	struct order_new o;
+	memset(&o, 0, sizeof o);
+	snprintf(o.kind, sizeof o.kind, "need");
+	snprintf(o.content, sizeof o.content, "路灯坏了");
+	snprintf(o.org_code, sizeof o.org_code, "CJZ-CJC");
+	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
+	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	snprintf(o.idempotency_key, sizeof o.idempotency_key, "unit-key-once-1");
+	struct key_lookups k = {0};
+	db_set_trace(d, count_key_lookups, &k);
+	char code[24], again[24];
+	bool repeated = true;
+	struct field_errors e = {0};
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert(order_place_admit(d, "192.0.2.8", &o, now_unix()));
+	cr_assert_neq(o.key_free_tx, 0, "the key was found unused in this transaction");
+	cr_assert_eq(order_create(d, &resident, &o, code, &repeated, &e), DJ_OK);
+	cr_expect_not(repeated);
+	cr_expect_eq(k.n, 1, "one lookup of the key for a new order, not %d", k.n);
+	cr_assert_eq(db_commit(d), DB_OK);
+	/* the same request again, in a transaction of its own: the first order */
+	struct order_new o2 = o;
+	o2.key_free_tx = 0;
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert(order_place_admit(d, "192.0.2.8", &o2, now_unix()));
+	cr_expect_eq(o2.key_free_tx, 0, "a used key is not free");
+	cr_assert_eq(order_create(d, &resident, &o2, again, &repeated, &e), DJ_OK);
+	cr_expect(repeated);
+	cr_expect_str_eq(again, code);
+	cr_assert_eq(db_commit(d), DB_OK);
+	/* a mark of a transaction that ended is not trusted: order_create asks */
+	k.n = 0;
+	o.key_free_tx = o2.key_free_tx ? o2.key_free_tx : 1;
+	cr_assert_eq(order_create(d, &resident, &o, again, &repeated, &e), DJ_OK);
+	cr_expect(repeated);
+	cr_expect_eq(k.n, 1);
+	db_set_trace(d, NULL, NULL);
+	cr_expect_eq(db_int1(d, -1, "SELECT COUNT(*) FROM orders WHERE idempotency_key = 'unit-key-once-1'", ""), 1);
+}
+
 /* The time limits are read once a transaction (the writer places a batch of
  * orders in one): a change through settings_set in that transaction is
  * seen at once; outside a transaction nothing is kept. */
