@@ -7,7 +7,8 @@
  * year: the town is entered into the system (orgs.created_at, the column
  * orgs_create writes, from which a branch is assessed) on the first day of
  * the first month of the demo's year of records (the 红色七点半 of
- * demo_meetings.c go back eleven months), so the months before are 未纳入考核. */
+ * demo_meetings.c go back eleven months), so the months before are 未纳入考核;
+ * in December, from last year's December (below). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,15 @@ int demo_assess(db *d, const struct actor *cli, FILE *out)
 	char start[16], m0[16];
 	assess_month_of(now, start);
 	for (int i = 0; i < 11; i++) {
+		assess_month_prev(start, m0);
+		snprintf(start, sizeof start, "%s", m0);
+	}
+	/* In December the year of records begins in January, so last year —
+	 * the one rated below — would hold no month of the town at all and
+	 * there would be nothing to rate (`dangjian demo` failed from
+	 * December 1st): the town then enters in last year's December, whose
+	 * required meetings first_month_meetings holds like any first month. */
+	if (!strcmp(start + 4, "-01")) {
 		assess_month_prev(start, m0);
 		snprintf(start, sizeof start, "%s", m0);
 	}
