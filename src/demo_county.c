@@ -2612,8 +2612,8 @@ static int build_dues(struct gen *g, int64_t counts[3])
 					}
 					int year = atoi(paid_on);
 					int64_t sq = ++seq[(year - 1950 + 200) % 200];
-					char no[24], list[400], y[32], sum[800];
-					snprintf(no, sizeof no, "DF%04d%06lld", year % 10000, (long long)(sq % 1000000));
+					char no[32], list[400], y[32], sum[800];
+					snprintf(no, sizeof no, "DF%04d%06lld", year % 10000, (long long)sq); /* as dues.c */
 					dues_list(months, m->next, upto, list, sizeof list);
 					w_row(w, T_DPAYS);
 					w_int(w, T_DPAYS, id), w_text(w, T_DPAYS, no), w_int(w, T_DPAYS, year), w_int(w, T_DPAYS, sq),

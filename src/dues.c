@@ -598,8 +598,11 @@ enum dj_result dues_pay(db *d, const struct actor *a, const struct dues_pay *p, 
 		paid_on = td;
 	int year = atoi(paid_on);
 	int64_t seq = db_int1(d, 0, "SELECT COALESCE(MAX(seq), 0) FROM dues_payments WHERE year = ?", "I", (int64_t)year) + 1;
-	char no[24];
-	snprintf(no, sizeof no, "DF%04d%06lld", year % 10000, (long long)(seq % 1000000));
+	char no[32];
+	/* six digits at least: a county of 300,000 members paying monthly
+	 * passes 1,000,000 receipts a year, which then take seven (the
+	 * number is unique; `% 1000000` made the millionth repeat the first) */
+	snprintf(no, sizeof no, "DF%04d%06lld", year % 10000, (long long)seq);
 	int64_t id = db_int1(
 		d, 0,
 		"INSERT INTO dues_payments (receipt_no, year, seq, member_id, org_id, method, payer_member_id, payer_name, amount_fen, months, "

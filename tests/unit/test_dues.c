@@ -322,3 +322,37 @@ Test(dues_db, a_payment_is_whole_or_nothing_under_every_fault)
 			cr_assert_eq(db_int1(d, -1, "SELECT COUNT(*) FROM dues_months WHERE member_id = 11 AND status = 'owing'", ""), 3);
 		}
 }
+
+/* A county of 300,000 members paying monthly passes 1,000,000 receipts in a
+ * year: the millionth takes seven digits instead of repeating the first
+ * (receipt_no is unique — the county generator stopped on it). */
+Test(dues_db, the_millionth_receipt_of_a_year_has_seven_digits)
+{
+	struct actor sec;
+	actor_of(&sec, R_BRANCH, 2, "/1/2/");
+	struct field_errors e = {0};
+	char cur[8], first[8], second[8];
+	dues_month_of(now_unix(), cur);
+	dues_month_add(cur, -1, first);
+	dues_month_add(cur, 0, second);
+	cr_assert_eq(dues_base_set(d, &sec, 10, first, "in_service", 450000, 0, &e), DJ_OK, "%s", dj_message(DJ_OK, &e));
+	int made;
+	cr_assert_eq(dues_generate(d, &sec, "/1/2/", first, &made, &e), DJ_OK);
+	cr_assert_eq(dues_generate(d, &sec, "/1/2/", second, &made, &e), DJ_OK);
+	struct dues_pay p = {.member_id = 10, .method = "cash", .nmonths = 1};
+	p.months[0] = first;
+	int64_t pid;
+	cr_assert_eq(dues_pay(d, &sec, &p, &pid, &e), DJ_OK, "%s", dj_message(DJ_OK, &e));
+	int64_t year = db_int1(d, 0, "SELECT year FROM dues_payments WHERE id = ?", "I", pid);
+	char no[32];
+	snprintf(no, sizeof no, "DF%04lld999999", (long long)year);
+	cr_assert_eq(db_run(d, "UPDATE dues_payments SET seq = 999999, receipt_no = ? WHERE id = ?", "tI", no, pid), DB_OK);
+	p.months[0] = second;
+	cr_assert_eq(dues_pay(d, &sec, &p, &pid, &e), DJ_OK, "%s", dj_message(DJ_OK, &e));
+	snprintf(no, sizeof no, "DF%04lld1000000", (long long)year);
+	db_stmt *s = db_query(d, "SELECT receipt_no, seq FROM dues_payments WHERE id = ?", "I", pid);
+	cr_assert(db_next(s));
+	cr_assert_str_eq(db_str(s, 0), no);
+	cr_assert_eq(db_int(s, 1), 1000000);
+	db_done(s);
+}
