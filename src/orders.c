@@ -577,13 +577,16 @@ void order_each_open_wish(db *d, const struct actor *a, order_row_fn fn, void *c
 	/* only what the wall shows (id, content, org, time): the full row of
 	 * ORDER_COLS with its joins of users and grids, and order_fill's copies
 	 * of 30 columns, were most of the wall's CPU on the county (issue 9 §2);
-	 * the other fields stay empty. The few open orders are read by state and
-	 * sorted (+created_at: never a walk of orders_created newest first, which
-	 * reads every order when fewer than 100 wishes are open) */
+	 * the other fields stay empty. The open wishes are read newest first
+	 * from their own partial index, orders_open_wishes (migration 044),
+	 * which holds nothing else: the wall stops at its 100th row and no
+	 * longer reads every open order of the county by state to keep its
+	 * wishes (the WHERE repeats the index's condition word for word, as
+	 * both engines need to use a partial index) */
 	db_stmt *s = db_query(
 		d,
 		"SELECT o.id, o.content, g.name, g.path, o.created_at, o.state FROM orders o JOIN orgs g ON g.id = o.org_id "
-		"WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') AND g.path LIKE ? || '%' ORDER BY +o.created_at DESC LIMIT 100",
+		"WHERE o.kind = 'wish' AND o.state IN ('submitted', 'accepted') AND g.path LIKE ? || '%' ORDER BY o.created_at DESC LIMIT 100",
 		"t", town);
 	struct order o;
 	memset(&o, 0, sizeof o);
