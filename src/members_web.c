@@ -706,27 +706,16 @@ void members_api_get(req *r)
 	member_json(&w, r->db, &m, full);
 }
 
-/* The API names the org field "org"; the validator calls it org_code. Field
- * errors keep the answer they had before the domain functions (its message
- * names the first field: "phone：手机号应为…", which req_fail's does not);
- * a failed write is 503 "db" as before; the rest goes through req_fail. */
+/* The API's failures through the shared writer (req_fail): the field the
+ * body calls "org" is the domain's org_code, so its errors are named "org"
+ * first. The message is the first field error's, as in every API (it names
+ * the field: the domain's messages in words, member_from_json's by key). */
 static void api_fail(req *r, enum dj_result res, struct field_errors *e)
 {
-	if (res == DJ_DB_ERROR) {
-		r->failed = true;
-		req_error(r, 503, "db", "保存失败，请稍后再试");
-		return;
-	}
-	if (res != DJ_INVALID || !e->n) {
-		req_fail(r, res, e);
-		return;
-	}
 	for (int i = 0; i < e->n; i++)
 		if (!strcmp(e->e[i].field, "org_code"))
 			snprintf(e->e[i].field, sizeof e->e[i].field, "org");
-	char msg[300];
-	snprintf(msg, sizeof msg, "%s：%s", e->e[0].field, e->e[0].msg);
-	req_error_fields(r, 422, "invalid", msg, e);
+	req_fail(r, res, e);
 }
 
 /* Applies a JSON object's fields to m; unknown fields and wrong types are errors. */
@@ -741,12 +730,12 @@ static void member_from_json(json_t *j, struct member *m, struct field_errors *e
 		for (const char *const *f = member_fields; *f; f++)
 			known |= !strcmp(*f, field);
 		if (!known) {
-			ferr_add(e, key, "未知字段");
+			ferr_add(e, key, "未知字段 %s", key);
 			continue;
 		}
 		if (!strcmp(field, "in_service")) {
 			if (!json_is_boolean(v))
-				ferr_add(e, key, "应为 true 或 false");
+				ferr_add(e, key, "%s 应为 true 或 false", key);
 			else
 				m->in_service = json_is_true(v);
 		} else if (!strcmp(field, "duties")) {
@@ -757,7 +746,7 @@ static void member_from_json(json_t *j, struct member *m, struct field_errors *e
 				json_array_foreach(v, i, d)
 				{
 					if (!json_is_string(d)) {
-						ferr_add(e, key, "应为字符串数组");
+						ferr_add(e, key, "%s 应为字符串数组", key);
 						break;
 					}
 					size_t l = strlen(list);
@@ -765,11 +754,11 @@ static void member_from_json(json_t *j, struct member *m, struct field_errors *e
 				}
 				member_set(m, "duties", list);
 			} else
-				ferr_add(e, key, "应为字符串数组，如 [\"书记\"]");
+				ferr_add(e, key, "%s 应为字符串数组，如 [\"书记\"]", key);
 		} else if (json_is_null(v) && (!strcmp(field, "full_date") || !strcmp(field, "service_org")))
 			member_set(m, field, "");
 		else if (!json_is_string(v))
-			ferr_add(e, key, "应为字符串");
+			ferr_add(e, key, "%s 应为字符串", key);
 		else
 			member_set(m, field, json_string_value(v));
 	}
