@@ -629,16 +629,16 @@ enum dj_result member_reveal(db *d, const struct actor *a, int64_t id, const cha
 	"m.category, m.status, m.in_service, COALESCE(so.code, ''), COALESCE(so.name, ''), m.join_date, COALESCE(m.full_date, ''), " \
 	"(SELECT COUNT(*) FROM member_duties d WHERE d.member_id = m.id) "
 
-int64_t member_count_under(db *d, const char *prefix)
+int64_t member_count_under(db *d, const char *prefix, int64_t failed)
 {
 	if (!strcmp(prefix, "/"))
-		return db_int1(d, 0, "SELECT CAST(COALESCE(SUM(members), 0) AS BIGINT) FROM org_member_counts", "");
+		return db_int1(d, failed, "SELECT CAST(COALESCE(SUM(members), 0) AS BIGINT) FROM org_member_counts", "");
 	char lo[256], hi[256];
 	snprintf(lo, sizeof lo, "%s", prefix);
 	snprintf(hi, sizeof hi, "%s", prefix);
 	if (*hi)
 		hi[strlen(hi) - 1]++; /* paths are digits and '/': "/1/4/" covers ["/1/4/", "/1/40") */
-	return db_int1(d, 0,
+	return db_int1(d, failed,
 		       "SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) FROM orgs o JOIN org_member_counts c ON c.org_id = o.id "
 		       "WHERE o.path >= ? AND o.path < ?",
 		       "tt", lo, hi);
@@ -769,7 +769,7 @@ enum dj_result member_roster(db *d, const struct actor *a, const struct roster_q
 		 * database keeps (migration 043) — a town's ~120 rows instead of
 		 * its ~15,000 entries of members_org (0.6 ms, half the page's CPU
 		 * on the county; issue 9 §2) */
-		*total = member_count_under(d, q->prefix);
+		*total = member_count_under(d, q->prefix, 0);
 	else {
 		buf_puts(&sql, "SELECT COUNT(*) ");
 		buf_puts(&sql, buf_str(&where));

@@ -158,9 +158,11 @@ struct member_row {
 enum dj_result member_roster(db *d, const struct actor *a, const struct roster_query *q, void (*fn)(void *ctx, const struct member_row *m), void *ctx,
 			     int64_t *total);
 
-/* The members whose own org is in the subtree of prefix ("/" all), from the
- * counts per org the database keeps (migration 043's triggers). */
-int64_t member_count_under(db *d, const char *prefix);
+/* The members whose own org is in the subtree of prefix ("/" all), whatever
+ * their status or category, from the counts per org the database keeps
+ * (migration 043's triggers); failed when the reading failed. The roster's
+ * unfiltered total and the dashboard's 党员 figure. */
+int64_t member_count_under(db *d, const char *prefix, int64_t failed);
 /* `dangjian check`: org_member_counts against a recount of the members;
  * prints each difference to out, returns how many (-1 when unreadable). */
 int member_counts_check(db *d, FILE *out);

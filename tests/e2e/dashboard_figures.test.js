@@ -9,7 +9,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, Browser, apiToken, api } = require('./lib');
+const { startServer, Browser, apiToken, api, dbSql } = require('./lib');
 
 let srv, tok = {}, zuzhi, chenji;
 test.before(async () => {
@@ -169,6 +169,50 @@ test('a lesson ordered and delivered moves 点单, 送课 and 上台讲课, and 
   assert.equal((await listed(zuzhi, f['lessons.delivered'].href)).n, f['lessons.delivered'].value);
   const task = (await api(srv.base, tok.zuzhi, 'GET', `/api/v1/campaigns/${c.json.id}`)).json.activities[0].task_list[0];
   assert.equal(task.progress, 1, 'the delivered lesson counts on the task');
+});
+
+function idNumber(birth, seq, male) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = '371524' + birth.replaceAll('-', '') + String(seq).padStart(2, '0') + String(male ? 1 : 2);
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+// 党员 reads the counts per org the database keeps (org_member_counts,
+// migration 043); 预备党员 is still counted. Both against a count of the
+// member records themselves (every status) and the roster's totals, as a
+// member is added, moved to another branch and transferred out.
+test('党员 and 预备党员 equal the member records and the roster as members are added and moved', async () => {
+  const counted = (code, cat) => Number(dbSql(srv, `SELECT COUNT(*) FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE (SELECT path FROM orgs WHERE code = '${code}') || '%'${cat ? ` AND m.category = '${cat}'` : ''};`));
+  const roster = async (code, qs = '') => (await api(srv.base, tok.zuzhi, 'GET', `/api/v1/members?org=${code}&limit=1${qs}`)).json.total;
+  const check = async () => {
+    const f = {};
+    for (const code of ['CJZ', 'CJZ-CJC', 'CJZ-XJC']) {
+      f[code] = await figures(code);
+      assert.equal(f[code]['members.count'].value, counted(code), `党员 of ${code}`);
+      assert.equal(f[code]['members.count'].value, await roster(code), `党员 of ${code} = the roster's 共 N`);
+      assert.equal(f[code]['members.probationary'].value, counted(code, 'probationary'), `预备党员 of ${code}`);
+      assert.equal(f[code]['members.probationary'].value, await roster(code, '&category=probationary'), `预备党员 of ${code} = the roster's`);
+    }
+    return f;
+  };
+  const before = await check();
+  assert.ok(before.CJZ['members.count'].value > before['CJZ-CJC']['members.count'].value && before['CJZ-CJC']['members.count'].value > 0);
+  const add = await api(srv.base, tok.zuzhi, 'POST', '/api/v1/members', { name: '看板甲', id_number: idNumber('1996-05-04', 41, true), join_date: '2025-12-01', org: 'CJZ-CJC' });
+  assert.equal(add.status, 201, add.text);
+  let f = await check();
+  assert.equal(f.CJZ['members.count'].value, before.CJZ['members.count'].value + 1);
+  assert.equal(f['CJZ-CJC']['members.count'].value, before['CJZ-CJC']['members.count'].value + 1);
+  assert.equal(f['CJZ-CJC']['members.probationary'].value, before['CJZ-CJC']['members.probationary'].value + 1);
+  const move = await api(srv.base, tok.zuzhi, 'PATCH', `/api/v1/members/${add.json.id}`, { org: 'CJZ-XJC' });
+  assert.equal(move.status, 200, move.text);
+  f = await check();
+  assert.equal(f.CJZ['members.count'].value, before.CJZ['members.count'].value + 1);
+  assert.equal(f['CJZ-CJC']['members.count'].value, before['CJZ-CJC']['members.count'].value);
+  assert.equal(f['CJZ-XJC']['members.count'].value, before['CJZ-XJC']['members.count'].value + 1);
+  const out = await api(srv.base, tok.zuzhi, 'PATCH', `/api/v1/members/${add.json.id}`, { status: 'transferred' });
+  f = await check(); // 转出 or refused: the figure is the records either way
+  assert.equal(f['CJZ-XJC']['members.count'].value, before['CJZ-XJC']['members.count'].value + 1, `a status leaves the member counted (${out.status})`);
 });
 
 test('the drill-down: an unknown figure, a bad period, another subtree, a member', async () => {

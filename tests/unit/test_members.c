@@ -9,6 +9,7 @@
 #include "actor.h"
 #include "db.h"
 #include "unit_db.h"
+#include "figures.h"
 #include "import.h"
 #include "members.h"
 #include "orgs.h"
@@ -333,9 +334,9 @@ Test(members_db, the_counts_per_org_follow_inserts_and_moves)
 	account(&in_branch, R_BRANCH, 0, branch);
 	account(&in_other, R_BRANCH, 0, other);
 	const char *bp = in_branch.org_path, *op = in_other.org_path;
-	cr_assert_eq(member_count_under(d, bp), 3);
-	cr_assert_eq(member_count_under(d, op), 0);
-	cr_assert_eq(member_count_under(d, "/"), 3);
+	cr_assert_eq(member_count_under(d, bp, -1), 3);
+	cr_assert_eq(member_count_under(d, op, -1), 0);
+	cr_assert_eq(member_count_under(d, "/", -1), 3);
 	cr_assert_eq(member_counts_check(d, stderr), 0);
 
 	/* an edit moves 甲某 to 西街村 */
@@ -346,9 +347,9 @@ Test(members_db, the_counts_per_org_follow_inserts_and_moves)
 	struct field_errors e = {0};
 	enum dj_result res = member_update(d, &cli, &before, &after, &e);
 	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
-	cr_assert_eq(member_count_under(d, bp), 2);
-	cr_assert_eq(member_count_under(d, op), 1);
-	cr_assert_eq(member_count_under(d, "/"), 3);
+	cr_assert_eq(member_count_under(d, bp, -1), 2);
+	cr_assert_eq(member_count_under(d, op, -1), 1);
+	cr_assert_eq(member_count_under(d, "/", -1), 3);
 	cr_assert_eq(member_counts_check(d, stderr), 0);
 
 	/* the roster's total is the same figure */
@@ -358,6 +359,16 @@ Test(members_db, the_counts_per_org_follow_inserts_and_moves)
 	cr_assert_eq(member_roster(d, &in_other, &q, seen_row, &c, &total), DJ_OK);
 	cr_assert_eq(total, 1);
 	cr_assert_eq(c.n, 1);
+
+	/* the dashboard's 党员 figure reads the same counts: every status (a
+	 * member transferred out is still on the roster), the subtree whole */
+	cr_assert_eq(db_run(d, "UPDATE members SET status = 'transferred' WHERE id = ?", "I", a), DB_OK);
+	struct figure_scope fs = {.org_path = op};
+	cr_assert_eq(member_fig_members(d, &fs), 1);
+	fs.org_path = bp;
+	cr_assert_eq(member_fig_members(d, &fs), 2);
+	fs.org_path = "/";
+	cr_assert_eq(member_fig_members(d, &fs), db_int1(d, -1, "SELECT COUNT(*) FROM members", ""));
 
 	/* a count changed behind the triggers' back is found */
 	cr_assert_eq(db_run(d, "UPDATE org_member_counts SET members = members + 5 WHERE org_id = ?", "I", branch), DB_OK);
