@@ -19,21 +19,11 @@
 #include "order_summary.h"
 #include "orders.h"
 #include "unit_db.h"
+#include "unit_orders.h"
 
 #define NOW "1767225600" /* 2026-01-01 08:00 in Shanghai */
 
-static db *build(const char *name, char path[96])
-{
-	setenv("DANGJIAN_NOW", NOW, 1);
-	struct demo_opts o;
-	cr_assert_eq(demo_scale_opts("county", &o), 0);
-	o.towns = 1, o.members = 100, o.orders = 300, o.years = 1, o.via_rules = false;
-	db *d = unit_db_open(name, path);
-	FILE *out = fopen("/dev/null", "w");
-	cr_assert_eq(demo_fill_scale(d, &o, out), 0);
-	fclose(out);
-	return d;
-}
+static db *build(const char *name, char path[96]) { return unit_county(name, path, NOW, 100, 300, false); }
 
 static int64_t overdue_by_scan(db *d, int64_t t0, int64_t t1, int64_t now)
 {

@@ -22,6 +22,7 @@
 #include "members.h"
 #include "orders.h"
 #include "orgs.h"
+#include "unit_orders.h"
 #include "util.h"
 
 static db *d;
@@ -52,14 +53,7 @@ static void setup(void)
 	d = db_open(path, err, sizeof err);
 	cr_assert_not_null(d, "%s", err);
 	cr_assert(db_migrate(d, err, sizeof err) > 0, "%s", err);
-	int64_t county = orgs_create(d, 0, "XW", "某县委", "county", "");
-	int64_t town = orgs_create(d, county, "CJZ", "陈集镇党委", "committee", "");
-	branch_id = orgs_create(d, town, "CJZ-CJC", "陈集村党支部", "branch", "农村");
-	cr_assert(branch_id > 0);
-	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", branch_id);
-	cr_assert(db_next(s));
-	snprintf(branch_path, sizeof branch_path, "%s", db_str(s, 0));
-	cr_assert_eq(db_done(s), DB_OK);
+	branch_id = unit_cjc_branch(d, branch_path);
 	/* a party member's account, to be assigned the order (no login here: no password hash needed) */
 	cr_assert_eq(db_run(d,
 			    "INSERT INTO users (username, password_hash, name, role, org_id, created_at, updated_at) "
@@ -193,12 +187,7 @@ static enum dj_result run_step(enum step st, struct flow *f)
 	case PLACE: {
 		actor_public(&a, "192.0.2.7");
 		struct order_new o;
-		memset(&o, 0, sizeof o);
-		snprintf(o.kind, sizeof o.kind, "need");
-		snprintf(o.content, sizeof o.content, "路灯坏了");
-		snprintf(o.org_code, sizeof o.org_code, "CJZ-CJC");
-		snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
-		snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+		unit_order_new(&o, "need", "CJZ-CJC", "路灯坏了");
 		bool repeated;
 		res = order_create(d, &a, &o, f->code, &repeated, &e);
 		break;

@@ -20,21 +20,11 @@
 #include "orgs.h"
 #include "actor.h"
 #include "unit_db.h"
+#include "unit_orders.h"
 
 #define NOW "1767225600" /* 2026-01-01 08:00 in Shanghai */
 
-static db *build(const char *name, char path[96], bool rules)
-{
-	setenv("DANGJIAN_NOW", NOW, 1);
-	struct demo_opts o;
-	cr_assert_eq(demo_scale_opts("county", &o), 0);
-	o.towns = 1, o.members = 300, o.orders = 600, o.years = 1, o.via_rules = rules;
-	db *d = unit_db_open(name, path);
-	FILE *out = fopen("/dev/null", "w");
-	cr_assert_eq(demo_fill_scale(d, &o, out), 0);
-	fclose(out);
-	return d;
-}
+static db *build(const char *name, char path[96], bool rules) { return unit_county(name, path, NOW, 300, 600, rules); }
 
 /* The figures as order_stats_compute counted them before the summary: one
  * COUNT over the orders each (the reference). */
@@ -327,20 +317,11 @@ Test(order_summary, auto_close_in_committed_batches, .timeout = 600)
  * transaction. */
 static void place_in(db *d, const char *org_code, int i)
 {
-	struct actor resident;
-	actor_public(&resident, "192.0.2.9");
+	char content[64], code[24];
+	snprintf(content, sizeof content, "路灯坏了（%d）", i);
 	struct order_new o;
-	memset(&o, 0, sizeof o);
-	snprintf(o.kind, sizeof o.kind, "need");
-	snprintf(o.content, sizeof o.content, "路灯坏了（%d）", i);
-	snprintf(o.org_code, sizeof o.org_code, "%s", org_code);
-	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
-	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
-	char code[24];
-	bool repeated;
-	struct field_errors e = {0};
-	enum dj_result res = order_create(d, &resident, &o, code, &repeated, &e);
-	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	unit_order_new(&o, "need", org_code, content);
+	unit_place(d, "192.0.2.9", &o, code);
 }
 
 static int64_t collected(db *d, int64_t org_id)

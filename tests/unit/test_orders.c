@@ -13,6 +13,7 @@
 #include "actor.h"
 #include "db.h"
 #include "unit_db.h"
+#include "unit_orders.h"
 #include "orders.h"
 #include "orgs.h"
 #include "settings.h"
@@ -26,14 +27,7 @@ static char branch_path[256];
 static void setup(void)
 {
 	d = unit_db_open("orders", path);
-	int64_t county = orgs_create(d, 0, "XW", "某县委", "county", "");
-	int64_t town = orgs_create(d, county, "CJZ", "陈集镇党委", "committee", "");
-	branch_id = orgs_create(d, town, "CJZ-CJC", "陈集村党支部", "branch", "农村");
-	cr_assert(branch_id > 0);
-	db_stmt *s = db_query(d, "SELECT path FROM orgs WHERE id = ?", "I", branch_id);
-	cr_assert(db_next(s));
-	snprintf(branch_path, sizeof branch_path, "%s", db_str(s, 0));
-	db_done(s);
+	branch_id = unit_cjc_branch(d, branch_path);
 }
 
 static void teardown(void) { unit_db_close(d, path); }
@@ -57,23 +51,13 @@ static void branch_actor(struct actor *a)
 
 static int64_t place(db *c)
 {
-	struct actor resident;
-	actor_public(&resident, "192.0.2.7");
 	struct order_new o;
-	memset(&o, 0, sizeof o);
-	snprintf(o.kind, sizeof o.kind, "need");
-	snprintf(o.content, sizeof o.content, "路灯坏了");
-	snprintf(o.org_code, sizeof o.org_code, "CJZ-CJC");
-	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
-	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	unit_order_new(&o, "need", "CJZ-CJC", "路灯坏了");
 	char code[24];
-	bool repeated;
-	struct field_errors e = {0};
 	cr_assert_eq(db_begin(c, true), DB_OK);
-	enum dj_result res = order_create(c, &resident, &o, code, &repeated, &e);
-	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
+	int64_t id = unit_place(c, "192.0.2.7", &o, code);
 	cr_assert_eq(db_commit(c), DB_OK);
-	return db_int1(c, 0, "SELECT id FROM orders WHERE code = ?", "t", code);
+	return id;
 }
 
 static int64_t audit_rows(const char *action, int64_t id)
@@ -274,22 +258,12 @@ static void user_actor(struct actor *a, int64_t uid, int role, int64_t org)
 
 static int64_t place_in(const char *kind, const char *org, const char *grid)
 {
-	struct actor resident;
-	actor_public(&resident, "192.0.2.8");
+	char content[256], code[24];
+	snprintf(content, sizeof content, "%s %s %s", kind, org, grid);
 	struct order_new o;
-	memset(&o, 0, sizeof o);
-	snprintf(o.kind, sizeof o.kind, "%s", kind);
-	snprintf(o.content, sizeof o.content, "%s %s %s", kind, org, grid);
-	snprintf(o.org_code, sizeof o.org_code, "%s", org);
+	unit_order_new(&o, kind, org, content);
 	snprintf(o.grid_code, sizeof o.grid_code, "%s", grid);
-	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
-	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
-	char code[24];
-	bool repeated;
-	struct field_errors e = {0};
-	enum dj_result res = order_create(d, &resident, &o, code, &repeated, &e);
-	cr_assert_eq(res, DJ_OK, "%s", dj_message(res, &e));
-	return db_int1(d, 0, "SELECT id FROM orders WHERE code = ?", "t", code);
+	return unit_place(d, "192.0.2.8", &o, code);
 }
 
 #define MAX_ORDERS 16
@@ -406,12 +380,7 @@ Test(orders_db, placing_looks_the_key_up_once_in_a_transaction)
 	struct actor resident;
 	actor_public(&resident, "192.0.2.8");
 	struct order_new o;
-	memset(&o, 0, sizeof o);
-	snprintf(o.kind, sizeof o.kind, "need");
-	snprintf(o.content, sizeof o.content, "路灯坏了");
-	snprintf(o.org_code, sizeof o.org_code, "CJZ-CJC");
-	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
-	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	unit_order_new(&o, "need", "CJZ-CJC", "路灯坏了");
 	snprintf(o.idempotency_key, sizeof o.idempotency_key, "unit-key-once-1");
 	struct key_lookups k = {0};
 	db_set_trace(d, count_key_lookups, &k);

@@ -13,6 +13,7 @@
 #include "orders_export.h"
 #include "orgs.h"
 #include "unit_db.h"
+#include "unit_orders.h"
 #include "util.h"
 
 static db *d;
@@ -38,20 +39,11 @@ static void setup(void)
 	snprintf(sec.ip, sizeof sec.ip, "127.0.0.1");
 	actor_set_label(&sec);
 	/* one order placed as a resident would, then n copies of it in bulk */
-	struct actor resident;
-	actor_public(&resident, "192.0.2.7");
 	struct order_new o;
-	memset(&o, 0, sizeof o);
-	snprintf(o.kind, sizeof o.kind, "need");
-	snprintf(o.content, sizeof o.content, "路灯坏了");
-	snprintf(o.org_code, sizeof o.org_code, "CJZ-CJC");
-	snprintf(o.contact_name, sizeof o.contact_name, "王大爷");
-	snprintf(o.contact_phone, sizeof o.contact_phone, "13800001111");
+	unit_order_new(&o, "need", "CJZ-CJC", "路灯坏了");
 	char code[24];
-	bool repeated;
-	struct field_errors e = {0};
 	cr_assert_eq(db_begin(d, true), DB_OK);
-	cr_assert_eq(order_create(d, &resident, &o, code, &repeated, &e), DJ_OK);
+	unit_place(d, "192.0.2.7", &o, code);
 	cr_assert_eq(db_commit(d), DB_OK);
 }
 
