@@ -977,6 +977,39 @@ static void route_took(const req *r, uint64_t t0)
 	atomic_store_explicit(&g_route_us[i], (unsigned)next, memory_order_relaxed);
 }
 
+/* Long reads give way to writes. The reads that go to the workers are the
+ * slow ones (route_is_slow: statistics, long lists, a password hash); with
+ * the 16 slow statistics requests of bench/writes.sh the four workers held
+ * both cores until their deadline, and placing orders fell from ~10,000/s
+ * to ~3,500/s (its p99 from 17 to 53 ms). So the read workers run
+ * READ_WORKER_NICE steps nicer than the process (Linux: nice is per thread,
+ * setpriority on the thread id), once, when they start, and for good: a
+ * thread may lower its own priority without privilege, but raising it back
+ * needs CAP_SYS_NICE or RLIMIT_NICE, which `dangjian serve` under systemd
+ * does not have. The server threads (which read and answer connections and
+ * run the fast pages), the SQLite writer, its syncer and checkpointer, and
+ * PostgreSQL's write workers keep the process's priority. A nice 10 thread
+ * weighs 110 to a nice 0 thread's 1024 (CFS/EEVDF): when the cores are
+ * free the reads take them all; beside writes, the writes take what they
+ * need first. The deadline still holds for a long read: it is counted in
+ * wall time, and a thread that runs at all (and nice never stops it from
+ * running) checks it in SQLite's progress handler. On PostgreSQL a long
+ * read's work is the database server's, not this thread's: there the
+ * workers only wait for it. */
+#define READ_WORKER_NICE 10
+static atomic_int g_read_nice_failed;
+static void read_worker_yield(void)
+{
+	id_t tid = (id_t)gettid();
+	errno = 0;
+	int now = getpriority(PRIO_PROCESS, tid);
+	if (now == -1 && errno)
+		now = 0;
+	int want = now + READ_WORKER_NICE > 19 ? 19 : now + READ_WORKER_NICE;
+	if (want > now && setpriority(PRIO_PROCESS, tid, want) != 0 && !atomic_exchange(&g_read_nice_failed, 1))
+		fprintf(stderr, "dangjian: read workers keep their priority: setpriority: %s\n", strerror(errno));
+}
+
 /* A worker: one request at a time on the thread's own connection, as the
  * server threads ran them before. So a slow request (a statistics page near
  * its deadline) holds a worker, not the thread that reads and answers other
@@ -984,6 +1017,9 @@ static void route_took(const req *r, uint64_t t0)
 static void *worker_loop(void *arg)
 {
 	struct workq *q = arg;
+	pthread_setname_np(pthread_self(), q == &g_rq ? "dj-read" : "dj-pgwrite");
+	if (q == &g_rq)
+		read_worker_yield();
 	for (req *r; (r = wq_take(q, false));) {
 		uint64_t t0 = now_ns();
 		run_handler(r);
