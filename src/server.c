@@ -991,7 +991,13 @@ static void route_took(const req *r, uint64_t t0)
  * PostgreSQL's write workers keep the process's priority. A nice 10 thread
  * weighs 110 to a nice 0 thread's 1024 (CFS/EEVDF): when the cores are
  * free the reads take them all; beside writes, the writes take what they
- * need first. The deadline still holds for a long read: it is counted in
+ * need first (bench/writes.sh: 58-77 % of the alone rate beside the 16,
+ * main 27-31 %; docs/performance.md "Long reads give way to writes").
+ * Not taken: SCHED_IDLE (a little more for the writes, but a long read or
+ * a login's password hash would get nothing while anything else on the
+ * machine runs), nice 19 (no better), a shorter EEVDF slice (worse), and
+ * one long read at a time on 2 cores (a login would wait behind a 2 s
+ * page). The deadline still holds for a long read: it is counted in
  * wall time, and a thread that runs at all (and nice never stops it from
  * running) checks it in SQLite's progress handler. On PostgreSQL a long
  * read's work is the database server's, not this thread's: there the
