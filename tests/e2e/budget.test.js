@@ -310,3 +310,43 @@ test('orders placed beside 8 slow statistics requests: at least a third of their
     db.drop();
   }
 });
+
+// On SQLite at most (cores - 1) long reads run at once (a route over 250 ms on
+// average); the others wait on their worker within their deadline. Here the
+// deadline is 600 s: the waiting ones must still end when the server stops.
+test('SIGTERM ends the server within 10 s while long reads wait for their turn (their answer: 503)', async () => {
+  const { srv, db } = await serverWith(600, '/stats');
+  let answers, stopped = false;
+  try {
+    const b = new Browser(srv.base);
+    await b.login('chenji');
+    // one slow request, its client gone after 1 s: the route is measured, and long
+    const ac = new AbortController();
+    const first = fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() }, signal: ac.signal }).catch(() => 'aborted');
+    await new Promise((r) => setTimeout(r, 1000));
+    ac.abort();
+    assert.equal(await first, 'aborted');
+    await new Promise((r) => setTimeout(r, 1000)); // the reaper stops it; its time is recorded
+    const slow = Array.from({ length: 6 }, () =>
+      timed(fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() } }))
+        .catch(() => ({ status: 'closed' })).then((a) => ({ ...a, at: Date.now() })));
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    stopped = true;
+    await srv.stop();
+    const took = Date.now() - t0;
+    assert.ok(took < 10000, `the server took ${took} ms to stop`);
+    answers = (await Promise.all(slow)).map((a) => ({ ...a, after: a.at - t0 }));
+  } finally {
+    if (!stopped) await srv.stop();
+    db.drop();
+  }
+  for (const a of answers) assert.ok(a.status === 503 || a.status === 'closed', `a slow request: ${a.status}`);
+  assert.ok(answers.some((a) => a.status === 503), 'they are answered');
+  // on 2 cores one runs (stopped by the grace of 5 s) and three wait on their
+  // workers: those are answered as soon as the server stops
+  if (!PG && require('node:os').cpus().length <= 2) {
+    const soon = answers.filter((a) => a.after < 2500).length;
+    assert.ok(soon >= 3, `answered soon after SIGTERM: ${soon} (${answers.map((a) => a.after).join(', ')} ms)`);
+  }
+});
