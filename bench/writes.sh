@@ -3,8 +3,10 @@
 # Idempotency-Key and X-Real-IP) on SQLite: this build's group commit beside
 # another build (e.g. the commit before it) and the bare libmicrohttpd reply,
 # alternated ROUNDS times in one run on fresh demo databases; then the time
-# budget under load: 16 statistics requests made slow on purpose (the test hook
-# DANGJIAN_TEST_SLOW_PATH) while orders are placed, and SIGTERM. The column
+# budget under load: on one server, orders placed alone and then beside 16
+# statistics requests made slow on purpose (the test hook
+# DANGJIAN_TEST_SLOW_PATH), with the ratio and the CPU the slow reads took, for
+# this build, the other and this again; then SIGTERM. The column
 # "writer CPU" is the CPU time of the server's busiest thread (the writer:
 # named dj-writer since the fsync moved to a thread of its own) over the
 # requests wrk counted: what one order costs the one thread that writes.
