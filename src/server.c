@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -997,11 +998,11 @@ static void route_took(const req *r, uint64_t t0)
  * a login's password hash would get nothing while anything else on the
  * machine runs), nice 19 (no better), a shorter EEVDF slice (worse), and
  * one read worker on 2 cores (a login would wait behind a 2 s page; the
- * cap below holds back only the long reads). The deadline still holds for a long read: it is counted in
- * wall time, and a thread that runs at all (and nice never stops it from
- * running) checks it in SQLite's progress handler. On PostgreSQL a long
- * read's work is the database server's, not this thread's: there the
- * workers only wait for it. */
+ * cap below holds back only the long reads). The deadline still holds for
+ * a long read: it is counted in wall time, and a thread that runs at all
+ * (and nice never stops it from running) checks it in SQLite's progress
+ * handler. On PostgreSQL a long read's work is the database server's,
+ * not this thread's: there the workers only wait for it. */
 #define READ_WORKER_NICE 10
 static atomic_int g_read_nice_failed;
 static void read_worker_yield(void)
@@ -1768,14 +1769,15 @@ int serve_run(const struct serve_opts *o)
 		pthread_mutex_unlock(&g_conns_lock);
 		writer_started = g_wq.on = pthread_create(&writer, NULL, writer_loop, NULL) == 0;
 	}
+	if (writer_started) { /* SQLite: the long reads' CPU is this machine's (the cores this process may use) */
+		cpu_set_t cpus;
+		long cores = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : sysconf(_SC_NPROCESSORS_ONLN);
+		g_long_free = cores > 2 ? (int)cores - 1 : 1;
+	}
 	int nwriters = nworkers;
 	while (nworkers - nwriters < o->threads && nworkers < nmax && pthread_create(&workers[nworkers], NULL, worker_loop, &g_rq) == 0)
 		nworkers++;
 	g_rq.on = nworkers > nwriters;
-	if (writer_started) { /* SQLite: the long reads' CPU is this machine's */
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		g_long_free = cores > 2 ? (int)cores - 1 : 1;
-	}
 	g_header_timeout = o->header_timeout;
 	g_idle_timeout = o->idle_timeout;
 
