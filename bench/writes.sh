@@ -3,8 +3,10 @@
 # Idempotency-Key and X-Real-IP) on SQLite: this build's group commit beside
 # another build (e.g. the commit before it) and the bare libmicrohttpd reply,
 # alternated ROUNDS times in one run on fresh demo databases; then the time
-# budget under load: 16 statistics requests made slow on purpose (the test hook
-# DANGJIAN_TEST_SLOW_PATH) while orders are placed, and SIGTERM. The column
+# budget under load: on one server, orders placed alone and then beside 16
+# statistics requests made slow on purpose (the test hook
+# DANGJIAN_TEST_SLOW_PATH), with the ratio and the CPU the slow reads took, for
+# this build, the other and this again; then SIGTERM. The column
 # "writer CPU" is the CPU time of the server's busiest thread (the writer:
 # named dj-writer since the fsync moved to a thread of its own) over the
 # requests wrk counted: what one order costs the one thread that writes.
@@ -82,28 +84,48 @@ done
 
 # The time budget under load: a server whose /stats pages are slow on purpose
 # (each statement first runs seconds of work that the budget must stop), 16
-# of them at once while orders are placed, then SIGTERM in the middle.
-cp "$tmp/demo.db" "$tmp/slow.db"
-"$bin" --db "$tmp/slow.db" config set request_timeout 2 >/dev/null
-p=$(free_port); serve "$bin" "$tmp/slow.db" "$p" DANGJIAN_TEST_SLOW_PATH=/stats; pid=$srv; wait_up "$p" /healthz
-jar="$tmp/jar"
-csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$p/login" | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=chenji&password=Demo2026" "http://127.0.0.1:$p/login"
-cookie="dj_session=$(awk '$6=="dj_session"{print $7}' "$jar")"
+# of them at once, in a loop, while orders are placed; the same server places
+# orders alone first (the alone rate of the same run), for this build and the
+# other. "slow reads' CPU" is the CPU time of the threads that ran the slow
+# requests (this build: the read workers, dj-read; a build without named
+# workers: every thread named dangjian, the read workers and three idle ones)
+# over the run, in cores: what the slow requests took from the orders.
 echo
-echo "Time budget (request_timeout 2 s): 16 slow /stats/orders requests at once, in a loop, while orders are placed at 64 connections for ${secs} s"
-( end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
-    for i in $(seq 16); do curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $cookie" "http://127.0.0.1:$p/stats/orders" & done; wait
-  done ) >"$tmp/slow.txt" &
-slowpid=$!
-pids+=("$slowpid")
+echo "Time budget (request_timeout 2 s): orders placed at 64 connections for ${secs} s alone, then beside 16 slow /stats/orders requests at once, in a loop"
 echo
-echo "| what | requests/s | p50 | p99 | non-2xx/3xx | socket errors | writer CPU per request |"
-echo "|---|---:|---:|---:|---:|---|---:|"
-wrk_row "POST /api/v1/public/orders beside 16 slow statistics requests" "http://127.0.0.1:$p/" bench/place.lua "$pid"
-wait "$slowpid"
-awk '{n++; c[$1]++; if ($2 > max) max = $2} END {printf "\nslow requests: %d answered, ", n; for (k in c) printf "%s: %d, ", k, c[k]; printf "slowest %.2f s\n", max}' "$tmp/slow.txt"
-# SIGTERM while 16 slow requests and the order placement run
+echo "| build | what | requests/s | p50 | p99 | non-2xx/3xx | socket errors | writer CPU per request | beside / alone | slow reads' CPU |"
+echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"
+reads_ticks() { thread_ticks "$1" | awk '$2 == "dj-read" || $2 == "dangjian" {s += $3} END {print s + 0}'; }
+budget_run() { # which bin db
+  local which=$1 b=$2 d=$3 jar="$tmp/jar-$1" csrf alone beside r0 r1 t0 t1
+  cp "$d" "$tmp/slow-$which.db"; rm -f "$tmp/slow-$which.db-wal" "$tmp/slow-$which.db-shm"
+  "$b" --db "$tmp/slow-$which.db" config set request_timeout 2 >/dev/null
+  p=$(free_port); serve "$b" "$tmp/slow-$which.db" "$p" DANGJIAN_TEST_SLOW_PATH=/stats; pid=$srv; wait_up "$p" /healthz
+  csrf=$(curl -fs -c "$jar" "http://127.0.0.1:$p/login" | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//;s/"$//')
+  curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=chenji&password=Demo2026" "http://127.0.0.1:$p/login"
+  cookie="dj_session=$(awk '$6=="dj_session"{print $7}' "$jar")"
+  alone=$(wrk_row "POST /api/v1/public/orders alone" "http://127.0.0.1:$p/" bench/place.lua "$pid")
+  ( end=$((SECONDS + secs)); while [ $SECONDS -lt $end ]; do
+      for i in $(seq 16); do curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $cookie" "http://127.0.0.1:$p/stats/orders" & done; wait
+    done ) >"$tmp/slow-$which.txt" &
+  slowpid=$!
+  pids+=("$slowpid")
+  r0=$(reads_ticks "$pid"); t0=$(date +%s.%N)
+  beside=$(wrk_row "POST /api/v1/public/orders beside 16 slow statistics requests" "http://127.0.0.1:$p/" bench/place.lua "$pid")
+  r1=$(reads_ticks "$pid"); t1=$(date +%s.%N)
+  wait "$slowpid"
+  local ra rb
+  ra=$(awk -F'|' '{print $3}' <<<"$alone"); rb=$(awk -F'|' '{print $3}' <<<"$beside")
+  printf '| %s %s – | – |\n' "$which" "$alone"
+  printf '| %s %s %s | %s |\n' "$which" "$beside" "$(awk -v a="$ra" -v b="$rb" 'BEGIN {if (a > 0) printf "%.0f %%", 100 * b / a}')" \
+    "$(awk -v d="$((r1 - r0))" -v hz="$(getconf CLK_TCK)" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f cores", d / hz / (b - a)}')"
+  awk -v w="$which" '{n++; c[$1]++; if ($2 > max) max = $2} END {printf "%s build'"'"'s slow requests: %d answered, ", w, n; for (k in c) printf "%s: %d, ", k, c[k]; printf "slowest %.2f s\n", max}' "$tmp/slow-$which.txt" >>"$tmp/slow-summary.txt"
+}
+budget_run this "$bin" "$tmp/demo.db"
+[ -n "$other" ] && { kill "$pid"; wait "$pid" || true; budget_run other "$other" "$tmp/demo-other.db"; kill "$pid"; wait "$pid" || true; budget_run this "$bin" "$tmp/demo.db"; }
+echo
+cat "$tmp/slow-summary.txt"
+# SIGTERM while 16 slow requests and the order placement run (this build's server, still up)
 clients=()
 for i in $(seq 16); do curl -s -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$p/stats/orders" & clients+=($!); done
 wrk -t2 -c64 -d5s -s bench/place.lua "http://127.0.0.1:$p/" >/dev/null 2>&1 &

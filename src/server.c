@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -977,6 +978,98 @@ static void route_took(const req *r, uint64_t t0)
 	atomic_store_explicit(&g_route_us[i], (unsigned)next, memory_order_relaxed);
 }
 
+/* Long reads give way to writes. The reads that go to the workers are the
+ * slow ones (route_is_slow: statistics, long lists, a password hash); with
+ * the 16 slow statistics requests of bench/writes.sh the four workers held
+ * both cores until their deadline, and placing orders fell from ~10,000/s
+ * to ~3,500/s (its p99 from 17 to 53 ms). So the read workers run
+ * READ_WORKER_NICE steps nicer than the process (Linux: nice is per thread,
+ * setpriority on the thread id), once, when they start, and for good: a
+ * thread may lower its own priority without privilege, but raising it back
+ * needs CAP_SYS_NICE or RLIMIT_NICE, which `dangjian serve` under systemd
+ * does not have. The server threads (which read and answer connections and
+ * run the fast pages), the SQLite writer, its syncer and checkpointer, and
+ * PostgreSQL's write workers keep the process's priority. A nice 10 thread
+ * weighs 110 to a nice 0 thread's 1024 (CFS/EEVDF): when the cores are
+ * free the reads take them all; beside writes, the writes take what they
+ * need first (bench/writes.sh: 58-77 % of the alone rate beside the 16,
+ * main 27-31 %; docs/performance.md "Long reads give way to writes").
+ * Not taken: SCHED_IDLE (a little more for the writes, but a long read or
+ * a login's password hash would get nothing while anything else on the
+ * machine runs), nice 19 (no better), a shorter EEVDF slice (worse), and
+ * one read worker on 2 cores (a login would wait behind a 2 s page; the
+ * cap below holds back only the long reads). The deadline still holds for
+ * a long read: it is counted in wall time, and a thread that runs at all
+ * (and nice never stops it from running) checks it in SQLite's progress
+ * handler. On PostgreSQL a long read's work is the database server's,
+ * not this thread's: there the workers only wait for it. */
+#define READ_WORKER_NICE 10
+static atomic_int g_read_nice_failed;
+static void read_worker_yield(void)
+{
+	id_t tid = (id_t)gettid();
+	errno = 0;
+	int now = getpriority(PRIO_PROCESS, tid);
+	if (now == -1 && errno)
+		now = 0;
+	int want = now + READ_WORKER_NICE > 19 ? 19 : now + READ_WORKER_NICE;
+	if (want > now && setpriority(PRIO_PROCESS, tid, want) != 0 && !atomic_exchange(&g_read_nice_failed, 1))
+		fprintf(stderr, "dangjian: read workers keep their priority: setpriority: %s\n", strerror(errno));
+}
+
+/* And on SQLite at most (cores - 1) long reads run at once (one on 2
+ * cores): a read whose route takes over LONG_READ_US on average (a
+ * statistics page near its deadline; above a login's ~140 ms password hash)
+ * waits for one of g_long_free slots on its worker, within its own deadline
+ * (then 503 with Retry-After, as any late request) or until the server
+ * stops. Beside the nice, this kept 45-94 % of the alone rate against
+ * 41-54 % without it in the same runs. A route not yet measured is not
+ * long. PostgreSQL has no cap: its long reads' CPU is the database
+ * server's, maybe on another machine. */
+#define LONG_READ_US 250000
+static pthread_mutex_t g_long_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_long_cv = PTHREAD_COND_INITIALIZER;
+static int g_long_free = 1 << 20;
+
+static bool route_is_long(const req *r)
+{
+	int i = route_slot(r);
+	return i >= 0 && atomic_load_explicit(&g_route_seen[i], memory_order_relaxed) &&
+	       atomic_load_explicit(&g_route_us[i], memory_order_relaxed) >= LONG_READ_US;
+}
+
+/* 1: a slot taken; 0: not a long read; -1: its deadline or the stop came first */
+static int long_read_enter(const req *r)
+{
+	if (!route_is_long(r))
+		return 0;
+	uint64_t deadline = r->start_ns + (uint64_t)atomic_load(&g_budget_ms) * 1000000u;
+	pthread_mutex_lock(&g_long_lock);
+	while (g_long_free <= 0 && !g_stopping && now_ns() < deadline) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000000L; /* and look at the clock and the stop again */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g_long_cv, &g_long_lock, &ts);
+	}
+	int got = g_long_free > 0 && !g_stopping && now_ns() < deadline ? 1 : -1;
+	if (got > 0)
+		g_long_free--;
+	pthread_mutex_unlock(&g_long_lock);
+	return got;
+}
+
+static void long_read_leave(void)
+{
+	pthread_mutex_lock(&g_long_lock);
+	g_long_free++;
+	pthread_cond_signal(&g_long_cv);
+	pthread_mutex_unlock(&g_long_lock);
+}
+
 /* A worker: one request at a time on the thread's own connection, as the
  * server threads ran them before. So a slow request (a statistics page near
  * its deadline) holds a worker, not the thread that reads and answers other
@@ -984,11 +1077,22 @@ static void route_took(const req *r, uint64_t t0)
 static void *worker_loop(void *arg)
 {
 	struct workq *q = arg;
+	pthread_setname_np(pthread_self(), q == &g_rq ? "dj-read" : "dj-pgwrite");
+	if (q == &g_rq)
+		read_worker_yield();
 	for (req *r; (r = wq_take(q, false));) {
+		int slot = q == &g_rq ? long_read_enter(r) : 0;
+		if (slot < 0) {
+			answer_late(r);
+			wq_answered(r);
+			continue;
+		}
 		uint64_t t0 = now_ns();
 		run_handler(r);
 		finish_tx(r);
 		route_took(r, t0);
+		if (slot > 0)
+			long_read_leave();
 		wq_answered(r);
 	}
 	return NULL;
@@ -1664,6 +1768,11 @@ int serve_run(const struct serve_opts *o)
 		g_conns[g_nconns++] = g_writer_db;
 		pthread_mutex_unlock(&g_conns_lock);
 		writer_started = g_wq.on = pthread_create(&writer, NULL, writer_loop, NULL) == 0;
+	}
+	if (writer_started) { /* SQLite: the long reads' CPU is this machine's (the cores this process may use) */
+		cpu_set_t cpus;
+		long cores = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : sysconf(_SC_NPROCESSORS_ONLN);
+		g_long_free = cores > 2 ? (int)cores - 1 : 1;
 	}
 	int nwriters = nworkers;
 	while (nworkers - nwriters < o->threads && nworkers < nmax && pthread_create(&workers[nworkers], NULL, worker_loop, &g_rq) == 0)
