@@ -6,13 +6,14 @@
  * The town's orgs are written at build time, but its records go back a
  * year: the town is entered into the system (orgs.created_at, the column
  * orgs_create writes, from which a branch is assessed) on the first day of
- * the first month of the demo's year of records (the 红色七点半 of
- * demo_meetings.c go back eleven months), so the months before are 未纳入考核;
- * in December, from last year's December (below). */
+ * the first month of the demo's window of records (demo.h: eleven months
+ * back, twelve in December, so that last year always ends with a December
+ * of every module's records), so the months before are 未纳入考核. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo.h"
 #include "assess.h"
 #include "meetings.h"
 #include "orgs.h"
@@ -36,8 +37,8 @@ static void collect(void *ctx, const struct attendee *at)
 }
 
 /* The town's first month in the system: every branch holds the 三会一课 the
- * meetings module requires of it that month (demo_meetings.c writes them for
- * the last half year only), through meetings.c's functions — planned a week
+ * meetings module requires of it that month (demo_meetings.c writes the
+ * villages' 三会一课 of the window, the other branches' are only these), through meetings.c's functions — planned a week
  * before, most invitees present, held with minutes. Its 红色七点半 are
  * demo_meetings.c's. The number held, -1 on failure. */
 static int first_month_meetings(db *d, const struct actor *cli, const char *town_path, const char *month, int64_t now)
@@ -135,22 +136,9 @@ int demo_assess(db *d, const struct actor *cli, FILE *out)
 		snprintf(town_path, sizeof town_path, "%s", db_str(st, 0));
 	if (db_done(st) != DB_OK || !*town_path)
 		return 1;
-	/* the demo's year of records: the current month and the eleven before (demo_meetings.c) */
-	char start[16], m0[16];
-	assess_month_of(now, start);
-	for (int i = 0; i < 11; i++) {
-		assess_month_prev(start, m0);
-		snprintf(start, sizeof start, "%s", m0);
-	}
-	/* In December the year of records begins in January, so last year —
-	 * the one rated below — would hold no month of the town at all and
-	 * there would be nothing to rate (`dangjian demo` failed from
-	 * December 1st): the town then enters in last year's December, whose
-	 * required meetings first_month_meetings holds like any first month. */
-	if (!strcmp(start + 4, "-01")) {
-		assess_month_prev(start, m0);
-		snprintf(start, sizeof start, "%s", m0);
-	}
+	/* the town enters on the first day of the demo's window of records */
+	char start[8];
+	demo_window_month(now, 0, start);
 	int64_t t0, t1;
 	if (!assess_month_bounds(start, &t0, &t1) ||
 	    db_run(d, "UPDATE orgs SET created_at = ? WHERE path LIKE ? || '%' AND created_at > ?", "ItI", t0, town_path, t0) != DB_OK)
