@@ -4,7 +4,8 @@
 // module's records. `dangjian demo` is made at a December clock, a January
 // clock (the letters backdated into last year) and a June clock; each time
 // the town entered on the window's first day, `dangjian check` is ok, and
-// last year's stars are spread (some branches at 3 星 or more, not all alike).
+// last year's stars are spread (some branches at 4 星 or more, some at 2 星
+// or fewer, not all alike), and the role-model campaigns' years follow the clock.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -44,8 +45,18 @@ for (const [name, now, first, lastYear] of [
       const stars = dbSql(srv, `SELECT stars FROM assess_stars WHERE year = ${lastYear} AND version = (SELECT MAX(version) FROM assess_stars WHERE year = ${lastYear}) ORDER BY org_id`)
         .split('\n').map(Number);
       assert.ok(stars.length >= 10, stars.join(','));
-      assert.ok(stars.some((s) => s >= 3), `some branches at 3 星 or more: ${stars.join(',')}`);
+      assert.ok(stars.some((s) => s >= 4), `some branches at 4 星 or more: ${stars.join(',')}`);
+      assert.ok(stars.some((s) => s <= 2), `some branches at 2 星 or fewer: ${stars.join(',')}`);
       assert.ok(new Set(stars).size >= 3, `at least three different ratings: ${stars.join(',')}`);
+      // the role-model campaigns follow the clock: last year's 两优一先, this year's 身边好人 and 最美家庭
+      const campaigns = dbSql(srv, 'SELECT category, year, title FROM exemplar_campaigns ORDER BY id').split('\n').map((l) => l.split('|'));
+      const thisYear = lastYear + 1;
+      const want = { youxiu_dangyuan: lastYear, xianjin_zuzhi: lastYear, haoren: thisYear, jiating: thisYear };
+      assert.equal(campaigns.length, 4, campaigns.join(';'));
+      for (const [category, year, title] of campaigns) {
+        assert.equal(Number(year), want[category], `${category} ${year}`);
+        assert.ok(title.startsWith(`${want[category]}年度`), title);
+      }
     } finally {
       db.drop();
     }
