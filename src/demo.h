@@ -19,6 +19,18 @@ int demo_orders(db *d, FILE *out);
  * that those stay as they were. */
 int demo_member_accounts(db *d, FILE *out);
 
+/* The window of the demo town's records (every demo_*.c but the county's):
+ * the current month and the eleven before — twelve in December, so that the
+ * window always holds last year's December and last year, the one the branch
+ * assessment rates with stars, ends with a month of every module's records
+ * (outside December it holds that December and more). Months are Beijing's. */
+int demo_window_months(int64_t now); /* 12; 13 in December */
+/* The window's month i (0: the first, demo_window_months - 1: the current), YYYY-MM. */
+void demo_window_month(int64_t now, int i, char out[8]);
+/* The first day of the window, 00:00 Beijing time, and the whole days from it to now. */
+int64_t demo_window_start(int64_t now);
+int demo_window_days(int64_t now);
+
 /* The county and province scales (demo_county.c). */
 struct demo_opts {
 	int counties;      /* 1: a county; 10: a province */

@@ -70,11 +70,13 @@ static int pay_bulk(db *d, const struct demo_member *m, const char *months[], in
 int demo_dues(db *d, const struct actor *cli, FILE *out)
 {
 	int64_t now = now_unix();
-	char cur[8], mbuf[12][8];
-	const char *months[12];
-	dues_month_of(now, cur);
-	for (int i = 0; i < 12; i++) {
-		dues_month_add(cur, i - 11, mbuf[i]);
+	/* the months of the demo's window of records (demo.h): the current one
+	 * and the eleven before, twelve in December */
+	char mbuf[13][8];
+	const char *months[13];
+	int nm = demo_window_months(now);
+	for (int i = 0; i < nm; i++) {
+		demo_window_month(now, i, mbuf[i]);
 		months[i] = mbuf[i];
 	}
 	struct dues_rate rate;
@@ -138,26 +140,27 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 	for (size_t i = 0; i < n; i++) {
 		struct demo_member *m = &ms[i];
 		if (db_run(d, "INSERT INTO dues_bases (member_id, since, category, base_fen, flat_fen, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			   "IttIIII", m->id, months[0], m->category, m->base, m->flat, secretary, now - 330 * 86400) != DB_OK) {
+			   "IttIIII", m->id, months[0], m->category, m->base, m->flat, secretary, demo_window_start(now)) != DB_OK) {
 			free(ms);
 			return fail(d, "bases");
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct demo_member *m = &ms[i];
-		for (int k = 0; k < 12; k++)
+		for (int k = 0; k < nm; k++)
 			if (db_run(d,
 				   "INSERT INTO dues_months (member_id, org_id, month, category, base_fen, rate_id, due_fen, reduced_fen, status, reduction_id, "
 				   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'owing', 0, ?)",
-				   "IIttIIII", m->id, m->org_id, months[k], m->category, m->base, rate.id, m->due, now - (11 - k) * 30 * 86400) != DB_OK) {
+				   "IIttIIII", m->id, m->org_id, months[k], m->category, m->base, rate.id, m->due,
+				   now - (nm - 1 - k) * 30 * 86400) != DB_OK) {
 				free(ms);
 				return fail(d, "months");
 			}
 		/* quarterly payments over the months that are paid */
-		int paid = 12 - m->unpaid;
+		int paid = nm - m->unpaid;
 		for (int k = 0; k < paid; k += 3)
 			if (pay_bulk(d, m, months, k, k + 3 < paid ? k + 3 : paid, secretary, seq,
-				     now - (int64_t)(11 - k) * 30 * 86400 + (m->id % 15) * 86400)) {
+				     now - (int64_t)(nm - 1 - k) * 30 * 86400 + (m->id % 15) * 86400)) {
 				free(ms);
 				return fail(d, "payments");
 			}
@@ -192,14 +195,15 @@ int demo_dues(db *d, const struct actor *cli, FILE *out)
 	int64_t red = 0;
 	enum dj_result res = DJ_OK;
 	if (waived) {
-		res = dues_reduction_request(d, &branch, waived, months[9], months[11], "waive", 0, "因病住院，家庭困难，申请免缴三个月党费", &red, &e);
+		res = dues_reduction_request(d, &branch, waived, months[nm - 3], months[nm - 1], "waive", 0, "因病住院，家庭困难，申请免缴三个月党费",
+					     &red, &e);
 		if (res == DJ_OK)
 			res = dues_reduction_decide(d, &committee, red, true, "同意", &e);
 	}
 	/* a 代缴: a family member pays for one working away */
 	if (res == DJ_OK && proxied && payer) {
 		struct dues_pay p = {.member_id = proxied, .method = "proxy", .payer_member_id = payer, .nmonths = 2};
-		p.months[0] = months[8], p.months[1] = months[9];
+		p.months[0] = months[nm - 4], p.months[1] = months[nm - 3];
 		int64_t pid;
 		res = dues_pay(d, &branch, &p, &pid, &e);
 	}
@@ -240,10 +244,22 @@ static int backdate(db *d, int64_t id, int64_t now, int issued_days_ago, int dec
 	tt = (time_t)(now - (int64_t)decided_days_ago * 86400 + 8 * 3600);
 	gmtime_r(&tt, &tm);
 	strftime(decided, sizeof decided, "%Y-%m-%d", &tm);
-	return db_run(
-		d,
-		"UPDATE transfers SET issued_on = ?, valid_until = ?, issued_at = ?, decided_on = CASE WHEN decided_on = '' THEN '' ELSE ? END WHERE id = ?",
-		"ttItI", issued, until, now - (int64_t)issued_days_ago * 86400, decided, id);
+	if (db_run(d,
+		   "UPDATE transfers SET issued_on = ?, valid_until = ?, issued_at = ?, decided_on = CASE WHEN decided_on = '' THEN '' ELSE ? END "
+		   "WHERE id = ?",
+		   "ttItI", issued, until, now - (int64_t)issued_days_ago * 86400, decided, id) != DB_OK)
+		return DB_ERR;
+	/* put back into last year (in January), the letter takes that year's
+	 * next number (transfers.c numbers the letters of a year in order), or
+	 * this year's next letter would repeat its number */
+	char like[16], no[64];
+	snprintf(like, sizeof like, "%.4s-%%", issued);
+	snprintf(no, sizeof no, "组转〔%.4s〕%%", issued);
+	if (db_int1(d, 1, "SELECT COUNT(*) FROM transfers WHERE id = ? AND letter_no LIKE ?", "It", id, no))
+		return DB_OK;
+	int64_t n = db_int1(d, 0, "SELECT COUNT(*) FROM transfers WHERE kind <> 'incoming' AND issued_on LIKE ? AND id <> ?", "tI", like, id) + 1;
+	snprintf(no, sizeof no, "组转〔%.4s〕%lld号", issued, (long long)n);
+	return db_run(d, "UPDATE transfers SET letter_no = ? WHERE id = ?", "tI", no, id);
 }
 
 int demo_transfers(db *d, const struct actor *cli)

@@ -1,10 +1,11 @@
 /* demo_exemplars — role-model selection in the demo town (issue 15 §10),
  * made through the domain functions only: the consulted departments with
- * their reviewers; the 2025 两优一先 campaign finished, its 优秀共产党员
- * awarded with certificates (seed 001's 41, scaled to 陈集镇's roster), a
- * lecture tour with its sessions and care records; the 2026 身边好人 campaign
- * on public notice with an open objection; the 2026 最美家庭 campaign in
- * consultation, where 镇纪委 vetoed one candidate. */
+ * their reviewers; a 两优一先 campaign finished, its 优秀共产党员 awarded with
+ * certificates (seed 001's 41, scaled to 陈集镇's roster), a lecture tour with
+ * its sessions and care records; a 身边好人 campaign on public notice with an
+ * open objection; a 最美家庭 campaign in consultation, where 镇纪委 vetoed one
+ * candidate. The years follow the clock (campaign_year): last year's
+ * 两优一先, this year's 身边好人 and 最美家庭. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,15 @@
 #include "util.h"
 
 int demo_exemplars(db *d, const struct actor *cli, FILE *out);
+
+/* the Beijing year of t, less back: a campaign's 年度 from the clock */
+static int campaign_year(int64_t t, int back)
+{
+	time_t tt = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return tm.tm_year + 1900 - back;
+}
 
 static const struct {
 	const char *code, *name, *user, *person;
@@ -242,14 +252,15 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	if (got < 30)
 		return fail("roster", DJ_NOT_FOUND, &e);
 
-	/* 1. the 2025 两优一先: 优秀共产党员, finished half a year ago */
+	/* 1. last year's 两优一先: 优秀共产党员, finished half a year ago */
+	int64_t t0 = now - 200 * 86400;
+	int award_year = campaign_year(now, 1);
 	struct exemplar_campaign_new n;
 	memset(&n, 0, sizeof n);
-	snprintf(n.title, sizeof n.title, "2025年度“两优一先”评选（优秀共产党员）");
+	snprintf(n.title, sizeof n.title, "%d年度“两优一先”评选（优秀共产党员）", award_year);
 	snprintf(n.category, sizeof n.category, "youxiu_dangyuan");
 	snprintf(n.subject, sizeof n.subject, "person");
-	n.year = 2025, n.quota = 12, n.notice_days = 5;
-	int64_t t0 = now - 200 * 86400;
+	n.year = award_year, n.quota = 12, n.notice_days = 5;
 	char d1[11], d2[11], d3[11];
 	struct tm tm;
 	time_t tt;
@@ -264,10 +275,10 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 
 	/* the same 两优一先's 先进基层党组织: organisations as candidates (seed 001's 8, scaled) */
 	memset(&n, 0, sizeof n);
-	snprintf(n.title, sizeof n.title, "2025年度“两优一先”评选（先进基层党组织）");
+	snprintf(n.title, sizeof n.title, "%d年度“两优一先”评选（先进基层党组织）", award_year);
 	snprintf(n.category, sizeof n.category, "xianjin_zuzhi");
 	snprintf(n.subject, sizeof n.subject, "org");
-	n.year = 2025, n.quota = 3, n.notice_days = 5;
+	n.year = award_year, n.quota = 3, n.notice_days = 5;
 	t0 = now - 200 * 86400;
 	DAY(d1, t0 + 9 * 86400), DAY(d2, t0 + 13 * 86400), DAY(d3, t0 + 19 * 86400);
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
@@ -317,13 +328,13 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 			return fail("session report", r, &e);
 	}
 
-	/* 2. 身边好人 2026: on public notice for two days, one objection open, one dismissed */
+	/* 2. this year's 身边好人: on public notice for two days, one objection open, one dismissed */
+	t0 = now - 22 * 86400;
 	memset(&n, 0, sizeof n);
-	snprintf(n.title, sizeof n.title, "2026年度“身边好人”评选");
+	snprintf(n.title, sizeof n.title, "%d年度“身边好人”评选", campaign_year(now, 0));
 	snprintf(n.category, sizeof n.category, "haoren");
 	snprintf(n.subject, sizeof n.subject, "person");
-	n.year = 2026, n.quota = 5, n.notice_days = 5;
-	t0 = now - 22 * 86400;
+	n.year = campaign_year(now, 0), n.quota = 5, n.notice_days = 5;
 	DAY(d1, t0 + 9 * 86400), DAY(d2, t0 + 13 * 86400), DAY(d3, t0 + 19 * 86400);
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-XF", n.depts[2] = "CJZ-GA", n.depts_n = 3;
@@ -353,13 +364,13 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 					   now - 20 * 3600, &e)) != DJ_OK)
 		return fail("objection answer", r, &e);
 
-	/* 3. 最美家庭 2026: in consultation, 纪委 vetoed the best-scored family */
+	/* 3. this year's 最美家庭: in consultation, 纪委 vetoed the best-scored family */
+	t0 = now - 17 * 86400;
 	memset(&n, 0, sizeof n);
-	snprintf(n.title, sizeof n.title, "2026年度“最美家庭”评选");
+	snprintf(n.title, sizeof n.title, "%d年度“最美家庭”评选", campaign_year(now, 0));
 	snprintf(n.category, sizeof n.category, "jiating");
 	snprintf(n.subject, sizeof n.subject, "person");
-	n.year = 2026, n.quota = 4, n.notice_days = 5;
-	t0 = now - 17 * 86400;
+	n.year = campaign_year(now, 0), n.quota = 4, n.notice_days = 5;
 	DAY(d1, t0 + 9 * 86400), DAY(d2, t0 + 13 * 86400), DAY(d3, now + 3 * 86400);
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-ZF", n.depts[2] = "CJZ-GA", n.depts_n = 3;
@@ -370,8 +381,8 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	struct exemplar_tour_stats st;
 	exemplar_tour_stats(d, "/", &st);
 	fprintf(out,
-		"Role models: 4 campaigns (两优一先 2025 finished: members and organisations; on notice with an objection, in consultation with a veto); %s.\n",
-		st.summary);
+		"Role models: 4 campaigns (两优一先 %d finished: members and organisations; on notice with an objection, in consultation with a veto); %s.\n",
+		award_year, st.summary);
 	fprintf(out, "  Departments consulted: zhengfa, xinfang, gongan (reviewers, password %s) beside jiwei.\n", "Demo2026");
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo.h"
 #include "lessons.h"
 #include "util.h"
 
@@ -93,7 +94,8 @@ static int fail(const char *what, enum dj_result r, const struct field_errors *e
 int demo_lessons(db *d, const struct actor *cli, FILE *out);
 int demo_lessons(db *d, const struct actor *cli, FILE *out)
 {
-	int64_t now = now_unix(), year_ago = now - 365 * 86400;
+	/* the demo's window of records (demo.h): orders from its first days on */
+	int64_t now = now_unix(), w0 = demo_window_start(now);
 	int64_t lesson_ids[NLESSONS];
 	/* the catalogue: developed over the first months of the year */
 	for (size_t i = 0; i < NLESSONS; i++) {
@@ -106,7 +108,7 @@ int demo_lessons(db *d, const struct actor *cli, FILE *out)
 				       .outline = catalogue[i].outline,
 				       .minutes = catalogue[i].minutes,
 				       .org_id = db_int1(d, 0, "SELECT id FROM orgs WHERE code = ?", "t", catalogue[i].branch),
-				       .at = year_ago - 30 * 86400 + (int64_t)i * 3 * 86400};
+				       .at = w0 - 35 * 86400 + (int64_t)i * 3 * 86400};
 		/* the demo's member login 李志强 (dangyuan) gives the first lesson: his phone shows its orders */
 		int64_t own = i == 0 ? db_int1(d, 0, "SELECT m.id FROM members m JOIN users u ON u.id = m.user_id WHERE u.username = 'dangyuan'", "") : 0;
 		l.lecturers[l.nlecturers++] = own ? own : pool[(i * 7) % (size_t)n];
@@ -121,7 +123,7 @@ int demo_lessons(db *d, const struct actor *cli, FILE *out)
 	}
 	/* a year of orders, about a dozen a month */
 	int orders = 0, delivered = 0;
-	for (int day = 360; day >= 1; day -= 2 + (int)rnd(2)) {
+	for (int day = demo_window_days(now) - 3; day >= 1; day -= 2 + (int)rnd(2)) {
 		int64_t t0 = now - (int64_t)day * 86400 - 3600 * (int64_t)(1 + rnd(8));
 		const char *branch = branches[rnd(NBRANCHES)];
 		size_t li = rnd(NLESSONS);

@@ -3,7 +3,7 @@
  * holds each month with its members, progressive youth and residents'
  * representatives; decisions taken there with an owner, a deadline and a
  * supervision group, done on time, done late, still open and overdue; 三会一课
- * over the last half year (with a few missed, so the compliance table has
+ * over the whole window (with a few missed, so the compliance table has
  * something to show); one 四议两公开 matter through all six steps and one
  * stopped at a failed quorum. Everything goes through the domain functions
  * of meetings.c with the time it happened, so the demo holds nothing the
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo.h"
 #include "meetings.h"
 #include "orgs.h"
 #include "util.h"
@@ -283,7 +284,8 @@ int demo_meetings(db *d, const struct actor *cli, FILE *out)
 	snprintf(month0, sizeof month0, "%.7s", today_s);
 	int y0 = atoi(month0), m0 = atoi(month0 + 5);
 	int held = 0, made = 0, done = 0;
-	for (int k = -11; k <= 0; k++) {
+	/* the demo's window of records: eleven months back, twelve in December (demo.h) */
+	for (int k = 1 - demo_window_months(now); k <= 0; k++) {
 		int mm = m0 - 1 + k, yy = y0 + (mm < 0 ? -1 : 0);
 		mm = (mm + 12) % 12 + 1;
 		char month[16], first[16];
@@ -319,9 +321,8 @@ int demo_meetings(db *d, const struct actor *cli, FILE *out)
 			    (decisions(d, cli, id, start, now, &made, &done) != 0 || hold(d, cli, id, adapt ? adapted : plans[p].theme, true, start) != 0))
 				return 1;
 			held += id != 0;
-			if (k < -5)
-				continue;
-			/* 三会一课 over the last half year: 支委会 and 党小组会 monthly (李桥村 missed
+			/* 三会一课 every month of the window (the assessment rates last year
+			 * from them, whichever month the demo is made in): 支委会 and 党小组会 monthly (李桥村 missed
 			 * last month's 支委会), 党员大会 and 党课 each quarter (王庄村 no 党课 last quarter) */
 			struct {
 				const char *type, *theme;

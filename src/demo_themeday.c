@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo.h"
 #include "lessons.h"
 #include "orders.h"
 #include "themeday.h"
@@ -119,7 +120,9 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 	int screenings = 0, nrefl = 0, nplans = 0, complete = 0;
 	char today_s[11];
 	lesson_date_of(now, today_s);
-	for (int back = 11; back >= 0; back--) {
+	/* the demo's window of records: eleven months back, twelve in December (demo.h) */
+	int nmonths = demo_window_months(now);
+	for (int back = nmonths - 1; back >= 0; back--) {
 		/* the month `back` months ago, its first day 10:00 Beijing time */
 		int y = atoi(today_s), m = atoi(today_s + 5) - back;
 		while (m < 1)
@@ -137,7 +140,7 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 		snprintf(notice, sizeof notice, "%d月主题党日请各支部组织观看以下教育片，可结合送戏下乡、云平台灵活安排，观看后在手机上提交观后感。", m);
 		enum dj_result r = film_list_create(d, cli, town, month, notice, t1 - 3 * 86400, &list, &e);
 		for (int k = 0; r == DJ_OK && k < 2; k++) {
-			size_t fi = ((size_t)(11 - back) * 2 + (size_t)k) % NFILMS;
+			size_t fi = ((size_t)(nmonths - 1 - back) * 2 + (size_t)k) % NFILMS;
 			r = film_add(d, cli, list, films[fi].title, films[fi].kind, "https://www.12371.cn/dyjy/", t1 - 3 * 86400, &f[k], &e);
 		}
 		if (r != DJ_OK)
@@ -219,7 +222,7 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 				return fail("share", r, &e);
 		}
 	}
-	fprintf(out, "Theme party days: 12 monthly film lists, %d screenings, %d reflections, %d plans (%d complete).\n", screenings, nrefl, nplans,
-		complete);
+	fprintf(out, "Theme party days: %d monthly film lists, %d screenings, %d reflections, %d plans (%d complete).\n", nmonths, screenings, nrefl,
+		nplans, complete);
 	return 0;
 }

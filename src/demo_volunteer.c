@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo.h"
 #include "points.h"
 #include "util.h"
 #include "volunteer.h"
@@ -187,11 +188,15 @@ int demo_volunteer(db *d, const struct actor *cli, FILE *out)
 	/* the member login of the demo (dangyuan) comes to its branch's and the town's activities */
 	int64_t dangyuan = db_int1(d, 0, "SELECT m.id FROM members m JOIN users u ON u.id = m.user_id WHERE u.username = 'dangyuan'", "");
 
+	/* over the demo's window of records (demo.h), its first day's activities
+	 * two days after it opens */
+	int span = demo_window_days(now) - 2;
 	/* each branch: an activity about every six weeks over the past year */
 	for (size_t b = 0; b < NB; b++) {
 		bool community = strstr(branches[b].code, "SQ") != NULL;
 		for (int i = 0; i < 8; i++) {
-			int64_t start = day0 - (int64_t)(350 - i * 44 - (int)rnd(20)) * 86400 + (rnd(2) ? 8 * 3600 + 1800 : 14 * 3600 + 1800);
+			int64_t start = day0 - (int64_t)(span - i * ((span - 42) / 7) - (int)rnd(20)) * 86400 +
+					(rnd(2) ? 8 * 3600 + 1800 : 14 * 3600 + 1800);
 			int64_t always[5];
 			size_t an = 0;
 			for (int j = 0; j < 4; j++)
@@ -207,7 +212,7 @@ int demo_volunteer(db *d, const struct actor *cli, FILE *out)
 	static int64_t town[600];
 	size_t town_n = members_under(d, "CJZ", town, 600);
 	for (int i = 0; i < 26; i++) {
-		int64_t start = day0 - (int64_t)(356 - i * 14) * 86400 + 8 * 3600 + 1800;
+		int64_t start = day0 - (int64_t)(6 + (span - 6) * (25 - i) / 25) * 86400 + 8 * 3600 + 1800;
 		size_t plan = i % 3 == 0 ? 10 : i % 3 == 1 ? 4 : 0;
 		/* the team leaders and the demo's member come to the town's activities too: a star by the year's end */
 		int64_t always[NB + 1];
