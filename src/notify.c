@@ -365,3 +365,8 @@ int notify_flush(db *d, int64_t now)
 	int b = flush_channel(d, notify_sms_adapter, now);
 	return b < 0 ? -1 : a + b;
 }
+
+int notify_history_sent(db *d, int64_t before)
+{
+	return db_run(d, "UPDATE outbox SET status = 'sent', attempts = 1, sent_at = at + 60 WHERE status = 'pending' AND at < ?", "I", before);
+}

@@ -79,5 +79,9 @@ enum dj_result notify_open(db *d, int64_t user_id, int64_t id, int64_t now, char
  * back the last batch only. */
 int notify_overdue(db *d, int64_t now);
 int notify_flush(db *d, int64_t now);
+/* A generated history (`dangjian demo`): the messages written before
+ * `before` were sent when they were written, as on a town that has used the
+ * system for a year — marked sent a minute after. DB_OK or the failure. */
+int notify_history_sent(db *d, int64_t before) DB_MUST_CHECK;
 
 #endif
