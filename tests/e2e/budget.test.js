@@ -151,6 +151,9 @@ test('group commit: an order is answered only after the WAL is synced; a failed 
     assert.equal(first.status, 503, JSON.stringify(j1));
     assert.equal(j1.error.code, 'db_busy');
     assert.match(j1.error.message, /保存失败/);
+    // the syncer writes its line to stderr (a pipe) before the answer goes
+    // out on the socket; node may read the socket first: wait for the line
+    for (let i = 0; i < 100 && !/fdatasync of the WAL failed/.test(srv.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
     assert.match(srv.stderr(), /fdatasync of the WAL failed/);
     const again = await post();
     const j2 = await again.json();
