@@ -28,6 +28,41 @@ bool db_budget_over(db *d)
 	return over;
 }
 
+static atomic_uint_fast64_t g_gave_way_ns;
+/* while writes wait, when the next turn of any giving-way read may begin: so
+ * the reads together, however many run, take one turn of DB_GIVE_WAY_RUN_US
+ * in every DB_GIVE_WAY_RUN_US + DB_GIVE_WAY_MAX_US */
+static atomic_uint_fast64_t g_next_turn_ns;
+
+void db_set_give_way(db *d, bool (*waiting)(void))
+{
+	d->give_way = waiting;
+	d->turn_end_ns = now_ns() + DB_GIVE_WAY_AFTER_US * 1000ull;
+}
+
+uint64_t db_gave_way_ns(void) { return atomic_load_explicit(&g_gave_way_ns, memory_order_relaxed); }
+
+void db_give_way(db *d)
+{
+	if (!d->give_way)
+		return;
+	uint64_t t0 = now_ns(), t = t0;
+	if (t0 < d->turn_end_ns)
+		return; /* its first DB_GIVE_WAY_AFTER_US, or its turn */
+	while (d->give_way() && !db_budget_over(d)) {
+		if (t - t0 >= DB_GIVE_WAY_MAX_US * 1000ull) { /* it has waited: the next turn, if no other read took it */
+			uint_fast64_t next = atomic_load(&g_next_turn_ns);
+			if (t >= next && atomic_compare_exchange_strong(&g_next_turn_ns, &next, t + (DB_GIVE_WAY_RUN_US + DB_GIVE_WAY_MAX_US) * 1000ull))
+				break;
+		}
+		nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+		t = now_ns();
+	}
+	if (t > t0)
+		atomic_fetch_add_explicit(&g_gave_way_ns, t - t0, memory_order_relaxed);
+	d->turn_end_ns = t + DB_GIVE_WAY_RUN_US * 1000ull;
+}
+
 void db_set_budget(db *d, uint64_t deadline_ns, const atomic_bool *gone)
 {
 	d->deadline_ns = deadline_ns;

@@ -98,6 +98,21 @@ int db_wal_frames(db *d);
  * whether a statement has been refused or stopped since. Transaction control
  * (BEGIN, COMMIT, ROLLBACK, savepoints) is never refused. */
 void db_set_budget(db *d, uint64_t deadline_ns, const atomic_bool *gone);
+/* A long read gives way to writes (SQLite only: its statements run on this
+ * process's CPU; server.c sets it on the read workers' connections). A
+ * request's statements on d run freely for DB_GIVE_WAY_AFTER_US; after that,
+ * whenever waiting() says writes are queued or being written, the statement
+ * sleeps in short steps until none waits or it has waited DB_GIVE_WAY_MAX_US
+ * and takes the next turn of DB_GIVE_WAY_RUN_US (one read's turn at a time in
+ * the process), or its budget ends (then it stops as db_set_budget says). So
+ * under a steady stream of writes the long reads together run a fortieth of one
+ * core and end at their deadline; when no write waits they run as before.
+ * NULL: never. db_gave_way_ns: the time the process's reads slept so. */
+#define DB_GIVE_WAY_AFTER_US 20000
+#define DB_GIVE_WAY_RUN_US 1000
+#define DB_GIVE_WAY_MAX_US 39000
+void db_set_give_way(db *d, bool (*waiting)(void));
+uint64_t db_gave_way_ns(void);
 void db_protect_writes(db *d, bool on);
 bool db_interrupted(const db *d);
 /* Process-wide: every statement from now on is refused and running ones stop

@@ -74,10 +74,12 @@ struct db {
 	/* the time budget (db_set_budget) */
 	uint64_t deadline_ns;
 	const atomic_bool *gone;
-	bool interrupted;    /* a statement was refused or stopped since db_set_budget */
-	bool protect_writes; /* never interrupt a running write (group commit) */
-	bool stmt_writes;    /* the statement being stepped is not read-only (SQLite) */
-	bool in_control;     /* BEGIN/COMMIT/ROLLBACK/savepoints: never interrupted */
+	bool interrupted;       /* a statement was refused or stopped since db_set_budget */
+	bool (*give_way)(void); /* db_set_give_way */
+	uint64_t turn_end_ns;   /* it runs without looking until then */
+	bool protect_writes;    /* never interrupt a running write (group commit) */
+	bool stmt_writes;       /* the statement being stepped is not read-only (SQLite) */
+	bool in_control;        /* BEGIN/COMMIT/ROLLBACK/savepoints: never interrupted */
 	bool test_slow;
 	int savepoints;     /* depth, for their names */
 	uint64_t tx_serial; /* db_tx_serial */
@@ -94,6 +96,9 @@ struct db {
 void db_set_err(db *d, const char *msg);
 /* Whether the time budget (or the shutdown) says stop now; sets d->interrupted. */
 bool db_budget_over(db *d);
+/* Called where a running statement may stop (SQLite's progress handler):
+ * sleeps while d's give_way says writes wait (db_set_give_way). */
+void db_give_way(db *d);
 db *db_sqlite_open(const char *path, char *err, size_t errlen);
 db *db_pg_open(const char *url, char *err, size_t errlen);
 

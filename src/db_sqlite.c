@@ -223,12 +223,16 @@ static void sq_cancel(db *d) { sqlite3_interrupt(H(d)); }
 /* Every 1000 virtual machine steps: stop when the time budget says so. Never
  * inside transaction control, and not inside a write when the connection
  * protects them: SQLite rolls the whole transaction back when it interrupts a
- * write, and under group commit that would take the batch's other requests. */
+ * write, and under group commit that would take the batch's other requests.
+ * A read gives way to writes (db_set_give_way) only while it holds no write
+ * lock: the writes it would wait for may be waiting for that lock. */
 static int sq_progress(void *arg)
 {
 	db *d = arg;
 	if (d->in_control || (d->protect_writes && d->stmt_writes))
 		return 0;
+	if (d->give_way && !d->stmt_writes && sqlite3_txn_state(H(d), NULL) != SQLITE_TXN_WRITE)
+		db_give_way(d);
 	return db_budget_over(d);
 }
 

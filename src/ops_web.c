@@ -125,6 +125,10 @@ static void ops_metrics(req *r)
 		   "# HELP dangjian_requests_in_flight Requests being served now.\n"
 		   "# TYPE dangjian_requests_in_flight gauge\ndangjian_requests_in_flight %d\n",
 		   server_inflight());
+	buf_printf(o,
+		   "# HELP dangjian_long_reads_gave_way_seconds_total Time long reads slept so that queued writes went first (SQLite).\n"
+		   "# TYPE dangjian_long_reads_gave_way_seconds_total counter\ndangjian_long_reads_gave_way_seconds_total %.6f\n",
+		   (double)db_gave_way_ns() / 1e9);
 	/* SPEC §3: the open and the overdue orders, from the shared database (the same on every node) */
 	int64_t now = now_unix();
 	buf_printf(o,

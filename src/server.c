@@ -715,6 +715,21 @@ static atomic_bool g_ckpt_stop;
  * a failed fdatasync would */
 static atomic_int g_test_sync_fail;
 static db *g_ckpt_db;
+/* The writes handed to the SQLite writer and not yet answered (queued, in
+ * its batch or waiting for the syncer's fdatasync). Long reads give way to
+ * writes while more than one is, i.e. while writes queue: one client writing
+ * one request after another (an import, a busy counter) leaves them at most
+ * one, and the reads run as before; at a town's real rates (a theme day's
+ * check-ins: a few a second, each answered in a few ms) two at once are rare.
+ * Measured (docs/performance.md, "Long reads sleep while writes queue"): counting
+ * only the writes queued or in the writer's batch (not those waiting for the
+ * fdatasync, which needs no CPU) kept 81-88 % of the orders' rate beside 16
+ * slow reads, counting them all 87-95 % (both with one turn in 20 ms; one
+ * in 40, taken: 86-96 %): between the writer's batches the server threads
+ * read and parse the next requests. */
+#define WRITES_QUEUE 2
+static atomic_int g_writes_waiting;
+static bool writes_waiting(void) { return atomic_load_explicit(&g_writes_waiting, memory_order_relaxed) >= WRITES_QUEUE; }
 
 /* On the server thread: true when r is now the queue's (its connection suspended). */
 static bool wq_push(struct workq *q, struct MHD_Connection *c, req *r)
@@ -730,6 +745,8 @@ static bool wq_push(struct workq *q, struct MHD_Connection *c, req *r)
 		else
 			q->head = r;
 		q->tail = r;
+		if (q == &g_wq)
+			atomic_fetch_add_explicit(&g_writes_waiting, 1, memory_order_relaxed);
 		pthread_cond_signal(&q->cv);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -770,11 +787,12 @@ static void wq_answered(req *r)
 	MHD_resume_connection(r->conn);
 }
 
-/* Answers a batch: the list's requests are the queue's no more. */
+/* Answers a batch (the writer's): the list's requests are the queue's no more. */
 static void wq_answer_all(req *list)
 {
 	for (req *r = list, *next; r; r = next) {
 		next = r->wq_next; /* r may be gone once its connection is resumed */
+		atomic_fetch_sub_explicit(&g_writes_waiting, 1, memory_order_relaxed);
 		r->wq_pending = false;
 		wq_answered(r);
 	}
@@ -1025,7 +1043,15 @@ static void read_worker_yield(void)
  * stops. Beside the nice, this kept 45-94 % of the alone rate against
  * 41-54 % without it in the same runs. A route not yet measured is not
  * long. PostgreSQL has no cap: its long reads' CPU is the database
- * server's, maybe on another machine. */
+ * server's, maybe on another machine.
+ * With the nice and the cap the one long read still took 0.85 of a core
+ * (the order pipeline sleeps on its syncs and round trips, and the
+ * scheduler hands the read the core each time): the orders kept 65-66 % of
+ * their rate. So, last, on SQLite every read on a worker that has run 20 ms
+ * gives way while writes queue (db_set_give_way; writes_waiting above): its
+ * statement sleeps in SQLite's progress handler and takes one 1 ms turn in
+ * every 40 ms; the slow reads take 0.06-0.10 cores and the orders keep
+ * 86-92 % (docs/performance.md, "Long reads sleep while writes queue"). */
 #define LONG_READ_US 250000
 static pthread_mutex_t g_long_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_long_cv = PTHREAD_COND_INITIALIZER;
@@ -1088,8 +1114,13 @@ static void *worker_loop(void *arg)
 			continue;
 		}
 		uint64_t t0 = now_ns();
+		db *gw = q == &g_rq && g_wq.on ? thread_db() : NULL; /* SQLite: a long read gives way to writes */
+		if (gw)
+			db_set_give_way(gw, writes_waiting);
 		run_handler(r);
 		finish_tx(r);
+		if (gw)
+			db_set_give_way(gw, NULL);
 		route_took(r, t0);
 		if (slot > 0)
 			long_read_leave();

@@ -306,7 +306,11 @@ test('orders placed beside 8 slow statistics requests: every one placed, every s
     const answers = await Promise.all(slow);
     for (const a of answers) assert.equal(a.status, 503, 'past its deadline');
     assert.ok(beside > 0, 'orders are placed while the slow reads run');
-    t.diagnostic(`orders placed in 1.5 s: ${alone} alone, ${beside} beside 8 slow requests`);
+    // the slow reads slept while the orders queued (db_set_give_way)
+    const metrics = await (await fetch(srv.base + '/metrics')).text();
+    const gave = Number(/^dangjian_long_reads_gave_way_seconds_total (\S+)$/m.exec(metrics)?.[1]);
+    assert.ok(gave > 0, `the slow reads gave way to the orders: ${gave} s`);
+    t.diagnostic(`orders placed in 1.5 s: ${alone} alone, ${beside} beside 8 slow requests; the slow reads slept ${gave} s`);
   } finally {
     await srv.stop();
     db.drop();

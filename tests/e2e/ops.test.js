@@ -24,6 +24,7 @@ test('healthz answers ok; metrics count requests by route and status, with a his
   assert.match(m, /dangjian_requests_total\{route="unmatched",status="404"\} \d+/);
   assert.match(m, /dangjian_request_duration_seconds_bucket\{le="\+Inf"\} \d+/);
   assert.match(m, /dangjian_requests_in_flight \d+/);
+  assert.match(m, /^dangjian_long_reads_gave_way_seconds_total \d+(\.\d+)?$/m, 'the time long reads gave way to writes');
   // the demo town's orders: some open, some overdue, as the orders API counts them
   const open = Number(/dangjian_orders_open (\d+)/.exec(m)[1]), overdue = Number(/dangjian_orders_overdue (\d+)/.exec(m)[1]);
   assert.ok(open > 0 && overdue > 0 && overdue <= open, `${open} open, ${overdue} overdue`);

@@ -54,6 +54,81 @@ Test(budget, a_running_statement_is_stopped_at_its_deadline)
 	db_set_budget(d, 0, NULL);
 }
 
+/* Long reads give way to writes (db_set_give_way): what the read worker's
+ * connection does while the writer's queue says writes wait. */
+static atomic_int g_asked;
+static atomic_bool g_writes_wait;
+static bool writes_wait(void)
+{
+	atomic_fetch_add(&g_asked, 1);
+	return atomic_load(&g_writes_wait);
+}
+
+/* runs the slow statement with a deadline ms from now; the time it gave way (ns) */
+static uint64_t slow_read_for(int ms, uint64_t *elapsed)
+{
+	uint64_t before = db_gave_way_ns(), t0 = now_ns();
+	db_test_slow(d, true);
+	db_set_budget(d, t0 + (uint64_t)ms * 1000000ull, NULL);
+	cr_assert_eq(db_int1(d, -1, "SELECT 1", ""), -1, "stopped at its deadline");
+	cr_assert(db_interrupted(d));
+	db_test_slow(d, false);
+	db_set_budget(d, 0, NULL);
+	*elapsed = now_ns() - t0;
+	return db_gave_way_ns() - before;
+}
+
+Test(budget, a_long_read_sleeps_while_writes_wait_and_still_stops_at_its_deadline)
+{
+	atomic_store(&g_writes_wait, true);
+	atomic_store(&g_asked, 0);
+	db_set_give_way(d, writes_wait);
+	uint64_t elapsed, slept = slow_read_for(300, &elapsed);
+	db_set_give_way(d, NULL);
+	cr_assert_gt(atomic_load(&g_asked), 0);
+	/* after its first DB_GIVE_WAY_AFTER_US it runs DB_GIVE_WAY_RUN_US (1 ms of
+	 * wall time) in every DB_GIVE_WAY_MAX_US (39 ms) it sleeps: most of it, on
+	 * any machine, however loaded */
+	double after = (double)elapsed - DB_GIVE_WAY_AFTER_US * 1000.0;
+	cr_assert(slept > 0 && (double)slept >= after * 0.75, "slept %.0f ms of %.0f", slept / 1e6, after / 1e6);
+	cr_assert(elapsed < 2000000000ull, "stopped at its deadline (300 ms), not later: %.0f ms", elapsed / 1e6);
+}
+
+Test(budget, a_long_read_runs_as_before_when_no_write_waits)
+{
+	atomic_store(&g_writes_wait, false);
+	atomic_store(&g_asked, 0);
+	db_set_give_way(d, writes_wait);
+	uint64_t elapsed, slept = slow_read_for(150, &elapsed);
+	db_set_give_way(d, NULL);
+	cr_assert_gt(atomic_load(&g_asked), 0, "it looked");
+	cr_assert_eq(slept, 0);
+}
+
+Test(budget, a_read_holding_the_write_lock_never_gives_way)
+{
+	/* the writes it would wait for may be waiting for its lock */
+	atomic_store(&g_writes_wait, true);
+	atomic_store(&g_asked, 0);
+	cr_assert_eq(db_begin(d, true), DB_OK);
+	cr_assert_eq(db_run(d, "INSERT INTO settings (key, value) VALUES ('held', '1')", ""), DB_OK);
+	db_set_give_way(d, writes_wait);
+	uint64_t elapsed, slept = slow_read_for(150, &elapsed);
+	db_set_give_way(d, NULL);
+	db_rollback(d);
+	cr_assert_eq(slept, 0);
+	cr_assert_eq(atomic_load(&g_asked), 0);
+}
+
+Test(budget, no_give_way_no_look)
+{
+	atomic_store(&g_writes_wait, true);
+	atomic_store(&g_asked, 0);
+	uint64_t elapsed, slept = slow_read_for(100, &elapsed);
+	cr_assert_eq(slept, 0);
+	cr_assert_eq(atomic_load(&g_asked), 0);
+}
+
 Test(budget, savepoints_keep_or_undo_one_request_of_a_batch)
 {
 	cr_assert_eq(db_begin(d, true), DB_OK);
