@@ -30,6 +30,10 @@ void demo_window_month(int64_t now, int i, char out[8]);
 /* The first day of the window, 00:00 Beijing time, and the whole days from it to now. */
 int64_t demo_window_start(int64_t now);
 int demo_window_days(int64_t now);
+/* The town's model branch: 陈集村, last year's 优秀党支部 and 先进基层党组织,
+ * whose records (every 主题党日 part done, most members serving each month,
+ * a lesson a month) earn it 5 星 — through assess.c's reading of them. */
+#define DEMO_MODEL_BRANCH "CJZ-CJC"
 
 /* The county and province scales (demo_county.c). */
 struct demo_opts {

@@ -11,6 +11,7 @@
 
 #include "demo.h"
 #include "lessons.h"
+#include "orders.h"
 #include "util.h"
 
 static uint64_t rng = 0x1e550a5ULL;
@@ -180,6 +181,48 @@ int demo_lessons(db *d, const struct actor *cli, FILE *out)
 		}
 		if (r != DJ_OK)
 			return fail("order step", r, &e);
+	}
+	/* the model branch (demo.h) has a lesson every month: where the orders
+	 * above left one of its past months without, it ordered one on the 2nd,
+	 * heard it on the 9th in the evening and rated it the next day */
+	int64_t model = db_int1(d, 0, "SELECT id FROM orgs WHERE code = ?", "t", DEMO_MODEL_BRANCH);
+	for (int mi = 0; model && mi < demo_window_months(now); mi++) {
+		char month[8], day[11];
+		demo_window_month(now, mi, month);
+		if (db_int1(d, 0, "SELECT COUNT(*) FROM lesson_orders WHERE org_id = ? AND state IN ('delivered', 'rated') AND lesson_date LIKE ? || '%'",
+			    "It", model, month))
+			continue;
+		snprintf(day, sizeof day, "%s-02", month);
+		int64_t t0;
+		if (!day_start(day, &t0))
+			return fail("model branch", DJ_INVALID, &(struct field_errors){0});
+		t0 += 10 * 3600;
+		int64_t t_lesson = t0 + 7 * 86400 + 9 * 3600; /* the 9th, 19:00 */
+		if (t_lesson + 86400 > now)
+			break; /* this month's is still to come */
+		char from[11], to[11], date[11];
+		lesson_date_of(t0 + 3 * 86400, from);
+		lesson_date_of(t0 + 10 * 86400, to);
+		lesson_date_of(t_lesson, date);
+		struct field_errors e = {0};
+		int64_t id, pool[64], present[24], speakers[1];
+		int n = members_of(d, DEMO_MODEL_BRANCH, pool, 64);
+		struct lesson_act a = {.date = date, .place = places[mi % 6]}, dl = {0};
+		for (int k = 0; k < n && k < 24; k++)
+			present[dl.npresent++] = pool[(mi * 5 + k) % n];
+		speakers[dl.nspeakers++] = present[0];
+		dl.present = present, dl.speakers = speakers, dl.others = 3;
+		struct lesson_act rt = {.rating = 5, .comment = comments[mi % 5]};
+		enum dj_result r = lesson_order_create(d, cli, lesson_ids[(size_t)(mi * 7 + 3) % NLESSONS], model, from, to, "", t0, &id, &e);
+		if (r == DJ_OK)
+			r = lesson_order_transition(d, cli, id, "confirm", &a, t0 + 86400, &e);
+		if (r == DJ_OK)
+			r = lesson_order_transition(d, cli, id, "deliver", &dl, t_lesson + 3 * 3600, &e);
+		if (r == DJ_OK)
+			r = lesson_order_transition(d, cli, id, "rate", &rt, t_lesson + 86400, &e);
+		if (r != DJ_OK)
+			return fail("model branch", r, &e);
+		orders++, delivered++;
 	}
 	/* two branches have just ordered 李志强's lesson: waiting for him to confirm */
 	const char *waiting[] = {"CJZ-XJC", "CJZ-HZC"};

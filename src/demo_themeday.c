@@ -161,7 +161,9 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 			int done = 0;
 			/* the screening (场次): skipped now and then, not yet this month for most */
 			int64_t days_in = (now - t1) / 86400;
-			if (!early && (!current || b % 3 == 0) && rnd(10) != 0) {
+			/* the model branch (demo.h) never skips a past month's parts */
+			bool model = !strcmp(branches[b], DEMO_MODEL_BRANCH) && !current;
+			if (!early && (!current || b % 3 == 0) && (rnd(10) != 0 || model)) {
 				int64_t at = t1 + (int64_t)(3 + rnd(current ? (unsigned)(days_in > 4 ? days_in - 3 : 1) : 20u)) * 86400;
 				if (at > now)
 					at = now - 3600;
@@ -184,7 +186,7 @@ int demo_themeday(db *d, const struct actor *cli, FILE *out)
 			if (r != DJ_OK)
 				return fail("screening", r, &e);
 			/* the practice */
-			if (!early && (!current || b % 2 == 0) && rnd(8) != 0) {
+			if (!early && (!current || b % 2 == 0) && (rnd(8) != 0 || model)) {
 				int64_t at = current ? now - 86400 : t1 + (int64_t)(10 + rnd(15)) * 86400;
 				if (at < t1)
 					at = t1 + 3600;

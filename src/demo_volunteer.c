@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "demo.h"
+#include "orders.h"
 #include "points.h"
 #include "util.h"
 #include "volunteer.h"
@@ -77,9 +78,10 @@ static void fmt_local(int64_t t, char out[24])
 }
 
 /* One past activity: created and published a week before, signed up, held,
- * checked in and out as the members' phones would have, finished. */
+ * checked in and out as the members' phones would have, finished. turnout:
+ * how many sign up (0: six to seventeen). */
 static int held(db *d, const struct actor *cli, const char *org, int64_t team, const char *place, size_t plan, int64_t start, int64_t len,
-		const int64_t *pool, size_t pool_n, const int64_t *always, size_t always_n, bool open_registered, int64_t *activities)
+		const int64_t *pool, size_t pool_n, const int64_t *always, size_t always_n, bool open_registered, size_t turnout, int64_t *activities)
 {
 	struct volunteer_new n = {0};
 	char title[128], where[128], s[24], e[24], teamtxt[24];
@@ -96,6 +98,8 @@ static int held(db *d, const struct actor *cli, const char *org, int64_t team, c
 	n.org_code = org;
 	n.team = team ? teamtxt : "";
 	n.capacity = 20 + 5 * rnd(5);
+	if (turnout && n.capacity < (int64_t)turnout + 5)
+		n.capacity = (int64_t)turnout + 5;
 	n.open_registered = open_registered;
 	n.publish = true;
 	struct field_errors fe = {0};
@@ -106,11 +110,13 @@ static int held(db *d, const struct actor *cli, const char *org, int64_t team, c
 	}
 	(*activities)++;
 	/* who comes: the regulars, then a share of the pool */
-	int64_t who[64];
+	int64_t who[128];
 	size_t k = 0;
-	for (size_t i = 0; i < always_n && k < 64; i++)
+	for (size_t i = 0; i < always_n && k < 128; i++)
 		who[k++] = always[i];
 	size_t want = 6 + rnd(12);
+	if (turnout)
+		want = turnout < 128 ? turnout : 128;
 	for (size_t tries = 0; k < want && tries < 3 * want && pool_n; tries++) {
 		int64_t m = pool[rnd((unsigned)pool_n)];
 		bool dup = false;
@@ -204,10 +210,31 @@ int demo_volunteer(db *d, const struct actor *cli, FILE *out)
 			if (b == 0 && dangyuan)
 				always[an++] = dangyuan;
 			if (held(d, cli, branches[b].code, teams[b], branches[b].place, rnd(COUNT_PLANS), start, (int64_t)(2 + rnd(3)) * 3600, pool[b],
-				 pool_n[b], always, an, community, &activities))
+				 pool_n[b], always, an, community, 0, &activities))
 				return -1;
 		}
 	}
+	/* the model branch (demo.h): besides those, a 党员志愿服务日 on the
+	 * 15th of every month, where most of its members serve */
+	for (size_t b = 0; b < NB; b++) {
+		if (strcmp(branches[b].code, DEMO_MODEL_BRANCH))
+			continue;
+		for (int mi = 0; mi < demo_window_months(now); mi++) {
+			char month[8], date[11];
+			demo_window_month(now, mi, month);
+			snprintf(date, sizeof date, "%s-15", month);
+			int64_t start;
+			if (!day_start(date, &start))
+				return -1;
+			start += 8 * 3600 + 1800;
+			if (start + 4 * 3600 + VOLUNTEER_CLOSES_AFTER > now)
+				continue; /* not yet held */
+			if (held(d, cli, branches[b].code, teams[b], branches[b].place, (size_t)mi % COUNT_PLANS, start, 3 * 3600, pool[b], pool_n[b],
+				 regulars[b], 4, false, pool_n[b] * 4 / 5, &activities))
+				return -1;
+		}
+	}
+
 	/* the town's: every two weeks, open to every member of the town */
 	static int64_t town[600];
 	size_t town_n = members_under(d, "CJZ", town, 600);
@@ -225,7 +252,7 @@ int demo_volunteer(db *d, const struct actor *cli, FILE *out)
 			 plan == 10  ? flood
 			 : plan == 4 ? clinic
 				     : 0,
-			 "陈集镇", plan, start, 3 * 3600 + 1800, town, town_n, always, an, false, &activities))
+			 "陈集镇", plan, start, 3 * 3600 + 1800, town, town_n, always, an, false, 0, &activities))
 			return -1;
 	}
 
