@@ -229,6 +229,35 @@ static int64_t pick_member(db *d, const char *org, int skip)
 		       "tI", org, (int64_t)skip);
 }
 
+/* What was written when the letter was issued and acted on — its audit rows,
+ * the messages (and their outbox copies), the member's history — tells the
+ * letter's number and validity as issued today; put back, the letter has
+ * another validity and perhaps another number (last year's, in January):
+ * they say the ones it has. Right after the letter's issue no other letter
+ * has its number (numbers are unique, and each letter is put back before the
+ * next one is issued), so the rows naming it are its own. */
+static int retell(db *d, int64_t id, const char *was_no, const char *no, const char *was_until, const char *until)
+{
+	char a[64], b[64];
+	if (strcmp(was_no, no) &&
+	    (db_run(d, "UPDATE audit SET summary = REPLACE(summary, ?, ?) WHERE summary LIKE '%' || ? || '%'", "ttt", was_no, no, was_no) != DB_OK ||
+	     db_run(d, "UPDATE outbox SET text = REPLACE(text, ?, ?) WHERE text LIKE '%' || ? || '%'", "ttt", was_no, no, was_no) != DB_OK ||
+	     db_run(d, "UPDATE notifications SET text = REPLACE(text, ?, ?) WHERE text LIKE '%' || ? || '%'", "ttt", was_no, no, was_no) != DB_OK ||
+	     db_run(d, "UPDATE member_history SET note = REPLACE(note, ?, ?) WHERE note LIKE '%' || ? || '%'", "ttt", was_no, no, was_no) != DB_OK))
+		return DB_ERR;
+	if (!strcmp(was_until, until))
+		return DB_OK;
+	snprintf(a, sizeof a, "有效期至 %s", was_until);
+	snprintf(b, sizeof b, "有效期至 %s", until);
+	if (db_run(d,
+		   "UPDATE outbox SET text = REPLACE(text, ?, ?) WHERE text IN (SELECT text FROM notifications WHERE entity = 'transfer' AND entity_id = ?)",
+		   "ttI", a, b, id) != DB_OK ||
+	    db_run(d, "UPDATE notifications SET text = REPLACE(text, ?, ?) WHERE entity = 'transfer' AND entity_id = ?", "ttI", a, b, id) != DB_OK ||
+	    db_run(d, "UPDATE audit SET summary = REPLACE(summary, ?, ?) WHERE entity = 'transfer' AND entity_id = ?", "ttI", a, b, id) != DB_OK)
+		return DB_ERR;
+	return DB_OK;
+}
+
 /* Puts a transfer's dates back to when it happened. */
 static int backdate(db *d, int64_t id, int64_t now, int issued_days_ago, int decided_days_ago)
 {
@@ -244,6 +273,12 @@ static int backdate(db *d, int64_t id, int64_t now, int issued_days_ago, int dec
 	tt = (time_t)(now - (int64_t)decided_days_ago * 86400 + 8 * 3600);
 	gmtime_r(&tt, &tm);
 	strftime(decided, sizeof decided, "%Y-%m-%d", &tm);
+	char was_no[64] = "", was_until[11] = "";
+	db_stmt *s = db_query(d, "SELECT letter_no, valid_until FROM transfers WHERE id = ?", "I", id);
+	if (db_next(s))
+		snprintf(was_no, sizeof was_no, "%s", db_str(s, 0)), snprintf(was_until, sizeof was_until, "%s", db_str(s, 1));
+	if (db_done(s) != DB_OK)
+		return DB_ERR;
 	if (db_run(d,
 		   "UPDATE transfers SET issued_on = ?, valid_until = ?, issued_at = ?, decided_on = CASE WHEN decided_on = '' THEN '' ELSE ? END "
 		   "WHERE id = ?",
@@ -255,11 +290,15 @@ static int backdate(db *d, int64_t id, int64_t now, int issued_days_ago, int dec
 	char like[16], no[64];
 	snprintf(like, sizeof like, "%.4s-%%", issued);
 	snprintf(no, sizeof no, "组转〔%.4s〕%%", issued);
-	if (db_int1(d, 1, "SELECT COUNT(*) FROM transfers WHERE id = ? AND letter_no LIKE ?", "It", id, no))
-		return DB_OK;
-	int64_t n = db_int1(d, 0, "SELECT COUNT(*) FROM transfers WHERE kind <> 'incoming' AND issued_on LIKE ? AND id <> ?", "tI", like, id) + 1;
-	snprintf(no, sizeof no, "组转〔%.4s〕%lld号", issued, (long long)n);
-	return db_run(d, "UPDATE transfers SET letter_no = ? WHERE id = ?", "tI", no, id);
+	if (db_int1(d, 1, "SELECT COUNT(*) FROM transfers WHERE id = ? AND letter_no LIKE ?", "It", id, no)) {
+		snprintf(no, sizeof no, "%s", was_no);
+	} else {
+		int64_t n = db_int1(d, 0, "SELECT COUNT(*) FROM transfers WHERE kind <> 'incoming' AND issued_on LIKE ? AND id <> ?", "tI", like, id) + 1;
+		snprintf(no, sizeof no, "组转〔%.4s〕%lld号", issued, (long long)n);
+		if (db_run(d, "UPDATE transfers SET letter_no = ? WHERE id = ?", "tI", no, id) != DB_OK)
+			return DB_ERR;
+	}
+	return retell(d, id, was_no, no, was_until, until);
 }
 
 int demo_transfers(db *d, const struct actor *cli)

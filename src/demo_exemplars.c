@@ -4,8 +4,10 @@
  * certificates (seed 001's 41, scaled to 陈集镇's roster), a lecture tour with
  * its sessions and care records; a 身边好人 campaign on public notice with an
  * open objection; a 最美家庭 campaign in consultation, where 镇纪委 vetoed one
- * candidate. The years follow the clock (campaign_year): last year's
- * 两优一先, this year's 身边好人 and 最美家庭. */
+ * candidate. A campaign's 年度 is the year it runs in (campaign_year):
+ * whatever the clock, its dates fall where a real one's would — in its
+ * year, or wrapping it up early the next (in January the 身边好人 on public
+ * notice is last year's). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +22,16 @@
 
 int demo_exemplars(db *d, const struct actor *cli, FILE *out);
 
-/* the Beijing year of t, less back: a campaign's 年度 from the clock */
-static int campaign_year(int64_t t, int back)
+/* A campaign's 年度 from the day its nominations open (t0): the Beijing year
+ * it runs in, or the year before when it opens in January — committees
+ * select a year's role models during that year and wrap the selection up
+ * early the next, never open next year's in December. */
+static int campaign_year(int64_t t0)
 {
-	time_t tt = (time_t)(t + 8 * 3600);
+	time_t tt = (time_t)(t0 + 8 * 3600);
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	return tm.tm_year + 1900 - back;
+	return tm.tm_year + 1900 - (tm.tm_mon == 0);
 }
 
 static const struct {
@@ -252,9 +257,9 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 	if (got < 30)
 		return fail("roster", DJ_NOT_FOUND, &e);
 
-	/* 1. last year's 两优一先: 优秀共产党员, finished half a year ago */
+	/* 1. a 两优一先: 优秀共产党员, finished half a year ago */
 	int64_t t0 = now - 200 * 86400;
-	int award_year = campaign_year(now, 1);
+	int award_year = campaign_year(t0);
 	struct exemplar_campaign_new n;
 	memset(&n, 0, sizeof n);
 	snprintf(n.title, sizeof n.title, "%d年度“两优一先”评选（优秀共产党员）", award_year);
@@ -328,13 +333,13 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 			return fail("session report", r, &e);
 	}
 
-	/* 2. this year's 身边好人: on public notice for two days, one objection open, one dismissed */
+	/* 2. a 身边好人 (this year's; in January last year's): on public notice for two days, one objection open, one dismissed */
 	t0 = now - 22 * 86400;
 	memset(&n, 0, sizeof n);
-	snprintf(n.title, sizeof n.title, "%d年度“身边好人”评选", campaign_year(now, 0));
+	snprintf(n.title, sizeof n.title, "%d年度“身边好人”评选", campaign_year(t0));
 	snprintf(n.category, sizeof n.category, "haoren");
 	snprintf(n.subject, sizeof n.subject, "person");
-	n.year = campaign_year(now, 0), n.quota = 5, n.notice_days = 5;
+	n.year = campaign_year(t0), n.quota = 5, n.notice_days = 5;
 	DAY(d1, t0 + 9 * 86400), DAY(d2, t0 + 13 * 86400), DAY(d3, t0 + 19 * 86400);
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-XF", n.depts[2] = "CJZ-GA", n.depts_n = 3;
@@ -364,13 +369,13 @@ int demo_exemplars(db *d, const struct actor *cli, FILE *out)
 					   now - 20 * 3600, &e)) != DJ_OK)
 		return fail("objection answer", r, &e);
 
-	/* 3. this year's 最美家庭: in consultation, 纪委 vetoed the best-scored family */
+	/* 3. a 最美家庭 (this year's; in January last year's): in consultation, 纪委 vetoed the best-scored family */
 	t0 = now - 17 * 86400;
 	memset(&n, 0, sizeof n);
-	snprintf(n.title, sizeof n.title, "%d年度“最美家庭”评选", campaign_year(now, 0));
+	snprintf(n.title, sizeof n.title, "%d年度“最美家庭”评选", campaign_year(t0));
 	snprintf(n.category, sizeof n.category, "jiating");
 	snprintf(n.subject, sizeof n.subject, "person");
-	n.year = campaign_year(now, 0), n.quota = 4, n.notice_days = 5;
+	n.year = campaign_year(t0), n.quota = 4, n.notice_days = 5;
 	DAY(d1, t0 + 9 * 86400), DAY(d2, t0 + 13 * 86400), DAY(d3, now + 3 * 86400);
 	snprintf(n.nominate_until, 11, "%s", d1), snprintf(n.review_until, 11, "%s", d2), snprintf(n.consult_until, 11, "%s", d3);
 	n.depts[0] = "CJZ-JW", n.depts[1] = "CJZ-ZF", n.depts[2] = "CJZ-GA", n.depts_n = 3;
