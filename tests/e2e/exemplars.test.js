@@ -18,8 +18,10 @@ const { startServer, apiToken, api, Browser, BIN } = require('./lib');
 const clockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dj-clock-')), 'now');
 const setClock = (t) => fs.writeFileSync(clockFile, String(t));
 let now = Math.floor(Date.now() / 1000);
-// the demo's 两优一先 is last year's (src/demo_exemplars.c)
-const awardYear = new Date((now + 8 * 3600) * 1000).getUTCFullYear() - 1;
+// the demo's 两优一先 opened 200 days ago; its 年度 is the year it ran in, the
+// year before when it opened in January (src/demo_exemplars.c, campaign_year)
+const opened = new Date((now - 200 * 86400 + 8 * 3600) * 1000);
+const awardYear = opened.getUTCFullYear() - (opened.getUTCMonth() === 0 ? 1 : 0);
 
 let srv;
 const tok = {};
@@ -503,15 +505,26 @@ test('the demo town: its campaigns, and seed 002 figures counted from the tour r
   const campaigns = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns;
   const stages = campaigns.map((c) => c.stage);
   assert.ok(stages.includes('closed') && stages.includes('notice') && stages.includes('consultation'));
-  const finished = campaigns.find((c) => c.stage === 'closed' && c.year === awardYear && c.category === 'youxiu_dangyuan');
+  // the demo's (this file's own campaigns may share its year: found by its title)
+  const demoOf = (list, category) => list.find((c) => c.stage === 'closed' && c.year === awardYear && c.category === category && c.title.startsWith(`${awardYear}年度“两优一先”`));
+  const finished = demoOf(campaigns, 'youxiu_dangyuan');
   const f = await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${finished.id}`);
   assert.equal(f.report.awarded, 12);
   assert.ok(f.candidates.filter((c) => c.state === 'awarded').every((c) => c.cert_no));
-  const orgs = campaigns.find((c) => c.stage === 'closed' && c.year === awardYear && c.category === 'xianjin_zuzhi');
+  const orgs = demoOf(campaigns, 'xianjin_zuzhi');
   assert.equal((await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${orgs.id}`)).report.awarded, 3);
   // the gallery counts them from the records, per year and category
   const gallery = await pub('GET', '/exemplars/gallery');
-  assert.match(gallery.text, new RegExp(`${awardYear} 年度</strong>：<a [^>]*>优秀共产党员 12 名</a>、<a [^>]*>先进基层党组织 3 个</a>`));
+  const awardedIn = async (category) => {
+    let n = 0;
+    for (const c of campaigns.filter((x) => x.year === awardYear && x.category === category)) {
+      n += (await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${c.id}`)).candidates.filter((x) => x.state === 'awarded').length;
+    }
+    return n;
+  };
+  const persons = await awardedIn('youxiu_dangyuan');
+  assert.ok(persons >= 12, String(persons));
+  assert.match(gallery.text, new RegExp(`${awardYear} 年度</strong>：<a [^>]*>优秀共产党员 ${persons} 名</a>、<a [^>]*>先进基层党组织 ${await awardedIn('xianjin_zuzhi')} 个</a>`));
   const running = campaigns.find((c) => c.stage === 'consultation');
   const rr = await ok('zuzhi', 'GET', `/api/v1/exemplars/campaigns/${running.id}`);
   assert.equal(rr.report.vetoed, 1);
@@ -529,7 +542,7 @@ test('the demo town: its campaigns, and seed 002 figures counted from the tour r
 
 test('lecture tours and care: bookings of the five kinds, audiences reported and counted; bad input refused, nothing written', async () => {
   const before = await ok('zuzhi', 'GET', '/api/v1/exemplars/tours/stats');
-  const finished = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns.find((c) => c.stage === 'closed' && c.year === awardYear && c.category === 'youxiu_dangyuan');
+  const finished = (await ok('zuzhi', 'GET', '/api/v1/exemplars/campaigns')).campaigns.find((c) => c.stage === 'closed' && c.year === awardYear && c.category === 'youxiu_dangyuan' && c.title.startsWith(`${awardYear}年度“两优一先”`));
   const models = (await candidatesOf(finished.id)).filter((c) => c.state === 'awarded');
   let r = await call('zuzhi', 'POST', '/api/v1/exemplars/tours', { title: '2026年榜样宣讲团', speakers: [cid * 100000] });
   assert.equal(r.status, 422, 'a speaker must be an awarded role model');
