@@ -171,9 +171,15 @@ test('a month before the demo town entered the system: every branch 未纳入考
   const stars = await p.locator('table.stars-table tbody td[data-label="星级"]').allInnerTexts();
   assert.ok(stars.length > 0 && stars.every((s) => /^[1-5] 星/.test(s)), stars.join(','));
   // whichever month the demo is made in, last year ends with a December of
-  // every module's records (src/demo.h): its stars are spread, not all 1 星
-  assert.ok(stars.some((s) => /^[345] 星/.test(s)), stars.join(','));
-  assert.ok(new Set(stars.map((s) => s[0])).size >= 2, stars.join(','));
+  // every module's records (src/demo.h): its stars are spread from 5 星 — the
+  // model branch 陈集村, from its records — down to 2 星 or fewer, not all alike
+  assert.ok(stars.some((s) => /^5 星/.test(s)), stars.join(','));
+  assert.ok(stars.some((s) => /^[12] 星/.test(s)), stars.join(','));
+  assert.ok(new Set(stars.map((s) => s[0])).size >= 3, stars.join(','));
+  const model = p.locator('table.stars-table tbody tr[data-org="CJZ-CJC"]');
+  assert.match(await model.locator('td[data-label="星级"]').innerText(), /^5 星/);
+  assert.ok(Number(await model.locator('td[data-label="基础分"]').innerText()) >= 87, 'its basic score, from its records');
+  await model.scrollIntoViewIfNeeded();
   await shot(p, 'assess-stars-demo-phone');
   assert.deepEqual(env.errors, []);
   await p.context().close();

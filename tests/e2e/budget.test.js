@@ -206,27 +206,39 @@ test('group commit: every answered order survives a SIGKILL of the server; the d
   }
 });
 
-test('SIGTERM ends the server within 10 s while 16 slow requests run (their answer: 503)', async () => {
+// SIGTERM while slow requests run: a server with a 600 s budget, chenji
+// logged in, the requests `start` begins (each answer with `at`, when it
+// came), 500 ms for them to be under way, then the stop — within 10 s. Every
+// request is answered 503 or closed, some 503; returns the answers with
+// `after`, ms from the stop to each answer.
+const slowRead = (srv, b) =>
+  timed(fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() } }))
+    .catch(() => ({ status: 'closed' })).then((a) => ({ ...a, at: Date.now() }));
+async function sigtermDuring(start) {
   const { srv, db } = await serverWith(600, '/stats');
   let answers, stopped = false;
   try {
     const b = new Browser(srv.base);
     await b.login('chenji');
-    const slow = Array.from({ length: 16 }, () =>
-      timed(fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() } })).catch(() => ({ status: 'closed' })));
+    const slow = await start(srv, b);
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
     stopped = true;
     await srv.stop();
     const took = Date.now() - t0;
     assert.ok(took < 10000, `the server took ${took} ms to stop`);
-    answers = await Promise.all(slow);
+    answers = (await Promise.all(slow)).map((a) => ({ ...a, after: a.at - t0 }));
   } finally {
     if (!stopped) await srv.stop();
     db.drop();
   }
   for (const a of answers) assert.ok(a.status === 503 || a.status === 'closed', `a slow request: ${a.status}`);
   assert.ok(answers.some((a) => a.status === 503), 'the running ones are answered');
+  return answers;
+}
+
+test('SIGTERM ends the server within 10 s while 16 slow requests run (their answer: 503)', async () => {
+  await sigtermDuring(async (srv, b) => Array.from({ length: 16 }, () => slowRead(srv, b)));
 });
 
 // The nice value and name of each thread of a process (Linux /proc).
@@ -321,11 +333,7 @@ test('orders placed beside 8 slow statistics requests: every one placed, every s
 // average); the others wait on their worker within their deadline. Here the
 // deadline is 600 s: the waiting ones must still end when the server stops.
 test('SIGTERM ends the server within 10 s while long reads wait for their turn (their answer: 503)', async () => {
-  const { srv, db } = await serverWith(600, '/stats');
-  let answers, stopped = false;
-  try {
-    const b = new Browser(srv.base);
-    await b.login('chenji');
+  const answers = await sigtermDuring(async (srv, b) => {
     // one slow request, its client gone after 1 s: the route is measured, and long
     const ac = new AbortController();
     const first = fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() }, signal: ac.signal }).catch(() => 'aborted');
@@ -333,22 +341,8 @@ test('SIGTERM ends the server within 10 s while long reads wait for their turn (
     ac.abort();
     assert.equal(await first, 'aborted');
     await new Promise((r) => setTimeout(r, 1000)); // the reaper stops it; its time is recorded
-    const slow = Array.from({ length: 6 }, () =>
-      timed(fetch(srv.base + '/stats/orders', { headers: { cookie: b.cookieHeader() } }))
-        .catch(() => ({ status: 'closed' })).then((a) => ({ ...a, at: Date.now() })));
-    await new Promise((r) => setTimeout(r, 500));
-    const t0 = Date.now();
-    stopped = true;
-    await srv.stop();
-    const took = Date.now() - t0;
-    assert.ok(took < 10000, `the server took ${took} ms to stop`);
-    answers = (await Promise.all(slow)).map((a) => ({ ...a, after: a.at - t0 }));
-  } finally {
-    if (!stopped) await srv.stop();
-    db.drop();
-  }
-  for (const a of answers) assert.ok(a.status === 503 || a.status === 'closed', `a slow request: ${a.status}`);
-  assert.ok(answers.some((a) => a.status === 503), 'they are answered');
+    return Array.from({ length: 6 }, () => slowRead(srv, b));
+  });
   // on 2 cores one runs (stopped by the grace of 5 s) and three wait on their
   // workers: those are answered as soon as the server stops
   if (!PG && require('node:os').cpus().length <= 2) {
