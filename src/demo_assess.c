@@ -3,8 +3,9 @@
  * republished with remarks, so it has a version 2), the committee's bonus and
  * deduction items for the last quarter and last year's quarters, last year's
  * 述职评议 of every branch, the 三会一课 of the branches that are not a
- * village's (window_meetings), last year's star rating (spread from 1 to 4
- * 星 on any clock) and its 优秀党支部. All through assess.c's functions, from the demo's records.
+ * village's (window_meetings), last year's star rating (spread from 1 to 5
+ * 星 on any clock: the model branch 陈集村 (demo.h) reaches 5 星 through
+ * its records, its basic score, not a score written here) and its 优秀党支部. All through assess.c's functions, from the demo's records.
  * The town's orgs are written at build time, but its records go back a
  * year: the town is entered into the system (orgs.created_at, the column
  * orgs_create writes, from which a branch is assessed) on the first day of
