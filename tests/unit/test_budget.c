@@ -64,9 +64,14 @@ static bool writes_wait(void)
 	return atomic_load(&g_writes_wait);
 }
 
-/* runs the slow statement with a deadline ms from now; the time it gave way (ns) */
-static uint64_t slow_read_for(int ms, uint64_t *elapsed)
+/* Runs the slow statement with a deadline ms from now, while writes wait (or
+ * not), with the give-way hook set (or not); the time it gave way (ns). */
+static uint64_t slow_read_for(int ms, bool wait, bool hook, uint64_t *elapsed)
 {
+	atomic_store(&g_writes_wait, wait);
+	atomic_store(&g_asked, 0);
+	if (hook)
+		db_set_give_way(d, writes_wait);
 	uint64_t before = db_gave_way_ns(), t0 = now_ns();
 	db_test_slow(d, true);
 	db_set_budget(d, t0 + (uint64_t)ms * 1000000ull, NULL);
@@ -74,17 +79,14 @@ static uint64_t slow_read_for(int ms, uint64_t *elapsed)
 	cr_assert(db_interrupted(d));
 	db_test_slow(d, false);
 	db_set_budget(d, 0, NULL);
+	db_set_give_way(d, NULL);
 	*elapsed = now_ns() - t0;
 	return db_gave_way_ns() - before;
 }
 
 Test(budget, a_long_read_sleeps_while_writes_wait_and_still_stops_at_its_deadline)
 {
-	atomic_store(&g_writes_wait, true);
-	atomic_store(&g_asked, 0);
-	db_set_give_way(d, writes_wait);
-	uint64_t elapsed, slept = slow_read_for(300, &elapsed);
-	db_set_give_way(d, NULL);
+	uint64_t elapsed, slept = slow_read_for(300, true, true, &elapsed);
 	cr_assert_gt(atomic_load(&g_asked), 0);
 	/* after its first DB_GIVE_WAY_AFTER_US it runs DB_GIVE_WAY_RUN_US (1 ms of
 	 * wall time) in every DB_GIVE_WAY_MAX_US (39 ms) it sleeps: most of it, on
@@ -96,11 +98,7 @@ Test(budget, a_long_read_sleeps_while_writes_wait_and_still_stops_at_its_deadlin
 
 Test(budget, a_long_read_runs_as_before_when_no_write_waits)
 {
-	atomic_store(&g_writes_wait, false);
-	atomic_store(&g_asked, 0);
-	db_set_give_way(d, writes_wait);
-	uint64_t elapsed, slept = slow_read_for(150, &elapsed);
-	db_set_give_way(d, NULL);
+	uint64_t elapsed, slept = slow_read_for(150, false, true, &elapsed);
 	cr_assert_gt(atomic_load(&g_asked), 0, "it looked");
 	cr_assert_eq(slept, 0);
 }
@@ -108,13 +106,9 @@ Test(budget, a_long_read_runs_as_before_when_no_write_waits)
 Test(budget, a_read_holding_the_write_lock_never_gives_way)
 {
 	/* the writes it would wait for may be waiting for its lock */
-	atomic_store(&g_writes_wait, true);
-	atomic_store(&g_asked, 0);
 	cr_assert_eq(db_begin(d, true), DB_OK);
 	cr_assert_eq(db_run(d, "INSERT INTO settings (key, value) VALUES ('held', '1')", ""), DB_OK);
-	db_set_give_way(d, writes_wait);
-	uint64_t elapsed, slept = slow_read_for(150, &elapsed);
-	db_set_give_way(d, NULL);
+	uint64_t elapsed, slept = slow_read_for(150, true, true, &elapsed);
 	db_rollback(d);
 	cr_assert_eq(slept, 0);
 	cr_assert_eq(atomic_load(&g_asked), 0);
@@ -122,9 +116,7 @@ Test(budget, a_read_holding_the_write_lock_never_gives_way)
 
 Test(budget, no_give_way_no_look)
 {
-	atomic_store(&g_writes_wait, true);
-	atomic_store(&g_asked, 0);
-	uint64_t elapsed, slept = slow_read_for(100, &elapsed);
+	uint64_t elapsed, slept = slow_read_for(100, true, false, &elapsed);
 	cr_assert_eq(slept, 0);
 	cr_assert_eq(atomic_load(&g_asked), 0);
 }
