@@ -61,6 +61,9 @@ if [ -x "$build/db_smoke" ]; then "$build/db_smoke" "$pg_url"; fi
 stage "query plans on PostgreSQL: the lists' and statistics' statements read through indexes (generic plans)"
 psql "$pg_url" -qc "CREATE DATABASE dj_plans"
 DANGJIAN_PLAN_PG="${pg_url%/*}/dj_plans" "$build/test_list_plans"
+stage "the county generator on PostgreSQL: the rows it writes on SQLite, every foreign key back after its load"
+psql "$pg_url" -qc "CREATE DATABASE dj_county"
+DANGJIAN_UNIT_PG="${pg_url%/*}/dj_county" "$build/test_demo_county" --filter='demo_county/postgresql_*'
 stage "end-to-end tests on PostgreSQL"
 DANGJIAN_PG="$pg_url" node --test --test-concurrency="$jobs" "${e2e_files[@]}"
 # The browser harness (tests/browser/lib.js) starts its server through

@@ -297,3 +297,67 @@ Test(demo_county, batched_rows_equal_the_rules, .timeout = 600)
 	unit_db_close(bulk, pa);
 	unit_db_close(rules, pb);
 }
+
+/* The schema's foreign keys on PostgreSQL, one line each with its definition. */
+static char *pg_foreign_keys(db *d)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *out = calloc(cap, 1);
+	cr_assert_not_null(out);
+	db_stmt *s = db_query(
+		d,
+		"SELECT CAST(CAST(c.conrelid AS regclass) AS TEXT) || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint "
+		"c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY 1",
+		"");
+	while (db_next(s)) {
+		const char *v = db_str(s, 0);
+		size_t n = strlen(v);
+		cr_assert_lt(len + n + 2, cap, "too many foreign keys for the buffer");
+		memcpy(out + len, v, n);
+		len += n;
+		out[len++] = '\n';
+	}
+	cr_assert_eq(db_done(s), DB_OK, "%s", db_errmsg(d));
+	return out;
+}
+
+/* DANGJIAN_UNIT_PG=URL of an empty PostgreSQL database (scripts/test.sh
+ * makes one): the bulk load there, which drops the foreign keys for its
+ * transaction and reads its batches as JSONB, writes the rows it writes on
+ * SQLite, and leaves every foreign key as the migrations made it. */
+Test(demo_county, postgresql_same_rows_and_foreign_keys, .timeout = 600)
+{
+	const char *url = getenv("DANGJIAN_UNIT_PG");
+	if (!url || !*url)
+		cr_skip_test("DANGJIAN_UNIT_PG is not set");
+	setenv("DANGJIAN_NOW", NOW, 1);
+	char err[256], pa[96];
+	db *p = db_open(url, err, sizeof err);
+	cr_assert_not_null(p, "%s", err);
+	cr_assert(db_migrate(p, err, sizeof err) >= 0, "%s", err);
+	cr_assert_eq(db_int1(p, 1, "SELECT COUNT(*) FROM orgs", ""), 0, "DANGJIAN_UNIT_PG must name an empty database");
+	char *before = pg_foreign_keys(p);
+	cr_assert_gt(strlen(before), 1000, "the schema has its foreign keys");
+	struct demo_opts o;
+	small(&o, 1, 300, 600, 1);
+	FILE *out = fopen("/dev/null", "w");
+	cr_assert_eq(demo_fill_scale(p, &o, out), 0);
+	fclose(out);
+	char *after = pg_foreign_keys(p);
+	cr_assert_str_eq(after, before, "the foreign keys after the load");
+	/* and they hold: a points entry of a member that does not exist is refused */
+	cr_assert_neq(
+		db_run(p,
+		       "INSERT INTO points_ledger (member_id, org_id, kind, code, points, at, year, month, day, actor, created_at) SELECT 999999999, "
+		       "id, 'award', 'x', 1, 0, 2026, 1, 0, '系统', 0 FROM orgs ORDER BY id LIMIT 1",
+		       ""),
+		DB_OK);
+	small(&o, 1, 300, 600, 1);
+	db *s = build("county-sqlite", pa, &o);
+	cr_assert_gt(db_int1(p, 0, "SELECT COUNT(*) FROM meeting_attendance", ""), 1000);
+	same(s, p, "PostgreSQL against SQLite");
+	free(before);
+	free(after);
+	db_close(p);
+	unit_db_close(s, pa);
+}
